@@ -1,0 +1,110 @@
+//! The I/O the core asks its host for, as small traits, plus [`block_on`] for sync hosts.
+//!
+//! Every frontend implements these: the `std` feature's [`crate::host`] for real machines (shared
+//! by the CLI and the C library), the wasm crate over JavaScript, the C library over caller
+//! callbacks, and tests in memory. Methods that may wait on the outside world are `async`, so a
+//! Node or browser host can back them with promises; a sync host returns ready futures and drives
+//! them with [`block_on`]. Reading the environment never waits in any host, so [`Env`] is sync.
+
+use core::future::Future;
+use core::pin::pin;
+use core::task::{Context, Poll, Waker};
+
+/// The process environment.
+pub trait Env {
+    /// The value of the variable `name`, or `None` when it is unset. Called by locate (file
+    /// paths, home directory) and evaluate (every setting's variables, the profile).
+    fn var(&self, name: &str) -> Option<&str>;
+}
+
+impl<E: Env + ?Sized> Env for &E {
+    fn var(&self, name: &str) -> Option<&str> {
+        (**self).var(name)
+    }
+}
+
+/// An environment given as name/value pairs (tests, embedded hosts, the in-memory JS host).
+impl Env for [(&str, &str)] {
+    fn var(&self, name: &str) -> Option<&str> {
+        self.iter().find(|(k, _)| *k == name).map(|(_, v)| *v)
+    }
+}
+
+/// Why a file could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FsErrorKind {
+    /// The process may not read it.
+    PermissionDenied,
+    /// The path names a directory or another non-file.
+    NotAFile,
+    /// The file is larger than the host accepts.
+    TooLarge,
+    /// Any other failure the host reports.
+    Other,
+}
+
+/// A failure to read a file, as a host reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FsError {
+    /// What went wrong.
+    pub kind: FsErrorKind,
+    /// The operating system's error number, when there is one.
+    pub os_code: Option<i32>,
+}
+
+/// Read access to files.
+#[allow(async_fn_in_trait)] // Hosts choose their own futures; the core never needs `Send`.
+pub trait Fs {
+    /// The host's buffer holding a file's bytes. The core borrows it and never copies it.
+    type File: AsRef<[u8]>;
+
+    /// Reads the whole file at `path`; `Ok(None)` when nothing exists there. Called by load for
+    /// the config and credentials files (and, later in the chain, token and cache files).
+    async fn read(&self, path: &str) -> Result<Option<Self::File>, FsError>;
+}
+
+impl<F: Fs + ?Sized> Fs for &F {
+    type File = F::File;
+    async fn read(&self, path: &str) -> Result<Option<Self::File>, FsError> {
+        (**self).read(path).await
+    }
+}
+
+/// The current time.
+pub trait Clock {
+    /// Seconds since the Unix epoch. Called when a cached or fetched credential's expiry is judged.
+    fn now_unix(&self) -> i64;
+}
+
+/// Drives a future to completion on the current thread, for hosts whose I/O completes
+/// synchronously (every `std` host, C callbacks, tests). There is no executor: the future is
+/// polled with a no-op waker until it is ready, so a future that waits on something outside
+/// the calling thread spins; asynchronous hosts (Node, browsers) await the future instead.
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
+            return out;
+        }
+        core::hint::spin_loop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn block_on_runs_ready_futures() {
+        assert_eq!(block_on(async { 40 + 2 }), 42);
+    }
+
+    #[test]
+    fn pair_env() {
+        let env: &[(&str, &str)] = &[("A", "1"), ("B", "")];
+        assert_eq!(env.var("A"), Some("1"));
+        assert_eq!(env.var("B"), Some(""));
+        assert_eq!(env.var("C"), None);
+    }
+}

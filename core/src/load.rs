@@ -1,0 +1,95 @@
+//! Load: both shared files read through the injected [`Fs`]. A missing file is not an error; the
+//! AWS CLI treats it as empty.
+
+use core::fmt;
+
+use crate::io::{Fs, FsError, FsErrorKind};
+use crate::locate::FilePaths;
+use crate::FileKind;
+
+/// One loaded file: its path and, when it exists, the host's buffer with its bytes.
+#[derive(Debug, Clone)]
+pub struct LoadedFile<'p, F> {
+    /// Which file this is.
+    pub kind: FileKind,
+    /// The path it was read from (empty when the path was configured as empty).
+    pub path: &'p str,
+    /// The bytes, or `None` when no file exists there.
+    pub contents: Option<F>,
+}
+
+/// Both loaded files.
+#[derive(Debug, Clone)]
+pub struct LoadedFiles<'p, F> {
+    /// The config file.
+    pub config: LoadedFile<'p, F>,
+    /// The shared credentials file.
+    pub credentials: LoadedFile<'p, F>,
+}
+
+/// A file exists but could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadError<'p> {
+    /// Which file.
+    pub kind: FileKind,
+    /// Its path.
+    pub path: &'p str,
+    /// What the host reported.
+    pub error: FsError,
+}
+
+impl fmt::Display for LoadError<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = self.path;
+        match self.error.kind {
+            FsErrorKind::PermissionDenied => {
+                write!(
+                    f,
+                    "cannot read {path}: permission denied; check the file's owner and mode"
+                )
+            }
+            FsErrorKind::NotAFile => {
+                write!(
+                    f,
+                    "cannot read {path}: it is not a regular file; point the path at a file"
+                )
+            }
+            FsErrorKind::TooLarge => write!(f, "cannot read {path}: the file is too large"),
+            FsErrorKind::Other => match self.error.os_code {
+                Some(code) => write!(f, "cannot read {path}: error {code} from the system"),
+                None => write!(f, "cannot read {path}"),
+            },
+        }
+    }
+}
+
+/// Reads both files located by [`crate::locate::locate`].
+pub async fn load<'p, S: Fs + ?Sized>(
+    fs: &S,
+    paths: &'p FilePaths,
+) -> Result<LoadedFiles<'p, S::File>, LoadError<'p>> {
+    Ok(LoadedFiles {
+        config: load_one(fs, FileKind::Config, &paths.config.path).await?,
+        credentials: load_one(fs, FileKind::Credentials, &paths.credentials.path).await?,
+    })
+}
+
+/// Reads one file; an empty path names no file.
+pub async fn load_one<'p, S: Fs + ?Sized>(
+    fs: &S,
+    kind: FileKind,
+    path: &'p str,
+) -> Result<LoadedFile<'p, S::File>, LoadError<'p>> {
+    let contents = if path.is_empty() {
+        None
+    } else {
+        fs.read(path)
+            .await
+            .map_err(|error| LoadError { kind, path, error })?
+    };
+    Ok(LoadedFile {
+        kind,
+        path,
+        contents,
+    })
+}

@@ -1,0 +1,548 @@
+//! One parsed file: the validation pass and the section index it builds.
+
+use super::awscli::{nested_pairs, CliLine, CliReader};
+use super::lines::{Line, Lines};
+use super::sdk::{is_valid_name, SdkLine, SdkReader};
+use super::{shlex, ParseError, Problem};
+use crate::text::{eq_lowercase, fnv1a, FNV_INIT};
+use crate::{Dialect, FileKind};
+
+/// Sections one file may hold when the core is built without the `alloc` feature. With `alloc`
+/// the index grows with the file.
+pub const MAX_SECTIONS: usize = 128;
+
+/// Keys of one `[DEFAULT]` section set that the AWS CLI dialect checks for repeats across
+/// `[DEFAULT]` sections.
+pub const MAX_DEFAULT_KEYS: usize = 64;
+
+#[cfg(feature = "alloc")]
+type List<T> = alloc::vec::Vec<T>;
+#[cfg(not(feature = "alloc"))]
+type List<T> = heapless::Vec<T, MAX_SECTIONS>;
+
+/// What a section is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SectionClass {
+    /// A profile (`[profile NAME]` or `[default]` in the config file, `[NAME]` in credentials).
+    Profile,
+    /// `[sso-session NAME]`.
+    SsoSession,
+    /// `[services NAME]`.
+    Services,
+    /// `[DEFAULT]`, whose keys every section of the file inherits (AWS CLI dialect).
+    Defaults,
+    /// A section the dialect skips; see [`SkipReason`].
+    Skipped(SkipReason),
+}
+
+/// Why a section is skipped (reported as a diagnostic).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SkipReason {
+    /// A config-file section that is not `[default]` and has no `profile `, `sso-session ` or
+    /// `services ` prefix.
+    NoPrefix,
+    /// The name has unbalanced quotes or a trailing backslash (AWS CLI).
+    UnbalancedQuotes,
+    /// The header does not split into exactly two words (AWS CLI).
+    NotTwoWords,
+    /// The name has characters outside `A-Za-z0-9-_/.%@:+` (SDK).
+    InvalidName,
+    /// `[default]` without prefix, when the file also has `[profile default]` (SDK).
+    ShadowedDefault,
+}
+
+impl SkipReason {
+    /// The reason in words.
+    #[must_use]
+    pub fn describe(self) -> &'static str {
+        match self {
+            SkipReason::NoPrefix => {
+                "section skipped: config-file profiles are written [profile NAME] (only [default] needs no prefix)"
+            }
+            SkipReason::UnbalancedQuotes => "section skipped: its name has an unclosed quote",
+            SkipReason::NotTwoWords => {
+                "section skipped: the header must be a prefix and one name (quote a name with spaces)"
+            }
+            SkipReason::InvalidName => {
+                "skipped: names may hold only letters, digits and - _ / . % @ : +"
+            }
+            SkipReason::ShadowedDefault => "section skipped: [profile default] takes precedence over [default]",
+        }
+    }
+}
+
+/// One section in the index. Offsets are byte offsets into the file text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Section {
+    pub hash: u32,
+    pub class: SectionClass,
+    /// The header text (between `[` and `]`).
+    pub header: (u32, u32),
+    /// The name's raw text (for AWS CLI config profiles, a shell word that may need unquoting).
+    pub name: (u32, u32),
+    pub plain: bool,
+    /// The body: after the header line up to the next header or the end.
+    pub body: (u32, u32),
+    /// The header's line number.
+    pub line: u32,
+}
+
+/// A parsed, validated file. The text is borrowed; only the section index is owned.
+#[derive(Debug, Clone)]
+pub struct ProfileFile<'a> {
+    pub(crate) kind: FileKind,
+    pub(crate) path: &'a str,
+    pub(crate) text: &'a str,
+    pub(crate) present: bool,
+    pub(crate) dialect: Dialect,
+    /// Sections in file order.
+    pub(crate) sections: List<Section>,
+    /// Indexes into `sections`, sorted by (hash, position).
+    pub(crate) by_name: List<u32>,
+}
+
+fn slice(text: &str, (start, len): (u32, u32)) -> &str {
+    &text[start as usize..(start + len) as usize]
+}
+
+impl<'a> ProfileFile<'a> {
+    /// Parses one file's bytes (`None`: the file does not exist, which reads as empty).
+    pub fn parse(
+        kind: FileKind,
+        path: &'a str,
+        bytes: Option<&'a [u8]>,
+        dialect: Dialect,
+    ) -> Result<Self, ParseError<'a>> {
+        let error = |line, problem| ParseError {
+            kind,
+            path,
+            line,
+            dialect,
+            problem,
+        };
+        let present = bytes.is_some();
+        let bytes = bytes.unwrap_or_default();
+        if u32::try_from(bytes.len()).is_err() {
+            return Err(error(1, Problem::TooLarge));
+        }
+        let text = match core::str::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => return Err(error(line_of(bytes, e.valid_up_to()), Problem::NotUtf8)),
+        };
+        if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+            return Err(error(line_of(bytes, pos), Problem::NotText));
+        }
+        if dialect == Dialect::AwsCli && text.starts_with('\u{feff}') {
+            return Err(error(1, Problem::ByteOrderMark));
+        }
+        let mut file = ProfileFile {
+            kind,
+            path,
+            text,
+            present,
+            dialect,
+            sections: List::new(),
+            by_name: List::new(),
+        };
+        #[cfg(feature = "alloc")]
+        {
+            // One allocation each: '[' bytes bound the number of sections.
+            let bound = bytes.iter().filter(|&&b| b == b'[').count();
+            file.sections.reserve_exact(bound);
+            file.by_name.reserve_exact(bound);
+        }
+        let scanned = match dialect {
+            Dialect::AwsCli => file.scan_awscli(),
+            Dialect::Sdk => file.scan_sdk(),
+        };
+        scanned.map_err(|(line, problem)| error(line, problem))?;
+        file.build_index()
+            .map_err(|(line, problem)| error(line, problem))?;
+        Ok(file)
+    }
+
+    /// The path the file was read from.
+    #[must_use]
+    pub fn path(&self) -> &'a str {
+        self.path
+    }
+
+    /// Whether the file exists.
+    #[must_use]
+    pub fn is_present(&self) -> bool {
+        self.present
+    }
+
+    /// Which file this is.
+    #[must_use]
+    pub fn kind(&self) -> FileKind {
+        self.kind
+    }
+
+    /// The number of sections (all classes).
+    #[must_use]
+    pub fn section_count(&self) -> usize {
+        self.sections.len()
+    }
+
+    pub(crate) fn section_text(&self, range: (u32, u32)) -> &'a str {
+        slice(self.text, range)
+    }
+
+    fn push(&mut self, header: &'a str, line: &Line<'a>) -> Result<(), (u32, Problem)> {
+        let base = self.text.as_ptr() as usize;
+        let offset = |s: &str| (s.as_ptr() as usize - base) as u32;
+        let (class, name) = classify(self.kind, self.dialect, header);
+        let plain = self.dialect == Dialect::Sdk || shlex::is_plain(name);
+        let hash = name_hash(class, name, plain);
+        if let Some(last) = self.sections.last_mut() {
+            last.body.1 = line.start as u32 - last.body.0;
+        }
+        let section = Section {
+            hash,
+            class,
+            header: (offset(header), header.len() as u32),
+            name: (offset(name), name.len() as u32),
+            plain,
+            body: (line.end as u32, self.text.len() as u32 - line.end as u32),
+            line: line.number,
+        };
+        #[cfg(feature = "alloc")]
+        self.sections.push(section);
+        #[cfg(not(feature = "alloc"))]
+        self.sections.push(section).map_err(|_| {
+            (
+                line.number,
+                Problem::CapacityExceeded {
+                    limit: "MAX_SECTIONS",
+                    value: MAX_SECTIONS,
+                },
+            )
+        })?;
+        Ok(())
+    }
+
+    /// The AWS CLI dialect's pass: configparser's rules, every fatal case, the index.
+    fn scan_awscli(&mut self) -> Result<(), (u32, Problem)> {
+        let text = self.text;
+        let mut reader = CliReader::default();
+        let mut keys = KeySet::default();
+        let mut default_keys = KeySet::default();
+        let mut in_defaults = false;
+        // Whether the current property's value is nested (`key =` with nothing after it).
+        let mut nested = false;
+        // botocore checks nested values of [DEFAULT] only through the sections inheriting them.
+        let mut defaults_nested_error: Option<u32> = None;
+        let mut has_sections = false;
+        for line in Lines::new(text, 0, 1) {
+            match reader.read(&line) {
+                CliLine::Skip | CliLine::Blank => {}
+                CliLine::Section(header) => {
+                    in_defaults = header == "DEFAULT";
+                    has_sections |= !in_defaults;
+                    keys.clear();
+                    nested = false;
+                    self.push(header, &line)?;
+                }
+                CliLine::Property { key, value } => {
+                    let set = if in_defaults {
+                        &mut default_keys
+                    } else {
+                        &mut keys
+                    };
+                    let earlier = match set.insert(key, line.number) {
+                        Ok(earlier) => earlier,
+                        Err(()) if in_defaults => {
+                            let limit = "MAX_DEFAULT_KEYS";
+                            return Err((
+                                line.number,
+                                Problem::CapacityExceeded {
+                                    limit,
+                                    value: MAX_DEFAULT_KEYS,
+                                },
+                            ));
+                        }
+                        Err(()) => {
+                            let s = self
+                                .sections
+                                .last()
+                                .map(|s| (s.body.0 as usize, s.line + 1));
+                            let (start, first) = s.unwrap_or((0, 1));
+                            find_key_in(&text[start..line.start], start, first, key, line.number)
+                        }
+                    };
+                    if let Some(first_line) = earlier {
+                        return Err((line.number, Problem::DuplicateKey { first_line }));
+                    }
+                    nested = value.is_empty();
+                }
+                CliLine::Continuation(part) => {
+                    if nested && nested_pairs(part).any(|p| p.is_err()) {
+                        if !in_defaults {
+                            return Err((line.number, Problem::NestedWithoutEquals));
+                        }
+                        defaults_nested_error.get_or_insert(line.number);
+                    }
+                }
+                CliLine::Error(problem) => return Err((line.number, problem)),
+            }
+        }
+        if let (Some(line), true) = (defaults_nested_error, has_sections) {
+            return Err((line, Problem::NestedWithoutEquals));
+        }
+        Ok(())
+    }
+
+    /// The SDK dialect's pass.
+    fn scan_sdk(&mut self) -> Result<(), (u32, Problem)> {
+        let mut reader = SdkReader::default();
+        for line in Lines::new(self.text, 0, 1) {
+            match reader.read(&line) {
+                SdkLine::Section(header) => self.push(header, &line)?,
+                SdkLine::Error(problem) => return Err((line.number, problem)),
+                SdkLine::Skip | SdkLine::Property { .. } | SdkLine::Continuation(_) => {}
+            }
+        }
+        // `[profile default]` anywhere shadows every unprefixed `[default]`.
+        if self.kind == FileKind::Config {
+            let text = self.text;
+            let prefixed = self.sections.iter().any(|s| {
+                s.class == SectionClass::Profile
+                    && slice(text, s.header) != "default"
+                    && slice(text, s.name) == "default"
+            });
+            if prefixed {
+                for s in self.sections.iter_mut() {
+                    if s.class == SectionClass::Profile && slice(text, s.header) == "default" {
+                        s.class = SectionClass::Skipped(SkipReason::ShadowedDefault);
+                        s.hash = name_hash(s.class, slice(text, s.header), true);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Sorts the name index and, in the AWS CLI dialect, refuses repeated section headers.
+    fn build_index(&mut self) -> Result<(), (u32, Problem)> {
+        for i in 0..self.sections.len() {
+            #[cfg(feature = "alloc")]
+            self.by_name.push(i as u32);
+            #[cfg(not(feature = "alloc"))]
+            let _ = self.by_name.push(i as u32); // same capacity as `sections`
+        }
+        let sections = &self.sections;
+        self.by_name
+            .sort_unstable_by_key(|&i| (sections[i as usize].hash, i));
+        if self.dialect == Dialect::AwsCli {
+            // Equal headers have equal hashes; compare every pair within each run of equal hashes.
+            let mut duplicate: Option<(u32, u32)> = None;
+            let mut run_start = 0;
+            for end in 1..=self.by_name.len() {
+                let ended = end == self.by_name.len()
+                    || sections[self.by_name[end] as usize].hash
+                        != sections[self.by_name[run_start] as usize].hash;
+                if !ended {
+                    continue;
+                }
+                let run = &self.by_name[run_start..end];
+                for (k, &i) in run.iter().enumerate() {
+                    let b = &sections[i as usize];
+                    if b.class == SectionClass::Defaults {
+                        continue;
+                    }
+                    let header = slice(self.text, b.header);
+                    if let Some(&j) = run[..k]
+                        .iter()
+                        .find(|&&j| slice(self.text, sections[j as usize].header) == header)
+                    {
+                        if duplicate.is_none_or(|(line, _)| b.line < line) {
+                            duplicate = Some((b.line, sections[j as usize].line));
+                        }
+                    }
+                }
+                run_start = end;
+            }
+            if let Some((line, first_line)) = duplicate {
+                return Err((line, Problem::DuplicateSection { first_line }));
+            }
+        }
+        Ok(())
+    }
+
+    /// The sections of `class` named `name`, in file order.
+    pub(crate) fn find<'s>(
+        &'s self,
+        class: SectionClass,
+        name: &'s str,
+    ) -> impl DoubleEndedIterator<Item = &'s Section> + 's {
+        let hash = name_hash(class, name, true);
+        let hash_of = |i: &u32| self.sections[*i as usize].hash;
+        let start = self.by_name.partition_point(|i| hash_of(i) < hash);
+        let end = self.by_name.partition_point(|i| hash_of(i) <= hash);
+        let text = self.text;
+        self.by_name[start..end]
+            .iter()
+            .map(|&i| &self.sections[i as usize])
+            .filter(move |s| s.class == class && name_eq(text, s, name))
+    }
+
+    /// The sections of `class` with the same name as `name` (which may be quoted), in file order.
+    pub(crate) fn find_name<'s>(
+        &'s self,
+        class: SectionClass,
+        name: super::Name<'s>,
+    ) -> impl DoubleEndedIterator<Item = &'s Section> + 's {
+        let hash = name_hash(class, name.raw, name.plain);
+        let hash_of = |i: &u32| self.sections[*i as usize].hash;
+        let start = self.by_name.partition_point(|i| hash_of(i) < hash);
+        let end = self.by_name.partition_point(|i| hash_of(i) <= hash);
+        self.by_name[start..end]
+            .iter()
+            .map(|&i| &self.sections[i as usize])
+            .filter(move |s| s.class == class && self.name_chars(s).chars().eq(name.chars()))
+    }
+
+    /// The `[DEFAULT]` sections (AWS CLI dialect).
+    pub(crate) fn defaults(&self) -> impl DoubleEndedIterator<Item = &Section> + '_ {
+        self.find(SectionClass::Defaults, "DEFAULT")
+    }
+
+    /// The characters of a section's name (unquoted).
+    pub(crate) fn name_chars(&self, s: &Section) -> super::Name<'a> {
+        super::Name {
+            raw: slice(self.text, s.name),
+            plain: s.plain,
+        }
+    }
+}
+
+fn name_eq(text: &str, s: &Section, name: &str) -> bool {
+    let raw = slice(text, s.name);
+    if s.plain {
+        raw == name
+    } else {
+        shlex::unquoted(raw).eq(name.chars())
+    }
+}
+
+fn name_hash(class: SectionClass, name: &str, plain: bool) -> u32 {
+    let tag = match class {
+        SectionClass::Profile => 1,
+        SectionClass::SsoSession => 2,
+        SectionClass::Services => 3,
+        SectionClass::Defaults => 4,
+        SectionClass::Skipped(_) => 5,
+    };
+    let h = fnv1a(FNV_INIT, [tag]);
+    if plain {
+        fnv1a(h, name.bytes())
+    } else {
+        let mut buf = [0u8; 4];
+        shlex::unquoted(name).fold(h, |h, c| fnv1a(h, c.encode_utf8(&mut buf).bytes()))
+    }
+}
+
+/// The class and raw name of a section header.
+fn classify(kind: FileKind, dialect: Dialect, header: &str) -> (SectionClass, &str) {
+    use SectionClass::*;
+    match (dialect, kind) {
+        (Dialect::AwsCli, _) if header == "DEFAULT" => (Defaults, header),
+        (Dialect::AwsCli, FileKind::Credentials) => (Profile, header),
+        (Dialect::AwsCli, FileKind::Config) => {
+            let class = if header.starts_with("profile") {
+                Profile
+            } else if header.starts_with("sso-session") {
+                SsoSession
+            } else if header.starts_with("services") {
+                Services
+            } else if header == "default" {
+                return (Profile, header);
+            } else {
+                return (Skipped(SkipReason::NoPrefix), header);
+            };
+            match shlex::split::<2>(header) {
+                Err(()) => (Skipped(SkipReason::UnbalancedQuotes), header),
+                Ok((words, 2)) => (class, words[1]),
+                Ok(_) => (Skipped(SkipReason::NotTwoWords), header),
+            }
+        }
+        (Dialect::Sdk, FileKind::Credentials) => {
+            if is_valid_name(header) {
+                (Profile, header)
+            } else {
+                (Skipped(SkipReason::InvalidName), header)
+            }
+        }
+        (Dialect::Sdk, FileKind::Config) => {
+            if header == "default" {
+                return (Profile, header);
+            }
+            let prefixed = |prefix: &str| {
+                let rest = header.strip_prefix(prefix)?;
+                rest.starts_with([' ', '\t'])
+                    .then(|| crate::text::sdk_trim(rest))
+            };
+            let (class, name) = if let Some(name) = prefixed("profile") {
+                (Profile, name)
+            } else if let Some(name) = prefixed("sso-session") {
+                (SsoSession, name)
+            } else if let Some(name) = prefixed("services") {
+                (Services, name)
+            } else {
+                return (Skipped(SkipReason::NoPrefix), header);
+            };
+            if is_valid_name(name) {
+                (class, name)
+            } else {
+                (Skipped(SkipReason::InvalidName), header)
+            }
+        }
+    }
+}
+
+/// The keys seen in one section, to refuse repeats (AWS CLI dialect). Sections with more keys
+/// than the array holds are checked by reading the section again (rare: huge sections).
+#[derive(Default)]
+struct KeySet<'a> {
+    keys: heapless::Vec<(&'a str, u32), MAX_DEFAULT_KEYS>,
+    overflowed: bool,
+}
+
+impl<'a> KeySet<'a> {
+    fn clear(&mut self) {
+        self.keys.clear();
+        self.overflowed = false;
+    }
+
+    /// Records `key`; returns the line of an earlier equal key among those held, or `Err(())`
+    /// when the set is full and the caller must search the text itself.
+    fn insert(&mut self, key: &'a str, line: u32) -> Result<Option<u32>, ()> {
+        if let Some(&(_, first)) = self.keys.iter().find(|(k, _)| eq_lowercase(k, key)) {
+            return Ok(Some(first));
+        }
+        if self.overflowed || self.keys.push((key, line)).is_err() {
+            self.overflowed = true;
+            return Err(());
+        }
+        Ok(None)
+    }
+}
+
+/// The line of an earlier key equal to `key` in `body` (the text of a section so far).
+fn find_key_in(body: &str, base: usize, first_line: u32, key: &str, line: u32) -> Option<u32> {
+    let mut reader = CliReader::in_body();
+    Lines::new(body, base, first_line).find_map(|l| match reader.read(&l) {
+        CliLine::Property { key: k, .. } if l.number < line && eq_lowercase(k, key) => {
+            Some(l.number)
+        }
+        _ => None,
+    })
+}
+
+/// The 1-based line holding byte `pos`.
+fn line_of(bytes: &[u8], pos: usize) -> u32 {
+    let before = &bytes[..pos.min(bytes.len())];
+    let newlines = before.iter().filter(|&&b| b == b'\n').count();
+    u32::try_from(newlines + 1).unwrap_or(u32::MAX)
+}

@@ -1,0 +1,96 @@
+//! Lines of a profile file, split by ini_core.
+//!
+//! ini_core's tokenizer splits lines exactly where Python's universal newlines do (`\n`, `\r\n`
+//! and a lone `\r`), with a vectorised newline search, so it is the line splitter for both
+//! dialects, and its `Comment` and `Blank` items are taken as they are. It cannot express the
+//! rest of the AWS profile grammar: indentation (continuation lines, indented comments), `#`
+//! comments beside `;`, the `:` delimiter, text after a section's `]`. For every other line the
+//! dialect reads the raw line itself.
+
+use ini_core::{Item, Parser};
+
+/// One physical line.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Line<'a> {
+    /// The line without its line ending.
+    pub raw: &'a str,
+    /// The byte offset of the line's first byte in the file.
+    pub start: usize,
+    /// The byte offset just past the line ending.
+    pub end: usize,
+    /// The 1-based line number.
+    pub number: u32,
+    /// ini_core's own reading: `Some(true)` for a `;` comment, `Some(false)` for an empty
+    /// line, `None` when the dialect must read the raw line.
+    pub trivial: Option<bool>,
+}
+
+/// An iterator over the lines of a text (or of a part of it, with `base` its offset).
+pub(crate) struct Lines<'a> {
+    parser: Parser<'a>,
+    text: &'a str,
+    base: usize,
+    number: u32,
+}
+
+impl<'a> Lines<'a> {
+    /// The lines of `text`, which starts at byte `base` and line `first_line` of its file.
+    pub fn new(text: &'a str, base: usize, first_line: u32) -> Self {
+        Lines {
+            parser: Parser::new(text),
+            text,
+            base,
+            number: first_line.saturating_sub(1),
+        }
+    }
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = Line<'a>;
+
+    fn next(&mut self) -> Option<Line<'a>> {
+        loop {
+            let start = self.text.len() - self.parser.remainder().len();
+            let item = self.parser.next()?;
+            let end = self.text.len() - self.parser.remainder().len();
+            if end == start {
+                // `SectionEnd` consumes nothing: a pseudo item.
+                continue;
+            }
+            let full = &self.text[start..end];
+            let raw = full.trim_end_matches(['\n', '\r']);
+            // A lone '\r' ends a line too; trim_end_matches removes "\r\n", "\n" and "\r".
+            self.number = self.number.saturating_add(1);
+            let trivial = match item {
+                Item::Comment(_) => Some(true),
+                Item::Blank => Some(false),
+                _ => None,
+            };
+            return Some(Line {
+                raw,
+                start: self.base + start,
+                end: self.base + end,
+                number: self.number,
+                trivial,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_like_universal_newlines() {
+        let lines: heapless::Vec<(&str, u32), 8> = Lines::new("a\r\nb\rc\n\n;x\n[s]", 0, 1)
+            .map(|l| (l.raw, l.number))
+            .collect();
+        assert_eq!(
+            &lines[..],
+            &[("a", 1), ("b", 2), ("c", 3), ("", 4), (";x", 5), ("[s]", 6)]
+        );
+        let l: heapless::Vec<Line, 4> = Lines::new("x\n y", 10, 5).collect();
+        assert_eq!((l[1].start, l[1].end, l[1].number), (12, 14, 6));
+    }
+}

@@ -1,0 +1,22 @@
+//! Shared by the conformance tests: where ../shared/conformance is.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+/// The shared conformance directory (../shared/conformance from the repository root), or
+/// CREDCHAIN_CONFORMANCE when set.
+pub fn conformance_dir() -> PathBuf {
+    if let Ok(dir) = std::env::var("CREDCHAIN_CONFORMANCE") {
+        return PathBuf::from(dir);
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    root.join("../shared/conformance")
+}
+
+/// A conformance JSON file, parsed.
+pub fn conformance_json(relative: &str) -> serde_json::Value {
+    let path = conformance_dir().join(relative);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("parsing {}: {e}", path.display()))
+}
