@@ -1,0 +1,1 @@
+//! credchain for JavaScript
