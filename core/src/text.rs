@@ -9,12 +9,43 @@ pub(crate) fn is_py_space(c: char) -> bool {
 
 /// Python's `str.strip()`.
 pub(crate) fn py_strip(s: &str) -> &str {
-    s.trim_matches(is_py_space)
+    py_rstrip(py_lstrip(s))
+}
+
+/// ASCII bytes Python counts as whitespace.
+fn is_ascii_py_space(b: u8) -> bool {
+    matches!(
+        b,
+        b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c' | b'\x1c'..=b'\x1f'
+    )
+}
+
+fn py_lstrip(s: &str) -> &str {
+    // Fast path over ASCII; non-ASCII whitespace (U+0085, U+00A0, ...) takes the char path.
+    let start = s
+        .bytes()
+        .position(|b| !is_ascii_py_space(b))
+        .unwrap_or(s.len());
+    let s = &s[start..];
+    if s.as_bytes().first().is_some_and(|&b| b >= 0x80) {
+        s.trim_start_matches(is_py_space)
+    } else {
+        s
+    }
 }
 
 /// Python's `str.rstrip()`.
 pub(crate) fn py_rstrip(s: &str) -> &str {
-    s.trim_end_matches(is_py_space)
+    let end = s
+        .bytes()
+        .rposition(|b| !is_ascii_py_space(b))
+        .map_or(0, |i| i + 1);
+    let s = &s[..end];
+    if s.as_bytes().last().is_some_and(|&b| b >= 0x80) {
+        s.trim_end_matches(is_py_space)
+    } else {
+        s
+    }
 }
 
 /// The number of leading whitespace characters (code points, as Python indexes strings).

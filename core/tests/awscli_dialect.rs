@@ -13,17 +13,27 @@ fn parse<'a>(config: &'a str, creds: &'a str) -> Result<ConfigFiles<'a>, ParseEr
 }
 
 fn get(files: &ConfigFiles<'_>, profile: &str, key: &str) -> Option<String> {
-    files.profile(profile)?.get(key).map(|p| p.value.to_string())
+    files
+        .profile(profile)?
+        .get(key)
+        .map(|p| p.value.to_string())
 }
 
 #[test]
 fn upper_case_default_section_is_inherited_not_a_profile() {
-    let f = parse("[DEFAULT]\nregion = r0\noutput = json\n[profile a]\nregion = r1\n", "[DEFAULT]\nx = 1\n[a]\n").unwrap();
+    let f = parse(
+        "[DEFAULT]\nregion = r0\noutput = json\n[profile a]\nregion = r1\n",
+        "[DEFAULT]\nx = 1\n[a]\n",
+    )
+    .unwrap();
     assert_eq!(get(&f, "a", "region").as_deref(), Some("r1"));
     assert_eq!(get(&f, "a", "output").as_deref(), Some("json"));
     assert_eq!(get(&f, "a", "x").as_deref(), Some("1"));
     assert!(f.profile("DEFAULT").is_none());
-    assert_eq!(f.profile_names().map(|n| n.to_string()).collect::<Vec<_>>(), ["a"]);
+    assert_eq!(
+        f.profile_names().map(|n| n.to_string()).collect::<Vec<_>>(),
+        ["a"]
+    );
 }
 
 #[test]
@@ -35,20 +45,30 @@ fn indented_comment_is_a_comment_and_indented_header_continues() {
 #[test]
 fn colon_delimiter_and_inline_comments_are_values() {
     let f = parse("[default]\nsource_profile = x # c\nregion: us-east-1\n", "").unwrap();
-    assert_eq!(get(&f, "default", "source_profile").as_deref(), Some("x # c"));
+    assert_eq!(
+        get(&f, "default", "source_profile").as_deref(),
+        Some("x # c")
+    );
     assert_eq!(get(&f, "default", "region").as_deref(), Some("us-east-1"));
 }
 
 #[test]
 fn byte_order_mark_refuses_the_file() {
     let e = parse("\u{feff}[default]\n", "").unwrap_err();
-    assert_eq!((e.problem, e.line, e.path), (Problem::ByteOrderMark, 1, "/h/.aws/config"));
+    assert_eq!(
+        (e.problem, e.line, e.path),
+        (Problem::ByteOrderMark, 1, "/h/.aws/config")
+    );
     assert!(e.to_string().contains("byte-order mark"));
 }
 
 #[test]
 fn quoted_profile_names() {
-    let f = parse("[profile \"dev\"]\nregion = r\n[profile 'my profile']\nregion = s\n", "").unwrap();
+    let f = parse(
+        "[profile \"dev\"]\nregion = r\n[profile 'my profile']\nregion = s\n",
+        "",
+    )
+    .unwrap();
     assert_eq!(get(&f, "dev", "region").as_deref(), Some("r"));
     assert_eq!(get(&f, "my profile", "region").as_deref(), Some("s"));
     let names: Vec<String> = f.profile_names().map(|n| n.to_string()).collect();
@@ -58,11 +78,24 @@ fn quoted_profile_names() {
 #[test]
 fn duplicates_refuse_the_file_with_both_lines() {
     let e = parse("[default]\na = 1\n\n[default]\n", "").unwrap_err();
-    assert_eq!((e.problem, e.line), (Problem::DuplicateSection { first_line: 1 }, 4));
+    assert_eq!(
+        (e.problem, e.line),
+        (Problem::DuplicateSection { first_line: 1 }, 4)
+    );
     let e = parse("", "[x]\nKey = 1\nkey = 2\n").unwrap_err();
-    assert_eq!((e.problem, e.line, e.path), (Problem::DuplicateKey { first_line: 2 }, 3, "/h/.aws/credentials"));
+    assert_eq!(
+        (e.problem, e.line, e.path),
+        (
+            Problem::DuplicateKey { first_line: 2 },
+            3,
+            "/h/.aws/credentials"
+        )
+    );
     let msg = e.to_string();
-    assert!(msg.contains("/h/.aws/credentials:3") && msg.contains("line 2"), "{msg}");
+    assert!(
+        msg.contains("/h/.aws/credentials:3") && msg.contains("line 2"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -79,14 +112,22 @@ fn many_keys_in_one_section_are_still_checked() {
 
 #[test]
 fn credentials_file_keys_win_over_config_for_every_key() {
-    let f = parse("[profile a]\nregion = r1\noutput = text\n", "[a]\nregion = r2\n").unwrap();
+    let f = parse(
+        "[profile a]\nregion = r1\noutput = text\n",
+        "[a]\nregion = r2\n",
+    )
+    .unwrap();
     assert_eq!(get(&f, "a", "region").as_deref(), Some("r2"));
     assert_eq!(get(&f, "a", "output").as_deref(), Some("text"));
 }
 
 #[test]
 fn non_text_files_are_errors_naming_the_file_and_line() {
-    let bad = ConfigFiles::from_texts(("/c", Some(b"[default]\nregion = \xff\n")), ("/k", None), Dialect::AwsCli);
+    let bad = ConfigFiles::from_texts(
+        ("/c", Some(b"[default]\nregion = \xff\n")),
+        ("/k", None),
+        Dialect::AwsCli,
+    );
     let e = bad.unwrap_err();
     assert_eq!((e.problem, e.line, e.path), (Problem::NotUtf8, 2, "/c"));
     let bad = ConfigFiles::from_texts(("/c", None), ("/k", Some(b"[a]\n\0")), Dialect::AwsCli);

@@ -11,7 +11,11 @@ use credchain_core::Dialect;
 fn env_of(case: &serde_json::Value) -> Vec<(String, String)> {
     case["environment"]
         .as_object()
-        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string())).collect())
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -23,7 +27,10 @@ fn file_location_suite() {
     for case in tests {
         let name = case["name"].as_str().unwrap();
         let owned = env_of(case);
-        let env: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let env: Vec<(&str, &str)> = owned
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         let platform = match case["platform"].as_str() {
             Some("windows") => Platform::Windows,
             _ => Platform::Unix,
@@ -46,7 +53,13 @@ fn file_location_suite() {
             failures.push(format!("{name}: {}", problems.join(", ")));
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), tests.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        tests.len(),
+        failures.join("\n")
+    );
 }
 
 /// A documented difference: the AWS CLI (Python 3.8+) ignores HOME on Windows.

@@ -82,7 +82,10 @@ impl CliReader {
                 CliLine::Skip
             };
         }
-        let indent = py_indent(line.raw);
+        let indent = match line.raw.as_bytes().first() {
+            Some(b) if b.is_ascii_graphic() => 0,
+            _ => py_indent(line.raw),
+        };
         if self.in_property && indent > self.indent_level {
             return CliLine::Continuation(stripped);
         }
@@ -101,7 +104,7 @@ impl CliReader {
             return CliLine::Error(Problem::MissingSectionHeader);
         }
         // `(?P<option>.*?)\s*(?P<vi>[=:])\s*(?P<value>.*)$`: the first delimiter wins.
-        let Some(pos) = stripped.find(['=', ':']) else {
+        let Some(pos) = stripped.bytes().position(|b| b == b'=' || b == b':') else {
             self.in_property = false;
             return CliLine::Error(Problem::NotAProperty);
         };

@@ -129,7 +129,12 @@ impl<'a> ProfileFile<'a> {
             Ok(text) => text,
             Err(e) => return Err(error(line_of(bytes, e.valid_up_to()), Problem::NotUtf8)),
         };
-        if let Some(pos) = bytes.iter().position(|&b| b == 0) {
+        // One pass for both: NUL bytes (not text) and '[' bytes (a bound on the sections).
+        let (nuls, brackets) = count_nul_and_brackets(bytes);
+        #[cfg(not(feature = "alloc"))]
+        let _ = brackets;
+        if nuls > 0 {
+            let pos = bytes.iter().position(|&b| b == 0).unwrap_or(0);
             return Err(error(line_of(bytes, pos), Problem::NotText));
         }
         if dialect == Dialect::AwsCli && text.starts_with('\u{feff}') {
@@ -147,9 +152,8 @@ impl<'a> ProfileFile<'a> {
         #[cfg(feature = "alloc")]
         {
             // One allocation each: '[' bytes bound the number of sections.
-            let bound = bytes.iter().filter(|&&b| b == b'[').count();
-            file.sections.reserve_exact(bound);
-            file.by_name.reserve_exact(bound);
+            file.sections.reserve_exact(brackets);
+            file.by_name.reserve_exact(brackets);
         }
         let scanned = match dialect {
             Dialect::AwsCli => file.scan_awscli(),
@@ -538,6 +542,37 @@ fn find_key_in(body: &str, base: usize, first_line: u32, key: &str, line: u32) -
         }
         _ => None,
     })
+}
+
+/// Counts NUL and '[' bytes in one pass, in blocks the compiler vectorises.
+fn count_nul_and_brackets(bytes: &[u8]) -> (usize, usize) {
+    let mut nuls = 0usize;
+    let mut brackets = 0usize;
+    for block in bytes.chunks(255) {
+        let (mut n, mut b) = (0u8, 0u8);
+        for &byte in block {
+            n += u8::from(byte == 0);
+            b += u8::from(byte == b'[');
+        }
+        nuls += usize::from(n);
+        brackets += usize::from(b);
+    }
+    (nuls, brackets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count_nul_and_brackets;
+
+    #[test]
+    fn counts_exactly() {
+        let text = b"[a]\0[b][\x80\xff\x5b\x00\x01[[[";
+        let want = (
+            text.iter().filter(|&&b| b == 0).count(),
+            text.iter().filter(|&&b| b == b'[').count(),
+        );
+        assert_eq!(count_nul_and_brackets(text), want);
+    }
 }
 
 /// The 1-based line holding byte `pos`.

@@ -1,0 +1,27 @@
+//! Parses a generated 10,000-profile pair five times: a fixed workload for profilers
+//! (`valgrind --tool=callgrind target/release/examples/profile_once`).
+use credchain_core::parse::ConfigFiles;
+use credchain_core::Dialect;
+fn main() {
+    let n = 10_000;
+    let mut config = String::from("[default]\nregion = us-east-1\noutput = json\n\n");
+    let mut creds = String::new();
+    for i in 0..n {
+        config.push_str(&format!(
+            "[profile team-{i:06}]\nregion = eu-west-{}\noutput = json\ncli_pager =\nmax_attempts = 5\n\n",
+            i % 3 + 1
+        ));
+        creds.push_str(&format!(
+            "[team-{i:06}]\naws_access_key_id = AKIAEXAMPLE{i:09}\naws_secret_access_key = secret-{i:030}\n\n"
+        ));
+    }
+    for _ in 0..5 {
+        let files = (
+            ("c", Some(config.as_bytes())),
+            ("k", Some(creds.as_bytes())),
+        );
+        let p = ConfigFiles::from_texts(files.0, files.1, Dialect::AwsCli).unwrap();
+        let r = p.profile("team-009999").unwrap().get("region").unwrap();
+        assert_eq!(r.value.as_str(), Some("eu-west-1"));
+    }
+}
