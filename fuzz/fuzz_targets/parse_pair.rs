@@ -1,0 +1,48 @@
+//! The parser on a (config, credentials) pair, in both dialects, then every read the frontends
+//! make of the result: no input may panic.
+#![no_main]
+
+use credchain_core::evaluate::{configure_get, Evaluator, Options};
+use credchain_core::parse::ConfigFiles;
+use credchain_core::settings::SETTINGS;
+use credchain_core::Dialect;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    // The first byte splits the rest into the two files.
+    let Some((&split, rest)) = data.split_first() else { return };
+    let at = rest.len() * usize::from(split) / 255;
+    let (config, creds) = rest.split_at(at);
+    for dialect in [Dialect::AwsCli, Dialect::Sdk] {
+        let Ok(files) = ConfigFiles::from_texts(("c", Some(config)), ("k", Some(creds)), dialect) else {
+            let _ = ConfigFiles::from_texts(("c", Some(config)), ("k", Some(creds)), dialect).map_err(|e| e.to_string());
+            continue;
+        };
+        files.diagnostics(|d| drop(d.to_string()));
+        let names: Vec<String> = files.profile_names().map(|n| n.to_string()).collect();
+        for name in names.iter().chain(core::iter::once(&String::from("default"))) {
+            if let Some(profile) = files.profile(name) {
+                for p in profile.properties() {
+                    let _ = p.value.to_string();
+                    let _ = p.value.sub_properties().count();
+                    let _ = profile.get(p.key);
+                }
+            }
+            let env: &[(&str, &str)] = &[("AWS_PROFILE", name.as_str())];
+            let options = Options::default();
+            if let Ok(eval) = Evaluator::new(&files, env, &options) {
+                for spec in SETTINGS {
+                    let _ = eval.resolve(spec.setting).map(|r| r.map(|r| r.value.to_string()));
+                }
+                for key in ["region", "s3.max_concurrent_requests", "profile.a.b", "a.b.c"] {
+                    let _ = configure_get(&eval, key);
+                }
+            }
+        }
+        for name in files.sso_session_names().map(|n| n.to_string()).collect::<Vec<_>>() {
+            if let Some(s) = files.sso_session(&name) {
+                let _ = s.properties().count();
+            }
+        }
+    }
+});
