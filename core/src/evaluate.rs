@@ -271,20 +271,15 @@ pub fn configure_get<'s, 'a: 's, E: Env + ?Sized>(
     let files = eval.files;
     let mut parts = name.split('.');
     let first = parts.next().unwrap_or("");
+    // An explicitly named active profile exists: `Evaluator::new` refused it otherwise.
     let (profile, key, sub) = if !name.contains('.') {
-        if eval.active.profile.is_none() && eval.active.source != Source::Default {
-            unreachable_profile_error(eval)?;
-        }
         (eval.active.profile, first, None)
     } else if first == "profile" {
         let (Some(profile), Some(key)) = (parts.next(), parts.next()) else {
             return Ok(None);
         };
         (files.profile(profile), key, parts.next())
-    } else if let Some(p) = files
-        .profile(first)
-        .filter(|_| name.matches('.').count() >= 1 && first != "")
-    {
+    } else if let Some(p) = files.profile(first) {
         let key = parts.next().unwrap_or("");
         (Some(p), key, parts.next())
     } else {
@@ -302,16 +297,6 @@ pub fn configure_get<'s, 'a: 's, E: Env + ?Sized>(
             value: Value::plain(v),
             source: source_of(&property),
         }),
-    })
-}
-
-fn unreachable_profile_error<'s, 'a, E: Env + ?Sized>(
-    eval: &Evaluator<'s, 'a, E>,
-) -> Result<(), EvaluateError<'s>> {
-    Err(EvaluateError::ProfileNotFound {
-        name: eval.active.name,
-        source: eval.active.source,
-        files: eval.files,
     })
 }
 

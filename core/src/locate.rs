@@ -144,11 +144,7 @@ pub fn locate(
 
 /// The home directory by the dialect's rules, as a `(first, second)` pair to concatenate
 /// (`HOMEDRIVE` + `HOMEPATH` is the one case with a second part).
-fn home<'e>(
-    env: &'e (impl Env + ?Sized),
-    platform: Platform,
-    dialect: Dialect,
-) -> Option<(&'e str, &'e str)> {
+fn home(env: &(impl Env + ?Sized), platform: Platform, dialect: Dialect) -> Option<(&str, &str)> {
     let home = env.var("HOME");
     match platform {
         Platform::Unix => home.map(|h| (h, "")),

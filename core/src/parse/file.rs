@@ -560,6 +560,13 @@ fn count_nul_and_brackets(bytes: &[u8]) -> (usize, usize) {
     (nuls, brackets)
 }
 
+/// The 1-based line holding byte `pos`.
+fn line_of(bytes: &[u8], pos: usize) -> u32 {
+    let before = &bytes[..pos.min(bytes.len())];
+    let newlines = before.iter().filter(|&&b| b == b'\n').count();
+    u32::try_from(newlines + 1).unwrap_or(u32::MAX)
+}
+
 #[cfg(test)]
 mod tests {
     use super::count_nul_and_brackets;
@@ -573,11 +580,4 @@ mod tests {
         );
         assert_eq!(count_nul_and_brackets(text), want);
     }
-}
-
-/// The 1-based line holding byte `pos`.
-fn line_of(bytes: &[u8], pos: usize) -> u32 {
-    let before = &bytes[..pos.min(bytes.len())];
-    let newlines = before.iter().filter(|&&b| b == b'\n').count();
-    u32::try_from(newlines + 1).unwrap_or(u32::MAX)
 }
