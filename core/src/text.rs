@@ -79,8 +79,11 @@ pub(crate) fn sdk_trim(s: &str) -> &str {
 
 /// Compares two keys as Python's `str.lower()` would make them equal.
 pub(crate) fn eq_lowercase(a: &str, b: &str) -> bool {
+    if a.len() == b.len() && a.eq_ignore_ascii_case(b) {
+        return true;
+    }
     if a.is_ascii() && b.is_ascii() {
-        return a.eq_ignore_ascii_case(b);
+        return false;
     }
     a.chars()
         .flat_map(char::to_lowercase)

@@ -19,6 +19,13 @@ pub const MAX_DEFAULT_KEYS: usize = 64;
 type List<T> = alloc::vec::Vec<T>;
 #[cfg(not(feature = "alloc"))]
 type List<T> = heapless::Vec<T, MAX_SECTIONS>;
+#[cfg(feature = "alloc")]
+type Table = alloc::vec::Vec<u32>;
+#[cfg(not(feature = "alloc"))]
+type Table = heapless::Vec<u32, { 2 * MAX_SECTIONS }>;
+
+/// An empty slot of the name table.
+const EMPTY: u32 = u32::MAX;
 
 /// What a section is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -97,8 +104,9 @@ pub struct ProfileFile<'a> {
     pub(crate) dialect: Dialect,
     /// Sections in file order.
     pub(crate) sections: List<Section>,
-    /// Indexes into `sections`, sorted by (hash, position).
-    pub(crate) by_name: List<u32>,
+    /// An open-addressing hash table of indexes into `sections`, keyed by name hash, at most
+    /// half full; sections of one name sit along one probe run in file order.
+    pub(crate) by_name: Table,
 }
 
 fn slice(text: &str, (start, len): (u32, u32)) -> &str {
@@ -147,13 +155,12 @@ impl<'a> ProfileFile<'a> {
             present,
             dialect,
             sections: List::new(),
-            by_name: List::new(),
+            by_name: Table::new(),
         };
         #[cfg(feature = "alloc")]
         {
             // One allocation each: '[' bytes bound the number of sections.
             file.sections.reserve_exact(brackets);
-            file.by_name.reserve_exact(brackets);
         }
         let scanned = match dialect {
             Dialect::AwsCli => file.scan_awscli(),
@@ -327,51 +334,52 @@ impl<'a> ProfileFile<'a> {
         Ok(())
     }
 
-    /// Sorts the name index and, in the AWS CLI dialect, refuses repeated section headers.
+    /// Builds the name table and, in the AWS CLI dialect, refuses repeated section headers.
     fn build_index(&mut self) -> Result<(), (u32, Problem)> {
-        for i in 0..self.sections.len() {
-            #[cfg(feature = "alloc")]
-            self.by_name.push(i as u32);
-            #[cfg(not(feature = "alloc"))]
-            let _ = self.by_name.push(i as u32); // same capacity as `sections`
-        }
-        let sections = &self.sections;
-        self.by_name
-            .sort_unstable_by_key(|&i| (sections[i as usize].hash, i));
-        if self.dialect == Dialect::AwsCli {
-            // Equal headers have equal hashes; compare every pair within each run of equal hashes.
-            let mut duplicate: Option<(u32, u32)> = None;
-            let mut run_start = 0;
-            for end in 1..=self.by_name.len() {
-                let ended = end == self.by_name.len()
-                    || sections[self.by_name[end] as usize].hash
-                        != sections[self.by_name[run_start] as usize].hash;
-                if !ended {
-                    continue;
+        let size = (2 * self.sections.len()).next_power_of_two().max(8);
+        #[cfg(feature = "alloc")]
+        self.by_name.resize(size, EMPTY);
+        #[cfg(not(feature = "alloc"))]
+        let _ = self.by_name.resize(size.min(2 * MAX_SECTIONS), EMPTY); // sections <= MAX_SECTIONS
+        let mask = self.by_name.len() - 1;
+        for (i, section) in self.sections.iter().enumerate() {
+            let mut slot = section.hash as usize & mask;
+            while self.by_name[slot] != EMPTY {
+                let other = &self.sections[self.by_name[slot] as usize];
+                if self.dialect == Dialect::AwsCli
+                    && other.hash == section.hash
+                    && section.class != SectionClass::Defaults
+                    && slice(self.text, other.header) == slice(self.text, section.header)
+                {
+                    return Err((
+                        section.line,
+                        Problem::DuplicateSection {
+                            first_line: other.line,
+                        },
+                    ));
                 }
-                let run = &self.by_name[run_start..end];
-                for (k, &i) in run.iter().enumerate() {
-                    let b = &sections[i as usize];
-                    if b.class == SectionClass::Defaults {
-                        continue;
-                    }
-                    let header = slice(self.text, b.header);
-                    if let Some(&j) = run[..k]
-                        .iter()
-                        .find(|&&j| slice(self.text, sections[j as usize].header) == header)
-                    {
-                        if duplicate.is_none_or(|(line, _)| b.line < line) {
-                            duplicate = Some((b.line, sections[j as usize].line));
-                        }
-                    }
-                }
-                run_start = end;
+                slot = (slot + 1) & mask;
             }
-            if let Some((line, first_line)) = duplicate {
-                return Err((line, Problem::DuplicateSection { first_line }));
-            }
+            self.by_name[slot] = i as u32;
         }
         Ok(())
+    }
+
+    /// The sections whose name hash is `hash`, in file order (then filtered by the caller).
+    fn probe(&self, hash: u32) -> impl Iterator<Item = &Section> + '_ {
+        let mask = self.by_name.len().wrapping_sub(1);
+        let mut slot = hash as usize & mask;
+        core::iter::from_fn(move || loop {
+            let &index = self.by_name.get(slot)?;
+            if index == EMPTY {
+                return None;
+            }
+            slot = (slot + 1) & mask;
+            let section = &self.sections[index as usize];
+            if section.hash == hash {
+                return Some(section);
+            }
+        })
     }
 
     /// The sections of `class` named `name`, in file order.
@@ -379,15 +387,9 @@ impl<'a> ProfileFile<'a> {
         &'s self,
         class: SectionClass,
         name: &'s str,
-    ) -> impl DoubleEndedIterator<Item = &'s Section> + 's {
-        let hash = name_hash(class, name, true);
-        let hash_of = |i: &u32| self.sections[*i as usize].hash;
-        let start = self.by_name.partition_point(|i| hash_of(i) < hash);
-        let end = self.by_name.partition_point(|i| hash_of(i) <= hash);
+    ) -> impl Iterator<Item = &'s Section> + 's {
         let text = self.text;
-        self.by_name[start..end]
-            .iter()
-            .map(|&i| &self.sections[i as usize])
+        self.probe(name_hash(class, name, true))
             .filter(move |s| s.class == class && name_eq(text, s, name))
     }
 
@@ -396,19 +398,13 @@ impl<'a> ProfileFile<'a> {
         &'s self,
         class: SectionClass,
         name: super::Name<'s>,
-    ) -> impl DoubleEndedIterator<Item = &'s Section> + 's {
-        let hash = name_hash(class, name.raw, name.plain);
-        let hash_of = |i: &u32| self.sections[*i as usize].hash;
-        let start = self.by_name.partition_point(|i| hash_of(i) < hash);
-        let end = self.by_name.partition_point(|i| hash_of(i) <= hash);
-        self.by_name[start..end]
-            .iter()
-            .map(|&i| &self.sections[i as usize])
+    ) -> impl Iterator<Item = &'s Section> + 's {
+        self.probe(name_hash(class, name.raw, name.plain))
             .filter(move |s| s.class == class && self.name_chars(s).chars().eq(name.chars()))
     }
 
     /// The `[DEFAULT]` sections (AWS CLI dialect).
-    pub(crate) fn defaults(&self) -> impl DoubleEndedIterator<Item = &Section> + '_ {
+    pub(crate) fn defaults(&self) -> impl Iterator<Item = &Section> + '_ {
         self.find(SectionClass::Defaults, "DEFAULT")
     }
 

@@ -57,9 +57,16 @@ impl<'a> Iterator for Lines<'a> {
                 // `SectionEnd` consumes nothing: a pseudo item.
                 continue;
             }
-            let full = &self.text[start..end];
-            let raw = full.trim_end_matches(['\n', '\r']);
-            // A lone '\r' ends a line too; trim_end_matches removes "\r\n", "\n" and "\r".
+            // The line ending is "\r\n", "\n" or a lone "\r" (or nothing at the end).
+            let bytes = self.text.as_bytes();
+            let mut raw_end = end;
+            if raw_end > start && bytes[raw_end - 1] == b'\n' {
+                raw_end -= 1;
+            }
+            if raw_end > start && bytes[raw_end - 1] == b'\r' {
+                raw_end -= 1;
+            }
+            let raw = &self.text[start..raw_end];
             self.number = self.number.saturating_add(1);
             let trivial = match item {
                 Item::Comment(_) => Some(true),

@@ -391,18 +391,20 @@ fn get_in<'a>(
 ) -> Option<Property<'a>> {
     let mut found = None;
     let mut any = false;
-    // AWS CLI: one section (the last of that name); SDK: the sections merge, the last key wins.
-    for s in file.find(class, name).rev() {
+    // AWS CLI: only the last section of that name counts; SDK: the sections merge, and the
+    // last occurrence of the key wins.
+    let last_only = file.dialect == Dialect::AwsCli;
+    let mut sections = file.find(class, name).peekable();
+    while let Some(s) = sections.next() {
         any = true;
+        if last_only && sections.peek().is_some() {
+            continue;
+        }
         if let Some(p) = Properties::new(file, s)
             .filter(|p| p.is_valid() && p.matches(key))
             .last()
         {
             found = Some(p);
-            break;
-        }
-        if file.dialect == Dialect::AwsCli {
-            break;
         }
     }
     if found.is_none() && any && file.dialect == Dialect::AwsCli {
