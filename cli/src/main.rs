@@ -1,1 +1,56 @@
-fn main() {}
+//! `credchain`: which AWS settings and credentials a program will get, and why, resolved as the
+//! AWS CLI v2 resolves them.
+//!
+//! A thin frontend over credchain-core; the steps, in order:
+//!
+//! ```text
+//!   args.rs ──▶ files.rs ──────────────────▶ commands/ ──────▶ output/
+//!   (clap)      locate, load, parse, warn    evaluate, answer   table, masking
+//!                                                        └──▶ failure.rs: exit status
+//! ```
+//!
+//! - [`args`]: the command line (clap derive), mirroring the AWS CLI's names.
+//! - [`files`]: the shared files through the core's locate, load and parse, with the host I/O.
+//! - [`commands`]: each command over the core's evaluator.
+//! - [`credentials`]: the keys `configure list` shows, until the credential chain replaces it.
+//! - [`output`]: the table, masking of keys, warnings.
+//! - [`failure`]: errors and the AWS CLI's exit statuses (253, 255; clap's 2 for usage).
+#![forbid(unsafe_code)]
+
+mod args;
+mod commands;
+mod credentials;
+mod failure;
+mod files;
+mod output;
+
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use credchain_core::host::StdEnv;
+
+use crate::args::Cli;
+use crate::failure::Failure;
+use crate::output::Streams;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let env = StdEnv::new();
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut err = io::stderr().lock();
+    let result = commands::run(
+        &cli,
+        &env,
+        &mut Streams {
+            out: &mut out,
+            err: &mut err,
+        },
+    );
+    let flushed = out.flush().map_err(Failure::from);
+    let status = match result.and(flushed) {
+        Ok(()) => 0,
+        Err(failure) => failure.report(&mut err),
+    };
+    ExitCode::from(status)
+}

@@ -1,0 +1,143 @@
+//! `credchain configure get | list | list-profiles`: the AWS CLI's `aws configure` read
+//! commands, over the core's evaluator.
+
+use std::io::Write;
+
+use credchain_core::evaluate::{configure_get, EvaluateError, Evaluator, Options};
+use credchain_core::io::Env;
+use credchain_core::parse::Value;
+use credchain_core::settings::{Setting, SETTINGS};
+use credchain_core::{Dialect, Source};
+
+use crate::args::ConfigureCommand;
+use crate::credentials::{static_keys, StaticKeys};
+use crate::failure::Failure;
+use crate::files::with_files;
+use crate::output::secret::mask;
+use crate::output::table::{self, one_line, Row};
+use crate::output::Streams;
+
+/// Runs one `configure` subcommand.
+pub fn run<E: Env + ?Sized>(
+    command: &ConfigureCommand,
+    env: &E,
+    options: &Options<'_>,
+    dialect: Dialect,
+    streams: &mut Streams<'_>,
+) -> Result<(), Failure> {
+    match command {
+        ConfigureCommand::Get(args) => get(&args.name, env, options, dialect, streams)
+            // `aws configure get` fails with 255 whatever the cause.
+            .map_err(Failure::configuration_as_other),
+        ConfigureCommand::List => list(env, options, dialect, streams),
+        ConfigureCommand::ListProfiles => list_profiles(env, dialect, streams),
+    }
+}
+
+/// `configure get NAME`: the profile's value (never the environment's), or status 1 when unset.
+fn get<E: Env + ?Sized>(
+    name: &str,
+    env: &E,
+    options: &Options<'_>,
+    dialect: Dialect,
+    streams: &mut Streams<'_>,
+) -> Result<(), Failure> {
+    with_files(env, dialect, streams, |files, streams| {
+        let eval = Evaluator::new(files, env, options).map_err(Failure::other)?;
+        let value = configure_get(&eval, name)
+            .map_err(Failure::other)?
+            .ok_or(Failure::Status(1))?;
+        write_value(&value.value, streams.out)?;
+        Ok(())
+    })
+}
+
+/// Writes a value as `configure get` prints it: a nested value as its `name = value` lines,
+/// any other value as it is (continuation lines on lines of their own).
+fn write_value(value: &Value<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    if value.is_nested() {
+        for (name, value) in value.sub_properties() {
+            writeln!(out, "{name} = {value}")?;
+        }
+        return Ok(());
+    }
+    writeln!(out, "{value}")
+}
+
+/// `configure list`: the AWS CLI's four rows, then every other setting that is set.
+fn list<E: Env + ?Sized>(
+    env: &E,
+    options: &Options<'_>,
+    dialect: Dialect,
+    streams: &mut Streams<'_>,
+) -> Result<(), Failure> {
+    with_files(env, dialect, streams, |files, streams| {
+        let eval = Evaluator::new(files, env, options).map_err(Failure::other)?;
+        let active = eval.active_profile();
+        let profile = match active.source {
+            Source::Default => Row::not_set("profile"),
+            source => Row::new("profile", active.name.to_owned(), source),
+        };
+        let StaticKeys {
+            access_key,
+            secret_key,
+        } = static_keys(&eval, env);
+        let key_row = |name, key: Option<_>| match key {
+            Some(credchain_core::evaluate::Resolved { value, source }) => {
+                Row::new(name, mask(&value.to_string()), source)
+            }
+            None => Row::not_set(name),
+        };
+        let mut rows = vec![
+            profile,
+            key_row("access_key", access_key),
+            key_row("secret_key", secret_key),
+            setting_row(&eval, Setting::Region, streams)?.unwrap_or(Row::not_set("region")),
+        ];
+        for spec in SETTINGS {
+            if matches!(spec.setting, Setting::Profile | Setting::Region) {
+                continue;
+            }
+            rows.extend(setting_row(&eval, spec.setting, streams)?);
+        }
+        table::write(&rows, streams.out)?;
+        Ok(())
+    })
+}
+
+/// The row of a setting that is set (not by its default). An invalid region is shown as it is
+/// written, with a warning: `configure list` reports, it does not refuse.
+fn setting_row<E: Env + ?Sized>(
+    eval: &Evaluator<'_, '_, E>,
+    setting: Setting,
+    streams: &mut Streams<'_>,
+) -> Result<Option<Row>, Failure> {
+    let name = setting.spec().name;
+    match eval.resolve(setting) {
+        Ok(Some(resolved)) if resolved.source != Source::Default => Ok(Some(Row::new(
+            name,
+            one_line(&resolved.value),
+            resolved.source,
+        ))),
+        Ok(_) => Ok(None),
+        Err(error @ EvaluateError::InvalidRegion { value, source }) => {
+            streams.warn(error)?;
+            Ok(Some(Row::new(name, value.to_owned(), source)))
+        }
+        Err(error) => Err(Failure::other(error)),
+    }
+}
+
+/// `configure list-profiles`: config-file profiles, then credentials-only ones, each once.
+fn list_profiles<E: Env + ?Sized>(
+    env: &E,
+    dialect: Dialect,
+    streams: &mut Streams<'_>,
+) -> Result<(), Failure> {
+    with_files(env, dialect, streams, |files, streams| {
+        for name in files.profile_names() {
+            writeln!(streams.out, "{name}")?;
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,18 @@
+//! The commands: each reads the parsed files through the core and writes its answer.
+
+pub mod configure;
+
+use credchain_core::host::StdEnv;
+
+use crate::args::{Cli, Command};
+use crate::failure::Failure;
+use crate::output::Streams;
+
+/// Runs the command `cli` names, in the environment `env`.
+pub fn run(cli: &Cli, env: &StdEnv, streams: &mut Streams<'_>) -> Result<(), Failure> {
+    let options = cli.global.options();
+    let dialect = cli.global.dialect.into();
+    match &cli.command {
+        Command::Configure(command) => configure::run(command, env, &options, dialect, streams),
+    }
+}

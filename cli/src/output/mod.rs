@@ -1,0 +1,31 @@
+//! Present: how results are written for a person (and for scripts that read `aws` output).
+//!
+//! - [`table`]: the `configure list` table and how a value's source reads in it.
+//! - [`secret`]: masking of keys, so that no secret is ever printed.
+
+pub mod secret;
+pub mod table;
+
+use std::io::Write;
+
+use credchain_core::parse::Diagnostic;
+
+/// Where a command writes: its output and its warnings.
+pub struct Streams<'w> {
+    /// The command's output (stdout).
+    pub out: &'w mut dyn Write,
+    /// Warnings and errors (stderr).
+    pub err: &'w mut dyn Write,
+}
+
+impl Streams<'_> {
+    /// Writes `credchain: warning: <what>` to the warnings stream.
+    pub fn warn(&mut self, what: impl std::fmt::Display) -> std::io::Result<()> {
+        writeln!(self.err, "credchain: warning: {what}")
+    }
+
+    /// Warns about something the parser skipped (`credchain: warning: FILE:LINE: ...`).
+    pub fn warn_skipped(&mut self, diagnostic: &Diagnostic<'_>) -> std::io::Result<()> {
+        self.warn(diagnostic)
+    }
+}
