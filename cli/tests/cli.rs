@@ -1,0 +1,228 @@
+//! `credchain configure list-profiles`, exit statuses, help, and that no secret is printed.
+
+mod common;
+
+use common::{Home, Run};
+
+#[test]
+fn list_profiles_config_first_then_credentials_only_each_once() {
+    let home = Home::new(
+        "[profile b]\n[default]\n[sso-session s]\n[profile a]\n[services x]\n",
+        "[c]\n[a]\n[default]\n[d]\n",
+    );
+    home.run(&["configure", "list-profiles"])
+        .assert_ok("b\ndefault\na\nc\nd\n");
+}
+
+#[test]
+fn list_profiles_unquotes_names_and_ignores_the_active_profile() {
+    let home = Home::new("[profile \"with space\"]\n[profile plain]\n", "");
+    home.run_with(&["configure", "list-profiles"], &[("AWS_PROFILE", "nope")])
+        .assert_ok("with space\nplain\n");
+}
+
+#[test]
+fn no_files_no_profiles() {
+    Home::empty()
+        .run(&["configure", "list-profiles"])
+        .assert_ok("");
+}
+
+#[test]
+fn a_parse_error_exits_253_naming_file_and_line() {
+    let home = Home::new("[default]\nregion = us-east-1\n", "[a]\nx = 1\n[a]\n");
+    let creds = home.file(".aws/credentials");
+    let expected = format!(
+        "credchain: [ERROR]: unable to parse config file: {creds}:3: this section header repeats"
+    );
+    home.run(&["configure", "list"])
+        .assert_error(253, &expected);
+    home.run(&["configure", "list-profiles"])
+        .assert_error(253, &expected);
+    // Even when the environment would have answered.
+    home.run_with(
+        &["configure", "list"],
+        &[
+            ("AWS_ACCESS_KEY_ID", "AKIDX"),
+            ("AWS_SECRET_ACCESS_KEY", "s"),
+        ],
+    )
+    .assert_error(253, &expected);
+}
+
+#[test]
+fn a_line_before_any_section_names_line_1() {
+    let home = Home::new("region = us-east-1\n[default]\n", "");
+    let config = home.file(".aws/config");
+    home.run(&["configure", "list-profiles"]).assert_error(
+        253,
+        &format!("credchain: [ERROR]: unable to parse config file: {config}:1: "),
+    );
+}
+
+#[test]
+fn locate_errors_exit_253() {
+    let home = Home::empty();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_credchain"));
+    let out = command
+        .args(["configure", "list"])
+        .env_clear()
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(253));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with("credchain: [ERROR]: cannot find the home directory: HOME is not set"),
+        "{stderr}"
+    );
+    // A configured path that is a directory cannot be read.
+    let dir = home.file("");
+    home.run_with(&["configure", "list"], &[("AWS_CONFIG_FILE", &dir)])
+        .assert_error(253, &format!("credchain: [ERROR]: cannot read {dir}"));
+}
+
+#[test]
+fn files_named_by_variables_are_read_and_listed() {
+    let home = Home::empty();
+    home.write("elsewhere/c", "[profile x]\nregion = ca-central-1\n");
+    let config = home.file("elsewhere/c");
+    let run = home.run_with(
+        &["configure", "list", "--profile", "x"],
+        &[("AWS_CONFIG_FILE", &config)],
+    );
+    assert_eq!(run.code, 0, "{run:#?}");
+    let cells = |name: &str| -> Vec<String> {
+        let line = run.stdout.lines().find(|l| l.starts_with(name)).unwrap();
+        line.split(" : ").map(|c| c.trim().to_owned()).collect()
+    };
+    let location = format!("{config}:2");
+    assert_eq!(
+        cells("region "),
+        ["region", "ca-central-1", "config-file", &location],
+        "{run:#?}"
+    );
+    assert_eq!(
+        cells("config_file "),
+        ["config_file", &config, "env", "AWS_CONFIG_FILE"],
+        "{run:#?}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let home = Home::new("", "");
+    for args in [
+        &["configure", "nope"][..],
+        &["--output", "xml", "configure", "list"],
+        &["--dialect", "python", "configure", "list"],
+        &["configure", "get"],
+        &[],
+    ] {
+        let run = home.run(args);
+        assert_eq!(run.code, 2, "{args:?}: {run:#?}");
+        assert_eq!(run.stdout, "", "{args:?}: {run:#?}");
+    }
+}
+
+#[test]
+fn help_reads_well() {
+    let home = Home::new("", "");
+    let run = home.run(&["--help"]);
+    assert_eq!(run.code, 0);
+    for want in [
+        "Which AWS settings and credentials",
+        "configure",
+        "--profile <NAME>",
+        "--region <REGION>",
+        "--output <FORMAT>",
+        "--dialect <DIALECT>",
+        "Examples:",
+        "Exit status:",
+    ] {
+        assert!(run.stdout.contains(want), "{want}: {}", run.stdout);
+    }
+    for sub in ["get", "list", "list-profiles"] {
+        let run = home.run(&["configure", sub, "--help"]);
+        assert_eq!(run.code, 0, "{sub}");
+        assert!(run.stdout.contains("Examples:"), "{sub}: {}", run.stdout);
+        assert!(
+            run.stdout.contains(&format!("credchain configure {sub}")),
+            "{sub}: {}",
+            run.stdout
+        );
+    }
+}
+
+/// Secrets that must appear in no output of any command but an explicit
+/// `configure get aws_secret_access_key` (which prints it, as `aws configure get` does).
+const SECRETS: [&str; 5] = [
+    "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+    "IQoJb3JpZ2luX2VjEXAMPLETOKEN",
+    "configFileSecretValue0001",
+    "environmentSecretValue0002",
+    "environmentToken0003",
+];
+
+#[test]
+fn no_secret_in_any_output() {
+    let home = Home::new(
+        "[default]\nregion = us-east-1\n\
+         [profile cfg]\naws_access_key_id = AKIDCONFIGEXAMPLE\n\
+         aws_secret_access_key = configFileSecretValue0001\n\
+         [skipped]\naws_secret_access_key = configFileSecretValue0001\n",
+        "[default]\naws_access_key_id = AKIDEXAMPLESTATIC\n\
+         aws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n\
+         aws_session_token = IQoJb3JpZ2luX2VjEXAMPLETOKEN\n",
+    );
+    let env = [
+        ("AWS_ACCESS_KEY_ID", "AKIDENVEXAMPLE"),
+        ("AWS_SECRET_ACCESS_KEY", "environmentSecretValue0002"),
+        ("AWS_SESSION_TOKEN", "environmentToken0003"),
+    ];
+    let runs: Vec<Run> = vec![
+        home.run(&["configure", "list"]),
+        home.run(&["configure", "list", "--profile", "cfg"]),
+        home.run(&["configure", "list", "--profile", "default"]),
+        home.run_with(&["configure", "list"], &env),
+        home.run_with(&["--dialect", "sdk", "configure", "list"], &env),
+        home.run(&["configure", "list-profiles"]),
+        home.run(&["configure", "get", "region"]),
+        home.run(&["configure", "get", "nope"]),
+        home.run(&["configure", "get", "region", "--profile", "nope"]),
+        home.run_with(&["configure", "list"], &[("AWS_PROFILE", "nope")]),
+    ];
+    for run in &runs {
+        // Every run above succeeds or fails on its own terms; none prints a secret.
+        for secret in SECRETS {
+            assert!(
+                !run.stdout.contains(secret) && !run.stderr.contains(secret),
+                "{secret} printed: {run:#?}"
+            );
+        }
+        // Nor a whole access key id: only its last four characters.
+        for key in ["AKIDCONFIGEXAMPLE", "AKIDEXAMPLESTATIC", "AKIDENVEXAMPLE"] {
+            assert!(!run.stdout.contains(key), "{key} printed: {run:#?}");
+        }
+    }
+    // A file that does not parse: the error names file and line, never the line's text.
+    let broken = Home::new(
+        "",
+        "[default]\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n\
+         aws_secret_access_key = configFileSecretValue0001\n",
+    );
+    for args in [&["configure", "list"][..], &["configure", "get", "region"]] {
+        let run = broken.run(args);
+        assert!(run.code == 253 || run.code == 255, "{run:#?}");
+        for secret in SECRETS {
+            assert!(!run.stderr.contains(secret), "{secret} printed: {run:#?}");
+        }
+    }
+    // Asked for by name, the secret is printed, as `aws configure get` does.
+    let run = home.run(&["configure", "get", "aws_secret_access_key"]);
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n"),
+        "{run:#?}"
+    );
+}
