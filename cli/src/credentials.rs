@@ -14,7 +14,7 @@
 
 use credchain_core::evaluate::{Evaluator, Resolved};
 use credchain_core::io::Env;
-use credchain_core::parse::Value;
+use credchain_core::parse::{Property, Value};
 use credchain_core::{FileKind, Source};
 
 /// The access key id and secret access key in effect, with where each came from.
@@ -61,7 +61,7 @@ pub fn static_keys<'s, 'a: 's, E: Env + ?Sized>(
         .into_iter()
         .find_map(|kind| {
             let access = profile.get_in_file(kind, ACCESS_KEY)?;
-            let from_file = |p: credchain_core::parse::Property<'a>| Resolved {
+            let from_file = |p: Property<'a>| Resolved {
                 value: p.value,
                 source: Source::File {
                     kind: p.kind,

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use credchain_core::evaluate::{configure_get, EvaluateError, Evaluator, Options};
+use credchain_core::evaluate::{configure_get, EvaluateError, Evaluator, Options, Resolved};
 use credchain_core::io::Env;
 use credchain_core::parse::Value;
 use credchain_core::settings::{Setting, SETTINGS};
@@ -83,9 +83,7 @@ fn list<E: Env + ?Sized>(
             secret_key,
         } = static_keys(&eval, env);
         let key_row = |name, key: Option<_>| match key {
-            Some(credchain_core::evaluate::Resolved { value, source }) => {
-                Row::new(name, mask(&value.to_string()), source)
-            }
+            Some(Resolved { value, source }) => Row::new(name, mask(&value.to_string()), source),
             None => Row::not_set(name),
         };
         let mut rows = vec![

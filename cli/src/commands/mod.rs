@@ -2,14 +2,14 @@
 
 pub mod configure;
 
-use credchain_core::host::StdEnv;
+use credchain_core::io::Env;
 
 use crate::args::{Cli, Command};
 use crate::failure::Failure;
 use crate::output::Streams;
 
 /// Runs the command `cli` names, in the environment `env`.
-pub fn run(cli: &Cli, env: &StdEnv, streams: &mut Streams<'_>) -> Result<(), Failure> {
+pub fn run<E: Env + ?Sized>(cli: &Cli, env: &E, streams: &mut Streams<'_>) -> Result<(), Failure> {
     let options = cli.global.options();
     let dialect = cli.global.dialect.into();
     match &cli.command {
