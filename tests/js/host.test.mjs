@@ -1,0 +1,127 @@
+// The hosts: the node host reads real files through fs/promises (the core's async I/O path,
+// awaited across the JS boundary), the memory host serves given texts, and any object of the
+// same shape is a host.
+
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import process from 'node:process';
+import { after, test } from 'node:test';
+
+import {
+  CONFIG,
+  listProfiles,
+  memoryHost,
+  node,
+  nodeHost,
+  resolveSetting,
+  tempHome,
+} from './helpers.mjs';
+
+const made = [];
+after(() => Promise.all(made.map((h) => h.remove())));
+
+test('the node host reads both files, config first, as bytes, asynchronously', async () => {
+  const h = await node();
+  made.push(h);
+  const calls = [];
+  const host = {
+    env: h.host.env,
+    async readFile(path) {
+      calls.push(path);
+      await new Promise((resolve) => setTimeout(resolve, 5)); // a real wait, awaited by the core
+      const contents = await h.host.readFile(path);
+      assert.ok(contents instanceof Uint8Array);
+      return contents;
+    },
+  };
+  assert.equal((await resolveSetting('region', { host })).value, 'us-east-1');
+  assert.deepEqual(calls, [h.config, h.credentials]);
+});
+
+test('the node host: missing files read as empty (ENOENT, ENOTDIR)', async () => {
+  const h = await node({}, {});
+  made.push(h);
+  assert.equal(await resolveSetting('region', { host: h.host }), null);
+  assert.deepEqual(await listProfiles({ host: h.host }), []);
+  h.host.env.AWS_CONFIG_FILE = join(h.home, '.aws', 'config', 'below-a-file');
+  await writeFile(join(h.home, '.aws', 'config'), '');
+  assert.equal(await resolveSetting('region', { host: h.host }), null);
+});
+
+test('the node host: AWS_CONFIG_FILE with ~ and $VAR, as the AWS CLI expands them', async () => {
+  const h = await tempHome({});
+  made.push(h);
+  await mkdir(join(h.home, 'team'));
+  await writeFile(join(h.home, 'team', 'config'), CONFIG);
+  const host = nodeHost({ env: { HOME: h.home, TEAM: 'team', AWS_CONFIG_FILE: '~/$TEAM/config' } });
+  assert.deepEqual(await resolveSetting('region', { host, profile: 'prod' }), {
+    value: 'us-west-2',
+    source: { kind: 'config-file', path: join(h.home, 'team', 'config'), line: 14 },
+  });
+});
+
+test('nodeHost() reads process.env by default, at each call', async () => {
+  const h = await tempHome();
+  made.push(h);
+  const saved = { ...process.env };
+  try {
+    // Point both files at the temporary ones: never the real ~/.aws.
+    process.env.AWS_CONFIG_FILE = h.config;
+    process.env.AWS_SHARED_CREDENTIALS_FILE = h.credentials;
+    process.env.AWS_PROFILE = 'dev';
+    delete process.env.AWS_REGION;
+    delete process.env.AWS_DEFAULT_REGION;
+    const host = nodeHost();
+    assert.equal(host.platform, process.platform === 'win32' ? 'windows' : 'unix');
+    assert.deepEqual(await resolveSetting('region', { host }), {
+      value: 'eu-west-1',
+      source: { kind: 'config-file', path: h.config, line: 7 },
+    });
+    process.env.AWS_REGION = 'il-central-1';
+    assert.deepEqual((await resolveSetting('region', { host })).source, {
+      kind: 'env',
+      name: 'AWS_REGION',
+    });
+  } finally {
+    for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+    Object.assign(process.env, saved);
+  }
+});
+
+test('the memory host: strings, bytes, a Map, and an empty path naming no file', async () => {
+  const text = '[default]\nregion = af-south-1\n';
+  for (const files of [
+    { '/h/.aws/config': text },
+    { '/h/.aws/config': new TextEncoder().encode(text) },
+    new Map([['/h/.aws/config', text]]),
+  ]) {
+    const host = memoryHost({ env: { HOME: '/h' }, files });
+    assert.equal((await resolveSetting('region', { host })).value, 'af-south-1');
+  }
+  const host = memoryHost({ env: { HOME: '/h', AWS_CONFIG_FILE: '' }, files: { '': text } });
+  assert.equal(await resolveSetting('region', { host }), null);
+});
+
+test('any object with env and readFile is a host; readFile may return without a promise', async () => {
+  const host = {
+    env: { AWS_CONFIG_FILE: '/etc/aws/config', AWS_SHARED_CREDENTIALS_FILE: '/etc/aws/creds' },
+    readFile: (path) => (path === '/etc/aws/config' ? '[profile a]\n[profile b]\n' : null),
+  };
+  assert.deepEqual(await listProfiles({ host }), ['a', 'b']);
+});
+
+test('on Windows, variable names are case-insensitive', async () => {
+  const files = { 'C:\\Users\\me\\.aws\\config': '[default]\nregion = eu-south-1\n' };
+  const env = { userprofile: 'C:\\Users\\me', aws_region: 'eu-west-3' };
+  const host = memoryHost({ env, files, platform: 'windows' });
+  assert.deepEqual(await resolveSetting('region', { host }), {
+    value: 'eu-west-3',
+    source: { kind: 'env', name: 'AWS_REGION' },
+  });
+  delete env.aws_region;
+  assert.equal((await resolveSetting('region', { host })).value, 'eu-south-1');
+  // Not on Unix: there `userprofile` is not USERPROFILE, nor HOME.
+  const error = await resolveSetting('region', { host, platform: 'unix' }).catch((e) => e);
+  assert.equal(error.code, 'NoHomeDirectory');
+});

@@ -1,0 +1,53 @@
+// Copied by tests/js/run into a scratch project that installed the `npm pack` tarball, and run
+// there as installed.test.mjs: the package as a user gets it, imported by its name.
+
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+
+import { configureGet, listProfiles, memoryHost, nodeHost, resolveSetting } from 'credchain';
+
+test('installed package: resolve a setting with the memory host', async () => {
+  const host = memoryHost({
+    env: { HOME: '/home/me', AWS_PROFILE: 'dev' },
+    files: {
+      '/home/me/.aws/config': '[default]\nregion = us-east-1\n\n[profile dev]\nregion = eu-west-1\n',
+    },
+  });
+  assert.deepEqual(await resolveSetting('region', { host }), {
+    value: 'eu-west-1',
+    source: { kind: 'config-file', path: '/home/me/.aws/config', line: 5 },
+  });
+  assert.deepEqual(await listProfiles({ host }), ['default', 'dev']);
+  assert.equal(await configureGet('profile.default.region', { host }), 'us-east-1');
+});
+
+test('installed package: the node host, with a temporary HOME', async () => {
+  const home = await mkdtemp(join(tmpdir(), 'credchain-installed-'));
+  try {
+    await mkdir(join(home, '.aws'));
+    await writeFile(join(home, '.aws', 'credentials'), '[default]\nregion = sa-east-1\n');
+    const host = nodeHost({ env: { HOME: home } });
+    assert.deepEqual(await resolveSetting('region', { host }), {
+      value: 'sa-east-1',
+      source: { kind: 'credentials-file', path: join(home, '.aws', 'credentials'), line: 2 },
+    });
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+});
+
+test('installed package: its manifest, types and files', () => {
+  const require = createRequire(import.meta.url);
+  const manifest = require('credchain/package.json');
+  const root = dirname(require.resolve('credchain/package.json'));
+  assert.equal(manifest.name, 'credchain');
+  assert.equal(manifest.type, 'module');
+  for (const file of ['index.d.ts', 'dist/credchain_wasm.js', 'dist/credchain_wasm_bg.wasm']) {
+    assert.ok(existsSync(join(root, file)), `${file} is in the package`);
+  }
+});
