@@ -165,6 +165,12 @@ impl<'s, 'a: 's, E: Env + ?Sized> Evaluator<'s, 'a, E> {
         self.files
     }
 
+    /// The environment.
+    #[must_use]
+    pub fn env(&self) -> &'s E {
+        self.env
+    }
+
     /// Resolves `setting`; `Ok(None)` when nothing sets it and it has no default.
     pub fn resolve(&self, setting: Setting) -> Result<Option<Resolved<'s>>, EvaluateError<'s>> {
         let resolved = self.resolve_raw(setting);

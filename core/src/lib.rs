@@ -49,6 +49,7 @@ pub mod io;
 pub mod load;
 pub mod locate;
 pub mod parse;
+pub mod plan;
 pub mod settings;
 mod source;
 mod text;
