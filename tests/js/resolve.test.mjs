@@ -61,6 +61,15 @@ for (const [hostName, makeHost] of Object.entries(HOSTS)) {
         value: 'eu-west-1',
         source: { kind: 'config-file', path: config, line: 7 },
       });
+      assert.deepEqual(await resolveSetting('output', { host, output: 'table' }), {
+        value: 'table',
+        source: { kind: 'option', name: '--output' },
+      });
+      host.env.AWS_DEFAULT_OUTPUT = 'yaml';
+      assert.deepEqual(await resolveSetting('output', { host }), {
+        value: 'yaml',
+        source: { kind: 'env', name: 'AWS_DEFAULT_OUTPUT' },
+      });
       assert.deepEqual(await resolveSetting('max_attempts', { host }), {
         value: '3',
         source: { kind: 'default' },

@@ -38,7 +38,7 @@
 use core::cell::RefCell;
 use core::fmt::Display;
 
-use credchain_core::evaluate::{configure_get, EvaluateError, Evaluator, Options};
+use credchain_core::evaluate::{self, EvaluateError, Evaluator, Options};
 use credchain_core::io::{Env, Fs, FsError, FsErrorKind};
 use credchain_core::load::{load, LoadError, LoadedFiles};
 use credchain_core::locate::{locate, FilePaths, LocateError, Platform};
@@ -91,7 +91,7 @@ pub async fn list_profiles(options: JsValue) -> Result<JsValue, JsValue> {
 /// (never the environment) for `key`, `section.sub_key`, `profile.NAME.key` or `NAME.key`;
 /// `null` when unset.
 #[wasm_bindgen(js_name = configureGet)]
-pub async fn configure_get_js(name: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+pub async fn configure_get(name: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let name = string_argument(&name, "name")?;
     let req = Request::from_js(&options)?;
     let paths = locate(&req.env, req.platform, req.dialect).map_err(locate_error)?;
@@ -99,7 +99,7 @@ pub async fn configure_get_js(name: JsValue, options: JsValue) -> Result<JsValue
     let parsed = ConfigFiles::parse(&files, req.dialect).map_err(parse_error)?;
     let opts = req.options();
     let eval = Evaluator::new(&parsed, &req.env, &opts).map_err(evaluate_error)?;
-    let value = configure_get(&eval, &name).map_err(evaluate_error)?;
+    let value = evaluate::configure_get(&eval, &name).map_err(evaluate_error)?;
     Ok(value.map_or(JsValue::NULL, |v| v.value.to_string().into()))
 }
 
