@@ -109,6 +109,12 @@ test('any object with env and readFile is a host; readFile may return without a 
     readFile: (path) => (path === '/etc/aws/config' ? '[profile a]\n[profile b]\n' : null),
   };
   assert.deepEqual(await listProfiles({ host }), ['a', 'b']);
+  // An environment without a prototype, and a proxy, are objects too.
+  const bare = Object.assign(Object.create(null), host.env, { AWS_REGION: 'eu-west-1' });
+  for (const env of [bare, new Proxy({ ...host.env, AWS_REGION: 'eu-west-1' }, {})]) {
+    const found = await resolveSetting('region', { host: { ...host, env } });
+    assert.deepEqual(found.source, { kind: 'env', name: 'AWS_REGION' });
+  }
 });
 
 test('on Windows, variable names are case-insensitive', async () => {

@@ -218,12 +218,15 @@ struct JsEnv {
 
 impl JsEnv {
     fn from_js(env: &JsValue, platform: Platform) -> Result<Self, JsValue> {
-        let Some(object) = env.dyn_ref::<Object>().filter(|_| !env.is_function()) else {
+        // Any object, including one without a prototype (`Object.create(null)`), which
+        // `instanceof Object` would refuse.
+        if !env.is_object() || env.is_function() {
             return Err(invalid_argument(
                 "options.env",
                 "options.env must be an object of variable names to string values",
             ));
-        };
+        }
+        let object: &Object = env.unchecked_ref();
         let mut vars = Vec::new();
         for entry in Object::entries(object).iter() {
             let entry: Array = entry.unchecked_into();
