@@ -21,12 +21,14 @@ fn is_ascii_py_space(b: u8) -> bool {
 }
 
 fn py_lstrip(s: &str) -> &str {
-    // Fast path over ASCII; non-ASCII whitespace (U+0085, U+00A0, ...) takes the char path.
-    let start = s
-        .bytes()
-        .position(|b| !is_ascii_py_space(b))
-        .unwrap_or(s.len());
+    let b = s.as_bytes();
+    let mut start = 0;
+    // Printable ASCII (the common first byte) ends the loop at once.
+    while start < b.len() && b[start] <= b' ' && is_ascii_py_space(b[start]) {
+        start += 1;
+    }
     let s = &s[start..];
+    // Non-ASCII whitespace (U+0085, U+00A0, U+3000, ...) takes the char path.
     if s.as_bytes().first().is_some_and(|&b| b >= 0x80) {
         s.trim_start_matches(is_py_space)
     } else {
@@ -36,10 +38,11 @@ fn py_lstrip(s: &str) -> &str {
 
 /// Python's `str.rstrip()`.
 pub(crate) fn py_rstrip(s: &str) -> &str {
-    let end = s
-        .bytes()
-        .rposition(|b| !is_ascii_py_space(b))
-        .map_or(0, |i| i + 1);
+    let b = s.as_bytes();
+    let mut end = b.len();
+    while end > 0 && b[end - 1] <= b' ' && is_ascii_py_space(b[end - 1]) {
+        end -= 1;
+    }
     let s = &s[..end];
     if s.as_bytes().last().is_some_and(|&b| b >= 0x80) {
         s.trim_end_matches(is_py_space)

@@ -505,7 +505,8 @@ fn classify(kind: FileKind, dialect: Dialect, header: &str) -> (SectionClass, &s
 /// than the array holds are checked by reading the section again (rare: huge sections).
 #[derive(Default)]
 struct KeySet<'a> {
-    keys: heapless::Vec<(&'a str, u32), MAX_DEFAULT_KEYS>,
+    /// (key, line, whether the key is ASCII: then comparison needs no Unicode lowering).
+    keys: heapless::Vec<(&'a str, u32, bool), MAX_DEFAULT_KEYS>,
     overflowed: bool,
 }
 
@@ -518,10 +519,18 @@ impl<'a> KeySet<'a> {
     /// Records `key`; returns the line of an earlier equal key among those held, or `Err(())`
     /// when the set is full and the caller must search the text itself.
     fn insert(&mut self, key: &'a str, line: u32) -> Result<Option<u32>, ()> {
-        if let Some(&(_, first)) = self.keys.iter().find(|(k, _)| eq_lowercase(k, key)) {
+        let ascii = key.is_ascii();
+        let same = |&&(k, _, k_ascii): &&(&str, u32, bool)| {
+            if ascii && k_ascii {
+                k.len() == key.len() && k.eq_ignore_ascii_case(key)
+            } else {
+                eq_lowercase(k, key)
+            }
+        };
+        if let Some(&(_, first, _)) = self.keys.iter().find(same) {
             return Ok(Some(first));
         }
-        if self.overflowed || self.keys.push((key, line)).is_err() {
+        if self.overflowed || self.keys.push((key, line, ascii)).is_err() {
             self.overflowed = true;
             return Err(());
         }
