@@ -1,1 +1,34 @@
-//! libcredchain
+//! libcredchain: the C ABI of credchain, in the style of rustls-ffi.
+//!
+//! ```text
+//!   C caller ──▶ credchain_config_new_host / _new_callbacks ──▶ locate ─▶ load ─▶ parse (check)
+//!            ──▶ credchain_config_resolve / _get / _profile_* ──▶ parse ─▶ evaluate ─▶ C buffers
+//! ```
+//!
+//! - [`result`]: `credchain_result`, stable numbers grouped per layer, and their messages.
+//! - [`config`]: the `credchain_config` handle over the host's environment and files.
+//! - [`callbacks`]: the same handle over I/O the caller supplies.
+//! - [`source`]: `credchain_source`, where a value came from.
+//!
+//! Every export runs behind a panic boundary, checks its pointers, and writes its outputs only
+//! on success. The header `include/credchain.h` is generated from these items' docs by cbindgen
+//! (`ffi/gen-header`), and `ffi/tests/header.rs` fails when the checked-in copy is stale.
+#![deny(missing_docs)]
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+
+// The order of these modules is the order of the header's declarations.
+pub mod result;
+
+pub mod config;
+
+pub mod source;
+
+pub mod callbacks;
+
+mod error;
+
+pub use callbacks::*;
+pub use config::*;
+pub use result::*;
+pub use source::*;

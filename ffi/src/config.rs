@@ -1,0 +1,585 @@
+//! The `credchain_config` handle: both files loaded once, settings resolved on demand.
+//!
+//! The handle owns the files' bytes and paths and re-parses the bytes on each query (parsing is
+//! zero-copy and takes microseconds for ordinary files), so no self-referential borrow is kept.
+//! The profile names are collected once, when the handle is made.
+
+use core::ffi::c_char;
+use std::cell::RefCell;
+use std::ffi::CString;
+
+use credchain_core::evaluate::{configure_get, Evaluator, Options};
+use credchain_core::host::{StdEnv, StdFs};
+use credchain_core::io::{block_on, Env};
+use credchain_core::load::{load, LoadedFile, LoadedFiles};
+use credchain_core::locate::{locate, Platform};
+use credchain_core::parse::ConfigFiles;
+use credchain_core::settings::{Setting, SETTINGS};
+use credchain_core::Dialect;
+
+use crate::callbacks::SnapshotEnv;
+use crate::error::{
+    boundary, check_buffer, opt_str, record_thread_error, req_str, run, with_thread_error,
+    write_str, Error,
+};
+use crate::result::credchain_result;
+use crate::source::{credchain_source, Paths};
+
+/// How to read the shared files: a `CREDCHAIN_DIALECT_*` value. (A plain integer rather than a
+/// C enum, so that any value a caller stores is defined behaviour; others are refused with
+/// `CREDCHAIN_RESULT_INVALID_DIALECT`.)
+#[allow(non_camel_case_types)]
+pub type credchain_dialect = u32;
+
+/// Read the files as the AWS CLI v2 does (the default).
+pub const CREDCHAIN_DIALECT_AWSCLI: credchain_dialect = 0;
+
+/// Read the files as the AWS SDKs' shared profile-file spec does.
+pub const CREDCHAIN_DIALECT_SDK: credchain_dialect = 1;
+
+/// Options for a new `credchain_config`, as the AWS CLI's global options. A zeroed struct
+/// (`credchain_options opts = {0};`) means no options and the AWS CLI dialect; passing NULL for
+/// the whole struct means the same.
+///
+/// The strings are read and copied while `credchain_config_new_*` runs; they need not outlive it.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+#[allow(non_camel_case_types)]
+pub struct credchain_options {
+    /// The profile, as `--profile`: NULL (or "") for none. NUL-terminated UTF-8.
+    pub profile: *const c_char,
+    /// The region, as `--region`: NULL for none. NUL-terminated UTF-8.
+    pub region: *const c_char,
+    /// The output format, as `--output`: NULL for none. NUL-terminated UTF-8.
+    pub output: *const c_char,
+    /// A `CREDCHAIN_DIALECT_*` value.
+    pub dialect: credchain_dialect,
+}
+
+/// The options, copied out of the caller's struct.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct OwnedOptions {
+    profile: Option<String>,
+    region: Option<String>,
+    output: Option<String>,
+    pub(crate) dialect: Dialect,
+}
+
+impl OwnedOptions {
+    /// Copies `*opts` (NULL: the defaults).
+    ///
+    /// # Safety
+    ///
+    /// `opts` is NULL or points to a readable `credchain_options` whose strings are NULL or
+    /// NUL-terminated.
+    pub(crate) unsafe fn read(opts: *const credchain_options) -> Result<Self, Error> {
+        // SAFETY: the caller guarantees opts is NULL or valid for reads.
+        let Some(opts) = (unsafe { opts.as_ref() }) else {
+            return Ok(OwnedOptions::default());
+        };
+        let dialect = match opts.dialect {
+            CREDCHAIN_DIALECT_AWSCLI => Dialect::AwsCli,
+            CREDCHAIN_DIALECT_SDK => Dialect::Sdk,
+            other => {
+                return Err(Error::new(
+                    credchain_result::InvalidDialect,
+                    format!(
+                        "invalid dialect: options->dialect is {other}; use \
+                         CREDCHAIN_DIALECT_AWSCLI (0) or CREDCHAIN_DIALECT_SDK (1)"
+                    ),
+                ))
+            }
+        };
+        // SAFETY: the caller guarantees each string is NULL or NUL-terminated; the copies are
+        // made before this function returns.
+        let profile = unsafe { opt_str(opts.profile, "options->profile") }?;
+        // SAFETY: as above.
+        let region = unsafe { opt_str(opts.region, "options->region") }?;
+        // SAFETY: as above.
+        let output = unsafe { opt_str(opts.output, "options->output") }?;
+        Ok(OwnedOptions {
+            profile: profile.map(ToOwned::to_owned),
+            region: region.map(ToOwned::to_owned),
+            output: output.map(ToOwned::to_owned),
+            dialect,
+        })
+    }
+
+    /// The core's view of the options, borrowing the copies.
+    pub(crate) fn core(&self) -> Options<'_> {
+        let mut o = Options::default();
+        for (setting, value) in [
+            (Setting::Profile, &self.profile),
+            (Setting::Region, &self.region),
+            (Setting::Output, &self.output),
+        ] {
+            if let Some(v) = value {
+                o.set(setting, v);
+            }
+        }
+        o
+    }
+}
+
+/// The environment a handle reads: the process's, captured when the handle was made, or the
+/// snapshot taken through the caller's callback.
+pub(crate) enum HandleEnv {
+    Host(StdEnv),
+    Snapshot(SnapshotEnv),
+}
+
+impl Env for HandleEnv {
+    fn var(&self, name: &str) -> Option<&str> {
+        match self {
+            HandleEnv::Host(e) => e.var(name),
+            HandleEnv::Snapshot(e) => e.var(name),
+        }
+    }
+}
+
+/// One file: its path as located and, when it exists, its bytes.
+struct OwnedFile {
+    path: String,
+    c_path: CString,
+    bytes: Option<Vec<u8>>,
+}
+
+impl OwnedFile {
+    fn new(file: LoadedFile<'_, Vec<u8>>) -> Result<Self, Error> {
+        let c_path = CString::new(file.path)
+            .map_err(|_| Error::internal(format!("the path {:?} holds a NUL byte", file.path)))?;
+        Ok(OwnedFile {
+            path: file.path.to_owned(),
+            c_path,
+            bytes: file.contents,
+        })
+    }
+
+    fn text(&self) -> (&str, Option<&[u8]>) {
+        (&self.path, self.bytes.as_deref())
+    }
+}
+
+/// The resolved configuration of one program run: the environment, the options and both
+/// shared files, loaded when the handle is made. Opaque; made by `credchain_config_new_host` or
+/// `credchain_config_new_callbacks`, freed by `credchain_config_free`.
+///
+/// One thread at a time may use a handle (it records its last error); distinct handles are
+/// independent and may be used from different threads at once.
+#[allow(non_camel_case_types)]
+pub struct credchain_config {
+    pub(crate) env: HandleEnv,
+    options: OwnedOptions,
+    config: OwnedFile,
+    credentials: OwnedFile,
+    profiles: Vec<CString>,
+    last_error: RefCell<String>,
+}
+
+impl credchain_config {
+    /// A handle over loaded files, checked by parsing them once.
+    pub(crate) fn new(
+        env: HandleEnv,
+        options: OwnedOptions,
+        loaded: LoadedFiles<'_, Vec<u8>>,
+    ) -> Result<Self, Error> {
+        let mut handle = credchain_config {
+            env,
+            options,
+            config: OwnedFile::new(loaded.config)?,
+            credentials: OwnedFile::new(loaded.credentials)?,
+            profiles: Vec::new(),
+            last_error: RefCell::new(String::new()),
+        };
+        let profiles = {
+            let files = handle.parse()?;
+            files
+                .profile_names()
+                .map(|n| CString::new(n.to_string()))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|_| Error::internal("a profile name holds a NUL byte"))?
+        };
+        handle.profiles = profiles;
+        Ok(handle)
+    }
+
+    /// Both files, parsed.
+    pub(crate) fn parse(&self) -> Result<ConfigFiles<'_>, Error> {
+        Ok(ConfigFiles::from_texts(
+            self.config.text(),
+            self.credentials.text(),
+            self.options.dialect,
+        )?)
+    }
+
+    /// Resolves every setting once, for its effect on the environment: a snapshot environment
+    /// learns which variables the core reads.
+    pub(crate) fn resolve_all(&self) {
+        let Ok(files) = self.parse() else { return };
+        let options = self.options.core();
+        if let Ok(eval) = Evaluator::new(&files, &self.env, &options) {
+            for spec in SETTINGS {
+                let _ = eval.resolve(spec.setting);
+            }
+        }
+    }
+
+    fn paths(&self) -> Paths<'_> {
+        Paths {
+            config: &self.config.c_path,
+            credentials: &self.credentials.c_path,
+        }
+    }
+
+    /// Runs `f` on the handle behind the panic boundary, recording the message of a failure.
+    fn call(cfg: Option<&Self>, f: impl FnOnce(&Self) -> Result<(), Error>) -> credchain_result {
+        boundary(|| match cfg {
+            None => credchain_result::NullParameter,
+            Some(cfg) => run(|m| *cfg.last_error.borrow_mut() = m, || f(cfg)),
+        })
+    }
+}
+
+/// Runs a `credchain_config_new_*` body: on success writes the new handle to `*out`; on failure
+/// records the message for the thread.
+pub(crate) fn new_handle(
+    out: *mut *mut credchain_config,
+    f: impl FnOnce() -> Result<credchain_config, Error>,
+) -> credchain_result {
+    boundary(|| {
+        run(record_thread_error, || {
+            if out.is_null() {
+                return Err(Error::null("out"));
+            }
+            let handle = Box::new(f()?);
+            // SAFETY: out is not NULL (checked) and the caller guarantees it points to a
+            // writable `credchain_config *`.
+            unsafe { out.write(Box::into_raw(handle)) };
+            Ok(())
+        })
+    })
+}
+
+/// Makes a handle over the process's environment and files: the environment is captured now
+/// (later `setenv` calls do not change the handle), the config and credentials files are
+/// located from it (`AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`, `HOME`...), read and
+/// parsed. A missing file is not an error: it reads as empty.
+///
+/// On success writes the new handle to `*out`; free it with `credchain_config_free`. On
+/// failure `*out` is untouched and `credchain_thread_last_error` gives the detailed message
+/// (for a parse error: the file, the line and how to fix it).
+///
+/// # Safety
+///
+/// `opts` is NULL or points to a valid `credchain_options` (see there); `out` is NULL or
+/// points to a writable `credchain_config *`.
+#[no_mangle]
+pub unsafe extern "C" fn credchain_config_new_host(
+    opts: *const credchain_options,
+    out: *mut *mut credchain_config,
+) -> credchain_result {
+    new_handle(out, || {
+        // SAFETY: the caller guarantees opts is NULL or valid.
+        let options = unsafe { OwnedOptions::read(opts) }?;
+        let env = StdEnv::new();
+        let paths = locate(&env, Platform::current(), options.dialect)?;
+        let loaded = block_on(load(&StdFs, &paths))?;
+        credchain_config::new(HandleEnv::Host(env), options, loaded)
+    })
+}
+
+/// Frees a handle and everything it owns (every `path` a `credchain_source` points to).
+/// NULL is accepted and ignored. The handle must not be used afterwards.
+///
+/// # Safety
+///
+/// `cfg` is NULL or a handle from `credchain_config_new_*` not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn credchain_config_free(cfg: *mut credchain_config) {
+    let _ = boundary(|| {
+        if !cfg.is_null() {
+            // SAFETY: a non-NULL cfg came from Box::into_raw in new_handle and is freed once.
+            drop(unsafe { Box::from_raw(cfg) });
+        }
+        credchain_result::Ok
+    });
+}
+
+/// Resolves the setting named `setting_name` (a name of shared/spec/settings.tsv, such as
+/// "region", "output", "max_attempts", "profile") as the AWS CLI v2 does: the option of the
+/// options struct, then the environment variables in order, then the key in the active
+/// profile (credentials file over config file), then the default.
+///
+/// On success writes the value (NUL-terminated; a multi-line file value has its lines joined
+/// with '\n') to `value_buf`, its length without the NUL to `*value_out_len`, and where it came
+/// from to `*source_out`.
+///
+/// Returns `CREDCHAIN_RESULT_NOT_SET` when nothing sets it and it has no default;
+/// `CREDCHAIN_RESULT_UNKNOWN_SETTING` for a name that is not a setting;
+/// `CREDCHAIN_RESULT_PROFILE_NOT_FOUND` when the profile named by the options,
+/// `AWS_PROFILE` or `AWS_DEFAULT_PROFILE` exists in neither file;
+/// `CREDCHAIN_RESULT_INVALID_REGION` for a region that is not a valid host label.
+///
+/// Two-call pattern: when the value does not fit (pass `value_buf` NULL and `value_len` 0 to
+/// ask), returns `CREDCHAIN_RESULT_BUFFER_TOO_SMALL`, leaves `value_buf` and `*source_out`
+/// untouched and sets `*value_out_len` to the size needed, NUL included: allocate that many
+/// bytes and call again.
+///
+/// # Safety
+///
+/// `cfg` is NULL or a live handle; `setting_name` is NULL or NUL-terminated; `value_buf` is NULL
+/// with `value_len` 0 or points to `value_len` writable bytes; `value_out_len` and `source_out`
+/// are NULL or point to writable objects of their types.
+#[no_mangle]
+pub unsafe extern "C" fn credchain_config_resolve(
+    cfg: *const credchain_config,
+    setting_name: *const c_char,
+    value_buf: *mut c_char,
+    value_len: usize,
+    value_out_len: *mut usize,
+    source_out: *mut credchain_source,
+) -> credchain_result {
+    // SAFETY: the caller guarantees cfg is NULL or a live handle.
+    let cfg = unsafe { cfg.as_ref() };
+    credchain_config::call(cfg, |cfg| {
+        // SAFETY: the caller guarantees setting_name is NULL or NUL-terminated.
+        let name = unsafe { req_str(setting_name, "setting_name") }?;
+        check_buffer(
+            value_buf,
+            value_len,
+            value_out_len,
+            ("value_buf", "value_out_len"),
+        )?;
+        if source_out.is_null() {
+            return Err(Error::null("source_out"));
+        }
+        let setting = Setting::from_name(name).ok_or_else(|| unknown_setting(name))?;
+        let files = cfg.parse()?;
+        let options = cfg.options.core();
+        let eval = Evaluator::new(&files, &cfg.env, &options)?;
+        let Some(resolved) = eval.resolve(setting)? else {
+            return Err(not_set(setting, eval.active_profile().name));
+        };
+        let value = resolved.value.to_string();
+        let source = credchain_source::new(resolved.source, &cfg.paths());
+        // SAFETY: the caller guarantees value_buf holds value_len writable bytes (or is NULL
+        // with 0) and value_out_len is writable; value is our own string.
+        unsafe { write_str(&value, value_buf, value_len, value_out_len, "value_out_len") }?;
+        // SAFETY: source_out is not NULL (checked) and the caller guarantees it is writable.
+        unsafe { source_out.write(source) };
+        Ok(())
+    })
+}
+
+/// Reads a profile value as `aws configure get NAME` does: only the files, never the
+/// environment or a default. `name` is `key` (in the active profile), `section.key` (a
+/// sub-property, such as "s3.max_concurrent_requests"), `profile.NAME.key[.sub]`, or
+/// `NAME.key[.sub]` where NAME is a profile. Outputs, two-call pattern and results as
+/// `credchain_config_resolve` (the source is always a file).
+///
+/// # Safety
+///
+/// As `credchain_config_resolve`, with `name` for `setting_name`.
+#[no_mangle]
+pub unsafe extern "C" fn credchain_config_get(
+    cfg: *const credchain_config,
+    name: *const c_char,
+    value_buf: *mut c_char,
+    value_len: usize,
+    value_out_len: *mut usize,
+    source_out: *mut credchain_source,
+) -> credchain_result {
+    // SAFETY: the caller guarantees cfg is NULL or a live handle.
+    let cfg = unsafe { cfg.as_ref() };
+    credchain_config::call(cfg, |cfg| {
+        // SAFETY: the caller guarantees name is NULL or NUL-terminated.
+        let name = unsafe { req_str(name, "name") }?;
+        check_buffer(
+            value_buf,
+            value_len,
+            value_out_len,
+            ("value_buf", "value_out_len"),
+        )?;
+        if source_out.is_null() {
+            return Err(Error::null("source_out"));
+        }
+        let files = cfg.parse()?;
+        let options = cfg.options.core();
+        let eval = Evaluator::new(&files, &cfg.env, &options)?;
+        let Some(found) = configure_get(&eval, name)? else {
+            return Err(Error::new(
+                credchain_result::NotSet,
+                format!(
+                    "not set: {name} is not set in the files for profile {}",
+                    eval.active_profile().name
+                ),
+            ));
+        };
+        let value = found.value.to_string();
+        let source = credchain_source::new(found.source, &cfg.paths());
+        // SAFETY: as in credchain_config_resolve.
+        unsafe { write_str(&value, value_buf, value_len, value_out_len, "value_out_len") }?;
+        // SAFETY: source_out is not NULL (checked) and the caller guarantees it is writable.
+        unsafe { source_out.write(source) };
+        Ok(())
+    })
+}
+
+/// Writes the number of profiles (config-file profiles, then those only in the credentials
+/// file, each once) to `*count_out`.
+///
+/// # Safety
+///
+/// `cfg` is NULL or a live handle; `count_out` is NULL or points to a writable `size_t`.
+#[no_mangle]
+pub unsafe extern "C" fn credchain_config_profile_count(
+    cfg: *const credchain_config,
+    count_out: *mut usize,
+) -> credchain_result {
+    // SAFETY: the caller guarantees cfg is NULL or a live handle.
+    let cfg = unsafe { cfg.as_ref() };
+    credchain_config::call(cfg, |cfg| {
+        if count_out.is_null() {
+            return Err(Error::null("count_out"));
+        }
+        // SAFETY: count_out is not NULL (checked) and the caller guarantees it is writable.
+        unsafe { count_out.write(cfg.profiles.len()) };
+        Ok(())
+    })
+}
+
+/// Writes the name of profile `index` (0-based, below `credchain_config_profile_count`, in the
+/// order of `aws configure list-profiles`) into `buf` as a NUL-terminated string; its length
+/// without the NUL goes to `*out_len`. `CREDCHAIN_RESULT_INDEX_OUT_OF_RANGE` past the end.
+/// Two-call pattern as `credchain_config_resolve`.
+///
+/// # Safety
+///
+/// `cfg` is NULL or a live handle; `buf` is NULL with `len` 0 or points to `len` writable
+/// bytes; `out_len` is NULL or points to a writable `size_t`.
+#[no_mangle]
+pub unsafe extern "C" fn credchain_config_profile_name(
+    cfg: *const credchain_config,
+    index: usize,
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+) -> credchain_result {
+    // SAFETY: the caller guarantees cfg is NULL or a live handle.
+    let cfg = unsafe { cfg.as_ref() };
+    credchain_config::call(cfg, |cfg| {
+        check_buffer(buf, len, out_len, ("buf", "out_len"))?;
+        let count = cfg.profiles.len();
+        let name = cfg.profiles.get(index).ok_or_else(|| {
+            Error::new(
+                credchain_result::IndexOutOfRange,
+                format!("index out of range: profile {index} asked for, and there are {count}"),
+            )
+        })?;
+        let name = name
+            .to_str()
+            .map_err(|_| Error::internal("a profile name is not UTF-8"))?;
+        // SAFETY: the caller guarantees buf/len/out_len as documented.
+        unsafe { write_str(name, buf, len, out_len, "out_len") }
+    })
+}
+
+/// Writes the detailed message of the last call on `cfg` that did not return
+/// `CREDCHAIN_RESULT_OK` (such as "the config profile (dev) could not be found (named by
+/// AWS_PROFILE); profiles that exist: default, prod", or a file:line and its fix), or "" when
+/// there was none. This call itself records nothing. Two-call pattern as
+/// `credchain_config_resolve`.
+///
+/// # Safety
+///
+/// `cfg` is NULL or a live handle; `buf` is NULL with `len` 0 or points to `len` writable
+/// bytes; `out_len` is NULL or points to a writable `size_t`.
+#[no_mangle]
+pub unsafe extern "C" fn credchain_config_last_error(
+    cfg: *const credchain_config,
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+) -> credchain_result {
+    // SAFETY: the caller guarantees cfg is NULL or a live handle.
+    let cfg = unsafe { cfg.as_ref() };
+    boundary(|| {
+        let Some(cfg) = cfg else {
+            return credchain_result::NullParameter;
+        };
+        let message = cfg.last_error.borrow();
+        // SAFETY: the caller guarantees buf/len/out_len as documented.
+        match unsafe { write_str(&message, buf, len, out_len, "out_len") } {
+            Ok(()) => credchain_result::Ok,
+            Err(e) => e.code,
+        }
+    })
+}
+
+/// Writes the detailed message of the last `credchain_config_new_*` call on the calling thread
+/// that failed (they have no handle to keep it in), or "" when there was none. Each thread has
+/// its own. Two-call pattern as `credchain_config_resolve`.
+///
+/// # Safety
+///
+/// `buf` is NULL with `len` 0 or points to `len` writable bytes; `out_len` is NULL or points
+/// to a writable `size_t`.
+#[no_mangle]
+pub unsafe extern "C" fn credchain_thread_last_error(
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+) -> credchain_result {
+    boundary(|| {
+        with_thread_error(|message| {
+            // SAFETY: the caller guarantees buf/len/out_len as documented.
+            match unsafe { write_str(message, buf, len, out_len, "out_len") } {
+                Ok(()) => credchain_result::Ok,
+                Err(e) => e.code,
+            }
+        })
+    })
+}
+
+/// The version of libcredchain, such as "0.1.0": a static NUL-terminated string, never freed.
+#[no_mangle]
+pub extern "C" fn credchain_version() -> *const c_char {
+    const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
+    // Nothing here can panic; the boundary is kept so that every export has one.
+    std::panic::catch_unwind(|| VERSION.as_ptr().cast::<c_char>()).unwrap_or(c"".as_ptr())
+}
+
+fn unknown_setting(name: &str) -> Error {
+    let known: Vec<&str> = SETTINGS.iter().map(|s| s.name).collect();
+    Error::new(
+        credchain_result::UnknownSetting,
+        format!(
+            "unknown setting: {name:?} is not a setting; the settings are: {}",
+            known.join(", ")
+        ),
+    )
+}
+
+fn not_set(setting: Setting, profile: &str) -> Error {
+    let spec = setting.spec();
+    let mut places: Vec<String> = Vec::new();
+    for var in spec.env_vars {
+        places.push((*var).to_string());
+    }
+    if let Some(key) = spec.config_key {
+        places.push(format!("the {key} key of profile {profile}"));
+    }
+    for var in spec.env_after_profile {
+        places.push((*var).to_string());
+    }
+    let name = spec.name;
+    let message = if places.is_empty() {
+        format!("not set: {name} has no value")
+    } else {
+        format!(
+            "not set: {name} has no value: none of {} is set, and it has no default",
+            places.join(", ")
+        )
+    };
+    Error::new(credchain_result::NotSet, message)
+}

@@ -1,0 +1,283 @@
+//! The internal error (a code plus its detailed message), the panic boundary, and the helpers
+//! that read C strings and write C buffers.
+
+use core::ffi::{c_char, CStr};
+use std::any::Any;
+use std::cell::RefCell;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use credchain_core::evaluate::EvaluateError;
+use credchain_core::io::FsErrorKind;
+use credchain_core::load::LoadError;
+use credchain_core::locate::LocateError;
+use credchain_core::parse::{ParseError, Problem};
+
+use crate::result::credchain_result;
+
+/// A failure: the code returned to C and the detailed message kept for the last-error getters.
+#[derive(Debug, Clone)]
+pub(crate) struct Error {
+    pub(crate) code: credchain_result,
+    pub(crate) message: String,
+}
+
+impl Error {
+    pub(crate) fn new(code: credchain_result, message: impl Into<String>) -> Self {
+        Error {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// A required pointer argument, named `what`, is NULL.
+    pub(crate) fn null(what: &str) -> Self {
+        Error::new(
+            credchain_result::NullParameter,
+            format!("null parameter: {what} is NULL; pass a valid pointer"),
+        )
+    }
+
+    /// A callback broke its contract.
+    pub(crate) fn callback(detail: impl core::fmt::Display) -> Self {
+        Error::new(
+            credchain_result::InvalidCallbackResult,
+            format!("invalid callback result: {detail}"),
+        )
+    }
+
+    /// A state credchain believed impossible.
+    pub(crate) fn internal(detail: impl core::fmt::Display) -> Self {
+        Error::new(
+            credchain_result::Internal,
+            format!("internal error: {detail}; this is a bug in credchain, please report it"),
+        )
+    }
+
+    fn panic(payload: &(dyn Any + Send)) -> Self {
+        let what = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("(no message)");
+        Error::new(
+            credchain_result::Panic,
+            format!("panic: credchain panicked ({what}); this is a bug, please report it"),
+        )
+    }
+}
+
+impl From<LocateError> for Error {
+    fn from(e: LocateError) -> Self {
+        let code = match e {
+            LocateError::NoHomeDirectory { .. } => credchain_result::NoHomeDirectory,
+            LocateError::PathTooLong { .. } => credchain_result::PathTooLong,
+        };
+        Error::new(code, e.to_string())
+    }
+}
+
+impl From<LoadError<'_>> for Error {
+    fn from(e: LoadError<'_>) -> Self {
+        let code = match e.error.kind {
+            FsErrorKind::PermissionDenied => credchain_result::FilePermissionDenied,
+            FsErrorKind::NotAFile => credchain_result::FileNotAFile,
+            FsErrorKind::TooLarge => credchain_result::FileTooLarge,
+            FsErrorKind::Other => credchain_result::FileReadFailed,
+        };
+        Error::new(code, e.to_string())
+    }
+}
+
+impl From<ParseError<'_>> for Error {
+    fn from(e: ParseError<'_>) -> Self {
+        use credchain_result as R;
+        let code = match e.problem {
+            Problem::NotUtf8 => R::ParseNotUtf8,
+            Problem::NotText => R::ParseNotText,
+            Problem::ByteOrderMark => R::ParseByteOrderMark,
+            Problem::TooLarge => R::ParseFileTooLarge,
+            Problem::CapacityExceeded { .. } => R::ParseCapacityExceeded,
+            Problem::MissingSectionHeader => R::ParseMissingSectionHeader,
+            Problem::DuplicateSection { .. } => R::ParseDuplicateSection,
+            Problem::DuplicateKey { .. } => R::ParseDuplicateKey,
+            Problem::NotAProperty => R::ParseNotAProperty,
+            Problem::EmptyKey => R::ParseEmptyKey,
+            Problem::NestedWithoutEquals => R::ParseNestedWithoutEquals,
+            Problem::UnterminatedSection => R::ParseUnterminatedSection,
+            Problem::OutsideProfile => R::ParseOutsideProfile,
+            Problem::ContinuationOutsideProperty => R::ParseContinuationOutsideProperty,
+            Problem::ExpectedEquals => R::ParseExpectedEquals,
+            Problem::EmptyPropertyName => R::ParseEmptyPropertyName,
+            Problem::SubPropertyWithoutEquals => R::ParseSubPropertyWithoutEquals,
+            Problem::EmptySubPropertyName => R::ParseEmptySubPropertyName,
+        };
+        Error::new(code, e.to_string())
+    }
+}
+
+impl From<EvaluateError<'_>> for Error {
+    fn from(e: EvaluateError<'_>) -> Self {
+        let code = match e {
+            EvaluateError::ProfileNotFound { .. } => credchain_result::ProfileNotFound,
+            EvaluateError::InvalidRegion { .. } => credchain_result::InvalidRegion,
+        };
+        Error::new(code, e.to_string())
+    }
+}
+
+/// Runs `f` behind the panic boundary: a panic becomes `CREDCHAIN_RESULT_PANIC`.
+pub(crate) fn boundary(f: impl FnOnce() -> credchain_result) -> credchain_result {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or(credchain_result::Panic)
+}
+
+/// Runs `f` behind the panic boundary and turns its outcome into a code, handing the detailed
+/// message of a failure (or a panic) to `record`.
+pub(crate) fn run(
+    record: impl FnOnce(String),
+    f: impl FnOnce() -> Result<(), Error>,
+) -> credchain_result {
+    let outcome = catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|p| Err(Error::panic(&*p)));
+    match outcome {
+        Ok(()) => credchain_result::Ok,
+        Err(Error { code, message }) => {
+            // Recording allocates nothing new and cannot panic in practice; guard it anyway.
+            let _ = catch_unwind(AssertUnwindSafe(|| record(message)));
+            code
+        }
+    }
+}
+
+thread_local! {
+    /// The detailed message of the last failed `credchain_config_new_*` call on this thread.
+    static THREAD_LAST_ERROR: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// Records the message of a failed `credchain_config_new_*` call for this thread.
+pub(crate) fn record_thread_error(message: String) {
+    THREAD_LAST_ERROR.with(|e| *e.borrow_mut() = message);
+}
+
+/// The message recorded by [`record_thread_error`] on this thread.
+pub(crate) fn with_thread_error<T>(f: impl FnOnce(&str) -> T) -> T {
+    THREAD_LAST_ERROR.with(|e| f(&e.borrow()))
+}
+
+/// Reads an optional NUL-terminated UTF-8 string argument named `what`.
+///
+/// # Safety
+///
+/// `ptr` is NULL or points to a NUL-terminated string that stays valid and unchanged for `'a`.
+pub(crate) unsafe fn opt_str<'a>(ptr: *const c_char, what: &str) -> Result<Option<&'a str>, Error> {
+    if ptr.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: not NULL, and the caller guarantees a NUL-terminated string valid for 'a.
+    let c = unsafe { CStr::from_ptr(ptr) };
+    c.to_str().map(Some).map_err(|e| {
+        Error::new(
+            credchain_result::InvalidUtf8,
+            format!(
+                "invalid UTF-8: {what} is not valid UTF-8 (bad byte at offset {})",
+                e.valid_up_to()
+            ),
+        )
+    })
+}
+
+/// Reads a required NUL-terminated UTF-8 string argument named `what`.
+///
+/// # Safety
+///
+/// As [`opt_str`].
+pub(crate) unsafe fn req_str<'a>(ptr: *const c_char, what: &str) -> Result<&'a str, Error> {
+    // SAFETY: the caller's contract is opt_str's.
+    unsafe { opt_str(ptr, what) }?.ok_or_else(|| Error::null(what))
+}
+
+/// Checks the `(buf, len, out_len)` triple of a string output before any work is done.
+pub(crate) fn check_buffer(
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+    names: (&str, &str),
+) -> Result<(), Error> {
+    if out_len.is_null() {
+        return Err(Error::null(names.1));
+    }
+    if buf.is_null() && len != 0 {
+        return Err(Error::null(names.0));
+    }
+    Ok(())
+}
+
+/// Writes `s` and a NUL into `buf` (`len` bytes), and its length (without the NUL) to
+/// `*out_len`. When it does not fit, writes the size needed (with the NUL) to `*out_len`, leaves
+/// `buf` untouched and fails with `BufferTooSmall`. `out_len_name` names `out_len` in the error.
+///
+/// # Safety
+///
+/// `buf` is NULL with `len` 0, or points to `len` writable bytes; `out_len` is NULL or points
+/// to a writable `usize`. Neither overlaps `s`.
+pub(crate) unsafe fn write_str(
+    s: &str,
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+    out_len_name: &str,
+) -> Result<(), Error> {
+    check_buffer(buf, len, out_len, ("buf", out_len_name))?;
+    let needed = s.len() + 1;
+    if needed > len {
+        // SAFETY: out_len is not NULL (checked) and points to a writable usize.
+        unsafe { out_len.write(needed) };
+        return Err(Error::new(
+            credchain_result::BufferTooSmall,
+            format!(
+                "buffer too small: the output needs {needed} bytes with its NUL and the buffer \
+                 holds {len}; call again with a buffer of {needed} bytes"
+            ),
+        ));
+    }
+    // SAFETY: buf is not NULL (len >= needed > 0 and check_buffer passed) and holds len >=
+    // s.len() + 1 writable bytes that do not overlap s.
+    unsafe {
+        core::ptr::copy_nonoverlapping(s.as_ptr(), buf.cast::<u8>(), s.len());
+        buf.add(s.len()).write(0);
+        out_len.write(s.len());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_str_two_call_pattern() {
+        let mut n = 0usize;
+        // SAFETY: NULL buffer with length 0, and a valid out_len.
+        let e = unsafe { write_str("abc", core::ptr::null_mut(), 0, &mut n, "n") }.unwrap_err();
+        assert_eq!((e.code, n), (credchain_result::BufferTooSmall, 4));
+        let mut buf = [b'x' as c_char; 4];
+        // SAFETY: buf holds 3 (less than its 4) writable bytes.
+        let e = unsafe { write_str("abc", buf.as_mut_ptr(), 3, &mut n, "n") }.unwrap_err();
+        assert_eq!(
+            (e.code, n, buf[0]),
+            (credchain_result::BufferTooSmall, 4, b'x' as c_char)
+        );
+        // SAFETY: buf holds 4 writable bytes.
+        unsafe { write_str("abc", buf.as_mut_ptr(), 4, &mut n, "n") }.unwrap();
+        assert_eq!((n, buf[3]), (3, 0));
+        // SAFETY: a non-zero length with a NULL buffer is refused before any write.
+        let e = unsafe { write_str("abc", core::ptr::null_mut(), 4, &mut n, "n") }.unwrap_err();
+        assert_eq!(e.code, credchain_result::NullParameter);
+    }
+
+    #[test]
+    fn panics_become_codes_with_messages() {
+        let mut seen = String::new();
+        let code = run(|m| seen = m, || panic!("boom"));
+        assert_eq!(code, credchain_result::Panic);
+        assert!(seen.contains("boom"), "{seen}");
+    }
+}

@@ -1,0 +1,282 @@
+//! The result codes every function returns, and their messages.
+
+use core::ffi::c_char;
+
+use crate::error::{boundary, write_str, Error};
+
+/// What a call did. Every function that can fail returns one.
+///
+/// The numbers are stable across releases and grouped by the layer that reports them:
+/// 0 success; 1-99 statuses that are not failures; 1xx bad arguments or callback results;
+/// 2xx locating and reading the files; 3xx parsing them (30x the file as a whole, 31x the
+/// AWS CLI's grammar, 32x the SDKs' grammar); 4xx evaluating settings; 9xx bugs in credchain.
+/// New codes may be added within a group; existing ones never change their number.
+///
+/// `credchain_result_message` writes the generic message of a code; the detailed message of the
+/// last failure (naming the file, line, profile or variable, and what to do next) is kept by the
+/// handle (`credchain_config_last_error`) or, for a handle that could not be created, by the
+/// calling thread (`credchain_thread_last_error`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum credchain_result {
+    /// Success. Outputs are written only when a function returns this.
+    Ok = 0,
+    /// Not a failure: nothing sets the setting (no option, variable, profile key or default).
+    NotSet = 1,
+
+    /// A required pointer argument is NULL.
+    NullParameter = 100,
+    /// A string argument is not valid UTF-8.
+    InvalidUtf8 = 101,
+    /// The output buffer is too small; the length output holds the size needed (with the NUL).
+    BufferTooSmall = 102,
+    /// The setting name is not one credchain knows.
+    UnknownSetting = 103,
+    /// `credchain_options.dialect` is not a `CREDCHAIN_DIALECT_*` value.
+    InvalidDialect = 104,
+    /// The index is not below the count.
+    IndexOutOfRange = 105,
+    /// A callback broke its contract (an unknown status, a value holding a NUL byte, ...).
+    InvalidCallbackResult = 106,
+
+    /// No home directory: `HOME` (Windows: `USERPROFILE`, `HOMEDRIVE`+`HOMEPATH`) is not set.
+    NoHomeDirectory = 200,
+    /// A located file path is longer than credchain accepts.
+    PathTooLong = 201,
+    /// A file exists but the process may not read it.
+    FilePermissionDenied = 210,
+    /// A path names a directory or another non-file.
+    FileNotAFile = 211,
+    /// A file is larger than `CREDCHAIN_MAX_FILE_BYTES`.
+    FileTooLarge = 212,
+    /// A file could not be read for another reason.
+    FileReadFailed = 213,
+
+    /// A file is not UTF-8 text.
+    ParseNotUtf8 = 300,
+    /// A file holds NUL bytes: it is not a text file.
+    ParseNotText = 301,
+    /// A file starts with a UTF-8 byte-order mark, which the AWS CLI cannot read.
+    ParseByteOrderMark = 302,
+    /// A file is too large to index.
+    ParseFileTooLarge = 303,
+    /// A fixed capacity of the parser was exceeded.
+    ParseCapacityExceeded = 304,
+    /// AWS CLI: a line comes before the first section header.
+    ParseMissingSectionHeader = 310,
+    /// AWS CLI: a section header repeats an earlier one in the same file.
+    ParseDuplicateSection = 311,
+    /// AWS CLI: a key repeats an earlier key of the same section.
+    ParseDuplicateKey = 312,
+    /// AWS CLI: a line is no section, property, comment or continuation.
+    ParseNotAProperty = 313,
+    /// AWS CLI: a property has no name before its `=`.
+    ParseEmptyKey = 314,
+    /// AWS CLI: a line of a nested value has no `=`.
+    ParseNestedWithoutEquals = 315,
+    /// SDK: a section header lacks its closing `]`.
+    ParseUnterminatedSection = 320,
+    /// SDK: a property comes before the first section header.
+    ParseOutsideProfile = 321,
+    /// SDK: an indented line directly under a section header.
+    ParseContinuationOutsideProperty = 322,
+    /// SDK: a property line without `=`.
+    ParseExpectedEquals = 323,
+    /// SDK: a property with nothing before its `=`.
+    ParseEmptyPropertyName = 324,
+    /// SDK: a sub-property line without `=`.
+    ParseSubPropertyWithoutEquals = 325,
+    /// SDK: a sub-property with nothing before its `=`.
+    ParseEmptySubPropertyName = 326,
+
+    /// The profile named by the options or the environment exists in neither file.
+    ProfileNotFound = 400,
+    /// The region is not a valid host label.
+    InvalidRegion = 401,
+
+    /// credchain panicked (a bug); the call had no effect on its outputs.
+    Panic = 900,
+    /// credchain reached a state it believed impossible (a bug).
+    Internal = 901,
+}
+
+/// Every code, in numeric order.
+pub(crate) const ALL_RESULTS: &[credchain_result] = &[
+    credchain_result::Ok,
+    credchain_result::NotSet,
+    credchain_result::NullParameter,
+    credchain_result::InvalidUtf8,
+    credchain_result::BufferTooSmall,
+    credchain_result::UnknownSetting,
+    credchain_result::InvalidDialect,
+    credchain_result::IndexOutOfRange,
+    credchain_result::InvalidCallbackResult,
+    credchain_result::NoHomeDirectory,
+    credchain_result::PathTooLong,
+    credchain_result::FilePermissionDenied,
+    credchain_result::FileNotAFile,
+    credchain_result::FileTooLarge,
+    credchain_result::FileReadFailed,
+    credchain_result::ParseNotUtf8,
+    credchain_result::ParseNotText,
+    credchain_result::ParseByteOrderMark,
+    credchain_result::ParseFileTooLarge,
+    credchain_result::ParseCapacityExceeded,
+    credchain_result::ParseMissingSectionHeader,
+    credchain_result::ParseDuplicateSection,
+    credchain_result::ParseDuplicateKey,
+    credchain_result::ParseNotAProperty,
+    credchain_result::ParseEmptyKey,
+    credchain_result::ParseNestedWithoutEquals,
+    credchain_result::ParseUnterminatedSection,
+    credchain_result::ParseOutsideProfile,
+    credchain_result::ParseContinuationOutsideProperty,
+    credchain_result::ParseExpectedEquals,
+    credchain_result::ParseEmptyPropertyName,
+    credchain_result::ParseSubPropertyWithoutEquals,
+    credchain_result::ParseEmptySubPropertyName,
+    credchain_result::ProfileNotFound,
+    credchain_result::InvalidRegion,
+    credchain_result::Panic,
+    credchain_result::Internal,
+];
+
+impl credchain_result {
+    /// The code with the number `n`.
+    #[must_use]
+    pub fn from_u32(n: u32) -> Option<Self> {
+        ALL_RESULTS.iter().copied().find(|r| *r as u32 == n)
+    }
+
+    /// The generic message of the code: "what: what to do".
+    #[must_use]
+    pub fn message(self) -> &'static str {
+        use credchain_result as R;
+        match self {
+            R::Ok => "ok",
+            R::NotSet => "not set: nothing gives the setting a value (not an error)",
+            R::NullParameter => "null parameter: a required pointer argument is NULL",
+            R::InvalidUtf8 => "invalid UTF-8: a string argument is not valid UTF-8",
+            R::BufferTooSmall => {
+                "buffer too small: call again with a buffer of the size written to the length output"
+            }
+            R::UnknownSetting => {
+                "unknown setting: use a setting name such as region, output or max_attempts"
+            }
+            R::InvalidDialect => {
+                "invalid dialect: use CREDCHAIN_DIALECT_AWSCLI or CREDCHAIN_DIALECT_SDK"
+            }
+            R::IndexOutOfRange => "index out of range: pass an index below the count",
+            R::InvalidCallbackResult => {
+                "invalid callback result: a callback broke the contract documented in credchain.h"
+            }
+            R::NoHomeDirectory => {
+                "no home directory: set HOME, or set AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE"
+            }
+            R::PathTooLong => "path too long: a file path is longer than credchain accepts",
+            R::FilePermissionDenied => {
+                "permission denied: a file exists but cannot be read; check its owner and mode"
+            }
+            R::FileNotAFile => "not a file: a path names a directory or another non-file",
+            R::FileTooLarge => "file too large: a file is larger than CREDCHAIN_MAX_FILE_BYTES",
+            R::FileReadFailed => "read failed: a file could not be read",
+            R::ParseNotUtf8 => "not UTF-8: a file is not UTF-8 text; save it as UTF-8",
+            R::ParseNotText => "not text: a file holds NUL bytes; save it as UTF-8 text",
+            R::ParseByteOrderMark => {
+                "byte-order mark: a file starts with a BOM; save it as UTF-8 without a BOM"
+            }
+            R::ParseFileTooLarge => "file too large to parse: split or shrink the file",
+            R::ParseCapacityExceeded => "capacity exceeded: a fixed capacity of the parser was exceeded",
+            R::ParseMissingSectionHeader => {
+                "missing section header: a line comes before the first [section] header"
+            }
+            R::ParseDuplicateSection => {
+                "duplicate section: a section header repeats one above it; merge the two"
+            }
+            R::ParseDuplicateKey => "duplicate key: a key repeats one above it; keep one of the two",
+            R::ParseNotAProperty => {
+                "not a property: a line is no [section], `key = value`, comment or continuation"
+            }
+            R::ParseEmptyKey => "empty key: a property has no name before its `=`",
+            R::ParseNestedWithoutEquals => "nested setting without `=`: write it as `name = value`",
+            R::ParseUnterminatedSection => "unterminated section: close the header with `]`",
+            R::ParseOutsideProfile => {
+                "property outside a profile: put it under a [profile NAME] or [default] header"
+            }
+            R::ParseContinuationOutsideProperty => {
+                "continuation outside a property: remove the indentation"
+            }
+            R::ParseExpectedEquals => "expected `=`: write the property as `key = value`",
+            R::ParseEmptyPropertyName => "empty property name: write a name before the `=`",
+            R::ParseSubPropertyWithoutEquals => {
+                "sub-property without `=`: write it as `name = value`"
+            }
+            R::ParseEmptySubPropertyName => "empty sub-property name: write a name before the `=`",
+            R::ProfileNotFound => {
+                "profile not found: the profile named by the options or the environment does not exist"
+            }
+            R::InvalidRegion => {
+                "invalid region: a region is letters, digits and hyphens, such as us-east-1"
+            }
+            R::Panic => "panic: credchain panicked; this is a bug, please report it",
+            R::Internal => "internal error: credchain reached an impossible state; this is a bug",
+        }
+    }
+}
+
+/// Writes the generic message of `result` (a `credchain_result` value) into `buf` as a
+/// NUL-terminated string: "what: what to do". An unknown number gets a message saying so.
+///
+/// On success, `*out_len` is the message's length in bytes, without the NUL. When `len` is too
+/// small (`buf` may then be NULL with `len` 0), returns `CREDCHAIN_RESULT_BUFFER_TOO_SMALL`,
+/// leaves `buf` untouched and sets `*out_len` to the buffer size needed, NUL included.
+///
+/// Thread-safe: it reads no state.
+///
+/// # Safety
+///
+/// `buf` must be NULL with `len` 0, or point to `len` writable bytes; `out_len` must be NULL or
+/// point to a writable `size_t`.
+#[no_mangle]
+pub unsafe extern "C" fn credchain_result_message(
+    result: u32,
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+) -> credchain_result {
+    boundary(|| {
+        let unknown;
+        let message = match credchain_result::from_u32(result) {
+            Some(r) => r.message(),
+            None => {
+                unknown = format!("unknown result code {result}: not a credchain_result");
+                unknown.as_str()
+            }
+        };
+        // SAFETY: the caller's contract above is write_str's.
+        match unsafe { write_str(message, buf, len, out_len, "out_len") } {
+            Ok(()) => credchain_result::Ok,
+            Err(Error { code, .. }) => code,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_sorted_unique_and_grouped() {
+        let all = ALL_RESULTS;
+        for w in all.windows(2) {
+            assert!((w[0] as u32) < (w[1] as u32), "{:?} {:?}", w[0], w[1]);
+        }
+        for r in all {
+            assert_eq!(credchain_result::from_u32(*r as u32), Some(*r));
+            let m = r.message();
+            assert!(m.contains(": ") || *r == credchain_result::Ok, "{m}");
+        }
+        assert_eq!(credchain_result::from_u32(7), None);
+    }
+}
