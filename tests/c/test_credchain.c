@@ -1,0 +1,711 @@
+/*
+ * The C test of libcredchain: compiled with -Wall -Wextra -Werror against include/credchain.h,
+ * linked against the library built by cargo, and run by tests/c/run (also under valgrind).
+ *
+ * It never reads the real ~/.aws: before anything else it points HOME at a fresh temporary
+ * directory and removes every AWS_* variable from its environment.
+ *
+ * Prints one line per failed check and ends with "N passed, M failed"; exits 1 on any failure.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "credchain.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static int passed;
+static int failed;
+
+static void check_at(int ok, const char *file, int line, const char *what, const char *fmt, ...) {
+    if (ok) {
+        passed++;
+        return;
+    }
+    failed++;
+    fprintf(stderr, "FAIL %s:%d: %s", file, line, what);
+    if (fmt[0] != '\0') {
+        va_list ap;
+        va_start(ap, fmt);
+        fputs(": ", stderr);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+    }
+    fputc('\n', stderr);
+}
+
+/* CHECK(condition, printf-style detail shown on failure) */
+#define CHECK(cond, ...) check_at((cond) ? 1 : 0, __FILE__, __LINE__, #cond, __VA_ARGS__)
+
+static const char *code_name(credchain_result r) {
+    static char buf[256];
+    size_t n = 0;
+    if (credchain_result_message(r, buf, sizeof buf, &n) != CREDCHAIN_RESULT_OK) {
+        return "(no message)";
+    }
+    return buf;
+}
+
+/* The handle's last detailed error, into a static buffer. */
+static const char *last_error(const credchain_config *cfg) {
+    static char buf[2048];
+    size_t n = 0;
+    buf[0] = '\0';
+    if (credchain_config_last_error(cfg, buf, sizeof buf, &n) != CREDCHAIN_RESULT_OK) {
+        return "(last error unavailable)";
+    }
+    return buf;
+}
+
+/* The thread's last detailed error, into a static buffer. */
+static const char *thread_error(void) {
+    static char buf[2048];
+    size_t n = 0;
+    buf[0] = '\0';
+    if (credchain_thread_last_error(buf, sizeof buf, &n) != CREDCHAIN_RESULT_OK) {
+        return "(thread error unavailable)";
+    }
+    return buf;
+}
+
+static void write_file(const char *path, const char *text) {
+    FILE *f = fopen(path, "w");
+    if (f == NULL || fputs(text, f) == EOF || fclose(f) != 0) {
+        perror(path);
+        exit(2);
+    }
+}
+
+static void unset_aws_variables(void) {
+    for (;;) {
+        char name[256];
+        int found = 0;
+        for (char **e = environ; *e != NULL; e++) {
+            if (strncmp(*e, "AWS_", 4) == 0) {
+                const char *eq = strchr(*e, '=');
+                size_t len = eq ? (size_t)(eq - *e) : strlen(*e);
+                if (len >= sizeof name) {
+                    len = sizeof name - 1;
+                }
+                memcpy(name, *e, len);
+                name[len] = '\0';
+                found = 1;
+                break;
+            }
+        }
+        if (!found) {
+            return;
+        }
+        unsetenv(name);
+    }
+}
+
+/* Paths of the temporary HOME. */
+static char home[256];
+static char aws_dir[300];
+static char config_path[320];
+static char credentials_path[320];
+static char broken_path[320];
+
+static const char CONFIG[] =
+    "[default]\n"                          /* 1 */
+    "region = us-west-2\n"                 /* 2 */
+    "output = json\n"                      /* 3 */
+    "s3 =\n"                               /* 4 */
+    "  max_concurrent_requests = 20\n"     /* 5 */
+    "\n"                                   /* 6 */
+    "[profile dev]\n"                      /* 7 */
+    "region = eu-west-1\n";                /* 8 */
+
+static const char CREDENTIALS[] =
+    "[default]\n"                          /* 1 */
+    "aws_access_key_id = AKIDEXAMPLE\n"    /* 2 */
+    "aws_secret_access_key = not-a-real-secret\n" /* 3 */
+    "\n"                                   /* 4 */
+    "[dev]\n"                              /* 5 */
+    "output = text\n"                      /* 6 */
+    "\n"                                   /* 7 */
+    "[creds-only]\n"                       /* 8 */
+    "aws_access_key_id = AKIDOTHER\n";     /* 9 */
+
+/* A config file the AWS CLI refuses (a repeated section) and the SDKs accept (they merge). */
+static const char BROKEN[] =
+    "[default]\n"                          /* 1 */
+    "region = us-west-2\n"                 /* 2 */
+    "\n"                                   /* 3 */
+    "[default]\n"                          /* 4 */
+    "output = text\n";                     /* 5 */
+
+static void make_home(void) {
+    char tmpl[] = "/tmp/credchain-c-test.XXXXXX";
+    if (mkdtemp(tmpl) == NULL) {
+        perror("mkdtemp");
+        exit(2);
+    }
+    snprintf(home, sizeof home, "%s", tmpl);
+    snprintf(aws_dir, sizeof aws_dir, "%s/.aws", home);
+    snprintf(config_path, sizeof config_path, "%s/config", aws_dir);
+    snprintf(credentials_path, sizeof credentials_path, "%s/credentials", aws_dir);
+    snprintf(broken_path, sizeof broken_path, "%s/broken-config", home);
+    if (mkdir(aws_dir, 0700) != 0) {
+        perror("mkdir");
+        exit(2);
+    }
+    write_file(config_path, CONFIG);
+    write_file(credentials_path, CREDENTIALS);
+    write_file(broken_path, BROKEN);
+    /* Before any host config exists: never the real ~/.aws. */
+    unset_aws_variables();
+    if (setenv("HOME", home, 1) != 0) {
+        perror("setenv");
+        exit(2);
+    }
+}
+
+static void remove_home(void) {
+    unlink(config_path);
+    unlink(credentials_path);
+    unlink(broken_path);
+    rmdir(aws_dir);
+    rmdir(home);
+}
+
+/*
+ * Resolves `name` and checks the value and its source. want_path NULL means "" (no file);
+ * want_name NULL means "".
+ */
+static void expect_resolved(const credchain_config *cfg, const char *name, const char *want,
+                            credchain_source_kind kind, const char *want_name,
+                            const char *want_path, uint32_t want_line, int line) {
+    char value[256];
+    size_t n = 0;
+    credchain_source src;
+    credchain_result r = credchain_config_resolve(cfg, name, value, sizeof value, &n, &src);
+    check_at(r == CREDCHAIN_RESULT_OK, __FILE__, line, "resolve returns OK", "%s: %u %s (%s)",
+             name, (unsigned)r, code_name(r), last_error(cfg));
+    if (r != CREDCHAIN_RESULT_OK) {
+        return;
+    }
+    check_at(strcmp(value, want) == 0 && n == strlen(want), __FILE__, line, "resolved value",
+             "%s = \"%s\" (len %zu), want \"%s\"", name, value, n, want);
+    check_at(src.kind == kind, __FILE__, line, "source kind", "%s: kind %u, want %u", name,
+             (unsigned)src.kind, (unsigned)kind);
+    check_at(src.name != NULL && strcmp(src.name, want_name ? want_name : "") == 0, __FILE__,
+             line, "source name", "%s: name \"%s\", want \"%s\"", name,
+             src.name ? src.name : "(NULL)", want_name ? want_name : "");
+    const char *wp = want_path ? want_path : "";
+    check_at(src.path != NULL && strcmp(src.path, wp) == 0 && src.path_len == strlen(wp),
+             __FILE__, line, "source path", "%s: path \"%s\" (len %zu), want \"%s\"", name,
+             src.path ? src.path : "(NULL)", src.path_len, wp);
+    check_at(src.line == want_line, __FILE__, line, "source line", "%s: line %u, want %u", name,
+             (unsigned)src.line, (unsigned)want_line);
+}
+
+#define EXPECT(cfg, name, want, kind, want_name, want_path, want_line) \
+    expect_resolved(cfg, name, want, kind, want_name, want_path, want_line, __LINE__)
+
+static void test_messages_and_version(void) {
+    const char *v = credchain_version();
+    CHECK(v != NULL && v[0] != '\0', "version \"%s\"", v ? v : "(NULL)");
+
+    char buf[256];
+    size_t n = 0;
+    CHECK(credchain_result_message(CREDCHAIN_RESULT_OK, buf, sizeof buf, &n) ==
+              CREDCHAIN_RESULT_OK && strcmp(buf, "ok") == 0 && n == 2,
+          "\"%s\"", buf);
+    CHECK(credchain_result_message(CREDCHAIN_RESULT_PROFILE_NOT_FOUND, buf, sizeof buf, &n) ==
+              CREDCHAIN_RESULT_OK && strstr(buf, "profile not found") != NULL,
+          "\"%s\"", buf);
+    CHECK(credchain_result_message(12345, buf, sizeof buf, &n) == CREDCHAIN_RESULT_OK &&
+              strstr(buf, "unknown result code 12345") != NULL,
+          "\"%s\"", buf);
+    /* Two-call pattern on a message. */
+    size_t need = 0;
+    CHECK(credchain_result_message(CREDCHAIN_RESULT_INVALID_REGION, NULL, 0, &need) ==
+              CREDCHAIN_RESULT_BUFFER_TOO_SMALL && need > 1,
+          "need %zu", need);
+    char *msg = malloc(need);
+    CHECK(msg != NULL && credchain_result_message(CREDCHAIN_RESULT_INVALID_REGION, msg, need,
+                                                  &n) == CREDCHAIN_RESULT_OK &&
+              n == need - 1 && strlen(msg) == n,
+          "n %zu need %zu", n, need);
+    free(msg);
+    CHECK(credchain_result_message(CREDCHAIN_RESULT_OK, buf, sizeof buf, NULL) ==
+              CREDCHAIN_RESULT_NULL_PARAMETER, "%s", "NULL out_len");
+}
+
+static void test_null_arguments(void) {
+    char buf[64];
+    size_t n = 0;
+    credchain_source src;
+    credchain_options opts = {0};
+
+    /* Every free accepts NULL. */
+    credchain_config_free(NULL);
+    CHECK(1, "%s", "credchain_config_free(NULL) returned");
+
+    CHECK(credchain_config_new_host(&opts, NULL) == CREDCHAIN_RESULT_NULL_PARAMETER, "%s", "");
+    CHECK(strstr(thread_error(), "out is NULL") != NULL, "\"%s\"", thread_error());
+    CHECK(credchain_config_new_callbacks(NULL, NULL, NULL) == CREDCHAIN_RESULT_NULL_PARAMETER,
+          "%s", "");
+
+    credchain_config *sentinel = (credchain_config *)&n;
+    credchain_config *cfg = sentinel;
+    CHECK(credchain_config_new_callbacks(NULL, &opts, &cfg) == CREDCHAIN_RESULT_NULL_PARAMETER &&
+              cfg == sentinel,
+          "%s", "NULL callbacks; *out untouched");
+    CHECK(strstr(thread_error(), "callbacks is NULL") != NULL, "\"%s\"", thread_error());
+
+    CHECK(credchain_config_resolve(NULL, "region", buf, sizeof buf, &n, &src) ==
+              CREDCHAIN_RESULT_NULL_PARAMETER, "%s", "");
+    CHECK(credchain_config_get(NULL, "region", buf, sizeof buf, &n, &src) ==
+              CREDCHAIN_RESULT_NULL_PARAMETER, "%s", "");
+    CHECK(credchain_config_profile_count(NULL, &n) == CREDCHAIN_RESULT_NULL_PARAMETER, "%s", "");
+    CHECK(credchain_config_profile_name(NULL, 0, buf, sizeof buf, &n) ==
+              CREDCHAIN_RESULT_NULL_PARAMETER, "%s", "");
+    CHECK(credchain_config_last_error(NULL, buf, sizeof buf, &n) ==
+              CREDCHAIN_RESULT_NULL_PARAMETER, "%s", "");
+    CHECK(credchain_thread_last_error(buf, sizeof buf, NULL) == CREDCHAIN_RESULT_NULL_PARAMETER,
+          "%s", "");
+    CHECK(credchain_file_buffer_alloc(NULL, 10) == NULL, "%s", "");
+}
+
+static void test_host_defaults(void) {
+    credchain_config *cfg = NULL;
+    credchain_result r = credchain_config_new_host(NULL, &cfg);
+    CHECK(r == CREDCHAIN_RESULT_OK && cfg != NULL, "%u %s", (unsigned)r, thread_error());
+    if (cfg == NULL) {
+        return;
+    }
+
+    EXPECT(cfg, "region", "us-west-2", CREDCHAIN_SOURCE_KIND_CONFIG_FILE, NULL, config_path, 2);
+    EXPECT(cfg, "output", "json", CREDCHAIN_SOURCE_KIND_CONFIG_FILE, NULL, config_path, 3);
+    EXPECT(cfg, "max_attempts", "3", CREDCHAIN_SOURCE_KIND_DEFAULT, NULL, NULL, 0);
+    EXPECT(cfg, "profile", "default", CREDCHAIN_SOURCE_KIND_DEFAULT, NULL, NULL, 0);
+
+    char value[64];
+    size_t n = 0;
+    credchain_source src;
+    src.kind = CREDCHAIN_SOURCE_KIND_DEFAULT;
+    src.line = 4242;
+
+    /* Unset: NOT_SET, outputs untouched, a message naming the places looked at. */
+    r = credchain_config_resolve(cfg, "ca_bundle", value, sizeof value, &n, &src);
+    CHECK(r == CREDCHAIN_RESULT_NOT_SET && src.line == 4242, "%u", (unsigned)r);
+    CHECK(strstr(last_error(cfg), "AWS_CA_BUNDLE") != NULL &&
+              strstr(last_error(cfg), "ca_bundle key of profile default") != NULL,
+          "\"%s\"", last_error(cfg));
+
+    r = credchain_config_resolve(cfg, "no_such_setting", value, sizeof value, &n, &src);
+    CHECK(r == CREDCHAIN_RESULT_UNKNOWN_SETTING, "%u", (unsigned)r);
+    CHECK(strstr(last_error(cfg), "no_such_setting") != NULL, "\"%s\"", last_error(cfg));
+
+    /* NULL arguments on a live handle. */
+    CHECK(credchain_config_resolve(cfg, NULL, value, sizeof value, &n, &src) ==
+              CREDCHAIN_RESULT_NULL_PARAMETER, "%s", "");
+    CHECK(strstr(last_error(cfg), "setting_name is NULL") != NULL, "\"%s\"", last_error(cfg));
+    CHECK(credchain_config_resolve(cfg, "region", value, sizeof value, &n, NULL) ==
+              CREDCHAIN_RESULT_NULL_PARAMETER, "%s", "");
+    CHECK(credchain_config_resolve(cfg, "region", value, sizeof value, NULL, &src) ==
+              CREDCHAIN_RESULT_NULL_PARAMETER, "%s", "");
+    CHECK(credchain_config_resolve(cfg, "region", NULL, 5, &n, &src) ==
+              CREDCHAIN_RESULT_NULL_PARAMETER, "%s", "");
+    CHECK(credchain_config_profile_count(cfg, NULL) == CREDCHAIN_RESULT_NULL_PARAMETER, "%s", "");
+
+    /* The two-call pattern: ask for the size, then allocate exactly that. */
+    size_t need = 0;
+    r = credchain_config_resolve(cfg, "region", NULL, 0, &need, &src);
+    CHECK(r == CREDCHAIN_RESULT_BUFFER_TOO_SMALL && need == strlen("us-west-2") + 1,
+          "%u need %zu", (unsigned)r, need);
+    CHECK(src.line == 4242, "%s", "source untouched on BUFFER_TOO_SMALL");
+    char small[9];
+    memset(small, 'X', sizeof small);
+    r = credchain_config_resolve(cfg, "region", small, sizeof small, &need, &src);
+    CHECK(r == CREDCHAIN_RESULT_BUFFER_TOO_SMALL && need == 10 && small[0] == 'X' &&
+              small[8] == 'X' && src.line == 4242,
+          "%u need %zu", (unsigned)r, need);
+    CHECK(strstr(last_error(cfg), "needs 10 bytes") != NULL, "\"%s\"", last_error(cfg));
+    char *exact = malloc(need);
+    r = credchain_config_resolve(cfg, "region", exact, need, &n, &src);
+    CHECK(r == CREDCHAIN_RESULT_OK && n == need - 1 && strcmp(exact, "us-west-2") == 0 &&
+              src.line == 2,
+          "%u n %zu", (unsigned)r, n);
+    free(exact);
+
+    /* Two-call pattern on the last error itself. */
+    credchain_config_resolve(cfg, "ca_bundle", value, sizeof value, &n, &src);
+    r = credchain_config_last_error(cfg, NULL, 0, &need);
+    CHECK(r == CREDCHAIN_RESULT_BUFFER_TOO_SMALL && need > 10, "%u need %zu", (unsigned)r, need);
+    char *err = malloc(need);
+    r = credchain_config_last_error(cfg, err, need, &n);
+    CHECK(r == CREDCHAIN_RESULT_OK && n == need - 1 && strstr(err, "ca_bundle") != NULL,
+          "%u", (unsigned)r);
+    free(err);
+
+    /* Profiles: config-file ones, then the credentials-only one. */
+    size_t count = 0;
+    CHECK(credchain_config_profile_count(cfg, &count) == CREDCHAIN_RESULT_OK && count == 3,
+          "count %zu", count);
+    const char *want[] = {"default", "dev", "creds-only"};
+    for (size_t i = 0; i < 3 && i < count; i++) {
+        char name[64];
+        r = credchain_config_profile_name(cfg, i, name, sizeof name, &n);
+        CHECK(r == CREDCHAIN_RESULT_OK && strcmp(name, want[i]) == 0 && n == strlen(want[i]),
+              "profile %zu: \"%s\", want \"%s\"", i, name, want[i]);
+    }
+    r = credchain_config_profile_name(cfg, 2, NULL, 0, &need);
+    CHECK(r == CREDCHAIN_RESULT_BUFFER_TOO_SMALL && need == strlen("creds-only") + 1,
+          "need %zu", need);
+    r = credchain_config_profile_name(cfg, 3, value, sizeof value, &n);
+    CHECK(r == CREDCHAIN_RESULT_INDEX_OUT_OF_RANGE, "%u", (unsigned)r);
+    CHECK(strstr(last_error(cfg), "there are 3") != NULL, "\"%s\"", last_error(cfg));
+
+    /* configure get: sub-properties and credentials-file keys, files only. */
+    r = credchain_config_get(cfg, "s3.max_concurrent_requests", value, sizeof value, &n, &src);
+    CHECK(r == CREDCHAIN_RESULT_OK && strcmp(value, "20") == 0 &&
+              src.kind == CREDCHAIN_SOURCE_KIND_CONFIG_FILE && src.line == 4 &&
+              strcmp(src.path, config_path) == 0,
+          "%u \"%s\" line %u", (unsigned)r, value, (unsigned)src.line);
+    r = credchain_config_get(cfg, "aws_access_key_id", value, sizeof value, &n, &src);
+    CHECK(r == CREDCHAIN_RESULT_OK && strcmp(value, "AKIDEXAMPLE") == 0 &&
+              src.kind == CREDCHAIN_SOURCE_KIND_CREDENTIALS_FILE && src.line == 2 &&
+              strcmp(src.path, credentials_path) == 0,
+          "%u \"%s\" line %u", (unsigned)r, value, (unsigned)src.line);
+    r = credchain_config_get(cfg, "profile.dev.region", value, sizeof value, &n, &src);
+    CHECK(r == CREDCHAIN_RESULT_OK && strcmp(value, "eu-west-1") == 0 && src.line == 8,
+          "%u \"%s\"", (unsigned)r, value);
+    r = credchain_config_get(cfg, "max_attempts", value, sizeof value, &n, &src);
+    CHECK(r == CREDCHAIN_RESULT_NOT_SET, "%u (configure get never gives a default)", (unsigned)r);
+
+    /* A source's path stays valid until the handle is freed: read it after other calls. */
+    credchain_source kept;
+    r = credchain_config_resolve(cfg, "output", value, sizeof value, &n, &kept);
+    credchain_config_resolve(cfg, "max_attempts", value, sizeof value, &n, &src);
+    CHECK(r == CREDCHAIN_RESULT_OK && strcmp(kept.path, config_path) == 0, "%s", kept.path);
+
+    credchain_config_free(cfg);
+}
+
+static void test_host_options(void) {
+    credchain_options opts = {0};
+    opts.profile = "dev";
+    opts.region = "ap-south-1";
+    credchain_config *cfg = NULL;
+    credchain_result r = credchain_config_new_host(&opts, &cfg);
+    CHECK(r == CREDCHAIN_RESULT_OK, "%u %s", (unsigned)r, thread_error());
+    if (r != CREDCHAIN_RESULT_OK) {
+        return;
+    }
+    EXPECT(cfg, "region", "ap-south-1", CREDCHAIN_SOURCE_KIND_OPTION, "--region", NULL, 0);
+    EXPECT(cfg, "profile", "dev", CREDCHAIN_SOURCE_KIND_OPTION, "--profile", NULL, 0);
+    EXPECT(cfg, "output", "text", CREDCHAIN_SOURCE_KIND_CREDENTIALS_FILE, NULL, credentials_path,
+           6);
+    credchain_config_free(cfg);
+
+    /* Without the region option, dev's own region. */
+    opts.region = NULL;
+    cfg = NULL;
+    CHECK(credchain_config_new_host(&opts, &cfg) == CREDCHAIN_RESULT_OK, "%s", thread_error());
+    if (cfg != NULL) {
+        EXPECT(cfg, "region", "eu-west-1", CREDCHAIN_SOURCE_KIND_CONFIG_FILE, NULL, config_path,
+               8);
+        credchain_config_free(cfg);
+    }
+
+    /* An invalid region is an error, not a value. */
+    opts.region = "us east";
+    cfg = NULL;
+    CHECK(credchain_config_new_host(&opts, &cfg) == CREDCHAIN_RESULT_OK, "%s", thread_error());
+    if (cfg != NULL) {
+        char value[64];
+        size_t n = 0;
+        credchain_source src;
+        r = credchain_config_resolve(cfg, "region", value, sizeof value, &n, &src);
+        CHECK(r == CREDCHAIN_RESULT_INVALID_REGION, "%u", (unsigned)r);
+        CHECK(strstr(last_error(cfg), "us east") != NULL &&
+                  strstr(last_error(cfg), "--region") != NULL,
+              "\"%s\"", last_error(cfg));
+        credchain_config_free(cfg);
+    }
+
+    /* Bad options. */
+    credchain_config *sentinel = (credchain_config *)&opts;
+    cfg = sentinel;
+    opts.region = NULL;
+    opts.dialect = 7;
+    r = credchain_config_new_host(&opts, &cfg);
+    CHECK(r == CREDCHAIN_RESULT_INVALID_DIALECT && cfg == sentinel, "%u", (unsigned)r);
+    CHECK(strstr(thread_error(), "CREDCHAIN_DIALECT_AWSCLI") != NULL, "\"%s\"", thread_error());
+    opts.dialect = CREDCHAIN_DIALECT_AWSCLI;
+    opts.profile = "\xff\xfe";
+    r = credchain_config_new_host(&opts, &cfg);
+    CHECK(r == CREDCHAIN_RESULT_INVALID_UTF8 && cfg == sentinel, "%u", (unsigned)r);
+    CHECK(strstr(thread_error(), "options->profile") != NULL, "\"%s\"", thread_error());
+}
+
+static void test_host_environment(void) {
+    setenv("AWS_REGION", "eu-central-1", 1);
+    credchain_config *cfg = NULL;
+    credchain_result r = credchain_config_new_host(NULL, &cfg);
+    CHECK(r == CREDCHAIN_RESULT_OK, "%u %s", (unsigned)r, thread_error());
+    /* The environment was captured when the handle was made. */
+    setenv("AWS_REGION", "changed-later", 1);
+    if (cfg != NULL) {
+        EXPECT(cfg, "region", "eu-central-1", CREDCHAIN_SOURCE_KIND_ENV_VAR, "AWS_REGION", NULL,
+               0);
+        credchain_config_free(cfg);
+    }
+    unsetenv("AWS_REGION");
+
+    /* A profile that does not exist: the handle is made, resolving fails. */
+    setenv("AWS_PROFILE", "nope", 1);
+    cfg = NULL;
+    r = credchain_config_new_host(NULL, &cfg);
+    CHECK(r == CREDCHAIN_RESULT_OK, "%u %s", (unsigned)r, thread_error());
+    if (cfg != NULL) {
+        char value[64];
+        size_t n = 0;
+        credchain_source src;
+        r = credchain_config_resolve(cfg, "region", value, sizeof value, &n, &src);
+        CHECK(r == CREDCHAIN_RESULT_PROFILE_NOT_FOUND, "%u %s", (unsigned)r, code_name(r));
+        const char *e = last_error(cfg);
+        CHECK(strstr(e, "(nope) could not be found") != NULL && strstr(e, "AWS_PROFILE") &&
+                  strstr(e, "default, dev, creds-only") != NULL,
+              "\"%s\"", e);
+        CHECK(strstr(code_name(r), "profile not found") != NULL, "\"%s\"", code_name(r));
+        /* Listing profiles does not need the active one. */
+        size_t count = 0;
+        CHECK(credchain_config_profile_count(cfg, &count) == CREDCHAIN_RESULT_OK && count == 3,
+              "count %zu", count);
+        credchain_config_free(cfg);
+    }
+    unsetenv("AWS_PROFILE");
+}
+
+static void test_host_parse_errors(void) {
+    setenv("AWS_CONFIG_FILE", broken_path, 1);
+    credchain_config *cfg = NULL;
+    credchain_result r = credchain_config_new_host(NULL, &cfg);
+    CHECK(r == CREDCHAIN_RESULT_PARSE_DUPLICATE_SECTION && cfg == NULL, "%u %s", (unsigned)r,
+          code_name(r));
+    char where[400];
+    snprintf(where, sizeof where, "%s:4:", broken_path);
+    CHECK(strstr(thread_error(), where) != NULL && strstr(thread_error(), "line 1") != NULL,
+          "\"%s\"", thread_error());
+
+    /* The SDKs' dialect merges the repeated section. */
+    credchain_options opts = {0};
+    opts.dialect = CREDCHAIN_DIALECT_SDK;
+    r = credchain_config_new_host(&opts, &cfg);
+    CHECK(r == CREDCHAIN_RESULT_OK, "%u %s", (unsigned)r, thread_error());
+    if (cfg != NULL) {
+        EXPECT(cfg, "region", "us-west-2", CREDCHAIN_SOURCE_KIND_CONFIG_FILE, NULL, broken_path,
+               2);
+        EXPECT(cfg, "output", "text", CREDCHAIN_SOURCE_KIND_CONFIG_FILE, NULL, broken_path, 5);
+        credchain_config_free(cfg);
+    }
+    unsetenv("AWS_CONFIG_FILE");
+
+    /* A directory where a file should be. */
+    setenv("AWS_SHARED_CREDENTIALS_FILE", aws_dir, 1);
+    cfg = NULL;
+    r = credchain_config_new_host(NULL, &cfg);
+    CHECK(r == CREDCHAIN_RESULT_FILE_NOT_A_FILE && cfg == NULL, "%u %s", (unsigned)r,
+          thread_error());
+    CHECK(strstr(thread_error(), aws_dir) != NULL, "\"%s\"", thread_error());
+    unsetenv("AWS_SHARED_CREDENTIALS_FILE");
+}
+
+/* ---- The callbacks host: an in-memory environment and file system. ---- */
+
+struct memory_host {
+    const char *const *env;   /* name, value, name, value, ..., NULL */
+    const char *const *files; /* path, contents (NULL: permission denied), ..., NULL */
+    int read_status_override; /* -1: none */
+    int env_calls;
+    int file_calls;
+    int closed; /* set after credchain_config_new_callbacks returns: no call may come then */
+};
+
+static bool memory_get_env(void *userdata, const char *name, const char **value_out,
+                           size_t *value_len_out) {
+    struct memory_host *host = userdata;
+    host->env_calls++;
+    if (host->closed) {
+        fprintf(stderr, "FAIL: get_env(%s) called after new_callbacks returned\n", name);
+        failed++;
+    }
+    for (const char *const *e = host->env; *e != NULL; e += 2) {
+        if (strcmp(e[0], name) == 0) {
+            *value_out = e[1];
+            *value_len_out = strlen(e[1]);
+            return true;
+        }
+    }
+    return false;
+}
+
+static credchain_read_status memory_read_file(void *userdata, const char *path,
+                                              credchain_file_buffer *file) {
+    struct memory_host *host = userdata;
+    host->file_calls++;
+    if (host->closed) {
+        fprintf(stderr, "FAIL: read_file(%s) called after new_callbacks returned\n", path);
+        failed++;
+    }
+    if (host->read_status_override >= 0) {
+        return host->read_status_override;
+    }
+    for (const char *const *f = host->files; *f != NULL; f += 2) {
+        if (strcmp(f[0], path) == 0) {
+            if (f[1] == NULL) {
+                return CREDCHAIN_READ_PERMISSION_DENIED;
+            }
+            size_t len = strlen(f[1]);
+            uint8_t *buf = credchain_file_buffer_alloc(file, len);
+            if (buf == NULL) {
+                return CREDCHAIN_READ_ERROR;
+            }
+            memcpy(buf, f[1], len);
+            return CREDCHAIN_READ_OK;
+        }
+    }
+    return CREDCHAIN_READ_NOT_FOUND;
+}
+
+static credchain_callbacks memory_callbacks(struct memory_host *host) {
+    credchain_callbacks cb;
+    cb.userdata = host;
+    cb.get_env = memory_get_env;
+    cb.read_file = memory_read_file;
+    return cb;
+}
+
+static void test_callbacks(void) {
+    static const char *const env[] = {
+        "HOME", "/mem",
+        "AWS_PROFILE", "dev",
+        "AWS_DEFAULT_OUTPUT", "table",
+        NULL,
+    };
+    static const char *const files[] = {
+        "/mem/.aws/config",
+        "[default]\nregion = us-east-2\n\n[profile dev]\n# comment\nregion = sa-east-1\n",
+        NULL,
+    };
+    struct memory_host host = {env, files, -1, 0, 0, 0};
+    credchain_callbacks cb = memory_callbacks(&host);
+    credchain_config *cfg = NULL;
+    credchain_result r = credchain_config_new_callbacks(&cb, NULL, &cfg);
+    host.closed = 1;
+    CHECK(r == CREDCHAIN_RESULT_OK && cfg != NULL, "%u %s", (unsigned)r, thread_error());
+    CHECK(host.env_calls > 0 && host.file_calls == 2, "env %d files %d", host.env_calls,
+          host.file_calls);
+    if (cfg == NULL) {
+        return;
+    }
+    EXPECT(cfg, "region", "sa-east-1", CREDCHAIN_SOURCE_KIND_CONFIG_FILE, NULL,
+           "/mem/.aws/config", 6);
+    EXPECT(cfg, "profile", "dev", CREDCHAIN_SOURCE_KIND_ENV_VAR, "AWS_PROFILE", NULL, 0);
+    EXPECT(cfg, "output", "table", CREDCHAIN_SOURCE_KIND_ENV_VAR, "AWS_DEFAULT_OUTPUT", NULL, 0);
+    EXPECT(cfg, "retry_mode", "standard", CREDCHAIN_SOURCE_KIND_DEFAULT, NULL, NULL, 0);
+    size_t count = 0;
+    char name[32];
+    size_t n = 0;
+    CHECK(credchain_config_profile_count(cfg, &count) == CREDCHAIN_RESULT_OK && count == 2,
+          "count %zu", count);
+    CHECK(credchain_config_profile_name(cfg, 1, name, sizeof name, &n) == CREDCHAIN_RESULT_OK &&
+              strcmp(name, "dev") == 0,
+          "\"%s\"", name);
+    credchain_config_free(cfg);
+
+    /* AWS_CONFIG_FILE from the callback environment, and the SDK dialect. */
+    static const char *const env2[] = {
+        "HOME", "/mem",
+        "AWS_CONFIG_FILE", "/etc/aws-config",
+        "AWS_DEFAULT_REGION", "",
+        NULL,
+    };
+    static const char *const files2[] = {
+        "/etc/aws-config", "[default]\nregion = ca-central-1\n",
+        "/mem/.aws/credentials", "[default]\nregion = me-south-1\n",
+        NULL,
+    };
+    struct memory_host host2 = {env2, files2, -1, 0, 0, 0};
+    cb = memory_callbacks(&host2);
+    credchain_options opts = {0};
+    opts.dialect = CREDCHAIN_DIALECT_SDK;
+    cfg = NULL;
+    r = credchain_config_new_callbacks(&cb, &opts, &cfg);
+    host2.closed = 1;
+    CHECK(r == CREDCHAIN_RESULT_OK, "%u %s", (unsigned)r, thread_error());
+    if (cfg != NULL) {
+        /* The credentials file wins over the config file; an empty variable counts as unset. */
+        EXPECT(cfg, "region", "me-south-1", CREDCHAIN_SOURCE_KIND_CREDENTIALS_FILE, NULL,
+               "/mem/.aws/credentials", 2);
+        credchain_config_free(cfg);
+    }
+
+    /* Failures reported by the callbacks. */
+    static const char *const denied[] = {"/mem/.aws/config", NULL, NULL};
+    struct memory_host host3 = {env, denied, -1, 0, 0, 0};
+    cb = memory_callbacks(&host3);
+    credchain_config *sentinel = (credchain_config *)&host3;
+    cfg = sentinel;
+    r = credchain_config_new_callbacks(&cb, NULL, &cfg);
+    CHECK(r == CREDCHAIN_RESULT_FILE_PERMISSION_DENIED && cfg == sentinel, "%u %s", (unsigned)r,
+          thread_error());
+    CHECK(strstr(thread_error(), "/mem/.aws/config") != NULL &&
+              strstr(thread_error(), "permission denied") != NULL,
+          "\"%s\"", thread_error());
+
+    struct memory_host host4 = {env, files, 42, 0, 0, 0};
+    cb = memory_callbacks(&host4);
+    r = credchain_config_new_callbacks(&cb, NULL, &cfg);
+    CHECK(r == CREDCHAIN_RESULT_INVALID_CALLBACK_RESULT && cfg == sentinel, "%u", (unsigned)r);
+    CHECK(strstr(thread_error(), "42") != NULL, "\"%s\"", thread_error());
+
+    static const char *const no_home[] = {"AWS_REGION", "us-east-1", NULL};
+    struct memory_host host5 = {no_home, files, -1, 0, 0, 0};
+    cb = memory_callbacks(&host5);
+    r = credchain_config_new_callbacks(&cb, NULL, &cfg);
+    CHECK(r == CREDCHAIN_RESULT_NO_HOME_DIRECTORY && cfg == sentinel, "%u", (unsigned)r);
+    CHECK(strstr(thread_error(), "HOME") != NULL, "\"%s\"", thread_error());
+
+    /* A parse error through the callbacks names the in-memory path and line. */
+    static const char *const bad[] = {"/mem/.aws/config", "[default]\nregion\n", NULL};
+    struct memory_host host6 = {env, bad, -1, 0, 0, 0};
+    cb = memory_callbacks(&host6);
+    r = credchain_config_new_callbacks(&cb, NULL, &cfg);
+    CHECK(r == CREDCHAIN_RESULT_PARSE_NOT_A_PROPERTY && cfg == sentinel, "%u %s", (unsigned)r,
+          code_name(r));
+    CHECK(strstr(thread_error(), "/mem/.aws/config:2:") != NULL, "\"%s\"", thread_error());
+
+    /* A missing callback. */
+    cb = memory_callbacks(&host);
+    cb.read_file = NULL;
+    r = credchain_config_new_callbacks(&cb, NULL, &cfg);
+    CHECK(r == CREDCHAIN_RESULT_NULL_PARAMETER && cfg == sentinel, "%u", (unsigned)r);
+    CHECK(strstr(thread_error(), "callbacks->read_file is NULL") != NULL, "\"%s\"",
+          thread_error());
+}
+
+int main(void) {
+    make_home();
+    test_messages_and_version();
+    test_null_arguments();
+    test_host_defaults();
+    test_host_options();
+    test_host_environment();
+    test_host_parse_errors();
+    test_callbacks();
+    remove_home();
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
