@@ -21,7 +21,7 @@
 //! that is no section, property, comment or continuation, a property before any section, an
 //! empty key, a sub-property line without `=`, a byte-order mark.
 
-use super::lines::Line;
+use super::lines::{Hint, Line};
 use super::Problem;
 use crate::text::{py_indent, py_rstrip, py_strip};
 
@@ -67,6 +67,24 @@ impl CliReader {
 
     /// Reads one line, in file order.
     pub fn read<'a>(&mut self, line: &Line<'a>) -> CliLine<'a> {
+        // Lines at column 0 can be neither continuations nor indented comments.
+        match line.hint {
+            Hint::Section(header) => {
+                self.in_section = true;
+                self.in_property = false;
+                self.indent_level = 0;
+                return CliLine::Section(header);
+            }
+            Hint::Property(key, value) if self.in_section => {
+                self.in_property = true;
+                self.indent_level = 0;
+                return CliLine::Property {
+                    key: py_rstrip(key),
+                    value: py_strip(value),
+                };
+            }
+            _ => {}
+        }
         let stripped = match line.trivial {
             Some(true) => return CliLine::Skip,
             Some(false) => "",

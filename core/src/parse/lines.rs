@@ -23,6 +23,21 @@ pub(crate) struct Line<'a> {
     /// ini_core's own reading: `Some(true)` for a `;` comment, `Some(false)` for an empty
     /// line, `None` when the dialect must read the raw line.
     pub trivial: Option<bool>,
+    /// ini_core's reading of a line that starts at column 0 with a printable character, where it
+    /// agrees with configparser's: a `[section]` that ends the line, or `key = value` whose key
+    /// has no `:`. The AWS CLI reader takes these without re-reading the line.
+    pub hint: Hint<'a>,
+}
+
+/// See [`Line::hint`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Hint<'a> {
+    /// No fast reading; read the raw line.
+    None,
+    /// `[name]` with nothing after the `]` (name not empty).
+    Section(&'a str),
+    /// `key=value` at column 0; both as ini_core split them (untrimmed).
+    Property(&'a str, &'a str),
 }
 
 /// An iterator over the lines of a text (or of a part of it, with `base` its offset).
@@ -68,10 +83,20 @@ impl<'a> Iterator for Lines<'a> {
             }
             let raw = &self.text[start..raw_end];
             self.number = self.number.saturating_add(1);
-            let trivial = match item {
-                Item::Comment(_) => Some(true),
-                Item::Blank => Some(false),
-                _ => None,
+            let (trivial, hint) = match item {
+                Item::Comment(_) => (Some(true), Hint::None),
+                Item::Blank => (Some(false), Hint::None),
+                Item::Section(name) if !name.is_empty() => (None, Hint::Section(name)),
+                Item::Property(key, Some(value))
+                    if key
+                        .as_bytes()
+                        .first()
+                        .is_some_and(|&b| b.is_ascii_graphic() && b != b'#')
+                        && !key.bytes().any(|b| b == b':') =>
+                {
+                    (None, Hint::Property(key, value))
+                }
+                _ => (None, Hint::None),
             };
             return Some(Line {
                 raw,
@@ -79,6 +104,7 @@ impl<'a> Iterator for Lines<'a> {
                 end: self.base + end,
                 number: self.number,
                 trivial,
+                hint,
             });
         }
     }
