@@ -15,6 +15,7 @@ fn main() {
             "[team-{i:06}]\naws_access_key_id = AKIAEXAMPLE{i:09}\naws_secret_access_key = secret-{i:030}\n\n"
         ));
     }
+    let started = std::time::Instant::now();
     for _ in 0..5 {
         let files = (
             ("c", Some(config.as_bytes())),
@@ -23,5 +24,8 @@ fn main() {
         let p = ConfigFiles::from_texts(files.0, files.1, Dialect::AwsCli).unwrap();
         let r = p.profile("team-009999").unwrap().get("region").unwrap();
         assert_eq!(r.value.as_str(), Some("eu-west-1"));
+    }
+    if std::env::var_os("PRINT_TIME").is_some() {
+        eprintln!("{:?} per parse", started.elapsed() / 5);
     }
 }

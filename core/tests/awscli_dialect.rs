@@ -154,3 +154,11 @@ fn missing_files_read_as_empty() {
     assert!(f.profile("default").is_none());
     assert!(!f.config.is_present());
 }
+
+#[test]
+fn credentials_section_names_are_taken_whole_even_with_quotes() {
+    let f = parse("", "[a\"b]\nx = 1\n['q']\ny = 2\n").unwrap();
+    assert_eq!(get(&f, "a\"b", "x").as_deref(), Some("1"));
+    assert_eq!(get(&f, "'q'", "y").as_deref(), Some("2"));
+    assert!(f.profile("q").is_none());
+}

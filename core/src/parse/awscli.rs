@@ -56,6 +56,23 @@ pub(crate) struct CliReader {
 }
 
 impl CliReader {
+    /// Takes a column-0 section header read by ini_core (see [`Hint`]).
+    pub fn section_at_column_0(&mut self) {
+        self.in_section = true;
+        self.in_property = false;
+        self.indent_level = 0;
+    }
+
+    /// Takes a column-0 property read by ini_core; `false` when there is no section yet (the
+    /// line must then be read in full).
+    pub fn property_at_column_0(&mut self) -> bool {
+        if self.in_section {
+            self.in_property = true;
+            self.indent_level = 0;
+        }
+        self.in_section
+    }
+
     /// A reader positioned inside a section's body.
     pub fn in_body() -> Self {
         CliReader {

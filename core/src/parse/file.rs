@@ -1,11 +1,13 @@
 //! One parsed file: the validation pass and the section index it builds.
 
 use super::awscli::{nested_pairs, CliLine, CliReader};
-use super::lines::{Line, Lines};
+use super::lines::{is_plain_key, Line, Lines};
 use super::sdk::{is_valid_name, SdkLine, SdkReader};
 use super::{shlex, ParseError, Problem};
 use crate::text::{eq_lowercase, fnv1a, FNV_INIT};
+use crate::text::{py_rstrip, py_strip};
 use crate::{Dialect, FileKind};
+use ini_core::Item;
 
 /// Sections one file may hold when the core is built without the `alloc` feature. With `alloc`
 /// the index grows with the file.
@@ -26,6 +28,12 @@ type Table = heapless::Vec<u32, { 2 * MAX_SECTIONS }>;
 
 /// An empty slot of the name table.
 const EMPTY: u32 = u32::MAX;
+
+/// Where a line of the hot loop starts, and its number.
+struct LineAt {
+    start: usize,
+    number: u32,
+}
 
 /// What a section is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -201,13 +209,28 @@ impl<'a> ProfileFile<'a> {
     }
 
     fn push(&mut self, header: &'a str, line: &Line<'a>) -> Result<(), (u32, Problem)> {
+        self.push_at(header, line.start, line.end, line.number)
+    }
+
+    /// Records a section whose header line spans `start..end` and is line `number`.
+    fn push_at(
+        &mut self,
+        header: &'a str,
+        start: usize,
+        end: usize,
+        number: u32,
+    ) -> Result<(), (u32, Problem)> {
         let base = self.text.as_ptr() as usize;
         let offset = |s: &str| (s.as_ptr() as usize - base) as u32;
         let (class, name) = classify(self.kind, self.dialect, header);
-        let plain = self.dialect == Dialect::Sdk || shlex::is_plain(name);
+        // Only the AWS CLI's config-file names are shell words that may need unquoting.
+        let shell_word = self.dialect == Dialect::AwsCli
+            && self.kind == FileKind::Config
+            && class != SectionClass::Defaults;
+        let plain = !shell_word || shlex::is_plain(name);
         let hash = name_hash(class, name, plain);
         if let Some(last) = self.sections.last_mut() {
-            last.body.1 = line.start as u32 - last.body.0;
+            last.body.1 = start as u32 - last.body.0;
         }
         let section = Section {
             hash,
@@ -215,15 +238,15 @@ impl<'a> ProfileFile<'a> {
             header: (offset(header), header.len() as u32),
             name: (offset(name), name.len() as u32),
             plain,
-            body: (line.end as u32, self.text.len() as u32 - line.end as u32),
-            line: line.number,
+            body: (end as u32, self.text.len() as u32 - end as u32),
+            line: number,
         };
         #[cfg(feature = "alloc")]
         self.sections.push(section);
         #[cfg(not(feature = "alloc"))]
         self.sections.push(section).map_err(|_| {
             (
-                line.number,
+                number,
                 Problem::CapacityExceeded {
                     limit: "MAX_SECTIONS",
                     value: MAX_SECTIONS,
@@ -245,15 +268,35 @@ impl<'a> ProfileFile<'a> {
         // botocore checks nested values of [DEFAULT] only through the sections inheriting them.
         let mut defaults_nested_error: Option<u32> = None;
         let mut has_sections = false;
-        for line in Lines::new(text, 0, 1) {
-            match reader.read(&line) {
+        let mut lines = Lines::new(text, 0, 1);
+        while let Some((item, start, end)) = lines.next_item() {
+            let number = lines.number();
+            // ini_core's reading, where it is configparser's, saves re-reading the line.
+            let read = match item {
+                Item::Comment(_) | Item::Blank => continue,
+                Item::Section(header) if !header.is_empty() => {
+                    reader.section_at_column_0();
+                    CliLine::Section(header)
+                }
+                Item::Property(key, Some(value))
+                    if is_plain_key(key) && reader.property_at_column_0() =>
+                {
+                    CliLine::Property {
+                        key: py_rstrip(key),
+                        value: py_strip(value),
+                    }
+                }
+                _ => reader.read(&lines.line(item, start, end)),
+            };
+            let line = LineAt { start, number };
+            match read {
                 CliLine::Skip | CliLine::Blank => {}
                 CliLine::Section(header) => {
                     in_defaults = header == "DEFAULT";
                     has_sections |= !in_defaults;
                     keys.clear();
                     nested = false;
-                    self.push(header, &line)?;
+                    self.push_at(header, start, end, number)?;
                 }
                 CliLine::Property { key, value } => {
                     let set = if in_defaults {

@@ -60,53 +60,74 @@ impl<'a> Lines<'a> {
     }
 }
 
-impl<'a> Iterator for Lines<'a> {
-    type Item = Line<'a>;
-
-    fn next(&mut self) -> Option<Line<'a>> {
+impl<'a> Lines<'a> {
+    /// The next ini_core item with the byte range it covers, skipping `SectionEnd` pseudo
+    /// items (which cover nothing). The hot loop of the AWS CLI scan uses this directly and
+    /// builds a [`Line`] only for the lines it must read itself.
+    pub fn next_item(&mut self) -> Option<(Item<'a>, usize, usize)> {
         loop {
             let start = self.text.len() - self.parser.remainder().len();
             let item = self.parser.next()?;
             let end = self.text.len() - self.parser.remainder().len();
-            if end == start {
-                // `SectionEnd` consumes nothing: a pseudo item.
-                continue;
+            if end != start {
+                self.number = self.number.saturating_add(1);
+                return Some((item, start, end));
             }
-            // The line ending is "\r\n", "\n" or a lone "\r" (or nothing at the end).
-            let bytes = self.text.as_bytes();
-            let mut raw_end = end;
-            if raw_end > start && bytes[raw_end - 1] == b'\n' {
-                raw_end -= 1;
-            }
-            if raw_end > start && bytes[raw_end - 1] == b'\r' {
-                raw_end -= 1;
-            }
-            let raw = &self.text[start..raw_end];
-            self.number = self.number.saturating_add(1);
-            let (trivial, hint) = match item {
-                Item::Comment(_) => (Some(true), Hint::None),
-                Item::Blank => (Some(false), Hint::None),
-                Item::Section(name) if !name.is_empty() => (None, Hint::Section(name)),
-                Item::Property(key, Some(value))
-                    if key
-                        .as_bytes()
-                        .first()
-                        .is_some_and(|&b| b.is_ascii_graphic() && b != b'#')
-                        && !key.bytes().any(|b| b == b':') =>
-                {
-                    (None, Hint::Property(key, value))
-                }
-                _ => (None, Hint::None),
-            };
-            return Some(Line {
-                raw,
-                start: self.base + start,
-                end: self.base + end,
-                number: self.number,
-                trivial,
-                hint,
-            });
         }
+    }
+
+    /// The line number of the item last returned.
+    pub fn number(&self) -> u32 {
+        self.number
+    }
+
+    /// The [`Line`] of an item returned by [`Lines::next_item`].
+    pub fn line(&self, item: Item<'a>, start: usize, end: usize) -> Line<'a> {
+        // The line ending is "\r\n", "\n" or a lone "\r" (or nothing at the end).
+        let bytes = self.text.as_bytes();
+        let mut raw_end = end;
+        if raw_end > start && bytes[raw_end - 1] == b'\n' {
+            raw_end -= 1;
+        }
+        if raw_end > start && bytes[raw_end - 1] == b'\r' {
+            raw_end -= 1;
+        }
+        let raw = &self.text[start..raw_end];
+        let (trivial, hint) = match item {
+            Item::Comment(_) => (Some(true), Hint::None),
+            Item::Blank => (Some(false), Hint::None),
+            Item::Section(name) if !name.is_empty() => (None, Hint::Section(name)),
+            Item::Property(key, Some(value)) if is_plain_key(key) => {
+                (None, Hint::Property(key, value))
+            }
+            _ => (None, Hint::None),
+        };
+        Line {
+            raw,
+            start: self.base + start,
+            end: self.base + end,
+            number: self.number,
+            trivial,
+            hint,
+        }
+    }
+}
+
+/// A key ini_core split at its first `=` that configparser splits at the same place: it starts
+/// with a printable character that is not `#`, and holds no `:`.
+pub(crate) fn is_plain_key(key: &str) -> bool {
+    key.as_bytes()
+        .first()
+        .is_some_and(|&b| b.is_ascii_graphic() && b != b'#')
+        && !key.bytes().any(|b| b == b':')
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = Line<'a>;
+
+    fn next(&mut self) -> Option<Line<'a>> {
+        let (item, start, end) = self.next_item()?;
+        Some(self.line(item, start, end))
     }
 }
 
