@@ -51,6 +51,7 @@ pub mod locate;
 pub mod parse;
 pub mod plan;
 pub mod settings;
+pub mod sigv4;
 mod source;
 mod text;
 
