@@ -8,7 +8,7 @@
 //!
 //! A profile's properties come from, highest precedence first: its credentials-file section,
 //! that file's `[DEFAULT]` (AWS CLI dialect), its config-file section, that file's `[DEFAULT]`.
-//! See [`awscli`] and [`sdk`] modules' docs for the two grammars, and
+//! The two grammars are documented in the `awscli` and `sdk` submodules; see also
 //! ../shared/spec/profile-dialects.md for where they part.
 
 mod awscli;
