@@ -70,6 +70,91 @@ impl<F: Fs + ?Sized> Fs for &F {
     }
 }
 
+/// The longest `Content-Type` a response keeps, in bytes.
+pub const MAX_CONTENT_TYPE_LEN: usize = 128;
+
+/// An HTTP request the core asks a host to send.
+#[derive(Clone, Copy)]
+pub struct HttpRequest<'a> {
+    /// `GET`, `PUT`, `POST`.
+    pub method: &'a str,
+    /// The full URL.
+    pub url: &'a str,
+    /// Headers to send, in order (the host adds `Host` and `Content-Length`).
+    pub headers: &'a [(&'a str, &'a str)],
+    /// The body (empty for none).
+    pub body: &'a [u8],
+    /// The whole exchange must finish within this many milliseconds.
+    pub timeout_ms: u32,
+    /// A longer response body is [`HttpErrorKind::TooLarge`].
+    pub max_body_bytes: usize,
+}
+
+impl core::fmt::Debug for HttpRequest<'_> {
+    // Header values and bodies carry signatures and tokens: Debug shows only their names and size.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let mut d = f.debug_struct("HttpRequest");
+        d.field("method", &self.method).field("url", &self.url);
+        d.field("header_names", &HeaderNames(self.headers))
+            .field("body_bytes", &self.body.len());
+        d.finish()
+    }
+}
+
+struct HeaderNames<'a>(&'a [(&'a str, &'a str)]);
+
+impl core::fmt::Debug for HeaderNames<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(k, _)| k))
+            .finish()
+    }
+}
+
+/// A response: any status (4xx and 5xx are responses, not errors).
+#[derive(Debug, Clone)]
+pub struct HttpResponse<B> {
+    /// The status code.
+    pub status: u16,
+    /// The `Content-Type` header, when present and at most [`MAX_CONTENT_TYPE_LEN`] bytes.
+    pub content_type: Option<heapless::String<MAX_CONTENT_TYPE_LEN>>,
+    /// The body.
+    pub body: B,
+}
+
+/// Why no response arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpErrorKind {
+    /// The timeout passed.
+    Timeout,
+    /// No connection could be made (refused, unreachable, DNS, TLS).
+    Connect,
+    /// The body was longer than `max_body_bytes`.
+    TooLarge,
+    /// The URL could not be used.
+    InvalidUrl,
+    /// Anything else (a broken connection, a malformed response).
+    Other,
+}
+
+/// A failed exchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HttpError {
+    /// What went wrong.
+    pub kind: HttpErrorKind,
+}
+
+/// HTTP(S) for the network providers (STS, SSO, IMDS, the container endpoint).
+#[allow(async_fn_in_trait)] // Hosts choose their own futures; the core never needs `Send`.
+pub trait Http {
+    /// The host's buffer holding a response body.
+    type Body: AsRef<[u8]>;
+
+    /// Sends one request and returns its response, whatever its status. Called once per
+    /// provider call; retries are the core's decision, not the host's.
+    async fn send(&self, request: &HttpRequest<'_>) -> Result<HttpResponse<Self::Body>, HttpError>;
+}
+
 /// The current time.
 pub trait Clock {
     /// Seconds since the Unix epoch. Called when a cached or fetched credential's expiry is judged.

@@ -1,0 +1,104 @@
+//! The ureq host against servers on 127.0.0.1 that this test starts and that stop by
+//! themselves: statuses, content types, the body cap, timeouts, refused connections.
+#![cfg(feature = "ureq")]
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use credchain_core::host::UreqHttp;
+use credchain_core::io::{block_on, Http, HttpErrorKind, HttpRequest};
+
+/// Serves one connection: reads the request head, waits `delay`, writes `response`.
+fn serve_once(response: &'static [u8], delay: Duration) -> (String, thread::JoinHandle<String>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/path?x=1", listener.local_addr().unwrap());
+    let handle = thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let mut head = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = stream.read(&mut buf).unwrap_or(0);
+            if n == 0 {
+                break;
+            }
+            head.extend_from_slice(&buf[..n]);
+        }
+        thread::sleep(delay);
+        let _ = stream.write_all(response);
+        String::from_utf8_lossy(&head).into_owned()
+    });
+    (url, handle)
+}
+
+fn request(url: &str, timeout_ms: u32, max_body_bytes: usize) -> HttpRequest<'_> {
+    HttpRequest {
+        method: "GET",
+        url,
+        headers: &[("x-test", "1")],
+        body: b"",
+        timeout_ms,
+        max_body_bytes,
+    }
+}
+
+#[test]
+fn returns_status_content_type_and_body() {
+    let (url, server) = serve_once(
+        b"HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}",
+        Duration::ZERO,
+    );
+    let response = block_on(UreqHttp::new().send(&request(&url, 2000, 1024))).unwrap();
+    assert_eq!(response.status, 404);
+    assert_eq!(response.content_type.as_deref(), Some("application/json"));
+    assert_eq!(response.body, b"{}");
+    let head = server.join().unwrap();
+    assert!(
+        head.starts_with("GET /path?x=1 HTTP/1.1\r\n") && head.to_lowercase().contains("x-test: 1"),
+        "{head}"
+    );
+}
+
+#[test]
+fn caps_the_body() {
+    let (url, server) = serve_once(
+        b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\n0123456789",
+        Duration::ZERO,
+    );
+    let err = block_on(UreqHttp::new().send(&request(&url, 2000, 4))).unwrap_err();
+    assert_eq!(err.kind, HttpErrorKind::TooLarge);
+    server.join().unwrap();
+}
+
+#[test]
+fn times_out_on_a_slow_server() {
+    let (url, server) = serve_once(
+        b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n",
+        Duration::from_millis(1500),
+    );
+    let started = Instant::now();
+    let err = block_on(UreqHttp::new().send(&request(&url, 200, 1024))).unwrap_err();
+    assert_eq!(err.kind, HttpErrorKind::Timeout);
+    assert!(
+        started.elapsed() < Duration::from_millis(1200),
+        "{:?}",
+        started.elapsed()
+    );
+    server.join().unwrap();
+}
+
+#[test]
+fn refused_connection_is_a_connect_error() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}/");
+    let err = block_on(UreqHttp::new().send(&request(&url, 1000, 1024))).unwrap_err();
+    assert_eq!(err.kind, HttpErrorKind::Connect);
+}
