@@ -15,7 +15,7 @@
 use core::fmt;
 
 use crate::io::Env;
-use crate::parse::{ConfigFiles, Name, Profile, Value};
+use crate::parse::{ConfigFiles, Profile, Value};
 use crate::settings::{Setting, SETTINGS};
 use crate::Source;
 
@@ -321,11 +321,6 @@ pub struct ConfigValue<'a> {
     pub value: Value<'a>,
     /// The file and line.
     pub source: Source<'a>,
-}
-
-/// The names of all profiles (re-exported for frontends that list them).
-pub fn profile_names<'s, 'a>(files: &'s ConfigFiles<'a>) -> impl Iterator<Item = Name<'a>> + 's {
-    files.profile_names()
 }
 
 #[cfg(test)]
