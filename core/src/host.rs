@@ -1,5 +1,6 @@
 //! Host I/O for real machines (the `std` feature), shared by the CLI and the C library.
 
+use std::boxed::Box;
 use std::string::String;
 use std::vec::Vec;
 
@@ -45,6 +46,62 @@ impl Fs for StdFs {
     async fn read(&self, path: &str) -> Result<Option<Vec<u8>>, FsError> {
         read_file(path)
     }
+
+    async fn write_private(&self, path: &str, contents: &[u8]) -> Result<(), FsError> {
+        write_private(path, contents)
+    }
+}
+
+fn fs_error(e: &std::io::Error) -> FsError {
+    let kind = match e.kind() {
+        std::io::ErrorKind::PermissionDenied => FsErrorKind::PermissionDenied,
+        std::io::ErrorKind::IsADirectory => FsErrorKind::NotAFile,
+        _ => FsErrorKind::Other,
+    };
+    FsError {
+        kind,
+        os_code: e.raw_os_error(),
+    }
+}
+
+/// Writes `contents` to `path` atomically with mode 0600: a uniquely named temporary file in the
+/// same directory, flushed to disk, then renamed over the target. Missing parent directories are
+/// created with mode 0700. Readers see the old file or the new one, never a mix.
+pub fn write_private(path: &str, contents: &[u8]) -> Result<(), FsError> {
+    use std::io::Write;
+    let target = std::path::Path::new(path);
+    let dir = target
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).map_err(|e| fs_error(&e))?;
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let temp = dir.join(std::format!(".{name}.{}.{nanos}.tmp", std::process::id()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let result = (|| {
+        let mut file = options.open(&temp)?;
+        file.write_all(contents)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, target)
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&temp);
+        return Err(fs_error(&e));
+    }
+    Ok(())
 }
 
 /// Reads a whole file: `Ok(None)` when nothing is there.
@@ -187,6 +244,133 @@ mod http {
                 content_type,
                 body,
             })
+        }
+    }
+}
+
+/// Runs programs with `std::process` (no shell), killing them at the timeout or when an output
+/// stream passes the limit.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StdCommand;
+
+impl crate::io::Command for StdCommand {
+    type Output = Vec<u8>;
+
+    async fn run(
+        &self,
+        argv: &[&str],
+        timeout_ms: u32,
+        max_output_bytes: usize,
+    ) -> Result<crate::io::CommandOutput<Vec<u8>>, crate::io::CommandError> {
+        run_command(argv, timeout_ms, max_output_bytes)
+    }
+}
+
+/// See [`StdCommand`].
+pub fn run_command(
+    argv: &[&str],
+    timeout_ms: u32,
+    max_output_bytes: usize,
+) -> Result<crate::io::CommandOutput<Vec<u8>>, crate::io::CommandError> {
+    use crate::io::{CommandError, CommandErrorKind, CommandOutput};
+    use std::io::Read;
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+
+    let fail = |kind| CommandError {
+        kind,
+        os_code: None,
+    };
+    let (program, args) = argv.split_first().ok_or(fail(CommandErrorKind::NotFound))?;
+    let mut child = std::process::Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            let kind = match e.kind() {
+                std::io::ErrorKind::NotFound => CommandErrorKind::NotFound,
+                std::io::ErrorKind::PermissionDenied => CommandErrorKind::PermissionDenied,
+                _ => CommandErrorKind::Other,
+            };
+            CommandError {
+                kind,
+                os_code: e.raw_os_error(),
+            }
+        })?;
+    // Each stream is drained on its own thread so that neither pipe can fill and block the child.
+    let limit = max_output_bytes as u64;
+    let drain = |stream: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(stream) = stream {
+                let _ = stream.take(limit + 1).read_to_end(&mut buf);
+            }
+            buf
+        })
+    };
+    let stdout = drain(
+        child
+            .stdout
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
+    );
+    let stderr = drain(
+        child
+            .stderr
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
+    );
+    let deadline = Instant::now() + Duration::from_millis(u64::from(timeout_ms));
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(fail(CommandErrorKind::Timeout));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(2)),
+            Err(e) => {
+                return Err(CommandError {
+                    kind: CommandErrorKind::Other,
+                    os_code: e.raw_os_error(),
+                })
+            }
+        }
+    };
+    let stdout = stdout.join().unwrap_or_default();
+    let stderr = stderr.join().unwrap_or_default();
+    if stdout.len() > max_output_bytes || stderr.len() > max_output_bytes {
+        return Err(fail(CommandErrorKind::TooLarge));
+    }
+    Ok(CommandOutput {
+        status: status.code(),
+        stdout,
+        stderr,
+    })
+}
+
+/// Asks on the terminal: the question on standard error, the answer from standard input.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TerminalPrompt;
+
+impl crate::io::Prompt for TerminalPrompt {
+    type Answer = String;
+
+    async fn ask(&self, question: &str) -> Result<String, crate::io::PromptError> {
+        use std::io::{BufRead, IsTerminal, Write};
+        if !std::io::stdin().is_terminal() {
+            return Err(crate::io::PromptError::Unavailable);
+        }
+        let mut err = std::io::stderr();
+        let _ = write!(err, "{question}");
+        let _ = err.flush();
+        let mut line = String::new();
+        match std::io::stdin().lock().read_line(&mut line) {
+            Ok(0) | Err(_) => Err(crate::io::PromptError::Cancelled),
+            Ok(_) => Ok(line.trim_end_matches(['\n', '\r']).into()),
         }
     }
 }

@@ -39,11 +39,13 @@ pub enum FsErrorKind {
     NotAFile,
     /// The file is larger than the host accepts.
     TooLarge,
+    /// The host cannot do this (a read-only or in-memory host asked to write).
+    Unsupported,
     /// Any other failure the host reports.
     Other,
 }
 
-/// A failure to read a file, as a host reports it.
+/// A failure to read or write a file, as a host reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FsError {
     /// What went wrong.
@@ -61,6 +63,19 @@ pub trait Fs {
     /// Reads the whole file at `path`; `Ok(None)` when nothing exists there. Called by load for
     /// the config and credentials files (and, later in the chain, token and cache files).
     async fn read(&self, path: &str) -> Result<Option<Self::File>, FsError>;
+
+    /// Replaces the file at `path` with `contents` atomically (a temporary file in the same
+    /// directory, then a rename), readable and writable by the owner only (mode 0600), creating
+    /// missing parent directories (mode 0700). Called when a cache (assume-role, SSO token,
+    /// login token) is written. Hosts that cannot write keep the default, which reports
+    /// [`FsErrorKind::Unsupported`]; the core then goes on without caching.
+    async fn write_private(&self, path: &str, contents: &[u8]) -> Result<(), FsError> {
+        let _ = (path, contents);
+        Err(FsError {
+            kind: FsErrorKind::Unsupported,
+            os_code: None,
+        })
+    }
 }
 
 impl<F: Fs + ?Sized> Fs for &F {
@@ -68,6 +83,83 @@ impl<F: Fs + ?Sized> Fs for &F {
     async fn read(&self, path: &str) -> Result<Option<Self::File>, FsError> {
         (**self).read(path).await
     }
+    async fn write_private(&self, path: &str, contents: &[u8]) -> Result<(), FsError> {
+        (**self).write_private(path, contents).await
+    }
+}
+
+/// What a finished process left.
+#[derive(Debug, Clone)]
+pub struct CommandOutput<B> {
+    /// The exit code; `None` when the process was ended by a signal.
+    pub status: Option<i32>,
+    /// Standard output.
+    pub stdout: B,
+    /// Standard error.
+    pub stderr: B,
+}
+
+/// Why a process could not be run to its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommandErrorKind {
+    /// The program was not found.
+    NotFound,
+    /// The program may not be run.
+    PermissionDenied,
+    /// It did not finish within the timeout (it was killed).
+    Timeout,
+    /// It wrote more than the output limit (it was killed).
+    TooLarge,
+    /// The host cannot run processes (a browser).
+    Unsupported,
+    /// Any other failure.
+    Other,
+}
+
+/// A process that could not be run to its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommandError {
+    /// What went wrong.
+    pub kind: CommandErrorKind,
+    /// The operating system's error number, when there is one.
+    pub os_code: Option<i32>,
+}
+
+/// Running programs (`credential_process`).
+#[allow(async_fn_in_trait)] // Hosts choose their own futures; the core never needs `Send`.
+pub trait Command {
+    /// The host's buffer holding an output stream.
+    type Output: AsRef<[u8]>;
+
+    /// Runs `argv[0]` with the arguments `argv[1..]` (no shell), with the host's environment
+    /// and working directory and no standard input; waits at most `timeout_ms` and reads at
+    /// most `max_output_bytes` of each stream. Called once per `credential_process` run.
+    async fn run(
+        &self,
+        argv: &[&str],
+        timeout_ms: u32,
+        max_output_bytes: usize,
+    ) -> Result<CommandOutput<Self::Output>, CommandError>;
+}
+
+/// Why no answer came from the person at the terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptError {
+    /// There is nobody to ask (no terminal, or a host without prompts).
+    Unavailable,
+    /// The person gave up (end of input, interrupt).
+    Cancelled,
+}
+
+/// Asking the person at the terminal (the MFA code of a role).
+#[allow(async_fn_in_trait)] // Hosts choose their own futures; the core never needs `Send`.
+pub trait Prompt {
+    /// The answer's buffer.
+    type Answer: AsRef<str>;
+
+    /// Shows `question` and returns the line typed, without its line ending. Called once per
+    /// AssumeRole step whose profile has `mfa_serial`, only when no cached credentials serve.
+    async fn ask(&self, question: &str) -> Result<Self::Answer, PromptError>;
 }
 
 /// The longest `Content-Type` a response keeps, in bytes.

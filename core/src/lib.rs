@@ -42,6 +42,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod credentials;
 pub mod evaluate;
 #[cfg(feature = "std")]
 pub mod host;

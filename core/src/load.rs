@@ -55,6 +55,9 @@ impl fmt::Display for LoadError<'_> {
                 )
             }
             FsErrorKind::TooLarge => write!(f, "cannot read {path}: the file is too large"),
+            FsErrorKind::Unsupported => {
+                write!(f, "cannot read {path}: this host cannot read files")
+            }
             FsErrorKind::Other => match self.error.os_code {
                 Some(code) => write!(f, "cannot read {path}: error {code} from the system"),
                 None => write!(f, "cannot read {path}"),

@@ -281,7 +281,7 @@ export interface ReadError extends ErrorBase<'ReadError'> {
   /** Its path. */
   path: string;
   /** Why, as far as the host's error tells. */
-  reason: 'permission-denied' | 'not-a-file' | 'too-large' | 'other';
+  reason: 'permission-denied' | 'not-a-file' | 'too-large' | 'unsupported' | 'other';
   /** The system's error number (the magnitude of a Node error's `errno`), when known. */
   osCode: number | null;
   /** What the host's `readFile` threw or rejected with. */

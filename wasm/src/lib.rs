@@ -455,6 +455,7 @@ fn load_error(e: &LoadError<'_>, cause: Option<JsValue>) -> JsValue {
         FsErrorKind::PermissionDenied => "permission-denied",
         FsErrorKind::NotAFile => "not-a-file",
         FsErrorKind::TooLarge => "too-large",
+        FsErrorKind::Unsupported => "unsupported",
         FsErrorKind::Other => "other",
     };
     let mut fields = Obj::new()

@@ -1,0 +1,212 @@
+//! Credentials, owned in fixed-capacity strings (no allocation), and the times they carry.
+//!
+//! Debug never shows the secret access key or the session token; there is no Display.
+
+use core::fmt;
+
+use crate::plan::ProviderKind;
+
+/// The longest access key id kept.
+pub const MAX_ACCESS_KEY_ID_LEN: usize = 128;
+/// The longest secret access key kept.
+pub const MAX_SECRET_ACCESS_KEY_LEN: usize = 256;
+/// The longest session token kept (STS tokens run to about 1 KB; SSO role tokens more).
+pub const MAX_SESSION_TOKEN_LEN: usize = 4096;
+/// The longest account id kept.
+pub const MAX_ACCOUNT_ID_LEN: usize = 32;
+
+/// A set of AWS credentials and where they came from.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    access_key_id: heapless::String<MAX_ACCESS_KEY_ID_LEN>,
+    secret_access_key: heapless::String<MAX_SECRET_ACCESS_KEY_LEN>,
+    session_token: Option<heapless::String<MAX_SESSION_TOKEN_LEN>>,
+    expiration: Option<i64>,
+    account_id: Option<heapless::String<MAX_ACCOUNT_ID_LEN>>,
+    provider: ProviderKind,
+}
+
+/// A credential field longer than its capacity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLong {
+    /// The field.
+    pub field: &'static str,
+    /// The named constant that bounds it.
+    pub limit: &'static str,
+}
+
+impl fmt::Display for TooLong {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} is longer than {} allows", self.field, self.limit)
+    }
+}
+
+fn fill<const N: usize>(
+    value: &str,
+    field: &'static str,
+    limit: &'static str,
+) -> Result<heapless::String<N>, TooLong> {
+    heapless::String::try_from(value).map_err(|_| TooLong { field, limit })
+}
+
+impl Credentials {
+    /// Credentials from their parts (`expiration` in Unix seconds).
+    pub fn new(
+        provider: ProviderKind,
+        access_key_id: &str,
+        secret_access_key: &str,
+        session_token: Option<&str>,
+        expiration: Option<i64>,
+        account_id: Option<&str>,
+    ) -> Result<Self, TooLong> {
+        Ok(Credentials {
+            access_key_id: fill(access_key_id, "the access key id", "MAX_ACCESS_KEY_ID_LEN")?,
+            secret_access_key: fill(
+                secret_access_key,
+                "the secret access key",
+                "MAX_SECRET_ACCESS_KEY_LEN",
+            )?,
+            session_token: session_token
+                .map(|t| fill(t, "the session token", "MAX_SESSION_TOKEN_LEN"))
+                .transpose()?,
+            expiration,
+            account_id: account_id
+                .map(|a| fill(a, "the account id", "MAX_ACCOUNT_ID_LEN"))
+                .transpose()?,
+            provider,
+        })
+    }
+
+    /// The access key id.
+    #[must_use]
+    pub fn access_key_id(&self) -> &str {
+        &self.access_key_id
+    }
+
+    /// The secret access key: a secret, for the code that must use it.
+    #[must_use]
+    pub fn secret_access_key(&self) -> &str {
+        &self.secret_access_key
+    }
+
+    /// The session token, when the credentials are temporary: a secret.
+    #[must_use]
+    pub fn session_token(&self) -> Option<&str> {
+        self.session_token.as_deref()
+    }
+
+    /// When they expire, in Unix seconds.
+    #[must_use]
+    pub fn expiration(&self) -> Option<i64> {
+        self.expiration
+    }
+
+    /// The account they belong to, when known.
+    #[must_use]
+    pub fn account_id(&self) -> Option<&str> {
+        self.account_id.as_deref()
+    }
+
+    /// The provider of the active profile that produced them.
+    #[must_use]
+    pub fn provider(&self) -> ProviderKind {
+        self.provider
+    }
+
+    /// The same credentials, attributed to another provider (a role chain's outer provider).
+    #[must_use]
+    pub fn with_provider(mut self, provider: ProviderKind) -> Self {
+        self.provider = provider;
+        self
+    }
+
+    /// Replaces the account id (when a later source knows it better).
+    pub fn set_account_id(&mut self, account_id: Option<&str>) -> Result<(), TooLong> {
+        self.account_id = account_id
+            .map(|a| fill(a, "the account id", "MAX_ACCOUNT_ID_LEN"))
+            .transpose()?;
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_key_id", &self.access_key_id.as_str())
+            .field("secret_access_key", &"<redacted>")
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "<redacted>"),
+            )
+            .field("expiration", &self.expiration)
+            .field("account_id", &self.account_id.as_deref())
+            .field("provider", &self.provider)
+            .finish()
+    }
+}
+
+/// Parses an RFC 3339 / ISO 8601 time with an offset (`2099-01-02T03:04:05Z`,
+/// `2099-01-02T03:04:05.123+00:00`) into Unix seconds.
+#[must_use]
+pub fn parse_time(text: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc3339(text.trim())
+        .ok()
+        .map(|t| t.timestamp())
+}
+
+/// Writes Unix seconds the way the AWS CLI writes expirations (Python's `isoformat()` of a UTC
+/// time): `2099-01-02T03:04:05+00:00`.
+pub fn write_isoformat(out: &mut impl fmt::Write, unix: i64) -> fmt::Result {
+    use chrono::{Datelike, Timelike};
+    let Some(t) = chrono::DateTime::from_timestamp(unix, 0) else {
+        return write!(out, "{unix}");
+    };
+    write!(
+        out,
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+00:00",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_round_trip_in_the_awscli_format() {
+        let t = parse_time("2099-01-02T03:04:05Z").unwrap();
+        assert_eq!(parse_time("2099-01-02T03:04:05+00:00"), Some(t));
+        assert_eq!(parse_time("2099-01-02T05:04:05.250+02:00"), Some(t));
+        let mut s = heapless::String::<32>::new();
+        write_isoformat(&mut s, t).unwrap();
+        assert_eq!(s, "2099-01-02T03:04:05+00:00");
+        assert_eq!(parse_time("yesterday"), None);
+    }
+
+    #[test]
+    fn debug_hides_secrets() {
+        let c = Credentials::new(
+            ProviderKind::Environment,
+            "AKID",
+            "sekrit",
+            Some("tok3n"),
+            None,
+            None,
+        )
+        .unwrap();
+        let d = std::format!("{c:?}");
+        assert!(
+            d.contains("AKID") && !d.contains("sekrit") && !d.contains("tok3n"),
+            "{d}"
+        );
+        let long = "x".repeat(MAX_SESSION_TOKEN_LEN + 1);
+        let e = Credentials::new(ProviderKind::Environment, "a", "b", Some(&long), None, None)
+            .unwrap_err();
+        assert_eq!(e.limit, "MAX_SESSION_TOKEN_LEN");
+    }
+}
