@@ -44,6 +44,7 @@ extern crate std;
 
 pub mod credentials;
 pub mod evaluate;
+pub mod execute;
 #[cfg(feature = "std")]
 pub mod host;
 pub mod io;

@@ -125,6 +125,15 @@ pub struct Secret<'a> {
 }
 
 impl<'a> Secret<'a> {
+    /// Marks a sourced value as a secret.
+    #[must_use]
+    pub fn from_sourced(s: Sourced<'a>) -> Self {
+        Secret {
+            value: s.value,
+            source: s.source,
+        }
+    }
+
     /// The secret itself, for the code that must send it.
     #[must_use]
     pub fn expose(&self) -> &'a str {

@@ -24,6 +24,24 @@ pub use crate::Dialect;
 pub use file::{ProfileFile, SectionClass, SkipReason, MAX_DEFAULT_KEYS, MAX_SECTIONS};
 pub use problem::{ParseError, Problem};
 
+/// Splits `s` into words as Python's `shlex.split` does (POSIX mode), keeping each word's raw
+/// text; `Err` for an unclosed quote or a trailing backslash. At most `N` words are kept; the
+/// count returned is the full count. Unquote each with [`unquote_shell_word`].
+pub fn shell_words<const N: usize>(
+    s: &str,
+) -> Result<(heapless::Vec<&str, N>, usize), UnclosedQuote> {
+    shlex::split(s).map_err(|()| UnclosedQuote)
+}
+
+/// A shell command line with an unclosed quote or a trailing backslash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnclosedQuote;
+
+/// The characters of a raw word from [`shell_words`], unquoted.
+pub fn unquote_shell_word(word: &str) -> impl Iterator<Item = char> + '_ {
+    shlex::unquoted(word)
+}
+
 use crate::load::LoadedFiles;
 use crate::text::{eq_lowercase, py_strip, sdk_trim};
 use crate::FileKind;

@@ -1,6 +1,8 @@
 //! Shared by the conformance tests: where ../shared/conformance is.
 #![allow(dead_code)]
 
+pub mod memory;
+
 use std::path::PathBuf;
 
 /// The shared conformance directory (../shared/conformance from the repository root), or

@@ -1,0 +1,382 @@
+//! Execute: runs a [`Plan`] through the injected I/O and returns [`Credentials`].
+//!
+//! Iterative: the base step, then each AssumeRole step in order, each role's credentials signing
+//! the next call. Every outcome is checked the way the AWS CLI checks it: credentials that are
+//! already expired when they arrive are refused.
+
+// Errors carry the start of a failed process's error output inline: the core has no allocator to
+// box it, and the message is what tells a person what went wrong.
+#![allow(clippy::large_enum_variant, clippy::result_large_err)]
+
+use core::fmt;
+
+use serde::Deserialize;
+
+use crate::credentials::{
+    parse_time, Credentials, TooLong, MAX_ACCOUNT_ID_LEN, MAX_SESSION_TOKEN_LEN,
+};
+use crate::evaluate::Evaluator;
+use crate::io::{Clock, Command, CommandError, Env, Fs, Http, Prompt};
+use crate::plan::{BaseStep, CredentialSource, Plan, ProviderKind, Sourced, StaticKeys};
+use crate::Source;
+
+/// How long `credential_process` may run (the AWS CLI waits forever; a hung helper should not
+/// hang every tool that asks for credentials).
+pub const PROCESS_TIMEOUT_MS: u32 = 60_000;
+/// The most output read from `credential_process`, per stream.
+pub const MAX_PROCESS_OUTPUT: usize = 64 * 1024;
+/// The longest `credential_process` command line, once unquoted.
+pub const MAX_COMMAND_LEN: usize = 4096;
+/// The most arguments of a `credential_process` command.
+pub const MAX_COMMAND_ARGS: usize = 64;
+/// How much of a failed process's standard error is kept for the message.
+pub const MAX_STDERR_SHOWN: usize = 1024;
+
+/// The host I/O that execution uses.
+pub struct Io<'i, F: ?Sized, H: ?Sized, C: ?Sized, P: ?Sized, K: ?Sized> {
+    /// Files: token files and caches.
+    pub fs: &'i F,
+    /// HTTP: STS and the other services.
+    pub http: &'i H,
+    /// Processes: `credential_process`.
+    pub command: &'i C,
+    /// The person at the terminal: MFA codes.
+    pub prompt: &'i P,
+    /// The time.
+    pub clock: &'i K,
+}
+
+/// Why a `credential_process` gave no credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProcessFailure {
+    /// The command is empty or its quotes do not close.
+    BadCommand,
+    /// The command is longer than [`MAX_COMMAND_LEN`] or has more than [`MAX_COMMAND_ARGS`]
+    /// arguments.
+    CommandTooLong,
+    /// It could not be started or did not finish (not found, timeout, too much output).
+    Run(CommandError),
+    /// It exited with a failure status (`None`: ended by a signal).
+    Exit {
+        /// The exit code.
+        code: Option<i32>,
+        /// The start of its standard error.
+        stderr: heapless::String<MAX_STDERR_SHOWN>,
+    },
+    /// Its output is not the expected JSON object.
+    BadJson,
+    /// The JSON's `Version` is not 1.
+    UnsupportedVersion(u32),
+    /// `Expiration` is not an ISO 8601 time.
+    BadExpiration,
+}
+
+/// Why execution failed. Each names the provider and what to do; none carries a secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExecuteError<'a> {
+    /// The plan found no configured provider.
+    NoCredentials,
+    /// `credential_process` failed.
+    Process {
+        /// The profile that names the command.
+        profile: &'a str,
+        /// The command, as configured.
+        command: Sourced<'a>,
+        /// What went wrong.
+        failure: ProcessFailure,
+    },
+    /// The credentials had expired when they arrived.
+    Expired {
+        /// The provider.
+        provider: ProviderKind,
+        /// The expiry, in Unix seconds.
+        expiration: i64,
+    },
+    /// An expiry that is not an ISO 8601 time.
+    BadExpiration {
+        /// Where it came from.
+        source: Source<'a>,
+    },
+    /// A credential is longer than the core keeps.
+    TooLong(TooLong),
+    /// The provider arrives in a later version of credchain.
+    Unsupported {
+        /// The provider.
+        provider: ProviderKind,
+    },
+}
+
+impl From<TooLong> for ExecuteError<'_> {
+    fn from(e: TooLong) -> Self {
+        ExecuteError::TooLong(e)
+    }
+}
+
+impl fmt::Display for ExecuteError<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExecuteError::NoCredentials => f.write_str(
+                "unable to locate credentials: no provider is configured; run `credchain explain` to see what \
+                 was tried, or configure credentials with `aws configure`",
+            ),
+            ExecuteError::Process { profile, command, failure } => {
+                write!(f, "profile {profile}: credential_process ({}) ", command.source)?;
+                match failure {
+                    ProcessFailure::BadCommand => f.write_str("is empty or has an unclosed quote; fix the command"),
+                    ProcessFailure::CommandTooLong => write!(
+                        f,
+                        "is longer than {MAX_COMMAND_LEN} bytes or {MAX_COMMAND_ARGS} arguments; shorten it or wrap \
+                         it in a script"
+                    ),
+                    ProcessFailure::Run(e) => {
+                        use crate::io::CommandErrorKind::*;
+                        match e.kind {
+                            NotFound => f.write_str("could not be started: the program was not found; check the path"),
+                            PermissionDenied => {
+                                f.write_str("could not be started: permission denied; make the program executable")
+                            }
+                            Timeout => write!(f, "did not finish within {} s and was stopped", PROCESS_TIMEOUT_MS / 1000),
+                            TooLarge => write!(f, "wrote more than {MAX_PROCESS_OUTPUT} bytes and was stopped"),
+                            Unsupported => f.write_str("cannot run here: this host cannot start processes"),
+                            Other => f.write_str("could not be run"),
+                        }
+                    }
+                    ProcessFailure::Exit { code, stderr } => {
+                        match code {
+                            Some(code) => write!(f, "exited with status {code}")?,
+                            None => f.write_str("was ended by a signal")?,
+                        }
+                        if stderr.is_empty() {
+                            Ok(())
+                        } else {
+                            write!(f, "; its error output: {}", stderr.trim_end())
+                        }
+                    }
+                    ProcessFailure::BadJson => f.write_str(
+                        "printed something that is not the expected JSON: {\"Version\": 1, \"AccessKeyId\": ..., \
+                         \"SecretAccessKey\": ..., \"SessionToken\": ..., \"Expiration\": ...}",
+                    ),
+                    ProcessFailure::UnsupportedVersion(v) => {
+                        write!(f, "printed Version {v}; only Version 1 is supported")
+                    }
+                    ProcessFailure::BadExpiration => {
+                        f.write_str("printed an Expiration that is not an ISO 8601 time such as 2030-01-02T03:04:05Z")
+                    }
+                }
+            }
+            ExecuteError::Expired { provider, expiration } => {
+                write!(f, "{}: the credentials expired at ", provider.describe())?;
+                crate::credentials::write_isoformat(f, *expiration)?;
+                f.write_str(" before they arrived (refreshed credentials are still expired); renew them at their source")
+            }
+            ExecuteError::BadExpiration { source } => {
+                write!(f, "the expiry at {source} is not an ISO 8601 time such as 2030-01-02T03:04:05Z")
+            }
+            ExecuteError::TooLong(e) => write!(f, "{e}"),
+            ExecuteError::Unsupported { provider } => write!(
+                f,
+                "{} credentials are not supported by this version of credchain yet; use the AWS CLI for this \
+                 profile",
+                provider.describe()
+            ),
+        }
+    }
+}
+
+/// Runs the plan and returns the credentials it yields.
+pub async fn execute<'s, E, F, H, C, P, K>(
+    eval: &Evaluator<'s, 's, E>,
+    plan: &Plan<'s>,
+    io: &Io<'_, F, H, C, P, K>,
+) -> Result<Credentials, ExecuteError<'s>>
+where
+    E: Env + ?Sized,
+    F: Fs + ?Sized,
+    H: Http + ?Sized,
+    C: Command + ?Sized,
+    P: Prompt + ?Sized,
+    K: Clock + ?Sized,
+{
+    let chain = plan.chain.as_ref().ok_or(ExecuteError::NoCredentials)?;
+    let now = io.clock.now_unix();
+    let credentials = match chain.base {
+        BaseStep::Static(keys) => static_credentials(chain.provider, &keys)?,
+        BaseStep::Named(CredentialSource::Environment) => {
+            // The environment's keys, whatever chose the profile (botocore's credential source).
+            let keys = environment_keys(eval.env()).ok_or(ExecuteError::NoCredentials)?;
+            static_credentials(ProviderKind::Environment, &keys)?
+        }
+        BaseStep::Process { profile, command } => run_process(io.command, profile, command).await?,
+        BaseStep::Named(CredentialSource::Ec2InstanceMetadata) | BaseStep::InstanceMetadata => {
+            return Err(ExecuteError::Unsupported {
+                provider: ProviderKind::InstanceMetadata,
+            })
+        }
+        BaseStep::Named(CredentialSource::EcsContainer) | BaseStep::Container => {
+            return Err(ExecuteError::Unsupported {
+                provider: ProviderKind::Container,
+            })
+        }
+        BaseStep::WebIdentity { .. } => {
+            return Err(ExecuteError::Unsupported {
+                provider: ProviderKind::WebIdentity,
+            })
+        }
+        BaseStep::Sso { .. } => {
+            return Err(ExecuteError::Unsupported {
+                provider: ProviderKind::Sso,
+            })
+        }
+        BaseStep::Login { .. } => {
+            return Err(ExecuteError::Unsupported {
+                provider: ProviderKind::Login,
+            })
+        }
+    };
+    if !chain.roles.is_empty() {
+        return Err(ExecuteError::Unsupported {
+            provider: ProviderKind::AssumeRole,
+        });
+    }
+    refuse_expired(&credentials, now)?;
+    Ok(credentials.with_provider(chain.provider))
+}
+
+/// The AWS CLI refuses credentials whose expiry has passed when they arrive.
+fn refuse_expired<'a>(credentials: &Credentials, now: i64) -> Result<(), ExecuteError<'a>> {
+    match credentials.expiration() {
+        Some(expiration) if expiration <= now => Err(ExecuteError::Expired {
+            provider: credentials.provider(),
+            expiration,
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn static_credentials<'a>(
+    provider: ProviderKind,
+    keys: &StaticKeys<'a>,
+) -> Result<Credentials, ExecuteError<'a>> {
+    let expiration = match keys.expiration {
+        Some(e) => {
+            Some(parse_time(e.value).ok_or(ExecuteError::BadExpiration { source: e.source })?)
+        }
+        None => None,
+    };
+    Ok(Credentials::new(
+        provider,
+        keys.access_key_id.value,
+        keys.secret_access_key.expose(),
+        keys.session_token.map(|t| t.expose()),
+        expiration,
+        keys.account_id.map(|a| a.value),
+    )?)
+}
+
+/// The environment provider's keys, for `credential_source = Environment`.
+fn environment_keys<E: Env + ?Sized>(env: &E) -> Option<StaticKeys<'_>> {
+    let var = |name: &'static str| {
+        env.var(name)
+            .filter(|v| !v.is_empty())
+            .map(|value| Sourced {
+                value,
+                source: Source::EnvVar(name),
+            })
+    };
+    let access = var("AWS_ACCESS_KEY_ID")?;
+    let secret = var("AWS_SECRET_ACCESS_KEY")?;
+    let token = var("AWS_SECURITY_TOKEN").or_else(|| var("AWS_SESSION_TOKEN"));
+    Some(StaticKeys {
+        access_key_id: access,
+        secret_access_key: crate::plan::Secret::from_sourced(secret),
+        session_token: token.map(crate::plan::Secret::from_sourced),
+        expiration: var("AWS_CREDENTIAL_EXPIRATION"),
+        account_id: var("AWS_ACCOUNT_ID"),
+    })
+}
+
+/// `credential_process`'s output, Version 1.
+#[derive(Deserialize)]
+#[allow(non_snake_case)] // The JSON's own field names.
+struct ProcessJson {
+    Version: u32,
+    AccessKeyId: heapless::String<{ crate::credentials::MAX_ACCESS_KEY_ID_LEN }>,
+    SecretAccessKey: heapless::String<{ crate::credentials::MAX_SECRET_ACCESS_KEY_LEN }>,
+    SessionToken: Option<heapless::String<MAX_SESSION_TOKEN_LEN>>,
+    Expiration: Option<heapless::String<64>>,
+    AccountId: Option<heapless::String<MAX_ACCOUNT_ID_LEN>>,
+}
+
+/// Splits the command like a POSIX shell (the AWS CLI uses Python's `shlex.split`) and runs it
+/// without a shell.
+async fn run_process<'a, C: Command + ?Sized>(
+    command: &C,
+    profile: &'a str,
+    line: Sourced<'a>,
+) -> Result<Credentials, ExecuteError<'a>> {
+    let fail = |failure| ExecuteError::Process {
+        profile,
+        command: line,
+        failure,
+    };
+    let mut unquoted = heapless::String::<MAX_COMMAND_LEN>::new();
+    let mut ends = heapless::Vec::<usize, MAX_COMMAND_ARGS>::new();
+    let (words, count) = crate::parse::shell_words::<MAX_COMMAND_ARGS>(line.value)
+        .map_err(|_| fail(ProcessFailure::BadCommand))?;
+    if count == 0 {
+        return Err(fail(ProcessFailure::BadCommand));
+    }
+    if count > MAX_COMMAND_ARGS {
+        return Err(fail(ProcessFailure::CommandTooLong));
+    }
+    for word in &words {
+        for c in crate::parse::unquote_shell_word(word) {
+            unquoted
+                .push(c)
+                .map_err(|_| fail(ProcessFailure::CommandTooLong))?;
+        }
+        let _ = ends.push(unquoted.len()); // `ends` has room for every word
+    }
+    let mut argv = heapless::Vec::<&str, MAX_COMMAND_ARGS>::new();
+    let mut start = 0;
+    for &end in &ends {
+        let _ = argv.push(&unquoted[start..end]);
+        start = end;
+    }
+    let output = command
+        .run(&argv, PROCESS_TIMEOUT_MS, MAX_PROCESS_OUTPUT)
+        .await
+        .map_err(|e| fail(ProcessFailure::Run(e)))?;
+    if output.status != Some(0) {
+        let mut stderr = heapless::String::new();
+        let text = core::str::from_utf8(output.stderr.as_ref()).unwrap_or("(not UTF-8)");
+        for c in text.chars() {
+            if stderr.push(c).is_err() {
+                break; // The start of the error output is enough to point at the cause.
+            }
+        }
+        return Err(fail(ProcessFailure::Exit {
+            code: output.status,
+            stderr,
+        }));
+    }
+    let mut unescape = [0u8; MAX_SESSION_TOKEN_LEN];
+    let (json, _): (ProcessJson, usize) =
+        serde_json_core::from_slice_escaped(output.stdout.as_ref(), &mut unescape)
+            .map_err(|_| fail(ProcessFailure::BadJson))?;
+    if json.Version != 1 {
+        return Err(fail(ProcessFailure::UnsupportedVersion(json.Version)));
+    }
+    let expiration = match &json.Expiration {
+        Some(e) => Some(parse_time(e).ok_or(fail(ProcessFailure::BadExpiration))?),
+        None => None,
+    };
+    Ok(Credentials::new(
+        ProviderKind::CredentialProcess,
+        &json.AccessKeyId,
+        &json.SecretAccessKey,
+        json.SessionToken.as_deref(),
+        expiration,
+        json.AccountId.as_deref(),
+    )?)
+}

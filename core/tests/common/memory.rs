@@ -1,0 +1,125 @@
+//! In-memory hosts for tests: files, processes, HTTP replay, prompts, a fixed clock.
+#![allow(dead_code)]
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use credchain_core::io::{
+    Clock, Command, CommandError, CommandErrorKind, CommandOutput, Fs, FsError, Http, HttpError,
+    HttpErrorKind, HttpRequest, HttpResponse, Prompt, PromptError,
+};
+
+/// Files by path; writes land in the same map.
+#[derive(Default)]
+pub struct MemoryFs {
+    pub files: RefCell<BTreeMap<String, Vec<u8>>>,
+}
+
+impl MemoryFs {
+    pub fn with(files: impl IntoIterator<Item = (String, Vec<u8>)>) -> Self {
+        MemoryFs {
+            files: RefCell::new(files.into_iter().collect()),
+        }
+    }
+}
+
+impl Fs for MemoryFs {
+    type File = Vec<u8>;
+    async fn read(&self, path: &str) -> Result<Option<Vec<u8>>, FsError> {
+        Ok(self.files.borrow().get(path).cloned())
+    }
+    async fn write_private(&self, path: &str, contents: &[u8]) -> Result<(), FsError> {
+        self.files
+            .borrow_mut()
+            .insert(path.to_string(), contents.to_vec());
+        Ok(())
+    }
+}
+
+/// A process that answers with fixed output and records its argv.
+#[derive(Default)]
+pub struct MemoryCommand {
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub argv: RefCell<Vec<String>>,
+}
+
+impl MemoryCommand {
+    pub fn answering(status: i32, stdout: &str, stderr: &str) -> Self {
+        MemoryCommand {
+            status,
+            stdout: stdout.into(),
+            stderr: stderr.into(),
+            argv: RefCell::default(),
+        }
+    }
+    pub fn last_argv(&self) -> Vec<String> {
+        self.argv.borrow().clone()
+    }
+}
+
+impl Command for MemoryCommand {
+    type Output = Vec<u8>;
+    async fn run(
+        &self,
+        argv: &[&str],
+        _timeout_ms: u32,
+        _max: usize,
+    ) -> Result<CommandOutput<Vec<u8>>, CommandError> {
+        *self.argv.borrow_mut() = argv.iter().map(|s| s.to_string()).collect();
+        if self.stdout.is_empty() && self.stderr.is_empty() && self.status == 0 {
+            return Err(CommandError {
+                kind: CommandErrorKind::NotFound,
+                os_code: None,
+            });
+        }
+        Ok(CommandOutput {
+            status: Some(self.status),
+            stdout: self.stdout.as_bytes().to_vec(),
+            stderr: self.stderr.as_bytes().to_vec(),
+        })
+    }
+}
+
+/// HTTP that fails every request (tests that must not reach the network).
+pub struct NoHttp;
+
+impl Http for NoHttp {
+    type Body = Vec<u8>;
+    async fn send(&self, _request: &HttpRequest<'_>) -> Result<HttpResponse<Vec<u8>>, HttpError> {
+        Err(HttpError {
+            kind: HttpErrorKind::Connect,
+        })
+    }
+}
+
+/// No terminal.
+pub struct NoPrompt;
+
+impl Prompt for NoPrompt {
+    type Answer = String;
+    async fn ask(&self, _question: &str) -> Result<String, PromptError> {
+        Err(PromptError::Unavailable)
+    }
+}
+
+/// Answers every question with the same line and counts the questions.
+pub struct FixedPrompt(pub String, pub RefCell<u32>);
+
+impl Prompt for FixedPrompt {
+    type Answer = String;
+    async fn ask(&self, _question: &str) -> Result<String, PromptError> {
+        *self.1.borrow_mut() += 1;
+        Ok(self.0.clone())
+    }
+}
+
+/// A clock stopped at a Unix time.
+pub struct FixedClock(pub i64);
+
+impl Clock for FixedClock {
+    fn now_unix(&self) -> i64 {
+        self.0
+    }
+}

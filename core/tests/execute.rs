@@ -1,0 +1,180 @@
+//! Execution of planned chains through in-memory hosts: environment and file keys,
+//! credential_process (its JSON, failures, expiry), and refusals.
+
+mod common;
+
+use common::memory::{FixedClock, MemoryCommand, MemoryFs, NoHttp, NoPrompt};
+use credchain_core::evaluate::{Evaluator, Options};
+use credchain_core::execute::{execute, ExecuteError, Io, ProcessFailure};
+use credchain_core::io::block_on;
+use credchain_core::parse::ConfigFiles;
+use credchain_core::plan::{plan, ProviderKind};
+use credchain_core::settings::Setting;
+use credchain_core::Dialect;
+
+struct Case<'a> {
+    config: &'a str,
+    creds: &'a str,
+    env: Vec<(&'a str, &'a str)>,
+    profile: Option<&'a str>,
+    command: MemoryCommand,
+    now: i64,
+}
+
+impl<'a> Case<'a> {
+    fn new(config: &'a str, creds: &'a str) -> Self {
+        Case {
+            config,
+            creds,
+            env: vec![],
+            profile: None,
+            command: MemoryCommand::default(),
+            now: 1_700_000_000,
+        }
+    }
+
+    fn run(&self) -> Result<credchain_core::credentials::Credentials, String> {
+        let files = ConfigFiles::from_texts(
+            ("/h/.aws/config", Some(self.config.as_bytes())),
+            ("/h/.aws/credentials", Some(self.creds.as_bytes())),
+            Dialect::AwsCli,
+        )
+        .unwrap();
+        let mut options = Options::default();
+        if let Some(p) = self.profile {
+            options.set(Setting::Profile, p);
+        }
+        let env = self.env.as_slice();
+        let eval = Evaluator::new(&files, env, &options).map_err(|e| e.to_string())?;
+        let plan = plan(&eval).map_err(|e| e.to_string())?;
+        let fs = MemoryFs::default();
+        let io = Io {
+            fs: &fs,
+            http: &NoHttp,
+            command: &self.command,
+            prompt: &NoPrompt,
+            clock: &FixedClock(self.now),
+        };
+        block_on(execute(&eval, &plan, &io)).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn environment_keys_win_unless_the_profile_is_an_option() {
+    let mut case = Case::new(
+        "[profile p]\naws_access_key_id = FILE\naws_secret_access_key = s\n",
+        "",
+    );
+    case.env = vec![
+        ("AWS_ACCESS_KEY_ID", "ENV"),
+        ("AWS_SECRET_ACCESS_KEY", "e"),
+        ("AWS_SESSION_TOKEN", "t"),
+        ("AWS_PROFILE", "p"),
+    ];
+    let c = case.run().unwrap();
+    assert_eq!(
+        (c.access_key_id(), c.session_token(), c.provider()),
+        ("ENV", Some("t"), ProviderKind::Environment)
+    );
+    case.profile = Some("p");
+    let c = case.run().unwrap();
+    assert_eq!(
+        (c.access_key_id(), c.provider()),
+        ("FILE", ProviderKind::ConfigFile)
+    );
+}
+
+#[test]
+fn security_token_wins_and_expired_environment_keys_are_refused() {
+    let mut case = Case::new("", "");
+    case.env = vec![
+        ("AWS_ACCESS_KEY_ID", "A"),
+        ("AWS_SECRET_ACCESS_KEY", "S"),
+        ("AWS_SESSION_TOKEN", "session"),
+        ("AWS_SECURITY_TOKEN", "security"),
+        ("AWS_CREDENTIAL_EXPIRATION", "2030-01-01T00:00:00Z"),
+        ("AWS_ACCOUNT_ID", "123456789012"),
+    ];
+    let c = case.run().unwrap();
+    assert_eq!(
+        (c.session_token(), c.account_id()),
+        (Some("security"), Some("123456789012"))
+    );
+    assert_eq!(c.expiration(), Some(1_893_456_000));
+    case.now = 1_893_456_000;
+    let e = case.run().unwrap_err();
+    assert!(e.contains("expired at 2030-01-01T00:00:00+00:00"), "{e}");
+}
+
+#[test]
+fn credentials_file_keys_beat_config_file_keys_as_whole_sections() {
+    let case = Case::new(
+        "[default]\naws_access_key_id = CONFIG\naws_secret_access_key = c\naws_session_token = only-in-config\n",
+        "[default]\naws_access_key_id = CREDS\naws_secret_access_key = k\n",
+    );
+    let c = case.run().unwrap();
+    assert_eq!((c.access_key_id(), c.session_token()), ("CREDS", None));
+    assert_eq!(c.provider(), ProviderKind::SharedCredentialsFile);
+}
+
+#[test]
+fn credential_process_output_is_read() {
+    let mut case = Case::new(
+        "[default]\ncredential_process = /bin/helper --profile 'a b' \"c\\\"d\"\n",
+        "",
+    );
+    case.command = MemoryCommand::answering(
+        0,
+        r#"{"Version": 1, "AccessKeyId": "AKP", "SecretAccessKey": "S\/lash", "SessionToken": "T",
+            "Expiration": "2030-01-01T00:00:00Z", "AccountId": "210987654321", "Extra": [1, {"x": null}]}"#,
+        "",
+    );
+    let c = case.run().unwrap();
+    assert_eq!(
+        (c.access_key_id(), c.secret_access_key(), c.account_id()),
+        ("AKP", "S/lash", Some("210987654321"))
+    );
+    assert_eq!(c.provider(), ProviderKind::CredentialProcess);
+    assert_eq!(
+        case.command.last_argv(),
+        vec!["/bin/helper", "--profile", "a b", "c\"d"]
+    );
+}
+
+#[test]
+fn credential_process_failures_name_the_profile_and_show_stderr() {
+    let mut case = Case::new("[profile p]\ncredential_process = helper\n", "");
+    case.profile = Some("p");
+    case.command = MemoryCommand::answering(3, "", "token expired: run helper login\n");
+    let e = case.run().unwrap_err();
+    assert!(
+        e.contains("profile p") && e.contains("status 3") && e.contains("run helper login"),
+        "{e}"
+    );
+    case.command = MemoryCommand::answering(0, "not json", "");
+    assert!(case.run().unwrap_err().contains("not the expected JSON"));
+    case.command = MemoryCommand::answering(
+        0,
+        r#"{"Version": 2, "AccessKeyId": "a", "SecretAccessKey": "b"}"#,
+        "",
+    );
+    assert!(case.run().unwrap_err().contains("Version 2"));
+    case.command = MemoryCommand::answering(
+        0,
+        r#"{"Version": 1, "AccessKeyId": "a", "SecretAccessKey": "b", "Expiration": "2001-01-01T00:00:00Z"}"#,
+        "",
+    );
+    assert!(case.run().unwrap_err().contains("still expired"));
+    let bad = Case::new("[default]\ncredential_process = helper 'unclosed\n", "");
+    assert!(bad.run().unwrap_err().contains("unclosed quote"));
+}
+
+#[test]
+fn no_provider_is_no_credentials() {
+    let mut case = Case::new("[default]\nregion = us-east-1\n", "");
+    case.env = vec![("AWS_EC2_METADATA_DISABLED", "true")];
+    let e = case.run().unwrap_err();
+    assert!(e.contains("unable to locate credentials"), "{e}");
+    let _ = ExecuteError::NoCredentials;
+    let _ = ProcessFailure::BadJson;
+}
