@@ -133,7 +133,8 @@ enum credchain_result
    */
   CREDCHAIN_RESULT_INVALID_CALLBACK_RESULT = 106,
   /**
-   * No home directory: `HOME` (Windows: `USERPROFILE`, `HOMEDRIVE`+`HOMEPATH`) is not set.
+   * Reserved (no longer returned): a missing home directory now means the default files
+   * are absent, as in the AWS CLI.
    */
   CREDCHAIN_RESULT_NO_HOME_DIRECTORY = 200,
   /**

@@ -14,12 +14,21 @@ pub struct StdEnv {
 
 impl StdEnv {
     /// Captures the current process environment. Variables whose name or value is not UTF-8
-    /// are left out.
+    /// are left out. When `HOME` is unset on Unix, it is taken from the user database, as the
+    /// AWS CLI's Python does when it expands `~`.
     #[must_use]
     pub fn new() -> Self {
-        let vars = std::env::vars_os()
+        let mut vars: Vec<(String, String)> = std::env::vars_os()
             .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
             .collect();
+        if cfg!(unix) && !vars.iter().any(|(k, _)| k == "HOME") {
+            #[allow(deprecated)]
+            // Deprecated for its Windows behaviour; on Unix it reads getpwuid_r.
+            let home = std::env::home_dir().and_then(|h| h.into_os_string().into_string().ok());
+            if let Some(home) = home {
+                vars.push(("HOME".into(), home));
+            }
+        }
         StdEnv { vars }
     }
 }

@@ -11,7 +11,10 @@
 //! | Windows  | `USERPROFILE`, else `HOMEDRIVE`+`HOMEPATH`   | `HOME`, else `USERPROFILE`, else `HOMEDRIVE`+`HOMEPATH` |
 //!
 //! (Python 3.8 and later, which the AWS CLI v2 ships, ignore `HOME` on Windows.) A variable set
-//! to the empty string names no file, as in the AWS CLI, where it makes the file absent.
+//! to the empty string names no file, as in the AWS CLI, where it makes the file absent. With no
+//! home directory at all, the default paths name no file ([`PathOrigin::NoHome`]): the AWS CLI
+//! never fails for want of one (Python falls back to the user database, which the `std` host's
+//! `StdEnv` does too; elsewhere the files are simply absent).
 
 use core::fmt;
 
@@ -61,6 +64,8 @@ pub enum PathOrigin {
     EnvVar(&'static str),
     /// The default under the home directory.
     Default,
+    /// The default, but no home directory is known: no file is read.
+    NoHome,
 }
 
 /// One located file.
@@ -84,11 +89,6 @@ pub struct FilePaths {
 /// Why the files could not be located.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LocateError {
-    /// A path needs the home directory and no variable names it.
-    NoHomeDirectory {
-        /// The platform, which decides the variables looked at.
-        platform: Platform,
-    },
     /// An expanded path is longer than [`MAX_PATH_LEN`].
     PathTooLong {
         /// The variable the path came from, or `None` for the default path.
@@ -99,18 +99,6 @@ pub enum LocateError {
 impl fmt::Display for LocateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            LocateError::NoHomeDirectory {
-                platform: Platform::Unix,
-            } => f.write_str(
-                "cannot find the home directory: HOME is not set; set HOME, or set \
-                 AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE to the files' paths",
-            ),
-            LocateError::NoHomeDirectory {
-                platform: Platform::Windows,
-            } => f.write_str(
-                "cannot find the home directory: neither USERPROFILE nor HOMEDRIVE and HOMEPATH \
-                 are set; set USERPROFILE, or set AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE",
-            ),
             LocateError::PathTooLong { variable: Some(v) } => write!(
                 f,
                 "path too long: {v} expands to more than {MAX_PATH_LEN} bytes; use a shorter path"
@@ -185,7 +173,12 @@ fn locate_one(
         return Ok(LocatedFile { path, origin });
     }
     let sep = platform.separator();
-    let (a, b) = home(env, platform, dialect).ok_or(LocateError::NoHomeDirectory { platform })?;
+    let Some((a, b)) = home(env, platform, dialect) else {
+        return Ok(LocatedFile {
+            path,
+            origin: PathOrigin::NoHome,
+        });
+    };
     let home = join_home(a, b, sep);
     (|| {
         push_all(&mut path, &[home.0, home.1])?;
@@ -229,7 +222,10 @@ fn expand_home(
         Some(rest) if rest.is_empty() || rest.starts_with(is_sep) => rest,
         _ => return Ok(out.push_str(path)),
     };
-    let (a, b) = home(env, platform, dialect).ok_or(LocateError::NoHomeDirectory { platform })?;
+    // Without a home directory `~` stays as written, as Python leaves it.
+    let Some((a, b)) = home(env, platform, dialect) else {
+        return Ok(out.push_str(path));
+    };
     let (a, b) = join_home(a, b, platform.separator());
     Ok(push_all(out, &[a, b, rest]))
 }
@@ -326,20 +322,22 @@ mod tests {
     }
 
     #[test]
-    fn no_home_is_an_error_that_says_what_to_set() {
-        let e = loc(&[], Platform::Unix, Dialect::AwsCli).unwrap_err();
+    fn no_home_names_no_default_file() {
+        let p = loc(&[], Platform::Unix, Dialect::AwsCli).unwrap();
         assert_eq!(
-            e,
-            LocateError::NoHomeDirectory {
-                platform: Platform::Unix
-            }
+            (p.config.path.as_str(), p.config.origin),
+            ("", PathOrigin::NoHome)
         );
-        // Both files configured: no home needed.
+        // Configured files need no home; `~` stays as written without one.
         let env = [
             ("AWS_CONFIG_FILE", "/c"),
-            ("AWS_SHARED_CREDENTIALS_FILE", "/k"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "~/k"),
         ];
-        assert!(loc(&env, Platform::Unix, Dialect::AwsCli).is_ok());
+        let p = loc(&env, Platform::Unix, Dialect::AwsCli).unwrap();
+        assert_eq!(
+            (p.config.path.as_str(), p.credentials.path.as_str()),
+            ("/c", "~/k")
+        );
     }
 
     #[test]

@@ -69,7 +69,6 @@ impl Error {
 impl From<LocateError> for Error {
     fn from(e: LocateError) -> Self {
         let code = match e {
-            LocateError::NoHomeDirectory { .. } => credchain_result::NoHomeDirectory,
             LocateError::PathTooLong { .. } => credchain_result::PathTooLong,
         };
         Error::new(code, e.to_string())

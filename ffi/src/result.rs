@@ -40,7 +40,8 @@ pub enum credchain_result {
     /// A callback broke its contract (an unknown status, a value holding a NUL byte, ...).
     InvalidCallbackResult = 106,
 
-    /// No home directory: `HOME` (Windows: `USERPROFILE`, `HOMEDRIVE`+`HOMEPATH`) is not set.
+    /// Reserved (no longer returned): a missing home directory now means the default files
+    /// are absent, as in the AWS CLI.
     NoHomeDirectory = 200,
     /// A located file path is longer than credchain accepts.
     PathTooLong = 201,

@@ -97,14 +97,14 @@ test('InvalidRegion: the value and where it came from', async () => {
   assert.deepEqual(error.source, { kind: 'env', name: 'AWS_REGION' });
 });
 
-test('NoHomeDirectory and PathTooLong', async () => {
-  const none = memoryHost({ env: {} });
-  const error = await rejection(resolveSetting('region', { host: none }));
-  assertCredchainError(error, 'NoHomeDirectory');
-  assert.equal(error.platform, 'unix');
-  assert.match(error.message, /HOME is not set/);
-  const windows = await rejection(resolveSetting('region', { host: none, platform: 'windows' }));
-  assert.equal(windows.platform, 'windows');
+test('no home directory reads no files, as in the AWS CLI; PathTooLong', async () => {
+  const none = memoryHost({ env: { AWS_REGION: 'eu-west-2' }, files: { '/.aws/config': '[default]\nregion = x\n' } });
+  assert.deepEqual(await resolveSetting('region', { host: none }), {
+    value: 'eu-west-2',
+    source: { kind: 'env', name: 'AWS_REGION' },
+  });
+  assert.equal(await resolveSetting('output', { host: none, platform: 'windows' }).then((r) => r.source.kind), 'default');
+  assert.deepEqual(await listProfiles({ host: none }), []);
 
   const long = memoryHost({ env: { HOME: '/h', AWS_CONFIG_FILE: `/${'a'.repeat(2000)}` } });
   const tooLong = await rejection(resolveSetting('region', { host: long }));

@@ -131,7 +131,7 @@ export type SettingName =
  * Resolves to `null` when nothing sets the setting and it has no default. Rejects with a
  * {@link CredchainError}: UnknownSetting for a name not in {@link SettingName},
  * ProfileNotFound, InvalidRegion (a region that is not a valid host label), ParseError,
- * ReadError, NoHomeDirectory, PathTooLong, InvalidArgument.
+ * ReadError, PathTooLong, InvalidArgument.
  */
 export function resolveSetting(
   name: SettingName | (string & {}),
@@ -141,7 +141,7 @@ export function resolveSetting(
 /**
  * Every profile name: the config file's first, then those only in the credentials file, each
  * once, in the order they first appear, as `aws configure list-profiles` prints them. The
- * active profile need not exist. Rejects with ParseError, ReadError, NoHomeDirectory,
+ * active profile need not exist. Rejects with ParseError, ReadError,
  * PathTooLong or InvalidArgument.
  */
 export function listProfiles(options: Options): Promise<string[]>;
@@ -231,7 +231,6 @@ export function isCredchainError(error: unknown): error is CredchainError;
 export type CredchainError =
   | InvalidArgumentError
   | UnknownSettingError
-  | NoHomeDirectoryError
   | PathTooLongError
   | ReadError
   | ParseError
@@ -263,11 +262,6 @@ export interface UnknownSettingError extends ErrorBase<'UnknownSetting'> {
 }
 
 /** A file's path needs the home directory and no variable gives it. */
-export interface NoHomeDirectoryError extends ErrorBase<'NoHomeDirectory'> {
-  /** The platform, which decides the variables looked at. */
-  platform: Platform;
-}
-
 /** A located path is longer than credchain accepts (1024 bytes). */
 export interface PathTooLongError extends ErrorBase<'PathTooLong'> {
   /** The variable the path came from; `null` for the default path under the home directory. */

@@ -25,7 +25,6 @@
 //! |--------------------|-------------------------------------|-------------------------------------------|
 //! | `InvalidArgument`  | a bad argument or host result       | `argument`                                |
 //! | `UnknownSetting`   | a name not in the settings table    | `setting`                                 |
-//! | `NoHomeDirectory`  | [`LocateError::NoHomeDirectory`]    | `platform`                                |
 //! | `PathTooLong`      | [`LocateError::PathTooLong`]        | `variable` (or `null`)                    |
 //! | `ReadError`        | [`LoadError`]                       | `file`, `path`, `reason`, `osCode`, `cause` |
 //! | `ParseError`       | [`ParseError`]                      | `file`, `path`, `line`, `dialect`, `problem`, `firstLine`? |
@@ -429,18 +428,6 @@ fn unknown_setting(name: &str) -> JsValue {
 
 fn locate_error(e: LocateError) -> JsValue {
     match e {
-        LocateError::NoHomeDirectory { platform } => {
-            let platform = match platform {
-                Platform::Unix => "unix",
-                Platform::Windows => "windows",
-            };
-            error(
-                "NoHomeDirectory",
-                &e,
-                Obj::new().set("platform", platform),
-                false,
-            )
-        }
         LocateError::PathTooLong { variable } => error(
             "PathTooLong",
             &e,
