@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Whole-process `credchain export-credentials --profile LAST` (a static profile, the last of the
+# file) against botocore resolving the same profile, on generated files of 10 to 100,000
+# profiles, measured in one run with hyperfine; peak memory with GNU time. Prints a markdown
+# table with the ratios. botocore comes from PyPI into a throwaway venv; when it cannot be
+# installed, the comparison is skipped with a message and credchain alone is measured.
+#
+#   bench/export-credentials.sh
+#   SIZES="10 10000" bench/export-credentials.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v hyperfine >/dev/null || { echo "hyperfine is needed: apt-get install -y hyperfine" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "GNU time is needed: apt-get install -y time" >&2; exit 1; }
+cargo build --release -q -p credchain
+bin=$PWD/target/release/credchain
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+botocore=""
+if python3 -m venv "$work/venv" >/dev/null 2>&1 && "$work/venv/bin/pip" install -q botocore >/dev/null 2>&1; then
+  botocore="$work/venv/bin/python"
+  echo "botocore $("$botocore" -c 'import botocore; print(botocore.__version__)') (python $("$botocore" -c 'import platform; print(platform.python_version())'))"
+else
+  echo "botocore could not be installed (no PyPI?): measuring credchain alone" >&2
+fi
+cat > "$work/boto.py" <<'PY'
+import sys
+import botocore.session
+creds = botocore.session.Session(profile=sys.argv[1]).get_credentials().get_frozen_credentials()
+assert creds.access_key
+PY
+
+peak_kib() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+
+echo
+echo "| profiles | credchain mean | credchain peak RSS | botocore mean | botocore peak RSS | ratio |"
+echo "|---|---|---|---|---|---|"
+for n in ${SIZES:-10 1000 10000 100000}; do
+  home=$work/home-$n
+  mkdir -p "$home/.aws"
+  python3 - "$home/.aws" "$n" <<'PY'
+import sys
+d, n = sys.argv[1], int(sys.argv[2])
+with open(f"{d}/config", "w") as c, open(f"{d}/credentials", "w") as k:
+    c.write("[default]\nregion = us-east-1\noutput = json\n\n")
+    for i in range(n):
+        c.write(f"[profile team-{i:06}]\nregion = eu-west-{i % 3 + 1}\noutput = json\ncli_pager =\nmax_attempts = 5\n\n")
+        k.write(f"[team-{i:06}]\naws_access_key_id = AKIAEXAMPLE{i:09}\naws_secret_access_key = secret-{i:030}\n\n")
+PY
+  last=$(printf 'team-%06d' $((n - 1)))
+  export HOME="$home" AWS_EC2_METADATA_DISABLED=true
+  cmds=("$bin export-credentials --profile $last")
+  [ -n "$botocore" ] && cmds+=("$botocore $work/boto.py $last")
+  hyperfine -N --warmup 3 --min-runs 10 --export-json "$work/$n.json" "${cmds[@]}" >/dev/null 2>&1
+  rss_c=$(peak_kib $bin export-credentials --profile "$last")
+  rss_b=""
+  [ -n "$botocore" ] && rss_b=$(peak_kib "$botocore" "$work/boto.py" "$last")
+  python3 - "$work/$n.json" "$n" "$rss_c" "$rss_b" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+n, rss_c, rss_b = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+ms = lambda s: f"{s * 1000:.2f} ms"
+mib = lambda k: f"{int(k) / 1024:.1f} MiB"
+c = results[0]["mean"]
+if len(results) > 1:
+    b = results[1]["mean"]
+    print(f"| {n:,} | {ms(c)} | {mib(rss_c)} | {ms(b)} | {mib(rss_b)} | {b / c:.0f}x |")
+else:
+    print(f"| {n:,} | {ms(c)} | {mib(rss_c)} | - | - | - |")
+PY
+done
