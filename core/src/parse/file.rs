@@ -1,13 +1,11 @@
 //! One parsed file: the validation pass and the section index it builds.
 
 use super::awscli::{nested_pairs, CliLine, CliReader};
-use super::lines::{is_plain_key, Line, Lines};
+use super::lines::{Hint, Line, Lines};
 use super::sdk::{is_valid_name, SdkLine, SdkReader};
 use super::{shlex, ParseError, Problem};
 use crate::text::{eq_lowercase, fnv1a, FNV_INIT};
-use crate::text::{py_rstrip, py_strip};
 use crate::{Dialect, FileKind};
-use ini_core::Item;
 
 /// Sections one file may hold when the core is built without the `alloc` feature. With `alloc`
 /// the index grows with the file.
@@ -29,10 +27,13 @@ type Table = heapless::Vec<u32, { 2 * MAX_SECTIONS }>;
 /// An empty slot of the name table.
 const EMPTY: u32 = u32::MAX;
 
-/// Where a line of the hot loop starts, and its number.
-struct LineAt {
-    start: usize,
-    number: u32,
+/// Which pass validates an AWS CLI dialect file.
+#[derive(Debug, Clone, Copy)]
+enum Scan {
+    /// The byte-level scanner (scan.rs), used by [`ProfileFile::parse`].
+    Fast,
+    /// The reference pass, for tests: see [`ProfileFile::parse_reference`].
+    Reference { hints: bool },
 }
 
 /// What a section is.
@@ -129,6 +130,32 @@ impl<'a> ProfileFile<'a> {
         bytes: Option<&'a [u8]>,
         dialect: Dialect,
     ) -> Result<Self, ParseError<'a>> {
+        Self::parse_with(kind, path, bytes, dialect, Scan::Fast)
+    }
+
+    /// Parses as [`ProfileFile::parse`] does, but validates an AWS CLI dialect file with the
+    /// reference pass (ini_core lines read one by one by configparser's rules) instead of the
+    /// byte-level scanner; `hints` lets the reader take ini_core's reading of column-0 lines.
+    /// Not part of the API: it exists so that tests and the fuzz target can check that both
+    /// passes give the same result (same error, same section index).
+    #[doc(hidden)]
+    pub fn parse_reference(
+        kind: FileKind,
+        path: &'a str,
+        bytes: Option<&'a [u8]>,
+        dialect: Dialect,
+        hints: bool,
+    ) -> Result<Self, ParseError<'a>> {
+        Self::parse_with(kind, path, bytes, dialect, Scan::Reference { hints })
+    }
+
+    fn parse_with(
+        kind: FileKind,
+        path: &'a str,
+        bytes: Option<&'a [u8]>,
+        dialect: Dialect,
+        scan: Scan,
+    ) -> Result<Self, ParseError<'a>> {
         let error = |line, problem| ParseError {
             kind,
             path,
@@ -170,9 +197,10 @@ impl<'a> ProfileFile<'a> {
             // One allocation each: '[' bytes bound the number of sections.
             file.sections.reserve_exact(brackets);
         }
-        let scanned = match dialect {
-            Dialect::AwsCli => file.scan_awscli(),
-            Dialect::Sdk => file.scan_sdk(),
+        let scanned = match (dialect, scan) {
+            (Dialect::AwsCli, Scan::Fast) => file.scan_awscli(),
+            (Dialect::AwsCli, Scan::Reference { hints }) => file.scan_awscli_reference(hints),
+            (Dialect::Sdk, _) => file.scan_sdk(),
         };
         scanned.map_err(|(line, problem)| error(line, problem))?;
         file.build_index()
@@ -256,97 +284,110 @@ impl<'a> ProfileFile<'a> {
         Ok(())
     }
 
-    /// The AWS CLI dialect's pass: configparser's rules, every fatal case, the index.
-    fn scan_awscli(&mut self) -> Result<(), (u32, Problem)> {
-        let text = self.text;
-        let mut reader = CliReader::default();
-        let mut keys = KeySet::default();
-        let mut default_keys = KeySet::default();
-        let mut in_defaults = false;
-        // Whether the current property's value is nested (`key =` with nothing after it).
-        let mut nested = false;
-        // botocore checks nested values of [DEFAULT] only through the sections inheriting them.
-        let mut defaults_nested_error: Option<u32> = None;
-        let mut has_sections = false;
-        let mut lines = Lines::new(text, 0, 1);
-        while let Some((item, start, end)) = lines.next_item() {
-            let number = lines.number();
-            // ini_core's reading, where it is configparser's, saves re-reading the line.
-            let read = match item {
-                Item::Comment(_) | Item::Blank => continue,
-                Item::Section(header) if !header.is_empty() => {
-                    reader.section_at_column_0();
-                    CliLine::Section(header)
+    /// The AWS CLI dialect's reference pass: every line split by ini_core ([`Lines`]) and read
+    /// by [`CliReader`], configparser's rules line by line. The pass that runs is the byte-level
+    /// scanner `scan_awscli` (scan.rs); this one is the oracle it is tested against (the
+    /// differential tests and the fuzz target). With `hints`, the reader takes ini_core's
+    /// reading of column-0 lines (as [`Properties`](super::Properties) does); without, it reads
+    /// every line in full.
+    pub(super) fn scan_awscli_reference(&mut self, hints: bool) -> Result<(), (u32, Problem)> {
+        let mut pass = CliPass::default();
+        for line in Lines::new(self.text, 0, 1) {
+            let line = if hints {
+                line
+            } else {
+                Line {
+                    trivial: None,
+                    hint: Hint::None,
+                    ..line
                 }
-                Item::Property(key, Some(value))
-                    if is_plain_key(key) && reader.property_at_column_0() =>
-                {
-                    CliLine::Property {
-                        key: py_rstrip(key),
-                        value: py_strip(value),
-                    }
-                }
-                _ => reader.read(&lines.line(item, start, end)),
             };
-            let line = LineAt { start, number };
-            match read {
-                CliLine::Skip | CliLine::Blank => {}
-                CliLine::Section(header) => {
-                    in_defaults = header == "DEFAULT";
-                    has_sections |= !in_defaults;
-                    keys.clear();
-                    nested = false;
-                    self.push_at(header, start, end, number)?;
-                }
-                CliLine::Property { key, value } => {
-                    let set = if in_defaults {
-                        &mut default_keys
-                    } else {
-                        &mut keys
-                    };
-                    let earlier = match set.insert(key, line.number) {
-                        Ok(earlier) => earlier,
-                        Err(()) if in_defaults => {
-                            let limit = "MAX_DEFAULT_KEYS";
-                            return Err((
-                                line.number,
-                                Problem::CapacityExceeded {
-                                    limit,
-                                    value: MAX_DEFAULT_KEYS,
-                                },
-                            ));
-                        }
-                        Err(()) => {
-                            let s = self
-                                .sections
-                                .last()
-                                .map(|s| (s.body.0 as usize, s.line + 1));
-                            let (start, first) = s.unwrap_or((0, 1));
-                            find_key_in(&text[start..line.start], start, first, key, line.number)
-                        }
-                    };
-                    if let Some(first_line) = earlier {
-                        return Err((line.number, Problem::DuplicateKey { first_line }));
-                    }
-                    nested = value.is_empty();
-                }
-                CliLine::Continuation(part) => {
-                    if nested && nested_pairs(part).any(|p| p.is_err()) {
-                        if !in_defaults {
-                            return Err((line.number, Problem::NestedWithoutEquals));
-                        }
-                        defaults_nested_error.get_or_insert(line.number);
-                    }
-                }
-                CliLine::Error(problem) => return Err((line.number, problem)),
-            }
+            let read = pass.reader.read(&line);
+            self.cli_line(&mut pass, read, line.start, line.end, line.number)?;
         }
-        if let (Some(line), true) = (defaults_nested_error, has_sections) {
-            return Err((line, Problem::NestedWithoutEquals));
-        }
-        Ok(())
+        pass.finish()
     }
 
+    /// Takes one line as [`CliReader`] read it (the line spans `start..end`).
+    pub(super) fn cli_line(
+        &mut self,
+        pass: &mut CliPass<'a>,
+        read: CliLine<'a>,
+        start: usize,
+        end: usize,
+        number: u32,
+    ) -> Result<(), (u32, Problem)> {
+        match read {
+            CliLine::Skip | CliLine::Blank => Ok(()),
+            CliLine::Section(header) => self.cli_section(pass, header, start, end, number),
+            CliLine::Property { key, value } => {
+                self.cli_property(pass, key, value.is_empty(), start, number)
+            }
+            CliLine::Continuation(part) => pass.continuation(part, number),
+            CliLine::Error(problem) => Err((number, problem)),
+        }
+    }
+
+    /// A section header (the reader has already taken it).
+    #[inline]
+    pub(super) fn cli_section(
+        &mut self,
+        pass: &mut CliPass<'a>,
+        header: &'a str,
+        start: usize,
+        end: usize,
+        number: u32,
+    ) -> Result<(), (u32, Problem)> {
+        pass.in_defaults = header == "DEFAULT";
+        pass.has_sections |= !pass.in_defaults;
+        pass.keys.clear();
+        pass.nested = false;
+        self.push_at(header, start, end, number)
+    }
+
+    /// A property whose line starts at `start`; `empty` when its value on this line is empty
+    /// (a nested value may follow).
+    #[inline]
+    pub(super) fn cli_property(
+        &mut self,
+        pass: &mut CliPass<'a>,
+        key: &'a str,
+        empty: bool,
+        start: usize,
+        number: u32,
+    ) -> Result<(), (u32, Problem)> {
+        let set = if pass.in_defaults {
+            &mut pass.default_keys
+        } else {
+            &mut pass.keys
+        };
+        let earlier = match set.insert(key, number) {
+            Ok(earlier) => earlier,
+            Err(()) if pass.in_defaults => {
+                let limit = "MAX_DEFAULT_KEYS";
+                return Err((
+                    number,
+                    Problem::CapacityExceeded {
+                        limit,
+                        value: MAX_DEFAULT_KEYS,
+                    },
+                ));
+            }
+            Err(()) => {
+                let s = self
+                    .sections
+                    .last()
+                    .map(|s| (s.body.0 as usize, s.line + 1));
+                let (body, first) = s.unwrap_or((0, 1));
+                find_key_in(&self.text[body..start], body, first, key, number)
+            }
+        };
+        if let Some(first_line) = earlier {
+            return Err((number, Problem::DuplicateKey { first_line }));
+        }
+        pass.nested = empty;
+        Ok(())
+    }
     /// The SDK dialect's pass.
     fn scan_sdk(&mut self) -> Result<(), (u32, Problem)> {
         let mut reader = SdkReader::default();
@@ -540,6 +581,43 @@ fn classify(kind: FileKind, dialect: Dialect, header: &str) -> (SectionClass, &s
             } else {
                 (Skipped(SkipReason::InvalidName), header)
             }
+        }
+    }
+}
+
+/// What the AWS CLI dialect's pass carries from line to line: configparser's reading state, the
+/// keys of the current section and of `[DEFAULT]`, and the nested-value checks.
+#[derive(Default)]
+pub(super) struct CliPass<'a> {
+    /// configparser's reading state.
+    pub reader: CliReader,
+    keys: KeySet<'a>,
+    default_keys: KeySet<'a>,
+    in_defaults: bool,
+    /// Whether the current property's value is nested (`key =` with nothing after it).
+    nested: bool,
+    /// botocore checks nested values of [DEFAULT] only through the sections inheriting them.
+    defaults_nested_error: Option<u32>,
+    has_sections: bool,
+}
+
+impl<'a> CliPass<'a> {
+    /// A continuation line of the current value.
+    pub fn continuation(&mut self, part: &'a str, number: u32) -> Result<(), (u32, Problem)> {
+        if self.nested && nested_pairs(part).any(|p| p.is_err()) {
+            if !self.in_defaults {
+                return Err((number, Problem::NestedWithoutEquals));
+            }
+            self.defaults_nested_error.get_or_insert(number);
+        }
+        Ok(())
+    }
+
+    /// The end of the file.
+    pub fn finish(self) -> Result<(), (u32, Problem)> {
+        match (self.defaults_nested_error, self.has_sections) {
+            (Some(line), true) => Err((line, Problem::NestedWithoutEquals)),
+            _ => Ok(()),
         }
     }
 }

@@ -1,11 +1,16 @@
 //! Lines of a profile file, split by ini_core.
 //!
 //! ini_core's tokenizer splits lines exactly where Python's universal newlines do (`\n`, `\r\n`
-//! and a lone `\r`), with a vectorised newline search, so it is the line splitter for both
-//! dialects, and its `Comment` and `Blank` items are taken as they are. It cannot express the
-//! rest of the AWS profile grammar: indentation (continuation lines, indented comments), `#`
-//! comments beside `;`, the `:` delimiter, text after a section's `]`. For every other line the
-//! dialect reads the raw line itself.
+//! and a lone `\r`), with a vectorised newline search, and its `Comment` and `Blank` items are
+//! taken as they are. It cannot express the rest of the AWS profile grammar: indentation
+//! (continuation lines, indented comments), `#` comments beside `;`, the `:` delimiter, text
+//! after a section's `]`. For every other line the dialect reads the raw line itself.
+//!
+//! These lines feed every path but one: property lookups and value lines in both dialects, the
+//! SDK dialect's validation pass, and the AWS CLI dialect's reference pass. The exception is the
+//! AWS CLI dialect's validation pass over the whole file, the hot loop of every resolution: it
+//! scans the bytes itself (see the `scan` module), because one ini_core item returned per line
+//! cost about a third of the parse (docs/ARCHITECTURE.md, "Performance notes", has the figures).
 
 use ini_core::{Item, Parser};
 
@@ -62,9 +67,8 @@ impl<'a> Lines<'a> {
 
 impl<'a> Lines<'a> {
     /// The next ini_core item with the byte range it covers, skipping `SectionEnd` pseudo
-    /// items (which cover nothing). The hot loop of the AWS CLI scan uses this directly and
-    /// builds a [`Line`] only for the lines it must read itself.
-    pub fn next_item(&mut self) -> Option<(Item<'a>, usize, usize)> {
+    /// items (which cover nothing).
+    fn next_item(&mut self) -> Option<(Item<'a>, usize, usize)> {
         loop {
             let start = self.text.len() - self.parser.remainder().len();
             let item = self.parser.next()?;
@@ -76,13 +80,8 @@ impl<'a> Lines<'a> {
         }
     }
 
-    /// The line number of the item last returned.
-    pub fn number(&self) -> u32 {
-        self.number
-    }
-
     /// The [`Line`] of an item returned by [`Lines::next_item`].
-    pub fn line(&self, item: Item<'a>, start: usize, end: usize) -> Line<'a> {
+    fn line(&self, item: Item<'a>, start: usize, end: usize) -> Line<'a> {
         // The line ending is "\r\n", "\n" or a lone "\r" (or nothing at the end).
         let bytes = self.text.as_bytes();
         let mut raw_end = end;

@@ -15,6 +15,7 @@ mod awscli;
 mod file;
 mod lines;
 mod problem;
+mod scan;
 mod sdk;
 mod shlex;
 

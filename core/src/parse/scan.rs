@@ -1,0 +1,253 @@
+//! The AWS CLI dialect's hot loop: a byte-level scanner over the whole text.
+//!
+//! Validating a file is one pass over every line, and on large files that pass is the whole cost
+//! of a resolution. This scanner walks the text itself, eight bytes at a time (SWAR: a `u64` per
+//! step, no `unsafe`), and takes the common shapes of line without building anything per line:
+//!
+//! ```ini
+//! [profile dev]          ; `[` at column 0 and `]` ending the line: a section header
+//! region = eu-west-1     ; a printable ASCII byte at column 0, then `=` or `:`: a property
+//!                        ; an empty line
+//! # a comment            ; `#` or `;` at column 0
+//! ```
+//!
+//! Every other line (indented lines, continuations, non-ASCII or control bytes at column 0, a
+//! line starting with `=` or `:`, `[` without a closing `]` at the end, a line before any
+//! section, a line with no delimiter) goes to [`CliReader`], the reference reading of
+//! configparser's rules, so the rules live in one place. Lines split exactly where ini_core and
+//! Python's universal newlines split them: at `\n`, `\r\n` and a lone `\r`.
+//!
+//! Why not ini_core here: driving ini_core's `Parser` costs one returned `Item` per line, plus
+//! `SectionEnd` pseudo-items, and its reading of a line must then be re-checked against
+//! configparser's; on the 10,000-profile pair (2.03 MB, 100,000 lines) that loop took 3.3 ms, a
+//! third of it inside ini_core, where this scanner takes the figures in docs/ARCHITECTURE.md.
+//! ini_core stays the line splitter of every cold path (property lookups, value lines, the SDK
+//! dialect) and of the reference pass that tests check this scanner against
+//! (`ProfileFile::scan_awscli_reference`).
+
+use super::file::{CliPass, ProfileFile};
+use super::lines::{Hint, Line};
+use super::Problem;
+use crate::text::{py_rstrip, py_strip};
+
+/// The byte `0x01` in every lane.
+const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of every lane.
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit set in every byte lane of `word` that equals `byte`, and nothing else (exact: no
+/// carry crosses a lane).
+#[inline(always)]
+fn eq_mask(word: u64, byte: u8) -> u64 {
+    let same = !(word ^ (ONES * u64::from(byte)));
+    ((same & !HIGHS).wrapping_add(ONES)) & same & HIGHS
+}
+
+/// The eight bytes at `at` as a little-endian word, when there are eight.
+#[inline(always)]
+fn word_at(bytes: &[u8], at: usize) -> Option<u64> {
+    let chunk = bytes.get(at..)?.first_chunk::<8>()?;
+    Some(u64::from_le_bytes(*chunk))
+}
+
+/// The index of the first `\n` or `\r` at or after `at`, or the length of the text.
+#[inline(always)]
+fn line_text_end(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(word) = word_at(bytes, at) {
+        let found = eq_mask(word, b'\n') | eq_mask(word, b'\r');
+        if found != 0 {
+            return at + (found.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    while at < bytes.len() && bytes[at] != b'\n' && bytes[at] != b'\r' {
+        at += 1;
+    }
+    at
+}
+
+/// The index of the first `=`, `:`, `\n` or `\r` at or after `at`, or the length of the text.
+#[inline(always)]
+fn delimiter_or_line_end(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(word) = word_at(bytes, at) {
+        let found =
+            eq_mask(word, b'=') | eq_mask(word, b':') | eq_mask(word, b'\n') | eq_mask(word, b'\r');
+        if found != 0 {
+            return at + (found.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    while at < bytes.len() && !matches!(bytes[at], b'=' | b':' | b'\n' | b'\r') {
+        at += 1;
+    }
+    at
+}
+
+/// Where the next line starts, given where this line's text ends (`\r\n`, `\n`, a lone `\r`, or
+/// the end of the text).
+#[inline(always)]
+fn next_line(bytes: &[u8], text_end: usize) -> usize {
+    let mut at = text_end;
+    if bytes.get(at) == Some(&b'\r') {
+        at += 1;
+    }
+    if bytes.get(at) == Some(&b'\n') {
+        at += 1;
+    }
+    at
+}
+
+/// Whether a property's value (the text after its delimiter) is empty once stripped as Python
+/// strips it.
+#[inline(always)]
+fn value_is_empty(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() && (bytes[at] == b' ' || bytes[at] == b'\t') {
+        at += 1;
+    }
+    match bytes.get(at) {
+        None => true,
+        Some(b'!'..=b'~') => false,
+        // Other whitespace (Python's, including non-ASCII) or a control byte: the full rule.
+        Some(_) => py_strip(value).is_empty(),
+    }
+}
+
+impl<'a> ProfileFile<'a> {
+    /// The AWS CLI dialect's pass: configparser's rules, every fatal case, the index. Gives the
+    /// same result as `scan_awscli_reference` on every input (tested).
+    pub(super) fn scan_awscli(&mut self) -> Result<(), (u32, Problem)> {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let mut pass = CliPass::default();
+        let mut at = 0;
+        let mut number = 0u32;
+        while let Some(&first) = bytes.get(at) {
+            let start = at;
+            number = number.saturating_add(1);
+            match first {
+                // An empty line (outside a value or inside one, it changes nothing).
+                b'\n' => at += 1,
+                b'\r' => at = next_line(bytes, start),
+                // A comment at column 0.
+                b'#' | b';' => at = next_line(bytes, line_text_end(bytes, start + 1)),
+                b'[' => {
+                    let text_end = line_text_end(bytes, start + 1);
+                    at = next_line(bytes, text_end);
+                    // `[header]` with the `]` last: configparser's header is the text between.
+                    if text_end - start >= 3 && bytes[text_end - 1] == b']' {
+                        pass.reader.section_at_column_0();
+                        let header = &text[start + 1..text_end - 1];
+                        self.cli_section(&mut pass, header, start, at, number)?;
+                    } else {
+                        self.cli_read(&mut pass, start, text_end, at, number)?;
+                    }
+                }
+                // A printable ASCII byte at column 0 that is no delimiter: a property when a
+                // delimiter follows on the line and a section is open.
+                b'!'..=b'~' if first != b'=' && first != b':' => {
+                    let delimiter = delimiter_or_line_end(bytes, start + 1);
+                    let is_delimiter = matches!(bytes.get(delimiter), Some(b'=' | b':'));
+                    if is_delimiter && pass.reader.property_at_column_0() {
+                        let text_end = line_text_end(bytes, delimiter + 1);
+                        at = next_line(bytes, text_end);
+                        // Delimiters and line ends are ASCII: these are char boundaries.
+                        let key = py_rstrip(&text[start..delimiter]);
+                        let empty = value_is_empty(&text[delimiter + 1..text_end]);
+                        self.cli_property(&mut pass, key, empty, start, number)?;
+                    } else {
+                        let text_end = if is_delimiter {
+                            line_text_end(bytes, delimiter + 1)
+                        } else {
+                            delimiter
+                        };
+                        at = next_line(bytes, text_end);
+                        self.cli_read(&mut pass, start, text_end, at, number)?;
+                    }
+                }
+                // Indentation, other whitespace, control or non-ASCII bytes at column 0.
+                _ => {
+                    let text_end = line_text_end(bytes, start);
+                    at = next_line(bytes, text_end);
+                    self.cli_read(&mut pass, start, text_end, at, number)?;
+                }
+            }
+        }
+        pass.finish()
+    }
+
+    /// A line the scanner does not take itself, read in full by [`CliReader`]: its text is
+    /// `start..text_end`, its line ending runs to `end`.
+    ///
+    /// [`CliReader`]: super::awscli::CliReader
+    #[inline(never)]
+    fn cli_read(
+        &mut self,
+        pass: &mut CliPass<'a>,
+        start: usize,
+        text_end: usize,
+        end: usize,
+        number: u32,
+    ) -> Result<(), (u32, Problem)> {
+        let line = Line {
+            raw: &self.text[start..text_end],
+            start,
+            end,
+            number,
+            trivial: None,
+            hint: Hint::None,
+        };
+        let read = pass.reader.read(&line);
+        self.cli_line(pass, read, start, end, number)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_find_exactly_the_bytes_asked_for() {
+        // Each byte at each offset of five words, with near misses around it: neighbours one
+        // above and below, and the same byte with the high bit set.
+        let mut text = [b'x'; 40];
+        for i in 0..text.len() {
+            for byte in [b'\n', b'\r', b'=', b':'] {
+                text.fill(b'x');
+                text[i] = byte;
+                let newline = byte == b'\n' || byte == b'\r';
+                assert_eq!(line_text_end(&text, 0), if newline { i } else { 40 });
+                assert_eq!(delimiter_or_line_end(&text, 0), i);
+                assert_eq!(delimiter_or_line_end(&text, i.min(3)), i);
+                text[i] = byte + 1;
+                text[(i + 1) % 40] = byte - 1;
+                text[(i + 2) % 40] = byte | 0x80;
+                text[(i + 3) % 40] = 0xff;
+                assert_eq!(delimiter_or_line_end(&text, 0), 40, "{byte} at {i}");
+                assert_eq!(line_text_end(&text, 0), 40, "{byte} at {i}");
+            }
+        }
+        assert_eq!(next_line(b"a\r\nb", 1), 3);
+        assert_eq!(next_line(b"a\n\rb", 1), 2);
+        assert_eq!(next_line(b"a\rb", 1), 2);
+        assert_eq!(next_line(b"a", 1), 1);
+    }
+
+    #[test]
+    fn empty_values_as_python_strips_them() {
+        for (value, empty) in [
+            ("", true),
+            (" \t ", true),
+            (" x", false),
+            ("\u{a0}\u{3000}", true),
+            (" \u{a0}x", false),
+            ("\x0b\x0c\x1c", true),
+            ("\x01", false),
+            ("\x7f", false),
+        ] {
+            assert_eq!(value_is_empty(value), empty, "{value:?}");
+            assert_eq!(py_strip(value).is_empty(), empty, "{value:?}");
+        }
+    }
+}
