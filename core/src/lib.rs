@@ -43,6 +43,7 @@ extern crate alloc;
 extern crate std;
 
 pub mod credentials;
+pub mod endpoint;
 pub mod evaluate;
 pub mod execute;
 #[cfg(feature = "std")]
