@@ -55,6 +55,7 @@ pub mod parse;
 pub mod plan;
 pub mod settings;
 pub mod sigv4;
+pub mod sts;
 mod source;
 mod text;
 
