@@ -267,6 +267,37 @@ fn expand_vars(
     out.push_str(rest)
 }
 
+/// A path under the home directory, as Python's `os.path.expanduser(os.path.join('~', *parts))`
+/// makes it: the home directory by the dialect's rules (without a trailing separator), then each
+/// of `parts` after the platform's separator. `Ok(None)` when no home directory is known. The
+/// AWS CLI's caches live there (`~/.aws/cli/cache`, `~/.aws/sso/cache`).
+///
+/// # Errors
+/// [`LocateError::PathTooLong`] (with no variable) when the path is longer than
+/// [`MAX_PATH_LEN`].
+pub fn home_path(
+    env: &(impl Env + ?Sized),
+    platform: Platform,
+    dialect: Dialect,
+    parts: &[&str],
+) -> Result<Option<PathBuf>, LocateError> {
+    let Some((a, b)) = home(env, platform, dialect) else {
+        return Ok(None);
+    };
+    let sep = platform.separator();
+    let (a, b) = join_home(a, b, sep);
+    let mut path = PathBuf::new();
+    (|| {
+        push_all(&mut path, &[a, b])?;
+        parts.iter().try_for_each(|p| {
+            path.push(sep)?;
+            path.push_str(p)
+        })
+    })()
+    .map_err(|_| LocateError::PathTooLong { variable: None })?;
+    Ok(Some(path))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,6 +369,23 @@ mod tests {
             (p.config.path.as_str(), p.credentials.path.as_str()),
             ("/c", "~/k")
         );
+    }
+
+    #[test]
+    fn paths_under_home() {
+        let parts = [".aws", "cli", "cache"];
+        let home =
+            |env: &[(&str, &str)], platform| home_path(env, platform, Dialect::AwsCli, &parts);
+        let p = home(&[("HOME", "/h/")], Platform::Unix);
+        assert_eq!(p.unwrap().unwrap(), "/h/.aws/cli/cache");
+        let env = [("HOMEDRIVE", "C:"), ("HOMEPATH", "\\u")];
+        let p = home(&env, Platform::Windows);
+        assert_eq!(p.unwrap().unwrap(), "C:\\u\\.aws\\cli\\cache");
+        assert_eq!(home(&[], Platform::Unix), Ok(None));
+        let long = [b'a'; MAX_PATH_LEN];
+        let long = core::str::from_utf8(&long).unwrap();
+        let p = home(&[("HOME", long)], Platform::Unix);
+        assert_eq!(p, Err(LocateError::PathTooLong { variable: None }));
     }
 
     #[test]
