@@ -42,6 +42,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod cache;
 pub mod credentials;
 pub mod endpoint;
 pub mod evaluate;
