@@ -1,25 +1,45 @@
 //! credchain for JavaScript: the wasm-bindgen bindings behind the npm package `credchain`.
 //!
-//! Every binding is in this file. Three async functions, each a promise on the JS side, take a
+//! Every binding is in this file. Five async functions, each a promise on the JS side, take a
 //! plain options object and return plain objects (or `null`, or a string array):
 //!
 //! ```text
 //!   resolveSetting(name, options) -> { value, source: { kind, name?, path?, line? } } | null
 //!   listProfiles(options)         -> string[]
 //!   configureGet(name, options)   -> string | null
+//!   resolveCredentials(options)   -> { accessKeyId, secretAccessKey, sessionToken?, expiration?,
+//!                                      accountId?, provider }
+//!   explainCredentials(options)   -> { profile, profileSource, skipped, chosen }
 //!
-//!   options = { env, readFile, profile?, region?, output?, dialect?, platform? }
+//!   options = { env, readFile, writeFile?, run?, fetch?, prompt?, now?,
+//!               profile?, region?, output?, dialect?, platform? }
 //! ```
 //!
-//! The host is JavaScript: `options.env` is a plain object, copied once into a [`JsEnv`] (the
-//! core's [`Env`] is sync: reading the environment never waits), and `options.readFile(path)`
-//! returns a promise of a `Uint8Array` (or a string, or `null` when nothing is there), awaited by
-//! [`JsFs`] through `wasm_bindgen_futures::JsFuture`: the core's async [`Fs`] path, end to end.
-//! Each call runs the whole pipeline, locate -> load -> parse -> evaluate, and keeps nothing.
+//! The host is JavaScript. `options.env` is a plain object, copied once into a [`JsEnv`] (the
+//! core's [`Env`] is sync: reading the environment never waits). The other host functions return
+//! a value or a promise of one, awaited through `wasm_bindgen_futures::JsFuture` on the core's
+//! async I/O path:
+//!
+//! | core trait  | host function                                   | resolves to                     | absent           |
+//! |-------------|-------------------------------------------------|---------------------------------|------------------|
+//! | [`Fs`]      | `readFile(path)`                                | `Uint8Array`, string or `null`  | (required)       |
+//! | [`Fs`]      | `writeFile(path, bytes)`                        | anything                        | no cache written |
+//! | [`Command`] | `run(argv, { timeoutMs, maxOutputBytes })`      | `{ status, stdout, stderr }`    | cannot run       |
+//! | [`Http`]    | `fetch({ method, url, headers, body, timeoutMs, maxBodyBytes })` | `{ status, contentType, body }` | no network |
+//! | [`Prompt`]  | `prompt(question)`                              | the answer, a string            | nobody to ask    |
+//! | [`Clock`]   | `now()` (sync)                                  | Unix seconds, a number          | `Date.now()`     |
+//!
+//! A host function that rejects (or throws) says why with the `code` of what it rejects with
+//! (or of that value's `cause`): Node's codes (`ENOENT`, `EACCES`, `ETIMEDOUT`, `ECONNREFUSED`,
+//! ...), a `TimeoutError` (what `AbortSignal.timeout` gives), or credchain's own `not-found`,
+//! `permission-denied`, `timeout`, `too-large`, `connect`, `invalid-url` ([`HostReason`]).
+//! Each call runs the whole pipeline, locate -> load -> parse -> evaluate (-> plan -> execute),
+//! and keeps nothing.
 //!
 //! Errors are JS `Error` objects (a `TypeError` for a bad argument) with `name` set to
 //! `"CredchainError"`, a stable `code` and the fields of the core's error, so callers never
-//! match on the message:
+//! match on the message. No message or field carries a secret: only the credentials that
+//! `resolveCredentials` returns do.
 //!
 //! | code               | from                                | fields                                    |
 //! |--------------------|-------------------------------------|-------------------------------------------|
@@ -30,6 +50,13 @@
 //! | `ParseError`       | [`ParseError`]                      | `file`, `path`, `line`, `dialect`, `problem`, `firstLine`? |
 //! | `ProfileNotFound`  | [`EvaluateError::ProfileNotFound`]  | `profile`, `source`, `profiles`           |
 //! | `InvalidRegion`    | [`EvaluateError::InvalidRegion`]    | `value`, `source`                         |
+//! | one per [`PlanError`] variant (`SourceProfileNotFound`, `Cycle`, `PartialCredentials`, ...) | [`plan()`] | `profile` and the variant's fields |
+//! | `NoCredentials`    | [`ExecuteError::NoCredentials`]     | `profile`, `skipped`                      |
+//! | `ProcessFailed`    | [`ExecuteError::Process`]           | `profile`, `source`, `reason`, `status`, `stderr`, `version`?, `cause`? |
+//! | `Expired`          | [`ExecuteError::Expired`]           | `provider`, `expiration`                  |
+//! | `InvalidExpiration`| [`ExecuteError::BadExpiration`]     | `source`                                  |
+//! | `CredentialTooLong`| [`ExecuteError::TooLong`]           | `field`, `limit`                          |
+//! | `Unsupported`      | [`ExecuteError::Unsupported`]       | `provider`                                |
 //!
 //! The TypeScript types and the documentation JS callers read are hand-written in
 //! `npm/index.d.ts`; a change here changes them.
@@ -37,11 +64,21 @@
 use core::cell::RefCell;
 use core::fmt::Display;
 
+use credchain_core::credentials::Credentials;
 use credchain_core::evaluate::{self, EvaluateError, Evaluator, Options};
-use credchain_core::io::{Env, Fs, FsError, FsErrorKind};
+use credchain_core::execute::{execute, ExecuteError, Io, ProcessFailure};
+use credchain_core::io::{
+    Clock, Command, CommandError, CommandErrorKind, CommandOutput, Env, Fs, FsError, FsErrorKind,
+    Http, HttpError, HttpErrorKind, HttpRequest, HttpResponse, Prompt, PromptError,
+    MAX_CONTENT_TYPE_LEN,
+};
 use credchain_core::load::{load, LoadError, LoadedFiles};
 use credchain_core::locate::{locate, FilePaths, LocateError, Platform};
 use credchain_core::parse::{ConfigFiles, ParseError, Problem};
+use credchain_core::plan::{
+    plan, AssumeRoleStep, BaseStep, Plan, PlanError, ProviderKind, Secret, SkipReason, Skipped,
+    Sourced, MAX_ROLE_CHAIN,
+};
 use credchain_core::settings::{Setting, SETTINGS};
 use credchain_core::{Dialect, FileKind, Source};
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
@@ -102,6 +139,153 @@ pub async fn configure_get(name: JsValue, options: JsValue) -> Result<JsValue, J
     Ok(value.map_or(JsValue::NULL, |v| v.value.to_string().into()))
 }
 
+/// `resolveCredentials(options)`: the credentials of the active profile, resolved through the
+/// AWS CLI's provider chain (plan, then execute through the host), with the AWS CLI's name of
+/// the provider that gave them.
+#[wasm_bindgen(js_name = resolveCredentials)]
+pub async fn resolve_credentials(options: JsValue) -> Result<JsValue, JsValue> {
+    let req = Request::from_js(&options)?;
+    let paths = locate(&req.env, req.platform, req.dialect).map_err(locate_error)?;
+    let files = req.load(&paths).await?;
+    let parsed = ConfigFiles::parse(&files, req.dialect).map_err(parse_error)?;
+    let opts = req.options();
+    let eval = Evaluator::new(&parsed, &req.env, &opts).map_err(evaluate_error)?;
+    let plan = plan(&eval).map_err(plan_error)?;
+    let io = Io {
+        fs: &req.fs,
+        http: &req.http,
+        command: &req.command,
+        prompt: &req.prompt,
+        clock: &req.clock,
+    };
+    let result = execute(&eval, &plan, &io).await;
+    // A clock that failed gave the core a fallback time: the call still fails, saying so.
+    if let Some(what) = req.clock.failure.take() {
+        return Err(invalid_argument(
+            "options.now",
+            &format!(
+                "options.now() returned {what}; it must return the Unix time in seconds, a number"
+            ),
+        ));
+    }
+    match result {
+        Ok(credentials) => Ok(credentials_object(&credentials)),
+        Err(e) => Err(execute_error(e, &plan, &req)),
+    }
+}
+
+/// `explainCredentials(options)`: the plan alone: the active profile and what chose it, each
+/// provider passed over with its reason, and the chosen provider's steps with where each input
+/// is configured. No I/O beyond reading the two files, and never a secret.
+#[wasm_bindgen(js_name = explainCredentials)]
+pub async fn explain_credentials(options: JsValue) -> Result<JsValue, JsValue> {
+    let req = Request::from_js(&options)?;
+    let paths = locate(&req.env, req.platform, req.dialect).map_err(locate_error)?;
+    let files = req.load(&paths).await?;
+    let parsed = ConfigFiles::parse(&files, req.dialect).map_err(parse_error)?;
+    let opts = req.options();
+    let eval = Evaluator::new(&parsed, &req.env, &opts).map_err(evaluate_error)?;
+    let plan = plan(&eval).map_err(plan_error)?;
+    let chosen = match &plan.chain {
+        None => JsValue::NULL,
+        Some(chain) => {
+            let steps = Array::new();
+            steps.push(&base_step_object(&chain.base, chain.base_profile));
+            for role in &chain.roles {
+                steps.push(&role_step_object(role));
+            }
+            Obj::new()
+                .set("provider", chain.provider.awscli_name())
+                .set("steps", steps)
+                .into()
+        }
+    };
+    Ok(Obj::new()
+        .set("profile", plan.profile)
+        .set("profileSource", source_object(eval.active_profile().source))
+        .set("skipped", skipped_array(&plan.skipped))
+        .set("chosen", chosen)
+        .into())
+}
+
+/// `sendHttp(request, options)`: one request through the host's `fetch`, the way the core's
+/// providers send theirs (the [`Http`] adapter, [`JsHttp`]), resolving to `{ status,
+/// contentType, body }` or rejecting with `HttpFailed` (`reason`, `cause`). A test hook for the
+/// adapter: not part of the package's API (its JS does not export it).
+#[wasm_bindgen(js_name = sendHttp)]
+pub async fn send_http(request: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let req = Request::from_js(&options)?;
+    let method = string_field(&request, "method", "request")?;
+    let url = string_field(&request, "url", "request")?;
+    let body = match get(&request, "body") {
+        v if v.is_undefined() || v.is_null() => Vec::new(),
+        v => bytes_of(&v).ok_or_else(|| {
+            invalid_argument(
+                "request.body",
+                "request.body must be a Uint8Array or a string",
+            )
+        })?,
+    };
+    let mut headers: Vec<(String, String)> = Vec::new();
+    let given = get(&request, "headers");
+    if !given.is_undefined() && !given.is_null() {
+        for pair in Array::from(&given).iter() {
+            let pair = Array::from(&pair);
+            match (pair.get(0).as_string(), pair.get(1).as_string()) {
+                (Some(k), Some(v)) => headers.push((k, v)),
+                _ => {
+                    return Err(invalid_argument(
+                        "request.headers",
+                        "request.headers must be an array of [name, value] string pairs",
+                    ))
+                }
+            }
+        }
+    }
+    let header_refs: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let number = |key: &str, default: f64| get(&request, key).as_f64().unwrap_or(default);
+    let request = HttpRequest {
+        method: &method,
+        url: &url,
+        headers: &header_refs,
+        body: &body,
+        timeout_ms: number("timeoutMs", 5000.0) as u32,
+        max_body_bytes: number("maxBodyBytes", 1_048_576.0) as usize,
+    };
+    match req.http.send(&request).await {
+        Ok(response) => Ok(Obj::new()
+            .set("status", response.status)
+            .set(
+                "contentType",
+                response
+                    .content_type
+                    .as_deref()
+                    .map_or(JsValue::NULL, JsValue::from),
+            )
+            .set("body", Uint8Array::from(response.body.as_slice()))
+            .into()),
+        Err(e) => {
+            if let Some(Failure::BadResult(what)) = req.http.failure.borrow().as_ref() {
+                return Err(bad_host_result("options.fetch", "fetch(request)", what));
+            }
+            let reason = http_reason(e.kind);
+            let mut fields = Obj::new().set("reason", reason);
+            if let Some(Failure::Rejected(cause)) = req.http.failure.take() {
+                fields = fields.set("cause", cause);
+            }
+            Err(error(
+                "HttpFailed",
+                &format!("{method} {url}: {reason}"),
+                fields,
+                false,
+            ))
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The request: options object in, host and core options out
 
@@ -109,6 +293,10 @@ pub async fn configure_get(name: JsValue, options: JsValue) -> Result<JsValue, J
 struct Request {
     env: JsEnv,
     fs: JsFs,
+    command: JsCommand,
+    http: JsHttp,
+    prompt: JsPrompt,
+    clock: JsClock,
     profile: Option<String>,
     region: Option<String>,
     output: Option<String>,
@@ -156,6 +344,34 @@ impl Request {
             env: JsEnv::from_js(&get(options, "env"), platform)?,
             fs: JsFs {
                 read_file,
+                write_file: optional_function(
+                    options,
+                    "writeFile",
+                    "(path, bytes) => Promise<void>",
+                )?,
+                failure: RefCell::new(None),
+            },
+            command: JsCommand {
+                run: optional_function(
+                    options,
+                    "run",
+                    "(argv, { timeoutMs, maxOutputBytes }) => Promise<{ status, stdout, stderr }>",
+                )?,
+                failure: RefCell::new(None),
+            },
+            http: JsHttp {
+                fetch: optional_function(
+                    options,
+                    "fetch",
+                    "(request) => Promise<{ status, contentType, body }>",
+                )?,
+                failure: RefCell::new(None),
+            },
+            prompt: JsPrompt {
+                prompt: optional_function(options, "prompt", "(question) => Promise<string>")?,
+            },
+            clock: JsClock {
+                now: optional_function(options, "now", "() => number (Unix seconds)")?,
                 failure: RefCell::new(None),
             },
             profile: optional_string(options, "profile")?,
@@ -198,7 +414,7 @@ impl Request {
                 ),
             ),
             Some(Failure::Rejected(cause)) => load_error(&e, Some(cause)),
-            None => load_error(&e, None),
+            Some(Failure::Missing) | None => load_error(&e, None),
         })
     }
 }
@@ -261,6 +477,8 @@ impl Env for JsEnv {
 /// Files, read by calling the JS function `readFile(path)` and awaiting its promise.
 struct JsFs {
     read_file: Function,
+    /// `writeFile(path, bytes)`, when the host can write (caches).
+    write_file: Option<Function>,
     /// Why the last read failed, in JS terms. The core's [`FsError`] is a small `Copy` value
     /// with no room for a JS value, so the binding keeps the rejection here and attaches it to
     /// the error it throws.
@@ -268,10 +486,12 @@ struct JsFs {
 }
 
 enum Failure {
-    /// `readFile` threw or its promise rejected, with this value.
+    /// The host function threw or its promise rejected, with this value.
     Rejected(JsValue),
-    /// `readFile` resolved to something that is not a file's contents (described).
+    /// It resolved to something that is not what it must return (described).
     BadResult(String),
+    /// The host has no such function.
+    Missing,
 }
 
 impl Fs for JsFs {
@@ -297,33 +517,348 @@ impl Fs for JsFs {
         if let Some(text) = value.as_string() {
             return Ok(Some(text.into_bytes()));
         }
-        let what = value.js_typeof().as_string().unwrap_or_default();
-        self.failure.replace(Some(Failure::BadResult(what)));
+        self.failure
+            .replace(Some(Failure::BadResult(describe_value(&value))));
         Err(FsError {
             kind: FsErrorKind::Other,
             os_code: None,
         })
+    }
+
+    async fn write_private(&self, path: &str, contents: &[u8]) -> Result<(), FsError> {
+        let Some(write_file) = &self.write_file else {
+            return Err(FsError {
+                kind: FsErrorKind::Unsupported,
+                os_code: None,
+            });
+        };
+        let args = Array::of2(&JsValue::from_str(path), &Uint8Array::from(contents));
+        call_host(write_file, &args)
+            .await
+            .map(|_| ())
+            .map_err(|cause| self.rejected(cause))
     }
 }
 
 impl JsFs {
     /// Maps a Node-style error (`code`, `errno`) to the core's kinds, keeping the value.
     fn rejected(&self, cause: JsValue) -> FsError {
-        let code = get(&cause, "code").as_string();
-        let kind = match code.as_deref() {
-            Some("EACCES" | "EPERM") => FsErrorKind::PermissionDenied,
-            Some("EISDIR") => FsErrorKind::NotAFile,
-            Some("EFBIG" | "ERR_FS_FILE_TOO_LARGE") => FsErrorKind::TooLarge,
+        let kind = match HostReason::of(&cause) {
+            HostReason::PermissionDenied => FsErrorKind::PermissionDenied,
+            HostReason::NotAFile => FsErrorKind::NotAFile,
+            HostReason::TooLarge => FsErrorKind::TooLarge,
+            HostReason::Unsupported => FsErrorKind::Unsupported,
             _ => FsErrorKind::Other,
         };
-        // Node's errno is negative (-13 for EACCES); the system's number is its magnitude.
-        let os_code = get(&cause, "errno")
-            .as_f64()
-            .filter(|n| n.fract() == 0.0 && n.abs() <= f64::from(i32::MAX))
-            .map(|n| n.abs() as i32);
+        let os_code = os_code(&cause);
         self.failure.replace(Some(Failure::Rejected(cause)));
         FsError { kind, os_code }
     }
+}
+
+/// Programs, run by calling the JS function `run(argv, { timeoutMs, maxOutputBytes })`.
+struct JsCommand {
+    run: Option<Function>,
+    /// Why the last run failed, in JS terms (as [`JsFs::failure`]).
+    failure: RefCell<Option<Failure>>,
+}
+
+impl Command for JsCommand {
+    type Output = Vec<u8>;
+
+    async fn run(
+        &self,
+        argv: &[&str],
+        timeout_ms: u32,
+        max_output_bytes: usize,
+    ) -> Result<CommandOutput<Vec<u8>>, CommandError> {
+        let fail = |kind| CommandError {
+            kind,
+            os_code: None,
+        };
+        let Some(run) = &self.run else {
+            return Err(fail(CommandErrorKind::Unsupported));
+        };
+        let words: Array = argv.iter().map(|w| JsValue::from_str(w)).collect();
+        let limits = Obj::new()
+            .set("timeoutMs", timeout_ms)
+            .set("maxOutputBytes", max_output_bytes as f64);
+        let out = call_host(run, &Array::of2(&words, &limits.into()))
+            .await
+            .map_err(|cause| {
+                let kind = match HostReason::of(&cause) {
+                    HostReason::NotFound => CommandErrorKind::NotFound,
+                    HostReason::PermissionDenied => CommandErrorKind::PermissionDenied,
+                    HostReason::Timeout => CommandErrorKind::Timeout,
+                    HostReason::TooLarge => CommandErrorKind::TooLarge,
+                    HostReason::Unsupported => CommandErrorKind::Unsupported,
+                    _ => CommandErrorKind::Other,
+                };
+                let os_code = os_code(&cause);
+                self.failure.replace(Some(Failure::Rejected(cause)));
+                CommandError { kind, os_code }
+            })?;
+        let bad = |what: String| {
+            self.failure.replace(Some(Failure::BadResult(what)));
+            fail(CommandErrorKind::Other)
+        };
+        if !out.is_object() {
+            return Err(bad(describe_value(&out)));
+        }
+        let status = get(&out, "status");
+        let status = if status.is_null() || status.is_undefined() {
+            None
+        } else {
+            match status.as_f64() {
+                Some(n) if n.fract() == 0.0 && n.abs() <= f64::from(i32::MAX) => Some(n as i32),
+                _ => {
+                    return Err(bad(format!(
+                        "an object whose status is {}",
+                        describe_value(&status)
+                    )))
+                }
+            }
+        };
+        let stream = |name: &str| {
+            let value = get(&out, name);
+            if value.is_undefined() || value.is_null() {
+                return Ok(Vec::new());
+            }
+            bytes_of(&value)
+                .ok_or_else(|| format!("an object whose {name} is {}", describe_value(&value)))
+        };
+        let stdout = stream("stdout").map_err(bad)?;
+        let stderr = stream("stderr").map_err(bad)?;
+        if stdout.len() > max_output_bytes || stderr.len() > max_output_bytes {
+            return Err(fail(CommandErrorKind::TooLarge));
+        }
+        Ok(CommandOutput {
+            status,
+            stdout,
+            stderr,
+        })
+    }
+}
+
+/// HTTP, sent by calling the JS function `fetch({ method, url, headers, body, timeoutMs,
+/// maxBodyBytes })`; `headers` is an array of `[name, value]` pairs, in order.
+struct JsHttp {
+    fetch: Option<Function>,
+    /// Why the last exchange failed, in JS terms (as [`JsFs::failure`]).
+    failure: RefCell<Option<Failure>>,
+}
+
+impl Http for JsHttp {
+    type Body = Vec<u8>;
+
+    async fn send(&self, request: &HttpRequest<'_>) -> Result<HttpResponse<Vec<u8>>, HttpError> {
+        let Some(fetch) = &self.fetch else {
+            // A host without a network: no connection can be made.
+            self.failure.replace(Some(Failure::Missing));
+            return Err(HttpError {
+                kind: HttpErrorKind::Connect,
+            });
+        };
+        let headers: Array = request
+            .headers
+            .iter()
+            .map(|(k, v)| JsValue::from(Array::of2(&(*k).into(), &(*v).into())))
+            .collect();
+        let js_request = Obj::new()
+            .set("method", request.method)
+            .set("url", request.url)
+            .set("headers", headers)
+            .set("body", Uint8Array::from(request.body))
+            .set("timeoutMs", request.timeout_ms)
+            .set("maxBodyBytes", request.max_body_bytes as f64);
+        let out = call_host(fetch, &Array::of1(&js_request.into()))
+            .await
+            .map_err(|cause| {
+                let kind = match HostReason::of(&cause) {
+                    HostReason::Timeout => HttpErrorKind::Timeout,
+                    HostReason::Connect | HostReason::NotFound => HttpErrorKind::Connect,
+                    HostReason::TooLarge => HttpErrorKind::TooLarge,
+                    HostReason::InvalidUrl => HttpErrorKind::InvalidUrl,
+                    _ => HttpErrorKind::Other,
+                };
+                self.failure.replace(Some(Failure::Rejected(cause)));
+                HttpError { kind }
+            })?;
+        let bad = |what: String| {
+            self.failure.replace(Some(Failure::BadResult(what)));
+            HttpError {
+                kind: HttpErrorKind::Other,
+            }
+        };
+        if !out.is_object() {
+            return Err(bad(describe_value(&out)));
+        }
+        let status = get(&out, "status");
+        let status = match status.as_f64() {
+            Some(n) if n.fract() == 0.0 && (100.0..=999.0).contains(&n) => n as u16,
+            _ => {
+                return Err(bad(format!(
+                    "an object whose status is {}",
+                    describe_value(&status)
+                )))
+            }
+        };
+        let content_type = get(&out, "contentType")
+            .as_string()
+            .filter(|t| t.len() <= MAX_CONTENT_TYPE_LEN)
+            .and_then(|t| t.as_str().try_into().ok());
+        let body = get(&out, "body");
+        let body = if body.is_undefined() || body.is_null() {
+            Vec::new()
+        } else {
+            bytes_of(&body)
+                .ok_or_else(|| bad(format!("an object whose body is {}", describe_value(&body))))?
+        };
+        if body.len() > request.max_body_bytes {
+            return Err(HttpError {
+                kind: HttpErrorKind::TooLarge,
+            });
+        }
+        Ok(HttpResponse {
+            status,
+            content_type,
+            body,
+        })
+    }
+}
+
+/// The person at the terminal, asked by calling the JS function `prompt(question)`.
+struct JsPrompt {
+    prompt: Option<Function>,
+}
+
+impl Prompt for JsPrompt {
+    type Answer = String;
+
+    async fn ask(&self, question: &str) -> Result<String, PromptError> {
+        let Some(prompt) = &self.prompt else {
+            return Err(PromptError::Unavailable);
+        };
+        let answer = call_host(prompt, &Array::of1(&question.into())).await;
+        // A rejection, `null` or anything but a string: the person gave no answer.
+        answer
+            .ok()
+            .and_then(|a| a.as_string())
+            .ok_or(PromptError::Cancelled)
+    }
+}
+
+/// The time: the JS function `now()` (Unix seconds), else `Date.now()`.
+struct JsClock {
+    now: Option<Function>,
+    /// What `now()` gave when it was not a time (the call then fails with InvalidArgument).
+    failure: RefCell<Option<String>>,
+}
+
+impl Clock for JsClock {
+    fn now_unix(&self) -> i64 {
+        let system = || (js_sys::Date::now() / 1000.0).floor() as i64;
+        let Some(now) = &self.now else {
+            return system();
+        };
+        match now.call0(&JsValue::UNDEFINED) {
+            Ok(value) => match value.as_f64() {
+                Some(n) if n.is_finite() => n.floor() as i64,
+                _ => {
+                    self.failure.replace(Some(describe_value(&value)));
+                    system()
+                }
+            },
+            Err(_) => {
+                self.failure.replace(Some("nothing (it threw)".into()));
+                system()
+            }
+        }
+    }
+}
+
+/// Why a host function rejected, read from the `code` of what it rejected with (or of that
+/// value's `cause`, where Node's fetch puts the socket's error), or from a `TimeoutError`'s name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HostReason {
+    NotFound,
+    PermissionDenied,
+    NotAFile,
+    Timeout,
+    TooLarge,
+    Connect,
+    InvalidUrl,
+    Unsupported,
+    Other,
+}
+
+impl HostReason {
+    fn of(cause: &JsValue) -> HostReason {
+        let named = |v: &JsValue| {
+            let reason = get(v, "code").as_string().map(|c| Self::of_code(&c))?;
+            (reason != HostReason::Other).then_some(reason)
+        };
+        if get(cause, "name").as_string().as_deref() == Some("TimeoutError") {
+            return HostReason::Timeout;
+        }
+        named(cause)
+            .or_else(|| named(&get(cause, "cause")))
+            .unwrap_or(HostReason::Other)
+    }
+
+    fn of_code(code: &str) -> HostReason {
+        match code {
+            "not-found" | "ENOENT" => HostReason::NotFound,
+            "permission-denied" | "EACCES" | "EPERM" => HostReason::PermissionDenied,
+            "not-a-file" | "EISDIR" => HostReason::NotAFile,
+            "timeout"
+            | "ETIMEDOUT"
+            | "UND_ERR_CONNECT_TIMEOUT"
+            | "UND_ERR_HEADERS_TIMEOUT"
+            | "UND_ERR_BODY_TIMEOUT" => HostReason::Timeout,
+            "too-large"
+            | "EFBIG"
+            | "ERR_FS_FILE_TOO_LARGE"
+            | "ERR_CHILD_PROCESS_STDIO_MAXBUFFER" => HostReason::TooLarge,
+            "connect" | "ECONNREFUSED" | "ECONNRESET" | "ENOTFOUND" | "EAI_AGAIN"
+            | "EHOSTUNREACH" | "ENETUNREACH" | "UND_ERR_SOCKET" => HostReason::Connect,
+            "invalid-url" | "ERR_INVALID_URL" => HostReason::InvalidUrl,
+            "unsupported" => HostReason::Unsupported,
+            _ => HostReason::Other,
+        }
+    }
+}
+
+/// The system's error number of a Node error: the magnitude of its `errno` (-13 for EACCES).
+fn os_code(cause: &JsValue) -> Option<i32> {
+    get(cause, "errno")
+        .as_f64()
+        .filter(|n| n.fract() == 0.0 && n.abs() <= f64::from(i32::MAX))
+        .map(|n| n.abs() as i32)
+}
+
+/// Calls a host function and awaits what it returns (a plain value counts as resolved).
+async fn call_host(function: &Function, args: &Array) -> Result<JsValue, JsValue> {
+    match function.apply(&JsValue::UNDEFINED, args) {
+        Ok(value) => JsFuture::from(Promise::resolve(&value)).await,
+        Err(thrown) => Err(thrown),
+    }
+}
+
+/// A `Uint8Array`'s bytes or a string's UTF-8, copied into the module's memory.
+fn bytes_of(value: &JsValue) -> Option<Vec<u8>> {
+    if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
+        return Some(bytes.to_vec());
+    }
+    value.as_string().map(String::into_bytes)
+}
+
+/// What a value is, for messages about a host's results: its `typeof`, or `null`.
+fn describe_value(value: &JsValue) -> String {
+    if value.is_null() {
+        return "null".into();
+    }
+    value.js_typeof().as_string().unwrap_or_default()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -376,6 +911,167 @@ fn file_name(kind: FileKind) -> &'static str {
     match kind {
         FileKind::Config => "config",
         FileKind::Credentials => "credentials",
+    }
+}
+
+/// `{ accessKeyId, secretAccessKey, sessionToken?, expiration?, accountId?, provider }`: the
+/// only object that carries secrets. Absent values are absent properties.
+fn credentials_object(c: &Credentials) -> JsValue {
+    let mut obj = Obj::new()
+        .set("accessKeyId", c.access_key_id())
+        .set("secretAccessKey", c.secret_access_key());
+    if let Some(token) = c.session_token() {
+        obj = obj.set("sessionToken", token);
+    }
+    if let Some(expiration) = c.expiration() {
+        obj = obj.set("expiration", date(expiration));
+    }
+    if let Some(account) = c.account_id() {
+        obj = obj.set("accountId", account);
+    }
+    obj.set("provider", c.provider().awscli_name()).into()
+}
+
+/// A JS `Date` at Unix seconds.
+fn date(unix: i64) -> js_sys::Date {
+    js_sys::Date::new(&JsValue::from_f64(unix as f64 * 1000.0))
+}
+
+/// `{ value, source }`.
+fn sourced_object(s: Sourced<'_>) -> JsValue {
+    Obj::new()
+        .set("value", s.value)
+        .set("source", source_object(s.source))
+        .into()
+}
+
+/// `{ source }`: where a secret is configured, never its value.
+fn secret_object(s: &Secret<'_>) -> JsValue {
+    Obj::new().set("source", source_object(s.source)).into()
+}
+
+fn set_sourced(obj: Obj, key: &str, value: Option<Sourced<'_>>) -> Obj {
+    match value {
+        Some(v) => obj.set(key, sourced_object(v)),
+        None => obj,
+    }
+}
+
+/// The first step of a chain, with where each input is configured. Static keys show only
+/// where they are (the keys themselves are what `resolveCredentials` returns).
+fn base_step_object(step: &BaseStep<'_>, profile: Option<&str>) -> JsValue {
+    let with_profile = |obj: Obj| match profile {
+        Some(p) => obj.set("profile", p),
+        None => obj,
+    };
+    let obj = match *step {
+        BaseStep::Static(keys) => {
+            let mut obj = with_profile(Obj::new().set("kind", "static-keys"))
+                .set(
+                    "accessKeyId",
+                    Obj::new().set("source", source_object(keys.access_key_id.source)),
+                )
+                .set("secretAccessKey", secret_object(&keys.secret_access_key));
+            if let Some(token) = &keys.session_token {
+                obj = obj.set("sessionToken", secret_object(token));
+            }
+            let obj = set_sourced(obj, "expiration", keys.expiration);
+            set_sourced(obj, "accountId", keys.account_id)
+        }
+        BaseStep::Process { profile, command } => Obj::new()
+            .set("kind", "process")
+            .set("profile", profile)
+            // Where the command is, not the command: its arguments may hold a token.
+            .set(
+                "command",
+                Obj::new().set("source", source_object(command.source)),
+            ),
+        BaseStep::WebIdentity {
+            role_arn,
+            token_file,
+            session_name,
+        } => {
+            let obj = with_profile(Obj::new().set("kind", "web-identity"))
+                .set("roleArn", sourced_object(role_arn))
+                .set("tokenFile", sourced_object(token_file));
+            set_sourced(obj, "sessionName", session_name)
+        }
+        BaseStep::Sso {
+            profile,
+            session,
+            start_url,
+            region,
+            account_id,
+            role_name,
+        } => {
+            let obj = Obj::new().set("kind", "sso").set("profile", profile);
+            set_sourced(obj, "session", session)
+                .set("startUrl", sourced_object(start_url))
+                .set("region", sourced_object(region))
+                .set("accountId", sourced_object(account_id))
+                .set("roleName", sourced_object(role_name))
+        }
+        BaseStep::Login { profile, session } => Obj::new()
+            .set("kind", "login")
+            .set("profile", profile)
+            .set("session", sourced_object(session)),
+        BaseStep::Named(source) => with_profile(
+            Obj::new()
+                .set("kind", "credential-source")
+                .set("name", source.name()),
+        ),
+        BaseStep::Container => Obj::new().set("kind", "container"),
+        BaseStep::InstanceMetadata => Obj::new().set("kind", "instance-metadata"),
+    };
+    obj.into()
+}
+
+/// One AssumeRole call of a chain.
+fn role_step_object(step: &AssumeRoleStep<'_>) -> JsValue {
+    let obj = Obj::new()
+        .set("kind", "assume-role")
+        .set("profile", step.profile)
+        .set("roleArn", sourced_object(step.role_arn));
+    let obj = set_sourced(obj, "sourceProfile", step.source_profile);
+    let obj = set_sourced(obj, "sessionName", step.session_name);
+    let obj = set_sourced(obj, "externalId", step.external_id);
+    let obj = set_sourced(obj, "mfaSerial", step.mfa_serial);
+    set_sourced(obj, "durationSeconds", step.duration_seconds).into()
+}
+
+/// `[{ provider, reason, description }]`, in the chain's order.
+fn skipped_array(skipped: &[Skipped]) -> Array {
+    skipped
+        .iter()
+        .map(|s| {
+            JsValue::from(
+                Obj::new()
+                    .set("provider", s.provider.awscli_name())
+                    .set("reason", skip_reason_name(s.reason))
+                    .set("description", s.reason.describe()),
+            )
+        })
+        .collect()
+}
+
+/// The stable name of each [`SkipReason`]. (An exhaustive match: a new variant fails this
+/// build until it has a name here and in index.d.ts.)
+fn skip_reason_name(reason: SkipReason) -> &'static str {
+    match reason {
+        SkipReason::ProfileFromOption => "profile-from-option",
+        SkipReason::NoEnvironmentKeys => "no-environment-keys",
+        SkipReason::NoRoleArn => "no-role-arn",
+        SkipReason::RoleIsWebIdentity => "role-is-web-identity",
+        SkipReason::NoWebIdentityToken => "no-web-identity-token",
+        SkipReason::NoSsoRole => "no-sso-role",
+        SkipReason::NotInCredentialsFile => "not-in-credentials-file",
+        SkipReason::NoAccessKey(FileKind::Credentials) => "no-access-key-in-credentials-file",
+        SkipReason::NoAccessKey(FileKind::Config) => "no-access-key-in-config-file",
+        SkipReason::NoLoginSession => "no-login-session",
+        SkipReason::NoCredentialProcess => "no-credential-process",
+        SkipReason::NotInConfigFile => "not-in-config-file",
+        SkipReason::NoContainerEndpoint => "no-container-endpoint",
+        SkipReason::InstanceMetadataDisabled => "instance-metadata-disabled",
     }
 }
 
@@ -500,6 +1196,223 @@ fn evaluate_error(e: EvaluateError<'_>) -> JsValue {
     }
 }
 
+/// A [`PlanError`]: the variant's name as `code`, the profiles involved as fields. Values
+/// that may be secrets (a partial key) are given by where they are, never by value.
+fn plan_error(e: PlanError<'_>) -> JsValue {
+    let (code, fields) = match e {
+        PlanError::SourceProfileNotFound {
+            profile,
+            source_profile,
+        } => (
+            "SourceProfileNotFound",
+            Obj::new()
+                .set("profile", profile)
+                .set("sourceProfile", source_profile.value)
+                .set("source", source_object(source_profile.source)),
+        ),
+        PlanError::Cycle {
+            profile,
+            source_profile,
+        } => (
+            "Cycle",
+            Obj::new()
+                .set("profile", profile)
+                .set("sourceProfile", source_profile.value)
+                .set("source", source_object(source_profile.source)),
+        ),
+        PlanError::RoleWithoutSource { profile, role_arn } => (
+            "RoleWithoutSource",
+            Obj::new()
+                .set("profile", profile)
+                .set("roleArn", role_arn.value)
+                .set("source", source_object(role_arn.source)),
+        ),
+        PlanError::BothSources { profile } => ("BothSources", Obj::new().set("profile", profile)),
+        PlanError::UnknownCredentialSource { profile, value } => (
+            "UnknownCredentialSource",
+            Obj::new()
+                .set("profile", profile)
+                .set("value", value.value)
+                .set("source", source_object(value.source)),
+        ),
+        PlanError::PartialCredentials {
+            profile,
+            present,
+            missing,
+        } => (
+            "PartialCredentials",
+            Obj::new()
+                .set("profile", profile.map_or(JsValue::NULL, JsValue::from))
+                .set("missing", missing)
+                .set("source", source_object(present.source)),
+        ),
+        PlanError::SourceProfileWithoutCredentials {
+            profile,
+            source_profile,
+        } => (
+            "SourceProfileWithoutCredentials",
+            Obj::new()
+                .set("profile", profile)
+                .set("sourceProfile", source_profile),
+        ),
+        PlanError::WebIdentityWithoutRole {
+            profile,
+            token_file,
+        } => (
+            "WebIdentityWithoutRole",
+            Obj::new()
+                .set("profile", profile)
+                .set("tokenFile", token_file.value)
+                .set("source", source_object(token_file.source)),
+        ),
+        PlanError::SsoIncomplete { profile, missing } => (
+            "SsoIncomplete",
+            Obj::new().set("profile", profile).set("missing", missing),
+        ),
+        PlanError::SsoSessionNotFound { profile, session } => (
+            "SsoSessionNotFound",
+            Obj::new()
+                .set("profile", profile)
+                .set("session", session.value)
+                .set("source", source_object(session.source)),
+        ),
+        PlanError::SsoInconsistent { profile, key } => (
+            "SsoInconsistent",
+            Obj::new().set("profile", profile).set("key", key),
+        ),
+        PlanError::MultiLineValue {
+            profile,
+            key,
+            source,
+        } => (
+            "MultiLineValue",
+            Obj::new()
+                .set("profile", profile)
+                .set("key", key)
+                .set("source", source_object(source)),
+        ),
+        PlanError::ChainTooLong { profile } => (
+            "ChainTooLong",
+            Obj::new()
+                .set("profile", profile)
+                .set("limit", MAX_ROLE_CHAIN as u32),
+        ),
+    };
+    error(code, &e, fields, false)
+}
+
+/// An [`ExecuteError`], with what the host rejected with as `cause` where a host call failed.
+fn execute_error(e: ExecuteError<'_>, plan: &Plan<'_>, req: &Request) -> JsValue {
+    match &e {
+        ExecuteError::NoCredentials => error(
+            "NoCredentials",
+            &e,
+            Obj::new()
+                .set("profile", plan.profile)
+                .set("skipped", skipped_array(&plan.skipped)),
+            false,
+        ),
+        ExecuteError::Process {
+            profile,
+            command,
+            failure,
+        } => {
+            let cause = req.command.failure.take();
+            if let Some(Failure::BadResult(what)) = &cause {
+                return bad_host_result("options.run", "run(argv, limits)", what);
+            }
+            let (reason, status, stderr) = match failure {
+                ProcessFailure::BadCommand => ("bad-command", None, ""),
+                ProcessFailure::CommandTooLong => ("command-too-long", None, ""),
+                ProcessFailure::Run(run) => (command_reason(run.kind), None, ""),
+                ProcessFailure::Exit { code, stderr } => ("exit", *code, stderr.as_str()),
+                ProcessFailure::BadJson => ("bad-json", None, ""),
+                ProcessFailure::UnsupportedVersion(_) => ("unsupported-version", None, ""),
+                ProcessFailure::BadExpiration => ("bad-expiration", None, ""),
+            };
+            let mut fields = Obj::new()
+                .set("profile", *profile)
+                .set("source", source_object(command.source))
+                .set("reason", reason)
+                .set("status", status.map_or(JsValue::NULL, JsValue::from))
+                .set("stderr", stderr);
+            if let ProcessFailure::UnsupportedVersion(version) = failure {
+                fields = fields.set("version", *version);
+            }
+            if let (ProcessFailure::Run(_), Some(Failure::Rejected(cause))) = (failure, cause) {
+                fields = fields.set("cause", cause);
+            }
+            error("ProcessFailed", &e, fields, false)
+        }
+        ExecuteError::Expired {
+            provider,
+            expiration,
+        } => error(
+            "Expired",
+            &e,
+            Obj::new()
+                .set("provider", provider.awscli_name())
+                .set("expiration", date(*expiration)),
+            false,
+        ),
+        ExecuteError::BadExpiration { source } => error(
+            "InvalidExpiration",
+            &e,
+            Obj::new().set("source", source_object(*source)),
+            false,
+        ),
+        ExecuteError::TooLong(too_long) => error(
+            "CredentialTooLong",
+            &e,
+            Obj::new()
+                .set("field", too_long.field)
+                .set("limit", too_long.limit),
+            false,
+        ),
+        ExecuteError::Unsupported { provider } => unsupported_provider(*provider, &e),
+    }
+}
+
+fn unsupported_provider(provider: ProviderKind, e: &dyn Display) -> JsValue {
+    error(
+        "Unsupported",
+        e,
+        Obj::new().set("provider", provider.awscli_name()),
+        false,
+    )
+}
+
+fn command_reason(kind: CommandErrorKind) -> &'static str {
+    match kind {
+        CommandErrorKind::NotFound => "not-found",
+        CommandErrorKind::PermissionDenied => "permission-denied",
+        CommandErrorKind::Timeout => "timeout",
+        CommandErrorKind::TooLarge => "too-large",
+        CommandErrorKind::Unsupported => "unsupported",
+        CommandErrorKind::Other => "other",
+    }
+}
+
+fn http_reason(kind: HttpErrorKind) -> &'static str {
+    match kind {
+        HttpErrorKind::Timeout => "timeout",
+        HttpErrorKind::Connect => "connect",
+        HttpErrorKind::TooLarge => "too-large",
+        HttpErrorKind::InvalidUrl => "invalid-url",
+        HttpErrorKind::Other => "other",
+    }
+}
+
+/// A host function resolved to something it must not (an InvalidArgument naming it).
+fn bad_host_result(argument: &str, call: &str, what: &str) -> JsValue {
+    invalid_argument(
+        argument,
+        &format!(
+            "{argument}: {call} resolved to {what}; see the Host type for what it must return"
+        ),
+    )
+}
+
 fn dialect_name(dialect: Dialect) -> &'static str {
     match dialect {
         Dialect::AwsCli => "awscli",
@@ -553,6 +1466,34 @@ fn optional_string(options: &JsValue, key: &str) -> Result<Option<String>, JsVal
         invalid_argument(
             &format!("options.{key}"),
             &format!("options.{key} must be a string"),
+        )
+    })
+}
+
+/// `options[key]` as a function; `undefined` and `null` are not given.
+fn optional_function(
+    options: &JsValue,
+    key: &str,
+    shape: &str,
+) -> Result<Option<Function>, JsValue> {
+    let value = get(options, key);
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    value.dyn_into::<Function>().map(Some).map_err(|_| {
+        invalid_argument(
+            &format!("options.{key}"),
+            &format!("options.{key} must be a function {shape}"),
+        )
+    })
+}
+
+/// `object[key]` as a string, for the argument named `argument`.
+fn string_field(object: &JsValue, key: &str, argument: &str) -> Result<String, JsValue> {
+    get(object, key).as_string().ok_or_else(|| {
+        invalid_argument(
+            &format!("{argument}.{key}"),
+            &format!("{argument}.{key} must be a string"),
         )
     })
 }
