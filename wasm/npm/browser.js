@@ -1,15 +1,21 @@
 // The package's entry for browsers and bundlers ("default" in package.json's exports): the
 // module is fetched from the URL next to the generated JS, which bundlers (webpack 5, Vite,
 // esbuild with a file loader) copy and rewrite; call initialize(source) first to load it from
-// elsewhere. There is no file system here: use memoryHost().
+// elsewhere. There is no file system here: use memoryHost(), with `fetch: webFetch` for the
+// providers that call services.
 
 import { createApi, credchainError } from './common.js';
 
-export { isCredchainError, memoryHost } from './common.js';
+export { isCredchainError, memoryHost, webFetch } from './common.js';
 
-export const { initialize, resolveSetting, listProfiles, configureGet } = createApi(
-  () => undefined,
-);
+export const {
+  initialize,
+  resolveSetting,
+  listProfiles,
+  configureGet,
+  resolveCredentials,
+  explainCredentials,
+} = createApi(() => undefined);
 
 /** Not available outside Node.js: throws an error with code 'Unsupported'. */
 export function nodeHost() {

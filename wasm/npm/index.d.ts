@@ -1,15 +1,19 @@
 // Type definitions for credchain, written by hand (the module's bindings are in
 // wasm/src/lib.rs; a change there changes these).
 //
-// credchain resolves AWS configuration exactly as the AWS CLI v2 does: it finds the config and
-// credentials files from the environment, reads them through a host you choose, parses them
-// and resolves a setting by precedence (option > environment variable > profile > default),
-// saying where the value came from. Every function returns a promise; nothing is cached between
-// calls, so each call sees the files and the environment as they are then.
+// credchain resolves AWS configuration and credentials exactly as the AWS CLI v2 does: it
+// finds the config and credentials files from the environment, reads them through a host you
+// choose, parses them and resolves a setting by precedence (option > environment variable >
+// profile > default), saying where the value came from; and it resolves credentials through the
+// AWS CLI's provider chain, in its order, saying why each provider was passed over. Every
+// function returns a promise; nothing is kept between calls, so each call sees the files and
+// the environment as they are then (caches on disk, written through the host, are the AWS CLI's).
 //
-//     import { resolveSetting, nodeHost } from 'credchain';
+//     import { resolveSetting, resolveCredentials, nodeHost } from 'credchain';
 //     const region = await resolveSetting('region', { host: nodeHost() });
 //     // { value: 'eu-west-1', source: { kind: 'config-file', path: '/home/me/.aws/config', line: 4 } }
+//     const credentials = await resolveCredentials({ host: nodeHost(), profile: 'dev' });
+//     // { accessKeyId: 'AKIA...', secretAccessKey: '...', provider: 'shared-credentials-file' }
 
 /** How to read the shared files: as the AWS CLI v2 does (the default), or as the AWS SDKs'
  * shared profile-file spec does (for programs that sit beside an SDK). They differ on edge
@@ -27,8 +31,16 @@ export type Platform = 'unix' | 'windows';
 export type FileContents = Uint8Array | string | null;
 
 /**
- * Where credchain gets the environment and the files. Use {@link nodeHost} in Node.js,
- * {@link memoryHost} anywhere, or any object of this shape.
+ * Where credchain gets the environment and the files, and, for credentials, how it writes
+ * caches, runs programs, calls services, asks the person at the terminal and reads the clock.
+ * Use {@link nodeHost} in Node.js, {@link memoryHost} anywhere, or any object of this shape.
+ * Only `env` and `readFile` are required: a host without one of the others cannot do what it
+ * does, and a provider that needs it fails (or, for `writeFile`, goes on without caching).
+ *
+ * A function that fails rejects (or throws) with an error whose `code` (or whose `cause`'s
+ * `code`) says why: one of {@link HostErrorCode}, or Node's own (`ENOENT`, `EACCES`, `EPERM`,
+ * `EISDIR`, `ETIMEDOUT`, `ECONNREFUSED`, `ENOTFOUND`, ...), or a `TimeoutError`
+ * (what `AbortSignal.timeout` gives). Anything else counts as `'other'`.
  */
 export interface Host {
   /** The environment variables. Read once at the start of each call (copied); entries whose
@@ -46,6 +58,87 @@ export interface Host {
   /** The platform to locate files for, unless a call's options say otherwise. Default
    * `'unix'`. */
   readonly platform?: Platform;
+  /** Replaces the file at `path` with `bytes` atomically (a temporary file in the same
+   * directory, then a rename), readable and writable by the owner only (mode 0600), creating
+   * missing directories (mode 0700). Called when a cache is written (assume-role credentials
+   * in ~/.aws/cli/cache, SSO tokens). Absent: nothing is cached. */
+  writeFile?(path: string, bytes: Uint8Array): Promise<void> | void;
+  /** Runs `argv[0]` with the arguments `argv.slice(1)`, without a shell and with no standard
+   * input; stops it (and rejects with code `'timeout'`) after `timeoutMs`, and (with code
+   * `'too-large'`) when a stream passes `maxOutputBytes`; rejects with code `'not-found'` or
+   * `ENOENT` when there is no such program. Called once per `credential_process` run. Absent:
+   * credential_process fails with {@link ProcessFailedError} reason `'unsupported'`. */
+  run?(argv: string[], limits: RunLimits): Promise<RunResult> | RunResult;
+  /** Sends one HTTP request and resolves to its response, whatever its status (4xx and 5xx
+   * are responses); follows no redirects; the whole exchange within `timeoutMs` (else rejects
+   * with `'timeout'`), a body longer than `maxBodyBytes` rejects with `'too-large'`, no
+   * connection with `'connect'`. Called for STS and the other services. {@link webFetch} is
+   * this over the global `fetch`. Absent: no service can be called. */
+  fetch?(request: HttpRequest): Promise<HttpResponse> | HttpResponse;
+  /** Shows `question` to the person and resolves to the line they typed (an MFA code).
+   * Rejecting, or resolving to anything but a string, means they gave no answer. Absent:
+   * nobody can be asked. */
+  prompt?(question: string): Promise<string> | string;
+  /** The current time in Unix seconds (sync). Absent: `Date.now() / 1000`. Decides whether
+   * credentials and caches have expired. */
+  now?(): number;
+}
+
+/** Why a host function failed, as the `code` of what it rejects with. */
+export type HostErrorCode =
+  | 'not-found'
+  | 'permission-denied'
+  | 'not-a-file'
+  | 'timeout'
+  | 'too-large'
+  | 'connect'
+  | 'invalid-url'
+  | 'unsupported';
+
+/** The limits of one {@link Host.run}. */
+export interface RunLimits {
+  /** Stop the program after this many milliseconds. */
+  timeoutMs: number;
+  /** Stop it when stdout or stderr passes this many bytes. */
+  maxOutputBytes: number;
+}
+
+/** What a finished program left. */
+export interface RunResult {
+  /** The exit status; `null` when a signal ended it. */
+  status: number | null;
+  /** Its standard output (a string is taken as UTF-8). */
+  stdout: Uint8Array | string;
+  /** Its standard error. */
+  stderr: Uint8Array | string;
+}
+
+/** An HTTP request credchain asks a host to send. */
+export interface HttpRequest {
+  /** `'GET'`, `'PUT'`, `'POST'`. */
+  method: string;
+  /** The full URL. */
+  url: string;
+  /** The headers, in order, as `[name, value]` pairs (what `fetch` accepts as `headers`). The
+   * host adds `Host` and `Content-Length`. Values may hold signatures and tokens: never log
+   * them. */
+  headers: [string, string][];
+  /** The body (empty for none). */
+  body: Uint8Array;
+  /** The whole exchange must finish within this many milliseconds. */
+  timeoutMs: number;
+  /** A longer response body is a failure (`'too-large'`). */
+  maxBodyBytes: number;
+}
+
+/** An HTTP response. */
+export interface HttpResponse {
+  /** The status code. */
+  status: number;
+  /** The `Content-Type` header, when there is one. */
+  contentType?: string | null;
+  /** The body (a string is taken as UTF-8). */
+  body: Uint8Array | string;
 }
 
 /** The options of every function. */
@@ -155,25 +248,204 @@ export function listProfiles(options: Options): Promise<string[]>;
  */
 export function configureGet(name: string, options: Options): Promise<string | null>;
 
+/** The AWS CLI's names of the credential providers (the TYPE column of `aws configure
+ * list`), in the order the AWS CLI tries them. */
+export type ProviderName =
+  | 'env'
+  | 'assume-role'
+  | 'assume-role-with-web-identity'
+  | 'sso'
+  | 'shared-credentials-file'
+  | 'login'
+  | 'custom-process'
+  | 'config-file'
+  | 'container-role'
+  | 'iam-role';
+
+/** AWS credentials: the only object credchain returns that holds secrets. */
+export interface Credentials {
+  /** The access key id. */
+  accessKeyId: string;
+  /** The secret access key. */
+  secretAccessKey: string;
+  /** The session token of temporary credentials. */
+  sessionToken?: string;
+  /** When temporary credentials expire. */
+  expiration?: Date;
+  /** The account they belong to, when known (`AWS_ACCOUNT_ID`, `aws_account_id`,
+   * credential_process's `AccountId`, the assumed role's ARN). */
+  accountId?: string;
+  /** The provider of the active profile that gave them (for a role chain, `'assume-role'`). */
+  provider: ProviderName;
+}
+
 /**
- * The host of a Node.js process: the environment is `env` (default `process.env`, read anew at
- * each call), files are read with `fs/promises` `readFile` (ENOENT and ENOTDIR: no file), and
- * the platform is `platform`, else Windows when `process.platform` is `win32`, else Unix.
+ * Resolves the active profile's credentials as the AWS CLI does: the providers in its order
+ * (environment, assume role, web identity, SSO, credentials file, login, credential_process,
+ * config file, container, instance metadata), the first configured one answering; role
+ * chains followed through `source_profile`. Credentials already expired when they arrive are
+ * refused ({@link ExpiredError}). The host runs credential_process (`run`) and calls services
+ * (`fetch`).
+ *
+ * Rejects with a {@link CredchainError}: NoCredentials (with the providers passed over), a
+ * {@link PlanErrorCode} for a configuration that cannot give credentials, ProcessFailed,
+ * Expired, InvalidExpiration, CredentialTooLong, Unsupported (a provider credchain does not
+ * run yet), and those of {@link resolveSetting} (ProfileNotFound, ParseError, ReadError, ...).
+ * No message or field of an error holds a secret.
+ */
+export function resolveCredentials(options: Options): Promise<Credentials>;
+
+/** Why a provider was passed over. */
+export type SkipReason =
+  /** `profile` was given (as `--profile`), which turns the environment provider off. */
+  | 'profile-from-option'
+  | 'no-environment-keys'
+  | 'no-role-arn'
+  /** The profile has `role_arn` with `web_identity_token_file`: web identity handles it. */
+  | 'role-is-web-identity'
+  | 'no-web-identity-token'
+  | 'no-sso-role'
+  | 'not-in-credentials-file'
+  | 'no-access-key-in-credentials-file'
+  | 'no-login-session'
+  | 'no-credential-process'
+  | 'not-in-config-file'
+  | 'no-access-key-in-config-file'
+  | 'no-container-endpoint'
+  | 'instance-metadata-disabled';
+
+/** A provider passed over. */
+export interface SkippedProvider {
+  /** The provider. */
+  provider: ProviderName;
+  /** Why, by a stable name. */
+  reason: SkipReason;
+  /** Why, in words. */
+  description: string;
+}
+
+/** A configured value and where it is. */
+export interface SourcedValue {
+  value: string;
+  source: Source;
+}
+
+/** Where a secret is configured (never its value). */
+export interface SecretSource {
+  source: Source;
+}
+
+/** One step of the chosen provider: the first credentials, then each AssumeRole in order. */
+export type Step =
+  /** Keys from the environment, the credentials file or the config file (`profile` is
+   * absent for the environment). */
+  | {
+      kind: 'static-keys';
+      profile?: string;
+      accessKeyId: SecretSource;
+      secretAccessKey: SecretSource;
+      sessionToken?: SecretSource;
+      /** `AWS_CREDENTIAL_EXPIRATION`. */
+      expiration?: SourcedValue;
+      accountId?: SourcedValue;
+    }
+  /** Run `credential_process` (where it is configured; its arguments may hold a token). */
+  | { kind: 'process'; profile: string; command: SecretSource }
+  /** AssumeRoleWithWebIdentity with a token file. */
+  | {
+      kind: 'web-identity';
+      profile?: string;
+      roleArn: SourcedValue;
+      tokenFile: SourcedValue;
+      sessionName?: SourcedValue;
+    }
+  /** IAM Identity Center. */
+  | {
+      kind: 'sso';
+      profile: string;
+      session?: SourcedValue;
+      startUrl: SourcedValue;
+      region: SourcedValue;
+      accountId: SourcedValue;
+      roleName: SourcedValue;
+    }
+  /** A console login session. */
+  | { kind: 'login'; profile: string; session: SourcedValue }
+  /** A role profile's `credential_source`. */
+  | {
+      kind: 'credential-source';
+      profile?: string;
+      name: 'Environment' | 'Ec2InstanceMetadata' | 'EcsContainer';
+    }
+  /** The container endpoint. */
+  | { kind: 'container' }
+  /** EC2 instance metadata. */
+  | { kind: 'instance-metadata' }
+  /** One AssumeRole call, signed with the previous step's credentials. */
+  | {
+      kind: 'assume-role';
+      profile: string;
+      roleArn: SourcedValue;
+      sourceProfile?: SourcedValue;
+      sessionName?: SourcedValue;
+      externalId?: SourcedValue;
+      mfaSerial?: SourcedValue;
+      durationSeconds?: SourcedValue;
+    };
+
+/** The plan of {@link explainCredentials}. */
+export interface CredentialsExplanation {
+  /** The active profile. */
+  profile: string;
+  /** What chose it: `{ kind: 'option', name: '--profile' }`, `{ kind: 'env', name:
+   * 'AWS_PROFILE' }` or `{ kind: 'default' }`. */
+  profileSource: Source;
+  /** The providers passed over, in order. */
+  skipped: SkippedProvider[];
+  /** The provider that answers and its steps; `null` when none is configured. */
+  chosen: { provider: ProviderName; steps: Step[] } | null;
+}
+
+/**
+ * Which credentials {@link resolveCredentials} would use and why, without getting them: no
+ * program is run and no service called; only the two files are read. Never holds a secret.
+ * Rejects with the plan's errors ({@link PlanErrorCode}) and those of {@link resolveSetting}.
+ */
+export function explainCredentials(options: Options): Promise<CredentialsExplanation>;
+
+/**
+ * The host of a Node.js process:
+ * - `env`: `env` (default `process.env`, read anew at each call), also the environment of the
+ *   programs it runs;
+ * - `readFile`: `fs/promises` `readFile` (ENOENT and ENOTDIR: no file);
+ * - `writeFile`: atomic, mode 0600, directories made with mode 0700;
+ * - `run`: `child_process.spawn` without a shell, stdin ignored, SIGKILL at the timeout or the
+ *   output limit;
+ * - `fetch`: {@link webFetch} over Node's `fetch`;
+ * - `prompt`: the terminal (question on stderr, answer from stdin) when stdin is a TTY, else
+ *   none; `prompt` replaces it (`null`: none);
+ * - the platform is `platform`, else Windows when `process.platform` is `win32`, else Unix.
  * Throws an error with code `'Unsupported'` in the browser build.
  */
 export function nodeHost(options?: {
   env?: Readonly<Record<string, string | undefined>>;
   platform?: Platform;
+  prompt?: ((question: string) => Promise<string> | string) | null;
 }): Host;
 
 /**
  * A host with no file system, for browsers and tests: `env` is the environment (default
  * empty) and `files` maps paths to contents (a path not in it has no file). Paths are looked
  * up exactly as located: with HOME `/home/me`, the config file is `/home/me/.aws/config`.
+ * Files written (caches) go to the host's `written` map, which its reads consult first; the
+ * given `files` are never changed. `fetch` (such as {@link webFetch}), `run`, `prompt` and `now`
+ * are the host's when given; without `fetch` no service can be called, without `run` no
+ * program run.
  *
  *     memoryHost({
  *       env: { HOME: '/home/me' },
  *       files: { '/home/me/.aws/config': '[default]\nregion = eu-west-1\n' },
+ *       fetch: webFetch,
  *     })
  */
 export function memoryHost(options?: {
@@ -182,7 +454,24 @@ export function memoryHost(options?: {
     | Readonly<Record<string, string | Uint8Array>>
     | ReadonlyMap<string, string | Uint8Array>;
   platform?: Platform;
-}): Host;
+  fetch?: Host['fetch'];
+  run?: Host['run'];
+  prompt?: Host['prompt'];
+  now?: Host['now'];
+}): Host & { readonly written: Map<string, Uint8Array> };
+
+/**
+ * {@link Host.fetch} over the WHATWG `fetch` (browsers, Node.js): no redirects followed, the
+ * exchange bounded by `request.timeoutMs` with `AbortSignal.timeout`, the body read from its
+ * stream and refused past `request.maxBodyBytes`. Rejects with an error whose `code` is
+ * `'timeout'`, `'connect'`, `'too-large'`, `'invalid-url'`, `'unsupported'` (no `fetch`) or
+ * `'other'`, with what `fetch` rejected with as `cause`. `fetchImpl` defaults to
+ * `globalThis.fetch`.
+ */
+export function webFetch(
+  request: HttpRequest,
+  fetchImpl?: (input: URL, init: object) => Promise<unknown>,
+): Promise<HttpResponse & { contentType: string | null; body: Uint8Array }>;
 
 /**
  * Loads the WebAssembly module. Optional: every function loads it on first use (Node.js reads
@@ -236,6 +525,12 @@ export type CredchainError =
   | ParseError
   | ProfileNotFoundError
   | InvalidRegionError
+  | PlanError
+  | NoCredentialsError
+  | ProcessFailedError
+  | ExpiredError
+  | InvalidExpirationError
+  | CredentialTooLongError
   | UnsupportedError;
 
 /** The `code` of every {@link CredchainError}. */
@@ -250,8 +545,11 @@ interface ErrorBase<Code extends string> extends Error {
 export interface InvalidArgumentError extends ErrorBase<'InvalidArgument'>, TypeError {
   name: 'CredchainError';
   /** Which: `'name'`, `'options'`, `'options.host'`, `'options.env'`, `'options.readFile'`
-   * (also when it resolved to something that is not file contents), `'options.profile'`,
-   * `'options.region'`, `'options.output'`, `'options.dialect'`, `'options.platform'`. */
+   * (also when it resolved to something that is not file contents), `'options.writeFile'`,
+   * `'options.run'`, `'options.fetch'`, `'options.prompt'`, `'options.now'` (the host's
+   * functions: not functions, or what they returned is not what they must return),
+   * `'options.profile'`, `'options.region'`, `'options.output'`, `'options.dialect'`,
+   * `'options.platform'`. */
   argument: string;
 }
 
@@ -342,5 +640,118 @@ export interface InvalidRegionError extends ErrorBase<'InvalidRegion'> {
   source: Source;
 }
 
-/** {@link nodeHost} was called in the browser build. */
-export interface UnsupportedError extends ErrorBase<'Unsupported'> {}
+/** The `code` of each configuration that cannot give credentials: the plan's errors, found
+ * before anything is run or called. */
+export type PlanErrorCode = PlanError['code'];
+
+/** A configuration that cannot give credentials. Each names the profile(s) involved; a value
+ * that may be a secret (the half of a key pair that is there) is given only by where it is. */
+export type PlanError =
+  /** `source_profile` names a profile that exists in neither file. */
+  | (ErrorBase<'SourceProfileNotFound'> & { profile: string; sourceProfile: string; source: Source })
+  /** The `source_profile`s come back to a profile already in the chain. */
+  | (ErrorBase<'Cycle'> & { profile: string; sourceProfile: string; source: Source })
+  /** `role_arn` with neither `source_profile` nor `credential_source`. */
+  | (ErrorBase<'RoleWithoutSource'> & { profile: string; roleArn: string; source: Source })
+  /** Both `source_profile` and `credential_source`. */
+  | (ErrorBase<'BothSources'> & { profile: string })
+  /** A `credential_source` other than Environment, Ec2InstanceMetadata, EcsContainer. */
+  | (ErrorBase<'UnknownCredentialSource'> & { profile: string; value: string; source: Source })
+  /** One key of a pair without the other. `profile` is `null` for the environment; `source`
+   * is where the key that is there is; `missing` names the other. */
+  | (ErrorBase<'PartialCredentials'> & { profile: string | null; missing: string; source: Source })
+  /** A source profile that gives no credentials. */
+  | (ErrorBase<'SourceProfileWithoutCredentials'> & { profile: string; sourceProfile: string })
+  /** A web identity token file without a role ARN. */
+  | (ErrorBase<'WebIdentityWithoutRole'> & { profile: string; tokenFile: string; source: Source })
+  /** An SSO profile without one of its settings. */
+  | (ErrorBase<'SsoIncomplete'> & { profile: string; missing: string })
+  /** `sso_session` names a section that does not exist. */
+  | (ErrorBase<'SsoSessionNotFound'> & { profile: string; session: string; source: Source })
+  /** A key set differently in the profile and its `[sso-session]`. */
+  | (ErrorBase<'SsoInconsistent'> & { profile: string; key: string })
+  /** A value the chain needs spans several lines. */
+  | (ErrorBase<'MultiLineValue'> & { profile: string; key: string; source: Source })
+  /** More roles in a chain than `limit`. */
+  | (ErrorBase<'ChainTooLong'> & { profile: string; limit: number });
+
+/** No provider is configured (the AWS CLI's "Unable to locate credentials"). */
+export interface NoCredentialsError extends ErrorBase<'NoCredentials'> {
+  /** The active profile. */
+  profile: string;
+  /** Every provider, passed over, with why. */
+  skipped: SkippedProvider[];
+}
+
+/** Why credential_process gave no credentials. */
+export type ProcessFailure =
+  /** The command is empty or a quote does not close. */
+  | 'bad-command'
+  /** The command is too long or has too many arguments. */
+  | 'command-too-long'
+  /** The program was not found. */
+  | 'not-found'
+  | 'permission-denied'
+  /** It ran past the timeout and was stopped. */
+  | 'timeout'
+  /** It wrote more than the output limit and was stopped. */
+  | 'too-large'
+  /** The host cannot run programs (no `run`). */
+  | 'unsupported'
+  /** The host's `run` failed for another reason (see `cause`). */
+  | 'other'
+  /** It exited with a failure status (`status`; `null` for a signal), `stderr` says why. */
+  | 'exit'
+  /** Its output is not the Version 1 JSON. */
+  | 'bad-json'
+  /** The JSON's Version is not 1 (`version`). */
+  | 'unsupported-version'
+  /** The JSON's Expiration is not an ISO 8601 time. */
+  | 'bad-expiration';
+
+/** credential_process failed. */
+export interface ProcessFailedError extends ErrorBase<'ProcessFailed'> {
+  /** The profile with `credential_process`. */
+  profile: string;
+  /** Where the command is configured. */
+  source: Source;
+  /** What went wrong. */
+  reason: ProcessFailure;
+  /** For `'exit'`: the exit status (`null`: a signal); else `null`. */
+  status: number | null;
+  /** For `'exit'`: the start of its standard error (up to 1024 bytes); else `''`. */
+  stderr: string;
+  /** For `'unsupported-version'`: the Version it printed. */
+  version?: number;
+  /** When the host's `run` rejected: what it rejected with. */
+  cause?: unknown;
+}
+
+/** The credentials had expired when they arrived (the AWS CLI refuses them). */
+export interface ExpiredError extends ErrorBase<'Expired'> {
+  /** The provider that gave them. */
+  provider: ProviderName;
+  /** When they expired. */
+  expiration: Date;
+}
+
+/** A configured expiry (`AWS_CREDENTIAL_EXPIRATION`) that is not an ISO 8601 time. */
+export interface InvalidExpirationError extends ErrorBase<'InvalidExpiration'> {
+  /** Where it is. */
+  source: Source;
+}
+
+/** A credential longer than credchain keeps. */
+export interface CredentialTooLongError extends ErrorBase<'CredentialTooLong'> {
+  /** Which, in words (`'the session token'`). */
+  field: string;
+  /** The name of the limit (`'MAX_SESSION_TOKEN_LEN'`). */
+  limit: string;
+}
+
+/** {@link nodeHost} was called in the browser build (no `provider`), or the chosen credential
+ * provider is one credchain does not run yet (`provider`). */
+export interface UnsupportedError extends ErrorBase<'Unsupported'> {
+  /** The provider, when a provider is what is not supported. */
+  provider?: ProviderName;
+}

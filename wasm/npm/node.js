@@ -1,26 +1,42 @@
 // The package's Node.js entry ("node" in package.json's exports): the module's bytes are read
-// from the file beside the generated JS, and nodeHost() reads the real environment and files.
+// from the file beside the generated JS, and nodeHost() reads the real environment and files,
+// writes caches atomically, runs programs with child_process and calls services with fetch.
 
-import { readFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import process from 'node:process';
+import { createInterface } from 'node:readline/promises';
 
-import { createApi } from './common.js';
+import { createApi, webFetch } from './common.js';
 
-export { isCredchainError, memoryHost } from './common.js';
+export { isCredchainError, memoryHost, webFetch } from './common.js';
 
 const WASM = new URL('./dist/credchain_wasm_bg.wasm', import.meta.url);
 
-export const { initialize, resolveSetting, listProfiles, configureGet } = createApi(() =>
-  readFile(WASM),
-);
+export const {
+  initialize,
+  resolveSetting,
+  listProfiles,
+  configureGet,
+  resolveCredentials,
+  explainCredentials,
+} = createApi(() => readFile(WASM));
 
 /**
- * The host of a Node.js process: `process.env` (or `env`), files read with fs/promises
- * readFile. A path with nothing there (ENOENT, ENOTDIR) is no file; any other failure
- * (EACCES, EISDIR, ...) rejects, and the call fails with a ReadError whose `cause` is it.
+ * The host of a Node.js process:
+ * - `env`: `process.env` (or `env`), also the environment of the programs it runs;
+ * - `readFile`: fs/promises; a path with nothing there (ENOENT, ENOTDIR) is no file; any other
+ *   failure (EACCES, EISDIR, ...) rejects, and the call fails with a ReadError whose `cause` is it;
+ * - `writeFile`: atomic and private, see {@link writePrivate};
+ * - `run`: child_process.spawn without a shell, see {@link runProgram};
+ * - `fetch`: {@link webFetch} over Node's fetch;
+ * - `prompt`: the terminal (question on stderr, answer from stdin) when stdin is a TTY, else
+ *   none; `prompt` replaces it (a function, or `null` for none).
  */
-export function nodeHost({ env = process.env, platform } = {}) {
-  return {
+export function nodeHost({ env = process.env, platform, prompt } = {}) {
+  const host = {
     env,
     platform: platform ?? (process.platform === 'win32' ? 'windows' : 'unix'),
     async readFile(path) {
@@ -31,5 +47,106 @@ export function nodeHost({ env = process.env, platform } = {}) {
         throw error;
       }
     },
+    writeFile: writePrivate,
+    run: (argv, limits) => runProgram(argv, { ...limits, env }),
+    fetch: (request) => webFetch(request),
   };
+  const ask = prompt === undefined ? (process.stdin.isTTY ? terminalPrompt : undefined) : prompt;
+  if (ask) host.prompt = ask;
+  return host;
+}
+
+/**
+ * Replaces the file at `path` with `bytes` atomically and privately: missing directories are
+ * made with mode 0700, the bytes go to a new temporary file in the same directory created with
+ * mode 0600 and flushed, which is then renamed over `path`. Readers see the old file or the
+ * new one, never a mix.
+ */
+async function writePrivate(path, bytes) {
+  const dir = dirname(path);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  let file;
+  try {
+    file = await open(temp, 'wx', 0o600);
+    await file.writeFile(bytes);
+    await file.sync();
+    await file.close();
+    file = undefined;
+    await rename(temp, path);
+  } catch (error) {
+    await file?.close().catch(() => {});
+    await rm(temp, { force: true }).catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * Runs `argv[0]` with the arguments `argv[1..]`, without a shell, standard input closed, in
+ * the environment `env`. Resolves to `{ status, stdout, stderr }` (`status` is `null` when a
+ * signal ended it). Kills the process (SIGKILL) and rejects with code 'timeout' after
+ * `timeoutMs`, or with code 'too-large' when a stream passes `maxOutputBytes`; rejects with
+ * spawn's error (code ENOENT, EACCES) when it cannot start.
+ */
+function runProgram(argv, { timeoutMs, maxOutputBytes, env = process.env }) {
+  return new Promise((resolve, reject) => {
+    let child;
+    try {
+      child = spawn(argv[0], argv.slice(1), {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        shell: false,
+        env,
+        windowsHide: true,
+      });
+    } catch (error) {
+      reject(error);
+      return;
+    }
+    let settled = false;
+    const finish = (fn, value) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      fn(value);
+    };
+    const stop = (code, message) => {
+      child.kill('SIGKILL');
+      child.stdout.destroy();
+      child.stderr.destroy();
+      finish(reject, Object.assign(new Error(message), { code }));
+    };
+    const timer = setTimeout(
+      () => stop('timeout', `${argv[0]} did not finish within ${timeoutMs} ms`),
+      timeoutMs,
+    );
+    const collect = (stream) => {
+      const chunks = [];
+      let length = 0;
+      stream.on('data', (chunk) => {
+        length += chunk.length;
+        if (length > maxOutputBytes) {
+          stop('too-large', `${argv[0]} wrote more than ${maxOutputBytes} bytes`);
+          return;
+        }
+        chunks.push(chunk);
+      });
+      return () => new Uint8Array(Buffer.concat(chunks, length));
+    };
+    const stdout = collect(child.stdout);
+    const stderr = collect(child.stderr);
+    child.on('error', (error) => finish(reject, error));
+    child.on('close', (status) => {
+      finish(resolve, { status, stdout: stdout(), stderr: stderr() });
+    });
+  });
+}
+
+/** Asks on the terminal: the question on stderr, the line typed on stdin. */
+async function terminalPrompt(question) {
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
 }
