@@ -1,0 +1,227 @@
+// The host's fetch, proved against a loopback mock server (node:http on 127.0.0.1, port 0,
+// closed after the tests): requests go through the module's Http adapter (the same path the
+// core's providers take, reached here by the module's sendHttp test hook) and the Node host's
+// fetch (webFetch over Node's fetch): statuses, headers, bodies, the body limit, timeouts,
+// refused connections, no redirects. And the hosts' writeFile: atomic and private.
+
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import * as glue from '../../wasm/npm/dist/credchain_wasm.js';
+import { initialize, memoryHost, nodeHost, rejection, webFetch } from './helpers.mjs';
+
+const ASSUME_ROLE_XML = `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <AssumeRoleResult>
+    <AssumedRoleUser>
+      <AssumedRoleId>AROARABCDEFGHIJKLMNOP:assume-role-provider-session</AssumedRoleId>
+      <Arn>arn:aws:sts::123456789012:assumed-role/integration-test/assume-role-provider-session</Arn>
+    </AssumedRoleUser>
+    <Credentials>
+      <AccessKeyId>ASIARTESTID</AccessKeyId>
+      <SecretAccessKey>TESTSECRETKEY</SecretAccessKey>
+      <SessionToken>TESTSESSIONTOKEN</SessionToken>
+      <Expiration>2099-08-05T19:58:02Z</Expiration>
+    </Credentials>
+  </AssumeRoleResult>
+  <ResponseMetadata>
+    <RequestId>c2e971c2-702d-4124-9b1f-1670febbea18</RequestId>
+  </ResponseMetadata>
+</AssumeRoleResponse>
+`;
+
+/** What the mock server was sent, in order. */
+const received = [];
+let server;
+let base;
+
+before(async () => {
+  server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString();
+      received.push({ method: req.method, url: req.url, rawHeaders: req.rawHeaders, body });
+      const path = req.url.split('?')[0];
+      if (path === '/' || path === '/sts') {
+        res.writeHead(200, { 'content-type': 'text/xml' });
+        res.end(ASSUME_ROLE_XML);
+      } else if (path === '/denied') {
+        res.writeHead(403, { 'content-type': 'text/xml' });
+        res.end('<ErrorResponse><Error><Code>AccessDenied</Code><Message>no</Message></Error></ErrorResponse>');
+      } else if (path === '/big') {
+        // Streamed in pieces: the host stops reading at the limit.
+        res.writeHead(200, { 'content-type': 'application/octet-stream' });
+        for (let i = 0; i < 64; i += 1) res.write(Buffer.alloc(1024, 0x61));
+        res.end();
+      } else if (path === '/slow') {
+        setTimeout(() => res.end('late'), 5000).unref();
+      } else if (path === '/redirect') {
+        res.writeHead(302, { location: '/sts' });
+        res.end();
+      } else {
+        res.writeHead(404);
+        res.end();
+      }
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${server.address().port}`;
+  await initialize();
+});
+
+after(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+/** One request through the module's Http adapter and the given host's fetch. */
+function send(host, request) {
+  const options = { env: {}, readFile: () => null, fetch: host.fetch?.bind(host) };
+  return glue.sendHttp({ method: 'GET', timeoutMs: 5000, maxBodyBytes: 1 << 20, ...request }, options);
+}
+
+describe('fetch through the Node host', () => {
+  const host = nodeHost({ env: {} });
+
+  test('a signed-looking POST: method, path, headers in order, body; the response as bytes', async () => {
+    received.length = 0;
+    const body = 'Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789%3Arole%2Ftest';
+    const response = await send(host, {
+      method: 'POST',
+      url: `${base}/sts`,
+      headers: [
+        ['content-type', 'application/x-www-form-urlencoded'],
+        ['x-amz-date', '20210810T003833Z'],
+        ['authorization', 'AWS4-HMAC-SHA256 Credential=AKIAFAKE/20210810/us-east-1/sts/aws4_request'],
+      ],
+      body,
+    });
+    assert.equal(response.status, 200);
+    assert.equal(response.contentType, 'text/xml');
+    assert.ok(response.body instanceof Uint8Array);
+    assert.equal(new TextDecoder().decode(response.body), ASSUME_ROLE_XML);
+    assert.equal(received.length, 1);
+    const [request] = received;
+    assert.deepEqual([request.method, request.url, request.body], ['POST', '/sts', body]);
+    const names = request.rawHeaders.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase());
+    const sent = ['content-type', 'x-amz-date', 'authorization'];
+    assert.deepEqual(names.filter((n) => sent.includes(n)), sent);
+    const header = (name) => request.rawHeaders[request.rawHeaders.findIndex((n) => n.toLowerCase() === name) + 1];
+    assert.equal(header('authorization'), 'AWS4-HMAC-SHA256 Credential=AKIAFAKE/20210810/us-east-1/sts/aws4_request');
+    assert.equal(header('host'), base.slice('http://'.length));
+    assert.equal(header('content-length'), String(body.length));
+  });
+
+  test('4xx is a response, not a failure; no redirect is followed', async () => {
+    const denied = await send(host, { url: `${base}/denied` });
+    assert.equal(denied.status, 403);
+    assert.match(new TextDecoder().decode(denied.body), /AccessDenied/);
+    const redirect = await send(host, { url: `${base}/redirect` });
+    assert.equal(redirect.status, 302);
+    assert.equal(redirect.body.length, 0);
+  });
+
+  test('a body past the limit: too-large; a body at the limit: whole', async () => {
+    const error = await rejection(send(host, { url: `${base}/big`, maxBodyBytes: 1000 }));
+    assert.equal(error.code, 'HttpFailed');
+    assert.equal(error.reason, 'too-large');
+    assert.equal(error.cause.code, 'too-large');
+    const whole = await send(host, { url: `${base}/big`, maxBodyBytes: 64 * 1024 });
+    assert.equal(whole.body.length, 64 * 1024);
+  });
+
+  test('no answer within the timeout: timeout', async () => {
+    const started = Date.now();
+    const error = await rejection(send(host, { url: `${base}/slow`, timeoutMs: 150 }));
+    assert.equal(error.reason, 'timeout');
+    assert.ok(Date.now() - started < 3000);
+  });
+
+  test('a refused connection: connect; a URL that cannot be parsed: invalid-url', async () => {
+    const closed = createServer();
+    await new Promise((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address();
+    await new Promise((resolve) => closed.close(resolve));
+    const refused = await rejection(send(host, { url: `http://127.0.0.1:${port}/` }));
+    assert.equal(refused.reason, 'connect');
+    const invalid = await rejection(send(host, { url: 'not a url' }));
+    assert.equal(invalid.reason, 'invalid-url');
+  });
+});
+
+describe('fetch through other hosts', () => {
+  test('a memory host with webFetch reaches the server; without fetch it cannot connect', async () => {
+    const withFetch = memoryHost({ fetch: webFetch });
+    assert.equal((await send(withFetch, { url: `${base}/sts` })).status, 200);
+    const without = await rejection(send(memoryHost(), { url: `${base}/sts` }));
+    assert.equal(without.reason, 'connect');
+  });
+
+  test('a host fetch that answers strings; one that answers nonsense is an InvalidArgument', async () => {
+    const host = { fetch: () => ({ status: 200, contentType: 'text/plain', body: 'hi' }) };
+    const response = await send(host, { url: 'https://example.invalid/' });
+    assert.equal(new TextDecoder().decode(response.body), 'hi');
+    assert.equal(response.contentType, 'text/plain');
+    for (const fetch of [() => null, () => ({ status: 'ok' }), () => ({ status: 200, body: 5 })]) {
+      const error = await rejection(send({ fetch }, { url: 'https://example.invalid/' }));
+      assert.equal(error.code, 'InvalidArgument');
+      assert.equal(error.argument, 'options.fetch');
+    }
+  });
+
+  test("a host fetch's rejection codes and Node's own", async () => {
+    const cases = [
+      [{ code: 'timeout' }, 'timeout'],
+      [Object.assign(new Error('x'), { name: 'TimeoutError' }), 'timeout'],
+      [new TypeError('fetch failed', { cause: Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }) }), 'connect'],
+      [{ code: 'too-large' }, 'too-large'],
+      [{ code: 'ERR_INVALID_URL' }, 'invalid-url'],
+      [new Error('anything'), 'other'],
+    ];
+    for (const [thrown, reason] of cases) {
+      const error = await rejection(send({ fetch: () => Promise.reject(thrown) }, { url: 'https://example.invalid/' }));
+      assert.equal(error.reason, reason, String(thrown.message ?? thrown.code));
+      assert.equal(error.cause, thrown);
+    }
+  });
+});
+
+describe('writeFile', () => {
+  const made = [];
+  after(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
+
+  test('the Node host writes atomically: 0600, directories 0700, no temporary file left', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'credchain-write-'));
+    made.push(home);
+    const host = nodeHost({ env: { HOME: home } });
+    const dir = join(home, '.aws', 'cli', 'cache');
+    const path = join(dir, 'abc.json');
+    await host.writeFile(path, new TextEncoder().encode('{"a": 1}'));
+    assert.equal(await readFile(path, 'utf8'), '{"a": 1}');
+    assert.equal((await stat(path)).mode & 0o777, 0o600);
+    assert.equal((await stat(dir)).mode & 0o777, 0o700);
+    // Replacing an existing file (even one with looser permissions) leaves it private.
+    await writeFile(path, 'old', { mode: 0o644 });
+    await host.writeFile(path, new TextEncoder().encode('new'));
+    assert.equal(await readFile(path, 'utf8'), 'new');
+    assert.equal((await stat(path)).mode & 0o777, 0o600);
+    assert.deepEqual(await readdir(dir), ['abc.json']);
+    // A failure rejects with the system's error and leaves nothing behind.
+    const error = await rejection(host.writeFile(join(path, 'below-a-file'), new Uint8Array([1])));
+    assert.ok(['EEXIST', 'ENOTDIR'].includes(error.code), error.code); // mkdir's, or open's
+    assert.deepEqual(await readdir(dir), ['abc.json']);
+  });
+
+  test('the memory host keeps writes in `written` and reads them back; `files` is untouched', async () => {
+    const files = { '/h/a': 'old' };
+    const host = memoryHost({ files });
+    await host.writeFile('/h/a', new TextEncoder().encode('new'));
+    assert.equal(new TextDecoder().decode(await host.readFile('/h/a')), 'new');
+    assert.deepEqual([...host.written.keys()], ['/h/a']);
+    assert.deepEqual(files, { '/h/a': 'old' });
+  });
+});
