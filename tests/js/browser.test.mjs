@@ -26,6 +26,22 @@ test('initialize: a failed load can be retried, then every function works', asyn
   assert.equal(await browser.configureGet('region', { host }), 'eu-west-2');
 });
 
+test('the browser entry resolves credentials through a memory host, and has webFetch', async () => {
+  await browser.initialize(await readFile(WASM));
+  const host = browser.memoryHost({
+    env: { HOME: '/home/web', AWS_EC2_METADATA_DISABLED: 'true' },
+    files: { '/home/web/.aws/credentials': '[default]\naws_access_key_id = AKIDWEB\naws_secret_access_key = s\n' },
+    fetch: browser.webFetch,
+  });
+  assert.deepEqual(await browser.resolveCredentials({ host }), {
+    accessKeyId: 'AKIDWEB',
+    secretAccessKey: 's',
+    provider: 'shared-credentials-file',
+  });
+  assert.equal((await browser.explainCredentials({ host })).chosen.provider, 'shared-credentials-file');
+  assert.equal(typeof browser.webFetch, 'function');
+});
+
 test('nodeHost is not available in the browser build', () => {
   assert.throws(() => browser.nodeHost(), (e) => browser.isCredchainError(e) && e.code === 'Unsupported');
 });

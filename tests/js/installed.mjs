@@ -9,7 +9,16 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 
-import { configureGet, listProfiles, memoryHost, nodeHost, resolveSetting } from 'credchain';
+import {
+  configureGet,
+  explainCredentials,
+  listProfiles,
+  memoryHost,
+  nodeHost,
+  resolveCredentials,
+  resolveSetting,
+  webFetch,
+} from 'credchain';
 
 test('installed package: resolve a setting with the memory host', async () => {
   const host = memoryHost({
@@ -36,6 +45,28 @@ test('installed package: the node host, with a temporary HOME', async () => {
       value: 'sa-east-1',
       source: { kind: 'credentials-file', path: join(home, '.aws', 'credentials'), line: 2 },
     });
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+});
+
+test('installed package: credentials from the environment and a credential_process script', async () => {
+  const env = { AWS_ACCESS_KEY_ID: 'AKIDENV', AWS_SECRET_ACCESS_KEY: 's', AWS_EC2_METADATA_DISABLED: 'true' };
+  assert.deepEqual(await resolveCredentials({ host: memoryHost({ env }) }), {
+    accessKeyId: 'AKIDENV',
+    secretAccessKey: 's',
+    provider: 'env',
+  });
+  const home = await mkdtemp(join(tmpdir(), 'credchain-installed-'));
+  try {
+    await mkdir(join(home, '.aws'));
+    const helper = join(home, 'helper.sh');
+    await writeFile(helper, '#!/bin/sh\necho \'{"Version": 1, "AccessKeyId": "AKIDPROC", "SecretAccessKey": "s"}\'\n', { mode: 0o755 });
+    await writeFile(join(home, '.aws', 'config'), `[default]\ncredential_process = ${helper}\n`);
+    const host = nodeHost({ env: { HOME: home, AWS_EC2_METADATA_DISABLED: 'true' } });
+    assert.equal((await resolveCredentials({ host })).provider, 'custom-process');
+    assert.equal((await explainCredentials({ host })).chosen.steps[0].kind, 'process');
+    assert.equal(typeof webFetch, 'function');
   } finally {
     await rm(home, { recursive: true, force: true });
   }
