@@ -56,8 +56,8 @@ pub mod parse;
 pub mod plan;
 pub mod settings;
 pub mod sigv4;
-pub mod sts;
 mod source;
+pub mod sts;
 mod text;
 
 pub use source::{FileKind, Source};
