@@ -12,12 +12,20 @@ use core::fmt;
 
 use serde::Deserialize;
 
+use crate::cache::{self, CacheArgs, Lookup};
 use crate::credentials::{
     parse_time, Credentials, TooLong, MAX_ACCOUNT_ID_LEN, MAX_SESSION_TOKEN_LEN,
 };
+use crate::endpoint::{self, Endpoint, EndpointError, MAX_ENDPOINT_URL_LEN};
 use crate::evaluate::Evaluator;
-use crate::io::{Clock, Command, CommandError, Env, Fs, Http, Prompt};
-use crate::plan::{BaseStep, CredentialSource, Plan, ProviderKind, Sourced, StaticKeys};
+use crate::io::{Clock, Command, CommandError, Env, Fs, FsError, Http, Prompt, PromptError};
+use crate::locate::Platform;
+use crate::plan::{
+    AssumeRoleStep, BaseStep, CredentialSource, Plan, ProviderKind, Sourced, StaticKeys,
+};
+use crate::sts::{
+    self, AssumeRoleParams, Mfa, Operation, StsError, StsErrorKind, StsOptions, WebIdentityParams,
+};
 use crate::Source;
 
 /// How long `credential_process` may run (the AWS CLI waits forever; a hung helper should not
@@ -31,6 +39,10 @@ pub const MAX_COMMAND_LEN: usize = 4096;
 pub const MAX_COMMAND_ARGS: usize = 64;
 /// How much of a failed process's standard error is kept for the message.
 pub const MAX_STDERR_SHOWN: usize = 1024;
+/// The largest web identity token file read.
+pub const MAX_WEB_IDENTITY_TOKEN_LEN: usize = 16 * 1024;
+/// The longest MFA code accepted at the prompt.
+pub const MAX_MFA_CODE_LEN: usize = 64;
 
 /// The host I/O that execution uses.
 pub struct Io<'i, F: ?Sized, H: ?Sized, C: ?Sized, P: ?Sized, K: ?Sized> {
@@ -72,7 +84,7 @@ pub enum ProcessFailure {
 }
 
 /// Why execution failed. Each names the provider and what to do; none carries a secret.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum ExecuteError<'a> {
     /// The plan found no configured provider.
     NoCredentials,
@@ -104,6 +116,85 @@ pub enum ExecuteError<'a> {
         /// The provider.
         provider: ProviderKind,
     },
+    /// The STS endpoint could not be resolved.
+    Endpoint(EndpointError<'a>),
+    /// An STS call failed.
+    Sts(StsFailure<'a>),
+    /// The web identity token file could not be read.
+    TokenFile {
+        /// Where the path is configured.
+        path: Sourced<'a>,
+        /// What went wrong: `None` when the file does not exist or is not UTF-8 text.
+        error: Option<FsError>,
+    },
+    /// `duration_seconds` is not a number.
+    BadDuration {
+        /// The profile.
+        profile: &'a str,
+        /// The value and where it is.
+        value: Sourced<'a>,
+    },
+    /// No MFA code could be read for a role that needs one.
+    Mfa {
+        /// The profile.
+        profile: &'a str,
+        /// The device.
+        serial: Sourced<'a>,
+        /// Why.
+        error: PromptError,
+    },
+}
+
+/// A failed STS call, owning the endpoint's URL (the endpoint is resolved during execution).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StsFailure<'a> {
+    /// The operation.
+    pub operation: Operation,
+    /// The role asked for.
+    pub role_arn: &'a str,
+    /// The endpoint's URL.
+    pub endpoint: heapless::String<MAX_ENDPOINT_URL_LEN>,
+    /// Where the endpoint came from.
+    pub origin: endpoint::Origin<'a>,
+    /// What went wrong.
+    pub kind: StsErrorKind,
+}
+
+impl StsFailure<'_> {
+    /// Whether STS itself answered with an error (the AWS CLI's exit code 254), rather than
+    /// the call failing on the way.
+    #[must_use]
+    pub fn is_service_error(&self) -> bool {
+        matches!(self.kind, StsErrorKind::Service { .. })
+    }
+}
+
+impl<'a> StsFailure<'a> {
+    fn from_error(e: StsError<'_>, role_arn: &'a str, origin: endpoint::Origin<'a>) -> Self {
+        let mut url = heapless::String::new();
+        // The endpoint's URL already fits MAX_ENDPOINT_URL_LEN.
+        let _ = url.push_str(e.endpoint);
+        StsFailure {
+            operation: e.operation,
+            role_arn,
+            endpoint: url,
+            origin,
+            kind: e.kind,
+        }
+    }
+}
+
+impl fmt::Display for StsFailure<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let e = StsError {
+            operation: self.operation,
+            role_arn: self.role_arn,
+            endpoint: &self.endpoint,
+            origin: self.origin,
+            kind: self.kind.clone(),
+        };
+        e.fmt(f)
+    }
 }
 
 impl From<TooLong> for ExecuteError<'_> {
@@ -179,6 +270,30 @@ impl fmt::Display for ExecuteError<'_> {
                  profile",
                 provider.describe()
             ),
+            ExecuteError::Endpoint(e) => write!(f, "{e}"),
+            ExecuteError::Sts(e) => write!(f, "{e}"),
+            ExecuteError::TokenFile { path, error } => {
+                write!(f, "the web identity token file {} ({}) ", path.value, path.source)?;
+                match error {
+                    None => f.write_str("does not exist or is not text; check the path"),
+                    Some(e) => write!(f, "could not be read ({:?}); check its permissions", e.kind),
+                }
+            }
+            ExecuteError::BadDuration { profile, value } => write!(
+                f,
+                "profile {profile}: duration_seconds \"{}\" ({}) is not a whole number of seconds",
+                value.value, value.source
+            ),
+            ExecuteError::Mfa { profile, serial, error } => {
+                write!(f, "profile {profile}: the role needs an MFA code for {} ({}) but ", serial.value, serial.source)?;
+                match error {
+                    PromptError::Unavailable => f.write_str(
+                        "there is no terminal to ask on; run the command in a terminal, or use cached \
+                         credentials from the AWS CLI",
+                    ),
+                    PromptError::Cancelled => f.write_str("none was entered"),
+                }
+            }
         }
     }
 }
@@ -217,11 +332,11 @@ where
                 provider: ProviderKind::Container,
             })
         }
-        BaseStep::WebIdentity { .. } => {
-            return Err(ExecuteError::Unsupported {
-                provider: ProviderKind::WebIdentity,
-            })
-        }
+        BaseStep::WebIdentity {
+            role_arn,
+            token_file,
+            session_name,
+        } => web_identity(eval, io, role_arn, token_file, session_name, now).await?,
         BaseStep::Sso { .. } => {
             return Err(ExecuteError::Unsupported {
                 provider: ProviderKind::Sso,
@@ -233,13 +348,172 @@ where
             })
         }
     };
-    if !chain.roles.is_empty() {
-        return Err(ExecuteError::Unsupported {
-            provider: ProviderKind::AssumeRole,
-        });
-    }
     refuse_expired(&credentials, now)?;
+    let mut credentials = credentials;
+    if !chain.roles.is_empty() {
+        let endpoint = endpoint::sts(eval).map_err(ExecuteError::Endpoint)?;
+        for step in &chain.roles {
+            credentials = assume_role(eval, io, &endpoint, &credentials, step, now).await?;
+            refuse_expired(&credentials, now)?;
+        }
+    }
     Ok(credentials.with_provider(chain.provider))
+}
+
+/// One AssumeRole step: the cache the AWS CLI shares first, then STS (prompting for an MFA code
+/// when the profile has `mfa_serial`), then the cache written back.
+async fn assume_role<'s, E, F, H, C, P, K>(
+    eval: &Evaluator<'s, 's, E>,
+    io: &Io<'_, F, H, C, P, K>,
+    endpoint: &Endpoint<'s>,
+    caller: &Credentials,
+    step: &AssumeRoleStep<'s>,
+    now: i64,
+) -> Result<Credentials, ExecuteError<'s>>
+where
+    E: Env + ?Sized,
+    F: Fs + ?Sized,
+    H: Http + ?Sized,
+    C: Command + ?Sized,
+    P: Prompt + ?Sized,
+    K: Clock + ?Sized,
+{
+    let duration_seconds = match step.duration_seconds {
+        Some(value) => Some(sts::parse_duration_seconds(value.value).ok_or(
+            ExecuteError::BadDuration {
+                profile: step.profile,
+                value,
+            },
+        )?),
+        None => None,
+    };
+    let configured_name = step.session_name.map(|s| s.value);
+    let args = CacheArgs {
+        role_arn: step.role_arn.value,
+        role_session_name: configured_name,
+        external_id: step.external_id.map(|s| s.value),
+        serial_number: step.mfa_serial.map(|s| s.value),
+        duration_seconds,
+    };
+    let platform = Platform::current();
+    if let Lookup::Hit(role) = cache::load(
+        io.fs,
+        eval.env(),
+        platform,
+        &args,
+        now,
+        ProviderKind::AssumeRole,
+    )
+    .await
+    {
+        return Ok(role.credentials);
+    }
+    let mut code = heapless::String::<MAX_MFA_CODE_LEN>::new();
+    if let Some(serial) = step.mfa_serial {
+        let mut question = heapless::String::<{ MAX_ENDPOINT_URL_LEN + 32 }>::new();
+        let _ = fmt::Write::write_fmt(
+            &mut question,
+            format_args!("Enter MFA code for {}: ", serial.value),
+        );
+        let answer = io
+            .prompt
+            .ask(&question)
+            .await
+            .map_err(|error| ExecuteError::Mfa {
+                profile: step.profile,
+                serial,
+                error,
+            })?;
+        let typed = answer.as_ref().trim();
+        if typed.is_empty() || code.push_str(typed).is_err() {
+            return Err(ExecuteError::Mfa {
+                profile: step.profile,
+                serial,
+                error: PromptError::Cancelled,
+            });
+        }
+    }
+    let generated = sts::generated_session_name(now);
+    let params = AssumeRoleParams {
+        role_arn: step.role_arn.value,
+        role_session_name: configured_name.unwrap_or(&generated),
+        external_id: args.external_id,
+        mfa: step.mfa_serial.map(|serial| Mfa {
+            serial_number: serial.value,
+            token_code: &code,
+        }),
+        duration_seconds,
+    };
+    let role = sts::assume_role(
+        io.http,
+        endpoint,
+        caller,
+        &params,
+        now,
+        &StsOptions::default(),
+    )
+    .await
+    .map_err(|e| {
+        ExecuteError::Sts(StsFailure::from_error(
+            e,
+            step.role_arn.value,
+            endpoint.origin(),
+        ))
+    })?;
+    // A cache that cannot be written costs a call next time, nothing more.
+    let _ = cache::store(io.fs, eval.env(), platform, &args, &role).await;
+    Ok(role.credentials)
+}
+
+/// AssumeRoleWithWebIdentity with the token read from its file (read each time: tokens rotate).
+async fn web_identity<'s, E, F, H, C, P, K>(
+    eval: &Evaluator<'s, 's, E>,
+    io: &Io<'_, F, H, C, P, K>,
+    role_arn: Sourced<'s>,
+    token_file: Sourced<'s>,
+    session_name: Option<Sourced<'s>>,
+    now: i64,
+) -> Result<Credentials, ExecuteError<'s>>
+where
+    E: Env + ?Sized,
+    F: Fs + ?Sized,
+    H: Http + ?Sized,
+    C: Command + ?Sized,
+    P: Prompt + ?Sized,
+    K: Clock + ?Sized,
+{
+    let unreadable = |error| ExecuteError::TokenFile {
+        path: token_file,
+        error,
+    };
+    let file = io
+        .fs
+        .read(token_file.value)
+        .await
+        .map_err(|e| unreadable(Some(e)))?
+        .ok_or(unreadable(None))?;
+    let bytes = file.as_ref();
+    if bytes.len() > MAX_WEB_IDENTITY_TOKEN_LEN {
+        return Err(unreadable(Some(FsError {
+            kind: crate::io::FsErrorKind::TooLarge,
+            os_code: None,
+        })));
+    }
+    let token = core::str::from_utf8(bytes).map_err(|_| unreadable(None))?;
+    let endpoint = endpoint::sts(eval).map_err(ExecuteError::Endpoint)?;
+    let generated = sts::generated_session_name(now);
+    let params = WebIdentityParams {
+        role_arn: role_arn.value,
+        role_session_name: session_name.map_or(generated.as_str(), |s| s.value),
+        web_identity_token: token,
+    };
+    let role =
+        sts::assume_role_with_web_identity(io.http, &endpoint, &params, &StsOptions::default())
+            .await
+            .map_err(|e| {
+                ExecuteError::Sts(StsFailure::from_error(e, role_arn.value, endpoint.origin()))
+            })?;
+    Ok(role.credentials)
 }
 
 /// The AWS CLI refuses credentials whose expiry has passed when they arrive.
