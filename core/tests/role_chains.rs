@@ -1,0 +1,234 @@
+//! Role chains executed against an in-memory STS: each hop signed with the previous hop's
+//! credentials, MFA prompts, external ids, the assume-role cache shared with the AWS CLI
+//! (its file names and JSON), and reuse of cached credentials without calling STS.
+
+mod common;
+
+use std::cell::RefCell;
+
+use common::memory::{FixedClock, FixedPrompt, MemoryCommand, MemoryFs, NoPrompt};
+use credchain_core::evaluate::{Evaluator, Options};
+use credchain_core::execute::{execute, Io};
+use credchain_core::io::{block_on, Http, HttpError, HttpRequest, HttpResponse, Prompt};
+use credchain_core::parse::ConfigFiles;
+use credchain_core::plan::plan;
+use credchain_core::settings::Setting;
+use credchain_core::Dialect;
+
+const NOW: i64 = 1_700_000_000; // 2023-11-14T22:13:20Z
+const CONFIG: &str = "\
+[profile base]
+aws_access_key_id = AKIDBASE
+aws_secret_access_key = base-secret
+
+[profile middle]
+role_arn = arn:aws:iam::111111111111:role/middle
+source_profile = base
+external_id = ext-123
+
+[profile top]
+role_arn = arn:aws:iam::222222222222:role/top
+source_profile = middle
+role_session_name = my-session
+mfa_serial = arn:aws:iam::111111111111:mfa/me
+duration_seconds = 1800
+region = eu-west-1
+";
+
+/// Answers every AssumeRole with credentials named after the call's number, recording the
+/// requests.
+#[derive(Default)]
+struct MockSts {
+    calls: RefCell<Vec<(String, Vec<(String, String)>, String)>>,
+}
+
+impl Http for MockSts {
+    type Body = Vec<u8>;
+    async fn send(&self, request: &HttpRequest<'_>) -> Result<HttpResponse<Vec<u8>>, HttpError> {
+        let mut calls = self.calls.borrow_mut();
+        let n = calls.len() + 1;
+        let headers = request
+            .headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        calls.push((
+            request.url.to_string(),
+            headers,
+            String::from_utf8_lossy(request.body).into_owned(),
+        ));
+        let body = format!(
+            "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult>\
+             <AssumedRoleUser><AssumedRoleId>AROA{n}:s</AssumedRoleId>\
+             <Arn>arn:aws:sts::33333333333{n}:assumed-role/r/s</Arn></AssumedRoleUser>\
+             <Credentials><AccessKeyId>ASIA{n}</AccessKeyId><SecretAccessKey>secret-{n}</SecretAccessKey>\
+             <SessionToken>token-{n}</SessionToken><Expiration>2023-11-15T00:00:00Z</Expiration></Credentials>\
+             </AssumeRoleResult></AssumeRoleResponse>"
+        );
+        Ok(HttpResponse {
+            status: 200,
+            content_type: Some(heapless::String::try_from("text/xml").unwrap()),
+            body: body.into_bytes(),
+        })
+    }
+}
+
+fn run(
+    profile: &str,
+    env: &[(&str, &str)],
+    fs: &MemoryFs,
+    sts: &MockSts,
+    prompt: &impl Prompt,
+) -> Result<credchain_core::credentials::Credentials, String> {
+    let files = ConfigFiles::from_texts(
+        ("/h/.aws/config", Some(CONFIG.as_bytes())),
+        ("/h/.aws/credentials", None),
+        Dialect::AwsCli,
+    )
+    .unwrap();
+    let options = Options::default().with(Setting::Profile, profile);
+    let eval = Evaluator::new(&files, env, &options).map_err(|e| e.to_string())?;
+    let plan = plan(&eval).map_err(|e| e.to_string())?;
+    let io = Io {
+        fs,
+        http: sts,
+        command: &MemoryCommand::default(),
+        prompt,
+        clock: &FixedClock(NOW),
+    };
+    block_on(execute(&eval, &plan, &io)).map_err(|e| e.to_string())
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> &'a str {
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map_or("", |(_, v)| v)
+}
+
+const ENV: &[(&str, &str)] = &[
+    ("HOME", "/h"),
+    ("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9/"),
+];
+
+#[test]
+fn three_hop_chain_signs_each_call_with_the_previous_credentials() {
+    let fs = MemoryFs::default();
+    let sts = MockSts::default();
+    let prompt = FixedPrompt("123456".into(), RefCell::new(0));
+    let c = run("top", ENV, &fs, &sts, &prompt).unwrap();
+    assert_eq!(
+        (c.access_key_id(), c.session_token()),
+        ("ASIA2", Some("token-2"))
+    );
+    assert_eq!(c.account_id(), Some("333333333332"));
+    let calls = sts.calls.borrow();
+    assert_eq!(calls.len(), 2);
+    let (url, headers, body) = &calls[0];
+    assert_eq!(url, "http://127.0.0.1:9/");
+    assert!(header(headers, "authorization")
+        .contains("Credential=AKIDBASE/20231114/eu-west-1/sts/aws4_request"));
+    assert!(
+        body.contains("RoleArn=arn%3Aaws%3Aiam%3A%3A111111111111%3Arole%2Fmiddle"),
+        "{body}"
+    );
+    assert!(
+        body.contains("ExternalId=ext-123")
+            && body.contains("RoleSessionName=botocore-session-1700000000")
+    );
+    let (_, headers, body) = &calls[1];
+    let auth = header(headers, "authorization");
+    assert!(
+        auth.contains("Credential=ASIA1/") && auth.contains("x-amz-security-token"),
+        "{auth}"
+    );
+    assert_eq!(header(headers, "x-amz-security-token"), "token-1");
+    assert!(
+        body.contains("SerialNumber=arn%3Aaws%3Aiam%3A%3A111111111111%3Amfa%2Fme")
+            && body.contains("TokenCode=123456")
+    );
+    assert!(body.contains("DurationSeconds=1800") && body.contains("RoleSessionName=my-session"));
+    assert_eq!(*prompt.1.borrow(), 1);
+}
+
+#[test]
+fn cached_credentials_are_reused_without_calling_sts_or_prompting() {
+    let fs = MemoryFs::default();
+    let sts = MockSts::default();
+    let prompt = FixedPrompt("123456".into(), RefCell::new(0));
+    run("top", ENV, &fs, &sts, &prompt).unwrap();
+    // Both roles were cached under the AWS CLI's names; the middle role's key has no session
+    // name (generated names are left out).
+    let files = fs.files.borrow().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(files.len(), 2, "{files:?}");
+    assert!(files
+        .iter()
+        .all(|f| f.starts_with("/h/.aws/cli/cache/") && f.ends_with(".json")));
+    let entry = fs.files.borrow().values().next().unwrap().clone();
+    let entry = String::from_utf8(entry).unwrap();
+    assert!(
+        entry.starts_with("{\"Credentials\": {\"AccessKeyId\": \"ASIA"),
+        "{entry}"
+    );
+    assert!(
+        entry.contains("\"Expiration\": \"2023-11-15T00:00:00+00:00\""),
+        "{entry}"
+    );
+    // A second run: no STS call, no MFA prompt.
+    let again = MockSts::default();
+    let c = run("top", ENV, &fs, &again, &NoPrompt).unwrap();
+    assert_eq!(c.access_key_id(), "ASIA2");
+    assert!(again.calls.borrow().is_empty());
+}
+
+#[test]
+fn a_cache_written_by_the_aws_cli_is_used() {
+    // The file name the AWS CLI v2.36.7 gave RoleArn arn:aws:iam::123456789012:role/demo alone.
+    let config = "[profile demo]\nrole_arn = arn:aws:iam::123456789012:role/demo\ncredential_source = Environment\n";
+    let files = ConfigFiles::from_texts(
+        ("/h/c", Some(config.as_bytes())),
+        ("/h/k", None),
+        Dialect::AwsCli,
+    )
+    .unwrap();
+    let fs = MemoryFs::default();
+    fs.files.borrow_mut().insert(
+        "/h/.aws/cli/cache/5f52c9c583acfd120a607977e4f21fe86b7fa42d.json".into(),
+        br#"{"Credentials": {"AccessKeyId": "ASIAFROMCLI", "SecretAccessKey": "s", "SessionToken": "t", "Expiration": "2099-01-02T03:04:05+00:00", "AccountId": "123456789012"}, "AssumedRoleUser": {"AssumedRoleId": "AROA:x", "Arn": "arn:aws:sts::123456789012:assumed-role/demo/x"}, "ResponseMetadata": {}}"#.to_vec(),
+    );
+    let env: &[(&str, &str)] = &[
+        ("HOME", "/h"),
+        ("AWS_ACCESS_KEY_ID", "A"),
+        ("AWS_SECRET_ACCESS_KEY", "S"),
+    ];
+    let options = Options::default().with(Setting::Profile, "demo");
+    let eval = Evaluator::new(&files, env, &options).unwrap();
+    let plan = plan(&eval).unwrap();
+    let sts = MockSts::default();
+    let io = Io {
+        fs: &fs,
+        http: &sts,
+        command: &MemoryCommand::default(),
+        prompt: &NoPrompt,
+        clock: &FixedClock(NOW),
+    };
+    let c = block_on(execute(&eval, &plan, &io)).unwrap();
+    assert_eq!(c.access_key_id(), "ASIAFROMCLI");
+    assert!(sts.calls.borrow().is_empty());
+}
+
+#[test]
+fn mfa_without_a_terminal_is_a_clear_error() {
+    let e = run(
+        "top",
+        ENV,
+        &MemoryFs::default(),
+        &MockSts::default(),
+        &NoPrompt,
+    )
+    .unwrap_err();
+    assert!(
+        e.contains("profile top") && e.contains("MFA code") && e.contains("no terminal"),
+        "{e}"
+    );
+}
