@@ -39,8 +39,11 @@ region = eu-west-1
 /// requests.
 #[derive(Default)]
 struct MockSts {
-    calls: RefCell<Vec<(String, Vec<(String, String)>, String)>>,
+    calls: RefCell<Vec<Call>>,
 }
+
+/// One request: URL, headers, body.
+type Call = (String, Vec<(String, String)>, String);
 
 impl Http for MockSts {
     type Body = Vec<u8>;
