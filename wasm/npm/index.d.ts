@@ -289,7 +289,9 @@ export interface Credentials {
  *
  * Rejects with a {@link CredchainError}: NoCredentials (with the providers passed over), a
  * {@link PlanErrorCode} for a configuration that cannot give credentials, ProcessFailed,
- * Expired, InvalidExpiration, CredentialTooLong, Unsupported (a provider credchain does not
+ * Expired, InvalidExpiration, CredentialTooLong, the STS call's {@link ServiceCallError}s
+ * (ServiceError, HttpFailed, InvalidResponse, RequestNotSent) and {@link EndpointError}s,
+ * TokenFileUnreadable, InvalidDuration, MfaFailed, Unsupported (a provider credchain does not
  * run yet), and those of {@link resolveSetting} (ProfileNotFound, ParseError, ReadError, ...).
  * No message or field of an error holds a secret.
  */
@@ -531,6 +533,11 @@ export type CredchainError =
   | ExpiredError
   | InvalidExpirationError
   | CredentialTooLongError
+  | ServiceCallError
+  | EndpointError
+  | TokenFileUnreadableError
+  | InvalidDurationError
+  | MfaFailedError
   | UnsupportedError;
 
 /** The `code` of every {@link CredchainError}. */
@@ -747,6 +754,101 @@ export interface CredentialTooLongError extends ErrorBase<'CredentialTooLong'> {
   field: string;
   /** The name of the limit (`'MAX_SESSION_TOKEN_LEN'`). */
   limit: string;
+}
+
+/** Where a service's endpoint came from: its variable (`AWS_ENDPOINT_URL_STS`,
+ * `AWS_ENDPOINT_URL`), `endpoint_url` in a `[services NAME]` section or in the profile, or the
+ * default for the region (or the global endpoint when there is no region). */
+export type EndpointSource =
+  | { kind: 'env'; name: string }
+  | { kind: 'services-section'; section: string; key: string; source: Source }
+  | { kind: 'profile'; source: Source }
+  | { kind: 'regional'; regionSource: Source }
+  | { kind: 'global' };
+
+/** What every failed STS call says: which call, for which role, at which endpoint. */
+interface ServiceCallFields {
+  /** `'AssumeRole'` or `'AssumeRoleWithWebIdentity'`. */
+  operation: 'AssumeRole' | 'AssumeRoleWithWebIdentity';
+  /** The role asked for. */
+  roleArn: string;
+  /** The endpoint's URL. */
+  endpoint: string;
+  /** Where the endpoint came from. */
+  endpointSource: EndpointSource;
+}
+
+/** An STS call that gave no credentials. */
+export type ServiceCallError =
+  /** STS answered with an error (the AWS CLI's exit status 254): `serviceCode` is STS's
+   * (`AccessDenied`, `ExpiredToken`, `InvalidIdentityToken`, ...), `serviceMessage` its message
+   * (`null` when it sent none or one too long to keep). */
+  | (ErrorBase<'ServiceError'> &
+      ServiceCallFields & { status: number; serviceCode: string; serviceMessage: string | null })
+  /** No answer: the host's `fetch` failed (`reason`), within `timeoutMs` and `maxBodyBytes`;
+   * `cause` is what it rejected with. */
+  | (ErrorBase<'HttpFailed'> &
+      ServiceCallFields & {
+        reason: 'timeout' | 'connect' | 'too-large' | 'invalid-url' | 'other';
+        timeoutMs: number;
+        maxBodyBytes: number;
+        cause?: unknown;
+      })
+  /** An answer that is not STS's (a proxy, a captive portal, a wrong URL). */
+  | (ErrorBase<'InvalidResponse'> &
+      ServiceCallFields & {
+        status: number;
+        problem: 'empty-body' | 'wrong-content-type' | 'not-xml' | 'malformed';
+        contentType?: string;
+      })
+  /** The request could not be made (too long, or it could not be signed). */
+  | (ErrorBase<'RequestNotSent'> & ServiceCallFields & { reason: 'request-too-long' | 'sign' });
+
+/** A service's endpoint cannot be resolved. (An invalid region is an
+ * {@link InvalidRegionError}.) */
+export type EndpointError =
+  /** A configured URL credchain cannot call (`problem` says why). */
+  | (ErrorBase<'InvalidEndpoint'> & { url?: string; endpointSource: EndpointSource; problem: string })
+  /** The profile's `services` names a section the config file does not have. */
+  | (ErrorBase<'ServicesSectionNotFound'> & { section: string; source: Source })
+  /** The service needs a region and none is configured. */
+  | (ErrorBase<'NoRegion'> & { service: string })
+  /** `use_fips_endpoint` or `use_dualstack_endpoint` is set and no URL is configured: set
+   * `variable` to the endpoint's URL. */
+  | (ErrorBase<'EndpointVariantUnsupported'> & {
+      service: string;
+      variable: string;
+      setting: string;
+      source: Source;
+    });
+
+/** The web identity token file cannot be read. */
+export interface TokenFileUnreadableError extends ErrorBase<'TokenFileUnreadable'> {
+  /** Its path. */
+  path: string;
+  /** Where the path is configured. */
+  source: Source;
+  /** `'missing'` (or not text), else as {@link ReadError}'s. */
+  reason: 'missing' | 'permission-denied' | 'not-a-file' | 'too-large' | 'unsupported' | 'other';
+  /** What the host's `readFile` rejected with. */
+  cause?: unknown;
+}
+
+/** `duration_seconds` is not a whole number of seconds. */
+export interface InvalidDurationError extends ErrorBase<'InvalidDuration'> {
+  profile: string;
+  value: string;
+  source: Source;
+}
+
+/** A role with `mfa_serial` got no MFA code: the host has no `prompt` (`'unavailable'`), or
+ * the person gave none (`'cancelled'`). */
+export interface MfaFailedError extends ErrorBase<'MfaFailed'> {
+  profile: string;
+  /** The MFA device (`mfa_serial`). */
+  serial: string;
+  source: Source;
+  reason: 'unavailable' | 'cancelled';
 }
 
 /** {@link nodeHost} was called in the browser build (no `provider`), or the chosen credential

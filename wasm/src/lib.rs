@@ -57,6 +57,11 @@
 //! | `InvalidExpiration`| [`ExecuteError::BadExpiration`]     | `source`                                  |
 //! | `CredentialTooLong`| [`ExecuteError::TooLong`]           | `field`, `limit`                          |
 //! | `Unsupported`      | [`ExecuteError::Unsupported`]       | `provider`                                |
+//! | `ServiceError`, `HttpFailed`, `InvalidResponse`, `RequestNotSent` | [`ExecuteError::Sts`] | `operation`, `roleArn`, `endpoint`, `endpointSource`, and `serviceCode`/`serviceMessage`/`status`, or `reason`/`cause` |
+//! | `InvalidEndpoint`, `ServicesSectionNotFound`, `NoRegion`, `EndpointVariantUnsupported`, `InvalidRegion` | [`ExecuteError::Endpoint`] | the endpoint's inputs |
+//! | `TokenFileUnreadable` | [`ExecuteError::TokenFile`]      | `path`, `source`, `reason`, `cause`?      |
+//! | `InvalidDuration`  | [`ExecuteError::BadDuration`]       | `profile`, `value`, `source`              |
+//! | `MfaFailed`        | [`ExecuteError::Mfa`]               | `profile`, `serial`, `source`, `reason`   |
 //!
 //! The TypeScript types and the documentation JS callers read are hand-written in
 //! `npm/index.d.ts`; a change here changes them.
@@ -65,8 +70,9 @@ use core::cell::RefCell;
 use core::fmt::Display;
 
 use credchain_core::credentials::Credentials;
+use credchain_core::endpoint::{EndpointError, Origin};
 use credchain_core::evaluate::{self, EvaluateError, Evaluator, Options};
-use credchain_core::execute::{execute, ExecuteError, Io, ProcessFailure};
+use credchain_core::execute::{execute, ExecuteError, Io, ProcessFailure, StsFailure};
 use credchain_core::io::{
     Clock, Command, CommandError, CommandErrorKind, CommandOutput, Env, Fs, FsError, FsErrorKind,
     Http, HttpError, HttpErrorKind, HttpRequest, HttpResponse, Prompt, PromptError,
@@ -80,6 +86,7 @@ use credchain_core::plan::{
     Sourced, MAX_ROLE_CHAIN,
 };
 use credchain_core::settings::{Setting, SETTINGS};
+use credchain_core::sts::{ErrorMessage, StsErrorKind};
 use credchain_core::{Dialect, FileKind, Source};
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -1133,14 +1140,18 @@ fn locate_error(e: LocateError) -> JsValue {
     }
 }
 
-fn load_error(e: &LoadError<'_>, cause: Option<JsValue>) -> JsValue {
-    let reason = match e.error.kind {
+fn fs_reason(kind: FsErrorKind) -> &'static str {
+    match kind {
         FsErrorKind::PermissionDenied => "permission-denied",
         FsErrorKind::NotAFile => "not-a-file",
         FsErrorKind::TooLarge => "too-large",
         FsErrorKind::Unsupported => "unsupported",
         FsErrorKind::Other => "other",
-    };
+    }
+}
+
+fn load_error(e: &LoadError<'_>, cause: Option<JsValue>) -> JsValue {
+    let reason = fs_reason(e.error.kind);
     let mut fields = Obj::new()
         .set("file", file_name(e.kind))
         .set("path", e.path)
@@ -1370,7 +1381,201 @@ fn execute_error(e: ExecuteError<'_>, plan: &Plan<'_>, req: &Request) -> JsValue
             false,
         ),
         ExecuteError::Unsupported { provider } => unsupported_provider(*provider, &e),
+        ExecuteError::Endpoint(endpoint) => endpoint_error(endpoint),
+        ExecuteError::Sts(failure) => sts_error(failure, &e, req),
+        ExecuteError::TokenFile { path, error: fs } => {
+            let reason = fs.map_or("missing", |fs| fs_reason(fs.kind));
+            let mut fields = Obj::new()
+                .set("path", path.value)
+                .set("source", source_object(path.source))
+                .set("reason", reason);
+            if let Some(Failure::Rejected(cause)) = req.fs.failure.take() {
+                fields = fields.set("cause", cause);
+            }
+            error("TokenFileUnreadable", &e, fields, false)
+        }
+        ExecuteError::BadDuration { profile, value } => error(
+            "InvalidDuration",
+            &e,
+            Obj::new()
+                .set("profile", *profile)
+                .set("value", value.value)
+                .set("source", source_object(value.source)),
+            false,
+        ),
+        ExecuteError::Mfa {
+            profile,
+            serial,
+            error: why,
+        } => error(
+            "MfaFailed",
+            &e,
+            Obj::new()
+                .set("profile", *profile)
+                .set("serial", serial.value)
+                .set("source", source_object(serial.source))
+                .set(
+                    "reason",
+                    match why {
+                        PromptError::Unavailable => "unavailable",
+                        PromptError::Cancelled => "cancelled",
+                    },
+                ),
+            false,
+        ),
     }
+}
+
+/// A failed STS call. STS's own error answer is a `ServiceError` with its code and message; no
+/// answer is `HttpFailed`; an answer that is not STS's is `InvalidResponse`; a request that
+/// could not be made is `RequestNotSent`. Each names the operation, the role and the endpoint.
+fn sts_error(failure: &StsFailure<'_>, e: &dyn Display, req: &Request) -> JsValue {
+    let common = Obj::new()
+        .set("operation", failure.operation.name())
+        .set("roleArn", failure.role_arn)
+        .set("endpoint", failure.endpoint.as_str())
+        .set("endpointSource", origin_object(failure.origin));
+    let (code, fields) = match &failure.kind {
+        StsErrorKind::Service {
+            status,
+            code,
+            message,
+        } => (
+            "ServiceError",
+            common
+                .set("status", *status)
+                .set("serviceCode", code.as_str())
+                .set(
+                    "serviceMessage",
+                    match message {
+                        ErrorMessage::Text(text) => JsValue::from(text.as_str()),
+                        ErrorMessage::None | ErrorMessage::TooLong { .. } => JsValue::NULL,
+                    },
+                ),
+        ),
+        StsErrorKind::Http {
+            kind,
+            timeout_ms,
+            max_body_bytes,
+        } => {
+            let mut fields = common
+                .set("reason", http_reason(*kind))
+                .set("timeoutMs", *timeout_ms)
+                .set("maxBodyBytes", *max_body_bytes as f64);
+            match req.http.failure.take() {
+                Some(Failure::Rejected(cause)) => fields = fields.set("cause", cause),
+                Some(Failure::BadResult(what)) => {
+                    return bad_host_result("options.fetch", "fetch(request)", &what)
+                }
+                Some(Failure::Missing) | None => {}
+            }
+            ("HttpFailed", fields)
+        }
+        StsErrorKind::EmptyBody { status } => (
+            "InvalidResponse",
+            common.set("status", *status).set("problem", "empty-body"),
+        ),
+        StsErrorKind::WrongContentType {
+            status,
+            content_type,
+        } => (
+            "InvalidResponse",
+            common
+                .set("status", *status)
+                .set("problem", "wrong-content-type")
+                .set("contentType", content_type.as_str()),
+        ),
+        StsErrorKind::NotXml { status } => (
+            "InvalidResponse",
+            common.set("status", *status).set("problem", "not-xml"),
+        ),
+        StsErrorKind::Malformed { status, .. } => (
+            "InvalidResponse",
+            common.set("status", *status).set("problem", "malformed"),
+        ),
+        StsErrorKind::RequestTooLong => {
+            ("RequestNotSent", common.set("reason", "request-too-long"))
+        }
+        StsErrorKind::Sign(_) => ("RequestNotSent", common.set("reason", "sign")),
+    };
+    error(code, e, fields, false)
+}
+
+/// Where an endpoint came from: `{ kind: 'env', name } | { kind: 'services-section', section,
+/// key, source } | { kind: 'profile', source } | { kind: 'regional', regionSource } | { kind:
+/// 'global' }`.
+fn origin_object(origin: Origin<'_>) -> JsValue {
+    match origin {
+        Origin::EnvVar(name) => Obj::new().set("kind", "env").set("name", name),
+        Origin::ServicesSection {
+            section,
+            key,
+            source,
+        } => Obj::new()
+            .set("kind", "services-section")
+            .set("section", section)
+            .set("key", key)
+            .set("source", source_object(source)),
+        Origin::Profile(source) => Obj::new()
+            .set("kind", "profile")
+            .set("source", source_object(source)),
+        Origin::Regional { region_source } => Obj::new()
+            .set("kind", "regional")
+            .set("regionSource", source_object(region_source)),
+        Origin::Global => Obj::new().set("kind", "global"),
+    }
+    .into()
+}
+
+/// An endpoint that cannot be resolved.
+fn endpoint_error(e: &EndpointError<'_>) -> JsValue {
+    let (code, fields) = match *e {
+        EndpointError::InvalidUrl {
+            url,
+            origin,
+            problem,
+        } => (
+            "InvalidEndpoint",
+            Obj::new()
+                .set("url", url)
+                .set("endpointSource", origin_object(origin))
+                .set("problem", problem),
+        ),
+        EndpointError::UrlTooLong { origin } => (
+            "InvalidEndpoint",
+            Obj::new()
+                .set("endpointSource", origin_object(origin))
+                .set("problem", "too long"),
+        ),
+        EndpointError::ServicesSectionNotFound { section, source } => (
+            "ServicesSectionNotFound",
+            Obj::new()
+                .set("section", section)
+                .set("source", source_object(source)),
+        ),
+        EndpointError::NoRegion { service } => ("NoRegion", Obj::new().set("service", service)),
+        EndpointError::InvalidRegion { value, source } => (
+            "InvalidRegion",
+            Obj::new()
+                .set("value", value)
+                .set("source", source_object(source)),
+        ),
+        EndpointError::VariantUnsupported {
+            service,
+            env_var,
+            setting,
+            source,
+        } => (
+            "EndpointVariantUnsupported",
+            Obj::new()
+                .set("service", service)
+                .set("variable", env_var)
+                .set("setting", setting)
+                .set("source", source_object(source)),
+        ),
+        EndpointError::Evaluate(inner) => return evaluate_error(inner),
+    };
+    error(code, e, fields, false)
 }
 
 fn unsupported_provider(provider: ProviderKind, e: &dyn Display) -> JsValue {
