@@ -5,14 +5,23 @@
 // refused connections, no redirects. And the hosts' writeFile: atomic and private.
 
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import * as glue from '../../wasm/npm/dist/credchain_wasm.js';
-import { initialize, memoryHost, nodeHost, rejection, webFetch } from './helpers.mjs';
+import {
+  explainCredentials,
+  initialize,
+  isCredchainError,
+  memoryHost,
+  nodeHost,
+  rejection,
+  resolveCredentials,
+  webFetch,
+} from './helpers.mjs';
 
 const ASSUME_ROLE_XML = `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
   <AssumeRoleResult>
@@ -33,6 +42,16 @@ const ASSUME_ROLE_XML = `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/do
 </AssumeRoleResponse>
 `;
 
+const DENIED_XML = `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <Error>
+    <Type>Sender</Type>
+    <Code>AccessDenied</Code>
+    <Message>User: arn:aws:iam::123456789012:user/base is not authorized to perform: sts:AssumeRole</Message>
+  </Error>
+  <RequestId>4a8a3c2e-0000-0000-0000-000000000000</RequestId>
+</ErrorResponse>
+`;
+
 /** What the mock server was sent, in order. */
 const received = [];
 let server;
@@ -51,7 +70,7 @@ before(async () => {
         res.end(ASSUME_ROLE_XML);
       } else if (path === '/denied') {
         res.writeHead(403, { 'content-type': 'text/xml' });
-        res.end('<ErrorResponse><Error><Code>AccessDenied</Code><Message>no</Message></Error></ErrorResponse>');
+        res.end(DENIED_XML);
       } else if (path === '/big') {
         // Streamed in pieces: the host stops reading at the limit.
         res.writeHead(200, { 'content-type': 'application/octet-stream' });
@@ -223,5 +242,136 @@ describe('writeFile', () => {
     assert.equal(new TextDecoder().decode(await host.readFile('/h/a')), 'new');
     assert.deepEqual([...host.written.keys()], ['/h/a']);
     assert.deepEqual(files, { '/h/a': 'old' });
+  });
+});
+
+describe('assume role end to end: resolveCredentials against the loopback STS', () => {
+  const BASE_SECRET = 'base-secret-not-real';
+  const CONFIG = `[profile role]
+role_arn = arn:aws:iam::123456789012:role/integration-test
+source_profile = base
+role_session_name = assume-role-provider-session
+region = us-east-1
+
+[profile mfa]
+role_arn = arn:aws:iam::123456789012:role/integration-test
+source_profile = base
+mfa_serial = arn:aws:iam::123456789012:mfa/me
+external_id = team-7
+`;
+  const CREDENTIALS = `[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = ${BASE_SECRET}\n`;
+  const homes = [];
+  after(() => Promise.all(homes.map((d) => rm(d, { recursive: true, force: true }))));
+
+  /** A fresh HOME (so a fresh cache) and a node host calling the mock at `path`. */
+  async function setup(path = '/', options = {}) {
+    const home = await mkdtemp(join(tmpdir(), 'credchain-sts-'));
+    homes.push(home);
+    await mkdir(join(home, '.aws'));
+    await writeFile(join(home, '.aws', 'config'), CONFIG);
+    await writeFile(join(home, '.aws', 'credentials'), CREDENTIALS);
+    const env = { HOME: home, AWS_EC2_METADATA_DISABLED: 'true', AWS_ENDPOINT_URL_STS: `${base}${path}` };
+    return { home, host: nodeHost({ env, prompt: null, ...options }) };
+  }
+
+  const form = (body) => Object.fromEntries(new URLSearchParams(body));
+  const header = (request, name) =>
+    request.rawHeaders[request.rawHeaders.findIndex((n) => n.toLowerCase() === name) + 1];
+
+  test('a role profile: AssumeRole signed with the source keys; the result cached (0600) and reused', async () => {
+    const { home, host } = await setup();
+    received.length = 0;
+    const expected = {
+      accessKeyId: 'ASIARTESTID',
+      secretAccessKey: 'TESTSECRETKEY',
+      sessionToken: 'TESTSESSIONTOKEN',
+      expiration: new Date('2099-08-05T19:58:02Z'),
+      accountId: '123456789012',
+      provider: 'assume-role',
+    };
+    assert.deepEqual(await resolveCredentials({ host, profile: 'role' }), expected);
+    assert.equal(received.length, 1);
+    const [request] = received;
+    assert.deepEqual([request.method, request.url], ['POST', '/']);
+    assert.deepEqual(form(request.body), {
+      Action: 'AssumeRole',
+      Version: '2011-06-15',
+      RoleArn: 'arn:aws:iam::123456789012:role/integration-test',
+      RoleSessionName: 'assume-role-provider-session',
+    });
+    assert.match(header(request, 'authorization'), /^AWS4-HMAC-SHA256 Credential=AKIDBASE\/\d{8}\/us-east-1\/sts\/aws4_request, /);
+    assert.ok(!JSON.stringify(request).includes(BASE_SECRET), 'the secret key is never sent');
+
+    // The AWS CLI's cache: one JSON file, private, and the next call is served from it.
+    const cache = join(home, '.aws', 'cli', 'cache');
+    const entries = await readdir(cache);
+    assert.equal(entries.length, 1);
+    assert.match(entries[0], /^[0-9a-f]{40}\.json$/);
+    assert.equal((await stat(join(cache, entries[0]))).mode & 0o777, 0o600);
+    assert.equal(JSON.parse(await readFile(join(cache, entries[0]), 'utf8')).Credentials.AccessKeyId, 'ASIARTESTID');
+    assert.deepEqual(await resolveCredentials({ host, profile: 'role' }), expected);
+    assert.equal(received.length, 1, 'no second STS call');
+  });
+
+  test('MFA: the code is asked through the host prompt and sent with the serial and external id', async () => {
+    const questions = [];
+    const { host } = await setup('/', { prompt: async (q) => { questions.push(q); return '123456\n'; } });
+    received.length = 0;
+    assert.equal((await resolveCredentials({ host, profile: 'mfa' })).accessKeyId, 'ASIARTESTID');
+    assert.equal(questions.length, 1);
+    assert.match(questions[0], /arn:aws:iam::123456789012:mfa\/me/);
+    const sent = form(received[0].body);
+    assert.equal(sent.SerialNumber, 'arn:aws:iam::123456789012:mfa/me');
+    assert.equal(sent.TokenCode, '123456');
+    assert.equal(sent.ExternalId, 'team-7');
+
+    const { host: nobody } = await setup();
+    const error = await rejection(resolveCredentials({ host: nobody, profile: 'mfa' }));
+    assert.ok(isCredchainError(error));
+    assert.equal(error.code, 'MfaFailed', error.message);
+    assert.equal(error.reason, 'unavailable');
+    assert.equal(error.profile, 'mfa');
+    assert.equal(error.serial, 'arn:aws:iam::123456789012:mfa/me');
+  });
+
+  test("STS's error answer: ServiceError with its code, message, status and endpoint", async () => {
+    const { host } = await setup('/denied');
+    const error = await rejection(resolveCredentials({ host, profile: 'role' }));
+    assert.ok(isCredchainError(error));
+    assert.equal(error.code, 'ServiceError', error.message);
+    assert.equal(error.serviceCode, 'AccessDenied');
+    assert.match(error.serviceMessage, /not authorized to perform: sts:AssumeRole/);
+    assert.equal(error.status, 403);
+    assert.equal(error.operation, 'AssumeRole');
+    assert.equal(error.roleArn, 'arn:aws:iam::123456789012:role/integration-test');
+    assert.equal(error.endpoint, `${base}/denied`);
+    assert.deepEqual(error.endpointSource, { kind: 'env', name: 'AWS_ENDPOINT_URL_STS' });
+    assert.match(error.message, /AccessDenied/);
+    assert.ok(!JSON.stringify({ ...error, message: error.message }).includes(BASE_SECRET));
+  });
+
+  test('no STS at the endpoint: HttpFailed, connect, with the host error as cause', async () => {
+    const closed = createServer();
+    await new Promise((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address();
+    await new Promise((resolve) => closed.close(resolve));
+    const home = await mkdtemp(join(tmpdir(), 'credchain-sts-'));
+    homes.push(home);
+    await mkdir(join(home, '.aws'));
+    await writeFile(join(home, '.aws', 'config'), CONFIG);
+    await writeFile(join(home, '.aws', 'credentials'), CREDENTIALS);
+    const host = nodeHost({ env: { HOME: home, AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${port}` } });
+    const error = await rejection(resolveCredentials({ host, profile: 'role' }));
+    assert.equal(error.code, 'HttpFailed', error.message);
+    assert.equal(error.reason, 'connect');
+    assert.equal(error.cause.code, 'connect');
+  });
+
+  test('explain a role profile: no STS call', async () => {
+    const { host } = await setup();
+    received.length = 0;
+    const explained = await explainCredentials({ host, profile: 'role' });
+    assert.deepEqual(explained.chosen.steps.map((s) => s.kind), ['static-keys', 'assume-role']);
+    assert.equal(received.length, 0);
   });
 });
