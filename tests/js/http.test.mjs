@@ -68,6 +68,12 @@ before(async () => {
       if (path === '/' || path === '/sts') {
         res.writeHead(200, { 'content-type': 'text/xml' });
         res.end(ASSUME_ROLE_XML);
+      } else if (path === '/web') {
+        res.writeHead(200, { 'content-type': 'text/xml' });
+        res.end(
+          ASSUME_ROLE_XML.replaceAll('AssumeRoleResponse', 'AssumeRoleWithWebIdentityResponse')
+            .replaceAll('AssumeRoleResult', 'AssumeRoleWithWebIdentityResult'),
+        );
       } else if (path === '/denied') {
         res.writeHead(403, { 'content-type': 'text/xml' });
         res.end(DENIED_XML);
@@ -365,6 +371,41 @@ external_id = team-7
     assert.equal(error.code, 'HttpFailed', error.message);
     assert.equal(error.reason, 'connect');
     assert.equal(error.cause.code, 'connect');
+  });
+
+  test('web identity: the token file read through the host, AssumeRoleWithWebIdentity unsigned', async () => {
+    const { home } = await setup();
+    const tokenFile = join(home, 'token.jwt');
+    await writeFile(tokenFile, 'eyJhbGciOi.not-a-real-token.sig');
+    const env = {
+      HOME: home,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_ENDPOINT_URL_STS: `${base}/web`,
+      AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
+      AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/web',
+      AWS_ROLE_SESSION_NAME: 'pod-1',
+    };
+    received.length = 0;
+    const credentials = await resolveCredentials({ host: nodeHost({ env }) });
+    assert.equal(credentials.accessKeyId, 'ASIARTESTID');
+    assert.equal(credentials.provider, 'assume-role-with-web-identity');
+    assert.equal(received.length, 1);
+    assert.deepEqual(form(received[0].body), {
+      Action: 'AssumeRoleWithWebIdentity',
+      Version: '2011-06-15',
+      RoleArn: 'arn:aws:iam::123456789012:role/web',
+      RoleSessionName: 'pod-1',
+      WebIdentityToken: 'eyJhbGciOi.not-a-real-token.sig',
+    });
+    const names = received[0].rawHeaders.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase());
+    assert.ok(!names.includes('authorization'), 'unsigned');
+
+    const missing = { ...env, AWS_WEB_IDENTITY_TOKEN_FILE: join(home, 'nope.jwt') };
+    const error = await rejection(resolveCredentials({ host: nodeHost({ env: missing }) }));
+    assert.equal(error.code, 'TokenFileUnreadable', error.message);
+    assert.equal(error.reason, 'missing');
+    assert.deepEqual(error.source, { kind: 'env', name: 'AWS_WEB_IDENTITY_TOKEN_FILE' });
+    assert.ok(!error.message.includes('not-a-real-token'));
   });
 
   test('explain a role profile: no STS call', async () => {
