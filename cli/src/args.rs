@@ -24,14 +24,28 @@ AWS CLI runs unchanged.";
 
 const EXAMPLES: &str = "\
 Examples:
+  credchain explain                             which credentials you get, and why
+  credchain explain --profile dev               the same for the profile dev
+  credchain export-credentials --format env     the credentials as `export` lines
+  eval \"$(credchain export-credentials --profile dev --format env)\"
+  credchain exec --profile dev -- terraform plan
+                                                run a program with the credentials
   credchain configure list                      every setting in effect, with its source
-  credchain configure list --profile dev        the same for the profile dev
   credchain configure get region --profile dev  one value, as `aws configure get` prints it
   credchain configure list-profiles             the profiles both files define
   credchain --dialect sdk configure list        read the files as the AWS SDKs do
 
-Exit status: 0 success, 1 `configure get` of an unset key, 2 usage error,
-253 configuration error (a file that cannot be located, read or parsed), 255 other errors.";
+Exit status:
+  0    success
+  1    `configure get` of a key that is not set
+  2    usage error
+  126  `exec`: the command cannot be run (127: it was not found); otherwise
+       `exec` exits with the command's own status
+  253  configuration error: a file that cannot be located, read or parsed, a
+       profile that does not exist, no credentials, a credential_process that
+       fails, expired credentials
+  254  a service call failed (AWS STS)
+  255  any other error (`configure get` uses 255 for every error)";
 
 /// The whole command line.
 #[derive(Debug, Parser)]
@@ -135,12 +149,139 @@ pub enum Command {
         subcommand,
         long_about = "\
 Read the AWS configuration as the AWS CLI v2 sees it: one value (`get`), a
-table of every setting in effect with where it came from (`list`), or the
-names of the profiles (`list-profiles`). Nothing is written and no network
-call is made.",
+table of every setting in effect with where it came from (`list`), the names
+of the profiles (`list-profiles`), or the credentials themselves
+(`export-credentials`). Nothing is written.",
         arg_required_else_help = true
     )]
     Configure(ConfigureCommand),
+
+    /// Print the credentials, as `aws configure export-credentials` does.
+    #[command(long_about = EXPORT_ABOUT, after_help = EXPORT_EXAMPLES)]
+    ExportCredentials(ExportArgs),
+
+    /// Explain which credentials you get and why: the profile, each provider, each step.
+    #[command(
+        long_about = "\
+Explain, step by step, which credentials a program run here would get and why:
+which profile is active and what chose it; each credential provider in the
+order the AWS CLI tries them, with the reason it was skipped or the note that
+it was chosen; for the chosen one, each step (the first credentials, then each
+role assumed with them) with its settings and the file and line, or the
+variable, each came from; the region; and whether credentials were actually
+obtained (the chain is run: a credential_process runs, STS is called, an MFA
+code may be asked for). Access key ids are masked; no secret key, session
+token, web identity token or MFA code is ever printed.
+
+Exits with 0 when credentials were obtained, otherwise with the status
+`export-credentials` would exit with (253, 254).",
+        after_help = "\
+Examples:
+  credchain explain
+  credchain explain --profile dev
+  AWS_PROFILE=dev credchain explain --format json"
+    )]
+    Explain(ExplainArgs),
+
+    /// Run a command with the credentials and region in its environment.
+    #[command(
+        long_about = "\
+Run CMD with the active profile's credentials in its environment:
+AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN (removed when the
+credentials have none), AWS_CREDENTIAL_EXPIRATION (when known, else removed),
+and AWS_REGION and AWS_DEFAULT_REGION when a region is configured.
+AWS_SECURITY_TOKEN is removed: the AWS CLI would prefer it to the new session
+token. Every other variable is passed on as it is.
+
+The exit status is CMD's own. On Unix credchain replaces itself with CMD, so
+signals reach CMD directly and a CMD killed by a signal is reported by the
+shell as 128+N, as if it had been run directly. A CMD that cannot be found
+exits with 127, one that cannot be run with 126; credentials that cannot be
+resolved exit as `export-credentials` does (253, 254), without running CMD.",
+        after_help = "\
+Examples:
+  credchain exec --profile dev -- aws s3 ls
+  credchain exec -- terraform plan
+  credchain exec --profile prod --region eu-west-1 -- ./deploy.sh --dry-run"
+    )]
+    Exec(ExecArgs),
+}
+
+const EXPORT_ABOUT: &str = "\
+Print the active profile's credentials in one of the formats of
+`aws configure export-credentials`, byte for byte as the AWS CLI prints them:
+the JSON a credential_process prints (the default), or lines that set
+environment variables in a shell. The credentials are resolved as the AWS CLI
+resolves them (environment, roles, credential_process, files, ...). The output
+holds the secret key: send it only where it is meant to go.";
+
+const EXPORT_EXAMPLES: &str = "\
+Examples:
+  credchain export-credentials --profile dev
+  eval \"$(credchain export-credentials --profile dev --format env)\"
+  credchain export-credentials --format fish | source
+  credchain configure export-credentials --format powershell | Invoke-Expression
+
+  # Any tool that reads credential_process can use credchain's resolution:
+  [profile via-credchain]
+  credential_process = credchain export-credentials --profile dev";
+
+/// The arguments of `export-credentials`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The output format.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t)]
+    pub format: ExportFormat,
+}
+
+/// `export-credentials --format` values, the AWS CLI's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum ExportFormat {
+    /// JSON, as a credential_process prints it: {"Version": 1, "AccessKeyId": ...}
+    #[default]
+    Process,
+    /// POSIX shell: export AWS_ACCESS_KEY_ID=...
+    Env,
+    /// POSIX shell, not exported: AWS_ACCESS_KEY_ID=...
+    EnvNoExport,
+    /// PowerShell: $Env:AWS_ACCESS_KEY_ID="..."
+    Powershell,
+    /// Windows cmd.exe: set AWS_ACCESS_KEY_ID=...
+    WindowsCmd,
+    /// fish: set -gx AWS_ACCESS_KEY_ID "..."
+    Fish,
+}
+
+/// The arguments of `explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Plain text for people, or JSON for programs.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t)]
+    pub format: ExplainFormat,
+}
+
+/// `explain --format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum ExplainFormat {
+    /// Plain text.
+    #[default]
+    Text,
+    /// One JSON object.
+    Json,
+}
+
+/// The arguments of `exec`.
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// The command to run and its arguments (after `--`).
+    #[arg(
+        value_name = "CMD",
+        required = true,
+        num_args = 1..,
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub command: Vec<std::ffi::OsString>,
 }
 
 /// The `configure` subcommands.
@@ -172,8 +313,15 @@ Show the settings in effect as a table shaped like `aws configure list`: the
 profile, the access key, the secret key and the region first, then every other
 setting that is set (defaults are left out). TYPE says what set it (manual for
 an option, env, config-file, shared-credentials-file) and LOCATION says
-exactly where: the option, the variable, or the file and line. Keys are
-masked: only their last four characters are shown.",
+exactly where: the option, the variable, or the file and line.
+
+The access_key and secret_key rows show the credentials the AWS CLI would use:
+the credential chain is run (a credential_process runs, a role is assumed), and
+TYPE names the provider that answered (env, shared-credentials-file,
+config-file, custom-process, assume-role, ...). Keys are masked: only their
+last four characters are shown. When no credentials can be resolved the rows
+read <not set> and the reason is printed as a warning; `credchain explain`
+tells the whole story.",
         after_help = "\
 Examples:
   credchain configure list
@@ -194,6 +342,10 @@ Examples:
   for p in $(credchain configure list-profiles); do credchain configure get region --profile \"$p\"; done"
     )]
     ListProfiles,
+
+    /// Print the credentials, as `aws configure export-credentials` does.
+    #[command(long_about = EXPORT_ABOUT, after_help = EXPORT_EXAMPLES)]
+    ExportCredentials(ExportArgs),
 }
 
 /// The arguments of `configure get`.

@@ -1,27 +1,40 @@
 //! How a command fails, and the exit status each failure maps to.
 //!
-//! The statuses are the AWS CLI v2's: 253 for a configuration error (here: the shared files
-//! cannot be located, read or parsed), 255 for any other error, 2 for a usage error (clap's own
-//! status, which it reports itself). `configure get` uses 255 for every error and 1 for an unset
-//! key, as `aws configure get` does. Messages are printed as `credchain: [ERROR]: <message>`,
-//! the message being the core error's Display, which names the file and line and the fix.
+//! The statuses are the AWS CLI v2's: 253 for a configuration error (the shared files cannot be
+//! located, read or parsed; a profile that does not exist; no credentials; a credential provider
+//! that is misconfigured or fails locally), 254 when a service call fails (STS), 255 for any
+//! other error, 2 for a usage error (clap's own status, which it reports itself).
+//! `configure get` uses 255 for every error and 1 for an unset key, as `aws configure get`
+//! does. `exec` exits with its command's status, or 126/127 when the command cannot be run, as
+//! a shell does. Messages are printed as `credchain: [ERROR]: <message>`, the message being the
+//! core error's Display, which names the file and line and the fix.
 
 use std::fmt::Display;
 use std::io::{self, Write};
 
 /// The status of a configuration error.
 pub const CONFIGURATION_ERROR: u8 = 253;
+/// The status of a failed service call (STS).
+pub const SERVICE_ERROR: u8 = 254;
 /// The status of any other error.
 pub const OTHER_ERROR: u8 = 255;
+/// `exec`: the command was found but cannot be run (a shell's status for it).
+pub const CANNOT_EXECUTE: u8 = 126;
+/// `exec`: the command was not found (a shell's status for it).
+pub const COMMAND_NOT_FOUND: u8 = 127;
 
 /// Why a command did not succeed.
 #[derive(Debug)]
 pub enum Failure {
-    /// The shared files cannot be located, read or parsed (status 253).
+    /// A configuration error (status 253).
     Configuration(String),
     /// Any other error (status 255).
     Other(String),
-    /// Nothing to report: exit with this status (`configure get` of an unset key: 1).
+    /// An error with its own status: a failed service call (254), or `exec` unable to run
+    /// its command (126, 127).
+    WithStatus(u8, String),
+    /// Nothing to report: exit with this status (`configure get` of an unset key: 1; `explain`
+    /// after it has explained the failure; `exec` passing its command's status through).
     Status(u8),
     /// Writing the command's output failed.
     Output(io::Error),
@@ -36,6 +49,15 @@ impl Failure {
     /// Another error, from any error's Display.
     pub fn other(error: impl Display) -> Self {
         Failure::Other(error.to_string())
+    }
+
+    /// An error reported with `status`.
+    pub fn with_status(status: u8, error: impl Display) -> Self {
+        match status {
+            CONFIGURATION_ERROR => Failure::configuration(error),
+            OTHER_ERROR => Failure::other(error),
+            status => Failure::WithStatus(status, error.to_string()),
+        }
     }
 
     /// The same failure with a configuration error counted as another error (for
@@ -54,6 +76,7 @@ impl Failure {
         let (status, message) = match self {
             Failure::Configuration(message) => (CONFIGURATION_ERROR, message),
             Failure::Other(message) => (OTHER_ERROR, message),
+            Failure::WithStatus(status, message) => (status, message),
             Failure::Status(status) => return status,
             Failure::Output(e) if e.kind() == io::ErrorKind::BrokenPipe => return 0,
             Failure::Output(e) => (OTHER_ERROR, format!("cannot write the output: {e}")),
@@ -79,14 +102,23 @@ mod tests {
         let mut err = Vec::new();
         assert_eq!(Failure::configuration("bad file").report(&mut err), 253);
         assert_eq!(Failure::other("no profile").report(&mut err), 255);
+        assert_eq!(
+            Failure::with_status(254, "sts said no").report(&mut err),
+            254
+        );
         assert_eq!(Failure::Status(1).report(&mut err), 1);
         let broken = io::Error::from(io::ErrorKind::BrokenPipe);
         assert_eq!(Failure::Output(broken).report(&mut err), 0);
         assert_eq!(
             String::from_utf8(err).unwrap(),
-            "credchain: [ERROR]: bad file\ncredchain: [ERROR]: no profile\n"
+            "credchain: [ERROR]: bad file\ncredchain: [ERROR]: no profile\n\
+             credchain: [ERROR]: sts said no\n"
         );
         let get = Failure::configuration("x").configuration_as_other();
         assert!(matches!(get, Failure::Other(_)));
+        assert!(matches!(
+            Failure::with_status(253, "x"),
+            Failure::Configuration(_)
+        ));
     }
 }

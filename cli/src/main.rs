@@ -4,22 +4,25 @@
 //! A thin frontend over credchain-core; the steps, in order:
 //!
 //! ```text
-//!   args.rs ──▶ files.rs ──────────────────▶ commands/ ──────▶ output/
-//!   (clap)      locate, load, parse, warn    evaluate, answer   table, masking
-//!                                                        └──▶ failure.rs: exit status
+//!   args.rs ──▶ files.rs ──────────────────▶ commands/ ──────────▶ output/
+//!   (clap)      locate, load, parse, warn    evaluate, answer       table, masking, export
+//!                                              └─▶ chain.rs          formats, explain, JSON
+//!                                                  plan, execute  └──▶ failure.rs: exit status
 //! ```
 //!
 //! - [`args`]: the command line (clap derive), mirroring the AWS CLI's names.
 //! - [`files`]: the shared files through the core's locate, load and parse, with the host I/O.
-//! - [`commands`]: each command over the core's evaluator.
-//! - [`credentials`]: the keys `configure list` shows, until the credential chain replaces it.
-//! - [`output`]: the table, masking of keys, warnings.
-//! - [`failure`]: errors and the AWS CLI's exit statuses (253, 255; clap's 2 for usage).
+//! - [`chain`]: the credential chain (the core's plan and execute) with the machine's I/O,
+//!   shared by every command that needs credentials.
+//! - [`commands`]: `configure`, `export-credentials`, `explain`, `exec`.
+//! - [`output`]: the table, masking of keys, the export formats, the explain report, warnings.
+//! - [`failure`]: errors and the AWS CLI's exit statuses (253, 254, 255; clap's 2 for usage;
+//!   `exec`'s 126, 127 and pass-through).
 #![forbid(unsafe_code)]
 
 mod args;
+mod chain;
 mod commands;
-mod credentials;
 mod failure;
 mod files;
 mod output;

@@ -1,8 +1,14 @@
-//! `credchain configure list`: the AWS CLI's four rows, then every setting that is set.
+//! `credchain configure list`: the AWS CLI's four rows, then every setting that is set. The
+//! key rows come from the credential chain.
 
 mod common;
 
-use common::{Home, Run};
+use common::{assume_role_response, Home, MockServer, Run};
+
+/// The warning when no provider is configured for the profile `default`.
+const NO_CREDENTIALS: &str = "credchain: warning: no credentials found: no credential provider \
+    is configured for the profile default; `credchain explain` shows each provider and why it was \
+    skipped\n";
 
 /// conformance/export-formats/home.sh's files plus `[profile static]`, as in
 /// shared/spec/awscli-commands.md.
@@ -29,7 +35,7 @@ fn without_location(line: &str) -> &str {
 /// LOCATION, and that the LOCATION cells are `locations`.
 #[track_caller]
 fn assert_rows(run: &Run, expected: &str, locations: &[&str]) {
-    assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{run:#?}");
+    assert_eq!(run.code, 0, "{run:#?}");
     let got: Vec<&str> = run.stdout.lines().collect();
     let want: Vec<&str> = expected.lines().collect();
     assert!(got.len() >= want.len(), "{run:#?}");
@@ -69,8 +75,9 @@ region     : eu-west-1                : config-file      : ~/.aws/config
             &format!("{config}:5"),
         ],
     );
-    // Nothing else is set.
+    // Nothing else is set, and nothing is wrong.
     assert_eq!(run.stdout.lines().count(), 5, "{run:#?}");
+    assert_eq!(run.stderr, "", "{run:#?}");
 }
 
 #[test]
@@ -90,6 +97,8 @@ region     : us-east-2                : env              : ['AWS_REGION', 'AWS_D
         run.stdout,
         aws.replace("['AWS_REGION', 'AWS_DEFAULT_REGION']", "AWS_REGION")
     );
+    // Why the keys are not set.
+    assert_eq!(run.stderr, NO_CREDENTIALS, "{run:#?}");
 }
 
 #[test]
@@ -157,7 +166,7 @@ max_attempts      : 7                        : env              : AWS_MAX_ATTEMP
         ),
         "{run:#?}"
     );
-    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+    assert_eq!((run.code, run.stderr.as_str()), (0, NO_CREDENTIALS));
 }
 
 #[test]
@@ -222,7 +231,8 @@ fn skipped_sections_are_warnings_with_file_and_line() {
         )),
         "{run:#?}"
     );
-    assert_eq!(run.stderr.lines().count(), 1, "{run:#?}");
+    assert_eq!(run.stderr.lines().count(), 2, "{run:#?}");
+    assert!(run.stderr.ends_with(NO_CREDENTIALS), "{run:#?}");
     assert!(run.stdout.contains("region     : us-east-1"), "{run:#?}");
 }
 
@@ -241,12 +251,16 @@ fn an_invalid_region_is_shown_with_a_warning() {
     );
     assert!(
         run.stderr
-            .starts_with("credchain: warning: invalid region \"us-east-1 # c\""),
+            .contains("credchain: warning: invalid region \"us-east-1 # c\""),
         "{run:#?}"
     );
     // The SDK dialect reads ` #` as a comment.
     let run = home.run(&["--dialect", "sdk", "configure", "list"]);
-    assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{run:#?}");
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (0, NO_CREDENTIALS),
+        "{run:#?}"
+    );
     assert!(run
         .stdout
         .contains("region     : us-east-1                : config-file"));
@@ -260,4 +274,118 @@ fn missing_profile_exits_255() {
             255,
             "credchain: [ERROR]: the config profile (nope) could not be found",
         );
+}
+
+/// The key rows of a run: (VALUE, TYPE, LOCATION) of access_key and secret_key.
+fn key_cells(run: &Run) -> Vec<[String; 3]> {
+    run.stdout
+        .lines()
+        .filter(|l| l.starts_with("access_key ") || l.starts_with("secret_key "))
+        .map(|l| {
+            let cells: Vec<String> = l.split(" : ").map(|c| c.trim().to_owned()).collect();
+            [cells[1].clone(), cells[2].clone(), cells[3].clone()]
+        })
+        .collect()
+}
+
+fn cells(value: &str, kind: &str, location: &str) -> [String; 3] {
+    [value.to_owned(), kind.to_owned(), location.to_owned()]
+}
+
+#[test]
+fn keys_from_a_credential_process_run_it() {
+    let home = Home::new(CONFIG, CREDENTIALS);
+    let run = home.run(&["configure", "list", "--profile", "proc"]);
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{run:#?}");
+    let at = format!("{}:2 (profile proc)", home.file(".aws/config"));
+    assert_eq!(
+        key_cells(&run),
+        [
+            cells("****************MPLE", "custom-process", &at),
+            cells("****************cret", "custom-process", &at),
+        ],
+        "{run:#?}"
+    );
+}
+
+#[test]
+fn credentials_that_cannot_be_resolved_read_not_set_with_the_reason() {
+    let home = Home::empty();
+    let failing = home.script(
+        "bin/failing",
+        "echo 'helper: the vault is locked' >&2\nexit 3\n",
+    );
+    home.write(
+        ".aws/config",
+        &format!(
+            "[profile broken]\ncredential_process = {failing}\n\
+             [profile partial]\naws_access_key_id = AKIDPARTIAL0001\n\
+             [profile cycle]\nrole_arn = arn:aws:iam::123456789012:role/a\nsource_profile = cycle\n"
+        ),
+    );
+    let config = home.file(".aws/config");
+    let not_set = || {
+        vec![
+            cells("<not set>", "None", "None"),
+            cells("<not set>", "None", "None"),
+        ]
+    };
+    let run = home.run(&["configure", "list", "--profile", "broken"]);
+    assert_eq!((run.code, key_cells(&run)), (0, not_set()), "{run:#?}");
+    assert_eq!(
+        run.stderr,
+        format!(
+            "credchain: warning: cannot resolve credentials: profile broken: credential_process \
+             ({config}:2) exited with status 3; its error output: helper: the vault is locked\n"
+        ),
+        "{run:#?}"
+    );
+    let run = home.run(&["configure", "list", "--profile", "partial"]);
+    assert_eq!((run.code, key_cells(&run)), (0, not_set()), "{run:#?}");
+    assert!(
+        run.stderr.starts_with(
+            "credchain: warning: cannot resolve credentials: profile partial: partial credentials"
+        ),
+        "{run:#?}"
+    );
+    let run = home.run(&["configure", "list", "--profile", "cycle"]);
+    assert_eq!((run.code, key_cells(&run)), (0, not_set()), "{run:#?}");
+    assert!(
+        run.stderr.contains("infinite loop") && run.stderr.contains(&format!("{config}:7")),
+        "{run:#?}"
+    );
+}
+
+#[test]
+fn keys_of_a_role_are_the_assumed_role_s() {
+    let home = Home::new(
+        "[profile base]\n\
+         [profile dev]\nrole_arn = arn:aws:iam::123456789012:role/dev\nsource_profile = base\n",
+        "[base]\naws_access_key_id = AKIDBASEEXAMPLE\naws_secret_access_key = baseSecretKey0001\n",
+    );
+    home.secret("roleSecretAccessKey0001");
+    home.secret("roleSessionToken0001");
+    let sts = MockServer::start(
+        200,
+        &assume_role_response(
+            "ASIAROLEEXAMPLE1",
+            "roleSecretAccessKey0001",
+            "roleSessionToken0001",
+        ),
+    );
+    let run = home.run_with(
+        &["configure", "list", "--profile", "dev"],
+        &[("AWS_ENDPOINT_URL_STS", &sts.url())],
+    );
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{run:#?}");
+    let at = format!("{}:3 (profile dev)", home.file(".aws/config"));
+    assert_eq!(
+        key_cells(&run),
+        [
+            cells("****************PLE1", "assume-role", &at),
+            cells("****************0001", "assume-role", &at),
+        ],
+        "{run:#?}"
+    );
+    assert_eq!(sts.requests().len(), 1);
 }

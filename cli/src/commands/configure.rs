@@ -3,16 +3,16 @@
 
 use std::io::Write;
 
-use credchain_core::evaluate::{configure_get, EvaluateError, Evaluator, Options, Resolved};
+use credchain_core::evaluate::{configure_get, EvaluateError, Evaluator, Options};
 use credchain_core::io::Env;
 use credchain_core::parse::Value;
 use credchain_core::settings::{Setting, SETTINGS};
 use credchain_core::{Dialect, Source};
 
 use crate::args::ConfigureCommand;
-use crate::credentials::{static_keys, StaticKeys};
+use crate::chain;
 use crate::failure::Failure;
-use crate::files::with_files;
+use crate::files::{with_files, Diagnostics};
 use crate::output::secret::mask;
 use crate::output::table::{self, one_line, Row};
 use crate::output::Streams;
@@ -31,6 +31,9 @@ pub fn run<E: Env + ?Sized>(
             .map_err(Failure::configuration_as_other),
         ConfigureCommand::List => list(env, options, dialect, streams),
         ConfigureCommand::ListProfiles => list_profiles(env, dialect, streams),
+        ConfigureCommand::ExportCredentials(args) => {
+            super::export::run(args, env, options, dialect, streams)
+        }
     }
 }
 
@@ -42,14 +45,20 @@ fn get<E: Env + ?Sized>(
     dialect: Dialect,
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
-    with_files(env, dialect, streams, |files, streams| {
-        let eval = Evaluator::new(files, env, options).map_err(Failure::other)?;
-        let value = configure_get(&eval, name)
-            .map_err(Failure::other)?
-            .ok_or(Failure::Status(1))?;
-        write_value(&value.value, streams.out)?;
-        Ok(())
-    })
+    with_files(
+        env,
+        dialect,
+        Diagnostics::Warn,
+        streams,
+        |shared, streams| {
+            let eval = Evaluator::new(shared.files, env, options).map_err(Failure::other)?;
+            let value = configure_get(&eval, name)
+                .map_err(Failure::other)?
+                .ok_or(Failure::Status(1))?;
+            write_value(&value.value, streams.out)?;
+            Ok(())
+        },
+    )
 }
 
 /// Writes a value as `configure get` prints it: a nested value as its `name = value` lines,
@@ -71,36 +80,78 @@ fn list<E: Env + ?Sized>(
     dialect: Dialect,
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
-    with_files(env, dialect, streams, |files, streams| {
-        let eval = Evaluator::new(files, env, options).map_err(Failure::other)?;
-        let active = eval.active_profile();
-        let profile = match active.source {
-            Source::Default => Row::not_set("profile"),
-            source => Row::new("profile", active.name.to_owned(), source),
-        };
-        let StaticKeys {
-            access_key,
-            secret_key,
-        } = static_keys(&eval, env);
-        let key_row = |name, key: Option<_>| match key {
-            Some(Resolved { value, source }) => Row::new(name, mask(&value.to_string()), source),
-            None => Row::not_set(name),
-        };
-        let mut rows = vec![
-            profile,
-            key_row("access_key", access_key),
-            key_row("secret_key", secret_key),
-            setting_row(&eval, Setting::Region, streams)?.unwrap_or(Row::not_set("region")),
-        ];
-        for spec in SETTINGS {
-            if matches!(spec.setting, Setting::Profile | Setting::Region) {
-                continue;
+    with_files(
+        env,
+        dialect,
+        Diagnostics::Warn,
+        streams,
+        |shared, streams| {
+            let eval = Evaluator::new(shared.files, env, options).map_err(Failure::other)?;
+            let active = eval.active_profile();
+            let profile = match active.source {
+                Source::Default => Row::not_set("profile"),
+                source => Row::new("profile", active.name.to_owned(), source),
+            };
+            let [access_key, secret_key] = key_rows(&eval, streams)?;
+            let mut rows = vec![
+                profile,
+                access_key,
+                secret_key,
+                setting_row(&eval, Setting::Region, streams)?.unwrap_or(Row::not_set("region")),
+            ];
+            for spec in SETTINGS {
+                if matches!(spec.setting, Setting::Profile | Setting::Region) {
+                    continue;
+                }
+                rows.extend(setting_row(&eval, spec.setting, streams)?);
             }
-            rows.extend(setting_row(&eval, spec.setting, streams)?);
+            table::write(&rows, streams.out)?;
+            Ok(())
+        },
+    )
+}
+
+/// The access_key and secret_key rows, from the credential chain (plan and execute, as
+/// `aws configure list` resolves them): masked, with the provider as TYPE and the place that
+/// configured it as LOCATION. Credentials that cannot be resolved read `<not set>`, and the
+/// reason is a warning.
+fn key_rows<'s, E: Env + ?Sized>(
+    eval: &Evaluator<'s, 's, E>,
+    streams: &mut Streams<'_>,
+) -> Result<[Row; 2], Failure> {
+    let rows = match chain::resolve(eval) {
+        Ok((plan, credentials)) => {
+            let provider = credentials.provider().awscli_name();
+            let (access_at, secret_at) = plan
+                .chain
+                .as_ref()
+                .map(|chain| chain::key_locations(chain, eval.env()))
+                .unwrap_or_default();
+            [
+                Row::with_type(
+                    "access_key",
+                    mask(credentials.access_key_id()),
+                    provider,
+                    access_at,
+                ),
+                Row::with_type(
+                    "secret_key",
+                    mask(credentials.secret_access_key()),
+                    provider,
+                    secret_at,
+                ),
+            ]
         }
-        table::write(&rows, streams.out)?;
-        Ok(())
-    })
+        Err(error @ chain::ChainError::NoProvider { .. }) => {
+            streams.warn(error)?;
+            [Row::not_set("access_key"), Row::not_set("secret_key")]
+        }
+        Err(error) => {
+            streams.warn(format_args!("cannot resolve credentials: {error}"))?;
+            [Row::not_set("access_key"), Row::not_set("secret_key")]
+        }
+    };
+    Ok(rows)
 }
 
 /// The row of a setting that is set (not by its default). An invalid region is shown as it is
@@ -132,10 +183,16 @@ fn list_profiles<E: Env + ?Sized>(
     dialect: Dialect,
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
-    with_files(env, dialect, streams, |files, streams| {
-        for name in files.profile_names() {
-            writeln!(streams.out, "{name}")?;
-        }
-        Ok(())
-    })
+    with_files(
+        env,
+        dialect,
+        Diagnostics::Warn,
+        streams,
+        |shared, streams| {
+            for name in shared.files.profile_names() {
+                writeln!(streams.out, "{name}")?;
+            }
+            Ok(())
+        },
+    )
 }

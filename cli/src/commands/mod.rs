@@ -1,6 +1,9 @@
 //! The commands: each reads the parsed files through the core and writes its answer.
 
 pub mod configure;
+pub mod exec;
+pub mod explain;
+pub mod export;
 
 use credchain_core::io::Env;
 
@@ -14,5 +17,8 @@ pub fn run<E: Env + ?Sized>(cli: &Cli, env: &E, streams: &mut Streams<'_>) -> Re
     let dialect = cli.global.dialect.into();
     match &cli.command {
         Command::Configure(command) => configure::run(command, env, &options, dialect, streams),
+        Command::ExportCredentials(args) => export::run(args, env, &options, dialect, streams),
+        Command::Explain(args) => explain::run(args, env, &options, dialect, streams),
+        Command::Exec(args) => exec::run(args, env, &options, dialect, streams),
     }
 }

@@ -1,8 +1,14 @@
 //! Present: how results are written for a person (and for scripts that read `aws` output).
 //!
 //! - [`table`]: the `configure list` table and how a value's source reads in it.
-//! - [`secret`]: masking of keys, so that no secret is ever printed.
+//! - [`secret`]: masking of keys, so that no secret is printed where it is not asked for.
+//! - [`export`]: `export-credentials`' formats, the AWS CLI's byte for byte.
+//! - [`explain`]: `explain`'s report as text and JSON.
+//! - [`json`]: JSON written as Python's `json.dumps(indent=2)` writes it.
 
+pub mod explain;
+pub mod export;
+pub mod json;
 pub mod secret;
 pub mod table;
 

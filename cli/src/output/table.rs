@@ -55,6 +55,23 @@ impl Row {
         }
     }
 
+    /// A row with its TYPE and LOCATION given (the credential rows: the provider, and where
+    /// it was configured).
+    #[must_use]
+    pub fn with_type(
+        name: &'static str,
+        value: String,
+        kind: &'static str,
+        location: String,
+    ) -> Self {
+        Row {
+            name,
+            value,
+            kind,
+            location,
+        }
+    }
+
     /// A row for `value` (displayed as given) set by `source`.
     #[must_use]
     pub fn new(name: &'static str, value: String, source: Source<'_>) -> Self {

@@ -1,16 +1,58 @@
 //! A temporary HOME with ~/.aws files, and the built `credchain` run in it with a clean
-//! environment (no AWS_* variable leaks in from the machine running the tests).
+//! environment (no AWS_* variable leaks in from the machine running the tests), checking every
+//! run for leaked secrets.
+//!
+//! The secrets check: every secret a test sets up is registered with its [`Home`]: the values
+//! of `aws_secret_access_key`, `aws_session_token` and `aws_security_token` in any file written
+//! through it, `"SecretAccessKey"` and `"SessionToken"` in any JSON written through it (a
+//! credential_process script or a cache), the secret variables passed to a run, and anything
+//! given to [`Home::secret`]. [`Home::run`] and [`Home::run_with`] assert that none of them
+//! appears in stdout or stderr, whole or in part (any 12 characters of it). Only
+//! [`Home::run_revealing`] skips the check, for the two commands whose purpose is to print a
+//! secret (`export-credentials`, `configure get aws_secret_access_key`); those tests assert
+//! the exact output instead.
 
 #![allow(dead_code)] // Each test binary uses its own part of the helpers.
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use tempfile::TempDir;
 
+/// The shortest secret a test may register: a shorter one would match unrelated output.
+pub const MIN_SECRET_LEN: usize = 8;
+
+/// How many consecutive characters of a secret count as a leak.
+pub const LEAK_WINDOW: usize = 12;
+
+/// Keys whose values in a file are secrets.
+const SECRET_KEYS: [&str; 3] = [
+    "aws_secret_access_key",
+    "aws_session_token",
+    "aws_security_token",
+];
+
+/// JSON fields whose values are secrets.
+const SECRET_FIELDS: [&str; 4] = [
+    "SecretAccessKey",
+    "SessionToken",
+    "accessToken",
+    "refreshToken",
+];
+
+/// Variables whose values are secrets.
+const SECRET_VARS: [&str; 4] = [
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+];
+
 /// A temporary home directory holding `.aws/config` and `.aws/credentials`.
 pub struct Home {
     dir: TempDir,
+    secrets: RefCell<Vec<String>>,
 }
 
 /// What a run printed and its exit status.
@@ -19,6 +61,20 @@ pub struct Run {
     pub stdout: String,
     pub stderr: String,
     pub code: i32,
+}
+
+/// The shared conformance directory (../shared/conformance from the repository root), or
+/// CREDCHAIN_CONFORMANCE when set.
+pub fn conformance_dir() -> PathBuf {
+    if let Ok(dir) = std::env::var("CREDCHAIN_CONFORMANCE") {
+        return PathBuf::from(dir);
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance")
+}
+
+/// The built binary.
+pub fn credchain() -> &'static str {
+    env!("CARGO_BIN_EXE_credchain")
 }
 
 impl Home {
@@ -34,14 +90,87 @@ impl Home {
     pub fn empty() -> Home {
         Home {
             dir: tempfile::tempdir().expect("create a temporary HOME"),
+            secrets: RefCell::new(Vec::new()),
         }
     }
 
-    /// Writes `text` at `relative` under the home, creating directories.
+    /// Writes `text` at `relative` under the home, creating directories, and registers the
+    /// secrets it holds.
     pub fn write(&self, relative: &str, text: &str) {
         let path = self.dir.path().join(relative);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
+        self.register_in(text);
+    }
+
+    /// Registers the secrets of a file something else wrote under the home (home.sh).
+    pub fn adopt(&self, relative: &str) {
+        let text = std::fs::read_to_string(self.dir.path().join(relative)).unwrap();
+        self.register_in(&text);
+    }
+
+    /// Writes an executable shell script at `relative` and returns its path. Its secrets are
+    /// registered like any file's (JSON fields, keys).
+    pub fn script(&self, relative: &str, body: &str) -> String {
+        self.write(relative, &format!("#!/bin/sh\n{body}"));
+        let path = self.file(relative);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        path
+    }
+
+    /// A credential_process script printing `json`; returns its path.
+    pub fn process_script(&self, name: &str, json: &str) -> String {
+        self.script(name, &format!("cat <<'EOF'\n{json}\nEOF\n"))
+    }
+
+    /// Registers a secret that no output may show.
+    pub fn secret(&self, secret: &str) {
+        assert!(
+            secret.chars().count() >= MIN_SECRET_LEN,
+            "test secrets must be at least {MIN_SECRET_LEN} characters, to be told apart from \
+             other output: {secret:?}"
+        );
+        let mut secrets = self.secrets.borrow_mut();
+        if !secrets.iter().any(|s| s == secret) {
+            secrets.push(secret.to_owned());
+        }
+    }
+
+    /// The secrets registered so far.
+    pub fn secrets(&self) -> Vec<String> {
+        self.secrets.borrow().clone()
+    }
+
+    fn register_in(&self, text: &str) {
+        for line in text.lines() {
+            let Some((key, value)) = line.split_once(['=', ':']) else {
+                continue;
+            };
+            let key = key.trim().to_ascii_lowercase();
+            let value = value.trim();
+            if SECRET_KEYS.contains(&key.as_str()) && !value.is_empty() {
+                self.secret(value);
+            }
+        }
+        for field in SECRET_FIELDS {
+            let quoted = format!("\"{field}\"");
+            for (at, _) in text.match_indices(&quoted) {
+                let rest = text[at + quoted.len()..].trim_start();
+                let Some(rest) = rest.strip_prefix(':') else {
+                    continue;
+                };
+                let Some(rest) = rest.trim_start().strip_prefix('"') else {
+                    continue;
+                };
+                if let Some(end) = rest.find('"') {
+                    self.secret(&rest[..end]);
+                }
+            }
+        }
     }
 
     /// The home directory.
@@ -55,14 +184,19 @@ impl Home {
         path.to_str().unwrap().to_owned()
     }
 
-    /// Runs `credchain ARGS` with HOME, PATH and AWS_EC2_METADATA_DISABLED only.
-    pub fn run(&self, args: &[&str]) -> Run {
-        self.run_with(args, &[])
+    /// The text of the file at `relative`, if it exists.
+    pub fn read(&self, relative: &str) -> Option<String> {
+        std::fs::read_to_string(self.dir.path().join(relative)).ok()
     }
 
-    /// Runs `credchain ARGS` with `vars` added to the clean environment.
-    pub fn run_with(&self, args: &[&str], vars: &[(&str, &str)]) -> Run {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_credchain"));
+    /// `credchain ARGS` with HOME, PATH and AWS_EC2_METADATA_DISABLED only, plus `vars`.
+    pub fn command(&self, args: &[&str], vars: &[(&str, &str)]) -> Command {
+        for (name, value) in vars {
+            if SECRET_VARS.contains(name) {
+                self.secret(value);
+            }
+        }
+        let mut command = Command::new(credchain());
         command
             .args(args)
             .env_clear()
@@ -70,12 +204,69 @@ impl Home {
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .envs(vars.iter().copied());
-        let output = command.output().expect("run credchain");
-        Run {
-            stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-            stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-            code: output.status.code().expect("exited, not killed"),
+        command
+    }
+
+    /// Runs `credchain ARGS` and checks that no secret is printed.
+    #[track_caller]
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with(args, &[])
+    }
+
+    /// Runs `credchain ARGS` with `vars` added to the clean environment and checks that no
+    /// secret is printed.
+    #[track_caller]
+    pub fn run_with(&self, args: &[&str], vars: &[(&str, &str)]) -> Run {
+        let command = self.command(args, vars);
+        self.run_command(command)
+    }
+
+    /// Runs a command built with [`Home::command`] and checks that no secret is printed.
+    #[track_caller]
+    pub fn run_command(&self, mut command: Command) -> Run {
+        let run = output(&mut command);
+        self.assert_no_secret(&run);
+        run
+    }
+
+    /// Runs `credchain ARGS` without the secrets check, for a command whose purpose is to
+    /// print a secret; the caller asserts the output exactly.
+    pub fn run_revealing(&self, args: &[&str], vars: &[(&str, &str)]) -> Run {
+        output(&mut self.command(args, vars))
+    }
+
+    /// Asserts that no registered secret appears in `run`'s output.
+    #[track_caller]
+    pub fn assert_no_secret(&self, run: &Run) {
+        for secret in self.secrets.borrow().iter() {
+            for (stream, text) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
+                assert!(
+                    !leaks(text, secret),
+                    "a secret ({secret:?}) or part of it is printed on {stream}: {run:#?}"
+                );
+            }
         }
+    }
+}
+
+/// Whether `text` shows `secret`, or any [`LEAK_WINDOW`] characters of it.
+pub fn leaks(text: &str, secret: &str) -> bool {
+    let chars: Vec<char> = secret.chars().collect();
+    if chars.len() <= LEAK_WINDOW {
+        return text.contains(secret);
+    }
+    chars.windows(LEAK_WINDOW).any(|w| {
+        let part: String = w.iter().collect();
+        text.contains(&part)
+    })
+}
+
+fn output(command: &mut Command) -> Run {
+    let output = command.output().expect("run credchain");
+    Run {
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+        code: output.status.code().expect("exited, not killed"),
     }
 }
 
@@ -98,3 +289,115 @@ impl Run {
         assert!(self.stderr.starts_with(stderr_start), "{self:#?}");
     }
 }
+
+/// A loopback HTTP server standing in for AWS STS (or any endpoint): it answers every request
+/// with one canned response and records the requests. It listens on 127.0.0.1 only, serves
+/// until dropped, and is stopped by the test that started it.
+pub struct MockServer {
+    addr: std::net::SocketAddr,
+    requests: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl MockServer {
+    /// Serves `status` with the XML `body` to every request.
+    pub fn start(status: u16, body: &str) -> MockServer {
+        use std::io::{Read, Write};
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        listener.set_nonblocking(true).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let response = format!(
+            "HTTP/1.1 {status} X\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\
+             Connection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let (seen, stopped) = (requests.clone(), stop.clone());
+        let thread = std::thread::spawn(move || {
+            // Bounded: never more than a minute, whatever the test does.
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+            while !stopped.load(Ordering::SeqCst) && std::time::Instant::now() < deadline {
+                let Ok((mut stream, _)) = listener.accept() else {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                    continue;
+                };
+                let _ = stream.set_nonblocking(false);
+                let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(5)));
+                let mut request = Vec::new();
+                let mut buf = [0u8; 4096];
+                // Read the head, then the body its Content-Length announces.
+                while let Ok(n @ 1..) = stream.read(&mut buf) {
+                    request.extend_from_slice(&buf[..n]);
+                    let text = String::from_utf8_lossy(&request);
+                    if let Some(end) = text.find("\r\n\r\n") {
+                        let length = text[..end]
+                            .lines()
+                            .find_map(|l| {
+                                let (k, v) = l.split_once(':')?;
+                                k.eq_ignore_ascii_case("content-length")
+                                    .then(|| v.trim().parse::<usize>().ok())?
+                            })
+                            .unwrap_or(0);
+                        if request.len() >= end + 4 + length {
+                            break;
+                        }
+                    }
+                }
+                seen.lock()
+                    .unwrap()
+                    .push(String::from_utf8_lossy(&request).into_owned());
+                let _ = stream.write_all(response.as_bytes());
+            }
+        });
+        MockServer {
+            addr,
+            requests,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// The server's URL (`http://127.0.0.1:PORT`).
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The requests served so far, as text.
+    pub fn requests(&self) -> Vec<String> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// An STS AssumeRole response with these credentials, expiring in 2099.
+pub fn assume_role_response(access_key_id: &str, secret: &str, token: &str) -> String {
+    format!(
+        "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+         <AssumeRoleResult><AssumedRoleUser>\
+         <AssumedRoleId>AROAEXAMPLE:session</AssumedRoleId>\
+         <Arn>arn:aws:sts::123456789012:assumed-role/demo/session</Arn></AssumedRoleUser>\
+         <Credentials><AccessKeyId>{access_key_id}</AccessKeyId>\
+         <SecretAccessKey>{secret}</SecretAccessKey><SessionToken>{token}</SessionToken>\
+         <Expiration>2099-01-02T03:04:05Z</Expiration></Credentials></AssumeRoleResult>\
+         <ResponseMetadata><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId>\
+         </ResponseMetadata></AssumeRoleResponse>"
+    )
+}
+
+/// An STS error response (HTTP 403).
+pub const ACCESS_DENIED: &str =
+    "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+    <Error><Type>Sender</Type><Code>AccessDenied</Code>\
+    <Message>User is not authorized to perform: sts:AssumeRole</Message></Error>\
+    <RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ErrorResponse>";

@@ -1,0 +1,271 @@
+//! The credential chain for the commands: the core's plan, executed with the host I/O, and the
+//! exit status and message of each way it can fail.
+//!
+//! Every command that needs credentials (`export-credentials`, `exec`, `explain`,
+//! `configure list`) goes through [`plan_chain`] and [`obtain`], so they resolve the same
+//! credentials in the same way, with one place to adapt when the core's execute layer grows.
+
+use std::fmt;
+
+use credchain_core::credentials::Credentials;
+use credchain_core::evaluate::Evaluator;
+use credchain_core::execute::{execute, ExecuteError, Io};
+use credchain_core::host::{StdCommand, StdFs, SystemClock, TerminalPrompt, UreqHttp};
+use credchain_core::io::{block_on, Env};
+use credchain_core::plan::{plan, BaseStep, Chain, CredentialSource, Plan, PlanError};
+use credchain_core::sts::StsErrorKind;
+use credchain_core::Source;
+
+use crate::failure::{Failure, CONFIGURATION_ERROR, SERVICE_ERROR};
+
+/// Why no credentials came out of the chain.
+#[derive(Debug)]
+pub enum ChainError<'s> {
+    /// The configuration cannot produce credentials (a cycle, a missing source profile, ...).
+    Plan(PlanError<'s>),
+    /// No provider is configured for the profile.
+    NoProvider {
+        /// The active profile.
+        profile: &'s str,
+    },
+    /// `credential_source = Environment` and the environment has no keys.
+    EmptyEnvironmentSource {
+        /// The profile holding `credential_source`.
+        profile: &'s str,
+    },
+    /// The chosen provider failed (boxed: the core's error keeps a process's error output
+    /// inline).
+    Execute(Box<ExecuteError<'s>>),
+}
+
+impl ChainError<'_> {
+    /// The exit status: 254 when a service call failed, 253 for everything else, as the AWS
+    /// CLI's `export-credentials` does.
+    #[must_use]
+    pub fn status(&self) -> u8 {
+        match self {
+            ChainError::Plan(_)
+            | ChainError::NoProvider { .. }
+            | ChainError::EmptyEnvironmentSource { .. } => CONFIGURATION_ERROR,
+            ChainError::Execute(error) => execute_status(error),
+        }
+    }
+
+    /// The failure as `aws configure export-credentials` words it: `Unable to retrieve
+    /// credentials: ...`, and for no credentials at all the AWS CLI's whole sentence, with
+    /// credchain's detail after it.
+    #[must_use]
+    pub fn failure(&self) -> Failure {
+        let message = match self {
+            ChainError::NoProvider { .. } => {
+                format!("An error occurred (Configuration): Unable to retrieve credentials: {self}")
+            }
+            _ => format!("Unable to retrieve credentials: {self}"),
+        };
+        Failure::with_status(self.status(), message)
+    }
+}
+
+/// The status of an execute error: 254 when a call to a service was made and failed (STS
+/// answered with an error, or did not answer usably), 253 for everything that fails locally
+/// (configuration, a credential_process, an expired credential, a token file, an MFA code, a
+/// request that could not be sent).
+fn execute_status(error: &ExecuteError<'_>) -> u8 {
+    match error {
+        ExecuteError::Sts(failure) => match failure.kind {
+            StsErrorKind::RequestTooLong | StsErrorKind::Sign(_) => CONFIGURATION_ERROR,
+            StsErrorKind::Http { .. }
+            | StsErrorKind::Service { .. }
+            | StsErrorKind::EmptyBody { .. }
+            | StsErrorKind::WrongContentType { .. }
+            | StsErrorKind::NotXml { .. }
+            | StsErrorKind::Malformed { .. } => SERVICE_ERROR,
+        },
+        ExecuteError::NoCredentials
+        | ExecuteError::Process { .. }
+        | ExecuteError::Expired { .. }
+        | ExecuteError::BadExpiration { .. }
+        | ExecuteError::TooLong(_)
+        | ExecuteError::Unsupported { .. }
+        | ExecuteError::Endpoint(_)
+        | ExecuteError::TokenFile { .. }
+        | ExecuteError::BadDuration { .. }
+        | ExecuteError::Mfa { .. } => CONFIGURATION_ERROR,
+    }
+}
+
+impl fmt::Display for ChainError<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ChainError::Plan(error) => write!(f, "{error}"),
+            ChainError::NoProvider { profile } => write!(
+                f,
+                "no credentials found: no credential provider is configured for the profile \
+                 {profile}; `credchain explain` shows each provider and why it was skipped"
+            ),
+            ChainError::EmptyEnvironmentSource { profile } => write!(
+                f,
+                "profile {profile}: credential_source = Environment, but AWS_ACCESS_KEY_ID and \
+                 AWS_SECRET_ACCESS_KEY are not both set; set them, or change credential_source"
+            ),
+            ChainError::Execute(error) => write!(f, "{error}"),
+        }
+    }
+}
+
+/// Plans the chain for the evaluator's active profile.
+pub fn plan_chain<'s, E: Env + ?Sized>(
+    eval: &Evaluator<'s, 's, E>,
+) -> Result<Plan<'s>, ChainError<'s>> {
+    plan(eval).map_err(ChainError::Plan)
+}
+
+/// Runs `plan` with the machine's I/O: files, HTTPS, processes, the terminal (MFA codes) and
+/// the clock.
+pub fn obtain<'s, E: Env + ?Sized>(
+    eval: &Evaluator<'s, 's, E>,
+    plan: &Plan<'s>,
+) -> Result<Credentials, ChainError<'s>> {
+    let Some(chain) = &plan.chain else {
+        return Err(ChainError::NoProvider {
+            profile: plan.profile,
+        });
+    };
+    let http = UreqHttp::new();
+    let io = Io {
+        fs: &StdFs,
+        http: &http,
+        command: &StdCommand,
+        prompt: &TerminalPrompt,
+        clock: &SystemClock,
+    };
+    block_on(execute(eval, plan, &io)).map_err(|error| match (error, chain) {
+        (
+            ExecuteError::NoCredentials,
+            Chain {
+                base: BaseStep::Named(CredentialSource::Environment),
+                base_profile: Some(profile),
+                ..
+            },
+        ) => ChainError::EmptyEnvironmentSource { profile },
+        (error, _) => ChainError::Execute(Box::new(error)),
+    })
+}
+
+/// Plans and runs the chain.
+pub fn resolve<'s, E: Env + ?Sized>(
+    eval: &Evaluator<'s, 's, E>,
+) -> Result<(Plan<'s>, Credentials), ChainError<'s>> {
+    let plan = plan_chain(eval)?;
+    let credentials = obtain(eval, &plan)?;
+    Ok((plan, credentials))
+}
+
+/// Where the chain's credentials come from, for `configure list`'s LOCATION: for static keys
+/// the place of each key (the variable, or FILE:LINE); for a provider that fetches them, the
+/// key that configures it and its profile.
+#[must_use]
+pub fn key_locations<E: Env + ?Sized>(chain: &Chain<'_>, env: &E) -> (String, String) {
+    if let Some(role) = chain.roles.last() {
+        let place = format!("{} (profile {})", role.role_arn.source, role.profile);
+        return (place.clone(), place);
+    }
+    let profile = chain.base_profile.unwrap_or_default();
+    let place = match chain.base {
+        BaseStep::Static(keys) => {
+            return (
+                keys.access_key_id.source.to_string(),
+                keys.secret_access_key.source.to_string(),
+            )
+        }
+        BaseStep::Process { command, .. } => configured_by(command.source, profile),
+        BaseStep::WebIdentity { token_file, .. } => configured_by(token_file.source, profile),
+        BaseStep::Sso { role_name, .. } => configured_by(role_name.source, profile),
+        BaseStep::Login { session, .. } => configured_by(session.source, profile),
+        BaseStep::Container => CONTAINER_VARIABLES
+            .into_iter()
+            .find(|v| env.var(v).is_some_and(|v| !v.is_empty()))
+            .unwrap_or(CONTAINER_VARIABLES[0])
+            .to_owned(),
+        BaseStep::InstanceMetadata => "instance metadata".to_owned(),
+        // Only a role step names a credential source, and roles were handled above.
+        BaseStep::Named(source) => source.name().to_owned(),
+    };
+    (place.clone(), place)
+}
+
+/// The variables that configure the container provider, in the AWS CLI's order.
+pub const CONTAINER_VARIABLES: [&str; 2] = [
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+];
+
+fn configured_by(source: Source<'_>, profile: &str) -> String {
+    match source {
+        Source::File { .. } => format!("{source} (profile {profile})"),
+        _ => source.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use credchain_core::evaluate::Options;
+    use credchain_core::parse::ConfigFiles;
+    use credchain_core::settings::Setting;
+    use credchain_core::Dialect;
+
+    fn files<'a>(config: &'a str, creds: &'a str) -> ConfigFiles<'a> {
+        ConfigFiles::from_texts(
+            ("c", Some(config.as_bytes())),
+            ("k", Some(creds.as_bytes())),
+            Dialect::AwsCli,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn locations_of_static_keys_and_roles() {
+        let f = files(
+            "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = b\n\
+             [profile p]\ncredential_process = /bin/helper --flag\n",
+            "[b]\naws_access_key_id = AKIDBASE\naws_secret_access_key = baseSecret0001\n",
+        );
+        let env: &[(&str, &str)] = &[];
+        let locations = |profile| {
+            let options = Options::default().with(Setting::Profile, profile);
+            let eval = Evaluator::new(&f, env, &options).unwrap();
+            let plan = plan_chain(&eval).unwrap();
+            key_locations(plan.chain.as_ref().unwrap(), env)
+        };
+        assert_eq!(locations("b"), ("k:2".to_owned(), "k:3".to_owned()));
+        let role = "c:2 (profile r)".to_owned();
+        assert_eq!(locations("r"), (role.clone(), role));
+        let process = "c:5 (profile p)".to_owned();
+        assert_eq!(locations("p"), (process.clone(), process));
+    }
+
+    #[test]
+    fn statuses_and_the_aws_cli_wording() {
+        let none = ChainError::NoProvider { profile: "default" };
+        assert_eq!(none.status(), 253);
+        let Failure::Configuration(message) = none.failure() else {
+            panic!("a configuration error");
+        };
+        assert!(
+            message.starts_with(
+                "An error occurred (Configuration): Unable to retrieve credentials: \
+                 no credentials found: "
+            ),
+            "{message}"
+        );
+        let unsupported = ChainError::Execute(Box::new(ExecuteError::Unsupported {
+            provider: credchain_core::plan::ProviderKind::Container,
+        }));
+        assert_eq!(unsupported.status(), 253);
+        let Failure::Configuration(message) = unsupported.failure() else {
+            panic!("a configuration error");
+        };
+        assert!(message.starts_with("Unable to retrieve credentials: "));
+    }
+}

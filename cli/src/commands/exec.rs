@@ -1,0 +1,121 @@
+//! `credchain exec -- CMD ARGS...`: runs a command with the credentials and the region in its
+//! environment.
+//!
+//! The command gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and
+//! AWS_CREDENTIAL_EXPIRATION as `export-credentials --format env` would set them (the last two
+//! removed when the credentials have none, so a stale value cannot pair with new keys),
+//! AWS_REGION and AWS_DEFAULT_REGION when a region resolves, and no AWS_SECURITY_TOKEN (the AWS
+//! CLI prefers it to AWS_SESSION_TOKEN). Everything else is inherited.
+//!
+//! On Unix credchain replaces itself with the command (`execvp`), as aws-vault does: the exit
+//! status is the command's own, signals (Ctrl-C, a supervisor's SIGTERM) reach the command
+//! directly with no process in between to forward them, and a command killed by signal N is
+//! reported by the shell as 128+N, exactly as if it had been run directly. Elsewhere the
+//! command runs as a child and its exit code is passed through. A command that cannot be found
+//! exits with 127, one that cannot be run with 126, as a shell reports them.
+
+use std::ffi::OsString;
+use std::io;
+use std::process::Command;
+
+use credchain_core::evaluate::{Evaluator, Options};
+use credchain_core::io::Env;
+use credchain_core::settings::Setting;
+use credchain_core::Dialect;
+
+use crate::args::ExecArgs;
+use crate::chain;
+use crate::commands::export::profile_failure;
+use crate::failure::{Failure, CANNOT_EXECUTE, COMMAND_NOT_FOUND};
+use crate::files::{with_files, Diagnostics};
+use crate::output::export::variables;
+use crate::output::Streams;
+
+/// The variables `exec` sets or removes; the ones not set are removed.
+pub const MANAGED: [&str; 7] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_SECURITY_TOKEN",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+];
+
+/// The region variables, set together.
+const REGION_VARIABLES: [&str; 2] = ["AWS_REGION", "AWS_DEFAULT_REGION"];
+
+/// Runs `exec`. On Unix it returns only when the command could not be started.
+pub fn run<E: Env + ?Sized>(
+    args: &ExecArgs,
+    env: &E,
+    options: &Options<'_>,
+    dialect: Dialect,
+    streams: &mut Streams<'_>,
+) -> Result<(), Failure> {
+    let vars = with_files(env, dialect, Diagnostics::Warn, streams, |shared, _| {
+        let eval = Evaluator::new(shared.files, env, options).map_err(profile_failure)?;
+        // An invalid region fails before anything runs, as in the AWS CLI.
+        let region = eval
+            .resolve(Setting::Region)
+            .map_err(Failure::configuration)?
+            .and_then(|r| r.value.as_str());
+        let (_, credentials) = chain::resolve(&eval).map_err(|e| e.failure())?;
+        let mut vars = variables(&credentials);
+        if let Some(region) = region {
+            vars.extend(REGION_VARIABLES.map(|var| (var, region.to_owned())));
+        }
+        Ok(vars)
+    })?;
+    streams.out.flush()?;
+    let (program, rest) = args
+        .command
+        .split_first()
+        .ok_or_else(|| Failure::other("no command to run"))?;
+    let mut command = Command::new(program);
+    command.args(rest);
+    for var in MANAGED {
+        if !vars.iter().any(|(name, _)| *name == var) {
+            command.env_remove(var);
+        }
+    }
+    command.envs(vars);
+    run_command(command, program)
+}
+
+#[cfg(unix)]
+fn run_command(mut command: Command, program: &OsString) -> Result<(), Failure> {
+    use std::os::unix::process::CommandExt;
+    // Returns only on failure.
+    let error = command.exec();
+    Err(cannot_run(program, &error))
+}
+
+#[cfg(not(unix))]
+fn run_command(mut command: Command, program: &OsString) -> Result<(), Failure> {
+    match command.status() {
+        Ok(status) if status.success() => Ok(()),
+        // Exit codes wider than a byte (Windows) are passed through whole.
+        Ok(status) => std::process::exit(status.code().unwrap_or(1)),
+        Err(error) => Err(cannot_run(program, &error)),
+    }
+}
+
+/// The failure of a command that could not be started: 127 when it was not found, else 126.
+fn cannot_run(program: &OsString, error: &io::Error) -> Failure {
+    let name = program.to_string_lossy();
+    match error.kind() {
+        io::ErrorKind::NotFound => Failure::with_status(
+            COMMAND_NOT_FOUND,
+            format!(
+                "cannot run {name}: command not found; check the name, or give its path \
+                 (PATH is searched for names without a /)"
+            ),
+        ),
+        io::ErrorKind::PermissionDenied => Failure::with_status(
+            CANNOT_EXECUTE,
+            format!("cannot run {name}: permission denied; make it executable"),
+        ),
+        _ => Failure::with_status(CANNOT_EXECUTE, format!("cannot run {name}: {error}")),
+    }
+}

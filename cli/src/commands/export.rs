@@ -1,0 +1,152 @@
+//! `credchain export-credentials` (also `credchain configure export-credentials`): the
+//! credentials in one of the AWS CLI's formats.
+//!
+//! As the AWS CLI does, a profile whose `credential_process` runs `export-credentials` again is
+//! caught before it recurses forever: each run adds its profile to `_AWS_CLI_PROFILE_CHAIN` (the
+//! AWS CLI's own variable, as CSV, so chains mixing `aws` and `credchain` are caught too) in the
+//! environment its credential_process inherits, and refuses to run for a profile already in
+//! it, or when four runs are already nested.
+
+use credchain_core::evaluate::{EvaluateError, Evaluator, Options};
+use credchain_core::io::Env;
+use credchain_core::Dialect;
+
+use crate::args::ExportArgs;
+use crate::chain;
+use crate::failure::Failure;
+use crate::files::{with_files, Diagnostics};
+use crate::output::export::render;
+use crate::output::Streams;
+
+/// The AWS CLI's variable holding the profiles being resolved by nested runs.
+pub const RECURSION_VAR: &str = "_AWS_CLI_PROFILE_CHAIN";
+
+/// The AWS CLI's limit of nested runs.
+pub const MAX_RECURSION: usize = 4;
+
+/// Runs `export-credentials`.
+pub fn run<E: Env + ?Sized>(
+    args: &ExportArgs,
+    env: &E,
+    options: &Options<'_>,
+    dialect: Dialect,
+    streams: &mut Streams<'_>,
+) -> Result<(), Failure> {
+    with_files(
+        env,
+        dialect,
+        Diagnostics::Warn,
+        streams,
+        |shared, streams| {
+            let eval = Evaluator::new(shared.files, env, options).map_err(profile_failure)?;
+            let chain = enter(eval.active_profile().name, env.var(RECURSION_VAR))?;
+            // The credential_process of this run inherits the chain (edition 2021: the
+            // program is single-threaded here, before any process or thread is started).
+            std::env::set_var(RECURSION_VAR, chain);
+            let (_, credentials) = chain::resolve(&eval).map_err(|e| e.failure())?;
+            let text = render(args.format, &credentials).map_err(Failure::other)?;
+            streams.out.write_all(text.as_bytes())?;
+            Ok(())
+        },
+    )
+}
+
+/// A profile that cannot be evaluated (it does not exist), worded as the AWS CLI's
+/// `export-credentials` words it.
+pub fn profile_failure(error: EvaluateError<'_>) -> Failure {
+    Failure::configuration(format!("Unable to retrieve credentials: {error}"))
+}
+
+/// Checks the recursion barrier for `profile` and returns the chain to pass on.
+fn enter(profile: &str, chain: Option<&str>) -> Result<String, Failure> {
+    let mut seen = csv_fields(chain.unwrap_or_default());
+    if seen.len() >= MAX_RECURSION {
+        return Err(Failure::configuration(format!(
+            "Maximum recursive credential process resolution reached ({MAX_RECURSION}). \
+             Profiles seen: {}; a credential_process runs `export-credentials` again",
+            seen.join(" -> ")
+        )));
+    }
+    if seen.iter().any(|p| p == profile) {
+        seen.push(profile.to_owned());
+        return Err(Failure::configuration(format!(
+            "Credential process resolution detected an infinite loop, profile cycle: {}; the \
+             credential_process of a profile runs `export-credentials` for a profile already \
+             being resolved",
+            seen.join(" -> ")
+        )));
+    }
+    seen.push(profile.to_owned());
+    Ok(csv_row(&seen))
+}
+
+/// The fields of one CSV line, as Python's `csv.reader` reads them (an empty line has none).
+fn csv_fields(line: &str) -> Vec<String> {
+    let mut fields = Vec::new();
+    if line.is_empty() {
+        return fields;
+    }
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', true) => quoted = false,
+            ('"', false) if field.is_empty() => quoted = true,
+            (',', false) => fields.push(std::mem::take(&mut field)),
+            (c, _) => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields
+}
+
+/// One CSV line as Python's `csv.writer` writes it (minimal quoting).
+fn csv_row(fields: &[String]) -> String {
+    let quote = |f: &String| {
+        if f.contains([',', '"', '\r', '\n']) || (fields.len() == 1 && f.is_empty()) {
+            format!("\"{}\"", f.replace('"', "\"\""))
+        } else {
+            f.clone()
+        }
+    };
+    fields.iter().map(quote).collect::<Vec<_>>().join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_round_trips_like_python() {
+        let fields: Vec<String> = ["a", "b,c", "d\"e", ""].map(String::from).to_vec();
+        let row = csv_row(&fields);
+        assert_eq!(row, "a,\"b,c\",\"d\"\"e\",");
+        assert_eq!(csv_fields(&row), fields);
+        assert!(csv_fields("").is_empty());
+    }
+
+    #[test]
+    fn the_recursion_barrier() {
+        assert_eq!(enter("a", None).unwrap(), "a");
+        assert_eq!(enter("b", Some("a")).unwrap(), "a,b");
+        let Err(Failure::Configuration(cycle)) = enter("a", Some("a,b")) else {
+            panic!("a cycle");
+        };
+        assert!(
+            cycle.starts_with(
+                "Credential process resolution detected an infinite loop, profile cycle: \
+                 a -> b -> a"
+            ),
+            "{cycle}"
+        );
+        let Err(Failure::Configuration(deep)) = enter("e", Some("a,b,c,d")) else {
+            panic!("too deep");
+        };
+        assert!(deep.starts_with("Maximum recursive credential process resolution reached (4)"));
+    }
+}
