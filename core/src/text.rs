@@ -93,18 +93,101 @@ pub(crate) fn eq_lowercase(a: &str, b: &str) -> bool {
         .eq(b.chars().flat_map(char::to_lowercase))
 }
 
-/// FNV-1a over bytes: a small, stable, dependency-free hash for the section index.
-pub(crate) fn fnv1a(init: u32, bytes: impl IntoIterator<Item = u8>) -> u32 {
-    let mut h = init;
-    for b in bytes {
-        h ^= u32::from(b);
-        h = h.wrapping_mul(0x0100_0193);
-    }
-    h
+/// The eight bytes at `at` as a little-endian word, when there are eight.
+#[inline(always)]
+pub(crate) fn word_at(bytes: &[u8], at: usize) -> Option<u64> {
+    let chunk = bytes.get(at..)?.first_chunk::<8>()?;
+    Some(u64::from_le_bytes(*chunk))
 }
 
-/// The FNV-1a offset basis.
-pub(crate) const FNV_INIT: u32 = 0x811c_9dc5;
+/// A small, stable, dependency-free hash for the section index, eight bytes at a time: each
+/// little-endian word of the input is mixed in with a rotate, xor and multiply, and the end is
+/// avalanched (MurmurHash3's finaliser) so that every bit of the result depends on every input
+/// byte. Bytes may arrive in pieces; the hash depends only on the whole sequence.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct WordHasher {
+    state: u64,
+    /// Bytes waiting for a full word, little-endian, and how many.
+    pending: u64,
+    pending_len: u32,
+    len: u64,
+}
+
+impl WordHasher {
+    /// A hasher seeded with `seed`.
+    pub fn new(seed: u8) -> Self {
+        WordHasher {
+            state: 0x243f_6a88_85a3_08d3 ^ u64::from(seed),
+            pending: 0,
+            pending_len: 0,
+            len: 0,
+        }
+    }
+
+    #[inline(always)]
+    fn mix(&mut self, word: u64) {
+        self.state = (self.state.rotate_left(26) ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+
+    /// Feeds `bytes`.
+    #[inline]
+    pub fn write(&mut self, mut bytes: &[u8]) {
+        self.len = self.len.wrapping_add(bytes.len() as u64);
+        if self.pending_len == 0 {
+            while let Some((word, rest)) = bytes.split_first_chunk::<8>() {
+                self.mix(u64::from_le_bytes(*word));
+                bytes = rest;
+            }
+        }
+        for &b in bytes {
+            self.pending |= u64::from(b) << (8 * self.pending_len);
+            self.pending_len += 1;
+            if self.pending_len == 8 {
+                let word = self.pending;
+                self.mix(word);
+                self.pending = 0;
+                self.pending_len = 0;
+            }
+        }
+    }
+
+    /// Feeds `text[start..start + len]` as [`WordHasher::write`] would, loading a last partial
+    /// word from the text around the slice (masked) rather than byte by byte.
+    #[inline]
+    pub fn write_in(&mut self, text: &[u8], start: usize, len: usize) {
+        let bytes = &text[start..start + len];
+        let whole = len & !7;
+        if self.pending_len != 0 || whole == len {
+            return self.write(bytes);
+        }
+        self.write(&bytes[..whole]);
+        let (at, rest) = (start + whole, len - whole);
+        let tail = if let Some(word) = word_at(text, at) {
+            word & (u64::MAX >> (8 * (8 - rest)))
+        } else if let Some(word) = (at + rest).checked_sub(8).and_then(|s| word_at(text, s)) {
+            word >> (8 * (8 - rest))
+        } else {
+            return self.write(&bytes[whole..]);
+        };
+        self.pending = tail;
+        self.pending_len = rest as u32;
+        self.len = self.len.wrapping_add(rest as u64);
+    }
+
+    /// The hash of everything fed.
+    #[inline]
+    pub fn finish(mut self) -> u32 {
+        let (pending, len) = (self.pending, self.len);
+        self.mix(pending);
+        let mut h = self.state ^ len;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^= h >> 33;
+        h as u32
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -119,5 +202,43 @@ mod tests {
         assert!(eq_lowercase("Name", "name"));
         assert!(eq_lowercase("ÉTÉ", "été"));
         assert!(!eq_lowercase("a", "b"));
+    }
+
+    #[test]
+    fn word_hash_depends_on_the_bytes_not_the_pieces() {
+        let text = b"profile team-000123 and some more bytes";
+        let whole = |bytes: &[u8]| {
+            let mut h = WordHasher::new(1);
+            h.write(bytes);
+            h.finish()
+        };
+        for cut in 0..text.len() {
+            for cut2 in cut..text.len() {
+                let mut h = WordHasher::new(1);
+                h.write(&text[..cut]);
+                h.write(&text[cut..cut2]);
+                h.write(&text[cut2..]);
+                assert_eq!(h.finish(), whole(text));
+            }
+        }
+        // Slices read in place hash as the same bytes fed in pieces.
+        for text in [&text[..], b"abc", b"abcdefgh", b"abcdefghi"] {
+            for start in 0..=text.len() {
+                for end in start..=text.len() {
+                    let mut a = WordHasher::new(3);
+                    a.write_in(text, start, end - start);
+                    let mut b = WordHasher::new(3);
+                    b.write(&text[start..end]);
+                    assert_eq!(a.finish(), b.finish(), "{start}..{end} of {}", text.len());
+                }
+            }
+        }
+        // The seed, the length and every byte count.
+        let mut seeded = WordHasher::new(2);
+        seeded.write(text);
+        assert_ne!(seeded.finish(), whole(text));
+        assert_ne!(whole(b"a"), whole(b"a\0"));
+        assert_ne!(whole(b"team-000123"), whole(b"team-000124"));
+        assert_ne!(whole(b""), whole(b"\0"));
     }
 }

@@ -4,7 +4,7 @@ use super::awscli::{nested_pairs, CliLine, CliReader};
 use super::lines::{Hint, Line, Lines};
 use super::sdk::{is_valid_name, SdkLine, SdkReader};
 use super::{shlex, ParseError, Problem};
-use crate::text::{eq_lowercase, fnv1a, FNV_INIT};
+use crate::text::{eq_lowercase, WordHasher};
 use crate::{Dialect, FileKind};
 
 /// Sections one file may hold when the core is built without the `alloc` feature. With `alloc`
@@ -250,13 +250,19 @@ impl<'a> ProfileFile<'a> {
     ) -> Result<(), (u32, Problem)> {
         let base = self.text.as_ptr() as usize;
         let offset = |s: &str| (s.as_ptr() as usize - base) as u32;
-        let (class, name) = classify(self.kind, self.dialect, header);
         // Only the AWS CLI's config-file names are shell words that may need unquoting.
-        let shell_word = self.dialect == Dialect::AwsCli
-            && self.kind == FileKind::Config
-            && class != SectionClass::Defaults;
-        let plain = !shell_word || shlex::is_plain(name);
-        let hash = name_hash(class, name, plain);
+        let (class, name, plain) = match (self.dialect, self.kind) {
+            (Dialect::AwsCli, FileKind::Config) => classify_cli_config(header),
+            _ => {
+                let (class, name) = classify(self.kind, self.dialect, header);
+                (class, name, true)
+            }
+        };
+        let hash = if plain {
+            name_hash_in(class, self.text, offset(name) as usize, name.len())
+        } else {
+            name_hash(class, name, false)
+        };
         if let Some(last) = self.sections.last_mut() {
             last.body.1 = start as u32 - last.body.0;
         }
@@ -347,7 +353,7 @@ impl<'a> ProfileFile<'a> {
 
     /// A property whose line starts at `start`; `empty` when its value on this line is empty
     /// (a nested value may follow).
-    #[inline]
+    #[inline(always)]
     pub(super) fn cli_property(
         &mut self,
         pass: &mut CliPass<'a>,
@@ -361,7 +367,28 @@ impl<'a> ProfileFile<'a> {
         } else {
             &mut pass.keys
         };
-        let earlier = match set.insert(key, number) {
+        match set.insert(key, number) {
+            Ok(None) => {
+                pass.nested = empty;
+                Ok(())
+            }
+            seen => self.cli_repeated_key(pass, seen, key, empty, start, number),
+        }
+    }
+
+    /// A key the key set found repeated (`Ok(Some(line))`) or could not hold (`Err(())`).
+    #[cold]
+    #[inline(never)]
+    fn cli_repeated_key(
+        &mut self,
+        pass: &mut CliPass<'a>,
+        seen: Result<Option<u32>, ()>,
+        key: &'a str,
+        empty: bool,
+        start: usize,
+        number: u32,
+    ) -> Result<(), (u32, Problem)> {
+        let earlier = match seen {
             Ok(earlier) => earlier,
             Err(()) if pass.in_defaults => {
                 let limit = "MAX_DEFAULT_KEYS";
@@ -388,6 +415,7 @@ impl<'a> ProfileFile<'a> {
         pass.nested = empty;
         Ok(())
     }
+
     /// The SDK dialect's pass.
     fn scan_sdk(&mut self) -> Result<(), (u32, Problem)> {
         let mut reader = SdkReader::default();
@@ -510,22 +538,114 @@ fn name_eq(text: &str, s: &Section, name: &str) -> bool {
     }
 }
 
-fn name_hash(class: SectionClass, name: &str, plain: bool) -> u32 {
-    let tag = match class {
+fn class_tag(class: SectionClass) -> u8 {
+    match class {
         SectionClass::Profile => 1,
         SectionClass::SsoSession => 2,
         SectionClass::Services => 3,
         SectionClass::Defaults => 4,
         SectionClass::Skipped(_) => 5,
-    };
-    let h = fnv1a(FNV_INIT, [tag]);
-    if plain {
-        fnv1a(h, name.bytes())
-    } else {
-        let mut buf = [0u8; 4];
-        shlex::unquoted(name).fold(h, |h, c| fnv1a(h, c.encode_utf8(&mut buf).bytes()))
     }
 }
+
+fn name_hash(class: SectionClass, name: &str, plain: bool) -> u32 {
+    let mut h = WordHasher::new(class_tag(class));
+    if plain {
+        h.write(name.as_bytes());
+    } else {
+        let mut buf = [0u8; 4];
+        for c in shlex::unquoted(name) {
+            h.write(c.encode_utf8(&mut buf).as_bytes());
+        }
+    }
+    h.finish()
+}
+
+/// [`name_hash`] of a plain name that is `text[start..start + len]`, reading its last partial
+/// word from the text around it.
+#[inline(always)]
+fn name_hash_in(class: SectionClass, text: &str, start: usize, len: usize) -> u32 {
+    let mut h = WordHasher::new(class_tag(class));
+    h.write_in(text.as_bytes(), start, len);
+    h.finish()
+}
+
+/// [`classify`] for an AWS CLI config-file header, with whether the name is plain (needs no
+/// unquoting). A header without quotes or backslashes (nearly every one) is split by shlex on
+/// whitespace alone, so it is split here without shlex; the others go through shlex.
+fn classify_cli_config(header: &str) -> (SectionClass, &str, bool) {
+    use SectionClass::*;
+    let (class, prefix) = if header == "DEFAULT" {
+        return (Defaults, header, true);
+    } else if header.starts_with("profile") {
+        (Profile, "profile".len())
+    } else if header.starts_with("sso-session") {
+        (SsoSession, "sso-session".len())
+    } else if header.starts_with("services") {
+        (Services, "services".len())
+    } else if header == "default" {
+        return (Profile, header, true);
+    } else {
+        return (
+            Skipped(SkipReason::NoPrefix),
+            header,
+            shlex::is_plain(header),
+        );
+    };
+    // One pass after the prefix (which is part of the first word): shlex's whitespace ends a
+    // word; a quote or a backslash sends the header to shlex.
+    let bytes = header.as_bytes();
+    let (mut name_start, mut name_end) = (0, 0);
+    let mut words = 1;
+    let mut in_word = true;
+    for (i, &b) in bytes.iter().enumerate().skip(prefix) {
+        match HEADER_BYTES[usize::from(b)] {
+            WORD => {
+                if !in_word {
+                    in_word = true;
+                    words += 1;
+                    if words == 2 {
+                        name_start = i;
+                    }
+                }
+            }
+            SPACE => {
+                if in_word && words == 2 {
+                    name_end = i;
+                }
+                in_word = false;
+            }
+            _ => {
+                let (class, name) = classify(FileKind::Config, Dialect::AwsCli, header);
+                return (class, name, shlex::is_plain(name));
+            }
+        }
+    }
+    if in_word && words == 2 {
+        name_end = bytes.len();
+    }
+    if words != 2 {
+        return (Skipped(SkipReason::NotTwoWords), header, true);
+    }
+    // Whitespace bytes are ASCII: these are char boundaries.
+    (class, &header[name_start..name_end], true)
+}
+
+/// Byte classes of a section header for [`classify_cli_config`].
+const WORD: u8 = 0;
+const SPACE: u8 = 1;
+const QUOTE: u8 = 2;
+const HEADER_BYTES: [u8; 256] = {
+    let mut classes = [WORD; 256];
+    classes[b' ' as usize] = SPACE;
+    classes[b'\t' as usize] = SPACE;
+    classes[b'\r' as usize] = SPACE;
+    classes[b'\n' as usize] = SPACE;
+    classes[b'"' as usize] = QUOTE;
+    classes[b'\'' as usize] = QUOTE;
+    classes[b'\\' as usize] = QUOTE;
+    classes
+};
 
 /// The class and raw name of a section header.
 fn classify(kind: FileKind, dialect: Dialect, header: &str) -> (SectionClass, &str) {
@@ -639,17 +759,18 @@ impl<'a> KeySet<'a> {
 
     /// Records `key`; returns the line of an earlier equal key among those held, or `Err(())`
     /// when the set is full and the caller must search the text itself.
+    #[inline(always)]
     fn insert(&mut self, key: &'a str, line: u32) -> Result<Option<u32>, ()> {
         let ascii = key.is_ascii();
-        let same = |&&(k, _, k_ascii): &&(&str, u32, bool)| {
-            if ascii && k_ascii {
+        for &(k, first, k_ascii) in self.keys.iter() {
+            let same = if ascii && k_ascii {
                 k.len() == key.len() && k.eq_ignore_ascii_case(key)
             } else {
                 eq_lowercase(k, key)
+            };
+            if same {
+                return Ok(Some(first));
             }
-        };
-        if let Some(&(_, first, _)) = self.keys.iter().find(same) {
-            return Ok(Some(first));
         }
         if self.overflowed || self.keys.push((key, line, ascii)).is_err() {
             self.overflowed = true;
@@ -695,7 +816,59 @@ fn line_of(bytes: &[u8], pos: usize) -> u32 {
 
 #[cfg(test)]
 mod tests {
-    use super::count_nul_and_brackets;
+    use super::*;
+
+    #[test]
+    fn config_headers_classify_as_through_shlex() {
+        // classify_cli_config splits unquoted headers itself; it must agree with classify
+        // (shlex) on the class, the very slice of the name, and whether it is plain.
+        fn through_shlex(header: &str) -> (SectionClass, &str, bool) {
+            let (class, name) = classify(FileKind::Config, Dialect::AwsCli, header);
+            let plain = class == SectionClass::Defaults || shlex::is_plain(name);
+            (class, name, plain)
+        }
+        let parts = [
+            "profile",
+            "sso-session",
+            "services",
+            "default",
+            "DEFAULT",
+            "a",
+            "b c",
+            " ",
+            "  ",
+            "\t",
+            "\"",
+            "'",
+            "\\",
+            "\u{a0}",
+            "\u{3000}",
+            "é",
+            "x",
+            "p",
+            "-",
+        ];
+        let mut seed = 1u64;
+        for _ in 0..20_000 {
+            let mut header = std::string::String::new();
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let mut r = seed >> 20;
+            for _ in 0..1 + (r % 6) {
+                r /= 6;
+                header.push_str(parts[(r % parts.len() as u64) as usize]);
+                r /= parts.len() as u64;
+            }
+            let (class, name, plain) = classify_cli_config(&header);
+            let (want_class, want_name, want_plain) = through_shlex(&header);
+            assert_eq!(
+                (class, name.as_ptr(), name.len(), plain),
+                (want_class, want_name.as_ptr(), want_name.len(), want_plain),
+                "{header:?}"
+            );
+        }
+    }
 
     #[test]
     fn counts_exactly() {

@@ -28,39 +28,38 @@
 use super::file::{CliPass, ProfileFile};
 use super::lines::{Hint, Line};
 use super::Problem;
-use crate::text::{py_rstrip, py_strip};
+use crate::text::{py_rstrip, py_strip, word_at};
 
 /// The byte `0x01` in every lane.
 const ONES: u64 = 0x0101_0101_0101_0101;
 /// The high bit of every lane.
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
-/// The high bit set in every byte lane of `word` that equals `byte`, and nothing else (exact: no
-/// carry crosses a lane).
+/// The high bit set in the byte lanes of `word` whose byte is below `n` (`n` at most 0x80).
+/// The lowest lane flagged is always right; lanes above it may be flagged wrongly (a borrow
+/// crosses from a lane that is below `n`), so callers read only the lowest one.
 #[inline(always)]
-fn eq_mask(word: u64, byte: u8) -> u64 {
-    let same = !(word ^ (ONES * u64::from(byte)));
-    ((same & !HIGHS).wrapping_add(ONES)) & same & HIGHS
-}
-
-/// The eight bytes at `at` as a little-endian word, when there are eight.
-#[inline(always)]
-fn word_at(bytes: &[u8], at: usize) -> Option<u64> {
-    let chunk = bytes.get(at..)?.first_chunk::<8>()?;
-    Some(u64::from_le_bytes(*chunk))
+fn below(word: u64, n: u8) -> u64 {
+    word.wrapping_sub(ONES * u64::from(n)) & !word & HIGHS
 }
 
 /// The index of the first `\n` or `\r` at or after `at`, or the length of the text.
 #[inline(always)]
 fn line_text_end(bytes: &[u8], mut at: usize) -> usize {
     while let Some(word) = word_at(bytes, at) {
-        let found = eq_mask(word, b'\n') | eq_mask(word, b'\r');
-        if found != 0 {
-            return at + (found.trailing_zeros() / 8) as usize;
+        // Candidates: bytes below 0x0e, which are `\n`, `\r` and rarer controls (tab).
+        let candidates = below(word, 0x0e);
+        if candidates == 0 {
+            at += 8;
+            continue;
         }
-        at += 8;
+        let i = at + (candidates.trailing_zeros() / 8) as usize;
+        if matches!(bytes[i], b'\n' | b'\r') {
+            return i;
+        }
+        at = i + 1;
     }
-    while at < bytes.len() && bytes[at] != b'\n' && bytes[at] != b'\r' {
+    while at < bytes.len() && !matches!(bytes[at], b'\n' | b'\r') {
         at += 1;
     }
     at
@@ -70,12 +69,17 @@ fn line_text_end(bytes: &[u8], mut at: usize) -> usize {
 #[inline(always)]
 fn delimiter_or_line_end(bytes: &[u8], mut at: usize) -> usize {
     while let Some(word) = word_at(bytes, at) {
-        let found =
-            eq_mask(word, b'=') | eq_mask(word, b':') | eq_mask(word, b'\n') | eq_mask(word, b'\r');
-        if found != 0 {
-            return at + (found.trailing_zeros() / 8) as usize;
+        // Candidates: bytes below 0x0e as above, and bytes 0x38..=0x3f (`8 9 : ; < = > ?`).
+        let candidates = below(word, 0x0e) | below(word ^ (ONES * 0x38), 0x08);
+        if candidates == 0 {
+            at += 8;
+            continue;
         }
-        at += 8;
+        let i = at + (candidates.trailing_zeros() / 8) as usize;
+        if matches!(bytes[i], b'=' | b':' | b'\n' | b'\r') {
+            return i;
+        }
+        at = i + 1;
     }
     while at < bytes.len() && !matches!(bytes[at], b'=' | b':' | b'\n' | b'\r') {
         at += 1;
@@ -111,6 +115,24 @@ fn value_is_empty(value: &str) -> bool {
         Some(b'!'..=b'~') => false,
         // Other whitespace (Python's, including non-ASCII) or a control byte: the full rule.
         Some(_) => py_strip(value).is_empty(),
+    }
+}
+
+/// The key of a property line whose first byte (at `start`, printable ASCII) is no whitespace
+/// and whose delimiter is at `delimiter`: the text between, right-stripped as Python strips it.
+#[inline(always)]
+fn key_before(text: &str, start: usize, delimiter: usize) -> &str {
+    let bytes = text.as_bytes();
+    let mut end = delimiter;
+    // The first byte is no whitespace, so the loop stops at `start + 1` at the latest.
+    while end > start + 1 && matches!(bytes[end - 1], b' ' | b'\t') {
+        end -= 1;
+    }
+    if matches!(bytes[end - 1], b'!'..=b'~') {
+        &text[start..end]
+    } else {
+        // Other whitespace before the delimiter (Python's, including non-ASCII): the full rule.
+        py_rstrip(&text[start..end])
     }
 }
 
@@ -153,7 +175,7 @@ impl<'a> ProfileFile<'a> {
                         let text_end = line_text_end(bytes, delimiter + 1);
                         at = next_line(bytes, text_end);
                         // Delimiters and line ends are ASCII: these are char boundaries.
-                        let key = py_rstrip(&text[start..delimiter]);
+                        let key = key_before(text, start, delimiter);
                         let empty = value_is_empty(&text[delimiter + 1..text_end]);
                         self.cli_property(&mut pass, key, empty, start, number)?;
                     } else {
@@ -209,21 +231,32 @@ mod tests {
 
     #[test]
     fn words_find_exactly_the_bytes_asked_for() {
-        // Each byte at each offset of five words, with near misses around it: neighbours one
-        // above and below, and the same byte with the high bit set.
+        // Each byte at each offset of five words, after near misses (every byte the candidate
+        // tests let through, and the same bytes with the high bit set) and with near misses
+        // after it.
+        let near = [
+            b'\t', 0x0b, 0x0c, 0x00, b'8', b'9', b';', b'<', b'>', b'?', 0x8a, 0xbd,
+        ];
         let mut text = [b'x'; 40];
         for i in 0..text.len() {
             for byte in [b'\n', b'\r', b'=', b':'] {
                 text.fill(b'x');
+                for (j, &n) in near.iter().enumerate() {
+                    text[(i + 1 + j) % 40] = n;
+                }
+                for j in 0..i.min(near.len()) {
+                    text[i - 1 - j] = near[j];
+                }
                 text[i] = byte;
                 let newline = byte == b'\n' || byte == b'\r';
-                assert_eq!(line_text_end(&text, 0), if newline { i } else { 40 });
-                assert_eq!(delimiter_or_line_end(&text, 0), i);
+                assert_eq!(
+                    line_text_end(&text, 0),
+                    if newline { i } else { 40 },
+                    "{byte} at {i}"
+                );
+                assert_eq!(delimiter_or_line_end(&text, 0), i, "{byte} at {i}");
                 assert_eq!(delimiter_or_line_end(&text, i.min(3)), i);
-                text[i] = byte + 1;
-                text[(i + 1) % 40] = byte - 1;
-                text[(i + 2) % 40] = byte | 0x80;
-                text[(i + 3) % 40] = 0xff;
+                text[i] = byte | 0x80;
                 assert_eq!(delimiter_or_line_end(&text, 0), 40, "{byte} at {i}");
                 assert_eq!(line_text_end(&text, 0), 40, "{byte} at {i}");
             }
@@ -232,6 +265,23 @@ mod tests {
         assert_eq!(next_line(b"a\n\rb", 1), 2);
         assert_eq!(next_line(b"a\rb", 1), 2);
         assert_eq!(next_line(b"a", 1), 1);
+    }
+
+    #[test]
+    fn keys_as_python_strips_them() {
+        for (line, key) in [
+            ("k=", "k"),
+            ("key =", "key"),
+            ("key \t \t=", "key"),
+            ("key\u{a0} =", "key"),
+            ("key \u{3000}=", "key"),
+            ("k\x0b=", "k"),
+            ("k\x7f =", "k\x7f"),
+            ("ké =", "ké"),
+        ] {
+            assert_eq!(key_before(line, 0, line.len() - 1), key, "{line:?}");
+            assert_eq!(py_rstrip(&line[..line.len() - 1]), key);
+        }
     }
 
     #[test]
