@@ -39,8 +39,9 @@ Exit status:
   0    success
   1    `configure get` of a key that is not set
   2    usage error
-  126  `exec`: the command cannot be run (127: it was not found); otherwise
-       `exec` exits with the command's own status
+  126  `exec`: the command was found but cannot be run
+  127  `exec`: the command was not found
+       (otherwise `exec` exits with the command's own status)
   253  configuration error: a file that cannot be located, read or parsed, a
        profile that does not exist, no credentials, a credential_process that
        fails, expired credentials

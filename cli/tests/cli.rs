@@ -159,7 +159,7 @@ fn help_reads_well() {
         "Exit status:",
         "253  configuration error",
         "254  a service call failed",
-        "127: it was not found",
+        "127  `exec`: the command was not found",
     ] {
         assert!(run.stdout.contains(want), "{want}: {}", run.stdout);
     }

@@ -57,7 +57,8 @@ How the credentials are obtained:
 
 Region: eu-west-1 (from ~/.aws/config:5)
 
-Result: credentials obtained from the credentials file (shared-credentials-file)
+Result: credentials obtained
+  provider        5. credentials file (shared-credentials-file)
   access key id   ****************ATIC
   session token   yes: temporary credentials
   expires         not stated by the source
@@ -75,7 +76,7 @@ fn a_credential_process_is_shown_without_its_arguments() {
         "   7. credential_process          chosen\n",
         "  1. run the credential_process of profile proc\n       credential_process = `printf` \
          with 1 argument (not shown: arguments may hold secrets) (~/.aws/config:2)\n",
-        "Result: credentials obtained from the credential_process (custom-process)\n  \
+        "Result: credentials obtained\n  provider        7. credential_process (custom-process)\n  \
          access key id   ****************MPLE\n  session token   yes: temporary credentials\n  \
          expires         2099-01-02T03:04:05+00:00 (in ",
         "Region: not set",
@@ -106,7 +107,7 @@ fn environment_keys_and_what_chose_the_profile() {
          AWS_SECRET_ACCESS_KEY = (secret, not shown)\n       \
          AWS_CREDENTIAL_EXPIRATION = 2099-01-02T03:04:05Z\n",
         "Region: ap-south-1 (from the AWS_REGION environment variable)\n",
-        "Result: credentials obtained from the environment variables (env)\n",
+        "Result: credentials obtained\n  provider        1. environment variables (env)\n",
         "  session token   none: long-term keys\n  expires         2099-01-02T03:04:05+00:00",
     ] {
         assert!(run.stdout.contains(want), "{want}\n{run:#?}");
@@ -227,7 +228,7 @@ How the credentials are obtained:
     assert_eq!(run.code, 0, "{run:#?}");
     assert!(
         run.stdout.contains(
-            "Result: credentials obtained from the assume role (role_arn) (assume-role)\n  \
+            "Result: credentials obtained\n  provider        2. assume role (role_arn) (assume-role)\n  \
              access key id   ****************PLE1\n  session token   yes: temporary credentials\n  \
              expires         2099-01-02T03:04:05+00:00"
         ),

@@ -15,7 +15,11 @@ fn conformance_home() -> Home {
         .arg(home.path())
         .status()
         .unwrap_or_else(|e| panic!("running {}: {e}", script.display()));
-    assert!(status.success(), "{} failed", script.display());
+    assert!(
+        status.success(),
+        "{} failed (is the conformance data there? CREDCHAIN_CONFORMANCE names its directory)",
+        script.display()
+    );
     home.adopt(".aws/config");
     home.adopt(".aws/credentials");
     home

@@ -26,7 +26,8 @@
 //!
 //! Region: eu-west-1 (from ~/.aws/config:5)
 //!
-//! Result: credentials obtained from the credentials file (shared-credentials-file)
+//! Result: credentials obtained
+//!   provider        5. credentials file (shared-credentials-file)
 //!   access key id   ****************ATIC
 //!   session token   none: long-term keys
 //!   expires         not stated by the source
@@ -37,6 +38,7 @@
 use std::io::{self, Write};
 
 use credchain_core::locate::PathOrigin;
+use credchain_core::plan::ProviderKind;
 use credchain_core::{FileKind, Source};
 
 use crate::commands::explain::{Outcome, ProviderStatus, Report, Shown};
@@ -190,9 +192,14 @@ pub fn text(report: &Report<'_>, home: Option<&str>, out: &mut dyn Write) -> io:
             expiration,
             account_id,
         } => {
+            let number = ProviderKind::ALL
+                .iter()
+                .position(|p| p == provider)
+                .map_or(0, |i| i + 1);
+            writeln!(out, "\nResult: credentials obtained")?;
             writeln!(
                 out,
-                "\nResult: credentials obtained from the {} ({})",
+                "  provider        {number}. {} ({})",
                 provider.describe(),
                 provider.awscli_name()
             )?;
