@@ -361,7 +361,9 @@ pub fn run_command(
     })
 }
 
-/// Asks on the terminal: the question on standard error, the answer from standard input.
+/// Asks on the terminal: the question on standard error, the answer from standard input. Like
+/// Python's `getpass` (which the AWS CLI uses for MFA codes), it reads a piped standard input
+/// when there is no terminal; end of input is [`crate::io::PromptError::Cancelled`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TerminalPrompt;
 
@@ -369,10 +371,7 @@ impl crate::io::Prompt for TerminalPrompt {
     type Answer = String;
 
     async fn ask(&self, question: &str) -> Result<String, crate::io::PromptError> {
-        use std::io::{BufRead, IsTerminal, Write};
-        if !std::io::stdin().is_terminal() {
-            return Err(crate::io::PromptError::Unavailable);
-        }
+        use std::io::{BufRead, Write};
         let mut err = std::io::stderr();
         let _ = write!(err, "{question}");
         let _ = err.flush();

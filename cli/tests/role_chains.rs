@@ -1,0 +1,220 @@
+//! Role chains end to end through the real binary against a mock STS on 127.0.0.1: two and
+//! three hops (each call signed with the previous hop's credentials), MFA codes typed on
+//! standard input, external ids, reuse of cached credentials (no second STS call), and the
+//! cache shared with the AWS CLI (its file names and JSON, both ways).
+
+mod common;
+
+use std::io::Write;
+use std::process::Stdio;
+
+use common::{assume_role_response, Home, MockServer};
+
+const BASE: &str =
+    "[base]\naws_access_key_id = AKIDBASEEXAMPLE\naws_secret_access_key = baseSecretKey0001\n";
+const CHAIN: &str = "\
+[profile middle]
+role_arn = arn:aws:iam::123456789012:role/demo
+source_profile = base
+
+[profile top]
+role_arn = arn:aws:iam::210987654321:role/top
+source_profile = middle
+external_id = ext-123
+mfa_serial = arn:aws:iam::123456789012:mfa/me
+region = eu-west-1
+";
+
+fn home() -> Home {
+    let home = Home::new(CHAIN, BASE);
+    home.secret("hopSecretAccessKey01");
+    home.secret("hopSessionToken0001");
+    home
+}
+
+fn sts() -> MockServer {
+    MockServer::start(
+        200,
+        &assume_role_response(
+            "ASIAHOPEXAMPLE01",
+            "hopSecretAccessKey01",
+            "hopSessionToken0001",
+        ),
+    )
+}
+
+/// Runs `export-credentials` with `stdin` typed in, the secrets check applied.
+fn export(home: &Home, profile: &str, sts: &MockServer, stdin: &str) -> common::Run {
+    let mut command = home.command(
+        &[
+            "export-credentials",
+            "--profile",
+            profile,
+            "--format",
+            "env-no-export",
+        ],
+        &[("AWS_ENDPOINT_URL_STS", &sts.url())],
+    );
+    command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    // Printing the credentials is the command's purpose; its error output carries no secret.
+    home.assert_no_secret(&common::Run {
+        stdout: String::new(),
+        stderr: stderr.clone(),
+        code: 0,
+    });
+    common::Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr,
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+fn authorization(request: &str) -> &str {
+    request
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("authorization:"))
+        .unwrap_or("")
+}
+
+#[test]
+fn two_hops_sign_with_the_source_profile_s_keys() {
+    let home = home();
+    let sts = sts();
+    let run = export(&home, "middle", &sts, "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("AWS_ACCESS_KEY_ID=ASIAHOPEXAMPLE01\n"),
+        "{}",
+        run.stdout
+    );
+    let requests = sts.requests();
+    assert_eq!(requests.len(), 1);
+    assert!(
+        authorization(&requests[0]).contains("Credential=AKIDBASEEXAMPLE/"),
+        "{}",
+        requests[0]
+    );
+    assert!(requests[0].contains("RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fdemo"));
+    assert!(requests[0].contains("RoleSessionName=botocore-session-"));
+}
+
+#[test]
+fn three_hops_with_mfa_and_external_id() {
+    let home = home();
+    let sts = sts();
+    let run = export(&home, "top", &sts, "123456\n");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("Enter MFA code for arn:aws:iam::123456789012:mfa/me: "),
+        "{}",
+        run.stderr
+    );
+    let requests = sts.requests();
+    assert_eq!(requests.len(), 2);
+    // The second hop is signed with the first hop's credentials, in the profile's region.
+    let auth = authorization(&requests[1]);
+    assert!(
+        auth.contains("Credential=ASIAHOPEXAMPLE01/") && auth.contains("/eu-west-1/sts/"),
+        "{auth}"
+    );
+    assert!(auth.contains("x-amz-security-token"), "{auth}");
+    let body = &requests[1];
+    assert!(
+        body.contains("ExternalId=ext-123") && body.contains("TokenCode=123456"),
+        "{body}"
+    );
+    assert!(
+        body.contains("SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Fme"),
+        "{body}"
+    );
+    // The typed code is a secret too.
+    assert!(!run.stdout.contains("123456") && !run.stderr.contains("123456\n"));
+}
+
+#[test]
+fn mfa_without_an_answer_is_a_clear_error() {
+    let home = home();
+    let sts = sts();
+    let run = export(&home, "top", &sts, "");
+    assert_eq!(run.code, 253, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("MFA code") && run.stderr.contains("none was entered"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn cached_credentials_are_reused_and_written_as_the_aws_cli_writes_them() {
+    let home = home();
+    let sts = sts();
+    assert_eq!(export(&home, "middle", &sts, "").code, 0);
+    // RoleArn alone (the session name is generated): the name the AWS CLI v2.36.7 gives it.
+    let cache = ".aws/cli/cache/5f52c9c583acfd120a607977e4f21fe86b7fa42d.json";
+    let entry = home
+        .read(cache)
+        .expect("the cache file the AWS CLI would read");
+    home.adopt(cache);
+    assert!(
+        entry.starts_with(
+            "{\"Credentials\": {\"AccessKeyId\": \"ASIAHOPEXAMPLE01\", \"SecretAccessKey\": "
+        ),
+        "{entry}"
+    );
+    assert!(
+        entry.contains("\"Expiration\": \"2099-01-02T03:04:05+00:00\"") && !entry.contains('\n'),
+        "{entry}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(home.file(cache))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // The second run takes the cached credentials: no second STS call.
+    let run = export(&home, "middle", &sts, "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run
+        .stdout
+        .starts_with("AWS_ACCESS_KEY_ID=ASIAHOPEXAMPLE01\n"));
+    assert_eq!(sts.requests().len(), 1);
+}
+
+#[test]
+fn a_cache_written_by_the_aws_cli_is_used() {
+    let home = home();
+    home.write(
+        ".aws/cli/cache/5f52c9c583acfd120a607977e4f21fe86b7fa42d.json",
+        "{\"Credentials\": {\"AccessKeyId\": \"ASIAFROMAWSCLI01\", \"SecretAccessKey\": \"cliSecretAccessKey01\", \
+         \"SessionToken\": \"cliSessionToken0001\", \"Expiration\": \"2099-01-02T03:04:05+00:00\", \
+         \"AccountId\": \"123456789012\"}, \"AssumedRoleUser\": {\"AssumedRoleId\": \"AROA:x\", \
+         \"Arn\": \"arn:aws:sts::123456789012:assumed-role/demo/x\"}, \"ResponseMetadata\": {}}",
+    );
+    let sts = sts();
+    let run = export(&home, "middle", &sts, "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("AWS_ACCESS_KEY_ID=ASIAFROMAWSCLI01\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(sts.requests().is_empty());
+}
