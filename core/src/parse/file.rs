@@ -25,7 +25,7 @@ type Table = alloc::vec::Vec<u32>;
 type Table = heapless::Vec<u32, { 2 * MAX_SECTIONS }>;
 
 /// An empty slot of the name table.
-const EMPTY: u32 = u32::MAX;
+const EMPTY: u32 = 0;
 
 /// Which pass validates an AWS CLI dialect file.
 #[derive(Debug, Clone, Copy)]
@@ -87,20 +87,21 @@ impl SkipReason {
     }
 }
 
-/// One section in the index. Offsets are byte offsets into the file text.
+/// One section in the index: 20 bytes, since on large files the index's pages cost more than
+/// the scan (each fresh page is a fault). The name and the body are not stored but derived
+/// from the header when a lookup needs them ([`ProfileFile::name_of`],
+/// [`ProfileFile::body_of`]).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Section {
+    /// The name hash ([`name_hash`]).
     pub hash: u32,
-    pub class: SectionClass,
-    /// The header text (between `[` and `]`).
+    /// The header text (between `[` and `]`): byte offset and length.
     pub header: (u32, u32),
-    /// The name's raw text (for AWS CLI config profiles, a shell word that may need unquoting).
-    pub name: (u32, u32),
-    pub plain: bool,
-    /// The body: after the header line up to the next header or the end.
-    pub body: (u32, u32),
     /// The header's line number.
     pub line: u32,
+    pub class: SectionClass,
+    /// Whether the name needs no unquoting.
+    pub plain: bool,
 }
 
 /// A parsed, validated file. The text is borrowed; only the section index is owned.
@@ -113,8 +114,11 @@ pub struct ProfileFile<'a> {
     pub(crate) dialect: Dialect,
     /// Sections in file order.
     pub(crate) sections: List<Section>,
-    /// An open-addressing hash table of indexes into `sections`, keyed by name hash, at most
-    /// half full; sections of one name sit along one probe run in file order.
+    /// An open-addressing hash table (linear probing, at most two-thirds full) of the sections
+    /// by name hash; sections of one name sit along one probe run in file order. For a table
+    /// of 2^k slots a slot holds the section's index + 1 in its low k bits (0: empty) and the
+    /// high 32 - k bits of its hash, so that a probe compares hashes without reading the
+    /// section.
     pub(crate) by_name: Table,
 }
 
@@ -232,8 +236,57 @@ impl<'a> ProfileFile<'a> {
         self.sections.len()
     }
 
-    pub(crate) fn section_text(&self, range: (u32, u32)) -> &'a str {
-        slice(self.text, range)
+    /// The text of a section's header (between `[` and `]`).
+    pub(crate) fn header_of(&self, s: &Section) -> &'a str {
+        slice(self.text, s.header)
+    }
+
+    /// The raw text of a section's name: for AWS CLI config-file profiles a shell word that
+    /// may need unquoting (see [`Section::plain`]); for skipped sections the header.
+    pub(crate) fn name_of(&self, s: &Section) -> &'a str {
+        let header = self.header_of(s);
+        match (s.class, self.dialect, self.kind) {
+            (SectionClass::Skipped(_), _, _) => header,
+            (_, Dialect::AwsCli, FileKind::Config) => classify_cli_config(header).1,
+            _ => classify(self.kind, self.dialect, header).1,
+        }
+    }
+
+    /// A section's body: from the end of its header line to the start of the next section's
+    /// header line (or the end of the text), as a byte range and the body's first line number.
+    pub(crate) fn body_of(&self, s: &Section) -> (usize, usize, u32) {
+        let bytes = self.text.as_bytes();
+        // The header line holds no line break after the header's end.
+        let header_end = (s.header.0 + s.header.1) as usize;
+        let start = match bytes[header_end..]
+            .iter()
+            .position(|&b| b == b'\n' || b == b'\r')
+        {
+            None => bytes.len(),
+            Some(at) if bytes[header_end + at..].starts_with(b"\r\n") => header_end + at + 2,
+            Some(at) => header_end + at + 1,
+        };
+        let end = match self.next_section(s) {
+            // The next header's line starts after the last line break before its header.
+            Some(next) => bytes[..next.header.0 as usize]
+                .iter()
+                .rposition(|&b| b == b'\n' || b == b'\r')
+                .map_or(0, |at| at + 1),
+            None => bytes.len(),
+        };
+        (start, end.max(start), s.line.saturating_add(1))
+    }
+
+    /// The section after `s` (a section of this file) in file order.
+    fn next_section(&self, s: &Section) -> Option<&Section> {
+        // `s` is an element of `self.sections`: its index from its address.
+        let base = self.sections.as_ptr() as usize;
+        let index = (s as *const Section as usize).wrapping_sub(base) / size_of::<Section>();
+        debug_assert!(self
+            .sections
+            .get(index)
+            .is_some_and(|t| core::ptr::eq(t, s)));
+        self.sections.get(index + 1)
     }
 
     fn push(&mut self, header: &'a str, line: &Line<'a>) -> Result<(), (u32, Problem)> {
@@ -263,17 +316,13 @@ impl<'a> ProfileFile<'a> {
         } else {
             name_hash(class, name, false)
         };
-        if let Some(last) = self.sections.last_mut() {
-            last.body.1 = start as u32 - last.body.0;
-        }
+        let _ = (start, end); // the body is derived when needed (`body_of`)
         let section = Section {
             hash,
-            class,
             header: (offset(header), header.len() as u32),
-            name: (offset(name), name.len() as u32),
-            plain,
-            body: (end as u32, self.text.len() as u32 - end as u32),
             line: number,
+            class,
+            plain,
         };
         #[cfg(feature = "alloc")]
         self.sections.push(section);
@@ -401,11 +450,8 @@ impl<'a> ProfileFile<'a> {
                 ));
             }
             Err(()) => {
-                let s = self
-                    .sections
-                    .last()
-                    .map(|s| (s.body.0 as usize, s.line + 1));
-                let (body, first) = s.unwrap_or((0, 1));
+                let s = self.sections.last().map(|s| self.body_of(s));
+                let (body, _, first) = s.unwrap_or((0, 0, 1));
                 find_key_in(&self.text[body..start], body, first, key, number)
             }
         };
@@ -432,7 +478,7 @@ impl<'a> ProfileFile<'a> {
             let prefixed = self.sections.iter().any(|s| {
                 s.class == SectionClass::Profile
                     && slice(text, s.header) != "default"
-                    && slice(text, s.name) == "default"
+                    && self.name_of(s) == "default"
             });
             if prefixed {
                 for s in self.sections.iter_mut() {
@@ -448,31 +494,42 @@ impl<'a> ProfileFile<'a> {
 
     /// Builds the name table and, in the AWS CLI dialect, refuses repeated section headers.
     fn build_index(&mut self) -> Result<(), (u32, Problem)> {
-        let size = (2 * self.sections.len()).next_power_of_two().max(8);
+        // More slots than sections, so that an index + 1 fits in the low bits.
+        let size = (self.sections.len() + self.sections.len() / 2 + 1)
+            .next_power_of_two()
+            .max(8);
         #[cfg(feature = "alloc")]
-        self.by_name.resize(size, EMPTY);
+        {
+            // Zeroed memory (empty slots) straight from the allocator.
+            self.by_name = alloc::vec![EMPTY; size];
+        }
         #[cfg(not(feature = "alloc"))]
         let _ = self.by_name.resize(size.min(2 * MAX_SECTIONS), EMPTY); // sections <= MAX_SECTIONS
         let mask = self.by_name.len() - 1;
         for (i, section) in self.sections.iter().enumerate() {
+            let tag = section.hash & !(mask as u32);
             let mut slot = section.hash as usize & mask;
             while self.by_name[slot] != EMPTY {
-                let other = &self.sections[self.by_name[slot] as usize];
+                let entry = self.by_name[slot];
                 if self.dialect == Dialect::AwsCli
-                    && other.hash == section.hash
+                    && entry & !(mask as u32) == tag
                     && section.class != SectionClass::Defaults
-                    && slice(self.text, other.header) == slice(self.text, section.header)
                 {
-                    return Err((
-                        section.line,
-                        Problem::DuplicateSection {
-                            first_line: other.line,
-                        },
-                    ));
+                    let other = &self.sections[(entry & mask as u32) as usize - 1];
+                    if other.hash == section.hash
+                        && slice(self.text, other.header) == slice(self.text, section.header)
+                    {
+                        return Err((
+                            section.line,
+                            Problem::DuplicateSection {
+                                first_line: other.line,
+                            },
+                        ));
+                    }
                 }
                 slot = (slot + 1) & mask;
             }
-            self.by_name[slot] = i as u32;
+            self.by_name[slot] = tag | (i as u32 + 1);
         }
         Ok(())
     }
@@ -480,14 +537,18 @@ impl<'a> ProfileFile<'a> {
     /// The sections whose name hash is `hash`, in file order (then filtered by the caller).
     fn probe(&self, hash: u32) -> impl Iterator<Item = &Section> + '_ {
         let mask = self.by_name.len().wrapping_sub(1);
+        let tag = hash & !(mask as u32);
         let mut slot = hash as usize & mask;
         core::iter::from_fn(move || loop {
-            let &index = self.by_name.get(slot)?;
-            if index == EMPTY {
+            let &entry = self.by_name.get(slot)?;
+            if entry == EMPTY {
                 return None;
             }
             slot = (slot + 1) & mask;
-            let section = &self.sections[index as usize];
+            if entry & !(mask as u32) != tag {
+                continue;
+            }
+            let section = &self.sections[(entry & mask as u32) as usize - 1];
             if section.hash == hash {
                 return Some(section);
             }
@@ -500,9 +561,17 @@ impl<'a> ProfileFile<'a> {
         class: SectionClass,
         name: &'s str,
     ) -> impl Iterator<Item = &'s Section> + 's {
-        let text = self.text;
         self.probe(name_hash(class, name, true))
-            .filter(move |s| s.class == class && name_eq(text, s, name))
+            .filter(move |s| s.class == class && self.name_eq(s, name))
+    }
+
+    fn name_eq(&self, s: &Section, name: &str) -> bool {
+        let raw = self.name_of(s);
+        if s.plain {
+            raw == name
+        } else {
+            shlex::unquoted(raw).eq(name.chars())
+        }
     }
 
     /// The sections of `class` with the same name as `name` (which may be quoted), in file order.
@@ -523,18 +592,9 @@ impl<'a> ProfileFile<'a> {
     /// The characters of a section's name (unquoted).
     pub(crate) fn name_chars(&self, s: &Section) -> super::Name<'a> {
         super::Name {
-            raw: slice(self.text, s.name),
+            raw: self.name_of(s),
             plain: s.plain,
         }
-    }
-}
-
-fn name_eq(text: &str, s: &Section, name: &str) -> bool {
-    let raw = slice(text, s.name);
-    if s.plain {
-        raw == name
-    } else {
-        shlex::unquoted(raw).eq(name.chars())
     }
 }
 
@@ -817,6 +877,80 @@ fn line_of(bytes: &[u8], pos: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn derived_names_and_bodies_match_the_lines() {
+        // Sections store their header only; the name and the body are derived. Check them
+        // against the lines ini_core splits, on generated files.
+        let pieces = [
+            "[profile a]",
+            "[profile \"b c\"]",
+            "[default]",
+            "[DEFAULT]",
+            "[a]",
+            "  [b]",
+            "\u{a0}[c] x",
+            "[ profile  d ]",
+            "[sso-session s]",
+            "[services t]",
+            "[x",
+            "k = v",
+            "k2 =",
+            "  sub = 1",
+            "",
+            "# c",
+            "[profile a b]",
+            "[profile 'q]",
+        ];
+        let endings = ["\n", "\r\n", "\r", "\n\r"];
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let mut checked = 0;
+        for _ in 0..3000 {
+            let mut text = std::string::String::new();
+            for _ in 0..1 + next(10) {
+                text.push_str(pieces[next(pieces.len())]);
+                text.push_str(endings[next(endings.len())]);
+            }
+            for (kind, dialect) in [
+                (FileKind::Config, Dialect::AwsCli),
+                (FileKind::Credentials, Dialect::AwsCli),
+                (FileKind::Config, Dialect::Sdk),
+            ] {
+                let bytes = Some(text.as_bytes());
+                let Ok(file) = ProfileFile::parse_reference(kind, "f", bytes, dialect, true) else {
+                    continue;
+                };
+                let lines: std::vec::Vec<Line<'_>> = Lines::new(&text, 0, 1).collect();
+                for (i, s) in file.sections.iter().enumerate() {
+                    let header_line = &lines[s.line as usize - 1];
+                    let end = file
+                        .sections
+                        .get(i + 1)
+                        .map_or(text.len(), |n| lines[n.line as usize - 1].start);
+                    assert_eq!(
+                        file.body_of(s),
+                        (header_line.end, end, s.line + 1),
+                        "{text:?}"
+                    );
+                    let header = file.header_of(s);
+                    let name = match (s.class, dialect, kind) {
+                        (SectionClass::Skipped(_), _, _) => header,
+                        _ => classify(kind, dialect, header).1,
+                    };
+                    assert_eq!(file.name_of(s), name, "{text:?}");
+                    assert!(header_line.raw.contains(header));
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 3000, "only {checked} sections checked");
+    }
 
     #[test]
     fn config_headers_classify_as_through_shlex() {

@@ -193,7 +193,7 @@ impl<'a> ConfigFiles<'a> {
         for file in [&self.config, &self.credentials] {
             for s in file.sections.iter() {
                 if let SectionClass::Skipped(reason) = s.class {
-                    let what = file.section_text(s.header);
+                    let what = file.header_of(s);
                     each(Diagnostic {
                         kind: file.kind,
                         path: file.path,
@@ -634,14 +634,14 @@ impl Reader {
 
 impl<'a> Properties<'a> {
     fn new(file: &ProfileFile<'a>, s: &Section) -> Self {
-        let (start, len) = (s.body.0 as usize, s.body.1 as usize);
-        let body = &file.text[start..start + len];
+        let (start, end, first_line) = file.body_of(s);
+        let body = &file.text[start..end];
         let reader = match file.dialect {
             Dialect::AwsCli => Reader::Cli(CliReader::in_body()),
             Dialect::Sdk => Reader::Sdk(SdkReader::in_body()),
         };
         Properties {
-            lines: Lines::new(body, start, s.line + 1).peekable(),
+            lines: Lines::new(body, start, first_line).peekable(),
             reader,
             file_kind: file.kind,
             path: file.path,
