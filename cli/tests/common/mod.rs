@@ -303,6 +303,11 @@ pub struct MockServer {
 impl MockServer {
     /// Serves `status` with the XML `body` to every request.
     pub fn start(status: u16, body: &str) -> MockServer {
+        Self::sequence(&[(status, body.to_string())])
+    }
+
+    /// Serves the responses in order, one a request (the last one to every request after).
+    pub fn sequence(responses: &[(u16, String)]) -> MockServer {
         use std::io::{Read, Write};
         use std::sync::atomic::Ordering;
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
@@ -310,11 +315,16 @@ impl MockServer {
         let addr = listener.local_addr().unwrap();
         let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let response = format!(
-            "HTTP/1.1 {status} X\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\
-             Connection: close\r\n\r\n{body}",
-            body.len()
-        );
+        let responses: Vec<String> = responses
+            .iter()
+            .map(|(status, body)| {
+                format!(
+                    "HTTP/1.1 {status} X\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\
+                     Connection: close\r\n\r\n{body}",
+                    body.len()
+                )
+            })
+            .collect();
         let (seen, stopped) = (requests.clone(), stop.clone());
         let thread = std::thread::spawn(move || {
             // Bounded: never more than a minute, whatever the test does.
@@ -346,9 +356,9 @@ impl MockServer {
                         }
                     }
                 }
-                seen.lock()
-                    .unwrap()
-                    .push(String::from_utf8_lossy(&request).into_owned());
+                let mut seen = seen.lock().unwrap();
+                seen.push(String::from_utf8_lossy(&request).into_owned());
+                let response = &responses[(seen.len() - 1).min(responses.len() - 1)];
                 let _ = stream.write_all(response.as_bytes());
             }
         });
