@@ -213,10 +213,7 @@ fn recorded_cases_through_the_binary() {
                     let expiry_ok = match ok.get("expiry").and_then(Value::as_i64) {
                         None => got.get("Expiration").is_none(),
                         Some(e) => {
-                            got["Expiration"]
-                                .as_str()
-                                .and_then(|s| chrono_like_parse(s))
-                                == Some(e)
+                            got["Expiration"].as_str().and_then(chrono_like_parse) == Some(e)
                         }
                     };
                     if same && expiry_ok {
