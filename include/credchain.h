@@ -83,7 +83,10 @@
  * The numbers are stable across releases and grouped by the layer that reports them:
  * 0 success; 1-99 statuses that are not failures; 1xx bad arguments or callback results;
  * 2xx locating and reading the files; 3xx parsing them (30x the file as a whole, 31x the
- * AWS CLI's grammar, 32x the SDKs' grammar); 4xx evaluating settings; 9xx bugs in credchain.
+ * AWS CLI's grammar, 32x the SDKs' grammar); 4xx evaluating settings; 5xx resolving
+ * credentials (500 none found, 51x a configuration that cannot give credentials, 53x
+ * `credential_process`, 54x the credentials themselves, 55x credential services such as STS,
+ * 56x what this build cannot do); 9xx bugs in credchain.
  * New codes may be added within a group; existing ones never change their number.
  *
  * `credchain_result_message` writes the generic message of a code; the detailed message of the
@@ -132,6 +135,10 @@ enum credchain_result
    * A callback broke its contract (an unknown status, a value holding a NUL byte, ...).
    */
   CREDCHAIN_RESULT_INVALID_CALLBACK_RESULT = 106,
+  /**
+   * `credchain_callbacks.struct_size` is smaller than the fields every version has.
+   */
+  CREDCHAIN_RESULT_INVALID_STRUCT_SIZE = 107,
   /**
    * Reserved (no longer returned): a missing home directory now means the default files
    * are absent, as in the AWS CLI.
@@ -237,6 +244,129 @@ enum credchain_result
    * The region is not a valid host label.
    */
   CREDCHAIN_RESULT_INVALID_REGION = 401,
+  /**
+   * No credential provider is configured for the profile: the AWS CLI's "Unable to locate
+   * credentials". The detailed message names every provider tried and why it was passed over.
+   */
+  CREDCHAIN_RESULT_CREDENTIALS_NOT_FOUND = 500,
+  /**
+   * `source_profile` names a profile that exists in neither file.
+   */
+  CREDCHAIN_RESULT_SOURCE_PROFILE_NOT_FOUND = 510,
+  /**
+   * The chain of `source_profile` settings loops back on itself.
+   */
+  CREDCHAIN_RESULT_SOURCE_PROFILE_CYCLE = 511,
+  /**
+   * `role_arn` with neither `source_profile` nor `credential_source`.
+   */
+  CREDCHAIN_RESULT_ROLE_WITHOUT_SOURCE = 512,
+  /**
+   * Both `source_profile` and `credential_source` in one profile.
+   */
+  CREDCHAIN_RESULT_CONFLICTING_ROLE_SOURCES = 513,
+  /**
+   * `credential_source` is not Environment, Ec2InstanceMetadata or EcsContainer.
+   */
+  CREDCHAIN_RESULT_UNKNOWN_CREDENTIAL_SOURCE = 514,
+  /**
+   * An access key id without its secret access key, or the reverse.
+   */
+  CREDCHAIN_RESULT_PARTIAL_CREDENTIALS = 515,
+  /**
+   * A profile named by `source_profile` yields no credentials.
+   */
+  CREDCHAIN_RESULT_SOURCE_PROFILE_WITHOUT_CREDENTIALS = 516,
+  /**
+   * A web identity token file is configured without a role ARN.
+   */
+  CREDCHAIN_RESULT_WEB_IDENTITY_WITHOUT_ROLE = 517,
+  /**
+   * An IAM Identity Center (SSO) profile is incomplete, inconsistent with its
+   * `[sso-session]`, or names a session that does not exist.
+   */
+  CREDCHAIN_RESULT_INVALID_SSO_CONFIG = 518,
+  /**
+   * A setting the credential chain needs spans several lines.
+   */
+  CREDCHAIN_RESULT_MULTI_LINE_CREDENTIAL_VALUE = 519,
+  /**
+   * The role chain is longer than credchain follows.
+   */
+  CREDCHAIN_RESULT_ROLE_CHAIN_TOO_LONG = 520,
+  /**
+   * A service endpoint cannot be resolved from the configuration: an invalid or too long
+   * endpoint URL, a `services` key naming a missing section, no region for a regional
+   * service, or FIPS or dual-stack endpoints asked for without a URL.
+   */
+  CREDCHAIN_RESULT_INVALID_ENDPOINT = 521,
+  /**
+   * The web identity token file does not exist or cannot be read.
+   */
+  CREDCHAIN_RESULT_TOKEN_FILE_UNREADABLE = 522,
+  /**
+   * `duration_seconds` is not a whole number of seconds.
+   */
+  CREDCHAIN_RESULT_INVALID_DURATION = 523,
+  /**
+   * `credential_process` could not be started: an empty or unclosed command, the program
+   * not found or not executable, or a host that cannot run processes.
+   */
+  CREDCHAIN_RESULT_PROCESS_NOT_STARTED = 530,
+  /**
+   * `credential_process` exited with a failure status or was ended by a signal; the
+   * detailed message holds the start of its error output.
+   */
+  CREDCHAIN_RESULT_PROCESS_FAILED = 531,
+  /**
+   * `credential_process` did not finish in time and was stopped.
+   */
+  CREDCHAIN_RESULT_PROCESS_TIMEOUT = 532,
+  /**
+   * `credential_process` printed something other than Version 1 credentials JSON (or too
+   * much of it).
+   */
+  CREDCHAIN_RESULT_PROCESS_BAD_OUTPUT = 533,
+  /**
+   * The credentials had already expired when they arrived.
+   */
+  CREDCHAIN_RESULT_CREDENTIALS_EXPIRED = 540,
+  /**
+   * An expiry that is not an ISO 8601 time.
+   */
+  CREDCHAIN_RESULT_INVALID_EXPIRATION = 541,
+  /**
+   * A credential is longer than credchain keeps, or holds a NUL byte.
+   */
+  CREDCHAIN_RESULT_INVALID_CREDENTIAL = 542,
+  /**
+   * A credential service (STS) answered with an error, such as AccessDenied or
+   * ExpiredToken; the detailed message holds its code and message.
+   */
+  CREDCHAIN_RESULT_SERVICE_ERROR = 550,
+  /**
+   * No answer from a credential service: a timeout, no connection (refused, DNS, TLS), an
+   * answer over the size limit, or a host without HTTP.
+   */
+  CREDCHAIN_RESULT_SERVICE_UNREACHABLE = 551,
+  /**
+   * A credential service's answer cannot be read (empty, not XML, malformed, or not the
+   * operation's answer): often a proxy or a wrong endpoint URL.
+   */
+  CREDCHAIN_RESULT_SERVICE_BAD_RESPONSE = 552,
+  /**
+   * A credential service request could not be made (too long, or not signable).
+   */
+  CREDCHAIN_RESULT_SERVICE_REQUEST_NOT_SENT = 553,
+  /**
+   * The profile's credential provider is not supported by this version of credchain.
+   */
+  CREDCHAIN_RESULT_UNSUPPORTED_PROVIDER = 560,
+  /**
+   * A role needs an MFA code and none could be read: no prompt is set
+   * (`credchain_config_set_prompt`) or the person gave none.
+   */
+  CREDCHAIN_RESULT_MFA_CODE_UNAVAILABLE = 561,
   /**
    * credchain panicked (a bug); the call had no effect on its outputs.
    */

@@ -6,11 +6,15 @@ use std::any::Any;
 use std::cell::RefCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use credchain_core::endpoint::EndpointError;
 use credchain_core::evaluate::EvaluateError;
-use credchain_core::io::FsErrorKind;
+use credchain_core::execute::{ExecuteError, ProcessFailure};
+use credchain_core::io::{CommandErrorKind, FsErrorKind};
 use credchain_core::load::LoadError;
 use credchain_core::locate::LocateError;
 use credchain_core::parse::{ParseError, Problem};
+use credchain_core::plan::PlanError;
+use credchain_core::sts::StsErrorKind;
 
 use crate::result::credchain_result;
 
@@ -119,6 +123,78 @@ impl From<EvaluateError<'_>> for Error {
         let code = match e {
             EvaluateError::ProfileNotFound { .. } => credchain_result::ProfileNotFound,
             EvaluateError::InvalidRegion { .. } => credchain_result::InvalidRegion,
+        };
+        Error::new(code, e.to_string())
+    }
+}
+
+impl From<PlanError<'_>> for Error {
+    fn from(e: PlanError<'_>) -> Self {
+        use credchain_result as R;
+        let code = match e {
+            PlanError::SourceProfileNotFound { .. } => R::SourceProfileNotFound,
+            PlanError::Cycle { .. } => R::SourceProfileCycle,
+            PlanError::RoleWithoutSource { .. } => R::RoleWithoutSource,
+            PlanError::BothSources { .. } => R::ConflictingRoleSources,
+            PlanError::UnknownCredentialSource { .. } => R::UnknownCredentialSource,
+            PlanError::PartialCredentials { .. } => R::PartialCredentials,
+            PlanError::SourceProfileWithoutCredentials { .. } => R::SourceProfileWithoutCredentials,
+            PlanError::WebIdentityWithoutRole { .. } => R::WebIdentityWithoutRole,
+            PlanError::SsoIncomplete { .. }
+            | PlanError::SsoSessionNotFound { .. }
+            | PlanError::SsoInconsistent { .. } => R::InvalidSsoConfig,
+            PlanError::MultiLineValue { .. } => R::MultiLineCredentialValue,
+            PlanError::ChainTooLong { .. } => R::RoleChainTooLong,
+        };
+        Error::new(code, e.to_string())
+    }
+}
+
+impl From<ExecuteError<'_>> for Error {
+    fn from(e: ExecuteError<'_>) -> Self {
+        use credchain_result as R;
+        let code = match &e {
+            ExecuteError::NoCredentials => R::CredentialsNotFound,
+            ExecuteError::Process { failure, .. } => match failure {
+                ProcessFailure::BadCommand | ProcessFailure::CommandTooLong => R::ProcessNotStarted,
+                ProcessFailure::Run(run) => match run.kind {
+                    CommandErrorKind::Timeout => R::ProcessTimeout,
+                    CommandErrorKind::TooLarge => R::ProcessBadOutput,
+                    CommandErrorKind::NotFound
+                    | CommandErrorKind::PermissionDenied
+                    | CommandErrorKind::Unsupported
+                    | CommandErrorKind::Other => R::ProcessNotStarted,
+                },
+                ProcessFailure::Exit { .. } => R::ProcessFailed,
+                ProcessFailure::BadJson
+                | ProcessFailure::UnsupportedVersion(_)
+                | ProcessFailure::BadExpiration => R::ProcessBadOutput,
+            },
+            ExecuteError::Expired { .. } => R::CredentialsExpired,
+            ExecuteError::BadExpiration { .. } => R::InvalidExpiration,
+            ExecuteError::TooLong(_) => R::InvalidCredential,
+            ExecuteError::Unsupported { .. } => R::UnsupportedProvider,
+            ExecuteError::Endpoint(endpoint) => match endpoint {
+                EndpointError::InvalidRegion { .. } => R::InvalidRegion,
+                EndpointError::Evaluate(e) => Error::from(*e).code,
+                EndpointError::InvalidUrl { .. }
+                | EndpointError::UrlTooLong { .. }
+                | EndpointError::ServicesSectionNotFound { .. }
+                | EndpointError::NoRegion { .. }
+                | EndpointError::VariantUnsupported { .. } => R::InvalidEndpoint,
+            },
+            ExecuteError::Sts(failure) => match failure.kind {
+                StsErrorKind::Service { .. } => R::ServiceError,
+                StsErrorKind::Http { .. } => R::ServiceUnreachable,
+                StsErrorKind::EmptyBody { .. }
+                | StsErrorKind::WrongContentType { .. }
+                | StsErrorKind::NotXml { .. }
+                | StsErrorKind::Malformed { .. } => R::ServiceBadResponse,
+                StsErrorKind::RequestTooLong | StsErrorKind::Sign(_) => R::ServiceRequestNotSent,
+            },
+            ExecuteError::TokenFile { .. } => R::TokenFileUnreadable,
+            ExecuteError::BadDuration { .. } => R::InvalidDuration,
+            ExecuteError::Mfa { .. } => R::MfaCodeUnavailable,
         };
         Error::new(code, e.to_string())
     }

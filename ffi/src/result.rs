@@ -9,7 +9,10 @@ use crate::error::{boundary, write_str, Error};
 /// The numbers are stable across releases and grouped by the layer that reports them:
 /// 0 success; 1-99 statuses that are not failures; 1xx bad arguments or callback results;
 /// 2xx locating and reading the files; 3xx parsing them (30x the file as a whole, 31x the
-/// AWS CLI's grammar, 32x the SDKs' grammar); 4xx evaluating settings; 9xx bugs in credchain.
+/// AWS CLI's grammar, 32x the SDKs' grammar); 4xx evaluating settings; 5xx resolving
+/// credentials (500 none found, 51x a configuration that cannot give credentials, 53x
+/// `credential_process`, 54x the credentials themselves, 55x credential services such as STS,
+/// 56x what this build cannot do); 9xx bugs in credchain.
 /// New codes may be added within a group; existing ones never change their number.
 ///
 /// `credchain_result_message` writes the generic message of a code; the detailed message of the
@@ -39,6 +42,8 @@ pub enum credchain_result {
     IndexOutOfRange = 105,
     /// A callback broke its contract (an unknown status, a value holding a NUL byte, ...).
     InvalidCallbackResult = 106,
+    /// `credchain_callbacks.struct_size` is smaller than the fields every version has.
+    InvalidStructSize = 107,
 
     /// Reserved (no longer returned): a missing home directory now means the default files
     /// are absent, as in the AWS CLI.
@@ -96,6 +101,74 @@ pub enum credchain_result {
     /// The region is not a valid host label.
     InvalidRegion = 401,
 
+    /// No credential provider is configured for the profile: the AWS CLI's "Unable to locate
+    /// credentials". The detailed message names every provider tried and why it was passed over.
+    CredentialsNotFound = 500,
+    /// `source_profile` names a profile that exists in neither file.
+    SourceProfileNotFound = 510,
+    /// The chain of `source_profile` settings loops back on itself.
+    SourceProfileCycle = 511,
+    /// `role_arn` with neither `source_profile` nor `credential_source`.
+    RoleWithoutSource = 512,
+    /// Both `source_profile` and `credential_source` in one profile.
+    ConflictingRoleSources = 513,
+    /// `credential_source` is not Environment, Ec2InstanceMetadata or EcsContainer.
+    UnknownCredentialSource = 514,
+    /// An access key id without its secret access key, or the reverse.
+    PartialCredentials = 515,
+    /// A profile named by `source_profile` yields no credentials.
+    SourceProfileWithoutCredentials = 516,
+    /// A web identity token file is configured without a role ARN.
+    WebIdentityWithoutRole = 517,
+    /// An IAM Identity Center (SSO) profile is incomplete, inconsistent with its
+    /// `[sso-session]`, or names a session that does not exist.
+    InvalidSsoConfig = 518,
+    /// A setting the credential chain needs spans several lines.
+    MultiLineCredentialValue = 519,
+    /// The role chain is longer than credchain follows.
+    RoleChainTooLong = 520,
+    /// A service endpoint cannot be resolved from the configuration: an invalid or too long
+    /// endpoint URL, a `services` key naming a missing section, no region for a regional
+    /// service, or FIPS or dual-stack endpoints asked for without a URL.
+    InvalidEndpoint = 521,
+    /// The web identity token file does not exist or cannot be read.
+    TokenFileUnreadable = 522,
+    /// `duration_seconds` is not a whole number of seconds.
+    InvalidDuration = 523,
+    /// `credential_process` could not be started: an empty or unclosed command, the program
+    /// not found or not executable, or a host that cannot run processes.
+    ProcessNotStarted = 530,
+    /// `credential_process` exited with a failure status or was ended by a signal; the
+    /// detailed message holds the start of its error output.
+    ProcessFailed = 531,
+    /// `credential_process` did not finish in time and was stopped.
+    ProcessTimeout = 532,
+    /// `credential_process` printed something other than Version 1 credentials JSON (or too
+    /// much of it).
+    ProcessBadOutput = 533,
+    /// The credentials had already expired when they arrived.
+    CredentialsExpired = 540,
+    /// An expiry that is not an ISO 8601 time.
+    InvalidExpiration = 541,
+    /// A credential is longer than credchain keeps, or holds a NUL byte.
+    InvalidCredential = 542,
+    /// A credential service (STS) answered with an error, such as AccessDenied or
+    /// ExpiredToken; the detailed message holds its code and message.
+    ServiceError = 550,
+    /// No answer from a credential service: a timeout, no connection (refused, DNS, TLS), an
+    /// answer over the size limit, or a host without HTTP.
+    ServiceUnreachable = 551,
+    /// A credential service's answer cannot be read (empty, not XML, malformed, or not the
+    /// operation's answer): often a proxy or a wrong endpoint URL.
+    ServiceBadResponse = 552,
+    /// A credential service request could not be made (too long, or not signable).
+    ServiceRequestNotSent = 553,
+    /// The profile's credential provider is not supported by this version of credchain.
+    UnsupportedProvider = 560,
+    /// A role needs an MFA code and none could be read: no prompt is set
+    /// (`credchain_config_set_prompt`) or the person gave none.
+    MfaCodeUnavailable = 561,
+
     /// credchain panicked (a bug); the call had no effect on its outputs.
     Panic = 900,
     /// credchain reached a state it believed impossible (a bug).
@@ -113,6 +186,7 @@ pub(crate) const ALL_RESULTS: &[credchain_result] = &[
     credchain_result::InvalidDialect,
     credchain_result::IndexOutOfRange,
     credchain_result::InvalidCallbackResult,
+    credchain_result::InvalidStructSize,
     credchain_result::NoHomeDirectory,
     credchain_result::PathTooLong,
     credchain_result::FilePermissionDenied,
@@ -139,6 +213,34 @@ pub(crate) const ALL_RESULTS: &[credchain_result] = &[
     credchain_result::ParseEmptySubPropertyName,
     credchain_result::ProfileNotFound,
     credchain_result::InvalidRegion,
+    credchain_result::CredentialsNotFound,
+    credchain_result::SourceProfileNotFound,
+    credchain_result::SourceProfileCycle,
+    credchain_result::RoleWithoutSource,
+    credchain_result::ConflictingRoleSources,
+    credchain_result::UnknownCredentialSource,
+    credchain_result::PartialCredentials,
+    credchain_result::SourceProfileWithoutCredentials,
+    credchain_result::WebIdentityWithoutRole,
+    credchain_result::InvalidSsoConfig,
+    credchain_result::MultiLineCredentialValue,
+    credchain_result::RoleChainTooLong,
+    credchain_result::InvalidEndpoint,
+    credchain_result::TokenFileUnreadable,
+    credchain_result::InvalidDuration,
+    credchain_result::ProcessNotStarted,
+    credchain_result::ProcessFailed,
+    credchain_result::ProcessTimeout,
+    credchain_result::ProcessBadOutput,
+    credchain_result::CredentialsExpired,
+    credchain_result::InvalidExpiration,
+    credchain_result::InvalidCredential,
+    credchain_result::ServiceError,
+    credchain_result::ServiceUnreachable,
+    credchain_result::ServiceBadResponse,
+    credchain_result::ServiceRequestNotSent,
+    credchain_result::UnsupportedProvider,
+    credchain_result::MfaCodeUnavailable,
     credchain_result::Panic,
     credchain_result::Internal,
 ];
@@ -171,6 +273,9 @@ impl credchain_result {
             R::IndexOutOfRange => "index out of range: pass an index below the count",
             R::InvalidCallbackResult => {
                 "invalid callback result: a callback broke the contract documented in credchain.h"
+            }
+            R::InvalidStructSize => {
+                "invalid struct size: set callbacks.struct_size to sizeof(credchain_callbacks)"
             }
             R::NoHomeDirectory => {
                 "no home directory: set HOME, or set AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE"
@@ -219,6 +324,88 @@ impl credchain_result {
             }
             R::InvalidRegion => {
                 "invalid region: a region is letters, digits and hyphens, such as us-east-1"
+            }
+            R::CredentialsNotFound => {
+                "unable to locate credentials: no provider is configured; configure credentials \
+                 with `aws configure` or the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY variables"
+            }
+            R::SourceProfileNotFound => {
+                "source profile not found: source_profile names a profile that does not exist"
+            }
+            R::SourceProfileCycle => {
+                "source profile cycle: the source_profile settings form a loop; break it"
+            }
+            R::RoleWithoutSource => {
+                "role without source: role_arn needs source_profile or credential_source"
+            }
+            R::ConflictingRoleSources => {
+                "conflicting role sources: keep only one of source_profile and credential_source"
+            }
+            R::UnknownCredentialSource => {
+                "unknown credential_source: use Environment, Ec2InstanceMetadata or EcsContainer"
+            }
+            R::PartialCredentials => {
+                "partial credentials: set both the access key id and the secret access key"
+            }
+            R::SourceProfileWithoutCredentials => {
+                "source profile without credentials: give the source profile credentials"
+            }
+            R::WebIdentityWithoutRole => {
+                "web identity without role: set role_arn or AWS_ROLE_ARN with the token file"
+            }
+            R::InvalidSsoConfig => {
+                "invalid SSO configuration: complete the sso_* settings or the sso-session"
+            }
+            R::MultiLineCredentialValue => {
+                "multi-line value: a setting of the credential chain spans several lines"
+            }
+            R::RoleChainTooLong => "role chain too long: shorten the chain of source_profile",
+            R::InvalidEndpoint => {
+                "invalid endpoint: the service endpoint cannot be resolved; check endpoint_url, \
+                 services and region"
+            }
+            R::TokenFileUnreadable => {
+                "token file unreadable: the web identity token file is missing or unreadable"
+            }
+            R::InvalidDuration => {
+                "invalid duration: duration_seconds must be a whole number of seconds"
+            }
+            R::ProcessNotStarted => {
+                "credential_process not started: check the command, its path and its permissions"
+            }
+            R::ProcessFailed => {
+                "credential_process failed: it exited with a failure status; see its error output"
+            }
+            R::ProcessTimeout => "credential_process timed out: it did not finish in time",
+            R::ProcessBadOutput => {
+                "credential_process bad output: it must print Version 1 credentials JSON"
+            }
+            R::CredentialsExpired => {
+                "credentials expired: they expired before they arrived; renew them at their source"
+            }
+            R::InvalidExpiration => {
+                "invalid expiration: an expiry is not an ISO 8601 time such as 2030-01-02T03:04:05Z"
+            }
+            R::InvalidCredential => {
+                "invalid credential: a credential is too long or holds a NUL byte"
+            }
+            R::ServiceError => {
+                "service error: the credential service (STS) answered with an error; see its code"
+            }
+            R::ServiceUnreachable => {
+                "service unreachable: no answer from the credential service; check the network"
+            }
+            R::ServiceBadResponse => {
+                "bad service response: not the credential service's answer; check the endpoint"
+            }
+            R::ServiceRequestNotSent => {
+                "request not sent: the credential service request could not be made"
+            }
+            R::UnsupportedProvider => {
+                "unsupported provider: this credchain cannot use the profile's credential provider"
+            }
+            R::MfaCodeUnavailable => {
+                "MFA code unavailable: a role needs one; set a prompt: credchain_config_set_prompt"
             }
             R::Panic => "panic: credchain panicked; this is a bug, please report it",
             R::Internal => "internal error: credchain reached an impossible state; this is a bug",
