@@ -1,10 +1,11 @@
 /*
  * credchain.h: libcredchain, the C API of credchain.
  *
- * credchain resolves AWS configuration exactly as the AWS CLI v2 does: it locates and reads the
- * shared config and credentials files, picks the active profile, and resolves any setting by
- * precedence (option > environment variables > profile key > default), saying where every value
- * came from (the option, the variable, the file and line, or the default).
+ * credchain resolves AWS configuration and credentials exactly as the AWS CLI v2 does: it
+ * locates and reads the shared config and credentials files, picks the active profile, resolves
+ * any setting by precedence (option > environment variables > profile key > default), saying
+ * where every value came from (the option, the variable, the file and line, or the default), and
+ * runs the AWS CLI's credential chain.
  *
  * A whole use:
  *
@@ -15,18 +16,31 @@
  *     credchain_result r = credchain_config_resolve(cfg, "region", region, sizeof region, &n, &src);
  *     if (r == CREDCHAIN_RESULT_OK && src.kind == CREDCHAIN_SOURCE_KIND_CONFIG_FILE)
  *         printf("%s from %s:%u\n", region, src.path, src.line);
+ *
+ *     credchain_credentials *creds = NULL;
+ *     r = credchain_config_resolve_credentials(cfg, &creds);
+ *     if (r != CREDCHAIN_RESULT_OK) {          // such as CREDCHAIN_RESULT_CREDENTIALS_NOT_FOUND
+ *         char why[1024];
+ *         credchain_config_last_error(cfg, why, sizeof why, &n);   // every provider tried, and why
+ *     } else {
+ *         char key[256];
+ *         credchain_credentials_secret_access_key(creds, key, sizeof key, &n);
+ *         ...use it, then wipe it: memset_explicit / explicit_bzero (key, sizeof key)...
+ *         credchain_credentials_free(creds);   // wipes its own copies
+ *     }
  *     credchain_config_free(cfg);
  *
  * ERROR MODEL
  *   Every function that can fail returns a credchain_result: CREDCHAIN_RESULT_OK (0) on success,
  *   otherwise a stable number grouped by layer (1 not set, 1xx arguments, 2xx locating and
- *   reading files, 3xx parsing, 4xx evaluating, 9xx bugs). Outputs (out-pointers, buffers,
- *   structs) are written only on success; the one exception is the length output of
- *   CREDCHAIN_RESULT_BUFFER_TOO_SMALL, which receives the size needed. credchain_result_message
- *   gives a code's generic text; the detailed message of a failure (which file and line, which
- *   profile or variable, what to do) comes from credchain_config_last_error, or, for a
- *   credchain_config_new_* call that failed, from credchain_thread_last_error. Panics never cross
- *   the API: they become CREDCHAIN_RESULT_PANIC.
+ *   reading files, 3xx parsing, 4xx evaluating, 5xx the credential chain, 9xx bugs). Outputs
+ *   (out-pointers, buffers, structs) are written only on success; the one exception is the length
+ *   output of CREDCHAIN_RESULT_BUFFER_TOO_SMALL, which receives the size needed.
+ *   credchain_result_message gives a code's generic text; the detailed message of a failure
+ *   (which file and line, which profile or variable, which providers were tried, what to do)
+ *   comes from credchain_config_last_error, or, for a credchain_config_new_* call that failed,
+ *   from credchain_thread_last_error. No message ever holds a secret. Panics never cross the API:
+ *   they become CREDCHAIN_RESULT_PANIC.
  *
  * STRING OUTPUTS: THE TWO-CALL PATTERN
  *   A function that writes a string takes (char *buf, size_t len, size_t *out_len) and writes a
@@ -36,27 +50,41 @@
  *   len = 0 (or a guess), malloc(*out_len) bytes, call again.
  *
  * OWNERSHIP
- *   Every handle made by a credchain_*_new* function is owned by the caller and freed by the
- *   matching credchain_*_free, which accepts NULL. Strings the caller passes in are read during
- *   the call (and copied if kept); the caller keeps them. Buffers the caller passes out are the
- *   caller's. Nothing credchain returns needs freeing except handles.
+ *   Every handle made by a credchain_*_new* function, and every credchain_credentials, is owned
+ *   by the caller and freed by the matching credchain_*_free, which accepts NULL. Strings the
+ *   caller passes in are read during the call (and copied if kept); the caller keeps them.
+ *   Buffers the caller passes out are the caller's. Nothing credchain returns needs freeing
+ *   except handles.
+ *
+ * SECRETS
+ *   The secret access key and the session token are secrets. credchain_credentials_free writes
+ *   zeros over the handle's copies before freeing them, as credchain does with the buffers that
+ *   carried secrets during resolution (a process's output, an HTTP body, a token file); the
+ *   caller should do the same with every buffer it copied a secret into (explicit_bzero,
+ *   memset_s or SecureZeroMemory, which the compiler may not remove) and never log them.
  *
  * LIFETIMES
- *   credchain_source.name and credchain_version() are static: valid for the process's life.
- *   credchain_source.path points into the handle that produced it: valid until that handle is
- *   freed. The callbacks of credchain_callbacks, and their userdata, are used only during
- *   credchain_config_new_callbacks. A credchain_file_buffer is valid only during the callback it
- *   is passed to.
+ *   credchain_source.name, credchain_version() and credchain_provider_name() are static: valid
+ *   for the process's life. credchain_source.path points into the handle that produced it: valid
+ *   until that handle is freed. A credchain_credentials does not depend on the credchain_config
+ *   that made it. The handle made by credchain_config_new_callbacks keeps a copy of the
+ *   credchain_callbacks (the struct itself may go), and calls back during that call and during
+ *   credchain_config_resolve_credentials on it: its functions and userdata must stay valid as
+ *   long as that may be called. So must a prompt given to credchain_config_set_prompt. A
+ *   credchain_file_buffer or credchain_buffer is valid only during the callback it is passed to.
  *
  * THREADING
- *   A handle may be used by one thread at a time (it records its last error): to share one
- *   between threads, serialize the calls. Distinct handles are independent and may be used from
- *   different threads at once. credchain_result_message and credchain_version are thread-safe;
+ *   A credchain_config may be used by one thread at a time (it records its last error): to share
+ *   one between threads, serialize the calls. Distinct handles are independent and may be used
+ *   from different threads at once. Callbacks run on the thread of the call that makes them, one
+ *   at a time. A credchain_credentials is immutable: any number of threads may read it at once.
+ *   credchain_result_message, credchain_provider_name and credchain_version are thread-safe;
  *   credchain_thread_last_error reads the calling thread's own record.
  *
  * ENVIRONMENT
  *   credchain_config_new_host captures the process environment when it runs: a later setenv
- *   does not change the handle. Make a new handle to see changes (it is cheap).
+ *   does not change the handle (credential_process still inherits the process's environment
+ *   when it runs). Make a new handle to see changes (it is cheap).
  */
 
 #ifndef CREDCHAIN_H
@@ -76,6 +104,16 @@
  * practice. `credchain_file_buffer_alloc` refuses more.
  */
 #define CREDCHAIN_MAX_FILE_BYTES (1 << 30)
+
+/**
+ * The longest `Content-Type` a `credchain_http_callback` may deliver, in bytes.
+ */
+#define CREDCHAIN_MAX_CONTENT_TYPE_LEN 128
+
+/**
+ * The longest answer a `credchain_prompt_callback` may deliver, in bytes.
+ */
+#define CREDCHAIN_MAX_ANSWER_LEN 1024
 
 /**
  * What a call did. Every function that can fail returns one.
@@ -422,6 +460,72 @@ typedef uint32_t credchain_source_kind;
 #endif // __cplusplus
 
 /**
+ * A credential provider of the AWS CLI's chain, numbered in the chain's order. Each is named
+ * after the AWS CLI's own name for it (the TYPE column of `aws configure list`), which
+ * `credchain_provider_name` gives as a string. The numbers are stable.
+ */
+enum credchain_provider
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * "env": `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`.
+   */
+  CREDCHAIN_PROVIDER_ENV = 1,
+  /**
+   * "assume-role": `role_arn` with `source_profile` or `credential_source`.
+   */
+  CREDCHAIN_PROVIDER_ASSUME_ROLE = 2,
+  /**
+   * "assume-role-with-web-identity": a web identity token file.
+   */
+  CREDCHAIN_PROVIDER_ASSUME_ROLE_WITH_WEB_IDENTITY = 3,
+  /**
+   * "sso": IAM Identity Center.
+   */
+  CREDCHAIN_PROVIDER_SSO = 4,
+  /**
+   * "shared-credentials-file": static keys in the credentials file.
+   */
+  CREDCHAIN_PROVIDER_SHARED_CREDENTIALS_FILE = 5,
+  /**
+   * "login": a console login session (`aws login`).
+   */
+  CREDCHAIN_PROVIDER_LOGIN = 6,
+  /**
+   * "custom-process": `credential_process`.
+   */
+  CREDCHAIN_PROVIDER_CUSTOM_PROCESS = 7,
+  /**
+   * "config-file": static keys in the config file.
+   */
+  CREDCHAIN_PROVIDER_CONFIG_FILE = 8,
+  /**
+   * "container-role": the ECS/EKS container endpoint.
+   */
+  CREDCHAIN_PROVIDER_CONTAINER_ROLE = 9,
+  /**
+   * "iam-role": EC2 instance metadata.
+   */
+  CREDCHAIN_PROVIDER_IAM_ROLE = 10,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum credchain_provider credchain_provider;
+#else
+typedef uint32_t credchain_provider;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * A buffer credchain owns that a callback fills with bytes it delivers (a process's output, an
+ * HTTP response's body or content type, an answer). Opaque; valid only during the callback it
+ * is passed to. Each has a limit, documented with its callback.
+ */
+typedef struct credchain_buffer credchain_buffer;
+
+/**
  * The resolved configuration of one program run: the environment, the options and both
  * shared files, loaded when the handle is made. Opaque; made by `credchain_config_new_host` or
  * `credchain_config_new_callbacks`, freed by `credchain_config_free`.
@@ -430,6 +534,16 @@ typedef uint32_t credchain_source_kind;
  * independent and may be used from different threads at once.
  */
 typedef struct credchain_config credchain_config;
+
+/**
+ * A set of AWS credentials and the provider that gave them. Opaque; made by
+ * `credchain_config_resolve_credentials`, freed by `credchain_credentials_free`, which wipes
+ * (writes zeros over) the secrets it holds.
+ *
+ * Immutable once made: any number of threads may read one at once; it does not depend on the
+ * `credchain_config` that made it, which may be freed first.
+ */
+typedef struct credchain_credentials credchain_credentials;
 
 /**
  * The buffer a `credchain_read_file_callback` fills with a file's bytes. Opaque; owned by
@@ -502,6 +616,26 @@ typedef struct credchain_source {
 } credchain_source;
 
 /**
+ * What a `credchain_prompt_callback` reports: a `CREDCHAIN_PROMPT_*` value (a plain integer; an
+ * unknown one fails the call with `CREDCHAIN_RESULT_INVALID_CALLBACK_RESULT`).
+ */
+typedef int32_t credchain_prompt_status;
+
+/**
+ * Asks the person at the terminal: shows `question` (NUL-terminated UTF-8, such as "Enter MFA
+ * code for arn:aws:iam::123456789012:mfa/alice: ") and delivers the line typed through
+ * `credchain_buffer_alloc(answer, ...)` as UTF-8 (a trailing "\n" or "\r\n" is removed; at
+ * most `CREDCHAIN_MAX_ANSWER_LEN` bytes), then returns `CREDCHAIN_PROMPT_OK`; or returns
+ * `CREDCHAIN_PROMPT_UNAVAILABLE` or `CREDCHAIN_PROMPT_CANCELLED`. Called during
+ * `credchain_config_resolve_credentials`, on its thread, for the MFA code of a role with
+ * `mfa_serial` when no cached credentials serve. The buffer is valid only until the callback
+ * returns. Set with `credchain_config_set_prompt`.
+ */
+typedef credchain_prompt_status (*credchain_prompt_callback)(void *userdata,
+                                                             const char *question,
+                                                             struct credchain_buffer *answer);
+
+/**
  * Looks up the environment variable `name` (NUL-terminated ASCII, such as "AWS_REGION").
  *
  * When it is set, store a pointer to its value in `*value_out` and the value's length in bytes
@@ -538,15 +672,140 @@ typedef credchain_read_status (*credchain_read_file_callback)(void *userdata,
                                                               struct credchain_file_buffer *file);
 
 /**
- * The I/O a caller supplies to `credchain_config_new_callbacks`, in place of the process's
- * environment and file system (for tests, sandboxes, or a program with its own view).
+ * What a `credchain_run_process_callback` reports: a `CREDCHAIN_RUN_*` value (a plain integer;
+ * an unknown one fails the call with `CREDCHAIN_RESULT_INVALID_CALLBACK_RESULT`).
+ */
+typedef int32_t credchain_run_status;
+
+/**
+ * Runs a program for `credential_process`, without a shell: `argv[0]` is the program (a path,
+ * or a name to look up in `PATH`), `argv[1..argc]` its arguments, each NUL-terminated UTF-8;
+ * `argv[argc]` is NULL. Give it the environment and working directory the program should have
+ * and no standard input; stop it after `timeout_ms` milliseconds.
  *
- * Contract: credchain calls `get_env` and `read_file` only while
- * `credchain_config_new_callbacks` runs, on the calling thread, one call at a time, and keeps
- * neither the functions nor `userdata` afterwards. The struct itself is read during that call
- * only. Callbacks must return normally (no `longjmp` or C++ exception across credchain).
+ * To deliver its output, call `credchain_buffer_alloc` on `stdout_buf` and `stderr_buf` and
+ * fill the bytes (each refuses more than `max_output_bytes`; an empty stream needs no call).
+ * When it ran to its end, store its exit code in `*exit_code_out` and return
+ * `CREDCHAIN_RUN_EXITED`; otherwise return the matching `CREDCHAIN_RUN_*`. `argv` and the
+ * buffers are valid only until the callback returns. Standard output holds credentials: wipe
+ * any copy the callback made.
+ */
+typedef credchain_run_status (*credchain_run_process_callback)(void *userdata,
+                                                               const char *const *argv,
+                                                               size_t argc,
+                                                               uint32_t timeout_ms,
+                                                               size_t max_output_bytes,
+                                                               int32_t *exit_code_out,
+                                                               struct credchain_buffer *stdout_buf,
+                                                               struct credchain_buffer *stderr_buf);
+
+/**
+ * What a `credchain_http_callback` reports: a `CREDCHAIN_HTTP_*` value (a plain integer; an
+ * unknown one fails the call with `CREDCHAIN_RESULT_INVALID_CALLBACK_RESULT`).
+ */
+typedef int32_t credchain_http_status;
+
+/**
+ * One request header: both strings NUL-terminated ASCII.
+ */
+typedef struct credchain_http_header {
+  /**
+   * The name, such as "Content-Type".
+   */
+  const char *name;
+  /**
+   * The value.
+   */
+  const char *value;
+} credchain_http_header;
+
+/**
+ * An HTTP request for a `credchain_http_callback`. Every pointer is valid only until the
+ * callback returns. Headers and body may carry signatures and tokens: do not log them.
+ */
+typedef struct credchain_http_request {
+  /**
+   * "GET", "PUT" or "POST", NUL-terminated.
+   */
+  const char *method;
+  /**
+   * The full URL (such as `https://sts.us-east-1.amazonaws.com/`), NUL-terminated.
+   */
+  const char *url;
+  /**
+   * `header_count` headers to send, in order. The callback's HTTP client adds `Host` and
+   * `Content-Length`.
+   */
+  const struct credchain_http_header *headers;
+  /**
+   * How many headers `headers` holds.
+   */
+  size_t header_count;
+  /**
+   * The body: `body_len` bytes (never NULL, even when empty).
+   */
+  const uint8_t *body;
+  /**
+   * The body's length in bytes.
+   */
+  size_t body_len;
+  /**
+   * The whole exchange must finish within this many milliseconds.
+   */
+  uint32_t timeout_ms;
+  /**
+   * A longer response body is `CREDCHAIN_HTTP_TOO_LARGE`.
+   */
+  size_t max_body_bytes;
+} credchain_http_request;
+
+/**
+ * Sends one HTTP request (no redirects, no retries: those are credchain's decisions) and
+ * delivers its response: the status code (100-999) in `*status_out`, the `Content-Type`
+ * header's value through `credchain_buffer_alloc(content_type, ...)` (no call when there is
+ * none; one longer than `CREDCHAIN_MAX_CONTENT_TYPE_LEN` counts as none), the body through
+ * `credchain_buffer_alloc(body, ...)` (it refuses more than `request->max_body_bytes`), then
+ * return `CREDCHAIN_HTTP_OK`; on failure return the matching `CREDCHAIN_HTTP_*`. The buffers
+ * are valid only until the callback returns. Response bodies hold credentials: wipe any copy
+ * the callback made.
+ */
+typedef credchain_http_status (*credchain_http_callback)(void *userdata,
+                                                         const struct credchain_http_request *request,
+                                                         uint16_t *status_out,
+                                                         struct credchain_buffer *content_type,
+                                                         struct credchain_buffer *body);
+
+/**
+ * The I/O a caller supplies to `credchain_config_new_callbacks`, in place of the process's
+ * environment, file system, processes and network (for tests, sandboxes, or a program with its
+ * own view). Asking the person for an MFA code is set apart, for either kind of handle, with
+ * `credchain_config_set_prompt`. Start from a zeroed struct and set `struct_size`:
+ *
+ * ```c
+ * credchain_callbacks cb = {0};
+ * cb.struct_size = sizeof cb;
+ * cb.userdata = &my_state;
+ * cb.get_env = my_get_env;
+ * cb.read_file = my_read_file;
+ * ```
+ *
+ * Versioning: `struct_size` is `sizeof(credchain_callbacks)` as the caller compiled it. New
+ * fields are only ever added at the end; credchain reads the fields that lie wholly within
+ * `struct_size` and treats later ones as NULL, so a program built against an older header keeps
+ * working. A size too small to hold `read_file` fails with `CREDCHAIN_RESULT_INVALID_STRUCT_SIZE`.
+ *
+ * Contract: credchain calls back only while `credchain_config_new_callbacks` or
+ * `credchain_config_resolve_credentials` runs on the handle it made, on the calling thread, one
+ * call at a time. The handle keeps a copy of this struct (the struct itself may be discarded
+ * after `credchain_config_new_callbacks`), so `userdata` and the functions must stay valid
+ * until the handle is freed, or at least until the last `credchain_config_resolve_credentials`
+ * on it. Callbacks must return normally (no `longjmp` or C++ exception across credchain).
  */
 typedef struct credchain_callbacks {
+  /**
+   * `sizeof(credchain_callbacks)`, as the caller compiled it (see above).
+   */
+  size_t struct_size;
   /**
    * Passed unchanged as the first argument of each callback; credchain never reads it.
    */
@@ -556,9 +815,20 @@ typedef struct credchain_callbacks {
    */
   credchain_get_env_callback get_env;
   /**
-   * The file reader. Required.
+   * The file reader: the shared files when the handle is made; token and cache files when
+   * credentials are resolved. Required.
    */
   credchain_read_file_callback read_file;
+  /**
+   * Runs `credential_process`. NULL: a profile with `credential_process` fails with
+   * `CREDCHAIN_RESULT_PROCESS_NOT_STARTED` ("this host cannot start processes").
+   */
+  credchain_run_process_callback run_process;
+  /**
+   * Sends HTTP requests (STS). NULL: a provider that needs the network fails with
+   * `CREDCHAIN_RESULT_SERVICE_UNREACHABLE`.
+   */
+  credchain_http_callback http;
 } credchain_callbacks;
 
 /**
@@ -601,6 +871,86 @@ typedef struct credchain_callbacks {
  * Any other failure (`CREDCHAIN_RESULT_FILE_READ_FAILED`).
  */
 #define CREDCHAIN_READ_ERROR 5
+
+/**
+ * The process ran to its end: its exit code is in `*exit_code_out`, its output in the buffers.
+ */
+#define CREDCHAIN_RUN_EXITED 0
+
+/**
+ * The process was ended by a signal; its output so far is in the buffers.
+ */
+#define CREDCHAIN_RUN_SIGNALLED 1
+
+/**
+ * The program was not found.
+ */
+#define CREDCHAIN_RUN_NOT_FOUND 2
+
+/**
+ * The program may not be run.
+ */
+#define CREDCHAIN_RUN_PERMISSION_DENIED 3
+
+/**
+ * It did not finish within `timeout_ms` and was stopped.
+ */
+#define CREDCHAIN_RUN_TIMEOUT 4
+
+/**
+ * It wrote more than `max_output_bytes` to a stream and was stopped.
+ */
+#define CREDCHAIN_RUN_TOO_LARGE 5
+
+/**
+ * Any other failure to run it.
+ */
+#define CREDCHAIN_RUN_ERROR 6
+
+/**
+ * A response arrived, whatever its status (4xx and 5xx are responses, not failures).
+ */
+#define CREDCHAIN_HTTP_OK 0
+
+/**
+ * The timeout passed.
+ */
+#define CREDCHAIN_HTTP_TIMEOUT 1
+
+/**
+ * No connection could be made (refused, unreachable, DNS, TLS).
+ */
+#define CREDCHAIN_HTTP_CONNECT 2
+
+/**
+ * The response body was longer than `max_body_bytes`.
+ */
+#define CREDCHAIN_HTTP_TOO_LARGE 3
+
+/**
+ * The URL could not be used.
+ */
+#define CREDCHAIN_HTTP_INVALID_URL 4
+
+/**
+ * Anything else (a broken connection, a malformed response).
+ */
+#define CREDCHAIN_HTTP_ERROR 5
+
+/**
+ * The person answered: the answer is in the buffer.
+ */
+#define CREDCHAIN_PROMPT_OK 0
+
+/**
+ * There is nobody to ask.
+ */
+#define CREDCHAIN_PROMPT_UNAVAILABLE 1
+
+/**
+ * The person gave up.
+ */
+#define CREDCHAIN_PROMPT_CANCELLED 2
 
 #ifdef __cplusplus
 extern "C" {
@@ -766,6 +1116,179 @@ credchain_result credchain_thread_last_error(char *buf, size_t len, size_t *out_
 const char *credchain_version(void);
 
 /**
+ * Resolves AWS credentials as the AWS CLI v2 does, for the handle's active profile: the
+ * providers in the AWS CLI's order (environment, assume role, web identity, SSO, credentials
+ * file, login, credential_process, config file, container, instance metadata), the first one
+ * configured answering. Role chains, SSO, login, the container and instance metadata are
+ * refused with `CREDCHAIN_RESULT_UNSUPPORTED_PROVIDER` until credchain supports them.
+ *
+ * Uses the environment the handle captured and the files it loaded. The I/O of the rest:
+ * for a handle from `credchain_config_new_host`, the machine's: token and cache files (the
+ * assume-role cache in ~/.aws/cli/cache is read and written, shared with the AWS CLI);
+ * `credential_process` run without a shell, with the process's current environment, stopped
+ * after 60 s; HTTPS to STS with no proxy or redirects. For a handle from
+ * `credchain_config_new_callbacks`, the callbacks (see `credchain_callbacks`): variables the
+ * snapshot lacks are fetched through `get_env`, other files through `read_file` (no cache is
+ * written), processes and HTTP through `run_process` and `http`, each NULL meaning
+ * "unsupported". Either way the terminal is never touched: a role with `mfa_serial` asks the
+ * prompt set by `credchain_config_set_prompt`, and without one fails with
+ * `CREDCHAIN_RESULT_MFA_CODE_UNAVAILABLE` (unless the cache serves).
+ *
+ * On success writes a new `credchain_credentials` to `*out`; free it with
+ * `credchain_credentials_free`. On failure `*out` is untouched and the code says why (5xx for
+ * the chain, 4xx for a profile that does not exist, ...); `credchain_config_last_error` gives
+ * the detailed message: for `CREDCHAIN_RESULT_CREDENTIALS_NOT_FOUND`, every provider tried and
+ * why it was passed over; for a failed `credential_process`, the start of its error output. No
+ * message ever holds a secret.
+ *
+ * # Safety
+ *
+ * `cfg` is NULL or a live handle; `out` is NULL or points to a writable
+ * `credchain_credentials *`.
+ */
+credchain_result credchain_config_resolve_credentials(const struct credchain_config *cfg,
+                                                      struct credchain_credentials **out);
+
+/**
+ * Sets the prompt that asks the person for an MFA code when a role with `mfa_serial` needs one
+ * (see `credchain_prompt_callback`), with the `userdata` passed to it; NULL clears it. Without
+ * one, such a role fails with `CREDCHAIN_RESULT_MFA_CODE_UNAVAILABLE`: libcredchain never reads
+ * the terminal itself. Works on both kinds of handle.
+ *
+ * The callback and `userdata` must stay valid while `credchain_config_resolve_credentials` may
+ * run on the handle; it is called on that call's thread.
+ *
+ * # Safety
+ *
+ * `cfg` is NULL or a live handle not in use by another thread; `prompt` is NULL or follows the
+ * contract of `credchain_prompt_callback`.
+ */
+credchain_result credchain_config_set_prompt(struct credchain_config *cfg,
+                                             credchain_prompt_callback prompt,
+                                             void *userdata);
+
+/**
+ * Frees credentials, first writing zeros over every secret they hold. NULL is accepted and
+ * ignored. The handle must not be used afterwards.
+ *
+ * # Safety
+ *
+ * `creds` is NULL or a handle from `credchain_config_resolve_credentials` not yet freed.
+ */
+void credchain_credentials_free(struct credchain_credentials *creds);
+
+/**
+ * Writes the access key id (such as "AKIAIOSFODNN7EXAMPLE") into `buf`, NUL-terminated, and
+ * its length without the NUL to `*out_len`. Two-call pattern: when it does not fit (pass `buf`
+ * NULL and `len` 0 to ask), returns `CREDCHAIN_RESULT_BUFFER_TOO_SMALL`, leaves `buf` untouched
+ * and sets `*out_len` to the size needed, NUL included.
+ *
+ * Thread-safe on a live handle.
+ *
+ * # Safety
+ *
+ * `creds` is NULL or a live handle; `buf` is NULL with `len` 0 or points to `len` writable
+ * bytes; `out_len` is NULL or points to a writable `size_t`.
+ */
+credchain_result credchain_credentials_access_key_id(const struct credchain_credentials *creds,
+                                                     char *buf,
+                                                     size_t len,
+                                                     size_t *out_len);
+
+/**
+ * Writes the secret access key, as `credchain_credentials_access_key_id` does. A secret:
+ * wipe the buffer (write zeros over it) when done with it, and never log it.
+ *
+ * # Safety
+ *
+ * As `credchain_credentials_access_key_id`.
+ */
+credchain_result credchain_credentials_secret_access_key(const struct credchain_credentials *creds,
+                                                         char *buf,
+                                                         size_t len,
+                                                         size_t *out_len);
+
+/**
+ * Writes the session token of temporary credentials, as `credchain_credentials_access_key_id`
+ * does; returns `CREDCHAIN_RESULT_NOT_SET` (outputs untouched) for long-term keys, which have
+ * none. A secret, often over 1,000 bytes: use the two-call pattern, wipe the buffer when done
+ * with it, and never log it.
+ *
+ * # Safety
+ *
+ * As `credchain_credentials_access_key_id`.
+ */
+credchain_result credchain_credentials_session_token(const struct credchain_credentials *creds,
+                                                     char *buf,
+                                                     size_t len,
+                                                     size_t *out_len);
+
+/**
+ * Writes the AWS account id the credentials belong to (`AWS_ACCOUNT_ID`, `aws_account_id`,
+ * or the `AccountId` of a `credential_process`), as `credchain_credentials_access_key_id`
+ * does; returns `CREDCHAIN_RESULT_NOT_SET` when it is not known.
+ *
+ * # Safety
+ *
+ * As `credchain_credentials_access_key_id`.
+ */
+credchain_result credchain_credentials_account_id(const struct credchain_credentials *creds,
+                                                  char *buf,
+                                                  size_t len,
+                                                  size_t *out_len);
+
+/**
+ * Writes when the credentials expire, in seconds since the Unix epoch (UTC), to
+ * `*unix_seconds_out`; returns `CREDCHAIN_RESULT_NOT_SET` (output untouched) when they do not
+ * expire (long-term keys).
+ *
+ * # Safety
+ *
+ * `creds` is NULL or a live handle; `unix_seconds_out` is NULL or points to a writable
+ * `int64_t`.
+ */
+credchain_result credchain_credentials_expiration(const struct credchain_credentials *creds,
+                                                  int64_t *unix_seconds_out);
+
+/**
+ * Writes the provider that gave the credentials to `*provider_out`: for a role, the role's
+ * provider (`CREDCHAIN_PROVIDER_ASSUME_ROLE`), not its source's.
+ *
+ * # Safety
+ *
+ * `creds` is NULL or a live handle; `provider_out` is NULL or points to a writable
+ * `credchain_provider`.
+ */
+credchain_result credchain_credentials_provider(const struct credchain_credentials *creds,
+                                                credchain_provider *provider_out);
+
+/**
+ * The AWS CLI's name for `provider` (a `credchain_provider` value), such as "env",
+ * "shared-credentials-file" or "custom-process": a static NUL-terminated string, valid for the
+ * life of the process, never freed. NULL for a number that is no `credchain_provider`.
+ *
+ * Thread-safe: it reads no state.
+ */
+const char *credchain_provider_name(uint32_t provider);
+
+/**
+ * Allocates `len` bytes (zeroed) in `buf` and returns a pointer to them, for the running
+ * callback to fill. The library owns the bytes; the pointer is valid until the callback returns
+ * or calls this function again on `buf` (a second call replaces the bytes, wiping the earlier
+ * ones). When the callback returns success, what it delivered is the `len` bytes of the last
+ * call (nothing when it made none).
+ *
+ * Returns NULL when `buf` is NULL, when `len` exceeds the buffer's limit (the callback's
+ * result then counts as "too large", or for a content type as absent), or when memory runs out
+ * (the callback's result then counts as a failure).
+ *
+ * # Safety
+ *
+ * `buf` is NULL or a buffer passed to the running callback.
+ */
+uint8_t *credchain_buffer_alloc(struct credchain_buffer *buf, size_t len);
+
+/**
  * Allocates `len` bytes (zeroed) for the file being read and returns a pointer to them, for a
  * `credchain_read_file_callback` to fill. The library owns the bytes; the pointer is valid
  * until the callback returns or calls this function again (a second call replaces the buffer;
@@ -784,19 +1307,20 @@ uint8_t *credchain_file_buffer_alloc(struct credchain_file_buffer *file, size_t 
 
 /**
  * Makes a handle over I/O the caller supplies (see `credchain_callbacks` for the contract):
- * the variables the resolution consults are fetched through `get_env` and kept, the config and
- * credentials files are located from them (as `credchain_config_new_host` does from the
- * process), read through `read_file` and parsed. A missing file is not an error.
+ * the variables that locating the files, every setting and the credential plan consult are
+ * fetched through `get_env` and kept, the config and credentials files are located from them
+ * (as `credchain_config_new_host` does from the process), read through `read_file` and parsed.
+ * A missing file is not an error.
  *
- * On success writes the new handle to `*out`; free it with `credchain_config_free`. No callback
- * is called after this function returns. On failure `*out` is untouched and
+ * On success writes the new handle to `*out`; free it with `credchain_config_free`. Later,
+ * only `credchain_config_resolve_credentials` calls back. On failure `*out` is untouched and
  * `credchain_thread_last_error` gives the detailed message.
  *
  * # Safety
  *
- * `callbacks` is NULL or points to a valid `credchain_callbacks` whose functions follow their
- * contracts; `opts` is NULL or points to a valid `credchain_options`; `out` is NULL or points
- * to a writable `credchain_config *`.
+ * `callbacks` is NULL or points to a valid `credchain_callbacks` of its `struct_size`, whose
+ * functions follow their contracts; `opts` is NULL or points to a valid `credchain_options`;
+ * `out` is NULL or points to a writable `credchain_config *`.
  */
 credchain_result credchain_config_new_callbacks(const struct credchain_callbacks *callbacks,
                                                 const struct credchain_options *opts,

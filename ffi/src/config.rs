@@ -17,7 +17,7 @@ use credchain_core::parse::ConfigFiles;
 use credchain_core::settings::{Setting, SETTINGS};
 use credchain_core::Dialect;
 
-use crate::callbacks::SnapshotEnv;
+use crate::callbacks::{Callbacks, PromptCallback, SnapshotEnv};
 use crate::error::{
     boundary, check_buffer, opt_str, record_thread_error, req_str, run, with_thread_error,
     write_str, Error,
@@ -169,11 +169,15 @@ impl OwnedFile {
 #[allow(non_camel_case_types)]
 pub struct credchain_config {
     pub(crate) env: HandleEnv,
-    options: OwnedOptions,
+    pub(crate) options: OwnedOptions,
     config: OwnedFile,
     credentials: OwnedFile,
     profiles: Vec<CString>,
     last_error: RefCell<String>,
+    /// The caller's I/O, for a handle made by `credchain_config_new_callbacks`.
+    pub(crate) callbacks: Option<Callbacks>,
+    /// The prompt for MFA codes, set by `credchain_config_set_prompt`.
+    pub(crate) prompt: Option<PromptCallback>,
 }
 
 impl credchain_config {
@@ -190,6 +194,8 @@ impl credchain_config {
             credentials: OwnedFile::new(loaded.credentials)?,
             profiles: Vec::new(),
             last_error: RefCell::new(String::new()),
+            callbacks: None,
+            prompt: None,
         };
         let profiles = {
             let files = handle.parse()?;
@@ -212,8 +218,8 @@ impl credchain_config {
         )?)
     }
 
-    /// Resolves every setting once, for its effect on the environment: a snapshot environment
-    /// learns which variables the core reads.
+    /// Resolves every setting and plans the credential chain once, for the effect on the
+    /// environment: a snapshot environment learns which variables the core reads.
     pub(crate) fn resolve_all(&self) {
         let Ok(files) = self.parse() else { return };
         let options = self.options.core();
@@ -221,6 +227,7 @@ impl credchain_config {
             for spec in SETTINGS {
                 let _ = eval.resolve(spec.setting);
             }
+            let _ = credchain_core::plan::plan(&eval);
         }
     }
 
@@ -232,7 +239,10 @@ impl credchain_config {
     }
 
     /// Runs `f` on the handle behind the panic boundary, recording the message of a failure.
-    fn call(cfg: Option<&Self>, f: impl FnOnce(&Self) -> Result<(), Error>) -> credchain_result {
+    pub(crate) fn call(
+        cfg: Option<&Self>,
+        f: impl FnOnce(&Self) -> Result<(), Error>,
+    ) -> credchain_result {
         boundary(|| match cfg {
             None => credchain_result::NullParameter,
             Some(cfg) => run(|m| *cfg.last_error.borrow_mut() = m, || f(cfg)),

@@ -3,10 +3,12 @@
 //! ```text
 //!   C caller ──▶ credchain_config_new_host / _new_callbacks ──▶ locate ─▶ load ─▶ parse (check)
 //!            ──▶ credchain_config_resolve / _get / _profile_* ──▶ parse ─▶ evaluate ─▶ C buffers
+//!            ──▶ credchain_config_resolve_credentials ──▶ plan ─▶ execute ─▶ credchain_credentials
 //! ```
 //!
 //! - [`result`]: `credchain_result`, stable numbers grouped per layer, and their messages.
 //! - [`config`]: the `credchain_config` handle over the host's environment and files.
+//! - [`credentials`]: `credchain_credentials`, the credential chain's result, and its accessors.
 //! - [`callbacks`]: the same handle over I/O the caller supplies.
 //! - [`source`]: `credchain_source`, where a value came from.
 //!
@@ -22,6 +24,8 @@ pub mod result;
 
 pub mod config;
 
+pub mod credentials;
+
 pub mod source;
 
 pub mod callbacks;
@@ -30,5 +34,6 @@ mod error;
 
 pub use callbacks::*;
 pub use config::*;
+pub use credentials::*;
 pub use result::*;
 pub use source::*;

@@ -581,6 +581,8 @@ static credchain_read_status memory_read_file(void *userdata, const char *path,
 
 static credchain_callbacks memory_callbacks(struct memory_host *host) {
     credchain_callbacks cb;
+    memset(&cb, 0, sizeof cb);
+    cb.struct_size = sizeof cb;
     cb.userdata = host;
     cb.get_env = memory_get_env;
     cb.read_file = memory_read_file;

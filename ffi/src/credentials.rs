@@ -1,0 +1,717 @@
+//! Credentials: `credchain_config_resolve_credentials` runs the AWS CLI's credential chain
+//! (the core's plan, then its execute) over the handle's I/O, and `credchain_credentials` holds
+//! the result for C to copy out.
+//!
+//! ```text
+//!   credchain_config ─▶ parse ─▶ evaluate ─▶ plan ─▶ execute ─▶ credchain_credentials
+//!                                                    (host I/O, or the caller's callbacks)
+//! ```
+//!
+//! The handle owns copies of the strings and wipes them (writes zeros) when it is freed. The
+//! buffers that carried secrets on the way (a process's output, an HTTP body, a token file) are
+//! wiped when dropped too; the core's own transient copies on the stack are not.
+
+use core::ffi::c_char;
+
+use credchain_core::credentials::Credentials;
+use credchain_core::evaluate::{Evaluator, Options};
+use credchain_core::execute::{execute, ExecuteError, Io};
+use credchain_core::host::{StdCommand, StdFs, SystemClock, UreqHttp};
+use credchain_core::io::{
+    block_on, Command, CommandError, CommandOutput, Env, Fs, FsError, Http, HttpError, HttpRequest,
+    HttpResponse, Prompt,
+};
+use credchain_core::parse::ConfigFiles;
+use credchain_core::plan::{plan, BaseStep, CredentialSource, Plan, ProviderKind};
+use zeroize::{Zeroize, Zeroizing};
+
+use crate::callbacks::{
+    credchain_prompt_callback, Broken, CallbackCommand, CallbackFs, CallbackHttp, CallbackPrompt,
+    PromptCallback, ResolveEnv,
+};
+use crate::config::{credchain_config, HandleEnv};
+use crate::error::{boundary, check_buffer, write_str, Error};
+use crate::result::credchain_result;
+
+/// A credential provider of the AWS CLI's chain, numbered in the chain's order. Each is named
+/// after the AWS CLI's own name for it (the TYPE column of `aws configure list`), which
+/// `credchain_provider_name` gives as a string. The numbers are stable.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum credchain_provider {
+    /// "env": `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`.
+    Env = 1,
+    /// "assume-role": `role_arn` with `source_profile` or `credential_source`.
+    AssumeRole = 2,
+    /// "assume-role-with-web-identity": a web identity token file.
+    AssumeRoleWithWebIdentity = 3,
+    /// "sso": IAM Identity Center.
+    Sso = 4,
+    /// "shared-credentials-file": static keys in the credentials file.
+    SharedCredentialsFile = 5,
+    /// "login": a console login session (`aws login`).
+    Login = 6,
+    /// "custom-process": `credential_process`.
+    CustomProcess = 7,
+    /// "config-file": static keys in the config file.
+    ConfigFile = 8,
+    /// "container-role": the ECS/EKS container endpoint.
+    ContainerRole = 9,
+    /// "iam-role": EC2 instance metadata.
+    IamRole = 10,
+}
+
+impl credchain_provider {
+    /// Every provider, in the chain's order.
+    const ALL: [credchain_provider; 10] = [
+        credchain_provider::Env,
+        credchain_provider::AssumeRole,
+        credchain_provider::AssumeRoleWithWebIdentity,
+        credchain_provider::Sso,
+        credchain_provider::SharedCredentialsFile,
+        credchain_provider::Login,
+        credchain_provider::CustomProcess,
+        credchain_provider::ConfigFile,
+        credchain_provider::ContainerRole,
+        credchain_provider::IamRole,
+    ];
+
+    fn new(kind: ProviderKind) -> Self {
+        match kind {
+            ProviderKind::Environment => credchain_provider::Env,
+            ProviderKind::AssumeRole => credchain_provider::AssumeRole,
+            ProviderKind::WebIdentity => credchain_provider::AssumeRoleWithWebIdentity,
+            ProviderKind::Sso => credchain_provider::Sso,
+            ProviderKind::SharedCredentialsFile => credchain_provider::SharedCredentialsFile,
+            ProviderKind::Login => credchain_provider::Login,
+            ProviderKind::CredentialProcess => credchain_provider::CustomProcess,
+            ProviderKind::ConfigFile => credchain_provider::ConfigFile,
+            ProviderKind::Container => credchain_provider::ContainerRole,
+            ProviderKind::InstanceMetadata => credchain_provider::IamRole,
+        }
+    }
+
+    /// The AWS CLI's name, NUL-terminated.
+    fn name(self) -> &'static core::ffi::CStr {
+        match self {
+            credchain_provider::Env => c"env",
+            credchain_provider::AssumeRole => c"assume-role",
+            credchain_provider::AssumeRoleWithWebIdentity => c"assume-role-with-web-identity",
+            credchain_provider::Sso => c"sso",
+            credchain_provider::SharedCredentialsFile => c"shared-credentials-file",
+            credchain_provider::Login => c"login",
+            credchain_provider::CustomProcess => c"custom-process",
+            credchain_provider::ConfigFile => c"config-file",
+            credchain_provider::ContainerRole => c"container-role",
+            credchain_provider::IamRole => c"iam-role",
+        }
+    }
+}
+
+/// A set of AWS credentials and the provider that gave them. Opaque; made by
+/// `credchain_config_resolve_credentials`, freed by `credchain_credentials_free`, which wipes
+/// (writes zeros over) the secrets it holds.
+///
+/// Immutable once made: any number of threads may read one at once; it does not depend on the
+/// `credchain_config` that made it, which may be freed first.
+#[allow(non_camel_case_types)]
+pub struct credchain_credentials {
+    access_key_id: String,
+    secret_access_key: String,
+    session_token: Option<String>,
+    account_id: Option<String>,
+    expiration: Option<i64>,
+    provider: credchain_provider,
+}
+
+impl credchain_credentials {
+    fn new(c: &Credentials) -> Result<Self, Error> {
+        let text = |value: &str, field: &str| {
+            if value.contains('\0') {
+                return Err(Error::new(
+                    credchain_result::InvalidCredential,
+                    format!(
+                        "invalid credential: the {field} from {} holds a NUL byte, which a C \
+                         string cannot carry; fix its source",
+                        c.provider().describe()
+                    ),
+                ));
+            }
+            Ok(String::from(value))
+        };
+        Ok(credchain_credentials {
+            access_key_id: text(c.access_key_id(), "access key id")?,
+            secret_access_key: text(c.secret_access_key(), "secret access key")?,
+            session_token: c
+                .session_token()
+                .map(|t| text(t, "session token"))
+                .transpose()?,
+            account_id: c.account_id().map(|a| text(a, "account id")).transpose()?,
+            expiration: c.expiration(),
+            provider: credchain_provider::new(c.provider()),
+        })
+    }
+}
+
+impl Drop for credchain_credentials {
+    fn drop(&mut self) {
+        self.access_key_id.zeroize();
+        self.secret_access_key.zeroize();
+        if let Some(token) = &mut self.session_token {
+            token.zeroize();
+        }
+        if let Some(account) = &mut self.account_id {
+            account.zeroize();
+        }
+    }
+}
+
+/// Files whose contents are wiped when the core drops them (token files, caches).
+struct Wiping<T>(T);
+
+impl<F: Fs<File = Vec<u8>>> Fs for Wiping<F> {
+    type File = Zeroizing<Vec<u8>>;
+
+    async fn read(&self, path: &str) -> Result<Option<Self::File>, FsError> {
+        Ok(self.0.read(path).await?.map(Zeroizing::new))
+    }
+
+    async fn write_private(&self, path: &str, contents: &[u8]) -> Result<(), FsError> {
+        self.0.write_private(path, contents).await
+    }
+}
+
+impl<C: Command<Output = Vec<u8>>> Command for Wiping<C> {
+    type Output = Zeroizing<Vec<u8>>;
+
+    async fn run(
+        &self,
+        argv: &[&str],
+        timeout_ms: u32,
+        max_output_bytes: usize,
+    ) -> Result<CommandOutput<Self::Output>, CommandError> {
+        let out = self.0.run(argv, timeout_ms, max_output_bytes).await?;
+        Ok(CommandOutput {
+            status: out.status,
+            stdout: Zeroizing::new(out.stdout),
+            stderr: Zeroizing::new(out.stderr),
+        })
+    }
+}
+
+impl<H: Http<Body = Vec<u8>>> Http for Wiping<H> {
+    type Body = Zeroizing<Vec<u8>>;
+
+    async fn send(&self, request: &HttpRequest<'_>) -> Result<HttpResponse<Self::Body>, HttpError> {
+        let response = self.0.send(request).await?;
+        Ok(HttpResponse {
+            status: response.status,
+            content_type: response.content_type,
+            body: Zeroizing::new(response.body),
+        })
+    }
+}
+
+/// Plans and runs the chain over `io`, turning each failure into its code and message.
+fn run_chain<E, F, H, C, P>(
+    files: &ConfigFiles<'_>,
+    env: &E,
+    options: &Options<'_>,
+    io: &Io<'_, F, H, C, P, SystemClock>,
+) -> Result<credchain_credentials, Error>
+where
+    E: Env + ?Sized,
+    F: Fs + ?Sized,
+    H: Http + ?Sized,
+    C: Command + ?Sized,
+    P: Prompt + ?Sized,
+{
+    let eval = Evaluator::new(files, env, options)?;
+    let plan = plan(&eval)?;
+    let credentials = block_on(execute(&eval, &plan, io)).map_err(|e| execute_error(e, &plan))?;
+    credchain_credentials::new(&credentials)
+}
+
+/// The error of a failed execute, with what the core's message lacks: for no credentials,
+/// every provider tried and why it was passed over.
+fn execute_error(e: ExecuteError<'_>, plan: &Plan<'_>) -> Error {
+    let ExecuteError::NoCredentials = e else {
+        return Error::from(e);
+    };
+    let profile = plan.profile;
+    let message = match &plan.chain {
+        None => {
+            let tried: Vec<String> = plan
+                .skipped
+                .iter()
+                .map(|s| format!("{}: {}", s.provider.awscli_name(), s.reason.describe()))
+                .collect();
+            format!(
+                "unable to locate credentials: no credential provider is configured for the \
+                 profile {profile}; the providers tried, in the AWS CLI's order: {}; configure \
+                 credentials with `aws configure`, or set AWS_ACCESS_KEY_ID and \
+                 AWS_SECRET_ACCESS_KEY",
+                tried.join("; ")
+            )
+        }
+        Some(chain) => match chain.base {
+            BaseStep::Named(CredentialSource::Environment) => format!(
+                "unable to locate credentials: profile {} has credential_source = Environment, \
+                 but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set; set them, or \
+                 change credential_source",
+                chain.base_profile.unwrap_or(profile)
+            ),
+            _ => e.to_string(),
+        },
+    };
+    Error::new(credchain_result::CredentialsNotFound, message)
+}
+
+impl credchain_config {
+    /// Resolves credentials with the handle's environment and files, and its I/O.
+    fn resolve_credentials(&self) -> Result<credchain_credentials, Error> {
+        let files = self.parse()?;
+        let options = self.options.core();
+        let clock = SystemClock;
+        let broken = Broken::default();
+        let prompt = CallbackPrompt::new(self.prompt, &broken);
+        let result = match (&self.env, &self.callbacks) {
+            (HandleEnv::Host(env), _) => {
+                let http = Wiping(UreqHttp::new());
+                let io = Io {
+                    fs: &Wiping(StdFs),
+                    http: &http,
+                    command: &Wiping(StdCommand),
+                    prompt: &prompt,
+                    clock: &clock,
+                };
+                run_chain(&files, env, &options, &io)
+            }
+            (HandleEnv::Snapshot(snapshot), Some(cb)) => {
+                let env = ResolveEnv::new(snapshot, cb, &broken);
+                let fs = Wiping(CallbackFs::new(cb, &broken));
+                let command = CallbackCommand::new(cb, &broken);
+                let http = CallbackHttp::new(cb, &broken);
+                let io = Io {
+                    fs: &fs,
+                    http: &http,
+                    command: &command,
+                    prompt: &prompt,
+                    clock: &clock,
+                };
+                run_chain(&files, &env, &options, &io).map_err(|mut e| {
+                    if e.code == credchain_result::ProcessNotStarted && !command.supported() {
+                        e.message.push_str(
+                            " (credchain_callbacks.run_process is NULL: set it to run \
+                             credential_process)",
+                        );
+                    }
+                    if http.missing.get() {
+                        e.message.push_str(
+                            " (credchain_callbacks.http is NULL: set it to reach AWS services)",
+                        );
+                    }
+                    e
+                })
+            }
+            (HandleEnv::Snapshot(_), None) => {
+                Err(Error::internal("a callback handle without its callbacks"))
+            }
+        };
+        if let Some(e) = broken.take() {
+            return Err(e);
+        }
+        result.map_err(|mut e| {
+            if e.code == credchain_result::MfaCodeUnavailable && self.prompt.is_none() {
+                e.message.push_str(
+                    " (libcredchain never reads the terminal: give the handle a prompt with \
+                     credchain_config_set_prompt)",
+                );
+            }
+            e
+        })
+    }
+}
+
+/// Resolves AWS credentials as the AWS CLI v2 does, for the handle's active profile: the
+/// providers in the AWS CLI's order (environment, assume role, web identity, SSO, credentials
+/// file, login, credential_process, config file, container, instance metadata), the first one
+/// configured answering. Role chains, SSO, login, the container and instance metadata are
+/// refused with `CREDCHAIN_RESULT_UNSUPPORTED_PROVIDER` until credchain supports them.
+///
+/// Uses the environment the handle captured and the files it loaded. The I/O of the rest:
+/// for a handle from `credchain_config_new_host`, the machine's: token and cache files (the
+/// assume-role cache in ~/.aws/cli/cache is read and written, shared with the AWS CLI);
+/// `credential_process` run without a shell, with the process's current environment, stopped
+/// after 60 s; HTTPS to STS with no proxy or redirects. For a handle from
+/// `credchain_config_new_callbacks`, the callbacks (see `credchain_callbacks`): variables the
+/// snapshot lacks are fetched through `get_env`, other files through `read_file` (no cache is
+/// written), processes and HTTP through `run_process` and `http`, each NULL meaning
+/// "unsupported". Either way the terminal is never touched: a role with `mfa_serial` asks the
+/// prompt set by `credchain_config_set_prompt`, and without one fails with
+/// `CREDCHAIN_RESULT_MFA_CODE_UNAVAILABLE` (unless the cache serves).
+///
+/// On success writes a new `credchain_credentials` to `*out`; free it with
+/// `credchain_credentials_free`. On failure `*out` is untouched and the code says why (5xx for
+/// the chain, 4xx for a profile that does not exist, ...); `credchain_config_last_error` gives
+/// the detailed message: for `CREDCHAIN_RESULT_CREDENTIALS_NOT_FOUND`, every provider tried and
+/// why it was passed over; for a failed `credential_process`, the start of its error output. No
+/// message ever holds a secret.
+///
+/// # Safety
+///
+/// `cfg` is NULL or a live handle; `out` is NULL or points to a writable
+/// `credchain_credentials *`.
+#[no_mangle]
+pub unsafe extern "C" fn credchain_config_resolve_credentials(
+    cfg: *const credchain_config,
+    out: *mut *mut credchain_credentials,
+) -> credchain_result {
+    // SAFETY: the caller guarantees cfg is NULL or a live handle.
+    let cfg = unsafe { cfg.as_ref() };
+    credchain_config::call(cfg, |cfg| {
+        if out.is_null() {
+            return Err(Error::null("out"));
+        }
+        let credentials = Box::new(cfg.resolve_credentials()?);
+        // SAFETY: out is not NULL (checked) and the caller guarantees it points to a writable
+        // `credchain_credentials *`.
+        unsafe { out.write(Box::into_raw(credentials)) };
+        Ok(())
+    })
+}
+
+/// Sets the prompt that asks the person for an MFA code when a role with `mfa_serial` needs one
+/// (see `credchain_prompt_callback`), with the `userdata` passed to it; NULL clears it. Without
+/// one, such a role fails with `CREDCHAIN_RESULT_MFA_CODE_UNAVAILABLE`: libcredchain never reads
+/// the terminal itself. Works on both kinds of handle.
+///
+/// The callback and `userdata` must stay valid while `credchain_config_resolve_credentials` may
+/// run on the handle; it is called on that call's thread.
+///
+/// # Safety
+///
+/// `cfg` is NULL or a live handle not in use by another thread; `prompt` is NULL or follows the
+/// contract of `credchain_prompt_callback`.
+#[no_mangle]
+pub unsafe extern "C" fn credchain_config_set_prompt(
+    cfg: *mut credchain_config,
+    prompt: credchain_prompt_callback,
+    userdata: *mut core::ffi::c_void,
+) -> credchain_result {
+    boundary(|| {
+        // SAFETY: the caller guarantees cfg is NULL or a live handle that no other thread uses.
+        let Some(cfg) = (unsafe { cfg.as_mut() }) else {
+            return credchain_result::NullParameter;
+        };
+        cfg.prompt = prompt.map(|ask| PromptCallback { ask, userdata });
+        credchain_result::Ok
+    })
+}
+
+/// Frees credentials, first writing zeros over every secret they hold. NULL is accepted and
+/// ignored. The handle must not be used afterwards.
+///
+/// # Safety
+///
+/// `creds` is NULL or a handle from `credchain_config_resolve_credentials` not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn credchain_credentials_free(creds: *mut credchain_credentials) {
+    let _ = boundary(|| {
+        if !creds.is_null() {
+            // SAFETY: a non-NULL creds came from Box::into_raw in
+            // credchain_config_resolve_credentials and is freed once.
+            drop(unsafe { Box::from_raw(creds) });
+        }
+        credchain_result::Ok
+    });
+}
+
+/// Runs an accessor behind the panic boundary. The accessors keep no detailed message: their
+/// codes say everything (NULL_PARAMETER, BUFFER_TOO_SMALL, NOT_SET).
+fn access(
+    creds: *const credchain_credentials,
+    f: impl FnOnce(&credchain_credentials) -> Result<(), Error>,
+) -> credchain_result {
+    boundary(|| {
+        // SAFETY: every accessor's caller guarantees creds is NULL or a live handle.
+        let Some(creds) = (unsafe { creds.as_ref() }) else {
+            return credchain_result::NullParameter;
+        };
+        match f(creds) {
+            Ok(()) => credchain_result::Ok,
+            Err(e) => e.code,
+        }
+    })
+}
+
+/// Writes an optional string with the two-call pattern; `None` is NOT_SET.
+///
+/// # Safety
+///
+/// As [`write_str`].
+unsafe fn write_opt(
+    value: Option<&str>,
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+) -> Result<(), Error> {
+    check_buffer(buf, len, out_len, ("buf", "out_len"))?;
+    let value = value.ok_or_else(|| Error::new(credchain_result::NotSet, String::new()))?;
+    // SAFETY: the caller's contract is write_str's.
+    unsafe { write_str(value, buf, len, out_len, "out_len") }
+}
+
+/// Writes the access key id (such as "AKIAIOSFODNN7EXAMPLE") into `buf`, NUL-terminated, and
+/// its length without the NUL to `*out_len`. Two-call pattern: when it does not fit (pass `buf`
+/// NULL and `len` 0 to ask), returns `CREDCHAIN_RESULT_BUFFER_TOO_SMALL`, leaves `buf` untouched
+/// and sets `*out_len` to the size needed, NUL included.
+///
+/// Thread-safe on a live handle.
+///
+/// # Safety
+///
+/// `creds` is NULL or a live handle; `buf` is NULL with `len` 0 or points to `len` writable
+/// bytes; `out_len` is NULL or points to a writable `size_t`.
+#[no_mangle]
+pub unsafe extern "C" fn credchain_credentials_access_key_id(
+    creds: *const credchain_credentials,
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+) -> credchain_result {
+    access(creds, |c| {
+        // SAFETY: the caller guarantees buf/len/out_len as documented.
+        unsafe { write_opt(Some(&c.access_key_id), buf, len, out_len) }
+    })
+}
+
+/// Writes the secret access key, as `credchain_credentials_access_key_id` does. A secret:
+/// wipe the buffer (write zeros over it) when done with it, and never log it.
+///
+/// # Safety
+///
+/// As `credchain_credentials_access_key_id`.
+#[no_mangle]
+pub unsafe extern "C" fn credchain_credentials_secret_access_key(
+    creds: *const credchain_credentials,
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+) -> credchain_result {
+    access(creds, |c| {
+        // SAFETY: the caller guarantees buf/len/out_len as documented.
+        unsafe { write_opt(Some(&c.secret_access_key), buf, len, out_len) }
+    })
+}
+
+/// Writes the session token of temporary credentials, as `credchain_credentials_access_key_id`
+/// does; returns `CREDCHAIN_RESULT_NOT_SET` (outputs untouched) for long-term keys, which have
+/// none. A secret, often over 1,000 bytes: use the two-call pattern, wipe the buffer when done
+/// with it, and never log it.
+///
+/// # Safety
+///
+/// As `credchain_credentials_access_key_id`.
+#[no_mangle]
+pub unsafe extern "C" fn credchain_credentials_session_token(
+    creds: *const credchain_credentials,
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+) -> credchain_result {
+    access(creds, |c| {
+        // SAFETY: the caller guarantees buf/len/out_len as documented.
+        unsafe { write_opt(c.session_token.as_deref(), buf, len, out_len) }
+    })
+}
+
+/// Writes the AWS account id the credentials belong to (`AWS_ACCOUNT_ID`, `aws_account_id`,
+/// or the `AccountId` of a `credential_process`), as `credchain_credentials_access_key_id`
+/// does; returns `CREDCHAIN_RESULT_NOT_SET` when it is not known.
+///
+/// # Safety
+///
+/// As `credchain_credentials_access_key_id`.
+#[no_mangle]
+pub unsafe extern "C" fn credchain_credentials_account_id(
+    creds: *const credchain_credentials,
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+) -> credchain_result {
+    access(creds, |c| {
+        // SAFETY: the caller guarantees buf/len/out_len as documented.
+        unsafe { write_opt(c.account_id.as_deref(), buf, len, out_len) }
+    })
+}
+
+/// Writes when the credentials expire, in seconds since the Unix epoch (UTC), to
+/// `*unix_seconds_out`; returns `CREDCHAIN_RESULT_NOT_SET` (output untouched) when they do not
+/// expire (long-term keys).
+///
+/// # Safety
+///
+/// `creds` is NULL or a live handle; `unix_seconds_out` is NULL or points to a writable
+/// `int64_t`.
+#[no_mangle]
+pub unsafe extern "C" fn credchain_credentials_expiration(
+    creds: *const credchain_credentials,
+    unix_seconds_out: *mut i64,
+) -> credchain_result {
+    access(creds, |c| {
+        if unix_seconds_out.is_null() {
+            return Err(Error::null("unix_seconds_out"));
+        }
+        let expiration = c
+            .expiration
+            .ok_or_else(|| Error::new(credchain_result::NotSet, String::new()))?;
+        // SAFETY: not NULL (checked), and the caller guarantees it is writable.
+        unsafe { unix_seconds_out.write(expiration) };
+        Ok(())
+    })
+}
+
+/// Writes the provider that gave the credentials to `*provider_out`: for a role, the role's
+/// provider (`CREDCHAIN_PROVIDER_ASSUME_ROLE`), not its source's.
+///
+/// # Safety
+///
+/// `creds` is NULL or a live handle; `provider_out` is NULL or points to a writable
+/// `credchain_provider`.
+#[no_mangle]
+pub unsafe extern "C" fn credchain_credentials_provider(
+    creds: *const credchain_credentials,
+    provider_out: *mut credchain_provider,
+) -> credchain_result {
+    access(creds, |c| {
+        if provider_out.is_null() {
+            return Err(Error::null("provider_out"));
+        }
+        // SAFETY: not NULL (checked), and the caller guarantees it is writable.
+        unsafe { provider_out.write(c.provider) };
+        Ok(())
+    })
+}
+
+/// The AWS CLI's name for `provider` (a `credchain_provider` value), such as "env",
+/// "shared-credentials-file" or "custom-process": a static NUL-terminated string, valid for the
+/// life of the process, never freed. NULL for a number that is no `credchain_provider`.
+///
+/// Thread-safe: it reads no state.
+#[no_mangle]
+pub extern "C" fn credchain_provider_name(provider: u32) -> *const c_char {
+    std::panic::catch_unwind(|| {
+        credchain_provider::ALL
+            .iter()
+            .find(|p| **p as u32 == provider)
+            .map_or(core::ptr::null(), |p| p.name().as_ptr())
+    })
+    .unwrap_or(core::ptr::null())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use credchain_core::execute::ProcessFailure;
+    use credchain_core::io::CommandErrorKind;
+
+    #[test]
+    fn provider_names_are_the_awscli_names_in_chain_order() {
+        for (i, kind) in ProviderKind::ALL.into_iter().enumerate() {
+            let p = credchain_provider::new(kind);
+            assert_eq!(p as usize, i + 1, "{kind:?}");
+            assert_eq!(p, credchain_provider::ALL[i]);
+            assert_eq!(p.name().to_str().unwrap(), kind.awscli_name());
+            let c = credchain_provider_name(p as u32);
+            // SAFETY: a non-NULL result is a static NUL-terminated string.
+            assert_eq!(unsafe { core::ffi::CStr::from_ptr(c) }, p.name());
+        }
+        assert!(credchain_provider_name(0).is_null());
+        assert!(credchain_provider_name(11).is_null());
+    }
+
+    #[test]
+    fn accessors_copy_and_report_not_set() {
+        let core = Credentials::new(
+            ProviderKind::SharedCredentialsFile,
+            "AKID",
+            "secret",
+            None,
+            None,
+            None,
+        )
+        .unwrap();
+        let creds = credchain_credentials::new(&core).unwrap();
+        let mut buf = [0 as c_char; 8];
+        let mut n = 0usize;
+        // SAFETY: buf holds 8 writable bytes; n is writable.
+        let r =
+            unsafe { credchain_credentials_secret_access_key(&creds, buf.as_mut_ptr(), 8, &mut n) };
+        assert_eq!((r, n), (credchain_result::Ok, 6));
+        // SAFETY: as above.
+        let r = unsafe { credchain_credentials_session_token(&creds, buf.as_mut_ptr(), 8, &mut n) };
+        assert_eq!(r, credchain_result::NotSet);
+        let mut t = 7i64;
+        // SAFETY: t is writable.
+        let r = unsafe { credchain_credentials_expiration(&creds, &mut t) };
+        assert_eq!((r, t), (credchain_result::NotSet, 7));
+        // SAFETY: a NULL handle is refused.
+        let r = unsafe { credchain_credentials_expiration(core::ptr::null(), &mut t) };
+        assert_eq!(r, credchain_result::NullParameter);
+    }
+
+    #[test]
+    fn a_nul_byte_is_refused_without_showing_the_value() {
+        let core = Credentials::new(
+            ProviderKind::CredentialProcess,
+            "AKID",
+            "hid\0den",
+            None,
+            None,
+            None,
+        )
+        .unwrap();
+        let e = credchain_credentials::new(&core).err().unwrap();
+        assert_eq!(e.code, credchain_result::InvalidCredential);
+        assert!(!e.message.contains("hid"), "{}", e.message);
+    }
+
+    #[test]
+    fn no_credentials_lists_every_provider_tried() {
+        let files =
+            ConfigFiles::from_texts(("/c", None), ("/k", None), Default::default()).unwrap();
+        let env: &[(&str, &str)] = &[("AWS_EC2_METADATA_DISABLED", "true")];
+        let options = Options::default();
+        let eval = Evaluator::new(&files, env, &options).unwrap();
+        let plan = plan(&eval).unwrap();
+        assert!(plan.chain.is_none());
+        let e = execute_error(ExecuteError::NoCredentials, &plan);
+        assert_eq!(e.code, credchain_result::CredentialsNotFound);
+        for p in ProviderKind::ALL {
+            assert!(e.message.contains(p.awscli_name()), "{p:?}: {}", e.message);
+        }
+        assert!(
+            e.message.contains("AWS_EC2_METADATA_DISABLED is true"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn process_failures_keep_their_codes() {
+        let e = Error::from(ExecuteError::Process {
+            profile: "p",
+            command: credchain_core::plan::Sourced {
+                value: "x",
+                source: credchain_core::Source::Default,
+            },
+            failure: ProcessFailure::Run(CommandError {
+                kind: CommandErrorKind::Timeout,
+                os_code: None,
+            }),
+        });
+        assert_eq!(e.code, credchain_result::ProcessTimeout);
+    }
+}
