@@ -7,6 +7,7 @@
  *
  * Prints one line per failed check and ends with "N passed, M failed"; exits 1 on any failure.
  */
+#define _DEFAULT_SOURCE /* explicit_bzero */
 #define _POSIX_C_SOURCE 200809L
 
 #include "credchain.h"
@@ -112,6 +113,9 @@ static char aws_dir[300];
 static char config_path[320];
 static char credentials_path[320];
 static char broken_path[320];
+static char creds_config_path[320];
+static char proc_script[320];
+static char fail_script[320];
 
 static const char CONFIG[] =
     "[default]\n"                          /* 1 */
@@ -142,6 +146,59 @@ static const char BROKEN[] =
     "[default]\n"                          /* 4 */
     "output = text\n";                     /* 5 */
 
+/* A credential_process helper: prints Version 1 JSON; with --account, its AccountId too. */
+static const char PROC_SCRIPT[] =
+    "#!/bin/sh\n"
+    "account=''\n"
+    "if [ \"$1\" = --account ]; then account=', \"AccountId\": \"123456789012\"'; fi\n"
+    "printf '{\"Version\": 1, \"AccessKeyId\": \"AKIDPROC\", \"SecretAccessKey\": "
+    "\"procsecret\", \"SessionToken\": \"proctoken\", \"Expiration\": "
+    "\"2099-01-02T03:04:05Z\"%s}\\n' \"$account\"\n";
+
+/* A helper that fails the way a broken token service does. */
+static const char FAIL_SCRIPT[] =
+    "#!/bin/sh\n"
+    "echo 'token service down: try again later' >&2\n"
+    "exit 3\n";
+
+/* The config file of the credential tests (AWS_CONFIG_FILE), made in make_credential_files. */
+static char creds_config[2048];
+
+static void make_credential_files(void) {
+    snprintf(creds_config_path, sizeof creds_config_path, "%s/creds-config", home);
+    snprintf(proc_script, sizeof proc_script, "%s/proc.sh", home);
+    snprintf(fail_script, sizeof fail_script, "%s/fail.sh", home);
+    write_file(proc_script, PROC_SCRIPT);
+    write_file(fail_script, FAIL_SCRIPT);
+    if (chmod(proc_script, 0700) != 0 || chmod(fail_script, 0700) != 0) {
+        perror("chmod");
+        exit(2);
+    }
+    snprintf(creds_config, sizeof creds_config,
+             "[profile proc]\n"
+             "credential_process = %s --account\n"
+             "\n"
+             "[profile failing]\n"
+             "credential_process = %s\n"
+             "\n"
+             "[profile missing-source]\n"
+             "role_arn = arn:aws:iam::123456789012:role/r\n"
+             "source_profile = nowhere\n"
+             "\n"
+             "[profile loop-a]\n"
+             "role_arn = arn:aws:iam::123456789012:role/a\n"
+             "source_profile = loop-b\n"
+             "\n"
+             "[profile loop-b]\n"
+             "role_arn = arn:aws:iam::123456789012:role/b\n"
+             "source_profile = loop-a\n"
+             "\n"
+             "[profile no-keys]\n"
+             "region = us-east-1\n",
+             proc_script, fail_script);
+    write_file(creds_config_path, creds_config);
+}
+
 static void make_home(void) {
     char tmpl[] = "/tmp/credchain-c-test.XXXXXX";
     if (mkdtemp(tmpl) == NULL) {
@@ -160,9 +217,10 @@ static void make_home(void) {
     write_file(config_path, CONFIG);
     write_file(credentials_path, CREDENTIALS);
     write_file(broken_path, BROKEN);
-    /* Before any host config exists: never the real ~/.aws. */
+    make_credential_files();
+    /* Before any host config exists: never the real ~/.aws, and no instance metadata. */
     unset_aws_variables();
-    if (setenv("HOME", home, 1) != 0) {
+    if (setenv("HOME", home, 1) != 0 || setenv("AWS_EC2_METADATA_DISABLED", "true", 1) != 0) {
         perror("setenv");
         exit(2);
     }
@@ -172,6 +230,9 @@ static void remove_home(void) {
     unlink(config_path);
     unlink(credentials_path);
     unlink(broken_path);
+    unlink(creds_config_path);
+    unlink(proc_script);
+    unlink(fail_script);
     rmdir(aws_dir);
     rmdir(home);
 }
@@ -710,6 +771,573 @@ static void test_callbacks(void) {
           thread_error());
 }
 
+/* ---- Credentials ---- */
+
+/* Every secret the tests use: none may appear in any message. */
+static const char *const SECRETS[] = {
+    "not-a-real-secret", "envsecret", "envtoken", "procsecret", "proctoken",
+    "basesecret",        "rolesecret", "roletoken", NULL,
+};
+
+static void check_no_secret_at(const char *message, int line) {
+    for (const char *const *s = SECRETS; *s != NULL; s++) {
+        check_at(strstr(message, *s) == NULL, __FILE__, line, "no secret in the message",
+                 "\"%s\" holds %s", message, *s);
+    }
+}
+#define CHECK_NO_SECRET(message) check_no_secret_at(message, __LINE__)
+
+typedef credchain_result (*string_accessor)(const credchain_credentials *, char *, size_t,
+                                            size_t *);
+
+/* Checks one string of `creds` (want NULL: CREDCHAIN_RESULT_NOT_SET, outputs untouched). */
+static void expect_string_at(const credchain_credentials *creds, string_accessor get,
+                             const char *what, const char *want, int line) {
+    char buf[256];
+    size_t n = 4242;
+    memset(buf, 'X', sizeof buf);
+    credchain_result r = get(creds, buf, sizeof buf, &n);
+    if (want == NULL) {
+        check_at(r == CREDCHAIN_RESULT_NOT_SET && n == 4242 && buf[0] == 'X', __FILE__, line,
+                 "not set", "%s: %u %s", what, (unsigned)r, code_name(r));
+        return;
+    }
+    check_at(r == CREDCHAIN_RESULT_OK && strcmp(buf, want) == 0 && n == strlen(want), __FILE__,
+             line, "credential value", "%s: %u \"%.*s\", want \"%s\"", what, (unsigned)r,
+             r == CREDCHAIN_RESULT_OK ? (int)n : 0, buf, want);
+    explicit_bzero(buf, sizeof buf);
+}
+#define EXPECT_STRING(creds, get, want) expect_string_at(creds, get, #get, want, __LINE__)
+
+/* Checks the provider, its AWS CLI name, and the expiration (0: none). */
+static void expect_meta_at(const credchain_credentials *creds, credchain_provider want,
+                           const char *want_name, int64_t want_expiration, int line) {
+    credchain_provider p = CREDCHAIN_PROVIDER_IAM_ROLE;
+    credchain_result r = credchain_credentials_provider(creds, &p);
+    const char *name = credchain_provider_name(p);
+    check_at(r == CREDCHAIN_RESULT_OK && p == want && name != NULL &&
+                 strcmp(name, want_name) == 0,
+             __FILE__, line, "provider", "%u: %u \"%s\", want %u \"%s\"", (unsigned)r,
+             (unsigned)p, name ? name : "(NULL)", (unsigned)want, want_name);
+    int64_t t = -1;
+    r = credchain_credentials_expiration(creds, &t);
+    if (want_expiration == 0) {
+        check_at(r == CREDCHAIN_RESULT_NOT_SET && t == -1, __FILE__, line, "no expiration",
+                 "%u %lld", (unsigned)r, (long long)t);
+    } else {
+        check_at(r == CREDCHAIN_RESULT_OK && t == want_expiration, __FILE__, line, "expiration",
+                 "%u %lld, want %lld", (unsigned)r, (long long)t, (long long)want_expiration);
+    }
+}
+#define EXPECT_META(creds, want, name, exp) expect_meta_at(creds, want, name, exp, __LINE__)
+
+/* 2099-01-02T03:04:05Z and 2099-01-01T00:00:00Z in Unix seconds. */
+#define T_2099_01_02 INT64_C(4071006245)
+#define T_2099_01_01 INT64_C(4070908800)
+
+/* A host handle for `profile` (NULL: none), resolving credentials; NULL on failure. */
+static credchain_config *host_config(const char *profile) {
+    credchain_options opts = {0};
+    opts.profile = profile;
+    credchain_config *cfg = NULL;
+    credchain_result r = credchain_config_new_host(&opts, &cfg);
+    CHECK(r == CREDCHAIN_RESULT_OK, "%s: %u %s", profile ? profile : "(none)", (unsigned)r,
+          thread_error());
+    return cfg;
+}
+
+/* Resolves credentials of a fresh host handle for `profile`, expecting `want`; on failure the
+ * handle's last error goes to `error` (which must hold 2048 bytes). */
+static credchain_credentials *host_credentials(const char *profile, credchain_result want,
+                                               char *error) {
+    credchain_config *cfg = host_config(profile);
+    if (cfg == NULL) {
+        return NULL;
+    }
+    credchain_credentials *sentinel = (credchain_credentials *)&cfg;
+    credchain_credentials *creds = sentinel;
+    credchain_result r = credchain_config_resolve_credentials(cfg, &creds);
+    if (error != NULL) {
+        snprintf(error, 2048, "%s", last_error(cfg));
+    }
+    CHECK(r == want, "%s: %u %s, want %u (%s)", profile ? profile : "(none)", (unsigned)r,
+          code_name(r), (unsigned)want, last_error(cfg));
+    if (r != CREDCHAIN_RESULT_OK) {
+        CHECK(creds == sentinel, "%s", "*out untouched on failure");
+        CHECK_NO_SECRET(last_error(cfg));
+        creds = NULL;
+    }
+    credchain_config_free(cfg);
+    return creds;
+}
+
+static void test_credentials_null_arguments(void) {
+    credchain_credentials_free(NULL);
+    CHECK(1, "%s", "credchain_credentials_free(NULL) returned");
+    credchain_credentials *creds = NULL;
+    CHECK(credchain_config_resolve_credentials(NULL, &creds) == CREDCHAIN_RESULT_NULL_PARAMETER &&
+              creds == NULL,
+          "%s", "NULL handle");
+    credchain_config *cfg = host_config(NULL);
+    if (cfg != NULL) {
+        CHECK(credchain_config_resolve_credentials(cfg, NULL) == CREDCHAIN_RESULT_NULL_PARAMETER,
+              "%s", "NULL out");
+        CHECK(strstr(last_error(cfg), "out is NULL") != NULL, "\"%s\"", last_error(cfg));
+        CHECK(credchain_config_set_prompt(NULL, NULL, NULL) == CREDCHAIN_RESULT_NULL_PARAMETER,
+              "%s", "");
+        credchain_config_free(cfg);
+    }
+    char buf[16];
+    size_t n = 0;
+    int64_t t = 0;
+    credchain_provider p;
+    CHECK(credchain_credentials_access_key_id(NULL, buf, sizeof buf, &n) ==
+              CREDCHAIN_RESULT_NULL_PARAMETER, "%s", "");
+    CHECK(credchain_credentials_secret_access_key(NULL, buf, sizeof buf, &n) ==
+              CREDCHAIN_RESULT_NULL_PARAMETER, "%s", "");
+    CHECK(credchain_credentials_session_token(NULL, buf, sizeof buf, &n) ==
+              CREDCHAIN_RESULT_NULL_PARAMETER, "%s", "");
+    CHECK(credchain_credentials_account_id(NULL, buf, sizeof buf, &n) ==
+              CREDCHAIN_RESULT_NULL_PARAMETER, "%s", "");
+    CHECK(credchain_credentials_expiration(NULL, &t) == CREDCHAIN_RESULT_NULL_PARAMETER, "%s", "");
+    CHECK(credchain_credentials_provider(NULL, &p) == CREDCHAIN_RESULT_NULL_PARAMETER, "%s", "");
+    CHECK(credchain_provider_name(CREDCHAIN_PROVIDER_CUSTOM_PROCESS) != NULL &&
+              strcmp(credchain_provider_name(CREDCHAIN_PROVIDER_CUSTOM_PROCESS),
+                     "custom-process") == 0,
+          "%s", "");
+    CHECK(credchain_provider_name(0) == NULL && credchain_provider_name(99) == NULL, "%s", "");
+    CHECK(credchain_buffer_alloc(NULL, 1) == NULL, "%s", "");
+    /* Every 5xx code has a message. */
+    const credchain_result codes[] = {
+        CREDCHAIN_RESULT_CREDENTIALS_NOT_FOUND, CREDCHAIN_RESULT_SOURCE_PROFILE_NOT_FOUND,
+        CREDCHAIN_RESULT_PROCESS_FAILED,        CREDCHAIN_RESULT_CREDENTIALS_EXPIRED,
+        CREDCHAIN_RESULT_SERVICE_ERROR,         CREDCHAIN_RESULT_UNSUPPORTED_PROVIDER,
+        CREDCHAIN_RESULT_MFA_CODE_UNAVAILABLE,
+    };
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        CHECK(strncmp(code_name(codes[i]), "(no", 3) != 0 && strchr(code_name(codes[i]), ':'),
+              "%u: \"%s\"", (unsigned)codes[i], code_name(codes[i]));
+    }
+}
+
+static void test_credentials_static_profile(void) {
+    setenv("AWS_CONFIG_FILE", creds_config_path, 1);
+    credchain_credentials *creds = host_credentials(NULL, CREDCHAIN_RESULT_OK, NULL);
+    if (creds != NULL) {
+        EXPECT_STRING(creds, credchain_credentials_access_key_id, "AKIDEXAMPLE");
+        EXPECT_STRING(creds, credchain_credentials_secret_access_key, "not-a-real-secret");
+        EXPECT_STRING(creds, credchain_credentials_session_token, NULL);
+        EXPECT_STRING(creds, credchain_credentials_account_id, NULL);
+        EXPECT_META(creds, CREDCHAIN_PROVIDER_SHARED_CREDENTIALS_FILE, "shared-credentials-file",
+                    0);
+        /* Buffer too small: nothing written, the size needed reported. */
+        char small[4];
+        size_t need = 0;
+        memset(small, 'X', sizeof small);
+        CHECK(credchain_credentials_secret_access_key(creds, small, sizeof small, &need) ==
+                      CREDCHAIN_RESULT_BUFFER_TOO_SMALL &&
+                  need == strlen("not-a-real-secret") + 1 && small[0] == 'X',
+              "need %zu", need);
+        credchain_credentials_free(creds);
+    }
+    /* The handle's credentials outlive the handle that made them. */
+    credchain_config *cfg = host_config(NULL);
+    creds = NULL;
+    if (cfg != NULL) {
+        CHECK(credchain_config_resolve_credentials(cfg, &creds) == CREDCHAIN_RESULT_OK, "%s",
+              last_error(cfg));
+        credchain_config_free(cfg);
+        EXPECT_STRING(creds, credchain_credentials_access_key_id, "AKIDEXAMPLE");
+        credchain_credentials_free(creds);
+    }
+    unsetenv("AWS_CONFIG_FILE");
+}
+
+static void test_credentials_environment(void) {
+    /* A session token longer than any guess a caller might make. */
+    static char token[1501];
+    memset(token, 'T', sizeof token - 1);
+    memcpy(token, "envtoken", 8);
+    token[sizeof token - 1] = '\0';
+    setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+    setenv("AWS_SECRET_ACCESS_KEY", "envsecret", 1);
+    setenv("AWS_SESSION_TOKEN", token, 1);
+    setenv("AWS_CREDENTIAL_EXPIRATION", "2099-01-02T03:04:05Z", 1);
+    setenv("AWS_ACCOUNT_ID", "111122223333", 1);
+
+    credchain_credentials *creds = host_credentials(NULL, CREDCHAIN_RESULT_OK, NULL);
+    if (creds != NULL) {
+        EXPECT_STRING(creds, credchain_credentials_access_key_id, "AKIDENV");
+        EXPECT_STRING(creds, credchain_credentials_secret_access_key, "envsecret");
+        EXPECT_STRING(creds, credchain_credentials_account_id, "111122223333");
+        EXPECT_META(creds, CREDCHAIN_PROVIDER_ENV, "env", T_2099_01_02);
+
+        /* The session token through the two-call pattern. */
+        size_t need = 0, n = 0;
+        credchain_result r = credchain_credentials_session_token(creds, NULL, 0, &need);
+        CHECK(r == CREDCHAIN_RESULT_BUFFER_TOO_SMALL && need == sizeof token, "%u need %zu",
+              (unsigned)r, need);
+        char guess[256];
+        memset(guess, 'X', sizeof guess);
+        r = credchain_credentials_session_token(creds, guess, sizeof guess, &need);
+        CHECK(r == CREDCHAIN_RESULT_BUFFER_TOO_SMALL && need == sizeof token &&
+                  guess[0] == 'X' && guess[sizeof guess - 1] == 'X',
+              "%u need %zu", (unsigned)r, need);
+        CHECK(credchain_credentials_session_token(creds, NULL, 5, &need) ==
+                  CREDCHAIN_RESULT_NULL_PARAMETER, "%s", "NULL buffer with a length");
+        CHECK(credchain_credentials_session_token(creds, guess, sizeof guess, NULL) ==
+                  CREDCHAIN_RESULT_NULL_PARAMETER, "%s", "NULL length output");
+        char *exact = malloc(need);
+        r = credchain_credentials_session_token(creds, exact, need, &n);
+        CHECK(exact != NULL && r == CREDCHAIN_RESULT_OK && n == need - 1 &&
+                  strcmp(exact, token) == 0,
+              "%u n %zu", (unsigned)r, n);
+        if (exact != NULL) {
+            explicit_bzero(exact, need);
+        }
+        free(exact);
+        credchain_credentials_free(creds);
+    }
+
+    /* --profile turns the environment provider off, as in the AWS CLI. */
+    creds = host_credentials("default", CREDCHAIN_RESULT_OK, NULL);
+    if (creds != NULL) {
+        EXPECT_STRING(creds, credchain_credentials_access_key_id, "AKIDEXAMPLE");
+        EXPECT_META(creds, CREDCHAIN_PROVIDER_SHARED_CREDENTIALS_FILE, "shared-credentials-file",
+                    0);
+        credchain_credentials_free(creds);
+    }
+
+    /* Expired when they arrive: refused, and the message names no secret. */
+    char error[2048];
+    setenv("AWS_CREDENTIAL_EXPIRATION", "2001-01-01T00:00:00Z", 1);
+    creds = host_credentials(NULL, CREDCHAIN_RESULT_CREDENTIALS_EXPIRED, error);
+    CHECK(creds == NULL && strstr(error, "2001-01-01T00:00:00") != NULL, "\"%s\"", error);
+    credchain_credentials_free(creds);
+
+    /* A key without its secret. */
+    unsetenv("AWS_CREDENTIAL_EXPIRATION");
+    unsetenv("AWS_SECRET_ACCESS_KEY");
+    creds = host_credentials(NULL, CREDCHAIN_RESULT_PARTIAL_CREDENTIALS, error);
+    CHECK(strstr(error, "AWS_SECRET_ACCESS_KEY") != NULL, "\"%s\"", error);
+    credchain_credentials_free(creds);
+
+    unsetenv("AWS_ACCESS_KEY_ID");
+    unsetenv("AWS_SESSION_TOKEN");
+    unsetenv("AWS_ACCOUNT_ID");
+}
+
+static void test_credentials_process(void) {
+    setenv("AWS_CONFIG_FILE", creds_config_path, 1);
+    credchain_credentials *creds = host_credentials("proc", CREDCHAIN_RESULT_OK, NULL);
+    if (creds != NULL) {
+        EXPECT_STRING(creds, credchain_credentials_access_key_id, "AKIDPROC");
+        EXPECT_STRING(creds, credchain_credentials_secret_access_key, "procsecret");
+        EXPECT_STRING(creds, credchain_credentials_session_token, "proctoken");
+        EXPECT_STRING(creds, credchain_credentials_account_id, "123456789012");
+        EXPECT_META(creds, CREDCHAIN_PROVIDER_CUSTOM_PROCESS, "custom-process", T_2099_01_02);
+        credchain_credentials_free(creds);
+    }
+
+    char error[2048];
+    creds = host_credentials("failing", CREDCHAIN_RESULT_PROCESS_FAILED, error);
+    CHECK(strstr(error, "exited with status 3") != NULL &&
+              strstr(error, "token service down: try again later") != NULL &&
+              strstr(error, "profile failing") != NULL,
+          "\"%s\"", error);
+    CHECK(strstr(code_name(CREDCHAIN_RESULT_PROCESS_FAILED), "credential_process") != NULL, "%s",
+          code_name(CREDCHAIN_RESULT_PROCESS_FAILED));
+    credchain_credentials_free(creds);
+    unsetenv("AWS_CONFIG_FILE");
+}
+
+static void test_credentials_failures(void) {
+    setenv("AWS_CONFIG_FILE", creds_config_path, 1);
+    char error[2048];
+
+    /* No provider configured: every provider tried, with its reason. */
+    credchain_credentials *creds =
+        host_credentials("no-keys", CREDCHAIN_RESULT_CREDENTIALS_NOT_FOUND, error);
+    CHECK(strstr(error, "unable to locate credentials") != NULL &&
+              strstr(error, "no-keys") != NULL && strstr(error, "env: skipped because --profile") &&
+              strstr(error, "assume-role: the profile has no role_arn") != NULL &&
+              strstr(error, "custom-process: the profile has no credential_process") != NULL &&
+              strstr(error, "iam-role: AWS_EC2_METADATA_DISABLED is true") != NULL,
+          "\"%s\"", error);
+    credchain_credentials_free(creds);
+
+    creds = host_credentials("missing-source", CREDCHAIN_RESULT_SOURCE_PROFILE_NOT_FOUND, error);
+    CHECK(strstr(error, "nowhere") != NULL, "\"%s\"", error);
+    creds = host_credentials("loop-a", CREDCHAIN_RESULT_SOURCE_PROFILE_CYCLE, error);
+    CHECK(strstr(error, "loop") != NULL, "\"%s\"", error);
+    creds = host_credentials("creds-only", CREDCHAIN_RESULT_PARTIAL_CREDENTIALS, error);
+    CHECK(strstr(error, "creds-only") != NULL, "\"%s\"", error);
+    creds = host_credentials("nope", CREDCHAIN_RESULT_PROFILE_NOT_FOUND, error);
+    CHECK(creds == NULL, "%s", "");
+    unsetenv("AWS_CONFIG_FILE");
+}
+
+/* ---- Credentials through the callbacks: processes, STS over the http callback, MFA. ---- */
+
+struct cred_host {
+    struct memory_host mem; /* first: memory_get_env and memory_read_file take a cred_host */
+    int sts_error;          /* answer AccessDenied */
+    int process_calls;
+    int http_calls;
+    int prompt_calls;
+    char url[256];
+    char body[2048];
+    int signed_by_base; /* the Authorization header names AKIDBASE */
+};
+
+static const char STS_OK[] =
+    "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n"
+    "  <AssumeRoleResult>\n"
+    "    <AssumedRoleUser>\n"
+    "      <AssumedRoleId>AROAEXAMPLE:session</AssumedRoleId>\n"
+    "      <Arn>arn:aws:sts::123456789012:assumed-role/reader/session</Arn>\n"
+    "    </AssumedRoleUser>\n"
+    "    <Credentials>\n"
+    "      <AccessKeyId>ASIAROLE</AccessKeyId>\n"
+    "      <SecretAccessKey>rolesecret</SecretAccessKey>\n"
+    "      <SessionToken>roletoken</SessionToken>\n"
+    "      <Expiration>2099-01-01T00:00:00Z</Expiration>\n"
+    "    </Credentials>\n"
+    "  </AssumeRoleResult>\n"
+    "  <ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata>\n"
+    "</AssumeRoleResponse>\n";
+
+static const char STS_DENIED[] =
+    "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n"
+    "  <Error><Type>Sender</Type><Code>AccessDenied</Code>\n"
+    "    <Message>User is not authorized to perform: sts:AssumeRole</Message></Error>\n"
+    "  <RequestId>r2</RequestId>\n"
+    "</ErrorResponse>\n";
+
+static int deliver(credchain_buffer *buf, const char *text) {
+    size_t len = strlen(text);
+    uint8_t *p = credchain_buffer_alloc(buf, len);
+    if (p == NULL) {
+        return 0;
+    }
+    memcpy(p, text, len);
+    return 1;
+}
+
+static credchain_run_status cred_run_process(void *userdata, const char *const *argv, size_t argc,
+                                             uint32_t timeout_ms, size_t max_output_bytes,
+                                             int32_t *exit_code_out, credchain_buffer *stdout_buf,
+                                             credchain_buffer *stderr_buf) {
+    struct cred_host *host = userdata;
+    host->process_calls++;
+    CHECK(argc == 3 && argv[3] == NULL && strcmp(argv[0], "/opt/bin/helper") == 0 &&
+              strcmp(argv[1], "--name") == 0 && strcmp(argv[2], "two words") == 0,
+          "argc %zu", argc);
+    CHECK(timeout_ms > 0 && max_output_bytes >= 1024, "%u %zu", (unsigned)timeout_ms,
+          max_output_bytes);
+    if (!deliver(stdout_buf,
+                 "{\"Version\": 1, \"AccessKeyId\": \"AKIDPROC\", \"SecretAccessKey\": "
+                 "\"procsecret\"}") ||
+        !deliver(stderr_buf, "")) {
+        return CREDCHAIN_RUN_ERROR;
+    }
+    *exit_code_out = 0;
+    return CREDCHAIN_RUN_EXITED;
+}
+
+static credchain_http_status cred_http(void *userdata, const credchain_http_request *request,
+                                       uint16_t *status_out, credchain_buffer *content_type,
+                                       credchain_buffer *body) {
+    struct cred_host *host = userdata;
+    host->http_calls++;
+    snprintf(host->url, sizeof host->url, "%s", request->url);
+    size_t n = request->body_len;
+    if (n > sizeof host->body - 1) {
+        n = sizeof host->body - 1;
+    }
+    memcpy(host->body, request->body, n);
+    host->body[n] = '\0';
+    CHECK(strcmp(request->method, "POST") == 0, "method %s", request->method);
+    for (size_t i = 0; i < request->header_count; i++) {
+        if (strcmp(request->headers[i].name, "Authorization") == 0 ||
+            strcmp(request->headers[i].name, "authorization") == 0) {
+            host->signed_by_base =
+                strstr(request->headers[i].value, "Credential=AKIDBASE/") != NULL;
+        }
+    }
+    *status_out = host->sts_error ? 403 : 200;
+    if (!deliver(content_type, "text/xml") ||
+        !deliver(body, host->sts_error ? STS_DENIED : STS_OK)) {
+        return CREDCHAIN_HTTP_TOO_LARGE;
+    }
+    return CREDCHAIN_HTTP_OK;
+}
+
+static credchain_prompt_status cred_prompt(void *userdata, const char *question,
+                                           credchain_buffer *answer) {
+    struct cred_host *host = userdata;
+    host->prompt_calls++;
+    CHECK(strstr(question, "mfa/alice") != NULL, "question \"%s\"", question);
+    return deliver(answer, "123456\n") ? CREDCHAIN_PROMPT_OK : CREDCHAIN_PROMPT_CANCELLED;
+}
+
+/* A callbacks handle over `host` for `profile`; NULL on failure. */
+static credchain_config *callback_config(struct cred_host *host, const char *profile,
+                                         size_t struct_size, int with_http) {
+    credchain_callbacks cb;
+    memset(&cb, 0, sizeof cb);
+    cb.struct_size = struct_size;
+    cb.userdata = host;
+    cb.get_env = memory_get_env;
+    cb.read_file = memory_read_file;
+    cb.run_process = cred_run_process;
+    cb.http = with_http ? cred_http : NULL;
+    credchain_options opts = {0};
+    opts.profile = profile;
+    credchain_config *cfg = NULL;
+    credchain_result r = credchain_config_new_callbacks(&cb, &opts, &cfg);
+    /* The struct may go once the handle is made: the handle keeps a copy. */
+    memset(&cb, 0xA5, sizeof cb);
+    CHECK(r == CREDCHAIN_RESULT_OK, "%s: %u %s", profile, (unsigned)r, thread_error());
+    return cfg;
+}
+
+static void test_credentials_callbacks(void) {
+    static const char *const env[] = {
+        "HOME", "/mem",
+        "AWS_EC2_METADATA_DISABLED", "true",
+        NULL,
+    };
+    static const char *const files[] = {
+        "/mem/.aws/config",
+        "[profile helper]\n"
+        "credential_process = /opt/bin/helper --name \"two words\"\n"
+        "\n"
+        "[profile role]\n"
+        "role_arn = arn:aws:iam::123456789012:role/reader\n"
+        "source_profile = base\n"
+        "region = us-west-2\n"
+        "\n"
+        "[profile mfa-role]\n"
+        "role_arn = arn:aws:iam::123456789012:role/admin\n"
+        "source_profile = base\n"
+        "mfa_serial = arn:aws:iam::123456789012:mfa/alice\n"
+        "region = us-west-2\n",
+        "/mem/.aws/credentials",
+        "[base]\n"
+        "aws_access_key_id = AKIDBASE\n"
+        "aws_secret_access_key = basesecret\n",
+        NULL,
+    };
+    struct cred_host host;
+    memset(&host, 0, sizeof host);
+    host.mem.env = env;
+    host.mem.files = files;
+    host.mem.read_status_override = -1;
+
+    /* credential_process through run_process, its command split like a shell. */
+    credchain_config *cfg = callback_config(&host, "helper", sizeof(credchain_callbacks), 1);
+    credchain_credentials *creds = NULL;
+    if (cfg != NULL) {
+        credchain_result r = credchain_config_resolve_credentials(cfg, &creds);
+        CHECK(r == CREDCHAIN_RESULT_OK && host.process_calls == 1, "%u %s", (unsigned)r,
+              last_error(cfg));
+        EXPECT_STRING(creds, credchain_credentials_access_key_id, "AKIDPROC");
+        EXPECT_STRING(creds, credchain_credentials_session_token, NULL);
+        EXPECT_META(creds, CREDCHAIN_PROVIDER_CUSTOM_PROCESS, "custom-process", 0);
+        credchain_credentials_free(creds);
+        credchain_config_free(cfg);
+    }
+
+    /* A caller built before run_process existed: its struct ends at read_file. */
+    cfg = callback_config(&host, "helper", offsetof(credchain_callbacks, run_process), 1);
+    if (cfg != NULL) {
+        creds = NULL;
+        credchain_result r = credchain_config_resolve_credentials(cfg, &creds);
+        CHECK(r == CREDCHAIN_RESULT_PROCESS_NOT_STARTED && creds == NULL &&
+                  host.process_calls == 1,
+              "%u %s", (unsigned)r, code_name(r));
+        CHECK(strstr(last_error(cfg), "run_process is NULL") != NULL, "\"%s\"", last_error(cfg));
+        credchain_config_free(cfg);
+    }
+    credchain_callbacks tiny;
+    memset(&tiny, 0, sizeof tiny);
+    tiny.struct_size = sizeof(size_t);
+    cfg = NULL;
+    CHECK(credchain_config_new_callbacks(&tiny, NULL, &cfg) ==
+                  CREDCHAIN_RESULT_INVALID_STRUCT_SIZE &&
+              cfg == NULL,
+          "%s", thread_error());
+
+    /* AssumeRole: the base profile's keys sign the STS call sent through the http callback. */
+    cfg = callback_config(&host, "role", sizeof(credchain_callbacks), 1);
+    if (cfg != NULL) {
+        creds = NULL;
+        credchain_result r = credchain_config_resolve_credentials(cfg, &creds);
+        CHECK(r == CREDCHAIN_RESULT_OK && host.http_calls == 1, "%u %s", (unsigned)r,
+              last_error(cfg));
+        CHECK(strstr(host.url, "https://sts.us-west-2.amazonaws.com") == host.url, "url %s",
+              host.url);
+        CHECK(strstr(host.body, "Action=AssumeRole") != NULL &&
+                  strstr(host.body, "role%2Freader") != NULL,
+              "body %s", host.body);
+        CHECK(host.signed_by_base, "%s", "signed with the base profile's key");
+        EXPECT_STRING(creds, credchain_credentials_access_key_id, "ASIAROLE");
+        EXPECT_STRING(creds, credchain_credentials_secret_access_key, "rolesecret");
+        EXPECT_STRING(creds, credchain_credentials_session_token, "roletoken");
+        EXPECT_META(creds, CREDCHAIN_PROVIDER_ASSUME_ROLE, "assume-role", T_2099_01_01);
+        credchain_credentials_free(creds);
+
+        /* STS says no. */
+        host.sts_error = 1;
+        creds = NULL;
+        r = credchain_config_resolve_credentials(cfg, &creds);
+        CHECK(r == CREDCHAIN_RESULT_SERVICE_ERROR && creds == NULL, "%u %s", (unsigned)r,
+              last_error(cfg));
+        CHECK(strstr(last_error(cfg), "AccessDenied") != NULL, "\"%s\"", last_error(cfg));
+        CHECK_NO_SECRET(last_error(cfg));
+        host.sts_error = 0;
+        credchain_config_free(cfg);
+    }
+
+    /* No http callback: the service is unreachable, and the message says why. */
+    cfg = callback_config(&host, "role", sizeof(credchain_callbacks), 0);
+    if (cfg != NULL) {
+        creds = NULL;
+        credchain_result r = credchain_config_resolve_credentials(cfg, &creds);
+        CHECK(r == CREDCHAIN_RESULT_SERVICE_UNREACHABLE && creds == NULL, "%u %s", (unsigned)r,
+              last_error(cfg));
+        CHECK(strstr(last_error(cfg), "credchain_callbacks.http is NULL") != NULL, "\"%s\"",
+              last_error(cfg));
+        credchain_config_free(cfg);
+    }
+
+    /* MFA: refused without a prompt (libcredchain never reads the terminal), then asked. */
+    host.http_calls = 0;
+    cfg = callback_config(&host, "mfa-role", sizeof(credchain_callbacks), 1);
+    if (cfg != NULL) {
+        creds = NULL;
+        credchain_result r = credchain_config_resolve_credentials(cfg, &creds);
+        CHECK(r == CREDCHAIN_RESULT_MFA_CODE_UNAVAILABLE && creds == NULL && host.http_calls == 0,
+              "%u %s", (unsigned)r, last_error(cfg));
+        CHECK(strstr(last_error(cfg), "credchain_config_set_prompt") != NULL, "\"%s\"",
+              last_error(cfg));
+        CHECK(credchain_config_set_prompt(cfg, cred_prompt, &host) == CREDCHAIN_RESULT_OK, "%s",
+              "");
+        r = credchain_config_resolve_credentials(cfg, &creds);
+        CHECK(r == CREDCHAIN_RESULT_OK && host.prompt_calls == 1 && host.http_calls == 1,
+              "%u %s", (unsigned)r, last_error(cfg));
+        CHECK(strstr(host.body, "TokenCode=123456&") != NULL ||
+                  (strstr(host.body, "TokenCode=123456") != NULL &&
+                   strstr(host.body, "TokenCode=1234567") == NULL),
+              "body %s", host.body);
+        CHECK(strstr(host.body, "mfa%2Falice") != NULL, "body %s", host.body);
+        EXPECT_STRING(creds, credchain_credentials_access_key_id, "ASIAROLE");
+        credchain_credentials_free(creds);
+        credchain_config_free(cfg);
+    }
+}
+
 int main(void) {
     make_home();
     test_messages_and_version();
@@ -719,6 +1347,12 @@ int main(void) {
     test_host_environment();
     test_host_parse_errors();
     test_callbacks();
+    test_credentials_null_arguments();
+    test_credentials_static_profile();
+    test_credentials_environment();
+    test_credentials_process();
+    test_credentials_failures();
+    test_credentials_callbacks();
     remove_home();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
