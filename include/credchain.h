@@ -58,8 +58,9 @@
  *
  * SECRETS
  *   The secret access key and the session token are secrets. credchain_credentials_free writes
- *   zeros over the handle's copies before freeing them, as credchain does with the buffers that
- *   carried secrets during resolution (a process's output, an HTTP body, a token file); the
+ *   zeros over the handle's copies before freeing them, as credchain_config_free does with its
+ *   copies of the files and credchain does with the buffers that carried secrets during
+ *   resolution (a process's output, an HTTP body, a token file); the
  *   caller should do the same with every buffer it copied a secret into (explicit_bzero,
  *   memset_s or SecureZeroMemory, which the compiler may not remove) and never log them.
  *
@@ -992,7 +993,8 @@ credchain_result credchain_config_new_host(const struct credchain_options *opts,
                                            struct credchain_config **out);
 
 /**
- * Frees a handle and everything it owns (every `path` a `credchain_source` points to).
+ * Frees a handle and everything it owns (every `path` a `credchain_source` points to),
+ * writing zeros over its copies of the files first (the credentials file holds secrets).
  * NULL is accepted and ignored. The handle must not be used afterwards.
  *
  * # Safety

@@ -160,6 +160,15 @@ impl OwnedFile {
     }
 }
 
+impl Drop for OwnedFile {
+    // The credentials file holds secrets: wipe the handle's copy when it is freed.
+    fn drop(&mut self) {
+        if let Some(bytes) = &mut self.bytes {
+            zeroize::Zeroize::zeroize(bytes);
+        }
+    }
+}
+
 /// The resolved configuration of one program run: the environment, the options and both
 /// shared files, loaded when the handle is made. Opaque; made by `credchain_config_new_host` or
 /// `credchain_config_new_callbacks`, freed by `credchain_config_free`.
@@ -298,7 +307,8 @@ pub unsafe extern "C" fn credchain_config_new_host(
     })
 }
 
-/// Frees a handle and everything it owns (every `path` a `credchain_source` points to).
+/// Frees a handle and everything it owns (every `path` a `credchain_source` points to),
+/// writing zeros over its copies of the files first (the credentials file holds secrets).
 /// NULL is accepted and ignored. The handle must not be used afterwards.
 ///
 /// # Safety
