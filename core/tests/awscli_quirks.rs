@@ -1,0 +1,155 @@
+//! The provider behaviours of ../shared/spec/awscli-quirks.md ("Profile selection and
+//! environment", "Providers"), each a test through the plan layer (no I/O).
+
+use credchain_core::evaluate::{Evaluator, Options};
+use credchain_core::parse::ConfigFiles;
+use credchain_core::plan::{plan, BaseStep, Plan, ProviderKind};
+use credchain_core::settings::Setting;
+use credchain_core::{Dialect, FileKind, Source};
+
+fn planned<'a>(
+    files: &'a ConfigFiles<'a>,
+    env: &'a [(&'a str, &'a str)],
+    options: &'a Options<'a>,
+) -> Result<Plan<'a>, String> {
+    let eval = Evaluator::new(files, env, options).map_err(|e| e.to_string())?;
+    plan(&eval).map_err(|e| e.to_string())
+}
+
+fn files<'a>(config: &'a str, creds: &'a str) -> ConfigFiles<'a> {
+    ConfigFiles::from_texts(
+        ("/c", Some(config.as_bytes())),
+        ("/k", Some(creds.as_bytes())),
+        Dialect::AwsCli,
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_missing_named_profile_is_an_error_even_with_environment_credentials() {
+    let f = files("[default]\n", "");
+    let env: &[(&str, &str)] = &[
+        ("AWS_PROFILE", "nope"),
+        ("AWS_ACCESS_KEY_ID", "A"),
+        ("AWS_SECRET_ACCESS_KEY", "S"),
+    ];
+    let e = planned(&f, env, &Options::default()).unwrap_err();
+    assert!(e.contains("(nope) could not be found"), "{e}");
+}
+
+#[test]
+fn a_file_that_fails_to_parse_fails_even_with_environment_credentials() {
+    // Parsing happens before any provider runs: the error comes first.
+    let bad = ConfigFiles::from_texts(
+        ("/c", Some(b"[default]\nregion\n")),
+        ("/k", None),
+        Dialect::AwsCli,
+    );
+    assert!(bad.unwrap_err().to_string().contains("/c:2"));
+}
+
+#[test]
+fn the_environment_is_skipped_only_when_the_profile_comes_from_the_option() {
+    let f = files(
+        "[profile p]\naws_access_key_id = F\naws_secret_access_key = s\n",
+        "",
+    );
+    let env: &[(&str, &str)] = &[
+        ("AWS_PROFILE", "p"),
+        ("AWS_ACCESS_KEY_ID", "E"),
+        ("AWS_SECRET_ACCESS_KEY", "s"),
+    ];
+    let options = Options::default();
+    let p = planned(&f, env, &options).unwrap();
+    assert_eq!(p.chain.unwrap().provider, ProviderKind::Environment);
+    let options = Options::default().with(Setting::Profile, "p");
+    let p = planned(&f, env, &options).unwrap();
+    assert_eq!(p.chain.unwrap().provider, ProviderKind::ConfigFile);
+    assert_eq!(p.skipped[0].provider, ProviderKind::Environment);
+}
+
+#[test]
+fn static_keys_come_from_one_file_s_section_as_a_whole() {
+    // The secret only in the other file: partial credentials.
+    let f = files(
+        "[profile p]\naws_secret_access_key = s\n",
+        "[p]\naws_access_key_id = A\n",
+    );
+    let options = Options::default().with(Setting::Profile, "p");
+    let e = planned(&f, &[], &options).unwrap_err();
+    assert!(
+        e.contains("profile p") && e.contains("aws_secret_access_key is missing"),
+        "{e}"
+    );
+}
+
+#[test]
+fn credentials_file_keys_then_credential_process_then_config_file_keys() {
+    let config = "[profile p]\ncredential_process = helper\naws_access_key_id = C\naws_secret_access_key = c\n";
+    let options = Options::default().with(Setting::Profile, "p");
+    let with_creds = files(
+        config,
+        "[p]\naws_access_key_id = K\naws_secret_access_key = k\n",
+    );
+    let chain = planned(&with_creds, &[], &options).unwrap().chain.unwrap();
+    assert_eq!(chain.provider, ProviderKind::SharedCredentialsFile);
+    let without = files(config, "");
+    let chain = planned(&without, &[], &options).unwrap().chain.unwrap();
+    assert_eq!(chain.provider, ProviderKind::CredentialProcess);
+    // The same order for a source profile of a role.
+    let role = "[profile r]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = p\n";
+    let text = format!("{role}{config}");
+    let f = files(&text, "");
+    let options = Options::default().with(Setting::Profile, "r");
+    let chain = planned(&f, &[], &options).unwrap().chain.unwrap();
+    assert!(
+        matches!(chain.base, BaseStep::Process { profile: "p", .. }),
+        "{:?}",
+        chain.base
+    );
+}
+
+#[test]
+fn web_identity_from_the_environment_comes_before_files_and_overrides_the_profile() {
+    let f = files(
+        "[profile p]\nweb_identity_token_file = /profile.jwt\nrole_arn = arn:aws:iam::1:role/profile\n\
+         credential_process = helper\n",
+        "[p]\naws_access_key_id = K\naws_secret_access_key = k\n",
+    );
+    let env: &[(&str, &str)] = &[("AWS_WEB_IDENTITY_TOKEN_FILE", "/env.jwt")];
+    let options = Options::default().with(Setting::Profile, "p");
+    let chain = planned(&f, env, &options).unwrap().chain.unwrap();
+    assert_eq!(chain.provider, ProviderKind::WebIdentity);
+    let BaseStep::WebIdentity {
+        token_file,
+        role_arn,
+        ..
+    } = chain.base
+    else {
+        panic!("{:?}", chain.base)
+    };
+    assert_eq!(
+        (token_file.value, token_file.source),
+        ("/env.jwt", Source::EnvVar("AWS_WEB_IDENTITY_TOKEN_FILE"))
+    );
+    // The role ARN still comes from the profile when AWS_ROLE_ARN is unset.
+    assert_eq!(role_arn.value, "arn:aws:iam::1:role/profile");
+    assert!(matches!(
+        role_arn.source,
+        Source::File {
+            kind: FileKind::Config,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn security_token_key_wins_over_session_token_key() {
+    let f = files("", "[p]\naws_access_key_id = K\naws_secret_access_key = k\naws_session_token = st\naws_security_token = sec\n");
+    let options = Options::default().with(Setting::Profile, "p");
+    let chain = planned(&f, &[], &options).unwrap().chain.unwrap();
+    let BaseStep::Static(keys) = chain.base else {
+        panic!()
+    };
+    assert_eq!(keys.session_token.unwrap().expose(), "sec");
+}
