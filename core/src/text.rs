@@ -93,6 +93,19 @@ pub(crate) fn eq_lowercase(a: &str, b: &str) -> bool {
         .eq(b.chars().flat_map(char::to_lowercase))
 }
 
+/// The byte `0x01` in every lane of a word.
+pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
+/// The high bit of every lane of a word.
+pub(crate) const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit set in the byte lanes of `word` whose byte is below `n` (`n` at most 0x80).
+/// The lowest lane flagged is always right; lanes above it may be flagged wrongly (a borrow
+/// crosses from a lane that is below `n`), so callers read only the lowest one.
+#[inline(always)]
+pub(crate) fn below(word: u64, n: u8) -> u64 {
+    word.wrapping_sub(ONES * u64::from(n)) & !word & HIGHS
+}
+
 /// The eight bytes at `at` as a little-endian word, when there are eight.
 #[inline(always)]
 pub(crate) fn word_at(bytes: &[u8], at: usize) -> Option<u64> {
@@ -177,15 +190,12 @@ impl WordHasher {
     /// The hash of everything fed.
     #[inline]
     pub fn finish(mut self) -> u32 {
-        let (pending, len) = (self.pending, self.len);
-        self.mix(pending);
-        let mut h = self.state ^ len;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        h ^= h >> 33;
-        h as u32
+        // The last word holds at most seven bytes: its top byte takes the length. Then one
+        // more multiply of the folded state spreads every input bit over the high half.
+        let last = self.pending ^ (self.len << 56);
+        self.mix(last);
+        let h = self.state ^ (self.state >> 32);
+        (h.wrapping_mul(0xff51_afd7_ed55_8ccd) >> 32) as u32
     }
 }
 

@@ -4,7 +4,7 @@ use super::awscli::{nested_pairs, CliLine, CliReader};
 use super::lines::{Hint, Line, Lines};
 use super::sdk::{is_valid_name, SdkLine, SdkReader};
 use super::{shlex, ParseError, Problem};
-use crate::text::{eq_lowercase, WordHasher};
+use crate::text::{below, eq_lowercase, word_at, WordHasher, ONES};
 use crate::{Dialect, FileKind};
 
 /// Sections one file may hold when the core is built without the `alloc` feature. With `alloc`
@@ -376,7 +376,8 @@ impl<'a> ProfileFile<'a> {
             CliLine::Skip | CliLine::Blank => Ok(()),
             CliLine::Section(header) => self.cli_section(pass, header, start, end, number),
             CliLine::Property { key, value } => {
-                self.cli_property(pass, key, value.is_empty(), start, number)
+                let ascii = key.is_ascii();
+                self.cli_property(pass, key, ascii, value.is_empty(), start, number)
             }
             CliLine::Continuation(part) => pass.continuation(part, number),
             CliLine::Error(problem) => Err((number, problem)),
@@ -400,13 +401,14 @@ impl<'a> ProfileFile<'a> {
         self.push_at(header, start, end, number)
     }
 
-    /// A property whose line starts at `start`; `empty` when its value on this line is empty
-    /// (a nested value may follow).
+    /// A property whose line starts at `start`; `ascii` when the key is known to be ASCII;
+    /// `empty` when its value on this line is empty (a nested value may follow).
     #[inline(always)]
     pub(super) fn cli_property(
         &mut self,
         pass: &mut CliPass<'a>,
         key: &'a str,
+        ascii: bool,
         empty: bool,
         start: usize,
         number: u32,
@@ -416,7 +418,7 @@ impl<'a> ProfileFile<'a> {
         } else {
             &mut pass.keys
         };
-        match set.insert(key, number) {
+        match set.insert(key, number, ascii) {
             Ok(None) => {
                 pass.nested = empty;
                 Ok(())
@@ -652,43 +654,68 @@ fn classify_cli_config(header: &str) -> (SectionClass, &str, bool) {
             shlex::is_plain(header),
         );
     };
-    // One pass after the prefix (which is part of the first word): shlex's whitespace ends a
-    // word; a quote or a backslash sends the header to shlex.
+    // shlex's whitespace ends a word; a quote or a backslash anywhere sends the header to
+    // shlex. The prefix is part of the first word.
     let bytes = header.as_bytes();
-    let (mut name_start, mut name_end) = (0, 0);
-    let mut words = 1;
-    let mut in_word = true;
-    for (i, &b) in bytes.iter().enumerate().skip(prefix) {
-        match HEADER_BYTES[usize::from(b)] {
-            WORD => {
-                if !in_word {
-                    in_word = true;
-                    words += 1;
-                    if words == 2 {
-                        name_start = i;
-                    }
-                }
-            }
-            SPACE => {
-                if in_word && words == 2 {
-                    name_end = i;
-                }
-                in_word = false;
-            }
-            _ => {
-                let (class, name) = classify(FileKind::Config, Dialect::AwsCli, header);
-                return (class, name, shlex::is_plain(name));
-            }
+    let through_shlex = || {
+        let (class, name) = classify(FileKind::Config, Dialect::AwsCli, header);
+        (class, name, shlex::is_plain(name))
+    };
+    let skip_spaces = |mut i: usize| {
+        while i < bytes.len() && HEADER_BYTES[usize::from(bytes[i])] == SPACE {
+            i += 1;
         }
+        i
+    };
+    let is_quote = |i: usize| i < bytes.len() && HEADER_BYTES[usize::from(bytes[i])] == QUOTE;
+    let first_end = next_special(bytes, prefix);
+    if is_quote(first_end) {
+        return through_shlex();
     }
-    if in_word && words == 2 {
-        name_end = bytes.len();
+    let name_start = skip_spaces(first_end);
+    let name_end = next_special(bytes, name_start);
+    if is_quote(name_end) {
+        return through_shlex();
     }
-    if words != 2 {
+    let mut rest = skip_spaces(name_end);
+    if name_start == bytes.len() || rest < bytes.len() {
+        // One word, or three or more: shlex would still refuse an unclosed quote first.
+        while rest < bytes.len() {
+            rest = next_special(bytes, rest);
+            if is_quote(rest) {
+                return through_shlex();
+            }
+            rest += 1;
+        }
         return (Skipped(SkipReason::NotTwoWords), header, true);
     }
     // Whitespace bytes are ASCII: these are char boundaries.
     (class, &header[name_start..name_end], true)
+}
+
+/// The index of the first byte at or after `at` that is shlex whitespace, a quote or a
+/// backslash, or the length of `bytes`; eight bytes at a time.
+#[inline(always)]
+fn next_special(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(word) = word_at(bytes, at) {
+        // Candidates: bytes below 0x21 (space and controls), 0x20..=0x27 (`"`, `'`) and 0x5c.
+        let candidates = below(word, 0x21)
+            | below(word ^ (ONES * 0x20), 0x08)
+            | below(word ^ (ONES * u64::from(b'\\')), 0x01);
+        if candidates == 0 {
+            at += 8;
+            continue;
+        }
+        let i = at + (candidates.trailing_zeros() / 8) as usize;
+        if HEADER_BYTES[usize::from(bytes[i])] != WORD {
+            return i;
+        }
+        at = i + 1;
+    }
+    while at < bytes.len() && HEADER_BYTES[usize::from(bytes[at])] == WORD {
+        at += 1;
+    }
+    at
 }
 
 /// Byte classes of a section header for [`classify_cli_config`].
@@ -809,35 +836,57 @@ struct KeySet<'a> {
     /// (key, line, whether the key is ASCII: then comparison needs no Unicode lowering).
     keys: heapless::Vec<(&'a str, u32, bool), MAX_DEFAULT_KEYS>,
     overflowed: bool,
+    /// A one-bit-per-key Bloom filter of the keys held, so that a new key is compared with
+    /// the others only when its bit is set: bit [`ascii_fingerprint`] of each ASCII key, and
+    /// every bit once a key that may not be ASCII is held (Unicode lowering can make keys of
+    /// different bytes equal).
+    seen: u64,
 }
 
 impl<'a> KeySet<'a> {
     fn clear(&mut self) {
         self.keys.clear();
         self.overflowed = false;
+        self.seen = 0;
     }
 
-    /// Records `key`; returns the line of an earlier equal key among those held, or `Err(())`
-    /// when the set is full and the caller must search the text itself.
+    /// Records `key` (`ascii`: the key is known to be ASCII; `false` is always safe); returns
+    /// the line of an earlier equal key among those held, or `Err(())` when the set is full
+    /// and the caller must search the text itself.
     #[inline(always)]
-    fn insert(&mut self, key: &'a str, line: u32) -> Result<Option<u32>, ()> {
-        let ascii = key.is_ascii();
-        for &(k, first, k_ascii) in self.keys.iter() {
-            let same = if ascii && k_ascii {
-                k.len() == key.len() && k.eq_ignore_ascii_case(key)
-            } else {
-                eq_lowercase(k, key)
-            };
-            if same {
-                return Ok(Some(first));
+    fn insert(&mut self, key: &'a str, line: u32, ascii: bool) -> Result<Option<u32>, ()> {
+        let bit = if ascii {
+            1 << ascii_fingerprint(key)
+        } else {
+            u64::MAX
+        };
+        if self.seen & bit != 0 {
+            for &(k, first, k_ascii) in self.keys.iter() {
+                let same = if ascii && k_ascii {
+                    k.len() == key.len() && k.eq_ignore_ascii_case(key)
+                } else {
+                    eq_lowercase(k, key)
+                };
+                if same {
+                    return Ok(Some(first));
+                }
             }
         }
+        self.seen |= bit;
         if self.overflowed || self.keys.push((key, line, ascii)).is_err() {
             self.overflowed = true;
             return Err(());
         }
         Ok(None)
     }
+}
+
+/// Six bits that ASCII keys equal but for case share: the length and the case-folded first
+/// byte (cheap: both are at hand, no load of the key's end).
+#[inline(always)]
+fn ascii_fingerprint(key: &str) -> u32 {
+    let first = u32::from(key.as_bytes().first().copied().unwrap_or(0) | 0x20);
+    (key.len() as u32 ^ first.wrapping_mul(5)) & 63
 }
 
 /// The line of an earlier key equal to `key` in `body` (the text of a section so far).
@@ -851,11 +900,13 @@ fn find_key_in(body: &str, base: usize, first_line: u32, key: &str, line: u32) -
     })
 }
 
-/// Counts NUL and '[' bytes in one pass, in blocks the compiler vectorises.
+/// Counts NUL and '[' bytes in one pass, in blocks the compiler vectorises (whole blocks of a
+/// multiple of the vector width, with byte counters that cannot overflow).
 fn count_nul_and_brackets(bytes: &[u8]) -> (usize, usize) {
     let mut nuls = 0usize;
     let mut brackets = 0usize;
-    for block in bytes.chunks(255) {
+    let mut blocks = bytes.chunks_exact(128);
+    for block in &mut blocks {
         let (mut n, mut b) = (0u8, 0u8);
         for &byte in block {
             n += u8::from(byte == 0);
@@ -863,6 +914,10 @@ fn count_nul_and_brackets(bytes: &[u8]) -> (usize, usize) {
         }
         nuls += usize::from(n);
         brackets += usize::from(b);
+    }
+    for &byte in blocks.remainder() {
+        nuls += usize::from(byte == 0);
+        brackets += usize::from(byte == b'[');
     }
     (nuls, brackets)
 }
@@ -981,18 +1036,28 @@ mod tests {
             "x",
             "p",
             "-",
+            "team-000001",
+            "\x0b",
+            "\x01",
+            "\x7f",
+            "\r",
+            "\n",
+            "!",
+            "&",
+            "#",
+            "8",
         ];
         let mut seed = 1u64;
-        for _ in 0..20_000 {
-            let mut header = std::string::String::new();
+        let mut next = |n: usize| {
             seed = seed
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
-            let mut r = seed >> 20;
-            for _ in 0..1 + (r % 6) {
-                r /= 6;
-                header.push_str(parts[(r % parts.len() as u64) as usize]);
-                r /= parts.len() as u64;
+            (seed >> 33) as usize % n
+        };
+        for _ in 0..40_000 {
+            let mut header = std::string::String::new();
+            for _ in 0..1 + next(7) {
+                header.push_str(parts[next(parts.len())]);
             }
             let (class, name, plain) = classify_cli_config(&header);
             let (want_class, want_name, want_plain) = through_shlex(&header);
@@ -1006,11 +1071,15 @@ mod tests {
 
     #[test]
     fn counts_exactly() {
-        let text = b"[a]\0[b][\x80\xff\x5b\x00\x01[[[";
-        let want = (
-            text.iter().filter(|&&b| b == 0).count(),
-            text.iter().filter(|&&b| b == b'[').count(),
-        );
-        assert_eq!(count_nul_and_brackets(text), want);
+        let mut text = b"[a]\0[b][\x80\xff\x5b\x00\x01[[[".repeat(40);
+        text.extend_from_slice(&[b'['; 300]);
+        for len in 0..text.len() {
+            let text = &text[..len];
+            let want = (
+                text.iter().filter(|&&b| b == 0).count(),
+                text.iter().filter(|&&b| b == b'[').count(),
+            );
+            assert_eq!(count_nul_and_brackets(text), want);
+        }
     }
 }

@@ -28,24 +28,13 @@
 use super::file::{CliPass, ProfileFile};
 use super::lines::{Hint, Line};
 use super::Problem;
-use crate::text::{py_rstrip, py_strip, word_at};
+use crate::text::{below, py_rstrip, py_strip, word_at, HIGHS, ONES};
 
-/// The byte `0x01` in every lane.
-const ONES: u64 = 0x0101_0101_0101_0101;
-/// The high bit of every lane.
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit set in the byte lanes of `word` whose byte is below `n` (`n` at most 0x80).
-/// The lowest lane flagged is always right; lanes above it may be flagged wrongly (a borrow
-/// crosses from a lane that is below `n`), so callers read only the lowest one.
+/// The line that runs from `at` (or from before it): where its text ends (the first `\n` or `\r`
+/// at or after `at`, or the length of the text) and where the next line starts (after `\r\n`,
+/// `\n` or a lone `\r`). Bytes found in a word are read from the word, not loaded again.
 #[inline(always)]
-fn below(word: u64, n: u8) -> u64 {
-    word.wrapping_sub(ONES * u64::from(n)) & !word & HIGHS
-}
-
-/// The index of the first `\n` or `\r` at or after `at`, or the length of the text.
-#[inline(always)]
-fn line_text_end(bytes: &[u8], mut at: usize) -> usize {
+fn line_end(bytes: &[u8], mut at: usize) -> (usize, usize) {
     while let Some(word) = word_at(bytes, at) {
         // Candidates: bytes below 0x0e, which are `\n`, `\r` and rarer controls (tab).
         let candidates = below(word, 0x0e);
@@ -53,38 +42,56 @@ fn line_text_end(bytes: &[u8], mut at: usize) -> usize {
             at += 8;
             continue;
         }
-        let i = at + (candidates.trailing_zeros() / 8) as usize;
-        if matches!(bytes[i], b'\n' | b'\r') {
-            return i;
+        let shift = candidates.trailing_zeros() & !7;
+        let i = at + (shift / 8) as usize;
+        match (word >> shift) as u8 {
+            b'\n' => return (i, i + 1),
+            b'\r' => {
+                let after = match shift {
+                    56 => bytes.get(i + 1).copied(),
+                    _ => Some((word >> (shift + 8)) as u8),
+                };
+                return (i, if after == Some(b'\n') { i + 2 } else { i + 1 });
+            }
+            _ => at = i + 1,
         }
-        at = i + 1;
     }
     while at < bytes.len() && !matches!(bytes[at], b'\n' | b'\r') {
         at += 1;
     }
-    at
+    (at, next_line(bytes, at))
 }
 
-/// The index of the first `=`, `:`, `\n` or `\r` at or after `at`, or the length of the text.
+/// The first `=`, `:`, `\n` or `\r` at or after `at`: its index, the byte (0 at the end of the
+/// text), and whether every byte before it (from `at`) is ASCII.
 #[inline(always)]
-fn delimiter_or_line_end(bytes: &[u8], mut at: usize) -> usize {
+fn delimiter_or_line_end(bytes: &[u8], mut at: usize) -> (usize, u8, bool) {
+    let mut seen = 0u64;
     while let Some(word) = word_at(bytes, at) {
         // Candidates: bytes below 0x0e as above, and bytes 0x38..=0x3f (`8 9 : ; < = > ?`).
         let candidates = below(word, 0x0e) | below(word ^ (ONES * 0x38), 0x08);
         if candidates == 0 {
+            seen |= word;
             at += 8;
             continue;
         }
-        let i = at + (candidates.trailing_zeros() / 8) as usize;
-        if matches!(bytes[i], b'=' | b':' | b'\n' | b'\r') {
-            return i;
+        let shift = candidates.trailing_zeros() & !7;
+        let i = at + (shift / 8) as usize;
+        // The bytes before the candidate (the candidate itself is ASCII).
+        seen |= word & ((1 << shift) - 1);
+        match (word >> shift) as u8 {
+            found @ (b'=' | b':' | b'\n' | b'\r') => return (i, found, seen & HIGHS == 0),
+            _ => at = i + 1,
         }
-        at = i + 1;
     }
-    while at < bytes.len() && !matches!(bytes[at], b'=' | b':' | b'\n' | b'\r') {
+    while at < bytes.len() {
+        if let found @ (b'=' | b':' | b'\n' | b'\r') = bytes[at] {
+            return (at, found, seen & HIGHS == 0);
+        }
+        seen |= u64::from(bytes[at]);
         at += 1;
     }
-    at
+    (at, 0, seen & HIGHS == 0)
 }
 
 /// Where the next line starts, given where this line's text ends (`\r\n`, `\n`, a lone `\r`, or
@@ -153,10 +160,10 @@ impl<'a> ProfileFile<'a> {
                 b'\n' => at += 1,
                 b'\r' => at = next_line(bytes, start),
                 // A comment at column 0.
-                b'#' | b';' => at = next_line(bytes, line_text_end(bytes, start + 1)),
+                b'#' | b';' => at = line_end(bytes, start + 1).1,
                 b'[' => {
-                    let text_end = line_text_end(bytes, start + 1);
-                    at = next_line(bytes, text_end);
+                    let text_end;
+                    (text_end, at) = line_end(bytes, start + 1);
                     // `[header]` with the `]` last: configparser's header is the text between.
                     if text_end - start >= 3 && bytes[text_end - 1] == b']' {
                         pass.reader.section_at_column_0();
@@ -169,29 +176,28 @@ impl<'a> ProfileFile<'a> {
                 // A printable ASCII byte at column 0 that is no delimiter: a property when a
                 // delimiter follows on the line and a section is open.
                 b'!'..=b'~' if first != b'=' && first != b':' => {
-                    let delimiter = delimiter_or_line_end(bytes, start + 1);
-                    let is_delimiter = matches!(bytes.get(delimiter), Some(b'=' | b':'));
+                    let (delimiter, found, ascii) = delimiter_or_line_end(bytes, start + 1);
+                    let is_delimiter = found == b'=' || found == b':';
                     if is_delimiter && pass.reader.property_at_column_0() {
-                        let text_end = line_text_end(bytes, delimiter + 1);
-                        at = next_line(bytes, text_end);
+                        let text_end;
+                        (text_end, at) = line_end(bytes, delimiter + 1);
                         // Delimiters and line ends are ASCII: these are char boundaries.
                         let key = key_before(text, start, delimiter);
                         let empty = value_is_empty(&text[delimiter + 1..text_end]);
-                        self.cli_property(&mut pass, key, empty, start, number)?;
+                        self.cli_property(&mut pass, key, ascii, empty, start, number)?;
                     } else {
-                        let text_end = if is_delimiter {
-                            line_text_end(bytes, delimiter + 1)
-                        } else {
-                            delimiter
+                        let text_end;
+                        (text_end, at) = match is_delimiter {
+                            true => line_end(bytes, delimiter + 1),
+                            false => (delimiter, next_line(bytes, delimiter)),
                         };
-                        at = next_line(bytes, text_end);
                         self.cli_read(&mut pass, start, text_end, at, number)?;
                     }
                 }
                 // Indentation, other whitespace, control or non-ASCII bytes at column 0.
                 _ => {
-                    let text_end = line_text_end(bytes, start);
-                    at = next_line(bytes, text_end);
+                    let text_end;
+                    (text_end, at) = line_end(bytes, start);
                     self.cli_read(&mut pass, start, text_end, at, number)?;
                 }
             }
@@ -249,22 +255,38 @@ mod tests {
                 }
                 text[i] = byte;
                 let newline = byte == b'\n' || byte == b'\r';
+                let want = if newline { (i, i + 1) } else { (40, 40) };
+                assert_eq!(line_end(&text, 0), want, "{byte} at {i}");
+                let ascii = text[..i].is_ascii();
                 assert_eq!(
-                    line_text_end(&text, 0),
-                    if newline { i } else { 40 },
+                    delimiter_or_line_end(&text, 0),
+                    (i, byte, ascii),
                     "{byte} at {i}"
                 );
-                assert_eq!(delimiter_or_line_end(&text, 0), i, "{byte} at {i}");
-                assert_eq!(delimiter_or_line_end(&text, i.min(3)), i);
+                assert_eq!(delimiter_or_line_end(&text, i.min(3)).0, i);
                 text[i] = byte | 0x80;
-                assert_eq!(delimiter_or_line_end(&text, 0), 40, "{byte} at {i}");
-                assert_eq!(line_text_end(&text, 0), 40, "{byte} at {i}");
+                assert_eq!(
+                    delimiter_or_line_end(&text, 0),
+                    (40, 0, false),
+                    "{byte} at {i}"
+                );
+                assert_eq!(line_end(&text, 0), (40, 40), "{byte} at {i}");
+                // `\r\n` at every offset, and within and across words.
+                if byte == b'\r' && i + 1 < 40 {
+                    text[i] = b'\r';
+                    text[i + 1] = b'\n';
+                    assert_eq!(line_end(&text, 0), (i, i + 2), "crlf at {i}");
+                    assert_eq!(line_end(&text[..i + 1], 0), (i, i + 1), "cr at the end");
+                }
             }
         }
         assert_eq!(next_line(b"a\r\nb", 1), 3);
         assert_eq!(next_line(b"a\n\rb", 1), 2);
         assert_eq!(next_line(b"a\rb", 1), 2);
         assert_eq!(next_line(b"a", 1), 1);
+        assert_eq!(line_end(b"a\n\rb", 0), (1, 2));
+        assert_eq!(line_end(b"abcdefg\n\rb", 0), (7, 8));
+        assert_eq!(line_end(b"abcdefg\r\nb", 0), (7, 9));
     }
 
     #[test]
