@@ -1,18 +1,32 @@
 //! The parser on a (config, credentials) pair, in both dialects, then every read the frontends
-//! make of the result: no input may panic.
+//! make of the result: no input may panic. The AWS CLI dialect's byte-level scanner must also
+//! agree with its reference pass on both files (see the `awscli_scan` target).
 #![no_main]
 
 use credchain_core::evaluate::{configure_get, Evaluator, Options};
-use credchain_core::parse::ConfigFiles;
+use credchain_core::parse::{ConfigFiles, ProfileFile};
 use credchain_core::settings::SETTINGS;
-use credchain_core::Dialect;
+use credchain_core::{Dialect, FileKind};
 use libfuzzer_sys::fuzz_target;
+
+/// The scanner and the reference pass give the same error or the same index.
+fn same_as_reference(kind: FileKind, bytes: &[u8]) {
+    let fast = ProfileFile::parse(kind, "f", Some(bytes), Dialect::AwsCli);
+    let reference = ProfileFile::parse_reference(kind, "f", Some(bytes), Dialect::AwsCli, true);
+    match (&fast, &reference) {
+        (Ok(a), Ok(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}")),
+        (Err(a), Err(b)) => assert_eq!(a, b),
+        _ => panic!("{kind:?}: the scanner gives {fast:?}, the reference {reference:?}"),
+    }
+}
 
 fuzz_target!(|data: &[u8]| {
     // The first byte splits the rest into the two files.
     let Some((&split, rest)) = data.split_first() else { return };
     let at = rest.len() * usize::from(split) / 255;
     let (config, creds) = rest.split_at(at);
+    same_as_reference(FileKind::Config, config);
+    same_as_reference(FileKind::Credentials, creds);
     for dialect in [Dialect::AwsCli, Dialect::Sdk] {
         let Ok(files) = ConfigFiles::from_texts(("c", Some(config)), ("k", Some(creds)), dialect) else {
             let _ = ConfigFiles::from_texts(("c", Some(config)), ("k", Some(creds)), dialect).map_err(|e| e.to_string());
