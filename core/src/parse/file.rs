@@ -207,6 +207,10 @@ impl<'a> ProfileFile<'a> {
             (Dialect::Sdk, _) => file.scan_sdk(),
         };
         scanned.map_err(|(line, problem)| error(line, problem))?;
+        file.classify_sections();
+        if dialect == Dialect::Sdk {
+            file.shadow_defaults();
+        }
         file.build_index()
             .map_err(|(line, problem)| error(line, problem))?;
         Ok(file)
@@ -301,28 +305,15 @@ impl<'a> ProfileFile<'a> {
         end: usize,
         number: u32,
     ) -> Result<(), (u32, Problem)> {
-        let base = self.text.as_ptr() as usize;
-        let offset = |s: &str| (s.as_ptr() as usize - base) as u32;
-        // Only the AWS CLI's config-file names are shell words that may need unquoting.
-        let (class, name, plain) = match (self.dialect, self.kind) {
-            (Dialect::AwsCli, FileKind::Config) => classify_cli_config(header),
-            _ => {
-                let (class, name) = classify(self.kind, self.dialect, header);
-                (class, name, true)
-            }
-        };
-        let hash = if plain {
-            name_hash_in(class, self.text, offset(name) as usize, name.len())
-        } else {
-            name_hash(class, name, false)
-        };
+        let offset = header.as_ptr() as usize - self.text.as_ptr() as usize;
         let _ = (start, end); // the body is derived when needed (`body_of`)
+                              // Classified and hashed after the pass (`classify_sections`), in a loop of its own.
         let section = Section {
-            hash,
-            header: (offset(header), header.len() as u32),
+            hash: 0,
+            header: (offset as u32, header.len() as u32),
             line: number,
-            class,
-            plain,
+            class: SectionClass::Profile,
+            plain: true,
         };
         #[cfg(feature = "alloc")]
         self.sections.push(section);
@@ -337,6 +328,30 @@ impl<'a> ProfileFile<'a> {
             )
         })?;
         Ok(())
+    }
+
+    /// Each section's class, whether its name is plain, and its name hash, from its header.
+    fn classify_sections(&mut self) {
+        let (text, kind, dialect) = (self.text, self.kind, self.dialect);
+        for s in self.sections.iter_mut() {
+            let header = slice(text, s.header);
+            // Only the AWS CLI's config-file names are shell words that may need unquoting.
+            let (class, name, plain) = match (dialect, kind) {
+                (Dialect::AwsCli, FileKind::Config) => classify_cli_config(header),
+                _ => {
+                    let (class, name) = classify(kind, dialect, header);
+                    (class, name, true)
+                }
+            };
+            s.class = class;
+            s.plain = plain;
+            s.hash = if plain {
+                let offset = name.as_ptr() as usize - text.as_ptr() as usize;
+                name_hash_in(class, text, offset, name.len())
+            } else {
+                name_hash(class, name, false)
+            };
+        }
     }
 
     /// The AWS CLI dialect's reference pass: every line split by ini_core ([`Lines`]) and read
@@ -474,7 +489,11 @@ impl<'a> ProfileFile<'a> {
                 SdkLine::Skip | SdkLine::Property { .. } | SdkLine::Continuation(_) => {}
             }
         }
-        // `[profile default]` anywhere shadows every unprefixed `[default]`.
+        Ok(())
+    }
+
+    /// SDK dialect: `[profile default]` anywhere shadows every unprefixed `[default]`.
+    fn shadow_defaults(&mut self) {
         if self.kind == FileKind::Config {
             let text = self.text;
             let prefixed = self.sections.iter().any(|s| {
@@ -491,7 +510,6 @@ impl<'a> ProfileFile<'a> {
                 }
             }
         }
-        Ok(())
     }
 
     /// Builds the name table and, in the AWS CLI dialect, refuses repeated section headers.
