@@ -1,4 +1,9 @@
 //! One parsed file: the validation pass and the section index it builds.
+//!
+//! The AWS CLI dialect's pass is the byte-level scanner of the `scan` module; the line-by-line
+//! pass it replaced, ini_core's lines read by `CliReader`, stays here as its reference
+//! (`scan_awscli_reference`), and both feed the same per-line rules (`cli_section`,
+//! `cli_property`, `CliPass`). The SDK dialect's pass reads ini_core's lines with `SdkReader`.
 
 use super::awscli::{nested_pairs, CliLine, CliReader};
 use super::lines::{Hint, Line, Lines};
@@ -821,7 +826,7 @@ pub(super) struct CliPass<'a> {
     in_defaults: bool,
     /// Whether the current property's value is nested (`key =` with nothing after it).
     nested: bool,
-    /// botocore checks nested values of [DEFAULT] only through the sections inheriting them.
+    /// botocore checks nested values of `[DEFAULT]` only through the sections inheriting them.
     defaults_nested_error: Option<u32>,
     has_sections: bool,
 }

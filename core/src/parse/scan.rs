@@ -1,8 +1,9 @@
 //! The AWS CLI dialect's hot loop: a byte-level scanner over the whole text.
 //!
-//! Validating a file is one pass over every line, and on large files that pass is the whole cost
-//! of a resolution. This scanner walks the text itself, eight bytes at a time (SWAR: a `u64` per
-//! step, no `unsafe`), and takes the common shapes of line without building anything per line:
+//! Validating a file is one pass over every line, and on large files that pass is most of the
+//! cost of a resolution. This scanner walks the text itself, eight bytes at a time (SWAR: a
+//! `u64` per step, no `unsafe`), and takes the common shapes of line without building anything
+//! per line:
 //!
 //! ```ini
 //! [profile dev]          ; `[` at column 0 and `]` ending the line: a section header
@@ -12,18 +13,20 @@
 //! ```
 //!
 //! Every other line (indented lines, continuations, non-ASCII or control bytes at column 0, a
-//! line starting with `=` or `:`, `[` without a closing `]` at the end, a line before any
-//! section, a line with no delimiter) goes to [`CliReader`], the reference reading of
-//! configparser's rules, so the rules live in one place. Lines split exactly where ini_core and
-//! Python's universal newlines split them: at `\n`, `\r\n` and a lone `\r`.
+//! line starting with `=` or `:`, `[` without a `]` ending the line, a line before any
+//! section, a line with no delimiter) goes to [`CliReader`](super::awscli::CliReader), the
+//! reference reading of configparser's rules, so the rules live in one place. Lines split
+//! exactly where ini_core and Python's universal newlines split them: at `\n`, `\r\n` and a
+//! lone `\r`.
 //!
-//! Why not ini_core here: driving ini_core's `Parser` costs one returned `Item` per line, plus
-//! `SectionEnd` pseudo-items, and its reading of a line must then be re-checked against
-//! configparser's; on the 10,000-profile pair (2.03 MB, 100,000 lines) that loop took 3.3 ms, a
-//! third of it inside ini_core, where this scanner takes the figures in docs/ARCHITECTURE.md.
-//! ini_core stays the line splitter of every cold path (property lookups, value lines, the SDK
-//! dialect) and of the reference pass that tests check this scanner against
-//! (`ProfileFile::scan_awscli_reference`).
+//! Why not ini_core here: driving ini_core's `Parser` returns one `Item` by value per line
+//! (and a `SectionEnd` pseudo-item per section), whose reading must then be checked against
+//! configparser's. On the 10,000-profile pair (2.03 MB, 100,000 lines) that loop made a parse
+//! take 3.3 ms, about a third of it in ini_core; with this scanner the parse takes about
+//! 1.3 ms (docs/ARCHITECTURE.md, "Performance notes"). ini_core stays the line splitter of
+//! every cold path (property lookups, value lines, the SDK dialect) and of the reference pass
+//! this scanner is tested against (`ProfileFile::scan_awscli_reference`: the differential
+//! tests in core/tests/awscli_scanner.rs and the `awscli_scan` fuzz target).
 
 use super::file::{CliPass, ProfileFile};
 use super::lines::{Hint, Line};
