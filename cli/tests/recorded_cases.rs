@@ -16,61 +16,7 @@ use serde_json::Value;
 
 const FAKE_TIME: &str = "2021-08-01 00:00:00";
 
-const AWSCLI_DIFFERS: &[(&str, &str)] = &[(
-    "profile-provider/credential_process",
-    "not the expected JSON",
-)];
-
-const PENDING: &[(&str, &str)] = &[
-    (
-        "default-credential-provider-chain/e2e_fips_and_dual_stack_sso",
-        "IAM Identity Center",
-    ),
-    (
-        "default-credential-provider-chain/ecs_credentials",
-        "container endpoint",
-    ),
-    (
-        "default-credential-provider-chain/ecs_credentials_invalid_profile",
-        "container endpoint",
-    ),
-    (
-        "default-credential-provider-chain/eks_pod_identity_credentials",
-        "container endpoint",
-    ),
-    (
-        "default-credential-provider-chain/imds_assume_role",
-        "EC2 instance metadata",
-    ),
-    (
-        "default-credential-provider-chain/imds_config_with_no_creds",
-        "EC2 instance metadata",
-    ),
-    (
-        "default-credential-provider-chain/imds_default_chain_success",
-        "EC2 instance metadata",
-    ),
-    (
-        "default-credential-provider-chain/sso_assume_role",
-        "IAM Identity Center",
-    ),
-    (
-        "default-credential-provider-chain/sso_no_token_file",
-        "IAM Identity Center",
-    ),
-    ("profile-provider/sso_credentials", "IAM Identity Center"),
-    // (profile-provider/e2e_fips_and_dual_stack_sts passes here: AWS_ENDPOINT_URL_STS outranks
-    // the FIPS variant that core/tests/cases.rs still reports as pending.)
-    // Cases that reach IMDS through an unconfigured chain name it too.
-    (
-        "default-credential-provider-chain/imds_default_chain_error",
-        "EC2 instance metadata",
-    ),
-    (
-        "default-credential-provider-chain/imds_no_iam_role",
-        "EC2 instance metadata",
-    ),
-];
+include!("../../tests/expectations/recorded_cases.rs");
 
 fn copy_tree(from: &Path, to: &Path, root: &Path) {
     for entry in std::fs::read_dir(from).into_iter().flatten().flatten() {
@@ -188,7 +134,7 @@ fn recorded_cases_through_the_binary() {
                 .unwrap();
         let expected = &expected["result"];
         let (code, stdout, stderr) = run_case(dir, tree);
-        let verdict = if let Some((_, why)) = PENDING.iter().find(|(n, _)| *n == name) {
+        let verdict = if let Some(why) = pending(&name, Runs::Binary) {
             if code == 253 && stderr.contains(why) {
                 Ok(())
             } else {

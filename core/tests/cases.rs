@@ -32,59 +32,7 @@ use serde_json::Value;
 /// 2020-09-13: before every expiry recorded in the cases.
 const NOW: i64 = 1_600_000_000;
 
-/// Cases where the AWS CLI differs, with what it does instead.
-const AWSCLI_DIFFERS: &[(&str, &str)] = &[(
-    "profile-provider/credential_process",
-    // botocore splits credential_process with shlex and runs it without a shell, so the case's
-    // `echo ... | base64 --decode` prints the literal text and the JSON is refused.
-    "not the expected JSON",
-)];
-
-/// Cases whose providers are not executed yet, with the provider named in the error.
-const PENDING: &[(&str, &str)] = &[
-    (
-        "default-credential-provider-chain/e2e_fips_and_dual_stack_sso",
-        "IAM Identity Center",
-    ),
-    (
-        "default-credential-provider-chain/ecs_credentials",
-        "container endpoint",
-    ),
-    (
-        "default-credential-provider-chain/ecs_credentials_invalid_profile",
-        "container endpoint",
-    ),
-    (
-        "default-credential-provider-chain/eks_pod_identity_credentials",
-        "container endpoint",
-    ),
-    (
-        "default-credential-provider-chain/imds_assume_role",
-        "EC2 instance metadata",
-    ),
-    (
-        "default-credential-provider-chain/imds_config_with_no_creds",
-        "EC2 instance metadata",
-    ),
-    (
-        "default-credential-provider-chain/imds_default_chain_success",
-        "EC2 instance metadata",
-    ),
-    (
-        "default-credential-provider-chain/sso_assume_role",
-        "IAM Identity Center",
-    ),
-    (
-        "default-credential-provider-chain/sso_no_token_file",
-        "IAM Identity Center",
-    ),
-    ("profile-provider/sso_credentials", "IAM Identity Center"),
-    // FIPS + dual-stack endpoint variants (sts-fips.REGION.api.aws) arrive with issue 4.
-    (
-        "profile-provider/e2e_fips_and_dual_stack_sts",
-        "does not compute that STS endpoint variant",
-    ),
-];
+include!("../../tests/expectations/recorded_cases.rs");
 
 /// Serves the recorded responses, one connection per request, matched by method and URL.
 struct ReplayHttp {
@@ -265,7 +213,7 @@ fn recorded_cases() {
                 .unwrap();
         let expected = &expected["result"];
         let got = run_case(dir, tree);
-        let verdict = if let Some((_, provider)) = PENDING.iter().find(|(n, _)| *n == name) {
+        let verdict = if let Some(provider) = pending(&name, Runs::Core) {
             match &got {
                 Err(e)
                     if e.contains(provider)
