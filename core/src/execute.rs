@@ -318,7 +318,11 @@ where
         BaseStep::Static(keys) => static_credentials(chain.provider, &keys)?,
         BaseStep::Named(CredentialSource::Environment) => {
             // The environment's keys, whatever chose the profile (botocore's credential source).
-            let keys = environment_keys(eval.env()).ok_or(ExecuteError::NoCredentials)?;
+            // Partial keys read as none here: the profile names its source, which has no keys.
+            let keys = crate::plan::environment_keys(eval.env())
+                .ok()
+                .flatten()
+                .ok_or(ExecuteError::NoCredentials)?;
             static_credentials(ProviderKind::Environment, &keys)?
         }
         BaseStep::Process { profile, command } => run_process(io.command, profile, command).await?,
@@ -545,28 +549,6 @@ fn static_credentials<'a>(
         expiration,
         keys.account_id.map(|a| a.value),
     )?)
-}
-
-/// The environment provider's keys, for `credential_source = Environment`.
-fn environment_keys<E: Env + ?Sized>(env: &E) -> Option<StaticKeys<'_>> {
-    let var = |name: &'static str| {
-        env.var(name)
-            .filter(|v| !v.is_empty())
-            .map(|value| Sourced {
-                value,
-                source: Source::EnvVar(name),
-            })
-    };
-    let access = var("AWS_ACCESS_KEY_ID")?;
-    let secret = var("AWS_SECRET_ACCESS_KEY")?;
-    let token = var("AWS_SECURITY_TOKEN").or_else(|| var("AWS_SESSION_TOKEN"));
-    Some(StaticKeys {
-        access_key_id: access,
-        secret_access_key: crate::plan::Secret::from_sourced(secret),
-        session_token: token.map(crate::plan::Secret::from_sourced),
-        expiration: var("AWS_CREDENTIAL_EXPIRATION"),
-        account_id: var("AWS_ACCOUNT_ID"),
-    })
 }
 
 /// `credential_process`'s output, Version 1.

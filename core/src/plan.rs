@@ -569,11 +569,7 @@ impl<'s, E: Env + ?Sized> Planner<'s, E> {
     }
 
     fn var(&self, name: &'static str) -> Option<Sourced<'s>> {
-        let value = self.env.var(name).filter(|v| !v.is_empty())?;
-        Some(Sourced {
-            value,
-            source: Source::EnvVar(name),
-        })
+        env_var(self.env, name)
     }
 
     fn top(
@@ -584,7 +580,7 @@ impl<'s, E: Env + ?Sized> Planner<'s, E> {
     ) -> Result<Option<Chain<'s>>, PlanError<'s>> {
         if from_option {
             self.skip(ProviderKind::Environment, SkipReason::ProfileFromOption);
-        } else if let Some(keys) = self.environment_keys()? {
+        } else if let Some(keys) = environment_keys(self.env)? {
             return Ok(Some(chain(
                 ProviderKind::Environment,
                 None,
@@ -636,34 +632,6 @@ impl<'s, E: Env + ?Sized> Planner<'s, E> {
             None,
             BaseStep::InstanceMetadata,
         )))
-    }
-
-    /// The environment provider's keys (blank values count as unset).
-    fn environment_keys(&self) -> Result<Option<StaticKeys<'s>>, PlanError<'s>> {
-        let access = self.var("AWS_ACCESS_KEY_ID");
-        let secret = self.var("AWS_SECRET_ACCESS_KEY");
-        let (access, secret) = match (access, secret) {
-            (None, _) => return Ok(None),
-            (Some(present), None) => {
-                return Err(PlanError::PartialCredentials {
-                    profile: None,
-                    present,
-                    missing: "AWS_SECRET_ACCESS_KEY",
-                })
-            }
-            (Some(a), Some(s)) => (a, s),
-        };
-        // AWS_SECURITY_TOKEN wins over AWS_SESSION_TOKEN, as in the AWS CLI.
-        let token = self
-            .var("AWS_SECURITY_TOKEN")
-            .or_else(|| self.var("AWS_SESSION_TOKEN"));
-        Ok(Some(StaticKeys {
-            access_key_id: access,
-            secret_access_key: secret_of(secret),
-            session_token: token.map(secret_of),
-            expiration: self.var("AWS_CREDENTIAL_EXPIRATION"),
-            account_id: self.var("AWS_ACCOUNT_ID"),
-        }))
     }
 
     /// The role settings of a profile that the assume-role provider handles.
@@ -933,6 +901,42 @@ impl<'s, E: Env + ?Sized> Planner<'s, E> {
             role_name,
         }))
     }
+}
+
+/// A variable of the environment; blank values count as unset.
+fn env_var<'e, E: Env + ?Sized>(env: &'e E, name: &'static str) -> Option<Sourced<'e>> {
+    let value = env.var(name).filter(|v| !v.is_empty())?;
+    Some(Sourced {
+        value,
+        source: Source::EnvVar(name),
+    })
+}
+
+/// The environment provider's keys: `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` (an access
+/// key without its secret is [`PlanError::PartialCredentials`]), the session token
+/// (`AWS_SECURITY_TOKEN` wins over `AWS_SESSION_TOKEN`, as in the AWS CLI),
+/// `AWS_CREDENTIAL_EXPIRATION` and `AWS_ACCOUNT_ID`. Blank values count as unset.
+pub fn environment_keys<E: Env + ?Sized>(env: &E) -> Result<Option<StaticKeys<'_>>, PlanError<'_>> {
+    let var = |name| env_var(env, name);
+    let (access, secret) = match (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
+        (None, _) => return Ok(None),
+        (Some(present), None) => {
+            return Err(PlanError::PartialCredentials {
+                profile: None,
+                present,
+                missing: "AWS_SECRET_ACCESS_KEY",
+            })
+        }
+        (Some(a), Some(s)) => (a, s),
+    };
+    let token = var("AWS_SECURITY_TOKEN").or_else(|| var("AWS_SESSION_TOKEN"));
+    Ok(Some(StaticKeys {
+        access_key_id: access,
+        secret_access_key: secret_of(secret),
+        session_token: token.map(secret_of),
+        expiration: var("AWS_CREDENTIAL_EXPIRATION"),
+        account_id: var("AWS_ACCOUNT_ID"),
+    }))
 }
 
 fn secret_of(s: Sourced<'_>) -> Secret<'_> {
