@@ -159,7 +159,10 @@ fn recorded_cases_through_the_binary() {
                     let expiry_ok = match ok.get("expiry").and_then(Value::as_i64) {
                         None => got.get("Expiration").is_none(),
                         Some(e) => {
-                            got["Expiration"].as_str().and_then(chrono_like_parse) == Some(e)
+                            got["Expiration"]
+                                .as_str()
+                                .and_then(credchain_core::credentials::parse_time)
+                                == Some(e)
                         }
                     };
                     if same && expiry_ok {
@@ -190,27 +193,4 @@ fn recorded_cases_through_the_binary() {
         dirs.len(),
         failures.join("\n")
     );
-}
-
-/// `YYYY-MM-DDTHH:MM:SS+00:00` as Unix seconds (the only form export-credentials writes).
-fn chrono_like_parse(s: &str) -> Option<i64> {
-    let s = s.strip_suffix("+00:00")?;
-    let (date, time) = s.split_once('T')?;
-    let d: Vec<i64> = date
-        .split('-')
-        .map(|p| p.parse().ok())
-        .collect::<Option<_>>()?;
-    let t: Vec<i64> = time
-        .split(':')
-        .map(|p| p.parse().ok())
-        .collect::<Option<_>>()?;
-    let (y, m, day) = (d[0], d[1], d[2]);
-    // Days from civil (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + t[0] * 3600 + t[1] * 60 + t[2])
 }
