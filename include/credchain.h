@@ -407,6 +407,25 @@ enum credchain_result
    */
   CREDCHAIN_RESULT_MFA_CODE_UNAVAILABLE = 561,
   /**
+   * The container endpoint cannot be used: a host plain http may not reach, a URL that
+   * cannot be parsed, or an authorization token file that cannot be read.
+   */
+  CREDCHAIN_RESULT_INVALID_CONTAINER_ENDPOINT = 562,
+  /**
+   * An EC2 instance metadata setting (endpoint, endpoint mode, timeout, attempts) is not valid.
+   */
+  CREDCHAIN_RESULT_INVALID_INSTANCE_METADATA_CONFIG = 563,
+  /**
+   * The IAM Identity Center token is missing, expired or cannot be refreshed: the person has
+   * to log in again (`aws sso login`).
+   */
+  CREDCHAIN_RESULT_SSO_LOGIN_REQUIRED = 564,
+  /**
+   * The console login session is missing, expired or cannot be refreshed: the person has to
+   * log in again (`aws login`).
+   */
+  CREDCHAIN_RESULT_LOGIN_REQUIRED = 565,
+  /**
    * credchain panicked (a bug); the call had no effect on its outputs.
    */
   CREDCHAIN_RESULT_PANIC = 900,

@@ -81,6 +81,10 @@ fn execute_status(error: &ExecuteError<'_>) -> u8 {
             | StsErrorKind::NotXml { .. }
             | StsErrorKind::Malformed { .. } => SERVICE_ERROR,
         },
+        ExecuteError::Container(e) => network_status(e.service_failure()),
+        ExecuteError::InstanceMetadata(e) => network_status(e.service_failure()),
+        ExecuteError::Sso(e) => network_status(e.service_failure()),
+        ExecuteError::Login(e) => network_status(e.service_failure()),
         ExecuteError::NoCredentials
         | ExecuteError::Process { .. }
         | ExecuteError::Expired { .. }
@@ -91,6 +95,15 @@ fn execute_status(error: &ExecuteError<'_>) -> u8 {
         | ExecuteError::TokenFile { .. }
         | ExecuteError::BadDuration { .. }
         | ExecuteError::Mfa { .. } => CONFIGURATION_ERROR,
+    }
+}
+
+/// 254 when a network provider's service call was made and failed, 253 when the provider's
+/// configuration or cached login is what is wrong.
+fn network_status(failure: Option<&credchain_core::service::ServiceFailure>) -> u8 {
+    match failure {
+        Some(_) => SERVICE_ERROR,
+        None => CONFIGURATION_ERROR,
     }
 }
 

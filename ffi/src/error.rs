@@ -14,6 +14,7 @@ use credchain_core::load::LoadError;
 use credchain_core::locate::LocateError;
 use credchain_core::parse::{ParseError, Problem};
 use credchain_core::plan::PlanError;
+use credchain_core::service::{ServiceFailure, ServiceFailureKind};
 use credchain_core::sts::StsErrorKind;
 
 use crate::result::credchain_result;
@@ -150,6 +151,17 @@ impl From<PlanError<'_>> for Error {
     }
 }
 
+/// The code of a failed exchange with a JSON credentials service.
+fn service_code(failure: &ServiceFailure) -> credchain_result {
+    match failure.kind {
+        ServiceFailureKind::Status { .. } => credchain_result::ServiceError,
+        ServiceFailureKind::Http { .. } => credchain_result::ServiceUnreachable,
+        ServiceFailureKind::EmptyBody { .. }
+        | ServiceFailureKind::WrongContentType { .. }
+        | ServiceFailureKind::BadBody { .. } => credchain_result::ServiceBadResponse,
+    }
+}
+
 impl From<ExecuteError<'_>> for Error {
     fn from(e: ExecuteError<'_>) -> Self {
         use credchain_result as R;
@@ -195,6 +207,16 @@ impl From<ExecuteError<'_>> for Error {
             ExecuteError::TokenFile { .. } => R::TokenFileUnreadable,
             ExecuteError::BadDuration { .. } => R::InvalidDuration,
             ExecuteError::Mfa { .. } => R::MfaCodeUnavailable,
+            ExecuteError::Container(e) => e
+                .service_failure()
+                .map_or(R::InvalidContainerEndpoint, service_code),
+            ExecuteError::InstanceMetadata(e) => e
+                .service_failure()
+                .map_or(R::InvalidInstanceMetadataConfig, service_code),
+            ExecuteError::Sso(e) => e
+                .service_failure()
+                .map_or(R::SsoLoginRequired, service_code),
+            ExecuteError::Login(e) => e.service_failure().map_or(R::LoginRequired, service_code),
         };
         Error::new(code, e.to_string())
     }

@@ -168,6 +168,17 @@ pub enum credchain_result {
     /// A role needs an MFA code and none could be read: no prompt is set
     /// (`credchain_config_set_prompt`) or the person gave none.
     MfaCodeUnavailable = 561,
+    /// The container endpoint cannot be used: a host plain http may not reach, a URL that
+    /// cannot be parsed, or an authorization token file that cannot be read.
+    InvalidContainerEndpoint = 562,
+    /// An EC2 instance metadata setting (endpoint, endpoint mode, timeout, attempts) is not valid.
+    InvalidInstanceMetadataConfig = 563,
+    /// The IAM Identity Center token is missing, expired or cannot be refreshed: the person has
+    /// to log in again (`aws sso login`).
+    SsoLoginRequired = 564,
+    /// The console login session is missing, expired or cannot be refreshed: the person has to
+    /// log in again (`aws login`).
+    LoginRequired = 565,
 
     /// credchain panicked (a bug); the call had no effect on its outputs.
     Panic = 900,
@@ -241,6 +252,10 @@ pub(crate) const ALL_RESULTS: &[credchain_result] = &[
     credchain_result::ServiceRequestNotSent,
     credchain_result::UnsupportedProvider,
     credchain_result::MfaCodeUnavailable,
+    credchain_result::InvalidContainerEndpoint,
+    credchain_result::InvalidInstanceMetadataConfig,
+    credchain_result::SsoLoginRequired,
+    credchain_result::LoginRequired,
     credchain_result::Panic,
     credchain_result::Internal,
 ];
@@ -407,6 +422,14 @@ impl credchain_result {
             R::MfaCodeUnavailable => {
                 "MFA code unavailable: a role needs one; set a prompt: credchain_config_set_prompt"
             }
+            R::InvalidContainerEndpoint => {
+                "invalid container endpoint: check AWS_CONTAINER_CREDENTIALS_FULL_URI and the token"
+            }
+            R::InvalidInstanceMetadataConfig => {
+                "invalid instance metadata setting: check the ec2_metadata_* and metadata_service_* settings"
+            }
+            R::SsoLoginRequired => "SSO login required: run `aws sso login` for the profile",
+            R::LoginRequired => "login required: run `aws login` for the profile",
             R::Panic => "panic: credchain panicked; this is a bug, please report it",
             R::Internal => "internal error: credchain reached an impossible state; this is a bug",
         }

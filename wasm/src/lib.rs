@@ -85,6 +85,7 @@ use credchain_core::plan::{
     plan, AssumeRoleStep, BaseStep, Plan, PlanError, ProviderKind, Secret, SkipReason, Skipped,
     Sourced, MAX_ROLE_CHAIN,
 };
+use credchain_core::service::{ServiceFailure, ServiceFailureKind};
 use credchain_core::settings::{Setting, SETTINGS};
 use credchain_core::sts::{ErrorMessage, StsErrorKind};
 use credchain_core::{Dialect, FileKind, Source};
@@ -1381,6 +1382,34 @@ fn execute_error(e: ExecuteError<'_>, plan: &Plan<'_>, req: &Request) -> JsValue
             false,
         ),
         ExecuteError::Unsupported { provider } => unsupported_provider(*provider, &e),
+        ExecuteError::Container(c) => provider_error(
+            ProviderKind::Container,
+            "InvalidContainerEndpoint",
+            c.service_failure(),
+            &e,
+            req,
+        ),
+        ExecuteError::InstanceMetadata(i) => provider_error(
+            ProviderKind::InstanceMetadata,
+            "InvalidInstanceMetadataConfig",
+            i.service_failure(),
+            &e,
+            req,
+        ),
+        ExecuteError::Sso(s) => provider_error(
+            ProviderKind::Sso,
+            "SsoLoginRequired",
+            s.service_failure(),
+            &e,
+            req,
+        ),
+        ExecuteError::Login(l) => provider_error(
+            ProviderKind::Login,
+            "LoginRequired",
+            l.service_failure(),
+            &e,
+            req,
+        ),
         ExecuteError::Endpoint(endpoint) => endpoint_error(endpoint),
         ExecuteError::Sts(failure) => sts_error(failure, &e, req),
         ExecuteError::TokenFile { path, error: fs } => {
@@ -1574,6 +1603,85 @@ fn endpoint_error(e: &EndpointError<'_>) -> JsValue {
                 .set("source", source_object(source)),
         ),
         EndpointError::Evaluate(inner) => return evaluate_error(inner),
+    };
+    error(code, e, fields, false)
+}
+
+/// An error of a network provider: its service failure in the shape of [`sts_error`]'s codes, or
+/// `code` for a failure of its configuration or cached login.
+fn provider_error(
+    provider: ProviderKind,
+    code: &str,
+    failure: Option<&ServiceFailure>,
+    e: &dyn Display,
+    req: &Request,
+) -> JsValue {
+    let common = Obj::new().set("provider", provider.awscli_name());
+    let Some(failure) = failure else {
+        return error(code, e, common, false);
+    };
+    let common = common
+        .set("operation", failure.operation)
+        .set("endpoint", failure.endpoint.as_str());
+    let (code, fields) = match &failure.kind {
+        ServiceFailureKind::Status {
+            status,
+            code,
+            message,
+        } => (
+            "ServiceError",
+            common
+                .set("status", *status)
+                .set(
+                    "serviceCode",
+                    code.as_ref().map_or(JsValue::NULL, |c| c.as_str().into()),
+                )
+                .set(
+                    "serviceMessage",
+                    message
+                        .as_ref()
+                        .map_or(JsValue::NULL, |m| m.as_str().into()),
+                ),
+        ),
+        ServiceFailureKind::Http {
+            kind,
+            timeout_ms,
+            max_body_bytes,
+        } => {
+            let mut fields = common
+                .set("reason", http_reason(*kind))
+                .set("timeoutMs", *timeout_ms)
+                .set("maxBodyBytes", *max_body_bytes as f64);
+            match req.http.failure.take() {
+                Some(Failure::Rejected(cause)) => fields = fields.set("cause", cause),
+                Some(Failure::BadResult(what)) => {
+                    return bad_host_result("options.fetch", "fetch(request)", &what)
+                }
+                Some(Failure::Missing) | None => {}
+            }
+            ("HttpFailed", fields)
+        }
+        ServiceFailureKind::EmptyBody { status } => (
+            "InvalidResponse",
+            common.set("status", *status).set("problem", "empty-body"),
+        ),
+        ServiceFailureKind::WrongContentType {
+            status,
+            content_type,
+        } => (
+            "InvalidResponse",
+            common
+                .set("status", *status)
+                .set("problem", "wrong-content-type")
+                .set("contentType", content_type.as_str()),
+        ),
+        ServiceFailureKind::BadBody { status, expected } => (
+            "InvalidResponse",
+            common
+                .set("status", *status)
+                .set("problem", "bad-body")
+                .set("expected", *expected),
+        ),
     };
     error(code, e, fields, false)
 }

@@ -10,23 +10,21 @@
 
 use core::fmt;
 
-use serde::Deserialize;
-
-use crate::cache::{self, CacheArgs, Lookup};
-use crate::credentials::{
-    parse_time, Credentials, TooLong, MAX_ACCOUNT_ID_LEN, MAX_SESSION_TOKEN_LEN,
-};
-use crate::endpoint::{self, Endpoint, EndpointError, MAX_ENDPOINT_URL_LEN};
+use crate::credentials::{parse_time, Credentials, TooLong};
+use crate::endpoint::{self, EndpointError, MAX_ENDPOINT_URL_LEN};
 use crate::evaluate::Evaluator;
 use crate::io::{Clock, Command, CommandError, Env, Fs, FsError, Http, Prompt, PromptError};
-use crate::locate::Platform;
-use crate::plan::{
-    AssumeRoleStep, BaseStep, CredentialSource, Plan, ProviderKind, Sourced, StaticKeys,
-};
-use crate::sts::{
-    self, AssumeRoleParams, Mfa, Operation, StsError, StsErrorKind, StsOptions, WebIdentityParams,
-};
+use crate::plan::{BaseStep, CredentialSource, Plan, ProviderKind, Sourced, StaticKeys};
+use crate::sts::{Operation, StsError, StsErrorKind};
 use crate::Source;
+
+mod assume_role;
+pub mod container;
+pub mod imds;
+pub mod login;
+mod process;
+pub mod sso;
+mod web_identity;
 
 /// How long `credential_process` may run (the AWS CLI waits forever; a hung helper should not
 /// hang every tool that asks for credentials).
@@ -134,6 +132,14 @@ pub enum ExecuteError<'a> {
         /// The value and where it is.
         value: Sourced<'a>,
     },
+    /// The container endpoint gave no credentials.
+    Container(container::ContainerError<'a>),
+    /// EC2 instance metadata gave no credentials.
+    InstanceMetadata(imds::ImdsError<'a>),
+    /// IAM Identity Center gave no credentials.
+    Sso(sso::SsoError<'a>),
+    /// A console login session gave no credentials.
+    Login(login::LoginError<'a>),
     /// No MFA code could be read for a role that needs one.
     Mfa {
         /// The profile.
@@ -194,6 +200,22 @@ impl fmt::Display for StsFailure<'_> {
             kind: self.kind.clone(),
         };
         e.fmt(f)
+    }
+}
+
+impl ExecuteError<'_> {
+    /// Whether a service answered with an error status (the AWS CLI's exit code 254), rather
+    /// than the configuration being wrong or the call failing on the way.
+    #[must_use]
+    pub fn is_service_error(&self) -> bool {
+        match self {
+            ExecuteError::Sts(e) => e.is_service_error(),
+            ExecuteError::Container(e) => e.is_service_error(),
+            ExecuteError::InstanceMetadata(e) => e.is_service_error(),
+            ExecuteError::Sso(e) => e.is_service_error(),
+            ExecuteError::Login(e) => e.is_service_error(),
+            _ => false,
+        }
     }
 }
 
@@ -272,6 +294,10 @@ impl fmt::Display for ExecuteError<'_> {
             ),
             ExecuteError::Endpoint(e) => write!(f, "{e}"),
             ExecuteError::Sts(e) => write!(f, "{e}"),
+            ExecuteError::Container(e) => write!(f, "{e}"),
+            ExecuteError::InstanceMetadata(e) => write!(f, "{e}"),
+            ExecuteError::Sso(e) => write!(f, "{e}"),
+            ExecuteError::Login(e) => write!(f, "{e}"),
             ExecuteError::TokenFile { path, error } => {
                 write!(f, "the web identity token file {} ({}) ", path.value, path.source)?;
                 match error {
@@ -325,31 +351,40 @@ where
                 .ok_or(ExecuteError::NoCredentials)?;
             static_credentials(ProviderKind::Environment, &keys)?
         }
-        BaseStep::Process { profile, command } => run_process(io.command, profile, command).await?,
+        BaseStep::Process { profile, command } => {
+            process::run(io.command, profile, command).await?
+        }
         BaseStep::Named(CredentialSource::Ec2InstanceMetadata) | BaseStep::InstanceMetadata => {
-            return Err(ExecuteError::Unsupported {
-                provider: ProviderKind::InstanceMetadata,
-            })
+            imds::credentials(eval, io, now).await?
         }
         BaseStep::Named(CredentialSource::EcsContainer) | BaseStep::Container => {
-            return Err(ExecuteError::Unsupported {
-                provider: ProviderKind::Container,
-            })
+            container::credentials(eval, io, now).await?
         }
         BaseStep::WebIdentity {
             role_arn,
             token_file,
             session_name,
-        } => web_identity(eval, io, role_arn, token_file, session_name, now).await?,
-        BaseStep::Sso { .. } => {
-            return Err(ExecuteError::Unsupported {
-                provider: ProviderKind::Sso,
-            })
+        } => web_identity::credentials(eval, io, role_arn, token_file, session_name, now).await?,
+        BaseStep::Sso {
+            profile,
+            session,
+            start_url,
+            region,
+            account_id,
+            role_name,
+        } => {
+            let step = sso::SsoStep {
+                profile,
+                session,
+                start_url,
+                region,
+                account_id,
+                role_name,
+            };
+            sso::credentials(eval, io, &step, now).await?
         }
-        BaseStep::Login { .. } => {
-            return Err(ExecuteError::Unsupported {
-                provider: ProviderKind::Login,
-            })
+        BaseStep::Login { profile, session } => {
+            login::credentials(eval, io, profile, session, now).await?
         }
     };
     refuse_expired(&credentials, now)?;
@@ -357,167 +392,12 @@ where
     if !chain.roles.is_empty() {
         let endpoint = endpoint::sts(eval).map_err(ExecuteError::Endpoint)?;
         for step in &chain.roles {
-            credentials = assume_role(eval, io, &endpoint, &credentials, step, now).await?;
+            credentials =
+                assume_role::assume_role(eval, io, &endpoint, &credentials, step, now).await?;
             refuse_expired(&credentials, now)?;
         }
     }
     Ok(credentials.with_provider(chain.provider))
-}
-
-/// One AssumeRole step: the cache the AWS CLI shares first, then STS (prompting for an MFA code
-/// when the profile has `mfa_serial`), then the cache written back.
-async fn assume_role<'s, E, F, H, C, P, K>(
-    eval: &Evaluator<'s, 's, E>,
-    io: &Io<'_, F, H, C, P, K>,
-    endpoint: &Endpoint<'s>,
-    caller: &Credentials,
-    step: &AssumeRoleStep<'s>,
-    now: i64,
-) -> Result<Credentials, ExecuteError<'s>>
-where
-    E: Env + ?Sized,
-    F: Fs + ?Sized,
-    H: Http + ?Sized,
-    C: Command + ?Sized,
-    P: Prompt + ?Sized,
-    K: Clock + ?Sized,
-{
-    let duration_seconds = match step.duration_seconds {
-        Some(value) => Some(sts::parse_duration_seconds(value.value).ok_or(
-            ExecuteError::BadDuration {
-                profile: step.profile,
-                value,
-            },
-        )?),
-        None => None,
-    };
-    let configured_name = step.session_name.map(|s| s.value);
-    let args = CacheArgs {
-        role_arn: step.role_arn.value,
-        role_session_name: configured_name,
-        external_id: step.external_id.map(|s| s.value),
-        serial_number: step.mfa_serial.map(|s| s.value),
-        duration_seconds,
-    };
-    let platform = Platform::current();
-    if let Lookup::Hit(role) = cache::load(
-        io.fs,
-        eval.env(),
-        platform,
-        &args,
-        now,
-        ProviderKind::AssumeRole,
-    )
-    .await
-    {
-        return Ok(role.credentials);
-    }
-    let mut code = heapless::String::<MAX_MFA_CODE_LEN>::new();
-    if let Some(serial) = step.mfa_serial {
-        let mut question = heapless::String::<{ MAX_ENDPOINT_URL_LEN + 32 }>::new();
-        let _ = fmt::Write::write_fmt(
-            &mut question,
-            format_args!("Enter MFA code for {}: ", serial.value),
-        );
-        let answer = io
-            .prompt
-            .ask(&question)
-            .await
-            .map_err(|error| ExecuteError::Mfa {
-                profile: step.profile,
-                serial,
-                error,
-            })?;
-        let typed = answer.as_ref().trim();
-        if typed.is_empty() || code.push_str(typed).is_err() {
-            return Err(ExecuteError::Mfa {
-                profile: step.profile,
-                serial,
-                error: PromptError::Cancelled,
-            });
-        }
-    }
-    let generated = sts::generated_session_name(now);
-    let params = AssumeRoleParams {
-        role_arn: step.role_arn.value,
-        role_session_name: configured_name.unwrap_or(&generated),
-        external_id: args.external_id,
-        mfa: step.mfa_serial.map(|serial| Mfa {
-            serial_number: serial.value,
-            token_code: &code,
-        }),
-        duration_seconds,
-    };
-    let role = sts::assume_role(
-        io.http,
-        endpoint,
-        caller,
-        &params,
-        now,
-        &StsOptions::default(),
-    )
-    .await
-    .map_err(|e| {
-        ExecuteError::Sts(StsFailure::from_error(
-            e,
-            step.role_arn.value,
-            endpoint.origin(),
-        ))
-    })?;
-    // A cache that cannot be written costs a call next time, nothing more.
-    let _ = cache::store(io.fs, eval.env(), platform, &args, &role).await;
-    Ok(role.credentials)
-}
-
-/// AssumeRoleWithWebIdentity with the token read from its file (read each time: tokens rotate).
-async fn web_identity<'s, E, F, H, C, P, K>(
-    eval: &Evaluator<'s, 's, E>,
-    io: &Io<'_, F, H, C, P, K>,
-    role_arn: Sourced<'s>,
-    token_file: Sourced<'s>,
-    session_name: Option<Sourced<'s>>,
-    now: i64,
-) -> Result<Credentials, ExecuteError<'s>>
-where
-    E: Env + ?Sized,
-    F: Fs + ?Sized,
-    H: Http + ?Sized,
-    C: Command + ?Sized,
-    P: Prompt + ?Sized,
-    K: Clock + ?Sized,
-{
-    let unreadable = |error| ExecuteError::TokenFile {
-        path: token_file,
-        error,
-    };
-    let file = io
-        .fs
-        .read(token_file.value)
-        .await
-        .map_err(|e| unreadable(Some(e)))?
-        .ok_or(unreadable(None))?;
-    let bytes = file.as_ref();
-    if bytes.len() > MAX_WEB_IDENTITY_TOKEN_LEN {
-        return Err(unreadable(Some(FsError {
-            kind: crate::io::FsErrorKind::TooLarge,
-            os_code: None,
-        })));
-    }
-    let token = core::str::from_utf8(bytes).map_err(|_| unreadable(None))?;
-    let endpoint = endpoint::sts(eval).map_err(ExecuteError::Endpoint)?;
-    let generated = sts::generated_session_name(now);
-    let params = WebIdentityParams {
-        role_arn: role_arn.value,
-        role_session_name: session_name.map_or(generated.as_str(), |s| s.value),
-        web_identity_token: token,
-    };
-    let role =
-        sts::assume_role_with_web_identity(io.http, &endpoint, &params, &StsOptions::default())
-            .await
-            .map_err(|e| {
-                ExecuteError::Sts(StsFailure::from_error(e, role_arn.value, endpoint.origin()))
-            })?;
-    Ok(role.credentials)
 }
 
 /// The AWS CLI refuses credentials whose expiry has passed when they arrive.
@@ -548,91 +428,5 @@ fn static_credentials<'a>(
         keys.session_token.map(|t| t.expose()),
         expiration,
         keys.account_id.map(|a| a.value),
-    )?)
-}
-
-/// `credential_process`'s output, Version 1.
-#[derive(Deserialize)]
-#[allow(non_snake_case)] // The JSON's own field names.
-struct ProcessJson {
-    Version: u32,
-    AccessKeyId: heapless::String<{ crate::credentials::MAX_ACCESS_KEY_ID_LEN }>,
-    SecretAccessKey: heapless::String<{ crate::credentials::MAX_SECRET_ACCESS_KEY_LEN }>,
-    SessionToken: Option<heapless::String<MAX_SESSION_TOKEN_LEN>>,
-    Expiration: Option<heapless::String<64>>,
-    AccountId: Option<heapless::String<MAX_ACCOUNT_ID_LEN>>,
-}
-
-/// Splits the command like a POSIX shell (the AWS CLI uses Python's `shlex.split`) and runs it
-/// without a shell.
-async fn run_process<'a, C: Command + ?Sized>(
-    command: &C,
-    profile: &'a str,
-    line: Sourced<'a>,
-) -> Result<Credentials, ExecuteError<'a>> {
-    let fail = |failure| ExecuteError::Process {
-        profile,
-        command: line,
-        failure,
-    };
-    let mut unquoted = heapless::String::<MAX_COMMAND_LEN>::new();
-    let mut ends = heapless::Vec::<usize, MAX_COMMAND_ARGS>::new();
-    let (words, count) = crate::parse::shell_words::<MAX_COMMAND_ARGS>(line.value)
-        .map_err(|_| fail(ProcessFailure::BadCommand))?;
-    if count == 0 {
-        return Err(fail(ProcessFailure::BadCommand));
-    }
-    if count > MAX_COMMAND_ARGS {
-        return Err(fail(ProcessFailure::CommandTooLong));
-    }
-    for word in &words {
-        for c in crate::parse::unquote_shell_word(word) {
-            unquoted
-                .push(c)
-                .map_err(|_| fail(ProcessFailure::CommandTooLong))?;
-        }
-        let _ = ends.push(unquoted.len()); // `ends` has room for every word
-    }
-    let mut argv = heapless::Vec::<&str, MAX_COMMAND_ARGS>::new();
-    let mut start = 0;
-    for &end in &ends {
-        let _ = argv.push(&unquoted[start..end]);
-        start = end;
-    }
-    let output = command
-        .run(&argv, PROCESS_TIMEOUT_MS, MAX_PROCESS_OUTPUT)
-        .await
-        .map_err(|e| fail(ProcessFailure::Run(e)))?;
-    if output.status != Some(0) {
-        let mut stderr = heapless::String::new();
-        let text = core::str::from_utf8(output.stderr.as_ref()).unwrap_or("(not UTF-8)");
-        for c in text.chars() {
-            if stderr.push(c).is_err() {
-                break; // The start of the error output is enough to point at the cause.
-            }
-        }
-        return Err(fail(ProcessFailure::Exit {
-            code: output.status,
-            stderr,
-        }));
-    }
-    let mut unescape = [0u8; MAX_SESSION_TOKEN_LEN];
-    let (json, _): (ProcessJson, usize) =
-        serde_json_core::from_slice_escaped(output.stdout.as_ref(), &mut unescape)
-            .map_err(|_| fail(ProcessFailure::BadJson))?;
-    if json.Version != 1 {
-        return Err(fail(ProcessFailure::UnsupportedVersion(json.Version)));
-    }
-    let expiration = match &json.Expiration {
-        Some(e) => Some(parse_time(e).ok_or(fail(ProcessFailure::BadExpiration))?),
-        None => None,
-    };
-    Ok(Credentials::new(
-        ProviderKind::CredentialProcess,
-        &json.AccessKeyId,
-        &json.SecretAccessKey,
-        json.SessionToken.as_deref(),
-        expiration,
-        json.AccountId.as_deref(),
     )?)
 }

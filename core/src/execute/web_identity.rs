@@ -1,0 +1,60 @@
+//! Web identity: AssumeRoleWithWebIdentity with a token read from its file.
+
+use super::{ExecuteError, Io, StsFailure, MAX_WEB_IDENTITY_TOKEN_LEN};
+use crate::credentials::Credentials;
+use crate::endpoint;
+use crate::evaluate::Evaluator;
+use crate::io::{Clock, Command, Env, Fs, FsError, Http, Prompt};
+use crate::plan::Sourced;
+use crate::sts::{self, StsOptions, WebIdentityParams};
+
+/// AssumeRoleWithWebIdentity with the token read from its file (read each time: tokens rotate).
+pub(super) async fn credentials<'s, E, F, H, C, P, K>(
+    eval: &Evaluator<'s, 's, E>,
+    io: &Io<'_, F, H, C, P, K>,
+    role_arn: Sourced<'s>,
+    token_file: Sourced<'s>,
+    session_name: Option<Sourced<'s>>,
+    now: i64,
+) -> Result<Credentials, ExecuteError<'s>>
+where
+    E: Env + ?Sized,
+    F: Fs + ?Sized,
+    H: Http + ?Sized,
+    C: Command + ?Sized,
+    P: Prompt + ?Sized,
+    K: Clock + ?Sized,
+{
+    let unreadable = |error| ExecuteError::TokenFile {
+        path: token_file,
+        error,
+    };
+    let file = io
+        .fs
+        .read(token_file.value)
+        .await
+        .map_err(|e| unreadable(Some(e)))?
+        .ok_or(unreadable(None))?;
+    let bytes = file.as_ref();
+    if bytes.len() > MAX_WEB_IDENTITY_TOKEN_LEN {
+        return Err(unreadable(Some(FsError {
+            kind: crate::io::FsErrorKind::TooLarge,
+            os_code: None,
+        })));
+    }
+    let token = core::str::from_utf8(bytes).map_err(|_| unreadable(None))?;
+    let endpoint = endpoint::sts(eval).map_err(ExecuteError::Endpoint)?;
+    let generated = sts::generated_session_name(now);
+    let params = WebIdentityParams {
+        role_arn: role_arn.value,
+        role_session_name: session_name.map_or(generated.as_str(), |s| s.value),
+        web_identity_token: token,
+    };
+    let role =
+        sts::assume_role_with_web_identity(io.http, &endpoint, &params, &StsOptions::default())
+            .await
+            .map_err(|e| {
+                ExecuteError::Sts(StsFailure::from_error(e, role_arn.value, endpoint.origin()))
+            })?;
+    Ok(role.credentials)
+}
