@@ -572,6 +572,19 @@ typedef struct credchain_credentials credchain_credentials;
 typedef struct credchain_file_buffer credchain_file_buffer;
 
 /**
+ * A long-lived credentials source: made from a configuration handle (which it takes over) by
+ * `credchain_resolver_new`, asked with `credchain_resolver_credentials`, freed with
+ * `credchain_resolver_free`. Opaque.
+ *
+ * Thread-safe: any number of threads may call `credchain_resolver_credentials` on one resolver
+ * at once. Credentials it holds are handed out (as copies) while they are fresh; within 5
+ * minutes of their expiry the first caller resolves again while the others keep getting the
+ * held, still unexpired, credentials; once they have expired the others wait for that one
+ * resolution instead of starting their own.
+ */
+typedef struct credchain_resolver credchain_resolver;
+
+/**
  * How to read the shared files: a `CREDCHAIN_DIALECT_*` value. (A plain integer rather than a
  * C enum, so that any value a caller stores is defined behaviour; others are refused with
  * `CREDCHAIN_RESULT_INVALID_DIALECT`.)
@@ -796,6 +809,13 @@ typedef credchain_http_status (*credchain_http_callback)(void *userdata,
                                                          struct credchain_buffer *body);
 
 /**
+ * The current time, in seconds since the Unix epoch (1970-01-01T00:00:00Z). credchain calls it
+ * to judge expiries: of cached and fetched credentials, and of what a `credchain_resolver`
+ * holds. For tests and programs with their own notion of time; NULL means the system clock.
+ */
+typedef int64_t (*credchain_now_callback)(void *userdata);
+
+/**
  * The I/O a caller supplies to `credchain_config_new_callbacks`, in place of the process's
  * environment, file system, processes and network (for tests, sandboxes, or a program with its
  * own view). Asking the person for an MFA code is set apart, for either kind of handle, with
@@ -849,6 +869,11 @@ typedef struct credchain_callbacks {
    * `CREDCHAIN_RESULT_SERVICE_UNREACHABLE`.
    */
   credchain_http_callback http;
+  /**
+   * The time. NULL: the system clock. (Added in 0.2; a caller built against an earlier
+   * header gets the system clock.)
+   */
+  credchain_now_callback now;
 } credchain_callbacks;
 
 /**
@@ -1346,6 +1371,63 @@ uint8_t *credchain_file_buffer_alloc(struct credchain_file_buffer *file, size_t 
 credchain_result credchain_config_new_callbacks(const struct credchain_callbacks *callbacks,
                                                 const struct credchain_options *opts,
                                                 struct credchain_config **out);
+
+/**
+ * Makes a resolver over `cfg`, which it takes over: on success `cfg` belongs to the resolver
+ * (do not use or free it; `credchain_resolver_free` frees it), and the new resolver is written
+ * to `*out`. On failure (a NULL parameter) nothing changes.
+ *
+ * The handle's callbacks, if it has any, will then be called from whichever thread calls
+ * `credchain_resolver_credentials`, one resolution at a time (never two at once); the `now`
+ * callback may be called from several threads at once and must allow that.
+ *
+ * # Safety
+ *
+ * `cfg` is NULL or a live handle not in use by another thread; `out` is NULL or points to a
+ * writable `credchain_resolver *`.
+ */
+credchain_result credchain_resolver_new(struct credchain_config *cfg,
+                                        struct credchain_resolver **out);
+
+/**
+ * Gives credentials for the resolver's profile: the ones it holds while they are more than 5
+ * minutes from their expiry (or have none), else newly resolved ones (see
+ * `credchain_config_resolve_credentials` for how). Safe to call from many threads at once: one
+ * resolution runs at a time; callers that arrive during it get the held credentials if they
+ * have not expired, else wait for its result. When a refresh fails but the held credentials
+ * have not yet expired, those are given (as botocore does).
+ *
+ * On success writes a new `credchain_credentials` (a copy, the caller's to free with
+ * `credchain_credentials_free`) to `*out`. On failure `*out` is untouched; the detailed
+ * message is the calling thread's `credchain_thread_last_error`.
+ *
+ * # Safety
+ *
+ * `resolver` is NULL or a live resolver; `out` is NULL or points to a writable
+ * `credchain_credentials *`.
+ */
+credchain_result credchain_resolver_credentials(const struct credchain_resolver *resolver,
+                                                struct credchain_credentials **out);
+
+/**
+ * How many resolutions the resolver has started (for tests and diagnostics: a caller can see
+ * that concurrent requests shared one refresh). NULL gives 0.
+ *
+ * # Safety
+ *
+ * `resolver` is NULL or a live resolver.
+ */
+uint64_t credchain_resolver_resolutions(const struct credchain_resolver *resolver);
+
+/**
+ * Frees a resolver, the configuration handle it took over and the credentials it holds (wiped).
+ * NULL is accepted and ignored. No other thread may be using it.
+ *
+ * # Safety
+ *
+ * `resolver` is NULL or a resolver from `credchain_resolver_new` not yet freed and not in use.
+ */
+void credchain_resolver_free(struct credchain_resolver *resolver);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -54,6 +54,7 @@ pub mod load;
 pub mod locate;
 pub mod parse;
 pub mod plan;
+pub mod refresh;
 pub mod service;
 pub mod settings;
 pub mod sigv4;

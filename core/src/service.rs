@@ -18,6 +18,8 @@ pub const MAX_SERVICE_CODE_LEN: usize = 64;
 pub const MAX_SERVICE_MESSAGE_LEN: usize = 256;
 
 /// What went wrong in one exchange.
+// The service's code and message are kept inline: the core has no allocator to box them.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ServiceFailureKind {
     /// No response: timeout, connection failure, a body over the cap, an unusable URL.

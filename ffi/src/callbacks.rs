@@ -18,8 +18,9 @@ use core::mem::{offset_of, size_of, MaybeUninit};
 use std::cell::{Cell, RefCell};
 use std::ffi::CString;
 
+use credchain_core::host::SystemClock;
 use credchain_core::io::{
-    block_on, Command, CommandError, CommandErrorKind, CommandOutput, Env, Fs, FsError,
+    block_on, Clock, Command, CommandError, CommandErrorKind, CommandOutput, Env, Fs, FsError,
     FsErrorKind, Http, HttpError, HttpErrorKind, HttpRequest, HttpResponse, Prompt, PromptError,
     MAX_CONTENT_TYPE_LEN,
 };
@@ -210,6 +211,12 @@ pub type credchain_http_callback = Option<
     ) -> credchain_http_status,
 >;
 
+/// The current time, in seconds since the Unix epoch (1970-01-01T00:00:00Z). credchain calls it
+/// to judge expiries: of cached and fetched credentials, and of what a `credchain_resolver`
+/// holds. For tests and programs with their own notion of time; NULL means the system clock.
+#[allow(non_camel_case_types)]
+pub type credchain_now_callback = Option<unsafe extern "C" fn(userdata: *mut c_void) -> i64>;
+
 /// The longest `Content-Type` a `credchain_http_callback` may deliver, in bytes.
 pub const CREDCHAIN_MAX_CONTENT_TYPE_LEN: usize = 128;
 
@@ -290,6 +297,9 @@ pub struct credchain_callbacks {
     /// Sends HTTP requests (STS). NULL: a provider that needs the network fails with
     /// `CREDCHAIN_RESULT_SERVICE_UNREACHABLE`.
     pub http: credchain_http_callback,
+    /// The time. NULL: the system clock. (Added in 0.2; a caller built against an earlier
+    /// header gets the system clock.)
+    pub now: credchain_now_callback,
 }
 
 /// A buffer credchain owns that a callback fills with bytes it delivers (a process's output, an
@@ -427,17 +437,19 @@ pub(crate) struct Callbacks {
     ) -> credchain_read_status,
     run_process: credchain_run_process_callback,
     http: credchain_http_callback,
+    now: credchain_now_callback,
 }
 
 /// The end of each field of `credchain_callbacks`, in order: a caller's `struct_size` covers a
 /// prefix of them.
-const FIELD_ENDS: [usize; 6] = [
+const FIELD_ENDS: [usize; 7] = [
     offset_of!(credchain_callbacks, struct_size) + size_of::<usize>(),
     offset_of!(credchain_callbacks, userdata) + size_of::<*mut c_void>(),
     offset_of!(credchain_callbacks, get_env) + size_of::<credchain_get_env_callback>(),
     offset_of!(credchain_callbacks, read_file) + size_of::<credchain_read_file_callback>(),
     offset_of!(credchain_callbacks, run_process) + size_of::<credchain_run_process_callback>(),
     offset_of!(credchain_callbacks, http) + size_of::<credchain_http_callback>(),
+    offset_of!(credchain_callbacks, now) + size_of::<credchain_now_callback>(),
 ];
 
 /// The smallest `struct_size` accepted: every version has the fields up to `read_file`.
@@ -485,7 +497,18 @@ impl Callbacks {
                 .ok_or_else(|| Error::null("callbacks->read_file"))?,
             run_process: cb.run_process,
             http: cb.http,
+            now: cb.now,
         })
+    }
+
+    /// The time through `now`, or the system clock when it is NULL.
+    pub(crate) fn now_unix(&self) -> i64 {
+        match self.now {
+            // SAFETY: the caller of credchain_config_new_callbacks guarantees `now` follows
+            // the contract of credchain_now_callback.
+            Some(now) => unsafe { now(self.userdata) },
+            None => SystemClock.now_unix(),
+        }
     }
 
     /// The variable `name` through `get_env`, copied.
@@ -1122,7 +1145,28 @@ mod tests {
             read_file: Some(no_file),
             run_process: Some(echo_process),
             http: None,
+            now: Some(fixed_now),
         }
+    }
+
+    unsafe extern "C" fn fixed_now(_: *mut c_void) -> i64 {
+        1_234_567_890
+    }
+
+    #[test]
+    fn the_clock_is_the_callback_or_the_system() {
+        let full = callbacks();
+        // SAFETY: a whole struct of its struct_size.
+        let cb = unsafe { Callbacks::from_raw(&full) }.unwrap();
+        assert_eq!(cb.now_unix(), 1_234_567_890);
+        // A caller built before `now` existed gets the system clock.
+        let old = credchain_callbacks {
+            struct_size: offset_of!(credchain_callbacks, now),
+            ..full
+        };
+        // SAFETY: the struct is larger than its struct_size says.
+        let cb = unsafe { Callbacks::from_raw(&old) }.unwrap();
+        assert!(cb.now_unix() > 1_700_000_000);
     }
 
     #[test]

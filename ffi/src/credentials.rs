@@ -18,8 +18,8 @@ use credchain_core::evaluate::{Evaluator, Options};
 use credchain_core::execute::{execute, ExecuteError, Io};
 use credchain_core::host::{StdCommand, StdFs, SystemClock, UreqHttp};
 use credchain_core::io::{
-    block_on, Command, CommandError, CommandOutput, Env, Fs, FsError, Http, HttpError, HttpRequest,
-    HttpResponse, Prompt,
+    block_on, Clock, Command, CommandError, CommandOutput, Env, Fs, FsError, Http, HttpError,
+    HttpRequest, HttpResponse, Prompt,
 };
 use credchain_core::parse::ConfigFiles;
 use credchain_core::plan::{plan, BaseStep, CredentialSource, Plan, ProviderKind};
@@ -116,6 +116,7 @@ impl credchain_provider {
 /// Immutable once made: any number of threads may read one at once; it does not depend on the
 /// `credchain_config` that made it, which may be freed first.
 #[allow(non_camel_case_types)]
+#[derive(Clone)]
 pub struct credchain_credentials {
     access_key_id: String,
     secret_access_key: String,
@@ -126,6 +127,11 @@ pub struct credchain_credentials {
 }
 
 impl credchain_credentials {
+    /// The expiry, in Unix seconds; `None` for long-term keys.
+    pub(crate) fn expires_at(&self) -> Option<i64> {
+        self.expiration
+    }
+
     fn new(c: &Credentials) -> Result<Self, Error> {
         let text = |value: &str, field: &str| {
             if value.contains('\0') {
@@ -214,11 +220,11 @@ impl<H: Http<Body = Vec<u8>>> Http for Wiping<H> {
 }
 
 /// Plans and runs the chain over `io`, turning each failure into its code and message.
-fn run_chain<E, F, H, C, P>(
+fn run_chain<E, F, H, C, P, K>(
     files: &ConfigFiles<'_>,
     env: &E,
     options: &Options<'_>,
-    io: &Io<'_, F, H, C, P, SystemClock>,
+    io: &Io<'_, F, H, C, P, K>,
 ) -> Result<credchain_credentials, Error>
 where
     E: Env + ?Sized,
@@ -226,6 +232,7 @@ where
     H: Http + ?Sized,
     C: Command + ?Sized,
     P: Prompt + ?Sized,
+    K: Clock + ?Sized,
 {
     let eval = Evaluator::new(files, env, options)?;
     let plan = plan(&eval)?;
@@ -268,12 +275,30 @@ fn execute_error(e: ExecuteError<'_>, plan: &Plan<'_>) -> Error {
     Error::new(credchain_result::CredentialsNotFound, message)
 }
 
+/// The handle's time: its `now` callback, else the system clock.
+struct HandleClock<'a>(&'a credchain_config);
+
+impl Clock for HandleClock<'_> {
+    fn now_unix(&self) -> i64 {
+        self.0.now_unix()
+    }
+}
+
 impl credchain_config {
+    /// The handle's time, in Unix seconds: the `now` callback of a callback handle that has
+    /// one, else the system clock.
+    pub(crate) fn now_unix(&self) -> i64 {
+        match &self.callbacks {
+            Some(cb) => cb.now_unix(),
+            None => SystemClock.now_unix(),
+        }
+    }
+
     /// Resolves credentials with the handle's environment and files, and its I/O.
-    fn resolve_credentials(&self) -> Result<credchain_credentials, Error> {
+    pub(crate) fn resolve_credentials(&self) -> Result<credchain_credentials, Error> {
         let files = self.parse()?;
         let options = self.options.core();
-        let clock = SystemClock;
+        let clock = HandleClock(self);
         let broken = Broken::default();
         let prompt = CallbackPrompt::new(self.prompt, &broken);
         let result = match (&self.env, &self.callbacks) {

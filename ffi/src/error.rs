@@ -58,7 +58,7 @@ impl Error {
         )
     }
 
-    fn panic(payload: &(dyn Any + Send)) -> Self {
+    pub(crate) fn panic(payload: &(dyn Any + Send)) -> Self {
         let what = payload
             .downcast_ref::<&str>()
             .copied()

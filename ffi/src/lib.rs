@@ -30,10 +30,13 @@ pub mod source;
 
 pub mod callbacks;
 
+pub mod resolver;
+
 mod error;
 
 pub use callbacks::*;
 pub use config::*;
 pub use credentials::*;
+pub use resolver::*;
 pub use result::*;
 pub use source::*;

@@ -12,11 +12,13 @@
 
 #include "credchain.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -1338,6 +1340,164 @@ static void test_credentials_callbacks(void) {
     }
 }
 
+/* The long-lived resolver: held credentials served until 5 minutes before expiry, one refresh
+ * for many threads, unexpired credentials kept through a failed refresh. An injected clock; a
+ * credential_process whose credentials expire an hour after the clock's time. */
+struct resolver_host {
+    struct memory_host mem; /* first: memory_get_env and memory_read_file take it */
+    long long now;          /* the clock; written only while no resolution runs */
+    int process_calls;      /* run_process is called one at a time: no lock needed */
+    int fail;               /* the process exits 1 */
+    int slow;               /* the process takes 50 ms, so that threads overlap */
+};
+
+static int64_t resolver_now(void *userdata) {
+    const struct resolver_host *host = userdata;
+    return (int64_t)host->now;
+}
+
+static credchain_run_status resolver_run(void *userdata, const char *const *argv, size_t argc,
+                                         uint32_t timeout_ms, size_t max_output_bytes,
+                                         int32_t *exit_code_out, credchain_buffer *stdout_buf,
+                                         credchain_buffer *stderr_buf) {
+    struct resolver_host *host = userdata;
+    (void)argv;
+    (void)argc;
+    (void)timeout_ms;
+    (void)max_output_bytes;
+    host->process_calls++;
+    if (host->slow) {
+        struct timespec pause = {0, 50 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
+    if (host->fail) {
+        *exit_code_out = 1;
+        return deliver(stdout_buf, "") && deliver(stderr_buf, "helper is down\n")
+                   ? CREDCHAIN_RUN_EXITED
+                   : CREDCHAIN_RUN_ERROR;
+    }
+    time_t expires = (time_t)(host->now + 3600);
+    struct tm tm;
+    char stamp[32];
+    char json[256];
+    gmtime_r(&expires, &tm);
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    snprintf(json, sizeof json,
+             "{\"Version\": 1, \"AccessKeyId\": \"AKIDRUN%d\", \"SecretAccessKey\": \"s\", "
+             "\"SessionToken\": \"t\", \"Expiration\": \"%s\"}",
+             host->process_calls, stamp);
+    *exit_code_out = 0;
+    return deliver(stdout_buf, json) && deliver(stderr_buf, "") ? CREDCHAIN_RUN_EXITED
+                                                                 : CREDCHAIN_RUN_ERROR;
+}
+
+/* The access key the resolver gives now ("" on failure, with the code in *code). */
+static void resolver_key(credchain_resolver *resolver, char *key, size_t len,
+                         credchain_result *code) {
+    credchain_credentials *creds = NULL;
+    size_t n = 0;
+    key[0] = '\0';
+    *code = credchain_resolver_credentials(resolver, &creds);
+    if (*code == CREDCHAIN_RESULT_OK) {
+        credchain_credentials_access_key_id(creds, key, len, &n);
+        credchain_credentials_free(creds);
+    }
+}
+
+struct resolver_thread {
+    credchain_resolver *resolver;
+    char key[64];
+    credchain_result code;
+};
+
+static void *resolver_thread_main(void *arg) {
+    struct resolver_thread *t = arg;
+    resolver_key(t->resolver, t->key, sizeof t->key, &t->code);
+    return NULL;
+}
+
+static void test_resolver(void) {
+    static const char *const env[] = {"HOME", "/mem", "AWS_EC2_METADATA_DISABLED", "true", NULL};
+    static const char *const files[] = {
+        "/mem/.aws/config", "[default]\ncredential_process = /opt/bin/helper\n", NULL,
+    };
+    struct resolver_host host;
+    memset(&host, 0, sizeof host);
+    host.mem.env = env;
+    host.mem.files = files;
+    host.mem.read_status_override = -1;
+    host.now = 1800000000LL; /* 2027-01-15T08:00:00Z */
+    credchain_callbacks cb = memory_callbacks(&host.mem);
+    cb.userdata = &host;
+    cb.run_process = resolver_run;
+    cb.now = resolver_now;
+    credchain_options opts = {0};
+    credchain_config *cfg = NULL;
+    credchain_result r = credchain_config_new_callbacks(&cb, &opts, &cfg);
+    CHECK(r == CREDCHAIN_RESULT_OK, "%u %s", (unsigned)r, thread_error());
+    if (cfg == NULL) {
+        return;
+    }
+    CHECK(credchain_resolver_new(NULL, NULL) == CREDCHAIN_RESULT_NULL_PARAMETER, "%s", "");
+    credchain_resolver *resolver = NULL;
+    r = credchain_resolver_new(cfg, &resolver);
+    CHECK(r == CREDCHAIN_RESULT_OK && resolver != NULL, "%u", (unsigned)r);
+    if (resolver == NULL) {
+        credchain_config_free(cfg);
+        return;
+    }
+    char key[64];
+    resolver_key(resolver, key, sizeof key, &r);
+    CHECK(r == CREDCHAIN_RESULT_OK && strcmp(key, "AKIDRUN1") == 0, "%u %s", (unsigned)r, key);
+
+    /* Fresh: held credentials, no new resolution. */
+    host.now += 3600 - 301;
+    resolver_key(resolver, key, sizeof key, &r);
+    CHECK(strcmp(key, "AKIDRUN1") == 0 && credchain_resolver_resolutions(resolver) == 1,
+          "%s after %llu resolutions", key,
+          (unsigned long long)credchain_resolver_resolutions(resolver));
+
+    /* Within 5 minutes of expiry: refreshed. */
+    host.now += 2;
+    resolver_key(resolver, key, sizeof key, &r);
+    CHECK(strcmp(key, "AKIDRUN2") == 0 && credchain_resolver_resolutions(resolver) == 2,
+          "%s after %llu resolutions", key,
+          (unsigned long long)credchain_resolver_resolutions(resolver));
+
+    /* Expired, and eight threads ask at once: one refresh, and all get its credentials. */
+    host.now += 3601;
+    host.slow = 1;
+    struct resolver_thread threads[8];
+    pthread_t ids[8];
+    for (int i = 0; i < 8; i++) {
+        threads[i].resolver = resolver;
+        CHECK(pthread_create(&ids[i], NULL, resolver_thread_main, &threads[i]) == 0, "thread %d",
+              i);
+    }
+    for (int i = 0; i < 8; i++) {
+        pthread_join(ids[i], NULL);
+        CHECK(threads[i].code == CREDCHAIN_RESULT_OK && strcmp(threads[i].key, "AKIDRUN3") == 0,
+              "thread %d: %u %s", i, (unsigned)threads[i].code, threads[i].key);
+    }
+    CHECK(host.process_calls == 3 && credchain_resolver_resolutions(resolver) == 3,
+          "%d process runs, %llu resolutions", host.process_calls,
+          (unsigned long long)credchain_resolver_resolutions(resolver));
+    host.slow = 0;
+
+    /* A failed refresh while the held credentials have not expired: they are still given. */
+    host.fail = 1;
+    host.now += 3600 - 60;
+    resolver_key(resolver, key, sizeof key, &r);
+    CHECK(r == CREDCHAIN_RESULT_OK && strcmp(key, "AKIDRUN3") == 0, "%u %s", (unsigned)r, key);
+    /* Once they have expired, the failure is the answer, with the process's error output. */
+    host.now += 61;
+    resolver_key(resolver, key, sizeof key, &r);
+    CHECK(r == CREDCHAIN_RESULT_PROCESS_FAILED, "%u %s", (unsigned)r, key);
+    CHECK(strstr(thread_error(), "helper is down") != NULL, "\"%s\"", thread_error());
+    credchain_resolver_free(resolver);
+    credchain_resolver_free(NULL);
+}
+
 int main(void) {
     make_home();
     test_messages_and_version();
@@ -1353,6 +1513,7 @@ int main(void) {
     test_credentials_process();
     test_credentials_failures();
     test_credentials_callbacks();
+    test_resolver();
     remove_home();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
