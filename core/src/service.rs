@@ -274,7 +274,7 @@ fn error_fields(
     let message = ["message", "Message", "error_description"]
         .iter()
         .find_map(|k| json_string_field(text, k));
-    (code.map(|c| clipped(c)), message.map(|m| clipped(m)))
+    (code.map(clipped), message.map(clipped))
 }
 
 /// The raw text of the top-level string field `key` of a flat JSON object, escapes left as they
