@@ -6,7 +6,7 @@
 
 import { createApi, credchainError } from './common.js';
 
-export { isCredchainError, memoryHost, webFetch } from './common.js';
+export { isCredchainError, memoryHost, REFRESH_WINDOW_SECONDS, webFetch } from './common.js';
 
 export const {
   initialize,
@@ -15,6 +15,7 @@ export const {
   configureGet,
   resolveCredentials,
   explainCredentials,
+  createCredentialsResolver,
 } = createApi(() => undefined);
 
 /** Not available outside Node.js: throws an error with code 'Unsupported'. */

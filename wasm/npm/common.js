@@ -73,6 +73,65 @@ export function createApi(defaultSource) {
     return wasm.explainCredentials(request);
   }
 
+  /**
+   * A long-lived credentials source over `options` (see credchain-core's refresh.rs for the
+   * policy, which this follows): it hands out the credentials it holds while they are more
+   * than REFRESH_WINDOW_SECONDS from expiry; after that the next call resolves again. Calls
+   * made while a resolution is in flight share it (one refresh, not many), or, while the held
+   * credentials have not yet expired, get those at once. A failed refresh leaves unexpired
+   * credentials in use.
+   */
+  function createCredentialsResolver(options) {
+    // Check the options now, so that a mistake surfaces where the resolver is made.
+    toRequest(options);
+    const now = () => {
+      const fn = options.host.now;
+      return typeof fn === 'function' ? fn.call(options.host) : Math.floor(Date.now() / 1000);
+    };
+    let held = null;
+    let inflight = null;
+    const standing = (credentials) => {
+      if (credentials.expiration === undefined) return 'fresh';
+      const left = credentials.expiration.getTime() / 1000 - now();
+      if (left <= 0) return 'expired';
+      return left <= REFRESH_WINDOW_SECONDS ? 'refresh' : 'fresh';
+    };
+    let resolutions = 0;
+    function refresh() {
+      if (inflight === null) {
+        resolutions += 1;
+        inflight = resolveCredentials(options)
+          .then(
+            (fresh) => {
+              held = fresh;
+              return fresh;
+            },
+            (error) => {
+              if (held !== null && standing(held) !== 'expired') return held;
+              throw error;
+            },
+          )
+          .finally(() => {
+            inflight = null;
+          });
+      }
+      return inflight;
+    }
+    return {
+      async credentials() {
+        if (held !== null) {
+          const state = standing(held);
+          if (state === 'fresh') return held;
+          if (state === 'refresh' && inflight !== null) return held;
+        }
+        return refresh();
+      },
+      get resolutions() {
+        return resolutions;
+      },
+    };
+  }
+
   return {
     initialize,
     resolveSetting,
@@ -80,8 +139,13 @@ export function createApi(defaultSource) {
     configureGet,
     resolveCredentials,
     explainCredentials,
+    createCredentialsResolver,
   };
 }
+
+/** How close to their expiry held credentials are refreshed, in seconds (the core's
+ * REFRESH_WINDOW_SECS). */
+export const REFRESH_WINDOW_SECONDS = 5 * 60;
 
 /** `{ host, ...options }` to the module's `{ env, readFile, ...options }`. */
 function toRequest(options) {

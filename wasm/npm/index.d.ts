@@ -297,6 +297,29 @@ export interface Credentials {
  */
 export function resolveCredentials(options: Options): Promise<Credentials>;
 
+/** How close to their expiry a {@link CredentialsResolver} refreshes what it holds: 300 s. */
+export const REFRESH_WINDOW_SECONDS: number;
+
+/** A long-lived credentials source made by {@link createCredentialsResolver}. */
+export interface CredentialsResolver {
+  /**
+   * The credentials: the ones held while they are more than {@link REFRESH_WINDOW_SECONDS}
+   * from expiry (or have none); else newly resolved ones. Calls made while a resolution is in
+   * flight share it (one refresh, not many); while the held credentials have not yet expired
+   * they get those at once. A failed refresh leaves unexpired credentials in use; once they
+   * have expired the failure rejects, as {@link resolveCredentials} would.
+   */
+  credentials(): Promise<Credentials>;
+  /** How many resolutions have started (diagnostics, tests). */
+  readonly resolutions: number;
+}
+
+/**
+ * Makes a long-lived resolver over `options` (checked now: an invalid `options` throws
+ * InvalidArgument here). The time is the host's `now()` when it has one, else `Date.now()`.
+ */
+export function createCredentialsResolver(options: Options): CredentialsResolver;
+
 /** Why a provider was passed over. */
 export type SkipReason =
   /** `profile` was given (as `--profile`), which turns the environment provider off. */

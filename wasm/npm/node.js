@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline/promises';
 
 import { createApi, webFetch } from './common.js';
 
-export { isCredchainError, memoryHost, webFetch } from './common.js';
+export { isCredchainError, memoryHost, REFRESH_WINDOW_SECONDS, webFetch } from './common.js';
 
 const WASM = new URL('./dist/credchain_wasm_bg.wasm', import.meta.url);
 
@@ -22,6 +22,7 @@ export const {
   configureGet,
   resolveCredentials,
   explainCredentials,
+  createCredentialsResolver,
 } = createApi(() => readFile(WASM));
 
 /**
