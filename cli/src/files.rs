@@ -4,7 +4,7 @@
 //! Both files are parsed before any command does its work, as the AWS CLI does: a file that
 //! cannot be parsed fails every command. A missing file reads as empty.
 
-use credchain_core::host::StdFs;
+use credchain_core::host::ConfigFileFs;
 use credchain_core::io::{block_on, Env};
 use credchain_core::locate::{self, PathOrigin, Platform};
 use credchain_core::parse::ConfigFiles;
@@ -55,7 +55,7 @@ pub fn with_files<T>(
 ) -> Result<T, Failure> {
     let paths =
         locate::locate(env, Platform::current(), dialect).map_err(Failure::configuration)?;
-    let loaded = block_on(load::load(&StdFs, &paths)).map_err(Failure::configuration)?;
+    let loaded = block_on(load::load(&ConfigFileFs, &paths)).map_err(Failure::configuration)?;
     let files = ConfigFiles::parse(&loaded, dialect).map_err(Failure::configuration)?;
     if diagnostics == Diagnostics::Warn {
         let mut warned = Ok(());
