@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v hyperfine >/dev/null || { echo "hyperfine is needed: apt-get install -y hyperfine" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "GNU time is needed: apt-get install -y time" >&2; exit 1; }
-cargo build --release -q -p credchain
+cargo --quiet build-release
 bin=$PWD/target/release/credchain
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
