@@ -13,6 +13,7 @@
 //! Run: `cargo bench -p credchain-core --bench resolve`
 
 use credchain_core::evaluate::{Evaluator, Options};
+use credchain_core::host::ConfigFileFs;
 use credchain_core::io::{block_on, Env, Fs, FsError};
 use credchain_core::load::load;
 use credchain_core::locate::{locate, Platform};
@@ -83,6 +84,33 @@ fn locate_load_parse_resolve_region(bencher: Bencher, profiles: usize) {
     bencher
         .counter(BytesCount::new(bytes))
         .bench(|| resolve_region(&fs, &env));
+}
+
+/// The whole path as the CLI runs it: the files on disk (the page cache), read by the std
+/// host's `ConfigFileFs` into fresh buffers each time.
+#[divan::bench(args = [10, 1_000, 10_000, 100_000], sample_count = 100)]
+fn from_disk_locate_load_parse_resolve_region(bencher: Bencher, profiles: usize) {
+    let (config, creds) = generate(profiles);
+    let bytes = config.len() + creds.len();
+    let home =
+        std::env::temp_dir().join(format!("credchain-bench-{}-{profiles}", std::process::id()));
+    std::fs::create_dir_all(home.join(".aws")).unwrap();
+    std::fs::write(home.join(".aws/config"), &config).unwrap();
+    std::fs::write(home.join(".aws/credentials"), &creds).unwrap();
+    let home_str = home.to_str().unwrap().to_owned();
+    let last = format!("team-{:06}", profiles - 1);
+    let env = [("HOME", home_str.as_str()), ("AWS_PROFILE", last.as_str())];
+    bencher.counter(BytesCount::new(bytes)).bench(|| {
+        let env = env.as_slice();
+        let paths = locate(env, Platform::Unix, Dialect::AwsCli).unwrap();
+        let files = block_on(load(&ConfigFileFs, &paths)).unwrap();
+        let parsed = ConfigFiles::parse(&files, Dialect::AwsCli).unwrap();
+        let options = Options::default();
+        let eval = Evaluator::new(&parsed, env, &options).unwrap();
+        let region = eval.resolve(Setting::Region).unwrap().unwrap();
+        region.value.as_str().unwrap().len()
+    });
+    std::fs::remove_dir_all(&home).unwrap();
 }
 
 /// The same without the copy of the files: parse + resolve over text already in memory.
