@@ -557,6 +557,8 @@ export type CredchainError =
   | InvalidExpirationError
   | CredentialTooLongError
   | ServiceCallError
+  | ProviderServiceError
+  | ProviderConfigError
   | EndpointError
   | TokenFileUnreadableError
   | InvalidDurationError
@@ -826,6 +828,54 @@ export type ServiceCallError =
       })
   /** The request could not be made (too long, or it could not be signed). */
   | (ErrorBase<'RequestNotSent'> & ServiceCallFields & { reason: 'request-too-long' | 'sign' });
+
+/** What every {@link ProviderServiceError} carries. */
+export interface ProviderServiceFields {
+  /** The provider that called. */
+  provider: 'container-role' | 'iam-role' | 'sso' | 'login';
+  /** The operation, in words (`'GetRoleCredentials'`, `'the IMDSv2 token request'`). */
+  operation: string;
+  /** The URL called, without its query. */
+  endpoint: string;
+}
+
+/** A call of a network provider (the container endpoint, instance metadata, IAM Identity
+ * Center, AWS Sign-In) that gave no credentials. Nothing is written to any cache. */
+export type ProviderServiceError =
+  /** The service answered with an error status: its code and message when the body had them. */
+  | (ErrorBase<'ServiceError'> &
+      ProviderServiceFields & { status: number; serviceCode: string | null; serviceMessage: string | null })
+  /** No answer: the host's `fetch` failed (`reason`), within `timeoutMs` and `maxBodyBytes`. */
+  | (ErrorBase<'HttpFailed'> &
+      ProviderServiceFields & {
+        reason: 'timeout' | 'connect' | 'too-large' | 'invalid-url' | 'other';
+        timeoutMs: number;
+        maxBodyBytes: number;
+        cause?: unknown;
+      })
+  /** An answer that is not the service's: empty, not JSON, or not the operation's answer
+   * (`expected` says what was). */
+  | (ErrorBase<'InvalidResponse'> &
+      ProviderServiceFields & {
+        status: number;
+        problem: 'empty-body' | 'wrong-content-type' | 'bad-body';
+        contentType?: string;
+        expected?: string;
+      });
+
+/** A network provider that cannot run for a reason of its configuration or cached login; the
+ * message says which and what to do. */
+export type ProviderConfigError =
+  /** The container endpoint cannot be used: a host plain http may not reach, an unusable URL,
+   * an unreadable authorization token file. */
+  | (ErrorBase<'InvalidContainerEndpoint'> & { provider: 'container-role' })
+  /** An instance metadata setting (endpoint, endpoint mode, timeout, attempts) is not valid. */
+  | (ErrorBase<'InvalidInstanceMetadataConfig'> & { provider: 'iam-role' })
+  /** The IAM Identity Center token is missing, expired or cannot be refreshed: run
+   * `aws sso login`. */
+  | (ErrorBase<'SsoLoginRequired'> & { provider: 'sso' })
+  /** The console login session is missing, expired or cannot be refreshed: run `aws login`. */
+  | (ErrorBase<'LoginRequired'> & { provider: 'login' });
 
 /** A service's endpoint cannot be resolved. (An invalid region is an
  * {@link InvalidRegionError}.) */
