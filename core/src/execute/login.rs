@@ -199,7 +199,7 @@ impl fmt::Display for LoginError<'_> {
             } => {
                 write!(
                     f,
-                    "{failure}; the console login session in {path} (profile {profile}, expiring "
+                    "{failure}; the console login session in {path} (profile {profile}, credentials valid until "
                 )?;
                 write_isoformat(f, *expires_at)?;
                 f.write_str(") could not be refreshed and was left as it was")?;
