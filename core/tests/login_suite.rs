@@ -34,6 +34,9 @@ fn now() -> i64 {
     parse_time("2025-11-19T00:00:00Z").unwrap()
 }
 
+/// A scripted answer: status, content type, body.
+type Answer = (u16, Option<&'static str>, String);
+
 /// A request as the in-memory HTTP saw it.
 #[derive(Debug, Clone)]
 struct Seen {
@@ -57,12 +60,12 @@ impl Seen {
 /// empty queue is a connection failure.
 #[derive(Default)]
 struct ScriptedHttp {
-    answers: RefCell<VecDeque<(u16, Option<&'static str>, String)>>,
+    answers: RefCell<VecDeque<Answer>>,
     seen: RefCell<Vec<Seen>>,
 }
 
 impl ScriptedHttp {
-    fn answering(answers: Vec<(u16, Option<&'static str>, String)>) -> Self {
+    fn answering(answers: Vec<Answer>) -> Self {
         ScriptedHttp {
             answers: RefCell::new(answers.into()),
             seen: RefCell::default(),
@@ -538,7 +541,7 @@ fn failed_refreshes_keep_the_file_and_say_why() {
     let path = format!("{CACHE_DIR}/{}", cache_name());
     let due = serde_json::to_vec(&cache_file("2020-01-01T00:00:00Z", &key)).unwrap();
     let huge = "x".repeat(10);
-    let cases: Vec<((u16, Option<&'static str>, String), &[&str], bool)> = vec![
+    let cases: Vec<(Answer, &[&str], bool)> = vec![
         (
             (
                 400,
