@@ -25,9 +25,9 @@ use crate::credentials::{write_isoformat, Credentials};
 use crate::dpop::{self, DpopKey, KeyError};
 use crate::endpoint::{self, EndpointError, MAX_ENDPOINT_URL_LEN};
 use crate::evaluate::Evaluator;
-use crate::io::{Clock, Command, Env, Fs, FsError, Http, HttpRequest, Prompt};
+use crate::io::{Clock, Command, Env, Fs, FsError, Http, HttpErrorKind, HttpRequest, Prompt};
 use crate::locate::{PathBuf, Platform};
-use crate::login_cache::{self, Malformed, PathError, MAX_LOGIN_CACHE_LEN};
+use crate::login_cache::{self, Malformed, PathError, Refreshed, MAX_LOGIN_CACHE_LEN};
 use crate::plan::{ProviderKind, Sourced};
 use crate::service::{self, ServiceFailure, ServiceFailureKind};
 use crate::settings::Setting;
@@ -300,75 +300,24 @@ where
     let _ = url.push_str(endpoint.url().trim_end_matches('/'));
     let _ = url.push_str(TOKEN_PATH);
 
-    let refresh_failed = |failure| {
+    let refreshed = refresh(
+        io.http,
+        &url,
+        client_id,
+        refresh_token,
+        &key,
+        now,
+        LOGIN_TIMEOUT_MS,
+    )
+    .await
+    .map_err(|failure| {
         fail(LoginError::Refresh {
             profile,
             path: path.clone(),
             expires_at: token.expires_at(),
             failure,
         })
-    };
-    let bad_body = |status| {
-        refresh_failed(ServiceFailure::bad_body(
-            ProviderKind::Login,
-            OPERATION,
-            &url,
-            status,
-            login_cache::REFRESH_RESPONSE_SHAPE,
-        ))
-    };
-
-    let jti = dpop::derive_jti(&key, now, refresh_token.as_bytes());
-    let claims = dpop::Claims {
-        jti: &jti,
-        htm: "POST",
-        htu: &url,
-        iat: now,
-    };
-    let proof = dpop::proof(&key, &claims).map_err(|_| bad_body(0))?;
-    let mut body = heapless::String::<{ login_cache::MAX_REFRESH_TOKEN_LEN * 2 + 1024 }>::new();
-    login_cache::write_refresh_request(&mut body, client_id, refresh_token).map_err(|_| {
-        malformed(
-            &path,
-            Malformed::TooLong(crate::credentials::TooLong {
-                field: "the refresh request",
-                limit: "MAX_REFRESH_TOKEN_LEN",
-            }),
-        )
     })?;
-    let headers = [
-        ("Content-Type", "application/json"),
-        ("Accept", "application/json"),
-        ("DPoP", proof.as_str()),
-    ];
-    let request = HttpRequest {
-        method: "POST",
-        url: &url,
-        headers: &headers,
-        body: body.as_bytes(),
-        timeout_ms: LOGIN_TIMEOUT_MS,
-        max_body_bytes: MAX_LOGIN_RESPONSE_BYTES,
-    };
-    let response = service::send(io.http, ProviderKind::Login, OPERATION, &request)
-        .await
-        .map_err(refresh_failed)?;
-    let status = response.status;
-    let content_type = response.content_type.as_deref();
-    if !service::is_json_content_type(content_type) {
-        let mut ct = heapless::String::new();
-        let _ = ct.push_str(content_type.unwrap_or_default());
-        return Err(refresh_failed(ServiceFailure::new(
-            ProviderKind::Login,
-            OPERATION,
-            &url,
-            ServiceFailureKind::WrongContentType {
-                status,
-                content_type: ct,
-            },
-        )));
-    }
-    let refreshed = login_cache::parse_refresh_response(response.body.as_ref())
-        .ok_or_else(|| bad_body(status))?;
     let expires_at = now.saturating_add(refreshed.expires_in);
     let account = token.credentials().account_id();
     let credentials = Credentials::new(
@@ -388,4 +337,74 @@ where
         let _ = io.fs.write_private(&path, text.as_bytes()).await;
     }
     Ok(credentials)
+}
+
+/// One refresh through the Sign-In token endpoint at `url` (`.../v1/token`): the request with
+/// its DPoP proof made at `now`, the answer checked (a 2xx, JSON, the token's shape) and read.
+/// Nothing is written: the caller writes the cache back.
+///
+/// # Errors
+/// A [`ServiceFailure`] naming the login provider, [`OPERATION`] and `url`.
+pub async fn refresh<H: Http + ?Sized>(
+    http: &H,
+    url: &str,
+    client_id: &str,
+    refresh_token: &str,
+    key: &DpopKey,
+    now: i64,
+    timeout_ms: u32,
+) -> Result<Refreshed, ServiceFailure> {
+    let failure = |kind| ServiceFailure::new(ProviderKind::Login, OPERATION, url, kind);
+    // Only an over-long URL makes a proof fail; say so as the HTTP client would.
+    let unusable_url = || {
+        failure(ServiceFailureKind::Http {
+            kind: HttpErrorKind::InvalidUrl,
+            timeout_ms,
+            max_body_bytes: MAX_LOGIN_RESPONSE_BYTES,
+        })
+    };
+    let jti = dpop::derive_jti(key, now, refresh_token.as_bytes());
+    let claims = dpop::Claims {
+        jti: &jti,
+        htm: "POST",
+        htu: url,
+        iat: now,
+    };
+    let proof = dpop::proof(key, &claims).map_err(|_| unusable_url())?;
+    // Room for both values escaped at worst (`\u00XX`, six bytes a byte) and the JSON around.
+    let mut body = heapless::String::<
+        { (login_cache::MAX_REFRESH_TOKEN_LEN + login_cache::MAX_CLIENT_ID_LEN) * 6 + 64 },
+    >::new();
+    login_cache::write_refresh_request(&mut body, client_id, refresh_token)
+        .map_err(|_| unusable_url())?;
+    let headers = [
+        ("Content-Type", "application/json"),
+        ("Accept", "application/json"),
+        ("DPoP", proof.as_str()),
+    ];
+    let request = HttpRequest {
+        method: "POST",
+        url,
+        headers: &headers,
+        body: body.as_bytes(),
+        timeout_ms,
+        max_body_bytes: MAX_LOGIN_RESPONSE_BYTES,
+    };
+    let response = service::send(http, ProviderKind::Login, OPERATION, &request).await?;
+    let status = response.status;
+    let content_type = response.content_type.as_deref();
+    if !service::is_json_content_type(content_type) {
+        let mut ct = heapless::String::new();
+        let _ = ct.push_str(content_type.unwrap_or_default());
+        return Err(failure(ServiceFailureKind::WrongContentType {
+            status,
+            content_type: ct,
+        }));
+    }
+    login_cache::parse_refresh_response(response.body.as_ref()).ok_or_else(|| {
+        failure(ServiceFailureKind::BadBody {
+            status,
+            expected: login_cache::REFRESH_RESPONSE_SHAPE,
+        })
+    })
 }
