@@ -616,4 +616,29 @@ mod tests {
         write_json_str(&mut s, "a\"b\\c\n").unwrap();
         assert_eq!(s, r#""a\"b\\c\u000a""#);
     }
+
+    #[test]
+    fn mutated_keys_never_panic() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let der = der_of(SEC1);
+        for _ in 0..400 {
+            let mut bytes = der.clone();
+            for _ in 0..=next() % 3 {
+                let at = next() as usize % bytes.len();
+                bytes[at] = next() as u8;
+            }
+            let _ = DpopKey::from_pem(&pem("EC PRIVATE KEY", &bytes));
+            let _ = DpopKey::from_pem(&pem("PRIVATE KEY", &bytes));
+            let mut text = SEC1.as_bytes().to_vec();
+            let at = next() as usize % text.len();
+            text[at] = next() as u8 & 0x7f;
+            let _ = DpopKey::from_pem(core::str::from_utf8(&text).unwrap());
+        }
+    }
 }

@@ -733,4 +733,36 @@ mod tests {
         assert!(parse_refresh_response(b"<html>").is_none());
         assert!(parse_refresh_response(br#"{"tokenOutput": {}}"#).is_none());
     }
+
+    #[test]
+    fn mutated_files_never_panic() {
+        let refreshed = Refreshed {
+            access_key_id: "NEW".try_into().unwrap(),
+            secret_access_key: "S".try_into().unwrap(),
+            session_token: "T".try_into().unwrap(),
+            expires_in: 900,
+            refresh_token: "r2".try_into().unwrap(),
+        };
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..5000 {
+            let mut bytes = FILE.as_bytes().to_vec();
+            for _ in 0..=next() % 4 {
+                let at = next() as usize % bytes.len();
+                let alphabet: &[u8] = b"{}[]\",:\\ a0";
+                bytes[at] = alphabet[next() as usize % alphabet.len()];
+            }
+            let _ = parse(&bytes);
+            let _ = parse_refresh_response(&bytes);
+            if let Ok(text) = core::str::from_utf8(&bytes) {
+                let mut out = String::new();
+                let _ = write_refreshed(&mut out, text, &refreshed, None, 0);
+            }
+        }
+    }
 }
