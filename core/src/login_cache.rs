@@ -465,7 +465,7 @@ pub fn write_refreshed(
         out.write_str(key)?;
         out.write_str(": ")?;
         match key {
-            "\"accessToken\"" => {
+            k if key_is(k, "accessToken") => {
                 out.write_str("{\"accessKeyId\": ")?;
                 write_json_str(out, &refreshed.access_key_id)?;
                 out.write_str(", \"secretAccessKey\": ")?;
@@ -480,11 +480,38 @@ pub fn write_refreshed(
                 write_expires_at(out, expires_at)?;
                 out.write_str("\"}")?;
             }
-            "\"refreshToken\"" => write_json_str(out, &refreshed.refresh_token)?,
+            k if key_is(k, "refreshToken") => write_json_str(out, &refreshed.refresh_token)?,
             _ => out.write_str(value)?,
         }
     }
     out.write_char('}')
+}
+
+/// Whether the raw key `raw` (with its quotes) is `name`, escapes decoded (`"refresh\u0054oken"`
+/// names the refresh token as much as `"refreshToken"` does).
+fn key_is(raw: &str, name: &str) -> bool {
+    let inner = raw
+        .strip_prefix('"')
+        .and_then(|r| r.strip_suffix('"'))
+        .unwrap_or(raw);
+    if !inner.contains('\\') {
+        return inner == name;
+    }
+    let mut rest = name;
+    for fragment in EscapedStr(inner).fragments() {
+        match fragment {
+            Ok(EscapedStringFragment::NotEscaped(text)) => match rest.strip_prefix(text) {
+                Some(r) => rest = r,
+                None => return false,
+            },
+            Ok(EscapedStringFragment::Escaped(c)) => match rest.strip_prefix(c) {
+                Some(r) => rest = r,
+                None => return false,
+            },
+            Err(_) => return false,
+        }
+    }
+    rest.is_empty()
 }
 
 /// The members of a JSON object's text, each as its raw key (with quotes) and raw value.
@@ -700,6 +727,11 @@ mod tests {
             ),
             ("NEW", Some("r2"), at)
         );
+        // Escaped keys name the same members.
+        let escaped = FILE.replace("\"refreshToken\"", "\"refresh\\u0054oken\"");
+        let mut out = String::new();
+        write_refreshed(&mut out, &escaped, &refreshed, None, at).unwrap();
+        assert!(out.contains(r#""refresh\u0054oken": "r2""#), "{out}");
         // Not an object: nothing is written.
         let mut out = String::new();
         assert!(write_refreshed(&mut out, "[1]", &refreshed, None, at).is_err());
