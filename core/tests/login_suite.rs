@@ -4,6 +4,8 @@
 //! refreshed expiry (`expiresIn` 900 -> 2025-11-19T00:15:00Z) implies. Each refresh request is
 //! checked as the Sign-In service would check it: POST to /v1/token, the JSON body, and the DPoP
 //! proof, parsed and verified with the public key it carries, which must be the cached key's.
+//! The suite's profiles have no region, which a refresh needs to find its endpoint (`aws login`
+//! records one), so the replay sets AWS_REGION=us-east-1.
 
 mod common;
 

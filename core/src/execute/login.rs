@@ -1,7 +1,14 @@
 //! Console login sessions (`aws login`): the token cache in ~/.aws/login/cache
 //! ([`crate::login_cache`]), refreshed within five minutes of expiry through the AWS Sign-In
 //! token endpoint with a DPoP proof (RFC 9449, ES256, [`crate::dpop`]) signed with the cached
-//! P-256 key, and written back.
+//! P-256 key, and written back. The profile names the session by its ARN (`aws login` writes
+//! it, with the region it signed in to):
+//!
+//! ```ini
+//! [profile signin]
+//! login_session = arn:aws:sts::012345678910:assumed-role/Admin/admin
+//! region = us-east-1
+//! ```
 //!
 //! The refresh is Sign-In's CreateOAuth2Token (REST-JSON, unsigned):
 //!
