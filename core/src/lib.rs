@@ -44,6 +44,7 @@ extern crate std;
 
 pub mod cache;
 pub mod credentials;
+pub mod dpop;
 pub mod endpoint;
 pub mod evaluate;
 pub mod execute;
@@ -52,6 +53,7 @@ pub mod host;
 pub mod io;
 pub mod load;
 pub mod locate;
+pub mod login_cache;
 pub mod parse;
 pub mod plan;
 pub mod refresh;

@@ -49,7 +49,7 @@ impl Platform {
         }
     }
 
-    fn separator(self) -> char {
+    pub(crate) fn separator(self) -> char {
         match self {
             Platform::Unix => '/',
             Platform::Windows => '\\',

@@ -8,6 +8,8 @@
 
 use credchain_core::evaluate::{EvaluateError, Evaluator, Options};
 use credchain_core::io::{Clock, Env};
+use credchain_core::locate::Platform;
+use credchain_core::login_cache;
 use credchain_core::plan::{
     AssumeRoleStep, BaseStep, Chain, CredentialSource, Plan, ProviderKind, SkipReason, Sourced,
     StaticKeys,
@@ -447,15 +449,34 @@ fn base_step<'s, E: Env + ?Sized>(chain: &Chain<'s>, eval: &Evaluator<'s, 's, E>
                 ),
             )
         }
-        BaseStep::Login { session, .. } => step(
-            "login",
-            format!(
-                "use the credentials of a console login session (`aws login`){}",
-                named(", profile ")
-            ),
-            vec![plain("login_session", session)],
-            Some("the session is cached in ~/.aws/login/cache by `aws login`"),
-        ),
+        BaseStep::Login { session, .. } => {
+            // The cache file the session is read from (never its contents: they are tokens).
+            let env = eval.env();
+            let cache_file = match login_cache::cache_path(env, Platform::current(), session.value)
+            {
+                Ok(path) => Shown::Plain(path.as_str().to_owned()),
+                Err(_) => Shown::NotSet("no home directory: this step fails"),
+            };
+            let cache_source = match env.var(login_cache::CACHE_DIR_VAR) {
+                Some(dir) if !dir.is_empty() => Source::EnvVar(login_cache::CACHE_DIR_VAR),
+                _ => Source::Default,
+            };
+            step(
+                "login",
+                format!(
+                    "use the credentials of a console login session (`aws login`){}",
+                    named(", profile ")
+                ),
+                vec![
+                    plain("login_session", session),
+                    input("cache file", cache_file, Some(cache_source)),
+                ],
+                Some(
+                    "`aws login` caches the session there; within 5 minutes of expiry it is \
+                     refreshed through AWS Sign-In and written back",
+                ),
+            )
+        }
         BaseStep::Named(source) => named_source_step(source, chain, eval),
         BaseStep::Container => {
             let env = eval.env();

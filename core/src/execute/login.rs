@@ -1,25 +1,117 @@
-//! Console login sessions (`aws login`): the token cache in ~/.aws/login/cache, refreshed within
-//! five minutes of expiry through the AWS Sign-In token endpoint with a DPoP proof (RFC 9449,
-//! ES256) signed with the cached P-256 key, and written back.
+//! Console login sessions (`aws login`): the token cache in ~/.aws/login/cache
+//! ([`crate::login_cache`]), refreshed within five minutes of expiry through the AWS Sign-In
+//! token endpoint with a DPoP proof (RFC 9449, ES256, [`crate::dpop`]) signed with the cached
+//! P-256 key, and written back. The profile names the session by its ARN (`aws login` writes
+//! it, with the region it signed in to):
+//!
+//! ```ini
+//! [profile signin]
+//! login_session = arn:aws:sts::012345678910:assumed-role/Admin/admin
+//! region = us-east-1
+//! ```
+//!
+//! The refresh is Sign-In's CreateOAuth2Token (REST-JSON, unsigned):
+//!
+//! ```text
+//! POST {signin endpoint}/v1/token
+//! Content-Type: application/json
+//! DPoP: <proof for POST and this URL>
+//!
+//! {"clientId":"arn:aws:signin:::devtools/same-device","grantType":"refresh_token","refreshToken":"..."}
+//! ```
+//!
+//! answered with `{"accessToken": {"accessKeyId", "secretAccessKey", "sessionToken"},
+//! "tokenType", "expiresIn", "refreshToken"}`. The new keys expire `expiresIn` seconds from now;
+//! the account id is the cached one. The file is written back only after a good answer, so a
+//! failed refresh leaves it as it was.
 
 use core::fmt;
 
 use super::{ExecuteError, Io};
-use crate::credentials::Credentials;
+use crate::credentials::{write_isoformat, Credentials};
+use crate::dpop::{self, DpopKey, KeyError};
+use crate::endpoint::{self, EndpointError, MAX_ENDPOINT_URL_LEN};
 use crate::evaluate::Evaluator;
-use crate::io::{Clock, Command, Env, Fs, Http, Prompt};
+use crate::io::{Clock, Command, Env, Fs, FsError, Http, HttpErrorKind, HttpRequest, Prompt};
+use crate::locate::{PathBuf, Platform};
+use crate::login_cache::{self, Malformed, PathError, Refreshed, MAX_LOGIN_CACHE_LEN};
 use crate::plan::{ProviderKind, Sourced};
-use crate::service::ServiceFailure;
+use crate::service::{self, ServiceFailure, ServiceFailureKind};
+use crate::settings::Setting;
 
-/// Why a console login session gave no credentials.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How long the token refresh may take.
+pub const LOGIN_TIMEOUT_MS: u32 = 30_000;
+/// The largest answer read from the token endpoint (a real one is about 2 KB).
+pub const MAX_LOGIN_RESPONSE_BYTES: usize = 64 * 1024;
+/// The operation, as failures name it.
+pub const OPERATION: &str = "CreateOAuth2Token (refresh)";
+/// The token endpoint's path under the Sign-In endpoint.
+pub const TOKEN_PATH: &str = "/v1/token";
+
+/// Why a console login session gave no credentials. Each names the profile and the cache file
+/// and says what to do; none carries a token or key.
+#[derive(Debug, Clone)]
 pub enum LoginError<'a> {
+    /// The cache file has no path (no home directory).
+    NoCachePath {
+        /// The profile.
+        profile: &'a str,
+        /// Why.
+        error: PathError,
+    },
     /// No cached session: the user has to log in.
     NoSession {
         /// The profile.
         profile: &'a str,
         /// The session ARN and where it is configured.
         session: Sourced<'a>,
+        /// The cache file that does not exist.
+        path: PathBuf,
+    },
+    /// The cache file could not be read.
+    Unreadable {
+        /// The profile.
+        profile: &'a str,
+        /// The file.
+        path: PathBuf,
+        /// What the host reported.
+        error: FsError,
+    },
+    /// The cache file is not what `aws login` writes.
+    Malformed {
+        /// The profile.
+        profile: &'a str,
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        problem: Malformed,
+    },
+    /// The session needs a refresh and `dpopKey` is not a P-256 private key.
+    BadKey {
+        /// The profile.
+        profile: &'a str,
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        error: KeyError,
+    },
+    /// The Sign-In endpoint could not be resolved.
+    Endpoint {
+        /// The profile.
+        profile: &'a str,
+        /// Why.
+        error: EndpointError<'a>,
+    },
+    /// The session expires within five minutes and the refresh failed.
+    Refresh {
+        /// The profile.
+        profile: &'a str,
+        /// The cache file, left as it was.
+        path: PathBuf,
+        /// When the cached credentials expire(d), in Unix seconds.
+        expires_at: i64,
+        /// The failed exchange.
+        failure: ServiceFailure,
     },
     /// The Sign-In service failed or answered with something unusable.
     Service(ServiceFailure),
@@ -30,7 +122,7 @@ impl LoginError<'_> {
     #[must_use]
     pub fn service_failure(&self) -> Option<&ServiceFailure> {
         match self {
-            LoginError::Service(f) => Some(f),
+            LoginError::Service(f) | LoginError::Refresh { failure: f, .. } => Some(f),
             _ => None,
         }
     }
@@ -45,19 +137,88 @@ impl LoginError<'_> {
 
 impl fmt::Display for LoginError<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let relogin = |f: &mut fmt::Formatter<'_>, profile: &str| {
+            write!(f, "; run `aws login --profile {profile}` to sign in again")
+        };
         match self {
-            LoginError::NoSession { profile, session } => write!(
+            LoginError::NoCachePath { profile, error } => {
+                write!(f, "profile {profile}: console login: {error}")
+            }
+            LoginError::NoSession {
+                profile,
+                session,
+                path,
+            } => {
+                write!(
+                    f,
+                    "profile {profile}: no cached console login session for {} ({}): {path} does not \
+                     exist",
+                    session.value, session.source
+                )?;
+                write!(f, "; run `aws login --profile {profile}` to sign in")
+            }
+            LoginError::Unreadable {
+                profile,
+                path,
+                error,
+            } => {
+                write!(
+                    f,
+                    "profile {profile}: the console login cache file {path} could not be read ({:?}); \
+                     check its permissions, or",
+                    error.kind
+                )?;
+                write!(f, " run `aws login --profile {profile}` to write it anew")
+            }
+            LoginError::Malformed {
+                profile,
+                path,
+                problem,
+            } => {
+                write!(
+                    f,
+                    "profile {profile}: the console login cache file {path} is not usable: {problem}"
+                )?;
+                relogin(f, profile)
+            }
+            LoginError::BadKey {
+                profile,
+                path,
+                error,
+            } => {
+                write!(
+                    f,
+                    "profile {profile}: the console login session in {path} needs a refresh, but its \
+                     dpopKey is not usable: {error}"
+                )?;
+                relogin(f, profile)
+            }
+            LoginError::Endpoint { profile, error } => write!(
                 f,
-                "profile {profile}: no cached console login session for {} ({}); run `aws login --profile \
-                 {profile}`",
-                session.value, session.source
+                "profile {profile}: the console login session needs a refresh, and the AWS Sign-In \
+                 endpoint could not be resolved: {error}"
             ),
+            LoginError::Refresh {
+                profile,
+                path,
+                expires_at,
+                failure,
+            } => {
+                write!(
+                    f,
+                    "{failure}; the console login session in {path} (profile {profile}, credentials valid until "
+                )?;
+                write_isoformat(f, *expires_at)?;
+                f.write_str(") could not be refreshed and was left as it was")?;
+                relogin(f, profile)
+            }
             LoginError::Service(e) => write!(f, "{e}"),
         }
     }
 }
 
-/// The credentials of a console login session.
+/// The credentials of a console login session: the cached ones while more than five minutes
+/// remain, else refreshed ones (written back to the cache).
 pub(super) async fn credentials<'s, E, F, H, C, P, K>(
     eval: &Evaluator<'s, 's, E>,
     io: &Io<'_, F, H, C, P, K>,
@@ -73,8 +234,184 @@ where
     P: Prompt + ?Sized,
     K: Clock + ?Sized,
 {
-    let _ = (eval, io, profile, session, now);
-    Err(ExecuteError::Unsupported {
-        provider: ProviderKind::Login,
+    let fail = |e| ExecuteError::Login(e);
+    let path = login_cache::cache_path(eval.env(), Platform::current(), session.value)
+        .map_err(|error| fail(LoginError::NoCachePath { profile, error }))?;
+    let file = match io.fs.read(&path).await {
+        Ok(Some(file)) => file,
+        Ok(None) => {
+            return Err(fail(LoginError::NoSession {
+                profile,
+                session,
+                path,
+            }))
+        }
+        Err(error) => {
+            return Err(fail(LoginError::Unreadable {
+                profile,
+                path,
+                error,
+            }))
+        }
+    };
+    let malformed = |path: &PathBuf, problem| {
+        fail(LoginError::Malformed {
+            profile,
+            path: path.clone(),
+            problem,
+        })
+    };
+    let token = login_cache::parse(file.as_ref()).map_err(|p| malformed(&path, p))?;
+    if !token.needs_refresh(now) {
+        return Ok(token.credentials().clone());
+    }
+
+    // A refresh is due: everything it needs must be in the file.
+    let client_id = token
+        .client_id()
+        .ok_or_else(|| malformed(&path, Malformed::Missing("clientId")))?;
+    let refresh_token = token
+        .refresh_token()
+        .ok_or_else(|| malformed(&path, Malformed::Missing("refreshToken")))?;
+    let pem = token
+        .dpop_key()
+        .ok_or_else(|| malformed(&path, Malformed::Missing("dpopKey")))?;
+    let key = DpopKey::from_pem(pem).map_err(|error| {
+        fail(LoginError::BadKey {
+            profile,
+            path: path.clone(),
+            error,
+        })
+    })?;
+    let original =
+        core::str::from_utf8(file.as_ref()).map_err(|_| malformed(&path, Malformed::Json))?;
+
+    let region = eval
+        .resolve(Setting::Region)
+        .map_err(|e| {
+            fail(LoginError::Endpoint {
+                profile,
+                error: EndpointError::Evaluate(e),
+            })
+        })?
+        .and_then(|r| {
+            Some(Sourced {
+                value: r.value.as_str()?,
+                source: r.source,
+            })
+        });
+    let endpoint = endpoint::resolve(eval, &endpoint::SIGNIN, region)
+        .map_err(|error| fail(LoginError::Endpoint { profile, error }))?;
+    let mut url = heapless::String::<{ MAX_ENDPOINT_URL_LEN + 16 }>::new();
+    // The endpoint URL fits MAX_ENDPOINT_URL_LEN, and the path 16 bytes.
+    let _ = url.push_str(endpoint.url().trim_end_matches('/'));
+    let _ = url.push_str(TOKEN_PATH);
+
+    let refreshed = refresh(
+        io.http,
+        &url,
+        client_id,
+        refresh_token,
+        &key,
+        now,
+        LOGIN_TIMEOUT_MS,
+    )
+    .await
+    .map_err(|failure| {
+        fail(LoginError::Refresh {
+            profile,
+            path: path.clone(),
+            expires_at: token.expires_at(),
+            failure,
+        })
+    })?;
+    let expires_at = now.saturating_add(refreshed.expires_in);
+    let account = token.credentials().account_id();
+    let credentials = Credentials::new(
+        ProviderKind::Login,
+        &refreshed.access_key_id,
+        &refreshed.secret_access_key,
+        Some(&refreshed.session_token),
+        Some(expires_at),
+        account,
+    )?;
+
+    // Write the refreshed token back. A failed write loses nothing the next run needs (the old
+    // refresh token stays valid for a while, and it will refresh again), so the credentials are
+    // still returned, as the AWS CLI does.
+    let mut text = heapless::String::<MAX_LOGIN_CACHE_LEN>::new();
+    if login_cache::write_refreshed(&mut text, original, &refreshed, account, expires_at).is_ok() {
+        let _ = io.fs.write_private(&path, text.as_bytes()).await;
+    }
+    Ok(credentials)
+}
+
+/// One refresh through the Sign-In token endpoint at `url` (`.../v1/token`): the request with
+/// its DPoP proof made at `now`, the answer checked (a 2xx, JSON, the token's shape) and read.
+/// Nothing is written: the caller writes the cache back.
+///
+/// # Errors
+/// A [`ServiceFailure`] naming the login provider, [`OPERATION`] and `url`.
+pub async fn refresh<H: Http + ?Sized>(
+    http: &H,
+    url: &str,
+    client_id: &str,
+    refresh_token: &str,
+    key: &DpopKey,
+    now: i64,
+    timeout_ms: u32,
+) -> Result<Refreshed, ServiceFailure> {
+    let failure = |kind| ServiceFailure::new(ProviderKind::Login, OPERATION, url, kind);
+    // Only an over-long URL makes a proof fail; say so as the HTTP client would.
+    let unusable_url = || {
+        failure(ServiceFailureKind::Http {
+            kind: HttpErrorKind::InvalidUrl,
+            timeout_ms,
+            max_body_bytes: MAX_LOGIN_RESPONSE_BYTES,
+        })
+    };
+    let jti = dpop::derive_jti(key, now, refresh_token.as_bytes());
+    let claims = dpop::Claims {
+        jti: &jti,
+        htm: "POST",
+        htu: url,
+        iat: now,
+    };
+    let proof = dpop::proof(key, &claims).map_err(|_| unusable_url())?;
+    // Room for both values escaped at worst (`\u00XX`, six bytes a byte) and the JSON around.
+    let mut body = heapless::String::<
+        { (login_cache::MAX_REFRESH_TOKEN_LEN + login_cache::MAX_CLIENT_ID_LEN) * 6 + 64 },
+    >::new();
+    login_cache::write_refresh_request(&mut body, client_id, refresh_token)
+        .map_err(|_| unusable_url())?;
+    let headers = [
+        ("Content-Type", "application/json"),
+        ("Accept", "application/json"),
+        ("DPoP", proof.as_str()),
+    ];
+    let request = HttpRequest {
+        method: "POST",
+        url,
+        headers: &headers,
+        body: body.as_bytes(),
+        timeout_ms,
+        max_body_bytes: MAX_LOGIN_RESPONSE_BYTES,
+    };
+    let response = service::send(http, ProviderKind::Login, OPERATION, &request).await?;
+    let status = response.status;
+    let content_type = response.content_type.as_deref();
+    if !service::is_json_content_type(content_type) {
+        let mut ct = heapless::String::new();
+        let _ = ct.push_str(content_type.unwrap_or_default());
+        return Err(failure(ServiceFailureKind::WrongContentType {
+            status,
+            content_type: ct,
+        }));
+    }
+    login_cache::parse_refresh_response(response.body.as_ref()).ok_or_else(|| {
+        failure(ServiceFailureKind::BadBody {
+            status,
+            expected: login_cache::REFRESH_RESPONSE_SHAPE,
+        })
     })
 }

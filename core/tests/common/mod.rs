@@ -1,6 +1,7 @@
 //! Shared by the conformance tests: where ../shared/conformance is.
 #![allow(dead_code)]
 
+pub mod dpop;
 pub mod memory;
 
 use std::path::PathBuf;

@@ -1,0 +1,79 @@
+//! Checks a DPoP proof (RFC 9449) as a server would: its three base64url parts, the header's
+//! type, algorithm and key, the claims, and the ES256 signature against the key in the header.
+#![allow(dead_code)]
+
+use p256::ecdsa::signature::Verifier as _;
+use p256::ecdsa::{Signature, VerifyingKey};
+
+/// base64url without padding, decoded; panics on anything else (a test helper).
+pub fn b64url(text: &str) -> Vec<u8> {
+    assert!(!text.contains('='), "padding in {text}");
+    let mut out = Vec::new();
+    let (mut acc, mut bits) = (0u32, 0);
+    for c in text.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' => 62,
+            b'_' => 63,
+            _ => panic!("not base64url: {text}"),
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    out
+}
+
+/// A verified proof's header and claims.
+pub struct Checked {
+    pub header: serde_json::Value,
+    pub claims: serde_json::Value,
+    /// The public key's coordinates from the header's `jwk`.
+    pub x: Vec<u8>,
+    pub y: Vec<u8>,
+}
+
+/// Verifies `proof` for a request of `method` to `url` made at `iat`.
+pub fn verify(proof: &str, method: &str, url: &str, iat: i64) -> Checked {
+    let parts: Vec<&str> = proof.split('.').collect();
+    assert_eq!(parts.len(), 3, "a compact JWS: {proof}");
+    let header: serde_json::Value = serde_json::from_slice(&b64url(parts[0])).unwrap();
+    let claims: serde_json::Value = serde_json::from_slice(&b64url(parts[1])).unwrap();
+    assert_eq!(header["typ"], "dpop+jwt");
+    assert_eq!(header["alg"], "ES256");
+    assert_eq!(header["jwk"]["kty"], "EC");
+    assert_eq!(header["jwk"]["crv"], "P-256");
+    assert!(
+        header["jwk"].get("d").is_none(),
+        "the private key is not in the header"
+    );
+    assert_eq!(claims["htm"], method);
+    assert_eq!(claims["htu"], url);
+    assert_eq!(claims["iat"], iat);
+    let jti = claims["jti"].as_str().unwrap();
+    assert_eq!(jti.len(), 36, "{jti}");
+    let x = b64url(header["jwk"]["x"].as_str().unwrap());
+    let y = b64url(header["jwk"]["y"].as_str().unwrap());
+    assert_eq!((x.len(), y.len()), (32, 32));
+    let mut point = vec![4u8];
+    point.extend_from_slice(&x);
+    point.extend_from_slice(&y);
+    let key = VerifyingKey::from_sec1_bytes(&point).expect("a point on P-256");
+    let signature = b64url(parts[2]);
+    assert_eq!(signature.len(), 64, "raw r || s");
+    let signature = Signature::from_slice(&signature).unwrap();
+    let signed = &proof[..parts[0].len() + 1 + parts[1].len()];
+    key.verify(signed.as_bytes(), &signature)
+        .expect("the signature verifies with the key in the header");
+    Checked {
+        header,
+        claims,
+        x,
+        y,
+    }
+}
