@@ -32,10 +32,6 @@ pub const PENDING: &[(&str, &str, Runs)] = &[
     ("default-credential-provider-chain/imds_assume_role", "EC2 instance metadata", Runs::Both),
     ("default-credential-provider-chain/imds_config_with_no_creds", "EC2 instance metadata", Runs::Both),
     ("default-credential-provider-chain/imds_default_chain_success", "EC2 instance metadata", Runs::Both),
-    // FIPS + dual-stack endpoint variants (sts-fips.REGION.api.aws); the binary's run passes,
-    // since its AWS_ENDPOINT_URL_STS outranks the variant.
-    ("profile-provider/e2e_fips_and_dual_stack_sts", "endpoint variant", Runs::Core),
-    ("default-credential-provider-chain/e2e_fips_and_dual_stack_sso", "endpoint variant", Runs::Core),
     // Chains that reach IMDS unconfigured: the core's replay expects an error either way; the
     // binary names the provider.
     ("default-credential-provider-chain/imds_default_chain_error", "EC2 instance metadata", Runs::Binary),
