@@ -448,19 +448,29 @@ pub async fn create_token<H: Http + ?Sized>(
             CREATE_TOKEN_EXPECTED,
         )
     };
-    let (json, _) = serde_json_core::from_slice::<CreateTokenJson<'_>>(response.body.as_ref())
-        .map_err(|_| bad())?;
-    let access_token =
-        unescape::<MAX_ACCESS_TOKEN_LEN>(json.access_token, "", "").map_err(|_| bad())?;
+    parse_create_token(response.body.as_ref(), now).ok_or_else(bad)
+}
+
+/// The longest `expiresIn` taken from CreateToken (a year; real tokens last hours), so that
+/// the expiry written back is always a time.
+pub const MAX_EXPIRES_IN_SECS: i64 = 366 * 24 * 3600;
+
+/// Reads a CreateToken answer (`{"accessToken", "expiresIn", "refreshToken"?}`); `None` when it
+/// is not one credchain can use (not JSON, a field missing or of the wrong type, an empty
+/// token, a value over its limit, `expiresIn` negative or over [`MAX_EXPIRES_IN_SECS`]).
+#[must_use]
+pub fn parse_create_token(body: &[u8], now: i64) -> Option<Refreshed> {
+    let (json, _) = serde_json_core::from_slice::<CreateTokenJson<'_>>(body).ok()?;
+    let access_token = unescape::<MAX_ACCESS_TOKEN_LEN>(json.access_token, "", "").ok()?;
     let refresh_token = json
         .refresh_token
         .map(|t| unescape::<MAX_REFRESH_TOKEN_LEN>(t, "", ""))
         .transpose()
-        .map_err(|_| bad())?;
-    if access_token.is_empty() || json.expires_in < 0 {
-        return Err(bad());
+        .ok()?;
+    if access_token.is_empty() || !(0..=MAX_EXPIRES_IN_SECS).contains(&json.expires_in) {
+        return None;
     }
-    Ok(Refreshed {
+    Some(Refreshed {
         token: Token {
             access_token,
             expires_at: now.saturating_add(json.expires_in),
@@ -634,6 +644,30 @@ mod tests {
             !d.contains("\"at\"") && !d.contains("rt") && !d.contains("cs"),
             "{d}"
         );
+    }
+
+    #[test]
+    fn create_token_answers() {
+        let r = parse_create_token(
+            br#"{"accessToken":"a\/b","tokenType":"Bearer","expiresIn":28800,"refreshToken":"r","idToken":"i"}"#,
+            100,
+        )
+        .unwrap();
+        assert_eq!(r.token().access_token(), "a/b");
+        assert_eq!(r.token().expires_at(), 28900);
+        assert_eq!(r.refresh_token.as_deref(), Some("r"));
+        for bad in [
+            &b""[..],
+            b"null",
+            b"{}",
+            br#"{"accessToken":"a"}"#,
+            br#"{"accessToken":"","expiresIn":1}"#,
+            br#"{"accessToken":"a","expiresIn":-1}"#,
+            br#"{"accessToken":"a","expiresIn":99999999999}"#,
+            br#"{"accessToken":"a","expiresIn":"1"}"#,
+        ] {
+            assert!(parse_create_token(bad, 0).is_none(), "{bad:?}");
+        }
     }
 
     #[test]

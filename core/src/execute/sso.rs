@@ -480,25 +480,43 @@ where
             GET_ROLE_CREDENTIALS_EXPECTED,
         )))
     };
-    let (json, _) = serde_json_core::from_slice::<RoleCredentialsJson<'_>>(response.body.as_ref())
-        .map_err(|_| bad())?;
+    match parse_role_credentials(response.body.as_ref(), step.account_id.value) {
+        Ok(credentials) => Ok(credentials),
+        Err(Some(too_long)) => Err(ExecuteError::TooLong(too_long)),
+        Err(None) => Err(bad()),
+    }
+}
+
+/// Reads a GetRoleCredentials answer (`{"roleCredentials": {"accessKeyId", "secretAccessKey",
+/// "sessionToken", "expiration" (epoch milliseconds)}}`) into credentials of `account_id`.
+///
+/// # Errors
+/// `Err(None)` when it is not that JSON (or a key is empty); `Err(Some(_))` when a value is
+/// longer than credchain keeps.
+pub fn parse_role_credentials(
+    body: &[u8],
+    account_id: &str,
+) -> Result<Credentials, Option<crate::credentials::TooLong>> {
+    let (json, _) =
+        serde_json_core::from_slice::<RoleCredentialsJson<'_>>(body).map_err(|_| None)?;
     let role = &json.role_credentials;
-    let akid = unescape::<MAX_ACCESS_KEY_ID_LEN>(role.access_key_id).ok_or_else(bad)?;
-    let secret = unescape::<MAX_SECRET_ACCESS_KEY_LEN>(role.secret_access_key).ok_or_else(bad)?;
-    let session = unescape::<MAX_SESSION_TOKEN_LEN>(role.session_token).ok_or_else(bad)?;
+    let akid = unescape::<MAX_ACCESS_KEY_ID_LEN>(role.access_key_id).ok_or(None)?;
+    let secret = unescape::<MAX_SECRET_ACCESS_KEY_LEN>(role.secret_access_key).ok_or(None)?;
+    let session = unescape::<MAX_SESSION_TOKEN_LEN>(role.session_token).ok_or(None)?;
     if akid.is_empty() || secret.is_empty() {
-        return Err(bad());
+        return Err(None);
     }
     // botocore divides by 1000 and drops the fraction when it formats the time.
     let expiration = role.expiration.div_euclid(1000);
-    Ok(Credentials::new(
+    Credentials::new(
         ProviderKind::Sso,
         &akid,
         &secret,
         Some(&session),
         Some(expiration),
-        Some(step.account_id.value),
-    )?)
+        Some(account_id),
+    )
+    .map_err(Some)
 }
 
 /// The role credentials of an IAM Identity Center profile.
