@@ -678,3 +678,60 @@ fn a_slow_portal_times_out() {
     mock.join().unwrap();
     assert_eq!(home.token_text(), cached);
 }
+
+#[test]
+fn sso_credentials_sign_the_assume_role_call_of_a_role_chain() {
+    let config = format!(
+        "{SESSION_CONFIG}\n[profile role]\nrole_arn = arn:aws:iam::123456789012:role/demo\n\
+         source_profile = dev\nrole_session_name = s\nregion = us-east-1\n"
+    );
+    let home = Home::new("corp", Some(&session_token("2023-11-15T00:13:20Z")));
+    let assumed = "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+        <AssumeRoleResult><AssumedRoleUser><AssumedRoleId>AROAEXAMPLE:s</AssumedRoleId>\
+        <Arn>arn:aws:sts::123456789012:assumed-role/demo/s</Arn></AssumedRoleUser>\
+        <Credentials><AccessKeyId>ASIAROLEEXAMPLE</AccessKeyId>\
+        <SecretAccessKey>roleSecret/EXAMPLE</SecretAccessKey>\
+        <SessionToken>roleToken/EXAMPLE</SessionToken>\
+        <Expiration>2099-01-02T03:04:05Z</Expiration></Credentials></AssumeRoleResult>\
+        </AssumeRoleResponse>";
+    let (url, mock) = mock(vec![portal_ok(), http("200 OK", Some("text/xml"), assumed)]);
+    let files = ConfigFiles::from_texts(
+        ("/config", Some(config.as_bytes())),
+        ("/credentials", None),
+        Dialect::AwsCli,
+    )
+    .unwrap();
+    let home_dir = home.dir.path().to_str().unwrap();
+    let env: &[(&str, &str)] = &[
+        ("HOME", home_dir),
+        ("AWS_ENDPOINT_URL_SSO", &url),
+        ("AWS_ENDPOINT_URL_STS", &url),
+    ];
+    let options = Options::default().with(Setting::Profile, "role");
+    let eval = Evaluator::new(&files, env, &options).unwrap();
+    let plan = plan(&eval).unwrap();
+    let http = UreqHttp::new();
+    let io = Io {
+        fs: &StdFs,
+        http: &http,
+        command: &StdCommand,
+        prompt: &NoPrompt,
+        clock: &FixedClock(NOW),
+    };
+    let c = block_on(execute(&eval, &plan, &io)).unwrap();
+    assert_eq!(c.access_key_id(), "ASIAROLEEXAMPLE");
+    let requests = mock.join().unwrap();
+    assert_eq!(requests.len(), 2);
+    assert!(requests[0].path.starts_with("/federation/credentials?"));
+    // The role is assumed with the SSO role's credentials.
+    let sts = &requests[1];
+    assert_eq!(sts.method, "POST");
+    assert!(
+        sts.header("authorization")
+            .is_some_and(|a| a.contains("Credential=ASIASSOEXAMPLE/")),
+        "{sts:?}"
+    );
+    assert_eq!(sts.header("x-amz-security-token"), Some(ROLE_TOKEN));
+    // The assumed role is cached as the AWS CLI caches it; the SSO token file is unchanged.
+    assert_eq!(home.files().len(), 2, "{:?}", home.files());
+}
