@@ -146,6 +146,10 @@ fn export_token_refreshes_a_near_expiry_token_and_writes_it_back() {
 #[test]
 fn export_token_errors_and_their_exit_statuses() {
     let home = Home::new(CONFIG, "");
+    // A profile that does not exist.
+    let run = home.run_export_token(&["--profile", "nope"], &[]);
+    run.assert_error(253, "credchain: [ERROR]: Unable to retrieve a token: ");
+    assert!(run.stderr.contains("nope"), "{run:#?}");
     // No sso_session: no token.
     let run = home.run_export_token(&["--profile", "plain"], &[]);
     run.assert_error(

@@ -17,7 +17,6 @@ use credchain_core::sso_token::{write_utc_z, Token};
 use credchain_core::token::resolve_token;
 use credchain_core::Dialect;
 
-use crate::commands::export::profile_failure;
 use crate::failure::{Failure, CONFIGURATION_ERROR, SERVICE_ERROR};
 use crate::files::{with_files, Diagnostics};
 use crate::output::Streams;
@@ -35,7 +34,8 @@ pub fn run<E: Env + ?Sized>(
         Diagnostics::Warn,
         streams,
         |shared, streams| {
-            let eval = Evaluator::new(shared.files, env, options).map_err(profile_failure)?;
+            let eval = Evaluator::new(shared.files, env, options)
+                .map_err(|e| Failure::configuration(format!("Unable to retrieve a token: {e}")))?;
             let http = UreqHttp::new();
             let token = block_on(resolve_token(&eval, &StdFs, &http, &SystemClock))
                 .map_err(|e| token_failure(&e))?;
