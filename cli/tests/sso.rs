@@ -162,7 +162,7 @@ fn export_token_errors_and_their_exit_statuses() {
     assert_eq!(run.code, 253, "{run:#?}");
     assert!(
         run.stderr.contains(&format!(
-            "no cached token at {}; run `aws sso login --profile dev`",
+            "no cached token for sso-session corp at {}; run `aws sso login --profile dev`",
             home.file(&token_file())
         )),
         "{run:#?}"

@@ -446,8 +446,8 @@ fn a_missing_token_file_names_the_file_and_the_login() {
     assert_eq!(
         e,
         format!(
-            "IAM Identity Center (SSO): profile dev: no cached token at {}; run `aws sso login \
-             --profile dev`",
+            "IAM Identity Center (SSO): profile dev: no cached token for sso-session corp at {}; \
+             run `aws sso login --profile dev`",
             home.token_file.display()
         )
     );

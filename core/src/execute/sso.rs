@@ -94,6 +94,24 @@ impl<'a> From<&SsoStep<'a>> for TokenSource<'a> {
     }
 }
 
+/// What a token file is named after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenName<'a> {
+    /// The `[sso-session NAME]`.
+    Session(&'a str),
+    /// The start URL (the legacy form).
+    StartUrl(&'a str),
+}
+
+impl fmt::Display for TokenName<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TokenName::Session(s) => write!(f, "sso-session {s}"),
+            TokenName::StartUrl(u) => write!(f, "start URL {u}"),
+        }
+    }
+}
+
 /// Why an expired token was not renewed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NotRenewed {
@@ -113,6 +131,8 @@ pub enum SsoError<'a> {
     NoToken {
         /// The profile.
         profile: &'a str,
+        /// What the file is named after: the `[sso-session]`, or the start URL (legacy form).
+        name: TokenName<'a>,
         /// The file looked for.
         path: PathBuf,
     },
@@ -212,8 +232,15 @@ impl fmt::Display for SsoError<'_> {
             write!(f, "; run `aws sso login --profile {profile}`")
         };
         match self {
-            SsoError::NoToken { profile, path } => {
-                write!(f, "{PROVIDER}: profile {profile}: no cached token at {path}")?;
+            SsoError::NoToken {
+                profile,
+                name,
+                path,
+            } => {
+                write!(
+                    f,
+                    "{PROVIDER}: profile {profile}: no cached token for {name} at {path}"
+                )?;
                 login(f, profile)
             }
             SsoError::NoPath { profile, error } => {
@@ -317,7 +344,17 @@ where
         .map_err(|error| SsoError::NoPath { profile, error })?;
     let file = match fs.read(&path).await {
         Ok(Some(file)) => file,
-        Ok(None) => return Err(SsoError::NoToken { profile, path }),
+        Ok(None) => {
+            let name = match source.session {
+                Some(s) => TokenName::Session(s.value),
+                None => TokenName::StartUrl(source.start_url.value),
+            };
+            return Err(SsoError::NoToken {
+                profile,
+                name,
+                path,
+            });
+        }
         Err(error) => {
             return Err(SsoError::Unreadable {
                 profile,
