@@ -189,7 +189,18 @@ fn recorded_cases_through_the_binary() {
                 )),
             }
         } else if code == 253 || code == 254 {
-            Ok(())
+            // A file the expectation names in backticks must be named too (under the case's
+            // temporary root).
+            match expected["ErrorContains"]
+                .as_str()
+                .and_then(|t| t.split('`').nth(1))
+                .filter(|p| p.starts_with('/'))
+            {
+                Some(file) if !stderr.contains(file) => {
+                    Err(format!("the error should name {file}: {stderr}"))
+                }
+                _ => Ok(()),
+            }
         } else {
             Err(format!(
                 "expected an error ({expected}): exit {code}, {stdout}"

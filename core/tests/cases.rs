@@ -262,8 +262,17 @@ fn recorded_cases() {
                 other => Err(format!("expected {ok}, got {other:?}")),
             }
         } else {
-            // The error wording is credchain's own; an error where one is expected is the match.
+            // The error wording is credchain's own; an error where one is expected is the match,
+            // and a file the expectation names in backticks must be named too.
+            let named_file = expected["ErrorContains"]
+                .as_str()
+                .and_then(|t| t.split('`').nth(1))
+                .filter(|p| p.starts_with('/'));
             match &got {
+                Err(e) if named_file.is_some_and(|p| !e.contains(p)) => Err(format!(
+                    "the error should name {}: {e}",
+                    named_file.unwrap_or_default()
+                )),
                 Err(_) => Ok(()),
                 Ok(v) => Err(format!("expected an error ({}), got {v}", expected)),
             }
