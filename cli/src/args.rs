@@ -27,6 +27,7 @@ Examples:
   credchain explain                             which credentials you get, and why
   credchain explain --profile dev               the same for the profile dev
   credchain export-credentials --format env     the credentials as `export` lines
+  credchain export-token --profile dev          the IAM Identity Center bearer token
   eval \"$(credchain export-credentials --profile dev --format env)\"
   credchain exec --profile dev -- terraform plan
                                                 run a program with the credentials
@@ -45,7 +46,7 @@ Exit status:
   253  configuration error: a file that cannot be located, read or parsed, a
        profile that does not exist, no credentials, a credential_process that
        fails, expired credentials
-  254  a service call failed (AWS STS)
+  254  a service call failed (AWS STS, IAM Identity Center, SSO-OIDC)
   255  any other error (`configure get` uses 255 for every error)";
 
 /// The whole command line.
@@ -161,6 +162,9 @@ of the profiles (`list-profiles`), or the credentials themselves
     #[command(long_about = EXPORT_ABOUT, after_help = EXPORT_EXAMPLES)]
     ExportCredentials(ExportArgs),
 
+    /// Print the profile's IAM Identity Center bearer token as JSON.
+    #[command(long_about = EXPORT_TOKEN_ABOUT, after_help = EXPORT_TOKEN_EXAMPLES)]
+    ExportToken,
     /// Explain which credentials you get and why: the profile, each provider, each step.
     #[command(
         long_about = "\
@@ -226,6 +230,24 @@ Examples:
   # Any tool that reads credential_process can use credchain's resolution:
   [profile via-credchain]
   credential_process = credchain export-credentials --profile dev";
+
+const EXPORT_TOKEN_ABOUT: &str = "\
+Print the bearer token of the active profile's IAM Identity Center session, as
+the AWS CLI's token provider resolves it, as one line of JSON:
+{\"accessToken\": \"...\", \"expiresAt\": \"2026-11-26T18:00:00Z\"}
+The profile needs `sso_session = NAME` and an [sso-session NAME] section with
+sso_start_url and sso_region; the token is the one `aws sso login` cached in
+~/.aws/sso/cache. When fewer than 15 minutes remain it is refreshed through
+SSO-OIDC and the cache file is written back, so the AWS CLI sees the new token.
+A missing or expired token exits with 253 and says to run `aws sso login`; a
+failed call to SSO-OIDC exits with 254. The output is a secret: send it only
+where it is meant to go.";
+
+const EXPORT_TOKEN_EXAMPLES: &str = "\
+Examples:
+  credchain export-token
+  credchain export-token --profile dev
+  TOKEN=$(credchain export-token --profile dev | jq -r .accessToken)";
 
 /// The arguments of `export-credentials`.
 #[derive(Debug, Args)]

@@ -42,11 +42,15 @@
 //! unlike botocore 1.x it has no `legacy` branch for STS. So `us-east-1` gets
 //! `https://sts.us-east-1.amazonaws.com` whatever that setting says.
 //!
-//! `use_fips_endpoint = true` and `use_dualstack_endpoint = true` select endpoint variants that
-//! credchain does not compute; rather than call the plain endpoint where the AWS CLI would call
-//! the variant, resolving the default with either set is [`EndpointError::VariantUnsupported`],
-//! whose message says to configure the URL instead. (A configured URL wins over both, as in the
-//! AWS CLI.)
+//! `use_fips_endpoint = true` and `use_dualstack_endpoint = true` select endpoint variants, built
+//! as the services' endpoint rules build them: FIPS hosts `sts-fips`, `portal.sso-fips` and
+//! `oidc-fips` (FIPS alone in AWS GovCloud (US) keeps the plain host, FIPS there already), and
+//! dual stack the partition's dual-stack DNS suffix (`api.aws`; `api.amazonwebservices.com.cn`
+//! in China): `https://sts-fips.us-east-1.api.aws` with both. Where credchain does not model a
+//! variant (Sign-In, dual stack in the ISO partitions, the global endpoint with no region),
+//! rather than call the plain endpoint where the AWS CLI would call the variant, resolving the
+//! default is [`EndpointError::VariantUnsupported`], whose message says to configure the URL
+//! instead. (A configured URL wins over both, as in the AWS CLI.)
 //!
 //! # URLs
 //! A configured URL must be `http://` or `https://`, a host (DNS labels as botocore checks them,
@@ -94,6 +98,9 @@ pub struct Service {
     /// The default URL, with `{region}` and `{dns_suffix}` replaced by the region and its
     /// partition's DNS suffix.
     pub url_template: &'static str,
+    /// The FIPS endpoint's template (`use_fips_endpoint`), like `url_template`; `None` when
+    /// credchain does not model the service's FIPS variant.
+    pub fips_template: Option<&'static str>,
     /// The endpoint used with no region; `None` when the service needs a region
     /// ([`EndpointError::NoRegion`]).
     pub global: Option<Global>,
@@ -105,6 +112,7 @@ pub const STS: Service = Service {
     config_key: "sts",
     env_var: "AWS_ENDPOINT_URL_STS",
     url_template: "https://sts.{region}.{dns_suffix}",
+    fips_template: Some("https://sts-fips.{region}.{dns_suffix}"),
     global: Some(Global {
         url: "https://sts.amazonaws.com",
         signing_region: GLOBAL_SIGNING_REGION,
@@ -117,6 +125,7 @@ pub const SSO: Service = Service {
     config_key: "sso",
     env_var: "AWS_ENDPOINT_URL_SSO",
     url_template: "https://portal.sso.{region}.{dns_suffix}",
+    fips_template: Some("https://portal.sso-fips.{region}.{dns_suffix}"),
     global: None,
 };
 
@@ -126,6 +135,7 @@ pub const SSO_OIDC: Service = Service {
     config_key: "sso_oidc",
     env_var: "AWS_ENDPOINT_URL_SSO_OIDC",
     url_template: "https://oidc.{region}.{dns_suffix}",
+    fips_template: Some("https://oidc-fips.{region}.{dns_suffix}"),
     global: None,
 };
 
@@ -136,6 +146,7 @@ pub const SIGNIN: Service = Service {
     config_key: "signin",
     env_var: "AWS_ENDPOINT_URL_SIGNIN",
     url_template: "https://{region}.signin.aws.amazon.com",
+    fips_template: None,
     global: None,
 };
 
@@ -466,6 +477,7 @@ pub fn resolve<'s, 'a: 's, E: Env + ?Sized>(
         }
     }
     let ignored = ignore.map(|r| r.source);
+    let mut variant = Variant::default();
     for (setting, name) in [
         (Setting::UseFipsEndpoint, "use_fips_endpoint"),
         (Setting::UseDualstackEndpoint, "use_dualstack_endpoint"),
@@ -475,14 +487,23 @@ pub fn resolve<'s, 'a: 's, E: Env + ?Sized>(
                 .as_str()
                 .is_some_and(|v| v.eq_ignore_ascii_case("true"))
             {
-                return Err(EndpointError::VariantUnsupported {
+                let unsupported = EndpointError::VariantUnsupported {
                     service: service.name,
                     env_var: service.env_var,
                     setting: name,
                     source: r.source,
-                });
+                };
+                match setting {
+                    Setting::UseFipsEndpoint => variant.fips = Some(unsupported),
+                    _ => variant.dualstack = Some(unsupported),
+                }
             }
         }
+    }
+    if variant.fips.is_some() || variant.dualstack.is_some() {
+        let mut endpoint = variant_endpoint(service, region, &variant)?;
+        endpoint.ignored = ignored;
+        return Ok(endpoint);
     }
     let mut endpoint = match (region, service.global) {
         (Some(r), _) => {
@@ -490,7 +511,7 @@ pub fn resolve<'s, 'a: 's, E: Env + ?Sized>(
                 region_source: r.source,
             };
             let mut url = Url::new();
-            fill_template(&mut url, service.url_template, r.value)
+            fill_template(&mut url, service.url_template, r.value, dns_suffix(r.value))
                 .map_err(|_| EndpointError::UrlTooLong { origin })?;
             let parts = check_url(&url).map_err(|_| EndpointError::InvalidRegion {
                 value: r.value,
@@ -593,7 +614,7 @@ fn dns_suffix(region: &str) -> &'static str {
         .map_or("amazonaws.com", |(_, suffix)| suffix)
 }
 
-fn fill_template(out: &mut Url, template: &str, region: &str) -> Result<(), ()> {
+fn fill_template(out: &mut Url, template: &str, region: &str, suffix: &str) -> Result<(), ()> {
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]).map_err(drop)?;
@@ -601,7 +622,7 @@ fn fill_template(out: &mut Url, template: &str, region: &str) -> Result<(), ()> 
         let (value, len) = if tail.starts_with("{region}") {
             (region, "{region}".len())
         } else if tail.starts_with("{dns_suffix}") {
-            (dns_suffix(region), "{dns_suffix}".len())
+            (suffix, "{dns_suffix}".len())
         } else {
             ("{", 1)
         };
@@ -609,6 +630,78 @@ fn fill_template(out: &mut Url, template: &str, region: &str) -> Result<(), ()> 
         rest = &tail[len..];
     }
     out.push_str(rest).map_err(drop)
+}
+
+/// The FIPS and dual-stack settings that are on, each as the error to give when the variant
+/// cannot be computed.
+#[derive(Default)]
+struct Variant<'a> {
+    fips: Option<EndpointError<'a>>,
+    dualstack: Option<EndpointError<'a>>,
+}
+
+/// The dual-stack DNS suffix of the region's partition (botocore's partitions.json), `None`
+/// for the partitions without dual-stack endpoints.
+fn dualstack_suffix(region: &str) -> Option<&'static str> {
+    if region.starts_with("cn-") {
+        Some("api.amazonwebservices.com.cn")
+    } else if ["us-iso", "eu-isoe-", "eusc-"]
+        .iter()
+        .any(|p| region.starts_with(p))
+    {
+        None
+    } else {
+        Some("api.aws")
+    }
+}
+
+/// The FIPS and/or dual-stack endpoint, as the endpoint rules of STS, IAM Identity Center and
+/// SSO-OIDC build it: FIPS hosts are `sts-fips`, `portal.sso-fips`, `oidc-fips`; dual stack
+/// swaps the DNS suffix for the partition's dual-stack one (`api.aws`); FIPS alone in
+/// AWS GovCloud (US) is the plain regional host, which is already FIPS there.
+fn variant_endpoint<'s>(
+    service: &Service,
+    region: Option<Sourced<'s>>,
+    variant: &Variant<'s>,
+) -> Result<Endpoint<'s>, EndpointError<'s>> {
+    // Either error names a setting that is on; the first one explains a refusal.
+    let refuse = |e: &Option<EndpointError<'s>>| {
+        e.or(variant.fips)
+            .or(variant.dualstack)
+            .unwrap_or(EndpointError::NoRegion {
+                service: service.name,
+            })
+    };
+    let (Some(r), Some(fips_template)) = (region, service.fips_template) else {
+        return Err(refuse(&variant.fips));
+    };
+    let suffix = if variant.dualstack.is_some() {
+        dualstack_suffix(r.value).ok_or_else(|| refuse(&variant.dualstack))?
+    } else {
+        dns_suffix(r.value)
+    };
+    let template = match (variant.fips.is_some(), variant.dualstack.is_some()) {
+        (true, false) if r.value.starts_with("us-gov-") => service.url_template,
+        (true, _) => fips_template,
+        (false, _) => service.url_template,
+    };
+    let origin = Origin::Regional {
+        region_source: r.source,
+    };
+    let mut url = Url::new();
+    fill_template(&mut url, template, r.value, suffix)
+        .map_err(|_| EndpointError::UrlTooLong { origin })?;
+    let parts = check_url(&url).map_err(|_| EndpointError::InvalidRegion {
+        value: r.value,
+        source: r.source,
+    })?;
+    Ok(Endpoint {
+        url,
+        parts,
+        signing_region: r.value,
+        origin,
+        ignored: None,
+    })
 }
 
 /// Checks a URL and finds its parts; the error says what is wrong.
@@ -928,13 +1021,18 @@ s3 =
                 assert!(text.contains("MAX_ENDPOINT_URL_LEN"), "{text}");
             },
         );
+        // Dual stack where the partition has none: refused, naming the setting and the variable.
         with(
-            &[("AWS_USE_FIPS_ENDPOINT", "true")],
+            &[
+                ("AWS_USE_DUALSTACK_ENDPOINT", "true"),
+                ("AWS_REGION", "us-iso-east-1"),
+            ],
             Options::default(),
             |r| {
                 let text = std::format!("{}", r.unwrap_err());
                 assert!(
-                    text.contains("use_fips_endpoint") && text.contains("AWS_ENDPOINT_URL_STS"),
+                    text.contains("use_dualstack_endpoint")
+                        && text.contains("AWS_ENDPOINT_URL_STS"),
                     "{text}"
                 );
             },
@@ -945,6 +1043,86 @@ s3 =
             ("AWS_ENDPOINT_URL", "http://x"),
         ];
         assert!(url_of(&env).starts_with("http://x "));
+    }
+
+    #[test]
+    fn fips_and_dual_stack_variants() {
+        // The hosts of the recorded e2e_fips_and_dual_stack cases, and the endpoint rules'
+        // other branches.
+        let sts_url = |env: &[(&str, &str)]| {
+            std::string::String::from(url_of(env).split(' ').next().unwrap())
+        };
+        let on = "true";
+        for (region, fips, dual, want) in [
+            ("us-east-1", on, on, "https://sts-fips.us-east-1.api.aws"),
+            (
+                "us-east-1",
+                on,
+                "false",
+                "https://sts-fips.us-east-1.amazonaws.com",
+            ),
+            ("eu-west-1", "false", on, "https://sts.eu-west-1.api.aws"),
+            (
+                "us-gov-west-1",
+                on,
+                "false",
+                "https://sts.us-gov-west-1.amazonaws.com",
+            ),
+            (
+                "us-gov-west-1",
+                on,
+                on,
+                "https://sts-fips.us-gov-west-1.api.aws",
+            ),
+            (
+                "cn-north-1",
+                "false",
+                on,
+                "https://sts.cn-north-1.api.amazonwebservices.com.cn",
+            ),
+            (
+                "cn-north-1",
+                on,
+                "false",
+                "https://sts-fips.cn-north-1.amazonaws.com.cn",
+            ),
+        ] {
+            let env = [
+                ("AWS_REGION", region),
+                ("AWS_USE_FIPS_ENDPOINT", fips),
+                ("AWS_USE_DUALSTACK_ENDPOINT", dual),
+            ];
+            assert_eq!(sts_url(&env), want, "{env:?}");
+        }
+        let files = ConfigFiles::from_texts(
+            (
+                "/c",
+                Some(b"[default]\nuse_fips_endpoint = true\nuse_dualstack_endpoint = true\n"),
+            ),
+            ("/k", None),
+            Dialect::AwsCli,
+        )
+        .unwrap();
+        let env: &[(&str, &str)] = &[];
+        let options = Options::default();
+        let eval = Evaluator::new(&files, env, &options).unwrap();
+        let region = Some(Sourced {
+            value: "us-east-2",
+            source: Source::EnvVar("AWS_REGION"),
+        });
+        let sso = resolve(&eval, &SSO, region).unwrap();
+        assert_eq!(sso.url(), "https://portal.sso-fips.us-east-2.api.aws");
+        let oidc = resolve(&eval, &SSO_OIDC, region).unwrap();
+        assert_eq!(oidc.url(), "https://oidc-fips.us-east-2.api.aws");
+        // Sign-In's variants are not modelled: refused, not guessed.
+        let text = std::format!("{}", resolve(&eval, &SIGNIN, region).unwrap_err());
+        assert!(
+            text.contains("use_fips_endpoint") && text.contains("AWS_ENDPOINT_URL_SIGNIN"),
+            "{text}"
+        );
+        // No region: no variant of the global endpoint.
+        let text = std::format!("{}", resolve(&eval, &STS, None).unwrap_err());
+        assert!(text.contains("use_fips_endpoint"), "{text}");
     }
 
     #[test]

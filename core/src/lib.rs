@@ -61,8 +61,10 @@ pub mod service;
 pub mod settings;
 pub mod sigv4;
 mod source;
+pub mod sso_token;
 pub mod sts;
 mod text;
+pub mod token;
 
 pub use source::{FileKind, Source};
 

@@ -6,6 +6,7 @@
 //! tokens are recorded only as "a secret is here", and a credential_process command line is
 //! reduced to its program (its arguments may carry secrets).
 
+use credchain_core::endpoint;
 use credchain_core::evaluate::{EvaluateError, Evaluator, Options};
 use credchain_core::io::{Clock, Env};
 use credchain_core::locate::Platform;
@@ -15,6 +16,7 @@ use credchain_core::plan::{
     StaticKeys,
 };
 use credchain_core::settings::Setting;
+use credchain_core::sso_token;
 use credchain_core::{Dialect, FileKind, Source};
 
 use crate::args::{ExplainArgs, ExplainFormat};
@@ -436,6 +438,29 @@ fn base_step<'s, E: Env + ?Sized>(chain: &Chain<'s>, eval: &Evaluator<'s, 's, E>
                 plain("sso_account_id", account_id),
                 plain("sso_role_name", role_name),
             ]);
+            // The file the token is read from (its name is the SHA-1 of the session name, or of
+            // the start URL in the legacy form), never the token itself.
+            let name = session.map_or(start_url.value, |s| s.value);
+            let cache = match sso_token::token_path(eval.env(), Platform::current(), name) {
+                Ok(path) => Shown::Plain(path.as_str().to_owned()),
+                Err(_) => Shown::NotSet("no home directory is known, so there is no token cache"),
+            };
+            inputs.push(input("token cache file", cache, None));
+            let portal = match endpoint::resolve(eval, &endpoint::SSO, Some(region)) {
+                Ok(e) if e.origin().is_configured() => {
+                    Shown::Plain(format!("{} (from {})", e.url(), e.origin()))
+                }
+                Ok(e) => Shown::Plain(format!("{} (the default for the SSO region)", e.url())),
+                Err(e) => Shown::Plain(format!("cannot be resolved: {e}")),
+            };
+            inputs.push(input("portal endpoint", portal, None));
+            let note = if session.is_some() {
+                "the token that `aws sso login` cached is used (it is not shown); when fewer than \
+                 15 minutes remain it is refreshed through SSO-OIDC and the file is written back"
+            } else {
+                "the token that `aws sso login` cached is used (it is not shown); this legacy form \
+                 (no sso_session) is never refreshed: run `aws sso login` again when it expires"
+            };
             step(
                 "sso",
                 format!(
@@ -443,10 +468,7 @@ fn base_step<'s, E: Env + ?Sized>(chain: &Chain<'s>, eval: &Evaluator<'s, 's, E>
                     named(", profile ")
                 ),
                 inputs,
-                Some(
-                    "this uses the sign-in token that `aws sso login` cached in ~/.aws/sso/cache; \
-                     run it again when the token has expired",
-                ),
+                Some(note),
             )
         }
         BaseStep::Login { session, .. } => {

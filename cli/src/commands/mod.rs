@@ -4,6 +4,7 @@ pub mod configure;
 pub mod exec;
 pub mod explain;
 pub mod export;
+pub mod export_token;
 
 use credchain_core::io::Env;
 
@@ -18,6 +19,7 @@ pub fn run<E: Env + ?Sized>(cli: &Cli, env: &E, streams: &mut Streams<'_>) -> Re
     match &cli.command {
         Command::Configure(command) => configure::run(command, env, &options, dialect, streams),
         Command::ExportCredentials(args) => export::run(args, env, &options, dialect, streams),
+        Command::ExportToken => export_token::run(env, &options, dialect, streams),
         Command::Explain(args) => explain::run(args, env, &options, dialect, streams),
         Command::Exec(args) => exec::run(args, env, &options, dialect, streams),
     }

@@ -10,7 +10,8 @@
 //! appears in stdout or stderr, whole or in part (any 12 characters of it). Only
 //! [`Home::run_revealing`] skips the check, for the two commands whose purpose is to print a
 //! secret (`export-credentials`, `configure get aws_secret_access_key`); those tests assert
-//! the exact output instead.
+//! the exact output instead. [`Home::run_export_token`] allows exactly one secret, the
+//! printed bearer token, and only as the `accessToken` of `export-token`'s stdout.
 
 #![allow(dead_code)] // Each test binary uses its own part of the helpers.
 
@@ -34,11 +35,12 @@ const SECRET_KEYS: [&str; 3] = [
 ];
 
 /// JSON fields whose values are secrets.
-const SECRET_FIELDS: [&str; 4] = [
+const SECRET_FIELDS: [&str; 5] = [
     "SecretAccessKey",
     "SessionToken",
     "accessToken",
     "refreshToken",
+    "clientSecret",
 ];
 
 /// Variables whose values are secrets.
@@ -233,6 +235,36 @@ impl Home {
     /// print a secret; the caller asserts the output exactly.
     pub fn run_revealing(&self, args: &[&str], vars: &[(&str, &str)]) -> Run {
         output(&mut self.command(args, vars))
+    }
+
+    /// Runs `credchain export-token ARGS`, whose purpose is to print the bearer token: the
+    /// token may appear only as the `accessToken` value of its stdout; every other secret
+    /// (refresh tokens, client secrets, other tokens) is checked for on both streams, and the
+    /// token itself on stderr.
+    #[track_caller]
+    pub fn run_export_token(&self, args: &[&str], vars: &[(&str, &str)]) -> Run {
+        let mut all = vec!["export-token"];
+        all.extend_from_slice(args);
+        let run = output(&mut self.command(&all, vars));
+        let printed = run
+            .stdout
+            .strip_prefix("{\"accessToken\": \"")
+            .and_then(|rest| rest.split_once('"'))
+            .map(|(token, rest)| (token.to_owned(), rest.to_owned()));
+        let (token, rest) = printed.unwrap_or_default();
+        let checked = Run {
+            stdout: rest,
+            stderr: run.stderr.clone(),
+            code: run.code,
+        };
+        self.assert_no_secret(&checked);
+        if !token.is_empty() {
+            assert!(
+                !run.stderr.contains(&token),
+                "the token is printed on stderr: {run:#?}"
+            );
+        }
+        run
     }
 
     /// Asserts that no registered secret appears in `run`'s output.

@@ -1,0 +1,68 @@
+//! `credchain export-token`: the active profile's IAM Identity Center bearer token, as the AWS
+//! CLI's token provider chain resolves it (the profile's `sso_session`, its cached token,
+//! refreshed through SSO-OIDC when fewer than 15 minutes remain).
+//!
+//! Prints one line of JSON, `{"accessToken": "...", "expiresAt": "2026-11-26T18:00:00Z"}`. The
+//! token is a secret: this is the one command that prints it, on purpose, for tools that take a
+//! bearer token.
+
+use std::fmt::Write as _;
+
+use credchain_core::cache::write_python_str;
+use credchain_core::evaluate::{Evaluator, Options};
+use credchain_core::execute::sso::SsoError;
+use credchain_core::host::{StdFs, SystemClock, UreqHttp};
+use credchain_core::io::{block_on, Env};
+use credchain_core::sso_token::{write_utc_z, Token};
+use credchain_core::token::resolve_token;
+use credchain_core::Dialect;
+
+use crate::failure::{Failure, CONFIGURATION_ERROR, SERVICE_ERROR};
+use crate::files::{with_files, Diagnostics};
+use crate::output::Streams;
+
+/// Runs `export-token`.
+pub fn run<E: Env + ?Sized>(
+    env: &E,
+    options: &Options<'_>,
+    dialect: Dialect,
+    streams: &mut Streams<'_>,
+) -> Result<(), Failure> {
+    with_files(
+        env,
+        dialect,
+        Diagnostics::Warn,
+        streams,
+        |shared, streams| {
+            let eval = Evaluator::new(shared.files, env, options)
+                .map_err(|e| Failure::configuration(format!("Unable to retrieve a token: {e}")))?;
+            let http = UreqHttp::new();
+            let token = block_on(resolve_token(&eval, &StdFs, &http, &SystemClock))
+                .map_err(|e| token_failure(&e))?;
+            streams.out.write_all(render(&token).as_bytes())?;
+            Ok(())
+        },
+    )
+}
+
+/// The failure and its status: 254 when SSO-OIDC was called and failed, 253 otherwise (no
+/// session, no token: log in).
+fn token_failure(error: &SsoError<'_>) -> Failure {
+    let status = if error.service_failure().is_some() {
+        SERVICE_ERROR
+    } else {
+        CONFIGURATION_ERROR
+    };
+    Failure::with_status(status, format!("Unable to retrieve a token: {error}"))
+}
+
+/// `{"accessToken": "...", "expiresAt": "RFC 3339"}` and a line end.
+fn render(token: &Token) -> String {
+    let mut out = String::from("{\"accessToken\": ");
+    // Writing into a String never fails.
+    let _ = write_python_str(&mut out, token.access_token());
+    out.push_str(", \"expiresAt\": \"");
+    let _ = write_utc_z(&mut out, token.expires_at());
+    let _ = writeln!(out, "\"}}");
+    out
+}

@@ -1,0 +1,737 @@
+//! IAM Identity Center through the real hosts (the ureq HTTP client, the std file system)
+//! against a mock portal and SSO-OIDC on 127.0.0.1 that each test starts: the token cache in a
+//! temporary HOME, the refresh written back (mode 0600, the AWS CLI's JSON), no refresh when the
+//! token is fresh, the login advice for expired tokens, and every kind of bad answer: each a
+//! clear error naming the provider, the operation and the endpoint, with nothing written to
+//! any cache. Each mock serves a fixed list of connections and stops by itself (accepting for at
+//! most a few seconds, every read with a timeout); requests reach it through
+//! AWS_ENDPOINT_URL_SSO and AWS_ENDPOINT_URL_SSO_OIDC.
+#![cfg(feature = "ureq")]
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use credchain_core::credentials::parse_time;
+use credchain_core::evaluate::{Evaluator, Options};
+use credchain_core::execute::{execute, Io};
+use credchain_core::host::{StdCommand, StdFs, UreqHttp};
+use credchain_core::io::{block_on, Clock, Prompt, PromptError};
+use credchain_core::parse::ConfigFiles;
+use credchain_core::plan::plan;
+use credchain_core::settings::Setting;
+use credchain_core::sso_token::token_cache_key;
+use credchain_core::token::resolve_token;
+use credchain_core::Dialect;
+
+/// How long a mock waits for each connection before it stops.
+const ACCEPT_FOR: Duration = Duration::from_secs(5);
+/// Every read from a client gives up after this.
+const READ_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// 2023-11-14T22:13:20Z.
+const NOW: i64 = 1_700_000_000;
+const OLD_ACCESS: &str = "cachedAccessToken-EXAMPLE-0001";
+const OLD_REFRESH: &str = "cachedRefreshToken-EXAMPLE-0001";
+const CLIENT_SECRET: &str = "clientSecret-EXAMPLE-0001";
+const NEW_ACCESS: &str = "refreshedAccessToken-EXAMPLE-0002";
+const NEW_REFRESH: &str = "refreshedRefreshToken-EXAMPLE-0002";
+const ROLE_SECRET: &str = "roleSecretKey/EXAMPLE+0001";
+const ROLE_TOKEN: &str = "roleSessionToken/EXAMPLE+0001==";
+
+const SESSION_CONFIG: &str = "[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\n\
+    sso_role_name = Read+Only\n\n[sso-session corp]\nsso_start_url = https://d-abc123.awsapps.com/start\n\
+    sso_region = us-east-1\n";
+const LEGACY_CONFIG: &str = "[profile dev]\nsso_start_url = https://d-abc123.awsapps.com/start\n\
+    sso_region = us-east-1\nsso_account_id = 123456789012\nsso_role_name = ReadOnly\n";
+
+/// A request as the mock received it.
+#[derive(Debug, Default)]
+struct Received {
+    method: String,
+    path: String,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Received {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Serves `responses` (raw HTTP, each after its delay), one a connection, in order; the handle
+/// yields the requests received. A connection that does not come within [`ACCEPT_FOR`] ends
+/// the mock.
+fn mock(responses: Vec<(Vec<u8>, Duration)>) -> (String, thread::JoinHandle<Vec<Received>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let handle = thread::spawn(move || {
+        let mut all = Vec::new();
+        for (response, delay) in responses {
+            let deadline = Instant::now() + ACCEPT_FOR;
+            let mut stream = loop {
+                match listener.accept() {
+                    Ok((stream, _)) => break Some(stream),
+                    Err(_) if Instant::now() < deadline => thread::sleep(Duration::from_millis(5)),
+                    Err(_) => break None,
+                }
+            };
+            let Some(stream) = stream.as_mut() else {
+                break;
+            };
+            stream.set_nonblocking(false).unwrap();
+            stream.set_read_timeout(Some(READ_TIMEOUT)).unwrap();
+            all.push(read_request(stream));
+            thread::sleep(delay);
+            // The client may have given up (the timeout test): a failed write is expected then.
+            let _ = stream.write_all(&response);
+        }
+        all
+    });
+    (url, handle)
+}
+
+fn read_request(stream: &mut std::net::TcpStream) -> Received {
+    let mut data = Vec::new();
+    let mut buf = [0u8; 4096];
+    let head_end = loop {
+        if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        match stream.read(&mut buf) {
+            Ok(n @ 1..) => data.extend_from_slice(&buf[..n]),
+            _ => return Received::default(),
+        }
+    };
+    let head = String::from_utf8_lossy(&data[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let mut request_line = lines.next().unwrap_or_default().split(' ');
+    let mut received = Received {
+        method: request_line.next().unwrap_or_default().into(),
+        path: request_line.next().unwrap_or_default().into(),
+        ..Received::default()
+    };
+    for line in lines.filter(|l| !l.is_empty()) {
+        if let Some((k, v)) = line.split_once(':') {
+            received
+                .headers
+                .push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+        }
+    }
+    let length: usize = received
+        .header("content-length")
+        .map_or(0, |v| v.parse().unwrap_or(0));
+    while data.len() < head_end + length {
+        match stream.read(&mut buf) {
+            Ok(n @ 1..) => data.extend_from_slice(&buf[..n]),
+            _ => break,
+        }
+    }
+    received.body = String::from_utf8_lossy(&data[head_end..]).into_owned();
+    received
+}
+
+fn http(status: &str, content_type: Option<&str>, body: &str) -> (Vec<u8>, Duration) {
+    let ct = content_type.map_or(String::new(), |c| format!("content-type: {c}\r\n"));
+    let raw = format!(
+        "HTTP/1.1 {status}\r\n{ct}content-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    (raw.into_bytes(), Duration::ZERO)
+}
+
+fn role_json(expiration_ms: i64) -> String {
+    format!(
+        r#"{{"roleCredentials":{{"accessKeyId":"ASIASSOEXAMPLE","secretAccessKey":"{ROLE_SECRET}","sessionToken":"{ROLE_TOKEN}","expiration":{expiration_ms}}}}}"#
+    )
+}
+
+fn portal_ok() -> (Vec<u8>, Duration) {
+    // 2099-01-02T03:04:05.678Z
+    http(
+        "200 OK",
+        Some("application/json"),
+        &role_json(4_071_006_245_678),
+    )
+}
+
+fn session_token(expires_at: &str) -> String {
+    format!(
+        r#"{{"startUrl": "https://d-abc123.awsapps.com/start", "region": "us-east-1", "accessToken": "{OLD_ACCESS}", "expiresAt": "{expires_at}", "clientId": "clientId-EXAMPLE", "clientSecret": "{CLIENT_SECRET}", "registrationExpiresAt": "2099-01-01T00:00:00Z", "refreshToken": "{OLD_REFRESH}", "scopes": ["sso:account:access"]}}"#
+    )
+}
+
+/// A temporary HOME holding one token file.
+struct Home {
+    dir: tempfile::TempDir,
+    token_file: PathBuf,
+}
+
+impl Home {
+    fn new(cache_name: &str, token: Option<&str>) -> Home {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = dir.path().join(".aws/sso/cache");
+        std::fs::create_dir_all(&cache).unwrap();
+        let token_file = cache.join(format!("{}.json", token_cache_key(cache_name)));
+        if let Some(token) = token {
+            std::fs::write(&token_file, token).unwrap();
+        }
+        Home { dir, token_file }
+    }
+
+    fn token_text(&self) -> String {
+        std::fs::read_to_string(&self.token_file).unwrap()
+    }
+
+    /// Every file under the home, with its contents.
+    fn files(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        fn walk(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else {
+                    out.push((path.clone(), std::fs::read(&path).unwrap()));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(self.dir.path(), &mut out);
+        out.sort();
+        out
+    }
+}
+
+struct FixedClock(i64);
+
+impl Clock for FixedClock {
+    fn now_unix(&self) -> i64 {
+        self.0
+    }
+}
+
+struct NoPrompt;
+
+impl Prompt for NoPrompt {
+    type Answer = String;
+    async fn ask(&self, _question: &str) -> Result<String, PromptError> {
+        Err(PromptError::Unavailable)
+    }
+}
+
+/// The credentials of profile dev (or the error's text), through the real hosts, with both
+/// SSO endpoints at `url`.
+fn credentials(home: &Home, config: &str, url: &str) -> Result<serde_json::Value, String> {
+    let files = ConfigFiles::from_texts(
+        ("/config", Some(config.as_bytes())),
+        ("/credentials", None),
+        Dialect::AwsCli,
+    )
+    .unwrap();
+    let home_dir = home.dir.path().to_str().unwrap();
+    let env: &[(&str, &str)] = &[
+        ("HOME", home_dir),
+        ("AWS_ENDPOINT_URL_SSO", url),
+        ("AWS_ENDPOINT_URL_SSO_OIDC", url),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ];
+    let options = Options::default().with(Setting::Profile, "dev");
+    let eval = Evaluator::new(&files, env, &options).unwrap();
+    let plan = plan(&eval).map_err(|e| e.to_string())?;
+    let http = UreqHttp::new();
+    let io = Io {
+        fs: &StdFs,
+        http: &http,
+        command: &StdCommand,
+        prompt: &NoPrompt,
+        clock: &FixedClock(NOW),
+    };
+    let c = block_on(execute(&eval, &plan, &io)).map_err(|e| {
+        let text = e.to_string();
+        let debug = format!("{e:?}");
+        for secret in [
+            OLD_ACCESS,
+            OLD_REFRESH,
+            CLIENT_SECRET,
+            NEW_ACCESS,
+            NEW_REFRESH,
+        ] {
+            assert!(
+                !text.contains(secret) && !debug.contains(secret),
+                "{text} {debug}"
+            );
+        }
+        text
+    })?;
+    Ok(serde_json::json!({
+        "access_key_id": c.access_key_id(),
+        "secret_access_key": c.secret_access_key(),
+        "session_token": c.session_token(),
+        "account_id": c.account_id(),
+        "expiration": c.expiration(),
+    }))
+}
+
+fn iso(t: &str) -> i64 {
+    parse_time(t).unwrap()
+}
+
+#[test]
+fn a_near_expiry_token_is_refreshed_and_written_back_as_the_aws_cli_writes_it() {
+    // Five minutes left: inside botocore's 15-minute window.
+    let home = Home::new("corp", Some(&session_token("2023-11-14T22:18:20Z")));
+    let create_token = format!(
+        r#"{{"accessToken":"{NEW_ACCESS}","tokenType":"Bearer","expiresIn":28800,"refreshToken":"{NEW_REFRESH}"}}"#
+    );
+    let (url, mock) = mock(vec![
+        http("200 OK", Some("application/json"), &create_token),
+        portal_ok(),
+    ]);
+    let got = credentials(&home, SESSION_CONFIG, &url).unwrap();
+    let requests = mock.join().unwrap();
+    assert_eq!(requests.len(), 2);
+    let refresh = &requests[0];
+    assert_eq!(
+        (refresh.method.as_str(), refresh.path.as_str()),
+        ("POST", "/token")
+    );
+    assert_eq!(refresh.header("content-type"), Some("application/json"));
+    let body: serde_json::Value = serde_json::from_str(&refresh.body).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({
+            "grantType": "refresh_token",
+            "clientId": "clientId-EXAMPLE",
+            "clientSecret": CLIENT_SECRET,
+            "refreshToken": OLD_REFRESH,
+        })
+    );
+    let portal = &requests[1];
+    assert_eq!(
+        (portal.method.as_str(), portal.path.as_str()),
+        (
+            "GET",
+            "/federation/credentials?role_name=Read%2BOnly&account_id=123456789012"
+        )
+    );
+    assert_eq!(portal.header("x-amz-sso_bearer_token"), Some(NEW_ACCESS));
+    assert_eq!(
+        got,
+        serde_json::json!({
+            "access_key_id": "ASIASSOEXAMPLE",
+            "secret_access_key": ROLE_SECRET,
+            "session_token": ROLE_TOKEN,
+            "account_id": "123456789012",
+            // Milliseconds, the fraction dropped as botocore drops it.
+            "expiration": iso("2099-01-02T03:04:05Z"),
+        })
+    );
+    // The file botocore writes: its fields in its order, expiresAt = now + expiresIn in
+    // %Y-%m-%dT%H:%M:%SZ, the registration kept, unknown fields (scopes) dropped.
+    assert_eq!(
+        home.token_text(),
+        format!(
+            r#"{{"startUrl": "https://d-abc123.awsapps.com/start", "region": "us-east-1", "accessToken": "{NEW_ACCESS}", "expiresAt": "2023-11-15T06:13:20Z", "clientId": "clientId-EXAMPLE", "clientSecret": "{CLIENT_SECRET}", "registrationExpiresAt": "2099-01-01T00:00:00Z", "refreshToken": "{NEW_REFRESH}"}}"#
+        )
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&home.token_file)
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // No temporary file is left beside it, and nothing else was cached.
+    assert_eq!(home.files().len(), 1, "{:?}", home.files());
+}
+
+#[test]
+fn the_token_provider_refreshes_the_same_way() {
+    let home = Home::new("corp", Some(&session_token("2023-11-14T22:18:20Z")));
+    let create_token = format!(r#"{{"accessToken":"{NEW_ACCESS}","expiresIn":3600}}"#);
+    let (url, mock) = mock(vec![http("200 OK", None, &create_token)]);
+    let files = ConfigFiles::from_texts(
+        ("/config", Some(SESSION_CONFIG.as_bytes())),
+        ("/credentials", None),
+        Dialect::AwsCli,
+    )
+    .unwrap();
+    let env: &[(&str, &str)] = &[
+        ("HOME", home.dir.path().to_str().unwrap()),
+        ("AWS_ENDPOINT_URL_SSO_OIDC", &url),
+    ];
+    let options = Options::default().with(Setting::Profile, "dev");
+    let eval = Evaluator::new(&files, env, &options).unwrap();
+    let token = block_on(resolve_token(
+        &eval,
+        &StdFs,
+        &UreqHttp::new(),
+        &FixedClock(NOW),
+    ))
+    .unwrap();
+    assert_eq!(token.access_token(), NEW_ACCESS);
+    assert_eq!(token.expires_at(), NOW + 3600);
+    assert_eq!(mock.join().unwrap().len(), 1);
+    // The answer had no refreshToken: botocore then writes none.
+    let text = home.token_text();
+    assert!(!text.contains("refreshToken"), "{text}");
+    assert!(
+        text.contains(r#""expiresAt": "2023-11-14T23:13:20Z""#),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_fresh_token_is_used_as_it_is() {
+    let cached = session_token("2023-11-15T00:13:20Z");
+    let home = Home::new("corp", Some(&cached));
+    let (url, mock) = mock(vec![portal_ok()]);
+    credentials(&home, SESSION_CONFIG, &url).unwrap();
+    let requests = mock.join().unwrap();
+    assert_eq!(requests.len(), 1, "only GetRoleCredentials: {requests:?}");
+    assert_eq!(
+        requests[0].header("x-amz-sso_bearer_token"),
+        Some(OLD_ACCESS)
+    );
+    assert_eq!(home.token_text(), cached);
+}
+
+#[test]
+fn a_legacy_token_is_never_refreshed() {
+    let cached = format!(
+        r#"{{"startUrl": "https://d-abc123.awsapps.com/start", "accessToken": "{OLD_ACCESS}", "expiresAt": "2023-11-14T22:18:20Z", "clientId": "c", "clientSecret": "{CLIENT_SECRET}", "registrationExpiresAt": "2099-01-01T00:00:00Z", "refreshToken": "{OLD_REFRESH}"}}"#
+    );
+    let home = Home::new("https://d-abc123.awsapps.com/start", Some(&cached));
+    let (url, mock) = mock(vec![portal_ok()]);
+    credentials(&home, LEGACY_CONFIG, &url).unwrap();
+    let requests = mock.join().unwrap();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(
+        requests[0].path.split('?').next(),
+        Some("/federation/credentials")
+    );
+    assert_eq!(home.token_text(), cached);
+}
+
+#[test]
+fn an_expired_legacy_token_asks_for_a_login_without_a_call() {
+    let cached = format!(
+        r#"{{"startUrl": "https://d-abc123.awsapps.com/start", "accessToken": "{OLD_ACCESS}", "expiresAt": "2023-11-14T22:00:00Z"}}"#
+    );
+    let home = Home::new("https://d-abc123.awsapps.com/start", Some(&cached));
+    let (url, mock) = mock(vec![]);
+    let e = credentials(&home, LEGACY_CONFIG, &url).unwrap_err();
+    assert!(e.contains("IAM Identity Center"), "{e}");
+    assert!(e.contains(home.token_file.to_str().unwrap()), "{e}");
+    assert!(e.contains("expired at 2023-11-14T22:00:00Z"), "{e}");
+    assert!(e.contains("never refreshed"), "{e}");
+    assert!(e.ends_with("run `aws sso login --profile dev`"), "{e}");
+    assert!(mock.join().unwrap().is_empty());
+    assert_eq!(home.token_text(), cached);
+}
+
+#[test]
+fn a_missing_token_file_names_the_file_and_the_login() {
+    let home = Home::new("corp", None);
+    let e = credentials(&home, SESSION_CONFIG, "http://127.0.0.1:9").unwrap_err();
+    assert_eq!(
+        e,
+        format!(
+            "IAM Identity Center (SSO): profile dev: no cached token for sso-session corp at {}; \
+             run `aws sso login --profile dev`",
+            home.token_file.display()
+        )
+    );
+    assert!(home.files().is_empty());
+}
+
+#[test]
+fn a_refresh_the_service_refuses_keeps_a_token_that_is_still_valid() {
+    let cached = session_token("2023-11-14T22:18:20Z");
+    let home = Home::new("corp", Some(&cached));
+    let (url, mock) = mock(vec![
+        http(
+            "400 Bad Request",
+            Some("application/json"),
+            r#"{"error":"invalid_grant","error_description":"Invalid refresh token provided"}"#,
+        ),
+        portal_ok(),
+    ]);
+    credentials(&home, SESSION_CONFIG, &url).unwrap();
+    let requests = mock.join().unwrap();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(
+        requests[1].header("x-amz-sso_bearer_token"),
+        Some(OLD_ACCESS)
+    );
+    assert_eq!(home.token_text(), cached);
+}
+
+#[test]
+fn an_expired_token_whose_refresh_fails_asks_for_a_login() {
+    let cached = session_token("2023-11-14T22:00:00Z");
+    for (status, body) in [
+        (
+            "400 Bad Request",
+            r#"{"error":"invalid_grant","error_description":"Invalid refresh token provided"}"#,
+        ),
+        ("500 Internal Server Error", ""),
+    ] {
+        let home = Home::new("corp", Some(&cached));
+        let (url, mock) = mock(vec![http(status, Some("application/json"), body)]);
+        let e = credentials(&home, SESSION_CONFIG, &url).unwrap_err();
+        assert_eq!(mock.join().unwrap().len(), 1, "no GetRoleCredentials");
+        assert!(e.contains(home.token_file.to_str().unwrap()), "{e}");
+        assert!(
+            e.contains("expired at 2023-11-14T22:00:00Z and the refresh failed"),
+            "{e}"
+        );
+        assert!(
+            e.contains(&format!(
+                "CreateToken (refreshing the token) at {url}/token"
+            )),
+            "{e}"
+        );
+        assert!(e.contains(&status[..3]), "{e}");
+        assert!(e.ends_with("run `aws sso login --profile dev`"), "{e}");
+        assert_eq!(home.token_text(), cached);
+        assert_eq!(home.files().len(), 1);
+    }
+}
+
+/// A response whose body is cut short of its Content-Length.
+fn truncated(body: &str) -> (Vec<u8>, Duration) {
+    let raw = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+         connection: close\r\n\r\n{}",
+        body.len(),
+        &body[..body.len() / 2]
+    );
+    (raw.into_bytes(), Duration::ZERO)
+}
+
+fn huge() -> (Vec<u8>, Duration) {
+    let body = format!(
+        r#"{{"roleCredentials":{{"padding":"{}"}}}}"#,
+        "x".repeat(200_000)
+    );
+    http("200 OK", Some("application/json"), &body)
+}
+
+#[test]
+fn bad_answers_from_the_portal() {
+    let cached = session_token("2023-11-15T00:13:20Z");
+    let cases: Vec<((Vec<u8>, Duration), &str)> = vec![
+        (
+            truncated(&role_json(4_071_006_245_000)),
+            "failed mid-exchange",
+        ),
+        (
+            http(
+                "200 OK",
+                Some("text/html"),
+                "<html>Sign in to the Wi-Fi</html>",
+            ),
+            "with content type text/html, not JSON",
+        ),
+        (
+            http("200 OK", Some("application/json"), "not json at all"),
+            "with a body that is not JSON with roleCredentials",
+        ),
+        (
+            http(
+                "200 OK",
+                Some("application/json"),
+                r#"{"roleCredentials":{"accessKeyId":"A"}}"#,
+            ),
+            "with a body that is not JSON with roleCredentials",
+        ),
+        (huge(), "answered with a body over 65536 bytes"),
+        (
+            http("200 OK", Some("application/json"), ""),
+            "with an empty body",
+        ),
+        (
+            http(
+                "401 Unauthorized",
+                Some("application/json"),
+                r#"{"message":"Session token not found or invalid","__type":"com.amazonaws.switchboard.portal#UnauthorizedException"}"#,
+            ),
+            "answered HTTP 401 com.amazonaws.switchboard.portal#UnauthorizedException: Session \
+             token not found or invalid; the IAM Identity Center session of profile dev has \
+             expired or is otherwise invalid; run `aws sso login --profile dev`",
+        ),
+        (http("403 Forbidden", None, ""), "answered HTTP 403"),
+        (
+            http(
+                "429 Too Many Requests",
+                Some("application/json"),
+                r#"{"message":"Rate exceeded","__type":"TooManyRequestsException"}"#,
+            ),
+            "answered HTTP 429 TooManyRequestsException: Rate exceeded",
+        ),
+        (
+            http("500 Internal Server Error", None, ""),
+            "answered HTTP 500",
+        ),
+        (
+            http(
+                "503 Service Unavailable",
+                Some("text/html"),
+                "<html>down</html>",
+            ),
+            "answered HTTP 503",
+        ),
+    ];
+    for (response, expected) in cases {
+        let home = Home::new("corp", Some(&cached));
+        let (url, mock) = mock(vec![response]);
+        let e = credentials(&home, SESSION_CONFIG, &url).unwrap_err();
+        assert_eq!(mock.join().unwrap().len(), 1);
+        assert!(
+            e.starts_with(&format!(
+                "IAM Identity Center (SSO): GetRoleCredentials at {url}/federation/credentials "
+            )),
+            "{e}"
+        );
+        assert!(e.contains(expected), "expected {expected:?} in {e}");
+        assert!(!e.contains(ROLE_SECRET) && !e.contains("role_name"), "{e}");
+        // Nothing written: the token file alone, as it was.
+        assert_eq!(home.token_text(), cached);
+        assert_eq!(home.files().len(), 1, "{:?}", home.files());
+    }
+}
+
+#[test]
+fn bad_answers_from_sso_oidc_fail_the_refresh_and_write_nothing() {
+    // Still valid for five minutes: botocore keeps the cached token only when the service
+    // answers with an error; anything else fails the provider.
+    let cached = session_token("2023-11-14T22:18:20Z");
+    let good = format!(r#"{{"accessToken":"{NEW_ACCESS}","expiresIn":28800}}"#);
+    let cases: Vec<((Vec<u8>, Duration), &str)> = vec![
+        (truncated(&good), "failed mid-exchange"),
+        (
+            http("200 OK", Some("text/html"), "<html>proxy</html>"),
+            "with content type text/html, not JSON",
+        ),
+        (
+            http("200 OK", Some("application/json"), "{\"accessToken\": 5}"),
+            "with a body that is not JSON with accessToken",
+        ),
+        (
+            http("200 OK", Some("application/json"), r#"{"accessToken":"x"}"#),
+            "with a body that is not JSON with accessToken",
+        ),
+        (huge(), "answered with a body over 65536 bytes"),
+        (http("200 OK", None, ""), "with an empty body"),
+    ];
+    for (response, expected) in cases {
+        let home = Home::new("corp", Some(&cached));
+        let (url, mock) = mock(vec![response]);
+        let e = credentials(&home, SESSION_CONFIG, &url).unwrap_err();
+        assert_eq!(
+            mock.join().unwrap().len(),
+            1,
+            "no GetRoleCredentials after it"
+        );
+        assert!(
+            e.starts_with(&format!(
+                "IAM Identity Center (SSO): CreateToken (refreshing the token) at {url}/token "
+            )),
+            "{e}"
+        );
+        assert!(e.contains(expected), "expected {expected:?} in {e}");
+        assert_eq!(home.token_text(), cached);
+        assert_eq!(home.files().len(), 1, "{:?}", home.files());
+    }
+}
+
+#[test]
+fn a_slow_portal_times_out() {
+    let cached = session_token("2023-11-15T00:13:20Z");
+    let home = Home::new("corp", Some(&cached));
+    let (response, _) = portal_ok();
+    let (url, mock) = mock(vec![(response, Duration::from_secs(11))]);
+    let started = Instant::now();
+    let e = credentials(&home, SESSION_CONFIG, &url).unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(11),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        e.starts_with(&format!(
+            "IAM Identity Center (SSO): GetRoleCredentials at {url}/federation/credentials did \
+             not answer within 10000 ms"
+        )),
+        "{e}"
+    );
+    mock.join().unwrap();
+    assert_eq!(home.token_text(), cached);
+}
+
+#[test]
+fn sso_credentials_sign_the_assume_role_call_of_a_role_chain() {
+    let config = format!(
+        "{SESSION_CONFIG}\n[profile role]\nrole_arn = arn:aws:iam::123456789012:role/demo\n\
+         source_profile = dev\nrole_session_name = s\nregion = us-east-1\n"
+    );
+    let home = Home::new("corp", Some(&session_token("2023-11-15T00:13:20Z")));
+    let assumed = "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+        <AssumeRoleResult><AssumedRoleUser><AssumedRoleId>AROAEXAMPLE:s</AssumedRoleId>\
+        <Arn>arn:aws:sts::123456789012:assumed-role/demo/s</Arn></AssumedRoleUser>\
+        <Credentials><AccessKeyId>ASIAROLEEXAMPLE</AccessKeyId>\
+        <SecretAccessKey>roleSecret/EXAMPLE</SecretAccessKey>\
+        <SessionToken>roleToken/EXAMPLE</SessionToken>\
+        <Expiration>2099-01-02T03:04:05Z</Expiration></Credentials></AssumeRoleResult>\
+        </AssumeRoleResponse>";
+    let (url, mock) = mock(vec![portal_ok(), http("200 OK", Some("text/xml"), assumed)]);
+    let files = ConfigFiles::from_texts(
+        ("/config", Some(config.as_bytes())),
+        ("/credentials", None),
+        Dialect::AwsCli,
+    )
+    .unwrap();
+    let home_dir = home.dir.path().to_str().unwrap();
+    let env: &[(&str, &str)] = &[
+        ("HOME", home_dir),
+        ("AWS_ENDPOINT_URL_SSO", &url),
+        ("AWS_ENDPOINT_URL_STS", &url),
+    ];
+    let options = Options::default().with(Setting::Profile, "role");
+    let eval = Evaluator::new(&files, env, &options).unwrap();
+    let plan = plan(&eval).unwrap();
+    let http = UreqHttp::new();
+    let io = Io {
+        fs: &StdFs,
+        http: &http,
+        command: &StdCommand,
+        prompt: &NoPrompt,
+        clock: &FixedClock(NOW),
+    };
+    let c = block_on(execute(&eval, &plan, &io)).unwrap();
+    assert_eq!(c.access_key_id(), "ASIAROLEEXAMPLE");
+    let requests = mock.join().unwrap();
+    assert_eq!(requests.len(), 2);
+    assert!(requests[0].path.starts_with("/federation/credentials?"));
+    // The role is assumed with the SSO role's credentials.
+    let sts = &requests[1];
+    assert_eq!(sts.method, "POST");
+    assert!(
+        sts.header("authorization")
+            .is_some_and(|a| a.contains("Credential=ASIASSOEXAMPLE/")),
+        "{sts:?}"
+    );
+    assert_eq!(sts.header("x-amz-security-token"), Some(ROLE_TOKEN));
+    // The assumed role is cached as the AWS CLI caches it; the SSO token file is unchanged.
+    assert_eq!(home.files().len(), 2, "{:?}", home.files());
+}

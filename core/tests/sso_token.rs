@@ -1,0 +1,170 @@
+//! The bearer token of a profile (`token::resolve_token`, the AWS CLI's token provider chain)
+//! through in-memory hosts: which profiles have one, and the error of each way the
+//! configuration or the cache file can be wrong. No request is ever sent (`NoHttp` fails
+//! every one, and a fresh or unrefreshable token needs none).
+
+mod common;
+
+use common::memory::{FixedClock, MemoryFs, NoHttp};
+use credchain_core::evaluate::{Evaluator, Options};
+use credchain_core::io::block_on;
+use credchain_core::parse::ConfigFiles;
+use credchain_core::settings::Setting;
+use credchain_core::sso_token::token_cache_key;
+use credchain_core::token::resolve_token;
+use credchain_core::Dialect;
+
+const NOW: i64 = 1_700_000_000; // 2023-11-14T22:13:20Z
+
+const CONFIG: &str = "\
+[profile ok]
+sso_session = corp
+
+[profile legacy]
+sso_start_url = https://d-abc123.awsapps.com/start
+sso_region = us-east-1
+
+[profile ghost]
+sso_session = nowhere
+
+[profile half]
+sso_session = half
+
+[sso-session corp]
+sso_start_url = https://d-abc123.awsapps.com/start
+sso_region = us-east-1
+
+[sso-session half]
+sso_region = us-east-1
+";
+
+fn path(name: &str) -> String {
+    format!("/home/u/.aws/sso/cache/{}.json", token_cache_key(name))
+}
+
+/// The token of `profile` (or the error's text) with `files` as the cache.
+fn token(profile: &str, files: Vec<(String, Vec<u8>)>) -> Result<(String, i64), String> {
+    let parsed = ConfigFiles::from_texts(
+        ("/home/u/.aws/config", Some(CONFIG.as_bytes())),
+        ("/home/u/.aws/credentials", None),
+        Dialect::AwsCli,
+    )
+    .unwrap();
+    let env: &[(&str, &str)] = &[("HOME", "/home/u")];
+    let options = Options::default().with(Setting::Profile, profile);
+    let eval = Evaluator::new(&parsed, env, &options).unwrap();
+    let fs = MemoryFs::with(files);
+    let before = fs.files.borrow().clone();
+    let got = block_on(resolve_token(&eval, &fs, &NoHttp, &FixedClock(NOW)))
+        .map(|t| (t.access_token().to_owned(), t.expires_at()))
+        .map_err(|e| e.to_string());
+    assert_eq!(*fs.files.borrow(), before, "nothing is written");
+    if let Err(e) = &got {
+        assert!(!e.contains("secretToken"), "{e}");
+    }
+    got
+}
+
+fn file(name: &str, json: &str) -> Vec<(String, Vec<u8>)> {
+    vec![(path(name), json.as_bytes().to_vec())]
+}
+
+#[test]
+fn a_session_token_that_is_fresh() {
+    let json = r#"{"accessToken": "secretToken-0001", "expiresAt": "2023-11-15T00:00:00Z"}"#;
+    assert_eq!(
+        token("ok", file("corp", json)),
+        Ok(("secretToken-0001".to_owned(), 1_700_006_400))
+    );
+}
+
+#[test]
+fn profiles_without_a_usable_session() {
+    let e = token("legacy", vec![]).unwrap_err();
+    assert!(
+        e.starts_with("IAM Identity Center (SSO): profile legacy has no sso_session"),
+        "{e}"
+    );
+    let e = token("ghost", vec![]).unwrap_err();
+    assert!(
+        e.contains("sso_session \"nowhere\" (/home/u/.aws/config:9) does not exist"),
+        "{e}"
+    );
+    let e = token("half", vec![]).unwrap_err();
+    assert!(
+        e.contains("[sso-session half] has no single-line sso_start_url"),
+        "{e}"
+    );
+}
+
+#[test]
+fn cache_files_that_cannot_serve() {
+    let e = token("ok", vec![]).unwrap_err();
+    assert_eq!(
+        e,
+        format!(
+            "IAM Identity Center (SSO): profile ok: no cached token for sso-session corp at {}; \
+             run `aws sso login --profile ok`",
+            path("corp")
+        )
+    );
+    let e = token("ok", file("corp", "<html>")).unwrap_err();
+    assert!(
+        e.contains(&format!(
+            "the cached token {} is not JSON with the strings accessToken and expiresAt",
+            path("corp")
+        )),
+        "{e}"
+    );
+    let e = token(
+        "ok",
+        file(
+            "corp",
+            r#"{"accessToken": "secretToken-0001", "expiresAt": "tomorrow"}"#,
+        ),
+    )
+    .unwrap_err();
+    assert!(e.contains("expiresAt that is not a time"), "{e}");
+    // Expired, and nothing to refresh it with: no call is made.
+    let e = token(
+        "ok",
+        file(
+            "corp",
+            r#"{"accessToken": "secretToken-0001", "expiresAt": "2023-11-14T22:00:00Z"}"#,
+        ),
+    )
+    .unwrap_err();
+    assert!(e.contains("expired at 2023-11-14T22:00:00Z"), "{e}");
+    assert!(e.contains("lacks refreshToken"), "{e}");
+    assert!(e.ends_with("run `aws sso login --profile ok`"), "{e}");
+    // Expired with a registration that has expired too.
+    let e = token(
+        "ok",
+        file(
+            "corp",
+            r#"{"accessToken": "secretToken-0001", "expiresAt": "2023-11-14T22:00:00Z", "refreshToken": "secretToken-r", "clientId": "c", "clientSecret": "secretToken-c", "registrationExpiresAt": "2023-01-01T00:00:00Z"}"#,
+        ),
+    )
+    .unwrap_err();
+    assert!(
+        e.contains("client registration (registrationExpiresAt) has expired"),
+        "{e}"
+    );
+    // Near expiry, and the refresh cannot be reached: the provider fails (botocore fails on
+    // anything but a service error).
+    let e = token(
+        "ok",
+        file(
+            "corp",
+            r#"{"accessToken": "secretToken-0001", "expiresAt": "2023-11-14T22:20:00Z", "refreshToken": "secretToken-r", "clientId": "c", "clientSecret": "secretToken-c", "registrationExpiresAt": "2099-01-01T00:00:00Z"}"#,
+        ),
+    )
+    .unwrap_err();
+    assert!(
+        e.starts_with(
+            "IAM Identity Center (SSO): CreateToken (refreshing the token) at \
+             https://oidc.us-east-1.amazonaws.com/token could not be reached"
+        ),
+        "{e}"
+    );
+}
