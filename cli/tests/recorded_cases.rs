@@ -60,8 +60,11 @@ fn recorded_responses(traffic: &Value) -> Vec<(u16, String)> {
     by_connection.into_values().collect()
 }
 
-/// The recorded requests as (method, path and query, IMDSv2 headers), in connection order.
-fn recorded_requests(traffic: &Value) -> Vec<(String, String, Vec<(String, String)>)> {
+/// A recorded request: method, path and query, IMDSv2 headers.
+type Recorded = (String, String, Vec<(String, String)>);
+
+/// The recorded requests, in connection order.
+fn recorded_requests(traffic: &Value) -> Vec<Recorded> {
     let mut by_connection = std::collections::BTreeMap::new();
     for event in traffic["events"].as_array().into_iter().flatten() {
         if let Some(r) = event["action"].get("Request") {

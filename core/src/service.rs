@@ -18,6 +18,8 @@ pub const MAX_SERVICE_CODE_LEN: usize = 64;
 pub const MAX_SERVICE_MESSAGE_LEN: usize = 256;
 
 /// What went wrong in one exchange.
+// The service's code and message are kept inline: the core has no allocator to box them.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ServiceFailureKind {
     /// No response: timeout, connection failure, a body over the cap, an unusable URL.
@@ -272,7 +274,7 @@ fn error_fields(
     let message = ["message", "Message", "error_description"]
         .iter()
         .find_map(|k| json_string_field(text, k));
-    (code.map(|c| clipped(c)), message.map(|m| clipped(m)))
+    (code.map(clipped), message.map(clipped))
 }
 
 /// The raw text of the top-level string field `key` of a flat JSON object, escapes left as they

@@ -25,10 +25,13 @@ const AWSCLI_DIFFERS: &[(&str, &str)] = &[
     ),
 ];
 
+/// A request as sent: method, URL, headers.
+type Sent = (String, String, Vec<(String, String)>);
+
 /// Answers every request with fixed credentials and records what was asked.
 #[derive(Default)]
 struct Recorder {
-    sent: RefCell<Vec<(String, String, Vec<(String, String)>)>>,
+    sent: RefCell<Vec<Sent>>,
 }
 
 impl Http for Recorder {

@@ -343,13 +343,16 @@ fn container_silent_server_is_bounded_by_three_attempts() {
     assert!(text.contains(&format!("{url}/creds")), "{text}");
 }
 
-/// A bad answer, what it must be reported as, and a phrase of the message.
-fn bad_answers() -> Vec<(
+/// A bad answer: what it is, the reply, the kind it must be reported as, a phrase of the
+/// message.
+type BadAnswer = (
     &'static str,
     Reply,
     fn(&ServiceFailureKind) -> bool,
     &'static str,
-)> {
+);
+
+fn bad_answers() -> Vec<BadAnswer> {
     vec![
         (
             "truncated body",

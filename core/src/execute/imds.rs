@@ -606,8 +606,7 @@ async fn fetch_token<'a, H: Http + ?Sized>(
             // Instances with IMDSv2 off answer these; a container past the hop limit never
             // sees the answer (a timeout); either way IMDSv1 may still answer.
             ServiceFailureKind::Status {
-                status: 403 | 404 | 405,
-                ..
+                status: 403..=405, ..
             }
             | ServiceFailureKind::EmptyBody { .. }
             | ServiceFailureKind::Http {
