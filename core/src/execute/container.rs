@@ -254,6 +254,12 @@ fn url_host(url: &str) -> Option<&str> {
     (!host.is_empty()).then_some(host)
 }
 
+/// [`url_host`] and [`host_allowed`] for the other module's arbitrary-input test.
+#[cfg(test)]
+pub(crate) fn url_host_for_tests(url: &str) -> bool {
+    url_host(url).is_some_and(host_allowed)
+}
+
 /// botocore's rule: a loopback IP address, or one of [`ALLOWED_HOSTS`] (compared after
 /// lower-casing, as `urlparse` lower-cases `hostname`).
 fn host_allowed(host: &str) -> bool {
@@ -505,4 +511,37 @@ fn parse(
         json.AccountId.as_deref(),
     )
     .map_err(|_| bad_body())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Arbitrary bytes never panic the answer's reader or the URL checks.
+    #[test]
+    fn arbitrary_input_never_panics() {
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let alphabet =
+            b"{}[]\":,0123456789 AccessKeyIdSecretTokenExpiration\\u00e9/:@.-[]\r\n\xc3\xa9\xff";
+        for _ in 0..20_000 {
+            let len = (next() % 48) as usize;
+            let bytes: heapless::Vec<u8, 64> = (0..len)
+                .map(|_| alphabet[(next() as usize) % alphabet.len()])
+                .collect();
+            let _ = parse(&bytes, Some("application/json"), "http://x/", 200);
+            let _ = parse(&bytes, Some("text/é"), "http://x/", 200);
+            if let Ok(text) = core::str::from_utf8(&bytes) {
+                let _ = url_host(text).map(host_allowed);
+                let _ = ipv6_is_loopback(text);
+            }
+        }
+        assert!(ipv6_is_loopback("::1") && ipv6_is_loopback("0::0:1") && !ipv6_is_loopback("::"));
+        assert!(!ipv6_is_loopback("1::1") && !ipv6_is_loopback(":::1"));
+    }
 }

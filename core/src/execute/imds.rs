@@ -278,9 +278,16 @@ pub fn resolve_endpoint<'a>(
 /// addresses are such labels) or a bracketed IPv6 address; credchain also requires the http
 /// or https scheme, the only ones the metadata service answers on.
 fn is_valid_endpoint(url: &str) -> bool {
-    let rest = if url.len() >= 7 && url[..7].eq_ignore_ascii_case("http://") {
+    // `get`, not indexing: a multi-byte character may straddle the scheme's length.
+    let rest = if url
+        .get(..7)
+        .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
+    {
         &url[7..]
-    } else if url.len() >= 8 && url[..8].eq_ignore_ascii_case("https://") {
+    } else if url
+        .get(..8)
+        .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+    {
         &url[8..]
     } else {
         return false;
@@ -762,8 +769,8 @@ fn credentials_of<'a>(json: &ImdsJson, url: &str, now: i64) -> Result<Credential
         });
     };
     let mut expiration = parse_time(expiration).ok_or_else(bad)?;
-    if now >= expiration - STATIC_STABILITY_SECONDS {
-        expiration = now + STATIC_STABILITY_SECONDS;
+    if now >= expiration.saturating_sub(STATIC_STABILITY_SECONDS) {
+        expiration = now.saturating_add(STATIC_STABILITY_SECONDS);
     }
     Credentials::new(
         ProviderKind::InstanceMetadata,
@@ -809,6 +816,8 @@ mod tests {
         assert!(!is_valid_endpoint("http://-bad-/"));
         assert!(!is_valid_endpoint("ftp://host/"));
         assert!(!is_valid_endpoint("http://host:port/"));
+        assert!(!is_valid_endpoint("http:/é/x"));
+        assert!(!is_valid_endpoint("https:/éé"));
     }
 
     #[test]
@@ -818,5 +827,40 @@ mod tests {
         assert_eq!(role_name(b""), None);
         assert_eq!(header_value(b"tok==").as_deref(), Some("tok=="));
         assert_eq!(header_value(b"tok\r\nX: 1"), None);
+    }
+
+    /// Arbitrary bytes never panic any reader of the network's answers or of the settings.
+    #[test]
+    fn arbitrary_input_never_panics() {
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let alphabet =
+            b"{}[]\":,0123456789 abcAccessKeyIdTokenExpirationCode\\u00e9/:@.-[]\r\n\t\xc3\xa9\xff";
+        for _ in 0..20_000 {
+            let len = (next() % 48) as usize;
+            let bytes: heapless::Vec<u8, 64> = (0..len)
+                .map(|_| alphabet[(next() as usize) % alphabet.len()])
+                .collect();
+            let _ = role_name(&bytes);
+            let _ = header_value(&bytes);
+            let response = HttpResponse {
+                status: 200,
+                content_type: None,
+                body: bytes.clone(),
+            };
+            if let Ok(json) = parse_json(&response, "http://x/") {
+                let _ = credentials_of(&json, "http://x/", i64::MAX);
+                let _ = credentials_of(&json, "http://x/", i64::MIN);
+            }
+            if let Ok(text) = core::str::from_utf8(&bytes) {
+                let _ = is_valid_endpoint(text);
+                let _ = crate::execute::container::url_host_for_tests(text);
+            }
+        }
     }
 }
