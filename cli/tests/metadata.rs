@@ -274,3 +274,30 @@ fn credential_source_ecs_container_assumes_the_role() {
         "the role call is signed with the container's keys"
     );
 }
+
+#[test]
+fn credential_sources_without_their_provider_are_errors_that_say_so() {
+    let home = Home::new(
+        "[profile ecs]\nrole_arn = arn:aws:iam::123456789012:role/demo\ncredential_source = EcsContainer\n\
+         [profile ec2]\nrole_arn = arn:aws:iam::123456789012:role/demo\ncredential_source = Ec2InstanceMetadata\n",
+        "",
+    );
+    let run = home.run(&["export-credentials", "--profile", "ecs"]);
+    assert_eq!(run.code, 253, "{run:#?}");
+    assert!(
+        run.stderr
+            .contains("neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor"),
+        "{}",
+        run.stderr
+    );
+    // AWS_EC2_METADATA_DISABLED=true (set by every test): nothing is asked of 169.254.169.254.
+    let started = Instant::now();
+    let run = home.run(&["export-credentials", "--profile", "ec2"]);
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert_eq!(run.code, 253, "{run:#?}");
+    assert!(
+        run.stderr.contains("AWS_EC2_METADATA_DISABLED is true"),
+        "{}",
+        run.stderr
+    );
+}

@@ -80,6 +80,9 @@ pub struct ContainerEndpoint<'a> {
 /// Why the container provider gave no credentials.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ContainerError<'a> {
+    /// Neither URI variable is set while a profile's `credential_source = EcsContainer` asks
+    /// for container credentials (the default chain skips the provider instead).
+    NotConfigured,
     /// The URI names a host the container provider may not call.
     ForbiddenHost {
         /// The URI and its variable.
@@ -132,6 +135,11 @@ impl ContainerError<'_> {
 impl fmt::Display for ContainerError<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            ContainerError::NotConfigured => f.write_str(
+                "container credentials: neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor \
+                 AWS_CONTAINER_CREDENTIALS_FULL_URI is set; set one (ECS and EKS Pod Identity set them in the \
+                 container), or change the profile's credential_source",
+            ),
             ContainerError::ForbiddenHost { url } => write!(
                 f,
                 "container credentials: {} \"{}\" names a host the AWS CLI does not fetch container \
@@ -372,7 +380,7 @@ where
     let _ = now; // Expired answers are refused by the caller, as for every provider.
     let endpoint = endpoint(eval.env())
         .map_err(ExecuteError::Container)?
-        .ok_or(ExecuteError::NoCredentials)?;
+        .ok_or(ExecuteError::Container(ContainerError::NotConfigured))?;
     fetch(&endpoint, io.fs, io.http)
         .await
         .map_err(ExecuteError::Container)

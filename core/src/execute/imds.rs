@@ -140,6 +140,9 @@ pub enum ImdsError<'a> {
         /// What would be valid, in words.
         expected: &'static str,
     },
+    /// `AWS_EC2_METADATA_DISABLED=true` while a profile's `credential_source` asks for instance
+    /// metadata (the default chain skips the provider instead).
+    Disabled,
     /// No IMDSv2 token came and `ec2_metadata_v1_disabled` forbids IMDSv1.
     V1Disabled {
         /// Where `ec2_metadata_v1_disabled` is set.
@@ -203,6 +206,10 @@ impl fmt::Display for ImdsError<'_> {
                 f,
                 "EC2 instance metadata: {name} \"{}\" ({}) is not valid; use {expected}",
                 value.value, value.source
+            ),
+            ImdsError::Disabled => f.write_str(
+                "EC2 instance metadata: AWS_EC2_METADATA_DISABLED is true, so the instance's credentials cannot \
+                 be fetched; unset it, or change the profile's credential_source",
             ),
             ImdsError::V1Disabled { setting, token } => write!(
                 f,
@@ -454,6 +461,15 @@ where
     P: Prompt + ?Sized,
     K: Clock + ?Sized,
 {
+    // The plan skips the provider when it is disabled, but a `credential_source` names it
+    // directly; botocore's fetcher then finds nothing without asking.
+    let disabled = eval
+        .env()
+        .var("AWS_EC2_METADATA_DISABLED")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    if disabled {
+        return Err(ExecuteError::InstanceMetadata(ImdsError::Disabled));
+    }
     let config = config(eval).map_err(ExecuteError::InstanceMetadata)?;
     fetch(&config, io.http, now)
         .await
