@@ -434,6 +434,41 @@ pub fn config<'s, E: Env + ?Sized>(
     })
 }
 
+/// The checks botocore makes of the metadata settings before any provider runs (it builds the
+/// metadata fetcher with the credential chain): the endpoint mode, the endpoint URL, and the
+/// timeout and attempts as integers. Ranges are judged only when the provider runs, since
+/// botocore accepts any integer here.
+pub fn check_before_the_chain<'s, E: Env + ?Sized>(
+    eval: &Evaluator<'s, 's, E>,
+) -> Result<(), ImdsError<'s>> {
+    let mode = setting(
+        eval,
+        Setting::Ec2MetadataServiceEndpointMode,
+        "IPv4 or IPv6",
+    )?
+    .filter(|m| m.source != Source::Default);
+    let endpoint = setting(eval, Setting::Ec2MetadataServiceEndpoint, "a URL")?;
+    resolve_endpoint(endpoint, mode)?;
+    let integer = |which: Setting, expected| -> Result<(), ImdsError<'s>> {
+        match setting(eval, which, expected)? {
+            Some(v) if v.value.trim().parse::<i64>().is_err() => Err(ImdsError::BadSetting {
+                name: which.spec().name,
+                value: v,
+                expected,
+            }),
+            _ => Ok(()),
+        }
+    };
+    integer(
+        Setting::MetadataServiceTimeout,
+        "a whole number of seconds from 1 to 3600",
+    )?;
+    integer(
+        Setting::MetadataServiceNumAttempts,
+        "a whole number of attempts, 1 or more",
+    )
+}
+
 /// The credentials JSON. Every field is optional so that an error answer (`Code`, `Message`)
 /// and a missing field are told apart from a body that is not JSON.
 #[derive(Deserialize)]
