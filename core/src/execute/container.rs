@@ -339,13 +339,13 @@ fn ipv6_is_loopback(host: &str) -> bool {
     if (compressed && total > 7) || (!compressed && total != 8) {
         return false;
     }
-    let last = tail_groups.last().or(groups.last()).copied();
-    let zeros = groups
+    // The eight groups, `::` expanded to the zeros it stands for.
+    let expanded = groups
         .iter()
-        .chain(tail_groups.iter())
-        .filter(|g| **g == 0)
-        .count();
-    last == Some(1) && zeros == total - 1
+        .copied()
+        .chain(core::iter::repeat_n(0, 8 - total))
+        .chain(tail_groups.iter().copied());
+    expanded.eq([0, 0, 0, 0, 0, 0, 0, 1])
 }
 
 /// The endpoint's JSON. Every field is optional here so that a missing one is reported as such
@@ -551,5 +551,15 @@ mod tests {
         }
         assert!(ipv6_is_loopback("::1") && ipv6_is_loopback("0::0:1") && !ipv6_is_loopback("::"));
         assert!(!ipv6_is_loopback("1::1") && !ipv6_is_loopback(":::1"));
+        assert!(
+            !ipv6_is_loopback("1::")
+                && !ipv6_is_loopback("::1:0")
+                && !ipv6_is_loopback("1:0:0:0:0:0:0:0")
+        );
+        assert!(
+            ipv6_is_loopback("0:0:0:0:0:0:0:1")
+                && ipv6_is_loopback("0::1")
+                && ipv6_is_loopback("::0:1")
+        );
     }
 }
