@@ -211,11 +211,11 @@ impl fmt::Display for ImdsError<'_> {
                 "EC2 instance metadata: AWS_EC2_METADATA_DISABLED is true, so the instance's credentials cannot \
                  be fetched; unset it, or change the profile's credential_source",
             ),
+            // The token failure already names the provider and the endpoint.
             ImdsError::V1Disabled { setting, token } => write!(
                 f,
-                "EC2 instance metadata: no IMDSv2 token ({token}) and IMDSv1 is disabled by \
-                 ec2_metadata_v1_disabled ({setting}); check that the instance allows IMDSv2 token requests \
-                 (and its hop limit, in a container), or allow IMDSv1"
+                "{token}; IMDSv1, which needs no token, is disabled by ec2_metadata_v1_disabled ({setting}); \
+                 check that the instance allows IMDSv2 (and its hop limit, in a container), or allow IMDSv1"
             ),
             ImdsError::NoRole(failure) => write!(
                 f,
