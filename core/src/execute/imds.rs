@@ -115,7 +115,7 @@ impl ImdsEndpoint<'_> {
 pub struct ImdsConfig<'a> {
     /// The endpoint.
     pub endpoint: ImdsEndpoint<'a>,
-    /// Each request's timeout, in milliseconds, and where it was set.
+    /// Each request's timeout, in milliseconds.
     pub timeout_ms: u32,
     /// Where the timeout was set.
     pub timeout_source: Source<'a>,
