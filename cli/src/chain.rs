@@ -12,7 +12,7 @@ use credchain_core::evaluate::Evaluator;
 use credchain_core::execute::{execute, ExecuteError, Io};
 use credchain_core::host::{StdCommand, StdFs, SystemClock, TerminalPrompt, UreqHttp};
 use credchain_core::io::{block_on, Env};
-use credchain_core::plan::{plan, BaseStep, Chain, CredentialSource, Plan, PlanError};
+use credchain_core::plan::{plan, BaseStep, Chain, CredentialSource, Plan, PlanError, Skipped};
 use credchain_core::sts::StsErrorKind;
 use credchain_core::Source;
 
@@ -33,6 +33,17 @@ pub enum ChainError<'s> {
         /// The profile holding `credential_source`.
         profile: &'s str,
     },
+    /// Nothing was configured and the last resort, EC2 instance metadata, had no credentials
+    /// (not reachable, no role, an unusable answer): the AWS CLI's "Unable to locate
+    /// credentials", with every provider's reason.
+    NoneFound {
+        /// The active profile.
+        profile: &'s str,
+        /// The providers passed over, in order.
+        skipped: Vec<Skipped>,
+        /// What the metadata service did.
+        metadata: Box<ExecuteError<'s>>,
+    },
     /// The chosen provider failed (boxed: the core's error keeps a process's error output
     /// inline).
     Execute(Box<ExecuteError<'s>>),
@@ -46,6 +57,7 @@ impl ChainError<'_> {
         match self {
             ChainError::Plan(_)
             | ChainError::NoProvider { .. }
+            | ChainError::NoneFound { .. }
             | ChainError::EmptyEnvironmentSource { .. } => CONFIGURATION_ERROR,
             ChainError::Execute(error) => execute_status(error),
         }
@@ -57,7 +69,7 @@ impl ChainError<'_> {
     #[must_use]
     pub fn failure(&self) -> Failure {
         let message = match self {
-            ChainError::NoProvider { .. } => {
+            ChainError::NoProvider { .. } | ChainError::NoneFound { .. } => {
                 format!("An error occurred (Configuration): Unable to retrieve credentials: {self}")
             }
             _ => format!("Unable to retrieve credentials: {self}"),
@@ -121,6 +133,24 @@ impl fmt::Display for ChainError<'_> {
                 "profile {profile}: credential_source = Environment, but AWS_ACCESS_KEY_ID and \
                  AWS_SECRET_ACCESS_KEY are not both set; set them, or change credential_source"
             ),
+            ChainError::NoneFound {
+                profile,
+                skipped,
+                metadata,
+            } => {
+                write!(
+                    f,
+                    "no credentials found for the profile {profile}; tried, in order:"
+                )?;
+                for s in skipped {
+                    write!(f, "\n  {}: {}", s.provider.describe(), s.reason.describe())?;
+                }
+                // The metadata error names its provider itself.
+                write!(
+                    f,
+                    "\n  {metadata}\n`credchain explain` shows each provider and what configures it"
+                )
+            }
             ChainError::Execute(error) => write!(f, "{error}"),
         }
     }
@@ -161,6 +191,20 @@ pub fn obtain<'s, E: Env + ?Sized>(
                 ..
             },
         ) => ChainError::EmptyEnvironmentSource { profile },
+        // The metadata service is the chain's last resort: when it has nothing to give, the
+        // AWS CLI says it found no credentials (exit 253), not that a service failed.
+        (
+            ExecuteError::InstanceMetadata(e),
+            Chain {
+                base: BaseStep::InstanceMetadata,
+                roles,
+                ..
+            },
+        ) if roles.is_empty() && e.is_no_credentials() => ChainError::NoneFound {
+            profile: plan.profile,
+            skipped: plan.skipped.iter().copied().collect(),
+            metadata: Box::new(ExecuteError::InstanceMetadata(e)),
+        },
         (error, _) => ChainError::Execute(Box::new(error)),
     })
 }

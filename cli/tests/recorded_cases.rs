@@ -1,10 +1,14 @@
 //! The recorded default-chain and profile-provider cases (../shared/conformance/cases) through
 //! the real binary: each case's fs/ tree is laid out in a temporary directory (absolute paths in
-//! its env.json and config files are moved under it), its recorded STS response is served by a
-//! mock on 127.0.0.1 (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_SSO and AWS_ENDPOINT_URL_SSO_OIDC,
-//! which outrank every other endpoint setting, so no request ever leaves the machine), and
-//! `credchain export-credentials` runs under faketime at 2021-08-01, or an hour before an earlier
-//! recorded expiry (the AWS CLI refuses credentials expired on arrival).
+//! its env.json and config files are moved under it), its recorded responses are served in order
+//! by a mock on 127.0.0.1 (AWS_ENDPOINT_URL_STS, _SSO and _SSO_OIDC, which outrank every other
+//! endpoint setting;
+//! AWS_EC2_METADATA_SERVICE_ENDPOINT; the container URI rewritten to AWS_CONTAINER_CREDENTIALS_FULL_URI
+//! on the mock with the recorded path; so no request ever leaves the machine), and
+//! `credchain export-credentials` runs under faketime at 2021-08-01, before the recorded expiries
+//! (the AWS CLI refuses credentials expired on arrival), or a day before an earlier expected
+//! expiry (the container cases expire in 2009). For cases with container or metadata traffic,
+//! the requests the mock saw must be the recorded ones: method, path, and the IMDSv2 headers.
 //! Expectations match core/tests/cases.rs: `AWSCLI_DIFFERS` and `PENDING` are the same lists.
 
 mod common;
@@ -57,17 +61,58 @@ fn recorded_responses(traffic: &Value) -> Vec<(u16, String)> {
     by_connection.into_values().collect()
 }
 
-/// The time a case runs at: [`FAKE_TIME`], or an hour before an expected expiry that is earlier
-/// (`sso_assume_role` records credentials that expire in 2009).
-fn fake_time(expected: &Value) -> String {
+/// A recorded request: method, path and query, IMDSv2 headers.
+type Recorded = (String, String, Vec<(String, String)>);
+
+/// The recorded requests, in connection order.
+fn recorded_requests(traffic: &Value) -> Vec<Recorded> {
+    let mut by_connection = std::collections::BTreeMap::new();
+    for event in traffic["events"].as_array().into_iter().flatten() {
+        if let Some(r) = event["action"].get("Request") {
+            let uri = r["request"]["uri"].as_str().unwrap_or("");
+            let path = uri
+                .split_once("://")
+                .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
+                .unwrap_or_else(|| "/".into());
+            let headers = [
+                "x-aws-ec2-metadata-token",
+                "x-aws-ec2-metadata-token-ttl-seconds",
+            ]
+            .iter()
+            .filter_map(|name| {
+                r["request"]["headers"][*name][0]
+                    .as_str()
+                    .map(|v| (name.to_string(), v.to_string()))
+            })
+            .collect();
+            by_connection.insert(
+                event["connection_id"].as_u64().unwrap_or(0),
+                (
+                    r["request"]["method"].as_str().unwrap_or("").to_string(),
+                    path,
+                    headers,
+                ),
+            );
+        }
+    }
+    by_connection.into_values().collect()
+}
+
+/// The faketime of a case: [`FAKE_TIME`], or a day before an expected expiry that is earlier.
+fn fake_time_for(expected: &Value) -> String {
+    let fake = credchain_core::credentials::parse_time("2021-08-01T00:00:00Z").unwrap();
     match expected["Ok"]["expiry"].as_i64() {
-        // 2021-08-01T00:00:00Z
-        Some(expiry) if expiry - 3600 < 1_627_776_000 => format!("@{}", expiry - 3600),
+        Some(expiry) if expiry - 86_400 < fake => {
+            let mut text = String::new();
+            credchain_core::credentials::write_isoformat(&mut text, expiry - 86_400).unwrap();
+            // 2009-02-12T23:31:30+00:00 -> 2009-02-12 23:31:30
+            text[..19].replace('T', " ")
+        }
         _ => FAKE_TIME.to_string(),
     }
 }
 
-fn run_case(dir: &Path, tree: &str, time: &str) -> (i32, String, String) {
+fn run_case(dir: &Path, tree: &str, fake_time: &str) -> (i32, String, String, Option<String>) {
     let root = tempfile::tempdir().unwrap();
     copy_tree(&dir.join("fs"), root.path(), root.path());
     let env: Value =
@@ -79,16 +124,34 @@ fn run_case(dir: &Path, tree: &str, time: &str) -> (i32, String, String) {
     let server = (!responses.is_empty()).then(|| MockServer::sequence(&responses));
     let mut command = Command::new("faketime");
     command
-        .arg(time)
+        .arg(fake_time)
         .arg(credchain())
         .arg("export-credentials")
         .env_clear();
     command.env("PATH", std::env::var_os("PATH").unwrap_or_default());
     let mut profile = "default".to_string();
+    // Every call goes to the loopback mock; with no recording, to a closed loopback port.
+    let url = server
+        .as_ref()
+        .map_or("http://127.0.0.1:9".to_string(), |s| s.url());
     for (k, v) in env.as_object().unwrap() {
         let v = v.as_str().unwrap_or("");
         if k == "AWS_PROFILE" {
             profile = v.to_string();
+        }
+        // The container endpoint moves to the mock, keeping the recorded path: the relative
+        // URI (always on 169.254.170.2) becomes a full URI on 127.0.0.1.
+        if k == "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI" {
+            command.env("AWS_CONTAINER_CREDENTIALS_FULL_URI", format!("{url}{v}"));
+            continue;
+        }
+        if k == "AWS_CONTAINER_CREDENTIALS_FULL_URI" {
+            let path = v
+                .split_once("://")
+                .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
+                .unwrap_or("/");
+            command.env(k, format!("{url}{path}"));
+            continue;
         }
         let v = if v.starts_with('/') {
             format!("{}{v}", root.path().display())
@@ -100,10 +163,6 @@ fn run_case(dir: &Path, tree: &str, time: &str) -> (i32, String, String) {
     if tree == "profile-provider" {
         command.args(["--profile", &profile]);
     }
-    // Every STS call goes to the loopback mock; with no recording, to a closed loopback port.
-    let url = server
-        .as_ref()
-        .map_or("http://127.0.0.1:9".to_string(), |s| s.url());
     command.env("AWS_ENDPOINT_URL_STS", &url);
     command.env("AWS_ENDPOINT_URL_SSO", &url);
     command.env("AWS_ENDPOINT_URL_SSO_OIDC", &url);
@@ -112,16 +171,38 @@ fn run_case(dir: &Path, tree: &str, time: &str) -> (i32, String, String) {
         .unwrap()
         .contains_key("AWS_EC2_METADATA_DISABLED")
     {
-        // Never reach for 169.254.169.254: IMDS cases are pending until issue 4 anyway.
-        command.env("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9");
+        // Never reach for 169.254.169.254: the metadata service is the mock too.
+        command.env("AWS_EC2_METADATA_SERVICE_ENDPOINT", &url);
     }
     let out = command
         .output()
         .expect("faketime runs (tests/run installs it: apt-get install faketime)");
+    // With container or metadata traffic, the requests must be the recorded ones.
+    let traffic_text = traffic.to_string();
+    let mismatch = match &server {
+        Some(server) if traffic_text.contains("http://169.254.") => {
+            let expected = recorded_requests(&traffic);
+            let seen = server.requests();
+            let same = seen.len() == expected.len()
+                && seen
+                    .iter()
+                    .zip(&expected)
+                    .all(|(request, (method, path, headers))| {
+                        let head = request.to_lowercase();
+                        request.starts_with(&format!("{method} {path} HTTP/1.1\r\n"))
+                            && headers
+                                .iter()
+                                .all(|(k, v)| head.contains(&format!("{k}: {}", v.to_lowercase())))
+                    });
+            (!same).then(|| format!("expected requests {expected:?}, the mock saw {seen:?}"))
+        }
+        _ => None,
+    };
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
+        mismatch,
     )
 }
 
@@ -146,8 +227,10 @@ fn recorded_cases_through_the_binary() {
             serde_json::from_str(&std::fs::read_to_string(dir.join("test-case.json")).unwrap())
                 .unwrap();
         let expected = &expected["result"];
-        let (code, stdout, stderr) = run_case(dir, tree, &fake_time(expected));
-        let verdict = if let Some(why) = pending(&name, Runs::Binary) {
+        let (code, stdout, stderr, mismatch) = run_case(dir, tree, &fake_time_for(expected));
+        let verdict = if let Some(mismatch) = mismatch {
+            Err(mismatch)
+        } else if let Some(why) = pending(&name, Runs::Binary) {
             if code == 253 && stderr.contains(why) {
                 Ok(())
             } else {

@@ -251,7 +251,12 @@ pub fn is_json_content_type(content_type: Option<&str>) -> bool {
     };
     kind.eq_ignore_ascii_case("application")
         && (subtype.eq_ignore_ascii_case("json")
-            || subtype.len() >= 5 && subtype[subtype.len() - 5..].eq_ignore_ascii_case("+json")
+            // `get`, not indexing: the content type is the network's and may not be ASCII.
+            || subtype
+                .len()
+                .checked_sub(5)
+                .and_then(|at| subtype.get(at..))
+                .is_some_and(|end| end.eq_ignore_ascii_case("+json"))
             || subtype
                 .get(..10)
                 .is_some_and(|p| p.eq_ignore_ascii_case("x-amz-json")))
@@ -372,6 +377,8 @@ mod tests {
         assert!(!is_json_content_type(Some("text/html")));
         assert!(!is_json_content_type(Some("application/xml")));
         assert!(!is_json_content_type(Some("json")));
+        assert!(!is_json_content_type(Some("application/jsoné")));
+        assert!(!is_json_content_type(Some("application/éé")));
     }
 
     #[test]

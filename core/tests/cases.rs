@@ -29,8 +29,17 @@ use credchain_core::settings::Setting;
 use credchain_core::Dialect;
 use serde_json::Value;
 
-/// 2020-09-13: before every expiry recorded in the cases.
+/// 2020-09-13: before every expiry recorded in the cases but the container ones (2009), which
+/// run an hour before their own expiry (`clock_for`).
 const NOW: i64 = 1_600_000_000;
+
+/// The recorded metadata headers that a request must carry with the same value: the IMDSv2
+/// token and its TTL (other headers, such as the container's `Authorization`, are not
+/// recorded, or are the SDK's own).
+const MATCHED_HEADERS: [&str; 2] = [
+    "x-aws-ec2-metadata-token",
+    "x-aws-ec2-metadata-token-ttl-seconds",
+];
 
 include!("../../tests/expectations/recorded_cases.rs");
 
@@ -43,6 +52,7 @@ struct ReplayHttp {
 struct Exchange {
     method: String,
     uri: String,
+    headers: Vec<(String, String)>,
     status: u16,
     content_type: Option<String>,
     body: Vec<u8>,
@@ -56,6 +66,7 @@ impl ReplayHttp {
             let entry = by_connection.entry(id).or_insert(Exchange {
                 method: String::new(),
                 uri: String::new(),
+                headers: Vec::new(),
                 status: 0,
                 content_type: None,
                 body: Vec::new(),
@@ -64,6 +75,11 @@ impl ReplayHttp {
             if let Some(request) = action.get("Request") {
                 entry.method = request["request"]["method"].as_str().unwrap_or("").into();
                 entry.uri = request["request"]["uri"].as_str().unwrap_or("").into();
+                for name in MATCHED_HEADERS {
+                    if let Some(v) = request["request"]["headers"][name][0].as_str() {
+                        entry.headers.push((name.into(), v.into()));
+                    }
+                }
             } else if let Some(response) = action.get("Response") {
                 let ok = &response["response"]["Ok"];
                 entry.status = ok["status"].as_u64().unwrap_or(0) as u16;
@@ -90,9 +106,24 @@ impl Http for ReplayHttp {
             .borrow_mut()
             .push((request.method.into(), request.url.into(), body));
         let mut exchanges = self.exchanges.borrow_mut();
-        let position = exchanges
-            .iter()
-            .position(|e| e.method == request.method && same_uri(&e.uri, request.url));
+        let carries = |name: &str| {
+            request
+                .headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| *v)
+        };
+        let position = exchanges.iter().position(|e| {
+            e.method == request.method
+                && same_uri(&e.uri, request.url)
+                && MATCHED_HEADERS.iter().all(|name| {
+                    carries(name)
+                        == e.headers
+                            .iter()
+                            .find(|(k, _)| k == name)
+                            .map(|(_, v)| v.as_str())
+                })
+        });
         let exchange = position.map(|i| exchanges.remove(i)).ok_or(HttpError {
             kind: HttpErrorKind::Connect,
         })?;
@@ -154,6 +185,23 @@ fn files_under(root: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 /// Runs one case; `Ok` holds the credentials as the suite's JSON shape.
+/// Error cases whose cause the error must name.
+const ERRORS_NAME: &[(&str, &str)] = &[
+    // The role-name request answers 404: the instance has no role.
+    (
+        "default-credential-provider-chain/imds_default_chain_error",
+        "the instance has no IAM role",
+    ),
+    (
+        "default-credential-provider-chain/imds_no_iam_role",
+        "the instance has no IAM role",
+    ),
+    (
+        "default-credential-provider-chain/imds_disabled",
+        "no provider is configured",
+    ),
+];
+
 fn run_case(dir: &Path, tree: &str, now: i64) -> Result<Value, String> {
     let env_json: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("env.json")).unwrap()).unwrap();
@@ -263,15 +311,24 @@ fn recorded_cases() {
             }
         } else {
             // The error wording is credchain's own; an error where one is expected is the match,
-            // and a file the expectation names in backticks must be named too.
+            // a file the expectation names in backticks must be named too, and where the cause
+            // is known, the error must name it.
             let named_file = expected["ErrorContains"]
                 .as_str()
                 .and_then(|t| t.split('`').nth(1))
                 .filter(|p| p.starts_with('/'));
+            let cause = ERRORS_NAME
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, c)| *c);
             match &got {
                 Err(e) if named_file.is_some_and(|p| !e.contains(p)) => Err(format!(
                     "the error should name {}: {e}",
                     named_file.unwrap_or_default()
+                )),
+                Err(e) if cause.is_some_and(|c| !e.contains(c)) => Err(format!(
+                    "expected an error naming \"{}\", got {e}",
+                    cause.unwrap_or("")
                 )),
                 Err(_) => Ok(()),
                 Ok(v) => Err(format!("expected an error ({}), got {v}", expected)),

@@ -178,3 +178,52 @@ fn no_provider_is_no_credentials() {
     let _ = ExecuteError::NoCredentials;
     let _ = ProcessFailure::BadJson;
 }
+
+#[test]
+fn bad_metadata_settings_fail_every_lookup_as_in_botocore() {
+    // botocore builds the metadata fetcher with the chain, so these fail even when the
+    // environment's keys would answer.
+    for (setting, value, name) in [
+        (
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
+            "IPv7",
+            "ec2_metadata_service_endpoint_mode",
+        ),
+        (
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+            "not a uri",
+            "ec2_metadata_service_endpoint",
+        ),
+        (
+            "AWS_METADATA_SERVICE_TIMEOUT",
+            "1.5",
+            "metadata_service_timeout",
+        ),
+        (
+            "AWS_METADATA_SERVICE_NUM_ATTEMPTS",
+            "two",
+            "metadata_service_num_attempts",
+        ),
+    ] {
+        let mut case = Case::new("", "");
+        case.env = vec![
+            ("AWS_ACCESS_KEY_ID", "A"),
+            ("AWS_SECRET_ACCESS_KEY", "S"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+            (setting, value),
+        ];
+        let e = case.run().unwrap_err();
+        assert!(
+            e.contains(&format!("{name} \"{value}\" ({setting})")),
+            "{e}"
+        );
+    }
+    // Integers out of the provider's range are judged only when it runs.
+    let mut case = Case::new("", "");
+    case.env = vec![
+        ("AWS_ACCESS_KEY_ID", "A"),
+        ("AWS_SECRET_ACCESS_KEY", "S"),
+        ("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "0"),
+    ];
+    assert_eq!(case.run().unwrap().access_key_id(), "A");
+}

@@ -26,16 +26,6 @@ pub enum Runs {
 
 /// Cases whose providers arrive with issue 4, with a phrase of the error they give until then.
 pub const PENDING: &[(&str, &str, Runs)] = &[
-    ("default-credential-provider-chain/ecs_credentials", "container endpoint", Runs::Both),
-    ("default-credential-provider-chain/ecs_credentials_invalid_profile", "container endpoint", Runs::Both),
-    ("default-credential-provider-chain/eks_pod_identity_credentials", "container endpoint", Runs::Both),
-    ("default-credential-provider-chain/imds_assume_role", "EC2 instance metadata", Runs::Both),
-    ("default-credential-provider-chain/imds_config_with_no_creds", "EC2 instance metadata", Runs::Both),
-    ("default-credential-provider-chain/imds_default_chain_success", "EC2 instance metadata", Runs::Both),
-    // Chains that reach IMDS unconfigured: the core's replay expects an error either way; the
-    // binary names the provider.
-    ("default-credential-provider-chain/imds_default_chain_error", "EC2 instance metadata", Runs::Binary),
-    ("default-credential-provider-chain/imds_no_iam_role", "EC2 instance metadata", Runs::Binary),
 ];
 
 /// The pending phrase of `name` in `run`, if the case is pending there.

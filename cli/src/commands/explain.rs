@@ -264,6 +264,9 @@ fn build<'s, E: Env + ?Sized>(
             message: match &error {
                 // The report already shows every provider and why it was skipped.
                 ChainError::NoProvider { .. } => no_provider(&eval),
+                ChainError::NoneFound { metadata, .. } => format!(
+                    "no credentials: nothing else is configured, and the metadata service had none. {metadata}"
+                ),
                 error => error.to_string(),
             },
             status: error.status(),
@@ -500,41 +503,102 @@ fn base_step<'s, E: Env + ?Sized>(chain: &Chain<'s>, eval: &Evaluator<'s, 's, E>
             )
         }
         BaseStep::Named(source) => named_source_step(source, chain, eval),
-        BaseStep::Container => {
-            let env = eval.env();
-            let mut inputs: Vec<Input<'s>> = CONTAINER_VARIABLES
-                .into_iter()
-                .chain(["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"])
-                .filter_map(|var| {
-                    let value = env.var(var).filter(|v| !v.is_empty())?;
-                    Some(input(
-                        var,
-                        Shown::Plain(value.to_owned()),
-                        Some(Source::EnvVar(var)),
-                    ))
-                })
-                .collect();
-            let token = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
-            if env.var(token).is_some_and(|v| !v.is_empty()) {
-                inputs.push(input(token, Shown::Secret, Some(Source::EnvVar(token))));
-            }
-            step(
-                "container",
-                "ask the container credentials endpoint (ECS, EKS Pod Identity)".to_owned(),
-                inputs,
-                None,
-            )
-        }
+        BaseStep::Container => step(
+            "container",
+            "ask the container credentials endpoint (ECS, EKS Pod Identity)".to_owned(),
+            container_inputs(eval),
+            None,
+        ),
         BaseStep::InstanceMetadata => step(
             "instance-metadata",
             "ask the EC2 instance metadata service for the instance role's credentials".to_owned(),
-            Vec::new(),
+            imds_inputs(eval),
             Some(
                 "nothing else is configured, so the AWS CLI asks the metadata service of the \
                  EC2 instance it may be running on; AWS_EC2_METADATA_DISABLED=true turns this off",
             ),
         ),
     }
+}
+
+/// The container provider's variables and the URL they make; the authorization token only
+/// as present (the token file's path is shown, never its contents).
+fn container_inputs<'s, E: Env + ?Sized>(eval: &Evaluator<'s, 's, E>) -> Vec<Input<'s>> {
+    let env = eval.env();
+    let mut inputs: Vec<Input<'s>> = CONTAINER_VARIABLES
+        .into_iter()
+        .chain(["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"])
+        .filter_map(|var| {
+            let value = env.var(var).filter(|v| !v.is_empty())?;
+            Some(input(
+                var,
+                Shown::Plain(value.to_owned()),
+                Some(Source::EnvVar(var)),
+            ))
+        })
+        .collect();
+    let token = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
+    if env.var(token).is_some_and(|v| !v.is_empty()) {
+        inputs.push(input(token, Shown::Secret, Some(Source::EnvVar(token))));
+    }
+    inputs.push(match credchain_core::execute::container::endpoint(env) {
+        Ok(Some(endpoint)) => input("url", Shown::Plain(endpoint.url.to_string()), None),
+        Ok(None) => input(
+            "url",
+            Shown::NotSet("no container variable is set: this step fails"),
+            None,
+        ),
+        Err(e) => input("url", Shown::Plain(format!("unusable: {e}")), None),
+    });
+    inputs
+}
+
+/// The metadata service's endpoint (and how it was chosen), timeout, attempts and IMDSv1.
+fn imds_inputs<'s, E: Env + ?Sized>(eval: &Evaluator<'s, 's, E>) -> Vec<Input<'s>> {
+    use credchain_core::execute::imds::{self, EndpointOrigin};
+    let config = match imds::config(eval) {
+        Ok(config) => config,
+        Err(e) => {
+            return vec![input(
+                "settings",
+                Shown::Plain(format!("unusable: {e}")),
+                None,
+            )]
+        }
+    };
+    let endpoint = match config.endpoint.origin {
+        EndpointOrigin::Configured(value) => plain("ec2_metadata_service_endpoint", value),
+        EndpointOrigin::Mode(mode, source) => input(
+            "ec2_metadata_service_endpoint_mode",
+            Shown::Plain(format!("{mode:?}: {}", config.endpoint.base)),
+            Some(source),
+        ),
+    };
+    vec![
+        endpoint,
+        input(
+            "metadata_service_timeout",
+            Shown::Plain(format!("{} s per request", config.timeout_ms / 1000)),
+            Some(config.timeout_source),
+        ),
+        input(
+            "metadata_service_num_attempts",
+            Shown::Plain(config.attempts.to_string()),
+            Some(config.attempts_source),
+        ),
+        match config.v1_disabled {
+            Some(source) => input(
+                "ec2_metadata_v1_disabled",
+                Shown::Plain("true: IMDSv2 only".to_owned()),
+                Some(source),
+            ),
+            None => input(
+                "ec2_metadata_v1_disabled",
+                Shown::NotSet("IMDSv1 is used when no IMDSv2 token comes"),
+                None,
+            ),
+        },
+    ]
 }
 
 /// The inputs of static keys: the key id masked, the secrets only as present.
@@ -627,12 +691,18 @@ fn named_source_step<'s, E: Env + ?Sized>(
             )
         }
         CredentialSource::Ec2InstanceMetadata => (
-            "instance-metadata",
+            {
+                inputs.extend(imds_inputs(eval));
+                "instance-metadata"
+            },
             "ask the EC2 instance metadata service for the instance role's credentials \
              (credential_source = Ec2InstanceMetadata)",
         ),
         CredentialSource::EcsContainer => (
-            "container",
+            {
+                inputs.extend(container_inputs(eval));
+                "container"
+            },
             "ask the container credentials endpoint (credential_source = EcsContainer)",
         ),
     };

@@ -339,6 +339,9 @@ where
     K: Clock + ?Sized,
 {
     let chain = plan.chain.as_ref().ok_or(ExecuteError::NoCredentials)?;
+    // botocore reads the metadata settings when it builds the chain, so a bad one fails every
+    // lookup, whichever provider would answer.
+    imds::check_before_the_chain(eval).map_err(ExecuteError::InstanceMetadata)?;
     let now = io.clock.now_unix();
     let credentials = match chain.base {
         BaseStep::Static(keys) => static_credentials(chain.provider, &keys)?,

@@ -1,0 +1,303 @@
+//! The container and EC2 instance metadata providers through the binary, against mocks on
+//! 127.0.0.1 (AWS_CONTAINER_CREDENTIALS_FULL_URI, AWS_EC2_METADATA_SERVICE_ENDPOINT): the
+//! credentials they give, `credential_source` role chains, the forbidden-host error, `explain`
+//! without the authorization token, and the chain with nothing configured: "no credentials"
+//! with every provider's reason, quickly, whether the metadata endpoint refuses the connection
+//! or never answers.
+
+mod common;
+
+use std::net::TcpListener;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::{assume_role_response, Home, MockServer};
+
+const CREDENTIALS: &str = r#"{"Code":"Success","AccessKeyId":"ASIAMETADATA","SecretAccessKey":"metadataSecret0001","Token":"metadataToken0001","Expiration":"2099-01-02T03:04:05Z","AccountId":"123456789012"}"#;
+
+/// A loopback port with nothing listening.
+fn closed_port() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    url
+}
+
+/// The command with the metadata service enabled and pointed at `endpoint`.
+fn with_imds(home: &Home, args: &[&str], endpoint: &str, vars: &[(&str, &str)]) -> Command {
+    let mut command = home.command(args, vars);
+    command
+        .env_remove("AWS_EC2_METADATA_DISABLED")
+        .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint);
+    command
+}
+
+#[test]
+fn nothing_configured_lists_every_reason_quickly() {
+    let home = Home::empty();
+    let started = Instant::now();
+    let run = home.run_command(with_imds(
+        &home,
+        &["export-credentials"],
+        &closed_port(),
+        &[],
+    ));
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    run.assert_error(
+        253,
+        "credchain: [ERROR]: An error occurred (Configuration): Unable to retrieve credentials: no credentials found",
+    );
+    for reason in [
+        "environment variables: AWS_ACCESS_KEY_ID is not set",
+        "credentials file: the credentials file has no section for the profile",
+        "container endpoint: neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "EC2 instance metadata: the role name request at http://127.0.0.1:",
+        "could not be reached",
+    ] {
+        assert!(run.stderr.contains(reason), "{reason}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn a_silent_metadata_service_is_bounded_by_its_timeout() {
+    // Accepts connections and never answers, for longer than the test waits.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let holder = std::thread::spawn(move || {
+        let mut held = Vec::new();
+        listener.set_nonblocking(true).unwrap();
+        let until = Instant::now() + Duration::from_secs(6);
+        while Instant::now() < until {
+            if let Ok((stream, _)) = listener.accept() {
+                held.push(stream);
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    });
+    let home = Home::empty();
+    let started = Instant::now();
+    let run = home.run_command(with_imds(&home, &["export-credentials"], &url, &[]));
+    let elapsed = started.elapsed();
+    // One second for the token request, one for the IMDSv1 role request (botocore's order).
+    assert!(
+        elapsed >= Duration::from_millis(1900) && elapsed < Duration::from_millis(4000),
+        "{elapsed:?}"
+    );
+    assert_eq!(run.code, 253, "{run:#?}");
+    assert!(
+        run.stderr.contains("did not answer within 1000 ms"),
+        "{}",
+        run.stderr
+    );
+    holder.join().unwrap();
+}
+
+#[test]
+fn instance_metadata_credentials_and_explain() {
+    let home = Home::empty();
+    home.secret("metadataSecret0001");
+    home.secret("metadataToken0001");
+    let server = MockServer::sequence(&[
+        (200, "session-token-abc".into()),
+        (200, "instance-role".into()),
+        (200, CREDENTIALS.into()),
+    ]);
+    let mut command = with_imds(&home, &["export-credentials"], &server.url(), &[]);
+    let out = command.output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["AccessKeyId"], "ASIAMETADATA");
+    assert_eq!(json["SessionToken"], "metadataToken0001");
+    let requests = server.requests();
+    assert!(
+        requests[0].starts_with("PUT /latest/api/token HTTP/1.1\r\n"),
+        "{}",
+        requests[0]
+    );
+    assert!(requests[0]
+        .to_lowercase()
+        .contains("x-aws-ec2-metadata-token-ttl-seconds: 21600"));
+    assert!(requests[2]
+        .starts_with("GET /latest/meta-data/iam/security-credentials/instance-role HTTP/1.1"));
+    assert!(requests[2]
+        .to_lowercase()
+        .contains("x-aws-ec2-metadata-token: session-token-abc"));
+    drop(server);
+
+    let run = home.run_command(with_imds(
+        &home,
+        &["explain"],
+        &closed_port(),
+        &[("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "2")],
+    ));
+    assert!(
+        run.stdout
+            .contains("ec2_metadata_service_endpoint = http://127.0.0.1:"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("metadata_service_num_attempts = 2 (AWS_METADATA_SERVICE_NUM_ATTEMPTS)"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.code, 253);
+}
+
+#[test]
+fn invalid_metadata_settings_are_errors_naming_the_setting() {
+    let home = Home::new("[default]\nmetadata_service_timeout = soon\n", "");
+    let run = home.run_command(with_imds(
+        &home,
+        &["export-credentials"],
+        &closed_port(),
+        &[],
+    ));
+    assert_eq!(run.code, 253, "{run:#?}");
+    assert!(
+        run.stderr.contains("metadata_service_timeout \"soon\""),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains(".aws/config:2"), "{}", run.stderr);
+}
+
+#[test]
+fn container_credentials_with_a_token_that_is_never_shown() {
+    let home = Home::empty();
+    home.secret("metadataSecret0001");
+    home.secret("metadataToken0001");
+    let server = MockServer::sequence(&[(200, CREDENTIALS.into())]);
+    let uri = format!("{}/v2/credentials/abc", server.url());
+    let vars = [
+        ("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri.as_str()),
+        (
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+            "Bearer containerToken0001",
+        ),
+    ];
+    let run = home.run_revealing(&["export-credentials", "--format", "env-no-export"], &vars);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(
+        run.stdout.contains("AWS_ACCESS_KEY_ID=ASIAMETADATA"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("containerToken0001"));
+    let request = &server.requests()[0];
+    assert!(
+        request.starts_with("GET /v2/credentials/abc HTTP/1.1\r\n"),
+        "{request}"
+    );
+    assert!(
+        request
+            .to_lowercase()
+            .contains("authorization: bearer containertoken0001"),
+        "{request}"
+    );
+    // explain shows the URL and only the token's presence (the secrets check covers it).
+    let run = home.run_with(&["explain"], &vars);
+    assert!(
+        run.stdout.contains(&format!("url = {uri}")),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("AWS_CONTAINER_AUTHORIZATION_TOKEN = (secret"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_forbidden_container_host_is_refused_without_a_request() {
+    let home = Home::empty();
+    let run = home.run_with(
+        &["export-credentials"],
+        &[(
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "http://192.0.2.10/creds",
+        )],
+    );
+    assert_eq!(run.code, 253, "{run:#?}");
+    for needed in [
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "http://192.0.2.10/creds",
+        "loopback",
+        "169.254.170.23",
+        "[fd00:ec2::23]",
+    ] {
+        assert!(run.stderr.contains(needed), "{needed}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn credential_source_ecs_container_assumes_the_role() {
+    let home = Home::new(
+        "[profile app]\nrole_arn = arn:aws:iam::123456789012:role/demo\ncredential_source = EcsContainer\nregion = us-east-1\n",
+        "",
+    );
+    home.secret("metadataSecret0001");
+    let server = MockServer::sequence(&[
+        (200, CREDENTIALS.into()),
+        (
+            200,
+            assume_role_response("ASIAROLE", "roleSecret0000001", "roleToken0000001"),
+        ),
+    ]);
+    let uri = format!("{}/creds", server.url());
+    let run = home.run_revealing(
+        &["export-credentials", "--profile", "app"],
+        &[
+            ("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri.as_str()),
+            ("AWS_ENDPOINT_URL_STS", &server.url()),
+        ],
+    );
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(run.stdout.contains("ASIAROLE"), "{}", run.stdout);
+    let requests = server.requests();
+    assert!(requests[0].starts_with("GET /creds "), "{}", requests[0]);
+    assert!(requests[1].starts_with("POST / "), "{}", requests[1]);
+    assert!(
+        requests[1].contains("Credential=ASIAMETADATA/"),
+        "the role call is signed with the container's keys"
+    );
+}
+
+#[test]
+fn credential_sources_without_their_provider_are_errors_that_say_so() {
+    let home = Home::new(
+        "[profile ecs]\nrole_arn = arn:aws:iam::123456789012:role/demo\ncredential_source = EcsContainer\n\
+         [profile ec2]\nrole_arn = arn:aws:iam::123456789012:role/demo\ncredential_source = Ec2InstanceMetadata\n",
+        "",
+    );
+    let run = home.run(&["export-credentials", "--profile", "ecs"]);
+    assert_eq!(run.code, 253, "{run:#?}");
+    assert!(
+        run.stderr
+            .contains("neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor"),
+        "{}",
+        run.stderr
+    );
+    // AWS_EC2_METADATA_DISABLED=true (set by every test): nothing is asked of 169.254.169.254.
+    let started = Instant::now();
+    let run = home.run(&["export-credentials", "--profile", "ec2"]);
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert_eq!(run.code, 253, "{run:#?}");
+    assert!(
+        run.stderr.contains("AWS_EC2_METADATA_DISABLED is true"),
+        "{}",
+        run.stderr
+    );
+}

@@ -1,0 +1,268 @@
+//! The SDKs' container-credentials vectors (../shared/conformance/suites/ecs-tests.json), one
+//! named check per case: the environment -> the URL requested (checked by fetching it from a
+//! recording host), or an error.
+//!
+//! The AWS CLI differs from the SDKs on two cases: botocore checks the host of the full URI
+//! whatever its scheme, so `https://mypersonalsite/...` is refused (the SDKs allow https to any
+//! host). Those cases expect the forbidden-host error here (docs/quirks.md).
+
+mod common;
+
+use std::cell::RefCell;
+
+use credchain_core::execute::container::{self, ContainerError};
+use credchain_core::io::{block_on, Http, HttpError, HttpRequest, HttpResponse};
+
+/// Cases where the AWS CLI refuses what the SDKs accept, with why.
+const AWSCLI_DIFFERS: &[(&str, &str)] = &[
+    (
+        "full uri HTTPS",
+        "botocore allows only loopback and the container hosts, even over https",
+    ),
+    (
+        "full uri HTTPS with port",
+        "botocore allows only loopback and the container hosts, even over https",
+    ),
+];
+
+/// A request as sent: method, URL, headers.
+type Sent = (String, String, Vec<(String, String)>);
+
+/// Answers every request with fixed credentials and records what was asked.
+#[derive(Default)]
+struct Recorder {
+    sent: RefCell<Vec<Sent>>,
+}
+
+impl Http for Recorder {
+    type Body = Vec<u8>;
+    async fn send(&self, request: &HttpRequest<'_>) -> Result<HttpResponse<Vec<u8>>, HttpError> {
+        self.sent.borrow_mut().push((
+            request.method.into(),
+            request.url.into(),
+            request
+                .headers
+                .iter()
+                .map(|(k, v)| ((*k).into(), (*v).into()))
+                .collect(),
+        ));
+        Ok(HttpResponse {
+            status: 200,
+            content_type: Some("application/json".try_into().unwrap()),
+            body: br#"{"AccessKeyId":"AKID","SecretAccessKey":"secret","Token":"tok","Expiration":"2030-01-01T00:00:00Z"}"#.to_vec(),
+        })
+    }
+}
+
+fn check(case: &serde_json::Value) -> Result<(), String> {
+    let name = case["docs"].as_str().unwrap();
+    let owned: Vec<(String, String)> = case["env"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+        .collect();
+    let env: Vec<(&str, &str)> = owned
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let got = container::endpoint(env.as_slice());
+    let result = &case["result"];
+    if AWSCLI_DIFFERS.iter().any(|(n, _)| *n == name) {
+        return match got {
+            Err(ContainerError::ForbiddenHost { .. }) => Ok(()),
+            other => Err(format!("the AWS CLI refuses the host; got {other:?}")),
+        };
+    }
+    if let Some(url) = result["Ok"].as_str() {
+        let endpoint = got
+            .map_err(|e| format!("expected {url}, got the error {e}"))?
+            .ok_or(format!("expected {url}, got no provider"))?;
+        if endpoint.url != url {
+            return Err(format!("expected {url}, got {}", endpoint.url));
+        }
+        let http = Recorder::default();
+        let fs = common::memory::MemoryFs::default();
+        let credentials = block_on(container::fetch(&endpoint, &fs, &http))
+            .map_err(|e| format!("fetching: {e}"))?;
+        assert_eq!(credentials.access_key_id(), "AKID");
+        let sent = http.sent.borrow();
+        let (method, sent_url, headers) = &sent[0];
+        if method != "GET" || sent_url != url || sent.len() != 1 {
+            return Err(format!("sent {sent:?}"));
+        }
+        if !headers
+            .iter()
+            .any(|(k, v)| k == "Accept" && v == "application/json")
+        {
+            return Err(format!("no Accept header: {headers:?}"));
+        }
+        return Ok(());
+    }
+    let phrase = result["ErrorContains"].as_str().unwrap();
+    match got {
+        // The SDKs' "not enabled" is the plan's skip: no endpoint configured.
+        Ok(None) if phrase.contains("No environment variables") => Ok(()),
+        Err(e @ ContainerError::InvalidUri { .. }) if e.to_string().contains(phrase) => Ok(()),
+        other => Err(format!(
+            "expected an error containing \"{phrase}\", got {other:?}"
+        )),
+    }
+}
+
+#[test]
+fn ecs_suite() {
+    let suite = common::conformance_json("suites/ecs-tests.json");
+    let tests = suite["tests"].as_array().unwrap();
+    assert!(tests.len() >= 11);
+    let failures: Vec<String> = tests
+        .iter()
+        .filter_map(|case| check(case).err().map(|e| format!("{}: {e}", case["docs"])))
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        tests.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn forbidden_host_error_lists_the_allowed_hosts() {
+    let env: &[(&str, &str)] = &[(
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "http://169.254.169.254/creds",
+    )];
+    let e = container::endpoint(env).unwrap_err();
+    let text = e.to_string();
+    for needed in [
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "http://169.254.169.254/creds",
+        "loopback",
+        "localhost",
+        "169.254.170.2",
+        "169.254.170.23",
+        "[fd00:ec2::23]",
+    ] {
+        assert!(text.contains(needed), "{needed} missing from: {text}");
+    }
+}
+
+#[test]
+fn loopback_hosts_as_botocore_judges_them() {
+    let allowed = [
+        "http://127.0.0.1:8080/c",
+        "http://127.1.2.3/c",
+        "http://[::1]:80/c",
+        "http://[0:0:0:0:0:0:0:1]/c",
+        "http://LOCALHOST/c",
+        "http://user@localhost/c",
+        "https://169.254.170.2/c",
+        "http://169.254.170.23/c",
+        "http://[fd00:ec2::23]/c",
+    ];
+    for url in allowed {
+        let env: &[(&str, &str)] = &[("AWS_CONTAINER_CREDENTIALS_FULL_URI", url)];
+        assert!(matches!(container::endpoint(env), Ok(Some(_))), "{url}");
+    }
+    let refused = [
+        "http://128.0.0.1/c",
+        "http://127.0.0.01/c",
+        "http://localhost.example.com/c",
+        "http://[::2]/c",
+        "http://169.254.170.3/c",
+        "https://example.com/c",
+        "http://127.0.0.1.nip.io/c",
+    ];
+    for url in refused {
+        let env: &[(&str, &str)] = &[("AWS_CONTAINER_CREDENTIALS_FULL_URI", url)];
+        assert!(
+            matches!(
+                container::endpoint(env),
+                Err(ContainerError::ForbiddenHost { .. })
+            ),
+            "{url}"
+        );
+    }
+    for url in ["/credentials", "127.0.0.1/creds", "http:///c", "://x"] {
+        let env: &[(&str, &str)] = &[("AWS_CONTAINER_CREDENTIALS_FULL_URI", url)];
+        assert!(
+            matches!(
+                container::endpoint(env),
+                Err(ContainerError::InvalidUri { .. })
+            ),
+            "{url}"
+        );
+    }
+}
+
+#[test]
+fn token_variable_is_sent_and_never_shown() {
+    let env: &[(&str, &str)] = &[
+        ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/creds"),
+        (
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+            "Basic c2VjcmV0dG9rZW4=",
+        ),
+    ];
+    let endpoint = container::endpoint(env).unwrap().unwrap();
+    assert!(!format!("{endpoint:?}").contains("c2VjcmV0dG9rZW4"));
+    let http = Recorder::default();
+    let fs = common::memory::MemoryFs::default();
+    block_on(container::fetch(&endpoint, &fs, &http)).unwrap();
+    let sent = http.sent.borrow();
+    assert!(sent[0]
+        .2
+        .iter()
+        .any(|(k, v)| k == "Authorization" && v == "Basic c2VjcmV0dG9rZW4="));
+
+    let env: &[(&str, &str)] = &[
+        ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/creds"),
+        (
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+            "secrettoken\r\nX-Evil: 1",
+        ),
+    ];
+    let endpoint = container::endpoint(env).unwrap().unwrap();
+    let e = block_on(container::fetch(&endpoint, &fs, &http)).unwrap_err();
+    let text = e.to_string();
+    assert!(matches!(e, ContainerError::BadToken { .. }));
+    assert!(
+        text.contains("AWS_CONTAINER_AUTHORIZATION_TOKEN") && !text.contains("secrettoken"),
+        "{text}"
+    );
+    assert!(!format!("{e:?}").contains("secrettoken"));
+    assert_eq!(http.sent.borrow().len(), 1, "a bad token is not sent");
+}
+
+#[test]
+fn token_file_wins_and_a_trailing_newline_is_refused() {
+    let env: &[(&str, &str)] = &[
+        ("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:1/c"),
+        ("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "/token"),
+        ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "from-variable"),
+    ];
+    let endpoint = container::endpoint(env).unwrap().unwrap();
+    let http = Recorder::default();
+    let fs = common::memory::MemoryFs::with([("/token".to_string(), b"from-file".to_vec())]);
+    block_on(container::fetch(&endpoint, &fs, &http)).unwrap();
+    assert!(http.sent.borrow()[0]
+        .2
+        .iter()
+        .any(|(k, v)| k == "Authorization" && v == "from-file"));
+    fs.files
+        .borrow_mut()
+        .insert("/token".into(), b"from-file\n".to_vec());
+    let e = block_on(container::fetch(&endpoint, &fs, &http)).unwrap_err();
+    assert!(
+        e.to_string().contains("/token") && e.to_string().contains("trailing newline"),
+        "{e}"
+    );
+    fs.files.borrow_mut().remove("/token");
+    let e = block_on(container::fetch(&endpoint, &fs, &http)).unwrap_err();
+    assert!(
+        e.to_string().contains("/token") && e.to_string().contains("does not exist"),
+        "{e}"
+    );
+}

@@ -1,0 +1,531 @@
+//! The container and instance metadata providers through the ureq host against servers on
+//! 127.0.0.1 that this test starts and that stop by themselves (each serves a fixed number of
+//! connections, accepting for at most a few seconds, every read with a timeout): the token
+//! file re-read, the IMDSv2 flow, the IMDSv1 fallback and its refusal, a server that never
+//! answers, and bad answers of every kind, each an error naming the provider and the endpoint.
+#![cfg(feature = "ureq")]
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use credchain_core::execute::container::{self, ContainerError};
+use credchain_core::execute::imds::{self, ImdsConfig, ImdsError};
+use credchain_core::host::{StdFs, UreqHttp};
+use credchain_core::io::{block_on, HttpErrorKind};
+use credchain_core::plan::Sourced;
+use credchain_core::service::ServiceFailureKind;
+use credchain_core::Source;
+
+/// How long a server waits for each connection before it stops.
+const ACCEPT_FOR: Duration = Duration::from_secs(10);
+
+/// What a server does with one connection.
+#[derive(Clone)]
+enum Reply {
+    /// A full response.
+    Answer {
+        status: u16,
+        content_type: Option<&'static str>,
+        body: Vec<u8>,
+    },
+    /// These bytes, then the connection closes.
+    Raw(Vec<u8>),
+    /// Reads the request, then holds the connection open this long without a word.
+    Silence(Duration),
+}
+
+fn answer(status: u16, content_type: Option<&'static str>, body: &str) -> Reply {
+    Reply::Answer {
+        status,
+        content_type,
+        body: body.as_bytes().to_vec(),
+    }
+}
+
+/// Serves one connection per reply, in order; the handle yields each request's head,
+/// lower-cased.
+fn serve(replies: Vec<Reply>) -> (String, thread::JoinHandle<Vec<String>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let handle = thread::spawn(move || {
+        let mut heads = Vec::new();
+        for reply in replies {
+            let deadline = Instant::now() + ACCEPT_FOR;
+            let mut stream = loop {
+                match listener.accept() {
+                    Ok((stream, _)) => break stream,
+                    Err(_) if Instant::now() < deadline => thread::sleep(Duration::from_millis(5)),
+                    Err(_) => return heads,
+                }
+            };
+            stream.set_nonblocking(false).unwrap();
+            stream
+                .set_read_timeout(Some(Duration::from_secs(5)))
+                .unwrap();
+            let mut data = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !data.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(n) if n > 0 => data.extend_from_slice(&buf[..n]),
+                    _ => break,
+                }
+            }
+            heads.push(String::from_utf8_lossy(&data).to_lowercase());
+            let bytes = match reply {
+                Reply::Answer {
+                    status,
+                    content_type,
+                    body,
+                } => {
+                    let mut head = format!("HTTP/1.1 {status} X\r\n");
+                    if let Some(ct) = content_type {
+                        head.push_str(&format!("Content-Type: {ct}\r\n"));
+                    }
+                    head.push_str(&format!(
+                        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    ));
+                    let mut bytes = head.into_bytes();
+                    bytes.extend_from_slice(&body);
+                    bytes
+                }
+                Reply::Raw(bytes) => bytes,
+                Reply::Silence(d) => {
+                    thread::sleep(d);
+                    Vec::new()
+                }
+            };
+            let _ = stream.write_all(&bytes);
+        }
+        heads
+    });
+    (url, handle)
+}
+
+const CREDENTIALS: &str = r#"{"Code":"Success","LastUpdated":"2030-01-01T00:00:00Z","Type":"AWS-HMAC","AccessKeyId":"ASIALOOPBACK","SecretAccessKey":"loopbackSecret0001","Token":"loopbackToken0001","Expiration":"2030-01-01T06:00:00Z","AccountId":"123456789012"}"#;
+const NOW: i64 = 1_700_000_000;
+
+fn imds_config(url: &str, timeout_ms: u32, v1_disabled: bool) -> ImdsConfig<'_> {
+    let endpoint = imds::resolve_endpoint(
+        Some(Sourced {
+            value: url,
+            source: Source::EnvVar("AWS_EC2_METADATA_SERVICE_ENDPOINT"),
+        }),
+        None,
+    )
+    .unwrap();
+    ImdsConfig {
+        endpoint,
+        timeout_ms,
+        timeout_source: Source::Default,
+        attempts: 1,
+        attempts_source: Source::Default,
+        v1_disabled: v1_disabled.then_some(Source::EnvVar("AWS_EC2_METADATA_V1_DISABLED")),
+    }
+}
+
+fn container_endpoint(
+    full_uri: &str,
+    token_file: Option<&str>,
+) -> container::ContainerEndpoint<'static> {
+    let mut env: Vec<(&'static str, &'static str)> = vec![(
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        Box::leak(full_uri.to_string().into_boxed_str()),
+    )];
+    if let Some(path) = token_file {
+        env.push((
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+            Box::leak(path.to_string().into_boxed_str()),
+        ));
+    }
+    let env: &'static [(&str, &str)] = Box::leak(env.into_boxed_slice());
+    container::endpoint(env).unwrap().unwrap()
+}
+
+/// A fresh temporary directory of this test's own.
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let dir = std::env::temp_dir().join(format!("credchain-{name}-{}-{nanos}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn container_token_file_is_read_on_every_call() {
+    let dir = temp_dir("token");
+    let token = dir.join("token");
+    let ok = answer(200, Some("application/json"), CREDENTIALS);
+    let (url, server) = serve(vec![ok.clone(), ok]);
+    let endpoint = container_endpoint(
+        &format!("{url}/v1/credentials"),
+        Some(token.to_str().unwrap()),
+    );
+    std::fs::write(&token, "first-token").unwrap();
+    let c = block_on(container::fetch(&endpoint, &StdFs, &UreqHttp::new())).unwrap();
+    assert_eq!(c.access_key_id(), "ASIALOOPBACK");
+    assert_eq!(c.account_id(), Some("123456789012"));
+    std::fs::write(&token, "second-token").unwrap();
+    block_on(container::fetch(&endpoint, &StdFs, &UreqHttp::new())).unwrap();
+    let heads = server.join().unwrap();
+    assert!(
+        heads[0].starts_with("get /v1/credentials http/1.1\r\n"),
+        "{}",
+        heads[0]
+    );
+    assert!(
+        heads[0].contains("authorization: first-token")
+            && heads[0].contains("accept: application/json")
+    );
+    assert!(
+        heads[1].contains("authorization: second-token"),
+        "{}",
+        heads[1]
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn imds_v2_flow() {
+    let (url, server) = serve(vec![
+        answer(200, Some("text/plain"), "v2-session-token=="),
+        answer(200, Some("text/plain"), "my-instance-role"),
+        answer(200, Some("text/plain"), CREDENTIALS),
+    ]);
+    let config = imds_config(&url, 2000, false);
+    let c = block_on(imds::fetch(&config, &UreqHttp::new(), NOW)).unwrap();
+    assert_eq!(c.access_key_id(), "ASIALOOPBACK");
+    assert_eq!(c.session_token(), Some("loopbackToken0001"));
+    assert_eq!(
+        c.expiration(),
+        credchain_core::credentials::parse_time("2030-01-01T06:00:00Z")
+    );
+    let heads = server.join().unwrap();
+    assert!(
+        heads[0].starts_with("put /latest/api/token http/1.1\r\n"),
+        "{}",
+        heads[0]
+    );
+    assert!(
+        heads[0].contains("x-aws-ec2-metadata-token-ttl-seconds: 21600"),
+        "{}",
+        heads[0]
+    );
+    assert!(heads[1].starts_with("get /latest/meta-data/iam/security-credentials/ http/1.1"));
+    assert!(heads[2]
+        .starts_with("get /latest/meta-data/iam/security-credentials/my-instance-role http/1.1"));
+    for head in &heads[1..] {
+        assert!(
+            head.contains("x-aws-ec2-metadata-token: v2-session-token=="),
+            "{head}"
+        );
+    }
+}
+
+#[test]
+fn imds_falls_back_to_v1_when_the_token_is_refused() {
+    for status in [403, 404, 405] {
+        let (url, server) = serve(vec![
+            answer(status, None, ""),
+            answer(200, Some("text/plain"), "role"),
+            answer(200, Some("text/plain"), CREDENTIALS),
+        ]);
+        let config = imds_config(&url, 2000, false);
+        block_on(imds::fetch(&config, &UreqHttp::new(), NOW)).unwrap();
+        let heads = server.join().unwrap();
+        assert_eq!(heads.len(), 3);
+        assert!(
+            heads[1..]
+                .iter()
+                .all(|h| !h.contains("x-aws-ec2-metadata-token:")),
+            "{heads:?}"
+        );
+    }
+}
+
+#[test]
+fn imds_v1_disabled_is_an_error() {
+    let (url, server) = serve(vec![answer(403, None, "")]);
+    let config = imds_config(&url, 2000, true);
+    let e = block_on(imds::fetch(&config, &UreqHttp::new(), NOW)).unwrap_err();
+    assert!(matches!(e, ImdsError::V1Disabled { .. }), "{e:?}");
+    let text = e.to_string();
+    assert!(
+        text.contains("AWS_EC2_METADATA_V1_DISABLED") && text.contains("HTTP 403"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("{url}/latest/api/token")), "{text}");
+    assert_eq!(server.join().unwrap().len(), 1, "no IMDSv1 request");
+}
+
+#[test]
+fn imds_400_on_the_token_is_an_error_without_fallback() {
+    let (url, server) = serve(vec![answer(400, None, "")]);
+    let e = block_on(imds::fetch(
+        &imds_config(&url, 2000, false),
+        &UreqHttp::new(),
+        NOW,
+    ))
+    .unwrap_err();
+    assert!(e.to_string().contains("HTTP 400"), "{e}");
+    assert_eq!(server.join().unwrap().len(), 1);
+}
+
+#[test]
+fn imds_silent_server_is_bounded_by_the_timeout() {
+    // The token request times out, IMDSv1 is tried (botocore's order) and times out too.
+    let (url, _server) = serve(vec![
+        Reply::Silence(Duration::from_secs(3)),
+        Reply::Silence(Duration::from_secs(3)),
+    ]);
+    let started = Instant::now();
+    let e = block_on(imds::fetch(
+        &imds_config(&url, 500, false),
+        &UreqHttp::new(),
+        NOW,
+    ))
+    .unwrap_err();
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed >= Duration::from_millis(900) && elapsed < Duration::from_millis(2500),
+        "{elapsed:?}"
+    );
+    let text = e.to_string();
+    assert!(
+        text.contains("EC2 instance metadata") && text.contains("did not answer within 500 ms"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("{url}/latest/meta-data/iam/security-credentials/")),
+        "{text}"
+    );
+}
+
+#[test]
+fn imds_refused_connection_fails_at_once() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let started = Instant::now();
+    let e = block_on(imds::fetch(
+        &imds_config(&url, 1000, false),
+        &UreqHttp::new(),
+        NOW,
+    ))
+    .unwrap_err();
+    assert!(started.elapsed() < Duration::from_millis(900));
+    assert!(e.to_string().contains("could not be reached"), "{e}");
+    assert!(e.is_no_credentials());
+}
+
+#[test]
+fn container_silent_server_is_bounded_by_three_attempts() {
+    let silence = Reply::Silence(Duration::from_secs(3));
+    let (url, _server) = serve(vec![silence.clone(), silence.clone(), silence]);
+    let endpoint = container_endpoint(&format!("{url}/creds"), None);
+    let started = Instant::now();
+    let e = block_on(container::fetch(&endpoint, &StdFs, &UreqHttp::new())).unwrap_err();
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed >= Duration::from_millis(5900) && elapsed < Duration::from_millis(7500),
+        "{elapsed:?}"
+    );
+    let text = e.to_string();
+    assert!(
+        text.contains("container endpoint") && text.contains("did not answer within 2000 ms"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("{url}/creds")), "{text}");
+}
+
+/// A bad answer: what it is, the reply, the kind it must be reported as, a phrase of the
+/// message.
+type BadAnswer = (
+    &'static str,
+    Reply,
+    fn(&ServiceFailureKind) -> bool,
+    &'static str,
+);
+
+fn bad_answers() -> Vec<BadAnswer> {
+    vec![
+        (
+            "truncated body",
+            Reply::Raw(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n{\"AccessKeyId\":".to_vec()),
+            |k| matches!(k, ServiceFailureKind::Http { kind: HttpErrorKind::Other, .. }),
+            "failed mid-exchange",
+        ),
+        (
+            "wrong content type",
+            answer(200, Some("text/html"), "<html><body>sign in here</body></html>"),
+            |k| matches!(k, ServiceFailureKind::WrongContentType { .. }),
+            "content type text/html",
+        ),
+        (
+            "not JSON",
+            answer(200, Some("application/json"), "this is not json"),
+            |k| matches!(k, ServiceFailureKind::BadBody { .. }),
+            "not JSON with AccessKeyId",
+        ),
+        (
+            "JSON without the keys",
+            answer(200, Some("application/json"), r#"{"hello":"world"}"#),
+            |k| matches!(k, ServiceFailureKind::BadBody { .. }),
+            "not JSON with AccessKeyId",
+        ),
+        (
+            "huge body",
+            answer(200, Some("application/json"), &"x".repeat(200 * 1024)),
+            |k| matches!(k, ServiceFailureKind::Http { kind: HttpErrorKind::TooLarge, .. }),
+            "body over 65536 bytes",
+        ),
+        (
+            "4xx with an error body",
+            answer(403, Some("application/json"), r#"{"code":"AccessDenied","message":"token rejected"}"#),
+            |k| matches!(k, ServiceFailureKind::Status { status: 403, code: Some(_), .. }),
+            "answered HTTP 403 AccessDenied: token rejected",
+        ),
+        (
+            "4xx without a body",
+            answer(401, None, ""),
+            |k| matches!(k, ServiceFailureKind::Status { status: 401, code: None, .. }),
+            "answered HTTP 401",
+        ),
+        (
+            "5xx with an HTML body",
+            answer(503, Some("text/html"), "<h1>busy</h1>"),
+            |k| matches!(k, ServiceFailureKind::Status { status: 503, code: None, .. }),
+            "answered HTTP 503",
+        ),
+        (
+            "empty 200",
+            answer(200, Some("application/json"), ""),
+            |k| matches!(k, ServiceFailureKind::EmptyBody { .. }),
+            "empty body",
+        ),
+    ]
+}
+
+#[test]
+fn container_bad_answers_are_clear_errors() {
+    for (what, reply, kind_ok, phrase) in bad_answers() {
+        // Three attempts, as botocore makes.
+        let (url, server) = serve(vec![reply.clone(), reply.clone(), reply]);
+        let endpoint = container_endpoint(&format!("{url}/creds"), None);
+        let e = block_on(container::fetch(&endpoint, &StdFs, &UreqHttp::new())).unwrap_err();
+        let ContainerError::Service(failure) = &e else {
+            panic!("{what}: {e:?}")
+        };
+        assert!(kind_ok(&failure.kind), "{what}: {:?}", failure.kind);
+        let text = e.to_string();
+        assert!(
+            text.contains("container endpoint") && text.contains(&format!("{url}/creds")),
+            "{what}: {text}"
+        );
+        assert!(text.contains(phrase), "{what}: {text}");
+        assert!(
+            !text.contains("sign in here") && !text.contains("<h1>"),
+            "{what}: {text}"
+        );
+        assert_eq!(server.join().unwrap().len(), 3, "{what}: three attempts");
+    }
+}
+
+#[test]
+fn imds_bad_credentials_answers_are_clear_errors() {
+    for (what, reply, kind_ok, phrase) in bad_answers() {
+        let (url, server) = serve(vec![
+            answer(200, Some("text/plain"), "token"),
+            answer(200, Some("text/plain"), "role"),
+            reply,
+        ]);
+        let e = block_on(imds::fetch(
+            &imds_config(&url, 2000, false),
+            &UreqHttp::new(),
+            NOW,
+        ))
+        .unwrap_err();
+        let ImdsError::Service(failure) = &e else {
+            panic!("{what}: {e:?}")
+        };
+        assert!(kind_ok(&failure.kind), "{what}: {:?}", failure.kind);
+        let text = e.to_string();
+        let endpoint = format!("{url}/latest/meta-data/iam/security-credentials/role");
+        assert!(
+            text.contains("EC2 instance metadata") && text.contains(&endpoint),
+            "{what}: {text}"
+        );
+        assert!(text.contains(phrase), "{what}: {text}");
+        assert!(e.is_no_credentials());
+        assert_eq!(server.join().unwrap().len(), 3, "{what}");
+    }
+}
+
+#[test]
+fn imds_error_answer_and_missing_role() {
+    let (url, server) = serve(vec![
+        answer(200, Some("text/plain"), "token"),
+        answer(200, Some("text/plain"), "role"),
+        answer(
+            200,
+            Some("text/plain"),
+            r#"{"Code":"AssumeRoleUnauthorizedAccess","Message":"EC2 cannot assume the role","LastUpdated":"2030-01-01T00:00:00Z"}"#,
+        ),
+    ]);
+    let e = block_on(imds::fetch(
+        &imds_config(&url, 2000, false),
+        &UreqHttp::new(),
+        NOW,
+    ))
+    .unwrap_err();
+    let text = e.to_string();
+    assert!(
+        text.contains("AssumeRoleUnauthorizedAccess: EC2 cannot assume the role"),
+        "{text}"
+    );
+    server.join().unwrap();
+
+    let (url, server) = serve(vec![
+        answer(200, Some("text/plain"), "token"),
+        answer(404, Some("text/html"), "<html>404 - Not Found</html>"),
+    ]);
+    let e = block_on(imds::fetch(
+        &imds_config(&url, 2000, false),
+        &UreqHttp::new(),
+        NOW,
+    ))
+    .unwrap_err();
+    assert!(matches!(e, ImdsError::NoRole(_)), "{e:?}");
+    assert!(
+        e.to_string().contains("the instance has no IAM role"),
+        "{e}"
+    );
+    server.join().unwrap();
+}
+
+#[test]
+fn imds_expired_credentials_get_a_static_stability_expiry() {
+    let stale = CREDENTIALS.replace("2030-01-01T06:00:00Z", "2020-01-01T00:00:00Z");
+    let (url, server) = serve(vec![
+        answer(200, Some("text/plain"), "token"),
+        answer(200, Some("text/plain"), "role"),
+        Reply::Answer {
+            status: 200,
+            content_type: Some("text/plain"),
+            body: stale.into_bytes(),
+        },
+    ]);
+    let c = block_on(imds::fetch(
+        &imds_config(&url, 2000, false),
+        &UreqHttp::new(),
+        NOW,
+    ))
+    .unwrap();
+    assert_eq!(c.expiration(), Some(NOW + imds::STATIC_STABILITY_SECONDS));
+    server.join().unwrap();
+}
