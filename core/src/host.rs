@@ -306,6 +306,11 @@ mod http {
 
     fn kind_of(e: &ureq::Error) -> HttpErrorKind {
         match e {
+            // A connection that never completed is told apart from an answer that never came:
+            // the instance metadata provider gives up on an unreachable service at once.
+            ureq::Error::Timeout(ureq::Timeout::Connect | ureq::Timeout::Resolve) => {
+                HttpErrorKind::Connect
+            }
             ureq::Error::Timeout(_) => HttpErrorKind::Timeout,
             ureq::Error::BodyExceedsLimit(_) => HttpErrorKind::TooLarge,
             ureq::Error::BadUri(_) | ureq::Error::Http(_) => HttpErrorKind::InvalidUrl,
@@ -330,8 +335,12 @@ mod http {
             request: &HttpRequest<'_>,
         ) -> Result<HttpResponse<Vec<u8>>, HttpError> {
             let fail = |e: ureq::Error| HttpError { kind: kind_of(&e) };
+            let budget = Duration::from_millis(u64::from(request.timeout_ms));
             let agent = ureq::Agent::config_builder()
-                .timeout_global(Some(Duration::from_millis(u64::from(request.timeout_ms))))
+                .timeout_global(Some(budget))
+                // A millisecond short of the whole budget, so that a connection that takes all
+                // of it is reported as such (ureq names the earliest deadline).
+                .timeout_connect(Some(budget.saturating_sub(Duration::from_millis(1))))
                 .http_status_as_error(false)
                 .max_redirects(0)
                 .proxy(None)

@@ -160,7 +160,7 @@ impl fmt::Display for ServiceFailure {
                     "did not answer within {timeout_ms} ms; check the network and the endpoint, and try again"
                 ),
                 HttpErrorKind::Connect => f.write_str(
-                    "could not be reached (connection, DNS or TLS failure); check the network and the endpoint",
+                    "could not be reached (a connection refused or not made in time, DNS or TLS failure); check the network and the endpoint",
                 ),
                 HttpErrorKind::TooLarge => {
                     write!(f, "answered with a body over {max_body_bytes} bytes; {check_endpoint}")

@@ -427,7 +427,7 @@ impl fmt::Display for StsError<'_> {
                      and try again"
                 ),
                 HttpErrorKind::Connect => f.write_str(
-                    "could not be reached (connection, DNS or TLS failure); check the network \
+                    "could not be reached (a connection refused or not made in time, DNS or TLS failure); check the network \
                      and the endpoint URL",
                 ),
                 HttpErrorKind::TooLarge => write!(

@@ -324,6 +324,43 @@ fn imds_refused_connection_fails_at_once() {
 }
 
 #[test]
+fn imds_unconnectable_service_fails_after_one_timeout() {
+    // A listener whose accept queue is full drops new connection attempts, as a network does
+    // with packets to 169.254.169.254 off an instance: the connection is never made.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    let mut held = Vec::new();
+    let full = (0..1024).any(|_| {
+        match std::net::TcpStream::connect_timeout(&address, Duration::from_millis(100)) {
+            Ok(stream) => {
+                held.push(stream);
+                false
+            }
+            Err(_) => true,
+        }
+    });
+    assert!(full, "the accept queue never filled");
+    let url = format!("http://{address}");
+    let started = Instant::now();
+    let e = block_on(imds::fetch(
+        &imds_config(&url, 500, false),
+        &UreqHttp::new(),
+        NOW,
+    ))
+    .unwrap_err();
+    let elapsed = started.elapsed();
+    // One timeout, not two: IMDSv1 is not tried on a service that cannot be reached.
+    assert!(
+        elapsed >= Duration::from_millis(450) && elapsed < Duration::from_millis(900),
+        "{elapsed:?}"
+    );
+    assert!(e.to_string().contains("could not be reached"), "{e}");
+    assert!(e.is_no_credentials());
+    drop(held);
+    drop(listener);
+}
+
+#[test]
 fn container_silent_server_is_bounded_by_three_attempts() {
     let silence = Reply::Silence(Duration::from_secs(3));
     let (url, _server) = serve(vec![silence.clone(), silence.clone(), silence]);

@@ -20,9 +20,11 @@
 //!   random 2 to 10) are given an expiry 17 minutes from now, so an instance whose metadata
 //!   service serves stale credentials keeps working, as with the AWS CLI.
 //!
-//! Off an instance, with nothing answering, the provider fails after the token request's
-//! timeout plus `attempts` role-name timeouts (botocore's order), and at once when the
-//! connection is refused.
+//! Off an instance the provider fails when the token request cannot connect (at once when the
+//! connection is refused, after `metadata_service_timeout` when nothing answers), without the
+//! IMDSv1 requests botocore then still makes; a service that accepts the connection but never
+//! answers costs the token request's timeout plus `attempts` role-name timeouts (botocore's
+//! order).
 
 use core::fmt;
 
@@ -541,6 +543,20 @@ pub async fn fetch<'a, H: Http + ?Sized>(
     let token_url = url_of(&config.endpoint, TOKEN_PATH, TOKEN_OPERATION)?;
     let token = match fetch_token(config, http, &token_url).await? {
         Ok(token) => Some(token),
+        // No connection could be made (refused, unreachable, or not made within the timeout):
+        // off an instance, IMDSv1 on the same host would wait just as long for nothing.
+        // botocore tries it anyway; credchain answers "no credentials" a timeout sooner.
+        Err(failure)
+            if matches!(
+                failure.kind,
+                ServiceFailureKind::Http {
+                    kind: HttpErrorKind::Connect,
+                    ..
+                }
+            ) =>
+        {
+            return Err(ImdsError::Service(failure))
+        }
         Err(failure) => match config.v1_disabled {
             Some(setting) => {
                 return Err(ImdsError::V1Disabled {
