@@ -55,11 +55,50 @@ fn nothing_configured_lists_every_reason_quickly() {
         "environment variables: AWS_ACCESS_KEY_ID is not set",
         "credentials file: the credentials file has no section for the profile",
         "container endpoint: neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-        "EC2 instance metadata: the role name request at http://127.0.0.1:",
+        "EC2 instance metadata: the IMDSv2 token request at http://127.0.0.1:",
         "could not be reached",
     ] {
         assert!(run.stderr.contains(reason), "{reason}: {}", run.stderr);
     }
+}
+
+#[test]
+fn an_unreachable_metadata_service_costs_one_timeout() {
+    // A listener whose accept queue is full drops new connection attempts, as a network does
+    // with packets to 169.254.169.254 off an instance. The default timeout is one second; the
+    // AWS CLI then also tries IMDSv1 and waits a second more.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    let mut held = Vec::new();
+    let full = (0..1024).any(|_| {
+        match std::net::TcpStream::connect_timeout(&address, Duration::from_millis(100)) {
+            Ok(stream) => {
+                held.push(stream);
+                false
+            }
+            Err(_) => true,
+        }
+    });
+    assert!(full, "the accept queue never filled");
+    let home = Home::empty();
+    let started = Instant::now();
+    let run = home.run_command(with_imds(
+        &home,
+        &["export-credentials"],
+        &format!("http://{address}"),
+        &[],
+    ));
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed >= Duration::from_millis(900) && elapsed < Duration::from_millis(1500),
+        "{elapsed:?}"
+    );
+    run.assert_error(
+        253,
+        "credchain: [ERROR]: An error occurred (Configuration): Unable to retrieve credentials: no credentials found",
+    );
+    assert!(run.stderr.contains("could not be reached"), "{}", run.stderr);
+    drop(held);
 }
 
 #[test]
