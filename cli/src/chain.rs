@@ -148,7 +148,9 @@ impl fmt::Display for ChainError<'_> {
                 // The metadata error names its provider itself.
                 write!(
                     f,
-                    "\n  {metadata}\n`credchain explain` shows each provider and what configures it"
+                    "\n  {metadata} (off an EC2 instance this is expected: set \
+                     AWS_EC2_METADATA_DISABLED=true to skip it)\n`credchain explain` shows each \
+                     provider and what configures it"
                 )
             }
             ChainError::Execute(error) => write!(f, "{error}"),
