@@ -102,7 +102,6 @@ fn execute_status(error: &ExecuteError<'_>) -> u8 {
         | ExecuteError::Expired { .. }
         | ExecuteError::BadExpiration { .. }
         | ExecuteError::TooLong(_)
-        | ExecuteError::Unsupported { .. }
         | ExecuteError::Endpoint(_)
         | ExecuteError::TokenFile { .. }
         | ExecuteError::BadDuration { .. }
@@ -318,11 +317,12 @@ mod tests {
             ),
             "{message}"
         );
-        let unsupported = ChainError::Execute(Box::new(ExecuteError::Unsupported {
-            provider: credchain_core::plan::ProviderKind::Container,
+        let expired = ChainError::Execute(Box::new(ExecuteError::Expired {
+            provider: credchain_core::plan::ProviderKind::CredentialProcess,
+            expiration: 0,
         }));
-        assert_eq!(unsupported.status(), 253);
-        let Failure::Configuration(message) = unsupported.failure() else {
+        assert_eq!(expired.status(), 253);
+        let Failure::Configuration(message) = expired.failure() else {
             panic!("a configuration error");
         };
         assert!(message.starts_with("Unable to retrieve credentials: "));

@@ -362,8 +362,7 @@ impl credchain_config {
 /// Resolves AWS credentials as the AWS CLI v2 does, for the handle's active profile: the
 /// providers in the AWS CLI's order (environment, assume role, web identity, SSO, credentials
 /// file, login, credential_process, config file, container, instance metadata), the first one
-/// configured answering. Role chains, SSO, login, the container and instance metadata are
-/// refused with `CREDCHAIN_RESULT_UNSUPPORTED_PROVIDER` until credchain supports them.
+/// configured answering; role chains followed through `source_profile`.
 ///
 /// Uses the environment the handle captured and the files it loaded. The I/O of the rest:
 /// for a handle from `credchain_config_new_host`, the machine's: token and cache files (the

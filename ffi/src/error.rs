@@ -185,7 +185,6 @@ impl From<ExecuteError<'_>> for Error {
             ExecuteError::Expired { .. } => R::CredentialsExpired,
             ExecuteError::BadExpiration { .. } => R::InvalidExpiration,
             ExecuteError::TooLong(_) => R::InvalidCredential,
-            ExecuteError::Unsupported { .. } => R::UnsupportedProvider,
             ExecuteError::Endpoint(endpoint) => match endpoint {
                 EndpointError::InvalidRegion { .. } => R::InvalidRegion,
                 EndpointError::Evaluate(e) => Error::from(*e).code,

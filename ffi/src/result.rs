@@ -163,7 +163,8 @@ pub enum credchain_result {
     ServiceBadResponse = 552,
     /// A credential service request could not be made (too long, or not signable).
     ServiceRequestNotSent = 553,
-    /// The profile's credential provider is not supported by this version of credchain.
+    /// Reserved: returned by credchain 0.1 for providers it did not run yet; every provider of
+    /// the AWS CLI's chain now runs, so no call returns it.
     UnsupportedProvider = 560,
     /// A role needs an MFA code and none could be read: no prompt is set
     /// (`credchain_config_set_prompt`) or the person gave none.

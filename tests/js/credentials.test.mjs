@@ -450,12 +450,13 @@ describe('credentials: errors', () => {
     assert.deepEqual(error.source, { kind: 'env', name: 'AWS_CREDENTIAL_EXPIRATION' });
   });
 
-  test('Unsupported: a provider credchain does not run yet names it', async () => {
-    // Console login sessions arrive with the network providers.
+  test('LoginRequired: a console login session with nothing cached names its cache file', async () => {
     const { host: h } = await host();
     const error = await rejection(resolveCredentials({ host: h, profile: 'console' }));
-    assertCode(error, 'Unsupported');
+    assertCode(error, 'LoginRequired');
     assert.equal(error.provider, 'login');
+    assert.match(error.message, /\.aws\/login\/cache\/[0-9a-f]{64}\.json/);
+    assert.match(error.message, /aws login --profile console/);
   });
 
   test('explain a role chain: the source keys, then the AssumeRole with its inputs', async () => {

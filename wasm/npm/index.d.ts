@@ -291,8 +291,9 @@ export interface Credentials {
  * {@link PlanErrorCode} for a configuration that cannot give credentials, ProcessFailed,
  * Expired, InvalidExpiration, CredentialTooLong, the STS call's {@link ServiceCallError}s
  * (ServiceError, HttpFailed, InvalidResponse, RequestNotSent) and {@link EndpointError}s,
- * TokenFileUnreadable, InvalidDuration, MfaFailed, Unsupported (a provider credchain does not
- * run yet), and those of {@link resolveSetting} (ProfileNotFound, ParseError, ReadError, ...).
+ * TokenFileUnreadable, InvalidDuration, MfaFailed, the network providers'
+ * {@link ProviderServiceError}s and {@link ProviderConfigError}s, and those of
+ * {@link resolveSetting} (ProfileNotFound, ParseError, ReadError, ...).
  * No message or field of an error holds a secret.
  */
 export function resolveCredentials(options: Options): Promise<Credentials>;
@@ -924,9 +925,5 @@ export interface MfaFailedError extends ErrorBase<'MfaFailed'> {
   reason: 'unavailable' | 'cancelled';
 }
 
-/** {@link nodeHost} was called in the browser build (no `provider`), or the chosen credential
- * provider is one credchain does not run yet (`provider`). */
-export interface UnsupportedError extends ErrorBase<'Unsupported'> {
-  /** The provider, when a provider is what is not supported. */
-  provider?: ProviderName;
-}
+/** {@link nodeHost} was called in the browser build. */
+export interface UnsupportedError extends ErrorBase<'Unsupported'> {}

@@ -56,7 +56,6 @@
 //! | `Expired`          | [`ExecuteError::Expired`]           | `provider`, `expiration`                  |
 //! | `InvalidExpiration`| [`ExecuteError::BadExpiration`]     | `source`                                  |
 //! | `CredentialTooLong`| [`ExecuteError::TooLong`]           | `field`, `limit`                          |
-//! | `Unsupported`      | [`ExecuteError::Unsupported`]       | `provider`                                |
 //! | `ServiceError`, `HttpFailed`, `InvalidResponse`, `RequestNotSent` | [`ExecuteError::Sts`] | `operation`, `roleArn`, `endpoint`, `endpointSource`, and `serviceCode`/`serviceMessage`/`status`, or `reason`/`cause` |
 //! | `InvalidEndpoint`, `ServicesSectionNotFound`, `NoRegion`, `EndpointVariantUnsupported`, `InvalidRegion` | [`ExecuteError::Endpoint`] | the endpoint's inputs |
 //! | `TokenFileUnreadable` | [`ExecuteError::TokenFile`]      | `path`, `source`, `reason`, `cause`?      |
@@ -1381,7 +1380,6 @@ fn execute_error(e: ExecuteError<'_>, plan: &Plan<'_>, req: &Request) -> JsValue
                 .set("limit", too_long.limit),
             false,
         ),
-        ExecuteError::Unsupported { provider } => unsupported_provider(*provider, &e),
         ExecuteError::Container(c) => provider_error(
             ProviderKind::Container,
             "InvalidContainerEndpoint",
@@ -1684,15 +1682,6 @@ fn provider_error(
         ),
     };
     error(code, e, fields, false)
-}
-
-fn unsupported_provider(provider: ProviderKind, e: &dyn Display) -> JsValue {
-    error(
-        "Unsupported",
-        e,
-        Obj::new().set("provider", provider.awscli_name()),
-        false,
-    )
 }
 
 fn command_reason(kind: CommandErrorKind) -> &'static str {

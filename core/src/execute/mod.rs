@@ -109,11 +109,6 @@ pub enum ExecuteError<'a> {
     },
     /// A credential is longer than the core keeps.
     TooLong(TooLong),
-    /// The provider arrives in a later version of credchain.
-    Unsupported {
-        /// The provider.
-        provider: ProviderKind,
-    },
     /// The STS endpoint could not be resolved.
     Endpoint(EndpointError<'a>),
     /// An STS call failed.
@@ -286,12 +281,6 @@ impl fmt::Display for ExecuteError<'_> {
                 write!(f, "the expiry at {source} is not an ISO 8601 time such as 2030-01-02T03:04:05Z")
             }
             ExecuteError::TooLong(e) => write!(f, "{e}"),
-            ExecuteError::Unsupported { provider } => write!(
-                f,
-                "{} credentials are not supported by this version of credchain yet; use the AWS CLI for this \
-                 profile",
-                provider.describe()
-            ),
             ExecuteError::Endpoint(e) => write!(f, "{e}"),
             ExecuteError::Sts(e) => write!(f, "{e}"),
             ExecuteError::Container(e) => write!(f, "{e}"),
