@@ -70,8 +70,8 @@
  *   until that handle is freed. A credchain_credentials does not depend on the credchain_config
  *   that made it. The handle made by credchain_config_new_callbacks keeps a copy of the
  *   credchain_callbacks (the struct itself may go), and calls back during that call and during
- *   credchain_config_resolve_credentials on it: its functions and userdata must stay valid as
- *   long as that may be called. So must a prompt given to credchain_config_set_prompt. A
+ *   credchain_config_resolve_credentials on it (or credchain_resolver_credentials on the resolver
+ *   that took it over): its functions and userdata must stay valid as long as that may be called. So must a prompt given to credchain_config_set_prompt. A
  *   credchain_file_buffer or credchain_buffer is valid only during the callback it is passed to.
  *
  * THREADING
@@ -80,7 +80,12 @@
  *   from different threads at once. Callbacks run on the thread of the call that makes them, one
  *   at a time. A credchain_credentials is immutable: any number of threads may read it at once.
  *   credchain_result_message, credchain_provider_name and credchain_version are thread-safe;
- *   credchain_thread_last_error reads the calling thread's own record.
+ *   credchain_thread_last_error reads the calling thread's own record. For credentials shared by
+ *   many threads over a long time, make a credchain_resolver: it takes over a configuration
+ *   handle, is safe to call from any number of threads at once, hands out the credentials it
+ *   holds until 5 minutes before they expire and then runs one resolution for all callers.
+ *   Resolving credentials runs on the calling thread's stack and needs about 256 KiB of it
+ *   (the default threads of glibc and macOS have far more; set the stack size of small threads).
  *
  * ENVIRONMENT
  *   credchain_config_new_host captures the process environment when it runs: a later setenv
