@@ -227,3 +227,36 @@ fn bad_metadata_settings_fail_every_lookup_as_in_botocore() {
     ];
     assert_eq!(case.run().unwrap().access_key_id(), "A");
 }
+
+/// The execute future lives on the caller's stack (`block_on` pins it there), and the C
+/// header promises that resolving fits in 256 KiB of stack: the future must leave room for
+/// the frames around it.
+#[test]
+fn the_execute_future_fits_the_documented_stack() {
+    let files = ConfigFiles::from_texts(
+        (
+            "/h/.aws/config",
+            Some(b"[default]\nregion = us-east-1\n".as_slice()),
+        ),
+        ("/h/.aws/credentials", None),
+        Dialect::AwsCli,
+    )
+    .unwrap();
+    let options = Options::default();
+    let env: &[(&str, &str)] = &[];
+    let eval = Evaluator::new(&files, env, &options).unwrap();
+    let plan = plan(&eval).unwrap();
+    let fs = MemoryFs::default();
+    let command = MemoryCommand::default();
+    let io = Io {
+        fs: &fs,
+        http: &NoHttp,
+        command: &command,
+        prompt: &NoPrompt,
+        clock: &FixedClock(0),
+    };
+    let future = execute(&eval, &plan, &io);
+    let size = core::mem::size_of_val(&future);
+    assert!(size <= 160 * 1024, "the execute future is {size} bytes");
+    drop(future);
+}
