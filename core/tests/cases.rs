@@ -5,10 +5,11 @@
 //! expiry. profile-provider cases select their profile as `--profile` would (the environment
 //! provider is not part of them).
 //!
-//! `AWSCLI_DIFFERS` lists cases where the AWS CLI's answer differs from the SDKs' expectation;
-//! `PENDING` lists cases whose providers arrive with issue 4 (or whose execution is still being
-//! built): they must fail with an "unsupported" error until then, so they cannot pass or fail
-//! silently.
+//! tests/expectations/recorded_cases.json, shared with the binary's run
+//! (cli/tests/recorded_cases.rs) and the npm package's (tests/js/cases.test.mjs), lists the
+//! cases where the AWS CLI's answer differs from the SDKs' expectation (`awscli_differs`) and the
+//! error cases whose error must name its cause (`error_causes`), each with the phrase the error
+//! must contain.
 
 mod common;
 
@@ -41,7 +42,60 @@ const MATCHED_HEADERS: [&str; 2] = [
     "x-aws-ec2-metadata-token-ttl-seconds",
 ];
 
-include!("../../tests/expectations/recorded_cases.rs");
+/// A case of tests/expectations/recorded_cases.json and the phrase its error must contain.
+struct Expected {
+    case: String,
+    error_contains: String,
+}
+
+/// The lists of tests/expectations/recorded_cases.json, read at test time.
+struct Expectations {
+    /// Cases where the AWS CLI's answer differs from the SDKs' expectation.
+    awscli_differs: Vec<Expected>,
+    /// Error cases whose error must name its cause.
+    error_causes: Vec<Expected>,
+}
+
+impl Expectations {
+    fn load() -> Self {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/expectations/recorded_cases.json");
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let json: Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let list = |key: &str| -> Vec<Expected> {
+            let field = |entry: &Value, name: &str| {
+                entry[name]
+                    .as_str()
+                    .unwrap_or_else(|| {
+                        panic!("{}: an entry of {key} has no {name}", path.display())
+                    })
+                    .to_string()
+            };
+            json[key]
+                .as_array()
+                .unwrap_or_else(|| panic!("{}: no {key} list", path.display()))
+                .iter()
+                .map(|entry| Expected {
+                    case: field(entry, "case"),
+                    error_contains: field(entry, "error_contains"),
+                })
+                .collect()
+        };
+        Expectations {
+            awscli_differs: list("awscli_differs"),
+            error_causes: list("error_causes"),
+        }
+    }
+}
+
+/// The phrase `list` gives `case`, if it lists it.
+fn phrase<'a>(list: &'a [Expected], case: &str) -> Option<&'a str> {
+    list.iter()
+        .find(|e| e.case == case)
+        .map(|e| e.error_contains.as_str())
+}
 
 /// Serves the recorded responses, one connection per request, matched by method and URL.
 struct ReplayHttp {
@@ -185,23 +239,6 @@ fn files_under(root: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 /// Runs one case; `Ok` holds the credentials as the suite's JSON shape.
-/// Error cases whose cause the error must name.
-const ERRORS_NAME: &[(&str, &str)] = &[
-    // The role-name request answers 404: the instance has no role.
-    (
-        "default-credential-provider-chain/imds_default_chain_error",
-        "the instance has no IAM role",
-    ),
-    (
-        "default-credential-provider-chain/imds_no_iam_role",
-        "the instance has no IAM role",
-    ),
-    (
-        "default-credential-provider-chain/imds_disabled",
-        "no provider is configured",
-    ),
-];
-
 fn run_case(dir: &Path, tree: &str, now: i64) -> Result<Value, String> {
     let env_json: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("env.json")).unwrap()).unwrap();
@@ -260,6 +297,7 @@ fn run_case(dir: &Path, tree: &str, now: i64) -> Result<Value, String> {
 
 #[test]
 fn recorded_cases() {
+    let expectations = Expectations::load();
     let root = common::conformance_dir().join("cases");
     let mut names = Vec::new();
     for tree in ["default-credential-provider-chain", "profile-provider"] {
@@ -286,20 +324,7 @@ fn recorded_cases() {
                 .unwrap();
         let expected = &expected["result"];
         let got = run_case(dir, tree, case_now(expected));
-        let verdict = if let Some(provider) = pending(&name, Runs::Core) {
-            match &got {
-                Err(e)
-                    if e.contains(provider)
-                        && (e.contains("not supported by this version")
-                            || e.contains("endpoint variant")) =>
-                {
-                    Ok(())
-                }
-                other => Err(format!(
-                    "pending on {provider}, but got {other:?}: take it off PENDING"
-                )),
-            }
-        } else if let Some((_, awscli)) = AWSCLI_DIFFERS.iter().find(|(n, _)| *n == name) {
+        let verdict = if let Some(awscli) = phrase(&expectations.awscli_differs, &name) {
             match &got {
                 Err(e) if e.contains(awscli) => Ok(()),
                 other => Err(format!("the AWS CLI answers \"{awscli}\"; got {other:?}")),
@@ -317,10 +342,7 @@ fn recorded_cases() {
                 .as_str()
                 .and_then(|t| t.split('`').nth(1))
                 .filter(|p| p.starts_with('/'));
-            let cause = ERRORS_NAME
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, c)| *c);
+            let cause = phrase(&expectations.error_causes, &name);
             match &got {
                 Err(e) if named_file.is_some_and(|p| !e.contains(p)) => Err(format!(
                     "the error should name {}: {e}",
