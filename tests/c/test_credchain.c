@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -777,8 +778,11 @@ static void test_callbacks(void) {
 
 /* Every secret the tests use: none may appear in any message. */
 static const char *const SECRETS[] = {
-    "not-a-real-secret", "envsecret", "envtoken", "procsecret", "proctoken",
-    "basesecret",        "rolesecret", "roletoken", NULL,
+    "not-a-real-secret", "envsecret",  "envtoken",         "procsecret",    "proctoken",
+    "basesecret",        "rolesecret", "roletoken",        "containerauth", "containersecret",
+    "containertoken",    "imdssecret", "imdssessiontoken", "imdstoken",     "ssobearertoken",
+    "ssosecret",         "ssotoken",   "loginsecret",      "logintoken",    "loginrefresh",
+    NULL,
 };
 
 static void check_no_secret_at(const char *message, int line) {
@@ -1340,6 +1344,346 @@ static void test_credentials_callbacks(void) {
     }
 }
 
+/* ---- The network providers through the callbacks: the container endpoint, EC2 instance
+ * metadata, IAM Identity Center and a console login session. The http callback answers as each
+ * service would and checks what it is sent; it never touches the network. ---- */
+
+#define CONTAINER_URL "http://127.0.0.1:8080/creds"
+#define CONTAINER_TOKEN "containerauth"
+#define IMDS_ENDPOINT "http://127.0.0.1:1338"
+#define IMDS_TOKEN_URL IMDS_ENDPOINT "/latest/api/token"
+#define IMDS_ROLE_URL IMDS_ENDPOINT "/latest/meta-data/iam/security-credentials/"
+#define IMDS_TOKEN "imdssessiontoken"
+#define PORTAL_URL "https://portal.sso.us-east-1.amazonaws.com/federation/credentials"
+#define SSO_TOKEN "ssobearertoken"
+#define NET_SEEN 8
+/* The SHA-1 of "corp-sso" and the SHA-256 of the login session's ARN, as the AWS CLI names the
+ * cache files. */
+#define SSO_CACHE_NAME "6f41fd3fbc69a076873a4656707fd9925e5c1f07"
+#define LOGIN_CACHE_NAME "68afef069a49e0c940bc8515a36649850d686bdd2e3c07927360d151553fc4d3"
+
+/* What the credentials request (the container's, the role credentials', GetRoleCredentials)
+ * answers. */
+enum net_answer { NET_OK, NET_STATUS_500, NET_CONNECT, NET_BAD_BODY };
+
+struct net_host {
+    struct memory_host mem; /* first: memory_get_env and memory_read_file take a net_host */
+    enum net_answer answer;
+    int http_calls;
+    char seen[NET_SEEN][320]; /* "METHOD URL" of each request, in order */
+};
+
+static const char CONTAINER_JSON[] =
+    "{\"AccessKeyId\": \"ASIACONTAINER\", \"SecretAccessKey\": \"containersecret\", "
+    "\"Token\": \"containertoken\", \"Expiration\": \"2099-01-01T00:00:00Z\", "
+    "\"AccountId\": \"123456789012\"}";
+
+static const char IMDS_JSON[] =
+    "{\n  \"Code\" : \"Success\",\n  \"LastUpdated\" : \"2098-12-31T18:00:00Z\",\n"
+    "  \"Type\" : \"AWS-HMAC\",\n  \"AccessKeyId\" : \"ASIAIMDS\",\n"
+    "  \"SecretAccessKey\" : \"imdssecret\",\n  \"Token\" : \"imdstoken\",\n"
+    "  \"Expiration\" : \"2099-01-01T00:00:00Z\"\n}";
+
+/* GetRoleCredentials' answer: the expiration in epoch milliseconds (2099-01-01). */
+static const char SSO_JSON[] =
+    "{\"roleCredentials\": {\"accessKeyId\": \"ASIASSO\", \"secretAccessKey\": \"ssosecret\", "
+    "\"sessionToken\": \"ssotoken\", \"expiration\": 4070908800000}}";
+
+/* The value of the request's header `name` (any case), or NULL. */
+static const char *header_of(const credchain_http_request *request, const char *name) {
+    for (size_t i = 0; i < request->header_count; i++) {
+        if (strcasecmp(request->headers[i].name, name) == 0) {
+            return request->headers[i].value;
+        }
+    }
+    return NULL;
+}
+
+static credchain_http_status respond(uint16_t status, const char *type, const char *text,
+                                     uint16_t *status_out, credchain_buffer *content_type,
+                                     credchain_buffer *body) {
+    *status_out = status;
+    if ((type != NULL && !deliver(content_type, type)) || !deliver(body, text)) {
+        return CREDCHAIN_HTTP_TOO_LARGE;
+    }
+    return CREDCHAIN_HTTP_OK;
+}
+
+/* The credentials request's answer: `json`, or the failure the host is set to give. */
+static credchain_http_status respond_credentials(const struct net_host *host, const char *json,
+                                                 uint16_t *status_out,
+                                                 credchain_buffer *content_type,
+                                                 credchain_buffer *body) {
+    switch (host->answer) {
+    case NET_STATUS_500:
+        return respond(500, "application/json",
+                       "{\"code\": \"InternalFailure\", \"message\": \"the service is down\"}",
+                       status_out, content_type, body);
+    case NET_CONNECT:
+        return CREDCHAIN_HTTP_CONNECT;
+    case NET_BAD_BODY:
+        return respond(200, "application/json", "{\"not\": \"credentials\"}", status_out,
+                       content_type, body);
+    case NET_OK:
+        break;
+    }
+    return respond(200, "application/json", json, status_out, content_type, body);
+}
+
+static credchain_http_status net_http(void *userdata, const credchain_http_request *request,
+                                      uint16_t *status_out, credchain_buffer *content_type,
+                                      credchain_buffer *body) {
+    struct net_host *host = userdata;
+    if (host->http_calls < NET_SEEN) {
+        snprintf(host->seen[host->http_calls], sizeof host->seen[0], "%s %s", request->method,
+                 request->url);
+    }
+    host->http_calls++;
+    const char *url = request->url;
+    int get = strcmp(request->method, "GET") == 0 && request->body_len == 0;
+    CHECK(request->timeout_ms > 0 && request->max_body_bytes >= 1024, "%s: %u %zu", url,
+          (unsigned)request->timeout_ms, request->max_body_bytes);
+
+    if (strcmp(url, CONTAINER_URL) == 0) {
+        const char *auth = header_of(request, "Authorization");
+        CHECK(get, "%s %s", request->method, url);
+        CHECK(auth != NULL && strcmp(auth, CONTAINER_TOKEN) == 0, "Authorization %s",
+              auth ? "wrong" : "missing");
+        if (auth == NULL || strcmp(auth, CONTAINER_TOKEN) != 0) {
+            return respond(401, NULL, "", status_out, content_type, body);
+        }
+        return respond_credentials(host, CONTAINER_JSON, status_out, content_type, body);
+    }
+
+    if (strcmp(url, IMDS_TOKEN_URL) == 0) {
+        const char *ttl = header_of(request, "x-aws-ec2-metadata-token-ttl-seconds");
+        CHECK(strcmp(request->method, "PUT") == 0, "%s %s", request->method, url);
+        CHECK(ttl != NULL && strcmp(ttl, "21600") == 0, "ttl %s", ttl ? ttl : "(missing)");
+        return respond(200, "text/plain", IMDS_TOKEN, status_out, content_type, body);
+    }
+    if (strncmp(url, IMDS_ROLE_URL, strlen(IMDS_ROLE_URL)) == 0) {
+        const char *token = header_of(request, "x-aws-ec2-metadata-token");
+        const char *role = url + strlen(IMDS_ROLE_URL);
+        CHECK(get, "%s %s", request->method, url);
+        CHECK(token != NULL && strcmp(token, IMDS_TOKEN) == 0, "%s: token %s", url,
+              token ? "wrong" : "missing");
+        if (token == NULL || strcmp(token, IMDS_TOKEN) != 0) {
+            return respond(401, NULL, "", status_out, content_type, body);
+        }
+        if (role[0] == '\0') {
+            return respond(200, "text/plain", "reader-role", status_out, content_type, body);
+        }
+        CHECK(strcmp(role, "reader-role") == 0, "role %s", role);
+        return respond_credentials(host, IMDS_JSON, status_out, content_type, body);
+    }
+
+    if (strncmp(url, PORTAL_URL "?", strlen(PORTAL_URL "?")) == 0) {
+        const char *bearer = header_of(request, "x-amz-sso_bearer_token");
+        CHECK(get, "%s %s", request->method, url);
+        CHECK(bearer != NULL && strcmp(bearer, SSO_TOKEN) == 0, "x-amz-sso_bearer_token %s",
+              bearer ? "wrong" : "missing");
+        CHECK(strstr(url, "role_name=reader") != NULL &&
+                  strstr(url, "account_id=123456789012") != NULL,
+              "url %s", url);
+        if (bearer == NULL || strcmp(bearer, SSO_TOKEN) != 0) {
+            return respond(401, "application/json",
+                           "{\"message\": \"Session token not found or invalid\"}", status_out,
+                           content_type, body);
+        }
+        return respond_credentials(host, SSO_JSON, status_out, content_type, body);
+    }
+
+    CHECK(0, "unexpected request %s %s", request->method, url);
+    return CREDCHAIN_HTTP_CONNECT;
+}
+
+/* A callbacks handle over `host` (env `env`) for `profile` (NULL: none); NULL on failure. */
+static credchain_config *net_config(struct net_host *host, const char *const *env,
+                                    const char *profile) {
+    host->mem.env = env;
+    host->answer = NET_OK;
+    host->http_calls = 0;
+    memset(host->seen, 0, sizeof host->seen);
+    credchain_callbacks cb;
+    memset(&cb, 0, sizeof cb);
+    cb.struct_size = sizeof cb;
+    cb.userdata = host;
+    cb.get_env = memory_get_env;
+    cb.read_file = memory_read_file;
+    cb.http = net_http;
+    credchain_options opts = {0};
+    opts.profile = profile;
+    credchain_config *cfg = NULL;
+    credchain_result r = credchain_config_new_callbacks(&cb, &opts, &cfg);
+    CHECK(r == CREDCHAIN_RESULT_OK, "%s: %u %s", profile ? profile : "(none)", (unsigned)r,
+          thread_error());
+    return cfg;
+}
+
+/* Resolves on `cfg`, expecting `want`; the credentials on success (the caller frees them). */
+static credchain_credentials *net_resolve_at(credchain_config *cfg, credchain_result want,
+                                             int line) {
+    credchain_credentials *sentinel = (credchain_credentials *)&cfg;
+    credchain_credentials *creds = sentinel;
+    credchain_result r = credchain_config_resolve_credentials(cfg, &creds);
+    check_at(r == want, __FILE__, line, "resolve", "%u %s, want %u (%s)", (unsigned)r,
+             code_name(r), (unsigned)want, last_error(cfg));
+    if (r != CREDCHAIN_RESULT_OK) {
+        check_at(creds == sentinel, __FILE__, line, "*out untouched on failure", "%s", "");
+        check_no_secret_at(last_error(cfg), line);
+        return NULL;
+    }
+    return creds;
+}
+#define NET_RESOLVE(cfg, want) net_resolve_at(cfg, want, __LINE__)
+
+/* The handle's last error names `what`. */
+#define CHECK_ERROR_NAMES(cfg, what)                                                            \
+    CHECK(strstr(last_error(cfg), what) != NULL, "\"%s\" does not name %s", last_error(cfg),   \
+          what)
+
+static void test_credentials_network(void) {
+    static const char *const container_env[] = {
+        "HOME", "/mem",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI", CONTAINER_URL,
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN", CONTAINER_TOKEN,
+        NULL,
+    };
+    static const char *const imds_env[] = {
+        "HOME", "/mem",
+        "AWS_EC2_METADATA_SERVICE_ENDPOINT", IMDS_ENDPOINT,
+        NULL,
+    };
+    static const char *const home_env[] = {
+        "HOME", "/mem",
+        "AWS_EC2_METADATA_DISABLED", "true",
+        NULL,
+    };
+    /* The token cache file of session "corp-sso" is named by the SHA-1 of the name; the login
+     * cache file by the SHA-256 of the session ARN. */
+    static const char *const files[] = {
+        "/mem/.aws/config",
+        "[profile sso]\n"
+        "sso_session = corp-sso\n"
+        "sso_account_id = 123456789012\n"
+        "sso_role_name = reader\n"
+        "region = eu-west-1\n"
+        "\n"
+        "[sso-session corp-sso]\n"
+        "sso_region = us-east-1\n"
+        "sso_start_url = https://d-abc123.awsapps.com/start\n"
+        "\n"
+        "[profile console]\n"
+        "login_session = arn:aws:sts::123456789012:assumed-role/Admin/alice\n"
+        "region = us-east-1\n",
+        "/mem/.aws/sso/cache/" SSO_CACHE_NAME ".json",
+        "{\"startUrl\": \"https://d-abc123.awsapps.com/start\", \"region\": \"us-east-1\", "
+        "\"accessToken\": \"" SSO_TOKEN "\", \"expiresAt\": \"2099-01-01T00:00:00Z\"}",
+        "/mem/.aws/login/cache/" LOGIN_CACHE_NAME ".json",
+        "{\"accessToken\": {\"accessKeyId\": \"ASIALOGIN\", \"secretAccessKey\": \"loginsecret\", "
+        "\"sessionToken\": \"logintoken\", \"accountId\": \"123456789012\", "
+        "\"expiresAt\": \"2099-01-01T00:00:00Z\"}, \"tokenType\": \"aws_sigv4\", "
+        "\"clientId\": \"arn:aws:signin:::devtools/same-device\", "
+        "\"refreshToken\": \"loginrefresh\"}",
+        NULL,
+    };
+    struct net_host host;
+    memset(&host, 0, sizeof host);
+    host.mem.files = files;
+    host.mem.read_status_override = -1;
+
+    /* (a) The container endpoint: GET with the authorization token, JSON back. */
+    credchain_config *cfg = net_config(&host, container_env, NULL);
+    if (cfg != NULL) {
+        credchain_credentials *creds = NET_RESOLVE(cfg, CREDCHAIN_RESULT_OK);
+        CHECK(host.http_calls == 1 && strcmp(host.seen[0], "GET " CONTAINER_URL) == 0,
+              "%d calls, first %s", host.http_calls, host.seen[0]);
+        EXPECT_STRING(creds, credchain_credentials_access_key_id, "ASIACONTAINER");
+        EXPECT_STRING(creds, credchain_credentials_secret_access_key, "containersecret");
+        EXPECT_STRING(creds, credchain_credentials_session_token, "containertoken");
+        EXPECT_STRING(creds, credchain_credentials_account_id, "123456789012");
+        EXPECT_META(creds, CREDCHAIN_PROVIDER_CONTAINER_ROLE, "container-role", T_2099_01_01);
+        credchain_credentials_free(creds);
+
+        /* (d) The endpoint fails: every attempt (botocore makes 3) answers 500; no connection;
+         * an answer that is not credentials. Each code says which, each message names the
+         * endpoint. */
+        host.answer = NET_STATUS_500;
+        host.http_calls = 0;
+        credchain_credentials_free(NET_RESOLVE(cfg, CREDCHAIN_RESULT_SERVICE_ERROR));
+        CHECK(host.http_calls == 3, "%d calls", host.http_calls);
+        CHECK_ERROR_NAMES(cfg, CONTAINER_URL);
+        CHECK_ERROR_NAMES(cfg, "500");
+        CHECK_ERROR_NAMES(cfg, "the service is down");
+        host.answer = NET_CONNECT;
+        credchain_credentials_free(NET_RESOLVE(cfg, CREDCHAIN_RESULT_SERVICE_UNREACHABLE));
+        CHECK_ERROR_NAMES(cfg, CONTAINER_URL);
+        host.answer = NET_BAD_BODY;
+        credchain_credentials_free(NET_RESOLVE(cfg, CREDCHAIN_RESULT_SERVICE_BAD_RESPONSE));
+        CHECK_ERROR_NAMES(cfg, CONTAINER_URL);
+        credchain_config_free(cfg);
+    }
+
+    /* (b) EC2 instance metadata on a loopback endpoint: the IMDSv2 token (PUT), the role name
+     * and the role's credentials, both asked with the token. */
+    cfg = net_config(&host, imds_env, NULL);
+    if (cfg != NULL) {
+        credchain_credentials *creds = NET_RESOLVE(cfg, CREDCHAIN_RESULT_OK);
+        CHECK(host.http_calls == 3, "%d calls", host.http_calls);
+        CHECK(strcmp(host.seen[0], "PUT " IMDS_TOKEN_URL) == 0, "%s", host.seen[0]);
+        CHECK(strcmp(host.seen[1], "GET " IMDS_ROLE_URL) == 0, "%s", host.seen[1]);
+        CHECK(strcmp(host.seen[2], "GET " IMDS_ROLE_URL "reader-role") == 0, "%s", host.seen[2]);
+        EXPECT_STRING(creds, credchain_credentials_access_key_id, "ASIAIMDS");
+        EXPECT_STRING(creds, credchain_credentials_secret_access_key, "imdssecret");
+        EXPECT_STRING(creds, credchain_credentials_session_token, "imdstoken");
+        EXPECT_STRING(creds, credchain_credentials_account_id, NULL);
+        EXPECT_META(creds, CREDCHAIN_PROVIDER_IAM_ROLE, "iam-role", T_2099_01_01);
+        credchain_credentials_free(creds);
+        credchain_config_free(cfg);
+    }
+
+    /* (c) IAM Identity Center: the sso_session's token from the cache file the AWS CLI
+     * writes, then GetRoleCredentials from the portal with the token in its header. */
+    cfg = net_config(&host, home_env, "sso");
+    if (cfg != NULL) {
+        credchain_credentials *creds = NET_RESOLVE(cfg, CREDCHAIN_RESULT_OK);
+        CHECK(host.http_calls == 1 && strncmp(host.seen[0], "GET " PORTAL_URL "?",
+                                              strlen("GET " PORTAL_URL "?")) == 0,
+              "%d calls, first %s", host.http_calls, host.seen[0]);
+        EXPECT_STRING(creds, credchain_credentials_access_key_id, "ASIASSO");
+        EXPECT_STRING(creds, credchain_credentials_secret_access_key, "ssosecret");
+        EXPECT_STRING(creds, credchain_credentials_session_token, "ssotoken");
+        EXPECT_STRING(creds, credchain_credentials_account_id, "123456789012");
+        EXPECT_META(creds, CREDCHAIN_PROVIDER_SSO, "sso", T_2099_01_01);
+        credchain_credentials_free(creds);
+
+        /* (d) The portal fails, or cannot be reached. */
+        host.answer = NET_STATUS_500;
+        credchain_credentials_free(NET_RESOLVE(cfg, CREDCHAIN_RESULT_SERVICE_ERROR));
+        CHECK_ERROR_NAMES(cfg, PORTAL_URL);
+        CHECK_ERROR_NAMES(cfg, "InternalFailure");
+        host.answer = NET_CONNECT;
+        credchain_credentials_free(NET_RESOLVE(cfg, CREDCHAIN_RESULT_SERVICE_UNREACHABLE));
+        CHECK_ERROR_NAMES(cfg, PORTAL_URL);
+        credchain_config_free(cfg);
+    }
+
+    /* (e) A console login session whose cached credentials are far from expiry: no refresh, so
+     * no HTTP call (and no P-256 key needed). */
+    cfg = net_config(&host, home_env, "console");
+    if (cfg != NULL) {
+        credchain_credentials *creds = NET_RESOLVE(cfg, CREDCHAIN_RESULT_OK);
+        CHECK(host.http_calls == 0, "%d calls, first %s", host.http_calls, host.seen[0]);
+        EXPECT_STRING(creds, credchain_credentials_access_key_id, "ASIALOGIN");
+        EXPECT_STRING(creds, credchain_credentials_secret_access_key, "loginsecret");
+        EXPECT_STRING(creds, credchain_credentials_session_token, "logintoken");
+        EXPECT_STRING(creds, credchain_credentials_account_id, "123456789012");
+        EXPECT_META(creds, CREDCHAIN_PROVIDER_LOGIN, "login", T_2099_01_01);
+        credchain_credentials_free(creds);
+        credchain_config_free(cfg);
+    }
+}
+
 /* The long-lived resolver: held credentials served until 5 minutes before expiry, one refresh
  * for many threads, unexpired credentials kept through a failed refresh. An injected clock; a
  * credential_process whose credentials expire an hour after the clock's time. */
@@ -1513,6 +1857,7 @@ int main(void) {
     test_credentials_process();
     test_credentials_failures();
     test_credentials_callbacks();
+    test_credentials_network();
     test_resolver();
     remove_home();
     printf("%d passed, %d failed\n", passed, failed);
