@@ -97,7 +97,11 @@ fn an_unreachable_metadata_service_costs_one_timeout() {
         253,
         "credchain: [ERROR]: An error occurred (Configuration): Unable to retrieve credentials: no credentials found",
     );
-    assert!(run.stderr.contains("could not be reached"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("could not be reached"),
+        "{}",
+        run.stderr
+    );
     drop(held);
 }
 
