@@ -384,7 +384,8 @@ enum credchain_result
    */
   CREDCHAIN_RESULT_INVALID_CREDENTIAL = 542,
   /**
-   * A credential service (STS) answered with an error, such as AccessDenied or
+   * A credential service (STS, the container endpoint, instance metadata, the IAM Identity
+   * Center portal, SSO-OIDC, AWS Sign-In) answered with an error, such as AccessDenied or
    * ExpiredToken; the detailed message holds its code and message.
    */
   CREDCHAIN_RESULT_SERVICE_ERROR = 550,
@@ -394,8 +395,8 @@ enum credchain_result
    */
   CREDCHAIN_RESULT_SERVICE_UNREACHABLE = 551,
   /**
-   * A credential service's answer cannot be read (empty, not XML, malformed, or not the
-   * operation's answer): often a proxy or a wrong endpoint URL.
+   * A credential service's answer cannot be read (empty, not XML or JSON, malformed, or not
+   * the operation's answer): often a proxy or a wrong endpoint URL.
    */
   CREDCHAIN_RESULT_SERVICE_BAD_RESPONSE = 552,
   /**

@@ -98,6 +98,7 @@ fn execute_status(error: &ExecuteError<'_>) -> u8 {
         ExecuteError::Sso(e) => network_status(e.service_failure()),
         ExecuteError::Login(e) => network_status(e.service_failure()),
         ExecuteError::NoCredentials
+        | ExecuteError::NoneFromMetadata(_)
         | ExecuteError::Process { .. }
         | ExecuteError::Expired { .. }
         | ExecuteError::BadExpiration { .. }
@@ -192,16 +193,9 @@ pub fn obtain<'s, E: Env + ?Sized>(
                 ..
             },
         ) => ChainError::EmptyEnvironmentSource { profile },
-        // The metadata service is the chain's last resort: when it has nothing to give, the
-        // AWS CLI says it found no credentials (exit 253), not that a service failed.
-        (
-            ExecuteError::InstanceMetadata(e),
-            Chain {
-                base: BaseStep::InstanceMetadata,
-                roles,
-                ..
-            },
-        ) if roles.is_empty() && e.is_no_credentials() => ChainError::NoneFound {
+        // The metadata service, the chain's last resort, had nothing to give: the AWS CLI says
+        // it found no credentials (exit 253), listing what was tried.
+        (ExecuteError::NoneFromMetadata(e), _) => ChainError::NoneFound {
             profile: plan.profile,
             skipped: plan.skipped.iter().copied().collect(),
             metadata: Box::new(ExecuteError::InstanceMetadata(e)),

@@ -243,25 +243,37 @@ where
 /// The error of a failed execute, with what the core's message lacks: for no credentials,
 /// every provider tried and why it was passed over.
 fn execute_error(e: ExecuteError<'_>, plan: &Plan<'_>) -> Error {
+    let profile = plan.profile;
+    let tried = || -> String {
+        plan.skipped
+            .iter()
+            .map(|s| format!("{}: {}", s.provider.awscli_name(), s.reason.describe()))
+            .collect::<Vec<String>>()
+            .join("; ")
+    };
+    if let ExecuteError::NoneFromMetadata(metadata) = &e {
+        return Error::new(
+            credchain_result::CredentialsNotFound,
+            format!(
+                "unable to locate credentials for the profile {profile}; the providers tried, in \
+                 the AWS CLI's order: {}; iam-role: {metadata}; configure credentials with `aws \
+                 configure`, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (off EC2, \
+                 AWS_EC2_METADATA_DISABLED=true skips the metadata service)",
+                tried()
+            ),
+        );
+    }
     let ExecuteError::NoCredentials = e else {
         return Error::from(e);
     };
-    let profile = plan.profile;
     let message = match &plan.chain {
-        None => {
-            let tried: Vec<String> = plan
-                .skipped
-                .iter()
-                .map(|s| format!("{}: {}", s.provider.awscli_name(), s.reason.describe()))
-                .collect();
-            format!(
-                "unable to locate credentials: no credential provider is configured for the \
-                 profile {profile}; the providers tried, in the AWS CLI's order: {}; configure \
-                 credentials with `aws configure`, or set AWS_ACCESS_KEY_ID and \
-                 AWS_SECRET_ACCESS_KEY",
-                tried.join("; ")
-            )
-        }
+        None => format!(
+            "unable to locate credentials: no credential provider is configured for the \
+             profile {profile}; the providers tried, in the AWS CLI's order: {}; configure \
+             credentials with `aws configure`, or set AWS_ACCESS_KEY_ID and \
+             AWS_SECRET_ACCESS_KEY",
+            tried()
+        ),
         Some(chain) => match chain.base {
             BaseStep::Named(CredentialSource::Environment) => format!(
                 "unable to locate credentials: profile {} has credential_source = Environment, \

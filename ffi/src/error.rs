@@ -8,6 +8,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use credchain_core::endpoint::EndpointError;
 use credchain_core::evaluate::EvaluateError;
+use credchain_core::execute::sso::SsoError;
 use credchain_core::execute::{ExecuteError, ProcessFailure};
 use credchain_core::io::{CommandErrorKind, FsErrorKind};
 use credchain_core::load::LoadError;
@@ -166,7 +167,9 @@ impl From<ExecuteError<'_>> for Error {
     fn from(e: ExecuteError<'_>) -> Self {
         use credchain_result as R;
         let code = match &e {
-            ExecuteError::NoCredentials => R::CredentialsNotFound,
+            ExecuteError::NoCredentials | ExecuteError::NoneFromMetadata(_) => {
+                R::CredentialsNotFound
+            }
             ExecuteError::Process { failure, .. } => match failure {
                 ProcessFailure::BadCommand | ProcessFailure::CommandTooLong => R::ProcessNotStarted,
                 ProcessFailure::Run(run) => match run.kind {
@@ -212,6 +215,8 @@ impl From<ExecuteError<'_>> for Error {
             ExecuteError::InstanceMetadata(e) => e
                 .service_failure()
                 .map_or(R::InvalidInstanceMetadataConfig, service_code),
+            // The portal refusing the token means the session is over: log in again.
+            ExecuteError::Sso(SsoError::Unauthorized { .. }) => R::SsoLoginRequired,
             ExecuteError::Sso(e) => e
                 .service_failure()
                 .map_or(R::SsoLoginRequired, service_code),

@@ -152,14 +152,15 @@ pub enum credchain_result {
     InvalidExpiration = 541,
     /// A credential is longer than credchain keeps, or holds a NUL byte.
     InvalidCredential = 542,
-    /// A credential service (STS) answered with an error, such as AccessDenied or
+    /// A credential service (STS, the container endpoint, instance metadata, the IAM Identity
+    /// Center portal, SSO-OIDC, AWS Sign-In) answered with an error, such as AccessDenied or
     /// ExpiredToken; the detailed message holds its code and message.
     ServiceError = 550,
     /// No answer from a credential service: a timeout, no connection (refused, DNS, TLS), an
     /// answer over the size limit, or a host without HTTP.
     ServiceUnreachable = 551,
-    /// A credential service's answer cannot be read (empty, not XML, malformed, or not the
-    /// operation's answer): often a proxy or a wrong endpoint URL.
+    /// A credential service's answer cannot be read (empty, not XML or JSON, malformed, or not
+    /// the operation's answer): often a proxy or a wrong endpoint URL.
     ServiceBadResponse = 552,
     /// A credential service request could not be made (too long, or not signable).
     ServiceRequestNotSent = 553,
@@ -406,7 +407,7 @@ impl credchain_result {
                 "invalid credential: a credential is too long or holds a NUL byte"
             }
             R::ServiceError => {
-                "service error: the credential service (STS) answered with an error; see its code"
+                "service error: a credential service answered with an error; see its code"
             }
             R::ServiceUnreachable => {
                 "service unreachable: no answer from the credential service; check the network"

@@ -1639,6 +1639,16 @@ static void test_credentials_network(void) {
         EXPECT_STRING(creds, credchain_credentials_account_id, NULL);
         EXPECT_META(creds, CREDCHAIN_PROVIDER_IAM_ROLE, "iam-role", T_2099_01_01);
         credchain_credentials_free(creds);
+
+        /* Off an instance the metadata service cannot be reached: as the AWS CLI says, no
+         * credentials were found, every provider tried is listed, the metadata reason last. */
+        host.answer = NET_CONNECT;
+        host.http_calls = 0;
+        credchain_credentials_free(NET_RESOLVE(cfg, CREDCHAIN_RESULT_CREDENTIALS_NOT_FOUND));
+        CHECK_ERROR_NAMES(cfg, "container-role: neither");
+        CHECK_ERROR_NAMES(cfg, "iam-role: EC2 instance metadata: the role credentials request at " IMDS_ROLE_URL);
+        CHECK_ERROR_NAMES(cfg, "could not be reached");
+        host.answer = NET_OK;
         credchain_config_free(cfg);
     }
 

@@ -236,6 +236,19 @@ for (const [hostName, makeHost] of Object.entries(HOSTS)) {
   });
 }
 
+test('NoCredentials: a metadata service that cannot be reached is the last reason, not an HTTP failure', async () => {
+  // The host's fetch reaches nothing (a memory host without fetch: every request is 'connect').
+  const host = memoryHost({
+    env: { HOME: '/h', AWS_EC2_METADATA_SERVICE_ENDPOINT: 'http://127.0.0.1:1338' },
+  });
+  const error = await rejection(resolveCredentials({ host }));
+  assertCode(error, 'NoCredentials');
+  assert.equal(error.skipped.length, 9);
+  assert.equal(error.skipped.at(-1).provider, 'container-role');
+  assert.match(error.instanceMetadata, /IMDSv2 token request at http:\/\/127\.0\.0\.1:1338\/latest\/api\/token/);
+  assert.match(error.message, /unable to locate credentials/);
+});
+
 describe('credential_process through the Node host', () => {
   test('a real script prints the Version 1 JSON; the command is split like a shell', async () => {
     const dir = await tempDir('credchain process ');

@@ -708,12 +708,16 @@ export type PlanError =
   /** More roles in a chain than `limit`. */
   | (ErrorBase<'ChainTooLong'> & { profile: string; limit: number });
 
-/** No provider is configured (the AWS CLI's "Unable to locate credentials"). */
+/** No provider is configured, or only EC2 instance metadata and it had none to give (the AWS
+ * CLI's "Unable to locate credentials"). */
 export interface NoCredentialsError extends ErrorBase<'NoCredentials'> {
   /** The active profile. */
   profile: string;
-  /** Every provider, passed over, with why. */
+  /** Every provider passed over, with why. */
   skipped: SkippedProvider[];
+  /** Why the instance metadata service gave none (not reachable, no role, ...), when it was
+   * tried. */
+  instanceMetadata?: string;
 }
 
 /** Why credential_process gave no credentials. */

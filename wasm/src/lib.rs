@@ -51,7 +51,7 @@
 //! | `ProfileNotFound`  | [`EvaluateError::ProfileNotFound`]  | `profile`, `source`, `profiles`           |
 //! | `InvalidRegion`    | [`EvaluateError::InvalidRegion`]    | `value`, `source`                         |
 //! | one per [`PlanError`] variant (`SourceProfileNotFound`, `Cycle`, `PartialCredentials`, ...) | [`plan()`] | `profile` and the variant's fields |
-//! | `NoCredentials`    | [`ExecuteError::NoCredentials`]     | `profile`, `skipped`                      |
+//! | `NoCredentials`    | [`ExecuteError::NoCredentials`], [`ExecuteError::NoneFromMetadata`] | `profile`, `skipped`, `instanceMetadata`? |
 //! | `ProcessFailed`    | [`ExecuteError::Process`]           | `profile`, `source`, `reason`, `status`, `stderr`, `version`?, `cause`? |
 //! | `Expired`          | [`ExecuteError::Expired`]           | `provider`, `expiration`                  |
 //! | `InvalidExpiration`| [`ExecuteError::BadExpiration`]     | `source`                                  |
@@ -71,6 +71,7 @@ use core::fmt::Display;
 use credchain_core::credentials::Credentials;
 use credchain_core::endpoint::{EndpointError, Origin};
 use credchain_core::evaluate::{self, EvaluateError, Evaluator, Options};
+use credchain_core::execute::sso::SsoError;
 use credchain_core::execute::{execute, ExecuteError, Io, ProcessFailure, StsFailure};
 use credchain_core::io::{
     Clock, Command, CommandError, CommandErrorKind, CommandOutput, Env, Fs, FsError, FsErrorKind,
@@ -1323,6 +1324,15 @@ fn execute_error(e: ExecuteError<'_>, plan: &Plan<'_>, req: &Request) -> JsValue
                 .set("skipped", skipped_array(&plan.skipped)),
             false,
         ),
+        ExecuteError::NoneFromMetadata(metadata) => error(
+            "NoCredentials",
+            &e,
+            Obj::new()
+                .set("profile", plan.profile)
+                .set("skipped", skipped_array(&plan.skipped))
+                .set("instanceMetadata", metadata.to_string().as_str()),
+            false,
+        ),
         ExecuteError::Process {
             profile,
             command,
@@ -1397,7 +1407,11 @@ fn execute_error(e: ExecuteError<'_>, plan: &Plan<'_>, req: &Request) -> JsValue
         ExecuteError::Sso(s) => provider_error(
             ProviderKind::Sso,
             "SsoLoginRequired",
-            s.service_failure(),
+            // The portal refusing the token means the session is over: log in again.
+            match s {
+                SsoError::Unauthorized { .. } => None,
+                _ => s.service_failure(),
+            },
             &e,
             req,
         ),

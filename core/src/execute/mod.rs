@@ -86,6 +86,9 @@ pub enum ProcessFailure {
 pub enum ExecuteError<'a> {
     /// The plan found no configured provider.
     NoCredentials,
+    /// No provider but EC2 instance metadata is configured, and it had no credentials to give
+    /// (not reachable, no role, an unusable answer): "no credentials", with its reason.
+    NoneFromMetadata(imds::ImdsError<'a>),
     /// `credential_process` failed.
     Process {
         /// The profile that names the command.
@@ -227,6 +230,11 @@ impl fmt::Display for ExecuteError<'_> {
                 "unable to locate credentials: no provider is configured; run `credchain explain` to see what \
                  was tried, or configure credentials with `aws configure`",
             ),
+            ExecuteError::NoneFromMetadata(e) => write!(
+                f,
+                "unable to locate credentials: no provider is configured, and {e}; run `credchain explain` to \
+                 see what was tried, or configure credentials with `aws configure`"
+            ),
             ExecuteError::Process { profile, command, failure } => {
                 write!(f, "profile {profile}: credential_process ({}) ", command.source)?;
                 match failure {
@@ -346,9 +354,18 @@ where
         BaseStep::Process { profile, command } => {
             process::run(io.command, profile, command).await?
         }
-        BaseStep::Named(CredentialSource::Ec2InstanceMetadata) | BaseStep::InstanceMetadata => {
+        BaseStep::Named(CredentialSource::Ec2InstanceMetadata) => {
             imds::credentials(eval, io, now).await?
         }
+        // The metadata service is the default chain's last resort: when it has nothing to give
+        // (not there, no role, an unusable answer), the AWS CLI says it found no credentials,
+        // not that a service failed.
+        BaseStep::InstanceMetadata => match imds::credentials(eval, io, now).await {
+            Err(ExecuteError::InstanceMetadata(e)) if e.is_no_credentials() => {
+                return Err(ExecuteError::NoneFromMetadata(e))
+            }
+            other => other?,
+        },
         BaseStep::Named(CredentialSource::EcsContainer) | BaseStep::Container => {
             container::credentials(eval, io, now).await?
         }
