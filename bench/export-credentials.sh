@@ -11,8 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v hyperfine >/dev/null || { echo "hyperfine is needed: apt-get install -y hyperfine" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "GNU time is needed: apt-get install -y time" >&2; exit 1; }
-cargo --quiet build-release
-bin=$PWD/target/release/credchain
+cargo --quiet build-release  # the released binary: static, musl (see .cargo/config.toml)
+bin=$PWD/target/x86_64-unknown-linux-musl/release/credchain
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
