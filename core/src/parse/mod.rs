@@ -99,6 +99,21 @@ impl<'a> ConfigFiles<'a> {
         })
     }
 
+    /// The pair of two files parsed apart (each with [`ProfileFile::parse`] in `dialect`, the
+    /// config file as [`FileKind::Config`]): for hosts that parse them at once, on two threads.
+    #[must_use]
+    pub fn from_parsed(
+        config: ProfileFile<'a>,
+        credentials: ProfileFile<'a>,
+        dialect: Dialect,
+    ) -> Self {
+        ConfigFiles {
+            config,
+            credentials,
+            dialect,
+        }
+    }
+
     /// The dialect the files were read in.
     #[must_use]
     pub fn dialect(&self) -> Dialect {
