@@ -12,8 +12,16 @@ bin=$PWD/target/x86_64-unknown-linux-musl/release/credchain
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 sizes=${SIZES:-"10 1000 10000 100000"}
-echo "| profiles | files (bytes) | mean | min | max |"
-echo "|---|---|---|---|---|"
+# For scale: the cost of starting any process on this machine.
+true_json=$work/true.json
+hyperfine -N --warmup 20 --min-runs 300 --export-json "$true_json" /bin/true >/dev/null
+python3 - "$true_json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+print(f"/bin/true: median {r['median'] * 1000:.2f} ms, mean {r['mean'] * 1000:.2f} ms")
+PY
+echo "| profiles | files (bytes) | median | mean | min | max |"
+echo "|---|---|---|---|---|---|"
 for n in $sizes; do
   home=$work/home-$n
   mkdir -p "$home/.aws"
@@ -30,11 +38,11 @@ PY
   last=$(printf 'team-%06d' $((n - 1)))
   json=$work/$n.json
   env -i HOME="$home" PATH="$PATH" AWS_EC2_METADATA_DISABLED=true AWS_PROFILE="$last" \
-    hyperfine -N --warmup 5 --min-runs 30 --export-json "$json" "$bin configure get region" >/dev/null
+    hyperfine -N --warmup 5 --min-runs 100 --export-json "$json" "$bin configure get region" >/dev/null
   python3 - "$json" "$n" "$bytes" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"][0]
 ms = lambda s: f"{s * 1000:.2f} ms"
-print(f"| {int(sys.argv[2]):,} | {int(sys.argv[3]):,} | {ms(r['mean'])} | {ms(r['min'])} | {ms(r['max'])} |")
+print(f"| {int(sys.argv[2]):,} | {int(sys.argv[3]):,} | {ms(r['median'])} | {ms(r['mean'])} | {ms(r['min'])} | {ms(r['max'])} |")
 PY
 done

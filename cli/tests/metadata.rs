@@ -344,3 +344,47 @@ fn credential_sources_without_their_provider_are_errors_that_say_so() {
         run.stderr
     );
 }
+
+#[test]
+fn configure_list_shows_the_network_providers_type_and_location() {
+    let home = Home::empty();
+    home.secret("metadataSecret0001");
+    home.secret("metadataToken0001");
+    // The container endpoint: type container-role, located by its variable.
+    let server = MockServer::sequence(&[(200, CREDENTIALS.into())]);
+    let uri = format!("{}/creds", server.url());
+    let run = home.run_with(
+        &["configure", "list"],
+        &[("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri.as_str())],
+    );
+    assert_eq!(run.code, 0, "{run:#?}");
+    let access = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("access_key"))
+        .unwrap_or_default();
+    assert!(
+        access.contains("****************DATA")
+            && access.contains("container-role")
+            && access.contains("AWS_CONTAINER_CREDENTIALS_FULL_URI"),
+        "{access}"
+    );
+    drop(server);
+    // Instance metadata: type iam-role.
+    let server = MockServer::sequence(&[
+        (200, "session-token-abc".into()),
+        (200, "instance-role".into()),
+        (200, CREDENTIALS.into()),
+    ]);
+    let run = home.run_command(with_imds(&home, &["configure", "list"], &server.url(), &[]));
+    assert_eq!(run.code, 0, "{run:#?}");
+    let access = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("access_key"))
+        .unwrap_or_default();
+    assert!(
+        access.contains("****************DATA") && access.contains("iam-role"),
+        "{access}"
+    );
+}
