@@ -174,12 +174,8 @@ impl CacheKey {
         // Writing into a hasher never fails.
         let _ = write_json(&mut hasher);
         let digest = hasher.0.finalize();
-        const DIGITS: &[u8; 16] = b"0123456789abcdef";
         let mut hex = [b'0'; 40];
-        for (pair, &b) in hex.chunks_exact_mut(2).zip(digest.iter()) {
-            pair[0] = DIGITS[usize::from(b >> 4)];
-            pair[1] = DIGITS[usize::from(b & 15)];
-        }
+        crate::text::write_lower_hex(&digest, &mut hex);
         CacheKey(hex)
     }
 

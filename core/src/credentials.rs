@@ -156,14 +156,26 @@ pub fn parse_time(text: &str) -> Option<i64> {
 
 /// Writes Unix seconds the way the AWS CLI writes expirations (Python's `isoformat()` of a UTC
 /// time): `2099-01-02T03:04:05+00:00`.
-pub fn write_isoformat(out: &mut impl fmt::Write, unix: i64) -> fmt::Result {
+pub fn write_isoformat(out: &mut (impl fmt::Write + ?Sized), unix: i64) -> fmt::Result {
+    write_utc(out, unix, "+00:00")
+}
+
+/// Writes Unix seconds as `%Y-%m-%dT%H:%M:%SZ`: how the AWS CLI writes `expiresAt` in the IAM
+/// Identity Center and console login caches, and how `export-token` prints it.
+pub fn write_utc_z(out: &mut (impl fmt::Write + ?Sized), unix: i64) -> fmt::Result {
+    write_utc(out, unix, "Z")
+}
+
+/// A UTC time to the second with `zone` after it; a time chrono cannot represent (beyond the
+/// year 262,143) is written as its number, so that messages never fail to format.
+fn write_utc(out: &mut (impl fmt::Write + ?Sized), unix: i64, zone: &str) -> fmt::Result {
     use chrono::{Datelike, Timelike};
     let Some(t) = chrono::DateTime::from_timestamp(unix, 0) else {
         return write!(out, "{unix}");
     };
     write!(
         out,
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+00:00",
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{zone}",
         t.year(),
         t.month(),
         t.day(),

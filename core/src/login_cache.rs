@@ -61,12 +61,8 @@ impl FileName {
     #[must_use]
     pub fn of(session_arn: &str) -> Self {
         let digest = Sha256::digest(session_arn.trim().as_bytes());
-        const DIGITS: &[u8; 16] = b"0123456789abcdef";
         let mut name = [0u8; 69];
-        for (pair, &b) in name.chunks_exact_mut(2).zip(digest.iter()) {
-            pair[0] = DIGITS[usize::from(b >> 4)];
-            pair[1] = DIGITS[usize::from(b & 15)];
-        }
+        crate::text::write_lower_hex(&digest, &mut name[..64]);
         name[64..].copy_from_slice(b".json");
         FileName(name)
     }
@@ -421,24 +417,6 @@ pub fn parse_refresh_response(body: &[u8]) -> Option<Refreshed> {
     (!empty).then_some(refreshed)
 }
 
-/// Writes Unix seconds as `aws login` writes `expiresAt`: `2025-11-19T00:15:00Z`.
-pub fn write_expires_at(out: &mut impl fmt::Write, unix: i64) -> fmt::Result {
-    use chrono::{Datelike, Timelike};
-    let Some(t) = chrono::DateTime::from_timestamp(unix, 0) else {
-        return Err(fmt::Error);
-    };
-    write!(
-        out,
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
-
 /// Writes the cache file after a refresh: `original`'s members in order, with `accessToken`
 /// replaced by the refreshed keys (keeping `account_id`) and an `expiresAt` of `expires_at`,
 /// and `refreshToken` by the new one; every other member is copied as it was written. Python's
@@ -477,7 +455,7 @@ pub fn write_refreshed(
                     write_json_str(out, account)?;
                 }
                 out.write_str(", \"expiresAt\": \"")?;
-                write_expires_at(out, expires_at)?;
+                crate::credentials::write_utc_z(out, expires_at)?;
                 out.write_str("\"}")?;
             }
             k if key_is(k, "refreshToken") => write_json_str(out, &refreshed.refresh_token)?,

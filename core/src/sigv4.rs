@@ -527,12 +527,8 @@ struct Hex([u8; 64]);
 
 impl Hex {
     fn new(bytes: &[u8]) -> Self {
-        const DIGITS: &[u8; 16] = b"0123456789abcdef";
         let mut out = [b'0'; 64];
-        for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
-            pair[0] = DIGITS[usize::from(b >> 4)];
-            pair[1] = DIGITS[usize::from(b & 15)];
-        }
+        crate::text::write_lower_hex(bytes, &mut out);
         Hex(out)
     }
 

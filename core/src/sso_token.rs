@@ -222,24 +222,8 @@ pub fn parse_token_time(text: &str) -> Option<i64> {
     parse_time(text)
 }
 
-/// Writes Unix seconds as `%Y-%m-%dT%H:%M:%SZ` (how the AWS CLI writes `expiresAt`, and how
-/// `export-token` prints it).
-pub fn write_utc_z(out: &mut (impl fmt::Write + ?Sized), unix: i64) -> fmt::Result {
-    use chrono::{Datelike, Timelike};
-    let Some(t) = chrono::DateTime::from_timestamp(unix, 0) else {
-        return write!(out, "{unix}");
-    };
-    write!(
-        out,
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
+/// `expiresAt`'s format (`%Y-%m-%dT%H:%M:%SZ`), kept here for callers of this module.
+pub use crate::credentials::write_utc_z;
 
 #[derive(Deserialize)]
 struct TokenJson<'a> {

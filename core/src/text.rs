@@ -199,6 +199,16 @@ impl WordHasher {
     }
 }
 
+/// Writes `bytes` as lower-case hex digits into the start of `out` (two digits a byte; bytes
+/// beyond `out`'s room are left out). Digests named in hex: cache file names, SigV4 values.
+pub(crate) fn write_lower_hex(bytes: &[u8], out: &mut [u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = DIGITS[usize::from(b >> 4)];
+        pair[1] = DIGITS[usize::from(b & 15)];
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
