@@ -183,6 +183,7 @@ pub fn obtain<'s, E: Env + ?Sized>(
         command: &StdCommand,
         prompt: &TerminalPrompt,
         clock: &SystemClock,
+        platform: credchain_core::locate::Platform::current(),
     };
     block_on(execute(eval, plan, &io)).map_err(|error| match (error, chain) {
         (

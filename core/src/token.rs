@@ -23,6 +23,7 @@
 use crate::evaluate::Evaluator;
 use crate::execute::sso::{self, SsoError, TokenSource};
 use crate::io::{Clock, Env, Fs, Http};
+use crate::locate::Platform;
 use crate::parse::Property;
 use crate::plan::Sourced;
 use crate::sso_token::Token;
@@ -85,6 +86,7 @@ pub async fn resolve_token<'s, E, F, H, K>(
     fs: &F,
     http: &H,
     clock: &K,
+    platform: Platform,
 ) -> Result<Token, SsoError<'s>>
 where
     E: Env + ?Sized,
@@ -93,5 +95,5 @@ where
     K: Clock + ?Sized,
 {
     let source = token_source(eval)?;
-    sso::token(eval, fs, http, &source, clock.now_unix()).await
+    sso::token(eval, fs, http, &source, platform, clock.now_unix()).await
 }

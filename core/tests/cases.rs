@@ -277,6 +277,7 @@ fn run_case(dir: &Path, tree: &str, now: i64) -> Result<Value, String> {
         command: &StdCommand,
         prompt: &NoPrompt,
         clock: &FixedClock(now),
+        platform: credchain_core::locate::Platform::Unix,
     };
     let c = block_on(execute(&eval, &plan, &io)).map_err(|e| e.to_string())?;
     let mut out = serde_json::json!({
@@ -416,6 +417,7 @@ fn token_cases() {
             &fs,
             &http,
             &FixedClock(NOW),
+            credchain_core::locate::Platform::Unix,
         ));
         let expected: Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join("test-case.json")).unwrap())

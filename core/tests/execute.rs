@@ -54,6 +54,7 @@ impl<'a> Case<'a> {
             command: &self.command,
             prompt: &NoPrompt,
             clock: &FixedClock(self.now),
+            platform: credchain_core::locate::Platform::Unix,
         };
         block_on(execute(&eval, &plan, &io)).map_err(|e| e.to_string())
     }
@@ -254,6 +255,7 @@ fn the_execute_future_fits_the_documented_stack() {
         command: &command,
         prompt: &NoPrompt,
         clock: &FixedClock(0),
+        platform: credchain_core::locate::Platform::Unix,
     };
     let future = execute(&eval, &plan, &io);
     let size = core::mem::size_of_val(&future);

@@ -173,6 +173,7 @@ fn resolve(url: &str, fs: &MemoryFs) -> Result<Credentials, String> {
         command: &MemoryCommand::default(),
         prompt: &NoPrompt,
         clock: &FixedClock(now()),
+        platform: credchain_core::locate::Platform::Unix,
     };
     block_on(execute(&eval, &plan, &io)).map_err(|e| e.to_string())
 }

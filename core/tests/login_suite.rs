@@ -151,6 +151,7 @@ fn run_with<F: Fs>(
         command: &command,
         prompt: &NoPrompt,
         clock: &FixedClock(now),
+        platform: credchain_core::locate::Platform::Unix,
     };
     let outcome = block_on(execute(&eval, &plan, &io));
     let (result, debug, service_error) = match outcome {

@@ -98,6 +98,7 @@ fn run(
         command: &MemoryCommand::default(),
         prompt,
         clock: &FixedClock(NOW),
+        platform: credchain_core::locate::Platform::Unix,
     };
     block_on(execute(&eval, &plan, &io)).map_err(|e| e.to_string())
 }
@@ -214,6 +215,7 @@ fn a_cache_written_by_the_aws_cli_is_used() {
         command: &MemoryCommand::default(),
         prompt: &NoPrompt,
         clock: &FixedClock(NOW),
+        platform: credchain_core::locate::Platform::Unix,
     };
     let c = block_on(execute(&eval, &plan, &io)).unwrap();
     assert_eq!(c.access_key_id(), "ASIAFROMCLI");

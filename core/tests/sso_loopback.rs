@@ -252,6 +252,7 @@ fn credentials(home: &Home, config: &str, url: &str) -> Result<serde_json::Value
         command: &StdCommand,
         prompt: &NoPrompt,
         clock: &FixedClock(NOW),
+        platform: credchain_core::locate::Platform::Unix,
     };
     let c = block_on(execute(&eval, &plan, &io)).map_err(|e| {
         let text = e.to_string();
@@ -376,6 +377,7 @@ fn the_token_provider_refreshes_the_same_way() {
         &StdFs,
         &UreqHttp::new(),
         &FixedClock(NOW),
+        credchain_core::locate::Platform::Unix,
     ))
     .unwrap();
     assert_eq!(token.access_token(), NEW_ACCESS);
@@ -717,6 +719,7 @@ fn sso_credentials_sign_the_assume_role_call_of_a_role_chain() {
         command: &StdCommand,
         prompt: &NoPrompt,
         clock: &FixedClock(NOW),
+        platform: credchain_core::locate::Platform::Unix,
     };
     let c = block_on(execute(&eval, &plan, &io)).unwrap();
     assert_eq!(c.access_key_id(), "ASIAROLEEXAMPLE");

@@ -55,9 +55,15 @@ fn token(profile: &str, files: Vec<(String, Vec<u8>)>) -> Result<(String, i64), 
     let eval = Evaluator::new(&parsed, env, &options).unwrap();
     let fs = MemoryFs::with(files);
     let before = fs.files.borrow().clone();
-    let got = block_on(resolve_token(&eval, &fs, &NoHttp, &FixedClock(NOW)))
-        .map(|t| (t.access_token().to_owned(), t.expires_at()))
-        .map_err(|e| e.to_string());
+    let got = block_on(resolve_token(
+        &eval,
+        &fs,
+        &NoHttp,
+        &FixedClock(NOW),
+        credchain_core::locate::Platform::Unix,
+    ))
+    .map(|t| (t.access_token().to_owned(), t.expires_at()))
+    .map_err(|e| e.to_string());
     assert_eq!(*fs.files.borrow(), before, "nothing is written");
     if let Err(e) = &got {
         assert!(!e.contains("secretToken"), "{e}");

@@ -322,6 +322,7 @@ impl credchain_config {
                     command: &Wiping(StdCommand),
                     prompt: &prompt,
                     clock: &clock,
+                    platform: credchain_core::locate::Platform::current(),
                 };
                 run_chain(&files, env, &options, &io)
             }
@@ -336,6 +337,7 @@ impl credchain_config {
                     command: &command,
                     prompt: &prompt,
                     clock: &clock,
+                    platform: credchain_core::locate::Platform::current(),
                 };
                 run_chain(&files, &env, &options, &io).map_err(|mut e| {
                     if e.code == credchain_result::ProcessNotStarted && !command.supported() {

@@ -514,3 +514,21 @@ describe('credentials: errors', () => {
     }
   });
 });
+
+test('a Windows host: the caches are under USERPROFILE, not the wasm module\'s own platform', async () => {
+  const reads = [];
+  const base = memoryHost({
+    platform: 'windows',
+    env: { USERPROFILE: 'C:\\Users\\me', AWS_EC2_METADATA_DISABLED: 'true' },
+    files: {
+      'C:\\Users\\me\\.aws\\config':
+        '[profile role]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = base\nregion = us-east-1\n',
+      'C:\\Users\\me\\.aws\\credentials': `[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = ${SECRET}\n`,
+    },
+  });
+  const host = { ...base, readFile: (path) => (reads.push(path), base.readFile(path)) };
+  await rejection(resolveCredentials({ host, profile: 'role' }));
+  const cacheReads = reads.filter((p) => p.includes('cache'));
+  assert.equal(cacheReads.length, 1, JSON.stringify(reads));
+  assert.match(cacheReads[0], /^C:\\Users\\me\\\.aws\\cli\\cache\\[0-9a-f]{40}\.json$/);
+});

@@ -165,6 +165,7 @@ pub async fn resolve_credentials(options: JsValue) -> Result<JsValue, JsValue> {
         command: &req.command,
         prompt: &req.prompt,
         clock: &req.clock,
+        platform: req.platform,
     };
     let result = execute(&eval, &plan, &io).await;
     // A clock that failed gave the core a fallback time: the call still fails, saying so.

@@ -37,8 +37,14 @@ pub fn run<E: Env + ?Sized>(
             let eval = Evaluator::new(shared.files, env, options)
                 .map_err(|e| Failure::configuration(format!("Unable to retrieve a token: {e}")))?;
             let http = UreqHttp::new();
-            let token = block_on(resolve_token(&eval, &StdFs, &http, &SystemClock))
-                .map_err(|e| token_failure(&e))?;
+            let token = block_on(resolve_token(
+                &eval,
+                &StdFs,
+                &http,
+                &SystemClock,
+                credchain_core::locate::Platform::current(),
+            ))
+            .map_err(|e| token_failure(&e))?;
             streams.out.write_all(render(&token).as_bytes())?;
             Ok(())
         },

@@ -8,7 +8,6 @@ use crate::credentials::Credentials;
 use crate::endpoint::{Endpoint, MAX_ENDPOINT_URL_LEN};
 use crate::evaluate::Evaluator;
 use crate::io::{Clock, Command, Env, Fs, Http, Prompt, PromptError};
-use crate::locate::Platform;
 use crate::plan::{AssumeRoleStep, ProviderKind};
 use crate::sts::{self, AssumeRoleParams, Mfa, StsOptions};
 
@@ -47,7 +46,7 @@ where
         serial_number: step.mfa_serial.map(|s| s.value),
         duration_seconds,
     };
-    let platform = Platform::current();
+    let platform = io.platform;
     if let Lookup::Hit(role) = cache::load(
         io.fs,
         eval.env(),

@@ -33,7 +33,7 @@ use crate::dpop::{self, DpopKey, KeyError};
 use crate::endpoint::{self, EndpointError, MAX_ENDPOINT_URL_LEN};
 use crate::evaluate::Evaluator;
 use crate::io::{Clock, Command, Env, Fs, FsError, Http, HttpErrorKind, HttpRequest, Prompt};
-use crate::locate::{PathBuf, Platform};
+use crate::locate::PathBuf;
 use crate::login_cache::{self, Malformed, PathError, Refreshed, MAX_LOGIN_CACHE_LEN};
 use crate::plan::{ProviderKind, Sourced};
 use crate::service::{self, ServiceFailure, ServiceFailureKind};
@@ -235,7 +235,7 @@ where
     K: Clock + ?Sized,
 {
     let fail = |e| ExecuteError::Login(e);
-    let path = login_cache::cache_path(eval.env(), Platform::current(), session.value)
+    let path = login_cache::cache_path(eval.env(), io.platform, session.value)
         .map_err(|error| fail(LoginError::NoCachePath { profile, error }))?;
     let file = match io.fs.read(&path).await {
         Ok(Some(file)) => file,

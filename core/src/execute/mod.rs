@@ -14,6 +14,7 @@ use crate::credentials::{parse_time, Credentials, TooLong};
 use crate::endpoint::{self, EndpointError, MAX_ENDPOINT_URL_LEN};
 use crate::evaluate::Evaluator;
 use crate::io::{Clock, Command, CommandError, Env, Fs, FsError, Http, Prompt, PromptError};
+use crate::locate::Platform;
 use crate::plan::{BaseStep, CredentialSource, Plan, ProviderKind, Sourced, StaticKeys};
 use crate::sts::{Operation, StsError, StsErrorKind};
 use crate::Source;
@@ -54,6 +55,9 @@ pub struct Io<'i, F: ?Sized, H: ?Sized, C: ?Sized, P: ?Sized, K: ?Sized> {
     pub prompt: &'i P,
     /// The time.
     pub clock: &'i K,
+    /// The host's platform: where the caches under the home directory are (the AWS CLI's home
+    /// rules differ on Windows). A JavaScript host on Windows is not the wasm module's own.
+    pub platform: Platform,
 }
 
 /// Why a `credential_process` gave no credentials.

@@ -332,6 +332,7 @@ pub async fn token<'s, E, F, H>(
     fs: &F,
     http: &H,
     source: &TokenSource<'s>,
+    platform: Platform,
     now: i64,
 ) -> Result<Token, SsoError<'s>>
 where
@@ -340,7 +341,7 @@ where
     H: Http + ?Sized,
 {
     let profile = source.profile;
-    let path = sso_token::token_path(eval.env(), Platform::current(), source.cache_name())
+    let path = sso_token::token_path(eval.env(), platform, source.cache_name())
         .map_err(|error| SsoError::NoPath { profile, error })?;
     let file = match fs.read(&path).await {
         Ok(Some(file)) => file,
@@ -571,8 +572,15 @@ where
     P: Prompt + ?Sized,
     K: Clock + ?Sized,
 {
-    let token = token(eval, io.fs, io.http, &TokenSource::from(step), now)
-        .await
-        .map_err(ExecuteError::Sso)?;
+    let token = token(
+        eval,
+        io.fs,
+        io.http,
+        &TokenSource::from(step),
+        io.platform,
+        now,
+    )
+    .await
+    .map_err(ExecuteError::Sso)?;
     role_credentials(eval, io.http, step, &token).await
 }
