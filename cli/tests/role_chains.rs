@@ -218,3 +218,57 @@ fn a_cache_written_by_the_aws_cli_is_used() {
     );
     assert!(sts.requests().is_empty());
 }
+
+#[test]
+fn web_identity_results_are_cached_as_the_aws_cli_caches_them() {
+    // The AWS CLI gives AssumeRoleWithWebIdentity the same cache as AssumeRole, keyed by the
+    // role (and a configured session name), never by the token.
+    let home = Home::new(
+        "[profile web]\nrole_arn = arn:aws:iam::123456789012:role/demo\n\
+         web_identity_token_file = /dev/null\n",
+        "",
+    );
+    let token_file = home.file("token");
+    std::fs::write(&token_file, "eyJ-web-identity-token").unwrap();
+    let config = std::fs::read_to_string(home.file(".aws/config"))
+        .unwrap()
+        .replace("/dev/null", &token_file);
+    std::fs::write(home.file(".aws/config"), config).unwrap();
+    home.secret("hopSecretAccessKey01");
+    home.secret("hopSessionToken0001");
+    home.secret("eyJ-web-identity-token");
+    let sts = MockServer::start(
+        200,
+        &assume_role_response(
+            "ASIAHOPEXAMPLE01",
+            "hopSecretAccessKey01",
+            "hopSessionToken0001",
+        )
+        .replace("AssumeRoleResponse", "AssumeRoleWithWebIdentityResponse")
+        .replace("AssumeRoleResult", "AssumeRoleWithWebIdentityResult"),
+    );
+    for _ in 0..2 {
+        let run = export(&home, "web", &sts, "");
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(run
+            .stdout
+            .starts_with("AWS_ACCESS_KEY_ID=ASIAHOPEXAMPLE01\n"));
+    }
+    assert_eq!(
+        sts.requests().len(),
+        1,
+        "the second run is served by the cache"
+    );
+    // {"RoleArn": "arn:aws:iam::123456789012:role/demo"}: the same name as AssumeRole's.
+    let cache = ".aws/cli/cache/5f52c9c583acfd120a607977e4f21fe86b7fa42d.json";
+    assert!(
+        home.read(cache).is_some(),
+        "the cache file the AWS CLI would read"
+    );
+    home.adopt(cache);
+    // A run with the token file gone is still served by the cache, as in botocore, which
+    // reads the token only to call STS.
+    std::fs::remove_file(&token_file).unwrap();
+    assert_eq!(export(&home, "web", &sts, "").code, 0);
+    assert_eq!(sts.requests().len(), 1);
+}

@@ -1,14 +1,18 @@
 //! Web identity: AssumeRoleWithWebIdentity with a token read from its file.
 
 use super::{ExecuteError, Io, StsFailure, MAX_WEB_IDENTITY_TOKEN_LEN};
+use crate::cache::{self, CacheArgs, Lookup};
 use crate::credentials::Credentials;
 use crate::endpoint;
 use crate::evaluate::Evaluator;
 use crate::io::{Clock, Command, Env, Fs, FsError, Http, Prompt};
-use crate::plan::Sourced;
+use crate::plan::{ProviderKind, Sourced};
 use crate::sts::{self, StsOptions, WebIdentityParams};
 
-/// AssumeRoleWithWebIdentity with the token read from its file (read each time: tokens rotate).
+/// AssumeRoleWithWebIdentity: the cache the AWS CLI shares first (it caches these results in
+/// ~/.aws/cli/cache like AssumeRole's, keyed by the role and a configured session name, not by
+/// the token), then STS with the token read from its file (read each time: tokens rotate), then
+/// the cache written back.
 pub(super) async fn credentials<'s, E, F, H, C, P, K>(
     eval: &Evaluator<'s, 's, E>,
     io: &Io<'_, F, H, C, P, K>,
@@ -25,6 +29,25 @@ where
     P: Prompt + ?Sized,
     K: Clock + ?Sized,
 {
+    let args = CacheArgs {
+        role_arn: role_arn.value,
+        role_session_name: session_name.map(|s| s.value),
+        external_id: None,
+        serial_number: None,
+        duration_seconds: None,
+    };
+    if let Lookup::Hit(role) = cache::load(
+        io.fs,
+        eval.env(),
+        io.platform,
+        &args,
+        now,
+        ProviderKind::WebIdentity,
+    )
+    .await
+    {
+        return Ok(role.credentials);
+    }
     let unreadable = |error| ExecuteError::TokenFile {
         path: token_file,
         error,
@@ -56,5 +79,7 @@ where
             .map_err(|e| {
                 ExecuteError::Sts(StsFailure::from_error(e, role_arn.value, endpoint.origin()))
             })?;
+    // A cache that cannot be written costs a call next time, nothing more.
+    let _ = cache::store(io.fs, eval.env(), io.platform, &args, &role).await;
     Ok(role.credentials)
 }
