@@ -400,7 +400,17 @@ external_id = team-7
     const names = received[0].rawHeaders.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase());
     assert.ok(!names.includes('authorization'), 'unsigned');
 
-    const missing = { ...env, AWS_WEB_IDENTITY_TOKEN_FILE: join(home, 'nope.jwt') };
+    // The result is cached as the AWS CLI caches it (~/.aws/cli/cache, through writeFile): a
+    // second resolution makes no call.
+    assert.equal((await resolveCredentials({ host: nodeHost({ env }) })).accessKeyId, 'ASIARTESTID');
+    assert.equal(received.length, 1);
+
+    // Another session name is another cache entry: the token file is read, and is missing.
+    const missing = {
+      ...env,
+      AWS_ROLE_SESSION_NAME: 'pod-2',
+      AWS_WEB_IDENTITY_TOKEN_FILE: join(home, 'nope.jwt'),
+    };
     const error = await rejection(resolveCredentials({ host: nodeHost({ env: missing }) }));
     assert.equal(error.code, 'TokenFileUnreadable', error.message);
     assert.equal(error.reason, 'missing');
