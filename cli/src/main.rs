@@ -30,7 +30,7 @@ mod output;
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use credchain_core::host::StdEnv;
 
 use crate::args::Cli;
@@ -38,7 +38,14 @@ use crate::failure::Failure;
 use crate::output::Streams;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut command = Cli::command();
+    let mut matches = command.get_matches_mut();
+    let cli = Cli::from_arg_matches_mut(&mut matches)
+        .map_err(|e| e.format(&mut command))
+        .unwrap_or_else(|e| e.exit());
+    // The process is short: freeing clap's command tree would hand its memory back to the
+    // system page by page (musl unmaps each emptied group), for nothing.
+    std::mem::forget((command, matches));
     let env = StdEnv::new();
     let mut out = BufWriter::new(io::stdout().lock());
     let mut err = io::stderr().lock();
