@@ -823,6 +823,27 @@ typedef credchain_http_status (*credchain_http_callback)(void *userdata,
 typedef int64_t (*credchain_now_callback)(void *userdata);
 
 /**
+ * What a `credchain_write_file_callback` reports: a `CREDCHAIN_WRITE_*` value (a plain integer;
+ * an unknown one counts as `CREDCHAIN_WRITE_ERROR`).
+ */
+typedef int32_t credchain_write_status;
+
+/**
+ * Replaces the file at `path` (UTF-8, NUL-terminated) with the `len` bytes at `data`: a cache
+ * the AWS CLI shares (an assume-role or web identity result in ~/.aws/cli/cache, a refreshed IAM
+ * Identity Center token in ~/.aws/sso/cache, a refreshed console login session in
+ * ~/.aws/login/cache). Write it atomically (a temporary file in the same directory, then a
+ * rename), readable and writable by the owner only (mode 0600), creating missing parent
+ * directories (mode 0700), so that no reader ever sees half a file. The bytes hold secrets:
+ * wipe any copy. A failure is not fatal: the credentials are still given, and the next
+ * resolution calls the service again.
+ */
+typedef credchain_write_status (*credchain_write_file_callback)(void *userdata,
+                                                                const char *path,
+                                                                const uint8_t *data,
+                                                                size_t len);
+
+/**
  * The I/O a caller supplies to `credchain_config_new_callbacks`, in place of the process's
  * environment, file system, processes and network (for tests, sandboxes, or a program with its
  * own view). Asking the person for an MFA code is set apart, for either kind of handle, with
@@ -881,6 +902,11 @@ typedef struct credchain_callbacks {
    * header gets the system clock.)
    */
   credchain_now_callback now;
+  /**
+   * Writes the caches shared with the AWS CLI. NULL: nothing is written (every resolution
+   * calls the services; refreshed tokens are used but not kept). (Added in 0.2.)
+   */
+  credchain_write_file_callback write_file;
 } credchain_callbacks;
 
 /**
@@ -923,6 +949,21 @@ typedef struct credchain_callbacks {
  * Any other failure (`CREDCHAIN_RESULT_FILE_READ_FAILED`).
  */
 #define CREDCHAIN_READ_ERROR 5
+
+/**
+ * The file was written.
+ */
+#define CREDCHAIN_WRITE_OK 0
+
+/**
+ * The file may not be written.
+ */
+#define CREDCHAIN_WRITE_PERMISSION_DENIED 1
+
+/**
+ * Any other failure.
+ */
+#define CREDCHAIN_WRITE_ERROR 2
 
 /**
  * The process ran to its end: its exit code is in `*exit_code_out`, its output in the buffers.
@@ -1180,9 +1221,9 @@ const char *credchain_version(void);
  * `credential_process` run without a shell, with the process's current environment, stopped
  * after 60 s; HTTPS to STS with no proxy or redirects. For a handle from
  * `credchain_config_new_callbacks`, the callbacks (see `credchain_callbacks`): variables the
- * snapshot lacks are fetched through `get_env`, other files through `read_file` (no cache is
- * written), processes and HTTP through `run_process` and `http`, each NULL meaning
- * "unsupported". Either way the terminal is never touched: a role with `mfa_serial` asks the
+ * snapshot lacks are fetched through `get_env`, other files through `read_file`, caches written
+ * through `write_file` (NULL: none is written), processes and HTTP through `run_process` and
+ * `http`, each NULL meaning "unsupported". Either way the terminal is never touched: a role with `mfa_serial` asks the
  * prompt set by `credchain_config_set_prompt`, and without one fails with
  * `CREDCHAIN_RESULT_MFA_CODE_UNAVAILABLE` (unless the cache serves).
  *

@@ -52,6 +52,36 @@ pub const CREDCHAIN_READ_TOO_LARGE: credchain_read_status = 4;
 /// Any other failure (`CREDCHAIN_RESULT_FILE_READ_FAILED`).
 pub const CREDCHAIN_READ_ERROR: credchain_read_status = 5;
 
+/// What a `credchain_write_file_callback` reports: a `CREDCHAIN_WRITE_*` value (a plain integer;
+/// an unknown one counts as `CREDCHAIN_WRITE_ERROR`).
+#[allow(non_camel_case_types)]
+pub type credchain_write_status = i32;
+
+/// The file was written.
+pub const CREDCHAIN_WRITE_OK: credchain_write_status = 0;
+/// The file may not be written.
+pub const CREDCHAIN_WRITE_PERMISSION_DENIED: credchain_write_status = 1;
+/// Any other failure.
+pub const CREDCHAIN_WRITE_ERROR: credchain_write_status = 2;
+
+/// Replaces the file at `path` (UTF-8, NUL-terminated) with the `len` bytes at `data`: a cache
+/// the AWS CLI shares (an assume-role or web identity result in ~/.aws/cli/cache, a refreshed IAM
+/// Identity Center token in ~/.aws/sso/cache, a refreshed console login session in
+/// ~/.aws/login/cache). Write it atomically (a temporary file in the same directory, then a
+/// rename), readable and writable by the owner only (mode 0600), creating missing parent
+/// directories (mode 0700), so that no reader ever sees half a file. The bytes hold secrets:
+/// wipe any copy. A failure is not fatal: the credentials are still given, and the next
+/// resolution calls the service again.
+#[allow(non_camel_case_types)]
+pub type credchain_write_file_callback = Option<
+    unsafe extern "C" fn(
+        userdata: *mut c_void,
+        path: *const c_char,
+        data: *const u8,
+        len: usize,
+    ) -> credchain_write_status,
+>;
+
 /// The largest file credchain reads, in bytes (1 GiB); the shared files are a few kilobytes in
 /// practice. `credchain_file_buffer_alloc` refuses more.
 pub const CREDCHAIN_MAX_FILE_BYTES: u64 = 1 << 30;
@@ -300,6 +330,9 @@ pub struct credchain_callbacks {
     /// The time. NULL: the system clock. (Added in 0.2; a caller built against an earlier
     /// header gets the system clock.)
     pub now: credchain_now_callback,
+    /// Writes the caches shared with the AWS CLI. NULL: nothing is written (every resolution
+    /// calls the services; refreshed tokens are used but not kept). (Added in 0.2.)
+    pub write_file: credchain_write_file_callback,
 }
 
 /// A buffer credchain owns that a callback fills with bytes it delivers (a process's output, an
@@ -438,11 +471,12 @@ pub(crate) struct Callbacks {
     run_process: credchain_run_process_callback,
     http: credchain_http_callback,
     now: credchain_now_callback,
+    write_file: credchain_write_file_callback,
 }
 
 /// The end of each field of `credchain_callbacks`, in order: a caller's `struct_size` covers a
 /// prefix of them.
-const FIELD_ENDS: [usize; 7] = [
+const FIELD_ENDS: [usize; 8] = [
     offset_of!(credchain_callbacks, struct_size) + size_of::<usize>(),
     offset_of!(credchain_callbacks, userdata) + size_of::<*mut c_void>(),
     offset_of!(credchain_callbacks, get_env) + size_of::<credchain_get_env_callback>(),
@@ -450,6 +484,7 @@ const FIELD_ENDS: [usize; 7] = [
     offset_of!(credchain_callbacks, run_process) + size_of::<credchain_run_process_callback>(),
     offset_of!(credchain_callbacks, http) + size_of::<credchain_http_callback>(),
     offset_of!(credchain_callbacks, now) + size_of::<credchain_now_callback>(),
+    offset_of!(credchain_callbacks, write_file) + size_of::<credchain_write_file_callback>(),
 ];
 
 /// The smallest `struct_size` accepted: every version has the fields up to `read_file`.
@@ -498,7 +533,38 @@ impl Callbacks {
             run_process: cb.run_process,
             http: cb.http,
             now: cb.now,
+            write_file: cb.write_file,
         })
+    }
+
+    /// Writes a cache file through `write_file`; `Unsupported` when it is NULL.
+    fn write(&self, path: &str, contents: &[u8]) -> Result<(), FsError> {
+        let fail = |kind| FsError {
+            kind,
+            os_code: None,
+        };
+        let Some(write_file) = self.write_file else {
+            return Err(fail(FsErrorKind::Unsupported));
+        };
+        let Ok(c_path) = CString::new(path) else {
+            return Err(fail(FsErrorKind::Other)); // No cache path holds a NUL.
+        };
+        // SAFETY: the caller of credchain_config_new_callbacks guarantees write_file follows the
+        // contract of credchain_write_file_callback; the path and the bytes are valid for the
+        // call.
+        let status = unsafe {
+            write_file(
+                self.userdata,
+                c_path.as_ptr(),
+                contents.as_ptr(),
+                contents.len(),
+            )
+        };
+        match status {
+            CREDCHAIN_WRITE_OK => Ok(()),
+            CREDCHAIN_WRITE_PERMISSION_DENIED => Err(fail(FsErrorKind::PermissionDenied)),
+            _ => Err(fail(FsErrorKind::Other)),
+        }
     }
 
     /// The time through `now`, or the system clock when it is NULL.
@@ -671,6 +737,10 @@ impl Fs for CallbackFs<'_> {
                 os_code: None,
             })
         })
+    }
+
+    async fn write_private(&self, path: &str, contents: &[u8]) -> Result<(), FsError> {
+        self.cb.write(path, contents)
     }
 }
 
@@ -1146,6 +1216,7 @@ mod tests {
             run_process: Some(echo_process),
             http: None,
             now: Some(fixed_now),
+            write_file: None,
         }
     }
 

@@ -384,9 +384,9 @@ impl credchain_config {
 /// `credential_process` run without a shell, with the process's current environment, stopped
 /// after 60 s; HTTPS to STS with no proxy or redirects. For a handle from
 /// `credchain_config_new_callbacks`, the callbacks (see `credchain_callbacks`): variables the
-/// snapshot lacks are fetched through `get_env`, other files through `read_file` (no cache is
-/// written), processes and HTTP through `run_process` and `http`, each NULL meaning
-/// "unsupported". Either way the terminal is never touched: a role with `mfa_serial` asks the
+/// snapshot lacks are fetched through `get_env`, other files through `read_file`, caches written
+/// through `write_file` (NULL: none is written), processes and HTTP through `run_process` and
+/// `http`, each NULL meaning "unsupported". Either way the terminal is never touched: a role with `mfa_serial` asks the
 /// prompt set by `credchain_config_set_prompt`, and without one fails with
 /// `CREDCHAIN_RESULT_MFA_CODE_UNAVAILABLE` (unless the cache serves).
 ///

@@ -1094,6 +1094,9 @@ struct cred_host {
     char url[256];
     char body[2048];
     int signed_by_base; /* the Authorization header names AKIDBASE */
+    int write_calls;
+    char written_path[256];
+    char written[2048];
 };
 
 static const char STS_OK[] =
@@ -1187,6 +1190,17 @@ static credchain_prompt_status cred_prompt(void *userdata, const char *question,
     return deliver(answer, "123456\n") ? CREDCHAIN_PROMPT_OK : CREDCHAIN_PROMPT_CANCELLED;
 }
 
+static credchain_write_status cred_write_file(void *userdata, const char *path, const uint8_t *data,
+                                              size_t len) {
+    struct cred_host *host = userdata;
+    host->write_calls++;
+    snprintf(host->written_path, sizeof host->written_path, "%s", path);
+    size_t n = len < sizeof host->written - 1 ? len : sizeof host->written - 1;
+    memcpy(host->written, data, n);
+    host->written[n] = '\0';
+    return CREDCHAIN_WRITE_OK;
+}
+
 /* A callbacks handle over `host` for `profile`; NULL on failure. */
 static credchain_config *callback_config(struct cred_host *host, const char *profile,
                                          size_t struct_size, int with_http) {
@@ -1198,6 +1212,9 @@ static credchain_config *callback_config(struct cred_host *host, const char *pro
     cb.read_file = memory_read_file;
     cb.run_process = cred_run_process;
     cb.http = with_http ? cred_http : NULL;
+    if (struct_size >= offsetof(credchain_callbacks, write_file) + sizeof cb.write_file) {
+        cb.write_file = cred_write_file;
+    }
     credchain_options opts = {0};
     opts.profile = profile;
     credchain_config *cfg = NULL;
@@ -1293,6 +1310,15 @@ static void test_credentials_callbacks(void) {
         EXPECT_STRING(creds, credchain_credentials_session_token, "roletoken");
         EXPECT_META(creds, CREDCHAIN_PROVIDER_ASSUME_ROLE, "assume-role", T_2099_01_01);
         credchain_credentials_free(creds);
+        /* The result went to the cache the AWS CLI shares, through write_file, in its JSON. */
+        CHECK(host.write_calls == 1 &&
+                  strncmp(host.written_path, "/mem/.aws/cli/cache/", 20) == 0 &&
+                  strlen(host.written_path) == 20 + 40 + 5,
+              "%d writes, %s", host.write_calls, host.written_path);
+        static const char cache_start[] = "{\"Credentials\": {\"AccessKeyId\": \"ASIAROLE\"";
+        CHECK(strncmp(host.written, cache_start, strlen(cache_start)) == 0, "%.60s",
+              host.written);
+        explicit_bzero(host.written, sizeof host.written);
 
         /* STS says no. */
         host.sts_error = 1;
