@@ -1499,20 +1499,10 @@ fn sts_error(failure: &StsFailure<'_>, e: &dyn Display, req: &Request) -> JsValu
             kind,
             timeout_ms,
             max_body_bytes,
-        } => {
-            let mut fields = common
-                .set("reason", http_reason(*kind))
-                .set("timeoutMs", *timeout_ms)
-                .set("maxBodyBytes", *max_body_bytes as f64);
-            match req.http.failure.take() {
-                Some(Failure::Rejected(cause)) => fields = fields.set("cause", cause),
-                Some(Failure::BadResult(what)) => {
-                    return bad_host_result("options.fetch", "fetch(request)", &what)
-                }
-                Some(Failure::Missing) | None => {}
-            }
-            ("HttpFailed", fields)
-        }
+        } => match http_failed(common, *kind, *timeout_ms, *max_body_bytes, req) {
+            Ok(fields) => ("HttpFailed", fields),
+            Err(bad_host) => return bad_host,
+        },
         StsErrorKind::EmptyBody { status } => (
             "InvalidResponse",
             common.set("status", *status).set("problem", "empty-body"),
@@ -1660,20 +1650,10 @@ fn provider_error(
             kind,
             timeout_ms,
             max_body_bytes,
-        } => {
-            let mut fields = common
-                .set("reason", http_reason(*kind))
-                .set("timeoutMs", *timeout_ms)
-                .set("maxBodyBytes", *max_body_bytes as f64);
-            match req.http.failure.take() {
-                Some(Failure::Rejected(cause)) => fields = fields.set("cause", cause),
-                Some(Failure::BadResult(what)) => {
-                    return bad_host_result("options.fetch", "fetch(request)", &what)
-                }
-                Some(Failure::Missing) | None => {}
-            }
-            ("HttpFailed", fields)
-        }
+        } => match http_failed(common, *kind, *timeout_ms, *max_body_bytes, req) {
+            Ok(fields) => ("HttpFailed", fields),
+            Err(bad_host) => return bad_host,
+        },
         ServiceFailureKind::EmptyBody { status } => (
             "InvalidResponse",
             common.set("status", *status).set("problem", "empty-body"),
@@ -1697,6 +1677,29 @@ fn provider_error(
         ),
     };
     error(code, e, fields, false)
+}
+
+/// The fields of a call that got no answer (`HttpFailed`): the reason and the limits that
+/// applied, and what the host's `fetch` rejected with as `cause`; `Err` when the host's `fetch`
+/// answered nonsense instead, which is the error to report.
+fn http_failed(
+    common: Obj,
+    kind: HttpErrorKind,
+    timeout_ms: u32,
+    max_body_bytes: usize,
+    req: &Request,
+) -> Result<Obj, JsValue> {
+    let fields = common
+        .set("reason", http_reason(kind))
+        .set("timeoutMs", timeout_ms)
+        .set("maxBodyBytes", max_body_bytes as f64);
+    match req.http.failure.take() {
+        Some(Failure::Rejected(cause)) => Ok(fields.set("cause", cause)),
+        Some(Failure::BadResult(what)) => {
+            Err(bad_host_result("options.fetch", "fetch(request)", &what))
+        }
+        Some(Failure::Missing) | None => Ok(fields),
+    }
 }
 
 fn command_reason(kind: CommandErrorKind) -> &'static str {
