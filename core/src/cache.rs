@@ -280,10 +280,24 @@ pub fn cache_path(
     platform: Platform,
     key: &CacheKey,
 ) -> Result<PathBuf, CachePathError> {
+    key_file_path(env, platform, CACHE_DIR, key)
+}
+
+/// `~/<dir>/<key>.json`, the home directory as the AWS CLI finds it: the file of a cache named
+/// by SHA-1 keys (the assume-role cache, the IAM Identity Center token cache).
+///
+/// # Errors
+/// [`CachePathError`].
+pub fn key_file_path(
+    env: &(impl Env + ?Sized),
+    platform: Platform,
+    dir: [&str; 3],
+    key: &CacheKey,
+) -> Result<PathBuf, CachePathError> {
     let mut name = heapless::String::<45>::new();
     // 40 hex digits and ".json" fill it exactly.
     let _ = write!(name, "{key}.json");
-    let [a, b, c] = CACHE_DIR;
+    let [a, b, c] = dir;
     home_path(env, platform, Dialect::AwsCli, &[a, b, c, &name])
         .map_err(|_| CachePathError::TooLong)?
         .ok_or(CachePathError::NoHome)

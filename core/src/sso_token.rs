@@ -32,14 +32,13 @@ use core::fmt::{self, Write as _};
 use serde::Deserialize;
 use serde_json_core::str::{EscapedStr, EscapedStringFragment};
 
-use crate::cache::{write_python_str, CacheKey, CachePathError};
+use crate::cache::{key_file_path, write_python_str, CacheKey, CachePathError};
 use crate::credentials::parse_time;
 use crate::endpoint::Endpoint;
 use crate::io::{Env, Http, HttpRequest};
-use crate::locate::{home_path, PathBuf, Platform};
+use crate::locate::{PathBuf, Platform};
 use crate::plan::ProviderKind;
 use crate::service::{self, ServiceFailure, ServiceFailureKind};
-use crate::Dialect;
 
 /// The token cache directory under the home directory: `~/.aws/sso/cache`.
 pub const SSO_CACHE_DIR: [&str; 3] = [".aws", "sso", "cache"];
@@ -199,13 +198,7 @@ pub fn token_path(
     platform: Platform,
     name: &str,
 ) -> Result<PathBuf, CachePathError> {
-    let mut file = heapless::String::<45>::new();
-    // 40 hex digits and ".json" fill it exactly.
-    let _ = write!(file, "{}.json", token_cache_key(name));
-    let [a, b, c] = SSO_CACHE_DIR;
-    home_path(env, platform, Dialect::AwsCli, &[a, b, c, &file])
-        .map_err(|_| CachePathError::TooLong)?
-        .ok_or(CachePathError::NoHome)
+    key_file_path(env, platform, SSO_CACHE_DIR, &token_cache_key(name))
 }
 
 /// A time of a token file: RFC 3339, or botocore's own `strftime('%Y-%m-%dT%H:%M:%S%Z')` form
