@@ -56,6 +56,8 @@ pub mod locate;
 pub mod login_cache;
 pub mod parse;
 pub mod plan;
+#[cfg(test)]
+mod random_input;
 pub mod refresh;
 pub mod service;
 pub mod settings;

@@ -753,13 +753,8 @@ mod tests {
             expires_in: 900,
             refresh_token: "r2".try_into().unwrap(),
         };
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut random = crate::random_input::Xorshift64::new(0x2545_f491_4f6c_dd1d);
+        let mut next = || random.next();
         for _ in 0..5000 {
             let mut bytes = FILE.as_bytes().to_vec();
             for _ in 0..=next() % 4 {

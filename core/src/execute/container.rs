@@ -528,13 +528,8 @@ mod tests {
     /// Arbitrary bytes never panic the answer's reader or the URL checks.
     #[test]
     fn arbitrary_input_never_panics() {
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut random = crate::random_input::Xorshift64::new(0x2545_f491_4f6c_dd1d);
+        let mut next = || random.next();
         let alphabet =
             b"{}[]\":,0123456789 AccessKeyIdSecretTokenExpiration\\u00e9/:@.-[]\r\n\xc3\xa9\xff";
         for _ in 0..20_000 {

@@ -899,13 +899,8 @@ mod tests {
     /// Arbitrary bytes never panic any reader of the network's answers or of the settings.
     #[test]
     fn arbitrary_input_never_panics() {
-        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut random = crate::random_input::Xorshift64::new(0x9e37_79b9_7f4a_7c15);
+        let mut next = || random.next();
         let alphabet =
             b"{}[]\":,0123456789 abcAccessKeyIdTokenExpirationCode\\u00e9/:@.-[]\r\n\t\xc3\xa9\xff";
         for _ in 0..20_000 {
