@@ -112,7 +112,7 @@ fn execute_status(error: &ExecuteError<'_>) -> u8 {
 
 /// 254 when a network provider's service call was made and failed, 253 when the provider's
 /// configuration or cached login is what is wrong.
-fn network_status(failure: Option<&credchain_core::service::ServiceFailure>) -> u8 {
+pub(crate) fn network_status(failure: Option<&credchain_core::service::ServiceFailure>) -> u8 {
     match failure {
         Some(_) => SERVICE_ERROR,
         None => CONFIGURATION_ERROR,

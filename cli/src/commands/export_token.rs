@@ -17,7 +17,8 @@ use credchain_core::sso_token::{write_utc_z, Token};
 use credchain_core::token::resolve_token;
 use credchain_core::Dialect;
 
-use crate::failure::{Failure, CONFIGURATION_ERROR, SERVICE_ERROR};
+use crate::chain::network_status;
+use crate::failure::Failure;
 use crate::files::{with_files, Diagnostics};
 use crate::output::Streams;
 
@@ -54,12 +55,10 @@ pub fn run<E: Env + ?Sized>(
 /// The failure and its status: 254 when SSO-OIDC was called and failed, 253 otherwise (no
 /// session, no token: log in).
 fn token_failure(error: &SsoError<'_>) -> Failure {
-    let status = if error.service_failure().is_some() {
-        SERVICE_ERROR
-    } else {
-        CONFIGURATION_ERROR
-    };
-    Failure::with_status(status, format!("Unable to retrieve a token: {error}"))
+    Failure::with_status(
+        network_status(error.service_failure()),
+        format!("Unable to retrieve a token: {error}"),
+    )
 }
 
 /// `{"accessToken": "...", "expiresAt": "RFC 3339"}` and a line end.
