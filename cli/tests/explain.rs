@@ -339,3 +339,29 @@ fn json_for_programs() {
     assert_eq!(json["credentials"]["obtained"], false);
     assert_eq!(json["credentials"]["status"], 253);
 }
+
+#[test]
+fn the_environment_s_web_identity_is_ignored_for_a_profile_from_the_option() {
+    let home = Home::new(CONFIG, CREDENTIALS);
+    let env = [
+        ("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/env"),
+        ("AWS_WEB_IDENTITY_TOKEN_FILE", "/nonexistent/token"),
+    ];
+    let run = home.run_with(&["explain", "--profile", "static"], &env);
+    assert_eq!(run.code, 0, "{run:#?}");
+    for want in [
+        "   3. web identity token          skipped: the profile has no web_identity_token_file, and \
+         AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN and AWS_ROLE_SESSION_NAME are ignored because \
+         --profile was given (as the AWS CLI ignores them)\n",
+        "   5. credentials file            chosen\n",
+    ] {
+        assert!(run.stdout.contains(want), "{want}\n{run:#?}");
+    }
+    // Chosen by AWS_PROFILE instead, the environment's web identity still wins.
+    let run = home.run_with(&["explain"], &[env[0], env[1], ("AWS_PROFILE", "static")]);
+    assert!(
+        run.stdout
+            .contains("   3. web identity token          chosen\n"),
+        "{run:#?}"
+    );
+}

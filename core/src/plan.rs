@@ -7,7 +7,7 @@
 //! |---|----------|-----------------|
 //! | 1 | environment | `AWS_ACCESS_KEY_ID` is set (not when the profile came from `--profile`) |
 //! | 2 | assume role | the profile has `role_arn` and no `web_identity_token_file` |
-//! | 3 | web identity | `AWS_WEB_IDENTITY_TOKEN_FILE` or the profile's `web_identity_token_file` |
+//! | 3 | web identity | `AWS_WEB_IDENTITY_TOKEN_FILE` (not when the profile came from `--profile`) or the profile's `web_identity_token_file` |
 //! | 4 | IAM Identity Center | the profile has `sso_account_id` or `sso_role_name` |
 //! | 5 | credentials file | the profile's credentials-file section has `aws_access_key_id` |
 //! | 6 | console login | the profile has `login_session` |
@@ -281,6 +281,9 @@ pub enum SkipReason {
     RoleIsWebIdentity,
     /// Neither `AWS_WEB_IDENTITY_TOKEN_FILE` nor `web_identity_token_file` is set.
     NoWebIdentityToken,
+    /// The profile has no `web_identity_token_file`, and `AWS_WEB_IDENTITY_TOKEN_FILE` is not
+    /// read because the profile came from `--profile` (botocore's `disable_env_vars`).
+    WebIdentityEnvFromOption,
     /// Neither `sso_account_id` nor `sso_role_name` is set.
     NoSsoRole,
     /// The credentials file has no section for the profile.
@@ -309,6 +312,10 @@ impl SkipReason {
             SkipReason::NoRoleArn => "the profile has no role_arn",
             SkipReason::RoleIsWebIdentity => "role_arn is used with web_identity_token_file",
             SkipReason::NoWebIdentityToken => "neither AWS_WEB_IDENTITY_TOKEN_FILE nor web_identity_token_file is set",
+            SkipReason::WebIdentityEnvFromOption => {
+                "the profile has no web_identity_token_file, and AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN and \
+                 AWS_ROLE_SESSION_NAME are ignored because --profile was given (as the AWS CLI ignores them)"
+            }
             SkipReason::NoSsoRole => "the profile has neither sso_account_id nor sso_role_name",
             SkipReason::NotInCredentialsFile => "the credentials file has no section for the profile",
             SkipReason::NoAccessKey(FileKind::Credentials) => "the profile's credentials-file section has no aws_access_key_id",
@@ -604,7 +611,9 @@ impl<'s, E: Env + ?Sized> Planner<'s, E> {
         } else {
             self.skip(ProviderKind::AssumeRole, SkipReason::NoRoleArn);
         }
-        if let Some(found) = self.profile_providers(name, profile, true)? {
+        // A profile given with --profile turns off the environment's web identity too (botocore's
+        // `disable_env_vars`), not only the environment's keys.
+        if let Some(found) = self.profile_providers(name, profile, !from_option)? {
             return Ok(Some(found));
         }
         if self.var("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").is_some()
@@ -737,7 +746,7 @@ impl<'s, E: Env + ?Sized> Planner<'s, E> {
     }
 
     /// Providers 3 to 8 for one profile. `with_env`: the web identity variables count (only for
-    /// the active profile).
+    /// the active profile, and not when it came from `--profile`).
     fn profile_providers(
         &mut self,
         name: &'s str,
@@ -767,7 +776,12 @@ impl<'s, E: Env + ?Sized> Planner<'s, E> {
             };
             return Ok(Some(chain(ProviderKind::WebIdentity, Some(name), base)));
         }
-        self.skip(ProviderKind::WebIdentity, SkipReason::NoWebIdentityToken);
+        let reason = if !with_env && self.var("AWS_WEB_IDENTITY_TOKEN_FILE").is_some() {
+            SkipReason::WebIdentityEnvFromOption
+        } else {
+            SkipReason::NoWebIdentityToken
+        };
+        self.skip(ProviderKind::WebIdentity, reason);
         let Some(profile) = profile else {
             for (provider, reason) in [
                 (ProviderKind::Sso, SkipReason::NoSsoRole),

@@ -3,7 +3,7 @@
 
 use credchain_core::evaluate::{Evaluator, Options};
 use credchain_core::parse::ConfigFiles;
-use credchain_core::plan::{plan, BaseStep, Plan, ProviderKind};
+use credchain_core::plan::{plan, BaseStep, Plan, ProviderKind, SkipReason};
 use credchain_core::settings::Setting;
 use credchain_core::{Dialect, FileKind, Source};
 
@@ -116,8 +116,11 @@ fn web_identity_from_the_environment_comes_before_files_and_overrides_the_profil
          credential_process = helper\n",
         "[p]\naws_access_key_id = K\naws_secret_access_key = k\n",
     );
-    let env: &[(&str, &str)] = &[("AWS_WEB_IDENTITY_TOKEN_FILE", "/env.jwt")];
-    let options = Options::default().with(Setting::Profile, "p");
+    let env: &[(&str, &str)] = &[
+        ("AWS_PROFILE", "p"),
+        ("AWS_WEB_IDENTITY_TOKEN_FILE", "/env.jwt"),
+    ];
+    let options = Options::default();
     let chain = planned(&f, env, &options).unwrap().chain.unwrap();
     assert_eq!(chain.provider, ProviderKind::WebIdentity);
     let BaseStep::WebIdentity {
@@ -141,6 +144,62 @@ fn web_identity_from_the_environment_comes_before_files_and_overrides_the_profil
             ..
         }
     ));
+}
+
+#[test]
+fn a_profile_from_the_option_turns_the_environment_s_web_identity_off() {
+    // botocore passes `disable_env_vars` to the web identity provider as well as dropping the
+    // environment provider when the profile came from --profile.
+    let env: &[(&str, &str)] = &[
+        ("AWS_WEB_IDENTITY_TOKEN_FILE", "/env.jwt"),
+        ("AWS_ROLE_ARN", "arn:aws:iam::1:role/env"),
+        ("AWS_ROLE_SESSION_NAME", "env-session"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ];
+    let statics = files(
+        "[default]\n",
+        "[default]\naws_access_key_id = K\naws_secret_access_key = k\n",
+    );
+    let option = Options::default().with(Setting::Profile, "default");
+    let p = planned(&statics, env, &option).unwrap();
+    assert_eq!(
+        p.chain.unwrap().provider,
+        ProviderKind::SharedCredentialsFile
+    );
+    let web = p
+        .skipped
+        .iter()
+        .find(|s| s.provider == ProviderKind::WebIdentity)
+        .unwrap();
+    assert_eq!(web.reason, SkipReason::WebIdentityEnvFromOption);
+    // Without the option (AWS_PROFILE or nothing) the environment's web identity still wins.
+    let no_option = Options::default();
+    let chain = planned(&statics, env, &no_option).unwrap().chain.unwrap();
+    assert_eq!(chain.provider, ProviderKind::WebIdentity);
+    // With the option, the profile's own web identity is used, and none of its keys come from
+    // the environment (not even AWS_ROLE_SESSION_NAME).
+    let own = files(
+        "[default]\nweb_identity_token_file = /profile.jwt\nrole_arn = arn:aws:iam::1:role/profile\n",
+        "",
+    );
+    let chain = planned(&own, env, &option).unwrap().chain.unwrap();
+    let BaseStep::WebIdentity {
+        token_file,
+        role_arn,
+        session_name,
+    } = chain.base
+    else {
+        panic!("{:?}", chain.base)
+    };
+    assert_eq!(
+        (token_file.value, role_arn.value, session_name),
+        ("/profile.jwt", "arn:aws:iam::1:role/profile", None)
+    );
+    // A profile without any web identity key and no other credentials: nothing from the
+    // environment's token.
+    let none = files("[default]\nregion = us-east-1\n", "");
+    let p = planned(&none, env, &option).unwrap();
+    assert_eq!(p.chain, None);
 }
 
 #[test]

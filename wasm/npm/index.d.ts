@@ -330,6 +330,11 @@ export type SkipReason =
   /** The profile has `role_arn` with `web_identity_token_file`: web identity handles it. */
   | 'role-is-web-identity'
   | 'no-web-identity-token'
+  /**
+   * `profile` was given (as `--profile`) and the profile has no `web_identity_token_file`:
+   * `AWS_WEB_IDENTITY_TOKEN_FILE`, `AWS_ROLE_ARN` and `AWS_ROLE_SESSION_NAME` are ignored.
+   */
+  | 'web-identity-env-ignored-for-option'
   | 'no-sso-role'
   | 'not-in-credentials-file'
   | 'no-access-key-in-credentials-file'

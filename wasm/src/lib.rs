@@ -1072,6 +1072,7 @@ fn skip_reason_name(reason: SkipReason) -> &'static str {
         SkipReason::NoRoleArn => "no-role-arn",
         SkipReason::RoleIsWebIdentity => "role-is-web-identity",
         SkipReason::NoWebIdentityToken => "no-web-identity-token",
+        SkipReason::WebIdentityEnvFromOption => "web-identity-env-ignored-for-option",
         SkipReason::NoSsoRole => "no-sso-role",
         SkipReason::NotInCredentialsFile => "not-in-credentials-file",
         SkipReason::NoAccessKey(FileKind::Credentials) => "no-access-key-in-credentials-file",
