@@ -171,6 +171,39 @@ fn credential_process_failures_name_the_profile_and_show_stderr() {
 }
 
 #[test]
+fn credential_process_version_is_any_number_equal_to_one() {
+    // botocore compares the parsed JSON with Python's `version != 1`, so 1.0 and 1e0 are 1;
+    // a string "1" and other numbers are refused.
+    let mut case = Case::new("[default]\ncredential_process = helper\n", "");
+    for version in ["1", "1.0", "1e0", "10e-1", "1.000"] {
+        let json =
+            format!(r#"{{"Version": {version}, "AccessKeyId": "a", "SecretAccessKey": "b"}}"#);
+        case.command = MemoryCommand::answering(0, &json, "");
+        let c = case
+            .run()
+            .unwrap_or_else(|e| panic!("Version {version}: {e}"));
+        assert_eq!(c.access_key_id(), "a");
+    }
+    for (version, shown) in [
+        ("2", "Version 2;"),
+        ("1.5", "Version 1.5;"),
+        ("0", "Version 0;"),
+    ] {
+        let json =
+            format!(r#"{{"Version": {version}, "AccessKeyId": "a", "SecretAccessKey": "b"}}"#);
+        case.command = MemoryCommand::answering(0, &json, "");
+        let e = case.run().unwrap_err();
+        assert!(e.contains(shown), "{version}: {e}");
+    }
+    case.command = MemoryCommand::answering(
+        0,
+        r#"{"Version": "1", "AccessKeyId": "a", "SecretAccessKey": "b"}"#,
+        "",
+    );
+    assert!(case.run().unwrap_err().contains("not the expected JSON"));
+}
+
+#[test]
 fn no_provider_is_no_credentials() {
     let mut case = Case::new("[default]\nregion = us-east-1\n", "");
     case.env = vec![("AWS_EC2_METADATA_DISABLED", "true")];

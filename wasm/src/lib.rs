@@ -1360,7 +1360,7 @@ fn execute_error(e: ExecuteError<'_>, plan: &Plan<'_>, req: &Request) -> JsValue
                 .set("status", status.map_or(JsValue::NULL, JsValue::from))
                 .set("stderr", stderr);
             if let ProcessFailure::UnsupportedVersion(version) = failure {
-                fields = fields.set("version", *version);
+                fields = fields.set("version", version.0);
             }
             if let (ProcessFailure::Run(_), Some(Failure::Rejected(cause))) = (failure, cause) {
                 fields = fields.set("cause", cause);

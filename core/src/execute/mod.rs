@@ -79,10 +79,34 @@ pub enum ProcessFailure {
     },
     /// Its output is not the expected JSON object.
     BadJson,
-    /// The JSON's `Version` is not 1.
-    UnsupportedVersion(u32),
+    /// The JSON's `Version` is a number other than 1.
+    UnsupportedVersion(VersionNumber),
     /// `Expiration` is not an ISO 8601 time.
     BadExpiration,
+}
+
+/// The `Version` a `credential_process` printed: any JSON number (the AWS CLI compares it with
+/// Python's `==`, so `1`, `1.0` and `1e0` are all Version 1).
+#[derive(Debug, Clone, Copy)]
+pub struct VersionNumber(pub f64);
+
+impl PartialEq for VersionNumber {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.to_bits() == other.0.to_bits()
+    }
+}
+
+impl Eq for VersionNumber {}
+
+impl fmt::Display for VersionNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Whole numbers as integers (`2`, not `2.0`): what a helper most likely printed.
+        if self.0.fract() == 0.0 && self.0.abs() < 1e15 {
+            write!(f, "{}", self.0 as i64)
+        } else {
+            write!(f, "{}", self.0)
+        }
+    }
 }
 
 /// Why execution failed. Each names the provider and what to do; none carries a secret.

@@ -3,8 +3,8 @@
 use serde::Deserialize;
 
 use super::{
-    ExecuteError, ProcessFailure, MAX_COMMAND_ARGS, MAX_COMMAND_LEN, MAX_PROCESS_OUTPUT,
-    PROCESS_TIMEOUT_MS,
+    ExecuteError, ProcessFailure, VersionNumber, MAX_COMMAND_ARGS, MAX_COMMAND_LEN,
+    MAX_PROCESS_OUTPUT, PROCESS_TIMEOUT_MS,
 };
 use crate::credentials::{parse_time, Credentials, MAX_ACCOUNT_ID_LEN, MAX_SESSION_TOKEN_LEN};
 use crate::io::Command;
@@ -14,7 +14,8 @@ use crate::plan::{ProviderKind, Sourced};
 #[derive(Deserialize)]
 #[allow(non_snake_case)] // The JSON's own field names.
 struct ProcessJson {
-    Version: u32,
+    // A number, not an integer: botocore accepts any JSON number equal to 1 (`1.0 == 1`).
+    Version: f64,
     AccessKeyId: heapless::String<{ crate::credentials::MAX_ACCESS_KEY_ID_LEN }>,
     SecretAccessKey: heapless::String<{ crate::credentials::MAX_SECRET_ACCESS_KEY_LEN }>,
     SessionToken: Option<heapless::String<MAX_SESSION_TOKEN_LEN>>,
@@ -79,8 +80,10 @@ pub(super) async fn run<'a, C: Command + ?Sized>(
     let (json, _): (ProcessJson, usize) =
         serde_json_core::from_slice_escaped(output.stdout.as_ref(), &mut unescape)
             .map_err(|_| fail(ProcessFailure::BadJson))?;
-    if json.Version != 1 {
-        return Err(fail(ProcessFailure::UnsupportedVersion(json.Version)));
+    if json.Version != 1.0 {
+        return Err(fail(ProcessFailure::UnsupportedVersion(VersionNumber(
+            json.Version,
+        ))));
     }
     let expiration = match &json.Expiration {
         Some(e) => Some(parse_time(e).ok_or(fail(ProcessFailure::BadExpiration))?),
