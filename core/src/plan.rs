@@ -196,6 +196,9 @@ pub enum BaseStep<'a> {
         profile: &'a str,
         /// The command line.
         command: Sourced<'a>,
+        /// The profile's `aws_account_id`: the account when the process prints none (botocore's
+        /// `ProcessProvider._get_account_id`).
+        account_id: Option<Sourced<'a>>,
     },
     /// AssumeRoleWithWebIdentity.
     WebIdentity {
@@ -833,6 +836,7 @@ impl<'s, E: Env + ?Sized> Planner<'s, E> {
             let base = BaseStep::Process {
                 profile: name,
                 command,
+                account_id: value(profile, "aws_account_id")?,
             };
             return Ok(Some(chain(
                 ProviderKind::CredentialProcess,

@@ -171,6 +171,26 @@ fn credential_process_failures_name_the_profile_and_show_stderr() {
 }
 
 #[test]
+fn credential_process_account_id_falls_back_to_the_profile_s() {
+    let mut case = Case::new(
+        "[default]\ncredential_process = helper\naws_account_id = 111122223333\n",
+        "",
+    );
+    for printed in ["", r#", "AccountId": """#] {
+        let json =
+            format!(r#"{{"Version": 1, "AccessKeyId": "a", "SecretAccessKey": "b"{printed}}}"#);
+        case.command = MemoryCommand::answering(0, &json, "");
+        assert_eq!(case.run().unwrap().account_id(), Some("111122223333"));
+    }
+    case.command = MemoryCommand::answering(
+        0,
+        r#"{"Version": 1, "AccessKeyId": "a", "SecretAccessKey": "b", "AccountId": "444455556666"}"#,
+        "",
+    );
+    assert_eq!(case.run().unwrap().account_id(), Some("444455556666"));
+}
+
+#[test]
 fn credential_process_version_is_any_number_equal_to_one() {
     // botocore compares the parsed JSON with Python's `version != 1`, so 1.0 and 1e0 are 1;
     // a string "1" and other numbers are refused.

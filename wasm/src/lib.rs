@@ -987,7 +987,9 @@ fn base_step_object(step: &BaseStep<'_>, profile: Option<&str>) -> JsValue {
             let obj = set_sourced(obj, "expiration", keys.expiration);
             set_sourced(obj, "accountId", keys.account_id)
         }
-        BaseStep::Process { profile, command } => Obj::new()
+        BaseStep::Process {
+            profile, command, ..
+        } => Obj::new()
             .set("kind", "process")
             .set("profile", profile)
             // Where the command is, not the command: its arguments may hold a token.

@@ -390,7 +390,9 @@ fn base_step<'s, E: Env + ?Sized>(chain: &Chain<'s>, eval: &Evaluator<'s, 's, E>
                 None,
             )
         }
-        BaseStep::Process { profile, command } => step(
+        BaseStep::Process {
+            profile, command, ..
+        } => step(
             "credential-process",
             format!("run the credential_process of profile {profile}"),
             vec![input(

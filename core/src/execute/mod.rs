@@ -379,9 +379,11 @@ where
                 .ok_or(ExecuteError::NoCredentials)?;
             static_credentials(ProviderKind::Environment, &keys)?
         }
-        BaseStep::Process { profile, command } => {
-            process::run(io.command, profile, command).await?
-        }
+        BaseStep::Process {
+            profile,
+            command,
+            account_id,
+        } => process::run(io.command, profile, command, account_id).await?,
         BaseStep::Named(CredentialSource::Ec2InstanceMetadata) => {
             imds::credentials(eval, io, now).await?
         }

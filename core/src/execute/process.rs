@@ -29,6 +29,7 @@ pub(super) async fn run<'a, C: Command + ?Sized>(
     command: &C,
     profile: &'a str,
     line: Sourced<'a>,
+    profile_account_id: Option<Sourced<'a>>,
 ) -> Result<Credentials, ExecuteError<'a>> {
     let fail = |failure| ExecuteError::Process {
         profile,
@@ -95,6 +96,10 @@ pub(super) async fn run<'a, C: Command + ?Sized>(
         &json.SecretAccessKey,
         json.SessionToken.as_deref(),
         expiration,
-        json.AccountId.as_deref(),
+        // An empty or missing AccountId falls back to the profile's (Python's `or`).
+        json.AccountId
+            .as_deref()
+            .filter(|a| !a.is_empty())
+            .or(profile_account_id.map(|a| a.value)),
     )?)
 }
