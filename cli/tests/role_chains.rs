@@ -272,3 +272,131 @@ fn web_identity_results_are_cached_as_the_aws_cli_caches_them() {
     assert_eq!(export(&home, "web", &sts, "").code, 0);
     assert_eq!(sts.requests().len(), 1);
 }
+
+/// An AWS CLI cache entry (the AssumeRole response as JSONFileCache writes it), valid until 2099.
+const CACHED_DEMO_ROLE: &str = "{\"Credentials\": {\"AccessKeyId\": \"ASIAFROMAWSCLI01\", \
+     \"SecretAccessKey\": \"cliSecretAccessKey01\", \"SessionToken\": \"cliSessionToken0001\", \
+     \"Expiration\": \"2099-01-02T03:04:05+00:00\"}, \"AssumedRoleUser\": {\"AssumedRoleId\": \"AROA:x\", \
+     \"Arn\": \"arn:aws:sts::123456789012:assumed-role/demo/x\"}, \"ResponseMetadata\": {}}";
+/// Its file: the cache key of `arn:aws:iam::123456789012:role/demo` with no other arguments.
+const CACHED_DEMO_ROLE_FILE: &str = ".aws/cli/cache/5f52c9c583acfd120a607977e4f21fe86b7fa42d.json";
+
+#[test]
+fn a_chain_naming_one_role_twice_calls_sts_twice_and_returns_the_outer_answer() {
+    // botocore looks up the outer role's cache first (a miss), then resolves the inner role,
+    // which calls STS and caches its answer under the same key; the outer role then calls STS
+    // itself. Checked with botocore 1.44.8 against a mock STS: two calls, the second answer.
+    let home = Home::new(
+        "[profile outer]\nrole_arn = arn:aws:iam::123456789012:role/same\nsource_profile = inner\n\
+         [profile inner]\nrole_arn = arn:aws:iam::123456789012:role/same\nsource_profile = base\n",
+        BASE,
+    );
+    for secret in [
+        "firstSecretAccess01",
+        "firstSessionToken01",
+        "secondSecretAccess1",
+        "secondSessionTok01",
+    ] {
+        home.secret(secret);
+    }
+    let sts = MockServer::sequence(&[
+        (
+            200,
+            assume_role_response(
+                "ASIAFIRSTCALL001",
+                "firstSecretAccess01",
+                "firstSessionToken01",
+            ),
+        ),
+        (
+            200,
+            assume_role_response(
+                "ASIASECONDCALL01",
+                "secondSecretAccess1",
+                "secondSessionTok01",
+            ),
+        ),
+    ]);
+    let run = export(&home, "outer", &sts, "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("AWS_ACCESS_KEY_ID=ASIASECONDCALL01\n"),
+        "{}",
+        run.stdout
+    );
+    let requests = sts.requests();
+    assert_eq!(requests.len(), 2, "{requests:#?}");
+    // The second call is signed with the first call's credentials.
+    assert!(
+        requests[0].contains("Credential=AKIDBASEEXAMPLE/"),
+        "{}",
+        requests[0]
+    );
+    assert!(
+        requests[1].contains("Credential=ASIAFIRSTCALL001/"),
+        "{}",
+        requests[1]
+    );
+    // A second run is served by the outer role's cache entry: the second answer, no call.
+    let again = export(&home, "outer", &sts, "");
+    assert!(
+        again
+            .stdout
+            .starts_with("AWS_ACCESS_KEY_ID=ASIASECONDCALL01\n"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(sts.requests().len(), 2);
+}
+
+#[test]
+fn a_cached_outer_role_leaves_a_deferred_source_untouched() {
+    // IAM Identity Center and web identity sources are resolved only when a call needs them:
+    // with the outer role cached, a missing SSO token and an unreadable token file do not matter
+    // (checked with botocore 1.44.8: the cached credentials, no call).
+    for source in [
+        "[profile src]\nsso_session = s\nsso_account_id = 123456789012\nsso_role_name = r\n\
+         [sso-session s]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\n",
+        "[profile src]\nrole_arn = arn:aws:iam::123456789012:role/web\n\
+         web_identity_token_file = /nonexistent/token\n",
+    ] {
+        let config = format!(
+            "[profile top]\nrole_arn = arn:aws:iam::123456789012:role/demo\nsource_profile = src\n{source}"
+        );
+        let home = Home::new(&config, "");
+        home.write(CACHED_DEMO_ROLE_FILE, CACHED_DEMO_ROLE);
+        let sts = sts();
+        let run = export(&home, "top", &sts, "");
+        assert_eq!(run.code, 0, "{source}\n{}", run.stderr);
+        assert!(
+            run.stdout
+                .starts_with("AWS_ACCESS_KEY_ID=ASIAFROMAWSCLI01\n"),
+            "{}",
+            run.stdout
+        );
+        assert!(sts.requests().is_empty());
+        // Without the cache entry the source is needed, and its failure is the answer.
+        std::fs::remove_file(home.file(CACHED_DEMO_ROLE_FILE)).unwrap();
+        let run = export(&home, "top", &sts, "");
+        assert_eq!(run.code, 253, "{source}\n{}", run.stderr);
+    }
+}
+
+#[test]
+fn an_eager_source_runs_even_when_the_outer_role_is_cached() {
+    // botocore resolves static keys and credential_process when it builds the role's provider,
+    // so a failing process fails the lookup although the role is cached (checked with botocore
+    // 1.44.8: CredentialRetrievalError).
+    let home = Home::new(
+        "[profile top]\nrole_arn = arn:aws:iam::123456789012:role/demo\nsource_profile = src\n\
+         [profile src]\ncredential_process = false\n",
+        "",
+    );
+    home.write(CACHED_DEMO_ROLE_FILE, CACHED_DEMO_ROLE);
+    let sts = sts();
+    let run = export(&home, "top", &sts, "");
+    assert_eq!(run.code, 253, "{}", run.stderr);
+    assert!(run.stderr.contains("credential_process"), "{}", run.stderr);
+    assert!(sts.requests().is_empty());
+}

@@ -447,8 +447,9 @@ fn cache_directory_and_endpoint_overrides() {
 }
 
 #[test]
-fn a_fresh_session_needs_no_refresh_material() {
-    // Only accessToken: fine while more than five minutes remain.
+fn a_fresh_session_without_refresh_material_is_refused() {
+    // botocore's LoginCredentialFetcher.load_cached_credentials requires accessToken,
+    // refreshToken, dpopKey and clientId when the provider loads, whether or not a refresh is due.
     let file = json!({"accessToken": {"accessKeyId": "A", "secretAccessKey": "S", "sessionToken": "T",
                                       "expiresAt": "2025-11-19T01:00:00Z"}});
     let r = run(
@@ -460,8 +461,7 @@ fn a_fresh_session_needs_no_refresh_material() {
         )],
         ScriptedHttp::default(),
     );
-    let c = r.result.unwrap();
-    assert_eq!((c.access_key_id(), c.account_id()), ("A", None));
+    expect_error(&r, &["clientId"]);
 }
 
 fn expect_error(r: &Run, parts: &[&str]) {

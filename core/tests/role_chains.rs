@@ -83,8 +83,19 @@ fn run(
     sts: &MockSts,
     prompt: &impl Prompt,
 ) -> Result<credchain_core::credentials::Credentials, String> {
+    run_config(CONFIG, profile, env, fs, sts, prompt)
+}
+
+fn run_config(
+    config: &str,
+    profile: &str,
+    env: &[(&str, &str)],
+    fs: &MemoryFs,
+    sts: &MockSts,
+    prompt: &impl Prompt,
+) -> Result<credchain_core::credentials::Credentials, String> {
     let files = ConfigFiles::from_texts(
-        ("/h/.aws/config", Some(CONFIG.as_bytes())),
+        ("/h/.aws/config", Some(config.as_bytes())),
         ("/h/.aws/credentials", None),
         Dialect::AwsCli,
     )
@@ -235,5 +246,64 @@ fn mfa_without_a_terminal_is_a_clear_error() {
     assert!(
         e.contains("profile top") && e.contains("MFA code") && e.contains("no terminal"),
         "{e}"
+    );
+}
+
+/// Answers each question with a code made from its number, recording the questions.
+#[derive(Default)]
+struct RecordingPrompt(RefCell<Vec<String>>);
+
+impl Prompt for RecordingPrompt {
+    type Answer = String;
+    async fn ask(&self, question: &str) -> Result<String, credchain_core::io::PromptError> {
+        let mut asked = self.0.borrow_mut();
+        asked.push(question.to_string());
+        Ok(format!("00000{}", asked.len()))
+    }
+}
+
+#[test]
+fn mfa_codes_are_asked_outermost_first_and_sent_with_their_own_role() {
+    // botocore builds a role's AssumeRole arguments (the MFA prompt) before it resolves the
+    // role's source, so the outer role asks first; the calls still go innermost first.
+    let config = "\
+[profile base]
+aws_access_key_id = AKIDBASE
+aws_secret_access_key = base-secret
+
+[profile inner]
+role_arn = arn:aws:iam::111111111111:role/inner
+source_profile = base
+mfa_serial = arn:aws:iam::111111111111:mfa/inner
+
+[profile outer]
+role_arn = arn:aws:iam::222222222222:role/outer
+source_profile = inner
+mfa_serial = arn:aws:iam::111111111111:mfa/outer
+";
+    let (fs, sts, prompt) = (
+        MemoryFs::default(),
+        MockSts::default(),
+        RecordingPrompt::default(),
+    );
+    let c = run_config(config, "outer", ENV, &fs, &sts, &prompt).unwrap();
+    assert_eq!(c.access_key_id(), "ASIA2");
+    assert_eq!(
+        *prompt.0.borrow(),
+        [
+            "Enter MFA code for arn:aws:iam::111111111111:mfa/outer: ",
+            "Enter MFA code for arn:aws:iam::111111111111:mfa/inner: ",
+        ]
+    );
+    let calls = sts.calls.borrow();
+    assert!(
+        calls[0].2.contains("role%2Finner") && calls[0].2.contains("TokenCode=000002"),
+        "{}",
+        calls[0].2
+    );
+    assert!(
+        calls[1].2.contains("role%2Fouter") && calls[1].2.contains("TokenCode=000001"),
+        "{}",
+        calls[1].2
     );
 }

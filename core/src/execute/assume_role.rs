@@ -1,4 +1,6 @@
-//! AssumeRole steps: the cache the AWS CLI shares, the MFA prompt, STS.
+//! AssumeRole steps, in the order botocore takes them: each role's cache (the one the AWS CLI
+//! shares) is looked up from the outermost role inwards, each missed role asks for its MFA code
+//! on the way, and STS is then called from the innermost missed role outwards.
 
 use core::fmt;
 
@@ -11,14 +13,113 @@ use crate::io::{Clock, Command, Env, Fs, Http, Prompt, PromptError};
 use crate::plan::{AssumeRoleStep, ProviderKind};
 use crate::sts::{self, AssumeRoleParams, Mfa, StsOptions};
 
-/// One AssumeRole step: the cache the AWS CLI shares first, then STS (prompting for an MFA code
-/// when the profile has `mfa_serial`), then the cache written back.
-pub(super) async fn assume_role<'s, E, F, H, C, P, K>(
+/// An MFA code as typed (empty when the role needs none).
+pub(super) type MfaCode = heapless::String<MAX_MFA_CODE_LEN>;
+
+/// The cache key of a step: its role, configured session name, external id, MFA device and
+/// duration, as the AWS CLI computes it.
+pub(super) fn cache_args<'s>(step: &AssumeRoleStep<'s>) -> Result<CacheArgs<'s>, ExecuteError<'s>> {
+    let duration_seconds = match step.duration_seconds {
+        Some(value) => Some(sts::parse_duration_seconds(value.value).ok_or(
+            ExecuteError::BadDuration {
+                profile: step.profile,
+                value,
+            },
+        )?),
+        None => None,
+    };
+    Ok(CacheArgs {
+        role_arn: step.role_arn.value,
+        role_session_name: step.session_name.map(|s| s.value),
+        external_id: step.external_id.map(|s| s.value),
+        serial_number: step.mfa_serial.map(|s| s.value),
+        duration_seconds,
+    })
+}
+
+/// The step's credentials from the cache the AWS CLI shares, when they have more than 15
+/// minutes left.
+pub(super) async fn cached<E, F, H, C, P, K>(
+    eval: &Evaluator<'_, '_, E>,
+    io: &Io<'_, F, H, C, P, K>,
+    args: &CacheArgs<'_>,
+    now: i64,
+) -> Option<Credentials>
+where
+    E: Env + ?Sized,
+    F: Fs + ?Sized,
+    H: ?Sized,
+    C: ?Sized,
+    P: ?Sized,
+    K: ?Sized,
+{
+    match cache::load(
+        io.fs,
+        eval.env(),
+        io.platform,
+        args,
+        now,
+        ProviderKind::AssumeRole,
+    )
+    .await
+    {
+        Lookup::Hit(role) => Some(role.credentials),
+        Lookup::Miss(_) => None,
+    }
+}
+
+/// The MFA code of a step whose profile has `mfa_serial` (asked for before its source's
+/// credentials are resolved, as botocore builds the AssumeRole arguments first).
+pub(super) async fn mfa_code<'s, F, H, C, P, K>(
+    io: &Io<'_, F, H, C, P, K>,
+    step: &AssumeRoleStep<'s>,
+) -> Result<MfaCode, ExecuteError<'s>>
+where
+    F: ?Sized,
+    H: ?Sized,
+    C: ?Sized,
+    P: Prompt + ?Sized,
+    K: ?Sized,
+{
+    let mut code = MfaCode::new();
+    let Some(serial) = step.mfa_serial else {
+        return Ok(code);
+    };
+    let mut question = heapless::String::<{ MAX_ENDPOINT_URL_LEN + 32 }>::new();
+    let _ = fmt::Write::write_fmt(
+        &mut question,
+        format_args!("Enter MFA code for {}: ", serial.value),
+    );
+    let answer = io
+        .prompt
+        .ask(&question)
+        .await
+        .map_err(|error| ExecuteError::Mfa {
+            profile: step.profile,
+            serial,
+            error,
+        })?;
+    let typed = answer.as_ref().trim();
+    if typed.is_empty() || code.push_str(typed).is_err() {
+        return Err(ExecuteError::Mfa {
+            profile: step.profile,
+            serial,
+            error: PromptError::Cancelled,
+        });
+    }
+    Ok(code)
+}
+
+/// STS AssumeRole for one step, signed with `caller`, and the result written to the cache.
+#[allow(clippy::too_many_arguments)] // The step's parts, each computed once by the caller.
+pub(super) async fn call<'s, E, F, H, C, P, K>(
     eval: &Evaluator<'s, 's, E>,
     io: &Io<'_, F, H, C, P, K>,
     endpoint: &Endpoint<'s>,
     caller: &Credentials,
     step: &AssumeRoleStep<'s>,
+    args: &CacheArgs<'s>,
+    code: &str,
     now: i64,
 ) -> Result<Credentials, ExecuteError<'s>>
 where
@@ -29,71 +130,16 @@ where
     P: Prompt + ?Sized,
     K: Clock + ?Sized,
 {
-    let duration_seconds = match step.duration_seconds {
-        Some(value) => Some(sts::parse_duration_seconds(value.value).ok_or(
-            ExecuteError::BadDuration {
-                profile: step.profile,
-                value,
-            },
-        )?),
-        None => None,
-    };
-    let configured_name = step.session_name.map(|s| s.value);
-    let args = CacheArgs {
-        role_arn: step.role_arn.value,
-        role_session_name: configured_name,
-        external_id: step.external_id.map(|s| s.value),
-        serial_number: step.mfa_serial.map(|s| s.value),
-        duration_seconds,
-    };
-    let platform = io.platform;
-    if let Lookup::Hit(role) = cache::load(
-        io.fs,
-        eval.env(),
-        platform,
-        &args,
-        now,
-        ProviderKind::AssumeRole,
-    )
-    .await
-    {
-        return Ok(role.credentials);
-    }
-    let mut code = heapless::String::<MAX_MFA_CODE_LEN>::new();
-    if let Some(serial) = step.mfa_serial {
-        let mut question = heapless::String::<{ MAX_ENDPOINT_URL_LEN + 32 }>::new();
-        let _ = fmt::Write::write_fmt(
-            &mut question,
-            format_args!("Enter MFA code for {}: ", serial.value),
-        );
-        let answer = io
-            .prompt
-            .ask(&question)
-            .await
-            .map_err(|error| ExecuteError::Mfa {
-                profile: step.profile,
-                serial,
-                error,
-            })?;
-        let typed = answer.as_ref().trim();
-        if typed.is_empty() || code.push_str(typed).is_err() {
-            return Err(ExecuteError::Mfa {
-                profile: step.profile,
-                serial,
-                error: PromptError::Cancelled,
-            });
-        }
-    }
     let generated = sts::generated_session_name(now);
     let params = AssumeRoleParams {
         role_arn: step.role_arn.value,
-        role_session_name: configured_name.unwrap_or(&generated),
+        role_session_name: args.role_session_name.unwrap_or(&generated),
         external_id: args.external_id,
         mfa: step.mfa_serial.map(|serial| Mfa {
             serial_number: serial.value,
-            token_code: &code,
+            token_code: code,
         }),
-        duration_seconds,
+        duration_seconds: args.duration_seconds,
     };
     let role = sts::assume_role(
         io.http,
@@ -112,6 +158,6 @@ where
         ))
     })?;
     // A cache that cannot be written costs a call next time, nothing more.
-    let _ = cache::store(io.fs, eval.env(), platform, &args, &role).await;
+    let _ = cache::store(io.fs, eval.env(), io.platform, args, &role).await;
     Ok(role.credentials)
 }

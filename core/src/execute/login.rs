@@ -34,7 +34,7 @@ use crate::endpoint::{self, EndpointError, MAX_ENDPOINT_URL_LEN};
 use crate::evaluate::Evaluator;
 use crate::io::{Clock, Command, Env, Fs, FsError, Http, HttpErrorKind, HttpRequest, Prompt};
 use crate::locate::PathBuf;
-use crate::login_cache::{self, Malformed, PathError, Refreshed, MAX_LOGIN_CACHE_LEN};
+use crate::login_cache::{self, CachedToken, Malformed, PathError, Refreshed, MAX_LOGIN_CACHE_LEN};
 use crate::plan::{ProviderKind, Sourced};
 use crate::service::{self, ServiceFailure, ServiceFailureKind};
 use crate::settings::Setting;
@@ -217,6 +217,90 @@ impl fmt::Display for LoginError<'_> {
     }
 }
 
+/// Reads a console login session's cache file and checks it as botocore's `LoginProvider` does
+/// when the chain is built: the file must exist and hold `accessToken`, `refreshToken`,
+/// `dpopKey` and `clientId`, whether or not a refresh is due. A role whose source is this
+/// profile checks it even when the role's own credentials come from the cache.
+pub(super) async fn check<'s, E, F, H, C, P, K>(
+    eval: &Evaluator<'s, 's, E>,
+    io: &Io<'_, F, H, C, P, K>,
+    profile: &'s str,
+    session: Sourced<'s>,
+) -> Result<(), ExecuteError<'s>>
+where
+    E: Env + ?Sized,
+    F: Fs + ?Sized,
+    H: ?Sized,
+    C: ?Sized,
+    P: ?Sized,
+    K: ?Sized,
+{
+    let (path, file) = read(eval, io, profile, session).await?;
+    checked(&path, file.as_ref(), profile).map(|_| ())
+}
+
+/// The session's cache file: its path and its bytes.
+async fn read<'s, E, F, H, C, P, K>(
+    eval: &Evaluator<'s, 's, E>,
+    io: &Io<'_, F, H, C, P, K>,
+    profile: &'s str,
+    session: Sourced<'s>,
+) -> Result<(PathBuf, F::File), ExecuteError<'s>>
+where
+    E: Env + ?Sized,
+    F: Fs + ?Sized,
+    H: ?Sized,
+    C: ?Sized,
+    P: ?Sized,
+    K: ?Sized,
+{
+    let fail = |e| ExecuteError::Login(e);
+    let path = login_cache::cache_path(eval.env(), io.platform, session.value)
+        .map_err(|error| fail(LoginError::NoCachePath { profile, error }))?;
+    match io.fs.read(&path).await {
+        Ok(Some(file)) => Ok((path, file)),
+        Ok(None) => Err(fail(LoginError::NoSession {
+            profile,
+            session,
+            path,
+        })),
+        Err(error) => Err(fail(LoginError::Unreadable {
+            profile,
+            path,
+            error,
+        })),
+    }
+}
+
+/// The parsed session, every member botocore requires present.
+fn checked<'s>(
+    path: &PathBuf,
+    file: &[u8],
+    profile: &'s str,
+) -> Result<CachedToken, ExecuteError<'s>> {
+    let malformed = |problem| {
+        ExecuteError::Login(LoginError::Malformed {
+            profile,
+            path: path.clone(),
+            problem,
+        })
+    };
+    let token = login_cache::parse(file).map_err(malformed)?;
+    refresh_material(&token).map_err(malformed)?;
+    Ok(token)
+}
+
+/// The client id, refresh token and DPoP key (PEM) of a session.
+fn refresh_material(token: &CachedToken) -> Result<(&str, &str, &str), Malformed> {
+    Ok((
+        token.client_id().ok_or(Malformed::Missing("clientId"))?,
+        token
+            .refresh_token()
+            .ok_or(Malformed::Missing("refreshToken"))?,
+        token.dpop_key().ok_or(Malformed::Missing("dpopKey"))?,
+    ))
+}
+
 /// The credentials of a console login session: the cached ones while more than five minutes
 /// remain, else refreshed ones (written back to the cache).
 pub(super) async fn credentials<'s, E, F, H, C, P, K>(
@@ -235,25 +319,7 @@ where
     K: Clock + ?Sized,
 {
     let fail = |e| ExecuteError::Login(e);
-    let path = login_cache::cache_path(eval.env(), io.platform, session.value)
-        .map_err(|error| fail(LoginError::NoCachePath { profile, error }))?;
-    let file = match io.fs.read(&path).await {
-        Ok(Some(file)) => file,
-        Ok(None) => {
-            return Err(fail(LoginError::NoSession {
-                profile,
-                session,
-                path,
-            }))
-        }
-        Err(error) => {
-            return Err(fail(LoginError::Unreadable {
-                profile,
-                path,
-                error,
-            }))
-        }
-    };
+    let (path, file) = read(eval, io, profile, session).await?;
     let malformed = |path: &PathBuf, problem| {
         fail(LoginError::Malformed {
             profile,
@@ -261,21 +327,13 @@ where
             problem,
         })
     };
-    let token = login_cache::parse(file.as_ref()).map_err(|p| malformed(&path, p))?;
+    let token = checked(&path, file.as_ref(), profile)?;
     if !token.needs_refresh(now) {
         return Ok(token.credentials().clone());
     }
+    let (client_id, refresh_token, pem) =
+        refresh_material(&token).map_err(|p| malformed(&path, p))?;
 
-    // A refresh is due: everything it needs must be in the file.
-    let client_id = token
-        .client_id()
-        .ok_or_else(|| malformed(&path, Malformed::Missing("clientId")))?;
-    let refresh_token = token
-        .refresh_token()
-        .ok_or_else(|| malformed(&path, Malformed::Missing("refreshToken")))?;
-    let pem = token
-        .dpop_key()
-        .ok_or_else(|| malformed(&path, Malformed::Missing("dpopKey")))?;
     let key = DpopKey::from_pem(pem).map_err(|error| {
         fail(LoginError::BadKey {
             profile,

@@ -15,7 +15,10 @@ use crate::endpoint::{self, EndpointError, MAX_ENDPOINT_URL_LEN};
 use crate::evaluate::Evaluator;
 use crate::io::{Clock, Command, CommandError, Env, Fs, FsError, Http, Prompt, PromptError};
 use crate::locate::Platform;
-use crate::plan::{BaseStep, CredentialSource, Plan, ProviderKind, Sourced, StaticKeys};
+use crate::plan::{
+    AssumeRoleStep, BaseStep, Chain, CredentialSource, Plan, ProviderKind, Sourced, StaticKeys,
+    MAX_ROLE_CHAIN,
+};
 use crate::sts::{Operation, StsError, StsErrorKind};
 use crate::Source;
 
@@ -368,6 +371,118 @@ where
     // lookup, whichever provider would answer.
     imds::check_before_the_chain(eval).map_err(ExecuteError::InstanceMetadata)?;
     let now = io.clock.now_unix();
+    let credentials = run_chain(eval, io, chain, now).await?;
+    Ok(credentials.with_provider(chain.provider))
+}
+
+/// The base step, then the chain's roles as botocore walks them. A role's source is resolved
+/// when the chain is built, but only static keys, `credential_process`, the environment and the
+/// metadata providers answer then (a console login's file is read then, refreshed only when
+/// used); web identity, IAM Identity Center and inner roles are deferred. The outermost role's
+/// cache is looked up first: a hit ends the walk, so nothing deferred below it runs; a miss
+/// asks for its MFA code and goes one role inwards. STS is then called from the innermost
+/// missed role outwards.
+async fn run_chain<'s, E, F, H, C, P, K>(
+    eval: &Evaluator<'s, 's, E>,
+    io: &Io<'_, F, H, C, P, K>,
+    chain: &Chain<'s>,
+    now: i64,
+) -> Result<Credentials, ExecuteError<'s>>
+where
+    E: Env + ?Sized,
+    F: Fs + ?Sized,
+    H: Http + ?Sized,
+    C: Command + ?Sized,
+    P: Prompt + ?Sized,
+    K: Clock + ?Sized,
+{
+    let roles = &chain.roles;
+    let deferred = !matches!(
+        chain.base,
+        BaseStep::Static(_) | BaseStep::Named(_) | BaseStep::Process { .. }
+    );
+    if let (BaseStep::Login { profile, session }, false) = (chain.base, roles.is_empty()) {
+        login::check(eval, io, profile, session).await?;
+    }
+    let mut codes = MfaCodes::new();
+    // One call site for the base step: its future is the largest of all.
+    let cached = if deferred {
+        outermost_cached(eval, io, roles, &mut codes, now).await?
+    } else {
+        None
+    };
+    let (mut first, mut credentials) = match cached {
+        Some(hit) => hit,
+        None => (0, base(eval, io, chain, now).await?),
+    };
+    if !deferred {
+        if let Some(hit) = outermost_cached(eval, io, roles, &mut codes, now).await? {
+            (first, credentials) = hit;
+        }
+    }
+    if first == roles.len() {
+        return Ok(credentials);
+    }
+    let endpoint = endpoint::sts(eval).map_err(ExecuteError::Endpoint)?;
+    // `codes` holds the missed roles' codes outermost first: role `i`'s is at `len - 1 - i`.
+    for (i, step) in roles.iter().enumerate().skip(first) {
+        let args = assume_role::cache_args(step)?;
+        let code = codes.get(roles.len() - 1 - i).map_or("", |c| c.as_str());
+        credentials =
+            assume_role::call(eval, io, &endpoint, &credentials, step, &args, code, now).await?;
+        refuse_expired(&credentials, now)?;
+    }
+    Ok(credentials)
+}
+
+/// The MFA codes of a chain's roles.
+type MfaCodes = heapless::Vec<assume_role::MfaCode, MAX_ROLE_CHAIN>;
+
+/// The outermost role whose cache serves, as the index of the first role still to call and the
+/// cached credentials; each role missed on the way has its MFA code asked for (into `codes`).
+async fn outermost_cached<'s, E, F, H, C, P, K>(
+    eval: &Evaluator<'s, 's, E>,
+    io: &Io<'_, F, H, C, P, K>,
+    roles: &[AssumeRoleStep<'s>],
+    codes: &mut MfaCodes,
+    now: i64,
+) -> Result<Option<(usize, Credentials)>, ExecuteError<'s>>
+where
+    E: Env + ?Sized,
+    F: Fs + ?Sized,
+    H: ?Sized,
+    C: ?Sized,
+    P: Prompt + ?Sized,
+    K: ?Sized,
+{
+    for (i, step) in roles.iter().enumerate().rev() {
+        let args = assume_role::cache_args(step)?;
+        if let Some(cached) = assume_role::cached(eval, io, &args, now).await {
+            return Ok(Some((i + 1, cached)));
+        }
+        // `codes` has room for every role of a chain.
+        let _ = codes.push(assume_role::mfa_code(io, step).await?);
+    }
+    Ok(None)
+}
+
+/// The chain's base credentials, refused when already expired. A web identity base of a role
+/// chain skips the file cache: the AWS CLI gives that cache to the active profile's web
+/// identity provider only.
+async fn base<'s, E, F, H, C, P, K>(
+    eval: &Evaluator<'s, 's, E>,
+    io: &Io<'_, F, H, C, P, K>,
+    chain: &Chain<'s>,
+    now: i64,
+) -> Result<Credentials, ExecuteError<'s>>
+where
+    E: Env + ?Sized,
+    F: Fs + ?Sized,
+    H: Http + ?Sized,
+    C: Command + ?Sized,
+    P: Prompt + ?Sized,
+    K: Clock + ?Sized,
+{
     let credentials = match chain.base {
         BaseStep::Static(keys) => static_credentials(chain.provider, &keys)?,
         BaseStep::Named(CredentialSource::Environment) => {
@@ -403,7 +518,15 @@ where
             role_arn,
             token_file,
             session_name,
-        } => web_identity::credentials(eval, io, role_arn, token_file, session_name, now).await?,
+        } => {
+            let file_cache = chain.roles.is_empty();
+            let step = web_identity::WebIdentityStep {
+                role_arn,
+                token_file,
+                session_name,
+            };
+            web_identity::credentials(eval, io, &step, file_cache, now).await?
+        }
         BaseStep::Sso {
             profile,
             session,
@@ -427,16 +550,7 @@ where
         }
     };
     refuse_expired(&credentials, now)?;
-    let mut credentials = credentials;
-    if !chain.roles.is_empty() {
-        let endpoint = endpoint::sts(eval).map_err(ExecuteError::Endpoint)?;
-        for step in &chain.roles {
-            credentials =
-                assume_role::assume_role(eval, io, &endpoint, &credentials, step, now).await?;
-            refuse_expired(&credentials, now)?;
-        }
-    }
-    Ok(credentials.with_provider(chain.provider))
+    Ok(credentials)
 }
 
 /// The AWS CLI refuses credentials whose expiry has passed when they arrive.

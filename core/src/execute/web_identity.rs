@@ -9,16 +9,26 @@ use crate::io::{Clock, Command, Env, Fs, FsError, Http, Prompt};
 use crate::plan::{ProviderKind, Sourced};
 use crate::sts::{self, StsOptions, WebIdentityParams};
 
-/// AssumeRoleWithWebIdentity: the cache the AWS CLI shares first (it caches these results in
-/// ~/.aws/cli/cache like AssumeRole's, keyed by the role and a configured session name, not by
-/// the token), then STS with the token read from its file (read each time: tokens rotate), then
-/// the cache written back.
+/// A web identity step's settings.
+#[derive(Clone, Copy)]
+pub(super) struct WebIdentityStep<'s> {
+    /// The role.
+    pub role_arn: Sourced<'s>,
+    /// The token file's path.
+    pub token_file: Sourced<'s>,
+    /// A configured session name.
+    pub session_name: Option<Sourced<'s>>,
+}
+
+/// AssumeRoleWithWebIdentity: with `file_cache`, the cache the AWS CLI shares first (it caches
+/// these results in ~/.aws/cli/cache like AssumeRole's, keyed by the role and a configured
+/// session name, not by the token), then STS with the token read from its file (read each
+/// time: tokens rotate), then the cache written back.
 pub(super) async fn credentials<'s, E, F, H, C, P, K>(
     eval: &Evaluator<'s, 's, E>,
     io: &Io<'_, F, H, C, P, K>,
-    role_arn: Sourced<'s>,
-    token_file: Sourced<'s>,
-    session_name: Option<Sourced<'s>>,
+    step: &WebIdentityStep<'s>,
+    file_cache: bool,
     now: i64,
 ) -> Result<Credentials, ExecuteError<'s>>
 where
@@ -29,6 +39,11 @@ where
     P: Prompt + ?Sized,
     K: Clock + ?Sized,
 {
+    let WebIdentityStep {
+        role_arn,
+        token_file,
+        session_name,
+    } = *step;
     let args = CacheArgs {
         role_arn: role_arn.value,
         role_session_name: session_name.map(|s| s.value),
@@ -36,17 +51,18 @@ where
         serial_number: None,
         duration_seconds: None,
     };
-    if let Lookup::Hit(role) = cache::load(
-        io.fs,
-        eval.env(),
-        io.platform,
-        &args,
-        now,
-        ProviderKind::WebIdentity,
-    )
-    .await
-    {
-        return Ok(role.credentials);
+    if file_cache {
+        let lookup = cache::load(
+            io.fs,
+            eval.env(),
+            io.platform,
+            &args,
+            now,
+            ProviderKind::WebIdentity,
+        );
+        if let Lookup::Hit(role) = lookup.await {
+            return Ok(role.credentials);
+        }
     }
     let unreadable = |error| ExecuteError::TokenFile {
         path: token_file,
@@ -79,7 +95,9 @@ where
             .map_err(|e| {
                 ExecuteError::Sts(StsFailure::from_error(e, role_arn.value, endpoint.origin()))
             })?;
-    // A cache that cannot be written costs a call next time, nothing more.
-    let _ = cache::store(io.fs, eval.env(), io.platform, &args, &role).await;
+    if file_cache {
+        // A cache that cannot be written costs a call next time, nothing more.
+        let _ = cache::store(io.fs, eval.env(), io.platform, &args, &role).await;
+    }
     Ok(role.credentials)
 }
