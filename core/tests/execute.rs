@@ -191,6 +191,28 @@ fn credential_process_account_id_falls_back_to_the_profile_s() {
 }
 
 #[test]
+fn credential_process_answers_that_expire_soon_are_fetched_again() {
+    // botocore's RefreshableCredentials refresh on first use when fewer than 15 minutes remain:
+    // the helper runs a second time and that answer is used (still expired: an error).
+    let mut case = Case::new("[default]\ncredential_process = helper\n", "");
+    let at = |secs: i64| {
+        let mut t = String::new();
+        credchain_core::credentials::write_utc_z(&mut t, 1_700_000_000 + secs).unwrap();
+        format!(
+            r#"{{"Version": 1, "AccessKeyId": "a", "SecretAccessKey": "b", "Expiration": "{t}"}}"#
+        )
+    };
+    for (secs, runs) in [(3600, 1), (15 * 60, 1), (15 * 60 - 1, 2), (60, 2)] {
+        case.command = MemoryCommand::answering(0, &at(secs), "");
+        assert!(case.run().is_ok(), "{secs}");
+        assert_eq!(*case.command.runs.borrow(), runs, "expiring in {secs} s");
+    }
+    case.command = MemoryCommand::answering(0, &at(-60), "");
+    assert!(case.run().unwrap_err().contains("still expired"));
+    assert_eq!(*case.command.runs.borrow(), 2);
+}
+
+#[test]
 fn credential_process_version_is_any_number_equal_to_one() {
     // botocore compares the parsed JSON with Python's `version != 1`, so 1.0 and 1e0 are 1;
     // a string "1" and other numbers are refused.

@@ -498,7 +498,16 @@ where
             profile,
             command,
             account_id,
-        } => process::run(io.command, profile, command, account_id).await?,
+        } => {
+            let first = process::run(io.command, profile, command, account_id).await?;
+            match refresh_due(&first, now) {
+                Some(window) => window.settle(
+                    first,
+                    process::run(io.command, profile, command, account_id).await,
+                )?,
+                None => first,
+            }
+        }
         BaseStep::Named(CredentialSource::Ec2InstanceMetadata) => {
             imds::credentials(eval, io, now).await?
         }
@@ -512,7 +521,13 @@ where
             other => other?,
         },
         BaseStep::Named(CredentialSource::EcsContainer) | BaseStep::Container => {
-            container::credentials(eval, io, now).await?
+            let first = container::credentials(eval, io, now).await?;
+            match refresh_due(&first, now) {
+                Some(window) => {
+                    window.settle(first, container::credentials(eval, io, now).await)?
+                }
+                None => first,
+            }
         }
         BaseStep::WebIdentity {
             role_arn,
@@ -551,6 +566,48 @@ where
     };
     refuse_expired(&credentials, now)?;
     Ok(credentials)
+}
+
+/// How long before their expiry botocore's refreshable credentials (`credential_process`, the
+/// container endpoint) are fetched again when used: the advisory window (a failed refetch keeps
+/// the first answer) and the mandatory one (a failed refetch is an error).
+const ADVISORY_REFRESH_SECS: i64 = 15 * 60;
+const MANDATORY_REFRESH_SECS: i64 = 10 * 60;
+
+/// A refetch that botocore's `RefreshableCredentials` makes, and how a failure of it counts.
+#[derive(Clone, Copy)]
+enum RefreshWindow {
+    Advisory,
+    Mandatory,
+}
+
+/// Whether credentials just fetched are fetched again before use: botocore's first use of
+/// refreshable credentials refreshes them when fewer than 15 minutes remain, so a helper whose
+/// answer expires soon runs twice and its second answer is the one used.
+fn refresh_due(credentials: &Credentials, now: i64) -> Option<RefreshWindow> {
+    let remaining = credentials.expiration()?.saturating_sub(now);
+    if remaining < MANDATORY_REFRESH_SECS {
+        Some(RefreshWindow::Mandatory)
+    } else if remaining < ADVISORY_REFRESH_SECS {
+        Some(RefreshWindow::Advisory)
+    } else {
+        None
+    }
+}
+
+impl RefreshWindow {
+    /// The credentials to use after the refetch.
+    fn settle<'a>(
+        self,
+        first: Credentials,
+        refetched: Result<Credentials, ExecuteError<'a>>,
+    ) -> Result<Credentials, ExecuteError<'a>> {
+        match (refetched, self) {
+            (Ok(credentials), _) => Ok(credentials),
+            (Err(e), RefreshWindow::Mandatory) => Err(e),
+            (Err(_), RefreshWindow::Advisory) => Ok(first),
+        }
+    }
 }
 
 /// The AWS CLI refuses credentials whose expiry has passed when they arrive.

@@ -43,6 +43,8 @@ pub struct MemoryCommand {
     pub stdout: String,
     pub stderr: String,
     pub argv: RefCell<Vec<String>>,
+    /// How many times it ran.
+    pub runs: RefCell<u32>,
 }
 
 impl MemoryCommand {
@@ -52,6 +54,7 @@ impl MemoryCommand {
             stdout: stdout.into(),
             stderr: stderr.into(),
             argv: RefCell::default(),
+            runs: RefCell::default(),
         }
     }
     pub fn last_argv(&self) -> Vec<String> {
@@ -68,6 +71,7 @@ impl Command for MemoryCommand {
         _max: usize,
     ) -> Result<CommandOutput<Vec<u8>>, CommandError> {
         *self.argv.borrow_mut() = argv.iter().map(|s| s.to_string()).collect();
+        *self.runs.borrow_mut() += 1;
         if self.stdout.is_empty() && self.stderr.is_empty() && self.status == 0 {
             return Err(CommandError {
                 kind: CommandErrorKind::NotFound,
