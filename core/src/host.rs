@@ -338,9 +338,12 @@ mod http {
             let budget = Duration::from_millis(u64::from(request.timeout_ms));
             let agent = ureq::Agent::config_builder()
                 .timeout_global(Some(budget))
-                // A millisecond short of the whole budget, so that a connection that takes all
-                // of it is reported as such (ureq names the earliest deadline).
-                .timeout_connect(Some(budget.saturating_sub(Duration::from_millis(1))))
+                // A tenth short of the whole budget, so that a connection that never completes is
+                // reported as such: ureq names the earliest deadline, and the connect phase starts
+                // some milliseconds into the budget (more on a loaded machine).
+                .timeout_connect(Some(budget.saturating_sub(
+                    (budget / 10).max(Duration::from_millis(1)),
+                )))
                 .http_status_as_error(false)
                 .max_redirects(0)
                 .proxy(None)
