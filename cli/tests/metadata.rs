@@ -89,8 +89,9 @@ fn an_unreachable_metadata_service_costs_one_timeout() {
         &[],
     ));
     let elapsed = started.elapsed();
+    // One connection attempt of nine tenths of the 1 s timeout (the host's connect budget).
     assert!(
-        elapsed >= Duration::from_millis(900) && elapsed < Duration::from_millis(1500),
+        elapsed >= Duration::from_millis(850) && elapsed < Duration::from_millis(1500),
         "{elapsed:?}"
     );
     run.assert_error(
