@@ -101,7 +101,7 @@ fn account_id_comes_last_in_process_when_known() {
             0,
             "{\n  \"Version\": 1,\n  \"AccessKeyId\": \"ASIAHELPEREXAMPLE\",\n  \
              \"SecretAccessKey\": \"helperSecret0001\",\n  \"SessionToken\": \"helperToken0001\",\n  \
-             \"Expiration\": \"2099-01-02T03:04:05+00:00\",\n  \"AccountId\": \"123456789012\"\n}\n",
+             \"Expiration\": \"2099-01-02T05:04:05+02:00\",\n  \"AccountId\": \"123456789012\"\n}\n",
             ""
         )
     );
@@ -110,8 +110,38 @@ fn account_id_comes_last_in_process_when_known() {
     assert_eq!(
         run.stdout,
         "AWS_ACCESS_KEY_ID=ASIAHELPEREXAMPLE\nAWS_SECRET_ACCESS_KEY=helperSecret0001\n\
-         AWS_SESSION_TOKEN=helperToken0001\nAWS_CREDENTIAL_EXPIRATION=2099-01-02T03:04:05+00:00\n"
+         AWS_SESSION_TOKEN=helperToken0001\nAWS_CREDENTIAL_EXPIRATION=2099-01-02T05:04:05+02:00\n"
     );
+}
+
+#[test]
+fn an_expiration_keeps_the_offset_and_fraction_its_source_wrote() {
+    // The AWS CLI prints isoformat() of the time it parsed (checked with botocore 1.44.8:
+    // `_expiry_time.isoformat()` of the process and environment providers).
+    let home = Home::empty();
+    for (written, printed) in [
+        (
+            "2099-01-02T05:04:05.25+02:00",
+            "2099-01-02T05:04:05.250000+02:00",
+        ),
+        ("2099-01-01T23:30:00-05:00", "2099-01-01T23:30:00-05:00"),
+        ("2099-01-02T03:04:05Z", "2099-01-02T03:04:05+00:00"),
+    ] {
+        let run = home.run_revealing(
+            &["export-credentials", "--format", "env-no-export"],
+            &[
+                ("AWS_ACCESS_KEY_ID", "AKIDENVIRONMENT01"),
+                ("AWS_SECRET_ACCESS_KEY", "environmentSecret01"),
+                ("AWS_CREDENTIAL_EXPIRATION", written),
+            ],
+        );
+        assert_eq!(run.code, 0, "{run:#?}");
+        assert!(
+            run.stdout
+                .ends_with(&format!("AWS_CREDENTIAL_EXPIRATION={printed}\n")),
+            "{written}: {run:#?}"
+        );
+    }
 }
 
 #[test]

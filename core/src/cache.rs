@@ -43,7 +43,7 @@ use serde::Deserialize;
 use serde_json_core::str::{EscapedStr, EscapedStringFragment};
 use sha1::{Digest, Sha1};
 
-use crate::credentials::{parse_time, write_isoformat, Credentials, TooLong};
+use crate::credentials::{parse_timestamp, write_isoformat, Credentials, TooLong};
 use crate::credentials::{
     MAX_ACCESS_KEY_ID_LEN, MAX_ACCOUNT_ID_LEN, MAX_SECRET_ACCESS_KEY_LEN, MAX_SESSION_TOKEN_LEN,
 };
@@ -436,7 +436,8 @@ pub fn parse_entry(
     let expiration =
         unescape::<MAX_EXPIRATION_LEN>(c.expiration, "Expiration", "MAX_EXPIRATION_LEN")
             .map_err(bad)?;
-    let expiration = parse_time(&expiration).ok_or(bad(Malformed::BadExpiration))?;
+    let written = parse_timestamp(&expiration).ok_or(bad(Malformed::BadExpiration))?;
+    let expiration = written.unix;
     if expiration.saturating_sub(now_unix) < EXPIRY_WINDOW_SECS {
         return Err(Miss::Expiring { expiration });
     }
@@ -482,7 +483,8 @@ pub fn parse_entry(
             Some(expiration),
             account,
         )
-        .map_err(Malformed::TooLong)?;
+        .map_err(Malformed::TooLong)?
+        .with_expiration_form(written.form);
         Ok(AssumedRole { credentials, user })
     };
     read().map_err(bad)
@@ -558,7 +560,7 @@ impl fmt::Display for CacheWriteError {
 /// [`CacheWriteError::NoExpiration`]; `fmt::Error` from `out` is [`CacheWriteError::TooLong`].
 pub fn write_entry(out: &mut impl fmt::Write, role: &AssumedRole) -> Result<(), CacheWriteError> {
     let c = &role.credentials;
-    let expiration = c.expiration().ok_or(CacheWriteError::NoExpiration)?;
+    c.expiration().ok_or(CacheWriteError::NoExpiration)?;
     let mut write = || -> fmt::Result {
         out.write_str("{\"Credentials\": {\"AccessKeyId\": ")?;
         write_python_str(out, c.access_key_id())?;
@@ -566,8 +568,9 @@ pub fn write_entry(out: &mut impl fmt::Write, role: &AssumedRole) -> Result<(), 
         write_python_str(out, c.secret_access_key())?;
         out.write_str(", \"SessionToken\": ")?;
         write_python_str(out, c.session_token().unwrap_or_default())?;
+        // The AWS CLI keeps STS's time as `isoformat()` of what it parsed (its fraction too).
         out.write_str(", \"Expiration\": \"")?;
-        write_isoformat(out, expiration)?;
+        c.write_expiration(out)?;
         out.write_char('"')?;
         if let Some(account) = c.account_id() {
             out.write_str(", \"AccountId\": ")?;

@@ -22,8 +22,30 @@ pub struct Credentials {
     secret_access_key: heapless::String<MAX_SECRET_ACCESS_KEY_LEN>,
     session_token: Option<heapless::String<MAX_SESSION_TOKEN_LEN>>,
     expiration: Option<i64>,
+    /// How the source wrote the expiry (its fraction and offset), for `isoformat` output.
+    expiration_form: TimeForm,
     account_id: Option<heapless::String<MAX_ACCOUNT_ID_LEN>>,
     provider: ProviderKind,
+}
+
+/// How a time was written, beyond the instant it names: the fraction of its second and its UTC
+/// offset. The AWS CLI prints a credential's expiry as Python's `isoformat()` of the time it
+/// parsed, so `+02:00` stays `+02:00` and `.5` becomes `.500000`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TimeForm {
+    /// Microseconds (Python keeps six digits, dropping the rest).
+    pub micros: u32,
+    /// The UTC offset, in seconds east of UTC.
+    pub offset_secs: i32,
+}
+
+/// A time as parsed: the instant, in Unix seconds, and how it was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timestamp {
+    /// Unix seconds (the fraction dropped).
+    pub unix: i64,
+    /// The fraction and offset it was written with.
+    pub form: TimeForm,
 }
 
 /// A credential field longer than its capacity.
@@ -70,6 +92,7 @@ impl Credentials {
                 .map(|t| fill(t, "the session token", "MAX_SESSION_TOKEN_LEN"))
                 .transpose()?,
             expiration,
+            expiration_form: TimeForm::default(),
             account_id: account_id
                 .map(|a| fill(a, "the account id", "MAX_ACCOUNT_ID_LEN"))
                 .transpose()?,
@@ -99,6 +122,29 @@ impl Credentials {
     #[must_use]
     pub fn expiration(&self) -> Option<i64> {
         self.expiration
+    }
+
+    /// How the source wrote the expiry (UTC, whole seconds unless a source said otherwise).
+    #[must_use]
+    pub fn expiration_form(&self) -> TimeForm {
+        self.expiration_form
+    }
+
+    /// The same credentials, with the expiry written as `form` says (kept from the source's
+    /// text, for output as the AWS CLI gives it).
+    #[must_use]
+    pub fn with_expiration_form(mut self, form: TimeForm) -> Self {
+        self.expiration_form = form;
+        self
+    }
+
+    /// Writes the expiry as the AWS CLI prints it (Python's `isoformat()` of the time it
+    /// parsed: the source's offset and fraction kept), or nothing when there is none.
+    pub fn write_expiration(&self, out: &mut (impl fmt::Write + ?Sized)) -> fmt::Result {
+        match self.expiration {
+            Some(unix) => write_python_isoformat(out, unix, self.expiration_form),
+            None => Ok(()),
+        }
     }
 
     /// The account they belong to, when known.
@@ -149,15 +195,75 @@ impl fmt::Debug for Credentials {
 /// `2099-01-02T03:04:05.123+00:00`) into Unix seconds.
 #[must_use]
 pub fn parse_time(text: &str) -> Option<i64> {
-    chrono::DateTime::parse_from_rfc3339(text.trim())
-        .ok()
-        .map(|t| t.timestamp())
+    parse_timestamp(text).map(|t| t.unix)
+}
+
+/// The longest time text read.
+const MAX_TIME_LEN: usize = 64;
+
+/// Parses a time as [`parse_time`] does, keeping how it was written. Also read: botocore's own
+/// `strftime('%Y-%m-%dT%H:%M:%S%Z')` form of a UTC time (`2099-01-02T03:04:05UTC`), which
+/// botocore writes into caches when it holds a parsed time (dateutil reads it back as UTC).
+#[must_use]
+pub fn parse_timestamp(text: &str) -> Option<Timestamp> {
+    let text = text.trim();
+    let parsed = match text.strip_suffix("UTC") {
+        Some(base) => {
+            let mut z = heapless::String::<MAX_TIME_LEN>::new();
+            z.push_str(base).ok()?;
+            z.push('Z').ok()?;
+            chrono::DateTime::parse_from_rfc3339(&z).ok()?
+        }
+        None => chrono::DateTime::parse_from_rfc3339(text).ok()?,
+    };
+    Some(Timestamp {
+        unix: parsed.timestamp(),
+        form: TimeForm {
+            micros: parsed.timestamp_subsec_micros(),
+            offset_secs: parsed.offset().local_minus_utc(),
+        },
+    })
 }
 
 /// Writes Unix seconds the way the AWS CLI writes expirations (Python's `isoformat()` of a UTC
 /// time): `2099-01-02T03:04:05+00:00`.
 pub fn write_isoformat(out: &mut (impl fmt::Write + ?Sized), unix: i64) -> fmt::Result {
     write_utc(out, unix, "+00:00")
+}
+
+/// Writes a time as Python's `datetime.isoformat()` does for an aware time: the wall time in
+/// its offset, `.ffffff` when there is a fraction, then `+HH:MM` (`+HH:MM:SS` for an offset
+/// with seconds).
+pub fn write_python_isoformat(
+    out: &mut (impl fmt::Write + ?Sized),
+    unix: i64,
+    form: TimeForm,
+) -> fmt::Result {
+    use chrono::{Datelike, Timelike};
+    let offset = i64::from(form.offset_secs);
+    let Some(t) = chrono::DateTime::from_timestamp(unix.saturating_add(offset), 0) else {
+        return write!(out, "{unix}");
+    };
+    write!(
+        out,
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )?;
+    if form.micros != 0 {
+        write!(out, ".{:06}", form.micros)?;
+    }
+    let sign = if offset < 0 { '-' } else { '+' };
+    let abs = offset.unsigned_abs();
+    write!(out, "{sign}{:02}:{:02}", abs / 3600, abs / 60 % 60)?;
+    if abs % 60 != 0 {
+        write!(out, ":{:02}", abs % 60)?;
+    }
+    Ok(())
 }
 
 /// Writes Unix seconds as `%Y-%m-%dT%H:%M:%SZ`: how the AWS CLI writes `expiresAt` in the IAM
@@ -198,6 +304,29 @@ mod tests {
         write_isoformat(&mut s, t).unwrap();
         assert_eq!(s, "2099-01-02T03:04:05+00:00");
         assert_eq!(parse_time("yesterday"), None);
+    }
+
+    #[test]
+    fn expiries_are_written_as_python_s_isoformat_of_the_parsed_time() {
+        // Each pair checked with dateutil.parser.parse(text).isoformat() (dateutil 2.9).
+        for (text, python) in [
+            ("2099-01-02T03:04:05Z", "2099-01-02T03:04:05+00:00"),
+            ("2099-01-02T05:04:05+02:00", "2099-01-02T05:04:05+02:00"),
+            ("2099-01-02T03:04:05.5Z", "2099-01-02T03:04:05.500000+00:00"),
+            (
+                "2099-01-02T03:04:05.1234567-01:30",
+                "2099-01-02T03:04:05.123456-01:30",
+            ),
+            ("2099-01-02T03:04:05UTC", "2099-01-02T03:04:05+00:00"),
+            ("2099-01-01T23:30:00-05:00", "2099-01-01T23:30:00-05:00"),
+        ] {
+            let t = parse_timestamp(text).unwrap();
+            let mut s = heapless::String::<64>::new();
+            write_python_isoformat(&mut s, t.unix, t.form).unwrap();
+            assert_eq!(s, python, "{text}");
+        }
+        let utc = parse_time("2099-01-02T03:04:05Z").unwrap();
+        assert_eq!(parse_time("2099-01-02T05:04:05+02:00"), Some(utc));
     }
 
     #[test]

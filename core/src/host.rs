@@ -341,9 +341,9 @@ mod http {
                 // A tenth short of the whole budget, so that a connection that never completes is
                 // reported as such: ureq names the earliest deadline, and the connect phase starts
                 // some milliseconds into the budget (more on a loaded machine).
-                .timeout_connect(Some(budget.saturating_sub(
-                    (budget / 10).max(Duration::from_millis(1)),
-                )))
+                .timeout_connect(Some(
+                    budget.saturating_sub((budget / 10).max(Duration::from_millis(1))),
+                ))
                 .http_status_as_error(false)
                 .max_redirects(0)
                 .proxy(None)

@@ -25,7 +25,7 @@ use serde_json_core::str::{EscapedStr, EscapedStringFragment};
 use sha2::{Digest, Sha256};
 
 use crate::credentials::{
-    parse_time, Credentials, TooLong, MAX_ACCESS_KEY_ID_LEN, MAX_ACCOUNT_ID_LEN,
+    parse_timestamp, Credentials, TooLong, MAX_ACCESS_KEY_ID_LEN, MAX_ACCOUNT_ID_LEN,
     MAX_SECRET_ACCESS_KEY_LEN, MAX_SESSION_TOKEN_LEN,
 };
 use crate::dpop::write_json_str;
@@ -303,7 +303,8 @@ pub fn parse(contents: &[u8]) -> Result<CachedToken, Malformed> {
         "accessToken.expiresAt",
         "MAX_EXPIRES_AT_LEN",
     )?;
-    let expires_at = parse_time(&expires_at).ok_or(Malformed::BadExpiresAt)?;
+    let written = parse_timestamp(&expires_at).ok_or(Malformed::BadExpiresAt)?;
+    let expires_at = written.unix;
     let account = token
         .account_id
         .map(|a| unescape::<MAX_ACCOUNT_ID_LEN>(a, "the account id", "MAX_ACCOUNT_ID_LEN"))
@@ -316,7 +317,8 @@ pub fn parse(contents: &[u8]) -> Result<CachedToken, Malformed> {
         Some(expires_at),
         account.as_deref(),
     )
-    .map_err(Malformed::TooLong)?;
+    .map_err(Malformed::TooLong)?
+    .with_expiration_form(written.form);
     Ok(CachedToken {
         credentials,
         expires_at,
@@ -606,6 +608,7 @@ fn value_end(b: &[u8], i: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::credentials::parse_time;
     use std::string::String;
 
     const ARN: &str = "arn:aws:sts::012345678910:assumed-role/Admin/admin";

@@ -205,13 +205,6 @@ pub fn token_path(
 /// (`...UTC`) that older AWS CLI versions wrote on refresh (dateutil reads both).
 #[must_use]
 pub fn parse_token_time(text: &str) -> Option<i64> {
-    let text = text.trim();
-    if let Some(base) = text.strip_suffix("UTC") {
-        let mut z = heapless::String::<MAX_TOKEN_TIME_LEN>::new();
-        z.push_str(base).ok()?;
-        z.push('Z').ok()?;
-        return parse_time(&z);
-    }
     parse_time(text)
 }
 

@@ -37,7 +37,7 @@
 
 use core::fmt::{self, Write as _};
 
-use crate::credentials::{parse_time, Credentials, TooLong};
+use crate::credentials::{parse_timestamp, Credentials, TooLong};
 use crate::credentials::{MAX_ACCESS_KEY_ID_LEN, MAX_SECRET_ACCESS_KEY_LEN, MAX_SESSION_TOKEN_LEN};
 use crate::endpoint::{Endpoint, Origin};
 use crate::io::{Http, HttpErrorKind, HttpRequest, MAX_CONTENT_TYPE_LEN};
@@ -768,7 +768,7 @@ pub fn parse_response(
             "MAX_SESSION_TOKEN_LEN",
         )?;
         let expiration = field(F_EXPIRATION, "Credentials/Expiration")?;
-        let expiration = parse_time(expiration).ok_or(XmlProblem::BadExpiration)?;
+        let expiration = parse_timestamp(expiration).ok_or(XmlProblem::BadExpiration)?;
         let user = match (r[F_ROLE_ID + offset], r[F_ARN + offset]) {
             (Some(id), Some(arn)) => Some(AssumedRoleUser {
                 assumed_role_id: unescape(
@@ -786,10 +786,11 @@ pub fn parse_response(
             &akid,
             &secret,
             Some(&token),
-            Some(expiration),
+            Some(expiration.unix),
             account,
         )
-        .map_err(XmlProblem::FieldTooLong)?;
+        .map_err(XmlProblem::FieldTooLong)?
+        .with_expiration_form(expiration.form);
         Ok(AssumedRole { credentials, user })
     };
     read().map_err(malformed)
@@ -1161,7 +1162,10 @@ mod tests {
             c.session_token(),
             Some("AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQW")
         );
-        assert_eq!(c.expiration(), parse_time("2099-01-02T03:04:05Z"));
+        assert_eq!(
+            c.expiration(),
+            crate::credentials::parse_time("2099-01-02T03:04:05Z")
+        );
         assert_eq!(c.account_id(), Some("123456789012"));
         assert_eq!(c.provider(), ProviderKind::AssumeRole);
         let user = r.user.unwrap();

@@ -42,7 +42,6 @@ use credchain_core::plan::ProviderKind;
 use credchain_core::{FileKind, Source};
 
 use crate::commands::explain::{Outcome, ProviderStatus, Report, Shown};
-use crate::output::export::isoformat;
 use crate::output::json::Json;
 
 /// The width of the provider column.
@@ -408,6 +407,14 @@ fn relative(seconds: i64) -> String {
         s if s < 2 * 86400 => format!("in {} hours", s / 3600),
         s => format!("in {} days", s / 86400),
     }
+}
+
+/// An expiry in UTC, as the AWS CLI writes UTC times (`2099-01-02T03:04:05+00:00`).
+fn isoformat(unix: i64) -> String {
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = credchain_core::credentials::write_isoformat(&mut out, unix);
+    out
 }
 
 #[cfg(test)]

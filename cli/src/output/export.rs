@@ -26,7 +26,7 @@
 
 use std::fmt;
 
-use credchain_core::credentials::{write_isoformat, Credentials};
+use credchain_core::credentials::Credentials;
 
 use crate::args::ExportFormat;
 use crate::output::json::Json;
@@ -50,13 +50,15 @@ impl fmt::Display for Unrepresentable {
     }
 }
 
-/// The expiry as the AWS CLI writes it.
+/// The expiry as the AWS CLI prints it: `isoformat()` of the time it parsed, so the offset and
+/// fraction the source wrote are kept (`+02:00` stays `+02:00`).
 #[must_use]
-pub fn isoformat(unix: i64) -> String {
+pub fn expiration(credentials: &Credentials) -> Option<String> {
+    credentials.expiration()?;
     let mut out = String::new();
     // Writing to a String cannot fail.
-    let _ = write_isoformat(&mut out, unix);
-    out
+    let _ = credentials.write_expiration(&mut out);
+    Some(out)
 }
 
 /// The environment variables the credentials set, in the AWS CLI's order.
@@ -72,8 +74,8 @@ pub fn variables(credentials: &Credentials) -> Vec<(&'static str, String)> {
     if let Some(token) = credentials.session_token() {
         vars.push(("AWS_SESSION_TOKEN", token.to_owned()));
     }
-    if let Some(expiration) = credentials.expiration() {
-        vars.push(("AWS_CREDENTIAL_EXPIRATION", isoformat(expiration)));
+    if let Some(expiration) = expiration(credentials) {
+        vars.push(("AWS_CREDENTIAL_EXPIRATION", expiration));
     }
     vars
 }
@@ -124,8 +126,8 @@ fn process_json(credentials: &Credentials) -> Json {
     if let Some(token) = credentials.session_token() {
         fields.push(("SessionToken", token.into()));
     }
-    if let Some(expiration) = credentials.expiration() {
-        fields.push(("Expiration", isoformat(expiration).into()));
+    if let Some(expiration) = expiration(credentials) {
+        fields.push(("Expiration", expiration.into()));
     }
     if let Some(account) = credentials.account_id() {
         fields.push(("AccountId", account.into()));

@@ -24,8 +24,8 @@ use serde::Deserialize;
 
 use super::{ExecuteError, Io};
 use crate::credentials::{
-    parse_time, Credentials, MAX_ACCESS_KEY_ID_LEN, MAX_ACCOUNT_ID_LEN, MAX_SECRET_ACCESS_KEY_LEN,
-    MAX_SESSION_TOKEN_LEN,
+    parse_timestamp, Credentials, MAX_ACCESS_KEY_ID_LEN, MAX_ACCOUNT_ID_LEN,
+    MAX_SECRET_ACCESS_KEY_LEN, MAX_SESSION_TOKEN_LEN,
 };
 use crate::endpoint::MAX_ENDPOINT_URL_LEN;
 use crate::evaluate::Evaluator;
@@ -509,15 +509,16 @@ fn parse(
     ) else {
         return Err(bad_body());
     };
-    let expiration = parse_time(expiration).ok_or_else(bad_body)?;
+    let expiration = parse_timestamp(expiration).ok_or_else(bad_body)?;
     Credentials::new(
         ProviderKind::Container,
         id,
         secret,
         Some(token),
-        Some(expiration),
+        Some(expiration.unix),
         json.AccountId.as_deref(),
     )
+    .map(|c| c.with_expiration_form(expiration.form))
     .map_err(|_| bad_body())
 }
 

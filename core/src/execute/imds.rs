@@ -32,7 +32,7 @@ use serde::Deserialize;
 
 use super::{ExecuteError, Io};
 use crate::credentials::{
-    parse_time, Credentials, MAX_ACCESS_KEY_ID_LEN, MAX_SECRET_ACCESS_KEY_LEN,
+    parse_timestamp, Credentials, TimeForm, MAX_ACCESS_KEY_ID_LEN, MAX_SECRET_ACCESS_KEY_LEN,
     MAX_SESSION_TOKEN_LEN,
 };
 use crate::endpoint::MAX_ENDPOINT_URL_LEN;
@@ -835,18 +835,21 @@ fn credentials_of<'a>(json: &ImdsJson, url: &str, now: i64) -> Result<Credential
             _ => bad(),
         });
     };
-    let mut expiration = parse_time(expiration).ok_or_else(bad)?;
-    if now >= expiration.saturating_sub(STATIC_STABILITY_SECONDS) {
-        expiration = now.saturating_add(STATIC_STABILITY_SECONDS);
+    let mut expiration = parse_timestamp(expiration).ok_or_else(bad)?;
+    if now >= expiration.unix.saturating_sub(STATIC_STABILITY_SECONDS) {
+        // botocore writes the extended expiry with strftime: UTC, whole seconds.
+        expiration.unix = now.saturating_add(STATIC_STABILITY_SECONDS);
+        expiration.form = TimeForm::default();
     }
     Credentials::new(
         ProviderKind::InstanceMetadata,
         id,
         secret,
         Some(token),
-        Some(expiration),
+        Some(expiration.unix),
         None,
     )
+    .map(|c| c.with_expiration_form(expiration.form))
     .map_err(|_| bad())
 }
 

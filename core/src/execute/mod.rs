@@ -10,7 +10,7 @@
 
 use core::fmt;
 
-use crate::credentials::{parse_time, Credentials, TooLong};
+use crate::credentials::{parse_timestamp, Credentials, TooLong};
 use crate::endpoint::{self, EndpointError, MAX_ENDPOINT_URL_LEN};
 use crate::evaluate::Evaluator;
 use crate::io::{Clock, Command, CommandError, Env, Fs, FsError, Http, Prompt, PromptError};
@@ -104,8 +104,10 @@ impl Eq for VersionNumber {}
 impl fmt::Display for VersionNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Whole numbers as integers (`2`, not `2.0`): what a helper most likely printed.
-        if self.0.fract() == 0.0 && self.0.abs() < 1e15 {
-            write!(f, "{}", self.0 as i64)
+        // (`f64::fract` needs std: a whole number is one that survives the round trip.)
+        let whole = self.0 as i64;
+        if self.0 > -1e15 && self.0 < 1e15 && whole as f64 == self.0 {
+            write!(f, "{whole}")
         } else {
             write!(f, "{}", self.0)
         }
@@ -627,16 +629,20 @@ fn static_credentials<'a>(
 ) -> Result<Credentials, ExecuteError<'a>> {
     let expiration = match keys.expiration {
         Some(e) => {
-            Some(parse_time(e.value).ok_or(ExecuteError::BadExpiration { source: e.source })?)
+            Some(parse_timestamp(e.value).ok_or(ExecuteError::BadExpiration { source: e.source })?)
         }
         None => None,
     };
-    Ok(Credentials::new(
+    let credentials = Credentials::new(
         provider,
         keys.access_key_id.value,
         keys.secret_access_key.expose(),
         keys.session_token.map(|t| t.expose()),
-        expiration,
+        expiration.map(|e| e.unix),
         keys.account_id.map(|a| a.value),
-    )?)
+    )?;
+    Ok(match expiration {
+        Some(e) => credentials.with_expiration_form(e.form),
+        None => credentials,
+    })
 }

@@ -6,7 +6,7 @@ use super::{
     ExecuteError, ProcessFailure, VersionNumber, MAX_COMMAND_ARGS, MAX_COMMAND_LEN,
     MAX_PROCESS_OUTPUT, PROCESS_TIMEOUT_MS,
 };
-use crate::credentials::{parse_time, Credentials, MAX_ACCOUNT_ID_LEN, MAX_SESSION_TOKEN_LEN};
+use crate::credentials::{parse_timestamp, Credentials, MAX_ACCOUNT_ID_LEN, MAX_SESSION_TOKEN_LEN};
 use crate::io::Command;
 use crate::plan::{ProviderKind, Sourced};
 
@@ -87,19 +87,23 @@ pub(super) async fn run<'a, C: Command + ?Sized>(
         ))));
     }
     let expiration = match &json.Expiration {
-        Some(e) => Some(parse_time(e).ok_or(fail(ProcessFailure::BadExpiration))?),
+        Some(e) => Some(parse_timestamp(e).ok_or(fail(ProcessFailure::BadExpiration))?),
         None => None,
     };
-    Ok(Credentials::new(
+    let credentials = Credentials::new(
         ProviderKind::CredentialProcess,
         &json.AccessKeyId,
         &json.SecretAccessKey,
         json.SessionToken.as_deref(),
-        expiration,
+        expiration.map(|e| e.unix),
         // An empty or missing AccountId falls back to the profile's (Python's `or`).
         json.AccountId
             .as_deref()
             .filter(|a| !a.is_empty())
             .or(profile_account_id.map(|a| a.value)),
-    )?)
+    )?;
+    Ok(match expiration {
+        Some(e) => credentials.with_expiration_form(e.form),
+        None => credentials,
+    })
 }
