@@ -1193,6 +1193,28 @@ credchain_result credchain_config_last_error(const struct credchain_config *cfg,
                                              size_t *out_len);
 
 /**
+ * The exit status the AWS CLI v2's `aws configure export-credentials` ends with for the
+ * failure of the last call on `cfg` that did not return `CREDCHAIN_RESULT_OK`, when that call
+ * was a credential lookup (`credchain_config_resolve_credentials`), as `credchain
+ * export-credentials` exits: 253 a configuration that cannot give credentials or a provider
+ * that failed while the chain was built (credential_process, the container endpoint, instance
+ * metadata, a console login's file), 254 a service's error answer (STS AccessDenied), 255
+ * another failure of a deferred call (no connection, an unreadable answer, an IAM Identity
+ * Center or console session that is over, an expiry found on use). 0 when that call was not a credential lookup, when there was none, or for NULL.
+ *
+ * # Safety
+ *
+ * `cfg` is NULL or a live handle.
+ */
+uint8_t credchain_config_last_exit_status(const struct credchain_config *cfg);
+
+/**
+ * As `credchain_config_last_exit_status`, for the last failed call on the calling thread that
+ * records its message for the thread (`credchain_config_new_*`, `credchain_resolver_*`).
+ */
+uint8_t credchain_thread_last_exit_status(void);
+
+/**
  * Writes the detailed message of the last `credchain_config_new_*` call on the calling thread
  * that failed (they have no handle to keep it in), or "" when there was none. Each thread has
  * its own. Two-call pattern as `credchain_config_resolve`.

@@ -13,7 +13,6 @@ use credchain_core::execute::{execute, ExecuteError, Io};
 use credchain_core::host::{StdCommand, StdFs, SystemClock, TerminalPrompt, UreqHttp};
 use credchain_core::io::{block_on, Env};
 use credchain_core::plan::{plan, BaseStep, Chain, CredentialSource, Plan, PlanError, Skipped};
-use credchain_core::sts::StsErrorKind;
 use credchain_core::Source;
 
 use crate::failure::{Failure, CONFIGURATION_ERROR, SERVICE_ERROR};
@@ -63,51 +62,29 @@ impl ChainError<'_> {
         }
     }
 
-    /// The failure as `aws configure export-credentials` words it: `Unable to retrieve
-    /// credentials: ...`, and for no credentials at all the AWS CLI's whole sentence, with
-    /// credchain's detail after it.
+    /// The failure as `aws configure export-credentials` words it: what fails while the chain
+    /// is built as `Unable to retrieve credentials: ...` (its ConfigurationError), for no
+    /// credentials at all the AWS CLI's whole sentence with credchain's detail after it, and
+    /// what fails when deferred credentials are used (a service call, an expiry) as it is.
     #[must_use]
     pub fn failure(&self) -> Failure {
         let message = match self {
             ChainError::NoProvider { .. } | ChainError::NoneFound { .. } => {
                 format!("An error occurred (Configuration): Unable to retrieve credentials: {self}")
             }
-            _ => format!("Unable to retrieve credentials: {self}"),
+            _ if self.status() == CONFIGURATION_ERROR => {
+                format!("Unable to retrieve credentials: {self}")
+            }
+            _ => self.to_string(),
         };
         Failure::with_status(self.status(), message)
     }
 }
 
-/// The status of an execute error: 254 when a call to a service was made and failed (STS
-/// answered with an error, or did not answer usably), 253 for everything that fails locally
-/// (configuration, a credential_process, an expired credential, a token file, an MFA code, a
-/// request that could not be sent).
+/// The status of an execute error: the AWS CLI's, as the core decides it
+/// ([`ExecuteError::awscli_exit_status`]).
 fn execute_status(error: &ExecuteError<'_>) -> u8 {
-    match error {
-        ExecuteError::Sts(failure) => match failure.kind {
-            StsErrorKind::RequestTooLong | StsErrorKind::Sign(_) => CONFIGURATION_ERROR,
-            StsErrorKind::Http { .. }
-            | StsErrorKind::Service { .. }
-            | StsErrorKind::EmptyBody { .. }
-            | StsErrorKind::WrongContentType { .. }
-            | StsErrorKind::NotXml { .. }
-            | StsErrorKind::Malformed { .. } => SERVICE_ERROR,
-        },
-        ExecuteError::Container(e) => network_status(e.service_failure()),
-        ExecuteError::InstanceMetadata(e) => network_status(e.service_failure()),
-        ExecuteError::Sso(e) => network_status(e.service_failure()),
-        ExecuteError::Login(e) => network_status(e.service_failure()),
-        ExecuteError::NoCredentials
-        | ExecuteError::NoneFromMetadata(_)
-        | ExecuteError::Process { .. }
-        | ExecuteError::Expired { .. }
-        | ExecuteError::BadExpiration { .. }
-        | ExecuteError::TooLong(_)
-        | ExecuteError::Endpoint(_)
-        | ExecuteError::TokenFile { .. }
-        | ExecuteError::BadDuration { .. }
-        | ExecuteError::Mfa { .. } => CONFIGURATION_ERROR,
-    }
+    error.awscli_exit_status()
 }
 
 /// 254 when a network provider's service call was made and failed, 253 when the provider's
@@ -316,10 +293,15 @@ mod tests {
             provider: credchain_core::plan::ProviderKind::CredentialProcess,
             expiration: 0,
         }));
-        assert_eq!(expired.status(), 253);
-        let Failure::Configuration(message) = expired.failure() else {
-            panic!("a configuration error");
+        // Checked with the AWS CLI v2.36.7: "Credentials were refreshed, but the refreshed
+        // credentials are still expired." exits 255.
+        assert_eq!(expired.status(), 255);
+        let Failure::Other(message) = expired.failure() else {
+            panic!("another error");
         };
-        assert!(message.starts_with("Unable to retrieve credentials: "));
+        assert!(
+            message.starts_with("credential_process: the credentials expired"),
+            "{message}"
+        );
     }
 }

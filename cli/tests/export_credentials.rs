@@ -308,12 +308,6 @@ fn configuration_errors_exit_253_naming_the_place() {
             ),
         ),
         (
-            "expired",
-            "Unable to retrieve credentials: credential_process: the credentials expired at \
-             2001-01-01T00:00:00+00:00"
-                .to_owned(),
-        ),
-        (
             "partial",
             "Unable to retrieve credentials: profile partial: partial credentials".to_owned(),
         ),
@@ -329,6 +323,13 @@ fn configuration_errors_exit_253_naming_the_place() {
         home.run(&["export-credentials", "--profile", profile])
             .assert_error(253, &format!("credchain: [ERROR]: {message}"));
     }
+    // Expired on arrival is found when the credentials are first used: the AWS CLI v2.36.7
+    // says "Credentials were refreshed, but the refreshed credentials are still expired." and
+    // exits 255.
+    home.run(&["export-credentials", "--profile", "expired"]).assert_error(
+        255,
+        "credchain: [ERROR]: credential_process: the credentials expired at 2001-01-01T00:00:00+00:00",
+    );
     // A file that does not parse.
     let broken = Home::new("[default]\nregion = a\nregion = b\n", "");
     broken.run(&["export-credentials"]).assert_error(
@@ -412,12 +413,23 @@ fn a_role_s_credentials_are_the_assumed_role_s() {
 
 #[test]
 fn a_failed_sts_call_exits_254() {
+    // The AWS CLI v2.36.7 against a mock answering 403 AccessDenied: exit 254, the ClientError
+    // as it is (no "Unable to retrieve credentials": the role is assumed when first used);
+    // against nothing listening: exit 255.
     let home = role_home();
     let sts = MockServer::start(403, ACCESS_DENIED);
     let run = home.run_with(
         &["export-credentials", "--profile", "dev"],
         &[("AWS_ENDPOINT_URL_STS", &sts.url())],
     );
-    run.assert_error(254, "credchain: [ERROR]: Unable to retrieve credentials: ");
+    run.assert_error(254, "credchain: [ERROR]: assuming role ");
     assert!(run.stderr.contains("AccessDenied"), "{run:#?}");
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let run = home.run_with(
+        &["export-credentials", "--profile", "dev"],
+        &[("AWS_ENDPOINT_URL_STS", &url)],
+    );
+    run.assert_error(255, "credchain: [ERROR]: assuming role ");
 }

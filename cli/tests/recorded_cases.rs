@@ -292,7 +292,7 @@ fn recorded_cases_through_the_binary() {
                     "expected {ok}: exit {code}, stdout {stdout}, stderr {stderr}"
                 )),
             }
-        } else if code == 253 || code == 254 {
+        } else if (253..=255).contains(&code) {
             // A file the expectation names in backticks must be named too (under the case's
             // temporary root).
             match expected["ErrorContains"]

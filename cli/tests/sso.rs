@@ -244,7 +244,8 @@ fn export_credentials_of_an_sso_profile() {
         &["export-credentials", "--profile", "dev"],
         &[("AWS_ENDPOINT_URL_SSO", &refused.url())],
     );
-    assert_eq!(run.code, 254, "{run:#?}");
+    // UnauthorizedSSOTokenError: the AWS CLI's general error status.
+    assert_eq!(run.code, 255, "{run:#?}");
     assert!(
         run.stderr.contains("UnauthorizedException")
             && run
@@ -263,7 +264,8 @@ fn explain_shows_the_sso_inputs_but_never_the_token() {
         &["explain", "--profile", "dev"],
         &[("AWS_ENDPOINT_URL_SSO", "http://127.0.0.1:9")],
     );
-    assert_eq!(run.code, 254, "{run:#?}");
+    // A portal that cannot be reached: botocore's EndpointConnectionError, exit 255.
+    assert_eq!(run.code, 255, "{run:#?}");
     for line in [
         "  1. get the role's credentials from IAM Identity Center (SSO), profile dev\n",
         "       sso_session = corp (~/.aws/config:2)\n",

@@ -360,6 +360,14 @@ pub enum EndpointError<'a> {
     Evaluate(EvaluateError<'a>),
 }
 
+impl EndpointError<'_> {
+    /// Whether no region could be found (botocore's `NoRegionError`).
+    #[must_use]
+    pub fn is_no_region(&self) -> bool {
+        matches!(self, EndpointError::NoRegion { .. })
+    }
+}
+
 impl fmt::Display for EndpointError<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {

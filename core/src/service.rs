@@ -124,6 +124,15 @@ impl ServiceFailure {
         matches!(self.kind, ServiceFailureKind::Status { .. })
     }
 
+    /// The service's error code, when it answered with one.
+    #[must_use]
+    pub fn code(&self) -> Option<&str> {
+        match &self.kind {
+            ServiceFailureKind::Status { code, .. } => code.as_deref(),
+            _ => None,
+        }
+    }
+
     /// The HTTP status of the answer, when one came.
     #[must_use]
     pub fn status(&self) -> Option<u16> {

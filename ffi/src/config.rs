@@ -183,6 +183,8 @@ pub struct credchain_config {
     credentials: OwnedFile,
     profiles: Vec<CString>,
     last_error: RefCell<String>,
+    /// The AWS CLI exit status of the last failed call (0: not a failed credential lookup).
+    last_exit_status: core::cell::Cell<u8>,
     /// The caller's I/O, for a handle made by `credchain_config_new_callbacks`.
     pub(crate) callbacks: Option<Callbacks>,
     /// The prompt for MFA codes, set by `credchain_config_set_prompt`.
@@ -203,6 +205,7 @@ impl credchain_config {
             credentials: OwnedFile::new(loaded.credentials)?,
             profiles: Vec::new(),
             last_error: RefCell::new(String::new()),
+            last_exit_status: core::cell::Cell::new(0),
             callbacks: None,
             prompt: None,
         };
@@ -254,7 +257,13 @@ impl credchain_config {
     ) -> credchain_result {
         boundary(|| match cfg {
             None => credchain_result::NullParameter,
-            Some(cfg) => run(|m| *cfg.last_error.borrow_mut() = m, || f(cfg)),
+            Some(cfg) => run(
+                |message, status| {
+                    *cfg.last_error.borrow_mut() = message;
+                    cfg.last_exit_status.set(status);
+                },
+                || f(cfg),
+            ),
         })
     }
 }
@@ -534,6 +543,32 @@ pub unsafe extern "C" fn credchain_config_last_error(
             Err(e) => e.code,
         }
     })
+}
+
+/// The exit status the AWS CLI v2's `aws configure export-credentials` ends with for the
+/// failure of the last call on `cfg` that did not return `CREDCHAIN_RESULT_OK`, when that call
+/// was a credential lookup (`credchain_config_resolve_credentials`), as `credchain
+/// export-credentials` exits: 253 a configuration that cannot give credentials or a provider
+/// that failed while the chain was built (credential_process, the container endpoint, instance
+/// metadata, a console login's file), 254 a service's error answer (STS AccessDenied), 255
+/// another failure of a deferred call (no connection, an unreadable answer, an IAM Identity
+/// Center or console session that is over, an expiry found on use). 0 when that call was not a credential lookup, when there was none, or for NULL.
+///
+/// # Safety
+///
+/// `cfg` is NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn credchain_config_last_exit_status(cfg: *const credchain_config) -> u8 {
+    // SAFETY: the caller guarantees cfg is NULL or a live handle.
+    let cfg = unsafe { cfg.as_ref() };
+    cfg.map_or(0, |cfg| cfg.last_exit_status.get())
+}
+
+/// As `credchain_config_last_exit_status`, for the last failed call on the calling thread that
+/// records its message for the thread (`credchain_config_new_*`, `credchain_resolver_*`).
+#[no_mangle]
+pub extern "C" fn credchain_thread_last_exit_status() -> u8 {
+    crate::error::thread_exit_status()
 }
 
 /// Writes the detailed message of the last `credchain_config_new_*` call on the calling thread

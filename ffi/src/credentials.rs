@@ -235,8 +235,14 @@ where
     K: Clock + ?Sized,
 {
     let eval = Evaluator::new(files, env, options)?;
-    let plan = plan(&eval)?;
-    let credentials = block_on(execute(&eval, &plan, io)).map_err(|e| execute_error(e, &plan))?;
+    // A configuration the chain cannot use is the AWS CLI's ConfigurationError.
+    let plan = plan(&eval).map_err(|e| {
+        Error::from(e).with_exit_status(credchain_core::execute::exit_status::CONFIGURATION)
+    })?;
+    let credentials = block_on(execute(&eval, &plan, io)).map_err(|e| {
+        let status = e.awscli_exit_status();
+        execute_error(e, &plan).with_exit_status(status)
+    })?;
     credchain_credentials::new(&credentials)
 }
 

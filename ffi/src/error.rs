@@ -20,11 +20,13 @@ use credchain_core::sts::StsErrorKind;
 
 use crate::result::credchain_result;
 
-/// A failure: the code returned to C and the detailed message kept for the last-error getters.
+/// A failure: the code returned to C and the detailed message kept for the last-error getters,
+/// with the AWS CLI's exit status for a failed credential lookup (0 for any other failure).
 #[derive(Debug, Clone)]
 pub(crate) struct Error {
     pub(crate) code: credchain_result,
     pub(crate) message: String,
+    pub(crate) exit_status: u8,
 }
 
 impl Error {
@@ -32,7 +34,14 @@ impl Error {
         Error {
             code,
             message: message.into(),
+            exit_status: 0,
         }
+    }
+
+    /// The same failure, as a credential lookup the AWS CLI would end with `status`.
+    pub(crate) fn with_exit_status(mut self, status: u8) -> Self {
+        self.exit_status = status;
+        self
     }
 
     /// A required pointer argument, named `what`, is NULL.
@@ -232,30 +241,43 @@ pub(crate) fn boundary(f: impl FnOnce() -> credchain_result) -> credchain_result
 }
 
 /// Runs `f` behind the panic boundary and turns its outcome into a code, handing the detailed
-/// message of a failure (or a panic) to `record`.
+/// message and the exit status of a failure (or a panic) to `record`.
 pub(crate) fn run(
-    record: impl FnOnce(String),
+    record: impl FnOnce(String, u8),
     f: impl FnOnce() -> Result<(), Error>,
 ) -> credchain_result {
     let outcome = catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|p| Err(Error::panic(&*p)));
     match outcome {
         Ok(()) => credchain_result::Ok,
-        Err(Error { code, message }) => {
+        Err(Error {
+            code,
+            message,
+            exit_status,
+        }) => {
             // Recording allocates nothing new and cannot panic in practice; guard it anyway.
-            let _ = catch_unwind(AssertUnwindSafe(|| record(message)));
+            let _ = catch_unwind(AssertUnwindSafe(|| record(message, exit_status)));
             code
         }
     }
 }
 
 thread_local! {
-    /// The detailed message of the last failed `credchain_config_new_*` call on this thread.
+    /// The detailed message of the last failed `credchain_config_new_*` or resolver call on
+    /// this thread.
     static THREAD_LAST_ERROR: RefCell<String> = const { RefCell::new(String::new()) };
+    /// Its AWS CLI exit status (0: not a failed credential lookup).
+    static THREAD_LAST_EXIT_STATUS: core::cell::Cell<u8> = const { core::cell::Cell::new(0) };
 }
 
-/// Records the message of a failed `credchain_config_new_*` call for this thread.
-pub(crate) fn record_thread_error(message: String) {
+/// Records the message and exit status of a failed call without a handle, for this thread.
+pub(crate) fn record_thread_error(message: String, exit_status: u8) {
     THREAD_LAST_ERROR.with(|e| *e.borrow_mut() = message);
+    THREAD_LAST_EXIT_STATUS.with(|s| s.set(exit_status));
+}
+
+/// The exit status recorded by [`record_thread_error`] on this thread.
+pub(crate) fn thread_exit_status() -> u8 {
+    THREAD_LAST_EXIT_STATUS.with(core::cell::Cell::get)
 }
 
 /// The message recorded by [`record_thread_error`] on this thread.
@@ -377,7 +399,7 @@ mod tests {
     #[test]
     fn panics_become_codes_with_messages() {
         let mut seen = String::new();
-        let code = run(|m| seen = m, || panic!("boom"));
+        let code = run(|m, _| seen = m, || panic!("boom"));
         assert_eq!(code, credchain_result::Panic);
         assert!(seen.contains("boom"), "{seen}");
     }

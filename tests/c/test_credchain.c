@@ -1054,6 +1054,19 @@ static void test_credentials_process(void) {
     CHECK(strstr(code_name(CREDCHAIN_RESULT_PROCESS_FAILED), "credential_process") != NULL, "%s",
           code_name(CREDCHAIN_RESULT_PROCESS_FAILED));
     credchain_credentials_free(creds);
+    /* credential_process runs while the AWS CLI builds the chain: its ConfigurationError. */
+    {
+        credchain_config *cfg = host_config("failing");
+        credchain_credentials *none = NULL;
+        CHECK(credchain_config_last_exit_status(cfg) == 0, "%u",
+              (unsigned)credchain_config_last_exit_status(cfg));
+        CHECK(credchain_config_resolve_credentials(cfg, &none) == CREDCHAIN_RESULT_PROCESS_FAILED,
+              "%s", last_error(cfg));
+        CHECK(credchain_config_last_exit_status(cfg) == 253, "%u",
+              (unsigned)credchain_config_last_exit_status(cfg));
+        credchain_config_free(cfg);
+        CHECK(credchain_config_last_exit_status(NULL) == 0, "%s", "NULL handle");
+    }
     unsetenv("AWS_CONFIG_FILE");
 }
 
@@ -1328,6 +1341,9 @@ static void test_credentials_callbacks(void) {
               last_error(cfg));
         CHECK(strstr(last_error(cfg), "AccessDenied") != NULL, "\"%s\"", last_error(cfg));
         CHECK_NO_SECRET(last_error(cfg));
+        /* The AWS CLI ends with its ClientError status for an error answer. */
+        CHECK(credchain_config_last_exit_status(cfg) == 254, "%u",
+              (unsigned)credchain_config_last_exit_status(cfg));
         host.sts_error = 0;
         credchain_config_free(cfg);
     }
@@ -1610,7 +1626,9 @@ static void test_credentials_network(void) {
         "\"sessionToken\": \"logintoken\", \"accountId\": \"123456789012\", "
         "\"expiresAt\": \"2099-01-01T00:00:00Z\"}, \"tokenType\": \"aws_sigv4\", "
         "\"clientId\": \"arn:aws:signin:::devtools/same-device\", "
-        "\"refreshToken\": \"loginrefresh\"}",
+        "\"refreshToken\": \"loginrefresh\", "
+        /* Required on every load, as botocore requires it; read only for a refresh. */
+        "\"dpopKey\": \"-----BEGIN EC PRIVATE KEY-----\\nnot read\\n-----END EC PRIVATE KEY-----\\n\"}",
         NULL,
     };
     struct net_host host;

@@ -577,6 +577,16 @@ export type ErrorCode = CredchainError['code'];
 interface ErrorBase<Code extends string> extends Error {
   name: 'CredchainError';
   code: Code;
+  /**
+   * Set on the errors of a credential lookup (`resolveCredentials`, the resolver): the exit
+   * status the AWS CLI v2's `aws configure export-credentials` ends with for this failure, as
+   * `credchain export-credentials` does: 253 a configuration that cannot give credentials, or a
+   * provider that failed while the chain was built (credential_process, the container endpoint,
+   * instance metadata, a console login's file); 254 a service's error answer (STS AccessDenied);
+   * 255 another failure of a deferred call (no connection, an unreadable answer, an IAM
+   * Identity Center or console session that is over, an expiry found on use).
+   */
+  awsCliExitStatus?: 253 | 254 | 255;
 }
 
 /** An argument, an option or what the host returned is not what it must be (a TypeError). */

@@ -158,7 +158,8 @@ pub async fn resolve_credentials(options: JsValue) -> Result<JsValue, JsValue> {
     let parsed = ConfigFiles::parse(&files, req.dialect).map_err(parse_error)?;
     let opts = req.options();
     let eval = Evaluator::new(&parsed, &req.env, &opts).map_err(evaluate_error)?;
-    let plan = plan(&eval).map_err(plan_error)?;
+    // A configuration the chain cannot use is the AWS CLI's ConfigurationError (253).
+    let plan = plan(&eval).map_err(|e| with_exit_status(plan_error(e), CONFIGURATION_EXIT))?;
     let io = Io {
         fs: &req.fs,
         http: &req.http,
@@ -179,8 +180,22 @@ pub async fn resolve_credentials(options: JsValue) -> Result<JsValue, JsValue> {
     }
     match result {
         Ok(credentials) => Ok(credentials_object(&credentials)),
-        Err(e) => Err(execute_error(e, &plan, &req)),
+        Err(e) => {
+            let status = e.awscli_exit_status();
+            Err(with_exit_status(execute_error(e, &plan, &req), status))
+        }
     }
+}
+
+/// The AWS CLI's exit status for a configuration the chain cannot use.
+const CONFIGURATION_EXIT: u8 = credchain_core::execute::exit_status::CONFIGURATION;
+
+/// Sets `awsCliExitStatus` on an error of a credential lookup: the exit status the AWS CLI's
+/// `aws configure export-credentials` ends with for it (the core's decision, the one the CLI
+/// exits with).
+fn with_exit_status(error: JsValue, status: u8) -> JsValue {
+    let _ = Reflect::set(&error, &"awsCliExitStatus".into(), &status.into());
+    error
 }
 
 /// `explainCredentials(options)`: the plan alone: the active profile and what chose it, each

@@ -217,6 +217,17 @@ impl fmt::Display for LoginError<'_> {
     }
 }
 
+/// Whether a Sign-In error code is one of the refusals botocore turns into its own login errors
+/// (`LoginRefreshTokenExpired`, `LoginRefreshPasswordChanged`, `LoginInsufficientPermissions`):
+/// the person has to sign in again.
+#[must_use]
+pub fn is_refresh_refusal(code: &str) -> bool {
+    matches!(
+        code,
+        "TOKEN_EXPIRED" | "USER_CREDENTIALS_CHANGED" | "INSUFFICIENT_PERMISSIONS"
+    )
+}
+
 /// Reads a console login session's cache file and checks it as botocore's `LoginProvider` does
 /// when the chain is built: the file must exist and hold `accessToken`, `refreshToken`,
 /// `dpopKey` and `clientId`, whether or not a refresh is due. A role whose source is this

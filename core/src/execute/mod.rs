@@ -250,6 +250,115 @@ impl ExecuteError<'_> {
     }
 }
 
+/// The AWS CLI v2's exit statuses (awscli/constants.py): what its error handlers
+/// (awscli/errorhandler.py) end a command with.
+pub mod exit_status {
+    /// `ConfigurationError`, `NoCredentialsError`, `NoRegionError`.
+    pub const CONFIGURATION: u8 = 253;
+    /// A service answered with an error (botocore's `ClientError`).
+    pub const CLIENT: u8 = 254;
+    /// Any other failure (a connection error, an unreadable answer, a login that is over).
+    pub const GENERAL: u8 = 255;
+}
+
+impl ExecuteError<'_> {
+    /// The exit status `aws configure export-credentials` ends with for this failure. The AWS
+    /// CLI turns what fails while the chain is built (static keys, `credential_process`, the
+    /// container endpoint, instance metadata, a console login's file: botocore resolves them
+    /// at once) into a `ConfigurationError` (253); what fails when deferred credentials are
+    /// first used (STS, IAM Identity Center, a web identity token file, a login refresh, an
+    /// expiry found on use) reaches its handlers as it is: a service's error answer 254, the
+    /// rest 255.
+    #[must_use]
+    pub fn awscli_exit_status(&self) -> u8 {
+        use exit_status::{CLIENT, CONFIGURATION, GENERAL};
+        match self {
+            ExecuteError::NoCredentials
+            | ExecuteError::NoneFromMetadata(_)
+            | ExecuteError::Process { .. }
+            | ExecuteError::BadExpiration { .. }
+            | ExecuteError::TooLong(_)
+            | ExecuteError::Container(_)
+            | ExecuteError::InstanceMetadata(_) => CONFIGURATION,
+            // botocore's RefreshableCredentials raise a RuntimeError when refreshed credentials
+            // are still expired; an MFA prompt with nothing to read raises EOFError.
+            ExecuteError::Expired { .. }
+            | ExecuteError::TokenFile { .. }
+            | ExecuteError::Mfa { .. } => GENERAL,
+            // The AWS CLI sends a duration_seconds that is not an integer as it is, and STS
+            // refuses it (ValidationError); credchain refuses it before the call, with the
+            // status the AWS CLI ends with.
+            ExecuteError::BadDuration { .. } => CLIENT,
+            ExecuteError::Endpoint(e) => endpoint_status(e),
+            ExecuteError::Sts(failure) => match &failure.kind {
+                StsErrorKind::RequestTooLong | StsErrorKind::Sign(_) => CONFIGURATION,
+                StsErrorKind::Http { .. } => GENERAL,
+                StsErrorKind::Service { .. } => CLIENT,
+                // An answer botocore cannot parse is a ClientError when its status is an
+                // error, a parser error when it is a success.
+                StsErrorKind::EmptyBody { status }
+                | StsErrorKind::WrongContentType { status, .. }
+                | StsErrorKind::NotXml { status }
+                | StsErrorKind::Malformed { status, .. } => {
+                    if *status >= 300 {
+                        CLIENT
+                    } else {
+                        GENERAL
+                    }
+                }
+            },
+            ExecuteError::Sso(e) => match e {
+                sso::SsoError::Service(failure) => call_status(failure),
+                sso::SsoError::Endpoint(e) => endpoint_status(e),
+                // UnauthorizedSSOTokenError, SSOTokenLoadError, TokenRetrievalError: SSOError.
+                _ => GENERAL,
+            },
+            ExecuteError::Login(e) => match e {
+                // The cache file is read when the chain is built: LoginTokenLoadError there.
+                login::LoginError::NoCachePath { .. }
+                | login::LoginError::NoSession { .. }
+                | login::LoginError::Unreadable { .. }
+                | login::LoginError::Malformed { .. } => CONFIGURATION,
+                login::LoginError::Endpoint { error, .. } => endpoint_status(error),
+                // AccessDeniedException is turned into a LoginError; other error answers stay
+                // ClientErrors.
+                login::LoginError::Refresh { failure, .. }
+                | login::LoginError::Service(failure) => {
+                    if failure
+                        .code()
+                        .is_some_and(|c| c.contains("AccessDenied") || login::is_refresh_refusal(c))
+                    {
+                        GENERAL
+                    } else {
+                        call_status(failure)
+                    }
+                }
+                login::LoginError::BadKey { .. } => GENERAL,
+            },
+        }
+    }
+}
+
+/// A deferred call that failed: an error answer is a ClientError (254), anything else (no
+/// answer, an unusable one) one of botocore's own errors (255).
+fn call_status(failure: &crate::service::ServiceFailure) -> u8 {
+    if failure.is_service_error() {
+        exit_status::CLIENT
+    } else {
+        exit_status::GENERAL
+    }
+}
+
+/// An endpoint that cannot be resolved when a deferred client is made: no region is botocore's
+/// `NoRegionError` (253), anything else 255.
+fn endpoint_status(error: &EndpointError<'_>) -> u8 {
+    if error.is_no_region() {
+        exit_status::CONFIGURATION
+    } else {
+        exit_status::GENERAL
+    }
+}
+
 impl From<TooLong> for ExecuteError<'_> {
     fn from(e: TooLong) -> Self {
         ExecuteError::TooLong(e)
@@ -458,9 +567,12 @@ where
     K: ?Sized,
 {
     for (i, step) in roles.iter().enumerate().rev() {
-        let args = assume_role::cache_args(step)?;
-        if let Some(cached) = assume_role::cached(eval, io, &args, now).await {
-            return Ok(Some((i + 1, cached)));
+        // A duration_seconds that is not an integer is a miss here and an error at the call:
+        // the AWS CLI keeps it as it is (its cache key matches nothing) and STS refuses it.
+        if let Ok(args) = assume_role::cache_args(step) {
+            if let Some(cached) = assume_role::cached(eval, io, &args, now).await {
+                return Ok(Some((i + 1, cached)));
+            }
         }
         // `codes` has room for every role of a chain.
         let _ = codes.push(assume_role::mfa_code(io, step).await?);
