@@ -349,7 +349,8 @@ enum credchain_result
    */
   CREDCHAIN_RESULT_TOKEN_FILE_UNREADABLE = 522,
   /**
-   * `duration_seconds` is not a whole number of seconds.
+   * Reserved: returned by credchain 0.1 for a `duration_seconds` that is not a whole number;
+   * such a value is now ignored, as the AWS CLI ignores it, so no call returns it.
    */
   CREDCHAIN_RESULT_INVALID_DURATION = 523,
   /**

@@ -402,3 +402,35 @@ fn an_eager_source_runs_even_when_the_outer_role_is_cached() {
     assert!(run.stderr.contains("credential_process"), "{}", run.stderr);
     assert!(sts.requests().is_empty());
 }
+
+#[test]
+fn a_duration_that_is_not_a_whole_number_is_left_out_as_the_aws_cli_leaves_it_out() {
+    // botocore's `int(duration_seconds)` fails and the value is dropped: no DurationSeconds in
+    // the call, none in the cache key (checked with the AWS CLI v2.36.7: the call succeeds).
+    let home = Home::new(
+        "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/demo\nsource_profile = base\n\
+         duration_seconds = 3600 # one hour\n",
+        BASE,
+    );
+    home.secret("hopSecretAccessKey01");
+    home.secret("hopSessionToken0001");
+    let sts = sts();
+    let run = export(&home, "r", &sts, "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let requests = sts.requests();
+    assert_eq!(requests.len(), 1);
+    assert!(!requests[0].contains("DurationSeconds"), "{}", requests[0]);
+    // The cache key is the role's alone.
+    assert!(home.read(CACHED_DEMO_ROLE_FILE).is_some());
+    let explained = home.run_with(
+        &["explain", "--profile", "r"],
+        &[("AWS_ENDPOINT_URL_STS", &sts.url())],
+    );
+    assert!(
+        explained.stdout.contains(
+            "duration_seconds = 3600 # one hour is not a whole number: ignored, as the AWS CLI \
+             ignores it (1 hour is asked for) (~/.aws/config:4)"
+        ),
+        "{explained:#?}"
+    );
+}

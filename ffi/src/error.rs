@@ -216,7 +216,6 @@ impl From<ExecuteError<'_>> for Error {
                 StsErrorKind::RequestTooLong | StsErrorKind::Sign(_) => R::ServiceRequestNotSent,
             },
             ExecuteError::TokenFile { .. } => R::TokenFileUnreadable,
-            ExecuteError::BadDuration { .. } => R::InvalidDuration,
             ExecuteError::Mfa { .. } => R::MfaCodeUnavailable,
             ExecuteError::Container(e) => e
                 .service_failure()

@@ -133,7 +133,8 @@ pub enum credchain_result {
     InvalidEndpoint = 521,
     /// The web identity token file does not exist or cannot be read.
     TokenFileUnreadable = 522,
-    /// `duration_seconds` is not a whole number of seconds.
+    /// Reserved: returned by credchain 0.1 for a `duration_seconds` that is not a whole number;
+    /// such a value is now ignored, as the AWS CLI ignores it, so no call returns it.
     InvalidDuration = 523,
     /// `credential_process` could not be started: an empty or unclosed command, the program
     /// not found or not executable, or a host that cannot run processes.
@@ -385,7 +386,8 @@ impl credchain_result {
                 "token file unreadable: the web identity token file is missing or unreadable"
             }
             R::InvalidDuration => {
-                "invalid duration: duration_seconds must be a whole number of seconds"
+                "invalid duration (reserved): no call returns it; a duration_seconds that is not \
+                 a whole number is ignored, as the AWS CLI ignores it"
             }
             R::ProcessNotStarted => {
                 "credential_process not started: check the command, its path and its permissions"

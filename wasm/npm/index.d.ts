@@ -291,7 +291,7 @@ export interface Credentials {
  * {@link PlanErrorCode} for a configuration that cannot give credentials, ProcessFailed,
  * Expired, InvalidExpiration, CredentialTooLong, the STS call's {@link ServiceCallError}s
  * (ServiceError, HttpFailed, InvalidResponse, RequestNotSent) and {@link EndpointError}s,
- * TokenFileUnreadable, InvalidDuration, MfaFailed, the network providers'
+ * TokenFileUnreadable, MfaFailed, the network providers'
  * {@link ProviderServiceError}s and {@link ProviderConfigError}s, and those of
  * {@link resolveSetting} (ProfileNotFound, ParseError, ReadError, ...).
  * No message or field of an error holds a secret.
@@ -567,7 +567,6 @@ export type CredchainError =
   | ProviderConfigError
   | EndpointError
   | TokenFileUnreadableError
-  | InvalidDurationError
   | MfaFailedError
   | UnsupportedError;
 
@@ -925,13 +924,6 @@ export interface TokenFileUnreadableError extends ErrorBase<'TokenFileUnreadable
   reason: 'missing' | 'permission-denied' | 'not-a-file' | 'too-large' | 'unsupported' | 'other';
   /** What the host's `readFile` rejected with. */
   cause?: unknown;
-}
-
-/** `duration_seconds` is not a whole number of seconds. */
-export interface InvalidDurationError extends ErrorBase<'InvalidDuration'> {
-  profile: string;
-  value: string;
-  source: Source;
 }
 
 /** A role with `mfa_serial` got no MFA code: the host has no `prompt` (`'unavailable'`), or

@@ -59,7 +59,6 @@
 //! | `ServiceError`, `HttpFailed`, `InvalidResponse`, `RequestNotSent` | [`ExecuteError::Sts`] | `operation`, `roleArn`, `endpoint`, `endpointSource`, and `serviceCode`/`serviceMessage`/`status`, or `reason`/`cause` |
 //! | `InvalidEndpoint`, `ServicesSectionNotFound`, `NoRegion`, `EndpointVariantUnsupported`, `InvalidRegion` | [`ExecuteError::Endpoint`] | the endpoint's inputs |
 //! | `TokenFileUnreadable` | [`ExecuteError::TokenFile`]      | `path`, `source`, `reason`, `cause`?      |
-//! | `InvalidDuration`  | [`ExecuteError::BadDuration`]       | `profile`, `value`, `source`              |
 //! | `MfaFailed`        | [`ExecuteError::Mfa`]               | `profile`, `serial`, `source`, `reason`   |
 //!
 //! The TypeScript types and the documentation JS callers read are hand-written in
@@ -1454,15 +1453,6 @@ fn execute_error(e: ExecuteError<'_>, plan: &Plan<'_>, req: &Request) -> JsValue
             }
             error("TokenFileUnreadable", &e, fields, false)
         }
-        ExecuteError::BadDuration { profile, value } => error(
-            "InvalidDuration",
-            &e,
-            Obj::new()
-                .set("profile", *profile)
-                .set("value", value.value)
-                .set("source", source_object(value.source)),
-            false,
-        ),
         ExecuteError::Mfa {
             profile,
             serial,

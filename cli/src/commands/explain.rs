@@ -734,11 +734,18 @@ fn role_step<'s>(role: &AssumeRoleStep<'s>, previous: usize) -> Step<'s> {
     if let Some(mfa) = role.mfa_serial {
         inputs.push(plain("mfa_serial", mfa));
     }
-    inputs.push(optional(
-        "duration_seconds",
-        role.duration_seconds,
-        "1 hour (3600 seconds)",
-    ));
+    inputs.push(match role.duration_seconds {
+        // botocore drops a value Python's int() cannot read, and so does credchain.
+        Some(d) if credchain_core::sts::parse_duration_seconds(d.value).is_none() => input(
+            "duration_seconds",
+            Shown::Plain(format!(
+                "{} is not a whole number: ignored, as the AWS CLI ignores it (1 hour is asked for)",
+                d.value
+            )),
+            Some(d.source),
+        ),
+        other => optional("duration_seconds", other, "1 hour (3600 seconds)"),
+    });
     Step {
         action: "assume-role",
         title: format!(

@@ -17,24 +17,18 @@ use crate::sts::{self, AssumeRoleParams, Mfa, StsOptions};
 pub(super) type MfaCode = heapless::String<MAX_MFA_CODE_LEN>;
 
 /// The cache key of a step: its role, configured session name, external id, MFA device and
-/// duration, as the AWS CLI computes it.
-pub(super) fn cache_args<'s>(step: &AssumeRoleStep<'s>) -> Result<CacheArgs<'s>, ExecuteError<'s>> {
-    let duration_seconds = match step.duration_seconds {
-        Some(value) => Some(sts::parse_duration_seconds(value.value).ok_or(
-            ExecuteError::BadDuration {
-                profile: step.profile,
-                value,
-            },
-        )?),
-        None => None,
-    };
-    Ok(CacheArgs {
+/// duration, as the AWS CLI computes it. A `duration_seconds` that Python's `int()` cannot
+/// read is left out, as botocore leaves it out (it then asks STS for the default hour).
+pub(super) fn cache_args<'s>(step: &AssumeRoleStep<'s>) -> CacheArgs<'s> {
+    CacheArgs {
         role_arn: step.role_arn.value,
         role_session_name: step.session_name.map(|s| s.value),
         external_id: step.external_id.map(|s| s.value),
         serial_number: step.mfa_serial.map(|s| s.value),
-        duration_seconds,
-    })
+        duration_seconds: step
+            .duration_seconds
+            .and_then(|d| sts::parse_duration_seconds(d.value)),
+    }
 }
 
 /// The step's credentials from the cache the AWS CLI shares, when they have more than 15

@@ -156,13 +156,6 @@ pub enum ExecuteError<'a> {
         /// What went wrong: `None` when the file does not exist or is not UTF-8 text.
         error: Option<FsError>,
     },
-    /// `duration_seconds` is not a number.
-    BadDuration {
-        /// The profile.
-        profile: &'a str,
-        /// The value and where it is.
-        value: Sourced<'a>,
-    },
     /// The container endpoint gave no credentials.
     Container(container::ContainerError<'a>),
     /// EC2 instance metadata gave no credentials.
@@ -285,10 +278,6 @@ impl ExecuteError<'_> {
             ExecuteError::Expired { .. }
             | ExecuteError::TokenFile { .. }
             | ExecuteError::Mfa { .. } => GENERAL,
-            // The AWS CLI sends a duration_seconds that is not an integer as it is, and STS
-            // refuses it (ValidationError); credchain refuses it before the call, with the
-            // status the AWS CLI ends with.
-            ExecuteError::BadDuration { .. } => CLIENT,
             ExecuteError::Endpoint(e) => endpoint_status(e),
             ExecuteError::Sts(failure) => match &failure.kind {
                 StsErrorKind::RequestTooLong | StsErrorKind::Sign(_) => CONFIGURATION,
@@ -444,11 +433,6 @@ impl fmt::Display for ExecuteError<'_> {
                     Some(e) => write!(f, "could not be read ({:?}); check its permissions", e.kind),
                 }
             }
-            ExecuteError::BadDuration { profile, value } => write!(
-                f,
-                "profile {profile}: duration_seconds \"{}\" ({}) is not a whole number of seconds",
-                value.value, value.source
-            ),
             ExecuteError::Mfa { profile, serial, error } => {
                 write!(f, "profile {profile}: the role needs an MFA code for {} ({}) but ", serial.value, serial.source)?;
                 match error {
@@ -537,7 +521,7 @@ where
     let endpoint = endpoint::sts(eval).map_err(ExecuteError::Endpoint)?;
     // `codes` holds the missed roles' codes outermost first: role `i`'s is at `len - 1 - i`.
     for (i, step) in roles.iter().enumerate().skip(first) {
-        let args = assume_role::cache_args(step)?;
+        let args = assume_role::cache_args(step);
         let code = codes.get(roles.len() - 1 - i).map_or("", |c| c.as_str());
         credentials =
             assume_role::call(eval, io, &endpoint, &credentials, step, &args, code, now).await?;
@@ -567,12 +551,9 @@ where
     K: ?Sized,
 {
     for (i, step) in roles.iter().enumerate().rev() {
-        // A duration_seconds that is not an integer is a miss here and an error at the call:
-        // the AWS CLI keeps it as it is (its cache key matches nothing) and STS refuses it.
-        if let Ok(args) = assume_role::cache_args(step) {
-            if let Some(cached) = assume_role::cached(eval, io, &args, now).await {
-                return Ok(Some((i + 1, cached)));
-            }
+        let args = assume_role::cache_args(step);
+        if let Some(cached) = assume_role::cached(eval, io, &args, now).await {
+            return Ok(Some((i + 1, cached)));
         }
         // `codes` has room for every role of a chain.
         let _ = codes.push(assume_role::mfa_code(io, step).await?);
