@@ -18,12 +18,13 @@ def _boto_error(answers, field, prefix):
 # (id, the fields it may explain, a test on the case's tags and both tools' answers)
 RULES = [
     (
-        # credchain refuses a credential written over several lines; botocore keeps the
-        # newline in the key.
+        # credchain refuses a setting of the chain (a key, role_arn, an sso_* setting, the
+        # region) written over several lines; botocore keeps the newline in the value.
         "differs:multiline-value",
         {"credentials"},
-        lambda tags, answers: "syntax:multiline-credential" in tags
-        and not answers["credchain"]["credentials"]["ok"],
+        lambda tags, answers: "syntax:multiline-value" in tags
+        and not answers["credchain"]["credentials"]["ok"]
+        and answers["botocore"]["credentials"]["ok"],
     ),
     (
         # AWS_REGION="" or AWS_DEFAULT_REGION="": the AWS CLI's region chain stops at the
