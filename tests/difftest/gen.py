@@ -131,13 +131,17 @@ class Gen:
         elif kind in ("role", "role-env", "role-bad-source"):
             conf.append(("role_arn", _arn(rng)))
             if kind == "role":
-                src = source or rng.choice(
-                    names + [name] * 2 + ([MISSING] if rng.random() < 0.1 else [])
-                )
+                later = names[names.index(name) + 1 :]
+                if source:
+                    src = source
+                elif later and rng.random() < 0.7:
+                    src = rng.choice(later)  # no cycle through this link
+                else:
+                    src = rng.choice(names + [name] + ([MISSING] if rng.random() < 0.2 else []))
                 if src == name:
                     self.tag("role:self-source")
                 conf.append(("source_profile", src))
-                if rng.random() < 0.1:
+                if rng.random() < 0.05:
                     conf.append(("credential_source", "Environment"))
                     self.tag("role:both-sources")
             elif kind == "role-env":
@@ -305,7 +309,7 @@ class Gen:
         rng = self.rng
         out = [header]
         if rng.random() < 0.1:
-            out.append(rng.choice(["# a comment", "; a comment", "  # indented comment"]))
+            out.append(rng.choice(["# a comment", "; a comment", "# a comment", "  # indented comment"]))
             self.tag("syntax:comment")
         for k, v in pairs:
             out += self.render_pair(k, v)
