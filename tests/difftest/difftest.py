@@ -192,6 +192,10 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     started = time.time()
     counts = {"cases": 0, "agree": 0, "deliberate": 0, "undocumented": 0}
+    # How strong the agreement is: both answered with credentials, or both failed; and the
+    # mock's calls (signature refusals included).
+    outcomes = {"both have credentials": 0, "both fail": 0}
+    traffic = {}
     by_id = {}
     failed = []
     try:
@@ -207,7 +211,15 @@ def main():
             b = botodrive.run(env_b, case["argv"])
             calls_b = mock.take_log()
             shutil.rmtree(tmp, ignore_errors=True)
+            for tool, calls in (("credchain", calls_c), ("botocore", calls_b)):
+                for c in calls:
+                    k = f"{tool} {c['action']}" + (" refused: bad signature" if c.get("refused") else "")
+                    traffic[k] = traffic.get(k, 0) + 1
             fields = compare(a, b)
+            if a["credentials"]["ok"] and b["credentials"]["ok"]:
+                outcomes["both have credentials"] += 1
+            elif not a["credentials"]["ok"] and not b["credentials"]["ok"]:
+                outcomes["both fail"] += 1
             if not fields:
                 counts["agree"] += 1
                 continue
@@ -253,6 +265,9 @@ def main():
     )
     for i, n in sorted(by_id.items()):
         print(f"    {i}: {n}")
+    print("    " + ", ".join(f"{k}: {n}" for k, n in outcomes.items()))
+    for k, n in sorted(traffic.items()):
+        print(f"    mock: {k}: {n}")
     return 1 if counts["undocumented"] else 0
 
 
