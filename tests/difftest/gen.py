@@ -145,7 +145,7 @@ class Gen:
                     conf.append(("credential_source", "Environment"))
                     self.tag("role:both-sources")
             elif kind == "role-env":
-                conf.append(("credential_source", "Environment"))
+                conf.append(("credential_source", rng.choice(["Environment", "EcsContainer"])))
             else:
                 conf.append(("credential_source", rng.choice(["Bogus", "environment", ""])))
             if rng.random() < 0.25:
@@ -464,6 +464,12 @@ class Gen:
             self.tag("env:AWS_DEFAULT_REGION")
         if env.get("AWS_REGION") == "" or env.get("AWS_DEFAULT_REGION") == "":
             self.tag("env:empty-region")
+        if rng.random() < 0.12:
+            # the container endpoint, on the loopback mock
+            env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = "@MOCK@/container/" + rng.choice(["a", "b"])
+            if rng.random() < 0.4:
+                env["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = "ctoken"
+            self.tag("env:container")
         if rng.random() < 0.1:
             self.files["envtoken.jwt"] = {"text": "webtoken-env"}
             env["AWS_WEB_IDENTITY_TOKEN_FILE"] = "@HOME@/envtoken.jwt"

@@ -9,6 +9,8 @@ two tools that send equivalent requests get the same credentials:
   credentials are derived from RoleArn, the caller's access key, ExternalId, SerialNumber and
   DurationSeconds, never from RoleSessionName (the tools generate different default names).
 - STS AssumeRoleWithWebIdentity (unsigned): derived from RoleArn and the token.
+- The container credentials endpoint (GET /container/<name>): derived from the name and the
+  Authorization header.
 - The portal's GetRoleCredentials (GET /federation/credentials, bearer token header): derived
   from the token, the role name and the account id; a token the generator did not issue is 401.
 
@@ -211,6 +213,17 @@ class Mock:
         query = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True))
         token = req.headers.get("x-amz-sso_bearer_token", "")
         self.log({"action": "GetRoleCredentials", "query": query})
+        if url.path.startswith("/container/"):
+            auth = req.headers.get("Authorization", "")
+            self.log({"action": "ContainerCredentials", "path": url.path})
+            key = issued_key("container", url.path, auth)
+            body = {
+                "AccessKeyId": key,
+                "SecretAccessKey": secret_for(key),
+                "Token": token_for(key),
+                "Expiration": EXPIRATION,
+            }
+            return 200, "application/json", json.dumps(body)
         if url.path != "/federation/credentials":
             return 404, "application/json", '{"message": "not found"}'
         if not token.startswith(SSO_TOKEN_PREFIX):
