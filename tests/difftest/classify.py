@@ -46,28 +46,6 @@ RULES = [
 ]
 
 
-# Disagreements the lead is fixing in main (issue 8's report): named in the output so they are
-# recognised, but they still fail the run.
-KNOWN = [
-    (
-        "known:profile-option-env-web-identity",
-        lambda tags, answers: "argv:profile" in tags and "env:web-identity" in tags,
-    ),
-    ("known:process-version-float", lambda tags, answers: "process:version-float" in tags),
-    ("known:chain-same-role-twice", lambda tags, answers: _same_role_twice(answers)),
-]
-
-
-def _same_role_twice(answers):
-    arns = [c["RoleArn"] for c in answers["sts_calls"]["botocore"] if c["action"] == "AssumeRole"]
-    return len(arns) != len(set(arns))
-
-
-def known(tags, answers):
-    tags = set(tags)
-    return [kid for kid, test in KNOWN if test(tags, answers)]
-
-
 def documented_ids(quirks_text):
     """The ids listed in the deliberate-difference section of docs/quirks.md."""
     start = quirks_text.find(SECTION)

@@ -406,6 +406,10 @@ class Gen:
             config_path = "alt/config"
             self.env["AWS_CONFIG_FILE"] = "@HOME@/alt/config"
             self.tag("env:config-file")
+        if rng.random() < 0.04:
+            cred_path = "alt/creds"
+            self.env["AWS_SHARED_CREDENTIALS_FILE"] = "@HOME@/alt/creds"
+            self.tag("env:credentials-file")
         if config or rng.random() < 0.5:
             self.files[config_path] = {"text": config_text}
         if credentials or rng.random() < 0.3:
