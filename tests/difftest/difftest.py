@@ -129,6 +129,8 @@ def compare(a, b):
     # The region the commands would use, when both could tell.
     # configure list is a table: a value over several lines shows its first line there.
     ra, rb = a["region"], b["region"]
+    if rb.get("harness"):
+        fields.append("driver")
     vb = rb.get("value")
     if vb is not None and "\n" in vb:
         vb = vb.split("\n")[0].strip() or None
@@ -183,7 +185,7 @@ def main():
 
     work = []
     for d in args.replay:
-        work.append(("case:" + os.path.basename(os.path.normpath(d)), lambda d=d: load_case_dir(d)))
+        work.append(("case-" + os.path.basename(os.path.normpath(d)), lambda d=d: load_case_dir(d)))
     seeds = parse_seeds(args.seeds) if args.seeds else []
     if seeds and args.cases:
         per_seed, extra = divmod(args.cases, len(seeds))
@@ -213,7 +215,11 @@ def main():
             mock.take_log()
             a = run_credchain(binary, env_c, case["argv"])
             calls_c = mock.take_log()
-            b = botodrive.run(env_b, case["argv"])
+            try:
+                b = botodrive.run(env_b, case["argv"])
+            except Exception as e:  # a fault of the driver, not an answer: fails the case
+                f = {"ok": False, "error": f"the driver failed: {type(e).__name__}: {e}"}
+                b = {"credentials": f, "region_get": f, "region": dict(f, harness=True)}
             calls_b = mock.take_log()
             shutil.rmtree(tmp, ignore_errors=True)
             for tool, calls in (("credchain", calls_c), ("botocore", calls_b)):
@@ -260,6 +266,9 @@ def main():
                 print(f"    {field}: matches {', '.join(ids)}, not listed in {args.quirks}")
             for field in fields:
                 if not verdicts[field]:
+                    if field == "driver":
+                        print(f"    {b['credentials']['error']}")
+                        continue
                     if field == "signature":
                         print("    the mock refused a signature made with good keys (answers.json: sts_calls)")
                         continue
