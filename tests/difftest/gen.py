@@ -20,7 +20,7 @@ import string
 
 from mock import SSO_TOKEN_PREFIX, BAD_WEB_TOKEN, secret_for, token_for
 
-NAMES = ["default", "dev", "prod", "base", "ci", "Dev", "team.a", "x-1", "ops"]
+NAMES = ["default", "dev", "prod", "base", "ci", "Dev", "team.a", "x-1", "ops", "my team"]
 MISSING = "nosuch"
 REGIONS = ["us-west-2", "eu-central-1", "ap-south-1", "us-east-1", "sa-east-1"]
 ROLE_NAMES = ["admin", "reader", "deploy", "audit"]
@@ -406,6 +406,9 @@ class Gen:
             config_path = "alt/config"
             self.env["AWS_CONFIG_FILE"] = "@HOME@/alt/config"
             self.tag("env:config-file")
+        elif rng.random() < 0.01:
+            self.env["AWS_CONFIG_FILE"] = ""
+            self.tag("env:config-file-empty")
         if rng.random() < 0.04:
             cred_path = "alt/creds"
             self.env["AWS_SHARED_CREDENTIALS_FILE"] = "@HOME@/alt/creds"
@@ -445,6 +448,9 @@ class Gen:
             env["AWS_SECRET_ACCESS_KEY"] = sk
             if tok:
                 env[rng.choice(["AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"])] = tok
+            elif rng.random() < 0.1:
+                env["AWS_SESSION_TOKEN"] = ""
+                self.tag("env:empty-token")
             self.tag("env:keys")
         elif r < 0.25:
             ak, sk, _ = self.static_keys(False)
