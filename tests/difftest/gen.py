@@ -218,16 +218,28 @@ class Gen:
             body["Version"] = 1.0
             self.tag("process:version-float")
         text = json.dumps(body, indent=rng.choice([None, 2]))
-        path = f"bin/proc-{name.replace('.', '_')}.sh"
+        if rng.random() < 0.03:
+            text = "not json"
+            self.tag("process:not-json")
+        directory = "bin"
+        if rng.random() < 0.15:
+            directory = "my bin"  # a space: the command must be quoted
+            self.tag("process:space-in-path")
+        path = f"{directory}/proc-{name.replace('.', '_').replace(' ', '_')}.sh"
         self.files[path] = {
             "text": "#!/bin/sh\ncat <<'EOF'\n%s\nEOF\nexit %d\n" % (text, exit_code),
             "mode": 0o755,
         }
-        style = rng.choice(["direct", "sh", "quoted"])
+        style = rng.choice(["direct", "sh", "quoted", "single-quoted", "argument"])
+        self.tag("process:" + style)
         if style == "direct":
             return "@HOME@/" + path
         if style == "sh":
             return "sh @HOME@/" + path
+        if style == "single-quoted":
+            return "'@HOME@/%s'" % path
+        if style == "argument":
+            return "/bin/sh -c 'cat \"$0\" | sh' \"@HOME@/%s\"" % path
         return "'/bin/sh' \"@HOME@/%s\"" % path
 
     def sso_profile(self, name, conf):
@@ -323,7 +335,7 @@ class Gen:
     def config_header(self, name):
         rng = self.rng
         if name == "default" and rng.random() < 0.8:
-            return "[default]" if rng.random() < 0.85 else "[profile default]"
+            return rng.choice(["[default]"] * 16 + ["[profile default]"] * 3 + ["[Default]"])
         r = rng.random()
         if r < 0.82:
             return f"[profile {name}]"
