@@ -60,6 +60,21 @@ def materialize(case, home, mock_url):
             out.write(substitute(f["text"], home, mock_url))
         os.chmod(path, f.get("mode", 0o600))
     env = {k: substitute(v, home, mock_url) for k, v in case["env"].items()}
+    # Whatever a case says, nothing leaves the machine: no instance metadata, and the services
+    # a case does not point at the mock (SSO-OIDC, Sign-In) go to it too.
+    env["AWS_EC2_METADATA_DISABLED"] = "true"
+    env.setdefault("AWS_ENDPOINT_URL_SSO_OIDC", mock_url)
+    env.setdefault("AWS_ENDPOINT_URL_SIGNIN", mock_url)
+    env.setdefault("AWS_ENDPOINT_URL_SSO", mock_url)
+    if "AWS_ENDPOINT_URL" not in env:
+        env.setdefault("AWS_ENDPOINT_URL_STS", mock_url)
+    for name, value in env.items():
+        if name.startswith("AWS_ENDPOINT_URL") and not value.startswith(mock_url):
+            raise ValueError(f"the case sets {name} to {value!r}, not the mock")
+    if "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI" in env or not env.get(
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI", mock_url
+    ).startswith(mock_url):
+        raise ValueError("the case's container endpoint is not the mock")
     env["HOME"] = home
     env["PATH"] = "/usr/bin:/bin"
     env["LC_ALL"] = "C.UTF-8"
