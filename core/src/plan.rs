@@ -432,7 +432,7 @@ pub enum PlanError<'a> {
         /// The profile.
         profile: &'a str,
         /// The key.
-        key: &'static str,
+        key: &'a str,
     },
     /// A value the chain needs spans several lines.
     MultiLineValue {
@@ -880,6 +880,20 @@ impl<'s, E: Env + ?Sized> Planner<'s, E> {
             )?),
             None => None,
         };
+        // botocore refuses any key the profile and its sso-session both set to different values
+        // (SSOProvider._resolve_sso_session_reference), not only the start URL and region.
+        if let Some(section) = section {
+            for shared in section.properties() {
+                if let Some(own) = profile.get(shared.key) {
+                    if !own.value.lines().eq(shared.value.lines()) {
+                        return Err(PlanError::SsoInconsistent {
+                            profile: name,
+                            key: shared.key,
+                        });
+                    }
+                }
+            }
+        }
         let setting = |key: &'static str| -> Result<Sourced<'s>, PlanError<'s>> {
             let own = value(profile, key)?;
             let shared = match section {

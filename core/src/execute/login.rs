@@ -355,6 +355,7 @@ where
     let original =
         core::str::from_utf8(file.as_ref()).map_err(|_| malformed(&path, Malformed::Json))?;
 
+    super::before_a_client(eval)?;
     let region = eval
         .resolve(Setting::Region)
         .map_err(|e| {

@@ -518,6 +518,7 @@ where
     if first == roles.len() {
         return Ok(credentials);
     }
+    before_a_client(eval)?;
     let endpoint = endpoint::sts(eval).map_err(ExecuteError::Endpoint)?;
     // `codes` holds the missed roles' codes outermost first: role `i`'s is at `len - 1 - i`.
     for (i, step) in roles.iter().enumerate().skip(first) {
@@ -528,6 +529,20 @@ where
         refuse_expired(&credentials, now)?;
     }
     Ok(credentials)
+}
+
+/// What botocore checks each time it makes a client (an STS, portal or Sign-In call): its
+/// `create_client` loads the active profile's bearer token provider, which refuses an
+/// `sso_session` that names no `[sso-session]` section or one without `sso_start_url` and
+/// `sso_region`, whichever provider is answering. Providers that make no call (keys,
+/// `credential_process`, the metadata providers) and cache hits are not affected.
+pub(super) fn before_a_client<'s, E: Env + ?Sized>(
+    eval: &Evaluator<'s, 's, E>,
+) -> Result<(), ExecuteError<'s>> {
+    match crate::token::token_source(eval) {
+        Ok(_) | Err(sso::SsoError::NoSession { .. }) => Ok(()),
+        Err(e) => Err(ExecuteError::Sso(e)),
+    }
 }
 
 /// The MFA codes of a chain's roles.

@@ -82,6 +82,7 @@ where
         })));
     }
     let token = core::str::from_utf8(bytes).map_err(|_| unreadable(None))?;
+    super::before_a_client(eval)?;
     let endpoint = endpoint::sts(eval).map_err(ExecuteError::Endpoint)?;
     let generated = sts::generated_session_name(now);
     let params = WebIdentityParams {
