@@ -375,7 +375,10 @@ fn keys_of_a_role_are_the_assumed_role_s() {
     );
     let run = home.run_with(
         &["configure", "list", "--profile", "dev"],
-        &[("AWS_ENDPOINT_URL_STS", &sts.url())],
+        &[
+            ("AWS_ENDPOINT_URL_STS", &sts.url()),
+            ("AWS_REGION", "us-east-1"),
+        ],
     );
     assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{run:#?}");
     let at = format!("{}:3 (profile dev)", home.file(".aws/config"));

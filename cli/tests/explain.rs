@@ -190,7 +190,10 @@ fn a_role_chain_step_by_step() {
             "roleSessionToken0001",
         ),
     );
-    let vars = [("AWS_ENDPOINT_URL_STS", sts.url())];
+    let vars = [
+        ("AWS_ENDPOINT_URL_STS", sts.url()),
+        ("AWS_REGION", "us-east-1".to_owned()),
+    ];
     let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let run = home.run_with(&["explain", "--profile", "top"], &vars);
     let steps = "\

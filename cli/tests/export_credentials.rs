@@ -391,7 +391,10 @@ fn a_role_s_credentials_are_the_assumed_role_s() {
     );
     let run = home.run_revealing(
         &["export-credentials", "--profile", "dev"],
-        &[("AWS_ENDPOINT_URL_STS", &sts.url())],
+        &[
+            ("AWS_ENDPOINT_URL_STS", &sts.url()),
+            ("AWS_REGION", "us-east-1"),
+        ],
     );
     // The account id, when the core takes it from the assumed role's ARN, comes last.
     let stdout = run
@@ -420,7 +423,10 @@ fn a_failed_sts_call_exits_254() {
     let sts = MockServer::start(403, ACCESS_DENIED);
     let run = home.run_with(
         &["export-credentials", "--profile", "dev"],
-        &[("AWS_ENDPOINT_URL_STS", &sts.url())],
+        &[
+            ("AWS_ENDPOINT_URL_STS", &sts.url()),
+            ("AWS_REGION", "us-east-1"),
+        ],
     );
     run.assert_error(254, "credchain: [ERROR]: assuming role ");
     assert!(run.stderr.contains("AccessDenied"), "{run:#?}");
@@ -429,7 +435,7 @@ fn a_failed_sts_call_exits_254() {
     drop(closed);
     let run = home.run_with(
         &["export-credentials", "--profile", "dev"],
-        &[("AWS_ENDPOINT_URL_STS", &url)],
+        &[("AWS_ENDPOINT_URL_STS", &url), ("AWS_REGION", "us-east-1")],
     );
     run.assert_error(255, "credchain: [ERROR]: assuming role ");
 }

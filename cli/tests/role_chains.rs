@@ -16,6 +16,7 @@ const CHAIN: &str = "\
 [profile middle]
 role_arn = arn:aws:iam::123456789012:role/demo
 source_profile = base
+region = us-east-1
 
 [profile top]
 role_arn = arn:aws:iam::210987654321:role/top
@@ -226,7 +227,7 @@ fn web_identity_results_are_cached_as_the_aws_cli_caches_them() {
     // role (and a configured session name), never by the token.
     let home = Home::new(
         "[profile web]\nrole_arn = arn:aws:iam::123456789012:role/demo\n\
-         web_identity_token_file = /dev/null\n",
+         web_identity_token_file = /dev/null\nregion = us-east-1\n",
         "",
     );
     let token_file = home.file("token");
@@ -289,6 +290,7 @@ fn a_chain_naming_one_role_twice_calls_sts_twice_and_returns_the_outer_answer() 
     // itself. Checked with botocore 1.44.8 against a mock STS: two calls, the second answer.
     let home = Home::new(
         "[profile outer]\nrole_arn = arn:aws:iam::123456789012:role/same\nsource_profile = inner\n\
+         region = us-east-1\n\
          [profile inner]\nrole_arn = arn:aws:iam::123456789012:role/same\nsource_profile = base\n",
         BASE,
     );
@@ -409,7 +411,7 @@ fn a_duration_that_is_not_a_whole_number_is_left_out_as_the_aws_cli_leaves_it_ou
     // the call, none in the cache key (checked with the AWS CLI v2.36.7: the call succeeds).
     let home = Home::new(
         "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/demo\nsource_profile = base\n\
-         duration_seconds = 3600 # one hour\n",
+         duration_seconds = 3600 # one hour\nregion = us-east-1\n",
         BASE,
     );
     home.secret("hopSecretAccessKey01");

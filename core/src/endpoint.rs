@@ -33,8 +33,8 @@
 //! region's partition's (`amazonaws.com`, `amazonaws.com.cn` for `cn-*`, and the ISO partitions'
 //! own). With no region at all the AWS CLI calls the global endpoint `https://sts.amazonaws.com`
 //! and signs for `us-east-1`; so does credchain (also for the pseudo-region `aws-global`).
-//! A configured URL with no region signs for `us-east-1` as well (botocore's credential scope for
-//! STS's global partition endpoint).
+//! A configured URL with no region is an error (the AWS CLI v2.36.7 says "You must specify a
+//! region", exit 253): the endpoint rules give a configured URL no signing region of its own.
 //!
 //! `sts_regional_endpoints = legacy` is not honoured, because the AWS CLI v2 does not honour it:
 //! its bundled botocore passes `AWS::STS::UseGlobalEndpoint = False` to the endpoint rules
@@ -333,7 +333,8 @@ pub enum EndpointError<'a> {
         /// Where the `services` key is.
         source: Source<'a>,
     },
-    /// The service has no global endpoint and no region is configured.
+    /// No region is configured, and the service has no global endpoint or its endpoint URL is
+    /// configured (which has no signing region of its own).
     NoRegion {
         /// The service's name.
         service: &'static str,
@@ -393,8 +394,8 @@ impl fmt::Display for EndpointError<'_> {
             ),
             EndpointError::NoRegion { service } => write!(
                 f,
-                "no region for {service}: it has no global endpoint; configure the region it \
-                 runs in"
+                "no region for {service}: a configured endpoint URL or a service without a global \
+                 endpoint needs one to sign with; set AWS_REGION or add region to the profile"
             ),
             EndpointError::InvalidRegion { value, source } => write!(
                 f,
@@ -462,7 +463,8 @@ pub fn resolve<'s, 'a: 's, E: Env + ?Sized>(
             });
         }
     }
-    let region = region.filter(|r| r.value != "aws-global" || service.global.is_none());
+    let pseudo_global = region.is_some_and(|r| r.value == "aws-global") && service.global.is_some();
+    let region = region.filter(|_| !pseudo_global);
     let ignore = eval
         .resolve(Setting::IgnoreConfiguredEndpointUrls)?
         .filter(|r| {
@@ -474,8 +476,8 @@ pub fn resolve<'s, 'a: 's, E: Env + ?Sized>(
         if let Some((url, origin)) = configured(eval, service)? {
             let signing_region = match (region, service.global) {
                 (Some(r), _) => r.value,
-                (None, Some(g)) => g.signing_region,
-                (None, None) => {
+                (None, Some(g)) if pseudo_global => g.signing_region,
+                (None, _) => {
                     return Err(EndpointError::NoRegion {
                         service: service.name,
                     })
@@ -921,15 +923,33 @@ s3 =
             ("AWS_PROFILE", "other-service"),
             ("AWS_ENDPOINT_URL", "http://env-all:2"),
         ];
-        assert_eq!(url_of(&e), "http://env-all:2 us-east-1 AWS_ENDPOINT_URL");
+        let with_region = [e[0], e[1], ("AWS_REGION", "eu-north-1")];
         assert_eq!(
-            url_of(&[("AWS_PROFILE", "plain")]),
-            "https://profile.example us-east-1 endpoint_url at /c:10"
+            url_of(&with_region),
+            "http://env-all:2 eu-north-1 AWS_ENDPOINT_URL"
         );
+        assert_eq!(
+            url_of(&[("AWS_PROFILE", "plain"), ("AWS_REGION", "eu-north-1")]),
+            "https://profile.example eu-north-1 endpoint_url at /c:10"
+        );
+        // Without a region a configured URL has nothing to sign with: the AWS CLI v2.36.7 says
+        // "You must specify a region" (NoRegionError).
+        for env in [&e[..], &[("AWS_PROFILE", "plain")][..]] {
+            with(env, Options::default(), |r| {
+                assert!(
+                    matches!(r, Err(EndpointError::NoRegion { service: "STS" })),
+                    "{r:?}"
+                );
+            });
+        }
         // Empty variables count as unset.
         assert_eq!(
-            url_of(&[("AWS_PROFILE", "plain"), ("AWS_ENDPOINT_URL", "")]),
-            "https://profile.example us-east-1 endpoint_url at /c:10"
+            url_of(&[
+                ("AWS_PROFILE", "plain"),
+                ("AWS_ENDPOINT_URL", ""),
+                ("AWS_REGION", "eu-north-1")
+            ]),
+            "https://profile.example eu-north-1 endpoint_url at /c:10"
         );
     }
 

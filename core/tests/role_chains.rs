@@ -25,6 +25,7 @@ aws_secret_access_key = base-secret
 role_arn = arn:aws:iam::111111111111:role/middle
 source_profile = base
 external_id = ext-123
+region = us-east-1
 
 [profile top]
 role_arn = arn:aws:iam::222222222222:role/top
@@ -280,6 +281,7 @@ mfa_serial = arn:aws:iam::111111111111:mfa/inner
 role_arn = arn:aws:iam::222222222222:role/outer
 source_profile = inner
 mfa_serial = arn:aws:iam::111111111111:mfa/outer
+region = us-east-1
 ";
     let (fs, sts, prompt) = (
         MemoryFs::default(),
