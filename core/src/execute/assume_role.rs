@@ -135,14 +135,11 @@ where
         }),
         duration_seconds: args.duration_seconds,
     };
-    let role = sts::assume_role(
-        io.http,
-        endpoint,
-        caller,
-        &params,
-        now,
-        &StsOptions::default(),
-    )
+    let options = StsOptions {
+        retry: super::retry_config(eval)?,
+        ..StsOptions::default()
+    };
+    let role = sts::assume_role(io.http, io.clock, endpoint, caller, &params, &options)
     .await
     .map_err(|e| {
         ExecuteError::Sts(StsFailure::from_error(
