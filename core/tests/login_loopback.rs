@@ -17,6 +17,7 @@ use credchain_core::credentials::{parse_time, Credentials};
 use credchain_core::dpop::DpopKey;
 use credchain_core::evaluate::{Evaluator, Options};
 use credchain_core::execute::login;
+use credchain_core::retry::RetryConfig;
 use credchain_core::execute::{execute, Io};
 use credchain_core::host::UreqHttp;
 use credchain_core::io::{block_on, HttpErrorKind};
@@ -322,6 +323,8 @@ fn a_slow_endpoint_times_out() {
     let started = Instant::now();
     let e = block_on(login::refresh(
         &UreqHttp::new(),
+        &FixedClock(now()),
+        RetryConfig::ONE_ATTEMPT,
         &token_url,
         "arn:aws:signin:::devtools/same-device",
         "refresh-1",

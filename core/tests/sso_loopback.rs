@@ -215,6 +215,10 @@ impl Clock for FixedClock {
     fn now_unix(&self) -> i64 {
         self.0
     }
+    async fn sleep_ms(&self, _ms: u32) {}
+    fn random_u32(&self) -> u32 {
+        0
+    }
 }
 
 struct NoPrompt;

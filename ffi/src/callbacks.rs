@@ -247,6 +247,20 @@ pub type credchain_http_callback = Option<
 #[allow(non_camel_case_types)]
 pub type credchain_now_callback = Option<unsafe extern "C" fn(userdata: *mut c_void) -> i64>;
 
+/// Waits `ms` milliseconds, then returns. credchain calls it between the attempts of a retried
+/// service call (STS, the IAM Identity Center portal, SSO-OIDC, AWS Sign-In: the AWS CLI's
+/// `retry_mode` and `max_attempts`), on the thread of `credchain_config_resolve_credentials`;
+/// never when a call succeeds at once. For tests and programs that schedule their own waiting;
+/// NULL means the library sleeps the calling thread itself.
+#[allow(non_camel_case_types)]
+pub type credchain_sleep_callback = Option<unsafe extern "C" fn(userdata: *mut c_void, ms: u32)>;
+
+/// A uniformly distributed random 32-bit number, for the jitter of the waits between retried
+/// attempts (nothing secret depends on it). Called once per retry. NULL means the library's own
+/// source (the standard library's randomly keyed hash).
+#[allow(non_camel_case_types)]
+pub type credchain_random_callback = Option<unsafe extern "C" fn(userdata: *mut c_void) -> u32>;
+
 /// The longest `Content-Type` a `credchain_http_callback` may deliver, in bytes.
 pub const CREDCHAIN_MAX_CONTENT_TYPE_LEN: usize = 128;
 
@@ -333,6 +347,11 @@ pub struct credchain_callbacks {
     /// Writes the caches shared with the AWS CLI. NULL: nothing is written (every resolution
     /// calls the services; refreshed tokens are used but not kept). (Added in 0.2.)
     pub write_file: credchain_write_file_callback,
+    /// Waits between retried attempts. NULL: the library sleeps the calling thread. (Added in
+    /// 0.3; a caller built against an earlier header gets the library's sleep.)
+    pub sleep: credchain_sleep_callback,
+    /// The jitter's random numbers. NULL: the library's own. (Added in 0.3.)
+    pub random: credchain_random_callback,
 }
 
 /// A buffer credchain owns that a callback fills with bytes it delivers (a process's output, an
@@ -472,11 +491,13 @@ pub(crate) struct Callbacks {
     http: credchain_http_callback,
     now: credchain_now_callback,
     write_file: credchain_write_file_callback,
+    sleep: credchain_sleep_callback,
+    random: credchain_random_callback,
 }
 
 /// The end of each field of `credchain_callbacks`, in order: a caller's `struct_size` covers a
 /// prefix of them.
-const FIELD_ENDS: [usize; 8] = [
+const FIELD_ENDS: [usize; 10] = [
     offset_of!(credchain_callbacks, struct_size) + size_of::<usize>(),
     offset_of!(credchain_callbacks, userdata) + size_of::<*mut c_void>(),
     offset_of!(credchain_callbacks, get_env) + size_of::<credchain_get_env_callback>(),
@@ -485,6 +506,8 @@ const FIELD_ENDS: [usize; 8] = [
     offset_of!(credchain_callbacks, http) + size_of::<credchain_http_callback>(),
     offset_of!(credchain_callbacks, now) + size_of::<credchain_now_callback>(),
     offset_of!(credchain_callbacks, write_file) + size_of::<credchain_write_file_callback>(),
+    offset_of!(credchain_callbacks, sleep) + size_of::<credchain_sleep_callback>(),
+    offset_of!(credchain_callbacks, random) + size_of::<credchain_random_callback>(),
 ];
 
 /// The smallest `struct_size` accepted: every version has the fields up to `read_file`.
@@ -534,6 +557,8 @@ impl Callbacks {
             http: cb.http,
             now: cb.now,
             write_file: cb.write_file,
+            sleep: cb.sleep,
+            random: cb.random,
         })
     }
 
@@ -574,6 +599,34 @@ impl Callbacks {
             // the contract of credchain_now_callback.
             Some(now) => unsafe { now(self.userdata) },
             None => SystemClock.now_unix(),
+        }
+    }
+
+    /// The time in milliseconds: `now`'s seconds when it is set, else the system clock's.
+    pub(crate) fn now_millis(&self) -> i64 {
+        match self.now {
+            Some(_) => self.now_unix().saturating_mul(1000),
+            None => SystemClock.now_millis(),
+        }
+    }
+
+    /// Waits through `sleep`, or sleeps the calling thread when it is NULL.
+    pub(crate) fn sleep_ms(&self, ms: u32) {
+        match self.sleep {
+            // SAFETY: the caller of credchain_config_new_callbacks guarantees `sleep` follows
+            // the contract of credchain_sleep_callback.
+            Some(sleep) => unsafe { sleep(self.userdata, ms) },
+            None => std::thread::sleep(std::time::Duration::from_millis(u64::from(ms))),
+        }
+    }
+
+    /// A random number through `random`, or the library's own when it is NULL.
+    pub(crate) fn random_u32(&self) -> u32 {
+        match self.random {
+            // SAFETY: the caller of credchain_config_new_callbacks guarantees `random` follows
+            // the contract of credchain_random_callback.
+            Some(random) => unsafe { random(self.userdata) },
+            None => credchain_core::host::random_u32(),
         }
     }
 
@@ -1217,6 +1270,8 @@ mod tests {
             http: None,
             now: Some(fixed_now),
             write_file: None,
+            sleep: None,
+            random: None,
         }
     }
 

@@ -282,6 +282,9 @@ impl ExecuteError<'_> {
             ExecuteError::Expired { .. }
             | ExecuteError::TokenFile { .. }
             | ExecuteError::Mfa { .. } => GENERAL,
+            // botocore checks retry_mode and max_attempts when it makes a deferred call's client
+            // (InvalidRetryConfigurationError, or int()'s ValueError): 255.
+            ExecuteError::RetrySetting(_) => GENERAL,
             ExecuteError::Endpoint(e) => endpoint_status(e),
             ExecuteError::Sts(failure) => match &failure.kind {
                 StsErrorKind::RequestTooLong | StsErrorKind::Sign(_) => CONFIGURATION,
