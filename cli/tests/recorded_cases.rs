@@ -270,7 +270,10 @@ fn recorded_cases_through_the_binary() {
         found.sort();
         dirs.extend(found.into_iter().map(|d| (tree, d)));
     }
-    assert!(dirs.len() > before, "expected credchain's own cases under tests/cases");
+    assert!(
+        dirs.len() > before,
+        "expected credchain's own cases under tests/cases"
+    );
     let mut failures = Vec::new();
     for (tree, dir) in &dirs {
         let name = format!("{tree}/{}", dir.file_name().unwrap().to_string_lossy());

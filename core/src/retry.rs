@@ -579,13 +579,19 @@ mod tests {
         assert_eq!(status(403, Some("AccessDenied")), Class::Fatal);
         assert_eq!(status(400, Some("Throttling")), Class::Throttling);
         assert_eq!(
-            status(429, Some("com.amazonaws.switchboard.portal#TooManyRequestsException")),
+            status(
+                429,
+                Some("com.amazonaws.switchboard.portal#TooManyRequestsException")
+            ),
             Class::Throttling
         );
         // 429 alone is not throttling in the AWS CLI v2's default rules.
         assert_eq!(status(429, None), Class::Fatal);
         assert_eq!(status(400, Some("RequestTimeout")), Class::Transient);
-        assert_eq!(status(400, Some("PriorRequestNotComplete")), Class::Throttling);
+        assert_eq!(
+            status(400, Some("PriorRequestNotComplete")),
+            Class::Throttling
+        );
         assert_eq!(status(400, Some("IDPCommunicationError")), Class::Fatal);
         assert_eq!(
             classify(

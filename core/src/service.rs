@@ -272,7 +272,9 @@ pub async fn send_retrying<H: Http + ?Sized, K: Clock + ?Sized>(
 #[must_use]
 pub fn retry_class(failure: &ServiceFailure) -> Class {
     match &failure.kind {
-        ServiceFailureKind::Http { kind, .. } => classify(Failure::Transport(*kind), Service::Other),
+        ServiceFailureKind::Http { kind, .. } => {
+            classify(Failure::Transport(*kind), Service::Other)
+        }
         ServiceFailureKind::Status { status, code, .. } => classify(
             Failure::Status {
                 status: *status,

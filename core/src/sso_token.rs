@@ -410,9 +410,15 @@ pub async fn create_token<H: Http + ?Sized, K: Clock + ?Sized>(
         timeout_ms: OIDC_TIMEOUT_MS,
         max_body_bytes: MAX_OIDC_RESPONSE_BYTES,
     };
-    let response =
-        service::send_retrying(http, clock, retry, ProviderKind::Sso, CREATE_TOKEN, &request)
-            .await?;
+    let response = service::send_retrying(
+        http,
+        clock,
+        retry,
+        ProviderKind::Sso,
+        CREATE_TOKEN,
+        &request,
+    )
+    .await?;
     let status = response.status;
     let bad = || {
         bad_json_failure(

@@ -597,8 +597,8 @@ async fn signed_assume_role<H: Http + ?Sized>(
         headers: &to_sign,
         body: body.as_bytes(),
     };
-    let signed =
-        sign(&signing, &request, &SigningOptions::for_service("sts")).map_err(StsErrorKind::Sign)?;
+    let signed = sign(&signing, &request, &SigningOptions::for_service("sts"))
+        .map_err(StsErrorKind::Sign)?;
     let mut headers = [("", ""); 5];
     headers[0] = ("content-type", FORM_CONTENT_TYPE);
     let mut count = 1;
@@ -606,7 +606,15 @@ async fn signed_assume_role<H: Http + ?Sized>(
         *slot = header;
         count += 1;
     }
-    call(http, endpoint, &headers[..count], body, Operation::AssumeRole, options).await
+    call(
+        http,
+        endpoint,
+        &headers[..count],
+        body,
+        Operation::AssumeRole,
+        options,
+    )
+    .await
 }
 
 /// How the retry rules see a failed STS attempt: by status and code when STS answered with an
@@ -624,7 +632,9 @@ pub fn retry_class(kind: &StsErrorKind) -> Class {
     match kind {
         StsErrorKind::RequestTooLong | StsErrorKind::Sign(_) => Class::Fatal,
         StsErrorKind::Http { kind, .. } => classify(Failure::Transport(*kind), Service::Sts),
-        StsErrorKind::Service { status: s, code, .. } => status(*s, Some(code)),
+        StsErrorKind::Service {
+            status: s, code, ..
+        } => status(*s, Some(code)),
         StsErrorKind::EmptyBody { status: s }
         | StsErrorKind::WrongContentType { status: s, .. }
         | StsErrorKind::NotXml { status: s }
@@ -1550,8 +1560,8 @@ mod tests {
 
     #[test]
     fn a_503_then_200_is_retried_and_each_attempt_signed_anew() {
-        let endpoint = Endpoint::new("https://sts.amazonaws.com", "us-east-1", Origin::Global)
-            .unwrap();
+        let endpoint =
+            Endpoint::new("https://sts.amazonaws.com", "us-east-1", Origin::Global).unwrap();
         let params = AssumeRoleParams {
             role_arn: "arn:aws:iam::123456789012:role/demo",
             role_session_name: "s",
@@ -1636,12 +1646,24 @@ mod tests {
             code: heapless::String::try_from(code).unwrap(),
             message: ErrorMessage::None,
         };
-        assert_eq!(retry_class(&service(400, "IDPCommunicationError")), Class::Transient);
+        assert_eq!(
+            retry_class(&service(400, "IDPCommunicationError")),
+            Class::Transient
+        );
         assert_eq!(retry_class(&service(400, "Throttling")), Class::Throttling);
         assert_eq!(retry_class(&service(403, "AccessDenied")), Class::Fatal);
-        assert_eq!(retry_class(&StsErrorKind::NotXml { status: 502 }), Class::Transient);
-        assert_eq!(retry_class(&StsErrorKind::NotXml { status: 200 }), Class::Fatal);
-        assert_eq!(retry_class(&StsErrorKind::EmptyBody { status: 503 }), Class::Transient);
+        assert_eq!(
+            retry_class(&StsErrorKind::NotXml { status: 502 }),
+            Class::Transient
+        );
+        assert_eq!(
+            retry_class(&StsErrorKind::NotXml { status: 200 }),
+            Class::Fatal
+        );
+        assert_eq!(
+            retry_class(&StsErrorKind::EmptyBody { status: 503 }),
+            Class::Transient
+        );
         assert_eq!(retry_class(&StsErrorKind::RequestTooLong), Class::Fatal);
     }
 

@@ -333,7 +333,10 @@ fn recorded_cases() {
         root.display()
     );
     let own = common::project_cases();
-    assert!(!own.is_empty(), "expected credchain's own cases under tests/cases");
+    assert!(
+        !own.is_empty(),
+        "expected credchain's own cases under tests/cases"
+    );
     names.extend(own);
     let mut failures = Vec::new();
     for (tree, dir) in &names {

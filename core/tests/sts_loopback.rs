@@ -16,9 +16,9 @@ use credchain_core::endpoint::{self, Origin};
 use credchain_core::evaluate::{Evaluator, Options};
 use credchain_core::host::UreqHttp;
 use credchain_core::io::{block_on, Clock, HttpErrorKind};
-use credchain_core::retry::RetryConfig;
 use credchain_core::parse::ConfigFiles;
 use credchain_core::plan::ProviderKind;
+use credchain_core::retry::RetryConfig;
 use credchain_core::sigv4::{self, SigningOptions, SigningParams, Timestamp};
 use credchain_core::sts::{
     self, AssumeRoleParams, ErrorMessage, Mfa, StsErrorKind, StsOptions, WebIdentityParams,

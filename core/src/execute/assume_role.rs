@@ -140,14 +140,14 @@ where
         ..StsOptions::default()
     };
     let role = sts::assume_role(io.http, io.clock, endpoint, caller, &params, &options)
-    .await
-    .map_err(|e| {
-        ExecuteError::Sts(StsFailure::from_error(
-            e,
-            step.role_arn.value,
-            endpoint.origin(),
-        ))
-    })?;
+        .await
+        .map_err(|e| {
+            ExecuteError::Sts(StsFailure::from_error(
+                e,
+                step.role_arn.value,
+                endpoint.origin(),
+            ))
+        })?;
     // A cache that cannot be written costs a call next time, nothing more.
     let _ = cache::store(io.fs, eval.env(), io.platform, args, &role).await;
     Ok(role.credentials)

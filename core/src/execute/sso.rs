@@ -390,8 +390,15 @@ where
                 // botocore makes the SSO-OIDC client, and so reads its retry settings, only to
                 // refresh.
                 let retry = crate::retry::settings(eval).map_err(SsoError::RetrySetting)?;
-                match sso_token::create_token(http, clock, retry.config, &endpoint, registration, now)
-                    .await
+                match sso_token::create_token(
+                    http,
+                    clock,
+                    retry.config,
+                    &endpoint,
+                    registration,
+                    now,
+                )
+                .await
                 {
                     Ok(refreshed) => {
                         let mut text = heapless::String::<MAX_TOKEN_FILE_LEN>::new();
@@ -519,20 +526,19 @@ where
         &request,
     )
     .await
-        .map_err(|failure| {
-            let unauthorized =
-                matches!(failure.kind, ServiceFailureKind::Status { status: 401, .. })
-                    || matches!(&failure.kind, ServiceFailureKind::Status { code: Some(c), .. }
+    .map_err(|failure| {
+        let unauthorized = matches!(failure.kind, ServiceFailureKind::Status { status: 401, .. })
+            || matches!(&failure.kind, ServiceFailureKind::Status { code: Some(c), .. }
                     if c.ends_with("UnauthorizedException"));
-            ExecuteError::Sso(if unauthorized {
-                SsoError::Unauthorized {
-                    profile: step.profile,
-                    failure,
-                }
-            } else {
-                SsoError::Service(failure)
-            })
-        })?;
+        ExecuteError::Sso(if unauthorized {
+            SsoError::Unauthorized {
+                profile: step.profile,
+                failure,
+            }
+        } else {
+            SsoError::Service(failure)
+        })
+    })?;
     let bad = || {
         ExecuteError::Sso(SsoError::Service(sso_token::bad_json_failure(
             GET_ROLE_CREDENTIALS,
