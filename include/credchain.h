@@ -930,12 +930,14 @@ typedef struct credchain_callbacks {
    */
   credchain_write_file_callback write_file;
   /**
-   * Waits between retried attempts. NULL: the library sleeps the calling thread. (Added in
-   * 0.3; a caller built against an earlier header gets the library's sleep.)
+   * Waits between retried attempts of a service call (`retry_mode`, `max_attempts`). NULL:
+   * the library sleeps the calling thread. (Added after `write_file`; a caller built against
+   * an earlier header gets the library's sleep.)
    */
   credchain_sleep_callback sleep;
   /**
-   * The jitter's random numbers. NULL: the library's own. (Added in 0.3.)
+   * The random numbers of the waits' jitter. NULL: the library's own. (Added after
+   * `write_file`.)
    */
   credchain_random_callback random;
 } credchain_callbacks;

@@ -347,10 +347,12 @@ pub struct credchain_callbacks {
     /// Writes the caches shared with the AWS CLI. NULL: nothing is written (every resolution
     /// calls the services; refreshed tokens are used but not kept). (Added in 0.2.)
     pub write_file: credchain_write_file_callback,
-    /// Waits between retried attempts. NULL: the library sleeps the calling thread. (Added in
-    /// 0.3; a caller built against an earlier header gets the library's sleep.)
+    /// Waits between retried attempts of a service call (`retry_mode`, `max_attempts`). NULL:
+    /// the library sleeps the calling thread. (Added after `write_file`; a caller built against
+    /// an earlier header gets the library's sleep.)
     pub sleep: credchain_sleep_callback,
-    /// The jitter's random numbers. NULL: the library's own. (Added in 0.3.)
+    /// The random numbers of the waits' jitter. NULL: the library's own. (Added after
+    /// `write_file`.)
     pub random: credchain_random_callback,
 }
 
