@@ -96,7 +96,9 @@ where
     };
     let role = sts::assume_role_with_web_identity(io.http, io.clock, &endpoint, &params, &options)
         .await
-        .map_err(|e| ExecuteError::Sts(StsFailure::from_error(e, role_arn.value, endpoint.origin())))?;
+        .map_err(|e| {
+            ExecuteError::Sts(StsFailure::from_error(e, role_arn.value, endpoint.origin()))
+        })?;
     if file_cache {
         // A cache that cannot be written costs a call next time, nothing more.
         let _ = cache::store(io.fs, eval.env(), io.platform, &args, &role).await;
