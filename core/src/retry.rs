@@ -6,10 +6,8 @@
 //! The policy is pure: [`Retrier`] is told what each attempt met ([`Class`], from [`classify`])
 //! and the time, and answers how long to wait before the next attempt, or that there is none.
 //! The waiting itself, the time and the random number for the jitter come from the host's
-//! [`Clock`](crate::io::Clock) ([`Clock::sleep_ms`](crate::io::Clock::sleep_ms),
-//! [`Clock::now_millis`](crate::io::Clock::now_millis),
-//! [`Clock::random_u32`](crate::io::Clock::random_u32)), so retries work through every
-//! frontend and tests see every delay.
+//! [`Clock`] ([`Clock::sleep_ms`], [`Clock::now_millis`], [`Clock::random_u32`]), so retries
+//! work through every frontend and tests see every delay.
 //!
 //! # The rules (botocore's, as the AWS CLI v2 ships it)
 //! - `retry_mode`: `AWS_RETRY_MODE` > the profile's `retry_mode` > `standard`. Only `standard`
@@ -309,8 +307,7 @@ pub struct Retrier {
 }
 
 impl Retrier {
-    /// A call starting at `now_ms` (Unix milliseconds, the host's
-    /// [`Clock::now_millis`](crate::io::Clock::now_millis)).
+    /// A call starting at `now_ms` (Unix milliseconds, the host's [`Clock::now_millis`]).
     #[must_use]
     pub fn new(config: RetryConfig, now_ms: i64) -> Self {
         Retrier {

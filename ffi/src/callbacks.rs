@@ -1297,6 +1297,38 @@ mod tests {
         assert!(cb.now_unix() > 1_700_000_000);
     }
 
+    unsafe extern "C" fn no_sleep(_: *mut c_void, _: u32) {}
+
+    unsafe extern "C" fn fixed_random(_: *mut c_void) -> u32 {
+        7
+    }
+
+    #[test]
+    fn sleep_and_random_are_the_callbacks_or_the_library() {
+        let full = credchain_callbacks {
+            sleep: Some(no_sleep),
+            random: Some(fixed_random),
+            ..callbacks()
+        };
+        // SAFETY: a whole struct of its struct_size.
+        let cb = unsafe { Callbacks::from_raw(&full) }.unwrap();
+        assert!(cb.sleep.is_some());
+        assert_eq!(cb.random_u32(), 7);
+        // `now` is set: milliseconds are its seconds.
+        assert_eq!(cb.now_millis(), 1_234_567_890_000);
+        // A caller built before sleep and random existed gets the library's.
+        let old = credchain_callbacks {
+            struct_size: offset_of!(credchain_callbacks, sleep),
+            ..full
+        };
+        // SAFETY: the struct is larger than its struct_size says.
+        let cb = unsafe { Callbacks::from_raw(&old) }.unwrap();
+        assert!(cb.sleep.is_none() && cb.random.is_none());
+        let started = std::time::Instant::now();
+        cb.sleep_ms(20);
+        assert!(started.elapsed() >= std::time::Duration::from_millis(20));
+    }
+
     #[test]
     fn struct_size_selects_the_fields_read() {
         let full = callbacks();
