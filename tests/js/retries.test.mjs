@@ -152,3 +152,19 @@ test('a host object without sleep gets the module own setTimeout wait', async ()
   assert.equal(calls, 2);
   assert.ok(Date.now() - started >= 190, `waited ${Date.now() - started} ms`);
 });
+
+test('explainCredentials tells the retry settings and where they come from', async () => {
+  const { explainCredentials } = await import('./helpers.mjs');
+  let run = host([[200, OK]], { AWS_MAX_ATTEMPTS: '4' }, `${CONFIG}retry_mode = adaptive\n`);
+  let explained = await explainCredentials({ host: run.host, profile: 'role' });
+  assert.equal(explained.retries.mode, 'adaptive');
+  assert.equal(explained.retries.maxAttempts, 4);
+  assert.deepEqual(explained.retries.maxAttemptsSource, { kind: 'env', name: 'AWS_MAX_ATTEMPTS' });
+  assert.deepEqual(explained.retries.modeSource, { kind: 'config-file', path: '/h/.aws/config', line: 5 });
+  assert.equal(explained.retriesError, null);
+  assert.equal(run.sent.length, 0);
+  run = host([[200, OK]], { AWS_RETRY_MODE: 'legacy' });
+  explained = await explainCredentials({ host: run.host, profile: 'role' });
+  assert.equal(explained.retries, null);
+  assert.match(explained.retriesError, /invalid retry_mode "legacy" \(from AWS_RETRY_MODE\)/);
+});

@@ -441,6 +441,17 @@ export interface CredentialsExplanation {
   skipped: SkippedProvider[];
   /** The provider that answers and its steps; `null` when none is configured. */
   chosen: { provider: ProviderName; steps: Step[] } | null;
+  /** How the service calls (STS, IAM Identity Center, SSO-OIDC, Sign-In) are retried, with
+   * where each setting came from; `null` when a setting is invalid (see `retriesError`). */
+  retries: {
+    mode: 'standard' | 'adaptive';
+    modeSource: Source;
+    maxAttempts: number;
+    maxAttemptsSource: Source;
+  } | null;
+  /** Why a retry setting is invalid (as {@link resolveCredentials} would report it when it
+   * calls a service), else `null`. */
+  retriesError: string | null;
 }
 
 /**

@@ -225,11 +225,28 @@ pub async fn explain_credentials(options: JsValue) -> Result<JsValue, JsValue> {
                 .into()
         }
     };
+    // The retry settings of the service calls; a bad one is told, not thrown: explaining is
+    // the point.
+    let (retries, retries_error) = match credchain_core::retry::settings(&eval) {
+        Ok(r) => (
+            JsValue::from(
+                Obj::new()
+                    .set("mode", r.config.mode.name())
+                    .set("modeSource", source_object(r.mode_source))
+                    .set("maxAttempts", r.config.max_attempts)
+                    .set("maxAttemptsSource", source_object(r.max_attempts_source)),
+            ),
+            JsValue::NULL,
+        ),
+        Err(e) => (JsValue::NULL, JsValue::from(e.to_string())),
+    };
     Ok(Obj::new()
         .set("profile", plan.profile)
         .set("profileSource", source_object(eval.active_profile().source))
         .set("skipped", skipped_array(&plan.skipped))
         .set("chosen", chosen)
+        .set("retries", retries)
+        .set("retriesError", retries_error)
         .into())
 }
 
