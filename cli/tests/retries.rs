@@ -101,7 +101,7 @@ fn bad_retry_settings_name_the_setting_and_its_source() {
     let home = Home::new(&format!("{ROLE}max_attempts = 0\n"), BASE);
     let sts = MockServer::start(403, DENIED);
     let run = export(&home, &sts, &[]);
-    assert_eq!(run.code, 253, "{run:#?}");
+    assert_eq!(run.code, 255, "{run:#?}");
     assert!(
         run.stderr.contains("invalid max_attempts 0")
             && run.stderr.contains(".aws/config")
@@ -110,7 +110,7 @@ fn bad_retry_settings_name_the_setting_and_its_source() {
         run.stderr
     );
     let run = export(&home, &sts, &[("AWS_MAX_ATTEMPTS", "three")]);
-    assert_eq!(run.code, 253, "{run:#?}");
+    assert_eq!(run.code, 255, "{run:#?}");
     assert!(
         run.stderr
             .contains("invalid max_attempts \"three\" (from AWS_MAX_ATTEMPTS)"),
@@ -122,7 +122,7 @@ fn bad_retry_settings_name_the_setting_and_its_source() {
         &sts,
         &[("AWS_RETRY_MODE", "legacy"), ("AWS_MAX_ATTEMPTS", "2")],
     );
-    assert_eq!(run.code, 253, "{run:#?}");
+    assert_eq!(run.code, 255, "{run:#?}");
     assert!(
         run.stderr
             .contains("invalid retry_mode \"legacy\" (from AWS_RETRY_MODE)")
