@@ -354,6 +354,11 @@ enum credchain_result
    */
   CREDCHAIN_RESULT_INVALID_DURATION = 523,
   /**
+   * `retry_mode` is not `standard` or `adaptive`, or `max_attempts` is not a whole number of
+   * 1 or more.
+   */
+  CREDCHAIN_RESULT_INVALID_RETRY_CONFIG = 524,
+  /**
    * `credential_process` could not be started: an empty or unclosed command, the program
    * not found or not executable, or a host that cannot run processes.
    */
@@ -845,6 +850,22 @@ typedef credchain_write_status (*credchain_write_file_callback)(void *userdata,
                                                                 size_t len);
 
 /**
+ * Waits `ms` milliseconds, then returns. credchain calls it between the attempts of a retried
+ * service call (STS, the IAM Identity Center portal, SSO-OIDC, AWS Sign-In: the AWS CLI's
+ * `retry_mode` and `max_attempts`), on the thread of `credchain_config_resolve_credentials`;
+ * never when a call succeeds at once. For tests and programs that schedule their own waiting;
+ * NULL means the library sleeps the calling thread itself.
+ */
+typedef void (*credchain_sleep_callback)(void *userdata, uint32_t ms);
+
+/**
+ * A uniformly distributed random 32-bit number, for the jitter of the waits between retried
+ * attempts (nothing secret depends on it). Called once per retry. NULL means the library's own
+ * source (the standard library's randomly keyed hash).
+ */
+typedef uint32_t (*credchain_random_callback)(void *userdata);
+
+/**
  * The I/O a caller supplies to `credchain_config_new_callbacks`, in place of the process's
  * environment, file system, processes and network (for tests, sandboxes, or a program with its
  * own view). Asking the person for an MFA code is set apart, for either kind of handle, with
@@ -908,6 +929,17 @@ typedef struct credchain_callbacks {
    * calls the services; refreshed tokens are used but not kept). (Added in 0.2.)
    */
   credchain_write_file_callback write_file;
+  /**
+   * Waits between retried attempts of a service call (`retry_mode`, `max_attempts`). NULL:
+   * the library sleeps the calling thread. (Added after `write_file`; a caller built against
+   * an earlier header gets the library's sleep.)
+   */
+  credchain_sleep_callback sleep;
+  /**
+   * The random numbers of the waits' jitter. NULL: the library's own. (Added after
+   * `write_file`.)
+   */
+  credchain_random_callback random;
 } credchain_callbacks;
 
 /**

@@ -57,6 +57,9 @@ How the credentials are obtained:
 
 Region: eu-west-1 (from ~/.aws/config:5)
 
+Retries: retry_mode standard (default), max_attempts 3 (default)
+  a failed STS, IAM Identity Center, SSO-OIDC or Sign-In call is tried at most 3 times in all, waiting between attempts
+
 Result: credentials obtained
   provider        5. credentials file (shared-credentials-file)
   access key id   ****************ATIC

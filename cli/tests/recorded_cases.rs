@@ -9,7 +9,8 @@
 //! (the AWS CLI refuses credentials expired on arrival), or a day before an earlier expected
 //! expiry (the container cases expire in 2009). For cases with container or metadata traffic,
 //! the requests the mock saw must be the recorded ones: method, path, and the IMDSv2 headers.
-//! Expectations match core/tests/cases.rs: the cases where the AWS CLI's answer differs
+//! credchain's own cases (tests/cases, same format) run too, with the request count they
+//! name. Expectations match core/tests/cases.rs: the cases where the AWS CLI's answer differs
 //! (`awscli_differs`) come from tests/expectations/recorded_cases.json, which both read.
 
 mod common;
@@ -224,6 +225,15 @@ fn run_case(dir: &Path, tree: &str, fake_time: &str) -> (i32, String, String, Op
         }
         _ => None,
     };
+    // credchain's own cases say how many requests are made (retries included).
+    let case: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("test-case.json")).unwrap())
+            .unwrap();
+    let mismatch = mismatch.or_else(|| {
+        let want = case["credchain"]["requests"].as_u64()?;
+        let seen = server.as_ref().map_or(0, |s| s.requests().len()) as u64;
+        (seen != want).then(|| format!("expected {want} requests, the mock saw {seen}"))
+    });
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -247,6 +257,23 @@ fn recorded_cases_through_the_binary() {
         dirs.extend(found.into_iter().map(|d| (tree, d)));
     }
     assert!(dirs.len() >= 31);
+    // And credchain's own cases (tests/cases), in the same format.
+    let own = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/cases");
+    let before = dirs.len();
+    for tree in ["default-credential-provider-chain", "profile-provider"] {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(own.join(tree))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        found.sort();
+        dirs.extend(found.into_iter().map(|d| (tree, d)));
+    }
+    assert!(
+        dirs.len() > before,
+        "expected credchain's own cases under tests/cases"
+    );
     let mut failures = Vec::new();
     for (tree, dir) in &dirs {
         let name = format!("{tree}/{}", dir.file_name().unwrap().to_string_lossy());

@@ -247,10 +247,43 @@ pub trait Http {
     async fn send(&self, request: &HttpRequest<'_>) -> Result<HttpResponse<Self::Body>, HttpError>;
 }
 
-/// The current time.
+/// The current time, waiting, and the random numbers of the retries' jitter.
+#[allow(async_fn_in_trait)] // Hosts choose their own futures; the core never needs `Send`.
 pub trait Clock {
     /// Seconds since the Unix epoch. Called when a cached or fetched credential's expiry is judged.
     fn now_unix(&self) -> i64;
+
+    /// Milliseconds since the Unix epoch. Called by the retries (the adaptive mode's rate
+    /// limiter measures the send rate in half seconds). Hosts with a finer clock than
+    /// [`Clock::now_unix`] should give it; the default is whole seconds.
+    fn now_millis(&self) -> i64 {
+        self.now_unix().saturating_mul(1000)
+    }
+
+    /// Waits `ms` milliseconds. Called between the attempts of a retried service call (STS,
+    /// the IAM Identity Center portal, SSO-OIDC, AWS Sign-In); never for a call that succeeds
+    /// at once. There is no default: the core has no timer, and a host that returned at once
+    /// would retry a failing service without the backoff.
+    async fn sleep_ms(&self, ms: u32);
+
+    /// A uniformly distributed random number, for the jitter of the retries' waits (no secret
+    /// depends on it). Called once per retry.
+    fn random_u32(&self) -> u32;
+}
+
+impl<K: Clock + ?Sized> Clock for &K {
+    fn now_unix(&self) -> i64 {
+        (**self).now_unix()
+    }
+    fn now_millis(&self) -> i64 {
+        (**self).now_millis()
+    }
+    async fn sleep_ms(&self, ms: u32) {
+        (**self).sleep_ms(ms).await;
+    }
+    fn random_u32(&self) -> u32 {
+        (**self).random_u32()
+    }
 }
 
 /// Drives a future to completion on the current thread, for hosts whose I/O completes

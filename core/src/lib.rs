@@ -59,6 +59,7 @@ pub mod plan;
 #[cfg(test)]
 mod random_input;
 pub mod refresh;
+pub mod retry;
 pub mod service;
 pub mod settings;
 pub mod sigv4;

@@ -9,8 +9,9 @@
 use core::fmt;
 
 use crate::endpoint::MAX_ENDPOINT_URL_LEN;
-use crate::io::{Http, HttpErrorKind, HttpRequest, HttpResponse, MAX_CONTENT_TYPE_LEN};
+use crate::io::{Clock, Http, HttpErrorKind, HttpRequest, HttpResponse, MAX_CONTENT_TYPE_LEN};
 use crate::plan::ProviderKind;
+use crate::retry::{classify, Class, Failure, RetryConfig, Service};
 
 /// The longest error code kept from a service's error body.
 pub const MAX_SERVICE_CODE_LEN: usize = 64;
@@ -244,6 +245,48 @@ pub async fn send<H: Http + ?Sized>(
         return Err(fail(ServiceFailureKind::EmptyBody { status }));
     }
     Ok(response)
+}
+
+/// [`send`] with the retries of the AWS CLI (see [`crate::retry`]): for the AWS services
+/// (the IAM Identity Center portal, SSO-OIDC, AWS Sign-In), not for the container endpoint or
+/// instance metadata, which keep their own attempt rules. The request is the same at every
+/// attempt, as botocore's is for these operations (a DPoP proof is made once per call).
+///
+/// # Errors
+/// The last attempt's [`ServiceFailure`].
+pub async fn send_retrying<H: Http + ?Sized, K: Clock + ?Sized>(
+    http: &H,
+    clock: &K,
+    retry: RetryConfig,
+    provider: ProviderKind,
+    operation: &'static str,
+    request: &HttpRequest<'_>,
+) -> Result<HttpResponse<H::Body>, ServiceFailure> {
+    crate::retry::run(clock, retry, retry_class, || {
+        send(http, provider, operation, request)
+    })
+    .await
+}
+
+/// How the retry rules see a failed exchange.
+#[must_use]
+pub fn retry_class(failure: &ServiceFailure) -> Class {
+    match &failure.kind {
+        ServiceFailureKind::Http { kind, .. } => {
+            classify(Failure::Transport(*kind), Service::Other)
+        }
+        ServiceFailureKind::Status { status, code, .. } => classify(
+            Failure::Status {
+                status: *status,
+                code: code.as_deref(),
+            },
+            Service::Other,
+        ),
+        // A 2xx answer that cannot be used: botocore does not retry a parse failure.
+        ServiceFailureKind::EmptyBody { .. }
+        | ServiceFailureKind::WrongContentType { .. }
+        | ServiceFailureKind::BadBody { .. } => Class::Fatal,
+    }
 }
 
 /// Whether a content type is JSON (`application/json`, `application/x-amz-json-1.1`,

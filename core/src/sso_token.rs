@@ -35,9 +35,10 @@ use serde_json_core::str::{EscapedStr, EscapedStringFragment};
 use crate::cache::{key_file_path, write_python_str, CacheKey, CachePathError};
 use crate::credentials::parse_time;
 use crate::endpoint::Endpoint;
-use crate::io::{Env, Http, HttpRequest};
+use crate::io::{Clock, Env, Http, HttpRequest};
 use crate::locate::{PathBuf, Platform};
 use crate::plan::ProviderKind;
+use crate::retry::RetryConfig;
 use crate::service::{self, ServiceFailure, ServiceFailureKind};
 
 /// The token cache directory under the home directory: `~/.aws/sso/cache`.
@@ -353,13 +354,15 @@ pub(crate) fn join_url(
     Ok(url)
 }
 
-/// Calls SSO-OIDC CreateToken with the registration's refresh token. `now` dates the new
-/// token's expiry.
+/// Calls SSO-OIDC CreateToken with the registration's refresh token, retried as `retry` says.
+/// `now` dates the new token's expiry.
 ///
 /// # Errors
 /// A [`ServiceFailure`] of provider SSO naming the endpoint.
-pub async fn create_token<H: Http + ?Sized>(
+pub async fn create_token<H: Http + ?Sized, K: Clock + ?Sized>(
     http: &H,
+    clock: &K,
+    retry: RetryConfig,
     endpoint: &Endpoint<'_>,
     registration: &Registration,
     now: i64,
@@ -407,7 +410,15 @@ pub async fn create_token<H: Http + ?Sized>(
         timeout_ms: OIDC_TIMEOUT_MS,
         max_body_bytes: MAX_OIDC_RESPONSE_BYTES,
     };
-    let response = service::send(http, ProviderKind::Sso, CREATE_TOKEN, &request).await?;
+    let response = service::send_retrying(
+        http,
+        clock,
+        retry,
+        ProviderKind::Sso,
+        CREATE_TOKEN,
+        &request,
+    )
+    .await?;
     let status = response.status;
     let bad = || {
         bad_json_failure(

@@ -40,8 +40,9 @@ use core::fmt::{self, Write as _};
 use crate::credentials::{parse_timestamp, Credentials, TooLong};
 use crate::credentials::{MAX_ACCESS_KEY_ID_LEN, MAX_SECRET_ACCESS_KEY_LEN, MAX_SESSION_TOKEN_LEN};
 use crate::endpoint::{Endpoint, Origin};
-use crate::io::{Http, HttpErrorKind, HttpRequest, MAX_CONTENT_TYPE_LEN};
+use crate::io::{Clock, Http, HttpErrorKind, HttpRequest, MAX_CONTENT_TYPE_LEN};
 use crate::plan::ProviderKind;
+use crate::retry::{classify, Class, Failure, RetryConfig, Service};
 use crate::sigv4::{
     sign, uri_encode, Request, SignError, SigningOptions, SigningParams, Timestamp,
 };
@@ -209,6 +210,8 @@ pub struct StsOptions {
     pub timeout_ms: u32,
     /// A longer response body is [`HttpErrorKind::TooLarge`].
     pub max_body_bytes: usize,
+    /// How the call is retried (the active profile's [`crate::retry::settings`]).
+    pub retry: RetryConfig,
 }
 
 impl Default for StsOptions {
@@ -216,6 +219,7 @@ impl Default for StsOptions {
         StsOptions {
             timeout_ms: STS_TIMEOUT_MS,
             max_body_bytes: MAX_STS_RESPONSE_BYTES,
+            retry: RetryConfig::default(),
         }
     }
 }
@@ -533,16 +537,17 @@ fn service_fix(code: &str, operation: Operation) -> &'static str {
     }
 }
 
-/// Calls AssumeRole at `endpoint`, signed with `caller`'s credentials at `now_unix`.
+/// Calls AssumeRole at `endpoint`, signed with `caller`'s credentials, retried as
+/// `options.retry` says; each attempt is signed anew at `clock`'s time, as botocore signs each.
 ///
 /// # Errors
-/// [`StsError`], naming the role and the endpoint.
-pub async fn assume_role<'e, H: Http + ?Sized>(
+/// [`StsError`], naming the role and the endpoint: the last attempt's.
+pub async fn assume_role<'e, H: Http + ?Sized, K: Clock + ?Sized>(
     http: &H,
+    clock: &K,
     endpoint: &'e Endpoint<'e>,
     caller: &Credentials,
     params: &AssumeRoleParams<'e>,
-    now_unix: i64,
     options: &StsOptions,
 ) -> Result<AssumedRole, StsError<'e>> {
     let operation = Operation::AssumeRole;
@@ -555,7 +560,24 @@ pub async fn assume_role<'e, H: Http + ?Sized>(
     };
     let mut body = heapless::String::<MAX_REQUEST_BODY_LEN>::new();
     write_assume_role_body(&mut body, params).map_err(|_| fail(StsErrorKind::RequestTooLong))?;
-    let time = Timestamp::from_unix(now_unix).map_err(|e| fail(StsErrorKind::Sign(e)))?;
+    let body = &body;
+    crate::retry::run(clock, options.retry, retry_class, move || async move {
+        signed_assume_role(http, clock.now_unix(), endpoint, caller, body, options).await
+    })
+    .await
+    .map_err(fail)
+}
+
+/// One AssumeRole attempt, signed at `now_unix`.
+async fn signed_assume_role<H: Http + ?Sized>(
+    http: &H,
+    now_unix: i64,
+    endpoint: &Endpoint<'_>,
+    caller: &Credentials,
+    body: &str,
+    options: &StsOptions,
+) -> Result<AssumedRole, StsErrorKind> {
+    let time = Timestamp::from_unix(now_unix).map_err(StsErrorKind::Sign)?;
     let signing = SigningParams {
         access_key_id: caller.access_key_id(),
         secret_access_key: caller.secret_access_key(),
@@ -576,7 +598,7 @@ pub async fn assume_role<'e, H: Http + ?Sized>(
         body: body.as_bytes(),
     };
     let signed = sign(&signing, &request, &SigningOptions::for_service("sts"))
-        .map_err(|e| fail(StsErrorKind::Sign(e)))?;
+        .map_err(StsErrorKind::Sign)?;
     let mut headers = [("", ""); 5];
     headers[0] = ("content-type", FORM_CONTENT_TYPE);
     let mut count = 1;
@@ -584,17 +606,49 @@ pub async fn assume_role<'e, H: Http + ?Sized>(
         *slot = header;
         count += 1;
     }
-    call(http, endpoint, &headers[..count], &body, operation, options)
-        .await
-        .map_err(fail)
+    call(
+        http,
+        endpoint,
+        &headers[..count],
+        body,
+        Operation::AssumeRole,
+        options,
+    )
+    .await
 }
 
-/// Calls AssumeRoleWithWebIdentity at `endpoint`, unsigned.
+/// How the retry rules see a failed STS attempt: by status and code when STS answered with an
+/// error status (whatever its body), by the host's error when no answer came.
+#[must_use]
+pub fn retry_class(kind: &StsErrorKind) -> Class {
+    let status = |status: u16, code: Option<&str>| {
+        if (200..300).contains(&status) {
+            // A 2xx answer that cannot be read: botocore does not retry a parse failure.
+            Class::Fatal
+        } else {
+            classify(Failure::Status { status, code }, Service::Sts)
+        }
+    };
+    match kind {
+        StsErrorKind::RequestTooLong | StsErrorKind::Sign(_) => Class::Fatal,
+        StsErrorKind::Http { kind, .. } => classify(Failure::Transport(*kind), Service::Sts),
+        StsErrorKind::Service {
+            status: s, code, ..
+        } => status(*s, Some(code)),
+        StsErrorKind::EmptyBody { status: s }
+        | StsErrorKind::WrongContentType { status: s, .. }
+        | StsErrorKind::NotXml { status: s }
+        | StsErrorKind::Malformed { status: s, .. } => status(*s, None),
+    }
+}
+
+/// Calls AssumeRoleWithWebIdentity at `endpoint`, unsigned, retried as `options.retry` says.
 ///
 /// # Errors
-/// [`StsError`], naming the role and the endpoint.
-pub async fn assume_role_with_web_identity<'e, H: Http + ?Sized>(
+/// [`StsError`], naming the role and the endpoint: the last attempt's.
+pub async fn assume_role_with_web_identity<'e, H: Http + ?Sized, K: Clock + ?Sized>(
     http: &H,
+    clock: &K,
     endpoint: &'e Endpoint<'e>,
     params: &WebIdentityParams<'e>,
     options: &StsOptions,
@@ -610,9 +664,12 @@ pub async fn assume_role_with_web_identity<'e, H: Http + ?Sized>(
     let mut body = heapless::String::<MAX_REQUEST_BODY_LEN>::new();
     write_web_identity_body(&mut body, params).map_err(|_| fail(StsErrorKind::RequestTooLong))?;
     let headers = [("content-type", FORM_CONTENT_TYPE)];
-    call(http, endpoint, &headers, &body, operation, options)
-        .await
-        .map_err(fail)
+    let (headers, body) = (&headers, &body);
+    crate::retry::run(clock, options.retry, retry_class, move || {
+        call(http, endpoint, headers, body, operation, options)
+    })
+    .await
+    .map_err(fail)
 }
 
 /// Writes AssumeRole's form body.
@@ -1441,6 +1498,175 @@ mod tests {
         }
     }
 
+    /// A clock that moves only when slept on, recording the sleeps; its random numbers are
+    /// always one half (2^31).
+    struct TestClock {
+        now_ms: core::cell::Cell<i64>,
+        sleeps: RefCell<Vec<u32>>,
+    }
+
+    impl TestClock {
+        fn at(unix: i64) -> Self {
+            TestClock {
+                now_ms: core::cell::Cell::new(unix * 1000),
+                sleeps: RefCell::default(),
+            }
+        }
+    }
+
+    impl crate::io::Clock for TestClock {
+        fn now_unix(&self) -> i64 {
+            self.now_ms.get().div_euclid(1000)
+        }
+        fn now_millis(&self) -> i64 {
+            self.now_ms.get()
+        }
+        async fn sleep_ms(&self, ms: u32) {
+            self.sleeps.borrow_mut().push(ms);
+            self.now_ms.set(self.now_ms.get() + i64::from(ms));
+        }
+        fn random_u32(&self) -> u32 {
+            1 << 31
+        }
+    }
+
+    /// Answers with each response in turn (the last one again when they run out).
+    struct Sequence {
+        responses: Vec<(u16, &'static str)>,
+        sent: RefCell<Vec<Vec<(String, String)>>>,
+    }
+
+    impl Http for Sequence {
+        type Body = Vec<u8>;
+        async fn send(&self, r: &HttpRequest<'_>) -> Result<HttpResponse<Vec<u8>>, HttpError> {
+            let mut sent = self.sent.borrow_mut();
+            sent.push(
+                r.headers
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            );
+            let (status, body) = self.responses[(sent.len() - 1).min(self.responses.len() - 1)];
+            Ok(HttpResponse {
+                status,
+                content_type: Some(heapless::String::try_from("text/xml").unwrap()),
+                body: body.as_bytes().to_vec(),
+            })
+        }
+    }
+
+    const THROTTLED: &str = "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>\
+        <Message>Rate exceeded</Message></Error></ErrorResponse>";
+
+    #[test]
+    fn a_503_then_200_is_retried_and_each_attempt_signed_anew() {
+        let endpoint =
+            Endpoint::new("https://sts.amazonaws.com", "us-east-1", Origin::Global).unwrap();
+        let params = AssumeRoleParams {
+            role_arn: "arn:aws:iam::123456789012:role/demo",
+            role_session_name: "s",
+            external_id: None,
+            mfa: None,
+            duration_seconds: None,
+        };
+        let http = Sequence {
+            responses: std::vec![(503, ""), (200, OK)],
+            sent: RefCell::default(),
+        };
+        let clock = TestClock::at(1_440_938_160);
+        let role = block_on(assume_role(
+            &http,
+            &clock,
+            &endpoint,
+            &caller(None),
+            &params,
+            &StsOptions::default(),
+        ))
+        .unwrap();
+        assert_eq!(role.credentials.access_key_id(), "ASIAIOSFODNN7EXAMPLE");
+        assert_eq!(*clock.sleeps.borrow(), [500]);
+        let sent = http.sent.borrow();
+        assert_eq!(sent.len(), 2);
+        let date = |headers: &Vec<(String, String)>| {
+            headers
+                .iter()
+                .find(|(k, _)| k == "x-amz-date")
+                .map(|(_, v)| v.clone())
+                .unwrap()
+        };
+        // Signed at 00:36:00 and, after the 500 ms wait moved the clock, at 00:36:00.5 -> :00.
+        assert_eq!(date(&sent[0]), "20150830T123600Z");
+        assert_eq!(date(&sent[1]), "20150830T123600Z");
+
+        // Throttled three times: three attempts, waits of 0.5 and 1 s, and the last error.
+        let http = Sequence {
+            responses: std::vec![(400, THROTTLED)],
+            sent: RefCell::default(),
+        };
+        let clock = TestClock::at(1_440_938_160);
+        let e = block_on(assume_role(
+            &http,
+            &clock,
+            &endpoint,
+            &caller(None),
+            &params,
+            &StsOptions::default(),
+        ))
+        .unwrap_err();
+        assert!(matches!(e.kind, StsErrorKind::Service { status: 400, .. }));
+        assert_eq!(http.sent.borrow().len(), 3);
+        assert_eq!(*clock.sleeps.borrow(), [500, 1000]);
+        // The second attempt was signed after the first wait: 1.5 s in all crosses a second.
+        let sent = http.sent.borrow();
+        assert_eq!(date(&sent[2]), "20150830T123601Z");
+
+        // AccessDenied is not retried.
+        let http = Sequence {
+            responses: std::vec![(403, DENIED)],
+            sent: RefCell::default(),
+        };
+        let clock = TestClock::at(1_440_938_160);
+        let _ = block_on(assume_role(
+            &http,
+            &clock,
+            &endpoint,
+            &caller(None),
+            &params,
+            &StsOptions::default(),
+        ))
+        .unwrap_err();
+        assert_eq!(http.sent.borrow().len(), 1);
+        assert!(clock.sleeps.borrow().is_empty());
+    }
+
+    #[test]
+    fn retry_classes_of_sts_answers() {
+        let service = |status, code: &str| StsErrorKind::Service {
+            status,
+            code: heapless::String::try_from(code).unwrap(),
+            message: ErrorMessage::None,
+        };
+        assert_eq!(
+            retry_class(&service(400, "IDPCommunicationError")),
+            Class::Transient
+        );
+        assert_eq!(retry_class(&service(400, "Throttling")), Class::Throttling);
+        assert_eq!(retry_class(&service(403, "AccessDenied")), Class::Fatal);
+        assert_eq!(
+            retry_class(&StsErrorKind::NotXml { status: 502 }),
+            Class::Transient
+        );
+        assert_eq!(
+            retry_class(&StsErrorKind::NotXml { status: 200 }),
+            Class::Fatal
+        );
+        assert_eq!(
+            retry_class(&StsErrorKind::EmptyBody { status: 503 }),
+            Class::Transient
+        );
+        assert_eq!(retry_class(&StsErrorKind::RequestTooLong), Class::Fatal);
+    }
+
     fn canned(
         response: Result<(u16, Option<&'static str>, &'static str), HttpErrorKind>,
     ) -> Canned {
@@ -1484,10 +1710,10 @@ mod tests {
         let creds = caller(Some("SESSIONTOKEN"));
         let r = block_on(assume_role(
             &http,
+            &TestClock::at(1_440_938_160),
             &endpoint,
             &creds,
             &params,
-            1_440_938_160,
             &StsOptions::default(),
         ))
         .unwrap();
@@ -1534,10 +1760,10 @@ mod tests {
         let http = canned(Ok((200, None, OK)));
         block_on(assume_role(
             &http,
+            &TestClock::at(1_440_938_160),
             &endpoint,
             &caller(None),
             &params,
-            1_440_938_160,
             &StsOptions::default(),
         ))
         .unwrap();
@@ -1565,6 +1791,7 @@ mod tests {
         assert!(!debug.contains("eyJ"), "{debug}");
         let r = block_on(assume_role_with_web_identity(
             &http,
+            &TestClock::at(0),
             &endpoint,
             &params,
             &StsOptions::default(),
@@ -1606,13 +1833,14 @@ mod tests {
         let run = |http: &Canned| {
             let e = block_on(assume_role(
                 http,
+                &TestClock::at(1_440_938_160),
                 &endpoint,
                 &creds,
                 &params,
-                1_440_938_160,
                 &StsOptions {
                     timeout_ms: 250,
                     max_body_bytes: 100,
+                    retry: RetryConfig::ONE_ATTEMPT,
                 },
             ))
             .unwrap_err();
@@ -1666,10 +1894,10 @@ mod tests {
         });
         let e = block_on(assume_role(
             &canned(Ok((200, None, OK))),
+            &TestClock::at(0),
             &endpoint,
             &creds,
             &long,
-            0,
             &StsOptions::default(),
         ))
         .unwrap_err();

@@ -95,5 +95,5 @@ where
     K: Clock + ?Sized,
 {
     let source = token_source(eval)?;
-    sso::token(eval, fs, http, &source, platform, clock.now_unix()).await
+    sso::token(eval, fs, http, clock, &source, platform).await
 }

@@ -17,7 +17,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::memory::{FixedClock, MemoryFs, NoPrompt};
+use common::memory::{FixedClock, MemoryFs, NoPrompt, SteppingClock};
 use credchain_core::evaluate::{Evaluator, Options};
 use credchain_core::execute::{execute, Io};
 use credchain_core::host::StdCommand;
@@ -238,8 +238,21 @@ fn files_under(root: &Path) -> Vec<(String, Vec<u8>)> {
     out
 }
 
-/// Runs one case; `Ok` holds the credentials as the suite's JSON shape.
-fn run_case(dir: &Path, tree: &str, now: i64) -> Result<Value, String> {
+/// Runs one case; `Ok` holds the credentials as the suite's JSON shape. Also the requests sent
+/// and the waits between retried attempts (the clock's jitter is one half).
+fn run_case(dir: &Path, tree: &str, now: i64) -> (Result<Value, String>, usize, Vec<u32>) {
+    let clock = SteppingClock::new(now, 1 << 31);
+    let mut sent = 0;
+    let result = run_case_with(dir, tree, &clock, &mut sent);
+    (result, sent, clock.sleeps.take())
+}
+
+fn run_case_with(
+    dir: &Path,
+    tree: &str,
+    clock: &SteppingClock,
+    sent: &mut usize,
+) -> Result<Value, String> {
     let env_json: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("env.json")).unwrap()).unwrap();
     let owned: Vec<(String, String)> = env_json
@@ -276,10 +289,12 @@ fn run_case(dir: &Path, tree: &str, now: i64) -> Result<Value, String> {
         http: &http,
         command: &StdCommand,
         prompt: &NoPrompt,
-        clock: &FixedClock(now),
+        clock,
         platform: credchain_core::locate::Platform::Unix,
     };
-    let c = block_on(execute(&eval, &plan, &io)).map_err(|e| e.to_string())?;
+    let result = block_on(execute(&eval, &plan, &io));
+    *sent = http.sent.borrow().len();
+    let c = result.map_err(|e| e.to_string())?;
     let mut out = serde_json::json!({
         "access_key_id": c.access_key_id(),
         "secret_access_key": c.secret_access_key(),
@@ -317,14 +332,29 @@ fn recorded_cases() {
         "expected the recorded cases under {}",
         root.display()
     );
+    let own = common::project_cases();
+    assert!(
+        !own.is_empty(),
+        "expected credchain's own cases under tests/cases"
+    );
+    names.extend(own);
     let mut failures = Vec::new();
     for (tree, dir) in &names {
         let name = format!("{tree}/{}", dir.file_name().unwrap().to_string_lossy());
         let expected: Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join("test-case.json")).unwrap())
                 .unwrap();
+        let expected_all = &expected;
         let expected = &expected["result"];
-        let got = run_case(dir, tree, case_now(expected));
+        let (got, sent, sleeps) = run_case(dir, tree, case_now(expected));
+        // credchain's own cases say how many requests are made (retries included).
+        let requests = expected_all["credchain"]["requests"].as_u64();
+        if requests.is_some_and(|n| n != sent as u64) {
+            failures.push(format!(
+                "{name}: expected {} requests, {sent} were sent (waits {sleeps:?})",
+                requests.unwrap_or(0)
+            ));
+        }
         let verdict = if let Some(awscli) = phrase(&expectations.awscli_differs, &name) {
             match &got {
                 Err(e) if e.contains(awscli) => Ok(()),

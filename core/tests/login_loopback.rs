@@ -23,6 +23,7 @@ use credchain_core::io::{block_on, HttpErrorKind};
 use credchain_core::login_cache::FileName;
 use credchain_core::parse::ConfigFiles;
 use credchain_core::plan::plan;
+use credchain_core::retry::RetryConfig;
 use credchain_core::service::ServiceFailureKind;
 use credchain_core::settings::Setting;
 use credchain_core::Dialect;
@@ -163,6 +164,8 @@ fn resolve(url: &str, fs: &MemoryFs) -> Result<Credentials, String> {
         ("HOME", "/h"),
         ("AWS_EC2_METADATA_DISABLED", "true"),
         ("AWS_ENDPOINT_URL_SIGNIN", url),
+        // The mock answers one request; retries are tested with in-memory hosts.
+        ("AWS_MAX_ATTEMPTS", "1"),
     ];
     let eval = Evaluator::new(&files, env, &options).unwrap();
     let plan = plan(&eval).unwrap();
@@ -322,6 +325,8 @@ fn a_slow_endpoint_times_out() {
     let started = Instant::now();
     let e = block_on(login::refresh(
         &UreqHttp::new(),
+        &FixedClock(now()),
+        RetryConfig::ONE_ATTEMPT,
         &token_url,
         "arn:aws:signin:::devtools/same-device",
         "refresh-1",

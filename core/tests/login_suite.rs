@@ -577,12 +577,15 @@ fn failed_refreshes_keep_the_file_and_say_why() {
         ((200, None, String::new()), &["empty body"], false),
     ];
     for (answer, parts, service_error) in cases {
+        // A 5xx is retried: three attempts in all (standard mode), each answered alike.
+        let attempts = if answer.0 >= 500 { 3 } else { 1 };
         let r = run(
             CONFIG,
             &[],
             vec![(path.clone(), due.clone())],
-            ScriptedHttp::answering(vec![answer]),
+            ScriptedHttp::answering(vec![answer; attempts]),
         );
+        assert_eq!(r.seen.len(), attempts, "{:?}", r.result);
         let mut all = vec![
             path.as_str(),
             "https://eu-west-1.signin.aws.amazon.com/v1/token",

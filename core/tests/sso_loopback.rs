@@ -215,6 +215,10 @@ impl Clock for FixedClock {
     fn now_unix(&self) -> i64 {
         self.0
     }
+    async fn sleep_ms(&self, _ms: u32) {}
+    fn random_u32(&self) -> u32 {
+        0
+    }
 }
 
 struct NoPrompt;
@@ -241,6 +245,8 @@ fn credentials(home: &Home, config: &str, url: &str) -> Result<serde_json::Value
         ("AWS_ENDPOINT_URL_SSO", url),
         ("AWS_ENDPOINT_URL_SSO_OIDC", url),
         ("AWS_EC2_METADATA_DISABLED", "true"),
+        // The mock answers one request per exchange; retries are tested with in-memory hosts.
+        ("AWS_MAX_ATTEMPTS", "1"),
     ];
     let options = Options::default().with(Setting::Profile, "dev");
     let eval = Evaluator::new(&files, env, &options).unwrap();

@@ -15,9 +15,10 @@ use credchain_core::credentials::{parse_time, Credentials};
 use credchain_core::endpoint::{self, Origin};
 use credchain_core::evaluate::{Evaluator, Options};
 use credchain_core::host::UreqHttp;
-use credchain_core::io::{block_on, HttpErrorKind};
+use credchain_core::io::{block_on, Clock, HttpErrorKind};
 use credchain_core::parse::ConfigFiles;
 use credchain_core::plan::ProviderKind;
+use credchain_core::retry::RetryConfig;
 use credchain_core::sigv4::{self, SigningOptions, SigningParams, Timestamp};
 use credchain_core::sts::{
     self, AssumeRoleParams, ErrorMessage, Mfa, StsErrorKind, StsOptions, WebIdentityParams,
@@ -80,10 +81,29 @@ fn percent_decode(s: &str) -> String {
 /// Starts a mock that answers one connection with `response` after `delay`, and returns its
 /// URL and a handle that yields the request it received.
 fn mock(response: String, delay: Duration) -> (String, thread::JoinHandle<Received>) {
+    let (url, handle) = mock_sequence(vec![response], delay);
+    (url, thread::spawn(move || handle.join().unwrap().remove(0)))
+}
+
+/// Answers one connection with each response in turn; the requests, in order.
+fn mock_sequence(
+    responses: Vec<String>,
+    delay: Duration,
+) -> (String, thread::JoinHandle<Vec<Received>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let handle = thread::spawn(move || {
+        responses
+            .iter()
+            .map(|response| serve_one(&listener, response, delay))
+            .collect()
+    });
+    (url, handle)
+}
+
+fn serve_one(listener: &TcpListener, response: &str, delay: Duration) -> Received {
+    {
         let deadline = Instant::now() + ACCEPT_FOR;
         let mut stream = loop {
             match listener.accept() {
@@ -131,8 +151,7 @@ fn mock(response: String, delay: Duration) -> (String, thread::JoinHandle<Receiv
         // The client may have given up (the timeout test): a failed write is expected then.
         let _ = stream.write_all(response.as_bytes());
         received
-    });
-    (url, handle)
+    }
 }
 
 fn http_response(status: &str, content_type: Option<&str>, body: &str) -> String {
@@ -145,6 +164,27 @@ fn http_response(status: &str, content_type: Option<&str>, body: &str) -> String
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/demo";
 const NOW: i64 = 1_700_000_000;
+
+/// The time stopped at NOW: retries do not wait, and their jitter is 0.
+struct Stopped;
+
+impl Clock for Stopped {
+    fn now_unix(&self) -> i64 {
+        NOW
+    }
+    async fn sleep_ms(&self, _ms: u32) {}
+    fn random_u32(&self) -> u32 {
+        0
+    }
+}
+
+/// The defaults with one attempt: the mock answers one request.
+fn one_attempt() -> StsOptions {
+    StsOptions {
+        retry: RetryConfig::ONE_ATTEMPT,
+        ..StsOptions::default()
+    }
+}
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 const TOKEN: &str = "FwoGZXIvYXdzEXAMPLETOKEN//+==";
 
@@ -210,10 +250,10 @@ fn assume(url: &str, options: StsOptions) -> Result<sts::AssumedRole, (StsErrorK
         let params = params();
         block_on(sts::assume_role(
             &UreqHttp::new(),
+            &Stopped,
             endpoint,
             &caller,
             &params,
-            NOW,
             &options,
         ))
         .map_err(|e| {
@@ -233,7 +273,7 @@ fn assume_role_is_signed_and_its_answer_read() {
         http_response("200 OK", Some("text/xml"), ASSUMED),
         Duration::ZERO,
     );
-    let role = assume(&url, StsOptions::default()).unwrap();
+    let role = assume(&url, one_attempt()).unwrap();
     let got = server.join().unwrap();
 
     // The answer.
@@ -333,7 +373,7 @@ fn access_denied_surfaces_code_and_message() {
         http_response("403 Forbidden", Some("text/xml"), body),
         Duration::ZERO,
     );
-    let (kind, text) = assume(&url, StsOptions::default()).unwrap_err();
+    let (kind, text) = assume(&url, one_attempt()).unwrap_err();
     server.join().unwrap();
     let StsErrorKind::Service {
         status,
@@ -364,7 +404,7 @@ fn a_500_without_a_body() {
         http_response("500 Internal Server Error", None, ""),
         Duration::ZERO,
     );
-    let (kind, text) = assume(&url, StsOptions::default()).unwrap_err();
+    let (kind, text) = assume(&url, one_attempt()).unwrap_err();
     server.join().unwrap();
     assert_eq!(kind, StsErrorKind::EmptyBody { status: 500 });
     assert!(
@@ -379,7 +419,7 @@ fn a_200_that_is_not_xml() {
         http_response("200 OK", Some("application/json"), "{\"ok\": true}"),
         Duration::ZERO,
     );
-    let (kind, _) = assume(&url, StsOptions::default()).unwrap_err();
+    let (kind, _) = assume(&url, one_attempt()).unwrap_err();
     server.join().unwrap();
     assert!(
         matches!(kind, StsErrorKind::WrongContentType { status: 200, ref content_type } if content_type == "application/json"),
@@ -390,7 +430,7 @@ fn a_200_that_is_not_xml() {
         http_response("200 OK", None, "hello, world"),
         Duration::ZERO,
     );
-    let (kind, text) = assume(&url, StsOptions::default()).unwrap_err();
+    let (kind, text) = assume(&url, one_attempt()).unwrap_err();
     server.join().unwrap();
     assert_eq!(kind, StsErrorKind::NotXml { status: 200 });
     assert!(
@@ -408,7 +448,7 @@ fn a_slow_server_hits_the_timeout() {
     let started = Instant::now();
     let options = StsOptions {
         timeout_ms: 300,
-        ..StsOptions::default()
+        ..one_attempt()
     };
     let (kind, text) = assume(&url, options).unwrap_err();
     assert!(
@@ -448,6 +488,7 @@ fn web_identity_is_unsigned() {
         };
         block_on(sts::assume_role_with_web_identity(
             &UreqHttp::new(),
+            &Stopped,
             endpoint,
             &params,
             &StsOptions::default(),
@@ -475,4 +516,26 @@ fn web_identity_is_unsigned() {
     ];
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     assert_eq!(form, expect);
+}
+
+#[test]
+fn a_503_is_retried_on_a_new_connection_and_the_200_read() {
+    let (url, server) = mock_sequence(
+        vec![
+            http_response(
+                "503 Service Unavailable",
+                Some("text/xml"),
+                "<ErrorResponse><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code>\
+                 <Message>busy</Message></Error></ErrorResponse>",
+            ),
+            http_response("200 OK", Some("text/xml"), ASSUMED),
+        ],
+        Duration::ZERO,
+    );
+    let role = assume(&url, StsOptions::default()).unwrap();
+    let got = server.join().unwrap();
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0].body, got[1].body);
+    assert!(got[1].header("authorization").is_some());
+    assert_eq!(role.credentials.provider(), ProviderKind::AssumeRole);
 }

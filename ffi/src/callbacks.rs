@@ -247,6 +247,20 @@ pub type credchain_http_callback = Option<
 #[allow(non_camel_case_types)]
 pub type credchain_now_callback = Option<unsafe extern "C" fn(userdata: *mut c_void) -> i64>;
 
+/// Waits `ms` milliseconds, then returns. credchain calls it between the attempts of a retried
+/// service call (STS, the IAM Identity Center portal, SSO-OIDC, AWS Sign-In: the AWS CLI's
+/// `retry_mode` and `max_attempts`), on the thread of `credchain_config_resolve_credentials`;
+/// never when a call succeeds at once. For tests and programs that schedule their own waiting;
+/// NULL means the library sleeps the calling thread itself.
+#[allow(non_camel_case_types)]
+pub type credchain_sleep_callback = Option<unsafe extern "C" fn(userdata: *mut c_void, ms: u32)>;
+
+/// A uniformly distributed random 32-bit number, for the jitter of the waits between retried
+/// attempts (nothing secret depends on it). Called once per retry. NULL means the library's own
+/// source (the standard library's randomly keyed hash).
+#[allow(non_camel_case_types)]
+pub type credchain_random_callback = Option<unsafe extern "C" fn(userdata: *mut c_void) -> u32>;
+
 /// The longest `Content-Type` a `credchain_http_callback` may deliver, in bytes.
 pub const CREDCHAIN_MAX_CONTENT_TYPE_LEN: usize = 128;
 
@@ -333,6 +347,13 @@ pub struct credchain_callbacks {
     /// Writes the caches shared with the AWS CLI. NULL: nothing is written (every resolution
     /// calls the services; refreshed tokens are used but not kept). (Added in 0.2.)
     pub write_file: credchain_write_file_callback,
+    /// Waits between retried attempts of a service call (`retry_mode`, `max_attempts`). NULL:
+    /// the library sleeps the calling thread. (Added after `write_file`; a caller built against
+    /// an earlier header gets the library's sleep.)
+    pub sleep: credchain_sleep_callback,
+    /// The random numbers of the waits' jitter. NULL: the library's own. (Added after
+    /// `write_file`.)
+    pub random: credchain_random_callback,
 }
 
 /// A buffer credchain owns that a callback fills with bytes it delivers (a process's output, an
@@ -472,11 +493,13 @@ pub(crate) struct Callbacks {
     http: credchain_http_callback,
     now: credchain_now_callback,
     write_file: credchain_write_file_callback,
+    sleep: credchain_sleep_callback,
+    random: credchain_random_callback,
 }
 
 /// The end of each field of `credchain_callbacks`, in order: a caller's `struct_size` covers a
 /// prefix of them.
-const FIELD_ENDS: [usize; 8] = [
+const FIELD_ENDS: [usize; 10] = [
     offset_of!(credchain_callbacks, struct_size) + size_of::<usize>(),
     offset_of!(credchain_callbacks, userdata) + size_of::<*mut c_void>(),
     offset_of!(credchain_callbacks, get_env) + size_of::<credchain_get_env_callback>(),
@@ -485,6 +508,8 @@ const FIELD_ENDS: [usize; 8] = [
     offset_of!(credchain_callbacks, http) + size_of::<credchain_http_callback>(),
     offset_of!(credchain_callbacks, now) + size_of::<credchain_now_callback>(),
     offset_of!(credchain_callbacks, write_file) + size_of::<credchain_write_file_callback>(),
+    offset_of!(credchain_callbacks, sleep) + size_of::<credchain_sleep_callback>(),
+    offset_of!(credchain_callbacks, random) + size_of::<credchain_random_callback>(),
 ];
 
 /// The smallest `struct_size` accepted: every version has the fields up to `read_file`.
@@ -534,6 +559,8 @@ impl Callbacks {
             http: cb.http,
             now: cb.now,
             write_file: cb.write_file,
+            sleep: cb.sleep,
+            random: cb.random,
         })
     }
 
@@ -574,6 +601,34 @@ impl Callbacks {
             // the contract of credchain_now_callback.
             Some(now) => unsafe { now(self.userdata) },
             None => SystemClock.now_unix(),
+        }
+    }
+
+    /// The time in milliseconds: `now`'s seconds when it is set, else the system clock's.
+    pub(crate) fn now_millis(&self) -> i64 {
+        match self.now {
+            Some(_) => self.now_unix().saturating_mul(1000),
+            None => SystemClock.now_millis(),
+        }
+    }
+
+    /// Waits through `sleep`, or sleeps the calling thread when it is NULL.
+    pub(crate) fn sleep_ms(&self, ms: u32) {
+        match self.sleep {
+            // SAFETY: the caller of credchain_config_new_callbacks guarantees `sleep` follows
+            // the contract of credchain_sleep_callback.
+            Some(sleep) => unsafe { sleep(self.userdata, ms) },
+            None => std::thread::sleep(std::time::Duration::from_millis(u64::from(ms))),
+        }
+    }
+
+    /// A random number through `random`, or the library's own when it is NULL.
+    pub(crate) fn random_u32(&self) -> u32 {
+        match self.random {
+            // SAFETY: the caller of credchain_config_new_callbacks guarantees `random` follows
+            // the contract of credchain_random_callback.
+            Some(random) => unsafe { random(self.userdata) },
+            None => credchain_core::host::random_u32(),
         }
     }
 
@@ -1217,6 +1272,8 @@ mod tests {
             http: None,
             now: Some(fixed_now),
             write_file: None,
+            sleep: None,
+            random: None,
         }
     }
 
@@ -1238,6 +1295,38 @@ mod tests {
         // SAFETY: the struct is larger than its struct_size says.
         let cb = unsafe { Callbacks::from_raw(&old) }.unwrap();
         assert!(cb.now_unix() > 1_700_000_000);
+    }
+
+    unsafe extern "C" fn no_sleep(_: *mut c_void, _: u32) {}
+
+    unsafe extern "C" fn fixed_random(_: *mut c_void) -> u32 {
+        7
+    }
+
+    #[test]
+    fn sleep_and_random_are_the_callbacks_or_the_library() {
+        let full = credchain_callbacks {
+            sleep: Some(no_sleep),
+            random: Some(fixed_random),
+            ..callbacks()
+        };
+        // SAFETY: a whole struct of its struct_size.
+        let cb = unsafe { Callbacks::from_raw(&full) }.unwrap();
+        assert!(cb.sleep.is_some());
+        assert_eq!(cb.random_u32(), 7);
+        // `now` is set: milliseconds are its seconds.
+        assert_eq!(cb.now_millis(), 1_234_567_890_000);
+        // A caller built before sleep and random existed gets the library's.
+        let old = credchain_callbacks {
+            struct_size: offset_of!(credchain_callbacks, sleep),
+            ..full
+        };
+        // SAFETY: the struct is larger than its struct_size says.
+        let cb = unsafe { Callbacks::from_raw(&old) }.unwrap();
+        assert!(cb.sleep.is_none() && cb.random.is_none());
+        let started = std::time::Instant::now();
+        cb.sleep_ms(20);
+        assert!(started.elapsed() >= std::time::Duration::from_millis(20));
     }
 
     #[test]

@@ -300,6 +300,24 @@ impl Clock for HandleClock<'_> {
     fn now_unix(&self) -> i64 {
         self.0.now_unix()
     }
+    fn now_millis(&self) -> i64 {
+        match &self.0.callbacks {
+            Some(cb) => cb.now_millis(),
+            None => SystemClock.now_millis(),
+        }
+    }
+    async fn sleep_ms(&self, ms: u32) {
+        match &self.0.callbacks {
+            Some(cb) => cb.sleep_ms(ms),
+            None => SystemClock.sleep_ms(ms).await,
+        }
+    }
+    fn random_u32(&self) -> u32 {
+        match &self.0.callbacks {
+            Some(cb) => cb.random_u32(),
+            None => SystemClock.random_u32(),
+        }
+    }
 }
 
 impl credchain_config {

@@ -217,6 +217,9 @@ impl From<ExecuteError<'_>> for Error {
             },
             ExecuteError::TokenFile { .. } => R::TokenFileUnreadable,
             ExecuteError::Mfa { .. } => R::MfaCodeUnavailable,
+            ExecuteError::RetrySetting(_) | ExecuteError::Sso(SsoError::RetrySetting(_)) => {
+                R::InvalidRetryConfig
+            }
             ExecuteError::Container(e) => e
                 .service_failure()
                 .map_or(R::InvalidContainerEndpoint, service_code),

@@ -136,6 +136,9 @@ pub enum credchain_result {
     /// Reserved: returned by credchain 0.1 for a `duration_seconds` that is not a whole number;
     /// such a value is now ignored, as the AWS CLI ignores it, so no call returns it.
     InvalidDuration = 523,
+    /// `retry_mode` is not `standard` or `adaptive`, or `max_attempts` is not a whole number of
+    /// 1 or more.
+    InvalidRetryConfig = 524,
     /// `credential_process` could not be started: an empty or unclosed command, the program
     /// not found or not executable, or a host that cannot run processes.
     ProcessNotStarted = 530,
@@ -242,6 +245,7 @@ pub(crate) const ALL_RESULTS: &[credchain_result] = &[
     credchain_result::InvalidEndpoint,
     credchain_result::TokenFileUnreadable,
     credchain_result::InvalidDuration,
+    credchain_result::InvalidRetryConfig,
     credchain_result::ProcessNotStarted,
     credchain_result::ProcessFailed,
     credchain_result::ProcessTimeout,
@@ -388,6 +392,10 @@ impl credchain_result {
             R::InvalidDuration => {
                 "invalid duration (reserved): no call returns it; a duration_seconds that is not \
                  a whole number is ignored, as the AWS CLI ignores it"
+            }
+            R::InvalidRetryConfig => {
+                "invalid retry setting: retry_mode must be standard or adaptive, max_attempts 1 or \
+                 more"
             }
             R::ProcessNotStarted => {
                 "credential_process not started: check the command, its path and its permissions"

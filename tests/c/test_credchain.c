@@ -1896,6 +1896,155 @@ static void test_resolver(void) {
     credchain_resolver_free(NULL);
 }
 
+/* ---- Retries: STS answers 503 first; the sleep and random callbacks. ---- */
+
+struct retry_host {
+    struct memory_host mem; /* first: memory_get_env and memory_read_file take a retry_host */
+    int fail_first;         /* requests answered 503 before STS_OK */
+    int http_calls;
+    int sleep_calls;
+    unsigned sleeps[8];
+    int random_calls;
+};
+
+static const char STS_UNAVAILABLE[] =
+    "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n"
+    "  <Error><Type>Receiver</Type><Code>ServiceUnavailable</Code>\n"
+    "    <Message>busy</Message></Error>\n"
+    "</ErrorResponse>\n";
+
+static credchain_http_status retry_http(void *userdata, const credchain_http_request *request,
+                                        uint16_t *status_out, credchain_buffer *content_type,
+                                        credchain_buffer *body) {
+    struct retry_host *host = userdata;
+    (void)request;
+    int fail = host->http_calls < host->fail_first;
+    host->http_calls++;
+    *status_out = fail ? 503 : 200;
+    if (!deliver(content_type, "text/xml") || !deliver(body, fail ? STS_UNAVAILABLE : STS_OK)) {
+        return CREDCHAIN_HTTP_TOO_LARGE;
+    }
+    return CREDCHAIN_HTTP_OK;
+}
+
+static void retry_sleep(void *userdata, uint32_t ms) {
+    struct retry_host *host = userdata;
+    if (host->sleep_calls < 8) {
+        host->sleeps[host->sleep_calls] = ms;
+    }
+    host->sleep_calls++;
+}
+
+static uint32_t retry_random(void *userdata) {
+    struct retry_host *host = userdata;
+    host->random_calls++;
+    return UINT32_C(1) << 31; /* one half: every wait is half its ceiling */
+}
+
+/* Resolves profile `role` over `host` (sleep and random callbacks when `with_callbacks`),
+ * expecting `want`. */
+static void retry_resolve(struct retry_host *host, int with_callbacks, credchain_result want) {
+    credchain_callbacks cb = memory_callbacks(&host->mem);
+    cb.http = retry_http;
+    if (with_callbacks) {
+        cb.sleep = retry_sleep;
+        cb.random = retry_random;
+    }
+    credchain_options opts = {0};
+    opts.profile = "role";
+    credchain_config *cfg = NULL;
+    credchain_result r = credchain_config_new_callbacks(&cb, &opts, &cfg);
+    CHECK(r == CREDCHAIN_RESULT_OK, "%u %s", (unsigned)r, thread_error());
+    if (cfg == NULL) {
+        return;
+    }
+    credchain_credentials *creds = NULL;
+    r = credchain_config_resolve_credentials(cfg, &creds);
+    CHECK(r == want, "%u %s, want %u (%s)", (unsigned)r, code_name(r), (unsigned)want,
+          last_error(cfg));
+    if (r == CREDCHAIN_RESULT_INVALID_RETRY_CONFIG) {
+        CHECK(strstr(last_error(cfg), "max_attempts") != NULL &&
+                  strstr(last_error(cfg), "AWS_MAX_ATTEMPTS") != NULL,
+              "\"%s\" names neither max_attempts nor its source", last_error(cfg));
+    }
+    credchain_credentials_free(creds);
+    credchain_config_free(cfg);
+}
+
+static void test_retries(void) {
+    static const char *const files[] = {
+        "/mem/.aws/config",
+        "[profile role]\n"
+        "role_arn = arn:aws:iam::123456789012:role/reader\n"
+        "source_profile = base\n"
+        "region = us-west-2\n",
+        "/mem/.aws/credentials",
+        "[base]\n"
+        "aws_access_key_id = AKIDBASE\n"
+        "aws_secret_access_key = basesecret\n",
+        NULL,
+    };
+    static const char *const env[] = {"HOME", "/mem", "AWS_EC2_METADATA_DISABLED", "true", NULL};
+    static const char *const one_attempt[] = {
+        "HOME", "/mem", "AWS_EC2_METADATA_DISABLED", "true", "AWS_MAX_ATTEMPTS", "1", NULL,
+    };
+    static const char *const bad[] = {
+        "HOME", "/mem", "AWS_EC2_METADATA_DISABLED", "true", "AWS_MAX_ATTEMPTS", "0", NULL,
+    };
+    struct retry_host host;
+
+    /* 503, then 200: two requests, one wait of half a second, one random number. */
+    memset(&host, 0, sizeof host);
+    host.mem.env = env;
+    host.mem.files = files;
+    host.mem.read_status_override = -1;
+    host.fail_first = 1;
+    retry_resolve(&host, 1, CREDCHAIN_RESULT_OK);
+    CHECK(host.http_calls == 2, "%d requests", host.http_calls);
+    CHECK(host.sleep_calls == 1 && host.sleeps[0] == 500, "%d sleeps, first %u", host.sleep_calls,
+          host.sleeps[0]);
+    CHECK(host.random_calls == 1, "%d random numbers", host.random_calls);
+
+    /* Always 503: three attempts (standard mode), waits of 0.5 and 1 s, the service's error. */
+    memset(&host, 0, sizeof host);
+    host.mem.env = env;
+    host.mem.files = files;
+    host.mem.read_status_override = -1;
+    host.fail_first = 100;
+    retry_resolve(&host, 1, CREDCHAIN_RESULT_SERVICE_ERROR);
+    CHECK(host.http_calls == 3, "%d requests", host.http_calls);
+    CHECK(host.sleep_calls == 2 && host.sleeps[0] == 500 && host.sleeps[1] == 1000,
+          "%d sleeps: %u %u", host.sleep_calls, host.sleeps[0], host.sleeps[1]);
+
+    /* max_attempts 1: one request, no wait. */
+    memset(&host, 0, sizeof host);
+    host.mem.env = one_attempt;
+    host.mem.files = files;
+    host.mem.read_status_override = -1;
+    host.fail_first = 100;
+    retry_resolve(&host, 1, CREDCHAIN_RESULT_SERVICE_ERROR);
+    CHECK(host.http_calls == 1 && host.sleep_calls == 0, "%d requests, %d sleeps",
+          host.http_calls, host.sleep_calls);
+
+    /* max_attempts 0: refused before any request. */
+    memset(&host, 0, sizeof host);
+    host.mem.env = bad;
+    host.mem.files = files;
+    host.mem.read_status_override = -1;
+    retry_resolve(&host, 1, CREDCHAIN_RESULT_INVALID_RETRY_CONFIG);
+    CHECK(host.http_calls == 0, "%d requests", host.http_calls);
+
+    /* No sleep callback: the library sleeps the thread itself (at most a second here). */
+    memset(&host, 0, sizeof host);
+    host.mem.env = env;
+    host.mem.files = files;
+    host.mem.read_status_override = -1;
+    host.fail_first = 1;
+    retry_resolve(&host, 0, CREDCHAIN_RESULT_OK);
+    CHECK(host.http_calls == 2 && host.sleep_calls == 0, "%d requests, %d sleeps",
+          host.http_calls, host.sleep_calls);
+}
+
 int main(void) {
     make_home();
     test_messages_and_version();
@@ -1912,6 +2061,7 @@ int main(void) {
     test_credentials_failures();
     test_credentials_callbacks();
     test_credentials_network();
+    test_retries();
     test_resolver();
     remove_home();
     printf("%d passed, %d failed\n", passed, failed);

@@ -1,4 +1,5 @@
-// The recorded default-chain and profile-provider cases (../shared/conformance/cases), each a
+// The recorded default-chain and profile-provider cases (../shared/conformance/cases, and
+// credchain's own under tests/cases, with the request count they name), each a
 // named test, through the package's resolveCredentials, as core/tests/cases.rs runs them through
 // the core: a memoryHost over the case's env.json and fs/ tree (fs/home/... is /home/...), a
 // `fetch` replaying its http-traffic.json (nothing is sent anywhere), the Node host's `run` for
@@ -23,6 +24,8 @@ import { initialize, isCredchainError, memoryHost, nodeHost, resolveCredentials 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CONFORMANCE = process.env.CREDCHAIN_CONFORMANCE ?? join(ROOT, '..', 'shared', 'conformance');
 const CASES = join(CONFORMANCE, 'cases');
+/** credchain's own recorded cases, in the same format (tests/cases). */
+const OWN_CASES = join(ROOT, 'tests', 'cases');
 
 /** 2020-09-13: before every expiry recorded in the cases but the container ones (2009), which
  * run an hour before their own expiry (`caseNow`). core/tests/cases.rs's NOW. */
@@ -45,9 +48,16 @@ function phrase(list, name) {
 
 const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'));
 
-/** The case directories under `tree`, sorted. */
-function caseDirs(tree) {
-  return readdirSync(join(CASES, tree), { withFileTypes: true })
+/** The case directories under `tree` (of `root`, the conformance cases by default), sorted. */
+function caseDirs(tree, root = CASES) {
+  let entries;
+  try {
+    entries = readdirSync(join(root, tree), { withFileTypes: true });
+  } catch (error) {
+    if (error.code === 'ENOENT' && root === OWN_CASES) return [];
+    throw error;
+  }
+  return entries
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort();
@@ -157,38 +167,54 @@ function suiteShape(credentials) {
   return out;
 }
 
-/** Runs one case: the credentials as the suite's JSON shape, or the error. */
+/** Runs one case: the credentials as the suite's JSON shape, or the error; and the requests
+ * sent and the waits between retried attempts (recorded, not waited; the jitter is one half). */
 async function runCase(dir, tree, now) {
   const env = readJson(join(dir, 'env.json'));
-  const { fetch } = replay(readJson(join(dir, 'http-traffic.json')));
+  const { fetch, sent } = replay(readJson(join(dir, 'http-traffic.json')));
+  const sleeps = [];
   const host = memoryHost({
     env,
     files: filesUnder(join(dir, 'fs')),
     fetch,
     run: nodeHost().run,
     now: () => now,
+    sleep: (ms) => {
+      sleeps.push(ms);
+    },
+    random: () => 0.5,
   });
   const options = { host };
   if (tree === 'profile-provider') options.profile = env.AWS_PROFILE ?? 'default';
   try {
-    return { ok: suiteShape(await resolveCredentials(options)) };
+    return { ok: suiteShape(await resolveCredentials(options)), sent, sleeps };
   } catch (error) {
-    return { error };
+    return { error, sent, sleeps };
   }
 }
 
 before(() => initialize());
 
 let count = 0;
+let own = 0;
+for (const [root, label] of [
+  [CASES, ''],
+  [OWN_CASES, "credchain's own: "],
+]) {
 for (const tree of ['default-credential-provider-chain', 'profile-provider']) {
-  describe(tree, () => {
-    for (const name of caseDirs(tree)) {
-      count += 1;
-      const dir = join(CASES, tree, name);
+  describe(`${label}${tree}`, () => {
+    for (const name of caseDirs(tree, root)) {
+      if (root === CASES) count += 1;
+      else own += 1;
+      const dir = join(root, tree, name);
       const caseName = `${tree}/${name}`;
       test(name, async () => {
-        const { result: expected } = readJson(join(dir, 'test-case.json'));
+        const { result: expected, credchain } = readJson(join(dir, 'test-case.json'));
         const got = await runCase(dir, tree, caseNow(expected));
+        // credchain's own cases say how many requests are made (retries included).
+        if (credchain?.requests !== undefined) {
+          assert.equal(got.sent.length, credchain.requests, `requests (waits ${got.sleeps})`);
+        }
         const awscli = phrase('awscli_differs', caseName);
         const message = got.error?.message;
         if (got.error !== undefined && !isCredchainError(got.error)) throw got.error;
@@ -217,9 +243,11 @@ for (const tree of ['default-credential-provider-chain', 'profile-provider']) {
     }
   });
 }
+}
 
 test('the recorded cases are there', () => {
   assert.ok(count >= 31, `expected the recorded cases under ${CASES}, found ${count}`);
+  assert.ok(own >= 1, `expected credchain's own cases under ${OWN_CASES}`);
 });
 
 describe('default-token-provider-chain', () => {

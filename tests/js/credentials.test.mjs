@@ -231,6 +231,13 @@ for (const [hostName, makeHost] of Object.entries(HOSTS)) {
         profileSource: { kind: 'default' },
         skipped: error.skipped,
         chosen: null,
+        retries: {
+          mode: 'standard',
+          modeSource: { kind: 'default' },
+          maxAttempts: 3,
+          maxAttemptsSource: { kind: 'default' },
+        },
+        retriesError: null,
       });
     });
   });

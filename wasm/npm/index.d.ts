@@ -82,6 +82,12 @@ export interface Host {
   /** The current time in Unix seconds (sync). Absent: `Date.now() / 1000`. Decides whether
    * credentials and caches have expired. */
   now?(): number;
+  /** Waits `ms` milliseconds. Called between the attempts of a retried service call (STS, the
+   * IAM Identity Center portal, SSO-OIDC, AWS Sign-In, as the AWS CLI's `retry_mode` and
+   * `max_attempts` say), never when a call succeeds at once. Absent: a `setTimeout` promise. */
+  sleep?(ms: number): Promise<void> | void;
+  /** A random number in [0, 1) for the jitter of those waits (sync). Absent: `Math.random()`. */
+  random?(): number;
 }
 
 /** Why a host function failed, as the `code` of what it rejects with. */
@@ -291,7 +297,7 @@ export interface Credentials {
  * {@link PlanErrorCode} for a configuration that cannot give credentials, ProcessFailed,
  * Expired, InvalidExpiration, CredentialTooLong, the STS call's {@link ServiceCallError}s
  * (ServiceError, HttpFailed, InvalidResponse, RequestNotSent) and {@link EndpointError}s,
- * TokenFileUnreadable, MfaFailed, the network providers'
+ * TokenFileUnreadable, MfaFailed, InvalidRetrySetting, the network providers'
  * {@link ProviderServiceError}s and {@link ProviderConfigError}s, and those of
  * {@link resolveSetting} (ProfileNotFound, ParseError, ReadError, ...).
  * No message or field of an error holds a secret.
@@ -435,6 +441,17 @@ export interface CredentialsExplanation {
   skipped: SkippedProvider[];
   /** The provider that answers and its steps; `null` when none is configured. */
   chosen: { provider: ProviderName; steps: Step[] } | null;
+  /** How the service calls (STS, IAM Identity Center, SSO-OIDC, Sign-In) are retried, with
+   * where each setting came from; `null` when a setting is invalid (see `retriesError`). */
+  retries: {
+    mode: 'standard' | 'adaptive';
+    modeSource: Source;
+    maxAttempts: number;
+    maxAttemptsSource: Source;
+  } | null;
+  /** Why a retry setting is invalid (as {@link resolveCredentials} would report it when it
+   * calls a service), else `null`. */
+  retriesError: string | null;
 }
 
 /**
@@ -453,6 +470,7 @@ export function explainCredentials(options: Options): Promise<CredentialsExplana
  * - `run`: `child_process.spawn` without a shell, stdin ignored, SIGKILL at the timeout or the
  *   output limit;
  * - `fetch`: {@link webFetch} over Node's `fetch`;
+ * - `sleep`: a `setTimeout` promise;
  * - `prompt`: the terminal (question on stderr, answer from stdin) when stdin is a TTY, else
  *   none; `prompt` replaces it (`null`: none);
  * - the platform is `platform`, else Windows when `process.platform` is `win32`, else Unix.
@@ -469,9 +487,9 @@ export function nodeHost(options?: {
  * empty) and `files` maps paths to contents (a path not in it has no file). Paths are looked
  * up exactly as located: with HOME `/home/me`, the config file is `/home/me/.aws/config`.
  * Files written (caches) go to the host's `written` map, which its reads consult first; the
- * given `files` are never changed. `fetch` (such as {@link webFetch}), `run`, `prompt` and `now`
- * are the host's when given; without `fetch` no service can be called, without `run` no
- * program run.
+ * given `files` are never changed. `fetch` (such as {@link webFetch}), `run`, `prompt`, `now`,
+ * `sleep` (default: a `setTimeout` promise) and `random` are the host's when given; without
+ * `fetch` no service can be called, without `run` no program run.
  *
  *     memoryHost({
  *       env: { HOME: '/home/me' },
@@ -489,6 +507,8 @@ export function memoryHost(options?: {
   run?: Host['run'];
   prompt?: Host['prompt'];
   now?: Host['now'];
+  sleep?: Host['sleep'];
+  random?: Host['random'];
 }): Host & { readonly written: Map<string, Uint8Array> };
 
 /**
@@ -567,6 +587,7 @@ export type CredchainError =
   | ProviderConfigError
   | EndpointError
   | TokenFileUnreadableError
+  | InvalidRetrySettingError
   | MfaFailedError
   | UnsupportedError;
 
@@ -593,8 +614,8 @@ export interface InvalidArgumentError extends ErrorBase<'InvalidArgument'>, Type
   name: 'CredchainError';
   /** Which: `'name'`, `'options'`, `'options.host'`, `'options.env'`, `'options.readFile'`
    * (also when it resolved to something that is not file contents), `'options.writeFile'`,
-   * `'options.run'`, `'options.fetch'`, `'options.prompt'`, `'options.now'` (the host's
-   * functions: not functions, or what they returned is not what they must return),
+   * `'options.run'`, `'options.fetch'`, `'options.prompt'`, `'options.now'`,
+   * `'options.sleep'`, `'options.random'` (the host's functions: not functions, or what they returned is not what they must return),
    * `'options.profile'`, `'options.region'`, `'options.output'`, `'options.dialect'`,
    * `'options.platform'`. */
   argument: string;
@@ -924,6 +945,15 @@ export interface TokenFileUnreadableError extends ErrorBase<'TokenFileUnreadable
   reason: 'missing' | 'permission-denied' | 'not-a-file' | 'too-large' | 'unsupported' | 'other';
   /** What the host's `readFile` rejected with. */
   cause?: unknown;
+}
+
+/** `retry_mode` is not `standard` or `adaptive` (the AWS CLI v2 has no `legacy` mode), or
+ * `max_attempts` is not a whole number of 1 or more. Reported when a retried service call (STS,
+ * the IAM Identity Center portal, SSO-OIDC, AWS Sign-In) is about to be made. */
+export interface InvalidRetrySettingError extends ErrorBase<'InvalidRetrySetting'> {
+  setting: 'retry_mode' | 'max_attempts';
+  value: string;
+  source: Source;
 }
 
 /** A role with `mfa_serial` got no MFA code: the host has no `prompt` (`'unavailable'`), or

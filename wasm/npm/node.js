@@ -9,7 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import process from 'node:process';
 import { createInterface } from 'node:readline/promises';
 
-import { createApi, webFetch } from './common.js';
+import { createApi, timerSleep, webFetch } from './common.js';
 
 export { isCredchainError, memoryHost, REFRESH_WINDOW_SECONDS, webFetch } from './common.js';
 
@@ -33,6 +33,7 @@ export const {
  * - `writeFile`: atomic and private, see {@link writePrivate};
  * - `run`: child_process.spawn without a shell, see {@link runProgram};
  * - `fetch`: {@link webFetch} over Node's fetch;
+ * - `sleep`: setTimeout (the waits between retried service calls);
  * - `prompt`: the terminal (question on stderr, answer from stdin) when stdin is a TTY, else
  *   none; `prompt` replaces it (a function, or `null` for none).
  */
@@ -51,6 +52,7 @@ export function nodeHost({ env = process.env, platform, prompt } = {}) {
     writeFile: writePrivate,
     run: (argv, limits) => runProgram(argv, { ...limits, env }),
     fetch: (request) => webFetch(request),
+    sleep: timerSleep,
   };
   const ask = prompt === undefined ? (process.stdin.isTTY ? terminalPrompt : undefined) : prompt;
   if (ask) host.prompt = ask;

@@ -60,6 +60,7 @@
 //! | `InvalidEndpoint`, `ServicesSectionNotFound`, `NoRegion`, `EndpointVariantUnsupported`, `InvalidRegion` | [`ExecuteError::Endpoint`] | the endpoint's inputs |
 //! | `TokenFileUnreadable` | [`ExecuteError::TokenFile`]      | `path`, `source`, `reason`, `cause`?      |
 //! | `MfaFailed`        | [`ExecuteError::Mfa`]               | `profile`, `serial`, `source`, `reason`   |
+//! | `InvalidRetrySetting` | [`ExecuteError::RetrySetting`]   | `setting`, `value`, `source`              |
 //!
 //! The TypeScript types and the documentation JS callers read are hand-written in
 //! `npm/index.d.ts`; a change here changes them.
@@ -84,6 +85,7 @@ use credchain_core::plan::{
     plan, AssumeRoleStep, BaseStep, Plan, PlanError, ProviderKind, Secret, SkipReason, Skipped,
     Sourced, MAX_ROLE_CHAIN,
 };
+use credchain_core::retry::RetrySettingError;
 use credchain_core::service::{ServiceFailure, ServiceFailureKind};
 use credchain_core::settings::{Setting, SETTINGS};
 use credchain_core::sts::{ErrorMessage, StsErrorKind};
@@ -223,11 +225,28 @@ pub async fn explain_credentials(options: JsValue) -> Result<JsValue, JsValue> {
                 .into()
         }
     };
+    // The retry settings of the service calls; a bad one is told, not thrown: explaining is
+    // the point.
+    let (retries, retries_error) = match credchain_core::retry::settings(&eval) {
+        Ok(r) => (
+            JsValue::from(
+                Obj::new()
+                    .set("mode", r.config.mode.name())
+                    .set("modeSource", source_object(r.mode_source))
+                    .set("maxAttempts", r.config.max_attempts)
+                    .set("maxAttemptsSource", source_object(r.max_attempts_source)),
+            ),
+            JsValue::NULL,
+        ),
+        Err(e) => (JsValue::NULL, JsValue::from(e.to_string())),
+    };
     Ok(Obj::new()
         .set("profile", plan.profile)
         .set("profileSource", source_object(eval.active_profile().source))
         .set("skipped", skipped_array(&plan.skipped))
         .set("chosen", chosen)
+        .set("retries", retries)
+        .set("retriesError", retries_error)
         .into())
 }
 
@@ -395,6 +414,8 @@ impl Request {
             },
             clock: JsClock {
                 now: optional_function(options, "now", "() => number (Unix seconds)")?,
+                sleep: optional_function(options, "sleep", "(ms) => Promise<void>")?,
+                random: optional_function(options, "random", "() => number in [0, 1)")?,
                 failure: RefCell::new(None),
             },
             profile: optional_string(options, "profile")?,
@@ -771,9 +792,12 @@ impl Prompt for JsPrompt {
     }
 }
 
-/// The time: the JS function `now()` (Unix seconds), else `Date.now()`.
+/// The time: the JS function `now()` (Unix seconds), else `Date.now()`; the retries' waits:
+/// `sleep(ms)`, else a `setTimeout` promise; their jitter: `random()`, else `Math.random()`.
 struct JsClock {
     now: Option<Function>,
+    sleep: Option<Function>,
+    random: Option<Function>,
     /// What `now()` gave when it was not a time (the call then fails with InvalidArgument).
     failure: RefCell<Option<String>>,
 }
@@ -797,6 +821,51 @@ impl Clock for JsClock {
                 system()
             }
         }
+    }
+
+    fn now_millis(&self) -> i64 {
+        match &self.now {
+            // The host's seconds, as precise as it gives them.
+            Some(now) => match now.call0(&JsValue::UNDEFINED).ok().and_then(|v| v.as_f64()) {
+                Some(n) if n.is_finite() => (n * 1000.0).floor() as i64,
+                _ => self.now_unix().saturating_mul(1000),
+            },
+            None => js_sys::Date::now().floor() as i64,
+        }
+    }
+
+    async fn sleep_ms(&self, ms: u32) {
+        if let Some(sleep) = &self.sleep {
+            // A sleep that rejects has still let time pass, or not: either way the next
+            // attempt follows.
+            let _ = call_host(sleep, &Array::of1(&ms.into())).await;
+            return;
+        }
+        let timer = Promise::new(&mut |resolve, _reject| {
+            let set_timeout = js_sys::Reflect::get(&js_sys::global(), &"setTimeout".into())
+                .ok()
+                .and_then(|f| f.dyn_into::<Function>().ok());
+            let scheduled = set_timeout
+                .map(|f| f.call2(&JsValue::UNDEFINED, &resolve, &ms.into()).is_ok())
+                .unwrap_or(false);
+            if !scheduled {
+                // No timer in this environment: go on at once rather than never.
+                let _ = resolve.call0(&JsValue::UNDEFINED);
+            }
+        });
+        let _ = JsFuture::from(timer).await;
+    }
+
+    fn random_u32(&self) -> u32 {
+        let from_host = self
+            .random
+            .as_ref()
+            .and_then(|f| f.call0(&JsValue::UNDEFINED).ok())
+            .and_then(|v| v.as_f64())
+            .filter(|x| (0.0..1.0).contains(x));
+        let x = from_host.unwrap_or_else(js_sys::Math::random);
+        // x in [0, 1): the product is below 2^32.
+        (x * 4_294_967_296.0) as u32
     }
 }
 
@@ -1332,6 +1401,23 @@ fn plan_error(e: PlanError<'_>) -> JsValue {
 }
 
 /// An [`ExecuteError`], with what the host rejected with as `cause` where a host call failed.
+/// `InvalidRetrySetting`: `retry_mode` or `max_attempts`, its value and where it is.
+fn retry_setting_error(r: &RetrySettingError<'_>, whole: &dyn Display) -> JsValue {
+    let (setting, value) = match r {
+        RetrySettingError::Mode(v) => ("retry_mode", v),
+        RetrySettingError::NotANumber(v) | RetrySettingError::TooFew(v) => ("max_attempts", v),
+    };
+    error(
+        "InvalidRetrySetting",
+        whole,
+        Obj::new()
+            .set("setting", setting)
+            .set("value", value.value)
+            .set("source", source_object(value.source)),
+        false,
+    )
+}
+
 fn execute_error(e: ExecuteError<'_>, plan: &Plan<'_>, req: &Request) -> JsValue {
     match &e {
         ExecuteError::NoCredentials => error(
@@ -1422,6 +1508,9 @@ fn execute_error(e: ExecuteError<'_>, plan: &Plan<'_>, req: &Request) -> JsValue
             &e,
             req,
         ),
+        ExecuteError::RetrySetting(r) | ExecuteError::Sso(SsoError::RetrySetting(r)) => {
+            retry_setting_error(r, &e)
+        }
         ExecuteError::Sso(s) => provider_error(
             ProviderKind::Sso,
             "SsoLoginRequired",

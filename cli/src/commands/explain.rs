@@ -15,6 +15,7 @@ use credchain_core::plan::{
     AssumeRoleStep, BaseStep, Chain, CredentialSource, Plan, ProviderKind, SkipReason, Sourced,
     StaticKeys,
 };
+use credchain_core::retry::{self, RetrySettings};
 use credchain_core::settings::Setting;
 use credchain_core::sso_token;
 use credchain_core::{Dialect, FileKind, Source};
@@ -42,6 +43,8 @@ pub struct Report<'s> {
     pub steps: Vec<Step<'s>>,
     /// The region, when the profile could be evaluated.
     pub region: Option<Result<Option<Sourced<'s>>, String>>,
+    /// The retry settings of the service calls, when the profile could be evaluated.
+    pub retries: Option<Result<RetrySettings<'s>, String>>,
     /// Whether credentials were obtained.
     pub outcome: Outcome,
     /// The current time (Unix seconds), to say how long the credentials last.
@@ -199,6 +202,7 @@ fn build<'s, E: Env + ?Sized>(
         providers: Err(String::new()),
         steps: Vec::new(),
         region: None,
+        retries: None,
         outcome: Outcome::Failed {
             message: String::new(),
             status: CONFIGURATION_ERROR,
@@ -236,6 +240,7 @@ fn build<'s, E: Env + ?Sized>(
         Ok(None) => Ok(None),
         Err(error) => Err(error.to_string()),
     });
+    report.retries = Some(retry::settings(&eval).map_err(|e| e.to_string()));
     let plan = match chain::plan_chain(&eval) {
         Ok(plan) => plan,
         Err(error) => {

@@ -182,6 +182,37 @@ pub fn text(report: &Report<'_>, home: Option<&str>, out: &mut dyn Write) -> io:
         None => {}
     }
 
+    // The retries.
+    match &report.retries {
+        Some(Ok(r)) => {
+            let from = |source: Source<'_>| match source {
+                Source::Default => "default".to_string(),
+                Source::EnvVar(var) => format!("from {var}"),
+                source => format!("from {}", place(source)),
+            };
+            writeln!(
+                out,
+                "\nRetries: retry_mode {} ({}), max_attempts {} ({})\n  a failed STS, IAM Identity \
+                 Center, SSO-OIDC or Sign-In call is tried at most {} time{} in all, waiting between \
+                 attempts{}",
+                r.config.mode.name(),
+                from(r.mode_source),
+                r.config.max_attempts,
+                from(r.max_attempts_source),
+                r.config.max_attempts,
+                if r.config.max_attempts == 1 { "" } else { "s" },
+                match r.config.mode {
+                    credchain_core::retry::RetryMode::Standard => "",
+                    credchain_core::retry::RetryMode::Adaptive => {
+                        ", and for the client rate limiter after a throttling answer"
+                    }
+                }
+            )?;
+        }
+        Some(Err(error)) => writeln!(out, "\nRetries: {error}")?,
+        None => {}
+    }
+
     // The result.
     match &report.outcome {
         Outcome::Obtained {
@@ -329,6 +360,29 @@ pub fn json(report: &Report<'_>) -> Json {
         Some(Err(error)) => (Json::Null, Json::from(error.as_str())),
         Some(Ok(None)) | None => (Json::Null, Json::Null),
     };
+    let (retries, retries_error) = match &report.retries {
+        Some(Ok(r)) => (
+            Json::Object(vec![
+                (
+                    "retry_mode",
+                    Json::Object(vec![
+                        ("value", r.config.mode.name().into()),
+                        ("source", setting_source(r.mode_source)),
+                    ]),
+                ),
+                (
+                    "max_attempts",
+                    Json::Object(vec![
+                        ("value", Json::Int(i64::from(r.config.max_attempts))),
+                        ("source", setting_source(r.max_attempts_source)),
+                    ]),
+                ),
+            ]),
+            Json::Null,
+        ),
+        Some(Err(error)) => (Json::Null, Json::from(error.as_str())),
+        None => (Json::Null, Json::Null),
+    };
     let credentials = match &report.outcome {
         Outcome::Obtained {
             provider,
@@ -367,8 +421,18 @@ pub fn json(report: &Report<'_>) -> Json {
         ("steps", Json::Array(steps)),
         ("region", region),
         ("region_error", region_error),
+        ("retries", retries),
+        ("retries_error", retries_error),
         ("credentials", credentials),
     ])
+}
+
+/// Where a setting came from, for JSON: `null` for its default.
+fn setting_source(source: Source<'_>) -> Json {
+    match source {
+        Source::Default => Json::Null,
+        source => source.to_string().into(),
+    }
 }
 
 /// A skip reason without the core's leading "skipped because", which the report says itself.

@@ -135,22 +135,19 @@ where
         }),
         duration_seconds: args.duration_seconds,
     };
-    let role = sts::assume_role(
-        io.http,
-        endpoint,
-        caller,
-        &params,
-        now,
-        &StsOptions::default(),
-    )
-    .await
-    .map_err(|e| {
-        ExecuteError::Sts(StsFailure::from_error(
-            e,
-            step.role_arn.value,
-            endpoint.origin(),
-        ))
-    })?;
+    let options = StsOptions {
+        retry: super::retry_config(eval)?,
+        ..StsOptions::default()
+    };
+    let role = sts::assume_role(io.http, io.clock, endpoint, caller, &params, &options)
+        .await
+        .map_err(|e| {
+            ExecuteError::Sts(StsFailure::from_error(
+                e,
+                step.role_arn.value,
+                endpoint.origin(),
+            ))
+        })?;
     // A cache that cannot be written costs a call next time, nothing more.
     let _ = cache::store(io.fs, eval.env(), io.platform, args, &role).await;
     Ok(role.credentials)

@@ -36,6 +36,7 @@ use crate::io::{Clock, Command, Env, Fs, FsError, Http, HttpErrorKind, HttpReque
 use crate::locate::PathBuf;
 use crate::login_cache::{self, CachedToken, Malformed, PathError, Refreshed, MAX_LOGIN_CACHE_LEN};
 use crate::plan::{ProviderKind, Sourced};
+use crate::retry::RetryConfig;
 use crate::service::{self, ServiceFailure, ServiceFailureKind};
 use crate::settings::Setting;
 
@@ -377,8 +378,12 @@ where
     let _ = url.push_str(endpoint.url().trim_end_matches('/'));
     let _ = url.push_str(TOKEN_PATH);
 
+    // botocore makes the Sign-In client, and so reads its retry settings, only to refresh.
+    let retry = super::retry_config(eval)?;
     let refreshed = refresh(
         io.http,
+        io.clock,
+        retry,
         &url,
         client_id,
         refresh_token,
@@ -422,8 +427,11 @@ where
 ///
 /// # Errors
 /// A [`ServiceFailure`] naming the login provider, [`OPERATION`] and `url`.
-pub async fn refresh<H: Http + ?Sized>(
+#[allow(clippy::too_many_arguments)] // The call's inputs, each needed; no secret is bundled.
+pub async fn refresh<H: Http + ?Sized, K: Clock + ?Sized>(
     http: &H,
+    clock: &K,
+    retry: RetryConfig,
     url: &str,
     client_id: &str,
     refresh_token: &str,
@@ -467,7 +475,11 @@ pub async fn refresh<H: Http + ?Sized>(
         timeout_ms,
         max_body_bytes: MAX_LOGIN_RESPONSE_BYTES,
     };
-    let response = service::send(http, ProviderKind::Login, OPERATION, &request).await?;
+    // One proof for every attempt: botocore adds the DPoP header once per call (a before-call
+    // handler), and each retry resends that request.
+    let response =
+        service::send_retrying(http, clock, retry, ProviderKind::Login, OPERATION, &request)
+            .await?;
     let status = response.status;
     let content_type = response.content_type.as_deref();
     if !service::is_json_content_type(content_type) {

@@ -19,6 +19,7 @@ use crate::plan::{
     AssumeRoleStep, BaseStep, Chain, CredentialSource, Plan, ProviderKind, Sourced, StaticKeys,
     MAX_ROLE_CHAIN,
 };
+use crate::retry::{RetryConfig, RetrySettingError};
 use crate::sts::{Operation, StsError, StsErrorKind};
 use crate::Source;
 
@@ -164,6 +165,9 @@ pub enum ExecuteError<'a> {
     Sso(sso::SsoError<'a>),
     /// A console login session gave no credentials.
     Login(login::LoginError<'a>),
+    /// `retry_mode` or `max_attempts` has a value the AWS CLI v2 refuses (checked when a
+    /// retried service call is about to be made, as botocore checks it when it makes the client).
+    RetrySetting(RetrySettingError<'a>),
     /// No MFA code could be read for a role that needs one.
     Mfa {
         /// The profile.
@@ -278,6 +282,9 @@ impl ExecuteError<'_> {
             ExecuteError::Expired { .. }
             | ExecuteError::TokenFile { .. }
             | ExecuteError::Mfa { .. } => GENERAL,
+            // botocore checks retry_mode and max_attempts when it makes a deferred call's client
+            // (InvalidRetryConfigurationError, or int()'s ValueError): 255.
+            ExecuteError::RetrySetting(_) => GENERAL,
             ExecuteError::Endpoint(e) => endpoint_status(e),
             ExecuteError::Sts(failure) => match &failure.kind {
                 StsErrorKind::RequestTooLong | StsErrorKind::Sign(_) => CONFIGURATION,
@@ -426,6 +433,7 @@ impl fmt::Display for ExecuteError<'_> {
             ExecuteError::InstanceMetadata(e) => write!(f, "{e}"),
             ExecuteError::Sso(e) => write!(f, "{e}"),
             ExecuteError::Login(e) => write!(f, "{e}"),
+            ExecuteError::RetrySetting(e) => write!(f, "{e}"),
             ExecuteError::TokenFile { path, error } => {
                 write!(f, "the web identity token file {} ({}) ", path.value, path.source)?;
                 match error {
@@ -718,6 +726,15 @@ impl RefreshWindow {
             (Err(_), RefreshWindow::Advisory) => Ok(first),
         }
     }
+}
+
+/// The active profile's retry settings, for a retried call.
+fn retry_config<'s, E: Env + ?Sized>(
+    eval: &Evaluator<'s, 's, E>,
+) -> Result<RetryConfig, ExecuteError<'s>> {
+    crate::retry::settings(eval)
+        .map(|s| s.config)
+        .map_err(ExecuteError::RetrySetting)
 }
 
 /// The AWS CLI refuses credentials whose expiry has passed when they arrive.

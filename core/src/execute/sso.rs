@@ -35,6 +35,7 @@ use crate::evaluate::Evaluator;
 use crate::io::{Clock, Command, Env, Fs, FsError, Http, HttpRequest, Prompt};
 use crate::locate::{PathBuf, Platform};
 use crate::plan::{ProviderKind, Sourced};
+use crate::retry::RetrySettingError;
 use crate::service::{self, ServiceFailure, ServiceFailureKind};
 use crate::sigv4::uri_encode;
 use crate::sso_token::{self, NoRefresh, Token, TokenProblem, MAX_TOKEN_FILE_LEN};
@@ -204,6 +205,9 @@ pub enum SsoError<'a> {
     },
     /// The portal or SSO-OIDC failed or answered with something unusable.
     Service(ServiceFailure),
+    /// `retry_mode` or `max_attempts` has a value the AWS CLI v2 refuses (checked when the portal
+    /// or SSO-OIDC is about to be called).
+    RetrySetting(RetrySettingError<'a>),
 }
 
 impl SsoError<'_> {
@@ -318,6 +322,7 @@ impl fmt::Display for SsoError<'_> {
                  (`aws configure sso-session` writes it)"
             ),
             SsoError::Service(e) => write!(f, "{e}"),
+            SsoError::RetrySetting(e) => write!(f, "{e}"),
         }
     }
 }
@@ -327,19 +332,21 @@ impl fmt::Display for SsoError<'_> {
 ///
 /// # Errors
 /// [`SsoError`].
-pub async fn token<'s, E, F, H>(
+pub async fn token<'s, E, F, H, K>(
     eval: &Evaluator<'s, 's, E>,
     fs: &F,
     http: &H,
+    clock: &K,
     source: &TokenSource<'s>,
     platform: Platform,
-    now: i64,
 ) -> Result<Token, SsoError<'s>>
 where
     E: Env + ?Sized,
     F: Fs + ?Sized,
     H: Http + ?Sized,
+    K: Clock + ?Sized,
 {
+    let now = clock.now_unix();
     let profile = source.profile;
     let path = sso_token::token_path(eval.env(), platform, source.cache_name())
         .map_err(|error| SsoError::NoPath { profile, error })?;
@@ -380,7 +387,19 @@ where
             Ok(registration) => {
                 let endpoint = endpoint::resolve(eval, &endpoint::SSO_OIDC, Some(source.region))
                     .map_err(SsoError::Endpoint)?;
-                match sso_token::create_token(http, &endpoint, registration, now).await {
+                // botocore makes the SSO-OIDC client, and so reads its retry settings, only to
+                // refresh.
+                let retry = crate::retry::settings(eval).map_err(SsoError::RetrySetting)?;
+                match sso_token::create_token(
+                    http,
+                    clock,
+                    retry.config,
+                    &endpoint,
+                    registration,
+                    now,
+                )
+                .await
+                {
                     Ok(refreshed) => {
                         let mut text = heapless::String::<MAX_TOKEN_FILE_LEN>::new();
                         if sso_token::write_refreshed(
@@ -450,15 +469,17 @@ fn unescape<const N: usize>(s: EscapedStr<'_>) -> Option<heapless::String<N>> {
 }
 
 /// GetRoleCredentials with `token`.
-async fn role_credentials<'s, E, H>(
+async fn role_credentials<'s, E, H, K>(
     eval: &Evaluator<'s, 's, E>,
     http: &H,
+    clock: &K,
     step: &SsoStep<'s>,
     token: &Token,
 ) -> Result<Credentials, ExecuteError<'s>>
 where
     E: Env + ?Sized,
     H: Http + ?Sized,
+    K: Clock + ?Sized,
 {
     let endpoint = endpoint::resolve(eval, &endpoint::SSO, Some(step.region))
         .map_err(|e| ExecuteError::Sso(SsoError::Endpoint(e)))?;
@@ -493,22 +514,31 @@ where
         timeout_ms: PORTAL_TIMEOUT_MS,
         max_body_bytes: MAX_PORTAL_RESPONSE_BYTES,
     };
-    let response = service::send(http, ProviderKind::Sso, GET_ROLE_CREDENTIALS, &request)
-        .await
-        .map_err(|failure| {
-            let unauthorized =
-                matches!(failure.kind, ServiceFailureKind::Status { status: 401, .. })
-                    || matches!(&failure.kind, ServiceFailureKind::Status { code: Some(c), .. }
+    let retry = crate::retry::settings(eval)
+        .map_err(|e| ExecuteError::Sso(SsoError::RetrySetting(e)))?
+        .config;
+    let response = service::send_retrying(
+        http,
+        clock,
+        retry,
+        ProviderKind::Sso,
+        GET_ROLE_CREDENTIALS,
+        &request,
+    )
+    .await
+    .map_err(|failure| {
+        let unauthorized = matches!(failure.kind, ServiceFailureKind::Status { status: 401, .. })
+            || matches!(&failure.kind, ServiceFailureKind::Status { code: Some(c), .. }
                     if c.ends_with("UnauthorizedException"));
-            ExecuteError::Sso(if unauthorized {
-                SsoError::Unauthorized {
-                    profile: step.profile,
-                    failure,
-                }
-            } else {
-                SsoError::Service(failure)
-            })
-        })?;
+        ExecuteError::Sso(if unauthorized {
+            SsoError::Unauthorized {
+                profile: step.profile,
+                failure,
+            }
+        } else {
+            SsoError::Service(failure)
+        })
+    })?;
     let bad = || {
         ExecuteError::Sso(SsoError::Service(sso_token::bad_json_failure(
             GET_ROLE_CREDENTIALS,
@@ -562,7 +592,8 @@ pub(super) async fn credentials<'s, E, F, H, C, P, K>(
     eval: &Evaluator<'s, 's, E>,
     io: &Io<'_, F, H, C, P, K>,
     step: &SsoStep<'s>,
-    now: i64,
+    // The token is judged at the clock's time, as export-token judges it.
+    _now: i64,
 ) -> Result<Credentials, ExecuteError<'s>>
 where
     E: Env + ?Sized,
@@ -576,11 +607,11 @@ where
         eval,
         io.fs,
         io.http,
+        io.clock,
         &TokenSource::from(step),
         io.platform,
-        now,
     )
     .await
     .map_err(ExecuteError::Sso)?;
-    role_credentials(eval, io.http, step, &token).await
+    role_credentials(eval, io.http, io.clock, step, &token).await
 }

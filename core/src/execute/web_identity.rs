@@ -90,12 +90,15 @@ where
         role_session_name: session_name.map_or(generated.as_str(), |s| s.value),
         web_identity_token: token,
     };
-    let role =
-        sts::assume_role_with_web_identity(io.http, &endpoint, &params, &StsOptions::default())
-            .await
-            .map_err(|e| {
-                ExecuteError::Sts(StsFailure::from_error(e, role_arn.value, endpoint.origin()))
-            })?;
+    let options = StsOptions {
+        retry: super::retry_config(eval)?,
+        ..StsOptions::default()
+    };
+    let role = sts::assume_role_with_web_identity(io.http, io.clock, &endpoint, &params, &options)
+        .await
+        .map_err(|e| {
+            ExecuteError::Sts(StsFailure::from_error(e, role_arn.value, endpoint.origin()))
+        })?;
     if file_cache {
         // A cache that cannot be written costs a call next time, nothing more.
         let _ = cache::store(io.fs, eval.env(), io.platform, &args, &role).await;

@@ -119,11 +119,50 @@ impl Prompt for FixedPrompt {
     }
 }
 
-/// A clock stopped at a Unix time.
+/// A clock stopped at a Unix time: sleeps return at once, and the jitter is always 0, so a
+/// retried call retries without waiting.
 pub struct FixedClock(pub i64);
 
 impl Clock for FixedClock {
     fn now_unix(&self) -> i64 {
         self.0
+    }
+    async fn sleep_ms(&self, _ms: u32) {}
+    fn random_u32(&self) -> u32 {
+        0
+    }
+}
+
+/// A clock that moves only when slept on, recording each sleep, with a fixed random number.
+pub struct SteppingClock {
+    pub now_ms: std::cell::Cell<i64>,
+    pub sleeps: RefCell<Vec<u32>>,
+    pub random: u32,
+}
+
+impl SteppingClock {
+    /// At `unix` seconds; jitter `random` (2^31 makes every wait half its ceiling).
+    pub fn new(unix: i64, random: u32) -> Self {
+        SteppingClock {
+            now_ms: std::cell::Cell::new(unix * 1000),
+            sleeps: RefCell::default(),
+            random,
+        }
+    }
+}
+
+impl Clock for SteppingClock {
+    fn now_unix(&self) -> i64 {
+        self.now_ms.get().div_euclid(1000)
+    }
+    fn now_millis(&self) -> i64 {
+        self.now_ms.get()
+    }
+    async fn sleep_ms(&self, ms: u32) {
+        self.sleeps.borrow_mut().push(ms);
+        self.now_ms.set(self.now_ms.get() + i64::from(ms));
+    }
+    fn random_u32(&self) -> u32 {
+        self.random
     }
 }
