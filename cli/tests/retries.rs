@@ -13,6 +13,7 @@ const ROLE: &str = "\
 [profile role]
 role_arn = arn:aws:iam::123456789012:role/demo
 source_profile = base
+region = us-east-1
 ";
 
 const THROTTLED: &str = "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>\
@@ -162,7 +163,7 @@ fn explain_shows_the_retry_settings_and_their_sources() {
     assert_eq!(run.code, 0, "{run:#?}");
     assert!(
         run.stdout.contains(
-            "Retries: retry_mode adaptive (from ~/.aws/config:4), max_attempts 4 (from \
+            "Retries: retry_mode adaptive (from ~/.aws/config:5), max_attempts 4 (from \
              AWS_MAX_ATTEMPTS)"
         ),
         "{}",
