@@ -27,6 +27,13 @@ pub enum ChainError<'s> {
         /// The active profile.
         profile: &'s str,
     },
+    /// `cli_timestamp_format` is neither `wire` nor `iso8601`: the AWS CLI fails every command.
+    UnknownTimestampFormat {
+        /// The value.
+        value: &'s str,
+        /// Where it is set.
+        source: Source<'s>,
+    },
     /// `credential_source = Environment` and the environment has no keys.
     EmptyEnvironmentSource {
         /// The profile holding `credential_source`.
@@ -55,6 +62,7 @@ impl ChainError<'_> {
     pub fn status(&self) -> u8 {
         match self {
             ChainError::Plan(_)
+            | ChainError::UnknownTimestampFormat { .. }
             | ChainError::NoProvider { .. }
             | ChainError::NoneFound { .. }
             | ChainError::EmptyEnvironmentSource { .. } => CONFIGURATION_ERROR,
@@ -105,6 +113,11 @@ impl fmt::Display for ChainError<'_> {
                 "no credentials found: no credential provider is configured for the profile \
                  {profile}; `credchain explain` shows each provider and why it was skipped"
             ),
+            ChainError::UnknownTimestampFormat { value, source } => write!(
+                f,
+                "Unknown cli_timestamp_format value: {value} ({source}), valid values are \"wire\" \
+                 or \"iso8601\""
+            ),
             ChainError::EmptyEnvironmentSource { profile } => write!(
                 f,
                 "profile {profile}: credential_source = Environment, but AWS_ACCESS_KEY_ID and \
@@ -139,6 +152,18 @@ impl fmt::Display for ChainError<'_> {
 pub fn plan_chain<'s, E: Env + ?Sized>(
     eval: &Evaluator<'s, 's, E>,
 ) -> Result<Plan<'s>, ChainError<'s>> {
+    // The AWS CLI reads cli_timestamp_format when every command starts, and an unknown value
+    // is a ConfigurationError, whichever provider would answer.
+    if let Ok(Some(format)) = eval.resolve(credchain_core::settings::Setting::CliTimestampFormat) {
+        if let Some(value) = format.value.as_str() {
+            if value != "wire" && value != "iso8601" {
+                return Err(ChainError::UnknownTimestampFormat {
+                    value,
+                    source: format.source,
+                });
+            }
+        }
+    }
     plan(eval).map_err(ChainError::Plan)
 }
 

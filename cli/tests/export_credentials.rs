@@ -439,3 +439,33 @@ fn a_failed_sts_call_exits_254() {
     );
     run.assert_error(255, "credchain: [ERROR]: assuming role ");
 }
+
+#[test]
+fn an_unknown_cli_timestamp_format_fails_as_every_aws_cli_command_does() {
+    // The AWS CLI v2.36.7: "Unknown cli_timestamp_format value: ISO8601, valid values are
+    // "wire" or "iso8601"", exit 253, even for a profile with static keys.
+    let home = Home::new(
+        "[default]\ncli_timestamp_format = ISO8601\naws_access_key_id = AKIDSTATICEXAMPLE\n\
+         aws_secret_access_key = staticSecretKey0001\n",
+        "",
+    );
+    let run = home.run(&["export-credentials"]);
+    run.assert_error(
+        253,
+        "credchain: [ERROR]: Unable to retrieve credentials: Unknown cli_timestamp_format value: ISO8601",
+    );
+    for good in ["wire", "iso8601"] {
+        home.write(
+            ".aws/config",
+            &format!(
+                "[default]\ncli_timestamp_format = {good}\naws_access_key_id = AKIDSTATICEXAMPLE\n\
+                 aws_secret_access_key = staticSecretKey0001\n"
+            ),
+        );
+        assert_eq!(
+            home.run_revealing(&["export-credentials"], &[]).code,
+            0,
+            "{good}"
+        );
+    }
+}

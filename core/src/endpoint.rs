@@ -33,8 +33,9 @@
 //! region's partition's (`amazonaws.com`, `amazonaws.com.cn` for `cn-*`, and the ISO partitions'
 //! own). With no region at all the AWS CLI calls the global endpoint `https://sts.amazonaws.com`
 //! and signs for `us-east-1`; so does credchain (also for the pseudo-region `aws-global`).
-//! A configured URL with no region is an error (the AWS CLI v2.36.7 says "You must specify a
-//! region", exit 253): the endpoint rules give a configured URL no signing region of its own.
+//! A configured URL with no region cannot be signed for ([`Endpoint::for_signing`]; the AWS CLI
+//! v2.36.7 says "You must specify a region", exit 253): the endpoint rules give a configured URL
+//! no signing region of its own. Unsigned calls (AssumeRoleWithWebIdentity) still use it.
 //!
 //! `sts_regional_endpoints = legacy` is not honoured, because the AWS CLI v2 does not honour it:
 //! its bundled botocore passes `AWS::STS::UseGlobalEndpoint = False` to the endpoint rules
@@ -210,6 +211,8 @@ pub struct Endpoint<'a> {
     url: Url,
     parts: Parts,
     signing_region: &'a str,
+    /// A configured URL with no region: nothing to sign with (unsigned calls still work).
+    no_region: Option<&'static str>,
     origin: Origin<'a>,
     ignored: Option<Source<'a>>,
 }
@@ -248,9 +251,23 @@ impl<'a> Endpoint<'a> {
             url,
             parts,
             signing_region,
+            no_region: None,
             origin,
             ignored: None,
         })
+    }
+
+    /// The endpoint for a signed call: a configured URL with no region has no region to sign
+    /// with, which botocore's signer refuses (NoRegionError; the AWS CLI v2.36.7 says "You must
+    /// specify a region"). Unsigned calls (AssumeRoleWithWebIdentity) use it as it is.
+    ///
+    /// # Errors
+    /// [`EndpointError::NoRegion`].
+    pub fn for_signing(self) -> Result<Self, EndpointError<'a>> {
+        match self.no_region {
+            Some(service) => Err(EndpointError::NoRegion { service }),
+            None => Ok(self),
+        }
     }
 
     /// The URL as configured (or the default).
@@ -474,16 +491,19 @@ pub fn resolve<'s, 'a: 's, E: Env + ?Sized>(
         });
     if ignore.is_none() {
         if let Some((url, origin)) = configured(eval, service)? {
-            let signing_region = match (region, service.global) {
-                (Some(r), _) => r.value,
-                (None, Some(g)) if pseudo_global => g.signing_region,
-                (None, _) => {
+            let (signing_region, no_region) = match (region, service.global) {
+                (Some(r), _) => (r.value, None),
+                (None, Some(g)) if pseudo_global => (g.signing_region, None),
+                (None, Some(g)) => (g.signing_region, Some(service.name)),
+                (None, None) => {
                     return Err(EndpointError::NoRegion {
                         service: service.name,
                     })
                 }
             };
-            return Endpoint::new(url, signing_region, origin);
+            let mut endpoint = Endpoint::new(url, signing_region, origin)?;
+            endpoint.no_region = no_region;
+            return Ok(endpoint);
         }
     }
     let ignored = ignore.map(|r| r.source);
@@ -531,6 +551,7 @@ pub fn resolve<'s, 'a: 's, E: Env + ?Sized>(
                 url,
                 parts,
                 signing_region: r.value,
+                no_region: None,
                 origin,
                 ignored: None,
             }
@@ -709,6 +730,7 @@ fn variant_endpoint<'s>(
         url,
         parts,
         signing_region: r.value,
+        no_region: None,
         origin,
         ignored: None,
     })
@@ -933,12 +955,13 @@ s3 =
             "https://profile.example eu-north-1 endpoint_url at /c:10"
         );
         // Without a region a configured URL has nothing to sign with: the AWS CLI v2.36.7 says
-        // "You must specify a region" (NoRegionError).
+        // "You must specify a region" (NoRegionError) for a signed call.
         for env in [&e[..], &[("AWS_PROFILE", "plain")][..]] {
             with(env, Options::default(), |r| {
+                let signed = r.unwrap().for_signing();
                 assert!(
-                    matches!(r, Err(EndpointError::NoRegion { service: "STS" })),
-                    "{r:?}"
+                    matches!(signed, Err(EndpointError::NoRegion { service: "STS" })),
+                    "{signed:?}"
                 );
             });
         }

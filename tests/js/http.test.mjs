@@ -264,6 +264,7 @@ role_arn = arn:aws:iam::123456789012:role/integration-test
 source_profile = base
 mfa_serial = arn:aws:iam::123456789012:mfa/me
 external_id = team-7
+region = us-east-1
 `;
   const CREDENTIALS = `[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = ${BASE_SECRET}\n`;
   const homes = [];

@@ -527,7 +527,9 @@ where
         return Ok(credentials);
     }
     before_a_client(eval)?;
-    let endpoint = endpoint::sts(eval).map_err(ExecuteError::Endpoint)?;
+    let endpoint = endpoint::sts(eval)
+        .and_then(endpoint::Endpoint::for_signing)
+        .map_err(ExecuteError::Endpoint)?;
     // `codes` holds the missed roles' codes outermost first: role `i`'s is at `len - 1 - i`.
     for (i, step) in roles.iter().enumerate().skip(first) {
         let args = assume_role::cache_args(step);
