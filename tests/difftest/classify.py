@@ -10,11 +10,6 @@ import re
 
 SECTION = "## Where credchain differs from the AWS CLI on purpose"
 
-def _boto_error(answers, field, prefix):
-    b = answers["botocore"][field]
-    return not b["ok"] and b["error"].startswith(prefix)
-
-
 # (id, the fields it may explain, a test on the case's tags and both tools' answers)
 RULES = [
     (
@@ -34,14 +29,6 @@ RULES = [
         {"region"},
         lambda tags, answers: "env:empty-region" in tags
         and answers["botocore"]["region"].get("value") == "",
-    ),
-    (
-        # STS through an endpoint URL with no region: botocore's signer has no region
-        # (NoRegionError, botocore/signers.py); credchain signs for us-east-1.
-        "differs:sts-endpoint-without-region",
-        {"credentials"},
-        lambda tags, answers: _boto_error(answers, "credentials", "NoRegionError")
-        and answers["botocore"]["region"].get("value") in (None, ""),
     ),
 ]
 
