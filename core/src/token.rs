@@ -44,17 +44,25 @@ fn sourced(p: Property<'_>) -> Option<Sourced<'_>> {
 /// start URL and region.
 ///
 /// # Errors
-/// [`SsoError::NoSession`], [`SsoError::SessionNotFound`], [`SsoError::SessionIncomplete`].
+/// [`SsoError::NoSession`], [`SsoError::SessionMultiLine`], [`SsoError::SessionNotFound`],
+/// [`SsoError::SessionIncomplete`].
 pub fn token_source<'s, E: Env + ?Sized>(
     eval: &Evaluator<'s, 's, E>,
 ) -> Result<TokenSource<'s>, SsoError<'s>> {
     let active = eval.active_profile();
     let profile = active.name;
-    let session = active
+    let property = active
         .profile
         .and_then(|p| p.get("sso_session"))
-        .and_then(sourced)
         .ok_or(SsoError::NoSession { profile })?;
+    let session = sourced(property).ok_or(SsoError::SessionMultiLine {
+        profile,
+        source: Source::File {
+            kind: property.kind,
+            path: property.path,
+            line: property.line,
+        },
+    })?;
     let section = eval
         .files()
         .sso_session(session.value)

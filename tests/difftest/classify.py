@@ -30,6 +30,16 @@ RULES = [
         lambda tags, answers: "env:empty-region" in tags
         and answers["botocore"]["region"].get("value") == "",
     ),
+    (
+        # The same variable with no other region: botocore signs STS for the region "";
+        # credchain has no region to sign with and refuses the call.
+        "differs:empty-region-variable",
+        {"credentials"},
+        lambda tags, answers: "env:empty-region" in tags
+        and answers["botocore"]["region"].get("value") == ""
+        and answers["botocore"]["credentials"]["ok"]
+        and "no region for STS" in answers["credchain"]["credentials"].get("error", ""),
+    ),
 ]
 
 

@@ -187,6 +187,14 @@ pub enum SsoError<'a> {
         /// The profile.
         profile: &'a str,
     },
+    /// `sso_session` is written over several lines (botocore looks for a section of that name,
+    /// newline and all, and finds none).
+    SessionMultiLine {
+        /// The profile.
+        profile: &'a str,
+        /// Where it is set.
+        source: crate::Source<'a>,
+    },
     /// `sso_session` names a section the config file does not have.
     SessionNotFound {
         /// The profile.
@@ -305,6 +313,11 @@ impl fmt::Display for SsoError<'_> {
                 "{PROVIDER}: profile {profile} has no sso_session, so it has no bearer token; add \
                  `sso_session = NAME` and an [sso-session NAME] section, then run `aws sso login --profile \
                  {profile}`"
+            ),
+            SsoError::SessionMultiLine { profile, source } => write!(
+                f,
+                "{PROVIDER}: profile {profile}: sso_session ({source}) is written over several lines, so it \
+                 names no [sso-session] section; write it on one line"
             ),
             SsoError::SessionNotFound { profile, session } => write!(
                 f,
