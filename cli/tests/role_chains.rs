@@ -436,3 +436,44 @@ fn a_duration_that_is_not_a_whole_number_is_left_out_as_the_aws_cli_leaves_it_ou
         "{explained:#?}"
     );
 }
+
+#[test]
+fn a_chain_s_web_identity_source_does_not_use_the_file_cache() {
+    // The AWS CLI gives ~/.aws/cli/cache to the active profile's assume-role and web identity
+    // providers only; a source profile's web identity provider caches in memory.
+    let home = Home::new(
+        "[profile top]\nrole_arn = arn:aws:iam::123456789012:role/demo\nsource_profile = web\n\
+         region = us-east-1\n\
+         [profile web]\nrole_arn = arn:aws:iam::123456789012:role/web\n\
+         web_identity_token_file = /dev/null\n",
+        "",
+    );
+    let token_file = home.file("token");
+    std::fs::write(&token_file, "eyJ-web-identity-token").unwrap();
+    let config = std::fs::read_to_string(home.file(".aws/config"))
+        .unwrap()
+        .replace("/dev/null", &token_file);
+    std::fs::write(home.file(".aws/config"), config).unwrap();
+    home.secret("hopSecretAccessKey01");
+    home.secret("hopSessionToken0001");
+    home.secret("eyJ-web-identity-token");
+    let answer = assume_role_response(
+        "ASIAHOPEXAMPLE01",
+        "hopSecretAccessKey01",
+        "hopSessionToken0001",
+    );
+    let web = answer
+        .replace("AssumeRoleResponse", "AssumeRoleWithWebIdentityResponse")
+        .replace("AssumeRoleResult", "AssumeRoleWithWebIdentityResult");
+    let sts = MockServer::sequence(&[(200, web), (200, answer)]);
+    let run = export(&home, "top", &sts, "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(sts.requests().len(), 2);
+    // One entry: the outer role's.
+    let entries: Vec<_> = std::fs::read_dir(home.file(".aws/cli/cache"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(entries, ["5f52c9c583acfd120a607977e4f21fe86b7fa42d.json"]);
+}

@@ -315,6 +315,8 @@ printf '{"Version": 1, "AccessKeyId": "%s", "SecretAccessKey": "s"}' "$TEAM_KEY"
     assert.deepEqual(error.source, { kind: 'config-file', path: dirs.config, line: 2 });
     assert.match(error.message, /profile broken: credential_process .* exited with status 3/);
     assert.match(error.message, /token for team expired/);
+    // The process runs while the AWS CLI builds the chain: its ConfigurationError status.
+    assert.equal(error.awsCliExitStatus, 253);
   });
 
   test('a program that does not exist: ProcessFailed, not-found, with the host error', async () => {

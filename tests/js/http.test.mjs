@@ -354,6 +354,8 @@ region = us-east-1
     assert.equal(error.endpoint, `${base}/denied`);
     assert.deepEqual(error.endpointSource, { kind: 'env', name: 'AWS_ENDPOINT_URL_STS' });
     assert.match(error.message, /AccessDenied/);
+    // The AWS CLI's ClientError status, as `credchain export-credentials` exits.
+    assert.equal(error.awsCliExitStatus, 254);
     assert.ok(!JSON.stringify({ ...error, message: error.message }).includes(BASE_SECRET));
   });
 
@@ -372,6 +374,8 @@ region = us-east-1
     assert.equal(error.code, 'HttpFailed', error.message);
     assert.equal(error.reason, 'connect');
     assert.equal(error.cause.code, 'connect');
+    // No answer from a deferred call: the AWS CLI's general error status.
+    assert.equal(error.awsCliExitStatus, 255);
   });
 
   test('web identity: the token file read through the host, AssumeRoleWithWebIdentity unsigned', async () => {
