@@ -221,34 +221,39 @@ fn a_cache_written_by_the_aws_cli_is_used() {
     assert!(sts.requests().is_empty());
 }
 
+/// A home whose config (`TOKEN` standing for the token file's path) names a web identity token
+/// file that exists, with the token and the hop's secrets registered.
+fn web_identity_home(config: &str) -> Home {
+    let home = Home::new("", "");
+    let token_file = home.file("token");
+    std::fs::write(&token_file, "eyJ-web-identity-token").unwrap();
+    home.write(".aws/config", &config.replace("TOKEN", &token_file));
+    home.secret("hopSecretAccessKey01");
+    home.secret("hopSessionToken0001");
+    home.secret("eyJ-web-identity-token");
+    home
+}
+
+/// STS's AssumeRoleWithWebIdentity answer with the hop's credentials.
+fn web_identity_response() -> String {
+    assume_role_response(
+        "ASIAHOPEXAMPLE01",
+        "hopSecretAccessKey01",
+        "hopSessionToken0001",
+    )
+    .replace("AssumeRoleResponse", "AssumeRoleWithWebIdentityResponse")
+    .replace("AssumeRoleResult", "AssumeRoleWithWebIdentityResult")
+}
+
 #[test]
 fn web_identity_results_are_cached_as_the_aws_cli_caches_them() {
     // The AWS CLI gives AssumeRoleWithWebIdentity the same cache as AssumeRole, keyed by the
     // role (and a configured session name), never by the token.
-    let home = Home::new(
+    let home = web_identity_home(
         "[profile web]\nrole_arn = arn:aws:iam::123456789012:role/demo\n\
-         web_identity_token_file = /dev/null\nregion = us-east-1\n",
-        "",
+         web_identity_token_file = TOKEN\nregion = us-east-1\n",
     );
-    let token_file = home.file("token");
-    std::fs::write(&token_file, "eyJ-web-identity-token").unwrap();
-    let config = std::fs::read_to_string(home.file(".aws/config"))
-        .unwrap()
-        .replace("/dev/null", &token_file);
-    std::fs::write(home.file(".aws/config"), config).unwrap();
-    home.secret("hopSecretAccessKey01");
-    home.secret("hopSessionToken0001");
-    home.secret("eyJ-web-identity-token");
-    let sts = MockServer::start(
-        200,
-        &assume_role_response(
-            "ASIAHOPEXAMPLE01",
-            "hopSecretAccessKey01",
-            "hopSessionToken0001",
-        )
-        .replace("AssumeRoleResponse", "AssumeRoleWithWebIdentityResponse")
-        .replace("AssumeRoleResult", "AssumeRoleWithWebIdentityResult"),
-    );
+    let sts = MockServer::start(200, &web_identity_response());
     for _ in 0..2 {
         let run = export(&home, "web", &sts, "");
         assert_eq!(run.code, 0, "{}", run.stderr);
@@ -270,7 +275,7 @@ fn web_identity_results_are_cached_as_the_aws_cli_caches_them() {
     home.adopt(cache);
     // A run with the token file gone is still served by the cache, as in botocore, which
     // reads the token only to call STS.
-    std::fs::remove_file(&token_file).unwrap();
+    std::fs::remove_file(home.file("token")).unwrap();
     assert_eq!(export(&home, "web", &sts, "").code, 0);
     assert_eq!(sts.requests().len(), 1);
 }
@@ -441,31 +446,18 @@ fn a_duration_that_is_not_a_whole_number_is_left_out_as_the_aws_cli_leaves_it_ou
 fn a_chain_s_web_identity_source_does_not_use_the_file_cache() {
     // The AWS CLI gives ~/.aws/cli/cache to the active profile's assume-role and web identity
     // providers only; a source profile's web identity provider caches in memory.
-    let home = Home::new(
+    let home = web_identity_home(
         "[profile top]\nrole_arn = arn:aws:iam::123456789012:role/demo\nsource_profile = web\n\
          region = us-east-1\n\
          [profile web]\nrole_arn = arn:aws:iam::123456789012:role/web\n\
-         web_identity_token_file = /dev/null\n",
-        "",
+         web_identity_token_file = TOKEN\n",
     );
-    let token_file = home.file("token");
-    std::fs::write(&token_file, "eyJ-web-identity-token").unwrap();
-    let config = std::fs::read_to_string(home.file(".aws/config"))
-        .unwrap()
-        .replace("/dev/null", &token_file);
-    std::fs::write(home.file(".aws/config"), config).unwrap();
-    home.secret("hopSecretAccessKey01");
-    home.secret("hopSessionToken0001");
-    home.secret("eyJ-web-identity-token");
     let answer = assume_role_response(
         "ASIAHOPEXAMPLE01",
         "hopSecretAccessKey01",
         "hopSessionToken0001",
     );
-    let web = answer
-        .replace("AssumeRoleResponse", "AssumeRoleWithWebIdentityResponse")
-        .replace("AssumeRoleResult", "AssumeRoleWithWebIdentityResult");
-    let sts = MockServer::sequence(&[(200, web), (200, answer)]);
+    let sts = MockServer::sequence(&[(200, web_identity_response()), (200, answer)]);
     let run = export(&home, "top", &sts, "");
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(sts.requests().len(), 2);
