@@ -202,13 +202,7 @@ fn cached_credentials_are_reused_and_written_as_the_aws_cli_writes_them() {
 #[test]
 fn a_cache_written_by_the_aws_cli_is_used() {
     let home = home();
-    home.write(
-        ".aws/cli/cache/5f52c9c583acfd120a607977e4f21fe86b7fa42d.json",
-        "{\"Credentials\": {\"AccessKeyId\": \"ASIAFROMAWSCLI01\", \"SecretAccessKey\": \"cliSecretAccessKey01\", \
-         \"SessionToken\": \"cliSessionToken0001\", \"Expiration\": \"2099-01-02T03:04:05+00:00\", \
-         \"AccountId\": \"123456789012\"}, \"AssumedRoleUser\": {\"AssumedRoleId\": \"AROA:x\", \
-         \"Arn\": \"arn:aws:sts::123456789012:assumed-role/demo/x\"}, \"ResponseMetadata\": {}}",
-    );
+    home.write(CACHED_DEMO_ROLE_FILE, CACHED_DEMO_ROLE);
     let sts = sts();
     let run = export(&home, "middle", &sts, "");
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -283,7 +277,8 @@ fn web_identity_results_are_cached_as_the_aws_cli_caches_them() {
 /// An AWS CLI cache entry (the AssumeRole response as JSONFileCache writes it), valid until 2099.
 const CACHED_DEMO_ROLE: &str = "{\"Credentials\": {\"AccessKeyId\": \"ASIAFROMAWSCLI01\", \
      \"SecretAccessKey\": \"cliSecretAccessKey01\", \"SessionToken\": \"cliSessionToken0001\", \
-     \"Expiration\": \"2099-01-02T03:04:05+00:00\"}, \"AssumedRoleUser\": {\"AssumedRoleId\": \"AROA:x\", \
+     \"Expiration\": \"2099-01-02T03:04:05+00:00\", \"AccountId\": \"123456789012\"}, \
+     \"AssumedRoleUser\": {\"AssumedRoleId\": \"AROA:x\", \
      \"Arn\": \"arn:aws:sts::123456789012:assumed-role/demo/x\"}, \"ResponseMetadata\": {}}";
 /// Its file: the cache key of `arn:aws:iam::123456789012:role/demo` with no other arguments.
 const CACHED_DEMO_ROLE_FILE: &str = ".aws/cli/cache/5f52c9c583acfd120a607977e4f21fe86b7fa42d.json";

@@ -239,21 +239,10 @@ pub fn write_python_isoformat(
     unix: i64,
     form: TimeForm,
 ) -> fmt::Result {
-    use chrono::{Datelike, Timelike};
     let offset = i64::from(form.offset_secs);
-    let Some(t) = chrono::DateTime::from_timestamp(unix.saturating_add(offset), 0) else {
+    if !write_wall_time(out, unix.saturating_add(offset))? {
         return write!(out, "{unix}");
-    };
-    write!(
-        out,
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )?;
+    }
     if form.micros != 0 {
         write!(out, ".{:06}", form.micros)?;
     }
@@ -275,20 +264,31 @@ pub fn write_utc_z(out: &mut (impl fmt::Write + ?Sized), unix: i64) -> fmt::Resu
 /// A UTC time to the second with `zone` after it; a time chrono cannot represent (beyond the
 /// year 262,143) is written as its number, so that messages never fail to format.
 fn write_utc(out: &mut (impl fmt::Write + ?Sized), unix: i64, zone: &str) -> fmt::Result {
+    if write_wall_time(out, unix)? {
+        out.write_str(zone)
+    } else {
+        write!(out, "{unix}")
+    }
+}
+
+/// Writes `%Y-%m-%dT%H:%M:%S` of `unix` read as UTC; `false` (nothing written) for a time chrono
+/// cannot represent.
+fn write_wall_time(out: &mut (impl fmt::Write + ?Sized), unix: i64) -> Result<bool, fmt::Error> {
     use chrono::{Datelike, Timelike};
     let Some(t) = chrono::DateTime::from_timestamp(unix, 0) else {
-        return write!(out, "{unix}");
+        return Ok(false);
     };
     write!(
         out,
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{zone}",
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
         t.year(),
         t.month(),
         t.day(),
         t.hour(),
         t.minute(),
         t.second()
-    )
+    )?;
+    Ok(true)
 }
 
 #[cfg(test)]
