@@ -464,3 +464,37 @@ fn a_chain_s_web_identity_source_does_not_use_the_file_cache() {
         .collect();
     assert_eq!(entries, ["5f52c9c583acfd120a607977e4f21fe86b7fa42d.json"]);
 }
+
+#[test]
+fn eager_source_credentials_a_cached_role_makes_unnecessary_are_never_judged() {
+    // botocore runs the process when it builds the chain but judges its answer's expiry only
+    // on first use, which a cached role spares (checked with botocore 1.44.8).
+    let home = Home::empty();
+    let helper = home.process_script(
+        "bin/expired",
+        r#"{"Version": 1, "AccessKeyId": "ASIAEXPIREDPROC1", "SecretAccessKey": "expiredSecret0001",
+            "Expiration": "2001-01-01T00:00:00Z"}"#,
+    );
+    home.write(
+        ".aws/config",
+        &format!(
+            "[profile top]\nrole_arn = arn:aws:iam::123456789012:role/demo\nsource_profile = src\n\
+             [profile src]\ncredential_process = {helper}\n"
+        ),
+    );
+    home.write(CACHED_DEMO_ROLE_FILE, CACHED_DEMO_ROLE);
+    let sts = sts();
+    let run = export(&home, "top", &sts, "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("AWS_ACCESS_KEY_ID=ASIAFROMAWSCLI01\n"),
+        "{}",
+        run.stdout
+    );
+    // Needed, they are judged: still expired after the second run of the helper.
+    std::fs::remove_file(home.file(CACHED_DEMO_ROLE_FILE)).unwrap();
+    let run = export(&home, "top", &sts, "");
+    assert_eq!(run.code, 255, "{}", run.stderr);
+    assert!(run.stderr.contains("expired"), "{}", run.stderr);
+}

@@ -518,10 +518,23 @@ where
         Some(hit) => hit,
         None => (0, base(eval, io, chain, now).await?),
     };
+    let mut base_used = first == 0;
     if !deferred {
         if let Some(hit) = outermost_cached(eval, io, roles, &mut codes, now).await? {
             (first, credentials) = hit;
+            base_used = false;
         }
+    }
+    if base_used {
+        // First use of the base credentials: botocore refreshes refreshable ones that expire
+        // within 15 minutes, then refuses them if they are still expired. Eager credentials a
+        // cached role makes unnecessary are never used, so never judged.
+        if let Some(window) = refresh_due(&credentials, now) {
+            if let Some(refetched) = refetch(eval, io, chain, now).await {
+                credentials = window.settle(credentials, refetched)?;
+            }
+        }
+        refuse_expired(&credentials, now)?;
     }
     if first == roles.len() {
         return Ok(credentials);
@@ -586,9 +599,39 @@ where
     Ok(None)
 }
 
-/// The chain's base credentials, refused when already expired. A web identity base of a role
-/// chain skips the file cache: the AWS CLI gives that cache to the active profile's web
-/// identity provider only.
+/// A second fetch of base credentials that botocore refreshes on first use (`credential_process`
+/// and the container endpoint, whose `RefreshableCredentials` fetch again); `None` for the others,
+/// whose refresh gives what they gave (the environment) or that refresh themselves.
+async fn refetch<'s, E, F, H, C, P, K>(
+    eval: &Evaluator<'s, 's, E>,
+    io: &Io<'_, F, H, C, P, K>,
+    chain: &Chain<'s>,
+    now: i64,
+) -> Option<Result<Credentials, ExecuteError<'s>>>
+where
+    E: Env + ?Sized,
+    F: Fs + ?Sized,
+    H: Http + ?Sized,
+    C: Command + ?Sized,
+    P: Prompt + ?Sized,
+    K: Clock + ?Sized,
+{
+    match chain.base {
+        BaseStep::Process {
+            profile,
+            command,
+            account_id,
+        } => Some(process::run(io.command, profile, command, account_id).await),
+        BaseStep::Named(CredentialSource::EcsContainer) | BaseStep::Container => {
+            Some(container::credentials(eval, io, now).await)
+        }
+        _ => None,
+    }
+}
+
+/// The chain's base credentials (judged for expiry by the caller, on first use). A web identity
+/// base of a role chain skips the file cache: the AWS CLI gives that cache to the active
+/// profile's web identity provider only.
 async fn base<'s, E, F, H, C, P, K>(
     eval: &Evaluator<'s, 's, E>,
     io: &Io<'_, F, H, C, P, K>,
@@ -618,16 +661,7 @@ where
             profile,
             command,
             account_id,
-        } => {
-            let first = process::run(io.command, profile, command, account_id).await?;
-            match refresh_due(&first, now) {
-                Some(window) => window.settle(
-                    first,
-                    process::run(io.command, profile, command, account_id).await,
-                )?,
-                None => first,
-            }
-        }
+        } => process::run(io.command, profile, command, account_id).await?,
         BaseStep::Named(CredentialSource::Ec2InstanceMetadata) => {
             imds::credentials(eval, io, now).await?
         }
@@ -641,13 +675,7 @@ where
             other => other?,
         },
         BaseStep::Named(CredentialSource::EcsContainer) | BaseStep::Container => {
-            let first = container::credentials(eval, io, now).await?;
-            match refresh_due(&first, now) {
-                Some(window) => {
-                    window.settle(first, container::credentials(eval, io, now).await)?
-                }
-                None => first,
-            }
+            container::credentials(eval, io, now).await?
         }
         BaseStep::WebIdentity {
             role_arn,
@@ -684,7 +712,6 @@ where
             login::credentials(eval, io, profile, session, now).await?
         }
     };
-    refuse_expired(&credentials, now)?;
     Ok(credentials)
 }
 
