@@ -156,7 +156,8 @@ enum credchain_result
    */
   CREDCHAIN_RESULT_NULL_PARAMETER = 100,
   /**
-   * A string argument is not valid UTF-8.
+   * A string argument is not valid UTF-8, or (for `credchain_config_new_host`) an
+   * environment variable credchain reads is set to a value that is not UTF-8.
    */
   CREDCHAIN_RESULT_INVALID_UTF8 = 101,
   /**
@@ -1103,7 +1104,9 @@ credchain_result credchain_result_message(uint32_t result, char *buf, size_t len
  * Makes a handle over the process's environment and files: the environment is captured now
  * (later `setenv` calls do not change the handle), the config and credentials files are
  * located from it (`AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`, `HOME`...), read and
- * parsed. A missing file is not an error: it reads as empty.
+ * parsed. A missing file is not an error: it reads as empty. A variable credchain reads
+ * (`AWS_*`, `HOME`...) set to a value that is not UTF-8 is `CREDCHAIN_RESULT_INVALID_UTF8`
+ * naming it, never read as unset.
  *
  * On success writes the new handle to `*out`; free it with `credchain_config_free`. On
  * failure `*out` is untouched and `credchain_thread_last_error` gives the detailed message

@@ -49,14 +49,16 @@ fn main() -> ExitCode {
     let env = StdEnv::new();
     let mut out = BufWriter::new(io::stdout().lock());
     let mut err = io::stderr().lock();
-    let result = commands::run(
-        &cli,
-        &env,
-        &mut Streams {
-            out: &mut out,
-            err: &mut err,
-        },
-    );
+    let result = env.check().map_err(Failure::configuration).and_then(|()| {
+        commands::run(
+            &cli,
+            &env,
+            &mut Streams {
+                out: &mut out,
+                err: &mut err,
+            },
+        )
+    });
     let flushed = out.flush().map_err(Failure::from);
     let status = match result.and(flushed) {
         Ok(()) => 0,

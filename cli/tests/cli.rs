@@ -316,3 +316,44 @@ fn no_secret_in_any_output() {
     );
     assert!(!leaks(&run.stderr, SECRETS[0]), "{run:#?}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_variable_that_is_not_utf8_is_an_error_naming_it_never_unset() {
+    // Python keeps such a value as it is (the AWS CLI then finds no profile `prod\xff`, or reads
+    // the file the bytes name); reading it as unset would hand out the default profile's keys.
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let home = Home::new(
+        "[default]\nregion = us-east-1\n",
+        "[default]\naws_access_key_id = AKIADEFAULTACCOUNT01\naws_secret_access_key = defaultSecret0001\n\
+         [prod]\naws_access_key_id = AKIAPRODACCOUNT00001\naws_secret_access_key = prodSecretKey00001\n",
+    );
+    for name in [
+        "AWS_PROFILE",
+        "AWS_CONFIG_FILE",
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "HOME",
+    ] {
+        let mut command = home.command(&["export-credentials"], &[]);
+        command.env(name, OsStr::from_bytes(b"prod\xff"));
+        let run = home.run_command(command);
+        assert_eq!(run.code, 253, "{name}: {run:#?}");
+        assert!(
+            run.stderr.contains(&format!(
+                "the environment variable {name} is set to a value that is not UTF-8"
+            )),
+            "{name}: {run:#?}"
+        );
+        assert!(run.stdout.is_empty(), "{name}: {run:#?}");
+    }
+    // A variable credchain does not read may hold anything.
+    let mut command = home.command(&["configure", "get", "region"], &[]);
+    command.env("SOME_OTHER_TOOL", OsStr::from_bytes(b"\xff\xfe"));
+    let run = home.run_command(command);
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "us-east-1\n"),
+        "{run:#?}"
+    );
+}

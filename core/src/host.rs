@@ -10,16 +10,47 @@ use crate::io::{Clock, Env, Fs, FsError, FsErrorKind};
 #[derive(Debug, Clone, Default)]
 pub struct StdEnv {
     vars: Vec<(String, String)>,
+    /// Variables set to a value that is not UTF-8 (their names).
+    unreadable: Vec<String>,
+}
+
+/// A variable the core reads is set to a value that is not UTF-8 text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadableVariable {
+    /// The variable.
+    pub name: String,
+}
+
+impl core::fmt::Display for UnreadableVariable {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "the environment variable {} is set to a value that is not UTF-8 text, which \
+             credchain cannot read (treating it as unset would use another profile or file); set \
+             it to UTF-8 text or unset it",
+            self.name
+        )
+    }
 }
 
 impl StdEnv {
-    /// Captures the current process environment. Variables whose name or value is not UTF-8
-    /// are left out. When `HOME` is unset on Unix, it is taken from the user database, as the
-    /// AWS CLI's Python does when it expands `~`.
+    /// Captures the current process environment. A variable whose value is not UTF-8 is kept
+    /// aside by name, for [`StdEnv::check`]. When `HOME` is unset on Unix, it is taken from the
+    /// user database, as the AWS CLI's Python does when it expands `~`.
     #[must_use]
     pub fn new() -> Self {
+        let mut unreadable = Vec::new();
         let mut vars: Vec<(String, String)> = std::env::vars_os()
-            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .filter_map(|(k, v)| {
+                let k = k.into_string().ok()?;
+                match v.into_string() {
+                    Ok(v) => Some((k, v)),
+                    Err(_) => {
+                        unreadable.push(k);
+                        None
+                    }
+                }
+            })
             .collect();
         if cfg!(unix) && !vars.iter().any(|(k, _)| k == "HOME") {
             #[allow(deprecated)]
@@ -29,7 +60,32 @@ impl StdEnv {
                 vars.push(("HOME".into(), home));
             }
         }
-        StdEnv { vars }
+        StdEnv { vars, unreadable }
+    }
+
+    /// An environment from pairs, with `unreadable` naming variables set to values that are not
+    /// UTF-8 (for tests of hosts).
+    #[must_use]
+    pub fn from_parts(vars: Vec<(String, String)>, unreadable: Vec<String>) -> Self {
+        StdEnv { vars, unreadable }
+    }
+
+    /// Fails on the first variable the core reads ([`crate::io::VARIABLES_READ`]) whose value
+    /// is not UTF-8: the AWS CLI would use such a value (Python keeps its bytes), so reading it
+    /// as unset would give another profile's credentials or another file's settings. Hosts call
+    /// it once, before any lookup.
+    ///
+    /// # Errors
+    /// [`UnreadableVariable`] naming the variable.
+    pub fn check(&self) -> Result<(), UnreadableVariable> {
+        match self
+            .unreadable
+            .iter()
+            .find(|name| crate::io::VARIABLES_READ.contains(&name.as_str()))
+        {
+            Some(name) => Err(UnreadableVariable { name: name.clone() }),
+            None => Ok(()),
+        }
     }
 }
 

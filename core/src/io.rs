@@ -10,6 +10,66 @@ use core::future::Future;
 use core::pin::pin;
 use core::task::{Context, Poll, Waker};
 
+/// Every environment variable the core reads: the settings' variables, the providers', and the
+/// home directory's. A host that cannot give one of them as text (a value that is not UTF-8)
+/// must say so rather than leave it out (see `host::StdEnv::check`): left out, it would read as
+/// unset, and another profile or file would be used.
+pub const VARIABLES_READ: &[&str] = &[
+    "AWS_ACCESS_KEY_ID",
+    "AWS_ACCOUNT_ID",
+    "AWS_ACCOUNT_ID_ENDPOINT_MODE",
+    "AWS_AUTH_SCHEME_PREFERENCE",
+    "AWS_CA_BUNDLE",
+    "AWS_CLI_AUTO_PROMPT",
+    "AWS_CONFIG_FILE",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_DEFAULT_OUTPUT",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_DEFAULT_REGION",
+    "AWS_DISABLE_REQUEST_COMPRESSION",
+    "AWS_EC2_METADATA_DISABLED",
+    "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+    "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
+    "AWS_EC2_METADATA_V1_DISABLED",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_SIGNIN",
+    "AWS_ENDPOINT_URL_SSO",
+    "AWS_ENDPOINT_URL_SSO_OIDC",
+    "AWS_ENDPOINT_URL_STS",
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+    "AWS_LOGIN_CACHE_DIRECTORY",
+    "AWS_MAX_ATTEMPTS",
+    "AWS_METADATA_SERVICE_NUM_ATTEMPTS",
+    "AWS_METADATA_SERVICE_TIMEOUT",
+    "AWS_PAGER",
+    "AWS_PROFILE",
+    "AWS_REGION",
+    "AWS_REQUEST_CHECKSUM_CALCULATION",
+    "AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES",
+    "AWS_RESPONSE_CHECKSUM_VALIDATION",
+    "AWS_RETRY_MODE",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+    "AWS_SDK_UA_APP_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SECURITY_TOKEN",
+    "AWS_SESSION_TOKEN",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_SIGV4A_SIGNING_REGION_SET",
+    "AWS_STS_REGIONAL_ENDPOINTS",
+    "AWS_USE_DUALSTACK_ENDPOINT",
+    "AWS_USE_FIPS_ENDPOINT",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "HOME",
+    "USERPROFILE",
+    "HOMEDRIVE",
+    "HOMEPATH",
+];
+
 /// The process environment.
 pub trait Env {
     /// The value of the variable `name`, or `None` when it is unset. Called by locate (file

@@ -337,3 +337,33 @@ fn the_execute_future_fits_the_documented_stack() {
     assert!(size <= 160 * 1024, "the execute future is {size} bytes");
     drop(future);
 }
+
+#[test]
+fn every_variable_the_core_reads_is_listed_for_the_hosts_check() {
+    // Hosts refuse a non-UTF-8 value of a listed variable instead of reading it as unset; a
+    // variable read but not listed would slip through.
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut stack = vec![src];
+    let mut missing = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for part in text.split('"').skip(1).step_by(2) {
+                let is_var = part.starts_with("AWS_")
+                    && part.len() > 4
+                    && part
+                        .bytes()
+                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+                if is_var && !credchain_core::io::VARIABLES_READ.contains(&part) {
+                    missing.push(format!("{part} ({})", path.display()));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "not in VARIABLES_READ: {missing:?}");
+}

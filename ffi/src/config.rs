@@ -291,7 +291,9 @@ pub(crate) fn new_handle(
 /// Makes a handle over the process's environment and files: the environment is captured now
 /// (later `setenv` calls do not change the handle), the config and credentials files are
 /// located from it (`AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`, `HOME`...), read and
-/// parsed. A missing file is not an error: it reads as empty.
+/// parsed. A missing file is not an error: it reads as empty. A variable credchain reads
+/// (`AWS_*`, `HOME`...) set to a value that is not UTF-8 is `CREDCHAIN_RESULT_INVALID_UTF8`
+/// naming it, never read as unset.
 ///
 /// On success writes the new handle to `*out`; free it with `credchain_config_free`. On
 /// failure `*out` is untouched and `credchain_thread_last_error` gives the detailed message
@@ -310,6 +312,8 @@ pub unsafe extern "C" fn credchain_config_new_host(
         // SAFETY: the caller guarantees opts is NULL or valid.
         let options = unsafe { OwnedOptions::read(opts) }?;
         let env = StdEnv::new();
+        env.check()
+            .map_err(|e| Error::new(credchain_result::InvalidUtf8, e.to_string()))?;
         let paths = locate(&env, Platform::current(), options.dialect)?;
         let loaded = block_on(load(&StdFs, &paths))?;
         credchain_config::new(HandleEnv::Host(env), options, loaded)

@@ -30,7 +30,8 @@ pub enum credchain_result {
 
     /// A required pointer argument is NULL.
     NullParameter = 100,
-    /// A string argument is not valid UTF-8.
+    /// A string argument is not valid UTF-8, or (for `credchain_config_new_host`) an
+    /// environment variable credchain reads is set to a value that is not UTF-8.
     InvalidUtf8 = 101,
     /// The output buffer is too small; the length output holds the size needed (with the NUL).
     BufferTooSmall = 102,
@@ -282,7 +283,10 @@ impl credchain_result {
             R::Ok => "ok",
             R::NotSet => "not set: nothing gives the setting a value (not an error)",
             R::NullParameter => "null parameter: a required pointer argument is NULL",
-            R::InvalidUtf8 => "invalid UTF-8: a string argument is not valid UTF-8",
+            R::InvalidUtf8 => {
+                "invalid UTF-8: a string argument, or an environment variable credchain reads, is \
+                 not valid UTF-8"
+            }
             R::BufferTooSmall => {
                 "buffer too small: call again with a buffer of the size written to the length output"
             }
