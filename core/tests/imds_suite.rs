@@ -175,6 +175,15 @@ fn invalid_settings_name_the_setting_and_its_source() {
         e.contains("metadata_service_num_attempts \"0\" (/home/.aws/config:2)"),
         "{e}"
     );
+    // A sane upper bound, said in the message (4294967296 used to be "1 or more").
+    for big in ["101", "4294967296"] {
+        let e = config_error(&[("AWS_METADATA_SERVICE_NUM_ATTEMPTS", big)], "");
+        assert!(
+            e.contains(&format!("metadata_service_num_attempts \"{big}\""))
+                && e.contains("from 1 to 100"),
+            "{e}"
+        );
+    }
     let e = config_error(&[], "[default]\nmetadata_service_timeout = -1\n");
     assert!(e.contains("metadata_service_timeout \"-1\""), "{e}");
     let e = config_error(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://a b")], "");

@@ -65,6 +65,9 @@ pub const MAX_IMDS_MESSAGE_LEN: usize = 512;
 /// 15-minute refresh window plus the least of its 2-to-10-minute jitter (the core has no
 /// randomness, and the least never promises more than botocore would).
 pub const STATIC_STABILITY_SECONDS: i64 = 15 * 60 + 2 * 60;
+/// The most `metadata_service_num_attempts` accepted: more is an error naming the setting
+/// (botocore takes any integer, and 4,294,967,295 refused connections take hours).
+pub const MAX_METADATA_ATTEMPTS: u32 = 100;
 /// The longest `metadata_service_timeout` accepted, in seconds.
 pub const MAX_TIMEOUT_SECONDS: u32 = 3_600;
 
@@ -420,8 +423,8 @@ pub fn config<'s, E: Env + ?Sized>(
     let (attempts, attempts_source) = number(
         eval,
         Setting::MetadataServiceNumAttempts,
-        1..=u32::MAX,
-        "a whole number of attempts, 1 or more",
+        1..=MAX_METADATA_ATTEMPTS,
+        "a whole number of attempts from 1 to 100",
     )?;
     let v1_disabled = setting(eval, Setting::Ec2MetadataV1Disabled, "true or false")?
         .filter(|v| v.value.eq_ignore_ascii_case("true"))
@@ -467,7 +470,7 @@ pub fn check_before_the_chain<'s, E: Env + ?Sized>(
     )?;
     integer(
         Setting::MetadataServiceNumAttempts,
-        "a whole number of attempts, 1 or more",
+        "a whole number of attempts from 1 to 100",
     )
 }
 
