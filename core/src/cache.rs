@@ -408,7 +408,11 @@ fn unescape<const N: usize>(
     field: &'static str,
     limit: &'static str,
 ) -> Result<heapless::String<N>, Malformed> {
-    let full = Malformed::TooLong(TooLong { field, limit });
+    let full = Malformed::TooLong(TooLong {
+        field,
+        limit,
+        max: N,
+    });
     let mut out = heapless::String::new();
     for fragment in s.fragments() {
         match fragment.map_err(|_| Malformed::BadEscape)? {

@@ -55,11 +55,18 @@ pub struct TooLong {
     pub field: &'static str,
     /// The named constant that bounds it.
     pub limit: &'static str,
+    /// Its value, in bytes.
+    pub max: usize,
 }
 
 impl fmt::Display for TooLong {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} is longer than {} allows", self.field, self.limit)
+        write!(
+            f,
+            "{} is longer than the {} bytes credchain can hold ({}): the value may well be valid, \
+             but credchain cannot use it; please report it",
+            self.field, self.max, self.limit
+        )
     }
 }
 
@@ -68,7 +75,11 @@ fn fill<const N: usize>(
     field: &'static str,
     limit: &'static str,
 ) -> Result<heapless::String<N>, TooLong> {
-    heapless::String::try_from(value).map_err(|_| TooLong { field, limit })
+    heapless::String::try_from(value).map_err(|_| TooLong {
+        field,
+        limit,
+        max: N,
+    })
 }
 
 impl Credentials {

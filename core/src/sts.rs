@@ -484,6 +484,11 @@ impl fmt::Display for StsError<'_> {
                 f,
                 "answered HTTP {status} with a body that is not XML; {check_endpoint}"
             ),
+            // A field over a capacity is credchain's limit, not the endpoint's fault.
+            StsErrorKind::Malformed {
+                status,
+                problem: XmlProblem::FieldTooLong(t),
+            } => write!(f, "answered HTTP {status}, and {t}"),
             StsErrorKind::Malformed { status, problem } => write!(
                 f,
                 "answered HTTP {status} with a response credchain cannot read ({problem}); \
@@ -920,7 +925,11 @@ fn unescape<const N: usize>(
     field: &'static str,
     limit: &'static str,
 ) -> Result<heapless::String<N>, XmlProblem> {
-    let full = XmlProblem::FieldTooLong(TooLong { field, limit });
+    let full = XmlProblem::FieldTooLong(TooLong {
+        field,
+        limit,
+        max: N,
+    });
     let mut out = heapless::String::new();
     let mut rest = raw;
     while let Some(amp) = rest.find('&') {
@@ -1809,6 +1818,32 @@ mod tests {
              &RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2Fr&RoleSessionName=s\
              &WebIdentityToken=eyJ.tok.en"
         );
+    }
+
+    #[test]
+    fn a_field_over_a_capacity_names_the_limit_not_the_endpoint() {
+        let start = OK.find("<SessionToken>").unwrap() + "<SessionToken>".len();
+        let end = OK.find("</SessionToken>").unwrap();
+        let long = "t".repeat(MAX_SESSION_TOKEN_LEN + 1);
+        let body = std::format!("{}{long}{}", &OK[..start], &OK[end..]);
+        let e = parse(200, Some("text/xml"), &body).unwrap_err();
+        let endpoint = Endpoint::new("http://127.0.0.1:9", "us-east-1", Origin::Global).unwrap();
+        let text = std::format!(
+            "{}",
+            StsError {
+                operation: Operation::AssumeRole,
+                role_arn: "arn:aws:iam::1:role/r",
+                endpoint: endpoint.url(),
+                origin: endpoint.origin(),
+                kind: e,
+            }
+        );
+        assert!(
+            text.contains("the session token is longer than the 4096 bytes credchain can hold (MAX_SESSION_TOKEN_LEN)")
+                && !text.contains("check that the endpoint"),
+            "{text}"
+        );
+        assert!(!text.contains(&long[..64]), "{text}");
     }
 
     #[test]
