@@ -30,7 +30,7 @@ use crate::parse::{ConfigFiles, Profile, Property};
 use crate::{FileKind, Source};
 
 /// The longest role chain (source_profile hops) planned; longer is [`PlanError::ChainTooLong`].
-pub const MAX_ROLE_CHAIN: usize = 16;
+pub const MAX_ROLE_CHAIN: usize = 64;
 
 /// The credential providers, in the AWS CLI's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -517,7 +517,8 @@ impl fmt::Display for PlanError<'_> {
             ),
             PlanError::ChainTooLong { profile } => write!(
                 f,
-                "profile {profile}: the role chain is longer than {MAX_ROLE_CHAIN} profiles"
+                "profile {profile}: the role chain is longer than {MAX_ROLE_CHAIN} profiles, \
+                 credchain's limit (MAX_ROLE_CHAIN; the AWS CLI has none); shorten the chain"
             ),
         }
     }

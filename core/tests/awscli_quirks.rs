@@ -203,6 +203,34 @@ fn a_profile_from_the_option_turns_the_environment_s_web_identity_off() {
 }
 
 #[test]
+fn role_chains_of_64_hops_are_planned_and_longer_ones_named() {
+    let chain = |hops: usize| {
+        let mut config =
+            String::from("[profile r0]\naws_access_key_id = K\naws_secret_access_key = k\n");
+        for i in 1..=hops {
+            config.push_str(&format!(
+                "[profile r{i}]\nrole_arn = arn:aws:iam::1:role/r{i}\nsource_profile = r{}\n",
+                i - 1
+            ));
+        }
+        config
+    };
+    let text = chain(64);
+    let f = files(&text, "");
+    let options = Options::default().with(Setting::Profile, "r64");
+    let planned_chain = planned(&f, &[], &options).unwrap().chain.unwrap();
+    assert_eq!(planned_chain.roles.len(), 64);
+    let text = chain(65);
+    let f = files(&text, "");
+    let options = Options::default().with(Setting::Profile, "r65");
+    let e = planned(&f, &[], &options).unwrap_err();
+    assert!(
+        e.contains("longer than 64 profiles") && e.contains("MAX_ROLE_CHAIN"),
+        "{e}"
+    );
+}
+
+#[test]
 fn security_token_key_wins_over_session_token_key() {
     let f = files("", "[p]\naws_access_key_id = K\naws_secret_access_key = k\naws_session_token = st\naws_security_token = sec\n");
     let options = Options::default().with(Setting::Profile, "p");

@@ -25,7 +25,12 @@ fn every_capacity_is_listed_in_the_readme() {
                     continue;
                 };
                 let (name, value) = rest.split_once(':').unwrap();
-                let value = value.split_once('=').unwrap().1.trim().trim_end_matches(';');
+                let value = value
+                    .split_once('=')
+                    .unwrap()
+                    .1
+                    .trim()
+                    .trim_end_matches(';');
                 let value = value.replace("crate::endpoint::", "");
                 seen += 1;
                 let row = format!("| `MAX_{name}` | {value} |");
@@ -36,5 +41,8 @@ fn every_capacity_is_listed_in_the_readme() {
         }
     }
     assert!(seen > 50, "found only {seen} capacities");
-    assert!(missing.is_empty(), "not in README.md's Capacities: {missing:#?}");
+    assert!(
+        missing.is_empty(),
+        "not in README.md's Capacities: {missing:#?}"
+    );
 }
