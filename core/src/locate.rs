@@ -22,7 +22,7 @@ use crate::io::Env;
 use crate::Dialect;
 
 /// The longest path locate produces, in bytes. A longer one is [`LocateError::PathTooLong`].
-pub const MAX_PATH_LEN: usize = 1024;
+pub const MAX_PATH_LEN: usize = 4096;
 
 /// A located path: an owned, fixed-capacity string.
 pub type PathBuf = heapless::String<MAX_PATH_LEN>;

@@ -334,6 +334,7 @@ fn the_execute_future_fits_the_documented_stack() {
     };
     let future = execute(&eval, &plan, &io);
     let size = core::mem::size_of_val(&future);
+    eprintln!("the execute future: {size} bytes");
     assert!(size <= 160 * 1024, "the execute future is {size} bytes");
     drop(future);
 }
