@@ -401,4 +401,14 @@ mod tests {
             }
         );
     }
+
+    #[test]
+    fn paths_as_long_as_real_systems_make_them_are_kept() {
+        // A 3,000-byte home directory (deep CI work trees reach a few hundred; PATH_MAX is 4,096).
+        let home = std::format!("/{}", "d/".repeat(1500));
+        let env = [("HOME", home.as_str())];
+        let paths = loc(&env, Platform::Unix, Dialect::AwsCli).unwrap();
+        assert!(paths.config.path.ends_with("/.aws/config"));
+        assert!(paths.config.path.len() > 3000);
+    }
 }
