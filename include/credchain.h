@@ -84,7 +84,7 @@
  *   many threads over a long time, make a credchain_resolver: it takes over a configuration
  *   handle, is safe to call from any number of threads at once, hands out the credentials it
  *   holds until 5 minutes before they expire and then runs one resolution for all callers.
- *   Resolving credentials runs on the calling thread's stack and needs about 256 KiB of it
+ *   Resolving credentials runs on the calling thread's stack and needs about 512 KiB of it
  *   (the default threads of glibc and macOS have far more; set the stack size of small threads).
  *
  * ENVIRONMENT

@@ -10,8 +10,9 @@ use crate::plan::ProviderKind;
 pub const MAX_ACCESS_KEY_ID_LEN: usize = 128;
 /// The longest secret access key kept.
 pub const MAX_SECRET_ACCESS_KEY_LEN: usize = 256;
-/// The longest session token kept (STS tokens run to about 1 KB; SSO role tokens more).
-pub const MAX_SESSION_TOKEN_LEN: usize = 4096;
+/// The longest session token kept (STS tokens run to about 1 KB, SSO role tokens a few; AWS
+/// sets no maximum).
+pub const MAX_SESSION_TOKEN_LEN: usize = 16 * 1024;
 /// The longest account id kept.
 pub const MAX_ACCOUNT_ID_LEN: usize = 32;
 

@@ -1839,7 +1839,7 @@ mod tests {
             }
         );
         assert!(
-            text.contains("the session token is longer than the 4096 bytes credchain can hold (MAX_SESSION_TOKEN_LEN)")
+            text.contains("the session token is longer than the 16384 bytes credchain can hold (MAX_SESSION_TOKEN_LEN)")
                 && !text.contains("check that the endpoint"),
             "{text}"
         );

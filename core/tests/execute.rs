@@ -305,7 +305,7 @@ fn bad_metadata_settings_fail_every_lookup_as_in_botocore() {
 }
 
 /// The execute future lives on the caller's stack (`block_on` pins it there), and the C
-/// header promises that resolving fits in 256 KiB of stack: the future must leave room for
+/// header promises that resolving fits in 512 KiB of stack: the future must leave room for
 /// the frames around it.
 #[test]
 fn the_execute_future_fits_the_documented_stack() {
