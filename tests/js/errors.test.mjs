@@ -106,7 +106,7 @@ test('no home directory reads no files, as in the AWS CLI; PathTooLong', async (
   assert.equal(await resolveSetting('output', { host: none, platform: 'windows' }).then((r) => r.source.kind), 'default');
   assert.deepEqual(await listProfiles({ host: none }), []);
 
-  const long = memoryHost({ env: { HOME: '/h', AWS_CONFIG_FILE: `/${'a'.repeat(2000)}` } });
+  const long = memoryHost({ env: { HOME: '/h', AWS_CONFIG_FILE: `/${'a'.repeat(5000)}` } });
   const tooLong = await rejection(resolveSetting('region', { host: long }));
   assertCredchainError(tooLong, 'PathTooLong');
   assert.equal(tooLong.variable, 'AWS_CONFIG_FILE');
