@@ -357,3 +357,19 @@ fn a_variable_that_is_not_utf8_is_an_error_naming_it_never_unset() {
         "{run:#?}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn system_errors_are_given_in_words() {
+    let home = Home::empty();
+    let (a, b) = (home.file("loopA"), home.file("loopB"));
+    std::os::unix::fs::symlink(&b, &a).unwrap();
+    std::os::unix::fs::symlink(&a, &b).unwrap();
+    let run = home.run_with(&["configure", "list"], &[("AWS_CONFIG_FILE", a.as_str())]);
+    assert_ne!(run.code, 0, "{run:#?}");
+    assert!(
+        run.stderr.contains("Too many levels of symbolic links")
+            && !run.stderr.contains("from the system"),
+        "{run:#?}"
+    );
+}

@@ -54,15 +54,68 @@ impl fmt::Display for LoadError<'_> {
                     "cannot read {path}: it is not a regular file; point the path at a file"
                 )
             }
-            FsErrorKind::TooLarge => write!(f, "cannot read {path}: the file is too large"),
+            FsErrorKind::TooLarge => write!(
+                f,
+                "cannot read {path}: the file is larger than the host reads{}; point the path at \
+                 the AWS config or credentials file",
+                HOST_LIMIT
+            ),
             FsErrorKind::Unsupported => {
                 write!(f, "cannot read {path}: this host cannot read files")
             }
             FsErrorKind::Other => match self.error.os_code {
-                Some(code) => write!(f, "cannot read {path}: error {code} from the system"),
+                Some(code) => {
+                    f.write_str("cannot read ")?;
+                    f.write_str(path)?;
+                    f.write_str(": ")?;
+                    write_os_error(f, code)
+                }
                 None => write!(f, "cannot read {path}"),
             },
         }
+    }
+}
+
+/// The std host's size limit, for messages (other hosts have their own).
+#[cfg(feature = "std")]
+const HOST_LIMIT: &str = " (credchain's own host: 1 GiB)";
+#[cfg(not(feature = "std"))]
+const HOST_LIMIT: &str = "";
+
+#[cfg(all(test, feature = "std"))]
+#[test]
+fn the_host_limit_in_messages_is_the_host_s() {
+    assert_eq!(crate::host::MAX_FILE_BYTES, 1 << 30);
+}
+
+#[cfg(all(test, feature = "std"))]
+#[test]
+fn system_errors_are_words() {
+    let e = LoadError {
+        kind: FileKind::Config,
+        path: "/loop",
+        error: FsError {
+            kind: FsErrorKind::Other,
+            os_code: Some(40),
+        },
+    };
+    let text = std::format!("{e}");
+    assert!(
+        text.starts_with("cannot read /loop: ") && !text.contains("error 40 from"),
+        "{text}"
+    );
+}
+
+/// The system's words for an error number: the operating system's own message where the core
+/// has the standard library (`Too many levels of symbolic links (os error 40)`), else the number.
+fn write_os_error(f: &mut fmt::Formatter<'_>, code: i32) -> fmt::Result {
+    #[cfg(feature = "std")]
+    {
+        write!(f, "{}", std::io::Error::from_raw_os_error(code))
+    }
+    #[cfg(not(feature = "std"))]
+    {
+        write!(f, "error {code} from the system")
     }
 }
 
