@@ -33,6 +33,9 @@ pub struct FileInfo<'f> {
     pub origin: PathOrigin,
     /// Whether a file exists there.
     pub exists: bool,
+    /// Something other than a regular file is there (`/dev/null`, a directory, a FIFO): read
+    /// as no file, as the AWS CLI reads it.
+    pub not_a_file: bool,
 }
 
 /// What to do with the parser's diagnostics (sections it skipped).
@@ -135,11 +138,13 @@ pub fn with_files<T>(
             path: &paths.config.path,
             origin: paths.config.origin,
             exists: loaded.config.contents.is_some(),
+            not_a_file: loaded.config.not_a_file,
         },
         credentials: FileInfo {
             path: &paths.credentials.path,
             origin: paths.credentials.origin,
             exists: loaded.credentials.contents.is_some(),
+            not_a_file: loaded.credentials.not_a_file,
         },
     };
     then(&shared, streams)

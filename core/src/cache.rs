@@ -68,6 +68,11 @@ pub const MAX_CACHE_ENTRY_LEN: usize = 16 * 1024;
 /// The longest `Expiration` read from a cache file.
 pub const MAX_EXPIRATION_LEN: usize = 64;
 
+/// The largest cache file read (assume-role, SSO token and login caches), in bytes. Entries are
+/// a few kilobytes; a longer file is refused by its size, unread (a miss for the assume-role
+/// cache), where botocore would read it whole whatever its size.
+pub const MAX_CACHE_FILE_LEN: usize = 1 << 20;
+
 /// The AssumeRole parameters that name a cache file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct CacheArgs<'a> {
@@ -501,7 +506,7 @@ pub async fn read<F: Fs + ?Sized>(
     now_unix: i64,
     provider: ProviderKind,
 ) -> Lookup {
-    match fs.read(path).await {
+    match fs.read_at_most(path, MAX_CACHE_FILE_LEN).await {
         Ok(Some(file)) => match parse_entry(file.as_ref(), now_unix, provider) {
             Ok(role) => Lookup::Hit(role),
             Err(miss) => Lookup::Miss(miss),

@@ -112,6 +112,14 @@ impl Fs for StdFs {
         read_file(path)
     }
 
+    async fn read_at_most(&self, path: &str, max_bytes: usize) -> Result<Option<Vec<u8>>, FsError> {
+        read_file_at_most(path, max_bytes as u64)
+    }
+
+    async fn read_token(&self, path: &str, max_bytes: usize) -> Result<Option<Vec<u8>>, FsError> {
+        read_token_file(path, max_bytes)
+    }
+
     async fn write_private(&self, path: &str, contents: &[u8]) -> Result<(), FsError> {
         write_private(path, contents)
     }
@@ -169,40 +177,156 @@ pub fn write_private(path: &str, contents: &[u8]) -> Result<(), FsError> {
     Ok(())
 }
 
-/// Reads a whole file: `Ok(None)` when nothing is there.
+/// Reads a whole regular file: `Ok(None)` when nothing is there, [`FsErrorKind::NotAFile`]
+/// for a directory, FIFO, device or socket (never opened in a way that can block: see
+/// [`open_file`]).
 pub fn read_file(path: &str) -> Result<Option<Vec<u8>>, FsError> {
-    let Some((mut file, len)) = open_file(path)? else {
+    read_file_at_most(path, MAX_FILE_BYTES)
+}
+
+/// [`read_file`] of a file that may hold at most `max_bytes`: a longer one is
+/// [`FsErrorKind::TooLarge`], found from its size before anything is read, and never read past
+/// `max_bytes + 1` bytes should it grow meanwhile.
+pub fn read_file_at_most(path: &str, max_bytes: u64) -> Result<Option<Vec<u8>>, FsError> {
+    let Some((file, len)) = open_file(path)? else {
         return Ok(None);
     };
+    if len > max_bytes {
+        return Err(too_large());
+    }
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-    std::io::Read::read_to_end(&mut file, &mut bytes).map_err(|e| fs_error(&e))?;
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(file, max_bytes.saturating_add(1)),
+        &mut bytes,
+    )
+    .map_err(|e| fs_error(&e))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_large());
+    }
     Ok(Some(bytes))
 }
 
-/// Opens a regular file for reading, with its length: `Ok(None)` when nothing is there.
-fn open_file(path: &str) -> Result<Option<(std::fs::File, u64)>, FsError> {
+fn too_large() -> FsError {
+    FsError {
+        kind: FsErrorKind::TooLarge,
+        os_code: None,
+    }
+}
+
+fn not_a_file() -> FsError {
+    FsError {
+        kind: FsErrorKind::NotAFile,
+        os_code: None,
+    }
+}
+
+/// Opens `path` for reading without waiting: with `O_NONBLOCK` on Unix, so that a FIFO opens at
+/// once even with no writer (a plain `open(2)` of a FIFO waits for one, for ever). On a regular
+/// file the flag changes nothing.
+fn open_nonblocking(path: &str) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        #[allow(clippy::cast_possible_wrap)] // O_NONBLOCK is a small positive flag.
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    options.open(path)
+}
+
+/// How an open that failed reads: `Ok(None)` for nothing there (also a path through a file, as
+/// Python's `os.path.isfile` sees it), [`FsErrorKind::NotAFile`] for a socket or a device with
+/// no driver (`ENXIO`: `open(2)` cannot open them, `stat(2)` shows they are no regular file).
+fn open_failure<T>(e: &std::io::Error) -> Result<Option<T>, FsError> {
     use std::io::ErrorKind;
-    let file = match std::fs::File::open(path) {
+    if e.kind() == ErrorKind::NotFound || e.kind() == ErrorKind::NotADirectory {
+        return Ok(None);
+    }
+    #[cfg(unix)]
+    if e.raw_os_error() == Some(rustix::io::Errno::NXIO.raw_os_error()) {
+        return Err(not_a_file());
+    }
+    Err(fs_error(e))
+}
+
+/// Opens a regular file for reading, with its length: `Ok(None)` when nothing is there,
+/// [`FsErrorKind::NotAFile`] for anything else that is there. The open cannot block (see
+/// [`open_nonblocking`]); the file kind is checked on the open file, so no rename between a
+/// check and the open can slip a FIFO in.
+fn open_file(path: &str) -> Result<Option<(std::fs::File, u64)>, FsError> {
+    let file = match open_nonblocking(path) {
         Ok(file) => file,
-        Err(e) if e.kind() == ErrorKind::NotFound || e.kind() == ErrorKind::NotADirectory => {
-            return Ok(None)
-        }
-        Err(e) => return Err(fs_error(&e)),
+        Err(e) => return open_failure(&e),
     };
     let meta = file.metadata().map_err(|e| fs_error(&e))?;
     if !meta.is_file() {
-        return Err(FsError {
-            kind: FsErrorKind::NotAFile,
-            os_code: None,
-        });
+        return Err(not_a_file());
     }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(FsError {
-            kind: FsErrorKind::TooLarge,
-            os_code: None,
-        });
+        return Err(too_large());
     }
     Ok(Some((file, meta.len())))
+}
+
+/// How long [`read_token_file`] waits for a pipe's writer to finish.
+pub const TOKEN_PIPE_TIMEOUT_MS: u64 = 10_000;
+
+/// Reads a token file (`web_identity_token_file`, `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`) the
+/// way botocore reads it, `open(path).read()`, whatever the path names: a regular file, or a
+/// pipe, FIFO or character device (`<(get-token)`, `/dev/stdin`), read to its end. At most
+/// `max_bytes` are accepted (a longer file is [`FsErrorKind::TooLarge`], read no further than
+/// `max_bytes + 1`), and a pipe is read for at most [`TOKEN_PIPE_TIMEOUT_MS`]: botocore would
+/// wait for ever on a FIFO with no writer; credchain then reads it as empty, and a writer that
+/// has not finished by then is [`FsErrorKind::Other`]. A directory is [`FsErrorKind::NotAFile`].
+pub fn read_token_file(path: &str, max_bytes: usize) -> Result<Option<Vec<u8>>, FsError> {
+    use std::io::{ErrorKind, Read};
+    use std::time::{Duration, Instant};
+    let mut file = match open_nonblocking(path) {
+        Ok(file) => file,
+        Err(e) => return open_failure(&e),
+    };
+    let meta = file.metadata().map_err(|e| fs_error(&e))?;
+    if meta.is_dir() {
+        return Err(not_a_file());
+    }
+    if meta.is_file() {
+        return read_file_at_most(path, max_bytes as u64);
+    }
+    #[cfg(unix)]
+    let fifo = std::os::unix::fs::FileTypeExt::is_fifo(&meta.file_type());
+    #[cfg(not(unix))]
+    let fifo = false;
+    let deadline = Instant::now() + Duration::from_millis(TOKEN_PIPE_TIMEOUT_MS);
+    let mut bytes = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        match file.read(&mut chunk) {
+            // A FIFO that no writer has opened yet reads as its end: wait for one.
+            Ok(0) if fifo && bytes.is_empty() && Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Ok(0) => break,
+            Ok(n) => {
+                bytes.extend_from_slice(&chunk[..n]);
+                if bytes.len() > max_bytes {
+                    return Err(too_large());
+                }
+            }
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) if e.kind() == ErrorKind::WouldBlock => {
+                if Instant::now() >= deadline {
+                    return Err(FsError {
+                        kind: FsErrorKind::Other,
+                        os_code: None,
+                    });
+                }
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(e) => return Err(fs_error(&e)),
+        }
+    }
+    Ok(Some(bytes))
 }
 
 /// Files of this many bytes or more are read by [`ConfigFileFs`] into huge-page memory.
@@ -256,6 +380,18 @@ impl Fs for ConfigFileFs {
 
     async fn read(&self, path: &str) -> Result<Option<FileBytes>, FsError> {
         read_file_bytes(path)
+    }
+
+    async fn read_at_most(
+        &self,
+        path: &str,
+        max_bytes: usize,
+    ) -> Result<Option<FileBytes>, FsError> {
+        read_file_at_most(path, max_bytes as u64).map(|b| b.map(FileBytes::Heap))
+    }
+
+    async fn read_token(&self, path: &str, max_bytes: usize) -> Result<Option<FileBytes>, FsError> {
+        read_token_file(path, max_bytes).map(|b| b.map(FileBytes::Heap))
     }
 
     async fn write_private(&self, path: &str, contents: &[u8]) -> Result<(), FsError> {

@@ -95,7 +95,8 @@ impl Env for [(&str, &str)] {
 pub enum FsErrorKind {
     /// The process may not read it.
     PermissionDenied,
-    /// The path names a directory or another non-file.
+    /// The path names a directory or another non-file (a FIFO, a device, a socket). The shared
+    /// config and credentials files read as absent then, as the AWS CLI reads them.
     NotAFile,
     /// The file is larger than the host accepts.
     TooLarge,
@@ -124,6 +125,36 @@ pub trait Fs {
     /// the config and credentials files (and, later in the chain, token and cache files).
     async fn read(&self, path: &str) -> Result<Option<Self::File>, FsError>;
 
+    /// Reads a file that holds at most `max_bytes` (a cache entry: the assume-role, SSO token and
+    /// login caches); a longer one is [`FsErrorKind::TooLarge`]. Hosts that can tell a file's
+    /// size before reading it should refuse it unread; the default reads it with
+    /// [`Fs::read`] and then checks.
+    async fn read_at_most(
+        &self,
+        path: &str,
+        max_bytes: usize,
+    ) -> Result<Option<Self::File>, FsError> {
+        match self.read(path).await? {
+            Some(file) if file.as_ref().len() > max_bytes => Err(FsError {
+                kind: FsErrorKind::TooLarge,
+                os_code: None,
+            }),
+            other => Ok(other),
+        }
+    }
+
+    /// Reads a token file (`web_identity_token_file`, the container's authorization token
+    /// file) of at most `max_bytes`, as botocore reads one: whatever the path names, a pipe or
+    /// a character device too (`<(get-token)`, `/dev/stdin`), where [`Fs::read`] reads regular
+    /// files only. The default is [`Fs::read_at_most`].
+    async fn read_token(
+        &self,
+        path: &str,
+        max_bytes: usize,
+    ) -> Result<Option<Self::File>, FsError> {
+        self.read_at_most(path, max_bytes).await
+    }
+
     /// Replaces the file at `path` with `contents` atomically (a temporary file in the same
     /// directory, then a rename), readable and writable by the owner only (mode 0600), creating
     /// missing parent directories (mode 0700). Called when a cache (assume-role, SSO token,
@@ -142,6 +173,20 @@ impl<F: Fs + ?Sized> Fs for &F {
     type File = F::File;
     async fn read(&self, path: &str) -> Result<Option<Self::File>, FsError> {
         (**self).read(path).await
+    }
+    async fn read_at_most(
+        &self,
+        path: &str,
+        max_bytes: usize,
+    ) -> Result<Option<Self::File>, FsError> {
+        (**self).read_at_most(path, max_bytes).await
+    }
+    async fn read_token(
+        &self,
+        path: &str,
+        max_bytes: usize,
+    ) -> Result<Option<Self::File>, FsError> {
+        (**self).read_token(path, max_bytes).await
     }
     async fn write_private(&self, path: &str, contents: &[u8]) -> Result<(), FsError> {
         (**self).write_private(path, contents).await

@@ -1,5 +1,7 @@
 //! Load: both shared files read through the injected [`Fs`]. A missing file is not an error; the
-//! AWS CLI treats it as empty.
+//! AWS CLI treats it as empty. Nor is a path that names something other than a regular file
+//! (`/dev/null`, a directory, a FIFO, a device): botocore checks `os.path.isfile` and reads
+//! such a path as no file, and so does load ([`LoadedFile::not_a_file`] says so).
 
 use core::fmt;
 
@@ -16,6 +18,9 @@ pub struct LoadedFile<'p, F> {
     pub path: &'p str,
     /// The bytes, or `None` when no file exists there.
     pub contents: Option<F>,
+    /// Something that is not a regular file is there (the host said [`FsErrorKind::NotAFile`]):
+    /// it reads as absent, as the AWS CLI reads it, and `contents` is `None`.
+    pub not_a_file: bool,
 }
 
 /// Both loaded files.
@@ -136,16 +141,26 @@ pub async fn load_one<'p, S: Fs + ?Sized>(
     kind: FileKind,
     path: &'p str,
 ) -> Result<LoadedFile<'p, S::File>, LoadError<'p>> {
+    let mut not_a_file = false;
     let contents = if path.is_empty() {
         None
     } else {
-        fs.read(path)
-            .await
-            .map_err(|error| LoadError { kind, path, error })?
+        match fs.read(path).await {
+            Ok(contents) => contents,
+            Err(FsError {
+                kind: FsErrorKind::NotAFile,
+                ..
+            }) => {
+                not_a_file = true;
+                None
+            }
+            Err(error) => return Err(LoadError { kind, path, error }),
+        }
     };
     Ok(LoadedFile {
         kind,
         path,
         contents,
+        not_a_file,
     })
 }

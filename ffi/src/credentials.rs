@@ -183,6 +183,30 @@ impl<F: Fs<File = Vec<u8>>> Fs for Wiping<F> {
         Ok(self.0.read(path).await?.map(Zeroizing::new))
     }
 
+    async fn read_at_most(
+        &self,
+        path: &str,
+        max_bytes: usize,
+    ) -> Result<Option<Self::File>, FsError> {
+        Ok(self
+            .0
+            .read_at_most(path, max_bytes)
+            .await?
+            .map(Zeroizing::new))
+    }
+
+    async fn read_token(
+        &self,
+        path: &str,
+        max_bytes: usize,
+    ) -> Result<Option<Self::File>, FsError> {
+        Ok(self
+            .0
+            .read_token(path, max_bytes)
+            .await?
+            .map(Zeroizing::new))
+    }
+
     async fn write_private(&self, path: &str, contents: &[u8]) -> Result<(), FsError> {
         self.0.write_private(path, contents).await
     }

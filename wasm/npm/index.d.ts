@@ -53,7 +53,8 @@ export interface Host {
    * `null` when nothing is there; reject (or throw) when the file exists but cannot be read:
    * the call then fails with a {@link ReadError} whose `cause` is what you rejected with (a
    * Node error's `code` EACCES/EPERM gives the reason `'permission-denied'`, EISDIR
-   * `'not-a-file'`). */
+   * `'not-a-file'`). A shared config or credentials file that is `'not-a-file'` reads as no
+   * file, as the AWS CLI reads it. */
   readFile(path: string): Promise<FileContents> | FileContents;
   /** The platform to locate files for, unless a call's options say otherwise. Default
    * `'unix'`. */

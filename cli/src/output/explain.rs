@@ -92,6 +92,8 @@ pub fn text(report: &Report<'_>, home: Option<&str>, out: &mut dyn Write) -> io:
         };
         let missing = if file.exists || file.path.is_empty() {
             ""
+        } else if file.not_a_file {
+            "; not a regular file, read as no file (as the AWS CLI does)"
         } else {
             "; no file there, read as empty"
         };
@@ -284,6 +286,7 @@ pub fn json(report: &Report<'_>) -> Json {
                 ("path", file.path.into()),
                 ("origin", origin.into()),
                 ("exists", Json::Bool(file.exists)),
+                ("not_a_file", Json::Bool(file.not_a_file)),
             ])
         })
         .collect();

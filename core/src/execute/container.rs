@@ -402,7 +402,7 @@ where
         Some(AuthSource::File(path)) => {
             let unreadable = |error| ContainerError::TokenFile { path, error };
             let file = fs
-                .read(path.value)
+                .read_token(path.value, MAX_CONTAINER_TOKEN_LEN)
                 .await
                 .map_err(|e| unreadable(Some(e)))?
                 .ok_or(unreadable(None))?;

@@ -269,7 +269,11 @@ where
     let fail = |e| ExecuteError::Login(e);
     let path = login_cache::cache_path(eval.env(), io.platform, session.value)
         .map_err(|error| fail(LoginError::NoCachePath { profile, error }))?;
-    match io.fs.read(&path).await {
+    match io
+        .fs
+        .read_at_most(&path, crate::cache::MAX_CACHE_FILE_LEN)
+        .await
+    {
         Ok(Some(file)) => Ok((path, file)),
         Ok(None) => Err(fail(LoginError::NoSession {
             profile,

@@ -13,7 +13,9 @@ use core::fmt;
 use crate::credentials::{parse_timestamp, Credentials, TooLong};
 use crate::endpoint::{self, EndpointError, MAX_ENDPOINT_URL_LEN};
 use crate::evaluate::Evaluator;
-use crate::io::{Clock, Command, CommandError, Env, Fs, FsError, Http, Prompt, PromptError};
+use crate::io::{
+    Clock, Command, CommandError, Env, Fs, FsError, FsErrorKind, Http, Prompt, PromptError,
+};
 use crate::locate::Platform;
 use crate::plan::{
     AssumeRoleStep, BaseStep, Chain, CredentialSource, Plan, ProviderKind, Sourced, StaticKeys,
@@ -438,7 +440,23 @@ impl fmt::Display for ExecuteError<'_> {
                 write!(f, "the web identity token file {} ({}) ", path.value, path.source)?;
                 match error {
                     None => f.write_str("does not exist or is not text; check the path"),
-                    Some(e) => write!(f, "could not be read ({:?}); check its permissions", e.kind),
+                    Some(e) => match e.kind {
+                        FsErrorKind::PermissionDenied => {
+                            f.write_str("could not be read: permission denied; check its owner and mode")
+                        }
+                        FsErrorKind::NotAFile => f.write_str("is a directory, not a file; check the path"),
+                        FsErrorKind::TooLarge => write!(
+                            f,
+                            "is too large (a token is at most {MAX_WEB_IDENTITY_TOKEN_LEN} bytes); check the path"
+                        ),
+                        FsErrorKind::Unsupported => f.write_str("could not be read: this host cannot read files"),
+                        FsErrorKind::Other => match e.os_code {
+                            Some(code) => write!(f, "could not be read (error {code} from the system)"),
+                            None => f.write_str(
+                                "could not be read (a pipe whose writer did not finish in time, or a failed read)",
+                            ),
+                        },
+                    },
                 }
             }
             ExecuteError::Mfa { profile, serial, error } => {

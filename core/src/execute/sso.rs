@@ -363,7 +363,10 @@ where
     let profile = source.profile;
     let path = sso_token::token_path(eval.env(), platform, source.cache_name())
         .map_err(|error| SsoError::NoPath { profile, error })?;
-    let file = match fs.read(&path).await {
+    let file = match fs
+        .read_at_most(&path, crate::cache::MAX_CACHE_FILE_LEN)
+        .await
+    {
         Ok(Some(file)) => file,
         Ok(None) => {
             let name = match source.session {

@@ -70,7 +70,7 @@ where
     };
     let file = io
         .fs
-        .read(token_file.value)
+        .read_token(token_file.value, MAX_WEB_IDENTITY_TOKEN_LEN)
         .await
         .map_err(|e| unreadable(Some(e)))?
         .ok_or(unreadable(None))?;
