@@ -211,7 +211,8 @@ pub enum CommandErrorKind {
     NotFound,
     /// The program may not be run.
     PermissionDenied,
-    /// It did not finish within the timeout (it was killed).
+    /// It did not finish within the timeout (it was killed): it had not exited, or something
+    /// (a background child) still held its output open.
     Timeout,
     /// It wrote more than the output limit (it was killed).
     TooLarge,

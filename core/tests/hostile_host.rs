@@ -10,8 +10,10 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use credchain_core::host::{read_file, read_file_at_most, read_token_file, ConfigFileFs, StdFs};
-use credchain_core::io::{block_on, Fs, FsErrorKind};
+use credchain_core::host::{
+    read_file, read_file_at_most, read_token_file, run_command, ConfigFileFs, StdFs,
+};
+use credchain_core::io::{block_on, CommandErrorKind, Fs, FsErrorKind};
 use credchain_core::load::load_one;
 use credchain_core::FileKind;
 
@@ -209,5 +211,116 @@ fn oversized_cache_files_are_refused_unread() {
         read_file_at_most(p, 1).unwrap_err().kind,
         FsErrorKind::TooLarge
     );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Waits up to 5 s for `pid` to be gone (or a zombie waiting for its new parent to reap it).
+fn gone(pid: &str) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            Err(_) => return true,
+            Ok(stat)
+                if stat
+                    .rsplit(')')
+                    .next()
+                    .unwrap_or("")
+                    .trim_start()
+                    .starts_with('Z') =>
+            {
+                return true
+            }
+            Ok(_) => std::thread::sleep(Duration::from_millis(20)),
+        }
+    }
+    false
+}
+
+fn script(dir: &Path, name: &str, body: &str) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join(name);
+    std::fs::write(&path, body).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn the_timeout_covers_a_background_child_holding_the_output() {
+    // The helper answers and exits at once, but leaves a child holding its stdout: the
+    // exchange ends at the deadline, and the child is killed with the helper's group.
+    let dir = temp_dir("bg");
+    let pid_file = dir.join("pid");
+    let helper = script(
+        &dir,
+        "bg.sh",
+        &format!(
+            "#!/bin/sh\necho '{{\"Version\": 1}}'\nsleep 1000 &\necho $! > {}\nexit 0\n",
+            pid_file.display()
+        ),
+    );
+    let started = Instant::now();
+    let result = bounded(20, move || run_command(&[&helper], 1500, 1024));
+    let took = started.elapsed();
+    assert_eq!(result.unwrap_err().kind, CommandErrorKind::Timeout);
+    assert!(took < Duration::from_secs(5), "{took:?}");
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    assert!(
+        gone(pid.trim()),
+        "the background child {pid} is still running"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_timeout_kills_the_helper_s_children_too() {
+    let dir = temp_dir("child");
+    let pid_file = dir.join("pid");
+    let helper = script(
+        &dir,
+        "child.sh",
+        &format!(
+            "#!/bin/sh\nsleep 1000 &\necho $! > {}\nwait\n",
+            pid_file.display()
+        ),
+    );
+    let result = bounded(20, move || run_command(&[&helper], 1000, 1024));
+    assert_eq!(result.unwrap_err().kind, CommandErrorKind::Timeout);
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    assert!(
+        gone(pid.trim()),
+        "the helper's child {pid} is still running"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_helper_that_finishes_is_answered_at_once() {
+    // A background child that closes its output does not hold the answer up, and is left
+    // running (a helper may start an agent on purpose).
+    let dir = temp_dir("ok");
+    let pid_file = dir.join("pid");
+    let helper = script(
+        &dir,
+        "ok.sh",
+        &format!(
+            "#!/bin/sh\necho out; echo err >&2\nsleep 3 >/dev/null 2>&1 &\necho $! > {}\nexit 3\n",
+            pid_file.display()
+        ),
+    );
+    let started = Instant::now();
+    let out = bounded(20, move || run_command(&[&helper], 10_000, 1024)).unwrap();
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(
+        (out.status, out.stdout.as_slice(), out.stderr.as_slice()),
+        (Some(3), &b"out\n"[..], &b"err\n"[..])
+    );
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    assert!(Path::new(&format!("/proc/{}", pid.trim())).exists());
+    // Output past the limit stops the helper at once, not at the deadline.
+    let loud = script(&dir, "loud.sh", "#!/bin/sh\nexec cat /dev/zero\n");
+    let started = Instant::now();
+    let result = bounded(20, move || run_command(&[&loud], 10_000, 1024));
+    assert_eq!(result.unwrap_err().kind, CommandErrorKind::TooLarge);
+    assert!(started.elapsed() < Duration::from_secs(5));
     std::fs::remove_dir_all(&dir).unwrap();
 }

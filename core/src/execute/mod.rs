@@ -391,7 +391,12 @@ impl fmt::Display for ExecuteError<'_> {
                             PermissionDenied => {
                                 f.write_str("could not be started: permission denied; make the program executable")
                             }
-                            Timeout => write!(f, "did not finish within {} s and was stopped", PROCESS_TIMEOUT_MS / 1000),
+                            Timeout => write!(
+                                f,
+                                "did not finish within {} s and was stopped, with the processes it started (it \
+                                 finishes when it has exited and its output is closed, by any background process too)",
+                                PROCESS_TIMEOUT_MS / 1000
+                            ),
                             TooLarge => write!(f, "wrote more than {MAX_PROCESS_OUTPUT} bytes and was stopped"),
                             Unsupported => f.write_str("cannot run here: this host cannot start processes"),
                             Other => f.write_str("could not be run"),
