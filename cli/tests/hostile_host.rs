@@ -233,3 +233,52 @@ fn a_web_identity_token_that_never_ends_is_refused() {
     assert!(!run.stderr.contains("TooLarge"), "no Debug names: {run:#?}");
     assert!(sts.requests().is_empty());
 }
+
+const MFA_CONFIG: &str = "\
+[profile mfa]
+role_arn = arn:aws:iam::123456789012:role/test
+source_profile = base
+mfa_serial = arn:aws:iam::123456789012:mfa/me
+";
+const MFA_CREDENTIALS: &str =
+    "[base]\naws_access_key_id = AKIABASEKEY123456789\naws_secret_access_key = baseSecret000001\n";
+
+fn mfa_run(stdin: Input) -> Run {
+    let home = Home::new(MFA_CONFIG, MFA_CREDENTIALS);
+    let command = home.command(
+        &["export-credentials", "--profile", "mfa"],
+        &[("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9")],
+    );
+    let run = bounded(command, stdin, 20);
+    home.assert_no_secret(&run);
+    run
+}
+
+#[test]
+fn an_mfa_code_that_never_ends_is_refused_as_too_long() {
+    // Python's getpass would read `< /dev/zero` until memory runs out; credchain reads a
+    // bounded line (it aborted on a failed 4 GiB allocation before).
+    let run = mfa_run(Input::File(std::fs::File::open("/dev/zero").unwrap()));
+    assert_eq!(run.code, 255, "{run:#?}");
+    assert!(run.stderr.contains("longer than 64 characters"), "{run:#?}");
+}
+
+#[test]
+fn an_mfa_code_over_64_characters_is_too_long_not_missing() {
+    let mut line = "1".repeat(1000).into_bytes();
+    line.push(b'\n');
+    let run = mfa_run(Input::Bytes(line));
+    assert_eq!(run.code, 255, "{run:#?}");
+    assert!(
+        run.stderr.contains("longer than 64 characters")
+            && !run.stderr.contains("none was entered"),
+        "{run:#?}"
+    );
+    let mut line = "1".repeat(65).into_bytes();
+    line.push(b'\n');
+    let run = mfa_run(Input::Bytes(line));
+    assert!(run.stderr.contains("longer than 64 characters"), "{run:#?}");
+    // No code at all is still "none was entered".
+    let run = mfa_run(Input::Bytes(Vec::new()));
+    assert!(run.stderr.contains("none was entered"), "{run:#?}");
+}

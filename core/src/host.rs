@@ -779,10 +779,17 @@ impl crate::io::Prompt for TerminalPrompt {
         let mut err = std::io::stderr();
         let _ = write!(err, "{question}");
         let _ = err.flush();
-        let mut line = String::new();
-        match std::io::stdin().lock().read_line(&mut line) {
+        let mut line = Vec::new();
+        let read = std::io::Read::take(std::io::stdin().lock(), MAX_PROMPT_ANSWER_BYTES)
+            .read_until(b'\n', &mut line);
+        match read {
             Ok(0) | Err(_) => Err(crate::io::PromptError::Cancelled),
-            Ok(_) => Ok(line.trim_end_matches(['\n', '\r']).into()),
+            Ok(_) if !line.ends_with(b"\n") && line.len() as u64 >= MAX_PROMPT_ANSWER_BYTES => {
+                Err(crate::io::PromptError::TooLong)
+            }
+            Ok(_) => String::from_utf8(line)
+                .map(|l| l.trim_end_matches(['\n', '\r']).into())
+                .map_err(|_| crate::io::PromptError::Cancelled),
         }
     }
 }

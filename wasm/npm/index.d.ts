@@ -964,7 +964,7 @@ export interface MfaFailedError extends ErrorBase<'MfaFailed'> {
   /** The MFA device (`mfa_serial`). */
   serial: string;
   source: Source;
-  reason: 'unavailable' | 'cancelled';
+  reason: 'unavailable' | 'cancelled' | 'too-long';
 }
 
 /** {@link nodeHost} was called in the browser build. */

@@ -1558,6 +1558,7 @@ fn execute_error(e: ExecuteError<'_>, plan: &Plan<'_>, req: &Request) -> JsValue
                     match why {
                         PromptError::Unavailable => "unavailable",
                         PromptError::Cancelled => "cancelled",
+                        PromptError::TooLong => "too-long",
                     },
                 ),
             false,

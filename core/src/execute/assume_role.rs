@@ -94,11 +94,18 @@ where
             error,
         })?;
     let typed = answer.as_ref().trim();
-    if typed.is_empty() || code.push_str(typed).is_err() {
+    let problem = if typed.is_empty() {
+        Some(PromptError::Cancelled)
+    } else if code.push_str(typed).is_err() {
+        Some(PromptError::TooLong)
+    } else {
+        None
+    };
+    if let Some(error) = problem {
         return Err(ExecuteError::Mfa {
             profile: step.profile,
             serial,
-            error: PromptError::Cancelled,
+            error,
         });
     }
     Ok(code)

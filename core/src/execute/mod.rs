@@ -472,6 +472,10 @@ impl fmt::Display for ExecuteError<'_> {
                          credentials from the AWS CLI",
                     ),
                     PromptError::Cancelled => f.write_str("none was entered"),
+                    PromptError::TooLong => write!(
+                        f,
+                        "the code entered is longer than {MAX_MFA_CODE_LEN} characters; enter the 6-digit code the device shows"
+                    ),
                 }
             }
         }
