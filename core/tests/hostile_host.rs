@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use credchain_core::host::{
-    read_file, read_file_at_most, read_token_file, run_command, ConfigFileFs, StdFs,
+    read_file, read_file_at_most, read_token_file, run_command, write_private, ConfigFileFs, StdFs,
 };
 use credchain_core::io::{block_on, CommandErrorKind, Fs, FsErrorKind};
 use credchain_core::load::load_one;
@@ -211,6 +211,66 @@ fn oversized_cache_files_are_refused_unread() {
         read_file_at_most(p, 1).unwrap_err().kind,
         FsErrorKind::TooLarge
     );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The id of a process that has exited.
+fn dead_pid() -> u32 {
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let pid = child.id();
+    child.wait().unwrap();
+    pid
+}
+
+#[test]
+fn temporary_files_of_killed_writers_are_removed_by_the_next_write() {
+    let dir = temp_dir("temps");
+    let target = dir.join("abc.json");
+    let name = |pid: u32, nanos: u32| dir.join(format!(".abc.json.{pid}.{nanos}.tmp"));
+    let dead = name(dead_pid(), 123_456_789);
+    let other_dead = dir.join(format!(".other.json.{}.42.tmp", dead_pid()));
+    // A live writer's (this process's) fresh temporary file is left alone...
+    let live = name(std::process::id(), 7);
+    // ... unless it is too old to be a write in progress.
+    let old = name(std::process::id(), 8);
+    // Files of other naming are never touched.
+    let foreign = dir.join(format!(".abc.json.{}.x.tmp", dead_pid()));
+    let botocore = dir.join("tmpa1b2c3.tmp");
+    for path in [&dead, &other_dead, &live, &old, &foreign, &botocore] {
+        std::fs::write(path, "{\"Credentials\": {}}").unwrap();
+    }
+    let hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&old)
+        .unwrap()
+        .set_modified(hour_ago)
+        .unwrap();
+    write_private(target.to_str().unwrap(), b"{}").unwrap();
+    assert_eq!(std::fs::read(&target).unwrap(), b"{}");
+    for (path, kept) in [
+        (&dead, false),
+        (&other_dead, false),
+        (&live, true),
+        (&old, false),
+        (&foreign, true),
+        (&botocore, true),
+    ] {
+        assert_eq!(path.exists(), kept, "{}", path.display());
+    }
+    // The file written is the owner's alone, and no temporary file of its own is left.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&target).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let temps = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter(|e| {
+            let n = e.as_ref().unwrap().file_name();
+            let n = n.to_str().unwrap();
+            n.starts_with(".abc.json.") && n.ends_with(".tmp")
+        })
+        .count();
+    assert_eq!(temps, 2, "the live writer's file and the foreign one");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
