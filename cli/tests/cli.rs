@@ -63,15 +63,25 @@ fn a_line_before_any_section_names_line_1() {
 #[test]
 fn locate_and_load_errors_exit_253() {
     let home = Home::empty();
-    // A configured path that is a directory cannot be read.
+    // A configured path that is a directory is no file, as the AWS CLI reads it (botocore
+    // checks os.path.isfile; cli/tests/hostile_host.rs has the other kinds of non-file).
     let dir = home.file("");
-    home.run_with(&["configure", "list"], &[("AWS_CONFIG_FILE", &dir)])
-        .assert_error(253, &format!("credchain: [ERROR]: cannot read {dir}"));
+    let run = home.run_with(&["configure", "list"], &[("AWS_CONFIG_FILE", &dir)]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    // A file that exists but cannot be read fails every command: here one over the 1 GiB
+    // the host reads (sparse: it takes no disk).
+    let large = home.file("large");
+    std::fs::File::create(&large)
+        .unwrap()
+        .set_len((1 << 30) + 1)
+        .unwrap();
+    home.run_with(&["configure", "list"], &[("AWS_CONFIG_FILE", &large)])
+        .assert_error(253, &format!("credchain: [ERROR]: cannot read {large}"));
     home.run_with(
         &["export-credentials"],
-        &[("AWS_SHARED_CREDENTIALS_FILE", &dir)],
+        &[("AWS_SHARED_CREDENTIALS_FILE", &large)],
     )
-    .assert_error(253, &format!("credchain: [ERROR]: cannot read {dir}"));
+    .assert_error(253, &format!("credchain: [ERROR]: cannot read {large}"));
 }
 
 #[test]
