@@ -175,7 +175,20 @@ impl fmt::Display for ContainerError<'_> {
                         "is larger than {MAX_CONTAINER_TOKEN_LEN} bytes (MAX_CONTAINER_TOKEN_LEN); check that it \
                          is the token file"
                     ),
-                    Some(e) => write!(f, "could not be read ({:?}); check its permissions", e.kind),
+                    Some(FsError {
+                        kind: FsErrorKind::PermissionDenied,
+                        ..
+                    }) => f.write_str("could not be read: permission denied; check its owner and mode"),
+                    Some(FsError {
+                        kind: FsErrorKind::NotAFile,
+                        ..
+                    }) => f.write_str("is a directory, not a file; check the path"),
+                    Some(FsError { os_code: Some(code), .. }) => {
+                        write!(f, "could not be read (error {code} from the system)")
+                    }
+                    Some(_) => f.write_str(
+                        "could not be read (a pipe whose writer did not finish in time, or a failed read)",
+                    ),
                 }
             }
             ContainerError::BadToken { source } => {
