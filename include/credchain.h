@@ -198,7 +198,9 @@ enum credchain_result
    */
   CREDCHAIN_RESULT_FILE_PERMISSION_DENIED = 210,
   /**
-   * A path names a directory or another non-file.
+   * A path names a directory or another non-file where a file is needed. The config and
+   * credentials files never give it: a path there that is not a regular file (`/dev/null`,
+   * a directory) reads as no file, as the AWS CLI reads it.
    */
   CREDCHAIN_RESULT_FILE_NOT_A_FILE = 211,
   /**

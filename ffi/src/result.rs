@@ -53,7 +53,9 @@ pub enum credchain_result {
     PathTooLong = 201,
     /// A file exists but the process may not read it.
     FilePermissionDenied = 210,
-    /// A path names a directory or another non-file.
+    /// A path names a directory or another non-file where a file is needed. The config and
+    /// credentials files never give it: a path there that is not a regular file (`/dev/null`,
+    /// a directory) reads as no file, as the AWS CLI reads it.
     FileNotAFile = 211,
     /// A file is larger than `CREDCHAIN_MAX_FILE_BYTES`.
     FileTooLarge = 212,
