@@ -6,19 +6,20 @@
 //! `cli_property`, `CliPass`). The SDK dialect's pass reads ini_core's lines with `SdkReader`.
 
 use super::awscli::{nested_pairs, CliLine, CliReader};
+use super::keys::{KeySet, MAX_SECTION_KEYS};
 use super::lines::{Hint, Line, Lines};
 use super::sdk::{is_valid_name, SdkLine, SdkReader};
 use super::{shlex, ParseError, Problem};
-use crate::text::{below, eq_lowercase, word_at, WordHasher, ONES};
+use crate::text::{below, word_at, WordHasher, ONES};
 use crate::{Dialect, FileKind};
 
 /// Sections one file may hold when the core is built without the `alloc` feature. With `alloc`
 /// the index grows with the file.
 pub const MAX_SECTIONS: usize = 128;
 
-/// Keys of one `[DEFAULT]` section set that the AWS CLI dialect checks for repeats across
-/// `[DEFAULT]` sections.
-pub const MAX_DEFAULT_KEYS: usize = 64;
+/// Keys of the `[DEFAULT]` sections, checked together for repeats (AWS CLI dialect), that a
+/// core built without the `alloc` feature holds; with `alloc` there is no limit.
+pub const MAX_DEFAULT_KEYS: usize = MAX_SECTION_KEYS;
 
 #[cfg(feature = "alloc")]
 type List<T> = alloc::vec::Vec<T>;
@@ -31,6 +32,15 @@ type Table = heapless::Vec<u32, { 2 * MAX_SECTIONS }>;
 
 /// An empty slot of the name table.
 const EMPTY: u32 = 0;
+
+/// The name table's size for `sections` sections: a power of two, more slots than sections
+/// (so that an index + 1 fits in the low bits) and at most two-thirds full.
+fn table_size(sections: usize) -> usize {
+    let size = (sections + sections / 2 + 1).next_power_of_two().max(8);
+    #[cfg(not(feature = "alloc"))]
+    let size = size.min(2 * MAX_SECTIONS);
+    size
+}
 
 /// Which pass validates an AWS CLI dialect file.
 #[derive(Debug, Clone, Copy)]
@@ -125,6 +135,9 @@ pub struct ProfileFile<'a> {
     /// high 32 - k bits of its hash, so that a probe compares hashes without reading the
     /// section.
     pub(crate) by_name: Table,
+    /// Empty while every name is distinct; otherwise, for each section, the index of the next
+    /// section of its name, the last linking back to the first (see `build_index`).
+    pub(crate) ring: List<u32>,
 }
 
 fn slice(text: &str, (start, len): (u32, u32)) -> &str {
@@ -200,6 +213,7 @@ impl<'a> ProfileFile<'a> {
             dialect,
             sections: List::new(),
             by_name: Table::new(),
+            ring: List::new(),
         };
         #[cfg(feature = "alloc")]
         {
@@ -397,7 +411,7 @@ impl<'a> ProfileFile<'a> {
             CliLine::Section(header) => self.cli_section(pass, header, start, end, number),
             CliLine::Property { key, value } => {
                 let ascii = key.is_ascii();
-                self.cli_property(pass, key, ascii, value.is_empty(), start, number)
+                self.cli_property(pass, key, ascii, value.is_empty(), number)
             }
             CliLine::Continuation(part) => pass.continuation(part, number),
             CliLine::Error(problem) => Err((number, problem)),
@@ -421,8 +435,8 @@ impl<'a> ProfileFile<'a> {
         self.push_at(header, start, end, number)
     }
 
-    /// A property whose line starts at `start`; `ascii` when the key is known to be ASCII;
-    /// `empty` when its value on this line is empty (a nested value may follow).
+    /// A property: `ascii` when the key is known to be ASCII; `empty` when its value on this
+    /// line is empty (a nested value may follow).
     #[inline(always)]
     pub(super) fn cli_property(
         &mut self,
@@ -430,7 +444,6 @@ impl<'a> ProfileFile<'a> {
         key: &'a str,
         ascii: bool,
         empty: bool,
-        start: usize,
         number: u32,
     ) -> Result<(), (u32, Problem)> {
         let set = if pass.in_defaults {
@@ -443,7 +456,7 @@ impl<'a> ProfileFile<'a> {
                 pass.nested = empty;
                 Ok(())
             }
-            seen => self.cli_repeated_key(pass, seen, key, empty, start, number),
+            seen => Self::cli_repeated_key(pass, seen, number),
         }
     }
 
@@ -451,37 +464,24 @@ impl<'a> ProfileFile<'a> {
     #[cold]
     #[inline(never)]
     fn cli_repeated_key(
-        &mut self,
-        pass: &mut CliPass<'a>,
+        pass: &CliPass<'a>,
         seen: Result<Option<u32>, ()>,
-        key: &'a str,
-        empty: bool,
-        start: usize,
         number: u32,
     ) -> Result<(), (u32, Problem)> {
-        let earlier = match seen {
-            Ok(earlier) => earlier,
-            Err(()) if pass.in_defaults => {
-                let limit = "MAX_DEFAULT_KEYS";
-                return Err((
-                    number,
-                    Problem::CapacityExceeded {
-                        limit,
-                        value: MAX_DEFAULT_KEYS,
-                    },
-                ));
-            }
+        match seen {
+            Ok(Some(first_line)) => Err((number, Problem::DuplicateKey { first_line })),
+            Ok(None) => Ok(()),
+            // Only without `alloc`: the key set holds MAX_SECTION_KEYS keys.
             Err(()) => {
-                let s = self.sections.last().map(|s| self.body_of(s));
-                let (body, _, first) = s.unwrap_or((0, 0, 1));
-                find_key_in(&self.text[body..start], body, first, key, number)
+                let limit = if pass.in_defaults {
+                    "MAX_DEFAULT_KEYS"
+                } else {
+                    "MAX_SECTION_KEYS"
+                };
+                let value = MAX_SECTION_KEYS;
+                Err((number, Problem::CapacityExceeded { limit, value }))
             }
-        };
-        if let Some(first_line) = earlier {
-            return Err((number, Problem::DuplicateKey { first_line }));
         }
-        pass.nested = empty;
-        Ok(())
     }
 
     /// The SDK dialect's pass.
@@ -518,49 +518,103 @@ impl<'a> ProfileFile<'a> {
     }
 
     /// Builds the name table and, in the AWS CLI dialect, refuses repeated section headers.
+    ///
+    /// The table holds one slot per distinct (class, name): the last section of that name.
+    /// Sections sharing a name are linked in a ring (`ring`, made only once a name repeats), so
+    /// that adding one is O(1) and not a walk past every earlier one (the SDK dialect merges
+    /// repeated sections, and `[DEFAULT]` may repeat in both dialects). In the AWS CLI dialect
+    /// a repeated header (the very same text) is an error; the headers of repeated names go in
+    /// a table of their own, keyed by the header's text, so that finding one is O(1) too.
     fn build_index(&mut self) -> Result<(), (u32, Problem)> {
-        // More slots than sections, so that an index + 1 fits in the low bits.
-        let size = (self.sections.len() + self.sections.len() / 2 + 1)
-            .next_power_of_two()
-            .max(8);
+        let size = table_size(self.sections.len());
         #[cfg(feature = "alloc")]
         {
             // Zeroed memory (empty slots) straight from the allocator.
             self.by_name = alloc::vec![EMPTY; size];
         }
         #[cfg(not(feature = "alloc"))]
-        let _ = self.by_name.resize(size.min(2 * MAX_SECTIONS), EMPTY); // sections <= MAX_SECTIONS
+        let _ = self.by_name.resize(size, EMPTY); // sections <= MAX_SECTIONS
         let mask = self.by_name.len() - 1;
-        for (i, section) in self.sections.iter().enumerate() {
+        // The AWS CLI's repeated-header check: section index + 1 by header hash.
+        let mut headers = Table::new();
+        for i in 0..self.sections.len() {
+            let section = self.sections[i];
             let tag = section.hash & !(mask as u32);
             let mut slot = section.hash as usize & mask;
+            let mut group = None;
             while self.by_name[slot] != EMPTY {
                 let entry = self.by_name[slot];
-                if self.dialect == Dialect::AwsCli
-                    && entry & !(mask as u32) == tag
-                    && section.class != SectionClass::Defaults
-                {
-                    let other = &self.sections[(entry & mask as u32) as usize - 1];
-                    if other.hash == section.hash
-                        && slice(self.text, other.header) == slice(self.text, section.header)
-                    {
-                        return Err((
-                            section.line,
-                            Problem::DuplicateSection {
-                                first_line: other.line,
-                            },
-                        ));
+                if entry & !(mask as u32) == tag {
+                    let last = (entry & mask as u32) as usize - 1;
+                    let other = &self.sections[last];
+                    if other.hash == section.hash && self.same_name(other, &section) {
+                        group = Some(last);
+                        break;
                     }
                 }
                 slot = (slot + 1) & mask;
+            }
+            if let Some(last) = group {
+                if self.dialect == Dialect::AwsCli && section.class != SectionClass::Defaults {
+                    if headers.is_empty() {
+                        #[cfg(feature = "alloc")]
+                        {
+                            headers = alloc::vec![EMPTY; size];
+                        }
+                        #[cfg(not(feature = "alloc"))]
+                        let _ = headers.resize(size, EMPTY);
+                    }
+                    if self.ring.is_empty() || self.ring[last] as usize == last {
+                        // The name's first repeat: its first section joins the header table.
+                        self.insert_header(&mut headers, last)?;
+                    }
+                    self.insert_header(&mut headers, i)?;
+                }
+                if self.ring.is_empty() {
+                    self.ring = (0..self.sections.len() as u32).collect();
+                }
+                // `last` is the ring's tail and links to its head: `i` goes between them.
+                self.ring[i] = self.ring[last];
+                self.ring[last] = i as u32;
             }
             self.by_name[slot] = tag | (i as u32 + 1);
         }
         Ok(())
     }
 
-    /// The sections whose name hash is `hash`, in file order (then filtered by the caller).
-    fn probe(&self, hash: u32) -> impl Iterator<Item = &Section> + '_ {
+    /// Adds section `i` to the AWS CLI's table of repeated headers, refusing a header already
+    /// there (configparser's DuplicateSectionError).
+    fn insert_header(&self, headers: &mut Table, i: usize) -> Result<(), (u32, Problem)> {
+        let section = &self.sections[i];
+        let header = slice(self.text, section.header);
+        let mut h = WordHasher::new(0xff);
+        h.write(header.as_bytes());
+        let mask = headers.len() - 1;
+        let mut slot = h.finish() as usize & mask;
+        while headers[slot] != EMPTY {
+            let other = &self.sections[headers[slot] as usize - 1];
+            if slice(self.text, other.header) == header {
+                let first_line = other.line;
+                return Err((section.line, Problem::DuplicateSection { first_line }));
+            }
+            slot = (slot + 1) & mask;
+        }
+        headers[slot] = i as u32 + 1;
+        Ok(())
+    }
+
+    /// Whether two sections have the same class and name (the key of the name table).
+    fn same_name(&self, a: &Section, b: &Section) -> bool {
+        a.class == b.class
+            && if a.plain && b.plain {
+                self.name_of(a) == self.name_of(b)
+            } else {
+                self.name_chars(a).chars().eq(self.name_chars(b).chars())
+            }
+    }
+
+    /// The first section of each name whose name hash is `hash` (then filtered by the caller).
+    fn probe(&self, hash: u32) -> impl Iterator<Item = usize> + '_ {
         let mask = self.by_name.len().wrapping_sub(1);
         let tag = hash & !(mask as u32);
         let mut slot = hash as usize & mask;
@@ -573,10 +627,24 @@ impl<'a> ProfileFile<'a> {
             if entry & !(mask as u32) != tag {
                 continue;
             }
-            let section = &self.sections[(entry & mask as u32) as usize - 1];
-            if section.hash == hash {
-                return Some(section);
+            let last = (entry & mask as u32) as usize - 1;
+            if self.sections[last].hash == hash {
+                return Some(self.ring.get(last).map_or(last, |&head| head as usize));
             }
+        })
+    }
+
+    /// The sections of the name whose first section is `first`, in file order.
+    fn group(&self, first: usize) -> impl Iterator<Item = &Section> + '_ {
+        let mut at = Some(first);
+        core::iter::from_fn(move || {
+            let i = at?;
+            at = self
+                .ring
+                .get(i)
+                .map(|&next| next as usize)
+                .filter(|&next| next != first);
+            self.sections.get(i)
         })
     }
 
@@ -587,7 +655,12 @@ impl<'a> ProfileFile<'a> {
         name: &'s str,
     ) -> impl Iterator<Item = &'s Section> + 's {
         self.probe(name_hash(class, name, true))
-            .filter(move |s| s.class == class && self.name_eq(s, name))
+            .find(move |&i| {
+                let s = &self.sections[i];
+                s.class == class && self.name_eq(s, name)
+            })
+            .into_iter()
+            .flat_map(move |first| self.group(first))
     }
 
     fn name_eq(&self, s: &Section, name: &str) -> bool {
@@ -606,7 +679,12 @@ impl<'a> ProfileFile<'a> {
         name: super::Name<'s>,
     ) -> impl Iterator<Item = &'s Section> + 's {
         self.probe(name_hash(class, name.raw, name.plain))
-            .filter(move |s| s.class == class && self.name_chars(s).chars().eq(name.chars()))
+            .find(move |&i| {
+                let s = &self.sections[i];
+                s.class == class && self.name_chars(s).chars().eq(name.chars())
+            })
+            .into_iter()
+            .flat_map(move |first| self.group(first))
     }
 
     /// The `[DEFAULT]` sections (AWS CLI dialect).
@@ -850,77 +928,6 @@ impl<'a> CliPass<'a> {
             _ => Ok(()),
         }
     }
-}
-
-/// The keys seen in one section, to refuse repeats (AWS CLI dialect). Sections with more keys
-/// than the array holds are checked by reading the section again (rare: huge sections).
-#[derive(Default)]
-struct KeySet<'a> {
-    /// (key, line, whether the key is ASCII: then comparison needs no Unicode lowering).
-    keys: heapless::Vec<(&'a str, u32, bool), MAX_DEFAULT_KEYS>,
-    overflowed: bool,
-    /// A one-bit-per-key Bloom filter of the keys held, so that a new key is compared with
-    /// the others only when its bit is set: bit [`ascii_fingerprint`] of each ASCII key, and
-    /// every bit once a key that may not be ASCII is held (Unicode lowering can make keys of
-    /// different bytes equal).
-    seen: u64,
-}
-
-impl<'a> KeySet<'a> {
-    fn clear(&mut self) {
-        self.keys.clear();
-        self.overflowed = false;
-        self.seen = 0;
-    }
-
-    /// Records `key` (`ascii`: the key is known to be ASCII; `false` is always safe); returns
-    /// the line of an earlier equal key among those held, or `Err(())` when the set is full
-    /// and the caller must search the text itself.
-    #[inline(always)]
-    fn insert(&mut self, key: &'a str, line: u32, ascii: bool) -> Result<Option<u32>, ()> {
-        let bit = if ascii {
-            1 << ascii_fingerprint(key)
-        } else {
-            u64::MAX
-        };
-        if self.seen & bit != 0 {
-            for &(k, first, k_ascii) in self.keys.iter() {
-                let same = if ascii && k_ascii {
-                    k.len() == key.len() && k.eq_ignore_ascii_case(key)
-                } else {
-                    eq_lowercase(k, key)
-                };
-                if same {
-                    return Ok(Some(first));
-                }
-            }
-        }
-        self.seen |= bit;
-        if self.overflowed || self.keys.push((key, line, ascii)).is_err() {
-            self.overflowed = true;
-            return Err(());
-        }
-        Ok(None)
-    }
-}
-
-/// Six bits that ASCII keys equal but for case share: the length and the case-folded first
-/// byte (cheap: both are at hand, no load of the key's end).
-#[inline(always)]
-fn ascii_fingerprint(key: &str) -> u32 {
-    let first = u32::from(key.as_bytes().first().copied().unwrap_or(0) | 0x20);
-    (key.len() as u32 ^ first.wrapping_mul(5)) & 63
-}
-
-/// The line of an earlier key equal to `key` in `body` (the text of a section so far).
-fn find_key_in(body: &str, base: usize, first_line: u32, key: &str, line: u32) -> Option<u32> {
-    let mut reader = CliReader::in_body();
-    Lines::new(body, base, first_line).find_map(|l| match reader.read(&l) {
-        CliLine::Property { key: k, .. } if l.number < line && eq_lowercase(k, key) => {
-            Some(l.number)
-        }
-        _ => None,
-    })
 }
 
 /// Counts NUL and '[' bytes in one pass, in blocks the compiler vectorises (whole blocks of a

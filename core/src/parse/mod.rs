@@ -13,6 +13,7 @@
 
 mod awscli;
 mod file;
+mod keys;
 mod lines;
 mod problem;
 mod scan;
@@ -23,6 +24,7 @@ use core::fmt;
 
 pub use crate::Dialect;
 pub use file::{ProfileFile, SectionClass, SkipReason, MAX_DEFAULT_KEYS, MAX_SECTIONS};
+pub use keys::MAX_SECTION_KEYS;
 pub use problem::{ParseError, Problem};
 
 /// Splits `s` into words as Python's `shlex.split` does (POSIX mode), keeping each word's raw

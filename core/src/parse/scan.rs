@@ -187,7 +187,7 @@ impl<'a> ProfileFile<'a> {
                         // Delimiters and line ends are ASCII: these are char boundaries.
                         let key = key_before(text, start, delimiter);
                         let empty = value_is_empty(&text[delimiter + 1..text_end]);
-                        self.cli_property(&mut pass, key, ascii, empty, start, number)?;
+                        self.cli_property(&mut pass, key, ascii, empty, number)?;
                     } else {
                         let text_end;
                         (text_end, at) = match is_delimiter {

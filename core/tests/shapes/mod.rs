@@ -1,0 +1,116 @@
+//! Adversarial file shapes for the linear-time checks: each grows with `n` in one direction
+//! that a quadratic pass would pay for (shared by core/tests/linear_parse.rs and the
+//! `adversarial` bench).
+
+use credchain_core::parse::ConfigFiles;
+use credchain_core::Dialect;
+use std::fmt::Write;
+
+/// One shape: a name, the dialect it is read in, and its generator.
+pub struct Shape {
+    /// Shown by the bench and in failures.
+    pub name: &'static str,
+    /// The dialect the file is parsed in.
+    pub dialect: Dialect,
+    /// A config file of about `n` lines whose profile `default` resolves `region` to `last`.
+    pub generate: fn(usize) -> String,
+}
+
+/// Every shape.
+pub const SHAPES: &[Shape] = &[
+    Shape {
+        name: "keys_per_section",
+        dialect: Dialect::AwsCli,
+        generate: |n| {
+            let mut s = String::from("[default]\n");
+            for i in 0..n {
+                let _ = writeln!(s, "k{i} = v");
+            }
+            s + "region = last\n"
+        },
+    },
+    Shape {
+        name: "keys_per_section_sdk",
+        dialect: Dialect::Sdk,
+        generate: |n| {
+            let mut s = String::from("[default]\n");
+            for i in 0..n {
+                let _ = writeln!(s, "k{i} = v");
+            }
+            s + "region = last\n"
+        },
+    },
+    Shape {
+        name: "sections",
+        dialect: Dialect::AwsCli,
+        generate: |n| {
+            let mut s = String::new();
+            for i in 0..n {
+                let _ = write!(s, "[profile p{i}]\nregion = r\n");
+            }
+            s + "[default]\nregion = last\n"
+        },
+    },
+    Shape {
+        name: "repeated_sections_sdk",
+        dialect: Dialect::Sdk,
+        generate: |n| {
+            let mut s = String::new();
+            for i in 0..n {
+                let _ = write!(s, "[default]\nk{i} = r\n");
+            }
+            s + "[default]\nregion = last\n"
+        },
+    },
+    Shape {
+        name: "repeated_defaults",
+        dialect: Dialect::AwsCli,
+        generate: |n| {
+            let mut s = String::new();
+            for i in 0..n {
+                let _ = write!(s, "[DEFAULT]\nk{i} = r\n");
+            }
+            s + "[default]\nregion = last\n"
+        },
+    },
+    Shape {
+        name: "continuation_lines",
+        dialect: Dialect::AwsCli,
+        generate: |n| {
+            let mut s = String::from("[default]\ns3 =\n");
+            for i in 0..n {
+                let _ = writeln!(s, "  k{i} = v");
+            }
+            s + "region = last\n"
+        },
+    },
+    Shape {
+        name: "comments",
+        dialect: Dialect::AwsCli,
+        generate: |n| {
+            let mut s = String::from("[default]\n");
+            for i in 0..n {
+                let _ = writeln!(s, "# comment {i}");
+            }
+            s + "region = last\n"
+        },
+    },
+];
+
+/// Parses `text` as the config file, resolves `region` of `default` and counts the profile
+/// names (what `configure get` and a ProfileNotFound message do); returns the region's length.
+pub fn work(text: &str, dialect: Dialect) -> usize {
+    let files = ConfigFiles::from_texts(
+        ("/h/.aws/config", Some(text.as_bytes())),
+        ("/h/.aws/credentials", None),
+        dialect,
+    )
+    .expect("the shape parses");
+    let region = files
+        .profile("default")
+        .and_then(|p| p.get("region"))
+        .map(|p| p.value.to_string())
+        .expect("region is set");
+    assert_eq!(region, "last");
+    region.len() + files.profile_names().count()
+}
