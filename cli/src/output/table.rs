@@ -14,6 +14,11 @@
 //! an endpoint URL) stay aligned. TYPE keeps the AWS CLI's width: its one long word,
 //! `shared-credentials-file`, pushes its row as it does in the AWS CLI.
 //!
+//! A column widens only up to [`MAX_WIDTH`]: a longer cell (a huge value from a file or a
+//! variable) pushes the rest of its row as it does in the AWS CLI, rather than padding every
+//! other row to its length. Padding is written space by space, so no cell is too wide for it
+//! (Rust's format widths stop at 65,535, and used to panic on a wider value).
+//!
 //! TYPE and LOCATION come from the value's [`Source`]: `manual` and the option for a
 //! command-line option, `env` and the variable actually set, `config-file` or
 //! `shared-credentials-file` and `FILE:LINE` for a file. An unset row reads
@@ -26,6 +31,9 @@ use credchain_core::Source;
 
 /// The AWS CLI's column widths: NAME, VALUE, TYPE.
 pub const MIN_WIDTHS: [usize; 3] = [10, 24, 16];
+
+/// The widest a column grows to fit its longest cell.
+pub const MAX_WIDTH: usize = 80;
 
 /// The value of an unset row.
 pub const NOT_SET: &str = "<not set>";
@@ -115,18 +123,32 @@ pub fn write(rows: &[Row], out: &mut dyn Write) -> io::Result<()> {
     };
     let width = |cell: fn(&Row) -> &str, min: usize| {
         rows.iter()
-            .map(|r| cell(r).chars().count())
+            .map(|r| cell(r).chars().count().min(MAX_WIDTH))
             .fold(min, usize::max)
     };
     let name_width = width(|r| r.name, MIN_WIDTHS[0]);
     let value_width = width(|r| &r.value, MIN_WIDTHS[1]);
     let kind_width = MIN_WIDTHS[2];
     for row in std::iter::once(&header).chain(rows) {
-        writeln!(
-            out,
-            "{:<name_width$} : {:<value_width$} : {:<kind_width$} : {}",
-            row.name, row.value, row.kind, row.location
-        )?;
+        padded(out, row.name, name_width)?;
+        out.write_all(b" : ")?;
+        padded(out, &row.value, value_width)?;
+        out.write_all(b" : ")?;
+        padded(out, row.kind, kind_width)?;
+        writeln!(out, " : {}", row.location)?;
+    }
+    Ok(())
+}
+
+/// Writes `cell` and spaces up to `width` characters (none when it is as wide or wider).
+fn padded(out: &mut dyn Write, cell: &str, width: usize) -> io::Result<()> {
+    const SPACES: &str = "                                ";
+    out.write_all(cell.as_bytes())?;
+    let mut missing = width.saturating_sub(cell.chars().count());
+    while missing > 0 {
+        let n = missing.min(SPACES.len());
+        out.write_all(&SPACES.as_bytes()[..n])?;
+        missing -= n;
     }
     Ok(())
 }
@@ -187,5 +209,36 @@ mod tests {
             text.ends_with(": config-file      : /h/.aws/config:3\n"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn huge_cells_push_their_row_and_pad_no_other() {
+        // 70,000 characters: wider than a format width may be (65,535), which used to panic.
+        let huge = "b".repeat(70_000);
+        let rows = [
+            Row::new("region", "eu-west-1".to_owned(), Source::Option("--region")),
+            Row::new("ca_bundle", huge.clone(), Source::EnvVar("AWS_CA_BUNDLE")),
+            Row::new(
+                "output",
+                "\u{e9}".repeat(100),
+                Source::EnvVar("AWS_DEFAULT_OUTPUT"),
+            ),
+        ];
+        let text = render(&rows);
+        let lines: Vec<&str> = text.lines().collect();
+        // The VALUE column is MAX_WIDTH wide: short values are padded to it, longer ones not.
+        assert_eq!(
+            lines[1],
+            format!(
+                "region     : eu-west-1{} : manual           : --region",
+                " ".repeat(71)
+            )
+        );
+        assert_eq!(
+            lines[2],
+            format!("ca_bundle  : {huge} : env              : AWS_CA_BUNDLE")
+        );
+        assert!(lines[3].starts_with(&format!("output     : {} : env ", "\u{e9}".repeat(100))));
+        assert_eq!(lines.len(), 4);
     }
 }
