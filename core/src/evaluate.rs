@@ -68,6 +68,9 @@ pub struct ActiveProfile<'s, 'a> {
     pub profile: Option<Profile<'s, 'a>>,
 }
 
+/// The most profile names a ProfileNotFound message lists; it says how many more there are.
+pub const MAX_LISTED_PROFILES: usize = 20;
+
 /// Why evaluation failed.
 #[derive(Debug, Clone, Copy)]
 pub enum EvaluateError<'s> {
@@ -99,13 +102,16 @@ impl fmt::Display for EvaluateError<'_> {
                     return f.write_str("no profiles are defined; create one with `aws configure --profile NAME`");
                 }
                 f.write_str("profiles that exist: ")?;
-                for (i, n) in names.enumerate() {
+                for (i, n) in names.by_ref().take(MAX_LISTED_PROFILES).enumerate() {
                     if i > 0 {
                         f.write_str(", ")?;
                     }
                     write!(f, "{n}")?;
                 }
-                Ok(())
+                match names.count() {
+                    0 => Ok(()),
+                    more => write!(f, " and {more} more (`aws configure list-profiles` lists them all)"),
+                }
             }
             EvaluateError::InvalidRegion { value, source } => write!(
                 f,
