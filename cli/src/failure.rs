@@ -78,7 +78,13 @@ impl Failure {
             Failure::Other(message) => (OTHER_ERROR, message),
             Failure::WithStatus(status, message) => (status, message),
             Failure::Status(status) => return status,
-            Failure::Output(e) if e.kind() == io::ErrorKind::BrokenPipe => return 0,
+            // A reader that went away (`credchain export-credentials | true`) is a failure too:
+            // a script testing the status must not believe the output was taken.
+            Failure::Output(e) if e.kind() == io::ErrorKind::BrokenPipe => (
+                OTHER_ERROR,
+                "cannot write the output: its reader closed the pipe before reading it all"
+                    .to_owned(),
+            ),
             Failure::Output(e) => (OTHER_ERROR, format!("cannot write the output: {e}")),
         };
         // Nothing better can be done when stderr itself cannot be written.
@@ -108,11 +114,19 @@ mod tests {
         );
         assert_eq!(Failure::Status(1).report(&mut err), 1);
         let broken = io::Error::from(io::ErrorKind::BrokenPipe);
-        assert_eq!(Failure::Output(broken).report(&mut err), 0);
-        assert_eq!(
-            String::from_utf8(err).unwrap(),
-            "credchain: [ERROR]: bad file\ncredchain: [ERROR]: no profile\n\
-             credchain: [ERROR]: sts said no\n"
+        assert_eq!(Failure::Output(broken).report(&mut err), 255);
+        let full = io::Error::from_raw_os_error(28);
+        assert_eq!(Failure::Output(full).report(&mut err), 255);
+        let text = String::from_utf8(err).unwrap();
+        assert!(
+            text.starts_with(
+                "credchain: [ERROR]: bad file\ncredchain: [ERROR]: no profile\n\
+                 credchain: [ERROR]: sts said no\n\
+                 credchain: [ERROR]: cannot write the output: its reader closed the pipe \
+                 before reading it all\n\
+                 credchain: [ERROR]: cannot write the output: "
+            ),
+            "{text}"
         );
         let get = Failure::configuration("x").configuration_as_other();
         assert!(matches!(get, Failure::Other(_)));
