@@ -27,7 +27,7 @@ mod failure;
 mod files;
 mod output;
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
@@ -35,6 +35,7 @@ use credchain_core::host::StdEnv;
 
 use crate::args::Cli;
 use crate::failure::Failure;
+use crate::output::escape::Escaping;
 use crate::output::Streams;
 
 fn main() -> ExitCode {
@@ -47,8 +48,15 @@ fn main() -> ExitCode {
     // system page by page (musl unmaps each emptied group), for nothing.
     std::mem::forget((command, matches));
     let env = StdEnv::new();
-    let mut out = BufWriter::new(io::stdout().lock());
-    let mut err = io::stderr().lock();
+    // Terminal control characters from outside (a helper's stderr, a service's message, names
+    // and values from the files) are escaped on stderr, and on stdout when it is a terminal.
+    let stdout = io::stdout().lock();
+    let mut out: Box<dyn Write> = if stdout.is_terminal() {
+        Box::new(BufWriter::new(Escaping::new(stdout)))
+    } else {
+        Box::new(BufWriter::new(stdout))
+    };
+    let mut err = Escaping::new(io::stderr().lock());
     let result = env.check().map_err(Failure::configuration).and_then(|()| {
         commands::run(
             &cli,
@@ -64,5 +72,6 @@ fn main() -> ExitCode {
         Ok(()) => 0,
         Err(failure) => failure.report(&mut err),
     };
+    let _ = err.flush();
     ExitCode::from(status)
 }

@@ -5,7 +5,9 @@
 //! - [`export`]: `export-credentials`' formats, the AWS CLI's byte for byte.
 //! - [`explain`]: `explain`'s report as text and JSON.
 //! - [`json`]: JSON written as Python's `json.dumps(indent=2)` writes it.
+//! - [`escape`]: terminal control characters escaped on stderr (and a terminal's stdout).
 
+pub mod escape;
 pub mod explain;
 pub mod export;
 pub mod json;
