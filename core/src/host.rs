@@ -215,7 +215,7 @@ fn remove_stale_temp_files(dir: &std::path::Path) {
 /// user can read it at any moment), flushed to disk, then renamed over the target. Missing
 /// parent directories are created with mode 0700. Readers see the old file or the new one, never
 /// a mix. Temporary files that killed writers left in the directory are removed first (see
-/// [`remove_stale_temp_files`]).
+/// `remove_stale_temp_files`).
 pub fn write_private(path: &str, contents: &[u8]) -> Result<(), FsError> {
     use std::io::Write;
     let target = std::path::Path::new(path);
@@ -256,7 +256,7 @@ pub fn write_private(path: &str, contents: &[u8]) -> Result<(), FsError> {
 
 /// Reads a whole regular file: `Ok(None)` when nothing is there, [`FsErrorKind::NotAFile`]
 /// for a directory, FIFO, device or socket (never opened in a way that can block: see
-/// [`open_file`]).
+/// `open_file`).
 pub fn read_file(path: &str) -> Result<Option<Vec<u8>>, FsError> {
     read_file_at_most(path, MAX_FILE_BYTES)
 }
