@@ -56,8 +56,8 @@ pub enum ChainError<'s> {
 }
 
 impl ChainError<'_> {
-    /// The exit status: 254 when a service call failed, 253 for everything else, as the AWS
-    /// CLI's `export-credentials` does.
+    /// The exit status `aws configure export-credentials` ends with: 253 for the configuration,
+    /// and for a provider that failed the core's [`ExecuteError::awscli_exit_status`].
     #[must_use]
     pub fn status(&self) -> u8 {
         match self {
@@ -66,7 +66,7 @@ impl ChainError<'_> {
             | ChainError::NoProvider { .. }
             | ChainError::NoneFound { .. }
             | ChainError::EmptyEnvironmentSource { .. } => CONFIGURATION_ERROR,
-            ChainError::Execute(error) => execute_status(error),
+            ChainError::Execute(error) => error.awscli_exit_status(),
         }
     }
 
@@ -87,12 +87,6 @@ impl ChainError<'_> {
         };
         Failure::with_status(self.status(), message)
     }
-}
-
-/// The status of an execute error: the AWS CLI's, as the core decides it
-/// ([`ExecuteError::awscli_exit_status`]).
-fn execute_status(error: &ExecuteError<'_>) -> u8 {
-    error.awscli_exit_status()
 }
 
 /// 254 when a network provider's service call was made and failed, 253 when the provider's
