@@ -95,12 +95,7 @@ fn two_hops_sign_with_the_source_profile_s_keys() {
     let sts = sts();
     let run = export(&home, "middle", &sts, "");
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stdout
-            .starts_with("AWS_ACCESS_KEY_ID=ASIAHOPEXAMPLE01\n"),
-        "{}",
-        run.stdout
-    );
+    assert_access_key(&run, "ASIAHOPEXAMPLE01");
     let requests = sts.requests();
     assert_eq!(requests.len(), 1);
     assert!(
@@ -193,9 +188,7 @@ fn cached_credentials_are_reused_and_written_as_the_aws_cli_writes_them() {
     // The second run takes the cached credentials: no second STS call.
     let run = export(&home, "middle", &sts, "");
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run
-        .stdout
-        .starts_with("AWS_ACCESS_KEY_ID=ASIAHOPEXAMPLE01\n"));
+    assert_access_key(&run, "ASIAHOPEXAMPLE01");
     assert_eq!(sts.requests().len(), 1);
 }
 
@@ -206,12 +199,7 @@ fn a_cache_written_by_the_aws_cli_is_used() {
     let sts = sts();
     let run = export(&home, "middle", &sts, "");
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stdout
-            .starts_with("AWS_ACCESS_KEY_ID=ASIAFROMAWSCLI01\n"),
-        "{}",
-        run.stdout
-    );
+    assert_access_key(&run, "ASIAFROMAWSCLI01");
     assert!(sts.requests().is_empty());
 }
 
@@ -251,9 +239,7 @@ fn web_identity_results_are_cached_as_the_aws_cli_caches_them() {
     for _ in 0..2 {
         let run = export(&home, "web", &sts, "");
         assert_eq!(run.code, 0, "{}", run.stderr);
-        assert!(run
-            .stdout
-            .starts_with("AWS_ACCESS_KEY_ID=ASIAHOPEXAMPLE01\n"));
+        assert_access_key(&run, "ASIAHOPEXAMPLE01");
     }
     assert_eq!(
         sts.requests().len(),
@@ -272,6 +258,13 @@ fn web_identity_results_are_cached_as_the_aws_cli_caches_them() {
     std::fs::remove_file(home.file("token")).unwrap();
     assert_eq!(export(&home, "web", &sts, "").code, 0);
     assert_eq!(sts.requests().len(), 1);
+}
+
+/// Checks that `run` printed the credentials of `access_key_id` first.
+#[track_caller]
+fn assert_access_key(run: &common::Run, access_key_id: &str) {
+    let line = format!("AWS_ACCESS_KEY_ID={access_key_id}\n");
+    assert!(run.stdout.starts_with(&line), "{}", run.stdout);
 }
 
 /// An AWS CLI cache entry (the AssumeRole response as JSONFileCache writes it), valid until 2099.
@@ -322,12 +315,7 @@ fn a_chain_naming_one_role_twice_calls_sts_twice_and_returns_the_outer_answer() 
     ]);
     let run = export(&home, "outer", &sts, "");
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stdout
-            .starts_with("AWS_ACCESS_KEY_ID=ASIASECONDCALL01\n"),
-        "{}",
-        run.stdout
-    );
+    assert_access_key(&run, "ASIASECONDCALL01");
     let requests = sts.requests();
     assert_eq!(requests.len(), 2, "{requests:#?}");
     // The second call is signed with the first call's credentials.
@@ -343,13 +331,7 @@ fn a_chain_naming_one_role_twice_calls_sts_twice_and_returns_the_outer_answer() 
     );
     // A second run is served by the outer role's cache entry: the second answer, no call.
     let again = export(&home, "outer", &sts, "");
-    assert!(
-        again
-            .stdout
-            .starts_with("AWS_ACCESS_KEY_ID=ASIASECONDCALL01\n"),
-        "{}",
-        again.stdout
-    );
+    assert_access_key(&again, "ASIASECONDCALL01");
     assert_eq!(sts.requests().len(), 2);
 }
 
@@ -372,12 +354,7 @@ fn a_cached_outer_role_leaves_a_deferred_source_untouched() {
         let sts = sts();
         let run = export(&home, "top", &sts, "");
         assert_eq!(run.code, 0, "{source}\n{}", run.stderr);
-        assert!(
-            run.stdout
-                .starts_with("AWS_ACCESS_KEY_ID=ASIAFROMAWSCLI01\n"),
-            "{}",
-            run.stdout
-        );
+        assert_access_key(&run, "ASIAFROMAWSCLI01");
         assert!(sts.requests().is_empty());
         // Without the cache entry the source is needed, and its failure is the answer (a
         // deferred one: the AWS CLI v2.36.7 exits 255 for a missing token or token file).
@@ -486,12 +463,7 @@ fn eager_source_credentials_a_cached_role_makes_unnecessary_are_never_judged() {
     let sts = sts();
     let run = export(&home, "top", &sts, "");
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stdout
-            .starts_with("AWS_ACCESS_KEY_ID=ASIAFROMAWSCLI01\n"),
-        "{}",
-        run.stdout
-    );
+    assert_access_key(&run, "ASIAFROMAWSCLI01");
     // Needed, they are judged: still expired after the second run of the helper.
     std::fs::remove_file(home.file(CACHED_DEMO_ROLE_FILE)).unwrap();
     let run = export(&home, "top", &sts, "");
