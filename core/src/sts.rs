@@ -1578,24 +1578,23 @@ mod tests {
             mfa: None,
             duration_seconds: None,
         };
-        let http = Sequence {
-            responses: std::vec![(503, ""), (200, OK)],
-            sent: RefCell::default(),
+        // One AssumeRole against canned answers, with the default (standard) retries.
+        let call = |responses: std::vec::Vec<(u16, &'static str)>| {
+            let http = Sequence {
+                responses,
+                sent: RefCell::default(),
+            };
+            let clock = TestClock::at(1_440_938_160);
+            let result = block_on(assume_role(
+                &http,
+                &clock,
+                &endpoint,
+                &caller(None),
+                &params,
+                &StsOptions::default(),
+            ));
+            (result, http, clock)
         };
-        let clock = TestClock::at(1_440_938_160);
-        let role = block_on(assume_role(
-            &http,
-            &clock,
-            &endpoint,
-            &caller(None),
-            &params,
-            &StsOptions::default(),
-        ))
-        .unwrap();
-        assert_eq!(role.credentials.access_key_id(), "ASIAIOSFODNN7EXAMPLE");
-        assert_eq!(*clock.sleeps.borrow(), [500]);
-        let sent = http.sent.borrow();
-        assert_eq!(sent.len(), 2);
         let date = |headers: &Vec<(String, String)>| {
             headers
                 .iter()
@@ -1603,25 +1602,20 @@ mod tests {
                 .map(|(_, v)| v.clone())
                 .unwrap()
         };
+
+        let (result, http, clock) = call(std::vec![(503, ""), (200, OK)]);
+        let role = result.unwrap();
+        assert_eq!(role.credentials.access_key_id(), "ASIAIOSFODNN7EXAMPLE");
+        assert_eq!(*clock.sleeps.borrow(), [500]);
+        let sent = http.sent.borrow();
+        assert_eq!(sent.len(), 2);
         // Signed at 00:36:00 and, after the 500 ms wait moved the clock, at 00:36:00.5 -> :00.
         assert_eq!(date(&sent[0]), "20150830T123600Z");
         assert_eq!(date(&sent[1]), "20150830T123600Z");
 
         // Throttled three times: three attempts, waits of 0.5 and 1 s, and the last error.
-        let http = Sequence {
-            responses: std::vec![(400, THROTTLED)],
-            sent: RefCell::default(),
-        };
-        let clock = TestClock::at(1_440_938_160);
-        let e = block_on(assume_role(
-            &http,
-            &clock,
-            &endpoint,
-            &caller(None),
-            &params,
-            &StsOptions::default(),
-        ))
-        .unwrap_err();
+        let (result, http, clock) = call(std::vec![(400, THROTTLED)]);
+        let e = result.unwrap_err();
         assert!(matches!(e.kind, StsErrorKind::Service { status: 400, .. }));
         assert_eq!(http.sent.borrow().len(), 3);
         assert_eq!(*clock.sleeps.borrow(), [500, 1000]);
@@ -1630,20 +1624,8 @@ mod tests {
         assert_eq!(date(&sent[2]), "20150830T123601Z");
 
         // AccessDenied is not retried.
-        let http = Sequence {
-            responses: std::vec![(403, DENIED)],
-            sent: RefCell::default(),
-        };
-        let clock = TestClock::at(1_440_938_160);
-        let _ = block_on(assume_role(
-            &http,
-            &clock,
-            &endpoint,
-            &caller(None),
-            &params,
-            &StsOptions::default(),
-        ))
-        .unwrap_err();
+        let (result, http, clock) = call(std::vec![(403, DENIED)]);
+        assert!(result.is_err());
         assert_eq!(http.sent.borrow().len(), 1);
         assert!(clock.sleeps.borrow().is_empty());
     }
