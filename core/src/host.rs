@@ -671,6 +671,18 @@ mod http {
                 .get("content-type")
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| heapless::String::try_from(v).ok());
+            // A body announced as over the limit is refused before any of it is read: a
+            // server that announces a gigabyte and then stalls would otherwise hold the exchange
+            // until the timeout.
+            if response
+                .body()
+                .content_length()
+                .is_some_and(|length| length > request.max_body_bytes as u64)
+            {
+                return Err(HttpError {
+                    kind: HttpErrorKind::TooLarge,
+                });
+            }
             let body = response
                 .body_mut()
                 .with_config()

@@ -75,6 +75,30 @@ fn caps_the_body() {
 }
 
 #[test]
+fn refuses_a_body_announced_over_the_cap_without_waiting_for_it() {
+    // The server announces a gigabyte, sends three bytes and stalls: the answer is refused at
+    // once, not at the timeout.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let server = thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut buf = [0u8; 1024];
+        let _ = stream.read(&mut buf);
+        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 1073741824\r\n\r\n<a>");
+        thread::sleep(Duration::from_secs(3));
+    });
+    let started = Instant::now();
+    let err = block_on(UreqHttp::new().send(&request(&url, 10_000, 65_536))).unwrap_err();
+    assert_eq!(err.kind, HttpErrorKind::TooLarge);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    server.join().unwrap();
+}
+
+#[test]
 fn times_out_on_a_slow_server() {
     let (url, server) = serve_once(
         b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n",
