@@ -18,10 +18,13 @@
 //! - [`output`]: the table, masking of keys, the export formats, the explain report, warnings.
 //! - [`failure`]: errors and the AWS CLI's exit statuses (253, 254, 255; clap's 2 for usage;
 //!   `exec`'s 126, 127 and pass-through).
-#![forbid(unsafe_code)]
+//! - [`closed_stdout`]: a standard output closed at start-up (`>&-`) fails every write.
+#![deny(unsafe_code)]
 
 mod args;
 mod chain;
+#[allow(unsafe_code)] // the one start-up hook: see its module doc
+mod closed_stdout;
 mod commands;
 mod failure;
 mod files;
@@ -51,7 +54,9 @@ fn main() -> ExitCode {
     // Terminal control characters from outside (a helper's stderr, a service's message, names
     // and values from the files) are escaped on stderr, and on stdout when it is a terminal.
     let stdout = io::stdout().lock();
-    let mut out: Box<dyn Write> = if stdout.is_terminal() {
+    let mut out: Box<dyn Write> = if closed_stdout::closed_at_start() {
+        Box::new(closed_stdout::ClosedStdout)
+    } else if stdout.is_terminal() {
         Box::new(BufWriter::new(Escaping::new(stdout)))
     } else {
         Box::new(BufWriter::new(stdout))

@@ -194,3 +194,45 @@ fn terminal_controls_from_outside_are_escaped() {
     let run = home.run(&["configure", "get", "region"]);
     assert_eq!(run.stdout, "a\x1bb\n");
 }
+
+#[test]
+#[allow(unsafe_code)] // pre_exec, to close descriptor 1 in the child
+fn a_stdout_closed_at_start_is_a_failure() {
+    // `credchain ... >&-`: the runtime would reopen descriptor 1 on /dev/null, and the export
+    // would look done.
+    use std::os::fd::FromRawFd;
+    use std::os::unix::process::CommandExt;
+    let home = Home::new("[default]\nregion = us-east-1\n", "");
+    let creds =
+        "[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = s3cr3tKEYs3cr3tKEY\n";
+    home.write(".aws/credentials", creds);
+    for args in [
+        &["export-credentials"][..],
+        &["configure", "list"],
+        &["configure", "get", "region"],
+        &["explain"],
+    ] {
+        let mut command = home.command(args, &[]);
+        command.stdout(Stdio::null()).stderr(Stdio::piped());
+        // SAFETY: between fork and exec the child only closes its descriptor 1, which it
+        // owns (std set it up as /dev/null); nothing else refers to it.
+        unsafe {
+            command.pre_exec(|| {
+                drop(std::os::fd::OwnedFd::from_raw_fd(1));
+                Ok(())
+            });
+        }
+        let out = command.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(255), "{args:?}: {stderr}");
+        assert_eq!(
+            stderr,
+            "credchain: [ERROR]: cannot write the output: standard output is closed; redirect \
+             it to a file, or to /dev/null to discard it\n"
+        );
+    }
+    // Discarding it on purpose is fine.
+    let mut command = home.command(&["export-credentials"], &[]);
+    command.stdout(Stdio::null());
+    assert_eq!(command.status().unwrap().code(), Some(0));
+}
