@@ -884,14 +884,12 @@ impl<'s, E: Env + ?Sized> Planner<'s, E> {
         // botocore refuses any key the profile and its sso-session both set to different values
         // (SSOProvider._resolve_sso_session_reference), not only the start URL and region.
         if let Some(section) = section {
-            for shared in section.properties() {
-                if let Some(own) = profile.get(shared.key) {
-                    if !own.value.lines().eq(shared.value.lines()) {
-                        return Err(PlanError::SsoInconsistent {
-                            profile: name,
-                            key: shared.key,
-                        });
-                    }
+            for (shared, own) in section.shared_with(&profile) {
+                if !own.value.lines().eq(shared.value.lines()) {
+                    return Err(PlanError::SsoInconsistent {
+                        profile: name,
+                        key: shared.key,
+                    });
                 }
             }
         }

@@ -113,13 +113,16 @@ fn the_aws_cli_reads_only_the_last_of_differently_written_headers() {
     }
 }
 
-/// Seconds per byte of [`shapes::work`] on a shape of `n` lines, the best of `runs`.
-fn time_per_byte(shape: &shapes::Shape, n: usize, runs: usize) -> (f64, Duration) {
+/// What is timed on a shape: [`shapes::work`] or [`shapes::list_work`].
+type Work = fn(&str, Dialect) -> usize;
+
+/// Seconds per byte of `work` on a shape of `n` lines, the best of `runs`.
+fn time_per_byte(shape: &shapes::Shape, work: Work, n: usize, runs: usize) -> (f64, Duration) {
     let text = (shape.generate)(n);
     let mut best = Duration::MAX;
     for _ in 0..runs {
         let start = Instant::now();
-        std::hint::black_box(shapes::work(std::hint::black_box(&text), shape.dialect));
+        std::hint::black_box(work(std::hint::black_box(&text), shape.dialect));
         best = best.min(start.elapsed());
     }
     (best.as_secs_f64() / text.len() as f64, best)
@@ -129,21 +132,103 @@ fn time_per_byte(shape: &shapes::Shape, n: usize, runs: usize) -> (f64, Duration
 #[ignore = "a timing bound for release builds: tests/run's release stage runs it"]
 fn a_million_lines_of_any_shape_take_well_under_a_second() {
     for shape in shapes::SHAPES {
-        let (big, elapsed) = time_per_byte(shape, 1_000_000, 3);
-        assert!(
-            elapsed < Duration::from_millis(700),
-            "{}: 1,000,000 lines took {elapsed:?}",
-            shape.name
-        );
-        // Time per byte stays flat: a quadratic pass would make it 100 times larger (a
-        // factor of a few is the caches: 10,000 lines fit in them, 1,000,000 do not).
-        let (small, _) = time_per_byte(shape, 10_000, 20);
-        assert!(
-            big < 10.0 * small,
-            "{}: {:.2} ns/byte at 1,000,000 lines, {:.2} at 10,000",
-            shape.name,
-            big * 1e9,
-            small * 1e9
-        );
+        // What a command does (parse, a lookup, the names) within the bound; listing every
+        // property (explain, the SSO check) linear too, though it costs a hash per key.
+        let works: [(&str, Work, bool); 2] = [
+            ("lookup", shapes::work, true),
+            ("listing", shapes::list_work, false),
+        ];
+        for (what, work, bounded) in works {
+            let (big, elapsed) = time_per_byte(shape, work, 1_000_000, 3);
+            assert!(
+                !bounded || elapsed < Duration::from_millis(700),
+                "{} ({what}): 1,000,000 lines took {elapsed:?}",
+                shape.name
+            );
+            // Time per byte stays flat: a quadratic pass would make it 100 times larger (a
+            // factor of a few is the caches: 10,000 lines fit in them, 1,000,000 do not).
+            let (small, _) = time_per_byte(shape, work, 10_000, 20);
+            assert!(
+                big < 10.0 * small,
+                "{} ({what}): {:.2} ns/byte at 1,000,000 lines, {:.2} at 10,000",
+                shape.name,
+                big * 1e9,
+                small * 1e9
+            );
+        }
+    }
+}
+
+/// `properties()` lists exactly what `get` gives: each key once, the winning property, and
+/// every key that `get` finds. Checked on files that exercise every rule of the choice.
+#[test]
+fn properties_list_what_get_gives_each_key_once() {
+    let texts = [
+        // Repeated sections (the AWS CLI reads the last, the SDK merges), keys differing in case
+        // and by Unicode lowering, [DEFAULT] under and over a section's own keys.
+        "[DEFAULT]\nregion = d\nextra = d\n[default]\nRegion = a\nk = 1\n[default]\nK = 2\nregion = b\n",
+        "[profile a]\nregion = 1\n[profile  a]\n\u{212a}ey = k\nkey = 2\n[DEFAULT]\nzz = d\n",
+        "[profile a]\nk = 1\nk = 2\nK = 3\n[profile a]\nk = 4\n[default]\nk=5\n",
+        "[default]\nsso_session = s\nsso_region = r\nk0 = v\n[sso-session s]\nk0 = v\nsso_region = x\nq = 1\n",
+    ];
+    for text in texts {
+        for dialect in [Dialect::AwsCli, Dialect::Sdk] {
+            for (config, creds) in [
+                (Some(text), None),
+                (Some(text), Some(text)),
+                (None, Some(text)),
+            ] {
+                let Ok(files) = ConfigFiles::from_texts(
+                    ("/h/.aws/config", config.map(str::as_bytes)),
+                    ("/h/.aws/credentials", creds.map(str::as_bytes)),
+                    dialect,
+                ) else {
+                    continue;
+                };
+                let names: Vec<String> = files.profile_names().map(|n| n.to_string()).collect();
+                for name in &names {
+                    let profile = files.profile(name).unwrap();
+                    let listed: Vec<_> = profile.properties().collect();
+                    let mut keys: Vec<String> =
+                        listed.iter().map(|p| p.key.to_lowercase()).collect();
+                    keys.sort();
+                    let before = keys.len();
+                    keys.dedup();
+                    assert_eq!(before, keys.len(), "{name}: a key twice in {listed:?}");
+                    for p in &listed {
+                        assert_eq!(profile.get(p.key).as_ref(), Some(p), "{name} in {text:?}");
+                    }
+                    // Every key of the text that `get` finds is listed.
+                    for key in text
+                        .lines()
+                        .filter_map(|l| l.split_once('='))
+                        .map(|(k, _)| k.trim())
+                    {
+                        if profile.get(key).is_some() {
+                            assert!(
+                                listed
+                                    .iter()
+                                    .any(|p| p.key.to_lowercase() == key.to_lowercase()
+                                        || profile.get(p.key) == profile.get(key)),
+                                "{name}: {key} is not listed in {listed:?}"
+                            );
+                        }
+                    }
+                }
+                if let Some(session) = files.sso_session("s") {
+                    let profile = files.profile("default").unwrap();
+                    let shared: Vec<_> = session.shared_with(&profile).collect();
+                    for (theirs, mine) in &shared {
+                        assert_eq!(session.get(theirs.key).as_ref(), Some(theirs));
+                        assert_eq!(profile.get(theirs.key).as_ref(), Some(mine));
+                    }
+                    let expected = session
+                        .properties()
+                        .filter(|p| profile.get(p.key).is_some())
+                        .count();
+                    assert_eq!(shared.len(), expected);
+                }
+            }
+        }
     }
 }

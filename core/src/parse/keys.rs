@@ -68,6 +68,22 @@ impl<'a> KeySet<'a> {
         Ok(None)
     }
 
+    /// The line of the key equal to `key` (as [`insert`](Self::insert) compares them), if any.
+    pub fn get(&self, key: &str, ascii: bool) -> Option<u32> {
+        #[cfg(feature = "alloc")]
+        if self.spill.active() {
+            return self.spill.get(key);
+        }
+        self.keys.iter().find_map(|&(k, line, k_ascii)| {
+            let same = if ascii && k_ascii {
+                k.len() == key.len() && k.eq_ignore_ascii_case(key)
+            } else {
+                eq_lowercase(k, key)
+            };
+            same.then_some(line)
+        })
+    }
+
     /// The array is full and `key` is new to it.
     #[cold]
     #[inline(never)]
@@ -150,6 +166,29 @@ impl<'a> Spill<'a> {
             self.slots.fill(0);
         }
         self.entries.clear();
+    }
+
+    /// The line of the key equal to `key`, if any.
+    fn get(&self, key: &str) -> Option<u32> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let hash = folded_hash(key);
+        let mut slot = hash as usize & mask;
+        loop {
+            match self.slots[slot] {
+                0 => return None,
+                entry if (entry >> 32) as u32 == hash => {
+                    let (k, line) = self.entries[(entry as u32) as usize - 1];
+                    if eq_lowercase(k, key) {
+                        return Some(line);
+                    }
+                }
+                _ => {}
+            }
+            slot = (slot + 1) & mask;
+        }
     }
 
     /// Records `key`, or returns the line of an earlier equal key.

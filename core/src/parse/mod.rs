@@ -359,11 +359,36 @@ impl<'s, 'a> Profile<'s, 'a> {
             (&files.config, self.in_config),
         ];
         let this = *self;
+        #[cfg(feature = "alloc")]
+        let winners = {
+            let of = |file, present| {
+                if present {
+                    Winners::of(file, SectionClass::Profile, this.name)
+                } else {
+                    Winners::default()
+                }
+            };
+            (
+                of(&files.credentials, self.in_credentials),
+                of(&files.config, self.in_config),
+            )
+        };
         sources
             .into_iter()
             .filter(|(_, present)| *present)
             .flat_map(move |(file, _)| all_in(file, SectionClass::Profile, this.name))
-            .filter(move |p| this.get(p.key).as_ref() == Some(p))
+            .filter(move |p| {
+                // The credentials file's value of a key beats the config file's.
+                #[cfg(feature = "alloc")]
+                return match p.kind {
+                    FileKind::Credentials => winners.0.is_winner(p),
+                    FileKind::Config => {
+                        winners.0.line_of(p.key).is_none() && winners.1.is_winner(p)
+                    }
+                };
+                #[cfg(not(feature = "alloc"))]
+                return this.get(p.key).as_ref() == Some(p);
+            })
     }
 
     /// The property `key` from one file only (the AWS CLI reads static keys from one file's
@@ -391,14 +416,48 @@ pub struct SectionView<'s, 'a> {
 impl<'a> SectionView<'_, 'a> {
     /// Every property of the section, each key once, with the value that wins.
     pub fn properties(&self) -> impl Iterator<Item = Property<'a>> + '_ {
-        all_in(self.file, self.class, self.name)
-            .filter(move |p| self.get(p.key).as_ref() == Some(p))
+        #[cfg(feature = "alloc")]
+        let winners = Winners::of(self.file, self.class, self.name);
+        all_in(self.file, self.class, self.name).filter(move |p| {
+            #[cfg(feature = "alloc")]
+            return winners.is_winner(p);
+            #[cfg(not(feature = "alloc"))]
+            return self.get(p.key).as_ref() == Some(p);
+        })
     }
 
     /// The property `key` (case-insensitive).
     #[must_use]
     pub fn get(&self, key: &str) -> Option<Property<'a>> {
         get_in(self.file, self.class, self.name, key)
+    }
+
+    /// The keys both this section and `profile` set: (the section's property, the profile's),
+    /// in the section's order, in time linear in both (with `alloc`).
+    pub fn shared_with<'p>(
+        &'p self,
+        profile: &'p Profile<'p, 'a>,
+    ) -> impl Iterator<Item = (Property<'a>, Property<'a>)> + 'p {
+        // The profile's properties, each found by its key through the set's index.
+        #[cfg(feature = "alloc")]
+        let own = {
+            let listed: alloc::vec::Vec<Property<'a>> = profile.properties().collect();
+            let mut index = keys::KeySet::default();
+            for (i, p) in listed.iter().enumerate() {
+                let _ = index.insert(p.key, i as u32, p.key.is_ascii());
+            }
+            (listed, index)
+        };
+        self.properties().filter_map(move |shared| {
+            #[cfg(feature = "alloc")]
+            let mine = own
+                .1
+                .get(shared.key, shared.key.is_ascii())
+                .map(|i| own.0[i as usize]);
+            #[cfg(not(feature = "alloc"))]
+            let mine = profile.get(shared.key);
+            mine.map(|mine| (shared, mine))
+        })
     }
 }
 
@@ -449,6 +508,64 @@ fn get_in<'a>(
             .find_map(|s| Properties::new(file, s).find(|p| p.matches(key)));
     }
     found
+}
+
+/// The property [`get_in`] gives for each key of the sections of `class` named `name`, found in
+/// one pass: listing every property stays linear in the section's size, where asking
+/// [`get_in`] for each key would re-read the section per key. The keys are held as the parser
+/// holds them to refuse repeats ([`keys::KeySet`]: hashed once a section outgrows the array),
+/// each with the line of its winning property. Without `alloc` sections hold at most
+/// [`MAX_SECTION_KEYS`] keys, and the callers ask [`get_in`] instead.
+#[cfg(feature = "alloc")]
+#[derive(Default)]
+struct Winners<'a> {
+    lines: keys::KeySet<'a>,
+}
+
+#[cfg(feature = "alloc")]
+impl<'a> Winners<'a> {
+    /// The same choices as [`get_in`]: the AWS CLI reads only the last section of the name and
+    /// the last of a key in it, the SDK every section and the last of a key in all of them;
+    /// then (AWS CLI) the first of a key in `[DEFAULT]` for keys the section does not set.
+    /// The set keeps the first line given for a key, so the sections are read last to first.
+    fn of(file: &ProfileFile<'a>, class: SectionClass, name: &str) -> Self {
+        let mut lines = keys::KeySet::default();
+        let sections: alloc::vec::Vec<_> = file.find(class, name).collect();
+        let read = match (file.dialect, sections.split_last()) {
+            (Dialect::AwsCli, Some((last, _))) => core::slice::from_ref(last),
+            _ => &sections[..],
+        };
+        let mut keys = alloc::vec::Vec::new();
+        for &section in read.iter().rev() {
+            keys.clear();
+            keys.extend(
+                Properties::new(file, section)
+                    .filter(Property::is_valid)
+                    .map(|p| (p.key, p.line)),
+            );
+            for &(key, line) in keys.iter().rev() {
+                let _ = lines.insert(key, line, key.is_ascii());
+            }
+        }
+        if !sections.is_empty() && file.dialect == Dialect::AwsCli {
+            for section in file.defaults() {
+                for p in Properties::new(file, section) {
+                    let _ = lines.insert(p.key, p.line, p.key.is_ascii());
+                }
+            }
+        }
+        Winners { lines }
+    }
+
+    /// Whether `p` (a property of the same file) is the property its key gives.
+    fn is_winner(&self, p: &Property<'a>) -> bool {
+        self.lines.get(p.key, p.key.is_ascii()) == Some(p.line)
+    }
+
+    /// The line of the property `key` gives, if any.
+    fn line_of(&self, key: &str) -> Option<u32> {
+        self.lines.get(key, key.is_ascii())
+    }
 }
 
 /// A property: its key as written, its value, and where it is.

@@ -95,6 +95,23 @@ pub const SHAPES: &[Shape] = &[
             s + "region = last\n"
         },
     },
+    Shape {
+        name: "sso_session_keys",
+        dialect: Dialect::AwsCli,
+        generate: |n| {
+            // A profile and its sso-session setting the same keys: the consistency check looks
+            // each of the session's keys up in the profile.
+            let mut s = String::from("[default]\nsso_session = s\n");
+            for i in 0..n / 2 {
+                let _ = writeln!(s, "k{i} = v");
+            }
+            s.push_str("region = last\n[sso-session s]\n");
+            for i in 0..n / 2 {
+                let _ = writeln!(s, "k{i} = v");
+            }
+            s
+        },
+    },
 ];
 
 /// Parses `text` as the config file, resolves `region` of `default` and counts the profile
@@ -113,4 +130,21 @@ pub fn work(text: &str, dialect: Dialect) -> usize {
         .expect("region is set");
     assert_eq!(region, "last");
     region.len() + files.profile_names().count()
+}
+
+/// [`work`], then every property of `default` listed and the keys it shares with the
+/// sso-session `s` (what the SSO consistency check reads); returns their count.
+pub fn list_work(text: &str, dialect: Dialect) -> usize {
+    let files = ConfigFiles::from_texts(
+        ("/h/.aws/config", Some(text.as_bytes())),
+        ("/h/.aws/credentials", None),
+        dialect,
+    )
+    .expect("the shape parses");
+    let default = files.profile("default").expect("default is defined");
+    let listed = default.properties().count();
+    let shared = files
+        .sso_session("s")
+        .map_or(0, |session| session.shared_with(&default).count());
+    listed + shared
 }
