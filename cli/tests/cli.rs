@@ -2,6 +2,8 @@
 
 mod common;
 
+use std::path::Path;
+
 use common::{leaks, Home, Run};
 
 #[test]
@@ -330,8 +332,8 @@ fn no_secret_in_any_output() {
 #[cfg(unix)]
 #[test]
 fn a_variable_that_is_not_utf8_is_an_error_naming_it_never_unset() {
-    // Python keeps such a value as it is (the AWS CLI then finds no profile `prod\xff`, or reads
-    // the file the bytes name); reading it as unset would hand out the default profile's keys.
+    // Python keeps such a value as it is (the AWS CLI then finds no profile `prod\xff`);
+    // reading it as unset would hand out the default profile's keys.
     use std::ffi::OsStr;
     use std::os::unix::ffi::OsStrExt;
     let home = Home::new(
@@ -341,9 +343,9 @@ fn a_variable_that_is_not_utf8_is_an_error_naming_it_never_unset() {
     );
     for name in [
         "AWS_PROFILE",
-        "AWS_CONFIG_FILE",
-        "AWS_SHARED_CREDENTIALS_FILE",
-        "HOME",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_REGION",
     ] {
         let mut command = home.command(&["export-credentials"], &[]);
         command.env(name, OsStr::from_bytes(b"prod\xff"));
@@ -366,6 +368,66 @@ fn a_variable_that_is_not_utf8_is_an_error_naming_it_never_unset() {
         (0, "us-east-1\n"),
         "{run:#?}"
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_path_that_is_not_utf8_names_the_file_it_names() {
+    // On Unix a path is any bytes, and the AWS CLI reads the file such a path names (Python
+    // keeps the bytes): so does credchain, for every variable that names a file.
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let home = Home::new("[default]\nregion = us-east-1\n", "");
+    let dir = home.path().join(OsStr::from_bytes(b"odd\xffdir"));
+    std::fs::create_dir_all(dir.join(".aws")).unwrap();
+    std::fs::write(dir.join("config"), "[default]\nregion = intended-1\n").unwrap();
+    std::fs::write(
+        dir.join("credentials"),
+        "[default]\naws_access_key_id = AKIAODDPATH000000001\naws_secret_access_key = oddSecret0001\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join(".aws/config"), "[default]\nregion = home-1\n").unwrap();
+    let run_with = |args: &[&str], name: &str, value: &Path| {
+        let mut command = home.command(args, &[]);
+        command.env(name, value);
+        home.run_command(command)
+    };
+    let run = run_with(
+        &["configure", "get", "region"],
+        "AWS_CONFIG_FILE",
+        &dir.join("config"),
+    );
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "intended-1\n"),
+        "{run:#?}"
+    );
+    let run = run_with(&["configure", "get", "region"], "HOME", &dir);
+    assert_eq!((run.code, run.stdout.as_str()), (0, "home-1\n"), "{run:#?}");
+    let mut command = home.command(&["configure", "list"], &[]);
+    command.env("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials"));
+    let run = home.run_command(command);
+    assert!(
+        run.code == 0 && run.stdout.contains("****************0001"),
+        "{run:#?}"
+    );
+    // Messages show the bytes as bytes.
+    std::fs::write(dir.join("broken"), "[default\n").unwrap();
+    let run = run_with(
+        &["configure", "list"],
+        "AWS_CONFIG_FILE",
+        &dir.join("broken"),
+    );
+    assert_eq!(run.code, 253, "{run:#?}");
+    assert!(run.stderr.contains("odd\\xffdir/broken:1:"), "{run:#?}");
+    // A path holding, as text, a character that stands for a byte would be read as another
+    // path: refused, naming the variable.
+    let run = home.run_with(
+        &["configure", "get", "region"],
+        &[("AWS_CONFIG_FILE", "/tmp/\u{10ffff}")],
+    );
+    assert_eq!(run.code, 253, "{run:#?}");
+    assert!(run.stderr.contains("AWS_CONFIG_FILE"), "{run:#?}");
 }
 
 #[cfg(unix)]

@@ -6,6 +6,93 @@ use std::vec::Vec;
 
 use crate::io::{Clock, Env, Fs, FsError, FsErrorKind};
 
+/// The variables that name files or directories. On Unix a path is any bytes: these keep bytes
+/// that are not UTF-8 through [`os_path`], and the AWS CLI reads the file they name.
+pub const PATH_VARIABLES: &[&str] = &[
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "HOME",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    "AWS_LOGIN_CACHE_DIRECTORY",
+    "AWS_CA_BUNDLE",
+];
+
+/// Paths that are not UTF-8, carried through the core (which reads text).
+///
+/// On Unix a path may hold any bytes but NUL, and Python keeps such bytes (surrogateescape), so
+/// the AWS CLI reads a file whose name is not UTF-8. The core's paths are `&str`: each byte
+/// that is not part of valid UTF-8 (always 0x80 to 0xFF) travels as one character of the last
+/// private-use block, U+10FF80 to U+10FFFF, and the std hosts turn those back into the bytes
+/// just before a system call ([`decode`]); messages show them as `\xNN`. A path that holds such
+/// a character as text is refused (the variable is unreadable), so no path is taken for
+/// another.
+pub mod os_path {
+    use std::borrow::Cow;
+    use std::ffi::{OsStr, OsString};
+    use std::string::String;
+
+    /// The first of the characters that stand for bytes: U+10FF80 is byte 0x80.
+    const FIRST: u32 = 0x10_FF80;
+
+    /// The byte a character stands for, if it stands for one.
+    #[must_use]
+    pub fn byte_of(c: char) -> Option<u8> {
+        let c = u32::from(c);
+        (c >= FIRST).then(|| u8::try_from(c - FIRST + 0x80).unwrap_or(u8::MAX))
+    }
+
+    /// `path` as text, bytes that are not UTF-8 standing as characters; `None` for a path that
+    /// cannot be carried (it holds such characters already, or, off Unix, is not UTF-8).
+    #[must_use]
+    pub fn encode(path: OsString) -> Option<String> {
+        let text = match path.into_string() {
+            Ok(text) => text,
+            #[cfg(unix)]
+            Err(path) => {
+                use std::os::unix::ffi::OsStrExt;
+                let mut text = String::new();
+                for chunk in path.as_bytes().utf8_chunks() {
+                    if chunk.valid().chars().any(|c| byte_of(c).is_some()) {
+                        return None;
+                    }
+                    text.push_str(chunk.valid());
+                    for &b in chunk.invalid() {
+                        text.push(char::from_u32(FIRST + u32::from(b) - 0x80)?);
+                    }
+                }
+                return Some(text);
+            }
+            #[cfg(not(unix))]
+            Err(_) => return None,
+        };
+        (!text.chars().any(|c| byte_of(c).is_some())).then_some(text)
+    }
+
+    /// The path the system is given for `path`: its bytes back where [`encode`] stood them as
+    /// characters.
+    #[must_use]
+    pub fn decode(path: &str) -> Cow<'_, OsStr> {
+        if !path.chars().any(|c| byte_of(c).is_some()) {
+            return Cow::Borrowed(OsStr::new(path));
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStringExt;
+            let mut bytes = std::vec::Vec::with_capacity(path.len());
+            for c in path.chars() {
+                match byte_of(c) {
+                    Some(b) => bytes.push(b),
+                    None => bytes.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+                }
+            }
+            Cow::Owned(OsString::from_vec(bytes))
+        }
+        #[cfg(not(unix))]
+        Cow::Borrowed(OsStr::new(path))
+    }
+}
+
 /// The process environment, captured once (reads never change under the core's feet).
 #[derive(Debug, Clone, Default)]
 pub struct StdEnv {
@@ -23,6 +110,16 @@ pub struct UnreadableVariable {
 
 impl core::fmt::Display for UnreadableVariable {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        if cfg!(unix) && PATH_VARIABLES.contains(&self.name.as_str()) {
+            // On Unix any bytes are carried: only the characters that stand for bytes are not.
+            return write!(
+                f,
+                "the environment variable {} names a path holding a character from U+10FF80 to \
+                 U+10FFFF, which credchain uses to carry the bytes of paths that are not UTF-8; \
+                 rename the file or directory, or unset the variable",
+                self.name
+            );
+        }
         write!(
             f,
             "the environment variable {} is set to a value that is not UTF-8 text, which \
@@ -43,9 +140,14 @@ impl StdEnv {
         let mut vars: Vec<(String, String)> = std::env::vars_os()
             .filter_map(|(k, v)| {
                 let k = k.into_string().ok()?;
-                match v.into_string() {
-                    Ok(v) => Some((k, v)),
-                    Err(_) => {
+                let text = if PATH_VARIABLES.contains(&k.as_str()) {
+                    os_path::encode(v)
+                } else {
+                    v.into_string().ok()
+                };
+                match text {
+                    Some(v) => Some((k, v)),
+                    None => {
                         unreadable.push(k);
                         None
                     }
@@ -55,7 +157,7 @@ impl StdEnv {
         if cfg!(unix) && !vars.iter().any(|(k, _)| k == "HOME") {
             #[allow(deprecated)]
             // Deprecated for its Windows behaviour; on Unix it reads getpwuid_r.
-            let home = std::env::home_dir().and_then(|h| h.into_os_string().into_string().ok());
+            let home = std::env::home_dir().and_then(|h| os_path::encode(h.into_os_string()));
             if let Some(home) = home {
                 vars.push(("HOME".into(), home));
             }
@@ -218,7 +320,8 @@ fn remove_stale_temp_files(dir: &std::path::Path) {
 /// `remove_stale_temp_files`).
 pub fn write_private(path: &str, contents: &[u8]) -> Result<(), FsError> {
     use std::io::Write;
-    let target = std::path::Path::new(path);
+    let os = os_path::decode(path);
+    let target = std::path::Path::new(&os);
     let dir = target
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -309,7 +412,7 @@ fn open_nonblocking(path: &str) -> std::io::Result<std::fs::File> {
         #[allow(clippy::cast_possible_wrap)] // O_NONBLOCK is a small positive flag.
         options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
     }
-    options.open(path)
+    options.open(os_path::decode(path))
 }
 
 /// How an open that failed reads: `Ok(None)` for nothing there (also a path through a file, as

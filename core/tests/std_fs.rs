@@ -82,3 +82,48 @@ fn debug_shows_only_the_size() {
     assert!(shown.contains("28 bytes"), "{shown}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[cfg(unix)]
+#[test]
+fn paths_that_are_not_utf8_travel_as_text_and_reach_their_files() {
+    use credchain_core::host::os_path;
+    use std::ffi::OsString;
+    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+    // Every byte string round-trips; valid UTF-8 is left as it is.
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    for len in 0..200 {
+        let bytes: Vec<u8> = (0..len)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state >> 24) as u8 | 1 // no NUL: no path holds one
+            })
+            .collect();
+        let text = os_path::encode(OsString::from_vec(bytes.clone())).unwrap();
+        assert_eq!(os_path::decode(&text).as_bytes(), &bytes[..]);
+        if let Ok(valid) = std::str::from_utf8(&bytes) {
+            assert_eq!(text, valid);
+        }
+    }
+    // A path holding a character that stands for a byte cannot be carried.
+    assert_eq!(os_path::encode(OsString::from("/tmp/\u{10ff80}")), None);
+    let mut bytes = "/tmp/\u{10ffff}".as_bytes().to_vec();
+    bytes.push(0xff);
+    assert_eq!(os_path::encode(OsString::from_vec(bytes)), None);
+    // The std hosts read and write the file the bytes name.
+    let dir = temp_dir("non-utf8");
+    let odd = dir.join(std::ffi::OsStr::from_bytes(b"cfg\xff\xfe"));
+    std::fs::write(&odd, b"[default]\n").unwrap();
+    let path = os_path::encode(odd.into_os_string()).unwrap();
+    let (plain, bulk) = read_both(&path);
+    assert_eq!(
+        (plain.as_deref(), bulk.as_deref()),
+        (Some(&b"[default]\n"[..]), Some(&b"[default]\n"[..]))
+    );
+    let cache = format!("{path}.d/cache/x.json");
+    block_on(StdFs.write_private(&cache, b"{}")).unwrap();
+    let written = dir.join(std::ffi::OsStr::from_bytes(b"cfg\xff\xfe.d/cache/x.json"));
+    assert_eq!(std::fs::read(written).unwrap(), b"{}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

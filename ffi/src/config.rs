@@ -293,7 +293,9 @@ pub(crate) fn new_handle(
 /// located from it (`AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`, `HOME`...), read and
 /// parsed. A missing file is not an error: it reads as empty. A variable credchain reads
 /// (`AWS_*`, `HOME`...) set to a value that is not UTF-8 is `CREDCHAIN_RESULT_INVALID_UTF8`
-/// naming it, never read as unset.
+/// naming it, never read as unset; on Unix the variables that name files or directories
+/// (`AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`, `HOME`, the token files, the login
+/// cache) may hold any bytes, as paths may, and name the files they name.
 ///
 /// On success writes the new handle to `*out`; free it with `credchain_config_free`. On
 /// failure `*out` is untouched and `credchain_thread_last_error` gives the detailed message

@@ -76,20 +76,26 @@ def non_utf8_profile_variable_is_refused(ctx, home):
 
 
 @case("F1")
-def non_utf8_path_and_key_variables_are_refused(ctx, home):
+def non_utf8_key_variables_are_refused_and_paths_read(ctx, home):
     home.file(".aws/config", "[default]\nregion = us-east-1\n")
     home.file(".aws/credentials", STATIC)
-    intended = home.file(b"cfg\xffdir/config".decode("utf-8", "surrogateescape"),
-                         "[default]\nregion = intended-1\n")
-    for name, value, args in (
-        ("AWS_CONFIG_FILE", os.fsencode(intended), ["configure", "get", "region"]),
-        ("AWS_SHARED_CREDENTIALS_FILE", b"/tmp/c\xff", ["export-credentials"]),
-        ("HOME", os.fsencode(home.path) + b"\xff", ["configure", "get", "region"]),
-        ("AWS_ACCESS_KEY_ID", b"AKIA\xff", ["export-credentials"]),
-    ):
-        r = ctx.run(args, home, env={name: value, "AWS_SECRET_ACCESS_KEY": "HOSTILESECRET_x"})
-        expect(r, 253, err=name)
-        assert r.out == b"", r.describe()
+    r = ctx.run(["export-credentials"], home,
+                env={"AWS_ACCESS_KEY_ID": b"AKIA\xff", "AWS_SECRET_ACCESS_KEY": "HOSTILESECRET_x"})
+    expect(r, 253, err="AWS_ACCESS_KEY_ID")
+    assert r.out == b"", r.describe()
+    # Paths may be any bytes: the file they name is read, as the AWS CLI reads it.
+    odd = os.path.join(os.fsencode(home.path), b"cfg\xffdir")
+    os.makedirs(os.path.join(odd, b".aws"))
+    with open(os.path.join(odd, b"config"), "w") as f:
+        f.write("[default]\nregion = intended-1\n")
+    with open(os.path.join(odd, b".aws", b"config"), "w") as f:
+        f.write("[default]\nregion = home-1\n")
+    r = ctx.run(["configure", "get", "region"], home,
+                env={"AWS_CONFIG_FILE": os.path.join(odd, b"config")})
+    expect(r, 0, out="intended-1")
+    expect(ctx.run(["configure", "get", "region"], odd), 0, out="home-1")
+    r = ctx.run(["configure", "list"], home, env={"AWS_CONFIG_FILE": os.path.join(odd, b"nope")})
+    expect(r, 0)
 
 
 # F2: no panic on values of any length.
@@ -395,10 +401,14 @@ def system_errors_are_in_words(ctx, home):
     os.symlink(b, a)
     os.symlink(a, b)
     r = ctx.run(["configure", "get", "region"], home, env={"AWS_CONFIG_FILE": a})
-    expect(r, 255, err=["loopA", "symbolic links"])
+    # The C library's words: glibc "Too many levels of symbolic links" and "File name too
+    # long", musl (the release build) "Symbolic link loop" and "Filename too long".
+    expect(r, 255, err="loopA")
+    assert b"symbolic link" in r.err.lower(), r.describe()
     r = ctx.run(["configure", "get", "region"], home,
                 env={"AWS_CONFIG_FILE": os.path.join(home.path, "n" * 300, "c")})
-    expect(r, 255, err="File name too long")
+    expect(r, 255)
+    assert b"name too long" in r.err.lower(), r.describe()
     sparse = os.path.join(home.path, "sparse")
     with open(sparse, "wb") as f:
         f.truncate(2 << 30)

@@ -4,8 +4,10 @@
 //! message, profile names and values from the files. A control character in them could retitle,
 //! clear or recolour the terminal, or hide what is written before it. [`Escaping`] writes them
 //! visibly instead: the C0 controls other than tab and newline, and DEL, as `\xNN` (ESC is
-//! `\x1b`, CR `\x0d`), the C1 controls U+0080 to U+009F as `\u{NN}`. Everything else, every
-//! other character and any byte that is not UTF-8, passes as it is. The main function writes
+//! `\x1b`, CR `\x0d`), the C1 controls U+0080 to U+009F as `\u{NN}`, and the characters that
+//! stand for a path's bytes that are not UTF-8 (`credchain_core::host::os_path`) as those bytes'
+//! `\xNN`. Everything else, every other character and any byte that is not UTF-8, passes as it
+//! is. The main function writes
 //! stderr through it always, and stdout when stdout is a terminal (a pipe or a file receives
 //! values exactly, as scripts need them).
 
@@ -14,9 +16,49 @@ use std::io::{self, Write};
 /// A writer that escapes terminal control characters (see the module documentation).
 pub struct Escaping<W: Write> {
     inner: W,
-    /// The first byte of a two-byte UTF-8 sequence (0xc2) ending the last write, which a C1
-    /// control would continue.
-    pending: bool,
+    /// The start of a sequence that the next write may complete (a C1 control's 0xc2, or up to
+    /// three bytes of a path byte's character), held back until it is decided.
+    pending: Vec<u8>,
+}
+
+/// What the bytes at some position are, for [`Escaping`].
+enum Seen {
+    /// An ordinary byte, written as it is.
+    Plain,
+    /// `len` bytes written as `\xNN` (a C0 control, DEL, or a byte of a path that is not
+    /// UTF-8, which the host carries as a character: see `credchain_core::host::os_path`).
+    Byte { len: usize, byte: u8 },
+    /// A C1 control (two bytes), written as `\u{NN}`.
+    C1(u8),
+    /// The buffer ends inside a sequence that may be one of the above.
+    Undecided,
+}
+
+/// What starts at `buf[0]` (not empty).
+fn seen(buf: &[u8]) -> Seen {
+    match buf[0] {
+        b'\t' | b'\n' => Seen::Plain,
+        b @ (0x00..=0x1f | 0x7f) => Seen::Byte { len: 1, byte: b },
+        0xc2 => match buf.get(1) {
+            Some(&c @ 0x80..=0x9f) => Seen::C1(c),
+            Some(_) => Seen::Plain,
+            None => Seen::Undecided,
+        },
+        // U+10FF80 to U+10FFFF: F4 8F BE|BF 80..BF.
+        0xf4 => {
+            let wanted = [0x8f_u8..=0x8f, 0xbe..=0xbf, 0x80..=0xbf];
+            for (k, range) in wanted.iter().enumerate() {
+                match buf.get(k + 1) {
+                    None => return Seen::Undecided,
+                    Some(b) if !range.contains(b) => return Seen::Plain,
+                    Some(_) => {}
+                }
+            }
+            let byte = 0x80 + ((buf[2] & 1) << 6 | (buf[3] & 0x3f));
+            Seen::Byte { len: 4, byte }
+        }
+        _ => Seen::Plain,
+    }
 }
 
 impl<W: Write> Escaping<W> {
@@ -24,52 +66,42 @@ impl<W: Write> Escaping<W> {
     pub fn new(inner: W) -> Self {
         Escaping {
             inner,
-            pending: false,
+            pending: Vec::new(),
         }
     }
 
     /// The bytes of `buf` written, escaped.
     fn escape(&mut self, buf: &[u8]) -> io::Result<()> {
+        if !self.pending.is_empty() {
+            let mut joined = std::mem::take(&mut self.pending);
+            joined.extend_from_slice(buf);
+            return self.escape_all(&joined);
+        }
+        self.escape_all(buf)
+    }
+
+    fn escape_all(&mut self, buf: &[u8]) -> io::Result<()> {
         let mut start = 0;
         let mut i = 0;
-        if self.pending {
-            self.pending = false;
-            match buf.first() {
-                Some(&b @ 0x80..=0x9f) => {
-                    write!(self.inner, "\\u{{{b:x}}}")?;
-                    start = 1;
-                    i = 1;
-                }
-                _ => self.inner.write_all(&[0xc2])?,
-            }
-        }
         while i < buf.len() {
-            let b = buf[i];
-            let escaped = match b {
-                b'\t' | b'\n' => None,
-                0x00..=0x1f | 0x7f => Some((1, u32::from(b), false)),
-                0xc2 => match buf.get(i + 1) {
-                    Some(&c @ 0x80..=0x9f) => Some((2, u32::from(c), true)),
-                    Some(_) => None,
-                    None => {
-                        // Decided by the next write (or by flush).
-                        self.inner.write_all(&buf[start..i])?;
-                        self.pending = true;
-                        return Ok(());
-                    }
-                },
-                _ => None,
-            };
-            match escaped {
-                None => i += 1,
-                Some((len, code, c1)) => {
+            match seen(&buf[i..]) {
+                Seen::Plain => i += 1,
+                Seen::Undecided => {
+                    // Decided by the next write (or by flush).
                     self.inner.write_all(&buf[start..i])?;
-                    if c1 {
-                        write!(self.inner, "\\u{{{code:x}}}")?;
-                    } else {
-                        write!(self.inner, "\\x{code:02x}")?;
-                    }
+                    self.pending.extend_from_slice(&buf[i..]);
+                    return Ok(());
+                }
+                Seen::Byte { len, byte } => {
+                    self.inner.write_all(&buf[start..i])?;
+                    write!(self.inner, "\\x{byte:02x}")?;
                     i += len;
+                    start = i;
+                }
+                Seen::C1(code) => {
+                    self.inner.write_all(&buf[start..i])?;
+                    write!(self.inner, "\\u{{{code:x}}}")?;
+                    i += 2;
                     start = i;
                 }
             }
@@ -85,10 +117,9 @@ impl<W: Write> Write for Escaping<W> {
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        if self.pending {
-            self.pending = false;
-            self.inner.write_all(&[0xc2])?;
-        }
+        // An unfinished sequence is no control: it passes as it is.
+        let pending = std::mem::take(&mut self.pending);
+        self.inner.write_all(&pending)?;
         self.inner.flush()
     }
 }
@@ -117,6 +148,31 @@ mod tests {
             escaped(&["\u{9b}31m \u{85} é ü ¢ 日本".as_bytes()]),
             "\\u{9b}31m \\u{85} é ü ¢ 日本"
         );
+    }
+
+    #[test]
+    fn the_bytes_of_a_path_that_is_not_utf8_are_shown_as_bytes() {
+        let raw: std::ffi::OsString =
+            std::os::unix::ffi::OsStringExt::from_vec(b"/tmp/cfg\xffdir/\x80x".to_vec());
+        let path = credchain_core::host::os_path::encode(raw).unwrap();
+        assert_eq!(escaped(&[path.as_bytes()]), "/tmp/cfg\\xffdir/\\x80x");
+        // Split anywhere across writes, the same.
+        let bytes = path.as_bytes();
+        for at in 0..bytes.len() {
+            assert_eq!(
+                escaped(&[&bytes[..at], &bytes[at..]]),
+                "/tmp/cfg\\xffdir/\\x80x"
+            );
+        }
+        // Other characters of the plane pass; a sequence cut short passes as it is.
+        assert_eq!(
+            escaped(&["\u{10ff7f}\u{10000}".as_bytes()]),
+            "\u{10ff7f}\u{10000}"
+        );
+        let mut out = Escaping::new(Vec::new());
+        out.write_all(b"a\xf4\x8f").unwrap();
+        out.flush().unwrap();
+        assert_eq!(out.inner, b"a\xf4\x8f");
     }
 
     #[test]
