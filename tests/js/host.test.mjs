@@ -3,6 +3,7 @@
 // same shape is a host.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -47,6 +48,21 @@ test('the node host: missing files read as empty (ENOENT, ENOTDIR)', async () =>
   h.host.env.AWS_CONFIG_FILE = join(h.home, '.aws', 'config', 'below-a-file');
   await writeFile(join(h.home, '.aws', 'config'), '');
   assert.equal(await resolveSetting('region', { host: h.host }), null);
+});
+
+test('the node host: a FIFO, a directory or a device as a shared file reads as no file, at once', async () => {
+  const h = await node({}, { credentials: '[default]\nregion = creds-1\n' });
+  made.push(h);
+  const fifo = join(h.home, 'fifo');
+  execFileSync('mkfifo', [fifo]);
+  // A plain open(2) of a FIFO with no writer waits for one for ever: the read must not.
+  for (const path of [fifo, h.home, '/dev/null', '/dev/zero']) {
+    h.host.env.AWS_CONFIG_FILE = path;
+    const started = Date.now();
+    assert.deepEqual(await listProfiles({ host: h.host }), ['default'], path);
+    assert.ok(Date.now() - started < 2000, `${path}: ${Date.now() - started} ms`);
+  }
+  await assert.rejects(h.host.readFile(fifo), (e) => e.code === 'not-a-file');
 });
 
 test('the node host: AWS_CONFIG_FILE with ~ and $VAR, as the AWS CLI expands them', async () => {

@@ -4,6 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import process from 'node:process';
@@ -28,8 +29,10 @@ export const {
 /**
  * The host of a Node.js process:
  * - `env`: `process.env` (or `env`), also the environment of the programs it runs;
- * - `readFile`: fs/promises; a path with nothing there (ENOENT, ENOTDIR) is no file; any other
- *   failure (EACCES, EISDIR, ...) rejects, and the call fails with a ReadError whose `cause` is it;
+ * - `readFile`: see {@link readRegularFile}; a path with nothing there (ENOENT, ENOTDIR) is no
+ *   file; anything there but a regular file rejects with code 'not-a-file' (the core then reads
+ *   the shared files as absent, as the AWS CLI does); any other failure (EACCES, ...) rejects,
+ *   and the call fails with a ReadError whose `cause` is it;
  * - `writeFile`: atomic and private, see {@link writePrivate};
  * - `run`: child_process.spawn without a shell, see {@link runProgram};
  * - `fetch`: {@link webFetch} over Node's fetch;
@@ -41,14 +44,7 @@ export function nodeHost({ env = process.env, platform, prompt } = {}) {
   const host = {
     env,
     platform: platform ?? (process.platform === 'win32' ? 'windows' : 'unix'),
-    async readFile(path) {
-      try {
-        return await readFile(path);
-      } catch (error) {
-        if (error?.code === 'ENOENT' || error?.code === 'ENOTDIR') return null;
-        throw error;
-      }
-    },
+    readFile: readRegularFile,
     writeFile: writePrivate,
     run: (argv, limits) => runProgram(argv, { ...limits, env }),
     fetch: (request) => webFetch(request),
@@ -57,6 +53,34 @@ export function nodeHost({ env = process.env, platform, prompt } = {}) {
   const ask = prompt === undefined ? (process.stdin.isTTY ? terminalPrompt : undefined) : prompt;
   if (ask) host.prompt = ask;
   return host;
+}
+
+/**
+ * Reads the regular file at `path`: opened without waiting (O_NONBLOCK, so that a FIFO with no
+ * writer cannot hold the read, and a libuv thread, for ever), then checked on the open file;
+ * a directory, FIFO, device or socket rejects with code 'not-a-file' unread. `null` when nothing
+ * is there.
+ */
+async function readRegularFile(path) {
+  let file;
+  try {
+    file = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    if (error?.code === 'ENOENT' || error?.code === 'ENOTDIR') return null;
+    // A socket, or a device with no driver: open(2) cannot open it.
+    if (error?.code === 'ENXIO') throw notAFile(path, error);
+    throw error;
+  }
+  try {
+    if (!(await file.stat()).isFile()) throw notAFile(path);
+    return await file.readFile();
+  } finally {
+    await file.close();
+  }
+}
+
+function notAFile(path, cause) {
+  return Object.assign(new Error(`${path} is not a regular file`), { code: 'not-a-file', cause });
 }
 
 /**
