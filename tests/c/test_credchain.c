@@ -2049,6 +2049,82 @@ static void test_retries(void) {
           host.http_calls, host.sleep_calls);
 }
 
+/* Values of any length pass through every output path: no crash, no truncation, and the
+ * two-call pattern gives their whole length (the probe's F2, for the C frontend). */
+static void test_huge_values(void) {
+    enum { HUGE = 200000 };
+    char *region = malloc(HUGE + 1);
+    char *name = malloc(HUGE + 1);
+    size_t text_len = 3 * HUGE + 256;
+    char *text = malloc(text_len);
+    char path[400];
+    if (region == NULL || name == NULL || text == NULL) {
+        perror("malloc");
+        exit(2);
+    }
+    memset(region, 'r', HUGE);
+    region[HUGE] = '\0';
+    memset(name, 'n', HUGE);
+    name[HUGE] = '\0';
+    snprintf(text, text_len, "[default]\nregion = %s\n[profile %s]\nregion = x\n", region, name);
+    snprintf(path, sizeof path, "%s/huge-config", home);
+    write_file(path, text);
+    setenv("AWS_CONFIG_FILE", path, 1);
+    credchain_config *cfg = NULL;
+    credchain_result r = credchain_config_new_host(NULL, &cfg);
+    CHECK(r == CREDCHAIN_RESULT_OK, "%u %s", (unsigned)r, thread_error());
+    if (cfg != NULL) {
+        size_t n = 0;
+        credchain_source src;
+        char small[16];
+        /* As `aws configure get`, the file's value whole; resolved, the region is refused as
+         * no host label, naming it. */
+        r = credchain_config_get(cfg, "region", small, sizeof small, &n, &src);
+        CHECK(r == CREDCHAIN_RESULT_BUFFER_TOO_SMALL && n == HUGE + 1, "%u %zu", (unsigned)r, n);
+        char *value = malloc(n);
+        r = credchain_config_get(cfg, "region", value, n, &n, &src);
+        CHECK(r == CREDCHAIN_RESULT_OK && strcmp(value, region) == 0, "%u", (unsigned)r);
+        free(value);
+        r = credchain_config_resolve(cfg, "region", small, sizeof small, &n, &src);
+        CHECK(r == CREDCHAIN_RESULT_INVALID_REGION, "%u", (unsigned)r);
+        /* A profile name of 200,000 characters is listed whole. */
+        size_t count = 0;
+        r = credchain_config_profile_count(cfg, &count);
+        CHECK(r == CREDCHAIN_RESULT_OK && count >= 2, "%u %s count %zu", (unsigned)r,
+              last_error(cfg), count);
+        r = credchain_config_profile_name(cfg, 1, small, sizeof small, &n);
+        CHECK(r == CREDCHAIN_RESULT_BUFFER_TOO_SMALL && n == HUGE + 1, "%u %zu", (unsigned)r, n);
+        credchain_config_free(cfg);
+    }
+    /* A missing profile of a huge name: the error says so and fits the caller's buffer or
+     * says how much it needs. */
+    setenv("AWS_PROFILE", name, 1);
+    cfg = NULL;
+    r = credchain_config_new_host(NULL, &cfg);
+    CHECK(r == CREDCHAIN_RESULT_OK, "%u %s", (unsigned)r, thread_error());
+    if (cfg != NULL) {
+        size_t n = 0;
+        credchain_source src;
+        char value[64];
+        r = credchain_config_resolve(cfg, "region", value, sizeof value, &n, &src);
+        CHECK(r == CREDCHAIN_RESULT_OK || r == CREDCHAIN_RESULT_PROFILE_NOT_FOUND, "%u",
+              (unsigned)r);
+        credchain_credentials *creds = NULL;
+        r = credchain_config_resolve_credentials(cfg, &creds);
+        CHECK(r != CREDCHAIN_RESULT_OK && creds == NULL, "%u", (unsigned)r);
+        char tiny[8];
+        r = credchain_config_last_error(cfg, tiny, sizeof tiny, &n);
+        CHECK(r == CREDCHAIN_RESULT_BUFFER_TOO_SMALL && n > HUGE, "%u %zu", (unsigned)r, n);
+        credchain_config_free(cfg);
+    }
+    unsetenv("AWS_PROFILE");
+    unsetenv("AWS_CONFIG_FILE");
+    unlink(path);
+    free(region);
+    free(name);
+    free(text);
+}
+
 int main(void) {
     make_home();
     test_messages_and_version();
@@ -2067,6 +2143,7 @@ int main(void) {
     test_credentials_network();
     test_retries();
     test_resolver();
+    test_huge_values();
     remove_home();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

@@ -7,6 +7,7 @@ import {
   CONFIG,
   PROFILES,
   configureGet,
+  explainCredentials,
   isCredchainError,
   listProfiles,
   memory,
@@ -175,4 +176,24 @@ test('InvalidArgument: TypeErrors naming the argument', async () => {
     assert.ok(error instanceof TypeError, argument);
     assert.equal(error.argument, argument, error.message);
   }
+});
+
+test('values and names of any length pass through every call (the probe F2, for npm)', async () => {
+  const big = (c) => c.repeat(200_000);
+  const { host } = memory({}, {
+    config: `[default]\nregion = ${big('r')}\nca_bundle = ${big('b')}\n[profile ${big('n')}]\nregion = x\n`,
+    credentials: `[default]\naws_access_key_id = AKIAHUGE000000000001\naws_secret_access_key = ${big('s')}\n`,
+  });
+  assert.equal(await configureGet('region', { host }), big('r'));
+  assert.deepEqual(await listProfiles({ host }), ['default', big('n')]);
+  // Resolved, the region is no host label: refused, naming it.
+  const invalid = await rejection(resolveSetting('region', { host }));
+  assert.ok(isCredchainError(invalid), String(invalid));
+  const explained = await explainCredentials({ host });
+  assert.equal(explained.chosen.provider, 'shared-credentials-file');
+  assert.ok(!JSON.stringify(explained).includes('sssssssss'), 'the secret is not in the report');
+  // A missing profile of a huge name: an error naming it and the profiles that exist (one of
+  // them 200,000 characters long), nothing more.
+  const missing = await rejection(configureGet('region', { host, profile: big('m') }));
+  assert.ok(isCredchainError(missing) && missing.message.length < 401_000, missing.message.length);
 });
