@@ -96,18 +96,27 @@ fn export_credentials_refuses_huge_keys_without_a_panic() {
     }
 }
 
-#[test]
-fn a_stdout_that_cannot_be_written_is_a_failure() {
+/// Commands that write to stdout, one of each kind of output.
+const WRITING_COMMANDS: [&[&str]; 4] = [
+    &["export-credentials"],
+    &["configure", "list"],
+    &["configure", "get", "region"],
+    &["explain"],
+];
+
+/// A home with a region and static keys, so that every one of [`WRITING_COMMANDS`] succeeds.
+fn home_with_keys() -> Home {
     let home = Home::new("[default]\nregion = us-east-1\n", "");
     let creds =
         "[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = s3cr3tKEYs3cr3tKEY\n";
     home.write(".aws/credentials", creds);
-    for args in [
-        &["export-credentials"][..],
-        &["configure", "list"],
-        &["configure", "get", "region"],
-        &["explain"],
-    ] {
+    home
+}
+
+#[test]
+fn a_stdout_that_cannot_be_written_is_a_failure() {
+    let home = home_with_keys();
+    for args in WRITING_COMMANDS {
         // A full device.
         let mut command = home.command(args, &[]);
         let full = std::fs::OpenOptions::new()
@@ -202,16 +211,8 @@ fn a_stdout_closed_at_start_is_a_failure() {
     // would look done.
     use std::os::fd::FromRawFd;
     use std::os::unix::process::CommandExt;
-    let home = Home::new("[default]\nregion = us-east-1\n", "");
-    let creds =
-        "[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = s3cr3tKEYs3cr3tKEY\n";
-    home.write(".aws/credentials", creds);
-    for args in [
-        &["export-credentials"][..],
-        &["configure", "list"],
-        &["configure", "get", "region"],
-        &["explain"],
-    ] {
+    let home = home_with_keys();
+    for args in WRITING_COMMANDS {
         let mut command = home.command(args, &[]);
         command.stdout(Stdio::null()).stderr(Stdio::piped());
         // SAFETY: between fork and exec the child only closes its descriptor 1, which it

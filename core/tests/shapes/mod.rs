@@ -21,24 +21,12 @@ pub const SHAPES: &[Shape] = &[
     Shape {
         name: "keys_per_section",
         dialect: Dialect::AwsCli,
-        generate: |n| {
-            let mut s = String::from("[default]\n");
-            for i in 0..n {
-                let _ = writeln!(s, "k{i} = v");
-            }
-            s + "region = last\n"
-        },
+        generate: keys_per_section,
     },
     Shape {
         name: "keys_per_section_sdk",
         dialect: Dialect::Sdk,
-        generate: |n| {
-            let mut s = String::from("[default]\n");
-            for i in 0..n {
-                let _ = writeln!(s, "k{i} = v");
-            }
-            s + "region = last\n"
-        },
+        generate: keys_per_section,
     },
     Shape {
         name: "sections",
@@ -113,6 +101,15 @@ pub const SHAPES: &[Shape] = &[
         },
     },
 ];
+
+/// `[default]` with `n` keys before `region`.
+fn keys_per_section(n: usize) -> String {
+    let mut s = String::from("[default]\n");
+    for i in 0..n {
+        let _ = writeln!(s, "k{i} = v");
+    }
+    s + "region = last\n"
+}
 
 /// Parses `text` as the config file, resolves `region` of `default` and counts the profile
 /// names (what `configure get` and a ProfileNotFound message do); returns the region's length.
