@@ -24,9 +24,9 @@ pub const PATH_VARIABLES: &[&str] = &[
 /// the AWS CLI reads a file whose name is not UTF-8. The core's paths are `&str`: each byte
 /// that is not part of valid UTF-8 (always 0x80 to 0xFF) travels as one character of the last
 /// private-use block, U+10FF80 to U+10FFFF, and the std hosts turn those back into the bytes
-/// just before a system call ([`decode`]); messages show them as `\xNN`. A path that holds such
-/// a character as text is refused (the variable is unreadable), so no path is taken for
-/// another.
+/// just before a system call ([`decode`](os_path::decode)); messages show them as `\xNN`. A
+/// path that holds such a character as text is refused (the variable is unreadable), so no path
+/// is taken for another.
 pub mod os_path {
     use std::borrow::Cow;
     use std::ffi::{OsStr, OsString};
