@@ -1,5 +1,5 @@
-//! The credential chain for the commands: the core's plan, executed with the host I/O, and the
-//! exit status and message of each way it can fail.
+//! The credential chain for the commands: the core's plan, executed with the machine's I/O, and
+//! the exit status and message of each way it can fail.
 //!
 //! Every command that needs credentials (`export-credentials`, `exec`, `explain`,
 //! `configure list`) goes through [`plan_chain`] and [`obtain`], so they resolve the same
@@ -9,13 +9,13 @@ use std::fmt;
 
 use credchain_core::credentials::Credentials;
 use credchain_core::evaluate::Evaluator;
-use credchain_core::execute::{execute, ExecuteError, Io};
-use credchain_core::host::{StdCommand, StdFs, SystemClock, TerminalPrompt, UreqHttp};
+use credchain_core::execute::{execute, ExecuteError};
 use credchain_core::io::{block_on, Env};
 use credchain_core::plan::{plan, BaseStep, Chain, CredentialSource, Plan, PlanError, Skipped};
 use credchain_core::Source;
 
 use crate::failure::{Failure, CONFIGURATION_ERROR, SERVICE_ERROR};
+use crate::machine::Machine;
 
 /// Why no credentials came out of the chain.
 #[derive(Debug)]
@@ -164,6 +164,7 @@ pub fn plan_chain<'s, E: Env + ?Sized>(
 /// Runs `plan` with the machine's I/O: files, HTTPS, processes, the terminal (MFA codes) and
 /// the clock.
 pub fn obtain<'s, E: Env + ?Sized>(
+    machine: &(impl Machine + ?Sized),
     eval: &Evaluator<'s, 's, E>,
     plan: &Plan<'s>,
 ) -> Result<Credentials, ChainError<'s>> {
@@ -172,16 +173,7 @@ pub fn obtain<'s, E: Env + ?Sized>(
             profile: plan.profile,
         });
     };
-    let http = UreqHttp::new();
-    let io = Io {
-        fs: &StdFs,
-        http: &http,
-        command: &StdCommand,
-        prompt: &TerminalPrompt,
-        clock: &SystemClock,
-        platform: credchain_core::locate::Platform::current(),
-    };
-    block_on(execute(eval, plan, &io)).map_err(|error| match (error, chain) {
+    block_on(execute(eval, plan, &machine.io())).map_err(|error| match (error, chain) {
         (
             ExecuteError::NoCredentials,
             Chain {
@@ -203,10 +195,11 @@ pub fn obtain<'s, E: Env + ?Sized>(
 
 /// Plans and runs the chain.
 pub fn resolve<'s, E: Env + ?Sized>(
+    machine: &(impl Machine + ?Sized),
     eval: &Evaluator<'s, 's, E>,
 ) -> Result<(Plan<'s>, Credentials), ChainError<'s>> {
     let plan = plan_chain(eval)?;
-    let credentials = obtain(eval, &plan)?;
+    let credentials = obtain(machine, eval, &plan)?;
     Ok((plan, credentials))
 }
 

@@ -1,17 +1,20 @@
-//! The shared files for a command: locate, load and parse them with the host I/O, and warn
-//! about what the parser skipped.
+//! The shared files for a command: locate, load and parse them with the machine's reader, and
+//! warn about what the parser skipped.
 //!
 //! Both files are parsed before any command does its work, as the AWS CLI does: a file that
 //! cannot be parsed fails every command. A missing file reads as empty.
+//!
+//! This module reads files only through [`Machine::shared_files`]; it is the one module that
+//! starts threads (two large files are read and parsed at once).
 
-use credchain_core::host::{ConfigFileFs, FileBytes};
-use credchain_core::io::{block_on, Env};
+use credchain_core::io::block_on;
 use credchain_core::load::{LoadError, LoadedFile, LoadedFiles};
-use credchain_core::locate::{self, FilePaths, PathOrigin, Platform};
+use credchain_core::locate::{self, FilePaths, PathOrigin};
 use credchain_core::parse::{ConfigFiles, ParseError, ProfileFile};
 use credchain_core::{load, Dialect, FileKind};
 
 use crate::failure::Failure;
+use crate::machine::Machine;
 use crate::output::Streams;
 
 /// The parsed files, and where each came from.
@@ -52,19 +55,21 @@ pub enum Diagnostics {
 const AT_ONCE_FROM_BYTES: u64 = 1 << 20;
 
 /// Whether to read and parse both files at once: when each exists and together they are large.
-fn at_once(paths: &FilePaths) -> bool {
-    let size = |path: &str| std::fs::metadata(path).map_or(0, |m| m.len());
+fn at_once(machine: &(impl Machine + ?Sized), paths: &FilePaths) -> bool {
+    let size = |path: &str| machine.shared_file_size(path);
     let (config, credentials) = (size(&paths.config.path), size(&paths.credentials.path));
     config > 0 && credentials > 0 && config + credentials >= AT_ONCE_FROM_BYTES
 }
 
 /// Reads both files, on two threads when `at_once`. Errors come as reading them in turn gives
 /// them: the config file's first.
-fn load_files(
-    paths: &FilePaths,
+fn load_files<'p, M: Machine + ?Sized>(
+    machine: &M,
+    paths: &'p FilePaths,
     at_once: bool,
-) -> Result<LoadedFiles<'_, FileBytes>, LoadError<'_>> {
-    let read = |kind, path| block_on(load::load_one(&ConfigFileFs, kind, path));
+) -> Result<LoadedFiles<'p, M::SharedFile>, LoadError<'p>> {
+    let fs = machine.shared_files();
+    let read = |kind, path| block_on(load::load_one(fs, kind, path));
     let (config, credentials) = if at_once {
         std::thread::scope(|s| {
             let credentials = s.spawn(|| read(FileKind::Credentials, &paths.credentials.path));
@@ -85,15 +90,15 @@ fn load_files(
 }
 
 /// Parses both files, on two threads when `at_once`; the config file's error comes first.
-fn parse_files<'a>(
-    loaded: &'a LoadedFiles<'a, FileBytes>,
+fn parse_files<'a, B: AsRef<[u8]> + Sync>(
+    loaded: &'a LoadedFiles<'a, B>,
     dialect: Dialect,
     at_once: bool,
 ) -> Result<ConfigFiles<'a>, ParseError<'a>> {
     if !at_once {
         return ConfigFiles::parse(loaded, dialect);
     }
-    let parse = |file: &'a LoadedFile<'a, FileBytes>| {
+    let parse = |file: &'a LoadedFile<'a, B>| {
         let bytes = file.contents.as_ref().map(AsRef::as_ref);
         ProfileFile::parse(file.kind, file.path, bytes, dialect)
     };
@@ -112,16 +117,16 @@ fn parse_files<'a>(
 /// (with [`Diagnostics::Warn`]). Failing to locate, read or parse a file is a
 /// [`Failure::Configuration`].
 pub fn with_files<T>(
-    env: &(impl Env + ?Sized),
+    machine: &(impl Machine + ?Sized),
     dialect: Dialect,
     diagnostics: Diagnostics,
     streams: &mut Streams<'_>,
     then: impl FnOnce(&Shared<'_>, &mut Streams<'_>) -> Result<T, Failure>,
 ) -> Result<T, Failure> {
-    let paths =
-        locate::locate(env, Platform::current(), dialect).map_err(Failure::configuration)?;
-    let both_at_once = at_once(&paths);
-    let loaded = load_files(&paths, both_at_once).map_err(Failure::configuration)?;
+    let paths = locate::locate(machine.env(), machine.io().platform, dialect)
+        .map_err(Failure::configuration)?;
+    let both_at_once = at_once(machine, &paths);
+    let loaded = load_files(machine, &paths, both_at_once).map_err(Failure::configuration)?;
     let files = parse_files(&loaded, dialect, both_at_once).map_err(Failure::configuration)?;
     if diagnostics == Diagnostics::Warn {
         let mut warned = Ok(());

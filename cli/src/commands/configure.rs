@@ -13,45 +13,47 @@ use crate::args::ConfigureCommand;
 use crate::chain;
 use crate::failure::Failure;
 use crate::files::{with_files, Diagnostics};
+use crate::machine::Machine;
 use crate::output::secret::mask;
 use crate::output::table::{self, one_line, Row};
 use crate::output::Streams;
 
 /// Runs one `configure` subcommand.
-pub fn run<E: Env + ?Sized>(
+pub fn run<M: Machine + ?Sized>(
     command: &ConfigureCommand,
-    env: &E,
+    machine: &M,
     options: &Options<'_>,
     dialect: Dialect,
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
     match command {
-        ConfigureCommand::Get(args) => get(&args.name, env, options, dialect, streams)
+        ConfigureCommand::Get(args) => get(&args.name, machine, options, dialect, streams)
             // `aws configure get` fails with 255 whatever the cause.
             .map_err(Failure::configuration_as_other),
-        ConfigureCommand::List => list(env, options, dialect, streams),
-        ConfigureCommand::ListProfiles => list_profiles(env, dialect, streams),
+        ConfigureCommand::List => list(machine, options, dialect, streams),
+        ConfigureCommand::ListProfiles => list_profiles(machine, dialect, streams),
         ConfigureCommand::ExportCredentials(args) => {
-            super::export::run(args, env, options, dialect, streams)
+            super::export::run(args, machine, options, dialect, streams)
         }
     }
 }
 
 /// `configure get NAME`: the profile's value (never the environment's), or status 1 when unset.
-fn get<E: Env + ?Sized>(
+fn get<M: Machine + ?Sized>(
     name: &str,
-    env: &E,
+    machine: &M,
     options: &Options<'_>,
     dialect: Dialect,
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
     with_files(
-        env,
+        machine,
         dialect,
         Diagnostics::Warn,
         streams,
         |shared, streams| {
-            let eval = Evaluator::new(shared.files, env, options).map_err(Failure::other)?;
+            let eval =
+                Evaluator::new(shared.files, machine.env(), options).map_err(Failure::other)?;
             let value = configure_get(&eval, name)
                 .map_err(Failure::other)?
                 .ok_or(Failure::Status(1))?;
@@ -74,25 +76,26 @@ fn write_value(value: &Value<'_>, out: &mut dyn Write) -> std::io::Result<()> {
 }
 
 /// `configure list`: the AWS CLI's four rows, then every other setting that is set.
-fn list<E: Env + ?Sized>(
-    env: &E,
+fn list<M: Machine + ?Sized>(
+    machine: &M,
     options: &Options<'_>,
     dialect: Dialect,
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
     with_files(
-        env,
+        machine,
         dialect,
         Diagnostics::Warn,
         streams,
         |shared, streams| {
-            let eval = Evaluator::new(shared.files, env, options).map_err(Failure::other)?;
+            let eval =
+                Evaluator::new(shared.files, machine.env(), options).map_err(Failure::other)?;
             let active = eval.active_profile();
             let profile = match active.source {
                 Source::Default => Row::not_set("profile"),
                 source => Row::new("profile", active.name.to_owned(), source),
             };
-            let [access_key, secret_key] = key_rows(&eval, streams)?;
+            let [access_key, secret_key] = key_rows(machine, &eval, streams)?;
             let mut rows = vec![
                 profile,
                 access_key,
@@ -116,10 +119,11 @@ fn list<E: Env + ?Sized>(
 /// configured it as LOCATION. Credentials that cannot be resolved read `<not set>`, and the
 /// reason is a warning.
 fn key_rows<'s, E: Env + ?Sized>(
+    machine: &(impl Machine + ?Sized),
     eval: &Evaluator<'s, 's, E>,
     streams: &mut Streams<'_>,
 ) -> Result<[Row; 2], Failure> {
-    let rows = match chain::resolve(eval) {
+    let rows = match chain::resolve(machine, eval) {
         Ok((plan, credentials)) => {
             let provider = credentials.provider().awscli_name();
             let (access_at, secret_at) = plan
@@ -178,13 +182,13 @@ fn setting_row<E: Env + ?Sized>(
 }
 
 /// `configure list-profiles`: config-file profiles, then credentials-only ones, each once.
-fn list_profiles<E: Env + ?Sized>(
-    env: &E,
+fn list_profiles<M: Machine + ?Sized>(
+    machine: &M,
     dialect: Dialect,
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
     with_files(
-        env,
+        machine,
         dialect,
         Diagnostics::Warn,
         streams,

@@ -7,7 +7,8 @@
 //! AWS_REGION and AWS_DEFAULT_REGION when a region resolves, and no AWS_SECURITY_TOKEN (the AWS
 //! CLI prefers it to AWS_SESSION_TOKEN). Everything else is inherited.
 //!
-//! On Unix credchain replaces itself with the command (`execvp`), as aws-vault does: the exit
+//! The command is started by the machine's launcher ([`Machine::launch`]). On Unix the real
+//! machine replaces credchain with the command (`execvp`), as aws-vault does: the exit
 //! status is the command's own, signals (Ctrl-C, a supervisor's SIGTERM) reach the command
 //! directly with no process in between to forward them, and a command killed by signal N is
 //! reported by the shell as 128+N, exactly as if it had been run directly. Elsewhere the
@@ -16,10 +17,8 @@
 
 use std::ffi::OsString;
 use std::io;
-use std::process::Command;
 
 use credchain_core::evaluate::{Evaluator, Options};
-use credchain_core::io::Env;
 use credchain_core::settings::Setting;
 use credchain_core::Dialect;
 
@@ -28,6 +27,7 @@ use crate::chain;
 use crate::commands::export::profile_failure;
 use crate::failure::{Failure, CANNOT_EXECUTE, COMMAND_NOT_FOUND};
 use crate::files::{with_files, Diagnostics};
+use crate::machine::{Launch, Machine};
 use crate::output::export::variables;
 use crate::output::Streams;
 
@@ -45,22 +45,22 @@ pub const MANAGED: [&str; 7] = [
 /// The region variables, set together.
 const REGION_VARIABLES: [&str; 2] = ["AWS_REGION", "AWS_DEFAULT_REGION"];
 
-/// Runs `exec`. On Unix it returns only when the command could not be started.
-pub fn run<E: Env + ?Sized>(
+/// Runs `exec`. The real machine on Unix returns only when the command could not be started.
+pub fn run<M: Machine + ?Sized>(
     args: &ExecArgs,
-    env: &E,
+    machine: &M,
     options: &Options<'_>,
     dialect: Dialect,
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
-    let vars = with_files(env, dialect, Diagnostics::Warn, streams, |shared, _| {
-        let eval = Evaluator::new(shared.files, env, options).map_err(profile_failure)?;
+    let vars = with_files(machine, dialect, Diagnostics::Warn, streams, |shared, _| {
+        let eval = Evaluator::new(shared.files, machine.env(), options).map_err(profile_failure)?;
         // An invalid region fails before anything runs, as in the AWS CLI.
         let region = eval
             .resolve(Setting::Region)
             .map_err(Failure::configuration)?
             .and_then(|r| r.value.as_str());
-        let (_, credentials) = chain::resolve(&eval).map_err(|e| e.failure())?;
+        let (_, credentials) = chain::resolve(machine, &eval).map_err(|e| e.failure())?;
         let mut vars = variables(&credentials);
         if let Some(region) = region {
             vars.extend(REGION_VARIABLES.map(|var| (var, region.to_owned())));
@@ -72,31 +72,19 @@ pub fn run<E: Env + ?Sized>(
         .command
         .split_first()
         .ok_or_else(|| Failure::other("no command to run"))?;
-    let mut command = Command::new(program);
-    command.args(rest);
-    for var in MANAGED {
-        if !vars.iter().any(|(name, _)| *name == var) {
-            command.env_remove(var);
-        }
-    }
-    command.envs(vars);
-    run_command(command, program)
-}
-
-#[cfg(unix)]
-fn run_command(mut command: Command, program: &OsString) -> Result<(), Failure> {
-    use std::os::unix::process::CommandExt;
-    // Returns only on failure.
-    let error = command.exec();
-    Err(cannot_run(program, &error))
-}
-
-#[cfg(not(unix))]
-fn run_command(mut command: Command, program: &OsString) -> Result<(), Failure> {
-    match command.status() {
-        Ok(status) if status.success() => Ok(()),
-        // Exit codes wider than a byte (Windows) are passed through whole.
-        Ok(status) => std::process::exit(status.code().unwrap_or(1)),
+    let unset: Vec<&'static str> = MANAGED
+        .into_iter()
+        .filter(|var| !vars.iter().any(|(name, _)| name == var))
+        .collect();
+    let launch = Launch {
+        program,
+        args: rest,
+        set: &vars,
+        unset: &unset,
+    };
+    match machine.launch(&launch) {
+        Ok(0) => Ok(()),
+        Ok(status) => Err(Failure::Status(status)),
         Err(error) => Err(cannot_run(program, &error)),
     }
 }

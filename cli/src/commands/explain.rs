@@ -24,6 +24,7 @@ use crate::args::{ExplainArgs, ExplainFormat};
 use crate::chain::{self, ChainError, CONTAINER_VARIABLES};
 use crate::failure::{Failure, CONFIGURATION_ERROR};
 use crate::files::{with_files, Diagnostics, FileInfo, Shared};
+use crate::machine::Machine;
 use crate::output::explain as render;
 use crate::output::secret::mask;
 use crate::output::Streams;
@@ -149,21 +150,21 @@ pub enum Outcome {
 }
 
 /// Runs `explain`.
-pub fn run<E: Env + ?Sized>(
+pub fn run<M: Machine + ?Sized>(
     args: &ExplainArgs,
-    env: &E,
+    machine: &M,
     options: &Options<'_>,
     dialect: Dialect,
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
     with_files(
-        env,
+        machine,
         dialect,
         Diagnostics::Keep,
         streams,
         |shared, streams| {
-            let report = build(shared, env, options);
-            let home = env.var("HOME").filter(|h| !h.is_empty());
+            let report = build(shared, machine, options);
+            let home = machine.env().var("HOME").filter(|h| !h.is_empty());
             match args.format {
                 ExplainFormat::Text => render::text(&report, home, streams.out)?,
                 ExplainFormat::Json => {
@@ -179,14 +180,16 @@ pub fn run<E: Env + ?Sized>(
 }
 
 /// Builds the report: evaluates, plans and runs the chain.
-fn build<'s, E: Env + ?Sized>(
+fn build<'s, M: Machine + ?Sized>(
     shared: &Shared<'s>,
-    env: &'s E,
+    machine: &'s M,
     options: &'s Options<'s>,
 ) -> Report<'s> {
+    let env = machine.env();
+    let platform = machine.io().platform;
     let mut diagnostics = Vec::new();
     shared.files.diagnostics(|d| diagnostics.push(d));
-    let now = credchain_core::host::SystemClock.now_unix();
+    let now = machine.io().clock.now_unix();
     let mut report = Report {
         profile: ProfileReport {
             name: "default",
@@ -255,9 +258,9 @@ fn build<'s, E: Env + ?Sized>(
     };
     report.providers = Ok(providers(&plan));
     if let Some(chain) = &plan.chain {
-        report.steps = steps(chain, &eval);
+        report.steps = steps(chain, &eval, platform);
     }
-    report.outcome = match chain::obtain(&eval, &plan) {
+    report.outcome = match chain::obtain(machine, &eval, &plan) {
         Ok(credentials) => Outcome::Obtained {
             provider: credentials.provider(),
             access_key_id: mask(credentials.access_key_id()),
@@ -321,8 +324,12 @@ fn providers(plan: &Plan<'_>) -> Vec<ProviderReport> {
 }
 
 /// The chain's steps in the order they run: the base credentials, then each role.
-fn steps<'s, E: Env + ?Sized>(chain: &Chain<'s>, eval: &Evaluator<'s, 's, E>) -> Vec<Step<'s>> {
-    let mut steps = vec![base_step(chain, eval)];
+fn steps<'s, E: Env + ?Sized>(
+    chain: &Chain<'s>,
+    eval: &Evaluator<'s, 's, E>,
+    platform: Platform,
+) -> Vec<Step<'s>> {
+    let mut steps = vec![base_step(chain, eval, platform)];
     for (i, role) in chain.roles.iter().enumerate() {
         steps.push(role_step(role, i + 1));
     }
@@ -362,7 +369,11 @@ fn name_of<'s>(source: Source<'s>, key: &'s str) -> &'s str {
     }
 }
 
-fn base_step<'s, E: Env + ?Sized>(chain: &Chain<'s>, eval: &Evaluator<'s, 's, E>) -> Step<'s> {
+fn base_step<'s, E: Env + ?Sized>(
+    chain: &Chain<'s>,
+    eval: &Evaluator<'s, 's, E>,
+    platform: Platform,
+) -> Step<'s> {
     let profile = chain.base_profile;
     let named = |name: &str| profile.map_or(String::new(), |p| format!("{name}{p}"));
     let step = |action, title: String, inputs, note| Step {
@@ -451,7 +462,7 @@ fn base_step<'s, E: Env + ?Sized>(chain: &Chain<'s>, eval: &Evaluator<'s, 's, E>
             // The file the token is read from (its name is the SHA-1 of the session name, or of
             // the start URL in the legacy form), never the token itself.
             let name = session.map_or(start_url.value, |s| s.value);
-            let cache = match sso_token::token_path(eval.env(), Platform::current(), name) {
+            let cache = match sso_token::token_path(eval.env(), platform, name) {
                 Ok(path) => Shown::Plain(path.as_str().to_owned()),
                 Err(_) => Shown::NotSet("no home directory is known, so there is no token cache"),
             };
@@ -484,8 +495,7 @@ fn base_step<'s, E: Env + ?Sized>(chain: &Chain<'s>, eval: &Evaluator<'s, 's, E>
         BaseStep::Login { session, .. } => {
             // The cache file the session is read from (never its contents: they are tokens).
             let env = eval.env();
-            let cache_file = match login_cache::cache_path(env, Platform::current(), session.value)
-            {
+            let cache_file = match login_cache::cache_path(env, platform, session.value) {
                 Ok(path) => Shown::Plain(path.as_str().to_owned()),
                 Err(_) => Shown::NotSet("no home directory: this step fails"),
             };

@@ -15,6 +15,7 @@ use crate::args::ExportArgs;
 use crate::chain;
 use crate::failure::Failure;
 use crate::files::{with_files, Diagnostics};
+use crate::machine::Machine;
 use crate::output::export::render;
 use crate::output::Streams;
 
@@ -25,25 +26,25 @@ pub const RECURSION_VAR: &str = "_AWS_CLI_PROFILE_CHAIN";
 pub const MAX_RECURSION: usize = 4;
 
 /// Runs `export-credentials`.
-pub fn run<E: Env + ?Sized>(
+pub fn run<M: Machine + ?Sized>(
     args: &ExportArgs,
-    env: &E,
+    machine: &M,
     options: &Options<'_>,
     dialect: Dialect,
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
     with_files(
-        env,
+        machine,
         dialect,
         Diagnostics::Warn,
         streams,
         |shared, streams| {
+            let env = machine.env();
             let eval = Evaluator::new(shared.files, env, options).map_err(profile_failure)?;
             let chain = enter(eval.active_profile().name, env.var(RECURSION_VAR))?;
-            // The credential_process of this run inherits the chain (edition 2021: the
-            // program is single-threaded here, before any process or thread is started).
-            std::env::set_var(RECURSION_VAR, chain);
-            let (_, credentials) = chain::resolve(&eval).map_err(|e| e.failure())?;
+            // The credential_process of this run inherits the chain.
+            machine.set_for_children(RECURSION_VAR, &chain);
+            let (_, credentials) = chain::resolve(machine, &eval).map_err(|e| e.failure())?;
             let text = render(args.format, &credentials).map_err(Failure::other)?;
             streams.out.write_all(text.as_bytes())?;
             Ok(())

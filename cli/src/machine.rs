@@ -1,0 +1,234 @@
+//! The machine a command runs on: everything the CLI takes from the outside world, in one place.
+//!
+//! A [`Machine`] gives the environment, the reader of the shared files, the core's execute I/O
+//! (files, HTTP, processes, the prompt, the clock, the platform), the launcher of `exec`, and
+//! what the CLI needs to know of its output streams (a terminal? colours?). [`StdMachine`] is
+//! the real one, built by `main.rs` from the core's `std` hosts; a test or a fuzz target brings
+//! its own, in memory. No other module of the CLI reaches for the operating system: they reach
+//! for the machine.
+//!
+//! This module may use `std::process`, `std::env`, `std::io`'s terminals and the core's
+//! `host` module (only [`StdMachine`] does).
+
+use std::ffi::{OsStr, OsString};
+use std::io::{self, IsTerminal};
+
+use credchain_core::execute::Io;
+use credchain_core::host::{
+    ConfigFileFs, FileBytes, StdCommand, StdEnv, StdFs, SystemClock, TerminalPrompt,
+    UnreadableVariable, UreqHttp,
+};
+use credchain_core::io::{Clock, Command, Env, Fs, Http, Prompt};
+use credchain_core::locate::Platform;
+
+/// One of the two output streams.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    /// Standard output: a command's answer, `--help` and `--version`.
+    Stdout,
+    /// Standard error: warnings, errors, usage errors.
+    Stderr,
+}
+
+/// The command `exec` runs: its program, arguments and environment changes. Everything else
+/// of the environment is inherited from credchain's own.
+#[derive(Debug)]
+pub struct Launch<'a> {
+    /// The program, searched on `PATH` when it has no `/`.
+    pub program: &'a OsStr,
+    /// Its arguments, after the program.
+    pub args: &'a [OsString],
+    /// Variables to set: the credentials and the region.
+    pub set: &'a [(&'static str, String)],
+    /// Variables to remove (credentials variables the credentials have no value for, applied
+    /// before `set`).
+    pub unset: &'a [&'static str],
+}
+
+/// Everything a command uses from the outside world. The associated types are the core's I/O
+/// traits (each host chooses its own buffers, and the core's traits are not object-safe, so the
+/// machine is a trait rather than a struct of trait objects).
+pub trait Machine {
+    /// The process environment.
+    type Env: Env + ?Sized;
+    /// The buffer of one shared file, as [`Machine::SharedFiles`] reads it.
+    type SharedFile: AsRef<[u8]> + Send + Sync;
+    /// The reader of the shared config and credentials files (located from [`Machine::env`]).
+    /// `Sync`: the files may be read on two threads (see [`Machine::shared_file_size`]).
+    type SharedFiles: Fs<File = Self::SharedFile> + Sync + ?Sized;
+    /// The files the credential chain reads and writes (token files, caches).
+    type Fs: Fs + ?Sized;
+    /// HTTP(S): STS, IAM Identity Center, SSO-OIDC, AWS Sign-In, the container endpoint,
+    /// instance metadata.
+    type Http: Http + ?Sized;
+    /// Processes: `credential_process`.
+    type Command: Command + ?Sized;
+    /// The person at the terminal: MFA codes.
+    type Prompt: Prompt + ?Sized;
+    /// The time, the waits between retries, the retries' jitter.
+    type Clock: Clock + ?Sized;
+
+    /// The environment. Called for every lookup (file paths, settings, the profile).
+    fn env(&self) -> &Self::Env;
+
+    /// Fails when a variable the core reads cannot be read (a value that is not UTF-8). Called
+    /// once, after the command line is parsed and before any lookup; a failure is a
+    /// configuration error (253).
+    ///
+    /// # Errors
+    /// The variable that cannot be read.
+    fn check_env(&self) -> Result<(), UnreadableVariable>;
+
+    /// The reader of the shared files. Called once per file per command.
+    fn shared_files(&self) -> &Self::SharedFiles;
+
+    /// The size in bytes of the shared file at `path`, 0 when there is none or the machine
+    /// does not tell. Called once per file, before they are read: when both exist and together
+    /// reach a megabyte they are read and parsed on two threads. A machine returning 0 keeps
+    /// everything on the calling thread.
+    fn shared_file_size(&self, path: &str) -> u64;
+
+    /// The core's execute I/O. Called each time the chain or the token provider runs.
+    fn io(&self) -> MachineIo<'_, Self>;
+
+    /// Sets `name` to `value` in the environment of the processes credchain starts later (a
+    /// `credential_process`), not in [`Machine::env`]. Called by `export-credentials` for the
+    /// AWS CLI's recursion guard, `_AWS_CLI_PROFILE_CHAIN`.
+    fn set_for_children(&self, name: &str, value: &str);
+
+    /// Runs `exec`'s command. Returns the command's exit status when the machine waits for it;
+    /// the real machine on Unix replaces the process instead and returns only when that fails.
+    ///
+    /// # Errors
+    /// Why the command could not be started (not found: 127; otherwise 126).
+    fn launch(&self, launch: &Launch<'_>) -> io::Result<u8>;
+
+    /// Whether standard output is a terminal: terminal control characters from outside are
+    /// then escaped on it, as they always are on standard error.
+    fn stdout_is_terminal(&self) -> bool;
+
+    /// Whether clap's messages (usage errors, `--help`) on `stream` are coloured.
+    fn colours(&self, stream: Stream) -> bool;
+}
+
+/// The core's execute I/O of the machine `M`, borrowed for `'m`.
+pub type MachineIo<'m, M> = Io<
+    'm,
+    <M as Machine>::Fs,
+    <M as Machine>::Http,
+    <M as Machine>::Command,
+    <M as Machine>::Prompt,
+    <M as Machine>::Clock,
+>;
+
+/// The real machine: the process environment (captured once), `std::fs` and the CLI's reader
+/// of the shared files, ureq, `std::process`, the terminal and the system clock.
+#[derive(Debug)]
+pub struct StdMachine {
+    env: StdEnv,
+    http: UreqHttp,
+}
+
+impl StdMachine {
+    /// Captures the environment ([`StdEnv::new`]).
+    #[must_use]
+    pub fn new() -> Self {
+        StdMachine {
+            env: StdEnv::new(),
+            http: UreqHttp::new(),
+        }
+    }
+}
+
+impl Default for StdMachine {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Machine for StdMachine {
+    type Env = StdEnv;
+    type SharedFile = FileBytes;
+    type SharedFiles = ConfigFileFs;
+    type Fs = StdFs;
+    type Http = UreqHttp;
+    type Command = StdCommand;
+    type Prompt = TerminalPrompt;
+    type Clock = SystemClock;
+
+    fn env(&self) -> &StdEnv {
+        &self.env
+    }
+
+    fn check_env(&self) -> Result<(), UnreadableVariable> {
+        self.env.check()
+    }
+
+    fn shared_files(&self) -> &ConfigFileFs {
+        &ConfigFileFs
+    }
+
+    fn shared_file_size(&self, path: &str) -> u64 {
+        std::fs::metadata(credchain_core::host::os_path::decode(path)).map_or(0, |m| m.len())
+    }
+
+    fn io(&self) -> MachineIo<'_, Self> {
+        Io {
+            fs: &StdFs,
+            http: &self.http,
+            command: &StdCommand,
+            prompt: &TerminalPrompt,
+            clock: &SystemClock,
+            platform: Platform::current(),
+        }
+    }
+
+    fn set_for_children(&self, name: &str, value: &str) {
+        // The process is single-threaded whenever a command calls this: before any process or
+        // thread is started.
+        std::env::set_var(name, value);
+    }
+
+    fn launch(&self, launch: &Launch<'_>) -> io::Result<u8> {
+        let mut command = std::process::Command::new(launch.program);
+        command.args(launch.args);
+        for var in launch.unset {
+            command.env_remove(var);
+        }
+        command.envs(launch.set.iter().map(|(name, value)| (name, value)));
+        run_replacing(command)
+    }
+
+    fn stdout_is_terminal(&self) -> bool {
+        io::stdout().is_terminal()
+    }
+
+    fn colours(&self, stream: Stream) -> bool {
+        // clap's own rule: anstream's choice for the stream (NO_COLOR, CLICOLOR_FORCE, TERM, a
+        // terminal).
+        let choice = match stream {
+            Stream::Stdout => anstream::AutoStream::choice(&io::stdout()),
+            Stream::Stderr => anstream::AutoStream::choice(&io::stderr()),
+        };
+        choice != anstream::ColorChoice::Never
+    }
+}
+
+/// On Unix, `execvp`: the process becomes the command, so its status and signals are the
+/// command's own. Returns only when the command cannot be started.
+#[cfg(unix)]
+fn run_replacing(mut command: std::process::Command) -> io::Result<u8> {
+    use std::os::unix::process::CommandExt;
+    Err(command.exec())
+}
+
+/// Elsewhere, the command runs as a child; credchain exits with its status (the whole of it:
+/// Windows statuses do not fit in a byte).
+#[cfg(not(unix))]
+fn run_replacing(mut command: std::process::Command) -> io::Result<u8> {
+    let status = command.status()?;
+    if status.success() {
+        return Ok(0);
+    }
+    std::process::exit(status.code().unwrap_or(1))
+}
