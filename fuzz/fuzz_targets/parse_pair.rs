@@ -1,5 +1,6 @@
 //! The parser on a (config, credentials) pair, in both dialects, then every read the frontends
-//! make of the result: no input may panic. The AWS CLI dialect's byte-level scanner must also
+//! make of the result: no input may panic, and listing a profile's or section's properties must
+//! give what looking each key up gives. The AWS CLI dialect's byte-level scanner must also
 //! agree with its reference pass on both files (see the `awscli_scan` target).
 #![no_main]
 
@@ -36,11 +37,18 @@ fuzz_target!(|data: &[u8]| {
         let names: Vec<String> = files.profile_names().map(|n| n.to_string()).collect();
         for name in names.iter().chain(core::iter::once(&String::from("default"))) {
             if let Some(profile) = files.profile(name) {
+                // The listing is what `get` gives: each key once, each the winner.
+                let mut keys = Vec::new();
                 for p in profile.properties() {
                     let _ = p.value.to_string();
                     let _ = p.value.sub_properties().count();
-                    let _ = profile.get(p.key);
+                    assert_eq!(profile.get(p.key), Some(p), "{name}: listed but not the winner");
+                    keys.push(p.key.chars().flat_map(char::to_lowercase).collect::<String>());
                 }
+                let listed = keys.len();
+                keys.sort();
+                keys.dedup();
+                assert_eq!(listed, keys.len(), "{name}: a key listed twice");
             }
             let env: &[(&str, &str)] = &[("AWS_PROFILE", name.as_str())];
             let options = Options::default();
@@ -55,7 +63,17 @@ fuzz_target!(|data: &[u8]| {
         }
         for name in files.sso_session_names().map(|n| n.to_string()).collect::<Vec<_>>() {
             if let Some(s) = files.sso_session(&name) {
-                let _ = s.properties().count();
+                for p in s.properties() {
+                    assert_eq!(s.get(p.key), Some(p), "sso-session {name}: not the winner");
+                }
+                if let Some(profile) = files.profile("default") {
+                    for (theirs, mine) in s.shared_with(&profile) {
+                        assert_eq!(s.get(theirs.key), Some(theirs));
+                        assert_eq!(profile.get(theirs.key), Some(mine));
+                    }
+                    let both = s.properties().filter(|p| profile.get(p.key).is_some()).count();
+                    assert_eq!(s.shared_with(&profile).count(), both);
+                }
             }
         }
     }
