@@ -3,16 +3,17 @@
 
 use std::io::Write;
 
-use credchain_core::evaluate::{configure_get, EvaluateError, Evaluator, Options};
+use credchain_core::evaluate::{configure_get, EvaluateError, Evaluator};
 use credchain_core::io::Env;
 use credchain_core::parse::Value;
 use credchain_core::settings::{Setting, SETTINGS};
-use credchain_core::{Dialect, Source};
+use credchain_core::Source;
 
 use crate::args::ConfigureCommand;
 use crate::chain;
+use crate::commands::Context;
 use crate::failure::Failure;
-use crate::files::{with_files, Diagnostics};
+use crate::files::Diagnostics;
 use crate::machine::Machine;
 use crate::output::secret::mask;
 use crate::output::table::{self, one_line, Row};
@@ -21,40 +22,30 @@ use crate::output::Streams;
 /// Runs one `configure` subcommand.
 pub fn run<M: Machine + ?Sized>(
     command: &ConfigureCommand,
-    machine: &M,
-    options: &Options<'_>,
-    dialect: Dialect,
+    ctx: &Context<'_, M>,
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
     match command {
-        ConfigureCommand::Get(args) => get(&args.name, machine, options, dialect, streams)
+        ConfigureCommand::Get(args) => get(&args.name, ctx, streams)
             // `aws configure get` fails with 255 whatever the cause.
             .map_err(Failure::configuration_as_other),
-        ConfigureCommand::List => list(machine, options, dialect, streams),
-        ConfigureCommand::ListProfiles => list_profiles(machine, dialect, streams),
-        ConfigureCommand::ExportCredentials(args) => {
-            super::export::run(args, machine, options, dialect, streams)
-        }
+        ConfigureCommand::List => list(ctx, streams),
+        ConfigureCommand::ListProfiles => list_profiles(ctx, streams),
+        ConfigureCommand::ExportCredentials(args) => super::export::run(args, ctx, streams),
     }
 }
 
 /// `configure get NAME`: the profile's value (never the environment's), or status 1 when unset.
 fn get<M: Machine + ?Sized>(
     name: &str,
-    machine: &M,
-    options: &Options<'_>,
-    dialect: Dialect,
+    ctx: &Context<'_, M>,
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
-    with_files(
-        machine,
-        dialect,
-        Diagnostics::Warn,
+    ctx.with_evaluator(
         streams,
-        |shared, streams| {
-            let eval =
-                Evaluator::new(shared.files, machine.env(), options).map_err(Failure::other)?;
-            let value = configure_get(&eval, name)
+        |e| Failure::other(e),
+        |eval, streams| {
+            let value = configure_get(eval, name)
                 .map_err(Failure::other)?
                 .ok_or(Failure::Status(1))?;
             write_value(&value.value, streams.out)?;
@@ -77,36 +68,30 @@ fn write_value(value: &Value<'_>, out: &mut dyn Write) -> std::io::Result<()> {
 
 /// `configure list`: the AWS CLI's four rows, then every other setting that is set.
 fn list<M: Machine + ?Sized>(
-    machine: &M,
-    options: &Options<'_>,
-    dialect: Dialect,
+    ctx: &Context<'_, M>,
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
-    with_files(
-        machine,
-        dialect,
-        Diagnostics::Warn,
+    ctx.with_evaluator(
         streams,
-        |shared, streams| {
-            let eval =
-                Evaluator::new(shared.files, machine.env(), options).map_err(Failure::other)?;
+        |e| Failure::other(e),
+        |eval, streams| {
             let active = eval.active_profile();
             let profile = match active.source {
                 Source::Default => Row::not_set("profile"),
                 source => Row::new("profile", active.name.to_owned(), source),
             };
-            let [access_key, secret_key] = key_rows(machine, &eval, streams)?;
+            let [access_key, secret_key] = key_rows(ctx.machine, eval, streams)?;
             let mut rows = vec![
                 profile,
                 access_key,
                 secret_key,
-                setting_row(&eval, Setting::Region, streams)?.unwrap_or(Row::not_set("region")),
+                setting_row(eval, Setting::Region, streams)?.unwrap_or(Row::not_set("region")),
             ];
             for spec in SETTINGS {
                 if matches!(spec.setting, Setting::Profile | Setting::Region) {
                     continue;
                 }
-                rows.extend(setting_row(&eval, spec.setting, streams)?);
+                rows.extend(setting_row(eval, spec.setting, streams)?);
             }
             table::write(&rows, streams.out)?;
             Ok(())
@@ -183,20 +168,13 @@ fn setting_row<E: Env + ?Sized>(
 
 /// `configure list-profiles`: config-file profiles, then credentials-only ones, each once.
 fn list_profiles<M: Machine + ?Sized>(
-    machine: &M,
-    dialect: Dialect,
+    ctx: &Context<'_, M>,
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
-    with_files(
-        machine,
-        dialect,
-        Diagnostics::Warn,
-        streams,
-        |shared, streams| {
-            for name in shared.files.profile_names() {
-                writeln!(streams.out, "{name}")?;
-            }
-            Ok(())
-        },
-    )
+    ctx.with_files(Diagnostics::Warn, streams, |shared, streams| {
+        for name in shared.files.profile_names() {
+            writeln!(streams.out, "{name}")?;
+        }
+        Ok(())
+    })
 }

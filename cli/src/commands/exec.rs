@@ -18,15 +18,13 @@
 use std::ffi::OsString;
 use std::io;
 
-use credchain_core::evaluate::{Evaluator, Options};
 use credchain_core::settings::Setting;
-use credchain_core::Dialect;
 
 use crate::args::ExecArgs;
 use crate::chain;
 use crate::commands::export::profile_failure;
+use crate::commands::Context;
 use crate::failure::{Failure, CANNOT_EXECUTE, COMMAND_NOT_FOUND};
-use crate::files::{with_files, Diagnostics};
 use crate::machine::{Launch, Machine};
 use crate::output::export::variables;
 use crate::output::Streams;
@@ -48,19 +46,17 @@ const REGION_VARIABLES: [&str; 2] = ["AWS_REGION", "AWS_DEFAULT_REGION"];
 /// Runs `exec`. The real machine on Unix returns only when the command could not be started.
 pub fn run<M: Machine + ?Sized>(
     args: &ExecArgs,
-    machine: &M,
-    options: &Options<'_>,
-    dialect: Dialect,
+    ctx: &Context<'_, M>,
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
-    let vars = with_files(machine, dialect, Diagnostics::Warn, streams, |shared, _| {
-        let eval = Evaluator::new(shared.files, machine.env(), options).map_err(profile_failure)?;
+    let machine = ctx.machine;
+    let vars = ctx.with_evaluator(streams, profile_failure, |eval, _| {
         // An invalid region fails before anything runs, as in the AWS CLI.
         let region = eval
             .resolve(Setting::Region)
             .map_err(Failure::configuration)?
             .and_then(|r| r.value.as_str());
-        let (_, credentials) = chain::resolve(machine, &eval).map_err(|e| e.failure())?;
+        let (_, credentials) = chain::resolve(machine, eval).map_err(|e| e.failure())?;
         let mut vars = variables(&credentials);
         if let Some(region) = region {
             vars.extend(REGION_VARIABLES.map(|var| (var, region.to_owned())));

@@ -18,12 +18,13 @@ use credchain_core::plan::{
 use credchain_core::retry::{self, RetrySettings};
 use credchain_core::settings::Setting;
 use credchain_core::sso_token;
-use credchain_core::{Dialect, FileKind, Source};
+use credchain_core::{FileKind, Source};
 
 use crate::args::{ExplainArgs, ExplainFormat};
 use crate::chain::{self, ChainError, CONTAINER_VARIABLES};
+use crate::commands::Context;
 use crate::failure::{Failure, CONFIGURATION_ERROR};
-use crate::files::{with_files, Diagnostics, FileInfo, Shared};
+use crate::files::{Diagnostics, FileInfo, Shared};
 use crate::machine::Machine;
 use crate::output::explain as render;
 use crate::output::secret::mask;
@@ -152,31 +153,24 @@ pub enum Outcome {
 /// Runs `explain`.
 pub fn run<M: Machine + ?Sized>(
     args: &ExplainArgs,
-    machine: &M,
-    options: &Options<'_>,
-    dialect: Dialect,
+    ctx: &Context<'_, M>,
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
-    with_files(
-        machine,
-        dialect,
-        Diagnostics::Keep,
-        streams,
-        |shared, streams| {
-            let report = build(shared, machine, options);
-            let home = machine.env().var("HOME").filter(|h| !h.is_empty());
-            match args.format {
-                ExplainFormat::Text => render::text(&report, home, streams.out)?,
-                ExplainFormat::Json => {
-                    writeln!(streams.out, "{}", render::json(&report).pretty())?;
-                }
+    // The skipped sections are part of the report, not warnings.
+    ctx.with_files(Diagnostics::Keep, streams, |shared, streams| {
+        let report = build(shared, ctx.machine, ctx.options);
+        let home = ctx.machine.env().var("HOME").filter(|h| !h.is_empty());
+        match args.format {
+            ExplainFormat::Text => render::text(&report, home, streams.out)?,
+            ExplainFormat::Json => {
+                writeln!(streams.out, "{}", render::json(&report).pretty())?;
             }
-            match report.outcome {
-                Outcome::Obtained { .. } => Ok(()),
-                Outcome::Failed { status, .. } => Err(Failure::Status(status)),
-            }
-        },
-    )
+        }
+        match report.outcome {
+            Outcome::Obtained { .. } => Ok(()),
+            Outcome::Failed { status, .. } => Err(Failure::Status(status)),
+        }
+    })
 }
 
 /// Builds the report: evaluates, plans and runs the chain.

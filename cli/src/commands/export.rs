@@ -7,14 +7,13 @@
 //! environment its credential_process inherits, and refuses to run for a profile already in
 //! it, or when four runs are already nested.
 
-use credchain_core::evaluate::{EvaluateError, Evaluator, Options};
+use credchain_core::evaluate::EvaluateError;
 use credchain_core::io::Env;
-use credchain_core::Dialect;
 
 use crate::args::ExportArgs;
 use crate::chain;
+use crate::commands::Context;
 use crate::failure::Failure;
-use crate::files::{with_files, Diagnostics};
 use crate::machine::Machine;
 use crate::output::export::render;
 use crate::output::Streams;
@@ -28,28 +27,19 @@ pub const MAX_RECURSION: usize = 4;
 /// Runs `export-credentials`.
 pub fn run<M: Machine + ?Sized>(
     args: &ExportArgs,
-    machine: &M,
-    options: &Options<'_>,
-    dialect: Dialect,
+    ctx: &Context<'_, M>,
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
-    with_files(
-        machine,
-        dialect,
-        Diagnostics::Warn,
-        streams,
-        |shared, streams| {
-            let env = machine.env();
-            let eval = Evaluator::new(shared.files, env, options).map_err(profile_failure)?;
-            let chain = enter(eval.active_profile().name, env.var(RECURSION_VAR))?;
-            // The credential_process of this run inherits the chain.
-            machine.set_for_children(RECURSION_VAR, &chain);
-            let (_, credentials) = chain::resolve(machine, &eval).map_err(|e| e.failure())?;
-            let text = render(args.format, &credentials).map_err(Failure::other)?;
-            streams.out.write_all(text.as_bytes())?;
-            Ok(())
-        },
-    )
+    let machine = ctx.machine;
+    ctx.with_evaluator(streams, profile_failure, |eval, streams| {
+        let chain = enter(eval.active_profile().name, machine.env().var(RECURSION_VAR))?;
+        // The credential_process of this run inherits the chain.
+        machine.set_for_children(RECURSION_VAR, &chain);
+        let (_, credentials) = chain::resolve(machine, eval).map_err(|e| e.failure())?;
+        let text = render(args.format, &credentials).map_err(Failure::other)?;
+        streams.out.write_all(text.as_bytes())?;
+        Ok(())
+    })
 }
 
 /// A profile that cannot be evaluated (it does not exist), worded as the AWS CLI's

@@ -9,41 +9,32 @@
 use std::fmt::Write as _;
 
 use credchain_core::cache::write_python_str;
-use credchain_core::evaluate::{Evaluator, Options};
+use credchain_core::evaluate::EvaluateError;
 use credchain_core::execute::sso::SsoError;
 use credchain_core::io::block_on;
 use credchain_core::sso_token::{write_utc_z, Token};
 use credchain_core::token::resolve_token;
-use credchain_core::Dialect;
 
 use crate::chain::network_status;
+use crate::commands::Context;
 use crate::failure::Failure;
-use crate::files::{with_files, Diagnostics};
 use crate::machine::Machine;
 use crate::output::Streams;
 
 /// Runs `export-token`.
 pub fn run<M: Machine + ?Sized>(
-    machine: &M,
-    options: &Options<'_>,
-    dialect: Dialect,
+    ctx: &Context<'_, M>,
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
-    with_files(
-        machine,
-        dialect,
-        Diagnostics::Warn,
-        streams,
-        |shared, streams| {
-            let eval = Evaluator::new(shared.files, machine.env(), options)
-                .map_err(|e| Failure::configuration(format!("Unable to retrieve a token: {e}")))?;
-            let io = machine.io();
-            let token = block_on(resolve_token(&eval, io.fs, io.http, io.clock, io.platform))
-                .map_err(|e| token_failure(&e))?;
-            streams.out.write_all(render(&token).as_bytes())?;
-            Ok(())
-        },
-    )
+    let unknown_profile =
+        |e: EvaluateError<'_>| Failure::configuration(format!("Unable to retrieve a token: {e}"));
+    ctx.with_evaluator(streams, unknown_profile, |eval, streams| {
+        let io = ctx.machine.io();
+        let token = block_on(resolve_token(eval, io.fs, io.http, io.clock, io.platform))
+            .map_err(|e| token_failure(&e))?;
+        streams.out.write_all(render(&token).as_bytes())?;
+        Ok(())
+    })
 }
 
 /// The failure and its status: 254 when SSO-OIDC was called and failed, 253 otherwise (no

@@ -1,4 +1,9 @@
 //! The commands: each reads the parsed files through the core and writes its answer.
+//!
+//! Every command comes in through [`Context`]: the machine, the global options and the dialect,
+//! and the one way to the parsed files ([`Context::with_files`]) and the evaluator over them
+//! ([`Context::with_evaluator`]). A command file holds only what that command decides and
+//! prints.
 
 pub mod configure;
 pub mod exec;
@@ -6,10 +11,54 @@ pub mod explain;
 pub mod export;
 pub mod export_token;
 
+use credchain_core::evaluate::{EvaluateError, Evaluator, Options};
+use credchain_core::Dialect;
+
 use crate::args::{Cli, Command};
 use crate::failure::Failure;
+use crate::files::{self, Diagnostics, Shared};
 use crate::machine::Machine;
 use crate::output::Streams;
+
+/// What every command starts from.
+pub struct Context<'c, M: Machine + ?Sized> {
+    /// Everything taken from outside.
+    pub machine: &'c M,
+    /// The global options (`--profile`, `--region`...).
+    pub options: &'c Options<'c>,
+    /// The dialect the shared files are read in.
+    pub dialect: Dialect,
+}
+
+impl<M: Machine + ?Sized> Context<'_, M> {
+    /// Runs `then` over the parsed shared files; `diagnostics` says whether the sections the
+    /// parser skipped are warned about first. Failing to locate, read or parse a file is a
+    /// configuration failure.
+    pub fn with_files<T>(
+        &self,
+        diagnostics: Diagnostics,
+        streams: &mut Streams<'_>,
+        then: impl FnOnce(&Shared<'_>, &mut Streams<'_>) -> Result<T, Failure>,
+    ) -> Result<T, Failure> {
+        files::with_files(self.machine, self.dialect, diagnostics, streams, then)
+    }
+
+    /// Runs `then` with the evaluator of the active profile over the parsed files (skipped
+    /// sections warned about first). `unknown_profile` words, as this command reports it, a
+    /// profile named by an option or a variable that neither file defines.
+    pub fn with_evaluator<T>(
+        &self,
+        streams: &mut Streams<'_>,
+        unknown_profile: impl FnOnce(EvaluateError<'_>) -> Failure,
+        then: impl FnOnce(&Evaluator<'_, '_, M::Env>, &mut Streams<'_>) -> Result<T, Failure>,
+    ) -> Result<T, Failure> {
+        self.with_files(Diagnostics::Warn, streams, |shared, streams| {
+            let eval = Evaluator::new(shared.files, self.machine.env(), self.options)
+                .map_err(unknown_profile)?;
+            then(&eval, streams)
+        })
+    }
+}
 
 /// Runs the command `cli` names, on `machine`.
 pub fn run<M: Machine + ?Sized>(
@@ -18,12 +67,16 @@ pub fn run<M: Machine + ?Sized>(
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
     let options = cli.global.options();
-    let dialect = cli.global.dialect.into();
+    let ctx = Context {
+        machine,
+        options: &options,
+        dialect: cli.global.dialect.into(),
+    };
     match &cli.command {
-        Command::Configure(command) => configure::run(command, machine, &options, dialect, streams),
-        Command::ExportCredentials(args) => export::run(args, machine, &options, dialect, streams),
-        Command::ExportToken => export_token::run(machine, &options, dialect, streams),
-        Command::Explain(args) => explain::run(args, machine, &options, dialect, streams),
-        Command::Exec(args) => exec::run(args, machine, &options, dialect, streams),
+        Command::Configure(command) => configure::run(command, &ctx, streams),
+        Command::ExportCredentials(args) => export::run(args, &ctx, streams),
+        Command::ExportToken => export_token::run(&ctx, streams),
+        Command::Explain(args) => explain::run(args, &ctx, streams),
+        Command::Exec(args) => exec::run(args, &ctx, streams),
     }
 }
