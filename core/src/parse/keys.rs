@@ -50,15 +50,8 @@ impl<'a> KeySet<'a> {
             u64::MAX
         };
         if self.seen & bit != 0 {
-            for &(k, first, k_ascii) in self.keys.iter() {
-                let same = if ascii && k_ascii {
-                    k.len() == key.len() && k.eq_ignore_ascii_case(key)
-                } else {
-                    eq_lowercase(k, key)
-                };
-                if same {
-                    return Ok(Some(first));
-                }
+            if let Some(first) = self.in_array(key, ascii) {
+                return Ok(Some(first));
             }
         }
         self.seen |= bit;
@@ -68,12 +61,21 @@ impl<'a> KeySet<'a> {
         Ok(None)
     }
 
-    /// The line of the key equal to `key` (as [`insert`](Self::insert) compares them), if any.
+    /// The line of the key equal to `key` (as [`insert`](Self::insert) compares them), if any
+    /// (for the listing of properties, which needs `alloc`).
+    #[cfg(feature = "alloc")]
     pub fn get(&self, key: &str, ascii: bool) -> Option<u32> {
         #[cfg(feature = "alloc")]
         if self.spill.active() {
             return self.spill.get(key);
         }
+        self.in_array(key, ascii)
+    }
+
+    /// The line of the key in the array equal to `key`: by bytes but for ASCII case when both
+    /// are ASCII, else by their lowered characters.
+    #[inline(always)]
+    fn in_array(&self, key: &str, ascii: bool) -> Option<u32> {
         self.keys.iter().find_map(|&(k, line, k_ascii)| {
             let same = if ascii && k_ascii {
                 k.len() == key.len() && k.eq_ignore_ascii_case(key)
@@ -173,22 +175,7 @@ impl<'a> Spill<'a> {
         if self.slots.is_empty() {
             return None;
         }
-        let mask = self.slots.len() - 1;
-        let hash = folded_hash(key);
-        let mut slot = hash as usize & mask;
-        loop {
-            match self.slots[slot] {
-                0 => return None,
-                entry if (entry >> 32) as u32 == hash => {
-                    let (k, line) = self.entries[(entry as u32) as usize - 1];
-                    if eq_lowercase(k, key) {
-                        return Some(line);
-                    }
-                }
-                _ => {}
-            }
-            slot = (slot + 1) & mask;
-        }
+        self.find(key, folded_hash(key)).ok()
     }
 
     /// Records `key`, or returns the line of an earlier equal key.
@@ -196,25 +183,36 @@ impl<'a> Spill<'a> {
         if 2 * (self.entries.len() + 1) > self.slots.len() {
             self.grow();
         }
-        let mask = self.slots.len() - 1;
         let hash = folded_hash(key);
+        match self.find(key, hash) {
+            Ok(first) => Some(first),
+            Err(slot) => {
+                self.entries.push((key, line));
+                self.slots[slot] = u64::from(hash) << 32 | self.entries.len() as u64;
+                None
+            }
+        }
+    }
+
+    /// Probes for `key` (of hash `hash`) in a table that has slots: the line of the equal key,
+    /// or the empty slot where it would go.
+    #[inline(always)]
+    fn find(&self, key: &str, hash: u32) -> Result<u32, usize> {
+        let mask = self.slots.len() - 1;
         let mut slot = hash as usize & mask;
         loop {
             match self.slots[slot] {
-                0 => break,
+                0 => return Err(slot),
                 entry if (entry >> 32) as u32 == hash => {
-                    let (k, first) = self.entries[(entry as u32) as usize - 1];
+                    let (k, line) = self.entries[(entry as u32) as usize - 1];
                     if eq_lowercase(k, key) {
-                        return Some(first);
+                        return Ok(line);
                     }
                 }
                 _ => {}
             }
             slot = (slot + 1) & mask;
         }
-        self.entries.push((key, line));
-        self.slots[slot] = u64::from(hash) << 32 | self.entries.len() as u64;
-        None
     }
 
     /// Doubles the table. The old slots are read in order, and each lands near twice its old
