@@ -7,11 +7,12 @@
 //! `\x1b`, CR `\x0d`), the C1 controls U+0080 to U+009F as `\u{NN}`, and the characters that
 //! stand for a path's bytes that are not UTF-8 (`credchain_core::host::os_path`) as those bytes'
 //! `\xNN`. Everything else, every other character and any byte that is not UTF-8, passes as it
-//! is. The main function writes
-//! stderr through it always, and stdout when stdout is a terminal (a pipe or a file receives
-//! values exactly, as scripts need them).
+//! is. `CommandLine::run` writes stderr through it always, and stdout when the machine says
+//! stdout is a terminal (a pipe or a file receives values exactly, as scripts need them).
 
 use std::io::{self, Write};
+
+use credchain_core::host::os_path;
 
 /// A writer that escapes terminal control characters (see the module documentation).
 pub struct Escaping<W: Write> {
@@ -44,19 +45,15 @@ fn seen(buf: &[u8]) -> Seen {
             Some(_) => Seen::Plain,
             None => Seen::Undecided,
         },
-        // U+10FF80 to U+10FFFF: F4 8F BE|BF 80..BF.
-        0xf4 => {
-            let wanted = [0x8f_u8..=0x8f, 0xbe..=0xbf, 0x80..=0xbf];
-            for (k, range) in wanted.iter().enumerate() {
-                match buf.get(k + 1) {
-                    None => return Seen::Undecided,
-                    Some(b) if !range.contains(b) => return Seen::Plain,
-                    Some(_) => {}
-                }
-            }
-            let byte = 0x80 + ((buf[2] & 1) << 6 | (buf[3] & 0x3f));
-            Seen::Byte { len: 4, byte }
-        }
+        // The characters that stand for bytes are all four bytes long and start with 0xf4.
+        0xf4 if buf.len() < 4 => Seen::Undecided,
+        0xf4 => match std::str::from_utf8(&buf[..4])
+            .ok()
+            .and_then(|c| c.chars().next())
+        {
+            Some(c) => os_path::byte_of(c).map_or(Seen::Plain, |byte| Seen::Byte { len: 4, byte }),
+            None => Seen::Plain,
+        },
         _ => Seen::Plain,
     }
 }
