@@ -97,6 +97,23 @@ def _read_all(stream, into, limit):
     stream.close()
 
 
+def environment(home=None, env=None):
+    """SAFE_ENV with HOME set to `home` (a Home or a path), plus `env` (a None value removes a
+    variable), as bytes for exec."""
+    full_env = dict(SAFE_ENV)
+    if home is not None:
+        full_env["HOME"] = home.path if isinstance(home, Home) else home
+    for name, value in (env or {}).items():
+        if value is None:
+            full_env.pop(name, None)
+        else:
+            full_env[name] = value
+    return {
+        (k.encode() if isinstance(k, str) else k): (v.encode() if isinstance(v, str) else v)
+        for k, v in full_env.items()
+    }
+
+
 def run(
     binary,
     args,
@@ -111,18 +128,7 @@ def run(
 ):
     """Runs `binary args` and returns its Result. `env` adds to (or, with None values, removes
     from) SAFE_ENV; `stdin` is bytes, or a path to read from."""
-    full_env = dict(SAFE_ENV)
-    if home is not None:
-        full_env["HOME"] = home.path if isinstance(home, Home) else home
-    for name, value in (env or {}).items():
-        if value is None:
-            full_env.pop(name, None)
-        else:
-            full_env[name] = value
-    environ = {
-        (k.encode() if isinstance(k, str) else k): (v.encode() if isinstance(v, str) else v)
-        for k, v in full_env.items()
-    }
+    environ = environment(home, env)
 
     def limits():
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))

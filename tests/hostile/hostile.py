@@ -34,9 +34,7 @@ class Context:
         return harness.run(self.binary, args, home, **kwargs)
 
     def environ(self, home, env):
-        full = dict(harness.SAFE_ENV, HOME=home.path if isinstance(home, harness.Home) else home)
-        full.update(env)
-        return full
+        return harness.environment(home, env)
 
 
 def in_loopback_namespace():

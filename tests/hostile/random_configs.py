@@ -13,10 +13,13 @@ closed port), `credential_process` only runs the case's own helper scripts, and 
 has the harness's loopback endpoints and AWS_EC2_METADATA_DISABLED=true.
 """
 
+import concurrent.futures
 import os
 import random
+import tempfile
 
-from harness import CLOSED, SECRET_MARKERS, leaked_secrets, run
+import mock
+from harness import CLOSED, Home, leaked_secrets, run
 
 # What the AWS CLI and credchain exit with (docs/quirks.md, "Exit statuses"): 0, 1 for an unset
 # `configure get`, 2 for usage, 252 to 255; exec passes its command's status through (here
@@ -206,12 +209,6 @@ def commands(r, names):
 def run_random(binary, root, count, seed, workers, progress, runs_per_pair=1):
     """Runs `count` generated file pairs through `runs_per_pair` commands each, and returns the
     failures."""
-    import concurrent.futures
-    import tempfile
-    from harness import Home
-
-    import mock
-
     helpers_dir = tempfile.mkdtemp(prefix="helpers.", dir=root)
     helpers = []
     for name, body in {
@@ -279,5 +276,3 @@ def run_random(binary, root, count, seed, workers, progress, runs_per_pair=1):
         sts.stop()
     return failures
 
-
-assert SECRET_MARKERS  # the markers the generator plants are the harness's
