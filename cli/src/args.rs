@@ -7,8 +7,8 @@
 
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use credchain_core::evaluate::Options;
-use credchain_core::settings::{Kind, Setting};
+use credchain_core::config::evaluate::Options;
+use credchain_core::config::settings::{Kind, Setting};
 use credchain_core::Dialect;
 
 const ABOUT: &str = "Which AWS settings and credentials a program will get, and why";

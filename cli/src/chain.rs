@@ -7,11 +7,13 @@
 
 use std::fmt;
 
+use credchain_core::chain::execute::{execute, ExecuteError};
+use credchain_core::chain::plan::{
+    plan, BaseStep, Chain, CredentialSource, Plan, PlanError, Skipped,
+};
+use credchain_core::config::evaluate::Evaluator;
 use credchain_core::credentials::Credentials;
-use credchain_core::evaluate::Evaluator;
-use credchain_core::execute::{execute, ExecuteError};
 use credchain_core::io::{block_on, Env};
-use credchain_core::plan::{plan, BaseStep, Chain, CredentialSource, Plan, PlanError, Skipped};
 use credchain_core::Source;
 
 use crate::failure::{Failure, CONFIGURATION_ERROR, SERVICE_ERROR};
@@ -91,7 +93,9 @@ impl ChainError<'_> {
 
 /// 254 when a network provider's service call was made and failed, 253 when the provider's
 /// configuration or cached login is what is wrong.
-pub(crate) fn network_status(failure: Option<&credchain_core::service::ServiceFailure>) -> u8 {
+pub(crate) fn network_status(
+    failure: Option<&credchain_core::services::exchange::ServiceFailure>,
+) -> u8 {
     match failure {
         Some(_) => SERVICE_ERROR,
         None => CONFIGURATION_ERROR,
@@ -148,7 +152,9 @@ pub fn plan_chain<'s, E: Env + ?Sized>(
 ) -> Result<Plan<'s>, ChainError<'s>> {
     // The AWS CLI reads cli_timestamp_format when every command starts, and an unknown value
     // is a ConfigurationError, whichever provider would answer.
-    if let Ok(Some(format)) = eval.resolve(credchain_core::settings::Setting::CliTimestampFormat) {
+    if let Ok(Some(format)) =
+        eval.resolve(credchain_core::config::settings::Setting::CliTimestampFormat)
+    {
         if let Some(value) = format.value.as_str() {
             if value != "wire" && value != "iso8601" {
                 return Err(ChainError::UnknownTimestampFormat {
@@ -252,9 +258,9 @@ fn configured_by(source: Source<'_>, profile: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use credchain_core::evaluate::Options;
-    use credchain_core::parse::ConfigFiles;
-    use credchain_core::settings::Setting;
+    use credchain_core::config::evaluate::Options;
+    use credchain_core::config::parse::ConfigFiles;
+    use credchain_core::config::settings::Setting;
     use credchain_core::Dialect;
 
     fn files<'a>(config: &'a str, creds: &'a str) -> ConfigFiles<'a> {
@@ -302,7 +308,7 @@ mod tests {
             "{message}"
         );
         let expired = ChainError::Execute(Box::new(ExecuteError::Expired {
-            provider: credchain_core::plan::ProviderKind::CredentialProcess,
+            provider: credchain_core::credentials::ProviderKind::CredentialProcess,
             expiration: 0,
         }));
         // Checked with the AWS CLI v2.36.7: "Credentials were refreshed, but the refreshed

@@ -7,11 +7,12 @@
 //! This module reads files only through [`Machine::shared_files`]; it is the one module that
 //! starts threads (two large files are read and parsed at once).
 
+use credchain_core::config::load;
+use credchain_core::config::load::{LoadError, LoadedFile, LoadedFiles};
+use credchain_core::config::locate::{self, FilePaths, PathOrigin};
+use credchain_core::config::parse::{ConfigFiles, ParseError, ProfileFile};
 use credchain_core::io::block_on;
-use credchain_core::load::{LoadError, LoadedFile, LoadedFiles};
-use credchain_core::locate::{self, FilePaths, PathOrigin};
-use credchain_core::parse::{ConfigFiles, ParseError, ProfileFile};
-use credchain_core::{load, Dialect, FileKind};
+use credchain_core::{Dialect, FileKind};
 
 use crate::failure::Failure;
 use crate::machine::Machine;

@@ -13,13 +13,13 @@
 use std::ffi::{OsStr, OsString};
 use std::io::{self, IsTerminal};
 
-use credchain_core::execute::Io;
+use credchain_core::chain::execute::Io;
+use credchain_core::config::locate::Platform;
 use credchain_core::host::{
     ConfigFileFs, FileBytes, StdCommand, StdEnv, StdFs, SystemClock, TerminalPrompt,
     UnreadableVariable, UreqHttp,
 };
 use credchain_core::io::{Clock, Command, Env, Fs, Http, Prompt};
-use credchain_core::locate::Platform;
 
 /// One of the two output streams.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

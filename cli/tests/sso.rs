@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use common::{conformance_dir, Home, MockServer};
-use credchain_core::sso_token::{token_cache_key, write_utc_z};
+use credchain_core::caches::sso_token::{token_cache_key, write_utc_z};
 
 const CONFIG: &str = "[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\n\
     sso_role_name = ReadOnly\n\n[profile plain]\nregion = us-east-1\n\n\

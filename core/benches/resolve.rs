@@ -12,13 +12,13 @@
 //!
 //! Run: `cargo bench -p credchain-core --bench resolve`
 
-use credchain_core::evaluate::{Evaluator, Options};
+use credchain_core::config::evaluate::{Evaluator, Options};
+use credchain_core::config::load::load;
+use credchain_core::config::locate::{locate, Platform};
+use credchain_core::config::parse::ConfigFiles;
+use credchain_core::config::settings::Setting;
 use credchain_core::host::ConfigFileFs;
 use credchain_core::io::{block_on, Env, Fs, FsError};
-use credchain_core::load::load;
-use credchain_core::locate::{locate, Platform};
-use credchain_core::parse::ConfigFiles;
-use credchain_core::settings::Setting;
 use credchain_core::Dialect;
 use divan::counter::BytesCount;
 use divan::{AllocProfiler, Bencher};

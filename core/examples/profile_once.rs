@@ -1,7 +1,7 @@
 //! Parses a generated 10,000-profile pair five times (`RUNS=N`: N times): a fixed workload for
 //! profilers (`valgrind --tool=callgrind target/release/examples/profile_once`, `perf record`);
 //! `PRINT_TIME=1` prints the fastest and the median parse.
-use credchain_core::parse::ConfigFiles;
+use credchain_core::config::parse::ConfigFiles;
 use credchain_core::Dialect;
 fn main() {
     let n = 10_000;

@@ -1,10 +1,84 @@
-//! Credentials, owned in fixed-capacity strings (no allocation), and the times they carry.
+//! Credentials, owned in fixed-capacity strings (no allocation), the times they carry, and the
+//! names of the providers that give them ([`ProviderKind`]): the values every layer passes.
 //!
 //! Debug never shows the secret access key or the session token; there is no Display.
 
 use core::fmt;
 
-use crate::plan::ProviderKind;
+/// The credential providers, in the AWS CLI's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProviderKind {
+    /// `AWS_ACCESS_KEY_ID` and friends.
+    Environment,
+    /// `role_arn` with `source_profile` or `credential_source`.
+    AssumeRole,
+    /// `AssumeRoleWithWebIdentity` from a token file.
+    WebIdentity,
+    /// IAM Identity Center (SSO).
+    Sso,
+    /// Static keys in the credentials file.
+    SharedCredentialsFile,
+    /// A console login session (`aws login`).
+    Login,
+    /// `credential_process`.
+    CredentialProcess,
+    /// Static keys in the config file.
+    ConfigFile,
+    /// The ECS/EKS container endpoint.
+    Container,
+    /// EC2 instance metadata (IMDS).
+    InstanceMetadata,
+}
+
+impl ProviderKind {
+    /// Every provider, in order.
+    pub const ALL: [ProviderKind; 10] = [
+        ProviderKind::Environment,
+        ProviderKind::AssumeRole,
+        ProviderKind::WebIdentity,
+        ProviderKind::Sso,
+        ProviderKind::SharedCredentialsFile,
+        ProviderKind::Login,
+        ProviderKind::CredentialProcess,
+        ProviderKind::ConfigFile,
+        ProviderKind::Container,
+        ProviderKind::InstanceMetadata,
+    ];
+
+    /// The AWS CLI's name for the provider (the TYPE column of `aws configure list`).
+    #[must_use]
+    pub fn awscli_name(self) -> &'static str {
+        match self {
+            ProviderKind::Environment => "env",
+            ProviderKind::AssumeRole => "assume-role",
+            ProviderKind::WebIdentity => "assume-role-with-web-identity",
+            ProviderKind::Sso => "sso",
+            ProviderKind::SharedCredentialsFile => "shared-credentials-file",
+            ProviderKind::Login => "login",
+            ProviderKind::CredentialProcess => "custom-process",
+            ProviderKind::ConfigFile => "config-file",
+            ProviderKind::Container => "container-role",
+            ProviderKind::InstanceMetadata => "iam-role",
+        }
+    }
+
+    /// A short description for people.
+    #[must_use]
+    pub fn describe(self) -> &'static str {
+        match self {
+            ProviderKind::Environment => "environment variables",
+            ProviderKind::AssumeRole => "assume role (role_arn)",
+            ProviderKind::WebIdentity => "web identity token",
+            ProviderKind::Sso => "IAM Identity Center (SSO)",
+            ProviderKind::SharedCredentialsFile => "credentials file",
+            ProviderKind::Login => "console login session",
+            ProviderKind::CredentialProcess => "credential_process",
+            ProviderKind::ConfigFile => "config file",
+            ProviderKind::Container => "container endpoint",
+            ProviderKind::InstanceMetadata => "EC2 instance metadata",
+        }
+    }
+}
 
 /// The longest access key id kept.
 pub const MAX_ACCESS_KEY_ID_LEN: usize = 128;

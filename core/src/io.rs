@@ -256,7 +256,7 @@ pub enum PromptError {
     /// The person gave up (end of input, interrupt).
     Cancelled,
     /// The answer is longer than the question allows (an MFA code is at most
-    /// [`crate::execute::MAX_MFA_CODE_LEN`] characters). Hosts may report it themselves when
+    /// [`crate::chain::execute::MAX_MFA_CODE_LEN`] characters). Hosts may report it themselves when
     /// they stop reading a line at a bound; the core reports it for an answer too long to keep.
     TooLong,
 }

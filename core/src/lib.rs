@@ -1,25 +1,33 @@
 //! credchain-core: AWS configuration and credentials, resolved exactly as the AWS CLI v2 does.
 //!
-//! The core is `#![no_std]` and does no I/O of its own: the host hands it an environment and a
-//! file system through small traits ([`io`]), and data flows one way:
+//! The core is `#![no_std]` and does no I/O of its own: the host hands it an environment, a file
+//! system, HTTP, a clock and the rest through small traits ([`io`]), and data flows one way:
 //!
 //! ```text
 //!   locate ──▶ load ──▶ parse ──▶ evaluate ──▶ plan ──▶ execute ──▶ present
 //!   (pure)     (I/O)    (pure)    (pure)       (pure)   (I/O)       (frontend)
-//!   locate.rs  load.rs  parse/    evaluate.rs
+//!   └──────────── config/ ──────────────┘     └──── chain/ ────┘
 //! ```
 //!
-//! - [`locate`]: the config and credentials file paths from the environment.
-//! - [`load`]: both files read through the injected [`io::Fs`]; a missing file is not an error.
-//! - [`parse`]: a zero-copy, validated view of both files in one of two [`parse::Dialect`]s.
-//! - [`evaluate`]: every setting of [`settings::SETTINGS`] by precedence, with its [`Source`].
+//! One folder per layer; each module doc says which layers it may use, and arrows point down:
+//!
+//! - [`chain`]: the plan, its execution and one file per provider ([`chain::providers`]), the
+//!   bearer-token chain and the refresh policy of long-lived resolvers.
+//! - [`caches`]: the files shared with the AWS CLI (assume-role, SSO token and login caches).
+//! - [`services`]: the AWS service clients (STS, ...), their endpoints and retries.
+//! - [`signing`]: SigV4 and DPoP.
+//! - [`config`]: locate, load, parse and evaluate the shared files and settings.
+//! - [`host`] (the `std` feature): the real machine's I/O, one file per kind.
+//! - At the root, the vocabulary every layer shares: [`io`] (the traits a host implements),
+//!   [`credentials`], [`Source`] and [`Dialect`].
 //!
 //! A whole resolution, with the host I/O of the `std` feature:
 //!
 //! ```
 //! # #[cfg(feature = "std")] {
-//! use credchain_core::{evaluate::{Evaluator, Options}, host::{StdEnv, StdFs}, io::block_on};
-//! use credchain_core::{load, locate, parse::{ConfigFiles, Dialect}, settings::Setting};
+//! use credchain_core::config::evaluate::{Evaluator, Options};
+//! use credchain_core::config::{load, locate, parse::ConfigFiles, settings::Setting};
+//! use credchain_core::{host::{StdEnv, StdFs}, io::block_on, Dialect};
 //!
 //! let env = StdEnv::new();
 //! let paths = locate::locate(&env, locate::Platform::current(), Default::default()).unwrap();
@@ -42,38 +50,25 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
-pub mod cache;
+pub mod caches;
+pub mod chain;
+pub mod config;
 pub mod credentials;
-pub mod dpop;
-pub mod endpoint;
-pub mod evaluate;
-pub mod execute;
 #[cfg(feature = "std")]
 pub mod host;
 pub mod io;
-pub mod load;
-pub mod locate;
-pub mod login_cache;
-pub mod parse;
-pub mod plan;
 #[cfg(test)]
 mod random_input;
-pub mod refresh;
-pub mod retry;
-pub mod service;
-pub mod settings;
-pub mod sigv4;
+pub mod services;
+pub mod signing;
 mod source;
-pub mod sso_token;
-pub mod sts;
 mod text;
-pub mod token;
 
-pub use source::{FileKind, Source};
+pub use source::{FileKind, Source, Sourced};
 
 /// How to read the shared files: as the AWS CLI v2 does (the default everywhere), or as the AWS
 /// SDKs' shared profile-file spec does (for programs that sit beside an SDK). The two part ways on
-/// about half of the edge cases; see the [`parse`] module.
+/// about half of the edge cases; see the [`config::parse`] module.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Dialect {
     /// The AWS CLI v2's reading (its engine is botocore, on Python's configparser).

@@ -53,3 +53,12 @@ impl fmt::Display for Source<'_> {
         }
     }
 }
+
+/// A value with its provenance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sourced<'a> {
+    /// The value.
+    pub value: &'a str,
+    /// Where it came from.
+    pub source: Source<'a>,
+}

@@ -5,10 +5,10 @@
 
 mod common;
 
-use credchain_core::evaluate::{Evaluator, Options};
-use credchain_core::parse::ConfigFiles;
-use credchain_core::plan::{plan, BaseStep, CredentialSource, Plan};
-use credchain_core::settings::Setting;
+use credchain_core::chain::plan::{plan, BaseStep, CredentialSource, Plan};
+use credchain_core::config::evaluate::{Evaluator, Options};
+use credchain_core::config::parse::ConfigFiles;
+use credchain_core::config::settings::Setting;
 use credchain_core::Dialect;
 use serde_json::{json, Map, Value};
 
@@ -33,7 +33,7 @@ fn config_text(input: &Value) -> String {
     text
 }
 
-fn opt(v: Option<credchain_core::plan::Sourced<'_>>) -> Option<&str> {
+fn opt(v: Option<credchain_core::Sourced<'_>>) -> Option<&str> {
     v.map(|s| s.value)
 }
 

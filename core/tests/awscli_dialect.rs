@@ -1,7 +1,7 @@
 //! The AWS CLI's file rules beyond the shared vectors (../shared/spec/awscli-quirks.md, "The
 //! files"), each a test.
 
-use credchain_core::parse::{ConfigFiles, ParseError, Problem};
+use credchain_core::config::parse::{ConfigFiles, ParseError, Problem};
 use credchain_core::Dialect;
 
 fn parse<'a>(config: &'a str, creds: &'a str) -> Result<ConfigFiles<'a>, ParseError<'a>> {

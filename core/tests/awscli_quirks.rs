@@ -1,10 +1,11 @@
 //! The provider behaviours of ../shared/spec/awscli-quirks.md ("Profile selection and
 //! environment", "Providers"), each a test through the plan layer (no I/O).
 
-use credchain_core::evaluate::{Evaluator, Options};
-use credchain_core::parse::ConfigFiles;
-use credchain_core::plan::{plan, BaseStep, Plan, ProviderKind, SkipReason};
-use credchain_core::settings::Setting;
+use credchain_core::chain::plan::{plan, BaseStep, Plan, SkipReason};
+use credchain_core::config::evaluate::{Evaluator, Options};
+use credchain_core::config::parse::ConfigFiles;
+use credchain_core::config::settings::Setting;
+use credchain_core::credentials::ProviderKind;
 use credchain_core::{Dialect, FileKind, Source};
 
 fn planned<'a>(

@@ -10,11 +10,11 @@
 
 mod common;
 
-use credchain_core::parse::ProfileFile;
+use credchain_core::config::parse::ProfileFile;
 use credchain_core::{Dialect, FileKind};
 
 /// The outcome of one pass, in a comparable form (the Debug of the whole file holds the index).
-fn outcome(file: Result<ProfileFile<'_>, credchain_core::parse::ParseError<'_>>) -> String {
+fn outcome(file: Result<ProfileFile<'_>, credchain_core::config::parse::ParseError<'_>>) -> String {
     match file {
         Ok(file) => format!("Ok({file:?})"),
         Err(e) => format!("Err({e:?})"),

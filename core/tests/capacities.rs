@@ -31,7 +31,7 @@ fn every_capacity_is_listed_in_the_readme() {
                     .1
                     .trim()
                     .trim_end_matches(';');
-                let value = value.replace("crate::endpoint::", "");
+                let value = value.replace("crate::services::endpoint::", "");
                 seen += 1;
                 let row = format!("| `MAX_{name}` | {value} |");
                 if !section.contains(&row) {

@@ -18,15 +18,15 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use common::memory::{FixedClock, MemoryFs, NoPrompt, SteppingClock};
-use credchain_core::evaluate::{Evaluator, Options};
-use credchain_core::execute::{execute, Io};
+use credchain_core::chain::execute::{execute, Io};
+use credchain_core::chain::plan::plan;
+use credchain_core::config::evaluate::{Evaluator, Options};
+use credchain_core::config::load::load;
+use credchain_core::config::locate::{locate, Platform};
+use credchain_core::config::parse::ConfigFiles;
+use credchain_core::config::settings::Setting;
 use credchain_core::host::StdCommand;
 use credchain_core::io::{block_on, Http, HttpError, HttpErrorKind, HttpRequest, HttpResponse};
-use credchain_core::load::load;
-use credchain_core::locate::{locate, Platform};
-use credchain_core::parse::ConfigFiles;
-use credchain_core::plan::plan;
-use credchain_core::settings::Setting;
 use credchain_core::Dialect;
 use serde_json::Value;
 
@@ -290,7 +290,7 @@ fn run_case_with(
         command: &StdCommand,
         prompt: &NoPrompt,
         clock,
-        platform: credchain_core::locate::Platform::Unix,
+        platform: credchain_core::config::locate::Platform::Unix,
     };
     let result = block_on(execute(&eval, &plan, &io));
     *sent = http.sent.borrow().len();
@@ -442,12 +442,12 @@ fn token_cases() {
         let files = ConfigFiles::parse(&loaded, Dialect::AwsCli).unwrap();
         let options = Options::default();
         let eval = Evaluator::new(&files, env.as_slice(), &options).unwrap();
-        let got = block_on(credchain_core::token::resolve_token(
+        let got = block_on(credchain_core::chain::token::resolve_token(
             &eval,
             &fs,
             &http,
             &FixedClock(NOW),
-            credchain_core::locate::Platform::Unix,
+            credchain_core::config::locate::Platform::Unix,
         ));
         let expected: Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join("test-case.json")).unwrap())

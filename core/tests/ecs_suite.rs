@@ -10,7 +10,7 @@ mod common;
 
 use std::cell::RefCell;
 
-use credchain_core::execute::container::{self, ContainerError};
+use credchain_core::chain::providers::container::{self, ContainerError};
 use credchain_core::io::{block_on, Http, HttpError, HttpRequest, HttpResponse};
 
 /// Cases where the AWS CLI refuses what the SDKs accept, with why.

@@ -4,12 +4,13 @@
 mod common;
 
 use common::memory::{FixedClock, MemoryCommand, MemoryFs, NoHttp, NoPrompt};
-use credchain_core::evaluate::{Evaluator, Options};
-use credchain_core::execute::{execute, ExecuteError, Io, ProcessFailure};
+use credchain_core::chain::execute::{execute, ExecuteError, Io, ProcessFailure};
+use credchain_core::chain::plan::plan;
+use credchain_core::config::evaluate::{Evaluator, Options};
+use credchain_core::config::parse::ConfigFiles;
+use credchain_core::config::settings::Setting;
+use credchain_core::credentials::ProviderKind;
 use credchain_core::io::block_on;
-use credchain_core::parse::ConfigFiles;
-use credchain_core::plan::{plan, ProviderKind};
-use credchain_core::settings::Setting;
 use credchain_core::Dialect;
 
 struct Case<'a> {
@@ -54,7 +55,7 @@ impl<'a> Case<'a> {
             command: &self.command,
             prompt: &NoPrompt,
             clock: &FixedClock(self.now),
-            platform: credchain_core::locate::Platform::Unix,
+            platform: credchain_core::config::locate::Platform::Unix,
         };
         block_on(execute(&eval, &plan, &io)).map_err(|e| e.to_string())
     }
@@ -330,7 +331,7 @@ fn the_execute_future_fits_the_documented_stack() {
         command: &command,
         prompt: &NoPrompt,
         clock: &FixedClock(0),
-        platform: credchain_core::locate::Platform::Unix,
+        platform: credchain_core::config::locate::Platform::Unix,
     };
     let future = execute(&eval, &plan, &io);
     let size = core::mem::size_of_val(&future);

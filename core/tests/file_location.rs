@@ -4,8 +4,8 @@
 
 mod common;
 
-use credchain_core::evaluate::{select_profile, Options};
-use credchain_core::locate::{locate, Platform};
+use credchain_core::config::evaluate::{select_profile, Options};
+use credchain_core::config::locate::{locate, Platform};
 use credchain_core::Dialect;
 
 fn env_of(case: &serde_json::Value) -> Vec<(String, String)> {

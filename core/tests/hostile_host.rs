@@ -10,11 +10,11 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use credchain_core::config::load::load_one;
 use credchain_core::host::{
     read_file, read_file_at_most, read_token_file, run_command, write_private, ConfigFileFs, StdFs,
 };
 use credchain_core::io::{block_on, CommandErrorKind, Fs, FsErrorKind};
-use credchain_core::load::load_one;
 use credchain_core::FileKind;
 
 fn temp_dir(name: &str) -> PathBuf {

@@ -11,14 +11,14 @@ mod common;
 use std::cell::RefCell;
 
 use common::memory::MemoryFs;
-use credchain_core::evaluate::{Evaluator, Options};
-use credchain_core::execute::imds::{self, ImdsError};
+use credchain_core::chain::providers::imds::{self, ImdsError};
+use credchain_core::config::evaluate::{Evaluator, Options};
+use credchain_core::config::load::load;
+use credchain_core::config::locate::{locate, Platform};
+use credchain_core::config::parse::ConfigFiles;
+use credchain_core::config::settings::Setting;
 use credchain_core::io::{block_on, Http, HttpError, HttpErrorKind, HttpRequest, HttpResponse};
-use credchain_core::load::load;
-use credchain_core::locate::{locate, Platform};
-use credchain_core::parse::ConfigFiles;
-use credchain_core::plan::Sourced;
-use credchain_core::settings::Setting;
+use credchain_core::Sourced;
 use credchain_core::{Dialect, Source};
 
 /// Records each request and refuses the connection.

@@ -6,7 +6,7 @@
 
 mod shapes;
 
-use credchain_core::parse::{ConfigFiles, ParseError, Problem};
+use credchain_core::config::parse::{ConfigFiles, ParseError, Problem};
 use credchain_core::Dialect;
 use std::fmt::Write;
 use std::time::{Duration, Instant};

@@ -13,19 +13,19 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::memory::{FixedClock, MemoryCommand, MemoryFs, NoPrompt};
+use credchain_core::caches::login::FileName;
+use credchain_core::chain::execute::{execute, Io};
+use credchain_core::chain::plan::plan;
+use credchain_core::chain::providers::login;
+use credchain_core::config::evaluate::{Evaluator, Options};
+use credchain_core::config::parse::ConfigFiles;
+use credchain_core::config::settings::Setting;
 use credchain_core::credentials::{parse_time, Credentials};
-use credchain_core::dpop::DpopKey;
-use credchain_core::evaluate::{Evaluator, Options};
-use credchain_core::execute::login;
-use credchain_core::execute::{execute, Io};
 use credchain_core::host::UreqHttp;
 use credchain_core::io::{block_on, HttpErrorKind};
-use credchain_core::login_cache::FileName;
-use credchain_core::parse::ConfigFiles;
-use credchain_core::plan::plan;
-use credchain_core::retry::RetryConfig;
-use credchain_core::service::ServiceFailureKind;
-use credchain_core::settings::Setting;
+use credchain_core::services::exchange::ServiceFailureKind;
+use credchain_core::services::retry::RetryConfig;
+use credchain_core::signing::dpop::DpopKey;
 use credchain_core::Dialect;
 use serde_json::{json, Value};
 
@@ -176,7 +176,7 @@ fn resolve(url: &str, fs: &MemoryFs) -> Result<Credentials, String> {
         command: &MemoryCommand::default(),
         prompt: &NoPrompt,
         clock: &FixedClock(now()),
-        platform: credchain_core::locate::Platform::Unix,
+        platform: credchain_core::config::locate::Platform::Unix,
     };
     block_on(execute(&eval, &plan, &io)).map_err(|e| e.to_string())
 }

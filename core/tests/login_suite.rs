@@ -13,17 +13,18 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 
 use common::memory::{FixedClock, MemoryCommand, MemoryFs, NoPrompt};
+use credchain_core::caches::login::FileName;
+use credchain_core::chain::execute::{execute, ExecuteError, Io};
+use credchain_core::chain::plan::plan;
+use credchain_core::chain::providers::login::LoginError;
+use credchain_core::config::evaluate::{Evaluator, Options};
+use credchain_core::config::parse::ConfigFiles;
+use credchain_core::config::settings::Setting;
+use credchain_core::credentials::ProviderKind;
 use credchain_core::credentials::{parse_time, Credentials};
-use credchain_core::dpop::DpopKey;
-use credchain_core::evaluate::{Evaluator, Options};
-use credchain_core::execute::login::LoginError;
-use credchain_core::execute::{execute, ExecuteError, Io};
 use credchain_core::io::{block_on, Fs, FsError, FsErrorKind, Http, HttpError, HttpErrorKind};
 use credchain_core::io::{HttpRequest, HttpResponse};
-use credchain_core::login_cache::FileName;
-use credchain_core::parse::ConfigFiles;
-use credchain_core::plan::{plan, ProviderKind};
-use credchain_core::settings::Setting;
+use credchain_core::signing::dpop::DpopKey;
 use credchain_core::Dialect;
 use serde_json::{json, Value};
 
@@ -151,7 +152,7 @@ fn run_with<F: Fs>(
         command: &command,
         prompt: &NoPrompt,
         clock: &FixedClock(now),
-        platform: credchain_core::locate::Platform::Unix,
+        platform: credchain_core::config::locate::Platform::Unix,
     };
     let outcome = block_on(execute(&eval, &plan, &io));
     let (result, debug, service_error) = match outcome {

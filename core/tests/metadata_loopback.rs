@@ -10,13 +10,13 @@ use std::net::TcpListener;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use credchain_core::execute::container::{self, ContainerError};
-use credchain_core::execute::imds::{self, ImdsConfig, ImdsError};
+use credchain_core::chain::providers::container::{self, ContainerError};
+use credchain_core::chain::providers::imds::{self, ImdsConfig, ImdsError};
 use credchain_core::host::{StdFs, UreqHttp};
 use credchain_core::io::{block_on, HttpErrorKind};
-use credchain_core::plan::Sourced;
-use credchain_core::service::ServiceFailureKind;
+use credchain_core::services::exchange::ServiceFailureKind;
 use credchain_core::Source;
+use credchain_core::Sourced;
 
 /// How long a server waits for each connection before it stops.
 const ACCEPT_FOR: Duration = Duration::from_secs(10);

@@ -4,7 +4,7 @@
 
 mod common;
 
-use credchain_core::parse::{ConfigFiles, Value};
+use credchain_core::config::parse::{ConfigFiles, Value};
 use credchain_core::Dialect;
 use serde_json::{json, Map, Value as Json};
 

@@ -7,12 +7,12 @@ mod common;
 use std::cell::RefCell;
 
 use common::memory::{FixedClock, FixedPrompt, MemoryCommand, MemoryFs, NoPrompt};
-use credchain_core::evaluate::{Evaluator, Options};
-use credchain_core::execute::{execute, Io};
+use credchain_core::chain::execute::{execute, Io};
+use credchain_core::chain::plan::plan;
+use credchain_core::config::evaluate::{Evaluator, Options};
+use credchain_core::config::parse::ConfigFiles;
+use credchain_core::config::settings::Setting;
 use credchain_core::io::{block_on, Http, HttpError, HttpRequest, HttpResponse, Prompt};
-use credchain_core::parse::ConfigFiles;
-use credchain_core::plan::plan;
-use credchain_core::settings::Setting;
 use credchain_core::Dialect;
 
 const NOW: i64 = 1_700_000_000; // 2023-11-14T22:13:20Z
@@ -110,7 +110,7 @@ fn run_config(
         command: &MemoryCommand::default(),
         prompt,
         clock: &FixedClock(NOW),
-        platform: credchain_core::locate::Platform::Unix,
+        platform: credchain_core::config::locate::Platform::Unix,
     };
     block_on(execute(&eval, &plan, &io)).map_err(|e| e.to_string())
 }
@@ -227,7 +227,7 @@ fn a_cache_written_by_the_aws_cli_is_used() {
         command: &MemoryCommand::default(),
         prompt: &NoPrompt,
         clock: &FixedClock(NOW),
-        platform: credchain_core::locate::Platform::Unix,
+        platform: credchain_core::config::locate::Platform::Unix,
     };
     let c = block_on(execute(&eval, &plan, &io)).unwrap();
     assert_eq!(c.access_key_id(), "ASIAFROMCLI");

@@ -10,7 +10,7 @@ mod common;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use credchain_core::sigv4::{
+use credchain_core::signing::sigv4::{
     presign_traced, sign_traced, Request, SigningOptions, SigningParams, Timestamp, Trace,
 };
 use serde_json::Value as Json;

@@ -14,16 +14,16 @@ use std::path::{Path, PathBuf};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use credchain_core::caches::sso_token::token_cache_key;
+use credchain_core::chain::execute::{execute, Io};
+use credchain_core::chain::plan::plan;
+use credchain_core::chain::token::resolve_token;
+use credchain_core::config::evaluate::{Evaluator, Options};
+use credchain_core::config::parse::ConfigFiles;
+use credchain_core::config::settings::Setting;
 use credchain_core::credentials::parse_time;
-use credchain_core::evaluate::{Evaluator, Options};
-use credchain_core::execute::{execute, Io};
 use credchain_core::host::{StdCommand, StdFs, UreqHttp};
 use credchain_core::io::{block_on, Clock, Prompt, PromptError};
-use credchain_core::parse::ConfigFiles;
-use credchain_core::plan::plan;
-use credchain_core::settings::Setting;
-use credchain_core::sso_token::token_cache_key;
-use credchain_core::token::resolve_token;
 use credchain_core::Dialect;
 
 /// How long a mock waits for each connection before it stops.
@@ -258,7 +258,7 @@ fn credentials(home: &Home, config: &str, url: &str) -> Result<serde_json::Value
         command: &StdCommand,
         prompt: &NoPrompt,
         clock: &FixedClock(NOW),
-        platform: credchain_core::locate::Platform::Unix,
+        platform: credchain_core::config::locate::Platform::Unix,
     };
     let c = block_on(execute(&eval, &plan, &io)).map_err(|e| {
         let text = e.to_string();
@@ -383,7 +383,7 @@ fn the_token_provider_refreshes_the_same_way() {
         &StdFs,
         &UreqHttp::new(),
         &FixedClock(NOW),
-        credchain_core::locate::Platform::Unix,
+        credchain_core::config::locate::Platform::Unix,
     ))
     .unwrap();
     assert_eq!(token.access_token(), NEW_ACCESS);
@@ -725,7 +725,7 @@ fn sso_credentials_sign_the_assume_role_call_of_a_role_chain() {
         command: &StdCommand,
         prompt: &NoPrompt,
         clock: &FixedClock(NOW),
-        platform: credchain_core::locate::Platform::Unix,
+        platform: credchain_core::config::locate::Platform::Unix,
     };
     let c = block_on(execute(&eval, &plan, &io)).unwrap();
     assert_eq!(c.access_key_id(), "ASIAROLEEXAMPLE");

@@ -6,12 +6,12 @@
 mod common;
 
 use common::memory::{FixedClock, MemoryFs, NoHttp};
-use credchain_core::evaluate::{Evaluator, Options};
+use credchain_core::caches::sso_token::token_cache_key;
+use credchain_core::chain::token::resolve_token;
+use credchain_core::config::evaluate::{Evaluator, Options};
+use credchain_core::config::parse::ConfigFiles;
+use credchain_core::config::settings::Setting;
 use credchain_core::io::block_on;
-use credchain_core::parse::ConfigFiles;
-use credchain_core::settings::Setting;
-use credchain_core::sso_token::token_cache_key;
-use credchain_core::token::resolve_token;
 use credchain_core::Dialect;
 
 const NOW: i64 = 1_700_000_000; // 2023-11-14T22:13:20Z
@@ -60,7 +60,7 @@ fn token(profile: &str, files: Vec<(String, Vec<u8>)>) -> Result<(String, i64), 
         &fs,
         &NoHttp,
         &FixedClock(NOW),
-        credchain_core::locate::Platform::Unix,
+        credchain_core::config::locate::Platform::Unix,
     ))
     .map(|t| (t.access_token().to_owned(), t.expires_at()))
     .map_err(|e| e.to_string());

@@ -11,19 +11,19 @@ use std::net::TcpListener;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use credchain_core::config::evaluate::{Evaluator, Options};
+use credchain_core::config::parse::ConfigFiles;
+use credchain_core::credentials::ProviderKind;
 use credchain_core::credentials::{parse_time, Credentials};
-use credchain_core::endpoint::{self, Origin};
-use credchain_core::evaluate::{Evaluator, Options};
 use credchain_core::host::UreqHttp;
 use credchain_core::io::{block_on, Clock, HttpErrorKind};
-use credchain_core::parse::ConfigFiles;
-use credchain_core::plan::ProviderKind;
-use credchain_core::retry::RetryConfig;
-use credchain_core::sigv4::{self, SigningOptions, SigningParams, Timestamp};
-use credchain_core::sts::{
+use credchain_core::services::endpoint::{self, Origin};
+use credchain_core::services::retry::RetryConfig;
+use credchain_core::services::sts::{
     self, AssumeRoleParams, ErrorMessage, Mfa, StsErrorKind, StsOptions, WebIdentityParams,
     FORM_CONTENT_TYPE,
 };
+use credchain_core::signing::sigv4::{self, SigningOptions, SigningParams, Timestamp};
 use credchain_core::Dialect;
 
 /// How long a mock waits for a connection before it stops.

@@ -18,14 +18,14 @@ use core::mem::{offset_of, size_of, MaybeUninit};
 use std::cell::{Cell, RefCell};
 use std::ffi::CString;
 
+use credchain_core::config::load::load;
+use credchain_core::config::locate::{locate, Platform};
 use credchain_core::host::SystemClock;
 use credchain_core::io::{
     block_on, Clock, Command, CommandError, CommandErrorKind, CommandOutput, Env, Fs, FsError,
     FsErrorKind, Http, HttpError, HttpErrorKind, HttpRequest, HttpResponse, Prompt, PromptError,
     MAX_CONTENT_TYPE_LEN,
 };
-use credchain_core::load::load;
-use credchain_core::locate::{locate, Platform};
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::config::{credchain_config, credchain_options, new_handle, HandleEnv, OwnedOptions};

@@ -8,13 +8,13 @@ use core::ffi::c_char;
 use std::cell::RefCell;
 use std::ffi::CString;
 
-use credchain_core::evaluate::{configure_get, Evaluator, Options};
+use credchain_core::config::evaluate::{configure_get, Evaluator, Options};
+use credchain_core::config::load::{load, LoadedFile, LoadedFiles};
+use credchain_core::config::locate::{locate, Platform};
+use credchain_core::config::parse::ConfigFiles;
+use credchain_core::config::settings::{Setting, SETTINGS};
 use credchain_core::host::{StdEnv, StdFs};
 use credchain_core::io::{block_on, Env};
-use credchain_core::load::{load, LoadedFile, LoadedFiles};
-use credchain_core::locate::{locate, Platform};
-use credchain_core::parse::ConfigFiles;
-use credchain_core::settings::{Setting, SETTINGS};
 use credchain_core::Dialect;
 
 use crate::callbacks::{Callbacks, PromptCallback, SnapshotEnv};
@@ -239,7 +239,7 @@ impl credchain_config {
             for spec in SETTINGS {
                 let _ = eval.resolve(spec.setting);
             }
-            let _ = credchain_core::plan::plan(&eval);
+            let _ = credchain_core::chain::plan::plan(&eval);
         }
     }
 

@@ -13,16 +13,17 @@
 
 use core::ffi::c_char;
 
+use credchain_core::chain::execute::{execute, ExecuteError, Io};
+use credchain_core::chain::plan::{plan, BaseStep, CredentialSource, Plan};
+use credchain_core::config::evaluate::{Evaluator, Options};
+use credchain_core::config::parse::ConfigFiles;
 use credchain_core::credentials::Credentials;
-use credchain_core::evaluate::{Evaluator, Options};
-use credchain_core::execute::{execute, ExecuteError, Io};
+use credchain_core::credentials::ProviderKind;
 use credchain_core::host::{StdCommand, StdFs, SystemClock, UreqHttp};
 use credchain_core::io::{
     block_on, Clock, Command, CommandError, CommandOutput, Env, Fs, FsError, Http, HttpError,
     HttpRequest, HttpResponse, Prompt,
 };
-use credchain_core::parse::ConfigFiles;
-use credchain_core::plan::{plan, BaseStep, CredentialSource, Plan, ProviderKind};
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::callbacks::{
@@ -261,7 +262,7 @@ where
     let eval = Evaluator::new(files, env, options)?;
     // A configuration the chain cannot use is the AWS CLI's ConfigurationError.
     let plan = plan(&eval).map_err(|e| {
-        Error::from(e).with_exit_status(credchain_core::execute::exit_status::CONFIGURATION)
+        Error::from(e).with_exit_status(credchain_core::chain::execute::exit_status::CONFIGURATION)
     })?;
     let credentials = block_on(execute(&eval, &plan, io)).map_err(|e| {
         let status = e.awscli_exit_status();
@@ -370,7 +371,7 @@ impl credchain_config {
                     command: &Wiping(StdCommand),
                     prompt: &prompt,
                     clock: &clock,
-                    platform: credchain_core::locate::Platform::current(),
+                    platform: credchain_core::config::locate::Platform::current(),
                 };
                 run_chain(&files, env, &options, &io)
             }
@@ -385,7 +386,7 @@ impl credchain_config {
                     command: &command,
                     prompt: &prompt,
                     clock: &clock,
-                    platform: credchain_core::locate::Platform::current(),
+                    platform: credchain_core::config::locate::Platform::current(),
                 };
                 run_chain(&files, &env, &options, &io).map_err(|mut e| {
                     if e.code == credchain_result::ProcessNotStarted && !command.supported() {
@@ -700,7 +701,7 @@ pub extern "C" fn credchain_provider_name(provider: u32) -> *const c_char {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use credchain_core::execute::ProcessFailure;
+    use credchain_core::chain::execute::ProcessFailure;
     use credchain_core::io::CommandErrorKind;
 
     #[test]
@@ -789,7 +790,7 @@ mod tests {
     fn process_failures_keep_their_codes() {
         let e = Error::from(ExecuteError::Process {
             profile: "p",
-            command: credchain_core::plan::Sourced {
+            command: credchain_core::Sourced {
                 value: "x",
                 source: credchain_core::Source::Default,
             },

@@ -6,17 +6,17 @@ use std::any::Any;
 use std::cell::RefCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use credchain_core::endpoint::EndpointError;
-use credchain_core::evaluate::EvaluateError;
-use credchain_core::execute::sso::SsoError;
-use credchain_core::execute::{ExecuteError, ProcessFailure};
+use credchain_core::chain::execute::{ExecuteError, ProcessFailure};
+use credchain_core::chain::plan::PlanError;
+use credchain_core::chain::providers::sso::SsoError;
+use credchain_core::config::evaluate::EvaluateError;
+use credchain_core::config::load::LoadError;
+use credchain_core::config::locate::LocateError;
+use credchain_core::config::parse::{ParseError, Problem};
 use credchain_core::io::{CommandErrorKind, FsErrorKind};
-use credchain_core::load::LoadError;
-use credchain_core::locate::LocateError;
-use credchain_core::parse::{ParseError, Problem};
-use credchain_core::plan::PlanError;
-use credchain_core::service::{ServiceFailure, ServiceFailureKind};
-use credchain_core::sts::StsErrorKind;
+use credchain_core::services::endpoint::EndpointError;
+use credchain_core::services::exchange::{ServiceFailure, ServiceFailureKind};
+use credchain_core::services::sts::StsErrorKind;
 
 use crate::result::credchain_result;
 

@@ -1,11 +1,11 @@
 //! `credchain_resolver`: a long-lived, thread-safe credentials source over a configuration
 //! handle. It serves the credentials it holds until they are within
-//! [`REFRESH_WINDOW_SECS`](credchain_core::refresh::REFRESH_WINDOW_SECS) of their expiry, then
+//! [`REFRESH_WINDOW_SECS`](credchain_core::chain::refresh::REFRESH_WINDOW_SECS) of their expiry, then
 //! resolves again; whatever the number of threads asking, one resolution runs at a time.
 
 use std::sync::{Condvar, Mutex, MutexGuard};
 
-use credchain_core::refresh::{freshness, Freshness};
+use credchain_core::chain::refresh::{freshness, Freshness};
 
 use crate::config::credchain_config;
 use crate::credentials::credchain_credentials;

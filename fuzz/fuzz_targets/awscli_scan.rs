@@ -5,7 +5,7 @@
 //! inputs.
 #![no_main]
 
-use credchain_core::parse::ProfileFile;
+use credchain_core::config::parse::ProfileFile;
 use credchain_core::{Dialect, FileKind};
 use libfuzzer_sys::fuzz_target;
 

@@ -31,13 +31,13 @@ use std::io;
 use std::os::unix::ffi::OsStringExt;
 
 use credchain_cli::{CommandLine, Launch, Machine, MachineIo, Stream};
-use credchain_core::execute::Io;
+use credchain_core::chain::execute::Io;
 use credchain_core::host::{StdEnv, UnreadableVariable};
 use credchain_core::io::{
     Clock, Command, CommandError, CommandErrorKind, CommandOutput, Fs, FsError, FsErrorKind, Http,
     HttpError, HttpErrorKind, HttpRequest, HttpResponse, Prompt, PromptError,
 };
-use credchain_core::locate::Platform;
+use credchain_core::config::locate::Platform;
 use libfuzzer_sys::fuzz_target;
 
 /// The fixed time: 2026-12-01T00:00:00Z.

@@ -4,8 +4,8 @@
 //! result must parse again with the refreshed values.
 #![no_main]
 
-use credchain_core::dpop::DpopKey;
-use credchain_core::login_cache::{self, Refreshed};
+use credchain_core::signing::dpop::DpopKey;
+use credchain_core::caches::login::{self as login_cache, Refreshed};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

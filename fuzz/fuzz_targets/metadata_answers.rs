@@ -5,11 +5,11 @@
 
 use std::cell::RefCell;
 
-use credchain_core::execute::{container, imds};
+use credchain_core::chain::providers::{container, imds};
 use credchain_core::io::{
     block_on, Fs, FsError, Http, HttpError, HttpErrorKind, HttpRequest, HttpResponse,
 };
-use credchain_core::plan::Sourced;
+use credchain_core::Sourced;
 use credchain_core::Source;
 use libfuzzer_sys::fuzz_target;
 

@@ -4,9 +4,9 @@
 //! agree with its reference pass on both files (see the `awscli_scan` target).
 #![no_main]
 
-use credchain_core::evaluate::{configure_get, Evaluator, Options};
-use credchain_core::parse::{ConfigFiles, ProfileFile};
-use credchain_core::settings::SETTINGS;
+use credchain_core::config::evaluate::{configure_get, Evaluator, Options};
+use credchain_core::config::parse::{ConfigFiles, ProfileFile};
+use credchain_core::config::settings::SETTINGS;
 use credchain_core::{Dialect, FileKind};
 use libfuzzer_sys::fuzz_target;
 

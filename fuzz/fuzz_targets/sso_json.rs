@@ -4,8 +4,8 @@
 //! reads, is written as botocore writes it and must read back to the same token.
 #![no_main]
 
-use credchain_core::execute::sso::parse_role_credentials;
-use credchain_core::sso_token::{parse_create_token, parse_token, write_refreshed};
+use credchain_core::chain::providers::sso::parse_role_credentials;
+use credchain_core::caches::sso_token::{parse_create_token, parse_token, write_refreshed};
 use libfuzzer_sys::fuzz_target;
 
 const NOW: i64 = 1_700_000_000;

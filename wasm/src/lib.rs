@@ -68,27 +68,28 @@
 use core::cell::RefCell;
 use core::fmt::Display;
 
+use credchain_core::chain::execute::{execute, ExecuteError, Io, ProcessFailure, StsFailure};
+use credchain_core::chain::plan::{
+    plan, AssumeRoleStep, BaseStep, Plan, PlanError, Secret, SkipReason, Skipped, MAX_ROLE_CHAIN,
+};
+use credchain_core::chain::providers::sso::SsoError;
+use credchain_core::config::evaluate::{self, EvaluateError, Evaluator, Options};
+use credchain_core::config::load::{load, LoadError, LoadedFiles};
+use credchain_core::config::locate::{locate, FilePaths, LocateError, Platform};
+use credchain_core::config::parse::{ConfigFiles, ParseError, Problem};
+use credchain_core::config::settings::{Setting, SETTINGS};
 use credchain_core::credentials::Credentials;
-use credchain_core::endpoint::{EndpointError, Origin};
-use credchain_core::evaluate::{self, EvaluateError, Evaluator, Options};
-use credchain_core::execute::sso::SsoError;
-use credchain_core::execute::{execute, ExecuteError, Io, ProcessFailure, StsFailure};
+use credchain_core::credentials::ProviderKind;
 use credchain_core::io::{
     Clock, Command, CommandError, CommandErrorKind, CommandOutput, Env, Fs, FsError, FsErrorKind,
     Http, HttpError, HttpErrorKind, HttpRequest, HttpResponse, Prompt, PromptError,
     MAX_CONTENT_TYPE_LEN,
 };
-use credchain_core::load::{load, LoadError, LoadedFiles};
-use credchain_core::locate::{locate, FilePaths, LocateError, Platform};
-use credchain_core::parse::{ConfigFiles, ParseError, Problem};
-use credchain_core::plan::{
-    plan, AssumeRoleStep, BaseStep, Plan, PlanError, ProviderKind, Secret, SkipReason, Skipped,
-    Sourced, MAX_ROLE_CHAIN,
-};
-use credchain_core::retry::RetrySettingError;
-use credchain_core::service::{ServiceFailure, ServiceFailureKind};
-use credchain_core::settings::{Setting, SETTINGS};
-use credchain_core::sts::{ErrorMessage, StsErrorKind};
+use credchain_core::services::endpoint::{EndpointError, Origin};
+use credchain_core::services::exchange::{ServiceFailure, ServiceFailureKind};
+use credchain_core::services::retry::RetrySettingError;
+use credchain_core::services::sts::{ErrorMessage, StsErrorKind};
+use credchain_core::Sourced;
 use credchain_core::{Dialect, FileKind, Source};
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -189,7 +190,7 @@ pub async fn resolve_credentials(options: JsValue) -> Result<JsValue, JsValue> {
 }
 
 /// The AWS CLI's exit status for a configuration the chain cannot use.
-const CONFIGURATION_EXIT: u8 = credchain_core::execute::exit_status::CONFIGURATION;
+const CONFIGURATION_EXIT: u8 = credchain_core::chain::execute::exit_status::CONFIGURATION;
 
 /// Sets `awsCliExitStatus` on an error of a credential lookup: the exit status the AWS CLI's
 /// `aws configure export-credentials` ends with for it (the core's decision, the one the CLI
@@ -227,7 +228,7 @@ pub async fn explain_credentials(options: JsValue) -> Result<JsValue, JsValue> {
     };
     // The retry settings of the service calls; a bad one is told, not thrown: explaining is
     // the point.
-    let (retries, retries_error) = match credchain_core::retry::settings(&eval) {
+    let (retries, retries_error) = match credchain_core::services::retry::settings(&eval) {
         Ok(r) => (
             JsValue::from(
                 Obj::new()

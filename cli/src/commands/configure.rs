@@ -3,10 +3,10 @@
 
 use std::io::Write;
 
-use credchain_core::evaluate::{configure_get, EvaluateError, Evaluator};
+use credchain_core::config::evaluate::{configure_get, EvaluateError, Evaluator};
+use credchain_core::config::parse::Value;
+use credchain_core::config::settings::{Setting, SETTINGS};
 use credchain_core::io::Env;
-use credchain_core::parse::Value;
-use credchain_core::settings::{Setting, SETTINGS};
 use credchain_core::Source;
 
 use crate::args::ConfigureCommand;

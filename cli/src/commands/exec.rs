@@ -18,7 +18,7 @@
 use std::ffi::OsString;
 use std::io;
 
-use credchain_core::settings::Setting;
+use credchain_core::config::settings::Setting;
 
 use crate::args::ExecArgs;
 use crate::chain;

@@ -6,18 +6,19 @@
 //! tokens are recorded only as "a secret is here", and a credential_process command line is
 //! reduced to its program (its arguments may carry secrets).
 
-use credchain_core::endpoint;
-use credchain_core::evaluate::{EvaluateError, Evaluator, Options};
-use credchain_core::io::{Clock, Env};
-use credchain_core::locate::Platform;
-use credchain_core::login_cache;
-use credchain_core::plan::{
-    AssumeRoleStep, BaseStep, Chain, CredentialSource, Plan, ProviderKind, SkipReason, Sourced,
-    StaticKeys,
+use credchain_core::caches::login as login_cache;
+use credchain_core::caches::sso_token;
+use credchain_core::chain::plan::{
+    AssumeRoleStep, BaseStep, Chain, CredentialSource, Plan, SkipReason, StaticKeys,
 };
-use credchain_core::retry::{self, RetrySettings};
-use credchain_core::settings::Setting;
-use credchain_core::sso_token;
+use credchain_core::config::evaluate::{EvaluateError, Evaluator, Options};
+use credchain_core::config::locate::Platform;
+use credchain_core::config::settings::Setting;
+use credchain_core::credentials::ProviderKind;
+use credchain_core::io::{Clock, Env};
+use credchain_core::services::endpoint;
+use credchain_core::services::retry::{self, RetrySettings};
+use credchain_core::Sourced;
 use credchain_core::{FileKind, Source};
 
 use crate::args::{ExplainArgs, ExplainFormat};
@@ -38,7 +39,7 @@ pub struct Report<'s> {
     /// The two files.
     pub files: [(FileKind, FileInfo<'s>); 2],
     /// What the parser skipped.
-    pub diagnostics: Vec<credchain_core::parse::Diagnostic<'s>>,
+    pub diagnostics: Vec<credchain_core::config::parse::Diagnostic<'s>>,
     /// Each provider and what became of it; `Err` with the reason when there is no plan.
     pub providers: Result<Vec<ProviderReport>, String>,
     /// The chosen chain's steps, in the order they run.
@@ -552,21 +553,23 @@ fn container_inputs<'s, E: Env + ?Sized>(eval: &Evaluator<'s, 's, E>) -> Vec<Inp
     if env.var(token).is_some_and(|v| !v.is_empty()) {
         inputs.push(input(token, Shown::Secret, Some(Source::EnvVar(token))));
     }
-    inputs.push(match credchain_core::execute::container::endpoint(env) {
-        Ok(Some(endpoint)) => input("url", Shown::Plain(endpoint.url.to_string()), None),
-        Ok(None) => input(
-            "url",
-            Shown::NotSet("no container variable is set: this step fails"),
-            None,
-        ),
-        Err(e) => input("url", Shown::Plain(format!("unusable: {e}")), None),
-    });
+    inputs.push(
+        match credchain_core::chain::providers::container::endpoint(env) {
+            Ok(Some(endpoint)) => input("url", Shown::Plain(endpoint.url.to_string()), None),
+            Ok(None) => input(
+                "url",
+                Shown::NotSet("no container variable is set: this step fails"),
+                None,
+            ),
+            Err(e) => input("url", Shown::Plain(format!("unusable: {e}")), None),
+        },
+    );
     inputs
 }
 
 /// The metadata service's endpoint (and how it was chosen), timeout, attempts and IMDSv1.
 fn imds_inputs<'s, E: Env + ?Sized>(eval: &Evaluator<'s, 's, E>) -> Vec<Input<'s>> {
-    use credchain_core::execute::imds::{self, EndpointOrigin};
+    use credchain_core::chain::providers::imds::{self, EndpointOrigin};
     let config = match imds::config(eval) {
         Ok(config) => config,
         Err(e) => {
@@ -745,7 +748,7 @@ fn role_step<'s>(role: &AssumeRoleStep<'s>, previous: usize) -> Step<'s> {
     }
     inputs.push(match role.duration_seconds {
         // botocore drops a value Python's int() cannot read, and so does credchain.
-        Some(d) if credchain_core::sts::parse_duration_seconds(d.value).is_none() => input(
+        Some(d) if credchain_core::services::sts::parse_duration_seconds(d.value).is_none() => input(
             "duration_seconds",
             Shown::Plain(format!(
                 "{} is not a whole number: ignored, as the AWS CLI ignores it (1 hour is asked for)",
@@ -773,13 +776,13 @@ fn role_step<'s>(role: &AssumeRoleStep<'s>, previous: usize) -> Step<'s> {
 
 /// A credential_process command line without its arguments, which may hold secrets.
 fn describe_command(line: &str) -> String {
-    let Ok((words, count)) = credchain_core::parse::shell_words::<1>(line) else {
+    let Ok((words, count)) = credchain_core::config::parse::shell_words::<1>(line) else {
         return "(a command line with an unclosed quote)".to_owned();
     };
     let Some(program) = words.first() else {
         return "(an empty command)".to_owned();
     };
-    let program: String = credchain_core::parse::unquote_shell_word(program).collect();
+    let program: String = credchain_core::config::parse::unquote_shell_word(program).collect();
     match count - 1 {
         0 => format!("`{program}`"),
         1 => format!("`{program}` with 1 argument (not shown: arguments may hold secrets)"),

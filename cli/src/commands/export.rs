@@ -7,7 +7,7 @@
 //! environment its credential_process inherits, and refuses to run for a profile already in
 //! it, or when four runs are already nested.
 
-use credchain_core::evaluate::EvaluateError;
+use credchain_core::config::evaluate::EvaluateError;
 use credchain_core::io::Env;
 
 use crate::args::ExportArgs;

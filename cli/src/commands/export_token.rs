@@ -8,12 +8,12 @@
 
 use std::fmt::Write as _;
 
-use credchain_core::cache::write_python_str;
-use credchain_core::evaluate::EvaluateError;
-use credchain_core::execute::sso::SsoError;
+use credchain_core::caches::assume_role::write_python_str;
+use credchain_core::caches::sso_token::{write_utc_z, Token};
+use credchain_core::chain::providers::sso::SsoError;
+use credchain_core::chain::token::resolve_token;
+use credchain_core::config::evaluate::EvaluateError;
 use credchain_core::io::block_on;
-use credchain_core::sso_token::{write_utc_z, Token};
-use credchain_core::token::resolve_token;
 
 use crate::chain::network_status;
 use crate::commands::Context;

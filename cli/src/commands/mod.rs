@@ -11,7 +11,7 @@ pub mod explain;
 pub mod export;
 pub mod export_token;
 
-use credchain_core::evaluate::{EvaluateError, Evaluator, Options};
+use credchain_core::config::evaluate::{EvaluateError, Evaluator, Options};
 use credchain_core::Dialect;
 
 use crate::args::{Cli, Command};

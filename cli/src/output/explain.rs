@@ -37,8 +37,8 @@
 
 use std::io::{self, Write};
 
-use credchain_core::locate::PathOrigin;
-use credchain_core::plan::ProviderKind;
+use credchain_core::config::locate::PathOrigin;
+use credchain_core::credentials::ProviderKind;
 use credchain_core::{FileKind, Source};
 
 use crate::commands::explain::{Outcome, ProviderStatus, Report, Shown};
@@ -204,8 +204,8 @@ pub fn text(report: &Report<'_>, home: Option<&str>, out: &mut dyn Write) -> io:
                 r.config.max_attempts,
                 if r.config.max_attempts == 1 { "" } else { "s" },
                 match r.config.mode {
-                    credchain_core::retry::RetryMode::Standard => "",
-                    credchain_core::retry::RetryMode::Adaptive => {
+                    credchain_core::services::retry::RetryMode::Standard => "",
+                    credchain_core::services::retry::RetryMode::Adaptive => {
                         ", and for the client rate limiter after a throttling answer"
                     }
                 }
@@ -439,7 +439,7 @@ fn setting_source(source: Source<'_>) -> Json {
 }
 
 /// A skip reason without the core's leading "skipped because", which the report says itself.
-fn reason_text(reason: credchain_core::plan::SkipReason) -> &'static str {
+fn reason_text(reason: credchain_core::chain::plan::SkipReason) -> &'static str {
     let text = reason.describe();
     text.strip_prefix("skipped because ").unwrap_or(text)
 }

@@ -162,7 +162,7 @@ fn escape(value: &str, escape: char, special: &[char]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use credchain_core::plan::ProviderKind;
+    use credchain_core::credentials::ProviderKind;
 
     fn creds(key: &str, secret: &str, token: Option<&str>) -> Credentials {
         Credentials::new(

@@ -16,7 +16,7 @@ pub mod table;
 
 use std::io::Write;
 
-use credchain_core::parse::Diagnostic;
+use credchain_core::config::parse::Diagnostic;
 
 /// Where a command writes: its output and its warnings.
 pub struct Streams<'w> {

@@ -26,7 +26,7 @@
 
 use std::io::{self, Write};
 
-use credchain_core::parse::Value;
+use credchain_core::config::parse::Value;
 use credchain_core::Source;
 
 /// The AWS CLI's column widths: NAME, VALUE, TYPE.

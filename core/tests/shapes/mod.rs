@@ -2,7 +2,7 @@
 //! that a quadratic pass would pay for (shared by core/tests/linear_parse.rs and the
 //! `adversarial` bench).
 
-use credchain_core::parse::ConfigFiles;
+use credchain_core::config::parse::ConfigFiles;
 use credchain_core::Dialect;
 use std::fmt::Write;
 

@@ -1,0 +1,935 @@
+//! EC2 instance metadata (IMDS): the IMDSv2 session token (PUT), the role name, the role's
+//! credentials; IMDSv1 when the token request fails, unless `ec2_metadata_v1_disabled`.
+//!
+//! As the AWS CLI (botocore's `InstanceMetadataFetcher`) does it:
+//!
+//! - the endpoint: `ec2_metadata_service_endpoint` (`AWS_EC2_METADATA_SERVICE_ENDPOINT`) wins,
+//!   else `ec2_metadata_service_endpoint_mode` (`IPv4`: `http://169.254.169.254/`, `IPv6`:
+//!   `http://[fd00:ec2::254]/`, any case); a mode that is neither is an error even when an
+//!   endpoint is set, since botocore checks it first; paths are appended after a `/`;
+//! - `PUT latest/api/token` with `x-aws-ec2-metadata-token-ttl-seconds: 21600`: 200 gives the
+//!   token; 403, 404, 405, an empty answer or a timeout fall back to IMDSv1 at once; 400 is an
+//!   error; anything else is retried up to `metadata_service_num_attempts`, then falls back;
+//! - without a token and with `ec2_metadata_v1_disabled = true`, an error;
+//! - `GET latest/meta-data/iam/security-credentials/` (the role name) and then
+//!   `.../<role>` (JSON: `Code`, `AccessKeyId`, `SecretAccessKey`, `Token`, `Expiration`), each
+//!   retried on any failure up to `metadata_service_num_attempts`, with
+//!   `x-aws-ec2-metadata-token` when a token came;
+//! - each request waits `metadata_service_timeout` seconds (default 1);
+//! - static stability: credentials that expire within 17 minutes (botocore: 15 minutes plus a
+//!   random 2 to 10) are given an expiry 17 minutes from now, so an instance whose metadata
+//!   service serves stale credentials keeps working, as with the AWS CLI.
+//!
+//! Off an instance the provider fails when the token request cannot connect (at once when the
+//! connection is refused, after `metadata_service_timeout` when nothing answers), without the
+//! IMDSv1 requests botocore then still makes; a service that accepts the connection but never
+//! answers costs the token request's timeout plus `attempts` role-name timeouts (botocore's
+//! order).
+
+use core::fmt;
+
+use serde::Deserialize;
+
+use crate::chain::execute::{ExecuteError, Io};
+use crate::config::evaluate::Evaluator;
+use crate::config::settings::Setting;
+use crate::credentials::ProviderKind;
+use crate::credentials::{
+    parse_timestamp, Credentials, TimeForm, MAX_ACCESS_KEY_ID_LEN, MAX_SECRET_ACCESS_KEY_LEN,
+    MAX_SESSION_TOKEN_LEN,
+};
+use crate::io::{Clock, Command, Env, Fs, Http, HttpErrorKind, HttpRequest, HttpResponse, Prompt};
+use crate::services::endpoint::MAX_ENDPOINT_URL_LEN;
+use crate::services::exchange::{self, ServiceFailure, ServiceFailureKind};
+use crate::Source;
+use crate::Sourced;
+
+/// The IPv4 endpoint (endpoint mode `IPv4`, the default).
+pub const IPV4_ENDPOINT: &str = "http://169.254.169.254/";
+/// The IPv6 endpoint (endpoint mode `IPv6`).
+pub const IPV6_ENDPOINT: &str = "http://[fd00:ec2::254]/";
+/// The IMDSv2 token path.
+pub const TOKEN_PATH: &str = "latest/api/token";
+/// The role-name path; the role's credentials are under it.
+pub const CREDENTIALS_PATH: &str = "latest/meta-data/iam/security-credentials/";
+/// The token's lifetime asked for, in seconds (botocore's `_TOKEN_TTL`).
+pub const TOKEN_TTL_SECONDS: &str = "21600";
+/// The largest answer read (credentials are about 1.5 KB).
+pub const MAX_IMDS_BODY: usize = 64 * 1024;
+/// The longest IMDSv2 token kept (they are about 60 bytes).
+pub const MAX_IMDS_TOKEN_LEN: usize = 1024;
+/// The longest role name kept (IAM allows 64 characters).
+pub const MAX_ROLE_NAME_LEN: usize = 128;
+/// The longest error message kept from a credentials answer that is not `Success`.
+pub const MAX_IMDS_MESSAGE_LEN: usize = 512;
+/// How close to its expiry a credential is extended, and by how much, in seconds: botocore's
+/// 15-minute refresh window plus the least of its 2-to-10-minute jitter (the core has no
+/// randomness, and the least never promises more than botocore would).
+pub const STATIC_STABILITY_SECONDS: i64 = 15 * 60 + 2 * 60;
+/// The most `metadata_service_num_attempts` accepted: more is an error naming the setting
+/// (botocore takes any integer, and 4,294,967,295 refused connections take hours).
+pub const MAX_METADATA_ATTEMPTS: u32 = 100;
+/// The longest `metadata_service_timeout` accepted, in seconds.
+pub const MAX_TIMEOUT_SECONDS: u32 = 3_600;
+
+const TOKEN_OPERATION: &str = "the IMDSv2 token request";
+const ROLE_OPERATION: &str = "the role name request";
+const CREDENTIALS_OPERATION: &str = "the role credentials request";
+
+/// `ec2_metadata_service_endpoint_mode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndpointMode {
+    /// `http://169.254.169.254`.
+    IPv4,
+    /// `http://[fd00:ec2::254]`.
+    IPv6,
+}
+
+/// How the endpoint was chosen, for `explain` and errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndpointOrigin<'a> {
+    /// `ec2_metadata_service_endpoint`.
+    Configured(Sourced<'a>),
+    /// The endpoint mode, and where it was set (`Source::Default` when it was not).
+    Mode(EndpointMode, Source<'a>),
+}
+
+/// The metadata service's base URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImdsEndpoint<'a> {
+    /// The base URL, paths appended after a `/`.
+    pub base: &'a str,
+    /// How it was chosen.
+    pub origin: EndpointOrigin<'a>,
+}
+
+impl ImdsEndpoint<'_> {
+    /// The URL of `path` under the base (botocore's `_construct_url`).
+    pub fn url(&self, path: &str) -> Option<heapless::String<MAX_ENDPOINT_URL_LEN>> {
+        let mut url = heapless::String::new();
+        url.push_str(self.base).ok()?;
+        if !self.base.ends_with('/') {
+            url.push('/').ok()?;
+        }
+        url.push_str(path).ok()?;
+        Some(url)
+    }
+}
+
+/// Everything the provider needs from the settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImdsConfig<'a> {
+    /// The endpoint.
+    pub endpoint: ImdsEndpoint<'a>,
+    /// Each request's timeout, in milliseconds.
+    pub timeout_ms: u32,
+    /// Where the timeout was set.
+    pub timeout_source: Source<'a>,
+    /// Attempts per request.
+    pub attempts: u32,
+    /// Where the attempts were set.
+    pub attempts_source: Source<'a>,
+    /// Where `ec2_metadata_v1_disabled = true` was set, when it is.
+    pub v1_disabled: Option<Source<'a>>,
+}
+
+/// Why the instance metadata provider gave no credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImdsError<'a> {
+    /// A metadata setting (endpoint, endpoint mode, timeout, attempts) has a value that cannot
+    /// be used.
+    BadSetting {
+        /// The setting's name.
+        name: &'static str,
+        /// The value and where it is.
+        value: Sourced<'a>,
+        /// What would be valid, in words.
+        expected: &'static str,
+    },
+    /// `AWS_EC2_METADATA_DISABLED=true` while a profile's `credential_source` asks for instance
+    /// metadata (the default chain skips the provider instead).
+    Disabled,
+    /// No IMDSv2 token came and `ec2_metadata_v1_disabled` forbids IMDSv1.
+    V1Disabled {
+        /// Where `ec2_metadata_v1_disabled` is set.
+        setting: Source<'a>,
+        /// How the token request failed.
+        token: ServiceFailure,
+    },
+    /// The instance has no IAM role (the role-name request answered 404).
+    NoRole(ServiceFailure),
+    /// The credentials answer is an error (`Code` other than `Success`), such as a role that
+    /// does not trust EC2.
+    Refused {
+        /// The URL called.
+        endpoint: heapless::String<MAX_ENDPOINT_URL_LEN>,
+        /// The answer's `Code`.
+        code: heapless::String<64>,
+        /// The answer's `Message`, if any.
+        message: Option<heapless::String<MAX_IMDS_MESSAGE_LEN>>,
+    },
+    /// The metadata service failed or answered with something that is not credentials.
+    Service(ServiceFailure),
+}
+
+impl ImdsError<'_> {
+    /// The failed exchange, when a service call is what failed.
+    #[must_use]
+    pub fn service_failure(&self) -> Option<&ServiceFailure> {
+        match self {
+            ImdsError::Service(f) | ImdsError::NoRole(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// Whether the service answered with an error status (the AWS CLI's exit code 254).
+    #[must_use]
+    pub fn is_service_error(&self) -> bool {
+        self.service_failure()
+            .is_some_and(ServiceFailure::is_service_error)
+    }
+
+    /// Whether the metadata service simply had no credentials to give (not reachable, no role,
+    /// an unusable answer): the AWS CLI then reports "Unable to locate credentials" for the
+    /// default chain, rather than an error. Setting errors and a forbidden IMDSv1 are errors.
+    #[must_use]
+    pub fn is_no_credentials(&self) -> bool {
+        matches!(
+            self,
+            ImdsError::NoRole(_) | ImdsError::Refused { .. } | ImdsError::Service(_)
+        )
+    }
+}
+
+impl fmt::Display for ImdsError<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImdsError::BadSetting {
+                name,
+                value,
+                expected,
+            } => write!(
+                f,
+                "EC2 instance metadata: {name} \"{}\" ({}) is not valid; use {expected}",
+                value.value, value.source
+            ),
+            ImdsError::Disabled => f.write_str(
+                "EC2 instance metadata: AWS_EC2_METADATA_DISABLED is true, so the instance's credentials cannot \
+                 be fetched; unset it, or change the profile's credential_source",
+            ),
+            // The token failure already names the provider and the endpoint.
+            ImdsError::V1Disabled { setting, token } => write!(
+                f,
+                "{token}; IMDSv1, which needs no token, is disabled by ec2_metadata_v1_disabled ({setting}); \
+                 check that the instance allows IMDSv2 (and its hop limit, in a container), or allow IMDSv1"
+            ),
+            ImdsError::NoRole(failure) => write!(
+                f,
+                "{failure}: the instance has no IAM role; attach an instance profile to the instance"
+            ),
+            ImdsError::Refused {
+                endpoint,
+                code,
+                message,
+            } => {
+                write!(
+                    f,
+                    "EC2 instance metadata: the role credentials request at {endpoint} answered Code {code}"
+                )?;
+                if let Some(message) = message {
+                    write!(f, ": {message}")?;
+                }
+                f.write_str("; check the instance profile's role and its trust policy")
+            }
+            ImdsError::Service(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// The endpoint from `ec2_metadata_service_endpoint` and `ec2_metadata_service_endpoint_mode`
+/// (each `None` when unset): the endpoint wins; the mode is checked either way.
+pub fn resolve_endpoint<'a>(
+    endpoint: Option<Sourced<'a>>,
+    mode: Option<Sourced<'a>>,
+) -> Result<ImdsEndpoint<'a>, ImdsError<'a>> {
+    let mode = match mode {
+        None => (EndpointMode::IPv4, Source::Default),
+        Some(m) if m.value.eq_ignore_ascii_case("ipv4") => (EndpointMode::IPv4, m.source),
+        Some(m) if m.value.eq_ignore_ascii_case("ipv6") => (EndpointMode::IPv6, m.source),
+        Some(m) => {
+            return Err(ImdsError::BadSetting {
+                name: "ec2_metadata_service_endpoint_mode",
+                value: m,
+                expected: "IPv4 or IPv6",
+            })
+        }
+    };
+    if let Some(endpoint) = endpoint {
+        if !is_valid_endpoint(endpoint.value) || endpoint.value.len() > MAX_ENDPOINT_URL_LEN - 64 {
+            return Err(ImdsError::BadSetting {
+                name: "ec2_metadata_service_endpoint",
+                value: endpoint,
+                expected: "an http:// or https:// URL with a host name or IP address, such as http://169.254.169.254",
+            });
+        }
+        return Ok(ImdsEndpoint {
+            base: endpoint.value,
+            origin: EndpointOrigin::Configured(endpoint),
+        });
+    }
+    let base = match mode.0 {
+        EndpointMode::IPv4 => IPV4_ENDPOINT,
+        EndpointMode::IPv6 => IPV6_ENDPOINT,
+    };
+    Ok(ImdsEndpoint {
+        base,
+        origin: EndpointOrigin::Mode(mode.0, mode.1),
+    })
+}
+
+/// botocore's `is_valid_uri`: a host of DNS labels (letters, digits, inner hyphens; IPv4
+/// addresses are such labels) or a bracketed IPv6 address; credchain also requires the http
+/// or https scheme, the only ones the metadata service answers on.
+fn is_valid_endpoint(url: &str) -> bool {
+    // `get`, not indexing: a multi-byte character may straddle the scheme's length.
+    let rest = if url
+        .get(..7)
+        .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
+    {
+        &url[7..]
+    } else if url
+        .get(..8)
+        .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+    {
+        &url[8..]
+    } else {
+        return false;
+    };
+    if url.bytes().any(|b| b <= b' ' || b == 0x7f) {
+        return false;
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let (host, port) = if let Some(bracketed) = authority.strip_prefix('[') {
+        let Some((host, after)) = bracketed.split_once(']') else {
+            return false;
+        };
+        if host.is_empty()
+            || !host
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        {
+            return false;
+        }
+        (None, after.strip_prefix(':'))
+    } else {
+        match authority.split_once(':') {
+            Some((h, p)) => (Some(h), Some(p)),
+            None => (Some(authority), None),
+        }
+    };
+    if let Some(port) = port {
+        if port.is_empty() || port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+    }
+    match host {
+        None => true,
+        Some(host) => {
+            let host = host.strip_suffix('.').unwrap_or(host);
+            !host.is_empty()
+                && host.len() <= 255
+                && host.split('.').all(|label| {
+                    !label.is_empty()
+                        && label.len() <= 63
+                        && !label.starts_with('-')
+                        && !label.ends_with('-')
+                        && label
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                })
+        }
+    }
+}
+
+/// A setting as a single-line value with its source; `None` when unset.
+fn setting<'s, E: Env + ?Sized>(
+    eval: &Evaluator<'s, 's, E>,
+    setting: Setting,
+    expected: &'static str,
+) -> Result<Option<Sourced<'s>>, ImdsError<'s>> {
+    let Some(resolved) = eval.resolve(setting).ok().flatten() else {
+        return Ok(None);
+    };
+    match resolved.value.as_str() {
+        Some(value) => Ok(Some(Sourced {
+            value,
+            source: resolved.source,
+        })),
+        None => Err(ImdsError::BadSetting {
+            name: setting.spec().name,
+            value: Sourced {
+                value: resolved.value.lines().next().unwrap_or(""),
+                source: resolved.source,
+            },
+            expected,
+        }),
+    }
+}
+
+/// A whole number setting (Python's `int()`: surrounding whitespace allowed) within `range`.
+fn number<'s, E: Env + ?Sized>(
+    eval: &Evaluator<'s, 's, E>,
+    which: Setting,
+    range: core::ops::RangeInclusive<u32>,
+    expected: &'static str,
+) -> Result<(u32, Source<'s>), ImdsError<'s>> {
+    match setting(eval, which, expected)? {
+        None => Ok((*range.start(), Source::Default)),
+        Some(value) => value
+            .value
+            .trim()
+            .strip_prefix('+')
+            .unwrap_or(value.value.trim())
+            .parse::<u32>()
+            .ok()
+            .filter(|n| range.contains(n))
+            .map(|n| (n, value.source))
+            .ok_or(ImdsError::BadSetting {
+                name: which.spec().name,
+                value,
+                expected,
+            }),
+    }
+}
+
+/// The provider's settings, checked: endpoint, endpoint mode, timeout, attempts, IMDSv1.
+pub fn config<'s, E: Env + ?Sized>(
+    eval: &Evaluator<'s, 's, E>,
+) -> Result<ImdsConfig<'s>, ImdsError<'s>> {
+    let mode = setting(
+        eval,
+        Setting::Ec2MetadataServiceEndpointMode,
+        "IPv4 or IPv6",
+    )?;
+    // The table's default (`IPv4`) counts as unset: the source then reads "default".
+    let mode = mode.filter(|m| m.source != Source::Default);
+    let endpoint = setting(eval, Setting::Ec2MetadataServiceEndpoint, "a URL")?;
+    let endpoint = resolve_endpoint(endpoint, mode)?;
+    let (timeout, timeout_source) = number(
+        eval,
+        Setting::MetadataServiceTimeout,
+        1..=MAX_TIMEOUT_SECONDS,
+        "a whole number of seconds from 1 to 3600",
+    )?;
+    let (attempts, attempts_source) = number(
+        eval,
+        Setting::MetadataServiceNumAttempts,
+        1..=MAX_METADATA_ATTEMPTS,
+        "a whole number of attempts from 1 to 100",
+    )?;
+    let v1_disabled = setting(eval, Setting::Ec2MetadataV1Disabled, "true or false")?
+        .filter(|v| v.value.eq_ignore_ascii_case("true"))
+        .map(|v| v.source);
+    Ok(ImdsConfig {
+        endpoint,
+        timeout_ms: timeout * 1000,
+        timeout_source,
+        attempts,
+        attempts_source,
+        v1_disabled,
+    })
+}
+
+/// The checks botocore makes of the metadata settings before any provider runs (it builds the
+/// metadata fetcher with the credential chain): the endpoint mode, the endpoint URL, and the
+/// timeout and attempts as integers. Ranges are judged only when the provider runs, since
+/// botocore accepts any integer here.
+pub fn check_before_the_chain<'s, E: Env + ?Sized>(
+    eval: &Evaluator<'s, 's, E>,
+) -> Result<(), ImdsError<'s>> {
+    let mode = setting(
+        eval,
+        Setting::Ec2MetadataServiceEndpointMode,
+        "IPv4 or IPv6",
+    )?
+    .filter(|m| m.source != Source::Default);
+    let endpoint = setting(eval, Setting::Ec2MetadataServiceEndpoint, "a URL")?;
+    resolve_endpoint(endpoint, mode)?;
+    let integer = |which: Setting, expected| -> Result<(), ImdsError<'s>> {
+        match setting(eval, which, expected)? {
+            Some(v) if v.value.trim().parse::<i64>().is_err() => Err(ImdsError::BadSetting {
+                name: which.spec().name,
+                value: v,
+                expected,
+            }),
+            _ => Ok(()),
+        }
+    };
+    integer(
+        Setting::MetadataServiceTimeout,
+        "a whole number of seconds from 1 to 3600",
+    )?;
+    integer(
+        Setting::MetadataServiceNumAttempts,
+        "a whole number of attempts from 1 to 100",
+    )
+}
+
+/// The credentials JSON. Every field is optional so that an error answer (`Code`, `Message`)
+/// and a missing field are told apart from a body that is not JSON.
+#[derive(Deserialize)]
+#[allow(non_snake_case)] // The JSON's own field names.
+struct ImdsJson {
+    Code: Option<heapless::String<64>>,
+    Message: Option<heapless::String<MAX_IMDS_MESSAGE_LEN>>,
+    AccessKeyId: Option<heapless::String<MAX_ACCESS_KEY_ID_LEN>>,
+    SecretAccessKey: Option<heapless::String<MAX_SECRET_ACCESS_KEY_LEN>>,
+    Token: Option<heapless::String<MAX_SESSION_TOKEN_LEN>>,
+    Expiration: Option<heapless::String<64>>,
+}
+
+/// The instance role's credentials from the metadata service.
+pub(crate) async fn credentials<'s, E, F, H, C, P, K>(
+    eval: &Evaluator<'s, 's, E>,
+    io: &Io<'_, F, H, C, P, K>,
+    now: i64,
+) -> Result<Credentials, ExecuteError<'s>>
+where
+    E: Env + ?Sized,
+    F: Fs + ?Sized,
+    H: Http + ?Sized,
+    C: Command + ?Sized,
+    P: Prompt + ?Sized,
+    K: Clock + ?Sized,
+{
+    // The plan skips the provider when it is disabled, but a `credential_source` names it
+    // directly; botocore's fetcher then finds nothing without asking.
+    let disabled = eval
+        .env()
+        .var("AWS_EC2_METADATA_DISABLED")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    if disabled {
+        return Err(ExecuteError::InstanceMetadata(ImdsError::Disabled));
+    }
+    let config = config(eval).map_err(ExecuteError::InstanceMetadata)?;
+    fetch(&config, io.http, now)
+        .await
+        .map_err(ExecuteError::InstanceMetadata)
+}
+
+/// A URL under the endpoint; the endpoint's length was checked with room for the paths, so
+/// only a long role name can overflow.
+fn url_of<'a>(
+    endpoint: &ImdsEndpoint<'a>,
+    path: &str,
+    operation: &'static str,
+) -> Result<heapless::String<MAX_ENDPOINT_URL_LEN>, ImdsError<'a>> {
+    endpoint.url(path).ok_or_else(|| {
+        ImdsError::Service(ServiceFailure::new(
+            ProviderKind::InstanceMetadata,
+            operation,
+            endpoint.base,
+            ServiceFailureKind::Http {
+                kind: HttpErrorKind::InvalidUrl,
+                timeout_ms: 0,
+                max_body_bytes: MAX_IMDS_BODY,
+            },
+        ))
+    })
+}
+
+/// Fetches the role's credentials with `config`: token, role name, credentials.
+pub async fn fetch<'a, H: Http + ?Sized>(
+    config: &ImdsConfig<'a>,
+    http: &H,
+    now: i64,
+) -> Result<Credentials, ImdsError<'a>> {
+    let token_url = url_of(&config.endpoint, TOKEN_PATH, TOKEN_OPERATION)?;
+    let token = match fetch_token(config, http, &token_url).await? {
+        Ok(token) => Some(token),
+        // No connection could be made (refused, unreachable, or not made within the timeout):
+        // off an instance, IMDSv1 on the same host would wait just as long for nothing.
+        // botocore tries it anyway; credchain answers "no credentials" a timeout sooner.
+        Err(failure)
+            if matches!(
+                failure.kind,
+                ServiceFailureKind::Http {
+                    kind: HttpErrorKind::Connect,
+                    ..
+                }
+            ) =>
+        {
+            return Err(ImdsError::Service(failure))
+        }
+        Err(failure) => match config.v1_disabled {
+            Some(setting) => {
+                return Err(ImdsError::V1Disabled {
+                    setting,
+                    token: failure,
+                })
+            }
+            None => None,
+        },
+    };
+    let mut headers: heapless::Vec<(&str, &str), 1> = heapless::Vec::new();
+    if let Some(token) = &token {
+        let _ = headers.push(("x-aws-ec2-metadata-token", token.as_str()));
+    }
+    let role_url = url_of(&config.endpoint, CREDENTIALS_PATH, ROLE_OPERATION)?;
+    let role = get(
+        config,
+        http,
+        &role_url,
+        &headers,
+        ROLE_OPERATION,
+        |response| {
+            role_name(response.body.as_ref()).ok_or_else(|| {
+                ServiceFailure::bad_body(
+                    ProviderKind::InstanceMetadata,
+                    ROLE_OPERATION,
+                    &role_url,
+                    response.status,
+                    "an IAM role name",
+                )
+            })
+        },
+    )
+    .await
+    .map_err(|failure| match failure.status() {
+        Some(404) => ImdsError::NoRole(failure),
+        _ => ImdsError::Service(failure),
+    })?;
+    let mut credentials_url = role_url.clone();
+    credentials_url
+        .push_str(&role)
+        .map_err(|_| too_long(&role_url))?;
+    let json = get(
+        config,
+        http,
+        &credentials_url,
+        &headers,
+        CREDENTIALS_OPERATION,
+        |response| parse_json(response, &credentials_url),
+    )
+    .await
+    .map_err(ImdsError::Service)?;
+    credentials_of(&json, &credentials_url, now)
+}
+
+fn too_long<'a>(url: &str) -> ImdsError<'a> {
+    ImdsError::Service(ServiceFailure::new(
+        ProviderKind::InstanceMetadata,
+        CREDENTIALS_OPERATION,
+        url,
+        ServiceFailureKind::Http {
+            kind: HttpErrorKind::InvalidUrl,
+            timeout_ms: 0,
+            max_body_bytes: MAX_IMDS_BODY,
+        },
+    ))
+}
+
+/// The IMDSv2 token: `Ok(Ok(token))`, `Ok(Err(why))` when IMDSv1 is to be used, `Err` when the
+/// service refused the request as malformed (400).
+async fn fetch_token<'a, H: Http + ?Sized>(
+    config: &ImdsConfig<'a>,
+    http: &H,
+    url: &str,
+) -> Result<Result<heapless::String<MAX_IMDS_TOKEN_LEN>, ServiceFailure>, ImdsError<'a>> {
+    let request = HttpRequest {
+        method: "PUT",
+        url,
+        headers: &[("x-aws-ec2-metadata-token-ttl-seconds", TOKEN_TTL_SECONDS)],
+        body: b"",
+        timeout_ms: config.timeout_ms,
+        max_body_bytes: MAX_IMDS_BODY,
+    };
+    let mut last = None;
+    for _ in 0..config.attempts {
+        let failure = match exchange::send(
+            http,
+            ProviderKind::InstanceMetadata,
+            TOKEN_OPERATION,
+            &request,
+        )
+        .await
+        {
+            Ok(response) if response.status == 200 => {
+                return header_value(response.body.as_ref()).map(Ok).ok_or_else(|| {
+                    ImdsError::Service(ServiceFailure::bad_body(
+                        ProviderKind::InstanceMetadata,
+                        TOKEN_OPERATION,
+                        url,
+                        response.status,
+                        "an IMDSv2 token (printable text)",
+                    ))
+                });
+            }
+            Ok(response) => ServiceFailure::new(
+                ProviderKind::InstanceMetadata,
+                TOKEN_OPERATION,
+                url,
+                ServiceFailureKind::Status {
+                    status: response.status,
+                    code: None,
+                    message: None,
+                },
+            ),
+            Err(failure) => failure,
+        };
+        match &failure.kind {
+            ServiceFailureKind::Status { status: 400, .. } => {
+                return Err(ImdsError::Service(failure))
+            }
+            // Instances with IMDSv2 off answer these; a container past the hop limit never
+            // sees the answer (a timeout); either way IMDSv1 may still answer.
+            ServiceFailureKind::Status {
+                status: 403..=405, ..
+            }
+            | ServiceFailureKind::EmptyBody { .. }
+            | ServiceFailureKind::Http {
+                kind: HttpErrorKind::Timeout,
+                ..
+            } => return Ok(Err(failure)),
+            _ => last = Some(failure),
+        }
+    }
+    // At least one attempt was made (`attempts` is 1 or more).
+    Ok(Err(last.unwrap_or_else(|| {
+        ServiceFailure::new(
+            ProviderKind::InstanceMetadata,
+            TOKEN_OPERATION,
+            url,
+            ServiceFailureKind::EmptyBody { status: 0 },
+        )
+    })))
+}
+
+/// One GET, retried on any failure (no answer, an error status, an empty or unusable body) up
+/// to the configured attempts; `accept` turns a 2xx answer into the value wanted.
+async fn get<'r, H, T>(
+    config: &ImdsConfig<'_>,
+    http: &H,
+    url: &'r str,
+    headers: &'r [(&'r str, &'r str)],
+    operation: &'static str,
+    accept: impl Fn(&HttpResponse<H::Body>) -> Result<T, ServiceFailure>,
+) -> Result<T, ServiceFailure>
+where
+    H: Http + ?Sized,
+{
+    let request = HttpRequest {
+        method: "GET",
+        url,
+        headers,
+        body: b"",
+        timeout_ms: config.timeout_ms,
+        max_body_bytes: MAX_IMDS_BODY,
+    };
+    let mut attempt = 1;
+    loop {
+        let outcome =
+            match exchange::send(http, ProviderKind::InstanceMetadata, operation, &request).await {
+                Ok(response) => accept(&response),
+                Err(failure) => Err(failure),
+            };
+        match outcome {
+            Ok(value) => return Ok(value),
+            Err(failure) if attempt >= config.attempts => return Err(failure),
+            Err(_) => attempt += 1,
+        }
+    }
+}
+
+/// An IMDSv2 token that can be sent as a header value (visible ASCII and spaces).
+fn header_value(body: &[u8]) -> Option<heapless::String<MAX_IMDS_TOKEN_LEN>> {
+    let text = core::str::from_utf8(body).ok()?;
+    if text.is_empty()
+        || !text
+            .bytes()
+            .all(|b| (b' '..=b'~').contains(&b) || b == b'\t')
+    {
+        return None;
+    }
+    heapless::String::try_from(text).ok()
+}
+
+/// The role name: IAM's characters (letters, digits, `+=,.@_-`); trailing whitespace is
+/// dropped, since a line ending would otherwise end up in the next URL.
+fn role_name(body: &[u8]) -> Option<heapless::String<MAX_ROLE_NAME_LEN>> {
+    let text = core::str::from_utf8(body).ok()?.trim_end();
+    let valid = !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b));
+    if !valid {
+        return None;
+    }
+    heapless::String::try_from(text).ok()
+}
+
+/// The credentials JSON of a 2xx answer. The metadata service labels it `text/plain`, so only
+/// a body that is not JSON and a content type that is neither JSON nor plain text blame the
+/// content type.
+fn parse_json<B: AsRef<[u8]>>(
+    response: &HttpResponse<B>,
+    url: &str,
+) -> Result<ImdsJson, ServiceFailure> {
+    let mut unescape = [0u8; MAX_SESSION_TOKEN_LEN];
+    match serde_json_core::from_slice_escaped::<ImdsJson>(response.body.as_ref(), &mut unescape) {
+        Ok((json, _)) => Ok(json),
+        Err(_) => {
+            let content_type = response.content_type.as_deref();
+            let plain = content_type.is_some_and(|c| {
+                c.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .eq_ignore_ascii_case("text/plain")
+            });
+            let kind = match &response.content_type {
+                Some(ct) if !plain && !exchange::is_json_content_type(content_type) => {
+                    ServiceFailureKind::WrongContentType {
+                        status: response.status,
+                        content_type: ct.clone(),
+                    }
+                }
+                _ => ServiceFailureKind::BadBody {
+                    status: response.status,
+                    expected: CREDENTIALS_JSON,
+                },
+            };
+            Err(ServiceFailure::new(
+                ProviderKind::InstanceMetadata,
+                CREDENTIALS_OPERATION,
+                url,
+                kind,
+            ))
+        }
+    }
+}
+
+const CREDENTIALS_JSON: &str =
+    "JSON with AccessKeyId, SecretAccessKey, Token and an ISO 8601 Expiration";
+
+/// Credentials from the JSON, with the static-stability expiry.
+fn credentials_of<'a>(json: &ImdsJson, url: &str, now: i64) -> Result<Credentials, ImdsError<'a>> {
+    let bad = || {
+        ImdsError::Service(ServiceFailure::bad_body(
+            ProviderKind::InstanceMetadata,
+            CREDENTIALS_OPERATION,
+            url,
+            200,
+            CREDENTIALS_JSON,
+        ))
+    };
+    let (Some(id), Some(secret), Some(token), Some(expiration)) = (
+        &json.AccessKeyId,
+        &json.SecretAccessKey,
+        &json.Token,
+        &json.Expiration,
+    ) else {
+        return Err(match &json.Code {
+            Some(code) if code.as_str() != "Success" => ImdsError::Refused {
+                endpoint: heapless::String::try_from(url.split('?').next().unwrap_or(url))
+                    .unwrap_or_default(),
+                code: code.clone(),
+                message: json.Message.clone(),
+            },
+            _ => bad(),
+        });
+    };
+    let mut expiration = parse_timestamp(expiration).ok_or_else(bad)?;
+    if now >= expiration.unix.saturating_sub(STATIC_STABILITY_SECONDS) {
+        // botocore writes the extended expiry with strftime: UTC, whole seconds.
+        expiration.unix = now.saturating_add(STATIC_STABILITY_SECONDS);
+        expiration.form = TimeForm::default();
+    }
+    Credentials::new(
+        ProviderKind::InstanceMetadata,
+        id,
+        secret,
+        Some(token),
+        Some(expiration.unix),
+        None,
+    )
+    .map(|c| c.with_expiration_form(expiration.form))
+    .map_err(|_| bad())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_urls_join_with_one_slash() {
+        let e = resolve_endpoint(None, None).unwrap();
+        assert_eq!(
+            e.url(TOKEN_PATH).unwrap().as_str(),
+            "http://169.254.169.254/latest/api/token"
+        );
+        let configured = Sourced {
+            value: "http://127.0.0.1:9/prefix",
+            source: Source::EnvVar("AWS_EC2_METADATA_SERVICE_ENDPOINT"),
+        };
+        let e = resolve_endpoint(Some(configured), None).unwrap();
+        assert_eq!(
+            e.url(TOKEN_PATH).unwrap().as_str(),
+            "http://127.0.0.1:9/prefix/latest/api/token"
+        );
+    }
+
+    #[test]
+    fn endpoint_validity() {
+        assert!(is_valid_endpoint("http://override:456"));
+        assert!(is_valid_endpoint("https://custom"));
+        assert!(is_valid_endpoint("http://[fd00:ec2::254]/"));
+        assert!(!is_valid_endpoint("not a uri"));
+        assert!(!is_valid_endpoint("http://"));
+        assert!(!is_valid_endpoint("http://a b/"));
+        assert!(!is_valid_endpoint("http://-bad-/"));
+        assert!(!is_valid_endpoint("ftp://host/"));
+        assert!(!is_valid_endpoint("http://host:port/"));
+        assert!(!is_valid_endpoint("http:/é/x"));
+        assert!(!is_valid_endpoint("https:/éé"));
+    }
+
+    #[test]
+    fn role_names_and_tokens() {
+        assert_eq!(role_name(b"my-role\n").as_deref(), Some("my-role"));
+        assert_eq!(role_name(b"a/b"), None);
+        assert_eq!(role_name(b""), None);
+        assert_eq!(header_value(b"tok==").as_deref(), Some("tok=="));
+        assert_eq!(header_value(b"tok\r\nX: 1"), None);
+    }
+
+    /// Arbitrary bytes never panic any reader of the network's answers or of the settings.
+    #[test]
+    fn arbitrary_input_never_panics() {
+        let mut random = crate::random_input::Xorshift64::new(0x9e37_79b9_7f4a_7c15);
+        let mut next = || random.next();
+        let alphabet =
+            b"{}[]\":,0123456789 abcAccessKeyIdTokenExpirationCode\\u00e9/:@.-[]\r\n\t\xc3\xa9\xff";
+        for _ in 0..20_000 {
+            let len = (next() % 48) as usize;
+            let bytes: heapless::Vec<u8, 64> = (0..len)
+                .map(|_| alphabet[(next() as usize) % alphabet.len()])
+                .collect();
+            let _ = role_name(&bytes);
+            let _ = header_value(&bytes);
+            let response = HttpResponse {
+                status: 200,
+                content_type: None,
+                body: bytes.clone(),
+            };
+            if let Ok(json) = parse_json(&response, "http://x/") {
+                let _ = credentials_of(&json, "http://x/", i64::MAX);
+                let _ = credentials_of(&json, "http://x/", i64::MIN);
+            }
+            if let Ok(text) = core::str::from_utf8(&bytes) {
+                let _ = is_valid_endpoint(text);
+                let _ = crate::chain::providers::container::url_host_for_tests(text);
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! One file per credential provider of the AWS CLI's chain, each run by
+//! [`execute`](crate::chain::execute) for the step the plan chose. Static keys (from the
+//! environment or either file) need no provider: the plan carries them and execute returns them.
+//!
+//! A provider decides what to read and send, through the injected I/O of
+//! [`Io`](crate::chain::execute::Io); the requests themselves are made by the service clients of
+//! [`crate::services`], and the files shared with the AWS CLI are read and written through
+//! [`crate::caches`].
+
+// Errors carry what a person needs inline (the start of a process's error output, a service's
+// message): the core has no allocator to box them.
+#![allow(clippy::large_enum_variant, clippy::result_large_err)]
+
+pub(crate) mod assume_role;
+pub mod container;
+pub mod imds;
+pub mod login;
+pub(crate) mod process;
+pub mod sso;
+pub(crate) mod web_identity;

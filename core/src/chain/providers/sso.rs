@@ -1,0 +1,635 @@
+//! IAM Identity Center: the token from the cache the AWS CLI shares (~/.aws/sso/cache, see
+//! [`crate::caches::sso_token`]), refreshed through SSO-OIDC for an `sso_session`, then
+//! GetRoleCredentials from the portal.
+//!
+//! ```ini
+//! [profile dev]
+//! sso_session = corp
+//! sso_account_id = 123456789012
+//! sso_role_name = ReadOnly
+//!
+//! [sso-session corp]
+//! sso_start_url = https://d-abc123.awsapps.com/start
+//! sso_region = us-east-1
+//! ```
+//!
+//! The legacy form puts `sso_start_url` and `sso_region` in the profile itself; its token is
+//! never refreshed. GetRoleCredentials is
+//! `GET {portal}/federation/credentials?role_name=R&account_id=A` with the token in the header
+//! `x-amz-sso_bearer_token`, unsigned; the portal is `https://portal.sso.{sso_region}.amazonaws.com`
+//! unless `AWS_ENDPOINT_URL_SSO` (or another endpoint setting) says otherwise. The answer's
+//! `expiration` is in epoch milliseconds. The account id of the credentials is the profile's.
+
+use core::fmt;
+
+use serde::Deserialize;
+use serde_json_core::str::{EscapedStr, EscapedStringFragment};
+
+use crate::caches::assume_role::CachePathError;
+use crate::caches::sso_token::{self, NoRefresh, Token, TokenProblem, MAX_TOKEN_FILE_LEN};
+use crate::chain::execute::{ExecuteError, Io};
+use crate::config::evaluate::Evaluator;
+use crate::config::locate::{PathBuf, Platform};
+use crate::credentials::ProviderKind;
+use crate::credentials::{
+    Credentials, MAX_ACCESS_KEY_ID_LEN, MAX_SECRET_ACCESS_KEY_LEN, MAX_SESSION_TOKEN_LEN,
+};
+use crate::io::{Clock, Command, Env, Fs, FsError, Http, HttpRequest, Prompt};
+use crate::services::endpoint::{self, EndpointError};
+use crate::services::exchange::{self, ServiceFailure, ServiceFailureKind};
+use crate::services::retry::RetrySettingError;
+use crate::signing::sigv4::uri_encode;
+use crate::Sourced;
+
+/// How long GetRoleCredentials may take, in milliseconds.
+pub const PORTAL_TIMEOUT_MS: u32 = 10_000;
+/// The largest GetRoleCredentials answer read.
+pub const MAX_PORTAL_RESPONSE_BYTES: usize = 64 * 1024;
+
+/// The settings of an IAM Identity Center profile, as the plan found them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SsoStep<'a> {
+    /// The profile.
+    pub profile: &'a str,
+    /// The `[sso-session]` name, when the profile uses one.
+    pub session: Option<Sourced<'a>>,
+    /// The start URL.
+    pub start_url: Sourced<'a>,
+    /// The region of the portal.
+    pub region: Sourced<'a>,
+    /// The account.
+    pub account_id: Sourced<'a>,
+    /// The role name.
+    pub role_name: Sourced<'a>,
+}
+
+/// Where a token comes from: the profile, its session (or none: the legacy form), the start URL
+/// and the SSO region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenSource<'a> {
+    /// The profile (named in the `aws sso login` advice).
+    pub profile: &'a str,
+    /// The `[sso-session]` name; `None` for the legacy form.
+    pub session: Option<Sourced<'a>>,
+    /// The start URL.
+    pub start_url: Sourced<'a>,
+    /// The SSO region (of the portal and of SSO-OIDC).
+    pub region: Sourced<'a>,
+}
+
+impl<'a> TokenSource<'a> {
+    /// The name the token file is keyed by: the session's, else the start URL.
+    #[must_use]
+    pub fn cache_name(&self) -> &'a str {
+        self.session.map_or(self.start_url.value, |s| s.value)
+    }
+}
+
+impl<'a> From<&SsoStep<'a>> for TokenSource<'a> {
+    fn from(step: &SsoStep<'a>) -> Self {
+        TokenSource {
+            profile: step.profile,
+            session: step.session,
+            start_url: step.start_url,
+            region: step.region,
+        }
+    }
+}
+
+/// What a token file is named after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenName<'a> {
+    /// The `[sso-session NAME]`.
+    Session(&'a str),
+    /// The start URL (the legacy form).
+    StartUrl(&'a str),
+}
+
+impl fmt::Display for TokenName<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TokenName::Session(s) => write!(f, "sso-session {s}"),
+            TokenName::StartUrl(u) => write!(f, "start URL {u}"),
+        }
+    }
+}
+
+/// Why an expired token was not renewed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotRenewed {
+    /// No refresh was possible.
+    NoRefresh(NoRefresh),
+    /// SSO-OIDC answered the refresh with an error.
+    RefreshFailed(ServiceFailure),
+    /// SSO-OIDC gave a token that had already expired.
+    RefreshedExpired,
+}
+
+/// Why IAM Identity Center gave no credentials (or no token). Each names the profile and the file
+/// or endpoint; none carries a token.
+#[derive(Debug, Clone)]
+pub enum SsoError<'a> {
+    /// There is no token file: the user has to log in.
+    NoToken {
+        /// The profile.
+        profile: &'a str,
+        /// What the file is named after: the `[sso-session]`, or the start URL (legacy form).
+        name: TokenName<'a>,
+        /// The file looked for.
+        path: PathBuf,
+    },
+    /// The token file has no path (no home directory, or too long a path).
+    NoPath {
+        /// The profile.
+        profile: &'a str,
+        /// Why.
+        error: CachePathError,
+    },
+    /// The token file could not be read.
+    Unreadable {
+        /// The profile.
+        profile: &'a str,
+        /// The file.
+        path: PathBuf,
+        /// What the host reported.
+        error: FsError,
+    },
+    /// The token file is not one credchain can use.
+    BadToken {
+        /// The profile.
+        profile: &'a str,
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        problem: TokenProblem,
+    },
+    /// The token has expired and was not renewed: the user has to log in again.
+    Expired {
+        /// The profile.
+        profile: &'a str,
+        /// The file.
+        path: PathBuf,
+        /// When it expired, in Unix seconds.
+        expired_at: i64,
+        /// Why it was not refreshed.
+        why: NotRenewed,
+    },
+    /// The portal refused the token (HTTP 401, UnauthorizedException): the session is over.
+    Unauthorized {
+        /// The profile.
+        profile: &'a str,
+        /// The exchange.
+        failure: ServiceFailure,
+    },
+    /// The portal's or SSO-OIDC's endpoint could not be resolved.
+    Endpoint(EndpointError<'a>),
+    /// A bearer token was asked for, and the profile has no `sso_session`.
+    NoSession {
+        /// The profile.
+        profile: &'a str,
+    },
+    /// `sso_session` is written over several lines (botocore looks for a section of that name,
+    /// newline and all, and finds none).
+    SessionMultiLine {
+        /// The profile.
+        profile: &'a str,
+        /// Where it is set.
+        source: crate::Source<'a>,
+    },
+    /// `sso_session` names a section the config file does not have.
+    SessionNotFound {
+        /// The profile.
+        profile: &'a str,
+        /// The name and where it is set.
+        session: Sourced<'a>,
+    },
+    /// The `[sso-session]` section lacks a key (or has it over several lines).
+    SessionIncomplete {
+        /// The profile.
+        profile: &'a str,
+        /// The session.
+        session: &'a str,
+        /// The key.
+        missing: &'static str,
+    },
+    /// The portal or SSO-OIDC failed or answered with something unusable.
+    Service(ServiceFailure),
+    /// `retry_mode` or `max_attempts` has a value the AWS CLI v2 refuses (checked when the portal
+    /// or SSO-OIDC is about to be called).
+    RetrySetting(RetrySettingError<'a>),
+}
+
+impl SsoError<'_> {
+    /// The failed exchange, when a service call is what failed.
+    #[must_use]
+    pub fn service_failure(&self) -> Option<&ServiceFailure> {
+        match self {
+            SsoError::Service(f) | SsoError::Unauthorized { failure: f, .. } => Some(f),
+            _ => None,
+        }
+    }
+
+    /// Whether a service answered with an error status (the AWS CLI's exit code 254).
+    #[must_use]
+    pub fn is_service_error(&self) -> bool {
+        self.service_failure()
+            .is_some_and(ServiceFailure::is_service_error)
+    }
+}
+
+const PROVIDER: &str = "IAM Identity Center (SSO)";
+
+impl fmt::Display for SsoError<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let login = |f: &mut fmt::Formatter<'_>, profile: &str| {
+            write!(f, "; run `aws sso login --profile {profile}`")
+        };
+        match self {
+            SsoError::NoToken {
+                profile,
+                name,
+                path,
+            } => {
+                write!(
+                    f,
+                    "{PROVIDER}: profile {profile}: no cached token for {name} at {path}"
+                )?;
+                login(f, profile)
+            }
+            SsoError::NoPath { profile, error } => {
+                write!(f, "{PROVIDER}: profile {profile}: the token cache (~/.aws/sso/cache) has no path: ")?;
+                match error {
+                    CachePathError::NoHome => {
+                        f.write_str("no home directory is known; set HOME (or USERPROFILE on Windows)")
+                    }
+                    CachePathError::TooLong => {
+                        f.write_str("it is longer than MAX_PATH_LEN; use a shorter home directory")
+                    }
+                }
+            }
+            SsoError::Unreadable {
+                profile,
+                path,
+                error,
+            } => write!(
+                f,
+                "{PROVIDER}: profile {profile}: the cached token {path} could not be read ({:?}); check its \
+                 permissions",
+                error.kind
+            ),
+            SsoError::BadToken {
+                profile,
+                path,
+                problem,
+            } => {
+                write!(f, "{PROVIDER}: profile {profile}: the cached token {path} {problem}")?;
+                login(f, profile)
+            }
+            SsoError::Expired {
+                profile,
+                path,
+                expired_at,
+                why,
+            } => {
+                write!(f, "{PROVIDER}: profile {profile}: the cached token {path} expired at ")?;
+                sso_token::write_utc_z(f, *expired_at)?;
+                match why {
+                    NotRenewed::NoRefresh(reason) => write!(f, " ({reason})")?,
+                    NotRenewed::RefreshFailed(e) => write!(f, " and the refresh failed ({e})")?,
+                    NotRenewed::RefreshedExpired => f.write_str(" (the refreshed token had expired too)")?,
+                }
+                login(f, profile)
+            }
+            SsoError::Unauthorized { profile, failure } => {
+                write!(
+                    f,
+                    "{failure}; the IAM Identity Center session of profile {profile} has expired or is \
+                     otherwise invalid"
+                )?;
+                login(f, profile)
+            }
+            SsoError::Endpoint(e) => write!(f, "{PROVIDER}: {e}"),
+            SsoError::NoSession { profile } => write!(
+                f,
+                "{PROVIDER}: profile {profile} has no sso_session, so it has no bearer token; add \
+                 `sso_session = NAME` and an [sso-session NAME] section, then run `aws sso login --profile \
+                 {profile}`"
+            ),
+            SsoError::SessionMultiLine { profile, source } => write!(
+                f,
+                "{PROVIDER}: profile {profile}: sso_session ({source}) is written over several lines, so it \
+                 names no [sso-session] section; write it on one line"
+            ),
+            SsoError::SessionNotFound { profile, session } => write!(
+                f,
+                "{PROVIDER}: profile {profile}: sso_session \"{}\" ({}) does not exist; add [sso-session {}] \
+                 to the config file",
+                session.value, session.source, session.value
+            ),
+            SsoError::SessionIncomplete {
+                profile,
+                session,
+                missing,
+            } => write!(
+                f,
+                "{PROVIDER}: profile {profile}: [sso-session {session}] has no single-line {missing}; add it \
+                 (`aws configure sso-session` writes it)"
+            ),
+            SsoError::Service(e) => write!(f, "{e}"),
+            SsoError::RetrySetting(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// The token of `source`, from its cache file, refreshed through SSO-OIDC when botocore would
+/// (see [`crate::caches::sso_token`]), and refused when expired.
+///
+/// # Errors
+/// [`SsoError`].
+pub async fn token<'s, E, F, H, K>(
+    eval: &Evaluator<'s, 's, E>,
+    fs: &F,
+    http: &H,
+    clock: &K,
+    source: &TokenSource<'s>,
+    platform: Platform,
+) -> Result<Token, SsoError<'s>>
+where
+    E: Env + ?Sized,
+    F: Fs + ?Sized,
+    H: Http + ?Sized,
+    K: Clock + ?Sized,
+{
+    let now = clock.now_unix();
+    let profile = source.profile;
+    let path = sso_token::token_path(eval.env(), platform, source.cache_name())
+        .map_err(|error| SsoError::NoPath { profile, error })?;
+    let file = match fs
+        .read_at_most(&path, crate::caches::assume_role::MAX_CACHE_FILE_LEN)
+        .await
+    {
+        Ok(Some(file)) => file,
+        Ok(None) => {
+            let name = match source.session {
+                Some(s) => TokenName::Session(s.value),
+                None => TokenName::StartUrl(source.start_url.value),
+            };
+            return Err(SsoError::NoToken {
+                profile,
+                name,
+                path,
+            });
+        }
+        Err(error) => {
+            return Err(SsoError::Unreadable {
+                profile,
+                path,
+                error,
+            })
+        }
+    };
+    let cached = sso_token::parse_token(file.as_ref(), source.session.is_none(), now).map_err(
+        |problem| SsoError::BadToken {
+            profile,
+            path: path.clone(),
+            problem,
+        },
+    )?;
+    drop(file);
+    let mut token = cached.token;
+    let mut why = None;
+    if sso_token::wants_refresh(token.expires_at(), now) {
+        match &cached.registration {
+            Err(reason) => why = Some(NotRenewed::NoRefresh(*reason)),
+            Ok(registration) => {
+                let endpoint = endpoint::resolve(eval, &endpoint::SSO_OIDC, Some(source.region))
+                    .map_err(SsoError::Endpoint)?;
+                // botocore makes the SSO-OIDC client, and so reads its retry settings, only to
+                // refresh.
+                let retry =
+                    crate::services::retry::settings(eval).map_err(SsoError::RetrySetting)?;
+                match sso_token::create_token(
+                    http,
+                    clock,
+                    retry.config,
+                    &endpoint,
+                    registration,
+                    now,
+                )
+                .await
+                {
+                    Ok(refreshed) => {
+                        let mut text = heapless::String::<MAX_TOKEN_FILE_LEN>::new();
+                        if sso_token::write_refreshed(
+                            &mut text,
+                            source.start_url.value,
+                            source.region.value,
+                            registration,
+                            &refreshed,
+                        )
+                        .is_ok()
+                        {
+                            // A cache that cannot be written costs a refresh next time; the
+                            // new token serves this run either way.
+                            let _ = fs.write_private(&path, text.as_bytes()).await;
+                        }
+                        token = refreshed.token().clone();
+                    }
+                    // botocore keeps the cached token when SSO-OIDC answers with an error (a
+                    // ClientError), and fails on anything else.
+                    Err(e) if e.is_service_error() => why = Some(NotRenewed::RefreshFailed(e)),
+                    Err(e) => return Err(SsoError::Service(e)),
+                }
+            }
+        }
+    }
+    if token.expires_at() <= now {
+        return Err(SsoError::Expired {
+            profile,
+            path,
+            expired_at: token.expires_at(),
+            why: why.unwrap_or(NotRenewed::RefreshedExpired),
+        });
+    }
+    Ok(token)
+}
+
+#[derive(Deserialize)]
+struct RoleCredentialsJson<'a> {
+    #[serde(rename = "roleCredentials", borrow)]
+    role_credentials: RoleJson<'a>,
+}
+
+#[derive(Deserialize)]
+struct RoleJson<'a> {
+    #[serde(rename = "accessKeyId", borrow)]
+    access_key_id: EscapedStr<'a>,
+    #[serde(rename = "secretAccessKey", borrow)]
+    secret_access_key: EscapedStr<'a>,
+    #[serde(rename = "sessionToken", borrow)]
+    session_token: EscapedStr<'a>,
+    expiration: i64,
+}
+
+const GET_ROLE_CREDENTIALS: &str = "GetRoleCredentials";
+const GET_ROLE_CREDENTIALS_EXPECTED: &str = "JSON with roleCredentials {accessKeyId, \
+     secretAccessKey, sessionToken, expiration (epoch milliseconds)}";
+
+fn unescape<const N: usize>(s: EscapedStr<'_>) -> Option<heapless::String<N>> {
+    let mut out = heapless::String::new();
+    for fragment in s.fragments() {
+        match fragment.ok()? {
+            EscapedStringFragment::NotEscaped(text) => out.push_str(text).ok()?,
+            EscapedStringFragment::Escaped(c) => out.push(c).ok()?,
+        }
+    }
+    Some(out)
+}
+
+/// GetRoleCredentials with `token`.
+async fn role_credentials<'s, E, H, K>(
+    eval: &Evaluator<'s, 's, E>,
+    http: &H,
+    clock: &K,
+    step: &SsoStep<'s>,
+    token: &Token,
+) -> Result<Credentials, ExecuteError<'s>>
+where
+    E: Env + ?Sized,
+    H: Http + ?Sized,
+    K: Clock + ?Sized,
+{
+    let endpoint = endpoint::resolve(eval, &endpoint::SSO, Some(step.region))
+        .map_err(|e| ExecuteError::Sso(SsoError::Endpoint(e)))?;
+    let http_failure = |url: &str, kind| {
+        ExecuteError::Sso(SsoError::Service(ServiceFailure::new(
+            ProviderKind::Sso,
+            GET_ROLE_CREDENTIALS,
+            url,
+            ServiceFailureKind::Http {
+                kind,
+                timeout_ms: PORTAL_TIMEOUT_MS,
+                max_body_bytes: MAX_PORTAL_RESPONSE_BYTES,
+            },
+        )))
+    };
+    // botocore writes the query in the order of the operation's members: role name, account.
+    let url = sso_token::join_url(
+        endpoint.url(),
+        format_args!(
+            "/federation/credentials?role_name={}&account_id={}",
+            uri_encode(step.role_name.value),
+            uri_encode(step.account_id.value)
+        ),
+    )
+    .map_err(|_| http_failure(endpoint.url(), crate::io::HttpErrorKind::InvalidUrl))?;
+    let headers = [("x-amz-sso_bearer_token", token.access_token())];
+    let request = HttpRequest {
+        method: "GET",
+        url: &url,
+        headers: &headers,
+        body: &[],
+        timeout_ms: PORTAL_TIMEOUT_MS,
+        max_body_bytes: MAX_PORTAL_RESPONSE_BYTES,
+    };
+    let retry = crate::services::retry::settings(eval)
+        .map_err(|e| ExecuteError::Sso(SsoError::RetrySetting(e)))?
+        .config;
+    let response = exchange::send_retrying(
+        http,
+        clock,
+        retry,
+        ProviderKind::Sso,
+        GET_ROLE_CREDENTIALS,
+        &request,
+    )
+    .await
+    .map_err(|failure| {
+        let unauthorized = matches!(failure.kind, ServiceFailureKind::Status { status: 401, .. })
+            || matches!(&failure.kind, ServiceFailureKind::Status { code: Some(c), .. }
+                    if c.ends_with("UnauthorizedException"));
+        ExecuteError::Sso(if unauthorized {
+            SsoError::Unauthorized {
+                profile: step.profile,
+                failure,
+            }
+        } else {
+            SsoError::Service(failure)
+        })
+    })?;
+    let bad = || {
+        ExecuteError::Sso(SsoError::Service(sso_token::bad_json_failure(
+            GET_ROLE_CREDENTIALS,
+            &url,
+            response.status,
+            response.content_type.as_deref(),
+            GET_ROLE_CREDENTIALS_EXPECTED,
+        )))
+    };
+    match parse_role_credentials(response.body.as_ref(), step.account_id.value) {
+        Ok(credentials) => Ok(credentials),
+        Err(Some(too_long)) => Err(ExecuteError::TooLong(too_long)),
+        Err(None) => Err(bad()),
+    }
+}
+
+/// Reads a GetRoleCredentials answer (`{"roleCredentials": {"accessKeyId", "secretAccessKey",
+/// "sessionToken", "expiration" (epoch milliseconds)}}`) into credentials of `account_id`.
+///
+/// # Errors
+/// `Err(None)` when it is not that JSON (or a key is empty); `Err(Some(_))` when a value is
+/// longer than credchain keeps.
+pub fn parse_role_credentials(
+    body: &[u8],
+    account_id: &str,
+) -> Result<Credentials, Option<crate::credentials::TooLong>> {
+    let (json, _) =
+        serde_json_core::from_slice::<RoleCredentialsJson<'_>>(body).map_err(|_| None)?;
+    let role = &json.role_credentials;
+    let akid = unescape::<MAX_ACCESS_KEY_ID_LEN>(role.access_key_id).ok_or(None)?;
+    let secret = unescape::<MAX_SECRET_ACCESS_KEY_LEN>(role.secret_access_key).ok_or(None)?;
+    let session = unescape::<MAX_SESSION_TOKEN_LEN>(role.session_token).ok_or(None)?;
+    if akid.is_empty() || secret.is_empty() {
+        return Err(None);
+    }
+    // botocore divides by 1000 and drops the fraction when it formats the time.
+    let expiration = role.expiration.div_euclid(1000);
+    Credentials::new(
+        ProviderKind::Sso,
+        &akid,
+        &secret,
+        Some(&session),
+        Some(expiration),
+        Some(account_id),
+    )
+    .map_err(Some)
+}
+
+/// The role credentials of an IAM Identity Center profile.
+pub(crate) async fn credentials<'s, E, F, H, C, P, K>(
+    eval: &Evaluator<'s, 's, E>,
+    io: &Io<'_, F, H, C, P, K>,
+    step: &SsoStep<'s>,
+    // The token is judged at the clock's time, as export-token judges it.
+    _now: i64,
+) -> Result<Credentials, ExecuteError<'s>>
+where
+    E: Env + ?Sized,
+    F: Fs + ?Sized,
+    H: Http + ?Sized,
+    C: Command + ?Sized,
+    P: Prompt + ?Sized,
+    K: Clock + ?Sized,
+{
+    let token = token(
+        eval,
+        io.fs,
+        io.http,
+        io.clock,
+        &TokenSource::from(step),
+        io.platform,
+    )
+    .await
+    .map_err(ExecuteError::Sso)?;
+    role_credentials(eval, io.http, io.clock, step, &token).await
+}
