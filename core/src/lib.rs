@@ -57,6 +57,7 @@ pub mod credentials;
 #[cfg(feature = "std")]
 pub mod host;
 pub mod io;
+pub mod json;
 #[cfg(test)]
 mod random_input;
 pub mod services;

@@ -5,7 +5,8 @@
 #![no_main]
 
 use credchain_core::chain::providers::sso::parse_role_credentials;
-use credchain_core::caches::sso_token::{parse_create_token, parse_token, write_refreshed};
+use credchain_core::caches::sso_token::{parse_token, write_refreshed};
+use credchain_core::services::sso_oidc::parse_create_token;
 use libfuzzer_sys::fuzz_target;
 
 const NOW: i64 = 1_700_000_000;

@@ -8,12 +8,13 @@
 
 use std::fmt::Write as _;
 
-use credchain_core::caches::assume_role::write_python_str;
-use credchain_core::caches::sso_token::{write_utc_z, Token};
+use credchain_core::caches::sso_token::write_utc_z;
 use credchain_core::chain::providers::sso::SsoError;
 use credchain_core::chain::token::resolve_token;
 use credchain_core::config::evaluate::EvaluateError;
 use credchain_core::io::block_on;
+use credchain_core::json::write_python_str;
+use credchain_core::services::sso_oidc::Token;
 
 use crate::chain::network_status;
 use crate::commands::Context;

@@ -40,7 +40,7 @@
 use core::fmt::{self, Write as _};
 
 use serde::Deserialize;
-use serde_json_core::str::{EscapedStr, EscapedStringFragment};
+use serde_json_core::str::EscapedStr;
 use sha1::{Digest, Sha1};
 
 use crate::config::locate::{home_path, PathBuf, Platform};
@@ -50,6 +50,9 @@ use crate::credentials::{
     MAX_ACCESS_KEY_ID_LEN, MAX_ACCOUNT_ID_LEN, MAX_SECRET_ACCESS_KEY_LEN, MAX_SESSION_TOKEN_LEN,
 };
 use crate::io::{Env, Fs, FsError};
+use crate::json::{
+    unescape, write_python_json, write_python_str, KeyValue, Separators, StringError,
+};
 use crate::services::sts::{
     account_id_of, AssumedRole, AssumedRoleUser, MAX_ARN_LEN, MAX_ASSUMED_ROLE_ID_LEN,
 };
@@ -86,85 +89,6 @@ pub struct CacheArgs<'a> {
     pub serial_number: Option<&'a str>,
     /// `DurationSeconds`, as the integer sent.
     pub duration_seconds: Option<i64>,
-}
-
-/// Python's `json.dumps` separators.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Separators {
-    /// The default, `", "` and `": "` (the assume-role cache keys).
-    Python,
-    /// `(",", ":")` (botocore's SSO credential cache keys).
-    Compact,
-}
-
-/// A JSON value in a cache key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyValue<'a> {
-    /// A string.
-    Str(&'a str),
-    /// An integer.
-    Int(i64),
-}
-
-/// Writes `entries` as one JSON object the way Python's `json.dumps(obj, sort_keys=True)` writes
-/// it with `separators`: keys sorted by code point (the entries are sorted in place), strings
-/// escaped as with `ensure_ascii`. For cache keys; see [`cache_key`].
-pub fn write_python_json(
-    out: &mut impl fmt::Write,
-    entries: &mut [(&str, KeyValue<'_>)],
-    separators: Separators,
-) -> fmt::Result {
-    // UTF-8 byte order is code point order.
-    entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let (item, key) = match separators {
-        Separators::Python => (", ", ": "),
-        Separators::Compact => (",", ":"),
-    };
-    out.write_char('{')?;
-    for (i, (name, value)) in entries.iter().enumerate() {
-        if i > 0 {
-            out.write_str(item)?;
-        }
-        write_python_str(out, name)?;
-        out.write_str(key)?;
-        match value {
-            KeyValue::Str(s) => write_python_str(out, s)?,
-            KeyValue::Int(n) => write!(out, "{n}")?,
-        }
-    }
-    out.write_char('}')
-}
-
-/// Writes `s` as a JSON string as Python's `json.dumps` does with `ensure_ascii=True`: `"` and
-/// `\` escaped, `\b \f \n \r \t` short, everything else outside ` `..=`~` as `\uXXXX` (lower-case
-/// hex), with surrogate pairs above U+FFFF.
-pub fn write_python_str(out: &mut impl fmt::Write, s: &str) -> fmt::Result {
-    out.write_char('"')?;
-    let mut start = 0;
-    for (i, c) in s.char_indices() {
-        if (' '..='~').contains(&c) && c != '"' && c != '\\' {
-            continue;
-        }
-        out.write_str(s.get(start..i).unwrap_or_default())?;
-        start = i + c.len_utf8();
-        match c {
-            '"' => out.write_str("\\\"")?,
-            '\\' => out.write_str("\\\\")?,
-            '\n' => out.write_str("\\n")?,
-            '\r' => out.write_str("\\r")?,
-            '\t' => out.write_str("\\t")?,
-            '\u{8}' => out.write_str("\\b")?,
-            '\u{c}' => out.write_str("\\f")?,
-            _ => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    write!(out, "\\u{unit:04x}")?;
-                }
-            }
-        }
-    }
-    out.write_str(s.get(start..).unwrap_or_default())?;
-    out.write_char('"')
 }
 
 /// A cache file's name without `.json`: 40 lower-case hex digits.
@@ -408,24 +332,13 @@ struct UserJson<'a> {
     arn: Option<EscapedStr<'a>>,
 }
 
-fn unescape<const N: usize>(
-    s: EscapedStr<'_>,
-    field: &'static str,
-    limit: &'static str,
-) -> Result<heapless::String<N>, Malformed> {
-    let full = Malformed::TooLong(TooLong {
-        field,
-        limit,
-        max: N,
-    });
-    let mut out = heapless::String::new();
-    for fragment in s.fragments() {
-        match fragment.map_err(|_| Malformed::BadEscape)? {
-            EscapedStringFragment::NotEscaped(text) => out.push_str(text).map_err(|_| full)?,
-            EscapedStringFragment::Escaped(c) => out.push(c).map_err(|_| full)?,
+impl From<StringError> for Malformed {
+    fn from(e: StringError) -> Self {
+        match e {
+            StringError::BadEscape => Malformed::BadEscape,
+            StringError::TooLong(t) => Malformed::TooLong(t),
         }
     }
-    Ok(out)
 }
 
 /// Reads a cache file's contents: the credentials (attributed to `provider`) when they are
@@ -444,7 +357,7 @@ pub fn parse_entry(
     let c = &entry.credentials;
     let expiration =
         unescape::<MAX_EXPIRATION_LEN>(c.expiration, "Expiration", "MAX_EXPIRATION_LEN")
-            .map_err(bad)?;
+            .map_err(|e| bad(e.into()))?;
     let written = parse_timestamp(&expiration).ok_or(bad(Malformed::BadExpiration))?;
     let expiration = written.unix;
     if expiration.saturating_sub(now_unix) < EXPIRY_WINDOW_SECS {

@@ -31,6 +31,7 @@ use crate::credentials::{
     MAX_SECRET_ACCESS_KEY_LEN, MAX_SESSION_TOKEN_LEN,
 };
 use crate::io::Env;
+use crate::json::{unescape, StringError};
 use crate::signing::dpop::write_json_str;
 use crate::Dialect;
 
@@ -258,24 +259,13 @@ fn need<'a>(v: Option<EscapedStr<'a>>, name: &'static str) -> Result<EscapedStr<
     v.ok_or(Malformed::Missing(name))
 }
 
-fn unescape<const N: usize>(
-    s: EscapedStr<'_>,
-    field: &'static str,
-    limit: &'static str,
-) -> Result<heapless::String<N>, Malformed> {
-    let full = Malformed::TooLong(TooLong {
-        field,
-        limit,
-        max: N,
-    });
-    let mut out = heapless::String::new();
-    for fragment in s.fragments() {
-        match fragment.map_err(|_| Malformed::BadEscape)? {
-            EscapedStringFragment::NotEscaped(text) => out.push_str(text).map_err(|_| full)?,
-            EscapedStringFragment::Escaped(c) => out.push(c).map_err(|_| full)?,
+impl From<StringError> for Malformed {
+    fn from(e: StringError) -> Self {
+        match e {
+            StringError::BadEscape => Malformed::BadEscape,
+            StringError::TooLong(t) => Malformed::TooLong(t),
         }
     }
-    Ok(out)
 }
 
 /// Reads a cache file's contents.

@@ -20,12 +20,12 @@
 // Errors carry the token file's path inline: the core has no allocator to box it.
 #![allow(clippy::result_large_err)]
 
-use crate::caches::sso_token::Token;
 use crate::chain::providers::sso::{self, SsoError, TokenSource};
 use crate::config::evaluate::Evaluator;
 use crate::config::locate::Platform;
 use crate::config::parse::Property;
 use crate::io::{Clock, Env, Fs, Http};
+use crate::services::sso_oidc::Token;
 use crate::Source;
 use crate::Sourced;
 

@@ -6,7 +6,7 @@
 //! provider met it: the provider, the operation, the endpoint, and what to do. Bodies and headers
 //! are never part of a failure: they may hold credentials or tokens.
 
-use core::fmt;
+use core::fmt::{self, Write as _};
 
 use crate::credentials::ProviderKind;
 use crate::io::{Clock, Http, HttpErrorKind, HttpRequest, HttpResponse, MAX_CONTENT_TYPE_LEN};
@@ -388,6 +388,46 @@ fn clipped<const N: usize>(s: &str) -> heapless::String<N> {
         }
     }
     out
+}
+
+/// The longest URL built for a call (`{endpoint}/token`, GetRoleCredentials with its query).
+pub const MAX_CALL_URL_LEN: usize = crate::services::endpoint::MAX_ENDPOINT_URL_LEN + 512;
+
+/// `{url}{path}` with any `/` ending the URL left out.
+pub(crate) fn join_url(
+    base: &str,
+    path: fmt::Arguments<'_>,
+) -> Result<heapless::String<MAX_CALL_URL_LEN>, fmt::Error> {
+    let mut url = heapless::String::new();
+    url.push_str(base.trim_end_matches('/'))
+        .map_err(|_| fmt::Error)?;
+    url.write_fmt(path)?;
+    Ok(url)
+}
+
+/// A 2xx answer that could not be read: a wrong content type when it names one that is not JSON
+/// (botocore ignores content types, so a good body is accepted whatever it says), else a body
+/// that is not what `expected` says.
+pub(crate) fn bad_json_failure(
+    provider: ProviderKind,
+    operation: &'static str,
+    url: &str,
+    status: u16,
+    content_type: Option<&str>,
+    expected: &'static str,
+) -> ServiceFailure {
+    match content_type {
+        Some(c) if !is_json_content_type(Some(c)) => ServiceFailure::new(
+            provider,
+            operation,
+            url,
+            ServiceFailureKind::WrongContentType {
+                status,
+                content_type: heapless::String::try_from(c).unwrap_or_default(),
+            },
+        ),
+        _ => ServiceFailure::bad_body(provider, operation, url, status, expected),
+    }
 }
 
 #[cfg(test)]

@@ -11,4 +11,5 @@
 pub mod endpoint;
 pub mod exchange;
 pub mod retry;
+pub mod sso_oidc;
 pub mod sts;

@@ -26,7 +26,7 @@ use serde::Deserialize;
 use serde_json_core::str::{EscapedStr, EscapedStringFragment};
 
 use crate::caches::assume_role::CachePathError;
-use crate::caches::sso_token::{self, NoRefresh, Token, TokenProblem, MAX_TOKEN_FILE_LEN};
+use crate::caches::sso_token::{self, NoRefresh, TokenProblem, MAX_TOKEN_FILE_LEN};
 use crate::chain::execute::{ExecuteError, Io};
 use crate::config::evaluate::Evaluator;
 use crate::config::locate::{PathBuf, Platform};
@@ -38,6 +38,7 @@ use crate::io::{Clock, Command, Env, Fs, FsError, Http, HttpRequest, Prompt};
 use crate::services::endpoint::{self, EndpointError};
 use crate::services::exchange::{self, ServiceFailure, ServiceFailureKind};
 use crate::services::retry::RetrySettingError;
+use crate::services::sso_oidc::{self, Token};
 use crate::signing::sigv4::uri_encode;
 use crate::Sourced;
 
@@ -408,7 +409,7 @@ where
                 // refresh.
                 let retry =
                     crate::services::retry::settings(eval).map_err(SsoError::RetrySetting)?;
-                match sso_token::create_token(
+                match sso_oidc::create_token(
                     http,
                     clock,
                     retry.config,
@@ -514,7 +515,7 @@ where
         )))
     };
     // botocore writes the query in the order of the operation's members: role name, account.
-    let url = sso_token::join_url(
+    let url = exchange::join_url(
         endpoint.url(),
         format_args!(
             "/federation/credentials?role_name={}&account_id={}",
@@ -558,7 +559,8 @@ where
         })
     })?;
     let bad = || {
-        ExecuteError::Sso(SsoError::Service(sso_token::bad_json_failure(
+        ExecuteError::Sso(SsoError::Service(exchange::bad_json_failure(
+            ProviderKind::Sso,
             GET_ROLE_CREDENTIALS,
             &url,
             response.status,
