@@ -38,7 +38,6 @@ pub(crate) fn with_exit_status(error: JsValue, status: u8) -> JsValue {
     error
 }
 
-/// `explainCredentials(options)`: the plan alone: the active profile and what chose it, each
 /// An `Error` (or `TypeError`) named `CredchainError` with `code` and `fields`.
 pub(crate) fn error(code: &str, message: &dyn Display, fields: Obj, type_error: bool) -> JsValue {
     let message = message.to_string();
@@ -490,6 +489,7 @@ pub(crate) fn sts_error(failure: &StsFailure<'_>, e: &dyn Display, req: &Request
     error(code, e, fields, false)
 }
 
+/// An endpoint that cannot be resolved.
 pub(crate) fn endpoint_error(e: &EndpointError<'_>) -> JsValue {
     let (code, fields) = match *e {
         EndpointError::InvalidUrl {

@@ -210,6 +210,7 @@ pub async fn resolve_credentials(options: JsValue) -> Result<JsValue, JsValue> {
     }
 }
 
+/// `explainCredentials(options)`: the plan alone: the active profile and what chose it, each
 /// provider passed over with its reason, and the chosen provider's steps with where each input
 /// is configured. No I/O beyond reading the two files, and never a secret.
 #[wasm_bindgen(js_name = explainCredentials)]
