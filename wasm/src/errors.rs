@@ -22,9 +22,7 @@ use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 use crate::host::Failure;
-use crate::objects::{
-    date, file_name, origin_object, profile_array, skipped_array, source_object, Obj,
-};
+use crate::objects::{date, file_name, origin_object, profile_array, skipped_array, Obj};
 use crate::request::Request;
 
 /// The AWS CLI's exit status for a configuration the chain cannot use.
@@ -46,10 +44,12 @@ pub(crate) fn error(code: &str, message: &dyn Display, fields: Obj, type_error: 
     } else {
         js_sys::Error::new(&message).into()
     };
-    let error = Obj(error).set("name", "CredchainError").set("code", code);
     // Fields go on the error itself: `err.code`, `err.path`, `err.line`.
-    let _ = Object::assign(&error.0, &fields.0);
-    error.into()
+    Obj(error)
+        .set("name", "CredchainError")
+        .set("code", code)
+        .extend(fields)
+        .into()
 }
 
 pub(crate) fn invalid_argument(argument: &str, message: &str) -> JsValue {
@@ -138,16 +138,14 @@ pub(crate) fn evaluate_error(e: EvaluateError<'_>) -> JsValue {
             &e,
             Obj::new()
                 .set("profile", name)
-                .set("source", source_object(source))
+                .set_source(source)
                 .set("profiles", profile_array(files)),
             false,
         ),
         EvaluateError::InvalidRegion { value, source } => error(
             "InvalidRegion",
             &e,
-            Obj::new()
-                .set("value", value)
-                .set("source", source_object(source)),
+            Obj::new().set("value", value).set_source(source),
             false,
         ),
     }
@@ -156,41 +154,34 @@ pub(crate) fn evaluate_error(e: EvaluateError<'_>) -> JsValue {
 /// A [`PlanError`]: the variant's name as `code`, the profiles involved as fields. Values
 /// that may be secrets (a partial key) are given by where they are, never by value.
 pub(crate) fn plan_error(e: PlanError<'_>) -> JsValue {
-    let (code, fields) = match e {
+    let with_source = |key, sourced| Obj::new().set_with_source(key, sourced);
+    let (code, profile, rest) = match e {
         PlanError::SourceProfileNotFound {
             profile,
             source_profile,
         } => (
             "SourceProfileNotFound",
-            Obj::new()
-                .set("profile", profile)
-                .set("sourceProfile", source_profile.value)
-                .set("source", source_object(source_profile.source)),
+            Some(profile),
+            with_source("sourceProfile", source_profile),
         ),
         PlanError::Cycle {
             profile,
             source_profile,
         } => (
             "Cycle",
-            Obj::new()
-                .set("profile", profile)
-                .set("sourceProfile", source_profile.value)
-                .set("source", source_object(source_profile.source)),
+            Some(profile),
+            with_source("sourceProfile", source_profile),
         ),
         PlanError::RoleWithoutSource { profile, role_arn } => (
             "RoleWithoutSource",
-            Obj::new()
-                .set("profile", profile)
-                .set("roleArn", role_arn.value)
-                .set("source", source_object(role_arn.source)),
+            Some(profile),
+            with_source("roleArn", role_arn),
         ),
-        PlanError::BothSources { profile } => ("BothSources", Obj::new().set("profile", profile)),
+        PlanError::BothSources { profile } => ("BothSources", Some(profile), Obj::new()),
         PlanError::UnknownCredentialSource { profile, value } => (
             "UnknownCredentialSource",
-            Obj::new()
-                .set("profile", profile)
-                .set("value", value.value)
-                .set("source", source_object(value.source)),
+            Some(profile),
+            with_source("value", value),
         ),
         PlanError::PartialCredentials {
             profile,
@@ -198,63 +189,59 @@ pub(crate) fn plan_error(e: PlanError<'_>) -> JsValue {
             missing,
         } => (
             "PartialCredentials",
+            profile,
             Obj::new()
-                .set("profile", profile.map_or(JsValue::NULL, JsValue::from))
                 .set("missing", missing)
-                .set("source", source_object(present.source)),
+                .set_source(present.source),
         ),
         PlanError::SourceProfileWithoutCredentials {
             profile,
             source_profile,
         } => (
             "SourceProfileWithoutCredentials",
-            Obj::new()
-                .set("profile", profile)
-                .set("sourceProfile", source_profile),
+            Some(profile),
+            Obj::new().set("sourceProfile", source_profile),
         ),
         PlanError::WebIdentityWithoutRole {
             profile,
             token_file,
         } => (
             "WebIdentityWithoutRole",
-            Obj::new()
-                .set("profile", profile)
-                .set("tokenFile", token_file.value)
-                .set("source", source_object(token_file.source)),
+            Some(profile),
+            with_source("tokenFile", token_file),
         ),
         PlanError::SsoIncomplete { profile, missing } => (
             "SsoIncomplete",
-            Obj::new().set("profile", profile).set("missing", missing),
+            Some(profile),
+            Obj::new().set("missing", missing),
         ),
         PlanError::SsoSessionNotFound { profile, session } => (
             "SsoSessionNotFound",
-            Obj::new()
-                .set("profile", profile)
-                .set("session", session.value)
-                .set("source", source_object(session.source)),
+            Some(profile),
+            with_source("session", session),
         ),
-        PlanError::SsoInconsistent { profile, key } => (
-            "SsoInconsistent",
-            Obj::new().set("profile", profile).set("key", key),
-        ),
+        PlanError::SsoInconsistent { profile, key } => {
+            ("SsoInconsistent", Some(profile), Obj::new().set("key", key))
+        }
         PlanError::MultiLineValue {
             profile,
             key,
             source,
         } => (
             "MultiLineValue",
-            Obj::new()
-                .set("profile", profile)
-                .set("key", key)
-                .set("source", source_object(source)),
+            Some(profile),
+            Obj::new().set("key", key).set_source(source),
         ),
         PlanError::ChainTooLong { profile } => (
             "ChainTooLong",
-            Obj::new()
-                .set("profile", profile)
-                .set("limit", MAX_ROLE_CHAIN as u32),
+            Some(profile),
+            Obj::new().set("limit", MAX_ROLE_CHAIN as u32),
         ),
     };
+    // The profile first, then the variant's fields.
+    let fields = Obj::new()
+        .set("profile", profile.map_or(JsValue::NULL, JsValue::from))
+        .extend(rest);
     error(code, &e, fields, false)
 }
 
@@ -270,31 +257,22 @@ pub(crate) fn retry_setting_error(r: &RetrySettingError<'_>, whole: &dyn Display
         whole,
         Obj::new()
             .set("setting", setting)
-            .set("value", value.value)
-            .set("source", source_object(value.source)),
+            .set_with_source("value", *value),
         false,
     )
 }
 
 pub(crate) fn execute_error(e: ExecuteError<'_>, plan: &Plan<'_>, req: &Request) -> JsValue {
     match &e {
-        ExecuteError::NoCredentials => error(
-            "NoCredentials",
-            &e,
-            Obj::new()
+        ExecuteError::NoCredentials | ExecuteError::NoneFromMetadata(_) => {
+            let mut fields = Obj::new()
                 .set("profile", plan.profile)
-                .set("skipped", skipped_array(&plan.skipped)),
-            false,
-        ),
-        ExecuteError::NoneFromMetadata(metadata) => error(
-            "NoCredentials",
-            &e,
-            Obj::new()
-                .set("profile", plan.profile)
-                .set("skipped", skipped_array(&plan.skipped))
-                .set("instanceMetadata", metadata.to_string().as_str()),
-            false,
-        ),
+                .set("skipped", skipped_array(&plan.skipped));
+            if let ExecuteError::NoneFromMetadata(metadata) = &e {
+                fields = fields.set("instanceMetadata", metadata.to_string().as_str());
+            }
+            error("NoCredentials", &e, fields, false)
+        }
         ExecuteError::Process {
             profile,
             command,
@@ -315,7 +293,7 @@ pub(crate) fn execute_error(e: ExecuteError<'_>, plan: &Plan<'_>, req: &Request)
             };
             let mut fields = Obj::new()
                 .set("profile", *profile)
-                .set("source", source_object(command.source))
+                .set_source(command.source)
                 .set("reason", reason)
                 .set("status", status.map_or(JsValue::NULL, JsValue::from))
                 .set("stderr", stderr);
@@ -341,7 +319,7 @@ pub(crate) fn execute_error(e: ExecuteError<'_>, plan: &Plan<'_>, req: &Request)
         ExecuteError::BadExpiration { source } => error(
             "InvalidExpiration",
             &e,
-            Obj::new().set("source", source_object(*source)),
+            Obj::new().set_source(*source),
             false,
         ),
         ExecuteError::TooLong(too_long) => error(
@@ -392,8 +370,7 @@ pub(crate) fn execute_error(e: ExecuteError<'_>, plan: &Plan<'_>, req: &Request)
         ExecuteError::TokenFile { path, error: fs } => {
             let reason = fs.map_or("missing", |fs| fs_reason(fs.kind));
             let mut fields = Obj::new()
-                .set("path", path.value)
-                .set("source", source_object(path.source))
+                .set_with_source("path", *path)
                 .set("reason", reason);
             if let Some(Failure::Rejected(cause)) = req.fs.failure.take() {
                 fields = fields.set("cause", cause);
@@ -409,8 +386,7 @@ pub(crate) fn execute_error(e: ExecuteError<'_>, plan: &Plan<'_>, req: &Request)
             &e,
             Obj::new()
                 .set("profile", *profile)
-                .set("serial", serial.value)
-                .set("source", source_object(serial.source))
+                .set_with_source("serial", *serial)
                 .set(
                     "reason",
                     match why {
@@ -433,60 +409,43 @@ pub(crate) fn sts_error(failure: &StsFailure<'_>, e: &dyn Display, req: &Request
         .set("roleArn", failure.role_arn)
         .set("endpoint", failure.endpoint.as_str())
         .set("endpointSource", origin_object(failure.origin));
-    let (code, fields) = match &failure.kind {
+    let coded = match &failure.kind {
         StsErrorKind::Service {
             status,
             code,
             message,
-        } => (
-            "ServiceError",
-            common
-                .set("status", *status)
-                .set("serviceCode", code.as_str())
-                .set(
-                    "serviceMessage",
-                    match message {
-                        ErrorMessage::Text(text) => JsValue::from(text.as_str()),
-                        ErrorMessage::None | ErrorMessage::TooLong { .. } => JsValue::NULL,
-                    },
-                ),
-        ),
+        } => {
+            let message = match message {
+                ErrorMessage::Text(text) => JsValue::from(text.as_str()),
+                ErrorMessage::None | ErrorMessage::TooLong { .. } => JsValue::NULL,
+            };
+            Ok(service_error(
+                common,
+                *status,
+                code.as_str().into(),
+                message,
+            ))
+        }
         StsErrorKind::Http {
             kind,
             timeout_ms,
             max_body_bytes,
-        } => match http_failed(common, *kind, *timeout_ms, *max_body_bytes, req) {
-            Ok(fields) => ("HttpFailed", fields),
-            Err(bad_host) => return bad_host,
-        },
-        StsErrorKind::EmptyBody { status } => (
-            "InvalidResponse",
-            common.set("status", *status).set("problem", "empty-body"),
-        ),
+        } => http_failed(common, *kind, *timeout_ms, *max_body_bytes, req),
+        StsErrorKind::EmptyBody { status } => Ok(invalid_response(common, *status, "empty-body")),
         StsErrorKind::WrongContentType {
             status,
             content_type,
-        } => (
-            "InvalidResponse",
-            common
-                .set("status", *status)
-                .set("problem", "wrong-content-type")
-                .set("contentType", content_type.as_str()),
-        ),
-        StsErrorKind::NotXml { status } => (
-            "InvalidResponse",
-            common.set("status", *status).set("problem", "not-xml"),
-        ),
-        StsErrorKind::Malformed { status, .. } => (
-            "InvalidResponse",
-            common.set("status", *status).set("problem", "malformed"),
-        ),
-        StsErrorKind::RequestTooLong => {
-            ("RequestNotSent", common.set("reason", "request-too-long"))
+        } => Ok(wrong_content_type(common, *status, content_type)),
+        StsErrorKind::NotXml { status } => Ok(invalid_response(common, *status, "not-xml")),
+        StsErrorKind::Malformed { status, .. } => {
+            Ok(invalid_response(common, *status, "malformed"))
         }
-        StsErrorKind::Sign(_) => ("RequestNotSent", common.set("reason", "sign")),
+        StsErrorKind::RequestTooLong => {
+            Ok(("RequestNotSent", common.set("reason", "request-too-long")))
+        }
+        StsErrorKind::Sign(_) => Ok(("RequestNotSent", common.set("reason", "sign"))),
     };
-    error(code, e, fields, false)
+    coded_error(coded, e)
 }
 
 /// An endpoint that cannot be resolved.
@@ -511,16 +470,12 @@ pub(crate) fn endpoint_error(e: &EndpointError<'_>) -> JsValue {
         ),
         EndpointError::ServicesSectionNotFound { section, source } => (
             "ServicesSectionNotFound",
-            Obj::new()
-                .set("section", section)
-                .set("source", source_object(source)),
+            Obj::new().set("section", section).set_source(source),
         ),
         EndpointError::NoRegion { service } => ("NoRegion", Obj::new().set("service", service)),
         EndpointError::InvalidRegion { value, source } => (
             "InvalidRegion",
-            Obj::new()
-                .set("value", value)
-                .set("source", source_object(source)),
+            Obj::new().set("value", value).set_source(source),
         ),
         EndpointError::VariantUnsupported {
             service,
@@ -533,7 +488,7 @@ pub(crate) fn endpoint_error(e: &EndpointError<'_>) -> JsValue {
                 .set("service", service)
                 .set("variable", env_var)
                 .set("setting", setting)
-                .set("source", source_object(source)),
+                .set_source(source),
         ),
         EndpointError::Evaluate(inner) => return evaluate_error(inner),
     };
@@ -556,79 +511,88 @@ pub(crate) fn provider_error(
     let common = common
         .set("operation", failure.operation)
         .set("endpoint", failure.endpoint.as_str());
-    let (code, fields) = match &failure.kind {
+    let coded = match &failure.kind {
         ServiceFailureKind::Status {
             status,
             code,
             message,
-        } => (
-            "ServiceError",
-            common
-                .set("status", *status)
-                .set(
-                    "serviceCode",
-                    code.as_ref().map_or(JsValue::NULL, |c| c.as_str().into()),
-                )
-                .set(
-                    "serviceMessage",
-                    message
-                        .as_ref()
-                        .map_or(JsValue::NULL, |m| m.as_str().into()),
-                ),
-        ),
+        } => {
+            let text = |s: Option<&str>| s.map_or(JsValue::NULL, JsValue::from);
+            let (code, message) = (code.as_deref(), message.as_deref());
+            Ok(service_error(common, *status, text(code), text(message)))
+        }
         ServiceFailureKind::Http {
             kind,
             timeout_ms,
             max_body_bytes,
-        } => match http_failed(common, *kind, *timeout_ms, *max_body_bytes, req) {
-            Ok(fields) => ("HttpFailed", fields),
-            Err(bad_host) => return bad_host,
-        },
-        ServiceFailureKind::EmptyBody { status } => (
-            "InvalidResponse",
-            common.set("status", *status).set("problem", "empty-body"),
-        ),
+        } => http_failed(common, *kind, *timeout_ms, *max_body_bytes, req),
+        ServiceFailureKind::EmptyBody { status } => {
+            Ok(invalid_response(common, *status, "empty-body"))
+        }
         ServiceFailureKind::WrongContentType {
             status,
             content_type,
-        } => (
-            "InvalidResponse",
-            common
-                .set("status", *status)
-                .set("problem", "wrong-content-type")
-                .set("contentType", content_type.as_str()),
-        ),
-        ServiceFailureKind::BadBody { status, expected } => (
-            "InvalidResponse",
-            common
-                .set("status", *status)
-                .set("problem", "bad-body")
-                .set("expected", *expected),
-        ),
+        } => Ok(wrong_content_type(common, *status, content_type)),
+        ServiceFailureKind::BadBody { status, expected } => {
+            let (code, fields) = invalid_response(common, *status, "bad-body");
+            Ok((code, fields.set("expected", *expected)))
+        }
     };
-    error(code, e, fields, false)
+    coded_error(coded, e)
 }
 
-/// The fields of a call that got no answer (`HttpFailed`): the reason and the limits that
-/// applied, and what the host's `fetch` rejected with as `cause`; `Err` when the host's `fetch`
-/// answered nonsense instead, which is the error to report.
+/// An error's code and fields, or (`Err`) the error to report instead.
+type Coded = Result<(&'static str, Obj), JsValue>;
+
+/// The error a [`Coded`] stands for.
+fn coded_error(coded: Coded, e: &dyn Display) -> JsValue {
+    match coded {
+        Ok((code, fields)) => error(code, e, fields, false),
+        Err(instead) => instead,
+    }
+}
+
+/// `ServiceError`: the service's own error answer, with its status, code and message.
+fn service_error(common: Obj, status: u16, code: JsValue, message: JsValue) -> (&'static str, Obj) {
+    let fields = common
+        .set("status", status)
+        .set("serviceCode", code)
+        .set("serviceMessage", message);
+    ("ServiceError", fields)
+}
+
+/// `InvalidResponse`: an answer that is not the service's, with its status and what is wrong.
+fn invalid_response(common: Obj, status: u16, problem: &str) -> (&'static str, Obj) {
+    let fields = common.set("status", status).set("problem", problem);
+    ("InvalidResponse", fields)
+}
+
+/// `InvalidResponse` for an answer of the wrong content type, which it names.
+fn wrong_content_type(common: Obj, status: u16, content_type: &str) -> (&'static str, Obj) {
+    let (code, fields) = invalid_response(common, status, "wrong-content-type");
+    (code, fields.set("contentType", content_type))
+}
+
+/// `HttpFailed`, a call that got no answer: the reason and the limits that applied, and what
+/// the host's `fetch` rejected with as `cause`; `Err` when the host's `fetch` answered
+/// nonsense instead, which is the error to report.
 pub(crate) fn http_failed(
     common: Obj,
     kind: HttpErrorKind,
     timeout_ms: u32,
     max_body_bytes: usize,
     req: &Request,
-) -> Result<Obj, JsValue> {
+) -> Coded {
     let fields = common
         .set("reason", http_reason(kind))
         .set("timeoutMs", timeout_ms)
         .set("maxBodyBytes", max_body_bytes as f64);
     match req.http.failure.take() {
-        Some(Failure::Rejected(cause)) => Ok(fields.set("cause", cause)),
+        Some(Failure::Rejected(cause)) => Ok(("HttpFailed", fields.set("cause", cause))),
         Some(Failure::BadResult(what)) => {
             Err(bad_host_result("options.fetch", "fetch(request)", &what))
         }
-        Some(Failure::Missing) | None => Ok(fields),
+        Some(Failure::Missing) | None => Ok(("HttpFailed", fields)),
     }
 }
 

@@ -140,13 +140,7 @@ impl Fs for JsFs {
 impl JsFs {
     /// Maps a Node-style error (`code`, `errno`) to the core's kinds, keeping the value.
     pub(crate) fn rejected(&self, cause: JsValue) -> FsError {
-        let kind = match HostReason::of(&cause) {
-            HostReason::PermissionDenied => FsErrorKind::PermissionDenied,
-            HostReason::NotAFile => FsErrorKind::NotAFile,
-            HostReason::TooLarge => FsErrorKind::TooLarge,
-            HostReason::Unsupported => FsErrorKind::Unsupported,
-            _ => FsErrorKind::Other,
-        };
+        let kind = HostReason::of(&cause).kinds().fs;
         let os_code = os_code(&cause);
         self.failure.replace(Some(Failure::Rejected(cause)));
         FsError { kind, os_code }
@@ -183,14 +177,7 @@ impl Command for JsCommand {
         let out = call_host(run, &Array::of2(&words, &limits.into()))
             .await
             .map_err(|cause| {
-                let kind = match HostReason::of(&cause) {
-                    HostReason::NotFound => CommandErrorKind::NotFound,
-                    HostReason::PermissionDenied => CommandErrorKind::PermissionDenied,
-                    HostReason::Timeout => CommandErrorKind::Timeout,
-                    HostReason::TooLarge => CommandErrorKind::TooLarge,
-                    HostReason::Unsupported => CommandErrorKind::Unsupported,
-                    _ => CommandErrorKind::Other,
-                };
+                let kind = HostReason::of(&cause).kinds().command;
                 let os_code = os_code(&cause);
                 self.failure.replace(Some(Failure::Rejected(cause)));
                 CommandError { kind, os_code }
@@ -271,13 +258,7 @@ impl Http for JsHttp {
         let out = call_host(fetch, &Array::of1(&js_request.into()))
             .await
             .map_err(|cause| {
-                let kind = match HostReason::of(&cause) {
-                    HostReason::Timeout => HttpErrorKind::Timeout,
-                    HostReason::Connect | HostReason::NotFound => HttpErrorKind::Connect,
-                    HostReason::TooLarge => HttpErrorKind::TooLarge,
-                    HostReason::InvalidUrl => HttpErrorKind::InvalidUrl,
-                    _ => HttpErrorKind::Other,
-                };
+                let kind = HostReason::of(&cause).kinds().http;
                 self.failure.replace(Some(Failure::Rejected(cause)));
                 HttpError { kind }
             })?;
@@ -437,7 +418,33 @@ pub(crate) enum HostReason {
     Other,
 }
 
+/// What a [`HostReason`] is to each adapter: the core's kind of its error.
+pub(crate) struct Kinds {
+    pub(crate) fs: FsErrorKind,
+    pub(crate) command: CommandErrorKind,
+    pub(crate) http: HttpErrorKind,
+}
+
 impl HostReason {
+    /// The kinds of error this reason is to a read or write, a run and an exchange.
+    pub(crate) fn kinds(self) -> Kinds {
+        use CommandErrorKind as C;
+        use FsErrorKind as F;
+        use HttpErrorKind as H;
+        let (fs, command, http) = match self {
+            HostReason::NotFound => (F::Other, C::NotFound, H::Connect),
+            HostReason::PermissionDenied => (F::PermissionDenied, C::PermissionDenied, H::Other),
+            HostReason::NotAFile => (F::NotAFile, C::Other, H::Other),
+            HostReason::Timeout => (F::Other, C::Timeout, H::Timeout),
+            HostReason::TooLarge => (F::TooLarge, C::TooLarge, H::TooLarge),
+            HostReason::Connect => (F::Other, C::Other, H::Connect),
+            HostReason::InvalidUrl => (F::Other, C::Other, H::InvalidUrl),
+            HostReason::Unsupported => (F::Unsupported, C::Unsupported, H::Other),
+            HostReason::Other => (F::Other, C::Other, H::Other),
+        };
+        Kinds { fs, command, http }
+    }
+
     pub(crate) fn of(cause: &JsValue) -> HostReason {
         let named = |v: &JsValue| {
             let reason = get(v, "code").as_string().map(|c| Self::of_code(&c))?;

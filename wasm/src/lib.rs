@@ -113,7 +113,7 @@ use crate::errors::{
     bad_host_result, error, evaluate_error, execute_error, http_reason, invalid_argument,
     locate_error, parse_error, plan_error, unknown_setting, with_exit_status, CONFIGURATION_EXIT,
 };
-use crate::host::{bytes_of, Failure};
+use crate::host::{bytes_of, Failure, JsEnv};
 use crate::objects::{
     base_step_object, credentials_object, profile_array, role_step_object, skipped_array,
     source_object, Obj,
@@ -127,31 +127,24 @@ use crate::request::{get, string_argument, string_field, Request};
 pub async fn resolve_setting(name: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let name = string_argument(&name, "name")?;
     let setting = Setting::from_name(&name).ok_or_else(|| unknown_setting(&name))?;
-    let req = Request::from_js(&options)?;
-    let paths = locate(&req.env, req.platform, req.dialect).map_err(locate_error)?;
-    let files = req.load(&paths).await?;
-    let parsed = ConfigFiles::parse(&files, req.dialect).map_err(parse_error)?;
-    let opts = req.options();
-    let eval = Evaluator::new(&parsed, &req.env, &opts).map_err(evaluate_error)?;
-    let resolved = eval.resolve(setting).map_err(evaluate_error)?;
-    Ok(match resolved {
-        None => JsValue::NULL,
-        Some(r) => Obj::new()
-            .set("value", r.value.to_string())
-            .set("source", source_object(r.source))
-            .into(),
+    with_evaluator(&options, async |_, eval| {
+        let resolved = eval.resolve(setting).map_err(evaluate_error)?;
+        Ok(match resolved {
+            None => JsValue::NULL,
+            Some(r) => Obj::new()
+                .set("value", r.value.to_string())
+                .set_source(r.source)
+                .into(),
+        })
     })
+    .await
 }
 
 /// `listProfiles(options)`: every profile name, config-file profiles first, then those only in
 /// the credentials file, each once, in the order of `aws configure list-profiles`.
 #[wasm_bindgen(js_name = listProfiles)]
 pub async fn list_profiles(options: JsValue) -> Result<JsValue, JsValue> {
-    let req = Request::from_js(&options)?;
-    let paths = locate(&req.env, req.platform, req.dialect).map_err(locate_error)?;
-    let files = req.load(&paths).await?;
-    let parsed = ConfigFiles::parse(&files, req.dialect).map_err(parse_error)?;
-    Ok(profile_array(&parsed).into())
+    with_files(&options, async |_, parsed| Ok(profile_array(parsed).into())).await
 }
 
 /// `configureGet(name, options)`: what `aws configure get NAME` prints: the profile's value only
@@ -160,14 +153,11 @@ pub async fn list_profiles(options: JsValue) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = configureGet)]
 pub async fn configure_get(name: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let name = string_argument(&name, "name")?;
-    let req = Request::from_js(&options)?;
-    let paths = locate(&req.env, req.platform, req.dialect).map_err(locate_error)?;
-    let files = req.load(&paths).await?;
-    let parsed = ConfigFiles::parse(&files, req.dialect).map_err(parse_error)?;
-    let opts = req.options();
-    let eval = Evaluator::new(&parsed, &req.env, &opts).map_err(evaluate_error)?;
-    let value = evaluate::configure_get(&eval, &name).map_err(evaluate_error)?;
-    Ok(value.map_or(JsValue::NULL, |v| v.value.to_string().into()))
+    with_evaluator(&options, async |_, eval| {
+        let value = evaluate::configure_get(eval, &name).map_err(evaluate_error)?;
+        Ok(value.map_or(JsValue::NULL, |v| v.value.to_string().into()))
+    })
+    .await
 }
 
 /// `resolveCredentials(options)`: the credentials of the active profile, resolved through the
@@ -175,39 +165,36 @@ pub async fn configure_get(name: JsValue, options: JsValue) -> Result<JsValue, J
 /// the provider that gave them.
 #[wasm_bindgen(js_name = resolveCredentials)]
 pub async fn resolve_credentials(options: JsValue) -> Result<JsValue, JsValue> {
-    let req = Request::from_js(&options)?;
-    let paths = locate(&req.env, req.platform, req.dialect).map_err(locate_error)?;
-    let files = req.load(&paths).await?;
-    let parsed = ConfigFiles::parse(&files, req.dialect).map_err(parse_error)?;
-    let opts = req.options();
-    let eval = Evaluator::new(&parsed, &req.env, &opts).map_err(evaluate_error)?;
-    // A configuration the chain cannot use is the AWS CLI's ConfigurationError (253).
-    let plan = plan(&eval).map_err(|e| with_exit_status(plan_error(e), CONFIGURATION_EXIT))?;
-    let io = Io {
-        fs: &req.fs,
-        http: &req.http,
-        command: &req.command,
-        prompt: &req.prompt,
-        clock: &req.clock,
-        platform: req.platform,
-    };
-    let result = execute(&eval, &plan, &io).await;
-    // A clock that failed gave the core a fallback time: the call still fails, saying so.
-    if let Some(what) = req.clock.failure.take() {
-        return Err(invalid_argument(
-            "options.now",
-            &format!(
-                "options.now() returned {what}; it must return the Unix time in seconds, a number"
-            ),
-        ));
-    }
-    match result {
-        Ok(credentials) => Ok(credentials_object(&credentials)),
-        Err(e) => {
-            let status = e.awscli_exit_status();
-            Err(with_exit_status(execute_error(e, &plan, &req), status))
+    with_evaluator(&options, async |req, eval| {
+        // A configuration the chain cannot use is the AWS CLI's ConfigurationError (253).
+        let plan = plan(eval).map_err(|e| with_exit_status(plan_error(e), CONFIGURATION_EXIT))?;
+        let io = Io {
+            fs: &req.fs,
+            http: &req.http,
+            command: &req.command,
+            prompt: &req.prompt,
+            clock: &req.clock,
+            platform: req.platform,
+        };
+        let result = execute(eval, &plan, &io).await;
+        // A clock that failed gave the core a fallback time: the call still fails, saying so.
+        if let Some(what) = req.clock.failure.take() {
+            return Err(invalid_argument(
+                "options.now",
+                &format!(
+                    "options.now() returned {what}; it must return the Unix time in seconds, a number"
+                ),
+            ));
         }
-    }
+        match result {
+            Ok(credentials) => Ok(credentials_object(&credentials)),
+            Err(e) => {
+                let status = e.awscli_exit_status();
+                Err(with_exit_status(execute_error(e, &plan, req), status))
+            }
+        }
+    })
+    .await
 }
 
 /// `explainCredentials(options)`: the plan alone: the active profile and what chose it, each
@@ -215,50 +202,73 @@ pub async fn resolve_credentials(options: JsValue) -> Result<JsValue, JsValue> {
 /// is configured. No I/O beyond reading the two files, and never a secret.
 #[wasm_bindgen(js_name = explainCredentials)]
 pub async fn explain_credentials(options: JsValue) -> Result<JsValue, JsValue> {
-    let req = Request::from_js(&options)?;
+    with_evaluator(&options, async |_, eval| {
+        let plan = plan(eval).map_err(plan_error)?;
+        let chosen = match &plan.chain {
+            None => JsValue::NULL,
+            Some(chain) => {
+                let steps = Array::new();
+                steps.push(&base_step_object(&chain.base, chain.base_profile));
+                for role in &chain.roles {
+                    steps.push(&role_step_object(role));
+                }
+                Obj::new()
+                    .set("provider", chain.provider.awscli_name())
+                    .set("steps", steps)
+                    .into()
+            }
+        };
+        // The retry settings of the service calls; a bad one is told, not thrown: explaining is
+        // the point.
+        let (retries, retries_error) = match credchain_core::retry::settings(eval) {
+            Ok(r) => (
+                JsValue::from(
+                    Obj::new()
+                        .set("mode", r.config.mode.name())
+                        .set("modeSource", source_object(r.mode_source))
+                        .set("maxAttempts", r.config.max_attempts)
+                        .set("maxAttemptsSource", source_object(r.max_attempts_source)),
+                ),
+                JsValue::NULL,
+            ),
+            Err(e) => (JsValue::NULL, JsValue::from(e.to_string())),
+        };
+        Ok(Obj::new()
+            .set("profile", plan.profile)
+            .set("profileSource", source_object(eval.active_profile().source))
+            .set("skipped", skipped_array(&plan.skipped))
+            .set("chosen", chosen)
+            .set("retries", retries)
+            .set("retriesError", retries_error)
+            .into())
+    })
+    .await
+}
+
+/// The start of every call but `sendHttp`: reads the options, then locates, loads and parses
+/// the two files, and hands the call's request and the parsed files to `then`.
+async fn with_files<T>(
+    options: &JsValue,
+    then: impl AsyncFnOnce(&Request, &ConfigFiles<'_>) -> Result<T, JsValue>,
+) -> Result<T, JsValue> {
+    let req = Request::from_js(options)?;
     let paths = locate(&req.env, req.platform, req.dialect).map_err(locate_error)?;
     let files = req.load(&paths).await?;
     let parsed = ConfigFiles::parse(&files, req.dialect).map_err(parse_error)?;
-    let opts = req.options();
-    let eval = Evaluator::new(&parsed, &req.env, &opts).map_err(evaluate_error)?;
-    let plan = plan(&eval).map_err(plan_error)?;
-    let chosen = match &plan.chain {
-        None => JsValue::NULL,
-        Some(chain) => {
-            let steps = Array::new();
-            steps.push(&base_step_object(&chain.base, chain.base_profile));
-            for role in &chain.roles {
-                steps.push(&role_step_object(role));
-            }
-            Obj::new()
-                .set("provider", chain.provider.awscli_name())
-                .set("steps", steps)
-                .into()
-        }
-    };
-    // The retry settings of the service calls; a bad one is told, not thrown: explaining is
-    // the point.
-    let (retries, retries_error) = match credchain_core::retry::settings(&eval) {
-        Ok(r) => (
-            JsValue::from(
-                Obj::new()
-                    .set("mode", r.config.mode.name())
-                    .set("modeSource", source_object(r.mode_source))
-                    .set("maxAttempts", r.config.max_attempts)
-                    .set("maxAttemptsSource", source_object(r.max_attempts_source)),
-            ),
-            JsValue::NULL,
-        ),
-        Err(e) => (JsValue::NULL, JsValue::from(e.to_string())),
-    };
-    Ok(Obj::new()
-        .set("profile", plan.profile)
-        .set("profileSource", source_object(eval.active_profile().source))
-        .set("skipped", skipped_array(&plan.skipped))
-        .set("chosen", chosen)
-        .set("retries", retries)
-        .set("retriesError", retries_error)
-        .into())
+    then(&req, &parsed).await
+}
+
+/// [`with_files`], then the active profile chosen: `then` gets the call's evaluator.
+async fn with_evaluator<T>(
+    options: &JsValue,
+    then: impl AsyncFnOnce(&Request, &Evaluator<'_, '_, JsEnv>) -> Result<T, JsValue>,
+) -> Result<T, JsValue> {
+    with_files(options, async |req, parsed| {
+        let opts = req.options();
+        let eval = Evaluator::new(parsed, &req.env, &opts).map_err(evaluate_error)?;
+        then(req, &eval).await
+    })
+    .await
 }
 
 /// `sendHttp(request, options)`: one request through the host's `fetch`, the way the core's

@@ -22,6 +22,22 @@ impl Obj {
         let _ = Reflect::set(&self.0, &JsValue::from_str(key), &value.into());
         self
     }
+
+    /// Sets every property of `other` (in its order) on this object.
+    pub(crate) fn extend(self, other: Obj) -> Self {
+        let _ = Object::assign(&self.0, &other.0);
+        self
+    }
+
+    /// Sets `source` to the object of where a value came from.
+    pub(crate) fn set_source(self, source: Source<'_>) -> Self {
+        self.set("source", source_object(source))
+    }
+
+    /// Sets `key` to a value and `source` to where it came from.
+    pub(crate) fn set_with_source(self, key: &str, sourced: Sourced<'_>) -> Self {
+        self.set(key, sourced.value).set_source(sourced.source)
+    }
 }
 
 impl From<Obj> for JsValue {
@@ -84,15 +100,12 @@ pub(crate) fn date(unix: i64) -> js_sys::Date {
 
 /// `{ value, source }`.
 pub(crate) fn sourced_object(s: Sourced<'_>) -> JsValue {
-    Obj::new()
-        .set("value", s.value)
-        .set("source", source_object(s.source))
-        .into()
+    Obj::new().set("value", s.value).set_source(s.source).into()
 }
 
 /// `{ source }`: where a secret is configured, never its value.
 pub(crate) fn secret_object(s: &Secret<'_>) -> JsValue {
-    Obj::new().set("source", source_object(s.source)).into()
+    Obj::new().set_source(s.source).into()
 }
 
 pub(crate) fn set_sourced(obj: Obj, key: &str, value: Option<Sourced<'_>>) -> Obj {
@@ -114,7 +127,7 @@ pub(crate) fn base_step_object(step: &BaseStep<'_>, profile: Option<&str>) -> Js
             let mut obj = with_profile(Obj::new().set("kind", "static-keys"))
                 .set(
                     "accessKeyId",
-                    Obj::new().set("source", source_object(keys.access_key_id.source)),
+                    Obj::new().set_source(keys.access_key_id.source),
                 )
                 .set("secretAccessKey", secret_object(&keys.secret_access_key));
             if let Some(token) = &keys.session_token {
@@ -129,10 +142,7 @@ pub(crate) fn base_step_object(step: &BaseStep<'_>, profile: Option<&str>) -> Js
             .set("kind", "process")
             .set("profile", profile)
             // Where the command is, not the command: its arguments may hold a token.
-            .set(
-                "command",
-                Obj::new().set("source", source_object(command.source)),
-            ),
+            .set("command", Obj::new().set_source(command.source)),
         BaseStep::WebIdentity {
             role_arn,
             token_file,
@@ -244,10 +254,8 @@ pub(crate) fn origin_object(origin: Origin<'_>) -> JsValue {
             .set("kind", "services-section")
             .set("section", section)
             .set("key", key)
-            .set("source", source_object(source)),
-        Origin::Profile(source) => Obj::new()
-            .set("kind", "profile")
-            .set("source", source_object(source)),
+            .set_source(source),
+        Origin::Profile(source) => Obj::new().set("kind", "profile").set_source(source),
         Origin::Regional { region_source } => Obj::new()
             .set("kind", "regional")
             .set("regionSource", source_object(region_source)),

@@ -23,9 +23,8 @@ pub(crate) struct Request {
     pub(crate) http: JsHttp,
     pub(crate) prompt: JsPrompt,
     pub(crate) clock: JsClock,
-    pub(crate) profile: Option<String>,
-    pub(crate) region: Option<String>,
-    pub(crate) output: Option<String>,
+    /// The settings given as options (`profile`, `region`, `output`), in that order.
+    pub(crate) given: Vec<(Setting, String)>,
     pub(crate) dialect: Dialect,
     pub(crate) platform: Platform,
 }
@@ -38,26 +37,8 @@ impl Request {
                 "options must be an object with `env` and `readFile`",
             ));
         }
-        let platform = match optional_string(options, "platform")?.as_deref() {
-            None | Some("unix") => Platform::Unix,
-            Some("windows") => Platform::Windows,
-            Some(other) => {
-                return Err(invalid_argument(
-                    "options.platform",
-                    &format!("options.platform is \"{other}\"; use \"unix\" or \"windows\""),
-                ))
-            }
-        };
-        let dialect = match optional_string(options, "dialect")?.as_deref() {
-            None | Some("awscli") => Dialect::AwsCli,
-            Some("sdk") => Dialect::Sdk,
-            Some(other) => {
-                return Err(invalid_argument(
-                    "options.dialect",
-                    &format!("options.dialect is \"{other}\"; use \"awscli\" or \"sdk\""),
-                ))
-            }
-        };
+        let platform = choice(options, "platform", PLATFORMS)?;
+        let dialect = choice(options, "dialect", DIALECTS)?;
         let read_file = get(options, "readFile")
             .dyn_into::<Function>()
             .map_err(|_| {
@@ -102,9 +83,7 @@ impl Request {
                 random: optional_function(options, "random", "() => number in [0, 1)")?,
                 failure: RefCell::new(None),
             },
-            profile: optional_string(options, "profile")?,
-            region: optional_string(options, "region")?,
-            output: optional_string(options, "output")?,
+            given: given_settings(options)?,
             dialect,
             platform,
         })
@@ -113,18 +92,11 @@ impl Request {
     /// The core's options: `profile`, `region` and `output` stand for `--profile`, `--region`
     /// and `--output`.
     pub(crate) fn options(&self) -> Options<'_> {
-        let mut opts = Options::default();
-        let given = [
-            (Setting::Profile, &self.profile),
-            (Setting::Region, &self.region),
-            (Setting::Output, &self.output),
-        ];
-        for (setting, value) in given {
-            if let Some(value) = value {
-                opts.set(setting, value);
-            }
-        }
-        opts
+        self.given
+            .iter()
+            .fold(Options::default(), |opts, (setting, value)| {
+                opts.with(*setting, value)
+            })
     }
 
     /// Load: both files through the JS host. A failed read becomes a `ReadError` carrying what
@@ -148,6 +120,47 @@ impl Request {
             Some(Failure::Missing) | None => load_error(&e, None),
         })
     }
+}
+
+/// The values `options.platform` may have, the first the default.
+const PLATFORMS: &[(&str, Platform)] = &[("unix", Platform::Unix), ("windows", Platform::Windows)];
+
+/// The values `options.dialect` may have, the first the default.
+const DIALECTS: &[(&str, Dialect)] = &[("awscli", Dialect::AwsCli), ("sdk", Dialect::Sdk)];
+
+/// `options[key]`, one of the names of `choices` (the first when not given), as its value.
+fn choice<T: Copy>(options: &JsValue, key: &str, choices: &[(&str, T)]) -> Result<T, JsValue> {
+    let Some(given) = optional_string(options, key)? else {
+        return Ok(choices[0].1);
+    };
+    if let Some((_, value)) = choices.iter().find(|(name, _)| *name == given) {
+        return Ok(*value);
+    }
+    let names: Vec<String> = choices
+        .iter()
+        .map(|(name, _)| format!("\"{name}\""))
+        .collect();
+    Err(invalid_argument(
+        &format!("options.{key}"),
+        &format!("options.{key} is \"{given}\"; use {}", names.join(" or ")),
+    ))
+}
+
+/// The options that stand for the AWS CLI's `--profile`, `--region` and `--output`: each
+/// setting whose option is given, with its value.
+fn given_settings(options: &JsValue) -> Result<Vec<(Setting, String)>, JsValue> {
+    let mut given = Vec::new();
+    let options_of = [
+        (Setting::Profile, "profile"),
+        (Setting::Region, "region"),
+        (Setting::Output, "output"),
+    ];
+    for (setting, key) in options_of {
+        if let Some(value) = optional_string(options, key)? {
+            given.push((setting, value));
+        }
+    }
+    Ok(given)
 }
 
 /// `object[key]`, or `undefined`.
