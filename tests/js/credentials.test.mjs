@@ -69,6 +69,19 @@ login_session = arn:aws:sts::123456789012:assumed-role/admin/me
 const made = [];
 after(() => Promise.all(made.map((remove) => remove())));
 
+/** The explained step of the dev profile's keys in CREDENTIALS, at `credentials`: where each
+ * is (lines 6 to 8), never its value. */
+function devKeysStep(credentials) {
+  const at = (line) => ({ source: { kind: 'credentials-file', path: credentials, line } });
+  return {
+    kind: 'static-keys',
+    profile: 'dev',
+    accessKeyId: at(6),
+    secretAccessKey: at(7),
+    sessionToken: at(8),
+  };
+}
+
 /** A temporary directory (removed after the tests). */
 async function tempDir(prefix = 'credchain-creds-') {
   const dir = await mkdtemp(join(tmpdir(), prefix));
@@ -143,13 +156,7 @@ for (const [hostName, makeHost] of Object.entries(HOSTS)) {
       assert.deepEqual(explained.chosen, {
         provider: 'shared-credentials-file',
         steps: [
-          {
-            kind: 'static-keys',
-            profile: 'dev',
-            accessKeyId: { source: { kind: 'credentials-file', path: credentials, line: 6 } },
-            secretAccessKey: { source: { kind: 'credentials-file', path: credentials, line: 7 } },
-            sessionToken: { source: { kind: 'credentials-file', path: credentials, line: 8 } },
-          },
+          devKeysStep(credentials),
         ],
       });
       assert.deepEqual(explained.profileSource, { kind: 'option', name: '--profile' });
@@ -487,13 +494,7 @@ describe('credentials: errors', () => {
     assert.deepEqual(explained.chosen, {
       provider: 'assume-role',
       steps: [
-        {
-          kind: 'static-keys',
-          profile: 'dev',
-          accessKeyId: { source: { kind: 'credentials-file', path: credentials, line: 6 } },
-          secretAccessKey: { source: { kind: 'credentials-file', path: credentials, line: 7 } },
-          sessionToken: { source: { kind: 'credentials-file', path: credentials, line: 8 } },
-        },
+        devKeysStep(credentials),
         {
           kind: 'assume-role',
           profile: 'role',
