@@ -86,7 +86,7 @@ pub(crate) fn locate_error(e: LocateError) -> JsValue {
     }
 }
 
-pub(crate) fn fs_reason(kind: FsErrorKind) -> &'static str {
+fn fs_reason(kind: FsErrorKind) -> &'static str {
     match kind {
         FsErrorKind::PermissionDenied => "permission-denied",
         FsErrorKind::NotAFile => "not-a-file",
@@ -247,7 +247,7 @@ pub(crate) fn plan_error(e: PlanError<'_>) -> JsValue {
 
 /// An [`ExecuteError`], with what the host rejected with as `cause` where a host call failed.
 /// `InvalidRetrySetting`: `retry_mode` or `max_attempts`, its value and where it is.
-pub(crate) fn retry_setting_error(r: &RetrySettingError<'_>, whole: &dyn Display) -> JsValue {
+fn retry_setting_error(r: &RetrySettingError<'_>, whole: &dyn Display) -> JsValue {
     let (setting, value) = match r {
         RetrySettingError::Mode(v) => ("retry_mode", v),
         RetrySettingError::NotANumber(v) | RetrySettingError::TooFew(v) => ("max_attempts", v),
@@ -403,7 +403,7 @@ pub(crate) fn execute_error(e: ExecuteError<'_>, plan: &Plan<'_>, req: &Request)
 /// A failed STS call. STS's own error answer is a `ServiceError` with its code and message; no
 /// answer is `HttpFailed`; an answer that is not STS's is `InvalidResponse`; a request that
 /// could not be made is `RequestNotSent`. Each names the operation, the role and the endpoint.
-pub(crate) fn sts_error(failure: &StsFailure<'_>, e: &dyn Display, req: &Request) -> JsValue {
+fn sts_error(failure: &StsFailure<'_>, e: &dyn Display, req: &Request) -> JsValue {
     let common = Obj::new()
         .set("operation", failure.operation.name())
         .set("roleArn", failure.role_arn)
@@ -449,7 +449,7 @@ pub(crate) fn sts_error(failure: &StsFailure<'_>, e: &dyn Display, req: &Request
 }
 
 /// An endpoint that cannot be resolved.
-pub(crate) fn endpoint_error(e: &EndpointError<'_>) -> JsValue {
+fn endpoint_error(e: &EndpointError<'_>) -> JsValue {
     let (code, fields) = match *e {
         EndpointError::InvalidUrl {
             url,
@@ -497,7 +497,7 @@ pub(crate) fn endpoint_error(e: &EndpointError<'_>) -> JsValue {
 
 /// An error of a network provider: its service failure in the shape of [`sts_error`]'s codes, or
 /// `code` for a failure of its configuration or cached login.
-pub(crate) fn provider_error(
+fn provider_error(
     provider: ProviderKind,
     code: &str,
     failure: Option<&ServiceFailure>,
@@ -576,7 +576,7 @@ fn wrong_content_type(common: Obj, status: u16, content_type: &str) -> (&'static
 /// `HttpFailed`, a call that got no answer: the reason and the limits that applied, and what
 /// the host's `fetch` rejected with as `cause`; `Err` when the host's `fetch` answered
 /// nonsense instead, which is the error to report.
-pub(crate) fn http_failed(
+fn http_failed(
     common: Obj,
     kind: HttpErrorKind,
     timeout_ms: u32,
@@ -596,7 +596,7 @@ pub(crate) fn http_failed(
     }
 }
 
-pub(crate) fn command_reason(kind: CommandErrorKind) -> &'static str {
+fn command_reason(kind: CommandErrorKind) -> &'static str {
     match kind {
         CommandErrorKind::NotFound => "not-found",
         CommandErrorKind::PermissionDenied => "permission-denied",
@@ -627,7 +627,7 @@ pub(crate) fn bad_host_result(argument: &str, call: &str, what: &str) -> JsValue
     )
 }
 
-pub(crate) fn dialect_name(dialect: Dialect) -> &'static str {
+fn dialect_name(dialect: Dialect) -> &'static str {
     match dialect {
         Dialect::AwsCli => "awscli",
         Dialect::Sdk => "sdk",
@@ -636,7 +636,7 @@ pub(crate) fn dialect_name(dialect: Dialect) -> &'static str {
 
 /// The stable name of each [`Problem`], the variant's name in camelCase. (An exhaustive match:
 /// a new variant in the core fails this build until it has a name here and in index.d.ts.)
-pub(crate) fn problem_name(problem: Problem) -> &'static str {
+fn problem_name(problem: Problem) -> &'static str {
     match problem {
         Problem::NotUtf8 => "notUtf8",
         Problem::NotText => "notText",

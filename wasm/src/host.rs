@@ -82,6 +82,7 @@ pub(crate) struct JsFs {
     pub(crate) failure: RefCell<Option<Failure>>,
 }
 
+/// Why the last call of a host function failed, in JS terms (kept beside the core's error).
 pub(crate) enum Failure {
     /// The host function threw or its promise rejected, with this value.
     Rejected(JsValue),
@@ -419,15 +420,15 @@ pub(crate) enum HostReason {
 }
 
 /// What a [`HostReason`] is to each adapter: the core's kind of its error.
-pub(crate) struct Kinds {
-    pub(crate) fs: FsErrorKind,
-    pub(crate) command: CommandErrorKind,
-    pub(crate) http: HttpErrorKind,
+struct Kinds {
+    fs: FsErrorKind,
+    command: CommandErrorKind,
+    http: HttpErrorKind,
 }
 
 impl HostReason {
     /// The kinds of error this reason is to a read or write, a run and an exchange.
-    pub(crate) fn kinds(self) -> Kinds {
+    fn kinds(self) -> Kinds {
         use CommandErrorKind as C;
         use FsErrorKind as F;
         use HttpErrorKind as H;
@@ -458,7 +459,7 @@ impl HostReason {
             .unwrap_or(HostReason::Other)
     }
 
-    pub(crate) fn of_code(code: &str) -> HostReason {
+    fn of_code(code: &str) -> HostReason {
         match code {
             "not-found" | "ENOENT" => HostReason::NotFound,
             "permission-denied" | "EACCES" | "EPERM" => HostReason::PermissionDenied,
@@ -490,7 +491,7 @@ pub(crate) fn os_code(cause: &JsValue) -> Option<i32> {
 }
 
 /// Calls a host function and awaits what it returns (a plain value counts as resolved).
-pub(crate) async fn call_host(function: &Function, args: &Array) -> Result<JsValue, JsValue> {
+async fn call_host(function: &Function, args: &Array) -> Result<JsValue, JsValue> {
     match function.apply(&JsValue::UNDEFINED, args) {
         Ok(value) => JsFuture::from(Promise::resolve(&value)).await,
         Err(thrown) => Err(thrown),
@@ -506,7 +507,7 @@ pub(crate) fn bytes_of(value: &JsValue) -> Option<Vec<u8>> {
 }
 
 /// What a value is, for messages about a host's results: its `typeof`, or `null`.
-pub(crate) fn describe_value(value: &JsValue) -> String {
+fn describe_value(value: &JsValue) -> String {
     if value.is_null() {
         return "null".into();
     }

@@ -61,7 +61,7 @@ pub(crate) fn source_object(source: Source<'_>) -> JsValue {
     .into()
 }
 
-pub(crate) fn file_source_kind(kind: FileKind) -> &'static str {
+fn file_source_kind(kind: FileKind) -> &'static str {
     match kind {
         FileKind::Config => "config-file",
         FileKind::Credentials => "credentials-file",
@@ -99,16 +99,16 @@ pub(crate) fn date(unix: i64) -> js_sys::Date {
 }
 
 /// `{ value, source }`.
-pub(crate) fn sourced_object(s: Sourced<'_>) -> JsValue {
+fn sourced_object(s: Sourced<'_>) -> JsValue {
     Obj::new().set("value", s.value).set_source(s.source).into()
 }
 
 /// `{ source }`: where a secret is configured, never its value.
-pub(crate) fn secret_object(s: &Secret<'_>) -> JsValue {
+fn secret_object(s: &Secret<'_>) -> JsValue {
     Obj::new().set_source(s.source).into()
 }
 
-pub(crate) fn set_sourced(obj: Obj, key: &str, value: Option<Sourced<'_>>) -> Obj {
+fn set_sourced(obj: Obj, key: &str, value: Option<Sourced<'_>>) -> Obj {
     match value {
         Some(v) => obj.set(key, sourced_object(v)),
         None => obj,
@@ -213,7 +213,7 @@ pub(crate) fn skipped_array(skipped: &[Skipped]) -> Array {
 
 /// The stable name of each [`SkipReason`]. (An exhaustive match: a new variant fails this
 /// build until it has a name here and in index.d.ts.)
-pub(crate) fn skip_reason_name(reason: SkipReason) -> &'static str {
+fn skip_reason_name(reason: SkipReason) -> &'static str {
     match reason {
         SkipReason::ProfileFromOption => "profile-from-option",
         SkipReason::NoEnvironmentKeys => "no-environment-keys",

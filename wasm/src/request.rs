@@ -172,7 +172,7 @@ pub(crate) fn get(object: &JsValue, key: &str) -> JsValue {
 }
 
 /// `options[key]` as a string; `undefined` and `null` are not given.
-pub(crate) fn optional_string(options: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
+fn optional_string(options: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
     let value = get(options, key);
     if value.is_undefined() || value.is_null() {
         return Ok(None);
@@ -186,7 +186,7 @@ pub(crate) fn optional_string(options: &JsValue, key: &str) -> Result<Option<Str
 }
 
 /// `options[key]` as a function; `undefined` and `null` are not given.
-pub(crate) fn optional_function(
+fn optional_function(
     options: &JsValue,
     key: &str,
     shape: &str,
