@@ -114,9 +114,11 @@ export function createApi(defaultSource) {
 
   return {
     initialize,
-    resolveSetting: (name, options) => withRequest(options, (request) => wasm.resolveSetting(name, request)),
+    resolveSetting: (name, options) =>
+      withRequest(options, (request) => wasm.resolveSetting(name, request)),
     listProfiles: (options) => withRequest(options, wasm.listProfiles),
-    configureGet: (name, options) => withRequest(options, (request) => wasm.configureGet(name, request)),
+    configureGet: (name, options) =>
+      withRequest(options, (request) => wasm.configureGet(name, request)),
     resolveCredentials,
     explainCredentials: (options) => withRequest(options, wasm.explainCredentials),
     createCredentialsResolver,
