@@ -69,6 +69,31 @@ login_session = arn:aws:sts::123456789012:assumed-role/admin/me
 const made = [];
 after(() => Promise.all(made.map((remove) => remove())));
 
+/** The environment of credentials AKIDENV with a session token, expiring at `expiration`,
+ * and the variables `extra`. */
+function envKeys(expiration, extra = {}) {
+  return {
+    AWS_ACCESS_KEY_ID: 'AKIDENV',
+    AWS_SECRET_ACCESS_KEY: SECRET,
+    AWS_SESSION_TOKEN: TOKEN,
+    AWS_CREDENTIAL_EXPIRATION: expiration,
+    ...extra,
+  };
+}
+
+/** The explained step of the dev profile's keys in CREDENTIALS, at `credentials`: where each
+ * is (lines 6 to 8), never its value. */
+function devKeysStep(credentials) {
+  const at = (line) => ({ source: { kind: 'credentials-file', path: credentials, line } });
+  return {
+    kind: 'static-keys',
+    profile: 'dev',
+    accessKeyId: at(6),
+    secretAccessKey: at(7),
+    sessionToken: at(8),
+  };
+}
+
 /** A temporary directory (removed after the tests). */
 async function tempDir(prefix = 'credchain-creds-') {
   const dir = await mkdtemp(join(tmpdir(), prefix));
@@ -143,13 +168,7 @@ for (const [hostName, makeHost] of Object.entries(HOSTS)) {
       assert.deepEqual(explained.chosen, {
         provider: 'shared-credentials-file',
         steps: [
-          {
-            kind: 'static-keys',
-            profile: 'dev',
-            accessKeyId: { source: { kind: 'credentials-file', path: credentials, line: 6 } },
-            secretAccessKey: { source: { kind: 'credentials-file', path: credentials, line: 7 } },
-            sessionToken: { source: { kind: 'credentials-file', path: credentials, line: 8 } },
-          },
+          devKeysStep(credentials),
         ],
       });
       assert.deepEqual(explained.profileSource, { kind: 'option', name: '--profile' });
@@ -167,14 +186,10 @@ for (const [hostName, makeHost] of Object.entries(HOSTS)) {
     });
 
     test('environment credentials: token, expiry, account; over the profile unless --profile', async () => {
-      const env = {
-        AWS_ACCESS_KEY_ID: 'AKIDENV',
-        AWS_SECRET_ACCESS_KEY: SECRET,
-        AWS_SESSION_TOKEN: TOKEN,
-        AWS_CREDENTIAL_EXPIRATION: '2099-01-02T03:04:05Z',
+      const env = envKeys('2099-01-02T03:04:05Z', {
         AWS_ACCOUNT_ID: '210987654321',
         AWS_PROFILE: 'dev',
-      };
+      });
       const { host } = await makeHost(env);
       assert.deepEqual(await resolveCredentials({ host }), {
         accessKeyId: 'AKIDENV',
@@ -442,12 +457,7 @@ describe('credentials: errors', () => {
   });
 
   test('Expired, judged by the host clock', async () => {
-    const env = {
-      AWS_ACCESS_KEY_ID: 'AKIDENV',
-      AWS_SECRET_ACCESS_KEY: SECRET,
-      AWS_SESSION_TOKEN: TOKEN,
-      AWS_CREDENTIAL_EXPIRATION: '2030-01-01T00:00:00Z',
-    };
+    const env = envKeys('2030-01-01T00:00:00Z');
     const files = {};
     const at = (iso) => () => Date.parse(iso) / 1000;
     const before = memoryHost({ env, files, now: at('2029-12-31T23:59:59Z') });
@@ -487,13 +497,7 @@ describe('credentials: errors', () => {
     assert.deepEqual(explained.chosen, {
       provider: 'assume-role',
       steps: [
-        {
-          kind: 'static-keys',
-          profile: 'dev',
-          accessKeyId: { source: { kind: 'credentials-file', path: credentials, line: 6 } },
-          secretAccessKey: { source: { kind: 'credentials-file', path: credentials, line: 7 } },
-          sessionToken: { source: { kind: 'credentials-file', path: credentials, line: 8 } },
-        },
+        devKeysStep(credentials),
         {
           kind: 'assume-role',
           profile: 'role',

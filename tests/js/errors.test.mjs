@@ -1,7 +1,7 @@
 // Errors are JS Errors with a stable `code` and structured fields: callers never match on text.
 
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 
 import {
   CONFIG,
@@ -14,11 +14,11 @@ import {
   memoryHost,
   node,
   rejection,
+  removedAfter,
   resolveSetting,
 } from './helpers.mjs';
 
-const made = [];
-after(() => Promise.all(made.map((h) => h.remove())));
+const made = removedAfter();
 
 function assertCredchainError(error, code) {
   assert.ok(error instanceof Error, `not an Error: ${error}`);

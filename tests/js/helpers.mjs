@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after } from 'node:test';
 
 // The package as Node loads it (its "node" export), straight from the source tree.
 export * from '../../wasm/npm/node.js';
@@ -84,4 +85,14 @@ export async function rejection(promise) {
     if (error instanceof assert.AssertionError) throw error;
     return error;
   }
+}
+
+/**
+ * A list for the temporary homes (anything with a `remove()`; memory hosts have none) that the
+ * tests of a file or describe block make: all are removed after those tests.
+ */
+export function removedAfter() {
+  const made = [];
+  after(() => Promise.all(made.map((h) => h.remove?.())));
+  return made;
 }

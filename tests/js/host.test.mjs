@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import process from 'node:process';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 
 import {
   CONFIG,
@@ -15,12 +15,12 @@ import {
   memoryHost,
   node,
   nodeHost,
+  removedAfter,
   resolveSetting,
   tempHome,
 } from './helpers.mjs';
 
-const made = [];
-after(() => Promise.all(made.map((h) => h.remove())));
+const made = removedAfter();
 
 test('the node host reads both files, config first, as bytes, asynchronously', async () => {
   const h = await node();

@@ -2,99 +2,68 @@
 // (file path and line), precedence, profile order, nested keys.
 
 import assert from 'node:assert/strict';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { HOSTS, PROFILES, configureGet, listProfiles, resolveSetting } from './helpers.mjs';
+import {
+  HOSTS,
+  PROFILES,
+  configureGet,
+  listProfiles,
+  removedAfter,
+  resolveSetting,
+} from './helpers.mjs';
+
+/** resolveSetting(name, options) resolves to `value`, from `source`. */
+async function assertSetting(name, options, value, source) {
+  assert.deepEqual(await resolveSetting(name, options), { value, source });
+}
 
 for (const [hostName, makeHost] of Object.entries(HOSTS)) {
   describe(`${hostName} host`, () => {
-    const made = [];
+    const made = removedAfter();
     const setup = async (env) => {
       const h = await makeHost(env);
       made.push(h);
       return h;
     };
-    after(() => Promise.all(made.map((h) => h.remove?.())));
 
     test('region and output of the default profile, with file and line', async () => {
       const { host, config } = await setup();
-      assert.deepEqual(await resolveSetting('region', { host }), {
-        value: 'us-east-1',
-        source: { kind: 'config-file', path: config, line: 3 },
-      });
-      assert.deepEqual(await resolveSetting('output', { host }), {
-        value: 'json',
-        source: { kind: 'config-file', path: config, line: 4 },
-      });
+      await assertSetting('region', { host }, 'us-east-1', { kind: 'config-file', path: config, line: 3 });
+      await assertSetting('output', { host }, 'json', { kind: 'config-file', path: config, line: 4 });
     });
 
     test('a named profile, and a key only in the credentials file', async () => {
       const { host, config, credentials } = await setup();
-      assert.deepEqual(await resolveSetting('output', { host, profile: 'dev' }), {
-        value: 'text',
-        source: { kind: 'config-file', path: config, line: 8 },
-      });
-      assert.deepEqual(await resolveSetting('region', { host, profile: 'ci' }), {
-        value: 'ap-northeast-1',
-        source: { kind: 'credentials-file', path: credentials, line: 6 },
-      });
+      await assertSetting('output', { host, profile: 'dev' }, 'text', { kind: 'config-file', path: config, line: 8 });
+      await assertSetting('region', { host, profile: 'ci' }, 'ap-northeast-1', { kind: 'credentials-file', path: credentials, line: 6 });
     });
 
     test('precedence: option > environment > profile > default', async () => {
       const env = { AWS_PROFILE: 'dev', AWS_REGION: 'ca-central-1', AWS_DEFAULT_REGION: 'sa-east-1' };
       const { host, config } = await setup(env);
-      assert.deepEqual(await resolveSetting('region', { host, region: 'ap-south-1' }), {
-        value: 'ap-south-1',
-        source: { kind: 'option', name: '--region' },
-      });
-      assert.deepEqual(await resolveSetting('region', { host }), {
-        value: 'ca-central-1',
-        source: { kind: 'env', name: 'AWS_REGION' },
-      });
+      await assertSetting('region', { host, region: 'ap-south-1' }, 'ap-south-1', { kind: 'option', name: '--region' });
+      await assertSetting('region', { host }, 'ca-central-1', { kind: 'env', name: 'AWS_REGION' });
       host.env.AWS_REGION = undefined; // unset, as `delete process.env.X` would
-      assert.deepEqual(await resolveSetting('region', { host }), {
-        value: 'sa-east-1',
-        source: { kind: 'env', name: 'AWS_DEFAULT_REGION' },
-      });
+      await assertSetting('region', { host }, 'sa-east-1', { kind: 'env', name: 'AWS_DEFAULT_REGION' });
       host.env.AWS_DEFAULT_REGION = ''; // empty counts as unset
-      assert.deepEqual(await resolveSetting('region', { host }), {
-        value: 'eu-west-1',
-        source: { kind: 'config-file', path: config, line: 7 },
-      });
-      assert.deepEqual(await resolveSetting('output', { host, output: 'table' }), {
-        value: 'table',
-        source: { kind: 'option', name: '--output' },
-      });
+      await assertSetting('region', { host }, 'eu-west-1', { kind: 'config-file', path: config, line: 7 });
+      await assertSetting('output', { host, output: 'table' }, 'table', { kind: 'option', name: '--output' });
       host.env.AWS_DEFAULT_OUTPUT = 'yaml';
-      assert.deepEqual(await resolveSetting('output', { host }), {
-        value: 'yaml',
-        source: { kind: 'env', name: 'AWS_DEFAULT_OUTPUT' },
-      });
-      assert.deepEqual(await resolveSetting('max_attempts', { host }), {
-        value: '3',
-        source: { kind: 'default' },
-      });
+      await assertSetting('output', { host }, 'yaml', { kind: 'env', name: 'AWS_DEFAULT_OUTPUT' });
+      await assertSetting('max_attempts', { host }, '3', { kind: 'default' });
       assert.equal(await resolveSetting('ca_bundle', { host }), null);
     });
 
     test('the active profile: option > AWS_PROFILE > AWS_DEFAULT_PROFILE > default', async () => {
       const { host } = await setup({ AWS_PROFILE: 'dev', AWS_DEFAULT_PROFILE: 'prod' });
-      assert.deepEqual(await resolveSetting('profile', { host, profile: 'ci' }), {
-        value: 'ci',
-        source: { kind: 'option', name: '--profile' },
-      });
-      assert.deepEqual(await resolveSetting('profile', { host }), {
-        value: 'dev',
-        source: { kind: 'env', name: 'AWS_PROFILE' },
-      });
+      await assertSetting('profile', { host, profile: 'ci' }, 'ci', { kind: 'option', name: '--profile' });
+      await assertSetting('profile', { host }, 'dev', { kind: 'env', name: 'AWS_PROFILE' });
       assert.equal((await resolveSetting('region', { host })).value, 'eu-west-1');
       delete host.env.AWS_PROFILE;
       assert.equal((await resolveSetting('region', { host })).value, 'us-west-2');
       delete host.env.AWS_DEFAULT_PROFILE;
-      assert.deepEqual(await resolveSetting('profile', { host }), {
-        value: 'default',
-        source: { kind: 'default' },
-      });
+      await assertSetting('profile', { host }, 'default', { kind: 'default' });
     });
 
     test('listProfiles: config-file profiles first, then credentials-only ones', async () => {

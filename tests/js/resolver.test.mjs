@@ -46,6 +46,23 @@ function processHost() {
   return { host, state };
 }
 
+/** A resolver over processHost() that has resolved once (AKIDRUN1), with the host's state. */
+async function resolvedOnce() {
+  const { host, state } = processHost();
+  const resolver = createCredentialsResolver({ host });
+  await resolver.credentials();
+  return { resolver, state };
+}
+
+/** Holds every credential_process run from now on until the function returned is called. */
+function holdRuns(state) {
+  let release;
+  state.release = new Promise((resolve) => {
+    release = resolve;
+  });
+  return release;
+}
+
 test('the window is five minutes', () => {
   assert.equal(REFRESH_WINDOW_SECONDS, 300);
 });
@@ -64,14 +81,9 @@ test('held credentials are served until five minutes before expiry, then refresh
 });
 
 test('concurrent callers share one refresh', async () => {
-  const { host, state } = processHost();
-  const resolver = createCredentialsResolver({ host });
-  await resolver.credentials();
+  const { resolver, state } = await resolvedOnce();
   state.now += 3601; // expired: everyone must wait for the new credentials
-  let release;
-  state.release = new Promise((resolve) => {
-    release = resolve;
-  });
+  const release = holdRuns(state);
   const pending = Array.from({ length: 8 }, () => resolver.credentials());
   release();
   const keys = (await Promise.all(pending)).map((c) => c.accessKeyId);
@@ -81,14 +93,9 @@ test('concurrent callers share one refresh', async () => {
 });
 
 test('while a refresh is in flight, unexpired held credentials are served at once', async () => {
-  const { host, state } = processHost();
-  const resolver = createCredentialsResolver({ host });
-  await resolver.credentials();
+  const { resolver, state } = await resolvedOnce();
   state.now += 3600 - 60;
-  let release;
-  state.release = new Promise((resolve) => {
-    release = resolve;
-  });
+  const release = holdRuns(state);
   const refreshing = resolver.credentials();
   assert.equal((await resolver.credentials()).accessKeyId, 'AKIDRUN1');
   release();
@@ -96,9 +103,7 @@ test('while a refresh is in flight, unexpired held credentials are served at onc
 });
 
 test('a failed refresh keeps unexpired credentials; once expired the failure rejects', async () => {
-  const { host, state } = processHost();
-  const resolver = createCredentialsResolver({ host });
-  await resolver.credentials();
+  const { resolver, state } = await resolvedOnce();
   state.fail = true;
   state.now += 3600 - 60;
   assert.equal((await resolver.credentials()).accessKeyId, 'AKIDRUN1');

@@ -55,6 +55,30 @@ function host(answers, env = {}, config = CONFIG) {
   return { host: h, sent, sleeps };
 }
 
+/** An STS `fetch` answering 503 once and then the credentials, counting its `calls`. */
+function unavailableOnce() {
+  const sts = {
+    calls: 0,
+    fetch: () => {
+      sts.calls += 1;
+      return sts.calls === 1
+        ? { status: 503, contentType: 'text/xml', body: UNAVAILABLE }
+        : { status: 200, contentType: 'text/xml', body: OK };
+    },
+  };
+  return sts;
+}
+
+/** Resolves through `h`, whose `sts` answers 503 once: the credentials come on the second
+ * call, after a wait of about 200 ms (the hosts' random numbers are 0.2). */
+async function assertRetriedAfterAWait(h, sts) {
+  const started = Date.now();
+  const credentials = await resolveCredentials({ host: h, profile: 'role' });
+  assert.equal(credentials.accessKeyId, 'ASIARETRIED');
+  assert.equal(sts.calls, 2);
+  assert.ok(Date.now() - started >= 190, `waited ${Date.now() - started} ms`);
+}
+
 before(() => initialize());
 
 test('a 503 then a 200 gives the credentials after one wait', async () => {
@@ -112,45 +136,27 @@ test('bad settings are InvalidRetrySetting errors naming the setting and source'
 });
 
 test('without a host sleep the package waits with setTimeout', async () => {
-  let calls = 0;
+  const sts = unavailableOnce();
   const h = memoryHost({
     env: { HOME: '/h' },
     files: { '/h/.aws/config': CONFIG, '/h/.aws/credentials': CREDENTIALS },
-    fetch: () => {
-      calls += 1;
-      return calls === 1
-        ? { status: 503, contentType: 'text/xml', body: UNAVAILABLE }
-        : { status: 200, contentType: 'text/xml', body: OK };
-    },
+    fetch: sts.fetch,
     random: () => 0.2,
   });
-  const started = Date.now();
-  const credentials = await resolveCredentials({ host: h, profile: 'role' });
-  assert.equal(credentials.accessKeyId, 'ASIARETRIED');
-  assert.equal(calls, 2);
-  assert.ok(Date.now() - started >= 190, `waited ${Date.now() - started} ms`);
+  await assertRetriedAfterAWait(h, sts);
 });
 
 test('a host object without sleep gets the module own setTimeout wait', async () => {
-  let calls = 0;
+  const sts = unavailableOnce();
   const encoder = new TextEncoder();
   const files = { '/h/.aws/config': CONFIG, '/h/.aws/credentials': CREDENTIALS };
   const h = {
     env: { HOME: '/h' },
     readFile: async (path) => (path in files ? encoder.encode(files[path]) : null),
-    fetch: () => {
-      calls += 1;
-      return calls === 1
-        ? { status: 503, contentType: 'text/xml', body: UNAVAILABLE }
-        : { status: 200, contentType: 'text/xml', body: OK };
-    },
+    fetch: sts.fetch,
     random: () => 0.2,
   };
-  const started = Date.now();
-  const credentials = await resolveCredentials({ host: h, profile: 'role' });
-  assert.equal(credentials.accessKeyId, 'ASIARETRIED');
-  assert.equal(calls, 2);
-  assert.ok(Date.now() - started >= 190, `waited ${Date.now() - started} ms`);
+  await assertRetriedAfterAWait(h, sts);
 });
 
 test('explainCredentials tells the retry settings and where they come from', async () => {

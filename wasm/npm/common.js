@@ -44,35 +44,14 @@ export function createApi(defaultSource) {
     return ready;
   }
 
-  async function resolveSetting(name, options) {
+  /** Checks the options, loads the module, then calls `call` with the module's request. */
+  async function withRequest(options, call) {
     const request = toRequest(options);
     await initialize();
-    return wasm.resolveSetting(name, request);
+    return call(request);
   }
 
-  async function listProfiles(options) {
-    const request = toRequest(options);
-    await initialize();
-    return wasm.listProfiles(request);
-  }
-
-  async function configureGet(name, options) {
-    const request = toRequest(options);
-    await initialize();
-    return wasm.configureGet(name, request);
-  }
-
-  async function resolveCredentials(options) {
-    const request = toRequest(options);
-    await initialize();
-    return wasm.resolveCredentials(request);
-  }
-
-  async function explainCredentials(options) {
-    const request = toRequest(options);
-    await initialize();
-    return wasm.explainCredentials(request);
-  }
+  const resolveCredentials = (options) => withRequest(options, wasm.resolveCredentials);
 
   /**
    * A long-lived credentials source over `options` (see credchain-core's refresh.rs for the
@@ -135,11 +114,13 @@ export function createApi(defaultSource) {
 
   return {
     initialize,
-    resolveSetting,
-    listProfiles,
-    configureGet,
+    resolveSetting: (name, options) =>
+      withRequest(options, (request) => wasm.resolveSetting(name, request)),
+    listProfiles: (options) => withRequest(options, wasm.listProfiles),
+    configureGet: (name, options) =>
+      withRequest(options, (request) => wasm.configureGet(name, request)),
     resolveCredentials,
-    explainCredentials,
+    explainCredentials: (options) => withRequest(options, wasm.explainCredentials),
     createCredentialsResolver,
   };
 }

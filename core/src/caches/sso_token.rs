@@ -169,7 +169,6 @@ struct TokenJson<'a> {
     registration_expires_at: Option<EscapedStr<'a>>,
 }
 
-
 impl From<StringError> for TokenProblem {
     fn from(e: StringError) -> Self {
         match e {
