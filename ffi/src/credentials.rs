@@ -16,7 +16,7 @@ use core::ffi::c_char;
 use credchain_core::credentials::Credentials;
 use credchain_core::evaluate::{Evaluator, Options};
 use credchain_core::execute::{execute, ExecuteError, Io};
-use credchain_core::host::{StdCommand, StdFs, SystemClock, UreqHttp};
+use credchain_core::host::{StdCommand, StdFs, UreqHttp};
 use credchain_core::io::{
     block_on, Clock, Command, CommandError, CommandOutput, Env, Fs, FsError, Http, HttpError,
     HttpRequest, HttpResponse, Prompt,
@@ -27,7 +27,7 @@ use zeroize::{Zeroize, Zeroizing};
 
 use crate::callbacks::{
     credchain_prompt_callback, Broken, CallbackCommand, CallbackFs, CallbackHttp, CallbackPrompt,
-    PromptCallback, ResolveEnv,
+    HandleClock, PromptCallback, ResolveEnv,
 };
 use crate::config::{credchain_config, HandleEnv};
 use crate::error::{boundary, check_buffer, write_str, Error};
@@ -317,43 +317,7 @@ fn execute_error(e: ExecuteError<'_>, plan: &Plan<'_>) -> Error {
     Error::new(credchain_result::CredentialsNotFound, message)
 }
 
-/// The handle's time: its `now` callback, else the system clock.
-struct HandleClock<'a>(&'a credchain_config);
-
-impl Clock for HandleClock<'_> {
-    fn now_unix(&self) -> i64 {
-        self.0.now_unix()
-    }
-    fn now_millis(&self) -> i64 {
-        match &self.0.callbacks {
-            Some(cb) => cb.now_millis(),
-            None => SystemClock.now_millis(),
-        }
-    }
-    async fn sleep_ms(&self, ms: u32) {
-        match &self.0.callbacks {
-            Some(cb) => cb.sleep_ms(ms),
-            None => SystemClock.sleep_ms(ms).await,
-        }
-    }
-    fn random_u32(&self) -> u32 {
-        match &self.0.callbacks {
-            Some(cb) => cb.random_u32(),
-            None => SystemClock.random_u32(),
-        }
-    }
-}
-
 impl credchain_config {
-    /// The handle's time, in Unix seconds: the `now` callback of a callback handle that has
-    /// one, else the system clock.
-    pub(crate) fn now_unix(&self) -> i64 {
-        match &self.callbacks {
-            Some(cb) => cb.now_unix(),
-            None => SystemClock.now_unix(),
-        }
-    }
-
     /// Resolves credentials with the handle's environment and files, and its I/O.
     pub(crate) fn resolve_credentials(&self) -> Result<credchain_credentials, Error> {
         let files = self.parse()?;
