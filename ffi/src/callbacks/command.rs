@@ -10,7 +10,6 @@ use super::buffer::credchain_buffer;
 use super::table::Callbacks;
 use super::types::*;
 use super::Broken;
-use crate::error::Error;
 
 /// Processes run through the `run_process` callback.
 pub(crate) struct CallbackCommand<'c> {
@@ -85,9 +84,7 @@ impl Command for CallbackCommand<'_> {
             CREDCHAIN_RUN_TOO_LARGE => return fail(CommandErrorKind::TooLarge),
             CREDCHAIN_RUN_ERROR => return fail(CommandErrorKind::Other),
             other => {
-                self.broken.set(Error::callback(format!(
-                    "run_process returned {other}, which is no CREDCHAIN_RUN_* value"
-                )));
+                self.broken.unknown_status("run_process", other, "RUN");
                 return fail(CommandErrorKind::Other);
             }
         };

@@ -92,9 +92,7 @@ impl Http for CallbackHttp<'_> {
             CREDCHAIN_HTTP_INVALID_URL => return fail(HttpErrorKind::InvalidUrl),
             CREDCHAIN_HTTP_ERROR => return fail(HttpErrorKind::Other),
             other => {
-                self.broken.set(Error::callback(format!(
-                    "http returned {other}, which is no CREDCHAIN_HTTP_* value"
-                )));
+                self.broken.unknown_status("http", other, "HTTP");
                 return fail(HttpErrorKind::Other);
             }
         }

@@ -74,8 +74,20 @@ impl Broken {
         }
     }
 
+    /// Records that `callback` returned `status`, none of the `CREDCHAIN_<family>_*` values.
+    fn unknown_status(&self, callback: &str, status: impl core::fmt::Display, family: &str) {
+        self.set(unknown_status(callback, status, family));
+    }
+
     /// The error, when a callback broke its contract.
     pub(crate) fn take(&self) -> Option<Error> {
         self.0.take()
     }
+}
+
+/// The error of a callback that returned `status`, none of the `CREDCHAIN_<family>_*` values.
+fn unknown_status(callback: &str, status: impl core::fmt::Display, family: &str) -> Error {
+    Error::callback(format!(
+        "{callback} returned {status}, which is no CREDCHAIN_{family}_* value"
+    ))
 }

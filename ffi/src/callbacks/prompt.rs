@@ -56,9 +56,8 @@ impl Prompt for CallbackPrompt<'_> {
             CREDCHAIN_PROMPT_UNAVAILABLE => return Err(PromptError::Unavailable),
             CREDCHAIN_PROMPT_CANCELLED => return Err(PromptError::Cancelled),
             other => {
-                return broke(format!(
-                    "prompt returned {other}, which is no CREDCHAIN_PROMPT_* value"
-                ))
+                self.broken.unknown_status("prompt", other, "PROMPT");
+                return Err(PromptError::Unavailable);
             }
         }
         if answer.over_limit {

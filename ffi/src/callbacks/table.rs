@@ -10,6 +10,7 @@ use credchain_core::io::{FsError, FsErrorKind};
 
 use super::buffer::credchain_file_buffer;
 use super::types::*;
+use super::unknown_status;
 use crate::error::Error;
 use crate::result::credchain_result;
 
@@ -196,9 +197,11 @@ impl Callbacks {
             CREDCHAIN_READ_NOT_A_FILE => fail(FsErrorKind::NotAFile),
             CREDCHAIN_READ_TOO_LARGE => fail(FsErrorKind::TooLarge),
             CREDCHAIN_READ_ERROR => fail(FsErrorKind::Other),
-            other => Err(Error::callback(format!(
-                "read_file returned {other} for {path}, which is no CREDCHAIN_READ_* value"
-            ))),
+            other => Err(unknown_status(
+                "read_file",
+                format_args!("{other} for {path}"),
+                "READ",
+            )),
         }
     }
 }
