@@ -30,7 +30,7 @@ use crate::callbacks::{
     HandleClock, PromptCallback, ResolveEnv,
 };
 use crate::config::{credchain_config, HandleEnv};
-use crate::error::{boundary, check_buffer, write_str, Error};
+use crate::error::{boundary, check_buffer, code_only, free_new, write_new, write_str, Error};
 use crate::result::credchain_result;
 
 /// A credential provider of the AWS CLI's chain, numbered in the chain's order. Each is named
@@ -421,14 +421,9 @@ pub unsafe extern "C" fn credchain_config_resolve_credentials(
     // SAFETY: the caller guarantees cfg is NULL or a live handle.
     let cfg = unsafe { cfg.as_ref() };
     credchain_config::call(cfg, |cfg| {
-        if out.is_null() {
-            return Err(Error::null("out"));
-        }
-        let credentials = Box::new(cfg.resolve_credentials()?);
-        // SAFETY: out is not NULL (checked) and the caller guarantees it points to a writable
+        // SAFETY: the caller guarantees out is NULL or points to a writable
         // `credchain_credentials *`.
-        unsafe { out.write(Box::into_raw(credentials)) };
-        Ok(())
+        unsafe { write_new(out, || cfg.resolve_credentials()) }
     })
 }
 
@@ -468,14 +463,9 @@ pub unsafe extern "C" fn credchain_config_set_prompt(
 /// `creds` is NULL or a handle from `credchain_config_resolve_credentials` not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn credchain_credentials_free(creds: *mut credchain_credentials) {
-    let _ = boundary(|| {
-        if !creds.is_null() {
-            // SAFETY: a non-NULL creds came from Box::into_raw in
-            // credchain_config_resolve_credentials and is freed once.
-            drop(unsafe { Box::from_raw(creds) });
-        }
-        credchain_result::Ok
-    });
+    // SAFETY: the caller guarantees creds is NULL or a handle from write_new (in
+    // credchain_config_resolve_credentials or credchain_resolver_credentials), freed once.
+    unsafe { free_new(creds) }
 }
 
 /// Runs an accessor behind the panic boundary. The accessors keep no detailed message: their
@@ -484,33 +474,32 @@ fn access(
     creds: *const credchain_credentials,
     f: impl FnOnce(&credchain_credentials) -> Result<(), Error>,
 ) -> credchain_result {
-    boundary(|| {
+    code_only(|| {
         // SAFETY: every accessor's caller guarantees creds is NULL or a live handle.
-        let Some(creds) = (unsafe { creds.as_ref() }) else {
-            return credchain_result::NullParameter;
-        };
-        match f(creds) {
-            Ok(()) => credchain_result::Ok,
-            Err(e) => e.code,
-        }
+        let creds = unsafe { creds.as_ref() }.ok_or_else(|| Error::null("creds"))?;
+        f(creds)
     })
 }
 
-/// Writes an optional string with the two-call pattern; `None` is NOT_SET.
+/// The body of a string accessor: writes the string `get` picks with the two-call pattern;
+/// `None` is NOT_SET.
 ///
 /// # Safety
 ///
-/// As [`write_str`].
-unsafe fn write_opt(
-    value: Option<&str>,
+/// As `credchain_credentials_access_key_id`.
+unsafe fn string_field(
+    creds: *const credchain_credentials,
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
-) -> Result<(), Error> {
-    check_buffer(buf, len, out_len, ("buf", "out_len"))?;
-    let value = value.ok_or_else(|| Error::new(credchain_result::NotSet, String::new()))?;
-    // SAFETY: the caller's contract is write_str's.
-    unsafe { write_str(value, buf, len, out_len, "out_len") }
+    get: impl FnOnce(&credchain_credentials) -> Option<&str>,
+) -> credchain_result {
+    access(creds, |c| {
+        check_buffer(buf, len, out_len, ("buf", "out_len"))?;
+        let value = get(c).ok_or_else(|| Error::new(credchain_result::NotSet, String::new()))?;
+        // SAFETY: the caller guarantees buf/len/out_len as write_str needs them.
+        unsafe { write_str(value, buf, len, out_len, "out_len") }
+    })
 }
 
 /// Writes the access key id (such as "AKIAIOSFODNN7EXAMPLE") into `buf`, NUL-terminated, and
@@ -531,10 +520,8 @@ pub unsafe extern "C" fn credchain_credentials_access_key_id(
     len: usize,
     out_len: *mut usize,
 ) -> credchain_result {
-    access(creds, |c| {
-        // SAFETY: the caller guarantees buf/len/out_len as documented.
-        unsafe { write_opt(Some(&c.access_key_id), buf, len, out_len) }
-    })
+    // SAFETY: the caller guarantees the arguments as documented.
+    unsafe { string_field(creds, buf, len, out_len, |c| Some(&c.access_key_id)) }
 }
 
 /// Writes the secret access key, as `credchain_credentials_access_key_id` does. A secret:
@@ -550,10 +537,8 @@ pub unsafe extern "C" fn credchain_credentials_secret_access_key(
     len: usize,
     out_len: *mut usize,
 ) -> credchain_result {
-    access(creds, |c| {
-        // SAFETY: the caller guarantees buf/len/out_len as documented.
-        unsafe { write_opt(Some(&c.secret_access_key), buf, len, out_len) }
-    })
+    // SAFETY: the caller guarantees the arguments as documented.
+    unsafe { string_field(creds, buf, len, out_len, |c| Some(&c.secret_access_key)) }
 }
 
 /// Writes the session token of temporary credentials, as `credchain_credentials_access_key_id`
@@ -571,10 +556,8 @@ pub unsafe extern "C" fn credchain_credentials_session_token(
     len: usize,
     out_len: *mut usize,
 ) -> credchain_result {
-    access(creds, |c| {
-        // SAFETY: the caller guarantees buf/len/out_len as documented.
-        unsafe { write_opt(c.session_token.as_deref(), buf, len, out_len) }
-    })
+    // SAFETY: the caller guarantees the arguments as documented.
+    unsafe { string_field(creds, buf, len, out_len, |c| c.session_token.as_deref()) }
 }
 
 /// Writes the AWS account id the credentials belong to (`AWS_ACCOUNT_ID`, `aws_account_id`,
@@ -591,10 +574,8 @@ pub unsafe extern "C" fn credchain_credentials_account_id(
     len: usize,
     out_len: *mut usize,
 ) -> credchain_result {
-    access(creds, |c| {
-        // SAFETY: the caller guarantees buf/len/out_len as documented.
-        unsafe { write_opt(c.account_id.as_deref(), buf, len, out_len) }
-    })
+    // SAFETY: the caller guarantees the arguments as documented.
+    unsafe { string_field(creds, buf, len, out_len, |c| c.account_id.as_deref()) }
 }
 
 /// Writes when the credentials expire, in seconds since the Unix epoch (UTC), to
