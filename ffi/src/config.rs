@@ -15,12 +15,12 @@ use credchain_core::config::parse::ConfigFiles;
 use credchain_core::config::settings::{Setting, SETTINGS};
 use credchain_core::host::{StdEnv, StdFs};
 use credchain_core::io::{block_on, Env};
-use credchain_core::Dialect;
+use credchain_core::{Dialect, Source};
 
 use crate::callbacks::{Callbacks, PromptCallback, SnapshotEnv};
 use crate::error::{
-    boundary, check_buffer, opt_str, record_thread_error, req_str, run, with_thread_error,
-    write_str, Error,
+    boundary, check_buffer, code_only, free_new, opt_str, req_str, run, thread_call,
+    with_thread_error, write_new, write_str, Error,
 };
 use crate::result::credchain_result;
 use crate::source::{credchain_source, Paths};
@@ -233,14 +233,24 @@ impl credchain_config {
     /// Resolves every setting and plans the credential chain once, for the effect on the
     /// environment: a snapshot environment learns which variables the core reads.
     pub(crate) fn resolve_all(&self) {
-        let Ok(files) = self.parse() else { return };
-        let options = self.options.core();
-        if let Ok(eval) = Evaluator::new(&files, &self.env, &options) {
+        let _ = self.evaluate(|eval| {
             for spec in SETTINGS {
                 let _ = eval.resolve(spec.setting);
             }
-            let _ = credchain_core::chain::plan::plan(&eval);
-        }
+            let _ = credchain_core::chain::plan::plan(eval);
+            Ok(())
+        });
+    }
+
+    /// Runs `f` on an evaluator over the handle's files (parsed), environment and options.
+    fn evaluate<T>(
+        &self,
+        f: impl FnOnce(&Evaluator<'_, '_, HandleEnv>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let files = self.parse()?;
+        let options = self.options.core();
+        let eval = Evaluator::new(&files, &self.env, &options)?;
+        f(&eval)
     }
 
     fn paths(&self) -> Paths<'_> {
@@ -274,18 +284,9 @@ pub(crate) fn new_handle(
     out: *mut *mut credchain_config,
     f: impl FnOnce() -> Result<credchain_config, Error>,
 ) -> credchain_result {
-    boundary(|| {
-        run(record_thread_error, || {
-            if out.is_null() {
-                return Err(Error::null("out"));
-            }
-            let handle = Box::new(f()?);
-            // SAFETY: out is not NULL (checked) and the caller guarantees it points to a
-            // writable `credchain_config *`.
-            unsafe { out.write(Box::into_raw(handle)) };
-            Ok(())
-        })
-    })
+    // SAFETY: every caller (a `credchain_config_new_*` export) guarantees out is NULL or points
+    // to a writable `credchain_config *`.
+    thread_call(|| unsafe { write_new(out, f) })
 }
 
 /// Makes a handle over the process's environment and files: the environment is captured now
@@ -331,13 +332,9 @@ pub unsafe extern "C" fn credchain_config_new_host(
 /// `cfg` is NULL or a handle from `credchain_config_new_*` not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn credchain_config_free(cfg: *mut credchain_config) {
-    let _ = boundary(|| {
-        if !cfg.is_null() {
-            // SAFETY: a non-NULL cfg came from Box::into_raw in new_handle and is freed once.
-            drop(unsafe { Box::from_raw(cfg) });
-        }
-        credchain_result::Ok
-    });
+    // SAFETY: the caller guarantees cfg is NULL or a handle from new_handle's write_new, freed
+    // once.
+    unsafe { free_new(cfg) }
 }
 
 /// Resolves the setting named `setting_name` (a name of shared/spec/settings.tsv, such as
@@ -379,30 +376,15 @@ pub unsafe extern "C" fn credchain_config_resolve(
     credchain_config::call(cfg, |cfg| {
         // SAFETY: the caller guarantees setting_name is NULL or NUL-terminated.
         let name = unsafe { req_str(setting_name, "setting_name") }?;
-        check_buffer(
-            value_buf,
-            value_len,
-            value_out_len,
-            ("value_buf", "value_out_len"),
-        )?;
-        if source_out.is_null() {
-            return Err(Error::null("source_out"));
-        }
+        let out = ValueOut::check(value_buf, value_len, value_out_len, source_out)?;
         let setting = Setting::from_name(name).ok_or_else(|| unknown_setting(name))?;
-        let files = cfg.parse()?;
-        let options = cfg.options.core();
-        let eval = Evaluator::new(&files, &cfg.env, &options)?;
-        let Some(resolved) = eval.resolve(setting)? else {
-            return Err(not_set(setting, eval.active_profile().name));
-        };
-        let value = resolved.value.to_string();
-        let source = credchain_source::new(resolved.source, &cfg.paths());
-        // SAFETY: the caller guarantees value_buf holds value_len writable bytes (or is NULL
-        // with 0) and value_out_len is writable; value is our own string.
-        unsafe { write_str(&value, value_buf, value_len, value_out_len, "value_out_len") }?;
-        // SAFETY: source_out is not NULL (checked) and the caller guarantees it is writable.
-        unsafe { source_out.write(source) };
-        Ok(())
+        cfg.evaluate(|eval| {
+            let Some(resolved) = eval.resolve(setting)? else {
+                return Err(not_set(setting, eval.active_profile().name));
+            };
+            // SAFETY: the caller guarantees the outputs as documented.
+            unsafe { out.write(&resolved.value.to_string(), resolved.source, &cfg.paths()) }
+        })
     })
 }
 
@@ -429,35 +411,72 @@ pub unsafe extern "C" fn credchain_config_get(
     credchain_config::call(cfg, |cfg| {
         // SAFETY: the caller guarantees name is NULL or NUL-terminated.
         let name = unsafe { req_str(name, "name") }?;
-        check_buffer(
-            value_buf,
-            value_len,
-            value_out_len,
-            ("value_buf", "value_out_len"),
-        )?;
+        let out = ValueOut::check(value_buf, value_len, value_out_len, source_out)?;
+        cfg.evaluate(|eval| {
+            let Some(found) = configure_get(eval, name)? else {
+                return Err(Error::new(
+                    credchain_result::NotSet,
+                    format!(
+                        "not set: {name} is not set in the files for profile {}",
+                        eval.active_profile().name
+                    ),
+                ));
+            };
+            // SAFETY: as in credchain_config_resolve.
+            unsafe { out.write(&found.value.to_string(), found.source, &cfg.paths()) }
+        })
+    })
+}
+
+/// The outputs of `credchain_config_resolve` and `credchain_config_get`: the value, in the
+/// two-call pattern, and its source.
+struct ValueOut {
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+    source_out: *mut credchain_source,
+}
+
+impl ValueOut {
+    /// Checks the outputs before any work is done.
+    fn check(
+        buf: *mut c_char,
+        len: usize,
+        out_len: *mut usize,
+        source_out: *mut credchain_source,
+    ) -> Result<Self, Error> {
+        check_buffer(buf, len, out_len, ("value_buf", "value_out_len"))?;
         if source_out.is_null() {
             return Err(Error::null("source_out"));
         }
-        let files = cfg.parse()?;
-        let options = cfg.options.core();
-        let eval = Evaluator::new(&files, &cfg.env, &options)?;
-        let Some(found) = configure_get(&eval, name)? else {
-            return Err(Error::new(
-                credchain_result::NotSet,
-                format!(
-                    "not set: {name} is not set in the files for profile {}",
-                    eval.active_profile().name
-                ),
-            ));
-        };
-        let value = found.value.to_string();
-        let source = credchain_source::new(found.source, &cfg.paths());
-        // SAFETY: as in credchain_config_resolve.
-        unsafe { write_str(&value, value_buf, value_len, value_out_len, "value_out_len") }?;
+        Ok(ValueOut {
+            buf,
+            len,
+            out_len,
+            source_out,
+        })
+    }
+
+    /// Writes `value` and where it came from (file paths point into `paths`); the source only
+    /// when the value fits.
+    ///
+    /// # Safety
+    ///
+    /// `buf` holds `len` writable bytes (or is NULL with 0), and `out_len` and `source_out`
+    /// point to writable objects of their types.
+    unsafe fn write(
+        &self,
+        value: &str,
+        source: Source<'_>,
+        paths: &Paths<'_>,
+    ) -> Result<(), Error> {
+        let source = credchain_source::new(source, paths);
+        // SAFETY: the caller guarantees the buffer and out_len; value is our own string.
+        unsafe { write_str(value, self.buf, self.len, self.out_len, "value_out_len") }?;
         // SAFETY: source_out is not NULL (checked) and the caller guarantees it is writable.
-        unsafe { source_out.write(source) };
+        unsafe { self.source_out.write(source) };
         Ok(())
-    })
+    }
 }
 
 /// Writes the number of profiles (config-file profiles, then those only in the credentials
@@ -538,16 +557,11 @@ pub unsafe extern "C" fn credchain_config_last_error(
 ) -> credchain_result {
     // SAFETY: the caller guarantees cfg is NULL or a live handle.
     let cfg = unsafe { cfg.as_ref() };
-    boundary(|| {
-        let Some(cfg) = cfg else {
-            return credchain_result::NullParameter;
-        };
+    code_only(|| {
+        let cfg = cfg.ok_or_else(|| Error::null("cfg"))?;
         let message = cfg.last_error.borrow();
         // SAFETY: the caller guarantees buf/len/out_len as documented.
-        match unsafe { write_str(&message, buf, len, out_len, "out_len") } {
-            Ok(()) => credchain_result::Ok,
-            Err(e) => e.code,
-        }
+        unsafe { write_str(&message, buf, len, out_len, "out_len") }
     })
 }
 
@@ -591,13 +605,10 @@ pub unsafe extern "C" fn credchain_thread_last_error(
     len: usize,
     out_len: *mut usize,
 ) -> credchain_result {
-    boundary(|| {
+    code_only(|| {
         with_thread_error(|message| {
             // SAFETY: the caller guarantees buf/len/out_len as documented.
-            match unsafe { write_str(message, buf, len, out_len, "out_len") } {
-                Ok(()) => credchain_result::Ok,
-                Err(e) => e.code,
-            }
+            unsafe { write_str(message, buf, len, out_len, "out_len") }
         })
     })
 }

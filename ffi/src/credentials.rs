@@ -19,7 +19,7 @@ use credchain_core::config::evaluate::{Evaluator, Options};
 use credchain_core::config::parse::ConfigFiles;
 use credchain_core::credentials::Credentials;
 use credchain_core::credentials::ProviderKind;
-use credchain_core::host::{StdCommand, StdFs, SystemClock, UreqHttp};
+use credchain_core::host::{StdCommand, StdFs, UreqHttp};
 use credchain_core::io::{
     block_on, Clock, Command, CommandError, CommandOutput, Env, Fs, FsError, Http, HttpError,
     HttpRequest, HttpResponse, Prompt,
@@ -28,10 +28,10 @@ use zeroize::{Zeroize, Zeroizing};
 
 use crate::callbacks::{
     credchain_prompt_callback, Broken, CallbackCommand, CallbackFs, CallbackHttp, CallbackPrompt,
-    PromptCallback, ResolveEnv,
+    HandleClock, PromptCallback, ResolveEnv,
 };
 use crate::config::{credchain_config, HandleEnv};
-use crate::error::{boundary, check_buffer, write_str, Error};
+use crate::error::{boundary, check_buffer, code_only, free_new, write_new, write_str, Error};
 use crate::result::credchain_result;
 
 /// A credential provider of the AWS CLI's chain, numbered in the chain's order. Each is named
@@ -318,43 +318,7 @@ fn execute_error(e: ExecuteError<'_>, plan: &Plan<'_>) -> Error {
     Error::new(credchain_result::CredentialsNotFound, message)
 }
 
-/// The handle's time: its `now` callback, else the system clock.
-struct HandleClock<'a>(&'a credchain_config);
-
-impl Clock for HandleClock<'_> {
-    fn now_unix(&self) -> i64 {
-        self.0.now_unix()
-    }
-    fn now_millis(&self) -> i64 {
-        match &self.0.callbacks {
-            Some(cb) => cb.now_millis(),
-            None => SystemClock.now_millis(),
-        }
-    }
-    async fn sleep_ms(&self, ms: u32) {
-        match &self.0.callbacks {
-            Some(cb) => cb.sleep_ms(ms),
-            None => SystemClock.sleep_ms(ms).await,
-        }
-    }
-    fn random_u32(&self) -> u32 {
-        match &self.0.callbacks {
-            Some(cb) => cb.random_u32(),
-            None => SystemClock.random_u32(),
-        }
-    }
-}
-
 impl credchain_config {
-    /// The handle's time, in Unix seconds: the `now` callback of a callback handle that has
-    /// one, else the system clock.
-    pub(crate) fn now_unix(&self) -> i64 {
-        match &self.callbacks {
-            Some(cb) => cb.now_unix(),
-            None => SystemClock.now_unix(),
-        }
-    }
-
     /// Resolves credentials with the handle's environment and files, and its I/O.
     pub(crate) fn resolve_credentials(&self) -> Result<credchain_credentials, Error> {
         let files = self.parse()?;
@@ -458,14 +422,9 @@ pub unsafe extern "C" fn credchain_config_resolve_credentials(
     // SAFETY: the caller guarantees cfg is NULL or a live handle.
     let cfg = unsafe { cfg.as_ref() };
     credchain_config::call(cfg, |cfg| {
-        if out.is_null() {
-            return Err(Error::null("out"));
-        }
-        let credentials = Box::new(cfg.resolve_credentials()?);
-        // SAFETY: out is not NULL (checked) and the caller guarantees it points to a writable
+        // SAFETY: the caller guarantees out is NULL or points to a writable
         // `credchain_credentials *`.
-        unsafe { out.write(Box::into_raw(credentials)) };
-        Ok(())
+        unsafe { write_new(out, || cfg.resolve_credentials()) }
     })
 }
 
@@ -505,14 +464,9 @@ pub unsafe extern "C" fn credchain_config_set_prompt(
 /// `creds` is NULL or a handle from `credchain_config_resolve_credentials` not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn credchain_credentials_free(creds: *mut credchain_credentials) {
-    let _ = boundary(|| {
-        if !creds.is_null() {
-            // SAFETY: a non-NULL creds came from Box::into_raw in
-            // credchain_config_resolve_credentials and is freed once.
-            drop(unsafe { Box::from_raw(creds) });
-        }
-        credchain_result::Ok
-    });
+    // SAFETY: the caller guarantees creds is NULL or a handle from write_new (in
+    // credchain_config_resolve_credentials or credchain_resolver_credentials), freed once.
+    unsafe { free_new(creds) }
 }
 
 /// Runs an accessor behind the panic boundary. The accessors keep no detailed message: their
@@ -521,33 +475,32 @@ fn access(
     creds: *const credchain_credentials,
     f: impl FnOnce(&credchain_credentials) -> Result<(), Error>,
 ) -> credchain_result {
-    boundary(|| {
+    code_only(|| {
         // SAFETY: every accessor's caller guarantees creds is NULL or a live handle.
-        let Some(creds) = (unsafe { creds.as_ref() }) else {
-            return credchain_result::NullParameter;
-        };
-        match f(creds) {
-            Ok(()) => credchain_result::Ok,
-            Err(e) => e.code,
-        }
+        let creds = unsafe { creds.as_ref() }.ok_or_else(|| Error::null("creds"))?;
+        f(creds)
     })
 }
 
-/// Writes an optional string with the two-call pattern; `None` is NOT_SET.
+/// The body of a string accessor: writes the string `get` picks with the two-call pattern;
+/// `None` is NOT_SET.
 ///
 /// # Safety
 ///
-/// As [`write_str`].
-unsafe fn write_opt(
-    value: Option<&str>,
+/// As `credchain_credentials_access_key_id`.
+unsafe fn string_field(
+    creds: *const credchain_credentials,
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
-) -> Result<(), Error> {
-    check_buffer(buf, len, out_len, ("buf", "out_len"))?;
-    let value = value.ok_or_else(|| Error::new(credchain_result::NotSet, String::new()))?;
-    // SAFETY: the caller's contract is write_str's.
-    unsafe { write_str(value, buf, len, out_len, "out_len") }
+    get: impl FnOnce(&credchain_credentials) -> Option<&str>,
+) -> credchain_result {
+    access(creds, |c| {
+        check_buffer(buf, len, out_len, ("buf", "out_len"))?;
+        let value = get(c).ok_or_else(|| Error::new(credchain_result::NotSet, String::new()))?;
+        // SAFETY: the caller guarantees buf/len/out_len as write_str needs them.
+        unsafe { write_str(value, buf, len, out_len, "out_len") }
+    })
 }
 
 /// Writes the access key id (such as "AKIAIOSFODNN7EXAMPLE") into `buf`, NUL-terminated, and
@@ -568,10 +521,8 @@ pub unsafe extern "C" fn credchain_credentials_access_key_id(
     len: usize,
     out_len: *mut usize,
 ) -> credchain_result {
-    access(creds, |c| {
-        // SAFETY: the caller guarantees buf/len/out_len as documented.
-        unsafe { write_opt(Some(&c.access_key_id), buf, len, out_len) }
-    })
+    // SAFETY: the caller guarantees the arguments as documented.
+    unsafe { string_field(creds, buf, len, out_len, |c| Some(&c.access_key_id)) }
 }
 
 /// Writes the secret access key, as `credchain_credentials_access_key_id` does. A secret:
@@ -587,10 +538,8 @@ pub unsafe extern "C" fn credchain_credentials_secret_access_key(
     len: usize,
     out_len: *mut usize,
 ) -> credchain_result {
-    access(creds, |c| {
-        // SAFETY: the caller guarantees buf/len/out_len as documented.
-        unsafe { write_opt(Some(&c.secret_access_key), buf, len, out_len) }
-    })
+    // SAFETY: the caller guarantees the arguments as documented.
+    unsafe { string_field(creds, buf, len, out_len, |c| Some(&c.secret_access_key)) }
 }
 
 /// Writes the session token of temporary credentials, as `credchain_credentials_access_key_id`
@@ -608,10 +557,8 @@ pub unsafe extern "C" fn credchain_credentials_session_token(
     len: usize,
     out_len: *mut usize,
 ) -> credchain_result {
-    access(creds, |c| {
-        // SAFETY: the caller guarantees buf/len/out_len as documented.
-        unsafe { write_opt(c.session_token.as_deref(), buf, len, out_len) }
-    })
+    // SAFETY: the caller guarantees the arguments as documented.
+    unsafe { string_field(creds, buf, len, out_len, |c| c.session_token.as_deref()) }
 }
 
 /// Writes the AWS account id the credentials belong to (`AWS_ACCOUNT_ID`, `aws_account_id`,
@@ -628,10 +575,8 @@ pub unsafe extern "C" fn credchain_credentials_account_id(
     len: usize,
     out_len: *mut usize,
 ) -> credchain_result {
-    access(creds, |c| {
-        // SAFETY: the caller guarantees buf/len/out_len as documented.
-        unsafe { write_opt(c.account_id.as_deref(), buf, len, out_len) }
-    })
+    // SAFETY: the caller guarantees the arguments as documented.
+    unsafe { string_field(creds, buf, len, out_len, |c| c.account_id.as_deref()) }
 }
 
 /// Writes when the credentials expire, in seconds since the Unix epoch (UTC), to

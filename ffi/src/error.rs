@@ -263,6 +263,58 @@ pub(crate) fn run(
     }
 }
 
+/// Runs `f` behind the panic boundary and returns its outcome's code, recording no message:
+/// for the calls whose codes say everything (the accessors, the message getters).
+pub(crate) fn code_only(f: impl FnOnce() -> Result<(), Error>) -> credchain_result {
+    boundary(|| match f() {
+        Ok(()) => credchain_result::Ok,
+        Err(e) => e.code,
+    })
+}
+
+/// Runs `f` behind the panic boundary, recording the message of a failure for the calling
+/// thread (for the calls without a handle to keep it in: `credchain_config_new_*`,
+/// `credchain_resolver_*`).
+pub(crate) fn thread_call(f: impl FnOnce() -> Result<(), Error>) -> credchain_result {
+    boundary(|| run(record_thread_error, f))
+}
+
+/// Makes a value with `make` and writes it, boxed, to the out-pointer `out` (checked for NULL
+/// first, before `make` runs): a new handle, the caller's to free with its `credchain_*_free`.
+///
+/// # Safety
+///
+/// `out` is NULL or points to a writable `*mut T`.
+pub(crate) unsafe fn write_new<T>(
+    out: *mut *mut T,
+    make: impl FnOnce() -> Result<T, Error>,
+) -> Result<(), Error> {
+    if out.is_null() {
+        return Err(Error::null("out"));
+    }
+    let value = Box::new(make()?);
+    // SAFETY: out is not NULL (checked) and the caller guarantees it is writable.
+    unsafe { out.write(Box::into_raw(value)) };
+    Ok(())
+}
+
+/// Frees a handle that [`write_new`] made, behind the panic boundary; NULL is ignored.
+///
+/// # Safety
+///
+/// `ptr` is NULL or a handle from [`write_new`] not yet freed and used by no one else.
+pub(crate) unsafe fn free_new<T>(ptr: *mut T) {
+    if ptr.is_null() {
+        return;
+    }
+    let _ = boundary(|| {
+        // SAFETY: the caller guarantees a live handle from Box::into_raw in write_new, freed
+        // once.
+        drop(unsafe { Box::from_raw(ptr) });
+        credchain_result::Ok
+    });
+}
+
 thread_local! {
     /// The detailed message of the last failed `credchain_config_new_*` or resolver call on
     /// this thread.

@@ -9,7 +9,7 @@ use credchain_core::chain::refresh::{freshness, Freshness};
 
 use crate::config::credchain_config;
 use crate::credentials::credchain_credentials;
-use crate::error::{boundary, record_thread_error, run, Error};
+use crate::error::{boundary, free_new, thread_call, write_new, Error};
 use crate::result::credchain_result;
 
 /// A long-lived credentials source: made from a configuration handle (which it takes over) by
@@ -124,26 +124,22 @@ pub unsafe extern "C" fn credchain_resolver_new(
     cfg: *mut credchain_config,
     out: *mut *mut credchain_resolver,
 ) -> credchain_result {
-    boundary(|| {
-        run(record_thread_error, || {
-            if cfg.is_null() {
-                return Err(Error::null("cfg"));
-            }
-            if out.is_null() {
-                return Err(Error::null("out"));
-            }
+    thread_call(|| {
+        if cfg.is_null() {
+            return Err(Error::null("cfg"));
+        }
+        let make = || {
             // SAFETY: cfg is a live handle from Box::into_raw (the caller guarantees it), now
             // owned by the resolver.
             let config = unsafe { Box::from_raw(cfg) };
-            let resolver = Box::new(credchain_resolver {
+            Ok(credchain_resolver {
                 config,
                 state: Mutex::new(State::default()),
                 done: Condvar::new(),
-            });
-            // SAFETY: out is not NULL (checked) and the caller guarantees it is writable.
-            unsafe { out.write(Box::into_raw(resolver)) };
-            Ok(())
-        })
+            })
+        };
+        // SAFETY: the caller guarantees out is NULL or writable.
+        unsafe { write_new(out, make) }
     })
 }
 
@@ -167,18 +163,11 @@ pub unsafe extern "C" fn credchain_resolver_credentials(
     resolver: *const credchain_resolver,
     out: *mut *mut credchain_credentials,
 ) -> credchain_result {
-    boundary(|| {
-        run(record_thread_error, || {
-            // SAFETY: the caller guarantees resolver is NULL or live.
-            let resolver = unsafe { resolver.as_ref() }.ok_or_else(|| Error::null("resolver"))?;
-            if out.is_null() {
-                return Err(Error::null("out"));
-            }
-            let credentials = Box::new(resolver.credentials()?);
-            // SAFETY: out is not NULL (checked) and the caller guarantees it is writable.
-            unsafe { out.write(Box::into_raw(credentials)) };
-            Ok(())
-        })
+    thread_call(|| {
+        // SAFETY: the caller guarantees resolver is NULL or live.
+        let resolver = unsafe { resolver.as_ref() }.ok_or_else(|| Error::null("resolver"))?;
+        // SAFETY: the caller guarantees out is NULL or writable.
+        unsafe { write_new(out, || resolver.credentials()) }
     })
 }
 
@@ -212,12 +201,7 @@ pub unsafe extern "C" fn credchain_resolver_resolutions(
 /// `resolver` is NULL or a resolver from `credchain_resolver_new` not yet freed and not in use.
 #[no_mangle]
 pub unsafe extern "C" fn credchain_resolver_free(resolver: *mut credchain_resolver) {
-    if resolver.is_null() {
-        return;
-    }
-    let _ = boundary(|| {
-        // SAFETY: the caller guarantees a live resolver from Box::into_raw, used by no one else.
-        drop(unsafe { Box::from_raw(resolver) });
-        credchain_result::Ok
-    });
+    // SAFETY: the caller guarantees resolver is NULL or a resolver from write_new (in
+    // credchain_resolver_new), used by no one else.
+    unsafe { free_new(resolver) }
 }

@@ -2,7 +2,7 @@
 
 use core::ffi::c_char;
 
-use crate::error::{boundary, write_str, Error};
+use crate::error::{code_only, write_str};
 
 /// What a call did. Every function that can fail returns one.
 ///
@@ -474,7 +474,7 @@ pub unsafe extern "C" fn credchain_result_message(
     len: usize,
     out_len: *mut usize,
 ) -> credchain_result {
-    boundary(|| {
+    code_only(|| {
         let unknown;
         let message = match credchain_result::from_u32(result) {
             Some(r) => r.message(),
@@ -484,10 +484,7 @@ pub unsafe extern "C" fn credchain_result_message(
             }
         };
         // SAFETY: the caller's contract above is write_str's.
-        match unsafe { write_str(message, buf, len, out_len, "out_len") } {
-            Ok(()) => credchain_result::Ok,
-            Err(Error { code, .. }) => code,
-        }
+        unsafe { write_str(message, buf, len, out_len, "out_len") }
     })
 }
 

@@ -657,6 +657,23 @@ static credchain_callbacks memory_callbacks(struct memory_host *host) {
     return cb;
 }
 
+/* The environment of most callback tests: HOME at /mem, the instance metadata service off. */
+static const char *const MEM_HOME_ENV[] = {
+    "HOME", "/mem", "AWS_EC2_METADATA_DISABLED", "true", NULL,
+};
+
+/* Zeroes the host struct `host` (of `size` bytes, a memory_host first) and points its
+ * memory_host at `env` and `files`, with no read status override. */
+static void memory_host_reset(void *host, size_t size, const char *const *env,
+                              const char *const *files) {
+    memset(host, 0, size);
+    struct memory_host *mem = host;
+    mem->env = env;
+    mem->files = files;
+    mem->read_status_override = -1;
+}
+#define MEMORY_HOST_RESET(host, env, files) memory_host_reset(&(host), sizeof(host), env, files)
+
 static void test_callbacks(void) {
     static const char *const env[] = {
         "HOME", "/mem",
@@ -841,6 +858,25 @@ static void expect_meta_at(const credchain_credentials *creds, credchain_provide
 }
 #define EXPECT_META(creds, want, name, exp) expect_meta_at(creds, want, name, exp, __LINE__)
 
+/* Checks the four strings of `creds` (NULL: not set) with expect_string_at, then its provider
+ * and expiration with expect_meta_at. */
+static void expect_credentials_at(const credchain_credentials *creds, const char *access_key_id,
+                                  const char *secret_access_key, const char *session_token,
+                                  const char *account_id, credchain_provider provider,
+                                  const char *provider_name, int64_t expiration, int line) {
+    expect_string_at(creds, credchain_credentials_access_key_id,
+                     "credchain_credentials_access_key_id", access_key_id, line);
+    expect_string_at(creds, credchain_credentials_secret_access_key,
+                     "credchain_credentials_secret_access_key", secret_access_key, line);
+    expect_string_at(creds, credchain_credentials_session_token,
+                     "credchain_credentials_session_token", session_token, line);
+    expect_string_at(creds, credchain_credentials_account_id, "credchain_credentials_account_id",
+                     account_id, line);
+    expect_meta_at(creds, provider, provider_name, expiration, line);
+}
+/* EXPECT_CREDENTIALS(creds, access_key_id, secret, token, account_id, provider, name, expiry) */
+#define EXPECT_CREDENTIALS(creds, ...) expect_credentials_at(creds, __VA_ARGS__, __LINE__)
+
 /* 2099-01-02T03:04:05Z and 2099-01-01T00:00:00Z in Unix seconds. */
 #define T_2099_01_02 INT64_C(4071006245)
 #define T_2099_01_01 INT64_C(4070908800)
@@ -934,12 +970,9 @@ static void test_credentials_static_profile(void) {
     setenv("AWS_CONFIG_FILE", creds_config_path, 1);
     credchain_credentials *creds = host_credentials(NULL, CREDCHAIN_RESULT_OK, NULL);
     if (creds != NULL) {
-        EXPECT_STRING(creds, credchain_credentials_access_key_id, "AKIDEXAMPLE");
-        EXPECT_STRING(creds, credchain_credentials_secret_access_key, "not-a-real-secret");
-        EXPECT_STRING(creds, credchain_credentials_session_token, NULL);
-        EXPECT_STRING(creds, credchain_credentials_account_id, NULL);
-        EXPECT_META(creds, CREDCHAIN_PROVIDER_SHARED_CREDENTIALS_FILE, "shared-credentials-file",
-                    0);
+        EXPECT_CREDENTIALS(creds, "AKIDEXAMPLE", "not-a-real-secret", NULL, NULL,
+                           CREDCHAIN_PROVIDER_SHARED_CREDENTIALS_FILE, "shared-credentials-file",
+                           0);
         /* Buffer too small: nothing written, the size needed reported. */
         char small[4];
         size_t need = 0;
@@ -1041,11 +1074,8 @@ static void test_credentials_process(void) {
     setenv("AWS_CONFIG_FILE", creds_config_path, 1);
     credchain_credentials *creds = host_credentials("proc", CREDCHAIN_RESULT_OK, NULL);
     if (creds != NULL) {
-        EXPECT_STRING(creds, credchain_credentials_access_key_id, "AKIDPROC");
-        EXPECT_STRING(creds, credchain_credentials_secret_access_key, "procsecret");
-        EXPECT_STRING(creds, credchain_credentials_session_token, "proctoken");
-        EXPECT_STRING(creds, credchain_credentials_account_id, "123456789012");
-        EXPECT_META(creds, CREDCHAIN_PROVIDER_CUSTOM_PROCESS, "custom-process", T_2099_01_02);
+        EXPECT_CREDENTIALS(creds, "AKIDPROC", "procsecret", "proctoken", "123456789012",
+                           CREDCHAIN_PROVIDER_CUSTOM_PROCESS, "custom-process", T_2099_01_02);
         credchain_credentials_free(creds);
     }
 
@@ -1101,6 +1131,17 @@ static void test_credentials_failures(void) {
 }
 
 /* ---- Credentials through the callbacks: processes, STS over the http callback, MFA. ---- */
+
+/* A role assumed with the keys of profile base (the config, then the credentials file). */
+#define ROLE_OVER_BASE \
+    "[profile role]\n" \
+    "role_arn = arn:aws:iam::123456789012:role/reader\n" \
+    "source_profile = base\n" \
+    "region = us-west-2\n"
+#define BASE_CREDENTIALS \
+    "[base]\n" \
+    "aws_access_key_id = AKIDBASE\n" \
+    "aws_secret_access_key = basesecret\n"
 
 struct cred_host {
     struct memory_host mem; /* first: memory_get_env and memory_read_file take a cred_host */
@@ -1221,12 +1262,8 @@ static credchain_write_status cred_write_file(void *userdata, const char *path, 
 /* A callbacks handle over `host` for `profile`; NULL on failure. */
 static credchain_config *callback_config(struct cred_host *host, const char *profile,
                                          size_t struct_size, int with_http) {
-    credchain_callbacks cb;
-    memset(&cb, 0, sizeof cb);
+    credchain_callbacks cb = memory_callbacks(&host->mem);
     cb.struct_size = struct_size;
-    cb.userdata = host;
-    cb.get_env = memory_get_env;
-    cb.read_file = memory_read_file;
     cb.run_process = cred_run_process;
     cb.http = with_http ? cred_http : NULL;
     if (struct_size >= offsetof(credchain_callbacks, write_file) + sizeof cb.write_file) {
@@ -1243,20 +1280,11 @@ static credchain_config *callback_config(struct cred_host *host, const char *pro
 }
 
 static void test_credentials_callbacks(void) {
-    static const char *const env[] = {
-        "HOME", "/mem",
-        "AWS_EC2_METADATA_DISABLED", "true",
-        NULL,
-    };
     static const char *const files[] = {
         "/mem/.aws/config",
         "[profile helper]\n"
         "credential_process = /opt/bin/helper --name \"two words\"\n"
-        "\n"
-        "[profile role]\n"
-        "role_arn = arn:aws:iam::123456789012:role/reader\n"
-        "source_profile = base\n"
-        "region = us-west-2\n"
+        "\n" ROLE_OVER_BASE
         "\n"
         "[profile mfa-role]\n"
         "role_arn = arn:aws:iam::123456789012:role/admin\n"
@@ -1264,16 +1292,11 @@ static void test_credentials_callbacks(void) {
         "mfa_serial = arn:aws:iam::123456789012:mfa/alice\n"
         "region = us-west-2\n",
         "/mem/.aws/credentials",
-        "[base]\n"
-        "aws_access_key_id = AKIDBASE\n"
-        "aws_secret_access_key = basesecret\n",
+        BASE_CREDENTIALS,
         NULL,
     };
     struct cred_host host;
-    memset(&host, 0, sizeof host);
-    host.mem.env = env;
-    host.mem.files = files;
-    host.mem.read_status_override = -1;
+    MEMORY_HOST_RESET(host, MEM_HOME_ENV, files);
 
     /* credential_process through run_process, its command split like a shell. */
     credchain_config *cfg = callback_config(&host, "helper", sizeof(credchain_callbacks), 1);
@@ -1550,12 +1573,7 @@ static credchain_config *net_config(struct net_host *host, const char *const *en
     host->answer = NET_OK;
     host->http_calls = 0;
     memset(host->seen, 0, sizeof host->seen);
-    credchain_callbacks cb;
-    memset(&cb, 0, sizeof cb);
-    cb.struct_size = sizeof cb;
-    cb.userdata = host;
-    cb.get_env = memory_get_env;
-    cb.read_file = memory_read_file;
+    credchain_callbacks cb = memory_callbacks(&host->mem);
     cb.http = net_http;
     credchain_options opts = {0};
     opts.profile = profile;
@@ -1600,11 +1618,6 @@ static void test_credentials_network(void) {
         "AWS_EC2_METADATA_SERVICE_ENDPOINT", IMDS_ENDPOINT,
         NULL,
     };
-    static const char *const home_env[] = {
-        "HOME", "/mem",
-        "AWS_EC2_METADATA_DISABLED", "true",
-        NULL,
-    };
     /* The token cache file of session "corp-sso" is named by the SHA-1 of the name; the login
      * cache file by the SHA-256 of the session ARN. */
     static const char *const files[] = {
@@ -1636,9 +1649,7 @@ static void test_credentials_network(void) {
         NULL,
     };
     struct net_host host;
-    memset(&host, 0, sizeof host);
-    host.mem.files = files;
-    host.mem.read_status_override = -1;
+    MEMORY_HOST_RESET(host, NULL, files);
 
     /* (a) The container endpoint: GET with the authorization token, JSON back. */
     credchain_config *cfg = net_config(&host, container_env, NULL);
@@ -1646,11 +1657,9 @@ static void test_credentials_network(void) {
         credchain_credentials *creds = NET_RESOLVE(cfg, CREDCHAIN_RESULT_OK);
         CHECK(host.http_calls == 1 && strcmp(host.seen[0], "GET " CONTAINER_URL) == 0,
               "%d calls, first %s", host.http_calls, host.seen[0]);
-        EXPECT_STRING(creds, credchain_credentials_access_key_id, "ASIACONTAINER");
-        EXPECT_STRING(creds, credchain_credentials_secret_access_key, "containersecret");
-        EXPECT_STRING(creds, credchain_credentials_session_token, "containertoken");
-        EXPECT_STRING(creds, credchain_credentials_account_id, "123456789012");
-        EXPECT_META(creds, CREDCHAIN_PROVIDER_CONTAINER_ROLE, "container-role", T_2099_01_01);
+        EXPECT_CREDENTIALS(creds, "ASIACONTAINER", "containersecret", "containertoken",
+                           "123456789012", CREDCHAIN_PROVIDER_CONTAINER_ROLE, "container-role",
+                           T_2099_01_01);
         credchain_credentials_free(creds);
 
         /* (d) The endpoint fails: every attempt (botocore makes 3) answers 500; no connection;
@@ -1681,11 +1690,8 @@ static void test_credentials_network(void) {
         CHECK(strcmp(host.seen[0], "PUT " IMDS_TOKEN_URL) == 0, "%s", host.seen[0]);
         CHECK(strcmp(host.seen[1], "GET " IMDS_ROLE_URL) == 0, "%s", host.seen[1]);
         CHECK(strcmp(host.seen[2], "GET " IMDS_ROLE_URL "reader-role") == 0, "%s", host.seen[2]);
-        EXPECT_STRING(creds, credchain_credentials_access_key_id, "ASIAIMDS");
-        EXPECT_STRING(creds, credchain_credentials_secret_access_key, "imdssecret");
-        EXPECT_STRING(creds, credchain_credentials_session_token, "imdstoken");
-        EXPECT_STRING(creds, credchain_credentials_account_id, NULL);
-        EXPECT_META(creds, CREDCHAIN_PROVIDER_IAM_ROLE, "iam-role", T_2099_01_01);
+        EXPECT_CREDENTIALS(creds, "ASIAIMDS", "imdssecret", "imdstoken", NULL,
+                           CREDCHAIN_PROVIDER_IAM_ROLE, "iam-role", T_2099_01_01);
         credchain_credentials_free(creds);
 
         /* Off an instance the metadata service cannot be reached: as the AWS CLI says, no
@@ -1702,17 +1708,14 @@ static void test_credentials_network(void) {
 
     /* (c) IAM Identity Center: the sso_session's token from the cache file the AWS CLI
      * writes, then GetRoleCredentials from the portal with the token in its header. */
-    cfg = net_config(&host, home_env, "sso");
+    cfg = net_config(&host, MEM_HOME_ENV, "sso");
     if (cfg != NULL) {
         credchain_credentials *creds = NET_RESOLVE(cfg, CREDCHAIN_RESULT_OK);
         CHECK(host.http_calls == 1 && strncmp(host.seen[0], "GET " PORTAL_URL "?",
                                               strlen("GET " PORTAL_URL "?")) == 0,
               "%d calls, first %s", host.http_calls, host.seen[0]);
-        EXPECT_STRING(creds, credchain_credentials_access_key_id, "ASIASSO");
-        EXPECT_STRING(creds, credchain_credentials_secret_access_key, "ssosecret");
-        EXPECT_STRING(creds, credchain_credentials_session_token, "ssotoken");
-        EXPECT_STRING(creds, credchain_credentials_account_id, "123456789012");
-        EXPECT_META(creds, CREDCHAIN_PROVIDER_SSO, "sso", T_2099_01_01);
+        EXPECT_CREDENTIALS(creds, "ASIASSO", "ssosecret", "ssotoken", "123456789012",
+                           CREDCHAIN_PROVIDER_SSO, "sso", T_2099_01_01);
         credchain_credentials_free(creds);
 
         /* (d) The portal fails, or cannot be reached. */
@@ -1728,15 +1731,12 @@ static void test_credentials_network(void) {
 
     /* (e) A console login session whose cached credentials are far from expiry: no refresh, so
      * no HTTP call (and no P-256 key needed). */
-    cfg = net_config(&host, home_env, "console");
+    cfg = net_config(&host, MEM_HOME_ENV, "console");
     if (cfg != NULL) {
         credchain_credentials *creds = NET_RESOLVE(cfg, CREDCHAIN_RESULT_OK);
         CHECK(host.http_calls == 0, "%d calls, first %s", host.http_calls, host.seen[0]);
-        EXPECT_STRING(creds, credchain_credentials_access_key_id, "ASIALOGIN");
-        EXPECT_STRING(creds, credchain_credentials_secret_access_key, "loginsecret");
-        EXPECT_STRING(creds, credchain_credentials_session_token, "logintoken");
-        EXPECT_STRING(creds, credchain_credentials_account_id, "123456789012");
-        EXPECT_META(creds, CREDCHAIN_PROVIDER_LOGIN, "login", T_2099_01_01);
+        EXPECT_CREDENTIALS(creds, "ASIALOGIN", "loginsecret", "logintoken", "123456789012",
+                           CREDCHAIN_PROVIDER_LOGIN, "login", T_2099_01_01);
         credchain_credentials_free(creds);
         credchain_config_free(cfg);
     }
@@ -1819,15 +1819,11 @@ static void *resolver_thread_main(void *arg) {
 }
 
 static void test_resolver(void) {
-    static const char *const env[] = {"HOME", "/mem", "AWS_EC2_METADATA_DISABLED", "true", NULL};
     static const char *const files[] = {
         "/mem/.aws/config", "[default]\ncredential_process = /opt/bin/helper\n", NULL,
     };
     struct resolver_host host;
-    memset(&host, 0, sizeof host);
-    host.mem.env = env;
-    host.mem.files = files;
-    host.mem.read_status_override = -1;
+    MEMORY_HOST_RESET(host, MEM_HOME_ENV, files);
     host.now = 1800000000LL; /* 2027-01-15T08:00:00Z */
     credchain_callbacks cb = memory_callbacks(&host.mem);
     cb.userdata = &host;
@@ -1977,18 +1973,8 @@ static void retry_resolve(struct retry_host *host, int with_callbacks, credchain
 
 static void test_retries(void) {
     static const char *const files[] = {
-        "/mem/.aws/config",
-        "[profile role]\n"
-        "role_arn = arn:aws:iam::123456789012:role/reader\n"
-        "source_profile = base\n"
-        "region = us-west-2\n",
-        "/mem/.aws/credentials",
-        "[base]\n"
-        "aws_access_key_id = AKIDBASE\n"
-        "aws_secret_access_key = basesecret\n",
-        NULL,
+        "/mem/.aws/config", ROLE_OVER_BASE, "/mem/.aws/credentials", BASE_CREDENTIALS, NULL,
     };
-    static const char *const env[] = {"HOME", "/mem", "AWS_EC2_METADATA_DISABLED", "true", NULL};
     static const char *const one_attempt[] = {
         "HOME", "/mem", "AWS_EC2_METADATA_DISABLED", "true", "AWS_MAX_ATTEMPTS", "1", NULL,
     };
@@ -1998,10 +1984,7 @@ static void test_retries(void) {
     struct retry_host host;
 
     /* 503, then 200: two requests, one wait of half a second, one random number. */
-    memset(&host, 0, sizeof host);
-    host.mem.env = env;
-    host.mem.files = files;
-    host.mem.read_status_override = -1;
+    MEMORY_HOST_RESET(host, MEM_HOME_ENV, files);
     host.fail_first = 1;
     retry_resolve(&host, 1, CREDCHAIN_RESULT_OK);
     CHECK(host.http_calls == 2, "%d requests", host.http_calls);
@@ -2010,10 +1993,7 @@ static void test_retries(void) {
     CHECK(host.random_calls == 1, "%d random numbers", host.random_calls);
 
     /* Always 503: three attempts (standard mode), waits of 0.5 and 1 s, the service's error. */
-    memset(&host, 0, sizeof host);
-    host.mem.env = env;
-    host.mem.files = files;
-    host.mem.read_status_override = -1;
+    MEMORY_HOST_RESET(host, MEM_HOME_ENV, files);
     host.fail_first = 100;
     retry_resolve(&host, 1, CREDCHAIN_RESULT_SERVICE_ERROR);
     CHECK(host.http_calls == 3, "%d requests", host.http_calls);
@@ -2021,28 +2001,19 @@ static void test_retries(void) {
           "%d sleeps: %u %u", host.sleep_calls, host.sleeps[0], host.sleeps[1]);
 
     /* max_attempts 1: one request, no wait. */
-    memset(&host, 0, sizeof host);
-    host.mem.env = one_attempt;
-    host.mem.files = files;
-    host.mem.read_status_override = -1;
+    MEMORY_HOST_RESET(host, one_attempt, files);
     host.fail_first = 100;
     retry_resolve(&host, 1, CREDCHAIN_RESULT_SERVICE_ERROR);
     CHECK(host.http_calls == 1 && host.sleep_calls == 0, "%d requests, %d sleeps",
           host.http_calls, host.sleep_calls);
 
     /* max_attempts 0: refused before any request. */
-    memset(&host, 0, sizeof host);
-    host.mem.env = bad;
-    host.mem.files = files;
-    host.mem.read_status_override = -1;
+    MEMORY_HOST_RESET(host, bad, files);
     retry_resolve(&host, 1, CREDCHAIN_RESULT_INVALID_RETRY_CONFIG);
     CHECK(host.http_calls == 0, "%d requests", host.http_calls);
 
     /* No sleep callback: the library sleeps the thread itself (at most a second here). */
-    memset(&host, 0, sizeof host);
-    host.mem.env = env;
-    host.mem.files = files;
-    host.mem.read_status_override = -1;
+    MEMORY_HOST_RESET(host, MEM_HOME_ENV, files);
     host.fail_first = 1;
     retry_resolve(&host, 0, CREDCHAIN_RESULT_OK);
     CHECK(host.http_calls == 2 && host.sleep_calls == 0, "%d requests, %d sleeps",
