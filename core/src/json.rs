@@ -60,7 +60,8 @@ pub enum KeyValue<'a> {
 
 /// Writes `entries` as one JSON object the way Python's `json.dumps(obj, sort_keys=True)` writes
 /// it with `separators`: keys sorted by code point (the entries are sorted in place), strings
-/// escaped as with `ensure_ascii`. For cache keys; see [`cache_key`].
+/// escaped as with `ensure_ascii`. For cache keys; see
+/// [`cache_key`](crate::caches::assume_role::cache_key).
 pub fn write_python_json(
     out: &mut impl fmt::Write,
     entries: &mut [(&str, KeyValue<'_>)],

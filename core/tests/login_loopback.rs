@@ -16,7 +16,6 @@ use common::memory::{FixedClock, MemoryCommand, MemoryFs, NoPrompt};
 use credchain_core::caches::login::FileName;
 use credchain_core::chain::execute::{execute, Io};
 use credchain_core::chain::plan::plan;
-use credchain_core::chain::providers::login;
 use credchain_core::config::evaluate::{Evaluator, Options};
 use credchain_core::config::parse::ConfigFiles;
 use credchain_core::config::settings::Setting;
@@ -25,6 +24,7 @@ use credchain_core::host::UreqHttp;
 use credchain_core::io::{block_on, HttpErrorKind};
 use credchain_core::services::exchange::ServiceFailureKind;
 use credchain_core::services::retry::RetryConfig;
+use credchain_core::services::signin;
 use credchain_core::signing::dpop::DpopKey;
 use credchain_core::Dialect;
 use serde_json::{json, Value};
@@ -323,7 +323,7 @@ fn a_slow_endpoint_times_out() {
     let token_url = format!("{url}/v1/token");
     let key = DpopKey::from_pem(KEY).unwrap();
     let started = Instant::now();
-    let e = block_on(login::refresh(
+    let e = block_on(signin::refresh(
         &UreqHttp::new(),
         &FixedClock(now()),
         RetryConfig::ONE_ATTEMPT,

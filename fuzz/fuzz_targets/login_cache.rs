@@ -5,11 +5,12 @@
 #![no_main]
 
 use credchain_core::signing::dpop::DpopKey;
-use credchain_core::caches::login::{self as login_cache, Refreshed};
+use credchain_core::caches::login as login_cache;
+use credchain_core::services::signin::{self, Refreshed};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = login_cache::parse_refresh_response(data);
+    let _ = signin::parse_refresh_response(data);
     let Ok(text) = core::str::from_utf8(data) else {
         let _ = login_cache::parse(data);
         return;

@@ -4,7 +4,7 @@
 //! reads, is written as botocore writes it and must read back to the same token.
 #![no_main]
 
-use credchain_core::chain::providers::sso::parse_role_credentials;
+use credchain_core::services::sso_portal::parse_role_credentials;
 use credchain_core::caches::sso_token::{parse_token, write_refreshed};
 use credchain_core::services::sso_oidc::parse_create_token;
 use libfuzzer_sys::fuzz_target;

@@ -13,7 +13,7 @@
 //!
 //! [`parse`] reads the file into a [`CachedToken`]: the credentials (always needed), and what a
 //! refresh needs (`clientId`, `refreshToken`, `dpopKey`), which are only required when a
-//! refresh is due ([`REFRESH_WINDOW_SECS`]). [`parse_refresh_response`] reads the Sign-In
+//! refresh is due ([`REFRESH_WINDOW_SECS`]). [`parse_refresh_response`](crate::services::signin::parse_refresh_response) reads the Sign-In
 //! token endpoint's answer, and [`write_refreshed`] writes the file back: the original object,
 //! member by member, with `accessToken` and `refreshToken` replaced and every other member (the
 //! id token, the key, members credchain does not know) copied as it was.
@@ -32,6 +32,7 @@ use crate::credentials::{
 };
 use crate::io::Env;
 use crate::json::{unescape, StringError};
+use crate::services::signin::{Refreshed, MAX_CLIENT_ID_LEN, MAX_REFRESH_TOKEN_LEN};
 use crate::signing::dpop::write_json_str;
 use crate::Dialect;
 
@@ -44,10 +45,6 @@ pub const CACHE_DIR: [&str; 3] = [".aws", "login", "cache"];
 pub const CACHE_DIR_VAR: &str = "AWS_LOGIN_CACHE_DIRECTORY";
 /// The longest cache file written back, in bytes.
 pub const MAX_LOGIN_CACHE_LEN: usize = 32 * 1024;
-/// The longest `clientId` kept.
-pub const MAX_CLIENT_ID_LEN: usize = 256;
-/// The longest `refreshToken` kept.
-pub const MAX_REFRESH_TOKEN_LEN: usize = 4096;
 /// The longest `dpopKey` (PEM) kept.
 pub const MAX_DPOP_KEY_LEN: usize = 2048;
 /// The longest `expiresAt` read.
@@ -331,88 +328,6 @@ pub fn parse(contents: &[u8]) -> Result<CachedToken, Malformed> {
     })
 }
 
-/// Writes the body of a refresh request to the token endpoint (CreateOAuth2Token, whose JSON
-/// body is the `tokenInput` structure): `{"clientId": ..., "grantType": "refresh_token",
-/// "refreshToken": ...}`.
-pub fn write_refresh_request(
-    out: &mut impl fmt::Write,
-    client_id: &str,
-    refresh_token: &str,
-) -> fmt::Result {
-    out.write_str("{\"clientId\":")?;
-    write_json_str(out, client_id)?;
-    out.write_str(",\"grantType\":\"refresh_token\",\"refreshToken\":")?;
-    write_json_str(out, refresh_token)?;
-    out.write_char('}')
-}
-
-/// A refreshed token, as the token endpoint returns it. Debug shows no secret.
-#[derive(Clone)]
-pub struct Refreshed {
-    /// `accessToken.accessKeyId`.
-    pub access_key_id: heapless::String<MAX_ACCESS_KEY_ID_LEN>,
-    /// `accessToken.secretAccessKey`.
-    pub secret_access_key: heapless::String<MAX_SECRET_ACCESS_KEY_LEN>,
-    /// `accessToken.sessionToken`.
-    pub session_token: heapless::String<MAX_SESSION_TOKEN_LEN>,
-    /// `expiresIn`, in seconds.
-    pub expires_in: i64,
-    /// `refreshToken`: the token to use next time.
-    pub refresh_token: heapless::String<MAX_REFRESH_TOKEN_LEN>,
-}
-
-impl fmt::Debug for Refreshed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Refreshed")
-            .field("access_key_id", &self.access_key_id.as_str())
-            .field("expires_in", &self.expires_in)
-            .finish_non_exhaustive()
-    }
-}
-
-#[derive(Deserialize)]
-struct ResponseJson<'a> {
-    #[serde(rename = "accessToken", borrow)]
-    access_token: ResponseAccessJson<'a>,
-    #[serde(rename = "expiresIn")]
-    expires_in: i64,
-    #[serde(rename = "refreshToken", borrow)]
-    refresh_token: EscapedStr<'a>,
-}
-
-#[derive(Deserialize)]
-struct ResponseAccessJson<'a> {
-    #[serde(rename = "accessKeyId", borrow)]
-    access_key_id: EscapedStr<'a>,
-    #[serde(rename = "secretAccessKey", borrow)]
-    secret_access_key: EscapedStr<'a>,
-    #[serde(rename = "sessionToken", borrow)]
-    session_token: EscapedStr<'a>,
-}
-
-/// What [`parse_refresh_response`] expects, in words, for error messages.
-pub const REFRESH_RESPONSE_SHAPE: &str = "JSON with accessToken {accessKeyId, secretAccessKey, \
-     sessionToken}, expiresIn and refreshToken";
-
-/// Reads the token endpoint's answer to a refresh (CreateOAuth2Token's `tokenOutput`);
-/// `None` when it is not that JSON (or a value is over its capacity).
-#[must_use]
-pub fn parse_refresh_response(body: &[u8]) -> Option<Refreshed> {
-    let (r, _) = serde_json_core::from_slice::<ResponseJson<'_>>(body).ok()?;
-    let a = &r.access_token;
-    let refreshed = Refreshed {
-        access_key_id: unescape(a.access_key_id, "", "").ok()?,
-        secret_access_key: unescape(a.secret_access_key, "", "").ok()?,
-        session_token: unescape(a.session_token, "", "").ok()?,
-        expires_in: r.expires_in,
-        refresh_token: unescape(r.refresh_token, "", "").ok()?,
-    };
-    let empty = refreshed.access_key_id.is_empty()
-        || refreshed.secret_access_key.is_empty()
-        || refreshed.refresh_token.is_empty();
-    (!empty).then_some(refreshed)
-}
-
 /// Writes the cache file after a refresh: `original`'s members in order, with `accessToken`
 /// replaced by the refreshed keys (keeping `account_id`) and an `expiresAt` of `expires_at`,
 /// and `refreshToken` by the new one; every other member is copied as it was written. Python's
@@ -603,6 +518,7 @@ fn value_end(b: &[u8], i: usize) -> Option<usize> {
 mod tests {
     use super::*;
     use crate::credentials::parse_time;
+    use crate::services::signin::parse_refresh_response;
     use std::string::String;
 
     const ARN: &str = "arn:aws:sts::012345678910:assumed-role/Admin/admin";
@@ -712,33 +628,6 @@ mod tests {
         assert!(write_refreshed(&mut out, "[1]", &refreshed, None, at).is_err());
         let mut out = String::new();
         assert!(write_refreshed(&mut out, "{\"a\": ", &refreshed, None, at).is_err());
-    }
-
-    #[test]
-    fn refresh_requests_and_responses() {
-        let mut body = String::new();
-        write_refresh_request(&mut body, "arn:aws:signin:::devtools/same-device", "r\"1").unwrap();
-        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
-        assert_eq!(
-            v,
-            serde_json::json!({"clientId": "arn:aws:signin:::devtools/same-device", "grantType": "refresh_token", "refreshToken": "r\"1"})
-        );
-        let r = parse_refresh_response(br#"{"accessToken": {"accessKeyId": "A", "secretAccessKey": "S", "sessionToken": "T"}, "tokenType": "aws_sigv4", "expiresIn": 900, "refreshToken": "n"}"#).unwrap();
-        assert_eq!(
-            (
-                r.access_key_id.as_str(),
-                r.expires_in,
-                r.refresh_token.as_str()
-            ),
-            ("A", 900, "n")
-        );
-        assert!(!std::format!("{r:?}").contains('S'));
-        assert!(parse_refresh_response(
-            br#"{"accessToken": {"accessKeyId": "A"}, "expiresIn": 900}"#
-        )
-        .is_none());
-        assert!(parse_refresh_response(b"<html>").is_none());
-        assert!(parse_refresh_response(br#"{"tokenOutput": {}}"#).is_none());
     }
 
     #[test]

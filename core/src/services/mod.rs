@@ -11,5 +11,7 @@
 pub mod endpoint;
 pub mod exchange;
 pub mod retry;
+pub mod signin;
 pub mod sso_oidc;
+pub mod sso_portal;
 pub mod sts;

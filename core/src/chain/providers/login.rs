@@ -28,7 +28,7 @@
 use core::fmt;
 
 use crate::caches::login::{
-    self as login_cache, CachedToken, Malformed, PathError, Refreshed, MAX_LOGIN_CACHE_LEN,
+    self as login_cache, CachedToken, Malformed, PathError, MAX_LOGIN_CACHE_LEN,
 };
 use crate::chain::execute::{ExecuteError, Io};
 use crate::config::evaluate::Evaluator;
@@ -36,21 +36,12 @@ use crate::config::locate::PathBuf;
 use crate::config::settings::Setting;
 use crate::credentials::ProviderKind;
 use crate::credentials::{write_isoformat, Credentials};
-use crate::io::{Clock, Command, Env, Fs, FsError, Http, HttpErrorKind, HttpRequest, Prompt};
+use crate::io::{Clock, Command, Env, Fs, FsError, Http, Prompt};
 use crate::services::endpoint::{self, EndpointError, MAX_ENDPOINT_URL_LEN};
-use crate::services::exchange::{self, ServiceFailure, ServiceFailureKind};
-use crate::services::retry::RetryConfig;
-use crate::signing::dpop::{self, DpopKey, KeyError};
+use crate::services::exchange::ServiceFailure;
+use crate::services::signin::{self, LOGIN_TIMEOUT_MS};
+use crate::signing::dpop::{DpopKey, KeyError};
 use crate::Sourced;
-
-/// How long the token refresh may take.
-pub const LOGIN_TIMEOUT_MS: u32 = 30_000;
-/// The largest answer read from the token endpoint (a real one is about 2 KB).
-pub const MAX_LOGIN_RESPONSE_BYTES: usize = 64 * 1024;
-/// The operation, as failures name it.
-pub const OPERATION: &str = "CreateOAuth2Token (refresh)";
-/// The token endpoint's path under the Sign-In endpoint.
-pub const TOKEN_PATH: &str = "/v1/token";
 
 /// Why a console login session gave no credentials. Each names the profile and the cache file
 /// and says what to do; none carries a token or key.
@@ -383,11 +374,11 @@ where
     let mut url = heapless::String::<{ MAX_ENDPOINT_URL_LEN + 16 }>::new();
     // The endpoint URL fits MAX_ENDPOINT_URL_LEN, and the path 16 bytes.
     let _ = url.push_str(endpoint.url().trim_end_matches('/'));
-    let _ = url.push_str(TOKEN_PATH);
+    let _ = url.push_str(signin::TOKEN_PATH);
 
     // botocore makes the Sign-In client, and so reads its retry settings, only to refresh.
     let retry = crate::chain::execute::retry_config(eval)?;
-    let refreshed = refresh(
+    let refreshed = signin::refresh(
         io.http,
         io.clock,
         retry,
@@ -426,81 +417,4 @@ where
         let _ = io.fs.write_private(&path, text.as_bytes()).await;
     }
     Ok(credentials)
-}
-
-/// One refresh through the Sign-In token endpoint at `url` (`.../v1/token`): the request with
-/// its DPoP proof made at `now`, the answer checked (a 2xx, JSON, the token's shape) and read.
-/// Nothing is written: the caller writes the cache back.
-///
-/// # Errors
-/// A [`ServiceFailure`] naming the login provider, [`OPERATION`] and `url`.
-#[allow(clippy::too_many_arguments)] // The call's inputs, each needed; no secret is bundled.
-pub async fn refresh<H: Http + ?Sized, K: Clock + ?Sized>(
-    http: &H,
-    clock: &K,
-    retry: RetryConfig,
-    url: &str,
-    client_id: &str,
-    refresh_token: &str,
-    key: &DpopKey,
-    now: i64,
-    timeout_ms: u32,
-) -> Result<Refreshed, ServiceFailure> {
-    let failure = |kind| ServiceFailure::new(ProviderKind::Login, OPERATION, url, kind);
-    // Only an over-long URL makes a proof fail; say so as the HTTP client would.
-    let unusable_url = || {
-        failure(ServiceFailureKind::Http {
-            kind: HttpErrorKind::InvalidUrl,
-            timeout_ms,
-            max_body_bytes: MAX_LOGIN_RESPONSE_BYTES,
-        })
-    };
-    let jti = dpop::derive_jti(key, now, refresh_token.as_bytes());
-    let claims = dpop::Claims {
-        jti: &jti,
-        htm: "POST",
-        htu: url,
-        iat: now,
-    };
-    let proof = dpop::proof(key, &claims).map_err(|_| unusable_url())?;
-    // Room for both values escaped at worst (`\u00XX`, six bytes a byte) and the JSON around.
-    let mut body = heapless::String::<
-        { (login_cache::MAX_REFRESH_TOKEN_LEN + login_cache::MAX_CLIENT_ID_LEN) * 6 + 64 },
-    >::new();
-    login_cache::write_refresh_request(&mut body, client_id, refresh_token)
-        .map_err(|_| unusable_url())?;
-    let headers = [
-        ("Content-Type", "application/json"),
-        ("Accept", "application/json"),
-        ("DPoP", proof.as_str()),
-    ];
-    let request = HttpRequest {
-        method: "POST",
-        url,
-        headers: &headers,
-        body: body.as_bytes(),
-        timeout_ms,
-        max_body_bytes: MAX_LOGIN_RESPONSE_BYTES,
-    };
-    // One proof for every attempt: botocore adds the DPoP header once per call (a before-call
-    // handler), and each retry resends that request.
-    let response =
-        exchange::send_retrying(http, clock, retry, ProviderKind::Login, OPERATION, &request)
-            .await?;
-    let status = response.status;
-    let content_type = response.content_type.as_deref();
-    if !exchange::is_json_content_type(content_type) {
-        let mut ct = heapless::String::new();
-        let _ = ct.push_str(content_type.unwrap_or_default());
-        return Err(failure(ServiceFailureKind::WrongContentType {
-            status,
-            content_type: ct,
-        }));
-    }
-    login_cache::parse_refresh_response(response.body.as_ref()).ok_or_else(|| {
-        failure(ServiceFailureKind::BadBody {
-            status,
-            expected: login_cache::REFRESH_RESPONSE_SHAPE,
-        })
-    })
 }

@@ -22,30 +22,19 @@
 
 use core::fmt;
 
-use serde::Deserialize;
-use serde_json_core::str::{EscapedStr, EscapedStringFragment};
-
 use crate::caches::assume_role::CachePathError;
 use crate::caches::sso_token::{self, NoRefresh, TokenProblem, MAX_TOKEN_FILE_LEN};
 use crate::chain::execute::{ExecuteError, Io};
 use crate::config::evaluate::Evaluator;
 use crate::config::locate::{PathBuf, Platform};
-use crate::credentials::ProviderKind;
-use crate::credentials::{
-    Credentials, MAX_ACCESS_KEY_ID_LEN, MAX_SECRET_ACCESS_KEY_LEN, MAX_SESSION_TOKEN_LEN,
-};
-use crate::io::{Clock, Command, Env, Fs, FsError, Http, HttpRequest, Prompt};
+use crate::credentials::Credentials;
+use crate::io::{Clock, Command, Env, Fs, FsError, Http, Prompt};
 use crate::services::endpoint::{self, EndpointError};
-use crate::services::exchange::{self, ServiceFailure, ServiceFailureKind};
+use crate::services::exchange::ServiceFailure;
 use crate::services::retry::RetrySettingError;
 use crate::services::sso_oidc::{self, Token};
-use crate::signing::sigv4::uri_encode;
+use crate::services::sso_portal::{self, PortalError};
 use crate::Sourced;
-
-/// How long GetRoleCredentials may take, in milliseconds.
-pub const PORTAL_TIMEOUT_MS: u32 = 10_000;
-/// The largest GetRoleCredentials answer read.
-pub const MAX_PORTAL_RESPONSE_BYTES: usize = 64 * 1024;
 
 /// The settings of an IAM Identity Center profile, as the plan found them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -455,38 +444,6 @@ where
     Ok(token)
 }
 
-#[derive(Deserialize)]
-struct RoleCredentialsJson<'a> {
-    #[serde(rename = "roleCredentials", borrow)]
-    role_credentials: RoleJson<'a>,
-}
-
-#[derive(Deserialize)]
-struct RoleJson<'a> {
-    #[serde(rename = "accessKeyId", borrow)]
-    access_key_id: EscapedStr<'a>,
-    #[serde(rename = "secretAccessKey", borrow)]
-    secret_access_key: EscapedStr<'a>,
-    #[serde(rename = "sessionToken", borrow)]
-    session_token: EscapedStr<'a>,
-    expiration: i64,
-}
-
-const GET_ROLE_CREDENTIALS: &str = "GetRoleCredentials";
-const GET_ROLE_CREDENTIALS_EXPECTED: &str = "JSON with roleCredentials {accessKeyId, \
-     secretAccessKey, sessionToken, expiration (epoch milliseconds)}";
-
-fn unescape<const N: usize>(s: EscapedStr<'_>) -> Option<heapless::String<N>> {
-    let mut out = heapless::String::new();
-    for fragment in s.fragments() {
-        match fragment.ok()? {
-            EscapedStringFragment::NotEscaped(text) => out.push_str(text).ok()?,
-            EscapedStringFragment::Escaped(c) => out.push(c).ok()?,
-        }
-    }
-    Some(out)
-}
-
 /// GetRoleCredentials with `token`.
 async fn role_credentials<'s, E, H, K>(
     eval: &Evaluator<'s, 's, E>,
@@ -502,109 +459,24 @@ where
 {
     let endpoint = endpoint::resolve(eval, &endpoint::SSO, Some(step.region))
         .map_err(|e| ExecuteError::Sso(SsoError::Endpoint(e)))?;
-    let http_failure = |url: &str, kind| {
-        ExecuteError::Sso(SsoError::Service(ServiceFailure::new(
-            ProviderKind::Sso,
-            GET_ROLE_CREDENTIALS,
-            url,
-            ServiceFailureKind::Http {
-                kind,
-                timeout_ms: PORTAL_TIMEOUT_MS,
-                max_body_bytes: MAX_PORTAL_RESPONSE_BYTES,
-            },
-        )))
-    };
-    // botocore writes the query in the order of the operation's members: role name, account.
-    let url = exchange::join_url(
-        endpoint.url(),
-        format_args!(
-            "/federation/credentials?role_name={}&account_id={}",
-            uri_encode(step.role_name.value),
-            uri_encode(step.account_id.value)
-        ),
-    )
-    .map_err(|_| http_failure(endpoint.url(), crate::io::HttpErrorKind::InvalidUrl))?;
-    let headers = [("x-amz-sso_bearer_token", token.access_token())];
-    let request = HttpRequest {
-        method: "GET",
-        url: &url,
-        headers: &headers,
-        body: &[],
-        timeout_ms: PORTAL_TIMEOUT_MS,
-        max_body_bytes: MAX_PORTAL_RESPONSE_BYTES,
-    };
     let retry = crate::services::retry::settings(eval)
         .map_err(|e| ExecuteError::Sso(SsoError::RetrySetting(e)))?
         .config;
-    let response = exchange::send_retrying(
-        http,
-        clock,
-        retry,
-        ProviderKind::Sso,
-        GET_ROLE_CREDENTIALS,
-        &request,
-    )
-    .await
-    .map_err(|failure| {
-        let unauthorized = matches!(failure.kind, ServiceFailureKind::Status { status: 401, .. })
-            || matches!(&failure.kind, ServiceFailureKind::Status { code: Some(c), .. }
-                    if c.ends_with("UnauthorizedException"));
-        ExecuteError::Sso(if unauthorized {
-            SsoError::Unauthorized {
+    let role = sso_portal::RoleRequest {
+        role_name: step.role_name.value,
+        account_id: step.account_id.value,
+        access_token: token.access_token(),
+    };
+    sso_portal::get_role_credentials(http, clock, retry, &endpoint, &role)
+        .await
+        .map_err(|e| match e {
+            PortalError::Failed(failure) => ExecuteError::Sso(SsoError::Service(failure)),
+            PortalError::Unauthorized(failure) => ExecuteError::Sso(SsoError::Unauthorized {
                 profile: step.profile,
                 failure,
-            }
-        } else {
-            SsoError::Service(failure)
+            }),
+            PortalError::TooLong(too_long) => ExecuteError::TooLong(too_long),
         })
-    })?;
-    let bad = || {
-        ExecuteError::Sso(SsoError::Service(exchange::bad_json_failure(
-            ProviderKind::Sso,
-            GET_ROLE_CREDENTIALS,
-            &url,
-            response.status,
-            response.content_type.as_deref(),
-            GET_ROLE_CREDENTIALS_EXPECTED,
-        )))
-    };
-    match parse_role_credentials(response.body.as_ref(), step.account_id.value) {
-        Ok(credentials) => Ok(credentials),
-        Err(Some(too_long)) => Err(ExecuteError::TooLong(too_long)),
-        Err(None) => Err(bad()),
-    }
-}
-
-/// Reads a GetRoleCredentials answer (`{"roleCredentials": {"accessKeyId", "secretAccessKey",
-/// "sessionToken", "expiration" (epoch milliseconds)}}`) into credentials of `account_id`.
-///
-/// # Errors
-/// `Err(None)` when it is not that JSON (or a key is empty); `Err(Some(_))` when a value is
-/// longer than credchain keeps.
-pub fn parse_role_credentials(
-    body: &[u8],
-    account_id: &str,
-) -> Result<Credentials, Option<crate::credentials::TooLong>> {
-    let (json, _) =
-        serde_json_core::from_slice::<RoleCredentialsJson<'_>>(body).map_err(|_| None)?;
-    let role = &json.role_credentials;
-    let akid = unescape::<MAX_ACCESS_KEY_ID_LEN>(role.access_key_id).ok_or(None)?;
-    let secret = unescape::<MAX_SECRET_ACCESS_KEY_LEN>(role.secret_access_key).ok_or(None)?;
-    let session = unescape::<MAX_SESSION_TOKEN_LEN>(role.session_token).ok_or(None)?;
-    if akid.is_empty() || secret.is_empty() {
-        return Err(None);
-    }
-    // botocore divides by 1000 and drops the fraction when it formats the time.
-    let expiration = role.expiration.div_euclid(1000);
-    Credentials::new(
-        ProviderKind::Sso,
-        &akid,
-        &secret,
-        Some(&session),
-        Some(expiration),
-        Some(account_id),
-    )
-    .map_err(Some)
 }
 
 /// The role credentials of an IAM Identity Center profile.

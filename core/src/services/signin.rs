@@ -1,0 +1,221 @@
+//! AWS Sign-In's token endpoint, which refreshes a console login session (`aws login`):
+//! CreateOAuth2Token with the session's refresh token and a DPoP proof (RFC 9449) signed with
+//! the session's P-256 key. The session itself is kept in [`crate::caches::login`].
+
+use core::fmt;
+
+use serde::Deserialize;
+use serde_json_core::str::EscapedStr;
+
+use crate::credentials::{
+    ProviderKind, MAX_ACCESS_KEY_ID_LEN, MAX_SECRET_ACCESS_KEY_LEN, MAX_SESSION_TOKEN_LEN,
+};
+use crate::io::{Clock, Http, HttpErrorKind, HttpRequest};
+use crate::json::unescape;
+use crate::services::exchange::{self, ServiceFailure, ServiceFailureKind};
+use crate::services::retry::RetryConfig;
+use crate::signing::dpop::{self, write_json_str, DpopKey};
+
+/// How long the token refresh may take.
+pub const LOGIN_TIMEOUT_MS: u32 = 30_000;
+/// The largest answer read from the token endpoint (a real one is about 2 KB).
+pub const MAX_LOGIN_RESPONSE_BYTES: usize = 64 * 1024;
+/// The operation, as failures name it.
+pub const OPERATION: &str = "CreateOAuth2Token (refresh)";
+/// The token endpoint's path under the Sign-In endpoint.
+pub const TOKEN_PATH: &str = "/v1/token";
+
+/// The longest client id sent.
+pub const MAX_CLIENT_ID_LEN: usize = 256;
+/// The longest refresh token sent and kept.
+pub const MAX_REFRESH_TOKEN_LEN: usize = 4096;
+
+/// Writes the body of a refresh request to the token endpoint (CreateOAuth2Token, whose JSON
+/// body is the `tokenInput` structure): `{"clientId": ..., "grantType": "refresh_token",
+/// "refreshToken": ...}`.
+pub fn write_refresh_request(
+    out: &mut impl fmt::Write,
+    client_id: &str,
+    refresh_token: &str,
+) -> fmt::Result {
+    out.write_str("{\"clientId\":")?;
+    write_json_str(out, client_id)?;
+    out.write_str(",\"grantType\":\"refresh_token\",\"refreshToken\":")?;
+    write_json_str(out, refresh_token)?;
+    out.write_char('}')
+}
+
+/// A refreshed token, as the token endpoint returns it. Debug shows no secret.
+#[derive(Clone)]
+pub struct Refreshed {
+    /// `accessToken.accessKeyId`.
+    pub access_key_id: heapless::String<MAX_ACCESS_KEY_ID_LEN>,
+    /// `accessToken.secretAccessKey`.
+    pub secret_access_key: heapless::String<MAX_SECRET_ACCESS_KEY_LEN>,
+    /// `accessToken.sessionToken`.
+    pub session_token: heapless::String<MAX_SESSION_TOKEN_LEN>,
+    /// `expiresIn`, in seconds.
+    pub expires_in: i64,
+    /// `refreshToken`: the token to use next time.
+    pub refresh_token: heapless::String<MAX_REFRESH_TOKEN_LEN>,
+}
+
+impl fmt::Debug for Refreshed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Refreshed")
+            .field("access_key_id", &self.access_key_id.as_str())
+            .field("expires_in", &self.expires_in)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Deserialize)]
+struct ResponseJson<'a> {
+    #[serde(rename = "accessToken", borrow)]
+    access_token: ResponseAccessJson<'a>,
+    #[serde(rename = "expiresIn")]
+    expires_in: i64,
+    #[serde(rename = "refreshToken", borrow)]
+    refresh_token: EscapedStr<'a>,
+}
+
+#[derive(Deserialize)]
+struct ResponseAccessJson<'a> {
+    #[serde(rename = "accessKeyId", borrow)]
+    access_key_id: EscapedStr<'a>,
+    #[serde(rename = "secretAccessKey", borrow)]
+    secret_access_key: EscapedStr<'a>,
+    #[serde(rename = "sessionToken", borrow)]
+    session_token: EscapedStr<'a>,
+}
+
+/// What [`parse_refresh_response`] expects, in words, for error messages.
+pub const REFRESH_RESPONSE_SHAPE: &str = "JSON with accessToken {accessKeyId, secretAccessKey, \
+     sessionToken}, expiresIn and refreshToken";
+
+/// Reads the token endpoint's answer to a refresh (CreateOAuth2Token's `tokenOutput`);
+/// `None` when it is not that JSON (or a value is over its capacity).
+#[must_use]
+pub fn parse_refresh_response(body: &[u8]) -> Option<Refreshed> {
+    let (r, _) = serde_json_core::from_slice::<ResponseJson<'_>>(body).ok()?;
+    let a = &r.access_token;
+    let refreshed = Refreshed {
+        access_key_id: unescape(a.access_key_id, "", "").ok()?,
+        secret_access_key: unescape(a.secret_access_key, "", "").ok()?,
+        session_token: unescape(a.session_token, "", "").ok()?,
+        expires_in: r.expires_in,
+        refresh_token: unescape(r.refresh_token, "", "").ok()?,
+    };
+    let empty = refreshed.access_key_id.is_empty()
+        || refreshed.secret_access_key.is_empty()
+        || refreshed.refresh_token.is_empty();
+    (!empty).then_some(refreshed)
+}
+
+/// One refresh through the Sign-In token endpoint at `url` (`.../v1/token`): the request with
+/// its DPoP proof made at `now`, the answer checked (a 2xx, JSON, the token's shape) and read.
+/// Nothing is written: the caller writes the cache back.
+///
+/// # Errors
+/// A [`ServiceFailure`] naming the login provider, [`OPERATION`] and `url`.
+#[allow(clippy::too_many_arguments)] // The call's inputs, each needed; no secret is bundled.
+pub async fn refresh<H: Http + ?Sized, K: Clock + ?Sized>(
+    http: &H,
+    clock: &K,
+    retry: RetryConfig,
+    url: &str,
+    client_id: &str,
+    refresh_token: &str,
+    key: &DpopKey,
+    now: i64,
+    timeout_ms: u32,
+) -> Result<Refreshed, ServiceFailure> {
+    let failure = |kind| ServiceFailure::new(ProviderKind::Login, OPERATION, url, kind);
+    // Only an over-long URL makes a proof fail; say so as the HTTP client would.
+    let unusable_url = || {
+        failure(ServiceFailureKind::Http {
+            kind: HttpErrorKind::InvalidUrl,
+            timeout_ms,
+            max_body_bytes: MAX_LOGIN_RESPONSE_BYTES,
+        })
+    };
+    let jti = dpop::derive_jti(key, now, refresh_token.as_bytes());
+    let claims = dpop::Claims {
+        jti: &jti,
+        htm: "POST",
+        htu: url,
+        iat: now,
+    };
+    let proof = dpop::proof(key, &claims).map_err(|_| unusable_url())?;
+    // Room for both values escaped at worst (`\u00XX`, six bytes a byte) and the JSON around.
+    let mut body =
+        heapless::String::<{ (MAX_REFRESH_TOKEN_LEN + MAX_CLIENT_ID_LEN) * 6 + 64 }>::new();
+    write_refresh_request(&mut body, client_id, refresh_token).map_err(|_| unusable_url())?;
+    let headers = [
+        ("Content-Type", "application/json"),
+        ("Accept", "application/json"),
+        ("DPoP", proof.as_str()),
+    ];
+    let request = HttpRequest {
+        method: "POST",
+        url,
+        headers: &headers,
+        body: body.as_bytes(),
+        timeout_ms,
+        max_body_bytes: MAX_LOGIN_RESPONSE_BYTES,
+    };
+    // One proof for every attempt: botocore adds the DPoP header once per call (a before-call
+    // handler), and each retry resends that request.
+    let response =
+        exchange::send_retrying(http, clock, retry, ProviderKind::Login, OPERATION, &request)
+            .await?;
+    let status = response.status;
+    let content_type = response.content_type.as_deref();
+    if !exchange::is_json_content_type(content_type) {
+        let mut ct = heapless::String::new();
+        let _ = ct.push_str(content_type.unwrap_or_default());
+        return Err(failure(ServiceFailureKind::WrongContentType {
+            status,
+            content_type: ct,
+        }));
+    }
+    parse_refresh_response(response.body.as_ref()).ok_or_else(|| {
+        failure(ServiceFailureKind::BadBody {
+            status,
+            expected: REFRESH_RESPONSE_SHAPE,
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::string::String;
+
+    #[test]
+    fn refresh_requests_and_responses() {
+        let mut body = String::new();
+        write_refresh_request(&mut body, "arn:aws:signin:::devtools/same-device", "r\"1").unwrap();
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"clientId": "arn:aws:signin:::devtools/same-device", "grantType": "refresh_token", "refreshToken": "r\"1"})
+        );
+        let r = parse_refresh_response(br#"{"accessToken": {"accessKeyId": "A", "secretAccessKey": "S", "sessionToken": "T"}, "tokenType": "aws_sigv4", "expiresIn": 900, "refreshToken": "n"}"#).unwrap();
+        assert_eq!(
+            (
+                r.access_key_id.as_str(),
+                r.expires_in,
+                r.refresh_token.as_str()
+            ),
+            ("A", 900, "n")
+        );
+        assert!(!std::format!("{r:?}").contains('S'));
+        assert!(parse_refresh_response(
+            br#"{"accessToken": {"accessKeyId": "A"}, "expiresIn": 900}"#
+        )
+        .is_none());
+        assert!(parse_refresh_response(b"<html>").is_none());
+        assert!(parse_refresh_response(br#"{"tokenOutput": {}}"#).is_none());
+    }
+}
