@@ -61,6 +61,82 @@ pub struct Io<'i, F: ?Sized, H: ?Sized, C: ?Sized, P: ?Sized, K: ?Sized> {
     pub platform: Platform,
 }
 
+/// The host I/O of a resolution as one type: the functions that pass it on name one bound, not
+/// five. [`Io`] is the implementation every frontend uses.
+pub trait Host {
+    /// Files.
+    type Fs: Fs + ?Sized;
+    /// HTTP.
+    type Http: Http + ?Sized;
+    /// Processes.
+    type Command: Command + ?Sized;
+    /// The person at the terminal.
+    type Prompt: Prompt + ?Sized;
+    /// The time.
+    type Clock: Clock + ?Sized;
+    /// Files: token files and caches.
+    fn fs(&self) -> &Self::Fs;
+    /// HTTP: STS and the other services.
+    fn http(&self) -> &Self::Http;
+    /// Processes: `credential_process`.
+    fn command(&self) -> &Self::Command;
+    /// The person at the terminal: MFA codes.
+    fn prompt(&self) -> &Self::Prompt;
+    /// The time.
+    fn clock(&self) -> &Self::Clock;
+    /// Where the caches under the home directory are.
+    fn platform(&self) -> Platform;
+}
+
+impl<F, H, C, P, K> Host for Io<'_, F, H, C, P, K>
+where
+    F: Fs + ?Sized,
+    H: Http + ?Sized,
+    C: Command + ?Sized,
+    P: Prompt + ?Sized,
+    K: Clock + ?Sized,
+{
+    type Fs = F;
+    type Http = H;
+    type Command = C;
+    type Prompt = P;
+    type Clock = K;
+    fn fs(&self) -> &F {
+        self.fs
+    }
+    fn http(&self) -> &H {
+        self.http
+    }
+    fn command(&self) -> &C {
+        self.command
+    }
+    fn prompt(&self) -> &P {
+        self.prompt
+    }
+    fn clock(&self) -> &K {
+        self.clock
+    }
+    fn platform(&self) -> Platform {
+        self.platform
+    }
+}
+
+/// One resolution in progress: the settings it reads, the host's I/O and the time it started
+/// (Unix seconds). Handed from step to step and to each provider.
+pub(crate) struct Run<'r, 's, E: ?Sized, I: ?Sized> {
+    pub(crate) eval: &'r Evaluator<'s, 's, E>,
+    pub(crate) io: &'r I,
+    pub(crate) now: i64,
+}
+
+impl<E: ?Sized, I: ?Sized> Clone for Run<'_, '_, E, I> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<E: ?Sized, I: ?Sized> Copy for Run<'_, '_, E, I> {}
+
 /// Why a `credential_process` gave no credentials.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProcessFailure {
@@ -481,26 +557,23 @@ impl fmt::Display for ExecuteError<'_> {
     }
 }
 
-/// Runs the plan and returns the credentials it yields.
-pub async fn execute<'s, E, F, H, C, P, K>(
+/// Runs the plan and returns the credentials it yields, with the host's I/O (an [`Io`]).
+pub async fn execute<'s, E, I>(
     eval: &Evaluator<'s, 's, E>,
     plan: &Plan<'s>,
-    io: &Io<'_, F, H, C, P, K>,
+    io: &I,
 ) -> Result<Credentials, ExecuteError<'s>>
 where
     E: Env + ?Sized,
-    F: Fs + ?Sized,
-    H: Http + ?Sized,
-    C: Command + ?Sized,
-    P: Prompt + ?Sized,
-    K: Clock + ?Sized,
+    I: Host + ?Sized,
 {
     let chain = plan.chain.as_ref().ok_or(ExecuteError::NoCredentials)?;
     // botocore reads the metadata settings when it builds the chain, so a bad one fails every
     // lookup, whichever provider would answer.
     imds::check_before_the_chain(eval).map_err(ExecuteError::InstanceMetadata)?;
-    let now = io.clock.now_unix();
-    let credentials = run_chain(eval, io, chain, now).await?;
+    let now = io.clock().now_unix();
+    let run = Run { eval, io, now };
+    let credentials = run_chain(run, chain).await?;
     Ok(credentials.with_provider(chain.provider))
 }
 
@@ -511,20 +584,15 @@ where
 /// cache is looked up first: a hit ends the walk, so nothing deferred below it runs; a miss
 /// asks for its MFA code and goes one role inwards. STS is then called from the innermost
 /// missed role outwards.
-async fn run_chain<'s, E, F, H, C, P, K>(
-    eval: &Evaluator<'s, 's, E>,
-    io: &Io<'_, F, H, C, P, K>,
+async fn run_chain<'s, E, I>(
+    run: Run<'_, 's, E, I>,
     chain: &Chain<'s>,
-    now: i64,
 ) -> Result<Credentials, ExecuteError<'s>>
 where
     E: Env + ?Sized,
-    F: Fs + ?Sized,
-    H: Http + ?Sized,
-    C: Command + ?Sized,
-    P: Prompt + ?Sized,
-    K: Clock + ?Sized,
+    I: Host + ?Sized,
 {
+    let Run { eval, io, now } = run;
     let roles = &chain.roles;
     let deferred = !matches!(
         chain.base,
@@ -536,17 +604,17 @@ where
     let mut codes = MfaCodes::new();
     // One call site for the base step: its future is the largest of all.
     let cached = if deferred {
-        outermost_cached(eval, io, roles, &mut codes, now).await?
+        outermost_cached(run, roles, &mut codes).await?
     } else {
         None
     };
     let (mut first, mut credentials) = match cached {
         Some(hit) => hit,
-        None => (0, base(eval, io, chain, now).await?),
+        None => (0, base(run, chain).await?),
     };
     let mut base_used = first == 0;
     if !deferred {
-        if let Some(hit) = outermost_cached(eval, io, roles, &mut codes, now).await? {
+        if let Some(hit) = outermost_cached(run, roles, &mut codes).await? {
             (first, credentials) = hit;
             base_used = false;
         }
@@ -556,7 +624,7 @@ where
         // within 15 minutes, then refuses them if they are still expired. Eager credentials a
         // cached role makes unnecessary are never used, so never judged.
         if let Some(window) = refresh_due(&credentials, now) {
-            if let Some(refetched) = refetch(eval, io, chain, now).await {
+            if let Some(refetched) = refetch(run, chain).await {
                 credentials = window.settle(credentials, refetched)?;
             }
         }
@@ -573,8 +641,7 @@ where
     for (i, step) in roles.iter().enumerate().skip(first) {
         let args = assume_role::cache_args(step);
         let code = codes.get(roles.len() - 1 - i).map_or("", |c| c.as_str());
-        credentials =
-            assume_role::call(eval, io, &endpoint, &credentials, step, &args, code, now).await?;
+        credentials = assume_role::call(run, &endpoint, &credentials, step, &args, code).await?;
         refuse_expired(&credentials, now)?;
     }
     Ok(credentials)
@@ -599,24 +666,23 @@ type MfaCodes = heapless::Vec<assume_role::MfaCode, MAX_ROLE_CHAIN>;
 
 /// The outermost role whose cache serves, as the index of the first role still to call and the
 /// cached credentials; each role missed on the way has its MFA code asked for (into `codes`).
-async fn outermost_cached<'s, E, F, H, C, P, K>(
-    eval: &Evaluator<'s, 's, E>,
-    io: &Io<'_, F, H, C, P, K>,
+async fn outermost_cached<'s, E, I>(
+    run: Run<'_, 's, E, I>,
     roles: &[AssumeRoleStep<'s>],
     codes: &mut MfaCodes,
-    now: i64,
 ) -> Result<Option<(usize, Credentials)>, ExecuteError<'s>>
 where
     E: Env + ?Sized,
-    F: Fs + ?Sized,
-    H: ?Sized,
-    C: ?Sized,
-    P: Prompt + ?Sized,
-    K: ?Sized,
+    I: Host + ?Sized,
 {
+    let Run {
+        eval: _,
+        io,
+        now: _,
+    } = run;
     for (i, step) in roles.iter().enumerate().rev() {
         let args = assume_role::cache_args(step);
-        if let Some(cached) = assume_role::cached(eval, io, &args, now).await {
+        if let Some(cached) = assume_role::cached(run, &args).await {
             return Ok(Some((i + 1, cached)));
         }
         // `codes` has room for every role of a chain.
@@ -628,28 +694,27 @@ where
 /// A second fetch of base credentials that botocore refreshes on first use (`credential_process`
 /// and the container endpoint, whose `RefreshableCredentials` fetch again); `None` for the others,
 /// whose refresh gives what they gave (the environment) or that refresh themselves.
-async fn refetch<'s, E, F, H, C, P, K>(
-    eval: &Evaluator<'s, 's, E>,
-    io: &Io<'_, F, H, C, P, K>,
+async fn refetch<'s, E, I>(
+    run: Run<'_, 's, E, I>,
     chain: &Chain<'s>,
-    now: i64,
 ) -> Option<Result<Credentials, ExecuteError<'s>>>
 where
     E: Env + ?Sized,
-    F: Fs + ?Sized,
-    H: Http + ?Sized,
-    C: Command + ?Sized,
-    P: Prompt + ?Sized,
-    K: Clock + ?Sized,
+    I: Host + ?Sized,
 {
+    let Run {
+        eval: _,
+        io,
+        now: _,
+    } = run;
     match chain.base {
         BaseStep::Process {
             profile,
             command,
             account_id,
-        } => Some(process::run(io.command, profile, command, account_id).await),
+        } => Some(process::run(io.command(), profile, command, account_id).await),
         BaseStep::Named(CredentialSource::EcsContainer) | BaseStep::Container => {
-            Some(container::credentials(eval, io, now).await)
+            Some(container::credentials(run).await)
         }
         _ => None,
     }
@@ -658,20 +723,15 @@ where
 /// The chain's base credentials (judged for expiry by the caller, on first use). A web identity
 /// base of a role chain skips the file cache: the AWS CLI gives that cache to the active
 /// profile's web identity provider only.
-async fn base<'s, E, F, H, C, P, K>(
-    eval: &Evaluator<'s, 's, E>,
-    io: &Io<'_, F, H, C, P, K>,
+async fn base<'s, E, I>(
+    run: Run<'_, 's, E, I>,
     chain: &Chain<'s>,
-    now: i64,
 ) -> Result<Credentials, ExecuteError<'s>>
 where
     E: Env + ?Sized,
-    F: Fs + ?Sized,
-    H: Http + ?Sized,
-    C: Command + ?Sized,
-    P: Prompt + ?Sized,
-    K: Clock + ?Sized,
+    I: Host + ?Sized,
 {
+    let Run { eval, io, now: _ } = run;
     let credentials = match chain.base {
         BaseStep::Static(keys) => static_credentials(chain.provider, &keys)?,
         BaseStep::Named(CredentialSource::Environment) => {
@@ -687,21 +747,19 @@ where
             profile,
             command,
             account_id,
-        } => process::run(io.command, profile, command, account_id).await?,
-        BaseStep::Named(CredentialSource::Ec2InstanceMetadata) => {
-            imds::credentials(eval, io, now).await?
-        }
+        } => process::run(io.command(), profile, command, account_id).await?,
+        BaseStep::Named(CredentialSource::Ec2InstanceMetadata) => imds::credentials(run).await?,
         // The metadata service is the default chain's last resort: when it has nothing to give
         // (not there, no role, an unusable answer), the AWS CLI says it found no credentials,
         // not that a service failed.
-        BaseStep::InstanceMetadata => match imds::credentials(eval, io, now).await {
+        BaseStep::InstanceMetadata => match imds::credentials(run).await {
             Err(ExecuteError::InstanceMetadata(e)) if e.is_no_credentials() => {
                 return Err(ExecuteError::NoneFromMetadata(e))
             }
             other => other?,
         },
         BaseStep::Named(CredentialSource::EcsContainer) | BaseStep::Container => {
-            container::credentials(eval, io, now).await?
+            container::credentials(run).await?
         }
         BaseStep::WebIdentity {
             role_arn,
@@ -714,7 +772,7 @@ where
                 token_file,
                 session_name,
             };
-            web_identity::credentials(eval, io, &step, file_cache, now).await?
+            web_identity::credentials(run, &step, file_cache).await?
         }
         BaseStep::Sso {
             profile,
@@ -732,11 +790,9 @@ where
                 account_id,
                 role_name,
             };
-            sso::credentials(eval, io, &step, now).await?
+            sso::credentials(run, &step).await?
         }
-        BaseStep::Login { profile, session } => {
-            login::credentials(eval, io, profile, session, now).await?
-        }
+        BaseStep::Login { profile, session } => login::credentials(run, profile, session).await?,
     };
     Ok(credentials)
 }

@@ -5,12 +5,11 @@
 use core::fmt;
 
 use crate::caches::assume_role::{self as cache, CacheArgs, Lookup};
-use crate::chain::execute::{ExecuteError, Io, StsFailure, MAX_MFA_CODE_LEN};
+use crate::chain::execute::{ExecuteError, Host, Run, StsFailure, MAX_MFA_CODE_LEN};
 use crate::chain::plan::AssumeRoleStep;
-use crate::config::evaluate::Evaluator;
 use crate::credentials::Credentials;
 use crate::credentials::ProviderKind;
-use crate::io::{Clock, Command, Env, Fs, Http, Prompt, PromptError};
+use crate::io::{Env, Prompt, PromptError};
 use crate::services::endpoint::{Endpoint, MAX_ENDPOINT_URL_LEN};
 use crate::services::sts::{self, AssumeRoleParams, Mfa, StsOptions};
 
@@ -34,24 +33,19 @@ pub(crate) fn cache_args<'s>(step: &AssumeRoleStep<'s>) -> CacheArgs<'s> {
 
 /// The step's credentials from the cache the AWS CLI shares, when they have more than 15
 /// minutes left.
-pub(crate) async fn cached<E, F, H, C, P, K>(
-    eval: &Evaluator<'_, '_, E>,
-    io: &Io<'_, F, H, C, P, K>,
+pub(crate) async fn cached<E, I>(
+    run: Run<'_, '_, E, I>,
     args: &CacheArgs<'_>,
-    now: i64,
 ) -> Option<Credentials>
 where
     E: Env + ?Sized,
-    F: Fs + ?Sized,
-    H: ?Sized,
-    C: ?Sized,
-    P: ?Sized,
-    K: ?Sized,
+    I: Host + ?Sized,
 {
+    let Run { eval, io, now } = run;
     match cache::load(
-        io.fs,
+        io.fs(),
         eval.env(),
-        io.platform,
+        io.platform(),
         args,
         now,
         ProviderKind::AssumeRole,
@@ -65,16 +59,12 @@ where
 
 /// The MFA code of a step whose profile has `mfa_serial` (asked for before its source's
 /// credentials are resolved, as botocore builds the AssumeRole arguments first).
-pub(crate) async fn mfa_code<'s, F, H, C, P, K>(
-    io: &Io<'_, F, H, C, P, K>,
+pub(crate) async fn mfa_code<'s, I>(
+    io: &I,
     step: &AssumeRoleStep<'s>,
 ) -> Result<MfaCode, ExecuteError<'s>>
 where
-    F: ?Sized,
-    H: ?Sized,
-    C: ?Sized,
-    P: Prompt + ?Sized,
-    K: ?Sized,
+    I: Host + ?Sized,
 {
     let mut code = MfaCode::new();
     let Some(serial) = step.mfa_serial else {
@@ -86,7 +76,7 @@ where
         format_args!("Enter MFA code for {}: ", serial.value),
     );
     let answer = io
-        .prompt
+        .prompt()
         .ask(&question)
         .await
         .map_err(|error| ExecuteError::Mfa {
@@ -114,24 +104,19 @@ where
 
 /// STS AssumeRole for one step, signed with `caller`, and the result written to the cache.
 #[allow(clippy::too_many_arguments)] // The step's parts, each computed once by the caller.
-pub(crate) async fn call<'s, E, F, H, C, P, K>(
-    eval: &Evaluator<'s, 's, E>,
-    io: &Io<'_, F, H, C, P, K>,
+pub(crate) async fn call<'s, E, I>(
+    run: Run<'_, 's, E, I>,
     endpoint: &Endpoint<'s>,
     caller: &Credentials,
     step: &AssumeRoleStep<'s>,
     args: &CacheArgs<'s>,
     code: &str,
-    now: i64,
 ) -> Result<Credentials, ExecuteError<'s>>
 where
     E: Env + ?Sized,
-    F: Fs + ?Sized,
-    H: Http + ?Sized,
-    C: Command + ?Sized,
-    P: Prompt + ?Sized,
-    K: Clock + ?Sized,
+    I: Host + ?Sized,
 {
+    let Run { eval, io, now } = run;
     let generated = sts::generated_session_name(now);
     let params = AssumeRoleParams {
         role_arn: step.role_arn.value,
@@ -147,7 +132,7 @@ where
         retry: crate::chain::execute::retry_config(eval)?,
         ..StsOptions::default()
     };
-    let role = sts::assume_role(io.http, io.clock, endpoint, caller, &params, &options)
+    let role = sts::assume_role(io.http(), io.clock(), endpoint, caller, &params, &options)
         .await
         .map_err(|e| {
             ExecuteError::Sts(StsFailure::from_error(
@@ -157,6 +142,6 @@ where
             ))
         })?;
     // A cache that cannot be written costs a call next time, nothing more.
-    let _ = cache::store(io.fs, eval.env(), io.platform, args, &role).await;
+    let _ = cache::store(io.fs(), eval.env(), io.platform(), args, &role).await;
     Ok(role.credentials)
 }

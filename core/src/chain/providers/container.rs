@@ -22,15 +22,14 @@ use core::fmt;
 
 use serde::Deserialize;
 
-use crate::chain::execute::{ExecuteError, Io};
+use crate::chain::execute::{ExecuteError, Host, Run};
 use crate::chain::plan::Secret;
-use crate::config::evaluate::Evaluator;
 use crate::credentials::ProviderKind;
 use crate::credentials::{
     parse_timestamp, Credentials, MAX_ACCESS_KEY_ID_LEN, MAX_ACCOUNT_ID_LEN,
     MAX_SECRET_ACCESS_KEY_LEN, MAX_SESSION_TOKEN_LEN,
 };
-use crate::io::{Clock, Command, Env, Fs, FsError, FsErrorKind, Http, HttpRequest, Prompt};
+use crate::io::{Env, Fs, FsError, FsErrorKind, Http, HttpRequest};
 use crate::services::endpoint::MAX_ENDPOINT_URL_LEN;
 use crate::services::exchange::{self, ServiceFailure, ServiceFailureKind};
 use crate::Source;
@@ -379,24 +378,19 @@ const OPERATION: &str = "the credentials request";
 const EXPECTED: &str = "JSON with AccessKeyId, SecretAccessKey, Token and an ISO 8601 Expiration";
 
 /// The container endpoint's credentials.
-pub(crate) async fn credentials<'s, E, F, H, C, P, K>(
-    eval: &Evaluator<'s, 's, E>,
-    io: &Io<'_, F, H, C, P, K>,
-    now: i64,
+pub(crate) async fn credentials<'s, E, I>(
+    run: Run<'_, 's, E, I>,
 ) -> Result<Credentials, ExecuteError<'s>>
 where
     E: Env + ?Sized,
-    F: Fs + ?Sized,
-    H: Http + ?Sized,
-    C: Command + ?Sized,
-    P: Prompt + ?Sized,
-    K: Clock + ?Sized,
+    I: Host + ?Sized,
 {
+    let Run { eval, io, now } = run;
     let _ = now; // Expired answers are refused by the caller, as for every provider.
     let endpoint = endpoint(eval.env())
         .map_err(ExecuteError::Container)?
         .ok_or(ExecuteError::Container(ContainerError::NotConfigured))?;
-    fetch(&endpoint, io.fs, io.http)
+    fetch(&endpoint, io.fs(), io.http())
         .await
         .map_err(ExecuteError::Container)
 }

@@ -30,7 +30,7 @@ use core::fmt;
 
 use serde::Deserialize;
 
-use crate::chain::execute::{ExecuteError, Io};
+use crate::chain::execute::{ExecuteError, Host, Run};
 use crate::config::evaluate::Evaluator;
 use crate::config::settings::Setting;
 use crate::credentials::ProviderKind;
@@ -38,7 +38,7 @@ use crate::credentials::{
     parse_timestamp, Credentials, TimeForm, MAX_ACCESS_KEY_ID_LEN, MAX_SECRET_ACCESS_KEY_LEN,
     MAX_SESSION_TOKEN_LEN,
 };
-use crate::io::{Clock, Command, Env, Fs, Http, HttpErrorKind, HttpRequest, HttpResponse, Prompt};
+use crate::io::{Env, Http, HttpErrorKind, HttpRequest, HttpResponse};
 use crate::services::endpoint::MAX_ENDPOINT_URL_LEN;
 use crate::services::exchange::{self, ServiceFailure, ServiceFailureKind};
 use crate::Source;
@@ -489,19 +489,14 @@ struct ImdsJson {
 }
 
 /// The instance role's credentials from the metadata service.
-pub(crate) async fn credentials<'s, E, F, H, C, P, K>(
-    eval: &Evaluator<'s, 's, E>,
-    io: &Io<'_, F, H, C, P, K>,
-    now: i64,
+pub(crate) async fn credentials<'s, E, I>(
+    run: Run<'_, 's, E, I>,
 ) -> Result<Credentials, ExecuteError<'s>>
 where
     E: Env + ?Sized,
-    F: Fs + ?Sized,
-    H: Http + ?Sized,
-    C: Command + ?Sized,
-    P: Prompt + ?Sized,
-    K: Clock + ?Sized,
+    I: Host + ?Sized,
 {
+    let Run { eval, io, now } = run;
     // The plan skips the provider when it is disabled, but a `credential_source` names it
     // directly; botocore's fetcher then finds nothing without asking.
     let disabled = eval
@@ -512,7 +507,7 @@ where
         return Err(ExecuteError::InstanceMetadata(ImdsError::Disabled));
     }
     let config = config(eval).map_err(ExecuteError::InstanceMetadata)?;
-    fetch(&config, io.http, now)
+    fetch(&config, io.http(), now)
         .await
         .map_err(ExecuteError::InstanceMetadata)
 }

@@ -30,13 +30,13 @@ use core::fmt;
 use crate::caches::login::{
     self as login_cache, CachedToken, Malformed, PathError, MAX_LOGIN_CACHE_LEN,
 };
-use crate::chain::execute::{ExecuteError, Io};
+use crate::chain::execute::{ExecuteError, Host, Run};
 use crate::config::evaluate::Evaluator;
 use crate::config::locate::PathBuf;
 use crate::config::settings::Setting;
 use crate::credentials::ProviderKind;
 use crate::credentials::{write_isoformat, Credentials};
-use crate::io::{Clock, Command, Env, Fs, FsError, Http, Prompt};
+use crate::io::{Env, Fs, FsError};
 use crate::services::endpoint::{self, EndpointError, MAX_ENDPOINT_URL_LEN};
 use crate::services::exchange::ServiceFailure;
 use crate::services::signin::{self, LOGIN_TIMEOUT_MS};
@@ -227,44 +227,36 @@ pub fn is_refresh_refusal(code: &str) -> bool {
 /// when the chain is built: the file must exist and hold `accessToken`, `refreshToken`,
 /// `dpopKey` and `clientId`, whether or not a refresh is due. A role whose source is this
 /// profile checks it even when the role's own credentials come from the cache.
-pub(crate) async fn check<'s, E, F, H, C, P, K>(
+pub(crate) async fn check<'s, E, I>(
     eval: &Evaluator<'s, 's, E>,
-    io: &Io<'_, F, H, C, P, K>,
+    io: &I,
     profile: &'s str,
     session: Sourced<'s>,
 ) -> Result<(), ExecuteError<'s>>
 where
     E: Env + ?Sized,
-    F: Fs + ?Sized,
-    H: ?Sized,
-    C: ?Sized,
-    P: ?Sized,
-    K: ?Sized,
+    I: Host + ?Sized,
 {
     let (path, file) = read(eval, io, profile, session).await?;
     checked(&path, file.as_ref(), profile).map(|_| ())
 }
 
 /// The session's cache file: its path and its bytes.
-async fn read<'s, E, F, H, C, P, K>(
+async fn read<'s, E, I>(
     eval: &Evaluator<'s, 's, E>,
-    io: &Io<'_, F, H, C, P, K>,
+    io: &I,
     profile: &'s str,
     session: Sourced<'s>,
-) -> Result<(PathBuf, F::File), ExecuteError<'s>>
+) -> Result<(PathBuf, <I::Fs as Fs>::File), ExecuteError<'s>>
 where
     E: Env + ?Sized,
-    F: Fs + ?Sized,
-    H: ?Sized,
-    C: ?Sized,
-    P: ?Sized,
-    K: ?Sized,
+    I: Host + ?Sized,
 {
     let fail = |e| ExecuteError::Login(e);
-    let path = login_cache::cache_path(eval.env(), io.platform, session.value)
+    let path = login_cache::cache_path(eval.env(), io.platform(), session.value)
         .map_err(|error| fail(LoginError::NoCachePath { profile, error }))?;
     match io
-        .fs
+        .fs()
         .read_at_most(&path, crate::caches::assume_role::MAX_CACHE_FILE_LEN)
         .await
     {
@@ -313,21 +305,16 @@ fn refresh_material(token: &CachedToken) -> Result<(&str, &str, &str), Malformed
 
 /// The credentials of a console login session: the cached ones while more than five minutes
 /// remain, else refreshed ones (written back to the cache).
-pub(crate) async fn credentials<'s, E, F, H, C, P, K>(
-    eval: &Evaluator<'s, 's, E>,
-    io: &Io<'_, F, H, C, P, K>,
+pub(crate) async fn credentials<'s, E, I>(
+    run: Run<'_, 's, E, I>,
     profile: &'s str,
     session: Sourced<'s>,
-    now: i64,
 ) -> Result<Credentials, ExecuteError<'s>>
 where
     E: Env + ?Sized,
-    F: Fs + ?Sized,
-    H: Http + ?Sized,
-    C: Command + ?Sized,
-    P: Prompt + ?Sized,
-    K: Clock + ?Sized,
+    I: Host + ?Sized,
 {
+    let Run { eval, io, now } = run;
     let fail = |e| ExecuteError::Login(e);
     let (path, file) = read(eval, io, profile, session).await?;
     let malformed = |path: &PathBuf, problem| {
@@ -379,8 +366,8 @@ where
     // botocore makes the Sign-In client, and so reads its retry settings, only to refresh.
     let retry = crate::chain::execute::retry_config(eval)?;
     let refreshed = signin::refresh(
-        io.http,
-        io.clock,
+        io.http(),
+        io.clock(),
         retry,
         &url,
         client_id,
@@ -414,7 +401,7 @@ where
     // still returned, as the AWS CLI does.
     let mut text = heapless::String::<MAX_LOGIN_CACHE_LEN>::new();
     if login_cache::write_refreshed(&mut text, original, &refreshed, account, expires_at).is_ok() {
-        let _ = io.fs.write_private(&path, text.as_bytes()).await;
+        let _ = io.fs().write_private(&path, text.as_bytes()).await;
     }
     Ok(credentials)
 }

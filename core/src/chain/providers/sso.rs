@@ -24,11 +24,11 @@ use core::fmt;
 
 use crate::caches::assume_role::CachePathError;
 use crate::caches::sso_token::{self, NoRefresh, TokenProblem, MAX_TOKEN_FILE_LEN};
-use crate::chain::execute::{ExecuteError, Io};
+use crate::chain::execute::{ExecuteError, Host, Run};
 use crate::config::evaluate::Evaluator;
 use crate::config::locate::{PathBuf, Platform};
 use crate::credentials::Credentials;
-use crate::io::{Clock, Command, Env, Fs, FsError, Http, Prompt};
+use crate::io::{Clock, Env, Fs, FsError, Http};
 use crate::services::endpoint::{self, EndpointError};
 use crate::services::exchange::ServiceFailure;
 use crate::services::retry::RetrySettingError;
@@ -480,30 +480,25 @@ where
 }
 
 /// The role credentials of an IAM Identity Center profile.
-pub(crate) async fn credentials<'s, E, F, H, C, P, K>(
-    eval: &Evaluator<'s, 's, E>,
-    io: &Io<'_, F, H, C, P, K>,
+pub(crate) async fn credentials<'s, E, I>(
+    run: Run<'_, 's, E, I>,
     step: &SsoStep<'s>,
     // The token is judged at the clock's time, as export-token judges it.
-    _now: i64,
 ) -> Result<Credentials, ExecuteError<'s>>
 where
     E: Env + ?Sized,
-    F: Fs + ?Sized,
-    H: Http + ?Sized,
-    C: Command + ?Sized,
-    P: Prompt + ?Sized,
-    K: Clock + ?Sized,
+    I: Host + ?Sized,
 {
+    let Run { eval, io, now: _ } = run;
     let token = token(
         eval,
-        io.fs,
-        io.http,
-        io.clock,
+        io.fs(),
+        io.http(),
+        io.clock(),
         &TokenSource::from(step),
-        io.platform,
+        io.platform(),
     )
     .await
     .map_err(ExecuteError::Sso)?;
-    role_credentials(eval, io.http, io.clock, step, &token).await
+    role_credentials(eval, io.http(), io.clock(), step, &token).await
 }

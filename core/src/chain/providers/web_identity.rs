@@ -1,11 +1,10 @@
 //! Web identity: AssumeRoleWithWebIdentity with a token read from its file.
 
 use crate::caches::assume_role::{self as cache, CacheArgs, Lookup};
-use crate::chain::execute::{ExecuteError, Io, StsFailure, MAX_WEB_IDENTITY_TOKEN_LEN};
-use crate::config::evaluate::Evaluator;
+use crate::chain::execute::{ExecuteError, Host, Run, StsFailure, MAX_WEB_IDENTITY_TOKEN_LEN};
 use crate::credentials::Credentials;
 use crate::credentials::ProviderKind;
-use crate::io::{Clock, Command, Env, Fs, FsError, Http, Prompt};
+use crate::io::{Env, Fs, FsError};
 use crate::services::endpoint;
 use crate::services::sts::{self, StsOptions, WebIdentityParams};
 use crate::Sourced;
@@ -25,21 +24,16 @@ pub(crate) struct WebIdentityStep<'s> {
 /// these results in ~/.aws/cli/cache like AssumeRole's, keyed by the role and a configured
 /// session name, not by the token), then STS with the token read from its file (read each
 /// time: tokens rotate), then the cache written back.
-pub(crate) async fn credentials<'s, E, F, H, C, P, K>(
-    eval: &Evaluator<'s, 's, E>,
-    io: &Io<'_, F, H, C, P, K>,
+pub(crate) async fn credentials<'s, E, I>(
+    run: Run<'_, 's, E, I>,
     step: &WebIdentityStep<'s>,
     file_cache: bool,
-    now: i64,
 ) -> Result<Credentials, ExecuteError<'s>>
 where
     E: Env + ?Sized,
-    F: Fs + ?Sized,
-    H: Http + ?Sized,
-    C: Command + ?Sized,
-    P: Prompt + ?Sized,
-    K: Clock + ?Sized,
+    I: Host + ?Sized,
 {
+    let Run { eval, io, now } = run;
     let WebIdentityStep {
         role_arn,
         token_file,
@@ -54,9 +48,9 @@ where
     };
     if file_cache {
         let lookup = cache::load(
-            io.fs,
+            io.fs(),
             eval.env(),
-            io.platform,
+            io.platform(),
             &args,
             now,
             ProviderKind::WebIdentity,
@@ -70,7 +64,7 @@ where
         error,
     };
     let file = io
-        .fs
+        .fs()
         .read_token(token_file.value, MAX_WEB_IDENTITY_TOKEN_LEN)
         .await
         .map_err(|e| unreadable(Some(e)))?
@@ -95,14 +89,15 @@ where
         retry: crate::chain::execute::retry_config(eval)?,
         ..StsOptions::default()
     };
-    let role = sts::assume_role_with_web_identity(io.http, io.clock, &endpoint, &params, &options)
-        .await
-        .map_err(|e| {
-            ExecuteError::Sts(StsFailure::from_error(e, role_arn.value, endpoint.origin()))
-        })?;
+    let role =
+        sts::assume_role_with_web_identity(io.http(), io.clock(), &endpoint, &params, &options)
+            .await
+            .map_err(|e| {
+                ExecuteError::Sts(StsFailure::from_error(e, role_arn.value, endpoint.origin()))
+            })?;
     if file_cache {
         // A cache that cannot be written costs a call next time, nothing more.
-        let _ = cache::store(io.fs, eval.env(), io.platform, &args, &role).await;
+        let _ = cache::store(io.fs(), eval.env(), io.platform(), &args, &role).await;
     }
     Ok(role.credentials)
 }
