@@ -558,15 +558,11 @@ impl fmt::Display for ExecuteError<'_> {
 }
 
 /// Runs the plan and returns the credentials it yields, with the host's I/O (an [`Io`]).
-pub async fn execute<'s, E, I>(
+pub async fn execute<'s, E: Env + ?Sized, I: Host + ?Sized>(
     eval: &Evaluator<'s, 's, E>,
     plan: &Plan<'s>,
     io: &I,
-) -> Result<Credentials, ExecuteError<'s>>
-where
-    E: Env + ?Sized,
-    I: Host + ?Sized,
-{
+) -> Result<Credentials, ExecuteError<'s>> {
     let chain = plan.chain.as_ref().ok_or(ExecuteError::NoCredentials)?;
     // botocore reads the metadata settings when it builds the chain, so a bad one fails every
     // lookup, whichever provider would answer.
@@ -584,14 +580,10 @@ where
 /// cache is looked up first: a hit ends the walk, so nothing deferred below it runs; a miss
 /// asks for its MFA code and goes one role inwards. STS is then called from the innermost
 /// missed role outwards.
-async fn run_chain<'s, E, I>(
+async fn run_chain<'s, E: Env + ?Sized, I: Host + ?Sized>(
     run: Run<'_, 's, E, I>,
     chain: &Chain<'s>,
-) -> Result<Credentials, ExecuteError<'s>>
-where
-    E: Env + ?Sized,
-    I: Host + ?Sized,
-{
+) -> Result<Credentials, ExecuteError<'s>> {
     let Run { eval, io, now } = run;
     let roles = &chain.roles;
     let deferred = !matches!(
@@ -666,20 +658,12 @@ type MfaCodes = heapless::Vec<assume_role::MfaCode, MAX_ROLE_CHAIN>;
 
 /// The outermost role whose cache serves, as the index of the first role still to call and the
 /// cached credentials; each role missed on the way has its MFA code asked for (into `codes`).
-async fn outermost_cached<'s, E, I>(
+async fn outermost_cached<'s, E: Env + ?Sized, I: Host + ?Sized>(
     run: Run<'_, 's, E, I>,
     roles: &[AssumeRoleStep<'s>],
     codes: &mut MfaCodes,
-) -> Result<Option<(usize, Credentials)>, ExecuteError<'s>>
-where
-    E: Env + ?Sized,
-    I: Host + ?Sized,
-{
-    let Run {
-        eval: _,
-        io,
-        now: _,
-    } = run;
+) -> Result<Option<(usize, Credentials)>, ExecuteError<'s>> {
+    let io = run.io;
     for (i, step) in roles.iter().enumerate().rev() {
         let args = assume_role::cache_args(step);
         if let Some(cached) = assume_role::cached(run, &args).await {
@@ -694,19 +678,11 @@ where
 /// A second fetch of base credentials that botocore refreshes on first use (`credential_process`
 /// and the container endpoint, whose `RefreshableCredentials` fetch again); `None` for the others,
 /// whose refresh gives what they gave (the environment) or that refresh themselves.
-async fn refetch<'s, E, I>(
+async fn refetch<'s, E: Env + ?Sized, I: Host + ?Sized>(
     run: Run<'_, 's, E, I>,
     chain: &Chain<'s>,
-) -> Option<Result<Credentials, ExecuteError<'s>>>
-where
-    E: Env + ?Sized,
-    I: Host + ?Sized,
-{
-    let Run {
-        eval: _,
-        io,
-        now: _,
-    } = run;
+) -> Option<Result<Credentials, ExecuteError<'s>>> {
+    let io = run.io;
     match chain.base {
         BaseStep::Process {
             profile,
@@ -723,15 +699,11 @@ where
 /// The chain's base credentials (judged for expiry by the caller, on first use). A web identity
 /// base of a role chain skips the file cache: the AWS CLI gives that cache to the active
 /// profile's web identity provider only.
-async fn base<'s, E, I>(
+async fn base<'s, E: Env + ?Sized, I: Host + ?Sized>(
     run: Run<'_, 's, E, I>,
     chain: &Chain<'s>,
-) -> Result<Credentials, ExecuteError<'s>>
-where
-    E: Env + ?Sized,
-    I: Host + ?Sized,
-{
-    let Run { eval, io, now: _ } = run;
+) -> Result<Credentials, ExecuteError<'s>> {
+    let Run { eval, io, .. } = run;
     let credentials = match chain.base {
         BaseStep::Static(keys) => static_credentials(chain.provider, &keys)?,
         BaseStep::Named(CredentialSource::Environment) => {

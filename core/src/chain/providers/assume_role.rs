@@ -33,14 +33,10 @@ pub(crate) fn cache_args<'s>(step: &AssumeRoleStep<'s>) -> CacheArgs<'s> {
 
 /// The step's credentials from the cache the AWS CLI shares, when they have more than 15
 /// minutes left.
-pub(crate) async fn cached<E, I>(
+pub(crate) async fn cached<E: Env + ?Sized, I: Host + ?Sized>(
     run: Run<'_, '_, E, I>,
     args: &CacheArgs<'_>,
-) -> Option<Credentials>
-where
-    E: Env + ?Sized,
-    I: Host + ?Sized,
-{
+) -> Option<Credentials> {
     let Run { eval, io, now } = run;
     match cache::load(
         io.fs(),
@@ -59,13 +55,10 @@ where
 
 /// The MFA code of a step whose profile has `mfa_serial` (asked for before its source's
 /// credentials are resolved, as botocore builds the AssumeRole arguments first).
-pub(crate) async fn mfa_code<'s, I>(
+pub(crate) async fn mfa_code<'s, I: Host + ?Sized>(
     io: &I,
     step: &AssumeRoleStep<'s>,
-) -> Result<MfaCode, ExecuteError<'s>>
-where
-    I: Host + ?Sized,
-{
+) -> Result<MfaCode, ExecuteError<'s>> {
     let mut code = MfaCode::new();
     let Some(serial) = step.mfa_serial else {
         return Ok(code);
@@ -104,18 +97,14 @@ where
 
 /// STS AssumeRole for one step, signed with `caller`, and the result written to the cache.
 #[allow(clippy::too_many_arguments)] // The step's parts, each computed once by the caller.
-pub(crate) async fn call<'s, E, I>(
+pub(crate) async fn call<'s, E: Env + ?Sized, I: Host + ?Sized>(
     run: Run<'_, 's, E, I>,
     endpoint: &Endpoint<'s>,
     caller: &Credentials,
     step: &AssumeRoleStep<'s>,
     args: &CacheArgs<'s>,
     code: &str,
-) -> Result<Credentials, ExecuteError<'s>>
-where
-    E: Env + ?Sized,
-    I: Host + ?Sized,
-{
+) -> Result<Credentials, ExecuteError<'s>> {
     let Run { eval, io, now } = run;
     let generated = sts::generated_session_name(now);
     let params = AssumeRoleParams {

@@ -378,13 +378,9 @@ const OPERATION: &str = "the credentials request";
 const EXPECTED: &str = "JSON with AccessKeyId, SecretAccessKey, Token and an ISO 8601 Expiration";
 
 /// The container endpoint's credentials.
-pub(crate) async fn credentials<'s, E, I>(
+pub(crate) async fn credentials<'s, E: Env + ?Sized, I: Host + ?Sized>(
     run: Run<'_, 's, E, I>,
-) -> Result<Credentials, ExecuteError<'s>>
-where
-    E: Env + ?Sized,
-    I: Host + ?Sized,
-{
+) -> Result<Credentials, ExecuteError<'s>> {
     let Run { eval, io, now } = run;
     let _ = now; // Expired answers are refused by the caller, as for every provider.
     let endpoint = endpoint(eval.env())

@@ -489,13 +489,9 @@ struct ImdsJson {
 }
 
 /// The instance role's credentials from the metadata service.
-pub(crate) async fn credentials<'s, E, I>(
+pub(crate) async fn credentials<'s, E: Env + ?Sized, I: Host + ?Sized>(
     run: Run<'_, 's, E, I>,
-) -> Result<Credentials, ExecuteError<'s>>
-where
-    E: Env + ?Sized,
-    I: Host + ?Sized,
-{
+) -> Result<Credentials, ExecuteError<'s>> {
     let Run { eval, io, now } = run;
     // The plan skips the provider when it is disabled, but a `credential_source` names it
     // directly; botocore's fetcher then finds nothing without asking.

@@ -227,31 +227,23 @@ pub fn is_refresh_refusal(code: &str) -> bool {
 /// when the chain is built: the file must exist and hold `accessToken`, `refreshToken`,
 /// `dpopKey` and `clientId`, whether or not a refresh is due. A role whose source is this
 /// profile checks it even when the role's own credentials come from the cache.
-pub(crate) async fn check<'s, E, I>(
+pub(crate) async fn check<'s, E: Env + ?Sized, I: Host + ?Sized>(
     eval: &Evaluator<'s, 's, E>,
     io: &I,
     profile: &'s str,
     session: Sourced<'s>,
-) -> Result<(), ExecuteError<'s>>
-where
-    E: Env + ?Sized,
-    I: Host + ?Sized,
-{
+) -> Result<(), ExecuteError<'s>> {
     let (path, file) = read(eval, io, profile, session).await?;
     checked(&path, file.as_ref(), profile).map(|_| ())
 }
 
 /// The session's cache file: its path and its bytes.
-async fn read<'s, E, I>(
+async fn read<'s, E: Env + ?Sized, I: Host + ?Sized>(
     eval: &Evaluator<'s, 's, E>,
     io: &I,
     profile: &'s str,
     session: Sourced<'s>,
-) -> Result<(PathBuf, <I::Fs as Fs>::File), ExecuteError<'s>>
-where
-    E: Env + ?Sized,
-    I: Host + ?Sized,
-{
+) -> Result<(PathBuf, <I::Fs as Fs>::File), ExecuteError<'s>> {
     let fail = |e| ExecuteError::Login(e);
     let path = login_cache::cache_path(eval.env(), io.platform(), session.value)
         .map_err(|error| fail(LoginError::NoCachePath { profile, error }))?;
@@ -305,15 +297,11 @@ fn refresh_material(token: &CachedToken) -> Result<(&str, &str, &str), Malformed
 
 /// The credentials of a console login session: the cached ones while more than five minutes
 /// remain, else refreshed ones (written back to the cache).
-pub(crate) async fn credentials<'s, E, I>(
+pub(crate) async fn credentials<'s, E: Env + ?Sized, I: Host + ?Sized>(
     run: Run<'_, 's, E, I>,
     profile: &'s str,
     session: Sourced<'s>,
-) -> Result<Credentials, ExecuteError<'s>>
-where
-    E: Env + ?Sized,
-    I: Host + ?Sized,
-{
+) -> Result<Credentials, ExecuteError<'s>> {
     let Run { eval, io, now } = run;
     let fail = |e| ExecuteError::Login(e);
     let (path, file) = read(eval, io, profile, session).await?;

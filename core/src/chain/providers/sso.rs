@@ -480,16 +480,12 @@ where
 }
 
 /// The role credentials of an IAM Identity Center profile.
-pub(crate) async fn credentials<'s, E, I>(
+pub(crate) async fn credentials<'s, E: Env + ?Sized, I: Host + ?Sized>(
     run: Run<'_, 's, E, I>,
     step: &SsoStep<'s>,
     // The token is judged at the clock's time, as export-token judges it.
-) -> Result<Credentials, ExecuteError<'s>>
-where
-    E: Env + ?Sized,
-    I: Host + ?Sized,
-{
-    let Run { eval, io, now: _ } = run;
+) -> Result<Credentials, ExecuteError<'s>> {
+    let Run { eval, io, .. } = run;
     let token = token(
         eval,
         io.fs(),

@@ -24,15 +24,11 @@ pub(crate) struct WebIdentityStep<'s> {
 /// these results in ~/.aws/cli/cache like AssumeRole's, keyed by the role and a configured
 /// session name, not by the token), then STS with the token read from its file (read each
 /// time: tokens rotate), then the cache written back.
-pub(crate) async fn credentials<'s, E, I>(
+pub(crate) async fn credentials<'s, E: Env + ?Sized, I: Host + ?Sized>(
     run: Run<'_, 's, E, I>,
     step: &WebIdentityStep<'s>,
     file_cache: bool,
-) -> Result<Credentials, ExecuteError<'s>>
-where
-    E: Env + ?Sized,
-    I: Host + ?Sized,
-{
+) -> Result<Credentials, ExecuteError<'s>> {
     let Run { eval, io, now } = run;
     let WebIdentityStep {
         role_arn,
