@@ -755,10 +755,12 @@ async fn base<'s, E: Env + ?Sized, I: Host + ?Sized>(
             role_name,
         } => {
             let step = sso::SsoStep {
-                profile,
-                session,
-                start_url,
-                region,
+                token: sso::TokenSource {
+                    profile,
+                    session,
+                    start_url,
+                    region,
+                },
                 account_id,
                 role_name,
             };

@@ -36,23 +36,6 @@ use crate::services::sso_oidc::{self, Token};
 use crate::services::sso_portal::{self, PortalError};
 use crate::Sourced;
 
-/// The settings of an IAM Identity Center profile, as the plan found them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SsoStep<'a> {
-    /// The profile.
-    pub profile: &'a str,
-    /// The `[sso-session]` name, when the profile uses one.
-    pub session: Option<Sourced<'a>>,
-    /// The start URL.
-    pub start_url: Sourced<'a>,
-    /// The region of the portal.
-    pub region: Sourced<'a>,
-    /// The account.
-    pub account_id: Sourced<'a>,
-    /// The role name.
-    pub role_name: Sourced<'a>,
-}
-
 /// Where a token comes from: the profile, its session (or none: the legacy form), the start URL
 /// and the SSO region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,15 +58,16 @@ impl<'a> TokenSource<'a> {
     }
 }
 
-impl<'a> From<&SsoStep<'a>> for TokenSource<'a> {
-    fn from(step: &SsoStep<'a>) -> Self {
-        TokenSource {
-            profile: step.profile,
-            session: step.session,
-            start_url: step.start_url,
-            region: step.region,
-        }
-    }
+/// The settings of an IAM Identity Center profile, as the plan found them: where its token
+/// comes from, and the account and role whose credentials it is traded for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SsoStep<'a> {
+    /// The token's profile, session, start URL and SSO region.
+    pub token: TokenSource<'a>,
+    /// The account.
+    pub account_id: Sourced<'a>,
+    /// The role name.
+    pub role_name: Sourced<'a>,
 }
 
 /// What a token file is named after.
@@ -457,7 +441,7 @@ where
     H: Http + ?Sized,
     K: Clock + ?Sized,
 {
-    let endpoint = endpoint::resolve(eval, &endpoint::SSO, Some(step.region))
+    let endpoint = endpoint::resolve(eval, &endpoint::SSO, Some(step.token.region))
         .map_err(|e| ExecuteError::Sso(SsoError::Endpoint(e)))?;
     let retry = crate::services::retry::settings(eval)
         .map_err(|e| ExecuteError::Sso(SsoError::RetrySetting(e)))?
@@ -472,7 +456,7 @@ where
         .map_err(|e| match e {
             PortalError::Failed(failure) => ExecuteError::Sso(SsoError::Service(failure)),
             PortalError::Unauthorized(failure) => ExecuteError::Sso(SsoError::Unauthorized {
-                profile: step.profile,
+                profile: step.token.profile,
                 failure,
             }),
             PortalError::TooLong(too_long) => ExecuteError::TooLong(too_long),
@@ -491,7 +475,7 @@ pub(crate) async fn credentials<'s, E: Env + ?Sized, I: Host + ?Sized>(
         io.fs(),
         io.http(),
         io.clock(),
-        &TokenSource::from(step),
+        &step.token,
         io.platform(),
     )
     .await
