@@ -7,21 +7,13 @@
 
 mod common;
 
-use std::net::TcpListener;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::{assume_role_response, Home, MockServer};
+use credchain_test_support::mock_server::{closed_port_url, serve, Reply, Unconnectable};
 
 const CREDENTIALS: &str = r#"{"Code":"Success","AccessKeyId":"ASIAMETADATA","SecretAccessKey":"metadataSecret0001","Token":"metadataToken0001","Expiration":"2099-01-02T03:04:05Z","AccountId":"123456789012"}"#;
-
-/// A loopback port with nothing listening.
-fn closed_port() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
-    url
-}
 
 /// The command with the metadata service enabled and pointed at `endpoint`.
 fn with_imds(home: &Home, args: &[&str], endpoint: &str, vars: &[(&str, &str)]) -> Command {
@@ -39,7 +31,7 @@ fn nothing_configured_lists_every_reason_quickly() {
     let run = home.run_command(with_imds(
         &home,
         &["export-credentials"],
-        &closed_port(),
+        &closed_port_url(),
         &[],
     ));
     assert!(
@@ -67,25 +59,13 @@ fn an_unreachable_metadata_service_costs_one_timeout() {
     // A listener whose accept queue is full drops new connection attempts, as a network does
     // with packets to 169.254.169.254 off an instance. The default timeout is one second; the
     // AWS CLI then also tries IMDSv1 and waits a second more.
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let address = listener.local_addr().unwrap();
-    let mut held = Vec::new();
-    let full = (0..1024).any(|_| {
-        match std::net::TcpStream::connect_timeout(&address, Duration::from_millis(100)) {
-            Ok(stream) => {
-                held.push(stream);
-                false
-            }
-            Err(_) => true,
-        }
-    });
-    assert!(full, "the accept queue never filled");
+    let unconnectable = Unconnectable::new();
     let home = Home::empty();
     let started = Instant::now();
     let run = home.run_command(with_imds(
         &home,
         &["export-credentials"],
-        &format!("http://{address}"),
+        &unconnectable.url(),
         &[],
     ));
     let elapsed = started.elapsed();
@@ -103,25 +83,14 @@ fn an_unreachable_metadata_service_costs_one_timeout() {
         "{}",
         run.stderr
     );
-    drop(held);
+    drop(unconnectable);
 }
 
 #[test]
 fn a_silent_metadata_service_is_bounded_by_its_timeout() {
-    // Accepts connections and never answers, for longer than the test waits.
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let holder = std::thread::spawn(move || {
-        let mut held = Vec::new();
-        listener.set_nonblocking(true).unwrap();
-        let until = Instant::now() + Duration::from_secs(6);
-        while Instant::now() < until {
-            if let Ok((stream, _)) = listener.accept() {
-                held.push(stream);
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    });
+    // Reads each request and never answers, for longer than the test waits.
+    let silence = Reply::silence(Duration::from_secs(3));
+    let (url, holder) = serve(vec![silence.clone(), silence]);
     let home = Home::empty();
     let started = Instant::now();
     let run = home.run_command(with_imds(&home, &["export-credentials"], &url, &[]));
@@ -137,7 +106,7 @@ fn a_silent_metadata_service_is_bounded_by_its_timeout() {
         "{}",
         run.stderr
     );
-    holder.join().unwrap();
+    holder.join();
 }
 
 #[test]
@@ -180,7 +149,7 @@ fn instance_metadata_credentials_and_explain() {
     let run = home.run_command(with_imds(
         &home,
         &["explain"],
-        &closed_port(),
+        &closed_port_url(),
         &[("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "2")],
     ));
     assert!(
@@ -204,7 +173,7 @@ fn invalid_metadata_settings_are_errors_naming_the_setting() {
     let run = home.run_command(with_imds(
         &home,
         &["export-credentials"],
-        &closed_port(),
+        &closed_port_url(),
         &[],
     ));
     assert_eq!(run.code, 253, "{run:#?}");

@@ -5,9 +5,6 @@
 //! answers, and bad answers of every kind, each an error naming the provider and the endpoint.
 #![cfg(feature = "ureq")]
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
-use std::thread;
 use std::time::{Duration, Instant};
 
 use credchain_core::execute::container::{self, ContainerError};
@@ -17,92 +14,21 @@ use credchain_core::io::{block_on, HttpErrorKind};
 use credchain_core::plan::Sourced;
 use credchain_core::service::ServiceFailureKind;
 use credchain_core::Source;
+use credchain_test_support::mock_server::{closed_port_url, serve, Reply, Sequence, Unconnectable};
+use credchain_test_support::temp_home::TempHome;
 
-/// How long a server waits for each connection before it stops.
-const ACCEPT_FOR: Duration = Duration::from_secs(10);
-
-/// What a server does with one connection.
-#[derive(Clone)]
-enum Reply {
-    /// A full response.
-    Answer {
-        status: u16,
-        content_type: Option<&'static str>,
-        body: Vec<u8>,
-    },
-    /// These bytes, then the connection closes.
-    Raw(Vec<u8>),
-    /// Reads the request, then holds the connection open this long without a word.
-    Silence(Duration),
-}
-
+/// A full response with status `status`.
 fn answer(status: u16, content_type: Option<&'static str>, body: &str) -> Reply {
-    Reply::Answer {
-        status,
-        content_type,
-        body: body.as_bytes().to_vec(),
-    }
+    Reply::response(&format!("{status} X"), content_type, body)
 }
 
-/// Serves one connection per reply, in order; the handle yields each request's head,
-/// lower-cased.
-fn serve(replies: Vec<Reply>) -> (String, thread::JoinHandle<Vec<String>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let handle = thread::spawn(move || {
-        let mut heads = Vec::new();
-        for reply in replies {
-            let deadline = Instant::now() + ACCEPT_FOR;
-            let mut stream = loop {
-                match listener.accept() {
-                    Ok((stream, _)) => break stream,
-                    Err(_) if Instant::now() < deadline => thread::sleep(Duration::from_millis(5)),
-                    Err(_) => return heads,
-                }
-            };
-            stream.set_nonblocking(false).unwrap();
-            stream
-                .set_read_timeout(Some(Duration::from_secs(5)))
-                .unwrap();
-            let mut data = Vec::new();
-            let mut buf = [0u8; 4096];
-            while !data.windows(4).any(|w| w == b"\r\n\r\n") {
-                match stream.read(&mut buf) {
-                    Ok(n) if n > 0 => data.extend_from_slice(&buf[..n]),
-                    _ => break,
-                }
-            }
-            heads.push(String::from_utf8_lossy(&data).to_lowercase());
-            let bytes = match reply {
-                Reply::Answer {
-                    status,
-                    content_type,
-                    body,
-                } => {
-                    let mut head = format!("HTTP/1.1 {status} X\r\n");
-                    if let Some(ct) = content_type {
-                        head.push_str(&format!("Content-Type: {ct}\r\n"));
-                    }
-                    head.push_str(&format!(
-                        "Content-Length: {}\r\nConnection: close\r\n\r\n",
-                        body.len()
-                    ));
-                    let mut bytes = head.into_bytes();
-                    bytes.extend_from_slice(&body);
-                    bytes
-                }
-                Reply::Raw(bytes) => bytes,
-                Reply::Silence(d) => {
-                    thread::sleep(d);
-                    Vec::new()
-                }
-            };
-            let _ = stream.write_all(&bytes);
-        }
-        heads
-    });
-    (url, handle)
+/// The heads (and bodies) of the requests `server` received, lower-cased.
+fn heads(server: Sequence) -> Vec<String> {
+    server
+        .join()
+        .into_iter()
+        .map(|r| r.raw.to_lowercase())
+        .collect()
 }
 
 const CREDENTIALS: &str = r#"{"Code":"Success","LastUpdated":"2030-01-01T00:00:00Z","Type":"AWS-HMAC","AccessKeyId":"ASIALOOPBACK","SecretAccessKey":"loopbackSecret0001","Token":"loopbackToken0001","Expiration":"2030-01-01T06:00:00Z","AccountId":"123456789012"}"#;
@@ -145,21 +71,10 @@ fn container_endpoint(
     container::endpoint(env).unwrap().unwrap()
 }
 
-/// A fresh temporary directory of this test's own.
-fn temp_dir(name: &str) -> std::path::PathBuf {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let dir = std::env::temp_dir().join(format!("credchain-{name}-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 #[test]
 fn container_token_file_is_read_on_every_call() {
-    let dir = temp_dir("token");
-    let token = dir.join("token");
+    let dir = TempHome::new();
+    let token = dir.path().join("token");
     let ok = answer(200, Some("application/json"), CREDENTIALS);
     let (url, server) = serve(vec![ok.clone(), ok]);
     let endpoint = container_endpoint(
@@ -172,7 +87,7 @@ fn container_token_file_is_read_on_every_call() {
     assert_eq!(c.account_id(), Some("123456789012"));
     std::fs::write(&token, "second-token").unwrap();
     block_on(container::fetch(&endpoint, &StdFs, &UreqHttp::new())).unwrap();
-    let heads = server.join().unwrap();
+    let heads = heads(server);
     assert!(
         heads[0].starts_with("get /v1/credentials http/1.1\r\n"),
         "{}",
@@ -187,7 +102,6 @@ fn container_token_file_is_read_on_every_call() {
         "{}",
         heads[1]
     );
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
@@ -205,7 +119,7 @@ fn imds_v2_flow() {
         c.expiration(),
         credchain_core::credentials::parse_time("2030-01-01T06:00:00Z")
     );
-    let heads = server.join().unwrap();
+    let heads = heads(server);
     assert!(
         heads[0].starts_with("put /latest/api/token http/1.1\r\n"),
         "{}",
@@ -237,7 +151,7 @@ fn imds_falls_back_to_v1_when_the_token_is_refused() {
         ]);
         let config = imds_config(&url, 2000, false);
         block_on(imds::fetch(&config, &UreqHttp::new(), NOW)).unwrap();
-        let heads = server.join().unwrap();
+        let heads = heads(server);
         assert_eq!(heads.len(), 3);
         assert!(
             heads[1..]
@@ -260,7 +174,7 @@ fn imds_v1_disabled_is_an_error() {
         "{text}"
     );
     assert!(text.contains(&format!("{url}/latest/api/token")), "{text}");
-    assert_eq!(server.join().unwrap().len(), 1, "no IMDSv1 request");
+    assert_eq!(server.join().len(), 1, "no IMDSv1 request");
 }
 
 #[test]
@@ -273,15 +187,15 @@ fn imds_400_on_the_token_is_an_error_without_fallback() {
     ))
     .unwrap_err();
     assert!(e.to_string().contains("HTTP 400"), "{e}");
-    assert_eq!(server.join().unwrap().len(), 1);
+    assert_eq!(server.join().len(), 1);
 }
 
 #[test]
 fn imds_silent_server_is_bounded_by_the_timeout() {
     // The token request times out, IMDSv1 is tried (botocore's order) and times out too.
     let (url, _server) = serve(vec![
-        Reply::Silence(Duration::from_secs(3)),
-        Reply::Silence(Duration::from_secs(3)),
+        Reply::silence(Duration::from_secs(3)),
+        Reply::silence(Duration::from_secs(3)),
     ]);
     let started = Instant::now();
     let e = block_on(imds::fetch(
@@ -308,9 +222,7 @@ fn imds_silent_server_is_bounded_by_the_timeout() {
 
 #[test]
 fn imds_refused_connection_fails_at_once() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
+    let url = closed_port_url();
     let started = Instant::now();
     let e = block_on(imds::fetch(
         &imds_config(&url, 1000, false),
@@ -327,20 +239,8 @@ fn imds_refused_connection_fails_at_once() {
 fn imds_unconnectable_service_fails_after_one_timeout() {
     // A listener whose accept queue is full drops new connection attempts, as a network does
     // with packets to 169.254.169.254 off an instance: the connection is never made.
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let address = listener.local_addr().unwrap();
-    let mut held = Vec::new();
-    let full = (0..1024).any(|_| {
-        match std::net::TcpStream::connect_timeout(&address, Duration::from_millis(100)) {
-            Ok(stream) => {
-                held.push(stream);
-                false
-            }
-            Err(_) => true,
-        }
-    });
-    assert!(full, "the accept queue never filled");
-    let url = format!("http://{address}");
+    let unconnectable = Unconnectable::new();
+    let url = unconnectable.url();
     let started = Instant::now();
     let e = block_on(imds::fetch(
         &imds_config(&url, 500, false),
@@ -357,13 +257,12 @@ fn imds_unconnectable_service_fails_after_one_timeout() {
     );
     assert!(e.to_string().contains("could not be reached"), "{e}");
     assert!(e.is_no_credentials());
-    drop(held);
-    drop(listener);
+    drop(unconnectable);
 }
 
 #[test]
 fn container_silent_server_is_bounded_by_three_attempts() {
-    let silence = Reply::Silence(Duration::from_secs(3));
+    let silence = Reply::silence(Duration::from_secs(3));
     let (url, _server) = serve(vec![silence.clone(), silence.clone(), silence]);
     let endpoint = container_endpoint(&format!("{url}/creds"), None);
     let started = Instant::now();
@@ -394,7 +293,7 @@ fn bad_answers() -> Vec<BadAnswer> {
     vec![
         (
             "truncated body",
-            Reply::Raw(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n{\"AccessKeyId\":".to_vec()),
+            Reply::bytes(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n{\"AccessKeyId\":".to_vec()),
             |k| matches!(k, ServiceFailureKind::Http { kind: HttpErrorKind::Other, .. }),
             "failed mid-exchange",
         ),
@@ -470,7 +369,7 @@ fn container_bad_answers_are_clear_errors() {
             !text.contains("sign in here") && !text.contains("<h1>"),
             "{what}: {text}"
         );
-        assert_eq!(server.join().unwrap().len(), 3, "{what}: three attempts");
+        assert_eq!(server.join().len(), 3, "{what}: three attempts");
     }
 }
 
@@ -500,7 +399,7 @@ fn imds_bad_credentials_answers_are_clear_errors() {
         );
         assert!(text.contains(phrase), "{what}: {text}");
         assert!(e.is_no_credentials());
-        assert_eq!(server.join().unwrap().len(), 3, "{what}");
+        assert_eq!(server.join().len(), 3, "{what}");
     }
 }
 
@@ -526,7 +425,7 @@ fn imds_error_answer_and_missing_role() {
         text.contains("AssumeRoleUnauthorizedAccess: EC2 cannot assume the role"),
         "{text}"
     );
-    server.join().unwrap();
+    server.join();
 
     let (url, server) = serve(vec![
         answer(200, Some("text/plain"), "token"),
@@ -543,7 +442,7 @@ fn imds_error_answer_and_missing_role() {
         e.to_string().contains("the instance has no IAM role"),
         "{e}"
     );
-    server.join().unwrap();
+    server.join();
 }
 
 #[test]
@@ -552,11 +451,7 @@ fn imds_expired_credentials_get_a_static_stability_expiry() {
     let (url, server) = serve(vec![
         answer(200, Some("text/plain"), "token"),
         answer(200, Some("text/plain"), "role"),
-        Reply::Answer {
-            status: 200,
-            content_type: Some("text/plain"),
-            body: stale.into_bytes(),
-        },
+        answer(200, Some("text/plain"), &stale),
     ]);
     let c = block_on(imds::fetch(
         &imds_config(&url, 2000, false),
@@ -565,5 +460,5 @@ fn imds_expired_credentials_get_a_static_stability_expiry() {
     ))
     .unwrap();
     assert_eq!(c.expiration(), Some(NOW + imds::STATIC_STABILITY_SECONDS));
-    server.join().unwrap();
+    server.join();
 }
