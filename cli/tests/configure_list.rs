@@ -3,28 +3,12 @@
 
 mod common;
 
-use common::{assume_role_response, Home, MockServer, Run};
+use common::{role_sts, Home, Run, CONFIG, CREDENTIALS};
 
 /// The warning when no provider is configured for the profile `default`.
 const NO_CREDENTIALS: &str = "credchain: warning: no credentials found: no credential provider \
     is configured for the profile default; `credchain explain` shows each provider and why it was \
     skipped\n";
-
-/// conformance/export-formats/home.sh's files plus `[profile static]`, as in
-/// shared/spec/awscli-commands.md.
-const CONFIG: &str = r#"[profile proc]
-credential_process = printf '{"Version": 1, "AccessKeyId": "ASIAPROCEXAMPLE", "SecretAccessKey": "procsecret", "SessionToken": "proctoken", "Expiration": "2099-01-02T03:04:05Z"}'
-
-[profile static]
-region = eu-west-1
-"#;
-
-const CREDENTIALS: &str = "\
-[static]
-aws_access_key_id = AKIDEXAMPLESTATIC
-aws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY
-aws_session_token = IQoJb3JpZ2luX2VjEXAMPLETOKEN/+=
-";
 
 /// A line without its LOCATION cell (credchain's is more precise than the AWS CLI's).
 fn without_location(line: &str) -> &str {
@@ -363,16 +347,7 @@ fn keys_of_a_role_are_the_assumed_role_s() {
          [profile dev]\nrole_arn = arn:aws:iam::123456789012:role/dev\nsource_profile = base\n",
         "[base]\naws_access_key_id = AKIDBASEEXAMPLE\naws_secret_access_key = baseSecretKey0001\n",
     );
-    home.secret("roleSecretAccessKey0001");
-    home.secret("roleSessionToken0001");
-    let sts = MockServer::start(
-        200,
-        &assume_role_response(
-            "ASIAROLEEXAMPLE1",
-            "roleSecretAccessKey0001",
-            "roleSessionToken0001",
-        ),
-    );
+    let sts = role_sts(&home);
     let run = home.run_with(
         &["configure", "list", "--profile", "dev"],
         &[

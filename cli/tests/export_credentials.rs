@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{assume_role_response, conformance_dir, credchain, Home, MockServer, ACCESS_DENIED};
+use common::{conformance_dir, credchain, role_sts, Home, MockServer, ACCESS_DENIED};
 
 /// A HOME laid out by the conformance data's own home.sh (it only writes files).
 fn conformance_home() -> Home {
@@ -381,14 +381,7 @@ fn role_home() -> Home {
 #[test]
 fn a_role_s_credentials_are_the_assumed_role_s() {
     let home = role_home();
-    let sts = MockServer::start(
-        200,
-        &assume_role_response(
-            "ASIAROLEEXAMPLE1",
-            "roleSecretAccessKey0001",
-            "roleSessionToken0001",
-        ),
-    );
+    let sts = role_sts(&home);
     let run = home.run_revealing(
         &["export-credentials", "--profile", "dev"],
         &[

@@ -15,6 +15,23 @@ use credchain_test_support::mock_server::{closed_port_url, serve, Reply, Unconne
 
 const CREDENTIALS: &str = r#"{"Code":"Success","AccessKeyId":"ASIAMETADATA","SecretAccessKey":"metadataSecret0001","Token":"metadataToken0001","Expiration":"2099-01-02T03:04:05Z","AccountId":"123456789012"}"#;
 
+/// An empty home whose secrets are the metadata credentials'.
+fn metadata_home() -> Home {
+    let home = Home::empty();
+    home.secret("metadataSecret0001");
+    home.secret("metadataToken0001");
+    home
+}
+
+/// An instance metadata mock: the IMDSv2 token, the role name, the credentials.
+fn instance_metadata() -> MockServer {
+    MockServer::sequence(&[
+        (200, "session-token-abc".into()),
+        (200, "instance-role".into()),
+        (200, CREDENTIALS.into()),
+    ])
+}
+
 /// The command with the metadata service enabled and pointed at `endpoint`.
 fn with_imds(home: &Home, args: &[&str], endpoint: &str, vars: &[(&str, &str)]) -> Command {
     let mut command = home.command(args, vars);
@@ -111,14 +128,8 @@ fn a_silent_metadata_service_is_bounded_by_its_timeout() {
 
 #[test]
 fn instance_metadata_credentials_and_explain() {
-    let home = Home::empty();
-    home.secret("metadataSecret0001");
-    home.secret("metadataToken0001");
-    let server = MockServer::sequence(&[
-        (200, "session-token-abc".into()),
-        (200, "instance-role".into()),
-        (200, CREDENTIALS.into()),
-    ]);
+    let home = metadata_home();
+    let server = instance_metadata();
     let mut command = with_imds(&home, &["export-credentials"], &server.url(), &[]);
     let out = command.output().unwrap();
     assert_eq!(
@@ -187,9 +198,7 @@ fn invalid_metadata_settings_are_errors_naming_the_setting() {
 
 #[test]
 fn container_credentials_with_a_token_that_is_never_shown() {
-    let home = Home::empty();
-    home.secret("metadataSecret0001");
-    home.secret("metadataToken0001");
+    let home = metadata_home();
     let server = MockServer::sequence(&[(200, CREDENTIALS.into())]);
     let uri = format!("{}/v2/credentials/abc", server.url());
     let vars = [
@@ -317,9 +326,7 @@ fn credential_sources_without_their_provider_are_errors_that_say_so() {
 
 #[test]
 fn configure_list_shows_the_network_providers_type_and_location() {
-    let home = Home::empty();
-    home.secret("metadataSecret0001");
-    home.secret("metadataToken0001");
+    let home = metadata_home();
     // The container endpoint: type container-role, located by its variable.
     let server = MockServer::sequence(&[(200, CREDENTIALS.into())]);
     let uri = format!("{}/creds", server.url());
@@ -341,11 +348,7 @@ fn configure_list_shows_the_network_providers_type_and_location() {
     );
     drop(server);
     // Instance metadata: type iam-role.
-    let server = MockServer::sequence(&[
-        (200, "session-token-abc".into()),
-        (200, "instance-role".into()),
-        (200, CREDENTIALS.into()),
-    ]);
+    let server = instance_metadata();
     let run = home.run_command(with_imds(&home, &["configure", "list"], &server.url(), &[]));
     assert_eq!(run.code, 0, "{run:#?}");
     let access = run

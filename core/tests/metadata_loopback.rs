@@ -7,6 +7,7 @@
 
 use std::time::{Duration, Instant};
 
+use credchain_core::credentials::Credentials;
 use credchain_core::execute::container::{self, ContainerError};
 use credchain_core::execute::imds::{self, ImdsConfig, ImdsError};
 use credchain_core::host::{StdFs, UreqHttp};
@@ -20,6 +21,22 @@ use credchain_test_support::temp_home::TempHome;
 /// A full response with status `status`.
 fn answer(status: u16, content_type: Option<&'static str>, body: &str) -> Reply {
     Reply::response(&format!("{status} X"), content_type, body)
+}
+
+/// The instance metadata provider at `url` (IMDSv1 allowed), through ureq, at NOW.
+fn fetch_imds(url: &str, timeout_ms: u32) -> Result<Credentials, ImdsError<'_>> {
+    block_on(imds::fetch(
+        &imds_config(url, timeout_ms, false),
+        &UreqHttp::new(),
+        NOW,
+    ))
+}
+
+/// The container provider at `endpoint`, through the std file system and ureq.
+fn fetch_container<'a>(
+    endpoint: &container::ContainerEndpoint<'a>,
+) -> Result<Credentials, ContainerError<'a>> {
+    block_on(container::fetch(endpoint, &StdFs, &UreqHttp::new()))
 }
 
 /// The heads (and bodies) of the requests `server` received, lower-cased.
@@ -82,11 +99,11 @@ fn container_token_file_is_read_on_every_call() {
         Some(token.to_str().unwrap()),
     );
     std::fs::write(&token, "first-token").unwrap();
-    let c = block_on(container::fetch(&endpoint, &StdFs, &UreqHttp::new())).unwrap();
+    let c = fetch_container(&endpoint).unwrap();
     assert_eq!(c.access_key_id(), "ASIALOOPBACK");
     assert_eq!(c.account_id(), Some("123456789012"));
     std::fs::write(&token, "second-token").unwrap();
-    block_on(container::fetch(&endpoint, &StdFs, &UreqHttp::new())).unwrap();
+    fetch_container(&endpoint).unwrap();
     let heads = heads(server);
     assert!(
         heads[0].starts_with("get /v1/credentials http/1.1\r\n"),
@@ -180,12 +197,7 @@ fn imds_v1_disabled_is_an_error() {
 #[test]
 fn imds_400_on_the_token_is_an_error_without_fallback() {
     let (url, server) = serve(vec![answer(400, None, "")]);
-    let e = block_on(imds::fetch(
-        &imds_config(&url, 2000, false),
-        &UreqHttp::new(),
-        NOW,
-    ))
-    .unwrap_err();
+    let e = fetch_imds(&url, 2000).unwrap_err();
     assert!(e.to_string().contains("HTTP 400"), "{e}");
     assert_eq!(server.join().len(), 1);
 }
@@ -198,12 +210,7 @@ fn imds_silent_server_is_bounded_by_the_timeout() {
         Reply::silence(Duration::from_secs(3)),
     ]);
     let started = Instant::now();
-    let e = block_on(imds::fetch(
-        &imds_config(&url, 500, false),
-        &UreqHttp::new(),
-        NOW,
-    ))
-    .unwrap_err();
+    let e = fetch_imds(&url, 500).unwrap_err();
     let elapsed = started.elapsed();
     assert!(
         elapsed >= Duration::from_millis(900) && elapsed < Duration::from_millis(2500),
@@ -224,12 +231,7 @@ fn imds_silent_server_is_bounded_by_the_timeout() {
 fn imds_refused_connection_fails_at_once() {
     let url = closed_port_url();
     let started = Instant::now();
-    let e = block_on(imds::fetch(
-        &imds_config(&url, 1000, false),
-        &UreqHttp::new(),
-        NOW,
-    ))
-    .unwrap_err();
+    let e = fetch_imds(&url, 1000).unwrap_err();
     assert!(started.elapsed() < Duration::from_millis(900));
     assert!(e.to_string().contains("could not be reached"), "{e}");
     assert!(e.is_no_credentials());
@@ -242,12 +244,7 @@ fn imds_unconnectable_service_fails_after_one_timeout() {
     let unconnectable = Unconnectable::new();
     let url = unconnectable.url();
     let started = Instant::now();
-    let e = block_on(imds::fetch(
-        &imds_config(&url, 500, false),
-        &UreqHttp::new(),
-        NOW,
-    ))
-    .unwrap_err();
+    let e = fetch_imds(&url, 500).unwrap_err();
     let elapsed = started.elapsed();
     // One timeout, not two: IMDSv1 is not tried on a service that cannot be reached. The host
     // gives the connection nine tenths of the 500 ms.
@@ -266,7 +263,7 @@ fn container_silent_server_is_bounded_by_three_attempts() {
     let (url, _server) = serve(vec![silence.clone(), silence.clone(), silence]);
     let endpoint = container_endpoint(&format!("{url}/creds"), None);
     let started = Instant::now();
-    let e = block_on(container::fetch(&endpoint, &StdFs, &UreqHttp::new())).unwrap_err();
+    let e = fetch_container(&endpoint).unwrap_err();
     let elapsed = started.elapsed();
     assert!(
         elapsed >= Duration::from_millis(5900) && elapsed < Duration::from_millis(7500),
@@ -354,7 +351,7 @@ fn container_bad_answers_are_clear_errors() {
         // Three attempts, as botocore makes.
         let (url, server) = serve(vec![reply.clone(), reply.clone(), reply]);
         let endpoint = container_endpoint(&format!("{url}/creds"), None);
-        let e = block_on(container::fetch(&endpoint, &StdFs, &UreqHttp::new())).unwrap_err();
+        let e = fetch_container(&endpoint).unwrap_err();
         let ContainerError::Service(failure) = &e else {
             panic!("{what}: {e:?}")
         };
@@ -381,12 +378,7 @@ fn imds_bad_credentials_answers_are_clear_errors() {
             answer(200, Some("text/plain"), "role"),
             reply,
         ]);
-        let e = block_on(imds::fetch(
-            &imds_config(&url, 2000, false),
-            &UreqHttp::new(),
-            NOW,
-        ))
-        .unwrap_err();
+        let e = fetch_imds(&url, 2000).unwrap_err();
         let ImdsError::Service(failure) = &e else {
             panic!("{what}: {e:?}")
         };
@@ -414,12 +406,7 @@ fn imds_error_answer_and_missing_role() {
             r#"{"Code":"AssumeRoleUnauthorizedAccess","Message":"EC2 cannot assume the role","LastUpdated":"2030-01-01T00:00:00Z"}"#,
         ),
     ]);
-    let e = block_on(imds::fetch(
-        &imds_config(&url, 2000, false),
-        &UreqHttp::new(),
-        NOW,
-    ))
-    .unwrap_err();
+    let e = fetch_imds(&url, 2000).unwrap_err();
     let text = e.to_string();
     assert!(
         text.contains("AssumeRoleUnauthorizedAccess: EC2 cannot assume the role"),
@@ -431,12 +418,7 @@ fn imds_error_answer_and_missing_role() {
         answer(200, Some("text/plain"), "token"),
         answer(404, Some("text/html"), "<html>404 - Not Found</html>"),
     ]);
-    let e = block_on(imds::fetch(
-        &imds_config(&url, 2000, false),
-        &UreqHttp::new(),
-        NOW,
-    ))
-    .unwrap_err();
+    let e = fetch_imds(&url, 2000).unwrap_err();
     assert!(matches!(e, ImdsError::NoRole(_)), "{e:?}");
     assert!(
         e.to_string().contains("the instance has no IAM role"),
@@ -453,12 +435,7 @@ fn imds_expired_credentials_get_a_static_stability_expiry() {
         answer(200, Some("text/plain"), "role"),
         answer(200, Some("text/plain"), &stale),
     ]);
-    let c = block_on(imds::fetch(
-        &imds_config(&url, 2000, false),
-        &UreqHttp::new(),
-        NOW,
-    ))
-    .unwrap();
+    let c = fetch_imds(&url, 2000).unwrap();
     assert_eq!(c.expiration(), Some(NOW + imds::STATIC_STABILITY_SECONDS));
     server.join();
 }

@@ -347,6 +347,45 @@ impl MockServer {
     }
 }
 
+/// The access key ID, secret and session token [`role_sts`] hands out.
+pub const ROLE_CREDENTIALS: (&str, &str, &str) = (
+    "ASIAROLEEXAMPLE1",
+    "roleSecretAccessKey0001",
+    "roleSessionToken0001",
+);
+
+/// An STS mock answering every AssumeRole with [`ROLE_CREDENTIALS`], whose secret and token are
+/// registered as secrets of `home`.
+pub fn role_sts(home: &Home) -> MockServer {
+    let (access_key_id, secret, token) = ROLE_CREDENTIALS;
+    home.secret(secret);
+    home.secret(token);
+    MockServer::start(200, &assume_role_response(access_key_id, secret, token))
+}
+
+/// `[profile proc]`, a credential_process printing fixed credentials (ASIAPROCEXAMPLE), as
+/// conformance/export-formats/home.sh writes it.
+pub const PROC_PROFILE: &str = r#"[profile proc]
+credential_process = printf '{"Version": 1, "AccessKeyId": "ASIAPROCEXAMPLE", "SecretAccessKey": "procsecret", "SessionToken": "proctoken", "Expiration": "2099-01-02T03:04:05Z"}'
+"#;
+
+/// conformance/export-formats/home.sh's config plus `[profile static]`, as in
+/// shared/spec/awscli-commands.md.
+pub const CONFIG: &str = r#"[profile proc]
+credential_process = printf '{"Version": 1, "AccessKeyId": "ASIAPROCEXAMPLE", "SecretAccessKey": "procsecret", "SessionToken": "proctoken", "Expiration": "2099-01-02T03:04:05Z"}'
+
+[profile static]
+region = eu-west-1
+"#;
+
+/// The credentials file of [`CONFIG`]: the keys of `[static]`, with a session token.
+pub const CREDENTIALS: &str = "\
+[static]
+aws_access_key_id = AKIDEXAMPLESTATIC
+aws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY
+aws_session_token = IQoJb3JpZ2luX2VjEXAMPLETOKEN/+=
+";
+
 /// An STS AssumeRole response with these credentials, expiring in 2099.
 pub fn assume_role_response(access_key_id: &str, secret: &str, token: &str) -> String {
     format!(
