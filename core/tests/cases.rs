@@ -15,9 +15,9 @@ mod common;
 
 use std::cell::RefCell;
 
-use common::memory::{FixedClock, MemoryFs, NoPrompt, SteppingClock};
+use common::memory::{unix_io, FixedClock, MemoryFs, SteppingClock};
 use credchain_core::evaluate::{Evaluator, Options};
-use credchain_core::execute::{execute, Io};
+use credchain_core::execute::execute;
 use credchain_core::host::StdCommand;
 use credchain_core::io::{block_on, Http, HttpError, HttpErrorKind, HttpRequest, HttpResponse};
 use credchain_core::load::load;
@@ -133,14 +133,7 @@ fn run_case(case: &Case, now: i64) -> (Result<Value, String>, usize, Vec<u32>) {
         }
         let eval = Evaluator::new(files, env, &options).map_err(|e| e.to_string())?;
         let plan = plan(&eval).map_err(|e| e.to_string())?;
-        let io = Io {
-            fs,
-            http,
-            command: &StdCommand,
-            prompt: &NoPrompt,
-            clock: &clock,
-            platform: credchain_core::locate::Platform::Unix,
-        };
+        let io = unix_io(fs, http, &StdCommand, &clock);
         let result = block_on(execute(&eval, &plan, &io));
         sent = http.sent.borrow().len();
         let c = result.map_err(|e| e.to_string())?;
@@ -165,18 +158,8 @@ fn run_case(case: &Case, now: i64) -> (Result<Value, String>, usize, Vec<u32>) {
 #[test]
 fn recorded_cases() {
     let expectations = Expectations::load();
-    let mut cases = recorded::conformance_cases(&recorded::CREDENTIAL_TREES);
-    assert!(
-        cases.len() >= 31,
-        "expected the recorded cases under {}",
-        common::conformance_dir().join("cases").display()
-    );
-    let own = recorded::project_cases();
-    assert!(
-        !own.is_empty(),
-        "expected credchain's own cases under tests/cases"
-    );
-    cases.extend(own);
+    // The conformance cases, then credchain's own (tests/cases), in the same format.
+    let cases = recorded::credential_cases();
     let mut failures = Vec::new();
     for case in &cases {
         let name = case.name();

@@ -3,9 +3,9 @@
 
 mod common;
 
-use common::memory::{FixedClock, MemoryCommand, MemoryFs, NoHttp, NoPrompt};
+use common::memory::{unix_io, FixedClock, MemoryCommand, MemoryFs, NoHttp};
 use credchain_core::evaluate::{Evaluator, Options};
-use credchain_core::execute::{execute, ExecuteError, Io, ProcessFailure};
+use credchain_core::execute::{execute, ExecuteError, ProcessFailure};
 use credchain_core::io::block_on;
 use credchain_core::parse::ConfigFiles;
 use credchain_core::plan::{plan, ProviderKind};
@@ -48,14 +48,8 @@ impl<'a> Case<'a> {
         let eval = Evaluator::new(&files, env, &options).map_err(|e| e.to_string())?;
         let plan = plan(&eval).map_err(|e| e.to_string())?;
         let fs = MemoryFs::default();
-        let io = Io {
-            fs: &fs,
-            http: &NoHttp,
-            command: &self.command,
-            prompt: &NoPrompt,
-            clock: &FixedClock(self.now),
-            platform: credchain_core::locate::Platform::Unix,
-        };
+        let clock = FixedClock(self.now);
+        let io = unix_io(&fs, &NoHttp, &self.command, &clock);
         block_on(execute(&eval, &plan, &io)).map_err(|e| e.to_string())
     }
 }
@@ -324,14 +318,8 @@ fn the_execute_future_fits_the_documented_stack() {
     let plan = plan(&eval).unwrap();
     let fs = MemoryFs::default();
     let command = MemoryCommand::default();
-    let io = Io {
-        fs: &fs,
-        http: &NoHttp,
-        command: &command,
-        prompt: &NoPrompt,
-        clock: &FixedClock(0),
-        platform: credchain_core::locate::Platform::Unix,
-    };
+    let clock = FixedClock(0);
+    let io = unix_io(&fs, &NoHttp, &command, &clock);
     let future = execute(&eval, &plan, &io);
     let size = core::mem::size_of_val(&future);
     eprintln!("the execute future: {size} bytes");

@@ -9,12 +9,12 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::memory::{FixedClock, MemoryCommand, MemoryFs, NoPrompt};
+use common::memory::{unix_io, FixedClock, MemoryCommand, MemoryFs};
 use credchain_core::credentials::{parse_time, Credentials};
 use credchain_core::dpop::DpopKey;
 use credchain_core::evaluate::{Evaluator, Options};
+use credchain_core::execute::execute;
 use credchain_core::execute::login;
-use credchain_core::execute::{execute, Io};
 use credchain_core::host::UreqHttp;
 use credchain_core::io::{block_on, HttpErrorKind};
 use credchain_core::login_cache::FileName;
@@ -74,14 +74,9 @@ fn resolve(url: &str, fs: &MemoryFs) -> Result<Credentials, String> {
     let eval = Evaluator::new(&files, env, &options).unwrap();
     let plan = plan(&eval).unwrap();
     let http = UreqHttp::new();
-    let io = Io {
-        fs,
-        http: &http,
-        command: &MemoryCommand::default(),
-        prompt: &NoPrompt,
-        clock: &FixedClock(now()),
-        platform: credchain_core::locate::Platform::Unix,
-    };
+    let command = MemoryCommand::default();
+    let clock = FixedClock(now());
+    let io = unix_io(fs, &http, &command, &clock);
     block_on(execute(&eval, &plan, &io)).map_err(|e| e.to_string())
 }
 

@@ -12,12 +12,12 @@ mod common;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 
-use common::memory::{FixedClock, MemoryCommand, MemoryFs, NoPrompt};
+use common::memory::{unix_io, FixedClock, MemoryCommand, MemoryFs};
 use credchain_core::credentials::{parse_time, Credentials};
 use credchain_core::dpop::DpopKey;
 use credchain_core::evaluate::{Evaluator, Options};
 use credchain_core::execute::login::LoginError;
-use credchain_core::execute::{execute, ExecuteError, Io};
+use credchain_core::execute::{execute, ExecuteError};
 use credchain_core::io::{block_on, Fs, FsError, FsErrorKind, Http, HttpError, HttpErrorKind};
 use credchain_core::io::{HttpRequest, HttpResponse};
 use credchain_core::login_cache::FileName;
@@ -145,14 +145,8 @@ fn run_with<F: Fs>(
     let eval = Evaluator::new(&files, vars, &options).unwrap();
     let plan = plan(&eval).unwrap();
     let command = MemoryCommand::default();
-    let io = Io {
-        fs: &fs,
-        http: &http,
-        command: &command,
-        prompt: &NoPrompt,
-        clock: &FixedClock(now),
-        platform: credchain_core::locate::Platform::Unix,
-    };
+    let clock = FixedClock(now);
+    let io = unix_io(&fs, &http, &command, &clock);
     let outcome = block_on(execute(&eval, &plan, &io));
     let (result, debug, service_error) = match outcome {
         Ok(c) => (Ok(c), String::new(), false),

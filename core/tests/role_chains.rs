@@ -6,7 +6,7 @@ mod common;
 
 use std::cell::RefCell;
 
-use common::memory::{FixedClock, FixedPrompt, MemoryCommand, MemoryFs, NoPrompt};
+use common::memory::{unix_io, FixedClock, FixedPrompt, MemoryCommand, MemoryFs, NoPrompt};
 use credchain_core::evaluate::{Evaluator, Options};
 use credchain_core::execute::{execute, Io};
 use credchain_core::io::{block_on, Http, HttpError, HttpRequest, HttpResponse, Prompt};
@@ -221,14 +221,9 @@ fn a_cache_written_by_the_aws_cli_is_used() {
     let eval = Evaluator::new(&files, env, &options).unwrap();
     let plan = plan(&eval).unwrap();
     let sts = MockSts::default();
-    let io = Io {
-        fs: &fs,
-        http: &sts,
-        command: &MemoryCommand::default(),
-        prompt: &NoPrompt,
-        clock: &FixedClock(NOW),
-        platform: credchain_core::locate::Platform::Unix,
-    };
+    let command = MemoryCommand::default();
+    let clock = FixedClock(NOW);
+    let io = unix_io(&fs, &sts, &command, &clock);
     let c = block_on(execute(&eval, &plan, &io)).unwrap();
     assert_eq!(c.access_key_id(), "ASIAFROMCLI");
     assert!(sts.calls.borrow().is_empty());

@@ -12,10 +12,10 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::memory::{FixedClock, NoPrompt};
-use credchain_core::credentials::parse_time;
+use common::memory::{unix_io, FixedClock};
+use credchain_core::credentials::{parse_time, Credentials};
 use credchain_core::evaluate::{Evaluator, Options};
-use credchain_core::execute::{execute, Io};
+use credchain_core::execute::execute;
 use credchain_core::host::{StdCommand, StdFs, UreqHttp};
 use credchain_core::io::block_on;
 use credchain_core::parse::ConfigFiles;
@@ -106,39 +106,46 @@ impl Home {
     }
 }
 
-/// The credentials of profile dev (or the error's text), through the real hosts, with both
-/// SSO endpoints at `url`.
-fn credentials(home: &Home, config: &str, url: &str) -> Result<serde_json::Value, String> {
+/// Profile `profile` of `config` resolved in `env` through the real hosts (ureq, the std file
+/// system, processes) at NOW; `check_error` sees a failed resolution's text and debug form
+/// before its text is returned.
+fn resolve(
+    config: &str,
+    env: &[(&str, &str)],
+    profile: &str,
+    check_error: impl FnOnce(&str, &str),
+) -> Result<Credentials, String> {
     let files = ConfigFiles::from_texts(
         ("/config", Some(config.as_bytes())),
         ("/credentials", None),
         Dialect::AwsCli,
     )
     .unwrap();
-    let home_dir = home.dir.path_str();
+    let options = Options::default().with(Setting::Profile, profile);
+    let eval = Evaluator::new(&files, env, &options).unwrap();
+    let plan = plan(&eval).map_err(|e| e.to_string())?;
+    let http = UreqHttp::new();
+    let clock = FixedClock(NOW);
+    let io = unix_io(&StdFs, &http, &StdCommand, &clock);
+    block_on(execute(&eval, &plan, &io)).map_err(|e| {
+        let text = e.to_string();
+        check_error(&text, &format!("{e:?}"));
+        text
+    })
+}
+
+/// The credentials of profile dev (or the error's text), through the real hosts, with both
+/// SSO endpoints at `url`. No error shows a token or the client secret.
+fn credentials(home: &Home, config: &str, url: &str) -> Result<serde_json::Value, String> {
     let env: &[(&str, &str)] = &[
-        ("HOME", home_dir),
+        ("HOME", home.dir.path_str()),
         ("AWS_ENDPOINT_URL_SSO", url),
         ("AWS_ENDPOINT_URL_SSO_OIDC", url),
         ("AWS_EC2_METADATA_DISABLED", "true"),
         // The mock answers one request per exchange; retries are tested with in-memory hosts.
         ("AWS_MAX_ATTEMPTS", "1"),
     ];
-    let options = Options::default().with(Setting::Profile, "dev");
-    let eval = Evaluator::new(&files, env, &options).unwrap();
-    let plan = plan(&eval).map_err(|e| e.to_string())?;
-    let http = UreqHttp::new();
-    let io = Io {
-        fs: &StdFs,
-        http: &http,
-        command: &StdCommand,
-        prompt: &NoPrompt,
-        clock: &FixedClock(NOW),
-        platform: credchain_core::locate::Platform::Unix,
-    };
-    let c = block_on(execute(&eval, &plan, &io)).map_err(|e| {
-        let text = e.to_string();
-        let debug = format!("{e:?}");
+    let c = resolve(config, env, "dev", |text, debug| {
         for secret in [
             OLD_ACCESS,
             OLD_REFRESH,
@@ -151,7 +158,6 @@ fn credentials(home: &Home, config: &str, url: &str) -> Result<serde_json::Value
                 "{text} {debug}"
             );
         }
-        text
     })?;
     Ok(serde_json::json!({
         "access_key_id": c.access_key_id(),
@@ -574,31 +580,12 @@ fn sso_credentials_sign_the_assume_role_call_of_a_role_chain() {
         <Expiration>2099-01-02T03:04:05Z</Expiration></Credentials></AssumeRoleResult>\
         </AssumeRoleResponse>";
     let (url, mock) = mock(vec![portal_ok(), http("200 OK", Some("text/xml"), assumed)]);
-    let files = ConfigFiles::from_texts(
-        ("/config", Some(config.as_bytes())),
-        ("/credentials", None),
-        Dialect::AwsCli,
-    )
-    .unwrap();
-    let home_dir = home.dir.path_str();
     let env: &[(&str, &str)] = &[
-        ("HOME", home_dir),
+        ("HOME", home.dir.path_str()),
         ("AWS_ENDPOINT_URL_SSO", &url),
         ("AWS_ENDPOINT_URL_STS", &url),
     ];
-    let options = Options::default().with(Setting::Profile, "role");
-    let eval = Evaluator::new(&files, env, &options).unwrap();
-    let plan = plan(&eval).unwrap();
-    let http = UreqHttp::new();
-    let io = Io {
-        fs: &StdFs,
-        http: &http,
-        command: &StdCommand,
-        prompt: &NoPrompt,
-        clock: &FixedClock(NOW),
-        platform: credchain_core::locate::Platform::Unix,
-    };
-    let c = block_on(execute(&eval, &plan, &io)).unwrap();
+    let c = resolve(&config, env, "role", |_, _| {}).unwrap();
     assert_eq!(c.access_key_id(), "ASIAROLEEXAMPLE");
     let requests = mock.join();
     assert_eq!(requests.len(), 2);

@@ -166,3 +166,21 @@ impl Clock for SteppingClock {
         self.random
     }
 }
+
+/// The hosts most tests run the chain with: these files, HTTP, processes and clock, no
+/// terminal, on Unix.
+pub fn unix_io<'i, F: ?Sized, H: ?Sized, C: ?Sized, K: ?Sized>(
+    fs: &'i F,
+    http: &'i H,
+    command: &'i C,
+    clock: &'i K,
+) -> credchain_core::execute::Io<'i, F, H, C, NoPrompt, K> {
+    credchain_core::execute::Io {
+        fs,
+        http,
+        command,
+        prompt: &NoPrompt,
+        clock,
+        platform: credchain_core::locate::Platform::Unix,
+    }
+}

@@ -119,6 +119,24 @@ pub fn project_cases() -> Vec<Case> {
         .collect()
 }
 
+/// Every credential case: the conformance data's (at least the 31 recorded ones) and then
+/// credchain's own (at least one); panics if either is missing.
+pub fn credential_cases() -> Vec<Case> {
+    let mut cases = conformance_cases(&CREDENTIAL_TREES);
+    assert!(
+        cases.len() >= 31,
+        "expected the recorded cases under {}",
+        conformance_dir().join("cases").display()
+    );
+    let own = project_cases();
+    assert!(
+        !own.is_empty(),
+        "expected credchain's own cases under tests/cases"
+    );
+    cases.extend(own);
+    cases
+}
+
 /// One recorded connection: the request and the response.
 #[derive(Debug, Clone, Default)]
 pub struct Exchange {
