@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{role_sts, Home, Run, CONFIG, CREDENTIALS};
+use common::{role_sts, Home, Run, BASE_CREDENTIALS, CONFIG, CREDENTIALS};
 
 /// The warning when no provider is configured for the profile `default`.
 const NO_CREDENTIALS: &str = "credchain: warning: no credentials found: no credential provider \
@@ -345,7 +345,7 @@ fn keys_of_a_role_are_the_assumed_role_s() {
     let home = Home::new(
         "[profile base]\n\
          [profile dev]\nrole_arn = arn:aws:iam::123456789012:role/dev\nsource_profile = base\n",
-        "[base]\naws_access_key_id = AKIDBASEEXAMPLE\naws_secret_access_key = baseSecretKey0001\n",
+        BASE_CREDENTIALS,
     );
     let sts = role_sts(&home);
     let run = home.run_with(

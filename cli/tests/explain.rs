@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{role_sts, Home, MockServer, CONFIG, CREDENTIALS};
+use common::{role_sts, Home, MockServer, BASE_CREDENTIALS, CONFIG, CREDENTIALS};
 
 #[test]
 fn the_whole_story_of_a_static_profile() {
@@ -167,7 +167,7 @@ fn a_role_chain_step_by_step() {
          [profile top]\nrole_arn = arn:aws:iam::210987654321:role/top\nsource_profile = mid\n\
          mfa_serial = arn:aws:iam::123456789012:mfa/me\nrole_session_name = my-session\n\
          duration_seconds = 1800\n",
-        "[base]\naws_access_key_id = AKIDBASEEXAMPLE\naws_secret_access_key = baseSecretKey0001\n",
+        BASE_CREDENTIALS,
     );
     let sts = role_sts(&home);
     let vars = [

@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::{conformance_dir, credchain, role_sts, Home, MockServer, ACCESS_DENIED};
+use common::{
+    conformance_dir, credchain, role_sts, Home, MockServer, ACCESS_DENIED, BASE_CREDENTIALS,
+};
 
 /// A HOME laid out by the conformance data's own home.sh (it only writes files).
 fn conformance_home() -> Home {
@@ -371,7 +373,7 @@ fn a_value_cmd_exe_cannot_read_back_is_refused() {
 fn role_home() -> Home {
     let home = Home::new(
         "[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/dev\nsource_profile = base\n",
-        "[base]\naws_access_key_id = AKIDBASEEXAMPLE\naws_secret_access_key = baseSecretKey0001\n",
+        BASE_CREDENTIALS,
     );
     home.secret("roleSecretAccessKey0001");
     home.secret("roleSessionToken0001");

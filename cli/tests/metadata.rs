@@ -335,11 +335,7 @@ fn configure_list_shows_the_network_providers_type_and_location() {
         &[("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri.as_str())],
     );
     assert_eq!(run.code, 0, "{run:#?}");
-    let access = run
-        .stdout
-        .lines()
-        .find(|l| l.starts_with("access_key"))
-        .unwrap_or_default();
+    let access = run.row("access_key").unwrap_or_default();
     assert!(
         access.contains("****************DATA")
             && access.contains("container-role")
@@ -351,11 +347,7 @@ fn configure_list_shows_the_network_providers_type_and_location() {
     let server = instance_metadata();
     let run = home.run_command(with_imds(&home, &["configure", "list"], &server.url(), &[]));
     assert_eq!(run.code, 0, "{run:#?}");
-    let access = run
-        .stdout
-        .lines()
-        .find(|l| l.starts_with("access_key"))
-        .unwrap_or_default();
+    let access = run.row("access_key").unwrap_or_default();
     assert!(
         access.contains("****************DATA") && access.contains("iam-role"),
         "{access}"

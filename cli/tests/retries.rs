@@ -5,10 +5,8 @@
 
 mod common;
 
-use common::{assume_role_response, Home, MockServer};
+use common::{assume_role_response, Home, MockServer, BASE_CREDENTIALS};
 
-const BASE: &str =
-    "[base]\naws_access_key_id = AKIDBASEEXAMPLE\naws_secret_access_key = baseSecretKey0001\n";
 const ROLE: &str = "\
 [profile role]
 role_arn = arn:aws:iam::123456789012:role/demo
@@ -43,7 +41,7 @@ fn export(home: &Home, sts: &MockServer, vars: &[(&str, &str)]) -> common::Run {
 
 #[test]
 fn a_503_then_200_gives_the_credentials() {
-    let home = Home::new(ROLE, BASE);
+    let home = Home::new(ROLE, BASE_CREDENTIALS);
     home.secret("retriedSecret0001");
     let sts = MockServer::sequence(&[
         (503, UNAVAILABLE.to_string()),
@@ -68,7 +66,7 @@ fn a_503_then_200_gives_the_credentials() {
 
 #[test]
 fn throttling_is_tried_three_times_then_reported() {
-    let home = Home::new(ROLE, BASE);
+    let home = Home::new(ROLE, BASE_CREDENTIALS);
     let sts = MockServer::start(400, THROTTLED);
     let run = export(&home, &sts, &[]);
     assert_eq!(run.code, 254, "{run:#?}");
@@ -78,7 +76,7 @@ fn throttling_is_tried_three_times_then_reported() {
 
 #[test]
 fn max_attempts_sets_the_attempts_and_access_denied_is_sent_once() {
-    let home = Home::new(&format!("{ROLE}max_attempts = 2\n"), BASE);
+    let home = Home::new(&format!("{ROLE}max_attempts = 2\n"), BASE_CREDENTIALS);
     let sts = MockServer::start(503, UNAVAILABLE);
     let run = export(&home, &sts, &[]);
     assert_eq!(run.code, 254, "{run:#?}");
@@ -99,7 +97,7 @@ fn max_attempts_sets_the_attempts_and_access_denied_is_sent_once() {
 
 #[test]
 fn bad_retry_settings_name_the_setting_and_its_source() {
-    let home = Home::new(&format!("{ROLE}max_attempts = 0\n"), BASE);
+    let home = Home::new(&format!("{ROLE}max_attempts = 0\n"), BASE_CREDENTIALS);
     let sts = MockServer::start(403, DENIED);
     let run = export(&home, &sts, &[]);
     assert_eq!(run.code, 255, "{run:#?}");
@@ -149,7 +147,7 @@ fn bad_retry_settings_name_the_setting_and_its_source() {
 
 #[test]
 fn explain_shows_the_retry_settings_and_their_sources() {
-    let home = Home::new(&format!("{ROLE}retry_mode = adaptive\n"), BASE);
+    let home = Home::new(&format!("{ROLE}retry_mode = adaptive\n"), BASE_CREDENTIALS);
     let sts = MockServer::start(
         200,
         &assume_role_response("ASIAEXPLAIN00001", "explainSecret0001", "explainToken0001"),

@@ -8,10 +8,8 @@ mod common;
 use std::io::Write;
 use std::process::Stdio;
 
-use common::{assume_role_response, Home, MockServer};
+use common::{assume_role_response, Home, MockServer, BASE_CREDENTIALS};
 
-const BASE: &str =
-    "[base]\naws_access_key_id = AKIDBASEEXAMPLE\naws_secret_access_key = baseSecretKey0001\n";
 const CHAIN: &str = "\
 [profile middle]
 role_arn = arn:aws:iam::123456789012:role/demo
@@ -27,7 +25,7 @@ region = eu-west-1
 ";
 
 fn home() -> Home {
-    let home = Home::new(CHAIN, BASE);
+    let home = Home::new(CHAIN, BASE_CREDENTIALS);
     home.secret("hopSecretAccessKey01");
     home.secret("hopSessionToken0001");
     home
@@ -285,7 +283,7 @@ fn a_chain_naming_one_role_twice_calls_sts_twice_and_returns_the_outer_answer() 
         "[profile outer]\nrole_arn = arn:aws:iam::123456789012:role/same\nsource_profile = inner\n\
          region = us-east-1\n\
          [profile inner]\nrole_arn = arn:aws:iam::123456789012:role/same\nsource_profile = base\n",
-        BASE,
+        BASE_CREDENTIALS,
     );
     for secret in [
         "firstSecretAccess01",
@@ -389,7 +387,7 @@ fn a_duration_that_is_not_a_whole_number_is_left_out_as_the_aws_cli_leaves_it_ou
     let home = Home::new(
         "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/demo\nsource_profile = base\n\
          duration_seconds = 3600 # one hour\nregion = us-east-1\n",
-        BASE,
+        BASE_CREDENTIALS,
     );
     home.secret("hopSecretAccessKey01");
     home.secret("hopSessionToken0001");

@@ -11,6 +11,7 @@ use credchain_core::parse::ConfigFiles;
 use credchain_core::plan::{plan, ProviderKind};
 use credchain_core::settings::Setting;
 use credchain_core::Dialect;
+use credchain_test_support::file_tree::texts_under;
 
 struct Case<'a> {
     config: &'a str,
@@ -332,25 +333,16 @@ fn every_variable_the_core_reads_is_listed_for_the_hosts_check() {
     // Hosts refuse a non-UTF-8 value of a listed variable instead of reading it as unset; a
     // variable read but not listed would slip through.
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut stack = vec![src];
     let mut missing = Vec::new();
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let text = std::fs::read_to_string(&path).unwrap();
-            for part in text.split('"').skip(1).step_by(2) {
-                let is_var = part.starts_with("AWS_")
-                    && part.len() > 4
-                    && part
-                        .bytes()
-                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
-                if is_var && !credchain_core::io::VARIABLES_READ.contains(&part) {
-                    missing.push(format!("{part} ({})", path.display()));
-                }
+    for (path, text) in texts_under(&src) {
+        for part in text.split('"').skip(1).step_by(2) {
+            let is_var = part.starts_with("AWS_")
+                && part.len() > 4
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+            if is_var && !credchain_core::io::VARIABLES_READ.contains(&part) {
+                missing.push(format!("{part} ({})", path.display()));
             }
         }
     }

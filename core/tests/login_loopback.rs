@@ -9,7 +9,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::memory::{unix_io, FixedClock, MemoryCommand, MemoryFs};
+use common::memory::{config_in_home_h, unix_io, FixedClock, MemoryCommand, MemoryFs};
 use credchain_core::credentials::{parse_time, Credentials};
 use credchain_core::dpop::DpopKey;
 use credchain_core::evaluate::{Evaluator, Options};
@@ -18,12 +18,10 @@ use credchain_core::execute::login;
 use credchain_core::host::UreqHttp;
 use credchain_core::io::{block_on, HttpErrorKind};
 use credchain_core::login_cache::FileName;
-use credchain_core::parse::ConfigFiles;
 use credchain_core::plan::plan;
 use credchain_core::retry::RetryConfig;
 use credchain_core::service::ServiceFailureKind;
 use credchain_core::settings::Setting;
-use credchain_core::Dialect;
 use credchain_test_support::mock_server::{closed_port_url, response, Reply, Sequence};
 use serde_json::{json, Value};
 
@@ -56,14 +54,8 @@ const GOOD: &str = r#"{"accessToken":{"accessKeyId":"NEWKEY","secretAccessKey":"
 /// Runs the chain for profile `signin` with the Sign-In endpoint at `url`, through ureq.
 fn resolve(url: &str, fs: &MemoryFs) -> Result<Credentials, String> {
     let config = format!("[profile signin]\nlogin_session = {ARN}\nregion = us-east-1\n");
-    let files = ConfigFiles::from_texts(
-        ("/h/.aws/config", Some(config.as_bytes())),
-        ("/h/.aws/credentials", None),
-        Dialect::AwsCli,
-    )
-    .unwrap();
-    let mut options = Options::default();
-    options.set(Setting::Profile, "signin");
+    let files = config_in_home_h(&config);
+    let options = Options::default().with(Setting::Profile, "signin");
     let env: &[(&str, &str)] = &[
         ("HOME", "/h"),
         ("AWS_EC2_METADATA_DISABLED", "true"),

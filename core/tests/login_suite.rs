@@ -12,7 +12,7 @@ mod common;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 
-use common::memory::{unix_io, FixedClock, MemoryCommand, MemoryFs};
+use common::memory::{config_in_home_h, unix_io, FixedClock, MemoryCommand, MemoryFs};
 use credchain_core::credentials::{parse_time, Credentials};
 use credchain_core::dpop::DpopKey;
 use credchain_core::evaluate::{Evaluator, Options};
@@ -21,10 +21,8 @@ use credchain_core::execute::{execute, ExecuteError};
 use credchain_core::io::{block_on, Fs, FsError, FsErrorKind, Http, HttpError, HttpErrorKind};
 use credchain_core::io::{HttpRequest, HttpResponse};
 use credchain_core::login_cache::FileName;
-use credchain_core::parse::ConfigFiles;
 use credchain_core::plan::{plan, ProviderKind};
 use credchain_core::settings::Setting;
-use credchain_core::Dialect;
 use serde_json::{json, Value};
 
 const SUITE: &str = "suites/login-provider-test-cases.json";
@@ -131,14 +129,8 @@ fn run_with<F: Fs>(
     http: ScriptedHttp,
     now: i64,
 ) -> (Result<Credentials, String>, String, bool, F, Vec<Seen>) {
-    let files = ConfigFiles::from_texts(
-        ("/h/.aws/config", Some(config.as_bytes())),
-        ("/h/.aws/credentials", None),
-        Dialect::AwsCli,
-    )
-    .unwrap();
-    let mut options = Options::default();
-    options.set(Setting::Profile, "signin");
+    let files = config_in_home_h(&config);
+    let options = Options::default().with(Setting::Profile, "signin");
     let mut vars = vec![("HOME", HOME), ("AWS_EC2_METADATA_DISABLED", "true")];
     vars.extend_from_slice(env);
     let vars = vars.as_slice();

@@ -16,11 +16,17 @@ use credchain_core::settings::Setting;
 use credchain_core::Dialect;
 
 const NOW: i64 = 1_700_000_000; // 2023-11-14T22:13:20Z
-const CONFIG: &str = "\
-[profile base]
-aws_access_key_id = AKIDBASE
-aws_secret_access_key = base-secret
 
+/// `[profile base]` with static keys, the source of the chains here.
+macro_rules! base_profile {
+    () => {
+        "[profile base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = base-secret\n\n"
+    };
+}
+
+const CONFIG: &str = concat!(
+    base_profile!(),
+    "\
 [profile middle]
 role_arn = arn:aws:iam::111111111111:role/middle
 source_profile = base
@@ -34,7 +40,8 @@ role_session_name = my-session
 mfa_serial = arn:aws:iam::111111111111:mfa/me
 duration_seconds = 1800
 region = eu-west-1
-";
+"
+);
 
 /// Answers every AssumeRole with credentials named after the call's number, recording the
 /// requests.
@@ -262,11 +269,9 @@ impl Prompt for RecordingPrompt {
 fn mfa_codes_are_asked_outermost_first_and_sent_with_their_own_role() {
     // botocore builds a role's AssumeRole arguments (the MFA prompt) before it resolves the
     // role's source, so the outer role asks first; the calls still go innermost first.
-    let config = "\
-[profile base]
-aws_access_key_id = AKIDBASE
-aws_secret_access_key = base-secret
-
+    let config = concat!(
+        base_profile!(),
+        "\
 [profile inner]
 role_arn = arn:aws:iam::111111111111:role/inner
 source_profile = base
@@ -277,7 +282,8 @@ role_arn = arn:aws:iam::222222222222:role/outer
 source_profile = inner
 mfa_serial = arn:aws:iam::111111111111:mfa/outer
 region = us-east-1
-";
+"
+    );
     let (fs, sts, prompt) = (
         MemoryFs::default(),
         MockSts::default(),

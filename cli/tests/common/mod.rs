@@ -288,6 +288,11 @@ fn output(command: &mut Command) -> Run {
 }
 
 impl Run {
+    /// The first line of stdout that starts with `prefix` (a `configure list` row), if any.
+    pub fn row(&self, prefix: &str) -> Option<&str> {
+        self.stdout.lines().find(|l| l.starts_with(prefix))
+    }
+
     /// Asserts success with exactly `stdout` and nothing on stderr.
     #[track_caller]
     pub fn assert_ok(&self, stdout: &str) {
@@ -346,6 +351,10 @@ impl MockServer {
         self.0.requests()
     }
 }
+
+/// A credentials file with the keys of `[base]`, the source profile of the role tests.
+pub const BASE_CREDENTIALS: &str =
+    "[base]\naws_access_key_id = AKIDBASEEXAMPLE\naws_secret_access_key = baseSecretKey0001\n";
 
 /// The access key ID, secret and session token [`role_sts`] hands out.
 pub const ROLE_CREDENTIALS: (&str, &str, &str) = (

@@ -184,3 +184,14 @@ pub fn unix_io<'i, F: ?Sized, H: ?Sized, C: ?Sized, K: ?Sized>(
         platform: credchain_core::locate::Platform::Unix,
     }
 }
+
+/// `config` as ~/.aws/config of the home /h, with no credentials file, read as the AWS CLI
+/// reads them.
+pub fn config_in_home_h(config: &str) -> credchain_core::parse::ConfigFiles<'_> {
+    credchain_core::parse::ConfigFiles::from_texts(
+        ("/h/.aws/config", Some(config.as_bytes())),
+        ("/h/.aws/credentials", None),
+        credchain_core::Dialect::AwsCli,
+    )
+    .unwrap()
+}

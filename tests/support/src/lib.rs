@@ -9,11 +9,15 @@
 //!   environment, files and HTTP traffic, and the expectations file.
 //! - [`conformance`]: the shared conformance directory and its JSON vectors, and a runner
 //!   reporting every failing vector at once.
+//! - [`file_tree`]: every file under a directory, with its contents.
+//! - [`generated`]: large generated config and credentials files.
 //! - [`base64url`]: base64url decoding, for checking JWTs and DPoP proofs.
 //! - [`random`]: a small deterministic PRNG for generated inputs.
 
 pub mod base64url;
 pub mod conformance;
+pub mod file_tree;
+pub mod generated;
 pub mod mock_server;
 pub mod random;
 pub mod recorded;

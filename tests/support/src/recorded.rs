@@ -67,7 +67,7 @@ impl Case {
     /// Its `fs/` tree, each file by its absolute path in the case (`fs/home/x` is `/home/x`).
     pub fn files(&self) -> Vec<(String, Vec<u8>)> {
         let root = self.dir.join("fs");
-        crate::temp_home::files_under(&root)
+        crate::file_tree::files_under(&root)
             .into_iter()
             .map(|(path, contents)| {
                 let relative = path

@@ -61,7 +61,7 @@ impl TempHome {
 
     /// Every file under the directory with its contents, by absolute path, sorted.
     pub fn files(&self) -> Vec<(PathBuf, Vec<u8>)> {
-        files_under(self.dir.path())
+        crate::file_tree::files_under(self.dir.path())
     }
 }
 
@@ -69,23 +69,4 @@ impl Default for TempHome {
     fn default() -> TempHome {
         TempHome::new()
     }
-}
-
-/// Every file under `root` (recursively) with its contents, by path (`root` joined), sorted.
-/// A missing `root` has none.
-pub fn files_under(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    fn walk(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
-        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else {
-                out.push((path.clone(), std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(root, &mut out);
-    out.sort();
-    out
 }
