@@ -277,11 +277,8 @@ fn configuration_errors_exit_253_naming_the_place() {
     let home = Home::empty();
     let failing = home.script("bin/failing", "echo 'vault: locked' >&2\nexit 4\n");
     let garbage = home.script("bin/garbage", "echo 'not json'\n");
-    let expired = home.process_script(
-        "bin/expired",
-        r#"{"Version": 1, "AccessKeyId": "ASIAEXPIREDEXAMPLE", "SecretAccessKey": "expiredSecret001",
-            "Expiration": "2001-01-01T00:00:00Z"}"#,
-    );
+    let expired =
+        home.expired_process_script("bin/expired", "ASIAEXPIREDEXAMPLE", "expiredSecret001");
     home.write(
         ".aws/config",
         &format!(

@@ -95,11 +95,7 @@ fn an_unreachable_metadata_service_costs_one_timeout() {
         253,
         "credchain: [ERROR]: An error occurred (Configuration): Unable to retrieve credentials: no credentials found",
     );
-    assert!(
-        run.stderr.contains("could not be reached"),
-        "{}",
-        run.stderr
-    );
+    run.assert_stderr_has(&["could not be reached"]);
     drop(unconnectable);
 }
 
@@ -118,11 +114,7 @@ fn a_silent_metadata_service_is_bounded_by_its_timeout() {
         "{elapsed:?}"
     );
     assert_eq!(run.code, 253, "{run:#?}");
-    assert!(
-        run.stderr.contains("did not answer within 1000 ms"),
-        "{}",
-        run.stderr
-    );
+    run.assert_stderr_has(&["did not answer within 1000 ms"]);
     holder.join();
 }
 
@@ -188,12 +180,8 @@ fn invalid_metadata_settings_are_errors_naming_the_setting() {
         &[],
     ));
     assert_eq!(run.code, 253, "{run:#?}");
-    assert!(
-        run.stderr.contains("metadata_service_timeout \"soon\""),
-        "{}",
-        run.stderr
-    );
-    assert!(run.stderr.contains(".aws/config:2"), "{}", run.stderr);
+    run.assert_stderr_has(&["metadata_service_timeout \"soon\""]);
+    run.assert_stderr_has(&[".aws/config:2"]);
 }
 
 #[test]
@@ -306,22 +294,13 @@ fn credential_sources_without_their_provider_are_errors_that_say_so() {
     );
     let run = home.run(&["export-credentials", "--profile", "ecs"]);
     assert_eq!(run.code, 253, "{run:#?}");
-    assert!(
-        run.stderr
-            .contains("neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor"),
-        "{}",
-        run.stderr
-    );
+    run.assert_stderr_has(&["neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor"]);
     // AWS_EC2_METADATA_DISABLED=true (set by every test): nothing is asked of 169.254.169.254.
     let started = Instant::now();
     let run = home.run(&["export-credentials", "--profile", "ec2"]);
     assert!(started.elapsed() < Duration::from_secs(1));
     assert_eq!(run.code, 253, "{run:#?}");
-    assert!(
-        run.stderr.contains("AWS_EC2_METADATA_DISABLED is true"),
-        "{}",
-        run.stderr
-    );
+    run.assert_stderr_has(&["AWS_EC2_METADATA_DISABLED is true"]);
 }
 
 #[test]

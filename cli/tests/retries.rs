@@ -70,7 +70,7 @@ fn throttling_is_tried_three_times_then_reported() {
     let sts = MockServer::start(400, THROTTLED);
     let run = export(&home, &sts, &[]);
     assert_eq!(run.code, 254, "{run:#?}");
-    assert!(run.stderr.contains("Throttling"), "{}", run.stderr);
+    run.assert_stderr_has(&["Throttling"]);
     assert_eq!(sts.requests().len(), 3);
 }
 
@@ -91,7 +91,7 @@ fn max_attempts_sets_the_attempts_and_access_denied_is_sent_once() {
     let sts = MockServer::start(403, DENIED);
     let run = export(&home, &sts, &[("AWS_RETRY_MODE", "adaptive")]);
     assert_eq!(run.code, 254, "{run:#?}");
-    assert!(run.stderr.contains("AccessDenied"), "{}", run.stderr);
+    run.assert_stderr_has(&["AccessDenied"]);
     assert_eq!(sts.requests().len(), 1);
 }
 
@@ -101,34 +101,20 @@ fn bad_retry_settings_name_the_setting_and_its_source() {
     let sts = MockServer::start(403, DENIED);
     let run = export(&home, &sts, &[]);
     assert_eq!(run.code, 255, "{run:#?}");
-    assert!(
-        run.stderr.contains("invalid max_attempts 0")
-            && run.stderr.contains(".aws/config")
-            && run.stderr.contains("1 or more"),
-        "{}",
-        run.stderr
-    );
+    run.assert_stderr_has(&["invalid max_attempts 0", ".aws/config", "1 or more"]);
     let run = export(&home, &sts, &[("AWS_MAX_ATTEMPTS", "three")]);
     assert_eq!(run.code, 255, "{run:#?}");
-    assert!(
-        run.stderr
-            .contains("invalid max_attempts \"three\" (from AWS_MAX_ATTEMPTS)"),
-        "{}",
-        run.stderr
-    );
+    run.assert_stderr_has(&["invalid max_attempts \"three\" (from AWS_MAX_ATTEMPTS)"]);
     let run = export(
         &home,
         &sts,
         &[("AWS_RETRY_MODE", "legacy"), ("AWS_MAX_ATTEMPTS", "2")],
     );
     assert_eq!(run.code, 255, "{run:#?}");
-    assert!(
-        run.stderr
-            .contains("invalid retry_mode \"legacy\" (from AWS_RETRY_MODE)")
-            && run.stderr.contains("no legacy mode"),
-        "{}",
-        run.stderr
-    );
+    run.assert_stderr_has(&[
+        "invalid retry_mode \"legacy\" (from AWS_RETRY_MODE)",
+        "no legacy mode",
+    ]);
     // No call was made.
     assert!(sts.requests().is_empty());
     // Keys that need no service call do not read the retry settings, as in the AWS CLI.

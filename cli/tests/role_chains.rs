@@ -111,12 +111,7 @@ fn three_hops_with_mfa_and_external_id() {
     let sts = sts();
     let run = export(&home, "top", &sts, "123456\n");
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("Enter MFA code for arn:aws:iam::123456789012:mfa/me: "),
-        "{}",
-        run.stderr
-    );
+    run.assert_stderr_has(&["Enter MFA code for arn:aws:iam::123456789012:mfa/me: "]);
     let requests = sts.requests();
     assert_eq!(requests.len(), 2);
     // The second hop is signed with the first hop's credentials, in the profile's region.
@@ -146,11 +141,7 @@ fn mfa_without_an_answer_is_a_clear_error() {
     let run = export(&home, "top", &sts, "");
     // The AWS CLI v2.36.7 with standard input at its end: getpass's EOFError, exit 255.
     assert_eq!(run.code, 255, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("MFA code") && run.stderr.contains("none was entered"),
-        "{}",
-        run.stderr
-    );
+    run.assert_stderr_has(&["MFA code", "none was entered"]);
 }
 
 #[test]
@@ -376,7 +367,7 @@ fn an_eager_source_runs_even_when_the_outer_role_is_cached() {
     let sts = sts();
     let run = export(&home, "top", &sts, "");
     assert_eq!(run.code, 253, "{}", run.stderr);
-    assert!(run.stderr.contains("credential_process"), "{}", run.stderr);
+    run.assert_stderr_has(&["credential_process"]);
     assert!(sts.requests().is_empty());
 }
 
@@ -445,11 +436,8 @@ fn eager_source_credentials_a_cached_role_makes_unnecessary_are_never_judged() {
     // botocore runs the process when it builds the chain but judges its answer's expiry only
     // on first use, which a cached role spares (checked with botocore 1.44.8).
     let home = Home::empty();
-    let helper = home.process_script(
-        "bin/expired",
-        r#"{"Version": 1, "AccessKeyId": "ASIAEXPIREDPROC1", "SecretAccessKey": "expiredSecret0001",
-            "Expiration": "2001-01-01T00:00:00Z"}"#,
-    );
+    let helper =
+        home.expired_process_script("bin/expired", "ASIAEXPIREDPROC1", "expiredSecret0001");
     home.write(
         ".aws/config",
         &format!(
@@ -466,5 +454,5 @@ fn eager_source_credentials_a_cached_role_makes_unnecessary_are_never_judged() {
     std::fs::remove_file(home.file(CACHED_DEMO_ROLE_FILE)).unwrap();
     let run = export(&home, "top", &sts, "");
     assert_eq!(run.code, 255, "{}", run.stderr);
-    assert!(run.stderr.contains("expired"), "{}", run.stderr);
+    run.assert_stderr_has(&["expired"]);
 }

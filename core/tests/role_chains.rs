@@ -6,14 +6,14 @@ mod common;
 
 use std::cell::RefCell;
 
-use common::memory::{unix_io, FixedClock, FixedPrompt, MemoryCommand, MemoryFs, NoPrompt};
+use common::memory::{
+    config_in_home_h, FixedClock, FixedPrompt, MemoryCommand, MemoryFs, NoPrompt,
+};
 use credchain_core::evaluate::{Evaluator, Options};
 use credchain_core::execute::{execute, Io};
 use credchain_core::io::{block_on, Http, HttpError, HttpRequest, HttpResponse, Prompt};
-use credchain_core::parse::ConfigFiles;
 use credchain_core::plan::plan;
 use credchain_core::settings::Setting;
-use credchain_core::Dialect;
 
 const NOW: i64 = 1_700_000_000; // 2023-11-14T22:13:20Z
 
@@ -84,16 +84,6 @@ impl Http for MockSts {
     }
 }
 
-fn run(
-    profile: &str,
-    env: &[(&str, &str)],
-    fs: &MemoryFs,
-    sts: &MockSts,
-    prompt: &impl Prompt,
-) -> Result<credchain_core::credentials::Credentials, String> {
-    run_config(CONFIG, profile, env, fs, sts, prompt)
-}
-
 fn run_config(
     config: &str,
     profile: &str,
@@ -102,12 +92,7 @@ fn run_config(
     sts: &MockSts,
     prompt: &impl Prompt,
 ) -> Result<credchain_core::credentials::Credentials, String> {
-    let files = ConfigFiles::from_texts(
-        ("/h/.aws/config", Some(config.as_bytes())),
-        ("/h/.aws/credentials", None),
-        Dialect::AwsCli,
-    )
-    .unwrap();
+    let files = config_in_home_h(config);
     let options = Options::default().with(Setting::Profile, profile);
     let eval = Evaluator::new(&files, env, &options).map_err(|e| e.to_string())?;
     let plan = plan(&eval).map_err(|e| e.to_string())?;
@@ -139,7 +124,7 @@ fn three_hop_chain_signs_each_call_with_the_previous_credentials() {
     let fs = MemoryFs::default();
     let sts = MockSts::default();
     let prompt = FixedPrompt("123456".into(), RefCell::new(0));
-    let c = run("top", ENV, &fs, &sts, &prompt).unwrap();
+    let c = run_config(CONFIG, "top", ENV, &fs, &sts, &prompt).unwrap();
     assert_eq!(
         (c.access_key_id(), c.session_token()),
         ("ASIA2", Some("token-2"))
@@ -179,7 +164,7 @@ fn cached_credentials_are_reused_without_calling_sts_or_prompting() {
     let fs = MemoryFs::default();
     let sts = MockSts::default();
     let prompt = FixedPrompt("123456".into(), RefCell::new(0));
-    run("top", ENV, &fs, &sts, &prompt).unwrap();
+    run_config(CONFIG, "top", ENV, &fs, &sts, &prompt).unwrap();
     // Both roles were cached under the AWS CLI's names; the middle role's key has no session
     // name (generated names are left out).
     let files = fs.files.borrow().keys().cloned().collect::<Vec<_>>();
@@ -199,7 +184,7 @@ fn cached_credentials_are_reused_without_calling_sts_or_prompting() {
     );
     // A second run: no STS call, no MFA prompt.
     let again = MockSts::default();
-    let c = run("top", ENV, &fs, &again, &NoPrompt).unwrap();
+    let c = run_config(CONFIG, "top", ENV, &fs, &again, &NoPrompt).unwrap();
     assert_eq!(c.access_key_id(), "ASIA2");
     assert!(again.calls.borrow().is_empty());
 }
@@ -208,12 +193,6 @@ fn cached_credentials_are_reused_without_calling_sts_or_prompting() {
 fn a_cache_written_by_the_aws_cli_is_used() {
     // The file name the AWS CLI v2.36.7 gave RoleArn arn:aws:iam::123456789012:role/demo alone.
     let config = "[profile demo]\nrole_arn = arn:aws:iam::123456789012:role/demo\ncredential_source = Environment\n";
-    let files = ConfigFiles::from_texts(
-        ("/h/c", Some(config.as_bytes())),
-        ("/h/k", None),
-        Dialect::AwsCli,
-    )
-    .unwrap();
     let fs = MemoryFs::default();
     fs.files.borrow_mut().insert(
         "/h/.aws/cli/cache/5f52c9c583acfd120a607977e4f21fe86b7fa42d.json".into(),
@@ -224,21 +203,16 @@ fn a_cache_written_by_the_aws_cli_is_used() {
         ("AWS_ACCESS_KEY_ID", "A"),
         ("AWS_SECRET_ACCESS_KEY", "S"),
     ];
-    let options = Options::default().with(Setting::Profile, "demo");
-    let eval = Evaluator::new(&files, env, &options).unwrap();
-    let plan = plan(&eval).unwrap();
     let sts = MockSts::default();
-    let command = MemoryCommand::default();
-    let clock = FixedClock(NOW);
-    let io = unix_io(&fs, &sts, &command, &clock);
-    let c = block_on(execute(&eval, &plan, &io)).unwrap();
+    let c = run_config(config, "demo", env, &fs, &sts, &NoPrompt).unwrap();
     assert_eq!(c.access_key_id(), "ASIAFROMCLI");
     assert!(sts.calls.borrow().is_empty());
 }
 
 #[test]
 fn mfa_without_a_terminal_is_a_clear_error() {
-    let e = run(
+    let e = run_config(
+        CONFIG,
         "top",
         ENV,
         &MemoryFs::default(),

@@ -115,6 +115,18 @@ impl Home {
         self.script(name, &format!("cat <<'EOF'\n{json}\nEOF\n"))
     }
 
+    /// A credential_process script printing credentials (`access_key_id`, `secret`) that
+    /// expired in 2001; returns its path.
+    pub fn expired_process_script(&self, name: &str, access_key_id: &str, secret: &str) -> String {
+        self.process_script(
+            name,
+            &format!(
+                r#"{{"Version": 1, "AccessKeyId": "{access_key_id}", "SecretAccessKey": "{secret}",
+            "Expiration": "2001-01-01T00:00:00Z"}}"#
+            ),
+        )
+    }
+
     /// Registers a secret that no output may show.
     pub fn secret(&self, secret: &str) {
         assert!(
@@ -301,6 +313,14 @@ impl Run {
             (0, stdout, ""),
             "{self:#?}"
         );
+    }
+
+    /// Asserts that stderr contains each of `parts`.
+    #[track_caller]
+    pub fn assert_stderr_has(&self, parts: &[&str]) {
+        for part in parts {
+            assert!(self.stderr.contains(part), "{part:?} in {}", self.stderr);
+        }
     }
 
     /// Asserts exit status `code`, nothing on stdout, and stderr starting with `stderr_start`.
