@@ -383,7 +383,11 @@ fn a_helper_that_finishes_is_answered_at_once() {
     let pid = child.pid();
     assert!(Path::new(&format!("/proc/{}", pid.trim())).exists());
     // Output past the limit stops the helper at once, not at the deadline.
-    let loud = script(child.dir.path(), "loud.sh", "#!/bin/sh\nexec cat /dev/zero\n");
+    let loud = script(
+        child.dir.path(),
+        "loud.sh",
+        "#!/bin/sh\nexec cat /dev/zero\n",
+    );
     let started = Instant::now();
     let result = bounded(20, move || run_command(&[&loud], 10_000, 1024));
     assert_eq!(result.unwrap_err().kind, CommandErrorKind::TooLarge);

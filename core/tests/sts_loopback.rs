@@ -33,6 +33,15 @@ const NOW: i64 = 1_700_000_000;
 /// The time stopped at NOW: retries do not wait, and their jitter is 0.
 const STOPPED: FixedClock = FixedClock(NOW);
 
+/// AssumeRole, one attempt, against a mock answering `reply` once: the error (the mock must
+/// have been asked).
+fn refused_once(reply: impl Into<Reply>) -> (StsErrorKind, String) {
+    let server = Sequence::once(reply);
+    let err = assume(server.url(), one_attempt()).unwrap_err();
+    server.join_one().expect("a request");
+    err
+}
+
 /// The defaults with one attempt: the mock answers one request.
 fn one_attempt() -> StsOptions {
     StsOptions {
@@ -251,10 +260,7 @@ fn access_denied_surfaces_code_and_message() {
 
 #[test]
 fn a_500_without_a_body() {
-    let server = Sequence::once(response("500 Internal Server Error", None, ""));
-    let url = server.url().to_owned();
-    let (kind, text) = assume(&url, one_attempt()).unwrap_err();
-    server.join_one().expect("a request");
+    let (kind, text) = refused_once(response("500 Internal Server Error", None, ""));
     assert_eq!(kind, StsErrorKind::EmptyBody { status: 500 });
     assert!(
         text.contains("HTTP 500 with an empty body; STS may be unavailable"),
@@ -264,23 +270,17 @@ fn a_500_without_a_body() {
 
 #[test]
 fn a_200_that_is_not_xml() {
-    let server = Sequence::once(response(
+    let (kind, _) = refused_once(response(
         "200 OK",
         Some("application/json"),
         "{\"ok\": true}",
     ));
-    let url = server.url().to_owned();
-    let (kind, _) = assume(&url, one_attempt()).unwrap_err();
-    server.join_one().expect("a request");
     assert!(
         matches!(kind, StsErrorKind::WrongContentType { status: 200, ref content_type } if content_type == "application/json"),
         "{kind:?}"
     );
     // Without a content type, the body itself is judged.
-    let server = Sequence::once(response("200 OK", None, "hello, world"));
-    let url = server.url().to_owned();
-    let (kind, text) = assume(&url, one_attempt()).unwrap_err();
-    server.join_one().expect("a request");
+    let (kind, text) = refused_once(response("200 OK", None, "hello, world"));
     assert_eq!(kind, StsErrorKind::NotXml { status: 200 });
     assert!(
         text.contains("not XML; check that the endpoint is an STS endpoint"),

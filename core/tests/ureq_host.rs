@@ -26,6 +26,23 @@ fn request(url: &str, timeout_ms: u32, max_body_bytes: usize) -> HttpRequest<'_>
     }
 }
 
+/// Asserts that a request to `url` (timeout and body cap as given) fails with `kind` within
+/// `within`.
+#[track_caller]
+fn assert_fails_within(
+    url: &str,
+    timeout_ms: u32,
+    max_body_bytes: usize,
+    kind: HttpErrorKind,
+    within: Duration,
+) {
+    let started = Instant::now();
+    let err =
+        block_on(UreqHttp::new().send(&request(url, timeout_ms, max_body_bytes))).unwrap_err();
+    assert_eq!(err.kind, kind);
+    assert!(started.elapsed() < within, "{:?}", started.elapsed());
+}
+
 #[test]
 fn returns_status_content_type_and_body() {
     let (url, server) = serve_once(
@@ -63,13 +80,12 @@ fn refuses_a_body_announced_over_the_cap_without_waiting_for_it() {
             .then_hold(Duration::from_secs(3)),
     );
     let url = format!("{}/", server.url());
-    let started = Instant::now();
-    let err = block_on(UreqHttp::new().send(&request(&url, 10_000, 65_536))).unwrap_err();
-    assert_eq!(err.kind, HttpErrorKind::TooLarge);
-    assert!(
-        started.elapsed() < Duration::from_secs(2),
-        "{:?}",
-        started.elapsed()
+    assert_fails_within(
+        &url,
+        10_000,
+        65_536,
+        HttpErrorKind::TooLarge,
+        Duration::from_secs(2),
     );
     server.join_one().expect("a request");
 }
@@ -80,13 +96,12 @@ fn times_out_on_a_slow_server() {
         b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n",
         Duration::from_millis(1500),
     );
-    let started = Instant::now();
-    let err = block_on(UreqHttp::new().send(&request(&url, 200, 1024))).unwrap_err();
-    assert_eq!(err.kind, HttpErrorKind::Timeout);
-    assert!(
-        started.elapsed() < Duration::from_millis(1200),
-        "{:?}",
-        started.elapsed()
+    assert_fails_within(
+        &url,
+        200,
+        1024,
+        HttpErrorKind::Timeout,
+        Duration::from_millis(1200),
     );
     server.join_one().expect("a request");
 }
