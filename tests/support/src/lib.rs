@@ -12,6 +12,7 @@
 //! - [`file_tree`]: every file under a directory, with its contents.
 //! - [`generated`]: large generated config and credentials files.
 //! - [`base64url`]: base64url decoding, for checking JWTs and DPoP proofs.
+//! - [`timing`]: how long a call took, and bounds on it.
 //! - [`random`]: a small deterministic PRNG for generated inputs.
 
 pub mod base64url;
@@ -22,6 +23,7 @@ pub mod mock_server;
 pub mod random;
 pub mod recorded;
 pub mod temp_home;
+pub mod timing;
 
 use std::path::PathBuf;
 
