@@ -257,7 +257,7 @@ fn temporary_files_of_killed_writers_are_removed_by_the_next_write() {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(&target).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
-    let temps = std::fs::read_dir(&dir)
+    let temps = std::fs::read_dir(dir)
         .unwrap()
         .filter(|e| {
             let n = e.as_ref().unwrap().file_name();

@@ -129,7 +129,7 @@ fn run_with<F: Fs>(
     http: ScriptedHttp,
     now: i64,
 ) -> (Result<Credentials, String>, String, bool, F, Vec<Seen>) {
-    let files = config_in_home_h(&config);
+    let files = config_in_home_h(config);
     let options = Options::default().with(Setting::Profile, "signin");
     let mut vars = vec![("HOME", HOME), ("AWS_EC2_METADATA_DISABLED", "true")];
     vars.extend_from_slice(env);

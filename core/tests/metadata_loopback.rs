@@ -4,6 +4,8 @@
 //! file re-read, the IMDSv2 flow, the IMDSv1 fallback and its refusal, a server that never
 //! answers, and bad answers of every kind, each an error naming the provider and the endpoint.
 #![cfg(feature = "ureq")]
+// The fetch helpers pass the providers' errors (which keep the service's message inline) on.
+#![allow(clippy::result_large_err)]
 
 use std::time::{Duration, Instant};
 
