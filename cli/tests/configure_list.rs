@@ -272,6 +272,19 @@ fn key_cells(run: &Run) -> Vec<[String; 3]> {
         .collect()
 }
 
+/// Asserts a clean run whose key rows show `masked` (the access key and the secret), of type
+/// `kind`, located at `location` in ~/.aws/config (`LINE (profile NAME)`).
+#[track_caller]
+fn assert_keys(run: &Run, home: &Home, location: &str, masked: [&str; 2], kind: &str) {
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{run:#?}");
+    let at = format!("{}:{location}", home.file(".aws/config"));
+    assert_eq!(
+        key_cells(run),
+        [cells(masked[0], kind, &at), cells(masked[1], kind, &at)],
+        "{run:#?}"
+    );
+}
+
 fn cells(value: &str, kind: &str, location: &str) -> [String; 3] {
     [value.to_owned(), kind.to_owned(), location.to_owned()]
 }
@@ -280,15 +293,12 @@ fn cells(value: &str, kind: &str, location: &str) -> [String; 3] {
 fn keys_from_a_credential_process_run_it() {
     let home = Home::new(CONFIG, CREDENTIALS);
     let run = home.run(&["configure", "list", "--profile", "proc"]);
-    assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{run:#?}");
-    let at = format!("{}:2 (profile proc)", home.file(".aws/config"));
-    assert_eq!(
-        key_cells(&run),
-        [
-            cells("****************MPLE", "custom-process", &at),
-            cells("****************cret", "custom-process", &at),
-        ],
-        "{run:#?}"
+    assert_keys(
+        &run,
+        &home,
+        "2 (profile proc)",
+        ["****************MPLE", "****************cret"],
+        "custom-process",
     );
 }
 
@@ -355,15 +365,12 @@ fn keys_of_a_role_are_the_assumed_role_s() {
             ("AWS_REGION", "us-east-1"),
         ],
     );
-    assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{run:#?}");
-    let at = format!("{}:3 (profile dev)", home.file(".aws/config"));
-    assert_eq!(
-        key_cells(&run),
-        [
-            cells("****************PLE1", "assume-role", &at),
-            cells("****************0001", "assume-role", &at),
-        ],
-        "{run:#?}"
+    assert_keys(
+        &run,
+        &home,
+        "3 (profile dev)",
+        ["****************PLE1", "****************0001"],
+        "assume-role",
     );
     assert_eq!(sts.requests().len(), 1);
 }

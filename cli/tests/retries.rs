@@ -22,6 +22,14 @@ const UNAVAILABLE: &str = "<ErrorResponse><Error><Type>Receiver</Type>\
                            <Code>ServiceUnavailable</Code><Message>busy</Message></Error>\
                            </ErrorResponse>";
 
+/// [`export`] against a new STS mock answering every call with `status` and `body`: the run
+/// and how many calls the mock saw.
+fn exported(home: &Home, status: u16, body: &str, vars: &[(&str, &str)]) -> (common::Run, usize) {
+    let sts = MockServer::start(status, body);
+    let run = export(home, &sts, vars);
+    (run, sts.requests().len())
+}
+
 fn export(home: &Home, sts: &MockServer, vars: &[(&str, &str)]) -> common::Run {
     let url = sts.url();
     let mut all = vec![("AWS_ENDPOINT_URL_STS", url.as_str())];
@@ -67,32 +75,28 @@ fn a_503_then_200_gives_the_credentials() {
 #[test]
 fn throttling_is_tried_three_times_then_reported() {
     let home = Home::new(ROLE, BASE_CREDENTIALS);
-    let sts = MockServer::start(400, THROTTLED);
-    let run = export(&home, &sts, &[]);
+    let (run, sent) = exported(&home, 400, THROTTLED, &[]);
     assert_eq!(run.code, 254, "{run:#?}");
     run.assert_stderr_has(&["Throttling"]);
-    assert_eq!(sts.requests().len(), 3);
+    assert_eq!(sent, 3);
 }
 
 #[test]
 fn max_attempts_sets_the_attempts_and_access_denied_is_sent_once() {
     let home = Home::new(&format!("{ROLE}max_attempts = 2\n"), BASE_CREDENTIALS);
-    let sts = MockServer::start(503, UNAVAILABLE);
-    let run = export(&home, &sts, &[]);
+    let (run, sent) = exported(&home, 503, UNAVAILABLE, &[]);
     assert_eq!(run.code, 254, "{run:#?}");
-    assert_eq!(sts.requests().len(), 2);
+    assert_eq!(sent, 2);
 
     // The environment outranks the profile.
-    let sts = MockServer::start(503, UNAVAILABLE);
-    let run = export(&home, &sts, &[("AWS_MAX_ATTEMPTS", "1")]);
+    let (run, sent) = exported(&home, 503, UNAVAILABLE, &[("AWS_MAX_ATTEMPTS", "1")]);
     assert_eq!(run.code, 254, "{run:#?}");
-    assert_eq!(sts.requests().len(), 1);
+    assert_eq!(sent, 1);
 
-    let sts = MockServer::start(403, DENIED);
-    let run = export(&home, &sts, &[("AWS_RETRY_MODE", "adaptive")]);
+    let (run, sent) = exported(&home, 403, DENIED, &[("AWS_RETRY_MODE", "adaptive")]);
     assert_eq!(run.code, 254, "{run:#?}");
     run.assert_stderr_has(&["AccessDenied"]);
-    assert_eq!(sts.requests().len(), 1);
+    assert_eq!(sent, 1);
 }
 
 #[test]

@@ -87,11 +87,17 @@ fn authorization(request: &str) -> &str {
         .unwrap_or("")
 }
 
-#[test]
-fn two_hops_sign_with_the_source_profile_s_keys() {
+/// `export` of `profile` in a new [`home`] against a new [`sts`], `stdin` typed: all three.
+fn run_chain(profile: &str, stdin: &str) -> (Home, MockServer, common::Run) {
     let home = home();
     let sts = sts();
-    let run = export(&home, "middle", &sts, "");
+    let run = export(&home, profile, &sts, stdin);
+    (home, sts, run)
+}
+
+#[test]
+fn two_hops_sign_with_the_source_profile_s_keys() {
+    let (_home, sts, run) = run_chain("middle", "");
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_access_key(&run, "ASIAHOPEXAMPLE01");
     let requests = sts.requests();
@@ -107,9 +113,7 @@ fn two_hops_sign_with_the_source_profile_s_keys() {
 
 #[test]
 fn three_hops_with_mfa_and_external_id() {
-    let home = home();
-    let sts = sts();
-    let run = export(&home, "top", &sts, "123456\n");
+    let (_home, sts, run) = run_chain("top", "123456\n");
     assert_eq!(run.code, 0, "{}", run.stderr);
     run.assert_stderr_has(&["Enter MFA code for arn:aws:iam::123456789012:mfa/me: "]);
     let requests = sts.requests();
@@ -136,9 +140,7 @@ fn three_hops_with_mfa_and_external_id() {
 
 #[test]
 fn mfa_without_an_answer_is_a_clear_error() {
-    let home = home();
-    let sts = sts();
-    let run = export(&home, "top", &sts, "");
+    let (_home, _sts, run) = run_chain("top", "");
     // The AWS CLI v2.36.7 with standard input at its end: getpass's EOFError, exit 255.
     assert_eq!(run.code, 255, "{}", run.stderr);
     run.assert_stderr_has(&["MFA code", "none was entered"]);

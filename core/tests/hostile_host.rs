@@ -18,6 +18,14 @@ use credchain_core::load::load_one;
 use credchain_core::FileKind;
 use credchain_test_support::temp_home::TempHome;
 
+/// A temporary directory holding a FIFO named `fifo`, and the FIFO's path.
+fn dir_with_fifo() -> (TempHome, std::path::PathBuf) {
+    let home = TempHome::new();
+    let fifo = home.path().join("fifo");
+    mkfifo(&fifo);
+    (home, fifo)
+}
+
 fn mkfifo(path: &Path) {
     let status = std::process::Command::new("mkfifo")
         .arg(path)
@@ -39,10 +47,7 @@ fn bounded<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'static)
 
 #[test]
 fn a_fifo_is_not_a_file_and_never_blocks_a_read() {
-    let home = TempHome::new();
-    let dir = home.path();
-    let fifo = dir.join("fifo");
-    mkfifo(&fifo);
+    let (_home, fifo) = dir_with_fifo();
     let path = fifo.to_str().unwrap().to_owned();
     let p = path.clone();
     let (plain, bulk, small) = bounded(10, move || {
@@ -68,10 +73,8 @@ fn devices_directories_and_fifos_load_as_no_file() {
     // botocore's raw_config_parse: `if not os.path.isfile(path): raise ConfigNotFound`, which
     // the session and the shared credentials provider read as no file (botocore 1.44.8 and the
     // AWS CLI v2.36.7 checked with /dev/null, /dev/zero, a directory and a FIFO).
-    let home = TempHome::new();
+    let (home, fifo) = dir_with_fifo();
     let dir = home.path();
-    let fifo = dir.join("fifo");
-    mkfifo(&fifo);
     let paths = [
         "/dev/null".to_owned(),
         "/dev/zero".to_owned(),
@@ -111,10 +114,8 @@ fn devices_directories_and_fifos_load_as_no_file() {
 #[test]
 fn a_token_file_may_be_a_fifo_a_pipe_or_a_device() {
     // botocore's FileWebIdentityTokenLoader: `open(path).read()`, whatever the path names.
-    let home = TempHome::new();
+    let (home, fifo) = dir_with_fifo();
     let dir = home.path();
-    let fifo = dir.join("fifo");
-    mkfifo(&fifo);
     // The writer comes after the reader has opened the FIFO, as `get-token > fifo &` may.
     let w = fifo.clone();
     let writer = std::thread::spawn(move || {
