@@ -21,6 +21,13 @@ aws_access_key_id = AKIDDEFAULTEXAMPLE
 aws_secret_access_key = defaultSecret0001
 ";
 
+/// A home with [`config`] and [`CREDENTIALS`], and its [`recorder`].
+fn recording_home() -> (Home, String) {
+    let home = Home::new(&config(), CREDENTIALS);
+    let record = recorder(&home);
+    (home, record)
+}
+
 /// A script that writes its AWS_* variables, sorted, to `seen` in the home and exits with
 /// its first argument.
 fn recorder(home: &Home) -> String {
@@ -33,8 +40,7 @@ fn recorder(home: &Home) -> String {
 
 #[test]
 fn the_command_gets_the_credentials_and_the_region() {
-    let home = Home::new(&config(), CREDENTIALS);
-    let record = recorder(&home);
+    let (home, record) = recording_home();
     let run = home.run(&["exec", "--profile", "proc", "--", &record]);
     assert_eq!(
         (run.code, run.stdout.as_str(), run.stderr.as_str()),
@@ -54,8 +60,7 @@ fn the_command_gets_the_credentials_and_the_region() {
 
 #[test]
 fn stale_variables_are_replaced_or_removed() {
-    let home = Home::new(&config(), CREDENTIALS);
-    let record = recorder(&home);
+    let (home, record) = recording_home();
     // Long-term keys: no session token, no expiry; the old ones must not pair with them. The
     // region comes from --region, over the variables.
     let run = home.run_with(
@@ -92,8 +97,7 @@ fn stale_variables_are_replaced_or_removed() {
 
 #[test]
 fn no_region_sets_no_region_variable() {
-    let home = Home::new(&config(), CREDENTIALS);
-    let record = recorder(&home);
+    let (home, record) = recording_home();
     let run = home.run(&["exec", "--", &record]);
     assert_eq!(run.code, 0, "{run:#?}");
     assert_eq!(
@@ -106,8 +110,7 @@ fn no_region_sets_no_region_variable() {
 
 #[test]
 fn arguments_and_exit_status_pass_through() {
-    let home = Home::new(&config(), CREDENTIALS);
-    let record = recorder(&home);
+    let (home, record) = recording_home();
     for code in [1, 42, 255] {
         let run = home.run(&[
             "exec",
