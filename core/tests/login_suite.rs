@@ -357,6 +357,11 @@ fn cache_file(expires_at: &str, key: &str) -> Value {
     })
 }
 
+/// The file system's one file: `cache` as JSON at `path`.
+fn cache_at(path: &str, cache: &Value) -> Vec<(String, Vec<u8>)> {
+    vec![(path.to_string(), serde_json::to_vec(cache).unwrap())]
+}
+
 fn refreshed_body() -> String {
     json!({"accessToken": {"accessKeyId": "NEWKEY", "secretAccessKey": "newSecret", "sessionToken": "newToken"},
            "tokenType": "aws_sigv4", "expiresIn": 900, "refreshToken": "refresh-2"})
@@ -372,7 +377,7 @@ fn refreshes_within_five_minutes_of_expiry_not_before() {
     let r = run(
         CONFIG,
         &[],
-        vec![(path.clone(), serde_json::to_vec(&fresh).unwrap())],
+        cache_at(&path, &fresh),
         ScriptedHttp::default(),
     );
     assert_eq!(r.result.unwrap().access_key_id(), "OLDKEY");
@@ -382,7 +387,7 @@ fn refreshes_within_five_minutes_of_expiry_not_before() {
     let r = run(
         CONFIG,
         &[],
-        vec![(path.clone(), serde_json::to_vec(&due).unwrap())],
+        cache_at(&path, &due),
         ScriptedHttp::answering(vec![(200, Some("application/json"), refreshed_body())]),
     );
     let c = r.result.unwrap();
@@ -416,7 +421,7 @@ fn cache_directory_and_endpoint_overrides() {
             ("AWS_LOGIN_CACHE_DIRECTORY", "/elsewhere"),
             ("AWS_ENDPOINT_URL_SIGNIN", "http://127.0.0.1:9/base/"),
         ],
-        vec![(path.clone(), serde_json::to_vec(&due).unwrap())],
+        cache_at(&path, &due),
         ScriptedHttp::answering(vec![(200, None, refreshed_body())]),
     );
     assert_eq!(r.result.unwrap().access_key_id(), "NEWKEY");
