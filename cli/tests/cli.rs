@@ -116,7 +116,7 @@ fn files_named_by_variables_are_read_and_listed() {
     );
     assert_eq!(run.code, 0, "{run:#?}");
     let cells = |name: &str| -> Vec<String> {
-        let line = run.stdout.lines().find(|l| l.starts_with(name)).unwrap();
+        let line = run.row(name).unwrap();
         line.split(" : ").map(|c| c.trim().to_owned()).collect()
     };
     let location = format!("{config}:2");

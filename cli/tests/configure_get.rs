@@ -27,6 +27,19 @@ fn home() -> Home {
     Home::new(CONFIG, CREDENTIALS)
 }
 
+/// `configure get NAME` in one home for each (NAME, what it prints); `None`: nothing, exit 1.
+#[track_caller]
+fn assert_gets(cases: &[(&str, Option<&str>)]) {
+    let home = home();
+    for (name, printed) in cases {
+        let run = home.run(&["configure", "get", name]);
+        match printed {
+            Some(stdout) => run.assert_ok(stdout),
+            None => run.assert_error(1, ""),
+        }
+    }
+}
+
 #[test]
 fn plain_key_of_the_default_profile() {
     home()
@@ -72,13 +85,11 @@ fn the_environment_does_not_answer() {
 
 #[test]
 fn nested_sub_property() {
-    let home = home();
-    home.run(&["configure", "get", "s3.max_concurrent_requests"])
-        .assert_ok("10\n");
-    home.run(&["configure", "get", "s3.addressing_style"])
-        .assert_ok("path\n");
-    home.run(&["configure", "get", "s3.nope"])
-        .assert_error(1, "");
+    assert_gets(&[
+        ("s3.max_concurrent_requests", Some("10\n")),
+        ("s3.addressing_style", Some("path\n")),
+        ("s3.nope", None),
+    ]);
 }
 
 #[test]
@@ -90,15 +101,12 @@ fn nested_value_prints_its_sub_properties() {
 
 #[test]
 fn profile_dot_name_dot_key() {
-    let home = home();
-    home.run(&["configure", "get", "profile.dev.region"])
-        .assert_ok("eu-central-1\n");
-    home.run(&["configure", "get", "profile.dev.output"])
-        .assert_ok("text\n");
-    home.run(&["configure", "get", "profile.default.s3.addressing_style"])
-        .assert_ok("path\n");
-    home.run(&["configure", "get", "profile.nope.region"])
-        .assert_error(1, "");
+    assert_gets(&[
+        ("profile.dev.region", Some("eu-central-1\n")),
+        ("profile.dev.output", Some("text\n")),
+        ("profile.default.s3.addressing_style", Some("path\n")),
+        ("profile.nope.region", None),
+    ]);
 }
 
 #[test]

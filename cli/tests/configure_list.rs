@@ -3,28 +3,12 @@
 
 mod common;
 
-use common::{assume_role_response, Home, MockServer, Run};
+use common::{role_sts, Home, Run, BASE_CREDENTIALS, CONFIG, CREDENTIALS};
 
 /// The warning when no provider is configured for the profile `default`.
 const NO_CREDENTIALS: &str = "credchain: warning: no credentials found: no credential provider \
     is configured for the profile default; `credchain explain` shows each provider and why it was \
     skipped\n";
-
-/// conformance/export-formats/home.sh's files plus `[profile static]`, as in
-/// shared/spec/awscli-commands.md.
-const CONFIG: &str = r#"[profile proc]
-credential_process = printf '{"Version": 1, "AccessKeyId": "ASIAPROCEXAMPLE", "SecretAccessKey": "procsecret", "SessionToken": "proctoken", "Expiration": "2099-01-02T03:04:05Z"}'
-
-[profile static]
-region = eu-west-1
-"#;
-
-const CREDENTIALS: &str = "\
-[static]
-aws_access_key_id = AKIDEXAMPLESTATIC
-aws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY
-aws_session_token = IQoJb3JpZ2luX2VjEXAMPLETOKEN/+=
-";
 
 /// A line without its LOCATION cell (credchain's is more precise than the AWS CLI's).
 fn without_location(line: &str) -> &str {
@@ -288,6 +272,19 @@ fn key_cells(run: &Run) -> Vec<[String; 3]> {
         .collect()
 }
 
+/// Asserts a clean run whose key rows show `masked` (the access key and the secret), of type
+/// `kind`, located at `location` in ~/.aws/config (`LINE (profile NAME)`).
+#[track_caller]
+fn assert_keys(run: &Run, home: &Home, location: &str, masked: [&str; 2], kind: &str) {
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{run:#?}");
+    let at = format!("{}:{location}", home.file(".aws/config"));
+    assert_eq!(
+        key_cells(run),
+        [cells(masked[0], kind, &at), cells(masked[1], kind, &at)],
+        "{run:#?}"
+    );
+}
+
 fn cells(value: &str, kind: &str, location: &str) -> [String; 3] {
     [value.to_owned(), kind.to_owned(), location.to_owned()]
 }
@@ -296,15 +293,12 @@ fn cells(value: &str, kind: &str, location: &str) -> [String; 3] {
 fn keys_from_a_credential_process_run_it() {
     let home = Home::new(CONFIG, CREDENTIALS);
     let run = home.run(&["configure", "list", "--profile", "proc"]);
-    assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{run:#?}");
-    let at = format!("{}:2 (profile proc)", home.file(".aws/config"));
-    assert_eq!(
-        key_cells(&run),
-        [
-            cells("****************MPLE", "custom-process", &at),
-            cells("****************cret", "custom-process", &at),
-        ],
-        "{run:#?}"
+    assert_keys(
+        &run,
+        &home,
+        "2 (profile proc)",
+        ["****************MPLE", "****************cret"],
+        "custom-process",
     );
 }
 
@@ -361,18 +355,9 @@ fn keys_of_a_role_are_the_assumed_role_s() {
     let home = Home::new(
         "[profile base]\n\
          [profile dev]\nrole_arn = arn:aws:iam::123456789012:role/dev\nsource_profile = base\n",
-        "[base]\naws_access_key_id = AKIDBASEEXAMPLE\naws_secret_access_key = baseSecretKey0001\n",
+        BASE_CREDENTIALS,
     );
-    home.secret("roleSecretAccessKey0001");
-    home.secret("roleSessionToken0001");
-    let sts = MockServer::start(
-        200,
-        &assume_role_response(
-            "ASIAROLEEXAMPLE1",
-            "roleSecretAccessKey0001",
-            "roleSessionToken0001",
-        ),
-    );
+    let sts = role_sts(&home);
     let run = home.run_with(
         &["configure", "list", "--profile", "dev"],
         &[
@@ -380,15 +365,12 @@ fn keys_of_a_role_are_the_assumed_role_s() {
             ("AWS_REGION", "us-east-1"),
         ],
     );
-    assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{run:#?}");
-    let at = format!("{}:3 (profile dev)", home.file(".aws/config"));
-    assert_eq!(
-        key_cells(&run),
-        [
-            cells("****************PLE1", "assume-role", &at),
-            cells("****************0001", "assume-role", &at),
-        ],
-        "{run:#?}"
+    assert_keys(
+        &run,
+        &home,
+        "3 (profile dev)",
+        ["****************PLE1", "****************0001"],
+        "assume-role",
     );
     assert_eq!(sts.requests().len(), 1);
 }

@@ -4,15 +4,12 @@
 
 mod common;
 
-use common::{credchain, Home};
+use common::{credchain, Home, PROC_PROFILE};
 
-const CONFIG: &str = r#"[profile proc]
-credential_process = printf '{"Version": 1, "AccessKeyId": "ASIAPROCEXAMPLE", "SecretAccessKey": "procsecret", "SessionToken": "proctoken", "Expiration": "2099-01-02T03:04:05Z"}'
-region = ca-central-1
-
-[profile static]
-region = eu-west-1
-"#;
+/// `[profile proc]` (with a region) and `[profile static]`.
+fn config() -> String {
+    format!("{PROC_PROFILE}region = ca-central-1\n\n[profile static]\nregion = eu-west-1\n")
+}
 
 const CREDENTIALS: &str = "\
 [static]
@@ -23,6 +20,13 @@ aws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY
 aws_access_key_id = AKIDDEFAULTEXAMPLE
 aws_secret_access_key = defaultSecret0001
 ";
+
+/// A home with [`config`] and [`CREDENTIALS`], and its [`recorder`].
+fn recording_home() -> (Home, String) {
+    let home = Home::new(&config(), CREDENTIALS);
+    let record = recorder(&home);
+    (home, record)
+}
 
 /// A script that writes its AWS_* variables, sorted, to `seen` in the home and exits with
 /// its first argument.
@@ -36,8 +40,7 @@ fn recorder(home: &Home) -> String {
 
 #[test]
 fn the_command_gets_the_credentials_and_the_region() {
-    let home = Home::new(CONFIG, CREDENTIALS);
-    let record = recorder(&home);
+    let (home, record) = recording_home();
     let run = home.run(&["exec", "--profile", "proc", "--", &record]);
     assert_eq!(
         (run.code, run.stdout.as_str(), run.stderr.as_str()),
@@ -57,8 +60,7 @@ fn the_command_gets_the_credentials_and_the_region() {
 
 #[test]
 fn stale_variables_are_replaced_or_removed() {
-    let home = Home::new(CONFIG, CREDENTIALS);
-    let record = recorder(&home);
+    let (home, record) = recording_home();
     // Long-term keys: no session token, no expiry; the old ones must not pair with them. The
     // region comes from --region, over the variables.
     let run = home.run_with(
@@ -95,8 +97,7 @@ fn stale_variables_are_replaced_or_removed() {
 
 #[test]
 fn no_region_sets_no_region_variable() {
-    let home = Home::new(CONFIG, CREDENTIALS);
-    let record = recorder(&home);
+    let (home, record) = recording_home();
     let run = home.run(&["exec", "--", &record]);
     assert_eq!(run.code, 0, "{run:#?}");
     assert_eq!(
@@ -109,8 +110,7 @@ fn no_region_sets_no_region_variable() {
 
 #[test]
 fn arguments_and_exit_status_pass_through() {
-    let home = Home::new(CONFIG, CREDENTIALS);
-    let record = recorder(&home);
+    let (home, record) = recording_home();
     for code in [1, 42, 255] {
         let run = home.run(&[
             "exec",
@@ -147,7 +147,7 @@ fn arguments_and_exit_status_pass_through() {
 #[cfg(unix)]
 #[test]
 fn a_signal_reads_as_128_plus_its_number_in_the_shell() {
-    let home = Home::new(CONFIG, CREDENTIALS);
+    let home = Home::new(&config(), CREDENTIALS);
     // credchain becomes the command, so the shell that started it sees the signal itself.
     let script = format!(
         "'{}' exec --profile static -- sh -c 'kill -TERM $$'; echo \"status $?\"",
@@ -171,7 +171,7 @@ fn a_signal_reads_as_128_plus_its_number_in_the_shell() {
 
 #[test]
 fn a_command_that_cannot_run_exits_127_or_126() {
-    let home = Home::new(CONFIG, CREDENTIALS);
+    let home = Home::new(&config(), CREDENTIALS);
     home.run(&[
         "exec",
         "--profile",
@@ -194,7 +194,7 @@ fn a_command_that_cannot_run_exits_127_or_126() {
 
 #[test]
 fn no_credentials_no_command() {
-    let home = Home::new(CONFIG, CREDENTIALS);
+    let home = Home::new(&config(), CREDENTIALS);
     let marker = home.file("ran");
     let touch = home.script("bin/touch", &format!("touch '{marker}'\n"));
     home.run(&["exec", "--profile", "nope", "--", &touch])

@@ -4,21 +4,7 @@
 
 mod common;
 
-use common::{assume_role_response, Home, MockServer};
-
-const CONFIG: &str = r#"[profile proc]
-credential_process = printf '{"Version": 1, "AccessKeyId": "ASIAPROCEXAMPLE", "SecretAccessKey": "procsecret", "SessionToken": "proctoken", "Expiration": "2099-01-02T03:04:05Z"}'
-
-[profile static]
-region = eu-west-1
-"#;
-
-const CREDENTIALS: &str = "\
-[static]
-aws_access_key_id = AKIDEXAMPLESTATIC
-aws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY
-aws_session_token = IQoJb3JpZ2luX2VjEXAMPLETOKEN/+=
-";
+use common::{role_sts, Home, MockServer, BASE_CREDENTIALS, CONFIG, CREDENTIALS};
 
 #[test]
 fn the_whole_story_of_a_static_profile() {
@@ -181,18 +167,9 @@ fn a_role_chain_step_by_step() {
          [profile top]\nrole_arn = arn:aws:iam::210987654321:role/top\nsource_profile = mid\n\
          mfa_serial = arn:aws:iam::123456789012:mfa/me\nrole_session_name = my-session\n\
          duration_seconds = 1800\n",
-        "[base]\naws_access_key_id = AKIDBASEEXAMPLE\naws_secret_access_key = baseSecretKey0001\n",
+        BASE_CREDENTIALS,
     );
-    home.secret("roleSecretAccessKey0001");
-    home.secret("roleSessionToken0001");
-    let sts = MockServer::start(
-        200,
-        &assume_role_response(
-            "ASIAROLEEXAMPLE1",
-            "roleSecretAccessKey0001",
-            "roleSessionToken0001",
-        ),
-    );
+    let sts = role_sts(&home);
     let vars = [
         ("AWS_ENDPOINT_URL_STS", sts.url()),
         ("AWS_REGION", "us-east-1".to_owned()),

@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::{assume_role_response, conformance_dir, credchain, Home, MockServer, ACCESS_DENIED};
+use common::{
+    conformance_dir, credchain, role_sts, Home, MockServer, ACCESS_DENIED, BASE_CREDENTIALS,
+};
 
 /// A HOME laid out by the conformance data's own home.sh (it only writes files).
 fn conformance_home() -> Home {
@@ -275,11 +277,8 @@ fn configuration_errors_exit_253_naming_the_place() {
     let home = Home::empty();
     let failing = home.script("bin/failing", "echo 'vault: locked' >&2\nexit 4\n");
     let garbage = home.script("bin/garbage", "echo 'not json'\n");
-    let expired = home.process_script(
-        "bin/expired",
-        r#"{"Version": 1, "AccessKeyId": "ASIAEXPIREDEXAMPLE", "SecretAccessKey": "expiredSecret001",
-            "Expiration": "2001-01-01T00:00:00Z"}"#,
-    );
+    let expired =
+        home.expired_process_script("bin/expired", "ASIAEXPIREDEXAMPLE", "expiredSecret001");
     home.write(
         ".aws/config",
         &format!(
@@ -371,7 +370,7 @@ fn a_value_cmd_exe_cannot_read_back_is_refused() {
 fn role_home() -> Home {
     let home = Home::new(
         "[profile dev]\nrole_arn = arn:aws:iam::123456789012:role/dev\nsource_profile = base\n",
-        "[base]\naws_access_key_id = AKIDBASEEXAMPLE\naws_secret_access_key = baseSecretKey0001\n",
+        BASE_CREDENTIALS,
     );
     home.secret("roleSecretAccessKey0001");
     home.secret("roleSessionToken0001");
@@ -381,14 +380,7 @@ fn role_home() -> Home {
 #[test]
 fn a_role_s_credentials_are_the_assumed_role_s() {
     let home = role_home();
-    let sts = MockServer::start(
-        200,
-        &assume_role_response(
-            "ASIAROLEEXAMPLE1",
-            "roleSecretAccessKey0001",
-            "roleSessionToken0001",
-        ),
-    );
+    let sts = role_sts(&home);
     let run = home.run_revealing(
         &["export-credentials", "--profile", "dev"],
         &[

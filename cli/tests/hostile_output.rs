@@ -27,18 +27,10 @@ fn configure_list_prints_values_of_any_length() {
     let run = home.run(&["configure", "list"]);
     assert_no_panic(&run);
     assert_eq!(run.code, 0, "{run:#?}");
-    let row = run
-        .stdout
-        .lines()
-        .find(|l| l.starts_with("ca_bundle"))
-        .unwrap();
+    let row = run.row("ca_bundle").unwrap();
     assert!(row.contains(&huge('b')), "{row}");
     // The region row is padded to the widest column, not to the huge value.
-    let region = run
-        .stdout
-        .lines()
-        .find(|l| l.starts_with("region"))
-        .unwrap();
+    let region = run.row("region").unwrap();
     assert!(region.len() < 200, "{region}");
     // A huge value from a variable, and one from an option.
     let run = home.run_with(&["configure", "list"], &[("AWS_REGION", &huge('x'))]);

@@ -4,6 +4,7 @@
 mod common;
 
 use common::Home;
+use credchain_test_support::generated::team_profiles;
 
 /// One secret for every profile: the harness checks every command's output for each secret
 /// in the files, and thousands of them would make that the test's whole cost.
@@ -12,18 +13,9 @@ const SECRET: &str = "secretSharedByEveryProfile0001";
 /// A config and a credentials file with `n` profiles each, over a megabyte together from
 /// n = 6,000.
 fn generate(n: usize) -> (String, String) {
-    let mut config = String::from("[default]\nregion = us-east-1\n\n");
-    let mut creds = String::new();
-    for i in 0..n {
-        config.push_str(&format!(
-            "[profile team-{i:06}]\nregion = eu-west-{}\noutput = json\ncli_pager =\nmax_attempts = 5\n\n",
-            i % 3 + 1
-        ));
-        creds.push_str(&format!(
-            "[team-{i:06}]\naws_access_key_id = AKIAEXAMPLE{i:09}\naws_secret_access_key = {SECRET}\n\n"
-        ));
-    }
-    (config, creds)
+    team_profiles(n, "[default]\nregion = us-east-1\n\n", |_| {
+        SECRET.to_string()
+    })
 }
 
 #[test]

@@ -5,13 +5,8 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
-use std::thread;
-use std::time::{Duration, Instant};
-
-use common::Home;
+use common::{Home, MockServer};
+use credchain_test_support::base64url::decode_json;
 use serde_json::{json, Value};
 
 const ARN: &str = "arn:aws:sts::012345678910:assumed-role/Admin/admin";
@@ -24,86 +19,6 @@ const KEY_PARTS: [&str; 2] = [
     "MHcCAQEEIPt/u8InPLpQeQLJTvVX",
     "AwEHoUQDQgAEILkGG7rNOnxiIJlMgimY1UPP",
 ];
-
-/// A Sign-In mock: answers each connection with the next (status, JSON body), the last one
-/// again after that, and records the requests. It accepts for at most 30 seconds.
-struct SignIn {
-    url: String,
-    requests: Arc<Mutex<Vec<String>>>,
-    thread: Option<thread::JoinHandle<()>>,
-    stop: Arc<Mutex<bool>>,
-}
-
-impl SignIn {
-    fn start(answers: Vec<(u16, String)>) -> SignIn {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let stop = Arc::new(Mutex::new(false));
-        let (seen, stopped) = (requests.clone(), stop.clone());
-        let thread = thread::spawn(move || {
-            let deadline = Instant::now() + Duration::from_secs(30);
-            while !*stopped.lock().unwrap() && Instant::now() < deadline {
-                let Ok((mut stream, _)) = listener.accept() else {
-                    thread::sleep(Duration::from_millis(5));
-                    continue;
-                };
-                let _ = stream.set_nonblocking(false);
-                let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-                let mut request = Vec::new();
-                let mut buf = [0u8; 4096];
-                while let Ok(n @ 1..) = stream.read(&mut buf) {
-                    request.extend_from_slice(&buf[..n]);
-                    let text = String::from_utf8_lossy(&request);
-                    if let Some(end) = text.find("\r\n\r\n") {
-                        let length = text[..end]
-                            .lines()
-                            .find_map(|l| {
-                                let (k, v) = l.split_once(':')?;
-                                k.eq_ignore_ascii_case("content-length")
-                                    .then(|| v.trim().parse::<usize>().ok())?
-                            })
-                            .unwrap_or(0);
-                        if request.len() >= end + 4 + length {
-                            break;
-                        }
-                    }
-                }
-                let mut seen = seen.lock().unwrap();
-                seen.push(String::from_utf8_lossy(&request).into_owned());
-                let (status, body) = &answers[(seen.len() - 1).min(answers.len() - 1)];
-                let _ = stream.write_all(
-                    format!(
-                        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\n\
-                         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                        body.len()
-                    )
-                    .as_bytes(),
-                );
-            }
-        });
-        SignIn {
-            url,
-            requests,
-            thread: Some(thread),
-            stop,
-        }
-    }
-
-    fn requests(&self) -> Vec<String> {
-        self.requests.lock().unwrap().clone()
-    }
-}
-
-impl Drop for SignIn {
-    fn drop(&mut self) {
-        *self.stop.lock().unwrap() = true;
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
 
 fn home(expires_at: &str) -> Home {
     let home = Home::new(
@@ -151,14 +66,14 @@ fn header<'r>(request: &'r str, name: &str) -> Option<&'r str> {
 #[test]
 fn export_credentials_refreshes_and_rewrites_the_cache_0600() {
     let home = home("2020-01-01T00:00:00Z");
-    let signin = SignIn::start(vec![(200, REFRESHED.to_string())]);
+    let signin = MockServer::json(&[(200, REFRESHED.to_string())]);
     let started = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64;
     let run = home.run_revealing(
         &["export-credentials", "--profile", "signin"],
-        &[("AWS_ENDPOINT_URL_SIGNIN", &signin.url)],
+        &[("AWS_ENDPOINT_URL_SIGNIN", &signin.url())],
     );
     assert_eq!(run.code, 0, "{run:#?}");
     let out: Value = serde_json::from_str(&run.stdout).unwrap();
@@ -188,7 +103,7 @@ fn export_credentials_refreshes_and_rewrites_the_cache_0600() {
     // (The core's tests verify the signature; here, the claims the binary put in.)
     let claims = decode_json(parts[1]);
     assert_eq!(claims["htm"], "POST");
-    assert_eq!(claims["htu"], format!("{}/v1/token", signin.url));
+    assert_eq!(claims["htu"], format!("{}/v1/token", signin.url()));
     let iat = claims["iat"].as_i64().unwrap();
     assert!(
         (started - 5..=started + 60).contains(&iat),
@@ -216,54 +131,31 @@ fn export_credentials_refreshes_and_rewrites_the_cache_0600() {
     // The next run uses the refreshed session without calling Sign-In.
     let run = home.run_revealing(
         &["export-credentials", "--profile", "signin"],
-        &[("AWS_ENDPOINT_URL_SIGNIN", &signin.url)],
+        &[("AWS_ENDPOINT_URL_SIGNIN", &signin.url())],
     );
     assert_eq!(run.code, 0, "{run:#?}");
     assert!(run.stdout.contains("ASIANEWEXAMPLE"));
     assert_eq!(signin.requests().len(), 1);
 }
 
-/// The JSON in a base64url part of a JWS.
-fn decode_json(part: &str) -> Value {
-    let mut bytes = Vec::new();
-    let (mut acc, mut bits) = (0u32, 0);
-    for c in part.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'-' => 62,
-            b'_' => 63,
-            _ => panic!("not base64url: {part}"),
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            bytes.push((acc >> bits) as u8);
-        }
-    }
-    serde_json::from_slice(&bytes).unwrap()
-}
-
 #[test]
 fn a_refused_refresh_exits_255_and_keeps_the_cache() {
     let home = home("2020-01-01T00:00:00Z");
     let before = home.read(CACHE).unwrap();
-    let signin = SignIn::start(vec![(
+    let signin = MockServer::json(&[(
         401,
         r#"{"error":"TOKEN_EXPIRED","message":"The refresh token has expired"}"#.to_string(),
     )]);
     let run = home.run_with(
         &["export-credentials", "--profile", "signin"],
-        &[("AWS_ENDPOINT_URL_SIGNIN", &signin.url)],
+        &[("AWS_ENDPOINT_URL_SIGNIN", &signin.url())],
     );
     // botocore turns TOKEN_EXPIRED into LoginRefreshTokenExpired, which the AWS CLI ends with
     // its general error status.
     assert_eq!(run.code, 255, "{run:#?}");
     for part in [
         "HTTP 401 TOKEN_EXPIRED: The refresh token has expired",
-        &signin.url,
+        &signin.url(),
         "aws login --profile signin",
         CACHE,
     ] {

@@ -7,20 +7,30 @@
 
 mod common;
 
-use std::net::TcpListener;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::{assume_role_response, Home, MockServer};
+use credchain_test_support::mock_server::{closed_port_url, serve, Reply, Unconnectable};
+use credchain_test_support::timing::{assert_took, timed};
 
 const CREDENTIALS: &str = r#"{"Code":"Success","AccessKeyId":"ASIAMETADATA","SecretAccessKey":"metadataSecret0001","Token":"metadataToken0001","Expiration":"2099-01-02T03:04:05Z","AccountId":"123456789012"}"#;
 
-/// A loopback port with nothing listening.
-fn closed_port() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
-    url
+/// An empty home whose secrets are the metadata credentials'.
+fn metadata_home() -> Home {
+    let home = Home::empty();
+    home.secret("metadataSecret0001");
+    home.secret("metadataToken0001");
+    home
+}
+
+/// An instance metadata mock: the IMDSv2 token, the role name, the credentials.
+fn instance_metadata() -> MockServer {
+    MockServer::sequence(&[
+        (200, "session-token-abc".into()),
+        (200, "instance-role".into()),
+        (200, CREDENTIALS.into()),
+    ])
 }
 
 /// The command with the metadata service enabled and pointed at `endpoint`.
@@ -39,7 +49,7 @@ fn nothing_configured_lists_every_reason_quickly() {
     let run = home.run_command(with_imds(
         &home,
         &["export-credentials"],
-        &closed_port(),
+        &closed_port_url(),
         &[],
     ));
     assert!(
@@ -67,89 +77,53 @@ fn an_unreachable_metadata_service_costs_one_timeout() {
     // A listener whose accept queue is full drops new connection attempts, as a network does
     // with packets to 169.254.169.254 off an instance. The default timeout is one second; the
     // AWS CLI then also tries IMDSv1 and waits a second more.
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let address = listener.local_addr().unwrap();
-    let mut held = Vec::new();
-    let full = (0..1024).any(|_| {
-        match std::net::TcpStream::connect_timeout(&address, Duration::from_millis(100)) {
-            Ok(stream) => {
-                held.push(stream);
-                false
-            }
-            Err(_) => true,
-        }
-    });
-    assert!(full, "the accept queue never filled");
+    let unconnectable = Unconnectable::new();
     let home = Home::empty();
-    let started = Instant::now();
-    let run = home.run_command(with_imds(
-        &home,
-        &["export-credentials"],
-        &format!("http://{address}"),
-        &[],
-    ));
-    let elapsed = started.elapsed();
+    let (run, elapsed) = timed(|| {
+        home.run_command(with_imds(
+            &home,
+            &["export-credentials"],
+            &unconnectable.url(),
+            &[],
+        ))
+    });
     // One connection attempt of nine tenths of the 1 s timeout (the host's connect budget).
-    assert!(
-        elapsed >= Duration::from_millis(850) && elapsed < Duration::from_millis(1500),
-        "{elapsed:?}"
+    assert_took(
+        elapsed,
+        Duration::from_millis(850),
+        Duration::from_millis(1500),
     );
     run.assert_error(
         253,
         "credchain: [ERROR]: An error occurred (Configuration): Unable to retrieve credentials: no credentials found",
     );
-    assert!(
-        run.stderr.contains("could not be reached"),
-        "{}",
-        run.stderr
-    );
-    drop(held);
+    run.assert_stderr_has(&["could not be reached"]);
+    drop(unconnectable);
 }
 
 #[test]
 fn a_silent_metadata_service_is_bounded_by_its_timeout() {
-    // Accepts connections and never answers, for longer than the test waits.
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let holder = std::thread::spawn(move || {
-        let mut held = Vec::new();
-        listener.set_nonblocking(true).unwrap();
-        let until = Instant::now() + Duration::from_secs(6);
-        while Instant::now() < until {
-            if let Ok((stream, _)) = listener.accept() {
-                held.push(stream);
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    });
+    // Reads each request and never answers, for longer than the test waits.
+    let silence = Reply::silence(Duration::from_secs(3));
+    let (url, holder) = serve(vec![silence.clone(), silence]);
     let home = Home::empty();
-    let started = Instant::now();
-    let run = home.run_command(with_imds(&home, &["export-credentials"], &url, &[]));
-    let elapsed = started.elapsed();
+    let (run, elapsed) =
+        timed(|| home.run_command(with_imds(&home, &["export-credentials"], &url, &[])));
     // One second for the token request, one for the IMDSv1 role request (botocore's order).
-    assert!(
-        elapsed >= Duration::from_millis(1900) && elapsed < Duration::from_millis(4000),
-        "{elapsed:?}"
+    assert_took(
+        elapsed,
+        Duration::from_millis(1900),
+        Duration::from_millis(4000),
     );
     assert_eq!(run.code, 253, "{run:#?}");
-    assert!(
-        run.stderr.contains("did not answer within 1000 ms"),
-        "{}",
-        run.stderr
-    );
-    holder.join().unwrap();
+    run.assert_stderr_has(&["did not answer within 1000 ms"]);
+    holder.join();
 }
 
 #[test]
 fn instance_metadata_credentials_and_explain() {
-    let home = Home::empty();
-    home.secret("metadataSecret0001");
-    home.secret("metadataToken0001");
-    let server = MockServer::sequence(&[
-        (200, "session-token-abc".into()),
-        (200, "instance-role".into()),
-        (200, CREDENTIALS.into()),
-    ]);
+    let home = metadata_home();
+    let server = instance_metadata();
     let mut command = with_imds(&home, &["export-credentials"], &server.url(), &[]);
     let out = command.output().unwrap();
     assert_eq!(
@@ -180,7 +154,7 @@ fn instance_metadata_credentials_and_explain() {
     let run = home.run_command(with_imds(
         &home,
         &["explain"],
-        &closed_port(),
+        &closed_port_url(),
         &[("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "2")],
     ));
     assert!(
@@ -204,23 +178,17 @@ fn invalid_metadata_settings_are_errors_naming_the_setting() {
     let run = home.run_command(with_imds(
         &home,
         &["export-credentials"],
-        &closed_port(),
+        &closed_port_url(),
         &[],
     ));
     assert_eq!(run.code, 253, "{run:#?}");
-    assert!(
-        run.stderr.contains("metadata_service_timeout \"soon\""),
-        "{}",
-        run.stderr
-    );
-    assert!(run.stderr.contains(".aws/config:2"), "{}", run.stderr);
+    run.assert_stderr_has(&["metadata_service_timeout \"soon\""]);
+    run.assert_stderr_has(&[".aws/config:2"]);
 }
 
 #[test]
 fn container_credentials_with_a_token_that_is_never_shown() {
-    let home = Home::empty();
-    home.secret("metadataSecret0001");
-    home.secret("metadataToken0001");
+    let home = metadata_home();
     let server = MockServer::sequence(&[(200, CREDENTIALS.into())]);
     let uri = format!("{}/v2/credentials/abc", server.url());
     let vars = [
@@ -328,29 +296,18 @@ fn credential_sources_without_their_provider_are_errors_that_say_so() {
     );
     let run = home.run(&["export-credentials", "--profile", "ecs"]);
     assert_eq!(run.code, 253, "{run:#?}");
-    assert!(
-        run.stderr
-            .contains("neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor"),
-        "{}",
-        run.stderr
-    );
+    run.assert_stderr_has(&["neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor"]);
     // AWS_EC2_METADATA_DISABLED=true (set by every test): nothing is asked of 169.254.169.254.
     let started = Instant::now();
     let run = home.run(&["export-credentials", "--profile", "ec2"]);
     assert!(started.elapsed() < Duration::from_secs(1));
     assert_eq!(run.code, 253, "{run:#?}");
-    assert!(
-        run.stderr.contains("AWS_EC2_METADATA_DISABLED is true"),
-        "{}",
-        run.stderr
-    );
+    run.assert_stderr_has(&["AWS_EC2_METADATA_DISABLED is true"]);
 }
 
 #[test]
 fn configure_list_shows_the_network_providers_type_and_location() {
-    let home = Home::empty();
-    home.secret("metadataSecret0001");
-    home.secret("metadataToken0001");
+    let home = metadata_home();
     // The container endpoint: type container-role, located by its variable.
     let server = MockServer::sequence(&[(200, CREDENTIALS.into())]);
     let uri = format!("{}/creds", server.url());
@@ -359,11 +316,7 @@ fn configure_list_shows_the_network_providers_type_and_location() {
         &[("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri.as_str())],
     );
     assert_eq!(run.code, 0, "{run:#?}");
-    let access = run
-        .stdout
-        .lines()
-        .find(|l| l.starts_with("access_key"))
-        .unwrap_or_default();
+    let access = run.row("access_key").unwrap_or_default();
     assert!(
         access.contains("****************DATA")
             && access.contains("container-role")
@@ -372,18 +325,10 @@ fn configure_list_shows_the_network_providers_type_and_location() {
     );
     drop(server);
     // Instance metadata: type iam-role.
-    let server = MockServer::sequence(&[
-        (200, "session-token-abc".into()),
-        (200, "instance-role".into()),
-        (200, CREDENTIALS.into()),
-    ]);
+    let server = instance_metadata();
     let run = home.run_command(with_imds(&home, &["configure", "list"], &server.url(), &[]));
     assert_eq!(run.code, 0, "{run:#?}");
-    let access = run
-        .stdout
-        .lines()
-        .find(|l| l.starts_with("access_key"))
-        .unwrap_or_default();
+    let access = run.row("access_key").unwrap_or_default();
     assert!(
         access.contains("****************DATA") && access.contains("iam-role"),
         "{access}"

@@ -15,40 +15,15 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use common::{conformance_dir, credchain, MockServer};
+use common::{credchain, MockServer};
+use credchain_test_support::conformance::assert_no_failures;
+use credchain_test_support::recorded::{self, named_file, path_of, phrase, Case, Expectations};
 use serde_json::Value;
 
 const FAKE_TIME: &str = "2021-08-01 00:00:00";
-
-/// The cases where the AWS CLI's answer differs from the SDKs' expectation, each with the phrase
-/// its error must contain: `awscli_differs` of tests/expectations/recorded_cases.json, read at
-/// test time.
-fn awscli_differs() -> Vec<(String, String)> {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/expectations/recorded_cases.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let json: Value =
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    json["awscli_differs"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{}: no awscli_differs list", path.display()))
-        .iter()
-        .map(|entry| {
-            let field = |name: &str| {
-                entry[name]
-                    .as_str()
-                    .unwrap_or_else(|| {
-                        panic!("{}: an awscli_differs entry has no {name}", path.display())
-                    })
-                    .to_string()
-            };
-            (field("case"), field("error_contains"))
-        })
-        .collect()
-}
 
 fn copy_tree(from: &Path, to: &Path, root: &Path) {
     for entry in std::fs::read_dir(from).into_iter().flatten().flatten() {
@@ -66,65 +41,6 @@ fn copy_tree(from: &Path, to: &Path, root: &Path) {
     }
 }
 
-/// The recorded responses (status and body), one a connection, in connection order.
-fn recorded_responses(traffic: &Value) -> Vec<(u16, String)> {
-    let mut by_connection = std::collections::BTreeMap::<u64, (u16, String)>::new();
-    for event in traffic["events"].as_array().into_iter().flatten() {
-        let id = event["connection_id"].as_u64().unwrap_or(0);
-        let action = &event["action"];
-        if let Some(r) = action.get("Response") {
-            let status = r["response"]["Ok"]["status"].as_u64().unwrap_or(0) as u16;
-            by_connection.entry(id).or_default().0 = status;
-        } else if let Some(d) = action.get("Data") {
-            if d["direction"] == "Response" {
-                by_connection
-                    .entry(id)
-                    .or_default()
-                    .1
-                    .push_str(d["data"]["Utf8"].as_str().unwrap_or(""));
-            }
-        }
-    }
-    by_connection.into_values().collect()
-}
-
-/// A recorded request: method, path and query, IMDSv2 headers.
-type Recorded = (String, String, Vec<(String, String)>);
-
-/// The recorded requests, in connection order.
-fn recorded_requests(traffic: &Value) -> Vec<Recorded> {
-    let mut by_connection = std::collections::BTreeMap::new();
-    for event in traffic["events"].as_array().into_iter().flatten() {
-        if let Some(r) = event["action"].get("Request") {
-            let uri = r["request"]["uri"].as_str().unwrap_or("");
-            let path = uri
-                .split_once("://")
-                .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
-                .unwrap_or_else(|| "/".into());
-            let headers = [
-                "x-aws-ec2-metadata-token",
-                "x-aws-ec2-metadata-token-ttl-seconds",
-            ]
-            .iter()
-            .filter_map(|name| {
-                r["request"]["headers"][*name][0]
-                    .as_str()
-                    .map(|v| (name.to_string(), v.to_string()))
-            })
-            .collect();
-            by_connection.insert(
-                event["connection_id"].as_u64().unwrap_or(0),
-                (
-                    r["request"]["method"].as_str().unwrap_or("").to_string(),
-                    path,
-                    headers,
-                ),
-            );
-        }
-    }
-    by_connection.into_values().collect()
-}
-
 /// The faketime of a case: [`FAKE_TIME`], or a day before an expected expiry that is earlier.
 fn fake_time_for(expected: &Value) -> String {
     let fake = credchain_core::credentials::parse_time("2021-08-01T00:00:00Z").unwrap();
@@ -139,15 +55,18 @@ fn fake_time_for(expected: &Value) -> String {
     }
 }
 
-fn run_case(dir: &Path, tree: &str, fake_time: &str) -> (i32, String, String, Option<String>) {
+fn run_case(case: &Case, fake_time: &str) -> (i32, String, String, Option<String>) {
     let root = tempfile::tempdir().unwrap();
-    copy_tree(&dir.join("fs"), root.path(), root.path());
-    let env: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("env.json")).unwrap()).unwrap();
-    let traffic: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("http-traffic.json")).unwrap())
-            .unwrap();
-    let responses = recorded_responses(&traffic);
+    copy_tree(&case.dir.join("fs"), root.path(), root.path());
+    let env = case.env();
+    let traffic = case.traffic();
+    let exchanges = recorded::exchanges(&traffic);
+    // The recorded responses (status and body), one a connection, in connection order.
+    let responses: Vec<(u16, String)> = exchanges
+        .iter()
+        .filter(|e| e.responded)
+        .map(|e| (e.status, String::from_utf8_lossy(&e.body).into_owned()))
+        .collect();
     let server = (!responses.is_empty()).then(|| MockServer::sequence(&responses));
     let mut command = Command::new("faketime");
     command
@@ -161,8 +80,7 @@ fn run_case(dir: &Path, tree: &str, fake_time: &str) -> (i32, String, String, Op
     let url = server
         .as_ref()
         .map_or("http://127.0.0.1:9".to_string(), |s| s.url());
-    for (k, v) in env.as_object().unwrap() {
-        let v = v.as_str().unwrap_or("");
+    for (k, v) in &env {
         if k == "AWS_PROFILE" {
             profile = v.to_string();
         }
@@ -173,11 +91,7 @@ fn run_case(dir: &Path, tree: &str, fake_time: &str) -> (i32, String, String, Op
             continue;
         }
         if k == "AWS_CONTAINER_CREDENTIALS_FULL_URI" {
-            let path = v
-                .split_once("://")
-                .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
-                .unwrap_or("/");
-            command.env(k, format!("{url}{path}"));
+            command.env(k, format!("{url}{}", path_of(v)));
             continue;
         }
         let v = if v.starts_with('/') {
@@ -187,17 +101,13 @@ fn run_case(dir: &Path, tree: &str, fake_time: &str) -> (i32, String, String, Op
         };
         command.env(k, v);
     }
-    if tree == "profile-provider" {
+    if case.tree == "profile-provider" {
         command.args(["--profile", &profile]);
     }
     command.env("AWS_ENDPOINT_URL_STS", &url);
     command.env("AWS_ENDPOINT_URL_SSO", &url);
     command.env("AWS_ENDPOINT_URL_SSO_OIDC", &url);
-    if !env
-        .as_object()
-        .unwrap()
-        .contains_key("AWS_EC2_METADATA_DISABLED")
-    {
+    if !env.iter().any(|(k, _)| k == "AWS_EC2_METADATA_DISABLED") {
         // Never reach for 169.254.169.254: the metadata service is the mock too.
         command.env("AWS_EC2_METADATA_SERVICE_ENDPOINT", &url);
     }
@@ -208,7 +118,12 @@ fn run_case(dir: &Path, tree: &str, fake_time: &str) -> (i32, String, String, Op
     let traffic_text = traffic.to_string();
     let mismatch = match &server {
         Some(server) if traffic_text.contains("http://169.254.") => {
-            let expected = recorded_requests(&traffic);
+            // The recorded requests: method, path and query, IMDSv2 headers.
+            let expected: Vec<_> = exchanges
+                .iter()
+                .filter(|e| e.requested)
+                .map(|e| (e.method.clone(), e.path().to_string(), e.headers.clone()))
+                .collect();
             let seen = server.requests();
             let same = seen.len() == expected.len()
                 && seen
@@ -226,11 +141,9 @@ fn run_case(dir: &Path, tree: &str, fake_time: &str) -> (i32, String, String, Op
         _ => None,
     };
     // credchain's own cases say how many requests are made (retries included).
-    let case: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("test-case.json")).unwrap())
-            .unwrap();
+    let test_case = case.test_case();
     let mismatch = mismatch.or_else(|| {
-        let want = case["credchain"]["requests"].as_u64()?;
+        let want = test_case["credchain"]["requests"].as_u64()?;
         let seen = server.as_ref().map_or(0, |s| s.requests().len()) as u64;
         (seen != want).then(|| format!("expected {want} requests, the mock saw {seen}"))
     });
@@ -244,47 +157,18 @@ fn run_case(dir: &Path, tree: &str, fake_time: &str) -> (i32, String, String, Op
 
 #[test]
 fn recorded_cases_through_the_binary() {
-    let differs = awscli_differs();
-    let root = conformance_dir().join("cases");
-    let mut dirs: Vec<(&str, PathBuf)> = Vec::new();
-    for tree in ["default-credential-provider-chain", "profile-provider"] {
-        let mut found: Vec<PathBuf> = std::fs::read_dir(root.join(tree))
-            .unwrap()
-            .flatten()
-            .map(|e| e.path())
-            .collect();
-        found.sort();
-        dirs.extend(found.into_iter().map(|d| (tree, d)));
-    }
-    assert!(dirs.len() >= 31);
-    // And credchain's own cases (tests/cases), in the same format.
-    let own = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/cases");
-    let before = dirs.len();
-    for tree in ["default-credential-provider-chain", "profile-provider"] {
-        let mut found: Vec<PathBuf> = std::fs::read_dir(own.join(tree))
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| e.path())
-            .collect();
-        found.sort();
-        dirs.extend(found.into_iter().map(|d| (tree, d)));
-    }
-    assert!(
-        dirs.len() > before,
-        "expected credchain's own cases under tests/cases"
-    );
+    let expectations = Expectations::load();
+    // The conformance cases, then credchain's own (tests/cases), in the same format.
+    let cases = recorded::credential_cases();
     let mut failures = Vec::new();
-    for (tree, dir) in &dirs {
-        let name = format!("{tree}/{}", dir.file_name().unwrap().to_string_lossy());
-        let expected: Value =
-            serde_json::from_str(&std::fs::read_to_string(dir.join("test-case.json")).unwrap())
-                .unwrap();
+    for case in &cases {
+        let name = case.name();
+        let expected = case.test_case();
         let expected = &expected["result"];
-        let (code, stdout, stderr, mismatch) = run_case(dir, tree, &fake_time_for(expected));
+        let (code, stdout, stderr, mismatch) = run_case(case, &fake_time_for(expected));
         let verdict = if let Some(mismatch) = mismatch {
             Err(mismatch)
-        } else if let Some((_, awscli)) = differs.iter().find(|(n, _)| *n == name) {
+        } else if let Some(awscli) = phrase(&expectations.awscli_differs, &name) {
             if code == 253 && stderr.contains(awscli) {
                 Ok(())
             } else {
@@ -322,11 +206,7 @@ fn recorded_cases_through_the_binary() {
         } else if (253..=255).contains(&code) {
             // A file the expectation names in backticks must be named too (under the case's
             // temporary root).
-            match expected["ErrorContains"]
-                .as_str()
-                .and_then(|t| t.split('`').nth(1))
-                .filter(|p| p.starts_with('/'))
-            {
+            match named_file(expected) {
                 Some(file) if !stderr.contains(file) => {
                     Err(format!("the error should name {file}: {stderr}"))
                 }
@@ -341,11 +221,5 @@ fn recorded_cases_through_the_binary() {
             failures.push(format!("{name}: {why}"));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n{}",
-        failures.len(),
-        dirs.len(),
-        failures.join("\n")
-    );
+    assert_no_failures(&failures, cases.len());
 }

@@ -5,10 +5,8 @@
 
 mod common;
 
-use common::{assume_role_response, Home, MockServer};
+use common::{assume_role_response, Home, MockServer, BASE_CREDENTIALS};
 
-const BASE: &str =
-    "[base]\naws_access_key_id = AKIDBASEEXAMPLE\naws_secret_access_key = baseSecretKey0001\n";
 const ROLE: &str = "\
 [profile role]
 role_arn = arn:aws:iam::123456789012:role/demo
@@ -23,6 +21,14 @@ const DENIED: &str = "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenie
 const UNAVAILABLE: &str = "<ErrorResponse><Error><Type>Receiver</Type>\
                            <Code>ServiceUnavailable</Code><Message>busy</Message></Error>\
                            </ErrorResponse>";
+
+/// [`export`] against a new STS mock answering every call with `status` and `body`: the run
+/// and how many calls the mock saw.
+fn exported(home: &Home, status: u16, body: &str, vars: &[(&str, &str)]) -> (common::Run, usize) {
+    let sts = MockServer::start(status, body);
+    let run = export(home, &sts, vars);
+    (run, sts.requests().len())
+}
 
 fn export(home: &Home, sts: &MockServer, vars: &[(&str, &str)]) -> common::Run {
     let url = sts.url();
@@ -43,7 +49,7 @@ fn export(home: &Home, sts: &MockServer, vars: &[(&str, &str)]) -> common::Run {
 
 #[test]
 fn a_503_then_200_gives_the_credentials() {
-    let home = Home::new(ROLE, BASE);
+    let home = Home::new(ROLE, BASE_CREDENTIALS);
     home.secret("retriedSecret0001");
     let sts = MockServer::sequence(&[
         (503, UNAVAILABLE.to_string()),
@@ -68,69 +74,51 @@ fn a_503_then_200_gives_the_credentials() {
 
 #[test]
 fn throttling_is_tried_three_times_then_reported() {
-    let home = Home::new(ROLE, BASE);
-    let sts = MockServer::start(400, THROTTLED);
-    let run = export(&home, &sts, &[]);
+    let home = Home::new(ROLE, BASE_CREDENTIALS);
+    let (run, sent) = exported(&home, 400, THROTTLED, &[]);
     assert_eq!(run.code, 254, "{run:#?}");
-    assert!(run.stderr.contains("Throttling"), "{}", run.stderr);
-    assert_eq!(sts.requests().len(), 3);
+    run.assert_stderr_has(&["Throttling"]);
+    assert_eq!(sent, 3);
 }
 
 #[test]
 fn max_attempts_sets_the_attempts_and_access_denied_is_sent_once() {
-    let home = Home::new(&format!("{ROLE}max_attempts = 2\n"), BASE);
-    let sts = MockServer::start(503, UNAVAILABLE);
-    let run = export(&home, &sts, &[]);
+    let home = Home::new(&format!("{ROLE}max_attempts = 2\n"), BASE_CREDENTIALS);
+    let (run, sent) = exported(&home, 503, UNAVAILABLE, &[]);
     assert_eq!(run.code, 254, "{run:#?}");
-    assert_eq!(sts.requests().len(), 2);
+    assert_eq!(sent, 2);
 
     // The environment outranks the profile.
-    let sts = MockServer::start(503, UNAVAILABLE);
-    let run = export(&home, &sts, &[("AWS_MAX_ATTEMPTS", "1")]);
+    let (run, sent) = exported(&home, 503, UNAVAILABLE, &[("AWS_MAX_ATTEMPTS", "1")]);
     assert_eq!(run.code, 254, "{run:#?}");
-    assert_eq!(sts.requests().len(), 1);
+    assert_eq!(sent, 1);
 
-    let sts = MockServer::start(403, DENIED);
-    let run = export(&home, &sts, &[("AWS_RETRY_MODE", "adaptive")]);
+    let (run, sent) = exported(&home, 403, DENIED, &[("AWS_RETRY_MODE", "adaptive")]);
     assert_eq!(run.code, 254, "{run:#?}");
-    assert!(run.stderr.contains("AccessDenied"), "{}", run.stderr);
-    assert_eq!(sts.requests().len(), 1);
+    run.assert_stderr_has(&["AccessDenied"]);
+    assert_eq!(sent, 1);
 }
 
 #[test]
 fn bad_retry_settings_name_the_setting_and_its_source() {
-    let home = Home::new(&format!("{ROLE}max_attempts = 0\n"), BASE);
+    let home = Home::new(&format!("{ROLE}max_attempts = 0\n"), BASE_CREDENTIALS);
     let sts = MockServer::start(403, DENIED);
     let run = export(&home, &sts, &[]);
     assert_eq!(run.code, 255, "{run:#?}");
-    assert!(
-        run.stderr.contains("invalid max_attempts 0")
-            && run.stderr.contains(".aws/config")
-            && run.stderr.contains("1 or more"),
-        "{}",
-        run.stderr
-    );
+    run.assert_stderr_has(&["invalid max_attempts 0", ".aws/config", "1 or more"]);
     let run = export(&home, &sts, &[("AWS_MAX_ATTEMPTS", "three")]);
     assert_eq!(run.code, 255, "{run:#?}");
-    assert!(
-        run.stderr
-            .contains("invalid max_attempts \"three\" (from AWS_MAX_ATTEMPTS)"),
-        "{}",
-        run.stderr
-    );
+    run.assert_stderr_has(&["invalid max_attempts \"three\" (from AWS_MAX_ATTEMPTS)"]);
     let run = export(
         &home,
         &sts,
         &[("AWS_RETRY_MODE", "legacy"), ("AWS_MAX_ATTEMPTS", "2")],
     );
     assert_eq!(run.code, 255, "{run:#?}");
-    assert!(
-        run.stderr
-            .contains("invalid retry_mode \"legacy\" (from AWS_RETRY_MODE)")
-            && run.stderr.contains("no legacy mode"),
-        "{}",
-        run.stderr
-    );
+    run.assert_stderr_has(&[
+        "invalid retry_mode \"legacy\" (from AWS_RETRY_MODE)",
+        "no legacy mode",
+    ]);
     // No call was made.
     assert!(sts.requests().is_empty());
     // Keys that need no service call do not read the retry settings, as in the AWS CLI.
@@ -149,7 +137,7 @@ fn bad_retry_settings_name_the_setting_and_its_source() {
 
 #[test]
 fn explain_shows_the_retry_settings_and_their_sources() {
-    let home = Home::new(&format!("{ROLE}retry_mode = adaptive\n"), BASE);
+    let home = Home::new(&format!("{ROLE}retry_mode = adaptive\n"), BASE_CREDENTIALS);
     let sts = MockServer::start(
         200,
         &assume_role_response("ASIAEXPLAIN00001", "explainSecret0001", "explainToken0001"),

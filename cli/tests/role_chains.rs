@@ -8,10 +8,8 @@ mod common;
 use std::io::Write;
 use std::process::Stdio;
 
-use common::{assume_role_response, Home, MockServer};
+use common::{assume_role_response, Home, MockServer, BASE_CREDENTIALS};
 
-const BASE: &str =
-    "[base]\naws_access_key_id = AKIDBASEEXAMPLE\naws_secret_access_key = baseSecretKey0001\n";
 const CHAIN: &str = "\
 [profile middle]
 role_arn = arn:aws:iam::123456789012:role/demo
@@ -27,7 +25,7 @@ region = eu-west-1
 ";
 
 fn home() -> Home {
-    let home = Home::new(CHAIN, BASE);
+    let home = Home::new(CHAIN, BASE_CREDENTIALS);
     home.secret("hopSecretAccessKey01");
     home.secret("hopSessionToken0001");
     home
@@ -89,11 +87,17 @@ fn authorization(request: &str) -> &str {
         .unwrap_or("")
 }
 
-#[test]
-fn two_hops_sign_with_the_source_profile_s_keys() {
+/// `export` of `profile` in a new [`home`] against a new [`sts`], `stdin` typed: all three.
+fn run_chain(profile: &str, stdin: &str) -> (Home, MockServer, common::Run) {
     let home = home();
     let sts = sts();
-    let run = export(&home, "middle", &sts, "");
+    let run = export(&home, profile, &sts, stdin);
+    (home, sts, run)
+}
+
+#[test]
+fn two_hops_sign_with_the_source_profile_s_keys() {
+    let (_home, sts, run) = run_chain("middle", "");
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_access_key(&run, "ASIAHOPEXAMPLE01");
     let requests = sts.requests();
@@ -109,16 +113,9 @@ fn two_hops_sign_with_the_source_profile_s_keys() {
 
 #[test]
 fn three_hops_with_mfa_and_external_id() {
-    let home = home();
-    let sts = sts();
-    let run = export(&home, "top", &sts, "123456\n");
+    let (_home, sts, run) = run_chain("top", "123456\n");
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("Enter MFA code for arn:aws:iam::123456789012:mfa/me: "),
-        "{}",
-        run.stderr
-    );
+    run.assert_stderr_has(&["Enter MFA code for arn:aws:iam::123456789012:mfa/me: "]);
     let requests = sts.requests();
     assert_eq!(requests.len(), 2);
     // The second hop is signed with the first hop's credentials, in the profile's region.
@@ -143,16 +140,10 @@ fn three_hops_with_mfa_and_external_id() {
 
 #[test]
 fn mfa_without_an_answer_is_a_clear_error() {
-    let home = home();
-    let sts = sts();
-    let run = export(&home, "top", &sts, "");
+    let (_home, _sts, run) = run_chain("top", "");
     // The AWS CLI v2.36.7 with standard input at its end: getpass's EOFError, exit 255.
     assert_eq!(run.code, 255, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("MFA code") && run.stderr.contains("none was entered"),
-        "{}",
-        run.stderr
-    );
+    run.assert_stderr_has(&["MFA code", "none was entered"]);
 }
 
 #[test]
@@ -285,7 +276,7 @@ fn a_chain_naming_one_role_twice_calls_sts_twice_and_returns_the_outer_answer() 
         "[profile outer]\nrole_arn = arn:aws:iam::123456789012:role/same\nsource_profile = inner\n\
          region = us-east-1\n\
          [profile inner]\nrole_arn = arn:aws:iam::123456789012:role/same\nsource_profile = base\n",
-        BASE,
+        BASE_CREDENTIALS,
     );
     for secret in [
         "firstSecretAccess01",
@@ -378,7 +369,7 @@ fn an_eager_source_runs_even_when_the_outer_role_is_cached() {
     let sts = sts();
     let run = export(&home, "top", &sts, "");
     assert_eq!(run.code, 253, "{}", run.stderr);
-    assert!(run.stderr.contains("credential_process"), "{}", run.stderr);
+    run.assert_stderr_has(&["credential_process"]);
     assert!(sts.requests().is_empty());
 }
 
@@ -389,7 +380,7 @@ fn a_duration_that_is_not_a_whole_number_is_left_out_as_the_aws_cli_leaves_it_ou
     let home = Home::new(
         "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/demo\nsource_profile = base\n\
          duration_seconds = 3600 # one hour\nregion = us-east-1\n",
-        BASE,
+        BASE_CREDENTIALS,
     );
     home.secret("hopSecretAccessKey01");
     home.secret("hopSessionToken0001");
@@ -447,11 +438,8 @@ fn eager_source_credentials_a_cached_role_makes_unnecessary_are_never_judged() {
     // botocore runs the process when it builds the chain but judges its answer's expiry only
     // on first use, which a cached role spares (checked with botocore 1.44.8).
     let home = Home::empty();
-    let helper = home.process_script(
-        "bin/expired",
-        r#"{"Version": 1, "AccessKeyId": "ASIAEXPIREDPROC1", "SecretAccessKey": "expiredSecret0001",
-            "Expiration": "2001-01-01T00:00:00Z"}"#,
-    );
+    let helper =
+        home.expired_process_script("bin/expired", "ASIAEXPIREDPROC1", "expiredSecret0001");
     home.write(
         ".aws/config",
         &format!(
@@ -468,5 +456,5 @@ fn eager_source_credentials_a_cached_role_makes_unnecessary_are_never_judged() {
     std::fs::remove_file(home.file(CACHED_DEMO_ROLE_FILE)).unwrap();
     let run = export(&home, "top", &sts, "");
     assert_eq!(run.code, 255, "{}", run.stderr);
-    assert!(run.stderr.contains("expired"), "{}", run.stderr);
+    run.assert_stderr_has(&["expired"]);
 }

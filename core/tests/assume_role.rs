@@ -10,6 +10,7 @@ use credchain_core::config::evaluate::{Evaluator, Options};
 use credchain_core::config::parse::ConfigFiles;
 use credchain_core::config::settings::Setting;
 use credchain_core::Dialect;
+use credchain_test_support::conformance::assert_no_failures;
 use serde_json::{json, Map, Value};
 
 /// Cases where the AWS CLI's answer differs from the SDKs' expectation, with the AWS CLI's.
@@ -147,11 +148,5 @@ fn assume_role_suite() {
             ));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
+    assert_no_failures(&failures, cases.len());
 }

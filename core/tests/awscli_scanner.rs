@@ -12,6 +12,7 @@ mod common;
 
 use credchain_core::config::parse::ProfileFile;
 use credchain_core::{Dialect, FileKind};
+use credchain_test_support::random::Rng;
 
 /// The outcome of one pass, in a comparable form (the Debug of the whole file holds the index).
 fn outcome(file: Result<ProfileFile<'_>, credchain_core::config::parse::ParseError<'_>>) -> String {
@@ -40,27 +41,6 @@ fn check(bytes: &[u8]) {
                 String::from_utf8_lossy(bytes)
             );
         }
-    }
-}
-
-/// A small deterministic PRNG (SplitMix64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
     }
 }
 

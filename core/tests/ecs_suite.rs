@@ -12,6 +12,7 @@ use std::cell::RefCell;
 
 use credchain_core::chain::providers::container::{self, ContainerError};
 use credchain_core::io::{block_on, Http, HttpError, HttpRequest, HttpResponse};
+use credchain_test_support::conformance::check_every;
 
 /// Cases where the AWS CLI refuses what the SDKs accept, with why.
 const AWSCLI_DIFFERS: &[(&str, &str)] = &[
@@ -115,17 +116,7 @@ fn ecs_suite() {
     let suite = common::conformance_json("suites/ecs-tests.json");
     let tests = suite["tests"].as_array().unwrap();
     assert!(tests.len() >= 11);
-    let failures: Vec<String> = tests
-        .iter()
-        .filter_map(|case| check(case).err().map(|e| format!("{}: {e}", case["docs"])))
-        .collect();
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n{}",
-        failures.len(),
-        tests.len(),
-        failures.join("\n")
-    );
+    check_every(tests, |case| case["docs"].to_string(), check);
 }
 
 #[test]

@@ -3,8 +3,8 @@
 
 mod common;
 
-use common::memory::{FixedClock, MemoryCommand, MemoryFs, NoHttp, NoPrompt};
-use credchain_core::chain::execute::{execute, ExecuteError, Io, ProcessFailure};
+use common::memory::{unix_io, FixedClock, MemoryCommand, MemoryFs, NoHttp};
+use credchain_core::chain::execute::{execute, ExecuteError, ProcessFailure};
 use credchain_core::chain::plan::plan;
 use credchain_core::config::evaluate::{Evaluator, Options};
 use credchain_core::config::parse::ConfigFiles;
@@ -12,6 +12,7 @@ use credchain_core::config::settings::Setting;
 use credchain_core::credentials::ProviderKind;
 use credchain_core::io::block_on;
 use credchain_core::Dialect;
+use credchain_test_support::file_tree::texts_under;
 
 struct Case<'a> {
     config: &'a str,
@@ -49,14 +50,8 @@ impl<'a> Case<'a> {
         let eval = Evaluator::new(&files, env, &options).map_err(|e| e.to_string())?;
         let plan = plan(&eval).map_err(|e| e.to_string())?;
         let fs = MemoryFs::default();
-        let io = Io {
-            fs: &fs,
-            http: &NoHttp,
-            command: &self.command,
-            prompt: &NoPrompt,
-            clock: &FixedClock(self.now),
-            platform: credchain_core::config::locate::Platform::Unix,
-        };
+        let clock = FixedClock(self.now);
+        let io = unix_io(&fs, &NoHttp, &self.command, &clock);
         block_on(execute(&eval, &plan, &io)).map_err(|e| e.to_string())
     }
 }
@@ -325,14 +320,8 @@ fn the_execute_future_fits_the_documented_stack() {
     let plan = plan(&eval).unwrap();
     let fs = MemoryFs::default();
     let command = MemoryCommand::default();
-    let io = Io {
-        fs: &fs,
-        http: &NoHttp,
-        command: &command,
-        prompt: &NoPrompt,
-        clock: &FixedClock(0),
-        platform: credchain_core::config::locate::Platform::Unix,
-    };
+    let clock = FixedClock(0);
+    let io = unix_io(&fs, &NoHttp, &command, &clock);
     let future = execute(&eval, &plan, &io);
     let size = core::mem::size_of_val(&future);
     eprintln!("the execute future: {size} bytes");
@@ -345,25 +334,16 @@ fn every_variable_the_core_reads_is_listed_for_the_hosts_check() {
     // Hosts refuse a non-UTF-8 value of a listed variable instead of reading it as unset; a
     // variable read but not listed would slip through.
     let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut stack = vec![src];
     let mut missing = Vec::new();
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let text = std::fs::read_to_string(&path).unwrap();
-            for part in text.split('"').skip(1).step_by(2) {
-                let is_var = part.starts_with("AWS_")
-                    && part.len() > 4
-                    && part
-                        .bytes()
-                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
-                if is_var && !credchain_core::io::VARIABLES_READ.contains(&part) {
-                    missing.push(format!("{part} ({})", path.display()));
-                }
+    for (path, text) in texts_under(&src) {
+        for part in text.split('"').skip(1).step_by(2) {
+            let is_var = part.starts_with("AWS_")
+                && part.len() > 4
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+            if is_var && !credchain_core::io::VARIABLES_READ.contains(&part) {
+                missing.push(format!("{part} ({})", path.display()));
             }
         }
     }

@@ -7,6 +7,7 @@ mod common;
 use credchain_core::config::evaluate::{select_profile, Options};
 use credchain_core::config::locate::{locate, Platform};
 use credchain_core::Dialect;
+use credchain_test_support::conformance::assert_no_failures;
 
 fn env_of(case: &serde_json::Value) -> Vec<(String, String)> {
     case["environment"]
@@ -53,13 +54,7 @@ fn file_location_suite() {
             failures.push(format!("{name}: {}", problems.join(", ")));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n{}",
-        failures.len(),
-        tests.len(),
-        failures.join("\n")
-    );
+    assert_no_failures(&failures, tests.len());
 }
 
 /// A documented difference: the AWS CLI (Python 3.8+) ignores HOME on Windows.

@@ -6,7 +6,7 @@
 
 #![cfg(all(feature = "std", unix))]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -16,12 +16,14 @@ use credchain_core::host::{
 };
 use credchain_core::io::{block_on, CommandErrorKind, Fs, FsErrorKind};
 use credchain_core::FileKind;
+use credchain_test_support::temp_home::TempHome;
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("credchain-hostile-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A temporary directory holding a FIFO named `fifo`, and the FIFO's path.
+fn dir_with_fifo() -> (TempHome, std::path::PathBuf) {
+    let home = TempHome::new();
+    let fifo = home.path().join("fifo");
+    mkfifo(&fifo);
+    (home, fifo)
 }
 
 fn mkfifo(path: &Path) {
@@ -45,9 +47,7 @@ fn bounded<T: Send + 'static>(secs: u64, f: impl FnOnce() -> T + Send + 'static)
 
 #[test]
 fn a_fifo_is_not_a_file_and_never_blocks_a_read() {
-    let dir = temp_dir("fifo");
-    let fifo = dir.join("fifo");
-    mkfifo(&fifo);
+    let (_home, fifo) = dir_with_fifo();
     let path = fifo.to_str().unwrap().to_owned();
     let p = path.clone();
     let (plain, bulk, small) = bounded(10, move || {
@@ -66,7 +66,6 @@ fn a_fifo_is_not_a_file_and_never_blocks_a_read() {
     assert_eq!(plain, FsErrorKind::NotAFile);
     assert_eq!(bulk, FsErrorKind::NotAFile);
     assert_eq!(small, FsErrorKind::NotAFile);
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -74,9 +73,8 @@ fn devices_directories_and_fifos_load_as_no_file() {
     // botocore's raw_config_parse: `if not os.path.isfile(path): raise ConfigNotFound`, which
     // the session and the shared credentials provider read as no file (botocore 1.44.8 and the
     // AWS CLI v2.36.7 checked with /dev/null, /dev/zero, a directory and a FIFO).
-    let dir = temp_dir("load");
-    let fifo = dir.join("fifo");
-    mkfifo(&fifo);
+    let (home, fifo) = dir_with_fifo();
+    let dir = home.path();
     let paths = [
         "/dev/null".to_owned(),
         "/dev/zero".to_owned(),
@@ -111,15 +109,13 @@ fn devices_directories_and_fifos_load_as_no_file() {
         (loaded.contents.is_some(), loaded.not_a_file),
         (false, false)
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn a_token_file_may_be_a_fifo_a_pipe_or_a_device() {
     // botocore's FileWebIdentityTokenLoader: `open(path).read()`, whatever the path names.
-    let dir = temp_dir("token");
-    let fifo = dir.join("fifo");
-    mkfifo(&fifo);
+    let (home, fifo) = dir_with_fifo();
+    let dir = home.path();
     // The writer comes after the reader has opened the FIFO, as `get-token > fifo &` may.
     let w = fifo.clone();
     let writer = std::thread::spawn(move || {
@@ -176,12 +172,12 @@ fn a_token_file_may_be_a_fifo_a_pipe_or_a_device() {
         block_on(StdFs.read("/dev/null")).unwrap_err().kind,
         FsErrorKind::NotAFile
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn oversized_cache_files_are_refused_unread() {
-    let dir = temp_dir("large");
+    let home = TempHome::new();
+    let dir = home.path();
     let path = dir.join("cache.json");
     // Sparse: 4 GiB that take no disk and would take 4 GiB of memory to read.
     let file = std::fs::File::create(&path).unwrap();
@@ -211,7 +207,6 @@ fn oversized_cache_files_are_refused_unread() {
         read_file_at_most(p, 1).unwrap_err().kind,
         FsErrorKind::TooLarge
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// The id of a process that has exited.
@@ -224,7 +219,8 @@ fn dead_pid() -> u32 {
 
 #[test]
 fn temporary_files_of_killed_writers_are_removed_by_the_next_write() {
-    let dir = temp_dir("temps");
+    let home = TempHome::new();
+    let dir = home.path();
     let target = dir.join("abc.json");
     let name = |pid: u32, nanos: u32| dir.join(format!(".abc.json.{pid}.{nanos}.tmp"));
     let dead = name(dead_pid(), 123_456_789);
@@ -262,7 +258,7 @@ fn temporary_files_of_killed_writers_are_removed_by_the_next_write() {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(&target).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
-    let temps = std::fs::read_dir(&dir)
+    let temps = std::fs::read_dir(dir)
         .unwrap()
         .filter(|e| {
             let n = e.as_ref().unwrap().file_name();
@@ -271,7 +267,6 @@ fn temporary_files_of_killed_writers_are_removed_by_the_next_write() {
         })
         .count();
     assert_eq!(temps, 2, "the live writer's file and the foreign one");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// Waits up to 5 s for `pid` to be gone (or a zombie waiting for its new parent to reap it).
@@ -304,69 +299,81 @@ fn script(dir: &Path, name: &str, body: &str) -> String {
     path.to_str().unwrap().to_owned()
 }
 
+/// A helper script in a temporary directory of its own that runs `before`, starts `child` in
+/// the background writing its pid to a file, then runs `after`.
+struct BackgroundChild {
+    dir: TempHome,
+    helper: String,
+    pid_file: std::path::PathBuf,
+}
+
+impl BackgroundChild {
+    fn new(name: &str, before: &str, child: &str, after: &str) -> BackgroundChild {
+        let dir = TempHome::new();
+        let pid_file = dir.path().join("pid");
+        let helper = script(
+            dir.path(),
+            name,
+            &format!(
+                "#!/bin/sh\n{before}{child} &\necho $! > {}\n{after}\n",
+                pid_file.display()
+            ),
+        );
+        BackgroundChild {
+            dir,
+            helper,
+            pid_file,
+        }
+    }
+
+    /// The pid the child wrote.
+    fn pid(&self) -> String {
+        std::fs::read_to_string(&self.pid_file).unwrap()
+    }
+}
+
 #[test]
 fn the_timeout_covers_a_background_child_holding_the_output() {
     // The helper answers and exits at once, but leaves a child holding its stdout: the
     // exchange ends at the deadline, and the child is killed with the helper's group.
-    let dir = temp_dir("bg");
-    let pid_file = dir.join("pid");
-    let helper = script(
-        &dir,
-        "bg.sh",
-        &format!(
-            "#!/bin/sh\necho '{{\"Version\": 1}}'\nsleep 1000 &\necho $! > {}\nexit 0\n",
-            pid_file.display()
-        ),
-    );
+    let child = BackgroundChild::new("bg.sh", "echo '{\"Version\": 1}'\n", "sleep 1000", "exit 0");
+    let helper = child.helper.clone();
     let started = Instant::now();
     let result = bounded(20, move || run_command(&[&helper], 1500, 1024));
     let took = started.elapsed();
     assert_eq!(result.unwrap_err().kind, CommandErrorKind::Timeout);
     assert!(took < Duration::from_secs(5), "{took:?}");
-    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    let pid = child.pid();
     assert!(
         gone(pid.trim()),
         "the background child {pid} is still running"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn a_timeout_kills_the_helper_s_children_too() {
-    let dir = temp_dir("child");
-    let pid_file = dir.join("pid");
-    let helper = script(
-        &dir,
-        "child.sh",
-        &format!(
-            "#!/bin/sh\nsleep 1000 &\necho $! > {}\nwait\n",
-            pid_file.display()
-        ),
-    );
+    let child = BackgroundChild::new("child.sh", "", "sleep 1000", "wait");
+    let helper = child.helper.clone();
     let result = bounded(20, move || run_command(&[&helper], 1000, 1024));
     assert_eq!(result.unwrap_err().kind, CommandErrorKind::Timeout);
-    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    let pid = child.pid();
     assert!(
         gone(pid.trim()),
         "the helper's child {pid} is still running"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn a_helper_that_finishes_is_answered_at_once() {
     // A background child that closes its output does not hold the answer up, and is left
     // running (a helper may start an agent on purpose).
-    let dir = temp_dir("ok");
-    let pid_file = dir.join("pid");
-    let helper = script(
-        &dir,
+    let child = BackgroundChild::new(
         "ok.sh",
-        &format!(
-            "#!/bin/sh\necho out; echo err >&2\nsleep 3 >/dev/null 2>&1 &\necho $! > {}\nexit 3\n",
-            pid_file.display()
-        ),
+        "echo out; echo err >&2\n",
+        "sleep 3 >/dev/null 2>&1",
+        "exit 3",
     );
+    let helper = child.helper.clone();
     let started = Instant::now();
     let out = bounded(20, move || run_command(&[&helper], 10_000, 1024)).unwrap();
     assert!(started.elapsed() < Duration::from_secs(2));
@@ -374,13 +381,16 @@ fn a_helper_that_finishes_is_answered_at_once() {
         (out.status, out.stdout.as_slice(), out.stderr.as_slice()),
         (Some(3), &b"out\n"[..], &b"err\n"[..])
     );
-    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    let pid = child.pid();
     assert!(Path::new(&format!("/proc/{}", pid.trim())).exists());
     // Output past the limit stops the helper at once, not at the deadline.
-    let loud = script(&dir, "loud.sh", "#!/bin/sh\nexec cat /dev/zero\n");
+    let loud = script(
+        child.dir.path(),
+        "loud.sh",
+        "#!/bin/sh\nexec cat /dev/zero\n",
+    );
     let started = Instant::now();
     let result = bounded(20, move || run_command(&[&loud], 10_000, 1024));
     assert_eq!(result.unwrap_err().kind, CommandErrorKind::TooLarge);
     assert!(started.elapsed() < Duration::from_secs(5));
-    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -20,6 +20,7 @@ use credchain_core::config::settings::Setting;
 use credchain_core::io::{block_on, Http, HttpError, HttpErrorKind, HttpRequest, HttpResponse};
 use credchain_core::Sourced;
 use credchain_core::{Dialect, Source};
+use credchain_test_support::conformance::check_every;
 
 /// Records each request and refuses the connection.
 #[derive(Default)]
@@ -138,17 +139,7 @@ fn imds_endpoint_suite() {
     let suite = common::conformance_json("suites/imds-endpoint-tests.json");
     let tests = suite["tests"].as_array().unwrap();
     assert!(tests.len() >= 14);
-    let failures: Vec<String> = tests
-        .iter()
-        .filter_map(|case| check(case).err().map(|e| format!("{}: {e}", case["docs"])))
-        .collect();
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n{}",
-        failures.len(),
-        tests.len(),
-        failures.join("\n")
-    );
+    check_every(tests, |case| case["docs"].to_string(), check);
 }
 
 fn config_error(env: &[(&str, &str)], config: &str) -> String {

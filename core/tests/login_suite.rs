@@ -12,20 +12,18 @@ mod common;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 
-use common::memory::{FixedClock, MemoryCommand, MemoryFs, NoPrompt};
+use common::memory::{config_in_home_h, unix_io, FixedClock, MemoryCommand, MemoryFs};
 use credchain_core::caches::login::FileName;
-use credchain_core::chain::execute::{execute, ExecuteError, Io};
+use credchain_core::chain::execute::{execute, ExecuteError};
 use credchain_core::chain::plan::plan;
 use credchain_core::chain::providers::login::LoginError;
 use credchain_core::config::evaluate::{Evaluator, Options};
-use credchain_core::config::parse::ConfigFiles;
 use credchain_core::config::settings::Setting;
 use credchain_core::credentials::ProviderKind;
 use credchain_core::credentials::{parse_time, Credentials};
 use credchain_core::io::{block_on, Fs, FsError, FsErrorKind, Http, HttpError, HttpErrorKind};
 use credchain_core::io::{HttpRequest, HttpResponse};
 use credchain_core::signing::dpop::DpopKey;
-use credchain_core::Dialect;
 use serde_json::{json, Value};
 
 const SUITE: &str = "suites/login-provider-test-cases.json";
@@ -132,28 +130,16 @@ fn run_with<F: Fs>(
     http: ScriptedHttp,
     now: i64,
 ) -> (Result<Credentials, String>, String, bool, F, Vec<Seen>) {
-    let files = ConfigFiles::from_texts(
-        ("/h/.aws/config", Some(config.as_bytes())),
-        ("/h/.aws/credentials", None),
-        Dialect::AwsCli,
-    )
-    .unwrap();
-    let mut options = Options::default();
-    options.set(Setting::Profile, "signin");
+    let files = config_in_home_h(config);
+    let options = Options::default().with(Setting::Profile, "signin");
     let mut vars = vec![("HOME", HOME), ("AWS_EC2_METADATA_DISABLED", "true")];
     vars.extend_from_slice(env);
     let vars = vars.as_slice();
     let eval = Evaluator::new(&files, vars, &options).unwrap();
     let plan = plan(&eval).unwrap();
     let command = MemoryCommand::default();
-    let io = Io {
-        fs: &fs,
-        http: &http,
-        command: &command,
-        prompt: &NoPrompt,
-        clock: &FixedClock(now),
-        platform: credchain_core::config::locate::Platform::Unix,
-    };
+    let clock = FixedClock(now);
+    let io = unix_io(&fs, &http, &command, &clock);
     let outcome = block_on(execute(&eval, &plan, &io));
     let (result, debug, service_error) = match outcome {
         Ok(c) => (Ok(c), String::new(), false),
@@ -372,6 +358,11 @@ fn cache_file(expires_at: &str, key: &str) -> Value {
     })
 }
 
+/// The file system's one file: `cache` as JSON at `path`.
+fn cache_at(path: &str, cache: &Value) -> Vec<(String, Vec<u8>)> {
+    vec![(path.to_string(), serde_json::to_vec(cache).unwrap())]
+}
+
 fn refreshed_body() -> String {
     json!({"accessToken": {"accessKeyId": "NEWKEY", "secretAccessKey": "newSecret", "sessionToken": "newToken"},
            "tokenType": "aws_sigv4", "expiresIn": 900, "refreshToken": "refresh-2"})
@@ -387,7 +378,7 @@ fn refreshes_within_five_minutes_of_expiry_not_before() {
     let r = run(
         CONFIG,
         &[],
-        vec![(path.clone(), serde_json::to_vec(&fresh).unwrap())],
+        cache_at(&path, &fresh),
         ScriptedHttp::default(),
     );
     assert_eq!(r.result.unwrap().access_key_id(), "OLDKEY");
@@ -397,7 +388,7 @@ fn refreshes_within_five_minutes_of_expiry_not_before() {
     let r = run(
         CONFIG,
         &[],
-        vec![(path.clone(), serde_json::to_vec(&due).unwrap())],
+        cache_at(&path, &due),
         ScriptedHttp::answering(vec![(200, Some("application/json"), refreshed_body())]),
     );
     let c = r.result.unwrap();
@@ -431,7 +422,7 @@ fn cache_directory_and_endpoint_overrides() {
             ("AWS_LOGIN_CACHE_DIRECTORY", "/elsewhere"),
             ("AWS_ENDPOINT_URL_SIGNIN", "http://127.0.0.1:9/base/"),
         ],
-        vec![(path.clone(), serde_json::to_vec(&due).unwrap())],
+        cache_at(&path, &due),
         ScriptedHttp::answering(vec![(200, None, refreshed_body())]),
     );
     assert_eq!(r.result.unwrap().access_key_id(), "NEWKEY");

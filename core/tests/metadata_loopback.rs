@@ -4,105 +4,51 @@
 //! file re-read, the IMDSv2 flow, the IMDSv1 fallback and its refusal, a server that never
 //! answers, and bad answers of every kind, each an error naming the provider and the endpoint.
 #![cfg(feature = "ureq")]
+// The fetch helpers pass the providers' errors (which keep the service's message inline) on.
+#![allow(clippy::result_large_err)]
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
-use std::thread;
 use std::time::{Duration, Instant};
 
 use credchain_core::chain::providers::container::{self, ContainerError};
 use credchain_core::chain::providers::imds::{self, ImdsConfig, ImdsError};
+use credchain_core::credentials::Credentials;
 use credchain_core::host::{StdFs, UreqHttp};
 use credchain_core::io::{block_on, HttpErrorKind};
 use credchain_core::services::exchange::ServiceFailureKind;
 use credchain_core::Source;
 use credchain_core::Sourced;
+use credchain_test_support::mock_server::{closed_port_url, serve, Reply, Sequence, Unconnectable};
+use credchain_test_support::temp_home::TempHome;
+use credchain_test_support::timing::{assert_took, timed};
 
-/// How long a server waits for each connection before it stops.
-const ACCEPT_FOR: Duration = Duration::from_secs(10);
-
-/// What a server does with one connection.
-#[derive(Clone)]
-enum Reply {
-    /// A full response.
-    Answer {
-        status: u16,
-        content_type: Option<&'static str>,
-        body: Vec<u8>,
-    },
-    /// These bytes, then the connection closes.
-    Raw(Vec<u8>),
-    /// Reads the request, then holds the connection open this long without a word.
-    Silence(Duration),
-}
-
+/// A full response with status `status`.
 fn answer(status: u16, content_type: Option<&'static str>, body: &str) -> Reply {
-    Reply::Answer {
-        status,
-        content_type,
-        body: body.as_bytes().to_vec(),
-    }
+    Reply::response(&format!("{status} X"), content_type, body)
 }
 
-/// Serves one connection per reply, in order; the handle yields each request's head,
-/// lower-cased.
-fn serve(replies: Vec<Reply>) -> (String, thread::JoinHandle<Vec<String>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let handle = thread::spawn(move || {
-        let mut heads = Vec::new();
-        for reply in replies {
-            let deadline = Instant::now() + ACCEPT_FOR;
-            let mut stream = loop {
-                match listener.accept() {
-                    Ok((stream, _)) => break stream,
-                    Err(_) if Instant::now() < deadline => thread::sleep(Duration::from_millis(5)),
-                    Err(_) => return heads,
-                }
-            };
-            stream.set_nonblocking(false).unwrap();
-            stream
-                .set_read_timeout(Some(Duration::from_secs(5)))
-                .unwrap();
-            let mut data = Vec::new();
-            let mut buf = [0u8; 4096];
-            while !data.windows(4).any(|w| w == b"\r\n\r\n") {
-                match stream.read(&mut buf) {
-                    Ok(n) if n > 0 => data.extend_from_slice(&buf[..n]),
-                    _ => break,
-                }
-            }
-            heads.push(String::from_utf8_lossy(&data).to_lowercase());
-            let bytes = match reply {
-                Reply::Answer {
-                    status,
-                    content_type,
-                    body,
-                } => {
-                    let mut head = format!("HTTP/1.1 {status} X\r\n");
-                    if let Some(ct) = content_type {
-                        head.push_str(&format!("Content-Type: {ct}\r\n"));
-                    }
-                    head.push_str(&format!(
-                        "Content-Length: {}\r\nConnection: close\r\n\r\n",
-                        body.len()
-                    ));
-                    let mut bytes = head.into_bytes();
-                    bytes.extend_from_slice(&body);
-                    bytes
-                }
-                Reply::Raw(bytes) => bytes,
-                Reply::Silence(d) => {
-                    thread::sleep(d);
-                    Vec::new()
-                }
-            };
-            let _ = stream.write_all(&bytes);
-        }
-        heads
-    });
-    (url, handle)
+/// The instance metadata provider at `url` (IMDSv1 allowed), through ureq, at NOW.
+fn fetch_imds(url: &str, timeout_ms: u32) -> Result<Credentials, ImdsError<'_>> {
+    block_on(imds::fetch(
+        &imds_config(url, timeout_ms, false),
+        &UreqHttp::new(),
+        NOW,
+    ))
+}
+
+/// The container provider at `endpoint`, through the std file system and ureq.
+fn fetch_container<'a>(
+    endpoint: &container::ContainerEndpoint<'a>,
+) -> Result<Credentials, ContainerError<'a>> {
+    block_on(container::fetch(endpoint, &StdFs, &UreqHttp::new()))
+}
+
+/// The heads (and bodies) of the requests `server` received, lower-cased.
+fn heads(server: Sequence) -> Vec<String> {
+    server
+        .join()
+        .into_iter()
+        .map(|r| r.raw.to_lowercase())
+        .collect()
 }
 
 const CREDENTIALS: &str = r#"{"Code":"Success","LastUpdated":"2030-01-01T00:00:00Z","Type":"AWS-HMAC","AccessKeyId":"ASIALOOPBACK","SecretAccessKey":"loopbackSecret0001","Token":"loopbackToken0001","Expiration":"2030-01-01T06:00:00Z","AccountId":"123456789012"}"#;
@@ -145,21 +91,10 @@ fn container_endpoint(
     container::endpoint(env).unwrap().unwrap()
 }
 
-/// A fresh temporary directory of this test's own.
-fn temp_dir(name: &str) -> std::path::PathBuf {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let dir = std::env::temp_dir().join(format!("credchain-{name}-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 #[test]
 fn container_token_file_is_read_on_every_call() {
-    let dir = temp_dir("token");
-    let token = dir.join("token");
+    let dir = TempHome::new();
+    let token = dir.path().join("token");
     let ok = answer(200, Some("application/json"), CREDENTIALS);
     let (url, server) = serve(vec![ok.clone(), ok]);
     let endpoint = container_endpoint(
@@ -167,12 +102,12 @@ fn container_token_file_is_read_on_every_call() {
         Some(token.to_str().unwrap()),
     );
     std::fs::write(&token, "first-token").unwrap();
-    let c = block_on(container::fetch(&endpoint, &StdFs, &UreqHttp::new())).unwrap();
+    let c = fetch_container(&endpoint).unwrap();
     assert_eq!(c.access_key_id(), "ASIALOOPBACK");
     assert_eq!(c.account_id(), Some("123456789012"));
     std::fs::write(&token, "second-token").unwrap();
-    block_on(container::fetch(&endpoint, &StdFs, &UreqHttp::new())).unwrap();
-    let heads = server.join().unwrap();
+    fetch_container(&endpoint).unwrap();
+    let heads = heads(server);
     assert!(
         heads[0].starts_with("get /v1/credentials http/1.1\r\n"),
         "{}",
@@ -187,7 +122,6 @@ fn container_token_file_is_read_on_every_call() {
         "{}",
         heads[1]
     );
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
@@ -205,7 +139,7 @@ fn imds_v2_flow() {
         c.expiration(),
         credchain_core::credentials::parse_time("2030-01-01T06:00:00Z")
     );
-    let heads = server.join().unwrap();
+    let heads = heads(server);
     assert!(
         heads[0].starts_with("put /latest/api/token http/1.1\r\n"),
         "{}",
@@ -237,7 +171,7 @@ fn imds_falls_back_to_v1_when_the_token_is_refused() {
         ]);
         let config = imds_config(&url, 2000, false);
         block_on(imds::fetch(&config, &UreqHttp::new(), NOW)).unwrap();
-        let heads = server.join().unwrap();
+        let heads = heads(server);
         assert_eq!(heads.len(), 3);
         assert!(
             heads[1..]
@@ -260,40 +194,29 @@ fn imds_v1_disabled_is_an_error() {
         "{text}"
     );
     assert!(text.contains(&format!("{url}/latest/api/token")), "{text}");
-    assert_eq!(server.join().unwrap().len(), 1, "no IMDSv1 request");
+    assert_eq!(server.join().len(), 1, "no IMDSv1 request");
 }
 
 #[test]
 fn imds_400_on_the_token_is_an_error_without_fallback() {
     let (url, server) = serve(vec![answer(400, None, "")]);
-    let e = block_on(imds::fetch(
-        &imds_config(&url, 2000, false),
-        &UreqHttp::new(),
-        NOW,
-    ))
-    .unwrap_err();
+    let e = fetch_imds(&url, 2000).unwrap_err();
     assert!(e.to_string().contains("HTTP 400"), "{e}");
-    assert_eq!(server.join().unwrap().len(), 1);
+    assert_eq!(server.join().len(), 1);
 }
 
 #[test]
 fn imds_silent_server_is_bounded_by_the_timeout() {
     // The token request times out, IMDSv1 is tried (botocore's order) and times out too.
     let (url, _server) = serve(vec![
-        Reply::Silence(Duration::from_secs(3)),
-        Reply::Silence(Duration::from_secs(3)),
+        Reply::silence(Duration::from_secs(3)),
+        Reply::silence(Duration::from_secs(3)),
     ]);
-    let started = Instant::now();
-    let e = block_on(imds::fetch(
-        &imds_config(&url, 500, false),
-        &UreqHttp::new(),
-        NOW,
-    ))
-    .unwrap_err();
-    let elapsed = started.elapsed();
-    assert!(
-        elapsed >= Duration::from_millis(900) && elapsed < Duration::from_millis(2500),
-        "{elapsed:?}"
+    let (e, elapsed) = timed(|| fetch_imds(&url, 500).unwrap_err());
+    assert_took(
+        elapsed,
+        Duration::from_millis(900),
+        Duration::from_millis(2500),
     );
     let text = e.to_string();
     assert!(
@@ -308,16 +231,9 @@ fn imds_silent_server_is_bounded_by_the_timeout() {
 
 #[test]
 fn imds_refused_connection_fails_at_once() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
+    let url = closed_port_url();
     let started = Instant::now();
-    let e = block_on(imds::fetch(
-        &imds_config(&url, 1000, false),
-        &UreqHttp::new(),
-        NOW,
-    ))
-    .unwrap_err();
+    let e = fetch_imds(&url, 1000).unwrap_err();
     assert!(started.elapsed() < Duration::from_millis(900));
     assert!(e.to_string().contains("could not be reached"), "{e}");
     assert!(e.is_no_credentials());
@@ -327,51 +243,31 @@ fn imds_refused_connection_fails_at_once() {
 fn imds_unconnectable_service_fails_after_one_timeout() {
     // A listener whose accept queue is full drops new connection attempts, as a network does
     // with packets to 169.254.169.254 off an instance: the connection is never made.
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let address = listener.local_addr().unwrap();
-    let mut held = Vec::new();
-    let full = (0..1024).any(|_| {
-        match std::net::TcpStream::connect_timeout(&address, Duration::from_millis(100)) {
-            Ok(stream) => {
-                held.push(stream);
-                false
-            }
-            Err(_) => true,
-        }
-    });
-    assert!(full, "the accept queue never filled");
-    let url = format!("http://{address}");
-    let started = Instant::now();
-    let e = block_on(imds::fetch(
-        &imds_config(&url, 500, false),
-        &UreqHttp::new(),
-        NOW,
-    ))
-    .unwrap_err();
-    let elapsed = started.elapsed();
+    let unconnectable = Unconnectable::new();
+    let url = unconnectable.url();
+    let (e, elapsed) = timed(|| fetch_imds(&url, 500).unwrap_err());
     // One timeout, not two: IMDSv1 is not tried on a service that cannot be reached. The host
     // gives the connection nine tenths of the 500 ms.
-    assert!(
-        elapsed >= Duration::from_millis(400) && elapsed < Duration::from_millis(900),
-        "{elapsed:?}"
+    assert_took(
+        elapsed,
+        Duration::from_millis(400),
+        Duration::from_millis(900),
     );
     assert!(e.to_string().contains("could not be reached"), "{e}");
     assert!(e.is_no_credentials());
-    drop(held);
-    drop(listener);
+    drop(unconnectable);
 }
 
 #[test]
 fn container_silent_server_is_bounded_by_three_attempts() {
-    let silence = Reply::Silence(Duration::from_secs(3));
+    let silence = Reply::silence(Duration::from_secs(3));
     let (url, _server) = serve(vec![silence.clone(), silence.clone(), silence]);
     let endpoint = container_endpoint(&format!("{url}/creds"), None);
-    let started = Instant::now();
-    let e = block_on(container::fetch(&endpoint, &StdFs, &UreqHttp::new())).unwrap_err();
-    let elapsed = started.elapsed();
-    assert!(
-        elapsed >= Duration::from_millis(5900) && elapsed < Duration::from_millis(7500),
-        "{elapsed:?}"
+    let (e, elapsed) = timed(|| fetch_container(&endpoint).unwrap_err());
+    assert_took(
+        elapsed,
+        Duration::from_millis(5900),
+        Duration::from_millis(7500),
     );
     let text = e.to_string();
     assert!(
@@ -394,7 +290,7 @@ fn bad_answers() -> Vec<BadAnswer> {
     vec![
         (
             "truncated body",
-            Reply::Raw(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n{\"AccessKeyId\":".to_vec()),
+            Reply::bytes(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n{\"AccessKeyId\":".to_vec()),
             |k| matches!(k, ServiceFailureKind::Http { kind: HttpErrorKind::Other, .. }),
             "failed mid-exchange",
         ),
@@ -455,7 +351,7 @@ fn container_bad_answers_are_clear_errors() {
         // Three attempts, as botocore makes.
         let (url, server) = serve(vec![reply.clone(), reply.clone(), reply]);
         let endpoint = container_endpoint(&format!("{url}/creds"), None);
-        let e = block_on(container::fetch(&endpoint, &StdFs, &UreqHttp::new())).unwrap_err();
+        let e = fetch_container(&endpoint).unwrap_err();
         let ContainerError::Service(failure) = &e else {
             panic!("{what}: {e:?}")
         };
@@ -470,7 +366,7 @@ fn container_bad_answers_are_clear_errors() {
             !text.contains("sign in here") && !text.contains("<h1>"),
             "{what}: {text}"
         );
-        assert_eq!(server.join().unwrap().len(), 3, "{what}: three attempts");
+        assert_eq!(server.join().len(), 3, "{what}: three attempts");
     }
 }
 
@@ -482,12 +378,7 @@ fn imds_bad_credentials_answers_are_clear_errors() {
             answer(200, Some("text/plain"), "role"),
             reply,
         ]);
-        let e = block_on(imds::fetch(
-            &imds_config(&url, 2000, false),
-            &UreqHttp::new(),
-            NOW,
-        ))
-        .unwrap_err();
+        let e = fetch_imds(&url, 2000).unwrap_err();
         let ImdsError::Service(failure) = &e else {
             panic!("{what}: {e:?}")
         };
@@ -500,7 +391,7 @@ fn imds_bad_credentials_answers_are_clear_errors() {
         );
         assert!(text.contains(phrase), "{what}: {text}");
         assert!(e.is_no_credentials());
-        assert_eq!(server.join().unwrap().len(), 3, "{what}");
+        assert_eq!(server.join().len(), 3, "{what}");
     }
 }
 
@@ -515,35 +406,25 @@ fn imds_error_answer_and_missing_role() {
             r#"{"Code":"AssumeRoleUnauthorizedAccess","Message":"EC2 cannot assume the role","LastUpdated":"2030-01-01T00:00:00Z"}"#,
         ),
     ]);
-    let e = block_on(imds::fetch(
-        &imds_config(&url, 2000, false),
-        &UreqHttp::new(),
-        NOW,
-    ))
-    .unwrap_err();
+    let e = fetch_imds(&url, 2000).unwrap_err();
     let text = e.to_string();
     assert!(
         text.contains("AssumeRoleUnauthorizedAccess: EC2 cannot assume the role"),
         "{text}"
     );
-    server.join().unwrap();
+    server.join();
 
     let (url, server) = serve(vec![
         answer(200, Some("text/plain"), "token"),
         answer(404, Some("text/html"), "<html>404 - Not Found</html>"),
     ]);
-    let e = block_on(imds::fetch(
-        &imds_config(&url, 2000, false),
-        &UreqHttp::new(),
-        NOW,
-    ))
-    .unwrap_err();
+    let e = fetch_imds(&url, 2000).unwrap_err();
     assert!(matches!(e, ImdsError::NoRole(_)), "{e:?}");
     assert!(
         e.to_string().contains("the instance has no IAM role"),
         "{e}"
     );
-    server.join().unwrap();
+    server.join();
 }
 
 #[test]
@@ -552,18 +433,9 @@ fn imds_expired_credentials_get_a_static_stability_expiry() {
     let (url, server) = serve(vec![
         answer(200, Some("text/plain"), "token"),
         answer(200, Some("text/plain"), "role"),
-        Reply::Answer {
-            status: 200,
-            content_type: Some("text/plain"),
-            body: stale.into_bytes(),
-        },
+        answer(200, Some("text/plain"), &stale),
     ]);
-    let c = block_on(imds::fetch(
-        &imds_config(&url, 2000, false),
-        &UreqHttp::new(),
-        NOW,
-    ))
-    .unwrap();
+    let c = fetch_imds(&url, 2000).unwrap();
     assert_eq!(c.expiration(), Some(NOW + imds::STATIC_STABILITY_SECONDS));
-    server.join().unwrap();
+    server.join();
 }

@@ -6,6 +6,7 @@ mod common;
 
 use credchain_core::config::parse::{ConfigFiles, Value};
 use credchain_core::Dialect;
+use credchain_test_support::conformance::assert_no_failures;
 use serde_json::{json, Map, Value as Json};
 
 fn value_json(value: &Value<'_>, dialect: Dialect) -> Json {
@@ -82,13 +83,7 @@ fn run_suite(file: &str, dialect: Dialect) {
             ));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n{}",
-        failures.len(),
-        tests.len(),
-        failures.join("\n")
-    );
+    assert_no_failures(&failures, tests.len());
 }
 
 #[test]

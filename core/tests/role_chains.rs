@@ -6,21 +6,27 @@ mod common;
 
 use std::cell::RefCell;
 
-use common::memory::{FixedClock, FixedPrompt, MemoryCommand, MemoryFs, NoPrompt};
+use common::memory::{
+    config_in_home_h, FixedClock, FixedPrompt, MemoryCommand, MemoryFs, NoPrompt,
+};
 use credchain_core::chain::execute::{execute, Io};
 use credchain_core::chain::plan::plan;
 use credchain_core::config::evaluate::{Evaluator, Options};
-use credchain_core::config::parse::ConfigFiles;
 use credchain_core::config::settings::Setting;
 use credchain_core::io::{block_on, Http, HttpError, HttpRequest, HttpResponse, Prompt};
-use credchain_core::Dialect;
 
 const NOW: i64 = 1_700_000_000; // 2023-11-14T22:13:20Z
-const CONFIG: &str = "\
-[profile base]
-aws_access_key_id = AKIDBASE
-aws_secret_access_key = base-secret
 
+/// `[profile base]` with static keys, the source of the chains here.
+macro_rules! base_profile {
+    () => {
+        "[profile base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = base-secret\n\n"
+    };
+}
+
+const CONFIG: &str = concat!(
+    base_profile!(),
+    "\
 [profile middle]
 role_arn = arn:aws:iam::111111111111:role/middle
 source_profile = base
@@ -34,7 +40,8 @@ role_session_name = my-session
 mfa_serial = arn:aws:iam::111111111111:mfa/me
 duration_seconds = 1800
 region = eu-west-1
-";
+"
+);
 
 /// Answers every AssumeRole with credentials named after the call's number, recording the
 /// requests.
@@ -77,16 +84,6 @@ impl Http for MockSts {
     }
 }
 
-fn run(
-    profile: &str,
-    env: &[(&str, &str)],
-    fs: &MemoryFs,
-    sts: &MockSts,
-    prompt: &impl Prompt,
-) -> Result<credchain_core::credentials::Credentials, String> {
-    run_config(CONFIG, profile, env, fs, sts, prompt)
-}
-
 fn run_config(
     config: &str,
     profile: &str,
@@ -95,12 +92,7 @@ fn run_config(
     sts: &MockSts,
     prompt: &impl Prompt,
 ) -> Result<credchain_core::credentials::Credentials, String> {
-    let files = ConfigFiles::from_texts(
-        ("/h/.aws/config", Some(config.as_bytes())),
-        ("/h/.aws/credentials", None),
-        Dialect::AwsCli,
-    )
-    .unwrap();
+    let files = config_in_home_h(config);
     let options = Options::default().with(Setting::Profile, profile);
     let eval = Evaluator::new(&files, env, &options).map_err(|e| e.to_string())?;
     let plan = plan(&eval).map_err(|e| e.to_string())?;
@@ -132,7 +124,7 @@ fn three_hop_chain_signs_each_call_with_the_previous_credentials() {
     let fs = MemoryFs::default();
     let sts = MockSts::default();
     let prompt = FixedPrompt("123456".into(), RefCell::new(0));
-    let c = run("top", ENV, &fs, &sts, &prompt).unwrap();
+    let c = run_config(CONFIG, "top", ENV, &fs, &sts, &prompt).unwrap();
     assert_eq!(
         (c.access_key_id(), c.session_token()),
         ("ASIA2", Some("token-2"))
@@ -172,7 +164,7 @@ fn cached_credentials_are_reused_without_calling_sts_or_prompting() {
     let fs = MemoryFs::default();
     let sts = MockSts::default();
     let prompt = FixedPrompt("123456".into(), RefCell::new(0));
-    run("top", ENV, &fs, &sts, &prompt).unwrap();
+    run_config(CONFIG, "top", ENV, &fs, &sts, &prompt).unwrap();
     // Both roles were cached under the AWS CLI's names; the middle role's key has no session
     // name (generated names are left out).
     let files = fs.files.borrow().keys().cloned().collect::<Vec<_>>();
@@ -192,7 +184,7 @@ fn cached_credentials_are_reused_without_calling_sts_or_prompting() {
     );
     // A second run: no STS call, no MFA prompt.
     let again = MockSts::default();
-    let c = run("top", ENV, &fs, &again, &NoPrompt).unwrap();
+    let c = run_config(CONFIG, "top", ENV, &fs, &again, &NoPrompt).unwrap();
     assert_eq!(c.access_key_id(), "ASIA2");
     assert!(again.calls.borrow().is_empty());
 }
@@ -201,12 +193,6 @@ fn cached_credentials_are_reused_without_calling_sts_or_prompting() {
 fn a_cache_written_by_the_aws_cli_is_used() {
     // The file name the AWS CLI v2.36.7 gave RoleArn arn:aws:iam::123456789012:role/demo alone.
     let config = "[profile demo]\nrole_arn = arn:aws:iam::123456789012:role/demo\ncredential_source = Environment\n";
-    let files = ConfigFiles::from_texts(
-        ("/h/c", Some(config.as_bytes())),
-        ("/h/k", None),
-        Dialect::AwsCli,
-    )
-    .unwrap();
     let fs = MemoryFs::default();
     fs.files.borrow_mut().insert(
         "/h/.aws/cli/cache/5f52c9c583acfd120a607977e4f21fe86b7fa42d.json".into(),
@@ -217,26 +203,16 @@ fn a_cache_written_by_the_aws_cli_is_used() {
         ("AWS_ACCESS_KEY_ID", "A"),
         ("AWS_SECRET_ACCESS_KEY", "S"),
     ];
-    let options = Options::default().with(Setting::Profile, "demo");
-    let eval = Evaluator::new(&files, env, &options).unwrap();
-    let plan = plan(&eval).unwrap();
     let sts = MockSts::default();
-    let io = Io {
-        fs: &fs,
-        http: &sts,
-        command: &MemoryCommand::default(),
-        prompt: &NoPrompt,
-        clock: &FixedClock(NOW),
-        platform: credchain_core::config::locate::Platform::Unix,
-    };
-    let c = block_on(execute(&eval, &plan, &io)).unwrap();
+    let c = run_config(config, "demo", env, &fs, &sts, &NoPrompt).unwrap();
     assert_eq!(c.access_key_id(), "ASIAFROMCLI");
     assert!(sts.calls.borrow().is_empty());
 }
 
 #[test]
 fn mfa_without_a_terminal_is_a_clear_error() {
-    let e = run(
+    let e = run_config(
+        CONFIG,
         "top",
         ENV,
         &MemoryFs::default(),
@@ -267,11 +243,9 @@ impl Prompt for RecordingPrompt {
 fn mfa_codes_are_asked_outermost_first_and_sent_with_their_own_role() {
     // botocore builds a role's AssumeRole arguments (the MFA prompt) before it resolves the
     // role's source, so the outer role asks first; the calls still go innermost first.
-    let config = "\
-[profile base]
-aws_access_key_id = AKIDBASE
-aws_secret_access_key = base-secret
-
+    let config = concat!(
+        base_profile!(),
+        "\
 [profile inner]
 role_arn = arn:aws:iam::111111111111:role/inner
 source_profile = base
@@ -282,7 +256,8 @@ role_arn = arn:aws:iam::222222222222:role/outer
 source_profile = inner
 mfa_serial = arn:aws:iam::111111111111:mfa/outer
 region = us-east-1
-";
+"
+    );
     let (fs, sts, prompt) = (
         MemoryFs::default(),
         MockSts::default(),

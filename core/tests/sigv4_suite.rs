@@ -168,15 +168,8 @@ fn run_case(name: &str) {
     };
 
     // Header signing.
-    let mut creq = String::new();
-    let mut sts = String::new();
-    let mut trace = Trace {
-        canonical_request: &mut creq,
-        string_to_sign: &mut sts,
-        redact_session_token: false,
-    };
-    let signed = sign_traced(&params, &request, &options, &mut trace)
-        .unwrap_or_else(|e| panic!("case {name}: header signing failed: {e}"));
+    let (signed, creq, sts) = traced(|trace| sign_traced(&params, &request, &options, trace));
+    let signed = signed.unwrap_or_else(|e| panic!("case {name}: header signing failed: {e}"));
     assert_eq!(
         creq,
         read("header-canonical-request.txt"),
@@ -225,15 +218,9 @@ fn run_case(name: &str) {
     }
 
     // Query signing (a presigned URL).
-    let mut creq = String::new();
-    let mut sts = String::new();
-    let mut trace = Trace {
-        canonical_request: &mut creq,
-        string_to_sign: &mut sts,
-        redact_session_token: false,
-    };
-    let presigned = presign_traced(&params, &request, &options, expires, &mut trace)
-        .unwrap_or_else(|e| panic!("case {name}: query signing failed: {e}"));
+    let (presigned, creq, sts) =
+        traced(|trace| presign_traced(&params, &request, &options, expires, trace));
+    let presigned = presigned.unwrap_or_else(|e| panic!("case {name}: query signing failed: {e}"));
     assert_eq!(
         creq,
         read("query-canonical-request.txt"),
@@ -348,4 +335,18 @@ fn request_parser_reads_folded_headers_and_bodies() {
         [("H".into(), "v1\n  v2".into()), ("K".into(), " w".into())]
     );
     assert_eq!(raw.body, b"body");
+}
+
+/// Runs `sign` with a trace that keeps the session token: its result, the canonical request
+/// and the string to sign it wrote.
+fn traced<T>(sign: impl FnOnce(&mut Trace<'_>) -> T) -> (T, String, String) {
+    let mut creq = String::new();
+    let mut sts = String::new();
+    let mut trace = Trace {
+        canonical_request: &mut creq,
+        string_to_sign: &mut sts,
+        redact_session_token: false,
+    };
+    let result = sign(&mut trace);
+    (result, creq, sts)
 }

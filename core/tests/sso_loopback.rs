@@ -8,28 +8,27 @@
 //! AWS_ENDPOINT_URL_SSO and AWS_ENDPOINT_URL_SSO_OIDC.
 #![cfg(feature = "ureq")]
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::thread;
+mod common;
+
 use std::time::{Duration, Instant};
 
+use common::memory::{unix_io, FixedClock};
 use credchain_core::caches::sso_token::token_cache_key;
-use credchain_core::chain::execute::{execute, Io};
+use credchain_core::chain::execute::execute;
 use credchain_core::chain::plan::plan;
 use credchain_core::chain::token::resolve_token;
 use credchain_core::config::evaluate::{Evaluator, Options};
 use credchain_core::config::parse::ConfigFiles;
 use credchain_core::config::settings::Setting;
-use credchain_core::credentials::parse_time;
+use credchain_core::credentials::{parse_time, Credentials};
 use credchain_core::host::{StdCommand, StdFs, UreqHttp};
-use credchain_core::io::{block_on, Clock, Prompt, PromptError};
+use credchain_core::io::block_on;
 use credchain_core::Dialect;
+use credchain_test_support::mock_server::{Reply, Sequence};
+use credchain_test_support::temp_home::TempHome;
 
 /// How long a mock waits for each connection before it stops.
 const ACCEPT_FOR: Duration = Duration::from_secs(5);
-/// Every read from a client gives up after this.
-const READ_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// 2023-11-14T22:13:20Z.
 const NOW: i64 = 1_700_000_000;
@@ -47,104 +46,15 @@ const SESSION_CONFIG: &str = "[profile dev]\nsso_session = corp\nsso_account_id 
 const LEGACY_CONFIG: &str = "[profile dev]\nsso_start_url = https://d-abc123.awsapps.com/start\n\
     sso_region = us-east-1\nsso_account_id = 123456789012\nsso_role_name = ReadOnly\n";
 
-/// A request as the mock received it.
-#[derive(Debug, Default)]
-struct Received {
-    method: String,
-    path: String,
-    headers: Vec<(String, String)>,
-    body: String,
+/// Serves `replies`, one a connection, in order; a connection that does not come within
+/// [`ACCEPT_FOR`] ends the mock.
+fn mock(replies: Vec<Reply>) -> (String, Sequence) {
+    let server = Sequence::start_within(replies, ACCEPT_FOR);
+    (server.url().to_owned(), server)
 }
 
-impl Received {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// Serves `responses` (raw HTTP, each after its delay), one a connection, in order; the handle
-/// yields the requests received. A connection that does not come within [`ACCEPT_FOR`] ends
-/// the mock.
-fn mock(responses: Vec<(Vec<u8>, Duration)>) -> (String, thread::JoinHandle<Vec<Received>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let handle = thread::spawn(move || {
-        let mut all = Vec::new();
-        for (response, delay) in responses {
-            let deadline = Instant::now() + ACCEPT_FOR;
-            let mut stream = loop {
-                match listener.accept() {
-                    Ok((stream, _)) => break Some(stream),
-                    Err(_) if Instant::now() < deadline => thread::sleep(Duration::from_millis(5)),
-                    Err(_) => break None,
-                }
-            };
-            let Some(stream) = stream.as_mut() else {
-                break;
-            };
-            stream.set_nonblocking(false).unwrap();
-            stream.set_read_timeout(Some(READ_TIMEOUT)).unwrap();
-            all.push(read_request(stream));
-            thread::sleep(delay);
-            // The client may have given up (the timeout test): a failed write is expected then.
-            let _ = stream.write_all(&response);
-        }
-        all
-    });
-    (url, handle)
-}
-
-fn read_request(stream: &mut std::net::TcpStream) -> Received {
-    let mut data = Vec::new();
-    let mut buf = [0u8; 4096];
-    let head_end = loop {
-        if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
-        }
-        match stream.read(&mut buf) {
-            Ok(n @ 1..) => data.extend_from_slice(&buf[..n]),
-            _ => return Received::default(),
-        }
-    };
-    let head = String::from_utf8_lossy(&data[..head_end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let mut request_line = lines.next().unwrap_or_default().split(' ');
-    let mut received = Received {
-        method: request_line.next().unwrap_or_default().into(),
-        path: request_line.next().unwrap_or_default().into(),
-        ..Received::default()
-    };
-    for line in lines.filter(|l| !l.is_empty()) {
-        if let Some((k, v)) = line.split_once(':') {
-            received
-                .headers
-                .push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
-        }
-    }
-    let length: usize = received
-        .header("content-length")
-        .map_or(0, |v| v.parse().unwrap_or(0));
-    while data.len() < head_end + length {
-        match stream.read(&mut buf) {
-            Ok(n @ 1..) => data.extend_from_slice(&buf[..n]),
-            _ => break,
-        }
-    }
-    received.body = String::from_utf8_lossy(&data[head_end..]).into_owned();
-    received
-}
-
-fn http(status: &str, content_type: Option<&str>, body: &str) -> (Vec<u8>, Duration) {
-    let ct = content_type.map_or(String::new(), |c| format!("content-type: {c}\r\n"));
-    let raw = format!(
-        "HTTP/1.1 {status}\r\n{ct}content-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    (raw.into_bytes(), Duration::ZERO)
+fn http(status: &str, content_type: Option<&str>, body: &str) -> Reply {
+    Reply::response(status, content_type, body)
 }
 
 fn role_json(expiration_ms: i64) -> String {
@@ -153,7 +63,7 @@ fn role_json(expiration_ms: i64) -> String {
     )
 }
 
-fn portal_ok() -> (Vec<u8>, Duration) {
+fn portal_ok() -> Reply {
     // 2099-01-02T03:04:05.678Z
     http(
         "200 OK",
@@ -170,19 +80,19 @@ fn session_token(expires_at: &str) -> String {
 
 /// A temporary HOME holding one token file.
 struct Home {
-    dir: tempfile::TempDir,
-    token_file: PathBuf,
+    dir: TempHome,
+    token_file: String,
 }
 
 impl Home {
     fn new(cache_name: &str, token: Option<&str>) -> Home {
-        let dir = tempfile::tempdir().unwrap();
-        let cache = dir.path().join(".aws/sso/cache");
-        std::fs::create_dir_all(&cache).unwrap();
-        let token_file = cache.join(format!("{}.json", token_cache_key(cache_name)));
+        let dir = TempHome::new();
+        std::fs::create_dir_all(dir.path().join(".aws/sso/cache")).unwrap();
+        let relative = format!(".aws/sso/cache/{}.json", token_cache_key(cache_name));
         if let Some(token) = token {
-            std::fs::write(&token_file, token).unwrap();
+            dir.write(&relative, token);
         }
+        let token_file = dir.file(&relative);
         Home { dir, token_file }
     }
 
@@ -191,78 +101,51 @@ impl Home {
     }
 
     /// Every file under the home, with its contents.
-    fn files(&self) -> Vec<(PathBuf, Vec<u8>)> {
-        fn walk(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
-            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    walk(&path, out);
-                } else {
-                    out.push((path.clone(), std::fs::read(&path).unwrap()));
-                }
-            }
-        }
-        let mut out = Vec::new();
-        walk(self.dir.path(), &mut out);
-        out.sort();
-        out
+    fn files(&self) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+        self.dir.files()
     }
 }
 
-struct FixedClock(i64);
-
-impl Clock for FixedClock {
-    fn now_unix(&self) -> i64 {
-        self.0
-    }
-    async fn sleep_ms(&self, _ms: u32) {}
-    fn random_u32(&self) -> u32 {
-        0
-    }
-}
-
-struct NoPrompt;
-
-impl Prompt for NoPrompt {
-    type Answer = String;
-    async fn ask(&self, _question: &str) -> Result<String, PromptError> {
-        Err(PromptError::Unavailable)
-    }
-}
-
-/// The credentials of profile dev (or the error's text), through the real hosts, with both
-/// SSO endpoints at `url`.
-fn credentials(home: &Home, config: &str, url: &str) -> Result<serde_json::Value, String> {
+/// Profile `profile` of `config` resolved in `env` through the real hosts (ureq, the std file
+/// system, processes) at NOW; `check_error` sees a failed resolution's text and debug form
+/// before its text is returned.
+fn resolve(
+    config: &str,
+    env: &[(&str, &str)],
+    profile: &str,
+    check_error: impl FnOnce(&str, &str),
+) -> Result<Credentials, String> {
     let files = ConfigFiles::from_texts(
         ("/config", Some(config.as_bytes())),
         ("/credentials", None),
         Dialect::AwsCli,
     )
     .unwrap();
-    let home_dir = home.dir.path().to_str().unwrap();
+    let options = Options::default().with(Setting::Profile, profile);
+    let eval = Evaluator::new(&files, env, &options).unwrap();
+    let plan = plan(&eval).map_err(|e| e.to_string())?;
+    let http = UreqHttp::new();
+    let clock = FixedClock(NOW);
+    let io = unix_io(&StdFs, &http, &StdCommand, &clock);
+    block_on(execute(&eval, &plan, &io)).map_err(|e| {
+        let text = e.to_string();
+        check_error(&text, &format!("{e:?}"));
+        text
+    })
+}
+
+/// The credentials of profile dev (or the error's text), through the real hosts, with both
+/// SSO endpoints at `url`. No error shows a token or the client secret.
+fn credentials(home: &Home, config: &str, url: &str) -> Result<serde_json::Value, String> {
     let env: &[(&str, &str)] = &[
-        ("HOME", home_dir),
+        ("HOME", home.dir.path_str()),
         ("AWS_ENDPOINT_URL_SSO", url),
         ("AWS_ENDPOINT_URL_SSO_OIDC", url),
         ("AWS_EC2_METADATA_DISABLED", "true"),
         // The mock answers one request per exchange; retries are tested with in-memory hosts.
         ("AWS_MAX_ATTEMPTS", "1"),
     ];
-    let options = Options::default().with(Setting::Profile, "dev");
-    let eval = Evaluator::new(&files, env, &options).unwrap();
-    let plan = plan(&eval).map_err(|e| e.to_string())?;
-    let http = UreqHttp::new();
-    let io = Io {
-        fs: &StdFs,
-        http: &http,
-        command: &StdCommand,
-        prompt: &NoPrompt,
-        clock: &FixedClock(NOW),
-        platform: credchain_core::config::locate::Platform::Unix,
-    };
-    let c = block_on(execute(&eval, &plan, &io)).map_err(|e| {
-        let text = e.to_string();
-        let debug = format!("{e:?}");
+    let c = resolve(config, env, "dev", |text, debug| {
         for secret in [
             OLD_ACCESS,
             OLD_REFRESH,
@@ -275,7 +158,6 @@ fn credentials(home: &Home, config: &str, url: &str) -> Result<serde_json::Value
                 "{text} {debug}"
             );
         }
-        text
     })?;
     Ok(serde_json::json!({
         "access_key_id": c.access_key_id(),
@@ -302,7 +184,7 @@ fn a_near_expiry_token_is_refreshed_and_written_back_as_the_aws_cli_writes_it() 
         portal_ok(),
     ]);
     let got = credentials(&home, SESSION_CONFIG, &url).unwrap();
-    let requests = mock.join().unwrap();
+    let requests = mock.join();
     assert_eq!(requests.len(), 2);
     let refresh = &requests[0];
     assert_eq!(
@@ -373,7 +255,7 @@ fn the_token_provider_refreshes_the_same_way() {
     )
     .unwrap();
     let env: &[(&str, &str)] = &[
-        ("HOME", home.dir.path().to_str().unwrap()),
+        ("HOME", home.dir.path_str()),
         ("AWS_ENDPOINT_URL_SSO_OIDC", &url),
     ];
     let options = Options::default().with(Setting::Profile, "dev");
@@ -388,7 +270,7 @@ fn the_token_provider_refreshes_the_same_way() {
     .unwrap();
     assert_eq!(token.access_token(), NEW_ACCESS);
     assert_eq!(token.expires_at(), NOW + 3600);
-    assert_eq!(mock.join().unwrap().len(), 1);
+    assert_eq!(mock.join().len(), 1);
     // The answer had no refreshToken: botocore then writes none.
     let text = home.token_text();
     assert!(!text.contains("refreshToken"), "{text}");
@@ -404,7 +286,7 @@ fn a_fresh_token_is_used_as_it_is() {
     let home = Home::new("corp", Some(&cached));
     let (url, mock) = mock(vec![portal_ok()]);
     credentials(&home, SESSION_CONFIG, &url).unwrap();
-    let requests = mock.join().unwrap();
+    let requests = mock.join();
     assert_eq!(requests.len(), 1, "only GetRoleCredentials: {requests:?}");
     assert_eq!(
         requests[0].header("x-amz-sso_bearer_token"),
@@ -421,7 +303,7 @@ fn a_legacy_token_is_never_refreshed() {
     let home = Home::new("https://d-abc123.awsapps.com/start", Some(&cached));
     let (url, mock) = mock(vec![portal_ok()]);
     credentials(&home, LEGACY_CONFIG, &url).unwrap();
-    let requests = mock.join().unwrap();
+    let requests = mock.join();
     assert_eq!(requests.len(), 1);
     assert_eq!(
         requests[0].path.split('?').next(),
@@ -439,11 +321,11 @@ fn an_expired_legacy_token_asks_for_a_login_without_a_call() {
     let (url, mock) = mock(vec![]);
     let e = credentials(&home, LEGACY_CONFIG, &url).unwrap_err();
     assert!(e.contains("IAM Identity Center"), "{e}");
-    assert!(e.contains(home.token_file.to_str().unwrap()), "{e}");
+    assert!(e.contains(home.token_file.as_str()), "{e}");
     assert!(e.contains("expired at 2023-11-14T22:00:00Z"), "{e}");
     assert!(e.contains("never refreshed"), "{e}");
     assert!(e.ends_with("run `aws sso login --profile dev`"), "{e}");
-    assert!(mock.join().unwrap().is_empty());
+    assert!(mock.join().is_empty());
     assert_eq!(home.token_text(), cached);
 }
 
@@ -456,7 +338,7 @@ fn a_missing_token_file_names_the_file_and_the_login() {
         format!(
             "IAM Identity Center (SSO): profile dev: no cached token for sso-session corp at {}; \
              run `aws sso login --profile dev`",
-            home.token_file.display()
+            home.token_file
         )
     );
     assert!(home.files().is_empty());
@@ -475,7 +357,7 @@ fn a_refresh_the_service_refuses_keeps_a_token_that_is_still_valid() {
         portal_ok(),
     ]);
     credentials(&home, SESSION_CONFIG, &url).unwrap();
-    let requests = mock.join().unwrap();
+    let requests = mock.join();
     assert_eq!(requests.len(), 2);
     assert_eq!(
         requests[1].header("x-amz-sso_bearer_token"),
@@ -497,8 +379,8 @@ fn an_expired_token_whose_refresh_fails_asks_for_a_login() {
         let home = Home::new("corp", Some(&cached));
         let (url, mock) = mock(vec![http(status, Some("application/json"), body)]);
         let e = credentials(&home, SESSION_CONFIG, &url).unwrap_err();
-        assert_eq!(mock.join().unwrap().len(), 1, "no GetRoleCredentials");
-        assert!(e.contains(home.token_file.to_str().unwrap()), "{e}");
+        assert_eq!(mock.join().len(), 1, "no GetRoleCredentials");
+        assert!(e.contains(home.token_file.as_str()), "{e}");
         assert!(
             e.contains("expired at 2023-11-14T22:00:00Z and the refresh failed"),
             "{e}"
@@ -517,17 +399,17 @@ fn an_expired_token_whose_refresh_fails_asks_for_a_login() {
 }
 
 /// A response whose body is cut short of its Content-Length.
-fn truncated(body: &str) -> (Vec<u8>, Duration) {
+fn truncated(body: &str) -> Reply {
     let raw = format!(
         "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
          connection: close\r\n\r\n{}",
         body.len(),
         &body[..body.len() / 2]
     );
-    (raw.into_bytes(), Duration::ZERO)
+    Reply::bytes(raw)
 }
 
-fn huge() -> (Vec<u8>, Duration) {
+fn huge() -> Reply {
     let body = format!(
         r#"{{"roleCredentials":{{"padding":"{}"}}}}"#,
         "x".repeat(200_000)
@@ -538,7 +420,7 @@ fn huge() -> (Vec<u8>, Duration) {
 #[test]
 fn bad_answers_from_the_portal() {
     let cached = session_token("2023-11-15T00:13:20Z");
-    let cases: Vec<((Vec<u8>, Duration), &str)> = vec![
+    let cases: Vec<(Reply, &str)> = vec![
         (
             truncated(&role_json(4_071_006_245_000)),
             "failed mid-exchange",
@@ -604,7 +486,7 @@ fn bad_answers_from_the_portal() {
         let home = Home::new("corp", Some(&cached));
         let (url, mock) = mock(vec![response]);
         let e = credentials(&home, SESSION_CONFIG, &url).unwrap_err();
-        assert_eq!(mock.join().unwrap().len(), 1);
+        assert_eq!(mock.join().len(), 1);
         assert!(
             e.starts_with(&format!(
                 "IAM Identity Center (SSO): GetRoleCredentials at {url}/federation/credentials "
@@ -625,7 +507,7 @@ fn bad_answers_from_sso_oidc_fail_the_refresh_and_write_nothing() {
     // answers with an error; anything else fails the provider.
     let cached = session_token("2023-11-14T22:18:20Z");
     let good = format!(r#"{{"accessToken":"{NEW_ACCESS}","expiresIn":28800}}"#);
-    let cases: Vec<((Vec<u8>, Duration), &str)> = vec![
+    let cases: Vec<(Reply, &str)> = vec![
         (truncated(&good), "failed mid-exchange"),
         (
             http("200 OK", Some("text/html"), "<html>proxy</html>"),
@@ -646,11 +528,7 @@ fn bad_answers_from_sso_oidc_fail_the_refresh_and_write_nothing() {
         let home = Home::new("corp", Some(&cached));
         let (url, mock) = mock(vec![response]);
         let e = credentials(&home, SESSION_CONFIG, &url).unwrap_err();
-        assert_eq!(
-            mock.join().unwrap().len(),
-            1,
-            "no GetRoleCredentials after it"
-        );
+        assert_eq!(mock.join().len(), 1, "no GetRoleCredentials after it");
         assert!(
             e.starts_with(&format!(
                 "IAM Identity Center (SSO): CreateToken (refreshing the token) at {url}/token "
@@ -667,8 +545,7 @@ fn bad_answers_from_sso_oidc_fail_the_refresh_and_write_nothing() {
 fn a_slow_portal_times_out() {
     let cached = session_token("2023-11-15T00:13:20Z");
     let home = Home::new("corp", Some(&cached));
-    let (response, _) = portal_ok();
-    let (url, mock) = mock(vec![(response, Duration::from_secs(11))]);
+    let (url, mock) = mock(vec![portal_ok().after(Duration::from_secs(11))]);
     let started = Instant::now();
     let e = credentials(&home, SESSION_CONFIG, &url).unwrap_err();
     assert!(
@@ -683,7 +560,7 @@ fn a_slow_portal_times_out() {
         )),
         "{e}"
     );
-    mock.join().unwrap();
+    mock.join();
     assert_eq!(home.token_text(), cached);
 }
 
@@ -703,33 +580,14 @@ fn sso_credentials_sign_the_assume_role_call_of_a_role_chain() {
         <Expiration>2099-01-02T03:04:05Z</Expiration></Credentials></AssumeRoleResult>\
         </AssumeRoleResponse>";
     let (url, mock) = mock(vec![portal_ok(), http("200 OK", Some("text/xml"), assumed)]);
-    let files = ConfigFiles::from_texts(
-        ("/config", Some(config.as_bytes())),
-        ("/credentials", None),
-        Dialect::AwsCli,
-    )
-    .unwrap();
-    let home_dir = home.dir.path().to_str().unwrap();
     let env: &[(&str, &str)] = &[
-        ("HOME", home_dir),
+        ("HOME", home.dir.path_str()),
         ("AWS_ENDPOINT_URL_SSO", &url),
         ("AWS_ENDPOINT_URL_STS", &url),
     ];
-    let options = Options::default().with(Setting::Profile, "role");
-    let eval = Evaluator::new(&files, env, &options).unwrap();
-    let plan = plan(&eval).unwrap();
-    let http = UreqHttp::new();
-    let io = Io {
-        fs: &StdFs,
-        http: &http,
-        command: &StdCommand,
-        prompt: &NoPrompt,
-        clock: &FixedClock(NOW),
-        platform: credchain_core::config::locate::Platform::Unix,
-    };
-    let c = block_on(execute(&eval, &plan, &io)).unwrap();
+    let c = resolve(&config, env, "role", |_, _| {}).unwrap();
     assert_eq!(c.access_key_id(), "ASIAROLEEXAMPLE");
-    let requests = mock.join().unwrap();
+    let requests = mock.join();
     assert_eq!(requests.len(), 2);
     assert!(requests[0].path.starts_with("/federation/credentials?"));
     // The role is assumed with the SSO role's credentials.

@@ -103,6 +103,19 @@ fn profiles_without_a_usable_session() {
     );
 }
 
+/// The error of profile ok's token when corp's cache file holds `json`.
+fn corp_token_error(json: &str) -> String {
+    token("ok", file("corp", json)).unwrap_err()
+}
+
+/// A cached token with a refresh token and a client registration, expiring at `expires_at`,
+/// the registration at `registration_expires_at`.
+fn refreshable(expires_at: &str, registration_expires_at: &str) -> String {
+    format!(
+        r#"{{"accessToken": "secretToken-0001", "expiresAt": "{expires_at}", "refreshToken": "secretToken-r", "clientId": "c", "clientSecret": "secretToken-c", "registrationExpiresAt": "{registration_expires_at}"}}"#
+    )
+}
+
 #[test]
 fn cache_files_that_cannot_serve() {
     let e = token("ok", vec![]).unwrap_err();
@@ -114,7 +127,7 @@ fn cache_files_that_cannot_serve() {
             path("corp")
         )
     );
-    let e = token("ok", file("corp", "<html>")).unwrap_err();
+    let e = corp_token_error("<html>");
     assert!(
         e.contains(&format!(
             "the cached token {} is not JSON with the strings accessToken and expiresAt",
@@ -122,50 +135,24 @@ fn cache_files_that_cannot_serve() {
         )),
         "{e}"
     );
-    let e = token(
-        "ok",
-        file(
-            "corp",
-            r#"{"accessToken": "secretToken-0001", "expiresAt": "tomorrow"}"#,
-        ),
-    )
-    .unwrap_err();
+    let e = corp_token_error(r#"{"accessToken": "secretToken-0001", "expiresAt": "tomorrow"}"#);
     assert!(e.contains("expiresAt that is not a time"), "{e}");
     // Expired, and nothing to refresh it with: no call is made.
-    let e = token(
-        "ok",
-        file(
-            "corp",
-            r#"{"accessToken": "secretToken-0001", "expiresAt": "2023-11-14T22:00:00Z"}"#,
-        ),
-    )
-    .unwrap_err();
+    let e = corp_token_error(
+        r#"{"accessToken": "secretToken-0001", "expiresAt": "2023-11-14T22:00:00Z"}"#,
+    );
     assert!(e.contains("expired at 2023-11-14T22:00:00Z"), "{e}");
     assert!(e.contains("lacks refreshToken"), "{e}");
     assert!(e.ends_with("run `aws sso login --profile ok`"), "{e}");
     // Expired with a registration that has expired too.
-    let e = token(
-        "ok",
-        file(
-            "corp",
-            r#"{"accessToken": "secretToken-0001", "expiresAt": "2023-11-14T22:00:00Z", "refreshToken": "secretToken-r", "clientId": "c", "clientSecret": "secretToken-c", "registrationExpiresAt": "2023-01-01T00:00:00Z"}"#,
-        ),
-    )
-    .unwrap_err();
+    let e = corp_token_error(&refreshable("2023-11-14T22:00:00Z", "2023-01-01T00:00:00Z"));
     assert!(
         e.contains("client registration (registrationExpiresAt) has expired"),
         "{e}"
     );
     // Near expiry, and the refresh cannot be reached: the provider fails (botocore fails on
     // anything but a service error).
-    let e = token(
-        "ok",
-        file(
-            "corp",
-            r#"{"accessToken": "secretToken-0001", "expiresAt": "2023-11-14T22:20:00Z", "refreshToken": "secretToken-r", "clientId": "c", "clientSecret": "secretToken-c", "registrationExpiresAt": "2099-01-01T00:00:00Z"}"#,
-        ),
-    )
-    .unwrap_err();
+    let e = corp_token_error(&refreshable("2023-11-14T22:20:00Z", "2099-01-01T00:00:00Z"));
     assert!(
         e.starts_with(
             "IAM Identity Center (SSO): CreateToken (refreshing the token) at \

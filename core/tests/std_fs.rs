@@ -6,13 +6,7 @@
 
 use credchain_core::host::{ConfigFileFs, StdFs, HUGE_PAGE_READ_MIN};
 use credchain_core::io::{block_on, Fs, FsErrorKind};
-
-fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("credchain-std-fs-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use credchain_test_support::temp_home::TempHome;
 
 fn read_both(path: &str) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
     let plain = block_on(StdFs.read(path)).unwrap();
@@ -24,7 +18,8 @@ fn read_both(path: &str) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
 
 #[test]
 fn small_and_large_files_read_the_same() {
-    let dir = temp_dir("sizes");
+    let home = TempHome::new();
+    let dir = home.path();
     let min = usize::try_from(HUGE_PAGE_READ_MIN).unwrap();
     for size in [0, 1, 4095, min - 1, min, min + 12_345, 3 * min] {
         let path = dir.join(format!("f{size}"));
@@ -44,12 +39,12 @@ fn small_and_large_files_read_the_same() {
             "ConfigFileFs, {size} bytes"
         );
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn missing_files_and_directories() {
-    let dir = temp_dir("missing");
+    let home = TempHome::new();
+    let dir = home.path();
     let missing = dir.join("nothing");
     assert_eq!(read_both(missing.to_str().unwrap()), (None, None));
     // A path through a file is "nothing there", as the AWS CLI treats it.
@@ -66,12 +61,12 @@ fn missing_files_and_directories() {
         block_on(ConfigFileFs.read(d)).unwrap_err().kind,
         FsErrorKind::NotAFile
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn debug_shows_only_the_size() {
-    let dir = temp_dir("debug");
+    let home = TempHome::new();
+    let dir = home.path();
     let path = dir.join("credentials");
     std::fs::write(&path, "aws_secret_access_key = hush").unwrap();
     let bytes = block_on(ConfigFileFs.read(path.to_str().unwrap()))
@@ -80,7 +75,6 @@ fn debug_shows_only_the_size() {
     let shown = format!("{bytes:?}");
     assert!(!shown.contains("hush"), "{shown}");
     assert!(shown.contains("28 bytes"), "{shown}");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[cfg(unix)]
@@ -112,7 +106,8 @@ fn paths_that_are_not_utf8_travel_as_text_and_reach_their_files() {
     bytes.push(0xff);
     assert_eq!(os_path::encode(OsString::from_vec(bytes)), None);
     // The std hosts read and write the file the bytes name.
-    let dir = temp_dir("non-utf8");
+    let home = TempHome::new();
+    let dir = home.path();
     let odd = dir.join(std::ffi::OsStr::from_bytes(b"cfg\xff\xfe"));
     std::fs::write(&odd, b"[default]\n").unwrap();
     let path = os_path::encode(odd.into_os_string()).unwrap();
@@ -125,5 +120,4 @@ fn paths_that_are_not_utf8_travel_as_text_and_reach_their_files() {
     block_on(StdFs.write_private(&cache, b"{}")).unwrap();
     let written = dir.join(std::ffi::OsStr::from_bytes(b"cfg\xff\xfe.d/cache/x.json"));
     assert_eq!(std::fs::read(written).unwrap(), b"{}");
-    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -6,17 +6,17 @@
 // The tests pass STS errors (which keep the service's message inline) around by value.
 #![allow(clippy::result_large_err)]
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
-use std::thread;
+mod common;
+
 use std::time::{Duration, Instant};
 
+use common::memory::FixedClock;
 use credchain_core::config::evaluate::{Evaluator, Options};
 use credchain_core::config::parse::ConfigFiles;
 use credchain_core::credentials::ProviderKind;
 use credchain_core::credentials::{parse_time, Credentials};
 use credchain_core::host::UreqHttp;
-use credchain_core::io::{block_on, Clock, HttpErrorKind};
+use credchain_core::io::{block_on, HttpErrorKind};
 use credchain_core::services::endpoint::{self, Origin};
 use credchain_core::services::retry::RetryConfig;
 use credchain_core::services::sts::{
@@ -25,157 +25,21 @@ use credchain_core::services::sts::{
 };
 use credchain_core::signing::sigv4::{self, SigningOptions, SigningParams, Timestamp};
 use credchain_core::Dialect;
-
-/// How long a mock waits for a connection before it stops.
-const ACCEPT_FOR: Duration = Duration::from_secs(10);
-/// Every read from a client gives up after this.
-const READ_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// A request as the mock received it.
-#[derive(Debug, Default)]
-struct Received {
-    method: String,
-    path: String,
-    /// (lower-case name, value), in order.
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Received {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The form body's fields, decoded.
-    fn form(&self) -> Vec<(String, String)> {
-        self.body
-            .split('&')
-            .map(|pair| {
-                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-                (percent_decode(k), percent_decode(v))
-            })
-            .collect()
-    }
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            let hex = std::str::from_utf8(&b[i + 1..i + 3]).unwrap();
-            out.push(u8::from_str_radix(hex, 16).unwrap());
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap()
-}
-
-/// Starts a mock that answers one connection with `response` after `delay`, and returns its
-/// URL and a handle that yields the request it received.
-fn mock(response: String, delay: Duration) -> (String, thread::JoinHandle<Received>) {
-    let (url, handle) = mock_sequence(vec![response], delay);
-    (url, thread::spawn(move || handle.join().unwrap().remove(0)))
-}
-
-/// Answers one connection with each response in turn; the requests, in order.
-fn mock_sequence(
-    responses: Vec<String>,
-    delay: Duration,
-) -> (String, thread::JoinHandle<Vec<Received>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let handle = thread::spawn(move || {
-        responses
-            .iter()
-            .map(|response| serve_one(&listener, response, delay))
-            .collect()
-    });
-    (url, handle)
-}
-
-fn serve_one(listener: &TcpListener, response: &str, delay: Duration) -> Received {
-    {
-        let deadline = Instant::now() + ACCEPT_FOR;
-        let mut stream = loop {
-            match listener.accept() {
-                Ok((stream, _)) => break stream,
-                Err(_) if Instant::now() < deadline => thread::sleep(Duration::from_millis(5)),
-                Err(e) => panic!("no request within {ACCEPT_FOR:?}: {e}"),
-            }
-        };
-        stream.set_nonblocking(false).unwrap();
-        stream.set_read_timeout(Some(READ_TIMEOUT)).unwrap();
-        let mut data = Vec::new();
-        let mut buf = [0u8; 4096];
-        let head_end = loop {
-            if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-                break i + 4;
-            }
-            let n = stream.read(&mut buf).expect("reading the request head");
-            assert!(n > 0, "the client closed before the head ended");
-            data.extend_from_slice(&buf[..n]);
-        };
-        let head = String::from_utf8(data[..head_end].to_vec()).unwrap();
-        let mut lines = head.split("\r\n");
-        let mut request_line = lines.next().unwrap().split(' ');
-        let mut received = Received {
-            method: request_line.next().unwrap().into(),
-            path: request_line.next().unwrap().into(),
-            ..Received::default()
-        };
-        for line in lines.filter(|l| !l.is_empty()) {
-            let (k, v) = line.split_once(':').unwrap();
-            received
-                .headers
-                .push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
-        }
-        let length: usize = received
-            .header("content-length")
-            .map_or(0, |v| v.parse().unwrap());
-        while data.len() < head_end + length {
-            let n = stream.read(&mut buf).expect("reading the request body");
-            assert!(n > 0, "the client closed before the body ended");
-            data.extend_from_slice(&buf[..n]);
-        }
-        received.body = String::from_utf8(data[head_end..head_end + length].to_vec()).unwrap();
-        thread::sleep(delay);
-        // The client may have given up (the timeout test): a failed write is expected then.
-        let _ = stream.write_all(response.as_bytes());
-        received
-    }
-}
-
-fn http_response(status: &str, content_type: Option<&str>, body: &str) -> String {
-    let ct = content_type.map_or(String::new(), |c| format!("content-type: {c}\r\n"));
-    format!(
-        "HTTP/1.1 {status}\r\n{ct}content-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    )
-}
+use credchain_test_support::mock_server::{response, Reply, Sequence};
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/demo";
 const NOW: i64 = 1_700_000_000;
 
 /// The time stopped at NOW: retries do not wait, and their jitter is 0.
-struct Stopped;
+const STOPPED: FixedClock = FixedClock(NOW);
 
-impl Clock for Stopped {
-    fn now_unix(&self) -> i64 {
-        NOW
-    }
-    async fn sleep_ms(&self, _ms: u32) {}
-    fn random_u32(&self) -> u32 {
-        0
-    }
+/// AssumeRole, one attempt, against a mock answering `reply` once: the error (the mock must
+/// have been asked).
+fn refused_once(reply: impl Into<Reply>) -> (StsErrorKind, String) {
+    let server = Sequence::once(reply);
+    let err = assume(server.url(), one_attempt()).unwrap_err();
+    server.join_one().expect("a request");
+    err
 }
 
 /// The defaults with one attempt: the mock answers one request.
@@ -250,7 +114,7 @@ fn assume(url: &str, options: StsOptions) -> Result<sts::AssumedRole, (StsErrorK
         let params = params();
         block_on(sts::assume_role(
             &UreqHttp::new(),
-            &Stopped,
+            &STOPPED,
             endpoint,
             &caller,
             &params,
@@ -269,12 +133,10 @@ fn assume(url: &str, options: StsOptions) -> Result<sts::AssumedRole, (StsErrorK
 
 #[test]
 fn assume_role_is_signed_and_its_answer_read() {
-    let (url, server) = mock(
-        http_response("200 OK", Some("text/xml"), ASSUMED),
-        Duration::ZERO,
-    );
+    let server = Sequence::once(response("200 OK", Some("text/xml"), ASSUMED));
+    let url = server.url().to_owned();
     let role = assume(&url, one_attempt()).unwrap();
-    let got = server.join().unwrap();
+    let got = server.join_one().expect("a request");
 
     // The answer.
     let c = &role.credentials;
@@ -369,12 +231,10 @@ fn access_denied_surfaces_code_and_message() {
   </Error>
   <RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId>
 </ErrorResponse>"#;
-    let (url, server) = mock(
-        http_response("403 Forbidden", Some("text/xml"), body),
-        Duration::ZERO,
-    );
+    let server = Sequence::once(response("403 Forbidden", Some("text/xml"), body));
+    let url = server.url().to_owned();
     let (kind, text) = assume(&url, one_attempt()).unwrap_err();
-    server.join().unwrap();
+    server.join_one().expect("a request");
     let StsErrorKind::Service {
         status,
         code,
@@ -400,12 +260,7 @@ fn access_denied_surfaces_code_and_message() {
 
 #[test]
 fn a_500_without_a_body() {
-    let (url, server) = mock(
-        http_response("500 Internal Server Error", None, ""),
-        Duration::ZERO,
-    );
-    let (kind, text) = assume(&url, one_attempt()).unwrap_err();
-    server.join().unwrap();
+    let (kind, text) = refused_once(response("500 Internal Server Error", None, ""));
     assert_eq!(kind, StsErrorKind::EmptyBody { status: 500 });
     assert!(
         text.contains("HTTP 500 with an empty body; STS may be unavailable"),
@@ -415,23 +270,17 @@ fn a_500_without_a_body() {
 
 #[test]
 fn a_200_that_is_not_xml() {
-    let (url, server) = mock(
-        http_response("200 OK", Some("application/json"), "{\"ok\": true}"),
-        Duration::ZERO,
-    );
-    let (kind, _) = assume(&url, one_attempt()).unwrap_err();
-    server.join().unwrap();
+    let (kind, _) = refused_once(response(
+        "200 OK",
+        Some("application/json"),
+        "{\"ok\": true}",
+    ));
     assert!(
         matches!(kind, StsErrorKind::WrongContentType { status: 200, ref content_type } if content_type == "application/json"),
         "{kind:?}"
     );
     // Without a content type, the body itself is judged.
-    let (url, server) = mock(
-        http_response("200 OK", None, "hello, world"),
-        Duration::ZERO,
-    );
-    let (kind, text) = assume(&url, one_attempt()).unwrap_err();
-    server.join().unwrap();
+    let (kind, text) = refused_once(response("200 OK", None, "hello, world"));
     assert_eq!(kind, StsErrorKind::NotXml { status: 200 });
     assert!(
         text.contains("not XML; check that the endpoint is an STS endpoint"),
@@ -441,10 +290,11 @@ fn a_200_that_is_not_xml() {
 
 #[test]
 fn a_slow_server_hits_the_timeout() {
-    let (url, server) = mock(
-        http_response("200 OK", Some("text/xml"), ASSUMED),
-        Duration::from_millis(1500),
+    let server = Sequence::once(
+        Reply::bytes(response("200 OK", Some("text/xml"), ASSUMED))
+            .after(Duration::from_millis(1500)),
     );
+    let url = server.url().to_owned();
     let started = Instant::now();
     let options = StsOptions {
         timeout_ms: 300,
@@ -468,7 +318,7 @@ fn a_slow_server_hits_the_timeout() {
         "{kind:?}"
     );
     assert!(text.contains("did not answer within 300 ms"), "{text}");
-    server.join().unwrap();
+    server.join_one().expect("a request");
 }
 
 #[test]
@@ -476,10 +326,8 @@ fn web_identity_is_unsigned() {
     let body = ASSUMED
         .replace("AssumeRoleResponse", "AssumeRoleWithWebIdentityResponse")
         .replace("AssumeRoleResult", "AssumeRoleWithWebIdentityResult");
-    let (url, server) = mock(
-        http_response("200 OK", Some("text/xml"), &body),
-        Duration::ZERO,
-    );
+    let server = Sequence::once(response("200 OK", Some("text/xml"), &body));
+    let url = server.url().to_owned();
     let role = with_endpoint(&url, |endpoint| {
         let params = WebIdentityParams {
             role_arn: ROLE,
@@ -488,7 +336,7 @@ fn web_identity_is_unsigned() {
         };
         block_on(sts::assume_role_with_web_identity(
             &UreqHttp::new(),
-            &Stopped,
+            &STOPPED,
             endpoint,
             &params,
             &StsOptions::default(),
@@ -496,7 +344,7 @@ fn web_identity_is_unsigned() {
         .map_err(|e| e.to_string())
     })
     .unwrap();
-    let got = server.join().unwrap();
+    let got = server.join_one().expect("a request");
     assert_eq!(role.credentials.provider(), ProviderKind::WebIdentity);
     assert_eq!(role.credentials.access_key_id(), "ASIAROLEEXAMPLE");
     assert_eq!((got.method.as_str(), got.path.as_str()), ("POST", "/"));
@@ -520,20 +368,18 @@ fn web_identity_is_unsigned() {
 
 #[test]
 fn a_503_is_retried_on_a_new_connection_and_the_200_read() {
-    let (url, server) = mock_sequence(
-        vec![
-            http_response(
-                "503 Service Unavailable",
-                Some("text/xml"),
-                "<ErrorResponse><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code>\
+    let server = Sequence::start(vec![
+        Reply::response(
+            "503 Service Unavailable",
+            Some("text/xml"),
+            "<ErrorResponse><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code>\
                  <Message>busy</Message></Error></ErrorResponse>",
-            ),
-            http_response("200 OK", Some("text/xml"), ASSUMED),
-        ],
-        Duration::ZERO,
-    );
+        ),
+        Reply::response("200 OK", Some("text/xml"), ASSUMED),
+    ]);
+    let url = server.url().to_owned();
     let role = assume(&url, StsOptions::default()).unwrap();
-    let got = server.join().unwrap();
+    let got = server.join();
     assert_eq!(got.len(), 2);
     assert_eq!(got[0].body, got[1].body);
     assert!(got[1].header("authorization").is_some());

@@ -2,37 +2,17 @@
 //! themselves: statuses, content types, the body cap, timeouts, refused connections.
 #![cfg(feature = "ureq")]
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
-use std::thread;
 use std::time::{Duration, Instant};
 
 use credchain_core::host::UreqHttp;
 use credchain_core::io::{block_on, Http, HttpErrorKind, HttpRequest};
+use credchain_test_support::mock_server::{closed_port_url, Reply, Sequence};
 
-/// Serves one connection: reads the request head, waits `delay`, writes `response`.
-fn serve_once(response: &'static [u8], delay: Duration) -> (String, thread::JoinHandle<String>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/path?x=1", listener.local_addr().unwrap());
-    let handle = thread::spawn(move || {
-        let (mut stream, _) = listener.accept().unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(5)))
-            .unwrap();
-        let mut head = Vec::new();
-        let mut buf = [0u8; 1024];
-        while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-            let n = stream.read(&mut buf).unwrap_or(0);
-            if n == 0 {
-                break;
-            }
-            head.extend_from_slice(&buf[..n]);
-        }
-        thread::sleep(delay);
-        let _ = stream.write_all(response);
-        String::from_utf8_lossy(&head).into_owned()
-    });
-    (url, handle)
+/// Serves one connection: reads the request head, waits `delay`, writes `response`; the URL
+/// to ask (`/path?x=1` on the server).
+fn serve_once(response: &'static [u8], delay: Duration) -> (String, Sequence) {
+    let server = Sequence::once(Reply::bytes(response).after(delay));
+    (format!("{}/path?x=1", server.url()), server)
 }
 
 fn request(url: &str, timeout_ms: u32, max_body_bytes: usize) -> HttpRequest<'_> {
@@ -46,6 +26,23 @@ fn request(url: &str, timeout_ms: u32, max_body_bytes: usize) -> HttpRequest<'_>
     }
 }
 
+/// Asserts that a request to `url` (timeout and body cap as given) fails with `kind` within
+/// `within`.
+#[track_caller]
+fn assert_fails_within(
+    url: &str,
+    timeout_ms: u32,
+    max_body_bytes: usize,
+    kind: HttpErrorKind,
+    within: Duration,
+) {
+    let started = Instant::now();
+    let err =
+        block_on(UreqHttp::new().send(&request(url, timeout_ms, max_body_bytes))).unwrap_err();
+    assert_eq!(err.kind, kind);
+    assert!(started.elapsed() < within, "{:?}", started.elapsed());
+}
+
 #[test]
 fn returns_status_content_type_and_body() {
     let (url, server) = serve_once(
@@ -56,7 +53,7 @@ fn returns_status_content_type_and_body() {
     assert_eq!(response.status, 404);
     assert_eq!(response.content_type.as_deref(), Some("application/json"));
     assert_eq!(response.body, b"{}");
-    let head = server.join().unwrap();
+    let head = server.join_one().expect("a request").raw;
     assert!(
         head.starts_with("GET /path?x=1 HTTP/1.1\r\n") && head.to_lowercase().contains("x-test: 1"),
         "{head}"
@@ -71,31 +68,26 @@ fn caps_the_body() {
     );
     let err = block_on(UreqHttp::new().send(&request(&url, 2000, 4))).unwrap_err();
     assert_eq!(err.kind, HttpErrorKind::TooLarge);
-    server.join().unwrap();
+    server.join_one().expect("a request");
 }
 
 #[test]
 fn refuses_a_body_announced_over_the_cap_without_waiting_for_it() {
     // The server announces a gigabyte, sends three bytes and stalls: the answer is refused at
     // once, not at the timeout.
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/", listener.local_addr().unwrap());
-    let server = thread::spawn(move || {
-        let (mut stream, _) = listener.accept().unwrap();
-        let mut buf = [0u8; 1024];
-        let _ = stream.read(&mut buf);
-        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 1073741824\r\n\r\n<a>");
-        thread::sleep(Duration::from_secs(3));
-    });
-    let started = Instant::now();
-    let err = block_on(UreqHttp::new().send(&request(&url, 10_000, 65_536))).unwrap_err();
-    assert_eq!(err.kind, HttpErrorKind::TooLarge);
-    assert!(
-        started.elapsed() < Duration::from_secs(2),
-        "{:?}",
-        started.elapsed()
+    let server = Sequence::once(
+        Reply::bytes(&b"HTTP/1.1 200 OK\r\ncontent-length: 1073741824\r\n\r\n<a>"[..])
+            .then_hold(Duration::from_secs(3)),
     );
-    server.join().unwrap();
+    let url = format!("{}/", server.url());
+    assert_fails_within(
+        &url,
+        10_000,
+        65_536,
+        HttpErrorKind::TooLarge,
+        Duration::from_secs(2),
+    );
+    server.join_one().expect("a request");
 }
 
 #[test]
@@ -104,25 +96,19 @@ fn times_out_on_a_slow_server() {
         b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n",
         Duration::from_millis(1500),
     );
-    let started = Instant::now();
-    let err = block_on(UreqHttp::new().send(&request(&url, 200, 1024))).unwrap_err();
-    assert_eq!(err.kind, HttpErrorKind::Timeout);
-    assert!(
-        started.elapsed() < Duration::from_millis(1200),
-        "{:?}",
-        started.elapsed()
+    assert_fails_within(
+        &url,
+        200,
+        1024,
+        HttpErrorKind::Timeout,
+        Duration::from_millis(1200),
     );
-    server.join().unwrap();
+    server.join_one().expect("a request");
 }
 
 #[test]
 fn refused_connection_is_a_connect_error() {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let url = format!("http://127.0.0.1:{port}/");
+    let url = format!("{}/", closed_port_url());
     let err = block_on(UreqHttp::new().send(&request(&url, 1000, 1024))).unwrap_err();
     assert_eq!(err.kind, HttpErrorKind::Connect);
 }

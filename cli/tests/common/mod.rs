@@ -16,10 +16,13 @@
 #![allow(dead_code)] // Each test binary uses its own part of the helpers.
 
 use std::cell::RefCell;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use tempfile::TempDir;
+#[allow(unused_imports)] // Not every test binary reads the conformance data.
+pub use credchain_test_support::conformance::conformance_dir;
+use credchain_test_support::mock_server::{response, Repeating};
+use credchain_test_support::temp_home::TempHome;
 
 /// The shortest secret a test may register: a shorter one would match unrelated output.
 pub const MIN_SECRET_LEN: usize = 8;
@@ -53,7 +56,7 @@ const SECRET_VARS: [&str; 4] = [
 
 /// A temporary home directory holding `.aws/config` and `.aws/credentials`.
 pub struct Home {
-    dir: TempDir,
+    dir: TempHome,
     secrets: RefCell<Vec<String>>,
 }
 
@@ -63,15 +66,6 @@ pub struct Run {
     pub stdout: String,
     pub stderr: String,
     pub code: i32,
-}
-
-/// The shared conformance directory (../shared/conformance from the repository root), or
-/// CREDCHAIN_CONFORMANCE when set.
-pub fn conformance_dir() -> PathBuf {
-    if let Ok(dir) = std::env::var("CREDCHAIN_CONFORMANCE") {
-        return PathBuf::from(dir);
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance")
 }
 
 /// The built binary.
@@ -91,7 +85,7 @@ impl Home {
     /// A home without an .aws directory.
     pub fn empty() -> Home {
         Home {
-            dir: tempfile::tempdir().expect("create a temporary HOME"),
+            dir: TempHome::new(),
             secrets: RefCell::new(Vec::new()),
         }
     }
@@ -99,34 +93,38 @@ impl Home {
     /// Writes `text` at `relative` under the home, creating directories, and registers the
     /// secrets it holds.
     pub fn write(&self, relative: &str, text: &str) {
-        let path = self.dir.path().join(relative);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
+        self.dir.write(relative, text);
         self.register_in(text);
     }
 
     /// Registers the secrets of a file something else wrote under the home (home.sh).
     pub fn adopt(&self, relative: &str) {
-        let text = std::fs::read_to_string(self.dir.path().join(relative)).unwrap();
+        let text = self.dir.read(relative).unwrap();
         self.register_in(&text);
     }
 
     /// Writes an executable shell script at `relative` and returns its path. Its secrets are
     /// registered like any file's (JSON fields, keys).
     pub fn script(&self, relative: &str, body: &str) -> String {
-        self.write(relative, &format!("#!/bin/sh\n{body}"));
-        let path = self.file(relative);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-        }
-        path
+        self.register_in(body);
+        self.dir.script(relative, body)
     }
 
     /// A credential_process script printing `json`; returns its path.
     pub fn process_script(&self, name: &str, json: &str) -> String {
         self.script(name, &format!("cat <<'EOF'\n{json}\nEOF\n"))
+    }
+
+    /// A credential_process script printing credentials (`access_key_id`, `secret`) that
+    /// expired in 2001; returns its path.
+    pub fn expired_process_script(&self, name: &str, access_key_id: &str, secret: &str) -> String {
+        self.process_script(
+            name,
+            &format!(
+                r#"{{"Version": 1, "AccessKeyId": "{access_key_id}", "SecretAccessKey": "{secret}",
+            "Expiration": "2001-01-01T00:00:00Z"}}"#
+            ),
+        )
     }
 
     /// Registers a secret that no output may show.
@@ -182,13 +180,12 @@ impl Home {
 
     /// The path of `relative` under the home, as text.
     pub fn file(&self, relative: &str) -> String {
-        let path: PathBuf = self.dir.path().join(relative);
-        path.to_str().unwrap().to_owned()
+        self.dir.file(relative)
     }
 
     /// The text of the file at `relative`, if it exists.
     pub fn read(&self, relative: &str) -> Option<String> {
-        std::fs::read_to_string(self.dir.path().join(relative)).ok()
+        self.dir.read(relative)
     }
 
     /// `credchain ARGS` with HOME, PATH and AWS_EC2_METADATA_DISABLED only, plus `vars`.
@@ -303,6 +300,11 @@ fn output(command: &mut Command) -> Run {
 }
 
 impl Run {
+    /// The first line of stdout that starts with `prefix` (a `configure list` row), if any.
+    pub fn row(&self, prefix: &str) -> Option<&str> {
+        self.stdout.lines().find(|l| l.starts_with(prefix))
+    }
+
     /// Asserts success with exactly `stdout` and nothing on stderr.
     #[track_caller]
     pub fn assert_ok(&self, stdout: &str) {
@@ -311,6 +313,14 @@ impl Run {
             (0, stdout, ""),
             "{self:#?}"
         );
+    }
+
+    /// Asserts that stderr contains each of `parts`.
+    #[track_caller]
+    pub fn assert_stderr_has(&self, parts: &[&str]) {
+        for part in parts {
+            assert!(self.stderr.contains(part), "{part:?} in {}", self.stderr);
+        }
     }
 
     /// Asserts exit status `code`, nothing on stdout, and stderr starting with `stderr_start`.
@@ -325,12 +335,7 @@ impl Run {
 /// A loopback HTTP server standing in for AWS STS (or any endpoint): it answers every request
 /// with one canned response and records the requests. It listens on 127.0.0.1 only, serves
 /// until dropped, and is stopped by the test that started it.
-pub struct MockServer {
-    addr: std::net::SocketAddr,
-    requests: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
-    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
+pub struct MockServer(Repeating);
 
 impl MockServer {
     /// Serves `status` with the XML `body` to every request.
@@ -338,89 +343,77 @@ impl MockServer {
         Self::sequence(&[(status, body.to_string())])
     }
 
-    /// Serves the responses in order, one a request (the last one to every request after).
+    /// Serves the XML responses in order, one a request (the last one to every request after).
     pub fn sequence(responses: &[(u16, String)]) -> MockServer {
-        use std::io::{Read, Write};
-        use std::sync::atomic::Ordering;
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-        listener.set_nonblocking(true).unwrap();
-        let addr = listener.local_addr().unwrap();
-        let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let responses: Vec<String> = responses
+        Self::typed("text/xml", responses)
+    }
+
+    /// Serves the JSON responses in order, one a request (the last one to every request after).
+    pub fn json(responses: &[(u16, String)]) -> MockServer {
+        Self::typed("application/json", responses)
+    }
+
+    fn typed(content_type: &str, responses: &[(u16, String)]) -> MockServer {
+        let responses = responses
             .iter()
-            .map(|(status, body)| {
-                format!(
-                    "HTTP/1.1 {status} X\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\
-                     Connection: close\r\n\r\n{body}",
-                    body.len()
-                )
-            })
+            .map(|(status, body)| response(&format!("{status} X"), Some(content_type), body))
             .collect();
-        let (seen, stopped) = (requests.clone(), stop.clone());
-        let thread = std::thread::spawn(move || {
-            // Bounded: never more than a minute, whatever the test does.
-            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-            while !stopped.load(Ordering::SeqCst) && std::time::Instant::now() < deadline {
-                let Ok((mut stream, _)) = listener.accept() else {
-                    std::thread::sleep(std::time::Duration::from_millis(5));
-                    continue;
-                };
-                let _ = stream.set_nonblocking(false);
-                let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(5)));
-                let mut request = Vec::new();
-                let mut buf = [0u8; 4096];
-                // Read the head, then the body its Content-Length announces.
-                while let Ok(n @ 1..) = stream.read(&mut buf) {
-                    request.extend_from_slice(&buf[..n]);
-                    let text = String::from_utf8_lossy(&request);
-                    if let Some(end) = text.find("\r\n\r\n") {
-                        let length = text[..end]
-                            .lines()
-                            .find_map(|l| {
-                                let (k, v) = l.split_once(':')?;
-                                k.eq_ignore_ascii_case("content-length")
-                                    .then(|| v.trim().parse::<usize>().ok())?
-                            })
-                            .unwrap_or(0);
-                        if request.len() >= end + 4 + length {
-                            break;
-                        }
-                    }
-                }
-                let mut seen = seen.lock().unwrap();
-                seen.push(String::from_utf8_lossy(&request).into_owned());
-                let response = &responses[(seen.len() - 1).min(responses.len() - 1)];
-                let _ = stream.write_all(response.as_bytes());
-            }
-        });
-        MockServer {
-            addr,
-            requests,
-            stop,
-            thread: Some(thread),
-        }
+        MockServer(Repeating::start(responses))
     }
 
     /// The server's URL (`http://127.0.0.1:PORT`).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.0.url()
     }
 
     /// The requests served so far, as text.
     pub fn requests(&self) -> Vec<String> {
-        self.requests.lock().unwrap().clone()
+        self.0.requests()
     }
 }
 
-impl Drop for MockServer {
-    fn drop(&mut self) {
-        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
+/// A credentials file with the keys of `[base]`, the source profile of the role tests.
+pub const BASE_CREDENTIALS: &str =
+    "[base]\naws_access_key_id = AKIDBASEEXAMPLE\naws_secret_access_key = baseSecretKey0001\n";
+
+/// The access key ID, secret and session token [`role_sts`] hands out.
+pub const ROLE_CREDENTIALS: (&str, &str, &str) = (
+    "ASIAROLEEXAMPLE1",
+    "roleSecretAccessKey0001",
+    "roleSessionToken0001",
+);
+
+/// An STS mock answering every AssumeRole with [`ROLE_CREDENTIALS`], whose secret and token are
+/// registered as secrets of `home`.
+pub fn role_sts(home: &Home) -> MockServer {
+    let (access_key_id, secret, token) = ROLE_CREDENTIALS;
+    home.secret(secret);
+    home.secret(token);
+    MockServer::start(200, &assume_role_response(access_key_id, secret, token))
 }
+
+/// `[profile proc]`, a credential_process printing fixed credentials (ASIAPROCEXAMPLE), as
+/// conformance/export-formats/home.sh writes it.
+pub const PROC_PROFILE: &str = r#"[profile proc]
+credential_process = printf '{"Version": 1, "AccessKeyId": "ASIAPROCEXAMPLE", "SecretAccessKey": "procsecret", "SessionToken": "proctoken", "Expiration": "2099-01-02T03:04:05Z"}'
+"#;
+
+/// conformance/export-formats/home.sh's config plus `[profile static]`, as in
+/// shared/spec/awscli-commands.md.
+pub const CONFIG: &str = r#"[profile proc]
+credential_process = printf '{"Version": 1, "AccessKeyId": "ASIAPROCEXAMPLE", "SecretAccessKey": "procsecret", "SessionToken": "proctoken", "Expiration": "2099-01-02T03:04:05Z"}'
+
+[profile static]
+region = eu-west-1
+"#;
+
+/// The credentials file of [`CONFIG`]: the keys of `[static]`, with a session token.
+pub const CREDENTIALS: &str = "\
+[static]
+aws_access_key_id = AKIDEXAMPLESTATIC
+aws_secret_access_key = wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY
+aws_session_token = IQoJb3JpZ2luX2VjEXAMPLETOKEN/+=
+";
 
 /// An STS AssumeRole response with these credentials, expiring in 2099.
 pub fn assume_role_response(access_key_id: &str, secret: &str, token: &str) -> String {

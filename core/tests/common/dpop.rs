@@ -5,29 +5,7 @@
 use p256::ecdsa::signature::Verifier as _;
 use p256::ecdsa::{Signature, VerifyingKey};
 
-/// base64url without padding, decoded; panics on anything else (a test helper).
-pub fn b64url(text: &str) -> Vec<u8> {
-    assert!(!text.contains('='), "padding in {text}");
-    let mut out = Vec::new();
-    let (mut acc, mut bits) = (0u32, 0);
-    for c in text.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'-' => 62,
-            b'_' => 63,
-            _ => panic!("not base64url: {text}"),
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-    }
-    out
-}
+use credchain_test_support::base64url::decode as b64url;
 
 /// A verified proof's header and claims.
 pub struct Checked {

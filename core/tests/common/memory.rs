@@ -166,3 +166,32 @@ impl Clock for SteppingClock {
         self.random
     }
 }
+
+/// The hosts most tests run the chain with: these files, HTTP, processes and clock, no
+/// terminal, on Unix.
+pub fn unix_io<'i, F: ?Sized, H: ?Sized, C: ?Sized, K: ?Sized>(
+    fs: &'i F,
+    http: &'i H,
+    command: &'i C,
+    clock: &'i K,
+) -> credchain_core::chain::execute::Io<'i, F, H, C, NoPrompt, K> {
+    credchain_core::chain::execute::Io {
+        fs,
+        http,
+        command,
+        prompt: &NoPrompt,
+        clock,
+        platform: credchain_core::config::locate::Platform::Unix,
+    }
+}
+
+/// `config` as ~/.aws/config of the home /h, with no credentials file, read as the AWS CLI
+/// reads them.
+pub fn config_in_home_h(config: &str) -> credchain_core::config::parse::ConfigFiles<'_> {
+    credchain_core::config::parse::ConfigFiles::from_texts(
+        ("/h/.aws/config", Some(config.as_bytes())),
+        ("/h/.aws/credentials", None),
+        credchain_core::Dialect::AwsCli,
+    )
+    .unwrap()
+}

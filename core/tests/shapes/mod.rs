@@ -32,55 +32,70 @@ pub const SHAPES: &[Shape] = &[
         name: "sections",
         dialect: Dialect::AwsCli,
         generate: |n| {
-            let mut s = String::new();
-            for i in 0..n {
-                let _ = write!(s, "[profile p{i}]\nregion = r\n");
-            }
-            s + "[default]\nregion = last\n"
+            repeated(
+                "",
+                n,
+                |s, i| {
+                    let _ = write!(s, "[profile p{i}]\nregion = r\n");
+                },
+                "[default]\nregion = last\n",
+            )
         },
     },
     Shape {
         name: "repeated_sections_sdk",
         dialect: Dialect::Sdk,
         generate: |n| {
-            let mut s = String::new();
-            for i in 0..n {
-                let _ = write!(s, "[default]\nk{i} = r\n");
-            }
-            s + "[default]\nregion = last\n"
+            repeated(
+                "",
+                n,
+                |s, i| {
+                    let _ = write!(s, "[default]\nk{i} = r\n");
+                },
+                "[default]\nregion = last\n",
+            )
         },
     },
     Shape {
         name: "repeated_defaults",
         dialect: Dialect::AwsCli,
         generate: |n| {
-            let mut s = String::new();
-            for i in 0..n {
-                let _ = write!(s, "[DEFAULT]\nk{i} = r\n");
-            }
-            s + "[default]\nregion = last\n"
+            repeated(
+                "",
+                n,
+                |s, i| {
+                    let _ = write!(s, "[DEFAULT]\nk{i} = r\n");
+                },
+                "[default]\nregion = last\n",
+            )
         },
     },
     Shape {
         name: "continuation_lines",
         dialect: Dialect::AwsCli,
         generate: |n| {
-            let mut s = String::from("[default]\ns3 =\n");
-            for i in 0..n {
-                let _ = writeln!(s, "  k{i} = v");
-            }
-            s + "region = last\n"
+            repeated(
+                "[default]\ns3 =\n",
+                n,
+                |s, i| {
+                    let _ = writeln!(s, "  k{i} = v");
+                },
+                "region = last\n",
+            )
         },
     },
     Shape {
         name: "comments",
         dialect: Dialect::AwsCli,
         generate: |n| {
-            let mut s = String::from("[default]\n");
-            for i in 0..n {
-                let _ = writeln!(s, "# comment {i}");
-            }
-            s + "region = last\n"
+            repeated(
+                "[default]\n",
+                n,
+                |s, i| {
+                    let _ = writeln!(s, "# comment {i}");
+                },
+                "region = last\n",
+            )
         },
     },
     Shape {
@@ -102,13 +117,25 @@ pub const SHAPES: &[Shape] = &[
     },
 ];
 
+/// `head`, then `line` written for each of 0..n, then `tail`.
+fn repeated(head: &str, n: usize, line: impl Fn(&mut String, usize), tail: &str) -> String {
+    let mut s = String::from(head);
+    for i in 0..n {
+        line(&mut s, i);
+    }
+    s + tail
+}
+
 /// `[default]` with `n` keys before `region`.
 fn keys_per_section(n: usize) -> String {
-    let mut s = String::from("[default]\n");
-    for i in 0..n {
-        let _ = writeln!(s, "k{i} = v");
-    }
-    s + "region = last\n"
+    repeated(
+        "[default]\n",
+        n,
+        |s, i| {
+            let _ = writeln!(s, "k{i} = v");
+        },
+        "region = last\n",
+    )
 }
 
 /// Parses `text` as the config file, resolves `region` of `default` and counts the profile

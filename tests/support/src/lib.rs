@@ -1,0 +1,33 @@
+//! Test helpers shared by credchain's test suites (core, cli, ffi). Nothing here is part of a
+//! release: the crate is a workspace member but not a default member, and only a
+//! dev-dependency.
+//!
+//! - [`mock_server`]: HTTP servers on 127.0.0.1 that serve canned replies, record the requests
+//!   and stop by themselves.
+//! - [`temp_home`]: a temporary HOME (or any temporary directory) with files written into it.
+//! - [`recorded`]: the recorded cases (conformance and credchain's own): where they are, their
+//!   environment, files and HTTP traffic, and the expectations file.
+//! - [`conformance`]: the shared conformance directory and its JSON vectors, and a runner
+//!   reporting every failing vector at once.
+//! - [`file_tree`]: every file under a directory, with its contents.
+//! - [`generated`]: large generated config and credentials files.
+//! - [`base64url`]: base64url decoding, for checking JWTs and DPoP proofs.
+//! - [`timing`]: how long a call took, and bounds on it.
+//! - [`random`]: a small deterministic PRNG for generated inputs.
+
+pub mod base64url;
+pub mod conformance;
+pub mod file_tree;
+pub mod generated;
+pub mod mock_server;
+pub mod random;
+pub mod recorded;
+pub mod temp_home;
+pub mod timing;
+
+use std::path::PathBuf;
+
+/// The repository's root directory.
+pub fn repository_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
