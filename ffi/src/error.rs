@@ -15,6 +15,7 @@ use credchain_core::config::locate::LocateError;
 use credchain_core::config::parse::{ParseError, Problem};
 use credchain_core::io::{CommandErrorKind, FsErrorKind};
 use credchain_core::services::endpoint::EndpointError;
+use credchain_core::services::exchange::FailedExchange;
 use credchain_core::services::exchange::{ServiceFailure, ServiceFailureKind};
 use credchain_core::services::sts::StsErrorKind;
 

@@ -15,6 +15,7 @@ use credchain_core::config::settings::SETTINGS;
 use credchain_core::credentials::ProviderKind;
 use credchain_core::io::{CommandErrorKind, FsErrorKind, HttpErrorKind, PromptError};
 use credchain_core::services::endpoint::EndpointError;
+use credchain_core::services::exchange::FailedExchange;
 use credchain_core::services::exchange::{ServiceFailure, ServiceFailureKind};
 use credchain_core::services::retry::RetrySettingError;
 use credchain_core::services::sts::{ErrorMessage, StsErrorKind};

@@ -14,6 +14,7 @@ use credchain_core::chain::token::resolve_token;
 use credchain_core::config::evaluate::EvaluateError;
 use credchain_core::io::block_on;
 use credchain_core::json::write_python_str;
+use credchain_core::services::exchange::FailedExchange;
 use credchain_core::services::sso_oidc::Token;
 
 use crate::chain::network_status;

@@ -21,6 +21,7 @@ use crate::io::{
     Clock, Command, CommandError, Env, Fs, FsError, FsErrorKind, Http, Prompt, PromptError,
 };
 use crate::services::endpoint::{self, EndpointError, MAX_ENDPOINT_URL_LEN};
+use crate::services::exchange::FailedExchange;
 use crate::services::retry::{RetryConfig, RetrySettingError};
 use crate::services::sts::{Operation, StsError, StsErrorKind};
 use crate::Source;

@@ -430,6 +430,19 @@ pub(crate) fn bad_json_failure(
     }
 }
 
+/// A provider's error that may be a failed exchange with its service, with one rule for which
+/// of those are the service's own error answers (the AWS CLI's exit status 254).
+pub trait FailedExchange {
+    /// The failed exchange, when a service call is what failed.
+    fn service_failure(&self) -> Option<&ServiceFailure>;
+
+    /// Whether the service answered with an error status (the AWS CLI's exit code 254).
+    fn is_service_error(&self) -> bool {
+        self.service_failure()
+            .is_some_and(ServiceFailure::is_service_error)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,7 +31,7 @@ use crate::credentials::{
 };
 use crate::io::{Env, Fs, FsError, FsErrorKind, Http, HttpRequest};
 use crate::services::endpoint::MAX_ENDPOINT_URL_LEN;
-use crate::services::exchange::{self, ServiceFailure, ServiceFailureKind};
+use crate::services::exchange::{self, FailedExchange, ServiceFailure, ServiceFailureKind};
 use crate::Source;
 use crate::Sourced;
 
@@ -115,21 +115,12 @@ pub enum ContainerError<'a> {
     Service(ServiceFailure),
 }
 
-impl ContainerError<'_> {
-    /// The failed exchange, when a service call is what failed.
-    #[must_use]
-    pub fn service_failure(&self) -> Option<&ServiceFailure> {
+impl FailedExchange for ContainerError<'_> {
+    fn service_failure(&self) -> Option<&ServiceFailure> {
         match self {
             ContainerError::Service(f) => Some(f),
             _ => None,
         }
-    }
-
-    /// Whether the endpoint answered with an error status (the AWS CLI's exit code 254).
-    #[must_use]
-    pub fn is_service_error(&self) -> bool {
-        self.service_failure()
-            .is_some_and(ServiceFailure::is_service_error)
     }
 }
 
@@ -515,15 +506,13 @@ fn parse(
         return Err(bad_body());
     };
     let expiration = parse_timestamp(expiration).ok_or_else(bad_body)?;
-    Credentials::new(
+    let keys = (id.as_str(), secret.as_str(), token.as_str());
+    super::answered(
         ProviderKind::Container,
-        id,
-        secret,
-        Some(token),
-        Some(expiration.unix),
+        keys,
+        expiration,
         json.AccountId.as_deref(),
     )
-    .map(|c| c.with_expiration_form(expiration.form))
     .map_err(|_| bad_body())
 }
 

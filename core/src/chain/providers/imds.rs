@@ -40,7 +40,7 @@ use crate::credentials::{
 };
 use crate::io::{Env, Http, HttpErrorKind, HttpRequest, HttpResponse};
 use crate::services::endpoint::MAX_ENDPOINT_URL_LEN;
-use crate::services::exchange::{self, ServiceFailure, ServiceFailureKind};
+use crate::services::exchange::{self, FailedExchange, ServiceFailure, ServiceFailureKind};
 use crate::Source;
 use crate::Sourced;
 
@@ -173,22 +173,6 @@ pub enum ImdsError<'a> {
 }
 
 impl ImdsError<'_> {
-    /// The failed exchange, when a service call is what failed.
-    #[must_use]
-    pub fn service_failure(&self) -> Option<&ServiceFailure> {
-        match self {
-            ImdsError::Service(f) | ImdsError::NoRole(f) => Some(f),
-            _ => None,
-        }
-    }
-
-    /// Whether the service answered with an error status (the AWS CLI's exit code 254).
-    #[must_use]
-    pub fn is_service_error(&self) -> bool {
-        self.service_failure()
-            .is_some_and(ServiceFailure::is_service_error)
-    }
-
     /// Whether the metadata service simply had no credentials to give (not reachable, no role,
     /// an unusable answer): the AWS CLI then reports "Unable to locate credentials" for the
     /// default chain, rather than an error. Setting errors and a forbidden IMDSv1 are errors.
@@ -198,6 +182,15 @@ impl ImdsError<'_> {
             self,
             ImdsError::NoRole(_) | ImdsError::Refused { .. } | ImdsError::Service(_)
         )
+    }
+}
+
+impl FailedExchange for ImdsError<'_> {
+    fn service_failure(&self) -> Option<&ServiceFailure> {
+        match self {
+            ImdsError::Service(f) | ImdsError::NoRole(f) => Some(f),
+            _ => None,
+        }
     }
 }
 
@@ -836,16 +829,8 @@ fn credentials_of<'a>(json: &ImdsJson, url: &str, now: i64) -> Result<Credential
         expiration.unix = now.saturating_add(STATIC_STABILITY_SECONDS);
         expiration.form = TimeForm::default();
     }
-    Credentials::new(
-        ProviderKind::InstanceMetadata,
-        id,
-        secret,
-        Some(token),
-        Some(expiration.unix),
-        None,
-    )
-    .map(|c| c.with_expiration_form(expiration.form))
-    .map_err(|_| bad())
+    let keys = (id.as_str(), secret.as_str(), token.as_str());
+    super::answered(ProviderKind::InstanceMetadata, keys, expiration, None).map_err(|_| bad())
 }
 
 #[cfg(test)]

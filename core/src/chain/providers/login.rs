@@ -38,7 +38,7 @@ use crate::credentials::ProviderKind;
 use crate::credentials::{write_isoformat, Credentials};
 use crate::io::{Env, Fs, FsError};
 use crate::services::endpoint::{self, EndpointError, MAX_ENDPOINT_URL_LEN};
-use crate::services::exchange::ServiceFailure;
+use crate::services::exchange::{FailedExchange, ServiceFailure};
 use crate::services::signin::{self, LOGIN_TIMEOUT_MS};
 use crate::signing::dpop::{DpopKey, KeyError};
 use crate::Sourced;
@@ -112,21 +112,12 @@ pub enum LoginError<'a> {
     Service(ServiceFailure),
 }
 
-impl LoginError<'_> {
-    /// The failed exchange, when a service call is what failed.
-    #[must_use]
-    pub fn service_failure(&self) -> Option<&ServiceFailure> {
+impl FailedExchange for LoginError<'_> {
+    fn service_failure(&self) -> Option<&ServiceFailure> {
         match self {
             LoginError::Service(f) | LoginError::Refresh { failure: f, .. } => Some(f),
             _ => None,
         }
-    }
-
-    /// Whether the service answered with an error status (the AWS CLI's exit code 254).
-    #[must_use]
-    pub fn is_service_error(&self) -> bool {
-        self.service_failure()
-            .is_some_and(ServiceFailure::is_service_error)
     }
 }
 

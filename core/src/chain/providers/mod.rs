@@ -18,3 +18,25 @@ pub mod login;
 pub(crate) mod process;
 pub mod sso;
 pub(crate) mod web_identity;
+
+use crate::credentials::{Credentials, ProviderKind, Timestamp, TooLong};
+
+/// Temporary credentials read from an endpoint's JSON answer (the container endpoint, instance
+/// metadata), their expiry kept in the form the answer wrote it, as botocore echoes it.
+fn answered(
+    provider: ProviderKind,
+    keys: (&str, &str, &str),
+    expiration: Timestamp,
+    account_id: Option<&str>,
+) -> Result<Credentials, TooLong> {
+    let (access_key_id, secret, token) = keys;
+    Credentials::new(
+        provider,
+        access_key_id,
+        secret,
+        Some(token),
+        Some(expiration.unix),
+        account_id,
+    )
+    .map(|c| c.with_expiration_form(expiration.form))
+}

@@ -30,7 +30,7 @@ use crate::config::locate::{PathBuf, Platform};
 use crate::credentials::Credentials;
 use crate::io::{Clock, Env, Fs, FsError, Http};
 use crate::services::endpoint::{self, EndpointError};
-use crate::services::exchange::ServiceFailure;
+use crate::services::exchange::{FailedExchange, ServiceFailure};
 use crate::services::retry::RetrySettingError;
 use crate::services::sso_oidc::{self, Token};
 use crate::services::sso_portal::{self, PortalError};
@@ -193,25 +193,16 @@ pub enum SsoError<'a> {
     RetrySetting(RetrySettingError<'a>),
 }
 
-impl SsoError<'_> {
-    /// The failed exchange, when a service call is what failed.
-    #[must_use]
-    pub fn service_failure(&self) -> Option<&ServiceFailure> {
+const PROVIDER: &str = "IAM Identity Center (SSO)";
+
+impl FailedExchange for SsoError<'_> {
+    fn service_failure(&self) -> Option<&ServiceFailure> {
         match self {
             SsoError::Service(f) | SsoError::Unauthorized { failure: f, .. } => Some(f),
             _ => None,
         }
     }
-
-    /// Whether a service answered with an error status (the AWS CLI's exit code 254).
-    #[must_use]
-    pub fn is_service_error(&self) -> bool {
-        self.service_failure()
-            .is_some_and(ServiceFailure::is_service_error)
-    }
 }
-
-const PROVIDER: &str = "IAM Identity Center (SSO)";
 
 impl fmt::Display for SsoError<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
