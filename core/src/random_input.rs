@@ -18,3 +18,15 @@ impl Xorshift64 {
         self.0
     }
 }
+
+/// Calls `each` with `count` strings of up to 47 bytes drawn from `alphabet`, from `seed`.
+pub(crate) fn for_each_soup(seed: u64, alphabet: &[u8], count: usize, mut each: impl FnMut(&[u8])) {
+    let mut random = Xorshift64::new(seed);
+    for _ in 0..count {
+        let len = (random.next() % 48) as usize;
+        let bytes: heapless::Vec<u8, 64> = (0..len)
+            .map(|_| alphabet[(random.next() as usize) % alphabet.len()])
+            .collect();
+        each(&bytes);
+    }
+}
