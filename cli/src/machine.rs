@@ -8,7 +8,7 @@
 //! for the machine.
 //!
 //! This module may use `std::process`, `std::env`, `std::io`'s terminals and the core's
-//! `host` module (only [`StdMachine`] does).
+//! `host` module (only [`StdMachine`] and the std environment's [`CheckedEnv`] do).
 
 use std::ffi::{OsStr, OsString};
 use std::io::{self, IsTerminal};
