@@ -8,13 +8,9 @@
 #   bench/export-credentials.sh
 #   SIZES="10 10000" bench/export-credentials.sh
 set -euo pipefail
-cd "$(dirname "$0")/.."
-command -v hyperfine >/dev/null || { echo "hyperfine is needed: apt-get install -y hyperfine" >&2; exit 1; }
+. "$(dirname "$0")/common.sh"
 [ -x /usr/bin/time ] || { echo "GNU time is needed: apt-get install -y time" >&2; exit 1; }
-cargo --quiet build-release  # the released binary: static, musl (see .cargo/config.toml)
-bin=$PWD/target/x86_64-unknown-linux-musl/release/credchain
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+build_release
 
 botocore=""
 if python3 -m venv "$work/venv" >/dev/null 2>&1 && "$work/venv/bin/pip" install -q botocore >/dev/null 2>&1; then
@@ -37,16 +33,7 @@ echo "| profiles | credchain median | credchain mean | credchain peak RSS | boto
 echo "|---|---|---|---|---|---|---|"
 for n in ${SIZES:-10 1000 10000 100000}; do
   home=$work/home-$n
-  mkdir -p "$home/.aws"
-  python3 - "$home/.aws" "$n" <<'PY'
-import sys
-d, n = sys.argv[1], int(sys.argv[2])
-with open(f"{d}/config", "w") as c, open(f"{d}/credentials", "w") as k:
-    c.write("[default]\nregion = us-east-1\noutput = json\n\n")
-    for i in range(n):
-        c.write(f"[profile team-{i:06}]\nregion = eu-west-{i % 3 + 1}\noutput = json\ncli_pager =\nmax_attempts = 5\n\n")
-        k.write(f"[team-{i:06}]\naws_access_key_id = AKIAEXAMPLE{i:09}\naws_secret_access_key = secret-{i:030}\n\n")
-PY
+  generate_profiles "$home/.aws" "$n"
   last=$(printf 'team-%06d' $((n - 1)))
   export HOME="$home" AWS_EC2_METADATA_DISABLED=true
   # credchain alone with many runs (single runs on a VM move by a millisecond), then botocore.

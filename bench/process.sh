@@ -5,12 +5,8 @@
 #   bench/process.sh            # all sizes
 #   SIZES="10 10000" bench/process.sh
 set -euo pipefail
-cd "$(dirname "$0")/.."
-command -v hyperfine >/dev/null || { echo "hyperfine is needed: apt-get install -y hyperfine" >&2; exit 1; }
-cargo --quiet build-release  # the released binary: static, musl (see .cargo/config.toml)
-bin=$PWD/target/x86_64-unknown-linux-musl/release/credchain
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/common.sh"
+build_release
 sizes=${SIZES:-"10 1000 10000 100000"}
 # For scale: the cost of starting any process on this machine.
 true_json=$work/true.json
@@ -24,16 +20,7 @@ echo "| profiles | files (bytes) | median | mean | min | max |"
 echo "|---|---|---|---|---|---|"
 for n in $sizes; do
   home=$work/home-$n
-  mkdir -p "$home/.aws"
-  python3 - "$home/.aws" "$n" <<'PY'
-import sys
-d, n = sys.argv[1], int(sys.argv[2])
-with open(f"{d}/config", "w") as c, open(f"{d}/credentials", "w") as k:
-    c.write("[default]\nregion = us-east-1\noutput = json\n\n")
-    for i in range(n):
-        c.write(f"[profile team-{i:06}]\nregion = eu-west-{i % 3 + 1}\noutput = json\ncli_pager =\nmax_attempts = 5\n\n")
-        k.write(f"[team-{i:06}]\naws_access_key_id = AKIAEXAMPLE{i:09}\naws_secret_access_key = secret-{i:030}\n\n")
-PY
+  generate_profiles "$home/.aws" "$n"
   bytes=$(( $(stat -c %s "$home/.aws/config") + $(stat -c %s "$home/.aws/credentials") ))
   last=$(printf 'team-%06d' $((n - 1)))
   json=$work/$n.json

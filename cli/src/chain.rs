@@ -263,22 +263,13 @@ mod tests {
     use credchain_core::config::settings::Setting;
     use credchain_core::Dialect;
 
-    fn files<'a>(config: &'a str, creds: &'a str) -> ConfigFiles<'a> {
-        ConfigFiles::from_texts(
-            ("c", Some(config.as_bytes())),
-            ("k", Some(creds.as_bytes())),
-            Dialect::AwsCli,
-        )
-        .unwrap()
-    }
-
     #[test]
     fn locations_of_static_keys_and_roles() {
-        let f = files(
-            "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = b\n\
-             [profile p]\ncredential_process = /bin/helper --flag\n",
-            "[b]\naws_access_key_id = AKIDBASE\naws_secret_access_key = baseSecret0001\n",
-        );
+        let config = b"[profile r]\nrole_arn = arn:aws:iam::123456789012:role/r\n\
+            source_profile = b\n[profile p]\ncredential_process = /bin/helper --flag\n";
+        let creds = b"[b]\naws_access_key_id = AKIDBASE\naws_secret_access_key = baseSecret0001\n";
+        let (config, creds) = (("c", Some(&config[..])), ("k", Some(&creds[..])));
+        let f = ConfigFiles::from_texts(config, creds, Dialect::AwsCli).unwrap();
         let env: &[(&str, &str)] = &[];
         let locations = |profile| {
             let options = Options::default().with(Setting::Profile, profile);

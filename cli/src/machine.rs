@@ -8,7 +8,7 @@
 //! for the machine.
 //!
 //! This module may use `std::process`, `std::env`, `std::io`'s terminals and the core's
-//! `host` module (only [`StdMachine`] does).
+//! `host` module (only [`StdMachine`] and the std environment's [`CheckedEnv`] do).
 
 use std::ffi::{OsStr, OsString};
 use std::io::{self, IsTerminal};
@@ -50,7 +50,7 @@ pub struct Launch<'a> {
 /// machine is a trait rather than a struct of trait objects).
 pub trait Machine {
     /// The process environment.
-    type Env: Env + ?Sized;
+    type Env: CheckedEnv + ?Sized;
     /// The buffer of one shared file, as [`Machine::SharedFiles`] reads it.
     type SharedFile: AsRef<[u8]> + Send + Sync;
     /// The reader of the shared config and credentials files (located from [`Machine::env`]).
@@ -77,7 +77,9 @@ pub trait Machine {
     ///
     /// # Errors
     /// The variable that cannot be read.
-    fn check_env(&self) -> Result<(), UnreadableVariable>;
+    fn check_env(&self) -> Result<(), UnreadableVariable> {
+        self.env().check()
+    }
 
     /// The reader of the shared files. Called once per file per command.
     fn shared_files(&self) -> &Self::SharedFiles;
@@ -109,6 +111,22 @@ pub trait Machine {
 
     /// Whether clap's messages (usage errors, `--help`) on `stream` are coloured.
     fn colours(&self, stream: Stream) -> bool;
+}
+
+/// An environment that can tell, before any lookup, that a variable the core reads cannot be
+/// read (its value is not UTF-8): [`Machine::check_env`] asks it.
+pub trait CheckedEnv: Env {
+    /// Fails naming the first variable the core reads that cannot be read.
+    ///
+    /// # Errors
+    /// The variable that cannot be read.
+    fn check(&self) -> Result<(), UnreadableVariable>;
+}
+
+impl CheckedEnv for StdEnv {
+    fn check(&self) -> Result<(), UnreadableVariable> {
+        StdEnv::check(self)
+    }
 }
 
 /// The core's execute I/O of the machine `M`, borrowed for `'m`.
@@ -158,10 +176,6 @@ impl Machine for StdMachine {
 
     fn env(&self) -> &StdEnv {
         &self.env
-    }
-
-    fn check_env(&self) -> Result<(), UnreadableVariable> {
-        self.env.check()
     }
 
     fn shared_files(&self) -> &ConfigFileFs {

@@ -48,7 +48,7 @@ fn main() {
 /// What is timed: [`shapes::work`] or [`shapes::list_work`].
 type Work = fn(&str, credchain_core::Dialect) -> usize;
 
-fn run_with(bencher: Bencher, shape: &str, n: usize, work: Work) {
+fn run(bencher: Bencher, shape: &str, n: usize, work: Work) {
     let Some(shape) = shapes::SHAPES.iter().find(|s| s.name == shape) else {
         return;
     };
@@ -58,56 +58,28 @@ fn run_with(bencher: Bencher, shape: &str, n: usize, work: Work) {
         .bench(|| work(divan::black_box(&text), shape.dialect));
 }
 
-fn run(bencher: Bencher, shape: &str, n: usize) {
-    run_with(bencher, shape, n, shapes::work);
+/// One bench over [`SIZES`] for each name, timing `work` on the shape of that name, or on the
+/// shape given after `=`.
+macro_rules! benches {
+    ($work:path; $($name:ident $(= $shape:ident)?),* $(,)?) => {$(
+        #[divan::bench(args = SIZES, sample_count = 5, sample_size = 1)]
+        fn $name(bencher: Bencher, n: usize) {
+            run(bencher, benches!(@shape $name $($shape)?), n, $work);
+        }
+    )*};
+    (@shape $name:ident) => { stringify!($name) };
+    (@shape $name:ident $shape:ident) => { stringify!($shape) };
 }
 
-#[divan::bench(args = SIZES, sample_count = 5, sample_size = 1)]
-fn keys_per_section(bencher: Bencher, n: usize) {
-    run(bencher, "keys_per_section", n);
-}
+benches!(
+    shapes::work;
+    keys_per_section, keys_per_section_sdk, sections, repeated_sections_sdk, repeated_defaults,
+    continuation_lines, comments, sso_session_keys,
+);
 
-#[divan::bench(args = SIZES, sample_count = 5, sample_size = 1)]
-fn keys_per_section_sdk(bencher: Bencher, n: usize) {
-    run(bencher, "keys_per_section_sdk", n);
-}
-
-#[divan::bench(args = SIZES, sample_count = 5, sample_size = 1)]
-fn sections(bencher: Bencher, n: usize) {
-    run(bencher, "sections", n);
-}
-
-#[divan::bench(args = SIZES, sample_count = 5, sample_size = 1)]
-fn repeated_sections_sdk(bencher: Bencher, n: usize) {
-    run(bencher, "repeated_sections_sdk", n);
-}
-
-#[divan::bench(args = SIZES, sample_count = 5, sample_size = 1)]
-fn repeated_defaults(bencher: Bencher, n: usize) {
-    run(bencher, "repeated_defaults", n);
-}
-
-#[divan::bench(args = SIZES, sample_count = 5, sample_size = 1)]
-fn continuation_lines(bencher: Bencher, n: usize) {
-    run(bencher, "continuation_lines", n);
-}
-
-#[divan::bench(args = SIZES, sample_count = 5, sample_size = 1)]
-fn comments(bencher: Bencher, n: usize) {
-    run(bencher, "comments", n);
-}
-
-#[divan::bench(args = SIZES, sample_count = 5, sample_size = 1)]
-fn sso_session_keys(bencher: Bencher, n: usize) {
-    run(bencher, "sso_session_keys", n);
-}
-
-#[divan::bench(args = SIZES, sample_count = 5, sample_size = 1)]
-fn listing_keys_per_section(bencher: Bencher, n: usize) {
-    run_with(bencher, "keys_per_section", n, shapes::list_work);
-}
-
-#[divan::bench(args = SIZES, sample_count = 5, sample_size = 1)]
-fn listing_sso_session_keys(bencher: Bencher, n: usize) {
-    run_with(bencher, "sso_session_keys", n, shapes::list_work);
-}
+// What explain and the SSO consistency check read.
+benches!(
+    shapes::list_work;
+    listing_keys_per_section = keys_per_section,
+    listing_sso_session_keys = sso_session_keys,
+);

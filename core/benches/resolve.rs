@@ -12,6 +12,8 @@
 //!
 //! Run: `cargo bench -p credchain-core --bench resolve`
 
+mod generated;
+
 use credchain_core::config::evaluate::{Evaluator, Options};
 use credchain_core::config::load::load;
 use credchain_core::config::locate::{locate, Platform};
@@ -28,22 +30,6 @@ static ALLOC: AllocProfiler = AllocProfiler::system();
 
 fn main() {
     divan::main();
-}
-
-/// A config and a credentials file with `n` profiles each, shaped like real ones.
-fn generate(n: usize) -> (String, String) {
-    let mut config = String::from("[default]\nregion = us-east-1\noutput = json\n\n");
-    let mut creds = String::new();
-    for i in 0..n {
-        config.push_str(&format!(
-            "[profile team-{i:06}]\nregion = eu-west-{}\noutput = json\ncli_pager =\nmax_attempts = 5\n\n",
-            i % 3 + 1
-        ));
-        creds.push_str(&format!(
-            "[team-{i:06}]\naws_access_key_id = AKIAEXAMPLE{i:09}\naws_secret_access_key = secret-{i:030}\n\n"
-        ));
-    }
-    (config, creds)
 }
 
 struct MemoryFs {
@@ -75,7 +61,7 @@ fn resolve_region(fs: &MemoryFs, env: &[(&str, &str)]) -> usize {
 
 #[divan::bench(args = [10, 1_000, 10_000, 100_000], sample_count = 100)]
 fn locate_load_parse_resolve_region(bencher: Bencher, profiles: usize) {
-    let (config, creds) = generate(profiles);
+    let (config, creds) = generated::profiles(profiles);
     let bytes = config.len() + creds.len();
     let last = format!("team-{:06}", profiles - 1);
     let fs = MemoryFs { config, creds };
@@ -90,7 +76,7 @@ fn locate_load_parse_resolve_region(bencher: Bencher, profiles: usize) {
 /// host's `ConfigFileFs` into fresh buffers each time.
 #[divan::bench(args = [10, 1_000, 10_000, 100_000], sample_count = 100)]
 fn from_disk_locate_load_parse_resolve_region(bencher: Bencher, profiles: usize) {
-    let (config, creds) = generate(profiles);
+    let (config, creds) = generated::profiles(profiles);
     let bytes = config.len() + creds.len();
     let home =
         std::env::temp_dir().join(format!("credchain-bench-{}-{profiles}", std::process::id()));
@@ -116,7 +102,7 @@ fn from_disk_locate_load_parse_resolve_region(bencher: Bencher, profiles: usize)
 /// The same without the copy of the files: parse + resolve over text already in memory.
 #[divan::bench(args = [10, 1_000, 10_000, 100_000], sample_count = 100)]
 fn parse_resolve_region(bencher: Bencher, profiles: usize) {
-    let (config, creds) = generate(profiles);
+    let (config, creds) = generated::profiles(profiles);
     let bytes = config.len() + creds.len();
     let last = format!("team-{:06}", profiles - 1);
     let env = [("HOME", "/home/bench"), ("AWS_PROFILE", last.as_str())];

@@ -1,21 +1,13 @@
 //! Parses a generated 10,000-profile pair five times (`RUNS=N`: N times): a fixed workload for
 //! profilers (`valgrind --tool=callgrind target/release/examples/profile_once`, `perf record`);
 //! `PRINT_TIME=1` prints the fastest and the median parse.
+#[path = "../benches/generated/mod.rs"]
+mod generated;
+
 use credchain_core::config::parse::ConfigFiles;
 use credchain_core::Dialect;
 fn main() {
-    let n = 10_000;
-    let mut config = String::from("[default]\nregion = us-east-1\noutput = json\n\n");
-    let mut creds = String::new();
-    for i in 0..n {
-        config.push_str(&format!(
-            "[profile team-{i:06}]\nregion = eu-west-{}\noutput = json\ncli_pager =\nmax_attempts = 5\n\n",
-            i % 3 + 1
-        ));
-        creds.push_str(&format!(
-            "[team-{i:06}]\naws_access_key_id = AKIAEXAMPLE{i:09}\naws_secret_access_key = secret-{i:030}\n\n"
-        ));
-    }
+    let (config, creds) = generated::profiles(10_000);
     // RUNS=N parses N times (default 5); PRINT_TIME=1 prints the fastest and the median.
     let runs: usize = std::env::var("RUNS")
         .ok()

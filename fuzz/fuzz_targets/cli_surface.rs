@@ -32,7 +32,7 @@ use std::os::unix::ffi::OsStringExt;
 
 use credchain_cli::{CommandLine, Launch, Machine, MachineIo, Stream};
 use credchain_core::chain::execute::Io;
-use credchain_core::host::{StdEnv, UnreadableVariable};
+use credchain_core::host::StdEnv;
 use credchain_core::io::{
     Clock, Command, CommandError, CommandErrorKind, CommandOutput, Fs, FsError, FsErrorKind, Http,
     HttpError, HttpErrorKind, HttpRequest, HttpResponse, Prompt, PromptError,
@@ -284,10 +284,6 @@ impl<'d> Machine for FuzzMachine<'d> {
 
     fn env(&self) -> &StdEnv {
         &self.env
-    }
-
-    fn check_env(&self) -> Result<(), UnreadableVariable> {
-        self.env.check()
     }
 
     fn shared_files(&self) -> &SharedFiles {

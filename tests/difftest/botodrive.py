@@ -47,6 +47,14 @@ def _failure(e):
     return {"ok": False, "error": f"{type(e).__name__}: {e}"[:500]}
 
 
+def _chain(session, name, variables, *rest):
+    """The AWS CLI's chain for a setting: the session's own value (set from --profile or
+    --region), then each of the variables in order, then `rest`."""
+    env = [EnvironmentProvider(name=variable, env=os.environ) for variable in variables]
+    instance = InstanceVarProvider(instance_var=name, session=session)
+    return ChainProvider(providers=[instance, *env, *rest])
+
+
 def run(env, argv):
     """Answer one case: {"credentials": ..., "region_get": ..., "region": ...}."""
     os.environ.clear()
@@ -62,24 +70,15 @@ def run(env, argv):
     session.register_component("data_loader", _LOADER)
     store = session.get_component("config_store")
     store.set_config_provider(
-        "profile",
-        ChainProvider(
-            providers=[
-                InstanceVarProvider(instance_var="profile", session=session),
-                EnvironmentProvider(name="AWS_PROFILE", env=os.environ),
-                EnvironmentProvider(name="AWS_DEFAULT_PROFILE", env=os.environ),
-            ]
-        ),
+        "profile", _chain(session, "profile", ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"])
     )
     store.set_config_provider(
         "region",
-        ChainProvider(
-            providers=[
-                InstanceVarProvider(instance_var="region", session=session),
-                EnvironmentProvider(name="AWS_REGION", env=os.environ),
-                EnvironmentProvider(name="AWS_DEFAULT_REGION", env=os.environ),
-                ScopedConfigProvider(config_var_name="region", session=session),
-            ]
+        _chain(
+            session,
+            "region",
+            ["AWS_REGION", "AWS_DEFAULT_REGION"],
+            ScopedConfigProvider(config_var_name="region", session=session),
         ),
     )
     try:

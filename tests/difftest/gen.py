@@ -89,6 +89,15 @@ class Gen:
             token = "statictoken" + ak
         return ak, secret, token
 
+    def config_keys(self):
+        """Static keys as the config file holds them: the key pairs, then the token (when one is
+        drawn) as aws_session_token."""
+        ak, sk, tok = self.static_keys()
+        pairs = [("aws_access_key_id", ak), ("aws_secret_access_key", sk)]
+        if tok:
+            pairs.append(("aws_session_token", tok))
+        return pairs
+
     def profile(self, name, names, kind=None, source=None):
         """The settings of one profile: (config keys, credentials keys), each a list of pairs."""
         rng = self.rng
@@ -103,17 +112,11 @@ class Gen:
             if tok:
                 cred.append((rng.choice(["aws_session_token", "aws_security_token"]), tok))
         elif kind == "static-config":
-            ak, sk, tok = self.static_keys()
-            conf += [("aws_access_key_id", ak), ("aws_secret_access_key", sk)]
-            if tok:
-                conf.append(("aws_session_token", tok))
+            conf += self.config_keys()
         elif kind == "static-both":
             ak, sk, _ = self.static_keys(False)
             cred += [("aws_access_key_id", ak), ("aws_secret_access_key", sk)]
-            ak, sk, tok = self.static_keys()
-            conf += [("aws_access_key_id", ak), ("aws_secret_access_key", sk)]
-            if tok:
-                conf.append(("aws_session_token", tok))
+            conf += self.config_keys()
         elif kind == "partial":
             ak, sk, tok = self.static_keys(True)
             where = rng.choice(["ak-only-cred", "ak-cred-sk-config", "sk-only-config", "token-cred"])

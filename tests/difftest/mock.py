@@ -20,9 +20,16 @@ Every answer expires in 2099. The server stops by itself after `lifetime` second
 import hashlib
 import hmac
 import json
+import os
+import sys
 import threading
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+_TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if _TESTS not in sys.path:
+    sys.path.append(_TESTS)
+
+import loopback  # noqa: E402
 
 ACCOUNT = "123456789012"
 EXPIRATION = "2099-01-01T00:00:00Z"
@@ -84,50 +91,20 @@ def _sts_ok(action, access_key, role_arn, session_name, extra=""):
     return 200, "text/xml", body
 
 
-class Mock:
+class Mock(loopback.Server):
     """The server and a log of the calls it answered (for the case directories)."""
 
     def __init__(self, lifetime=900.0):
         self.calls = []
         self._lock = threading.Lock()
-        mock = self
+        super().__init__(self._respond, lifetime, timeout=10)
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            timeout = 10
-
-            def log_message(self, *args):
-                pass
-
-            def _send(self, status, ctype, body):
-                data = body.encode()
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                self._send(*mock.answer_post(self, body))
-
-            def do_GET(self):
-                self._send(*mock.answer_get(self))
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self._thread.start()
-        self._timer = threading.Timer(lifetime, self.stop)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def stop(self):
-        self._timer.cancel()
-        self.server.shutdown()
-        self.server.server_close()
+    def _respond(self, req, body):
+        if req.command == "POST":
+            status, ctype, text = self.answer_post(req, body)
+        else:
+            status, ctype, text = self.answer_get(req)
+        loopback.reply(req, status, {"Content-Type": ctype}, text.encode())
 
     def log(self, what):
         with self._lock:

@@ -6,9 +6,16 @@ after `lifetime` seconds.
 """
 
 import datetime
+import os
 import socket
+import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+_TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if _TESTS not in sys.path:
+    sys.path.append(_TESTS)
+
+import loopback  # noqa: E402
 
 CLOSE = object()  # an answer that drops the connection without a response
 
@@ -46,78 +53,34 @@ def action_of(body):
     return "AssumeRole"
 
 
-class Mock:
+class Mock(loopback.Server):
     """`answer(n, method, path, body)` gives (status, headers, body bytes) or CLOSE for the
     n-th request (1-based)."""
 
     def __init__(self, answer, lifetime=120.0):
         self.requests = []
         self._lock = threading.Lock()
-        mock = self
+        self._answer = answer
+        super().__init__(self._respond, lifetime, timeout=15, put=True)
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            timeout = 15
-
-            def log_message(self, *args):
+    def _respond(self, req, body):
+        with self._lock:
+            self.requests.append((req.command, req.path))
+            n = len(self.requests)
+        answer = self._answer(n, req.command, req.path, body)
+        if answer is CLOSE:
+            req.close_connection = True
+            try:
+                req.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
                 pass
-
-            def _answer(self, body):
-                with mock._lock:
-                    mock.requests.append((self.command, self.path))
-                    n = len(mock.requests)
-                reply = answer(n, self.command, self.path, body)
-                if reply is CLOSE:
-                    self.close_connection = True
-                    try:
-                        self.connection.shutdown(socket.SHUT_RDWR)
-                    except OSError:
-                        pass
-                    return
-                status, headers, data = reply
-                self.send_response(status)
-                headers = dict(headers)
-                headers.setdefault("Content-Length", str(len(data)))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                try:
-                    self.wfile.write(data)
-                except OSError:
-                    pass
-
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                self._answer(self.rfile.read(length) if length else b"")
-
-            def do_GET(self):
-                self._answer(b"")
-
-            do_PUT = do_GET
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self._timer = threading.Timer(lifetime, self.stop)
-        self._timer.daemon = True
-        self._timer.start()
+            return
+        loopback.reply(req, *answer)
 
     @property
     def count(self):
         with self._lock:
             return len(self.requests)
-
-    def stop(self):
-        self._timer.cancel()
-        self.server.shutdown()
-        self.server.server_close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
 
 
 def sts(answer_for_n=None):

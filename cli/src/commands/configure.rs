@@ -35,23 +35,25 @@ pub fn run<M: Machine + ?Sized>(
     }
 }
 
+/// A profile that neither file defines, as `configure get` and `configure list` report it: a
+/// plain failure (255).
+fn unknown_profile(error: EvaluateError<'_>) -> Failure {
+    Failure::other(error)
+}
+
 /// `configure get NAME`: the profile's value (never the environment's), or status 1 when unset.
 fn get<M: Machine + ?Sized>(
     name: &str,
     ctx: &Context<'_, M>,
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
-    ctx.with_evaluator(
-        streams,
-        |e| Failure::other(e),
-        |eval, streams| {
-            let value = configure_get(eval, name)
-                .map_err(Failure::other)?
-                .ok_or(Failure::Status(1))?;
-            write_value(&value.value, streams.out)?;
-            Ok(())
-        },
-    )
+    ctx.with_evaluator(streams, unknown_profile, |eval, streams| {
+        let value = configure_get(eval, name)
+            .map_err(Failure::other)?
+            .ok_or(Failure::Status(1))?;
+        write_value(&value.value, streams.out)?;
+        Ok(())
+    })
 }
 
 /// Writes a value as `configure get` prints it: a nested value as its `name = value` lines,
@@ -71,32 +73,28 @@ fn list<M: Machine + ?Sized>(
     ctx: &Context<'_, M>,
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
-    ctx.with_evaluator(
-        streams,
-        |e| Failure::other(e),
-        |eval, streams| {
-            let active = eval.active_profile();
-            let profile = match active.source {
-                Source::Default => Row::not_set("profile"),
-                source => Row::new("profile", active.name.to_owned(), source),
-            };
-            let [access_key, secret_key] = key_rows(ctx.machine, eval, streams)?;
-            let mut rows = vec![
-                profile,
-                access_key,
-                secret_key,
-                setting_row(eval, Setting::Region, streams)?.unwrap_or(Row::not_set("region")),
-            ];
-            for spec in SETTINGS {
-                if matches!(spec.setting, Setting::Profile | Setting::Region) {
-                    continue;
-                }
-                rows.extend(setting_row(eval, spec.setting, streams)?);
+    ctx.with_evaluator(streams, unknown_profile, |eval, streams| {
+        let active = eval.active_profile();
+        let profile = match active.source {
+            Source::Default => Row::not_set("profile"),
+            source => Row::new("profile", active.name.to_owned(), source),
+        };
+        let [access_key, secret_key] = key_rows(ctx.machine, eval, streams)?;
+        let mut rows = vec![
+            profile,
+            access_key,
+            secret_key,
+            setting_row(eval, Setting::Region, streams)?.unwrap_or(Row::not_set("region")),
+        ];
+        for spec in SETTINGS {
+            if matches!(spec.setting, Setting::Profile | Setting::Region) {
+                continue;
             }
-            table::write(&rows, streams.out)?;
-            Ok(())
-        },
-    )
+            rows.extend(setting_row(eval, spec.setting, streams)?);
+        }
+        table::write(&rows, streams.out)?;
+        Ok(())
+    })
 }
 
 /// The access_key and secret_key rows, from the credential chain (plan and execute, as

@@ -21,8 +21,7 @@ use std::io;
 use credchain_core::config::settings::Setting;
 
 use crate::args::ExecArgs;
-use crate::chain;
-use crate::commands::export::profile_failure;
+use crate::commands::export::resolve_credentials;
 use crate::commands::Context;
 use crate::failure::{Failure, CANNOT_EXECUTE, COMMAND_NOT_FOUND};
 use crate::machine::{Launch, Machine};
@@ -49,20 +48,18 @@ pub fn run<M: Machine + ?Sized>(
     ctx: &Context<'_, M>,
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
-    let machine = ctx.machine;
-    let vars = ctx.with_evaluator(streams, profile_failure, |eval, _| {
+    let (region, credentials) = resolve_credentials(ctx, streams, |eval| {
         // An invalid region fails before anything runs, as in the AWS CLI.
-        let region = eval
+        Ok(eval
             .resolve(Setting::Region)
             .map_err(Failure::configuration)?
-            .and_then(|r| r.value.as_str());
-        let (_, credentials) = chain::resolve(machine, eval).map_err(|e| e.failure())?;
-        let mut vars = variables(&credentials);
-        if let Some(region) = region {
-            vars.extend(REGION_VARIABLES.map(|var| (var, region.to_owned())));
-        }
-        Ok(vars)
+            .and_then(|r| r.value.as_str())
+            .map(str::to_owned))
     })?;
+    let mut vars = variables(&credentials);
+    if let Some(region) = region {
+        vars.extend(REGION_VARIABLES.map(|var| (var, region.clone())));
+    }
     streams.out.flush()?;
     let (program, rest) = args
         .command
@@ -78,7 +75,7 @@ pub fn run<M: Machine + ?Sized>(
         set: &vars,
         unset: &unset,
     };
-    match machine.launch(&launch) {
+    match ctx.machine.launch(&launch) {
         Ok(0) => Ok(()),
         Ok(status) => Err(Failure::Status(status)),
         Err(error) => Err(cannot_run(program, &error)),

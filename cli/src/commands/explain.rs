@@ -130,18 +130,7 @@ pub enum Shown {
 #[derive(Debug)]
 pub enum Outcome {
     /// They were.
-    Obtained {
-        /// The provider of the active profile that answered.
-        provider: ProviderKind,
-        /// The access key id, masked.
-        access_key_id: String,
-        /// Whether a session token came with them (temporary credentials).
-        temporary: bool,
-        /// When they expire (Unix seconds).
-        expiration: Option<i64>,
-        /// The account, when known.
-        account_id: Option<String>,
-    },
+    Obtained(Obtained),
     /// They were not: why, and the exit status.
     Failed {
         /// The reason, with the fix.
@@ -149,6 +138,21 @@ pub enum Outcome {
         /// The exit status (253, 254).
         status: u8,
     },
+}
+
+/// What the report shows of credentials obtained.
+#[derive(Debug)]
+pub struct Obtained {
+    /// The provider of the active profile that answered.
+    pub provider: ProviderKind,
+    /// The access key id, masked.
+    pub access_key_id: String,
+    /// Whether a session token came with them (temporary credentials).
+    pub temporary: bool,
+    /// When they expire (Unix seconds).
+    pub expiration: Option<i64>,
+    /// The account, when known.
+    pub account_id: Option<String>,
 }
 
 /// Runs `explain`.
@@ -168,7 +172,7 @@ pub fn run<M: Machine + ?Sized>(
             }
         }
         match report.outcome {
-            Outcome::Obtained { .. } => Ok(()),
+            Outcome::Obtained(_) => Ok(()),
             Outcome::Failed { status, .. } => Err(Failure::Status(status)),
         }
     })
@@ -256,13 +260,13 @@ fn build<'s, M: Machine + ?Sized>(
         report.steps = steps(chain, &eval, platform);
     }
     report.outcome = match chain::obtain(machine, &eval, &plan) {
-        Ok(credentials) => Outcome::Obtained {
+        Ok(credentials) => Outcome::Obtained(Obtained {
             provider: credentials.provider(),
             access_key_id: mask(credentials.access_key_id()),
             temporary: credentials.session_token().is_some(),
             expiration: credentials.expiration(),
             account_id: credentials.account_id().map(str::to_owned),
-        },
+        }),
         Err(error) => Outcome::Failed {
             message: match &error {
                 // The report already shows every provider and why it was skipped.

@@ -7,7 +7,8 @@
 //! environment its credential_process inherits, and refuses to run for a profile already in
 //! it, or when four runs are already nested.
 
-use credchain_core::config::evaluate::EvaluateError;
+use credchain_core::config::evaluate::{EvaluateError, Evaluator};
+use credchain_core::credentials::Credentials;
 use credchain_core::io::Env;
 
 use crate::args::ExportArgs;
@@ -31,21 +32,34 @@ pub fn run<M: Machine + ?Sized>(
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
     let machine = ctx.machine;
-    ctx.with_evaluator(streams, profile_failure, |eval, streams| {
+    let ((), credentials) = resolve_credentials(ctx, streams, |eval| {
         let chain = enter(eval.active_profile().name, machine.env().var(RECURSION_VAR))?;
         // The credential_process of this run inherits the chain.
         machine.set_for_children(RECURSION_VAR, &chain);
-        let (_, credentials) = chain::resolve(machine, eval).map_err(|e| e.failure())?;
-        let text = render(args.format, &credentials).map_err(Failure::other)?;
-        streams.out.write_all(text.as_bytes())?;
         Ok(())
-    })
+    })?;
+    let text = render(args.format, &credentials).map_err(Failure::other)?;
+    streams.out.write_all(text.as_bytes())?;
+    Ok(())
 }
 
-/// A profile that cannot be evaluated (it does not exist), worded as the AWS CLI's
-/// `export-credentials` words it.
-pub fn profile_failure(error: EvaluateError<'_>) -> Failure {
-    Failure::configuration(format!("Unable to retrieve credentials: {error}"))
+/// The active profile's credentials from the chain, as `export-credentials` and `exec` get
+/// them: `first` runs with the evaluator before any provider does (what must fail or be set
+/// before then), and a profile that cannot be evaluated (it does not exist) is worded as the
+/// AWS CLI's `export-credentials` words it.
+pub fn resolve_credentials<M: Machine + ?Sized, T>(
+    ctx: &Context<'_, M>,
+    streams: &mut Streams<'_>,
+    first: impl FnOnce(&Evaluator<'_, '_, M::Env>) -> Result<T, Failure>,
+) -> Result<(T, Credentials), Failure> {
+    let unknown_profile = |error: EvaluateError<'_>| {
+        Failure::configuration(format!("Unable to retrieve credentials: {error}"))
+    };
+    ctx.with_evaluator(streams, unknown_profile, |eval, _| {
+        let first = first(eval)?;
+        let (_, credentials) = chain::resolve(ctx.machine, eval).map_err(|e| e.failure())?;
+        Ok((first, credentials))
+    })
 }
 
 /// Checks the recursion barrier for `profile` and returns the chain to pass on.

@@ -217,41 +217,35 @@ pub fn text(report: &Report<'_>, home: Option<&str>, out: &mut dyn Write) -> io:
 
     // The result.
     match &report.outcome {
-        Outcome::Obtained {
-            provider,
-            access_key_id,
-            temporary,
-            expiration,
-            account_id,
-        } => {
+        Outcome::Obtained(obtained) => {
             let number = ProviderKind::ALL
                 .iter()
-                .position(|p| p == provider)
+                .position(|p| *p == obtained.provider)
                 .map_or(0, |i| i + 1);
             writeln!(out, "\nResult: credentials obtained")?;
             writeln!(
                 out,
                 "  provider        {number}. {} ({})",
-                provider.describe(),
-                provider.awscli_name()
+                obtained.provider.describe(),
+                obtained.provider.awscli_name()
             )?;
-            writeln!(out, "  access key id   {access_key_id}")?;
-            let token = if *temporary {
+            writeln!(out, "  access key id   {}", obtained.access_key_id)?;
+            let token = if obtained.temporary {
                 "yes: temporary credentials"
             } else {
                 "none: long-term keys"
             };
             writeln!(out, "  session token   {token}")?;
-            match expiration {
+            match obtained.expiration {
                 Some(at) => writeln!(
                     out,
                     "  expires         {} ({})",
-                    isoformat(*at),
-                    relative(*at - report.now)
+                    isoformat(at),
+                    relative(at - report.now)
                 )?,
                 None => writeln!(out, "  expires         not stated by the source")?,
             }
-            if let Some(account) = account_id {
+            if let Some(account) = &obtained.account_id {
                 writeln!(out, "  account         {account}")?;
             }
         }
@@ -387,19 +381,13 @@ pub fn json(report: &Report<'_>) -> Json {
         None => (Json::Null, Json::Null),
     };
     let credentials = match &report.outcome {
-        Outcome::Obtained {
-            provider,
-            access_key_id,
-            temporary,
-            expiration,
-            account_id,
-        } => Json::Object(vec![
+        Outcome::Obtained(obtained) => Json::Object(vec![
             ("obtained", Json::Bool(true)),
-            ("provider", provider.awscli_name().into()),
-            ("access_key_id", access_key_id.as_str().into()),
-            ("session_token", Json::Bool(*temporary)),
-            ("expiration", expiration.map(isoformat).into()),
-            ("account_id", account_id.as_deref().into()),
+            ("provider", obtained.provider.awscli_name().into()),
+            ("access_key_id", obtained.access_key_id.as_str().into()),
+            ("session_token", Json::Bool(obtained.temporary)),
+            ("expiration", obtained.expiration.map(isoformat).into()),
+            ("account_id", obtained.account_id.as_deref().into()),
         ]),
         Outcome::Failed { message, status } => Json::Object(vec![
             ("obtained", Json::Bool(false)),

@@ -84,12 +84,7 @@ impl Row {
     #[must_use]
     pub fn new(name: &'static str, value: String, source: Source<'_>) -> Self {
         let (kind, location) = describe(source);
-        Row {
-            name,
-            value,
-            kind,
-            location,
-        }
+        Row::with_type(name, value, kind, location)
     }
 }
 
