@@ -7,6 +7,7 @@
 //! value types at the crate root.
 
 pub mod execute;
+mod failure;
 pub mod plan;
 pub mod providers;
 pub mod refresh;
