@@ -130,6 +130,18 @@ impl<'a> Iterator for Lines<'a> {
     }
 }
 
+/// Every line of `text` as a fresh reader `R` reads it with `read` (the readers' tests).
+#[cfg(test)]
+pub(crate) fn read_all<'a, R: Default, T>(
+    text: &'a str,
+    read: fn(&mut R, &Line<'a>) -> T,
+) -> heapless::Vec<T, 16> {
+    let mut reader = R::default();
+    Lines::new(text, 0, 1)
+        .map(|l| read(&mut reader, &l))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
