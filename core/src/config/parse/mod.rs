@@ -13,6 +13,7 @@
 
 mod awscli;
 mod file;
+mod header;
 mod keys;
 mod lines;
 mod problem;
