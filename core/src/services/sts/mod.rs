@@ -211,7 +211,8 @@ impl fmt::Debug for WebIdentityParams<'_> {
 pub struct StsOptions {
     /// The whole exchange must finish within this many milliseconds.
     pub timeout_ms: u32,
-    /// A longer response body is [`HttpErrorKind::TooLarge`].
+    /// A longer response body is
+    /// [`HttpErrorKind::TooLarge`](crate::io::HttpErrorKind::TooLarge).
     pub max_body_bytes: usize,
     /// How the call is retried (the active profile's [`crate::services::retry::settings`]).
     pub retry: RetryConfig,

@@ -87,6 +87,8 @@ impl fmt::Debug for Presigned<'_> {
 /// # Errors
 /// Those of [`sign`] (but [`SignError::AuthorizationTooLong`]), and
 /// [`SignError::ReservedQueryParam`].
+///
+/// [`sign`]: super::sign
 pub fn presign<'a>(
     params: &SigningParams<'a>,
     request: &Request<'a>,
