@@ -507,6 +507,25 @@ fn caller(token: Option<&str>) -> Credentials {
     .unwrap()
 }
 
+/// AssumeRole through `http` at `now_unix`, with the default options.
+fn assume<'e>(
+    http: &Canned,
+    now_unix: i64,
+    endpoint: &'e Endpoint<'e>,
+    caller: &Credentials,
+    params: &AssumeRoleParams<'e>,
+) -> Result<AssumedRole, StsError<'e>> {
+    let clock = TestClock::at(now_unix);
+    block_on(assume_role(
+        http,
+        &clock,
+        endpoint,
+        caller,
+        params,
+        &StsOptions::default(),
+    ))
+}
+
 #[test]
 fn assume_role_request_is_form_encoded_and_signed() {
     let http = canned(Ok((200, Some("text/xml"), OK)));
@@ -527,15 +546,7 @@ fn assume_role_request_is_form_encoded_and_signed() {
         duration_seconds: Some(1800),
     };
     let creds = caller(Some("SESSIONTOKEN"));
-    let r = block_on(assume_role(
-        &http,
-        &TestClock::at(1_440_938_160),
-        &endpoint,
-        &creds,
-        &params,
-        &StsOptions::default(),
-    ))
-    .unwrap();
+    let r = assume(&http, 1_440_938_160, &endpoint, &creds, &params).unwrap();
     assert_eq!(r.credentials.access_key_id(), "ASIAIOSFODNN7EXAMPLE");
     let sent = http.sent.borrow();
     let (method, url, headers, body, timeout) = &sent[0];
@@ -577,15 +588,7 @@ fn assume_role_request_is_form_encoded_and_signed() {
     );
     // Without a session token, no token header is signed or sent.
     let http = canned(Ok((200, None, OK)));
-    block_on(assume_role(
-        &http,
-        &TestClock::at(1_440_938_160),
-        &endpoint,
-        &caller(None),
-        &params,
-        &StsOptions::default(),
-    ))
-    .unwrap();
+    assume(&http, 1_440_938_160, &endpoint, &caller(None), &params).unwrap();
     let sent = http.sent.borrow();
     assert!(sent[0].2[2]
         .1
@@ -737,15 +740,7 @@ fn errors_name_role_and_endpoint_and_hide_secrets() {
         serial_number: "s",
         token_code: &token,
     });
-    let e = block_on(assume_role(
-        &canned(Ok((200, None, OK))),
-        &TestClock::at(0),
-        &endpoint,
-        &creds,
-        &long,
-        &StsOptions::default(),
-    ))
-    .unwrap_err();
+    let e = assume(&canned(Ok((200, None, OK))), 0, &endpoint, &creds, &long).unwrap_err();
     assert_eq!(e.kind, StsErrorKind::RequestTooLong);
     assert!(std::format!("{e}").contains("MAX_REQUEST_BODY_LEN"));
 }
