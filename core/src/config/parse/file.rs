@@ -829,13 +829,7 @@ mod tests {
             "[profile 'q]",
         ];
         let endings = ["\n", "\r\n", "\r", "\n\r"];
-        let mut seed = 7u64;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        };
+        let mut next = super::super::lines::numbers_below(7);
         let mut checked = 0;
         for _ in 0..3000 {
             let mut text = std::string::String::new();

@@ -210,13 +210,7 @@ mod tests {
             "#",
             "8",
         ];
-        let mut seed = 1u64;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        };
+        let mut next = super::super::lines::numbers_below(1);
         for _ in 0..40_000 {
             let mut header = std::string::String::new();
             for _ in 0..1 + next(7) {
