@@ -310,6 +310,12 @@ mod tests {
         locate(env, platform, dialect)
     }
 
+    /// The config file's path in each dialect: (AWS CLI, SDK).
+    fn config_paths(env: &[(&str, &str)], platform: Platform) -> (PathBuf, PathBuf) {
+        let path = |dialect| loc(env, platform, dialect).unwrap().config.path;
+        (path(Dialect::AwsCli), path(Dialect::Sdk))
+    }
+
     #[test]
     fn defaults_under_home() {
         let p = loc(&[("HOME", "/home/u/")], Platform::Unix, Dialect::AwsCli).unwrap();
@@ -325,10 +331,9 @@ mod tests {
             ("X", "dir"),
             ("AWS_CONFIG_FILE", "~/$X/${X}/$NOPE/c"),
         ];
-        let p = loc(&env, Platform::Unix, Dialect::AwsCli).unwrap();
-        assert_eq!(p.config.path, "/h/dir/dir/$NOPE/c");
-        let p = loc(&env, Platform::Unix, Dialect::Sdk).unwrap();
-        assert_eq!(p.config.path, "/h/$X/${X}/$NOPE/c");
+        let (awscli, sdk) = config_paths(&env, Platform::Unix);
+        assert_eq!(awscli, "/h/dir/dir/$NOPE/c");
+        assert_eq!(sdk, "/h/$X/${X}/$NOPE/c");
     }
 
     #[test]
@@ -346,10 +351,9 @@ mod tests {
     #[test]
     fn awscli_on_windows_ignores_home() {
         let env = [("HOME", "C:\\h"), ("USERPROFILE", "C:\\u")];
-        let p = loc(&env, Platform::Windows, Dialect::AwsCli).unwrap();
-        assert_eq!(p.config.path, "C:\\u\\.aws\\config");
-        let p = loc(&env, Platform::Windows, Dialect::Sdk).unwrap();
-        assert_eq!(p.config.path, "C:\\h\\.aws\\config");
+        let (awscli, sdk) = config_paths(&env, Platform::Windows);
+        assert_eq!(awscli, "C:\\u\\.aws\\config");
+        assert_eq!(sdk, "C:\\h\\.aws\\config");
     }
 
     #[test]

@@ -536,26 +536,7 @@ pub fn resolve<'s, 'a: 's, E: Env + ?Sized>(
         return Ok(endpoint);
     }
     let mut endpoint = match (region, service.global) {
-        (Some(r), _) => {
-            let origin = Origin::Regional {
-                region_source: r.source,
-            };
-            let mut url = Url::new();
-            fill_template(&mut url, service.url_template, r.value, dns_suffix(r.value))
-                .map_err(|_| EndpointError::UrlTooLong { origin })?;
-            let parts = check_url(&url).map_err(|_| EndpointError::InvalidRegion {
-                value: r.value,
-                source: r.source,
-            })?;
-            Endpoint {
-                url,
-                parts,
-                signing_region: r.value,
-                no_region: None,
-                origin,
-                ignored: None,
-            }
-        }
+        (Some(r), _) => regional(service.url_template, r, dns_suffix(r.value))?,
         (None, Some(g)) => Endpoint::new(g.url, g.signing_region, Origin::Global)?,
         (None, None) => {
             return Err(EndpointError::NoRegion {
@@ -716,6 +697,15 @@ fn variant_endpoint<'s>(
         (true, _) => fips_template,
         (false, _) => service.url_template,
     };
+    regional(template, r, suffix)
+}
+
+/// The regional endpoint of `template` in the region `r`, under the DNS `suffix`.
+fn regional<'s>(
+    template: &str,
+    r: Sourced<'s>,
+    suffix: &str,
+) -> Result<Endpoint<'s>, EndpointError<'s>> {
     let origin = Origin::Regional {
         region_source: r.source,
     };
@@ -883,6 +873,18 @@ s3 =
         })
     }
 
+    /// Whether the URL `env` gives is the configured `http://x`.
+    fn configured_x_wins(env: &[(&str, &str)]) -> bool {
+        url_of(env).starts_with("http://x ")
+    }
+
+    /// The error `env` gives, as shown.
+    fn error_of(env: &[(&str, &str)]) -> std::string::String {
+        with(env, Options::default(), |r| {
+            std::format!("{}", r.unwrap_err())
+        })
+    }
+
     #[test]
     fn regional_default_for_the_resolved_region() {
         assert_eq!(
@@ -1002,11 +1004,10 @@ s3 =
             "https://sts.us-west-2.amazonaws.com us-west-2 the default for the region (from /c:5)"
         );
         // Anything but "true" does not ignore.
-        let env = [
+        assert!(configured_x_wins(&[
             ("AWS_ENDPOINT_URL_STS", "http://x"),
             ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "1"),
-        ];
-        assert!(url_of(&env).starts_with("http://x "));
+        ]));
     }
 
     #[test]
@@ -1054,46 +1055,30 @@ s3 =
             ("http://[zz::1]", "IPv6"),
             ("http://[::1", "IPv6"),
         ] {
-            with(&[("AWS_ENDPOINT_URL_STS", url)], Options::default(), |r| {
-                let text = std::format!("{}", r.unwrap_err());
-                assert!(
-                    text.contains(problem) && text.contains("AWS_ENDPOINT_URL_STS"),
-                    "{url}: {text}"
-                );
-            });
+            let text = error_of(&[("AWS_ENDPOINT_URL_STS", url)]);
+            assert!(
+                text.contains(problem) && text.contains("AWS_ENDPOINT_URL_STS"),
+                "{url}: {text}"
+            );
         }
         let long = "p".repeat(MAX_ENDPOINT_URL_LEN);
         let long = std::format!("http://a.example/{long}");
-        with(
-            &[("AWS_ENDPOINT_URL_STS", &long)],
-            Options::default(),
-            |r| {
-                let text = std::format!("{}", r.unwrap_err());
-                assert!(text.contains("MAX_ENDPOINT_URL_LEN"), "{text}");
-            },
-        );
+        let text = error_of(&[("AWS_ENDPOINT_URL_STS", &long)]);
+        assert!(text.contains("MAX_ENDPOINT_URL_LEN"), "{text}");
         // Dual stack where the partition has none: refused, naming the setting and the variable.
-        with(
-            &[
-                ("AWS_USE_DUALSTACK_ENDPOINT", "true"),
-                ("AWS_REGION", "us-iso-east-1"),
-            ],
-            Options::default(),
-            |r| {
-                let text = std::format!("{}", r.unwrap_err());
-                assert!(
-                    text.contains("use_dualstack_endpoint")
-                        && text.contains("AWS_ENDPOINT_URL_STS"),
-                    "{text}"
-                );
-            },
+        let text = error_of(&[
+            ("AWS_USE_DUALSTACK_ENDPOINT", "true"),
+            ("AWS_REGION", "us-iso-east-1"),
+        ]);
+        assert!(
+            text.contains("use_dualstack_endpoint") && text.contains("AWS_ENDPOINT_URL_STS"),
+            "{text}"
         );
         // A configured URL wins over the variants.
-        let env = [
+        assert!(configured_x_wins(&[
             ("AWS_USE_FIPS_ENDPOINT", "true"),
             ("AWS_ENDPOINT_URL", "http://x"),
-        ];
-        assert!(url_of(&env).starts_with("http://x "));
+        ]));
     }
 
     #[test]

@@ -666,39 +666,30 @@ mod tests {
         assert_eq!((&w[..n], attempts), (&[][..], 1));
     }
 
+    /// Retries of `class` failures until the retrier gives up, and the attempts made.
+    fn retries_until_refused(class: Class) -> (u32, u32) {
+        let mut r = Retrier::new(
+            RetryConfig {
+                mode: RetryMode::Standard,
+                max_attempts: 1000,
+            },
+            0,
+        );
+        let mut retries = 0;
+        loop {
+            r.before_send(0);
+            if r.failed(class, 0, 0).is_none() {
+                break;
+            }
+            retries += 1;
+        }
+        (retries, r.attempts())
+    }
+
     #[test]
     fn the_quota_ends_a_long_run_of_retries() {
-        let mut r = Retrier::new(
-            RetryConfig {
-                mode: RetryMode::Standard,
-                max_attempts: 1000,
-            },
-            0,
-        );
-        let mut retries = 0;
-        loop {
-            r.before_send(0);
-            if r.failed(Class::Transient, 0, 0).is_none() {
-                break;
-            }
-            retries += 1;
-        }
-        assert_eq!((retries, r.attempts()), (100, 101));
-        let mut r = Retrier::new(
-            RetryConfig {
-                mode: RetryMode::Standard,
-                max_attempts: 1000,
-            },
-            0,
-        );
-        let mut retries = 0;
-        loop {
-            r.before_send(0);
-            if r.failed(Class::Timeout, 0, 0).is_none() {
-                break;
-            }
-            retries += 1;
-        }
+        assert_eq!(retries_until_refused(Class::Transient), (100, 101));
+        let (retries, _) = retries_until_refused(Class::Timeout);
         assert_eq!(retries, 50);
     }
 

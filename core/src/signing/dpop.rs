@@ -431,15 +431,19 @@ mod tests {
     /// The key of the conformance suite's cache files.
     const SEC1: &str = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIPt/u8InPLpQeQLJTvVX+sNDzni8vMDMt3Liu+nMBigfoAoGCCqGSM49\nAwEHoUQDQgAEILkGG7rNOnxiIJlMgimY1UPP8eDMFP0DAY6WGjngP4bvTAiUCQ/I\nffut2379uP+OBCm2ovGpBOJRgrl1RspUOQ==\n-----END EC PRIVATE KEY-----\n";
 
-    fn b64url_decode(s: &str) -> Vec<u8> {
-        let std: String = s
-            .chars()
+    /// Base64url's alphabet turned into standard base64's (no padding added).
+    fn std_alphabet(s: &str) -> String {
+        s.chars()
             .map(|c| match c {
                 '-' => '+',
                 '_' => '/',
                 c => c,
             })
-            .collect();
+            .collect()
+    }
+
+    fn b64url_decode(s: &str) -> Vec<u8> {
+        let std = std_alphabet(s);
         let mut out = [0u8; 4096];
         let n = decode_base64(&std, &mut out).unwrap();
         out[..n].to_vec()
@@ -456,14 +460,7 @@ mod tests {
         let mut body = String::new();
         // Standard base64 from the url-safe writer, padded.
         write_base64url(&mut body, der).unwrap();
-        let mut body: String = body
-            .chars()
-            .map(|c| match c {
-                '-' => '+',
-                '_' => '/',
-                c => c,
-            })
-            .collect();
+        let mut body = std_alphabet(&body);
         while body.len() % 4 != 0 {
             body.push('=');
         }

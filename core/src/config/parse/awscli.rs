@@ -186,12 +186,10 @@ pub(crate) fn nested_pairs(line: &str) -> impl Iterator<Item = Result<(&str, &st
 
 #[cfg(test)]
 mod tests {
-    use super::super::lines::Lines;
     use super::*;
 
     fn read_all(text: &str) -> heapless::Vec<CliLine<'_>, 16> {
-        let mut r = CliReader::default();
-        Lines::new(text, 0, 1).map(|l| r.read(&l)).collect()
+        super::super::lines::read_all(text, CliReader::read)
     }
 
     #[test]

@@ -130,6 +130,30 @@ impl<'a> Iterator for Lines<'a> {
     }
 }
 
+/// A deterministic source of numbers below each `n` asked for (a 64-bit LCG from `seed`), for
+/// the tests that generate files.
+#[cfg(test)]
+pub(crate) fn numbers_below(mut seed: u64) -> impl FnMut(usize) -> usize {
+    move |n| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize % n
+    }
+}
+
+/// Every line of `text` as a fresh reader `R` reads it with `read` (the readers' tests).
+#[cfg(test)]
+pub(crate) fn read_all<'a, R: Default, T>(
+    text: &'a str,
+    read: fn(&mut R, &Line<'a>) -> T,
+) -> heapless::Vec<T, 16> {
+    let mut reader = R::default();
+    Lines::new(text, 0, 1)
+        .map(|l| read(&mut reader, &l))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -58,6 +58,32 @@ pub enum Problem {
 }
 
 impl Problem {
+    /// The problem's stable name, in lowerCamelCase (`duplicateSection`): the variant's name
+    /// without its fields, as the JavaScript API reports it.
+    #[must_use]
+    pub fn name(&self) -> &'static str {
+        match self {
+            Problem::NotUtf8 => "notUtf8",
+            Problem::NotText => "notText",
+            Problem::ByteOrderMark => "byteOrderMark",
+            Problem::TooLarge => "tooLarge",
+            Problem::MissingSectionHeader => "missingSectionHeader",
+            Problem::DuplicateSection { .. } => "duplicateSection",
+            Problem::DuplicateKey { .. } => "duplicateKey",
+            Problem::NotAProperty => "notAProperty",
+            Problem::EmptyKey => "emptyKey",
+            Problem::NestedWithoutEquals => "nestedWithoutEquals",
+            Problem::UnterminatedSection => "unterminatedSection",
+            Problem::OutsideProfile => "outsideProfile",
+            Problem::ContinuationOutsideProperty => "continuationOutsideProperty",
+            Problem::ExpectedEquals => "expectedEquals",
+            Problem::EmptyPropertyName => "emptyPropertyName",
+            Problem::SubPropertyWithoutEquals => "subPropertyWithoutEquals",
+            Problem::EmptySubPropertyName => "emptySubPropertyName",
+            Problem::CapacityExceeded { .. } => "capacityExceeded",
+        }
+    }
+
     /// What is wrong, in words (the SDK problems use the SDK spec's wording).
     fn what(&self) -> &'static str {
         match self {
@@ -155,5 +181,59 @@ impl fmt::Display for ParseError<'_> {
             _ => {}
         }
         write!(f, "; {}", problem.fix())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_the_variants_in_lower_camel_case() {
+        let all = [
+            (Problem::NotUtf8, "NotUtf8"),
+            (Problem::NotText, "NotText"),
+            (Problem::ByteOrderMark, "ByteOrderMark"),
+            (Problem::TooLarge, "TooLarge"),
+            (Problem::MissingSectionHeader, "MissingSectionHeader"),
+            (
+                Problem::DuplicateSection { first_line: 1 },
+                "DuplicateSection",
+            ),
+            (Problem::DuplicateKey { first_line: 2 }, "DuplicateKey"),
+            (Problem::NotAProperty, "NotAProperty"),
+            (Problem::EmptyKey, "EmptyKey"),
+            (Problem::NestedWithoutEquals, "NestedWithoutEquals"),
+            (Problem::UnterminatedSection, "UnterminatedSection"),
+            (Problem::OutsideProfile, "OutsideProfile"),
+            (
+                Problem::ContinuationOutsideProperty,
+                "ContinuationOutsideProperty",
+            ),
+            (Problem::ExpectedEquals, "ExpectedEquals"),
+            (Problem::EmptyPropertyName, "EmptyPropertyName"),
+            (
+                Problem::SubPropertyWithoutEquals,
+                "SubPropertyWithoutEquals",
+            ),
+            (Problem::EmptySubPropertyName, "EmptySubPropertyName"),
+            (
+                Problem::CapacityExceeded {
+                    limit: "MAX_SECTIONS",
+                    value: 1,
+                },
+                "CapacityExceeded",
+            ),
+        ];
+        for (problem, variant) in all {
+            let name = problem.name();
+            let first = variant.as_bytes()[0].to_ascii_lowercase();
+            assert_eq!(name.as_bytes()[0], first, "{variant}");
+            assert_eq!(name[1..], variant[1..], "{variant}");
+        }
+        assert_eq!(
+            Problem::DuplicateSection { first_line: 3 }.name(),
+            "duplicateSection"
+        );
     }
 }

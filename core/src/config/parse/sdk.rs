@@ -134,12 +134,10 @@ pub(crate) fn is_valid_name(name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::lines::Lines;
     use super::*;
 
     fn read_all(text: &str) -> heapless::Vec<SdkLine<'_>, 16> {
-        let mut r = SdkReader::default();
-        Lines::new(text, 0, 1).map(|l| r.read(&l)).collect()
+        super::super::lines::read_all(text, SdkReader::read)
     }
 
     #[test]

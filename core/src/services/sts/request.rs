@@ -1,0 +1,195 @@
+//! The requests: the form bodies, AssumeRole's signing, and the exchange with retries.
+
+// An STS error keeps the service's message inline: the core has no allocator to box it.
+#![allow(clippy::large_enum_variant, clippy::result_large_err)]
+
+use core::fmt;
+
+use super::error::{retry_class, StsError, StsErrorKind};
+use super::response::parse_response;
+use super::{
+    AssumeRoleParams, AssumedRole, Operation, StsOptions, WebIdentityParams, API_VERSION,
+    FORM_CONTENT_TYPE, MAX_REQUEST_BODY_LEN,
+};
+use crate::credentials::Credentials;
+use crate::io::{Clock, Http, HttpRequest};
+use crate::services::endpoint::Endpoint;
+use crate::signing::sigv4::{sign, uri_encode, Request, SigningOptions, SigningParams, Timestamp};
+
+/// Calls AssumeRole at `endpoint`, signed with `caller`'s credentials, retried as
+/// `options.retry` says; each attempt is signed anew at `clock`'s time, as botocore signs each.
+///
+/// # Errors
+/// [`StsError`], naming the role and the endpoint: the last attempt's.
+pub async fn assume_role<'e, H: Http + ?Sized, K: Clock + ?Sized>(
+    http: &H,
+    clock: &K,
+    endpoint: &'e Endpoint<'e>,
+    caller: &Credentials,
+    params: &AssumeRoleParams<'e>,
+    options: &StsOptions,
+) -> Result<AssumedRole, StsError<'e>> {
+    let fail = failure(Operation::AssumeRole, params.role_arn, endpoint);
+    let mut body = heapless::String::<MAX_REQUEST_BODY_LEN>::new();
+    write_assume_role_body(&mut body, params).map_err(|_| fail(StsErrorKind::RequestTooLong))?;
+    let body = &body;
+    crate::services::retry::run(clock, options.retry, retry_class, move || async move {
+        signed_assume_role(http, clock.now_unix(), endpoint, caller, body, options).await
+    })
+    .await
+    .map_err(fail)
+}
+
+/// The error of `operation` for `role_arn` at `endpoint`, from its cause.
+fn failure<'e>(
+    operation: Operation,
+    role_arn: &'e str,
+    endpoint: &'e Endpoint<'e>,
+) -> impl Fn(StsErrorKind) -> StsError<'e> + Copy {
+    move |kind| StsError {
+        operation,
+        role_arn,
+        endpoint: endpoint.url(),
+        origin: endpoint.origin(),
+        kind,
+    }
+}
+
+/// One AssumeRole attempt, signed at `now_unix`.
+async fn signed_assume_role<H: Http + ?Sized>(
+    http: &H,
+    now_unix: i64,
+    endpoint: &Endpoint<'_>,
+    caller: &Credentials,
+    body: &str,
+    options: &StsOptions,
+) -> Result<AssumedRole, StsErrorKind> {
+    let time = Timestamp::from_unix(now_unix).map_err(StsErrorKind::Sign)?;
+    let signing = SigningParams {
+        access_key_id: caller.access_key_id(),
+        secret_access_key: caller.secret_access_key(),
+        session_token: caller.session_token(),
+        region: endpoint.signing_region(),
+        service: "sts",
+        time,
+    };
+    let to_sign = [
+        ("content-type", FORM_CONTENT_TYPE),
+        ("host", endpoint.host_header()),
+    ];
+    let request = Request {
+        method: "POST",
+        path: endpoint.path(),
+        query: &[],
+        headers: &to_sign,
+        body: body.as_bytes(),
+    };
+    let signed = sign(&signing, &request, &SigningOptions::for_service("sts"))
+        .map_err(StsErrorKind::Sign)?;
+    let mut headers = [("", ""); 5];
+    headers[0] = ("content-type", FORM_CONTENT_TYPE);
+    let mut count = 1;
+    for (slot, header) in headers[1..].iter_mut().zip(signed.iter()) {
+        *slot = header;
+        count += 1;
+    }
+    call(
+        http,
+        endpoint,
+        &headers[..count],
+        body,
+        Operation::AssumeRole,
+        options,
+    )
+    .await
+}
+
+/// Calls AssumeRoleWithWebIdentity at `endpoint`, unsigned, retried as `options.retry` says.
+///
+/// # Errors
+/// [`StsError`], naming the role and the endpoint: the last attempt's.
+pub async fn assume_role_with_web_identity<'e, H: Http + ?Sized, K: Clock + ?Sized>(
+    http: &H,
+    clock: &K,
+    endpoint: &'e Endpoint<'e>,
+    params: &WebIdentityParams<'e>,
+    options: &StsOptions,
+) -> Result<AssumedRole, StsError<'e>> {
+    let operation = Operation::AssumeRoleWithWebIdentity;
+    let fail = failure(operation, params.role_arn, endpoint);
+    let mut body = heapless::String::<MAX_REQUEST_BODY_LEN>::new();
+    write_web_identity_body(&mut body, params).map_err(|_| fail(StsErrorKind::RequestTooLong))?;
+    let headers = [("content-type", FORM_CONTENT_TYPE)];
+    let (headers, body) = (&headers, &body);
+    crate::services::retry::run(clock, options.retry, retry_class, move || {
+        call(http, endpoint, headers, body, operation, options)
+    })
+    .await
+    .map_err(fail)
+}
+
+/// Writes AssumeRole's form body.
+fn write_assume_role_body(out: &mut impl fmt::Write, p: &AssumeRoleParams<'_>) -> fmt::Result {
+    write!(
+        out,
+        "Action=AssumeRole&Version={API_VERSION}&RoleArn={}&RoleSessionName={}",
+        uri_encode(p.role_arn),
+        uri_encode(p.role_session_name)
+    )?;
+    if let Some(id) = p.external_id {
+        write!(out, "&ExternalId={}", uri_encode(id))?;
+    }
+    if let Some(mfa) = p.mfa {
+        write!(
+            out,
+            "&SerialNumber={}&TokenCode={}",
+            uri_encode(mfa.serial_number),
+            uri_encode(mfa.token_code)
+        )?;
+    }
+    if let Some(seconds) = p.duration_seconds {
+        write!(out, "&DurationSeconds={seconds}")?;
+    }
+    Ok(())
+}
+
+/// Writes AssumeRoleWithWebIdentity's form body.
+fn write_web_identity_body(out: &mut impl fmt::Write, p: &WebIdentityParams<'_>) -> fmt::Result {
+    write!(
+        out,
+        "Action=AssumeRoleWithWebIdentity&Version={API_VERSION}&RoleArn={}&RoleSessionName={}\
+         &WebIdentityToken={}",
+        uri_encode(p.role_arn),
+        uri_encode(p.role_session_name),
+        uri_encode(p.web_identity_token)
+    )
+}
+
+async fn call<H: Http + ?Sized>(
+    http: &H,
+    endpoint: &Endpoint<'_>,
+    headers: &[(&str, &str)],
+    body: &str,
+    operation: Operation,
+    options: &StsOptions,
+) -> Result<AssumedRole, StsErrorKind> {
+    let request = HttpRequest {
+        method: "POST",
+        url: endpoint.url(),
+        headers,
+        body: body.as_bytes(),
+        timeout_ms: options.timeout_ms,
+        max_body_bytes: options.max_body_bytes,
+    };
+    let response = http.send(&request).await.map_err(|e| StsErrorKind::Http {
+        kind: e.kind,
+        timeout_ms: options.timeout_ms,
+        max_body_bytes: options.max_body_bytes,
+    })?;
+    parse_response(
+        operation,
+        response.status,
+        response.content_type.as_deref(),
+        response.body.as_ref(),
+    )
+}

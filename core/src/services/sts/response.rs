@@ -1,0 +1,198 @@
+//! Reading an answer: the fields of a response or of an error, from the XML reader.
+
+// An STS error keeps the service's message inline: the core has no allocator to box it.
+#![allow(clippy::large_enum_variant, clippy::result_large_err)]
+
+use super::error::{ErrorMessage, StsErrorKind};
+use super::xml::{self, is_xml_space, unescape, XmlProblem};
+use super::{
+    account_id_of, AssumedRole, AssumedRoleUser, Operation, MAX_ERROR_CODE_LEN,
+    MAX_ERROR_MESSAGE_LEN,
+};
+use crate::credentials::{parse_timestamp, Credentials};
+use crate::credentials::{MAX_ACCESS_KEY_ID_LEN, MAX_SECRET_ACCESS_KEY_LEN, MAX_SESSION_TOKEN_LEN};
+
+/// Reads an STS answer: the credentials of a `2xx` `<{Operation}Response>`, or the error it
+/// carries. Public for the fuzz targets and for hosts that replay recorded answers.
+///
+/// # Errors
+/// Every [`StsErrorKind`] that an answer can cause (all but [`StsErrorKind::RequestTooLong`],
+/// [`StsErrorKind::Sign`] and [`StsErrorKind::Http`]).
+pub fn parse_response(
+    operation: Operation,
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<AssumedRole, StsErrorKind> {
+    let malformed = |problem| StsErrorKind::Malformed { status, problem };
+    if body.iter().all(|b| is_xml_space(*b)) {
+        return Err(StsErrorKind::EmptyBody { status });
+    }
+    if let Some(ct) = content_type {
+        if !contains_ignore_ascii_case(ct, "xml") {
+            let mut content_type = heapless::String::new();
+            // Content types are at most MAX_CONTENT_TYPE_LEN bytes in an HttpResponse.
+            let _ = content_type.push_str(ct);
+            return Err(StsErrorKind::WrongContentType {
+                status,
+                content_type,
+            });
+        }
+    }
+    let first = body.iter().find(|b| !is_xml_space(**b));
+    if first != Some(&b'<') {
+        return Err(StsErrorKind::NotXml { status });
+    }
+    let text = core::str::from_utf8(body).map_err(|_| malformed(XmlProblem::NotUtf8))?;
+    let (root, r) = xml::extract(text, &PATHS).map_err(malformed)?;
+    let response_root = match operation {
+        Operation::AssumeRole => "AssumeRoleResponse",
+        Operation::AssumeRoleWithWebIdentity => "AssumeRoleWithWebIdentityResponse",
+    };
+    if root == "ErrorResponse" {
+        let code = r[ERROR_CODE].unwrap_or_default();
+        let code = unescape::<MAX_ERROR_CODE_LEN>(code, "Error/Code", "MAX_ERROR_CODE_LEN")
+            .map_err(malformed)?;
+        if code.is_empty() {
+            return Err(malformed(XmlProblem::Missing("Error/Code")));
+        }
+        let message = match r[ERROR_MESSAGE] {
+            None => ErrorMessage::None,
+            Some(raw) => match unescape::<MAX_ERROR_MESSAGE_LEN>(raw, "", "") {
+                Ok(m) => ErrorMessage::Text(m),
+                Err(XmlProblem::FieldTooLong(_)) => ErrorMessage::TooLong { len: raw.len() },
+                Err(e) => return Err(malformed(e)),
+            },
+        };
+        return Err(StsErrorKind::Service {
+            status,
+            code,
+            message,
+        });
+    }
+    if root != response_root {
+        return Err(malformed(XmlProblem::UnexpectedRoot));
+    }
+    if !(200..300).contains(&status) {
+        return Err(malformed(XmlProblem::Missing("ErrorResponse")));
+    }
+    // Fields are under `{Operation}Result`; the paths name AssumeRole's, so check the other's.
+    let offset = match operation {
+        Operation::AssumeRole => 0,
+        Operation::AssumeRoleWithWebIdentity => Field::COUNT,
+    };
+    let field =
+        |f: Field, name: &'static str| r[f as usize + offset].ok_or(XmlProblem::Missing(name));
+    let read = || -> Result<AssumedRole, XmlProblem> {
+        let akid = unescape::<MAX_ACCESS_KEY_ID_LEN>(
+            field(Field::AccessKey, "Credentials/AccessKeyId")?,
+            "the access key id",
+            "MAX_ACCESS_KEY_ID_LEN",
+        )?;
+        let secret = unescape::<MAX_SECRET_ACCESS_KEY_LEN>(
+            field(Field::Secret, "Credentials/SecretAccessKey")?,
+            "the secret access key",
+            "MAX_SECRET_ACCESS_KEY_LEN",
+        )?;
+        let token = unescape::<MAX_SESSION_TOKEN_LEN>(
+            field(Field::Token, "Credentials/SessionToken")?,
+            "the session token",
+            "MAX_SESSION_TOKEN_LEN",
+        )?;
+        let expiration = field(Field::Expiration, "Credentials/Expiration")?;
+        let expiration = parse_timestamp(expiration).ok_or(XmlProblem::BadExpiration)?;
+        let user = match (
+            r[Field::RoleId as usize + offset],
+            r[Field::Arn as usize + offset],
+        ) {
+            (Some(id), Some(arn)) => Some(AssumedRoleUser {
+                assumed_role_id: unescape(
+                    id,
+                    "AssumedRoleUser/AssumedRoleId",
+                    "MAX_ASSUMED_ROLE_ID_LEN",
+                )?,
+                arn: unescape(arn, "AssumedRoleUser/Arn", "MAX_ARN_LEN")?,
+            }),
+            _ => None,
+        };
+        let account = user.as_ref().and_then(|u| account_id_of(&u.arn));
+        let credentials = Credentials::new(
+            operation.provider(),
+            &akid,
+            &secret,
+            Some(&token),
+            Some(expiration.unix),
+            account,
+        )
+        .map_err(XmlProblem::FieldTooLong)?
+        .with_expiration_form(expiration.form);
+        Ok(AssumedRole { credentials, user })
+    };
+    read().map_err(malformed)
+}
+
+/// A credential field of a result, by its place in [`result_paths!`]. [`PATHS`] holds
+/// AssumeRole's fields first, then the same for AssumeRoleWithWebIdentity ([`Field::COUNT`] on),
+/// then the error's code and message.
+#[derive(Clone, Copy)]
+enum Field {
+    AccessKey,
+    Secret,
+    Token,
+    Expiration,
+    RoleId,
+    Arn,
+}
+
+impl Field {
+    /// The fields of one operation's result.
+    const COUNT: usize = 6;
+}
+
+/// `Error/Code` and `Error/Message` in [`PATHS`], after both operations' fields.
+const ERROR_CODE: usize = 2 * Field::COUNT;
+const ERROR_MESSAGE: usize = ERROR_CODE + 1;
+
+macro_rules! result_paths {
+    ($root:literal, $result:literal) => {
+        [
+            &[$root, $result, "Credentials", "AccessKeyId"],
+            &[$root, $result, "Credentials", "SecretAccessKey"],
+            &[$root, $result, "Credentials", "SessionToken"],
+            &[$root, $result, "Credentials", "Expiration"],
+            &[$root, $result, "AssumedRoleUser", "AssumedRoleId"],
+            &[$root, $result, "AssumedRoleUser", "Arn"],
+        ]
+    };
+}
+
+const PATHS: [&[&str]; ERROR_MESSAGE + 1] = {
+    let a: [&[&str]; Field::COUNT] = result_paths!("AssumeRoleResponse", "AssumeRoleResult");
+    let w: [&[&str]; Field::COUNT] = result_paths!(
+        "AssumeRoleWithWebIdentityResponse",
+        "AssumeRoleWithWebIdentityResult"
+    );
+    [
+        a[0],
+        a[1],
+        a[2],
+        a[3],
+        a[4],
+        a[5],
+        w[0],
+        w[1],
+        w[2],
+        w[3],
+        w[4],
+        w[5],
+        &["ErrorResponse", "Error", "Code"],
+        &["ErrorResponse", "Error", "Message"],
+    ]
+};
+
+fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
