@@ -121,7 +121,7 @@ pub(crate) fn parse_error(e: ParseError<'_>) -> JsValue {
         .set("path", e.path)
         .set("line", e.line)
         .set("dialect", dialect_name(e.dialect))
-        .set("problem", problem_name(e.problem));
+        .set("problem", e.problem.name());
     if let Problem::DuplicateSection { first_line } | Problem::DuplicateKey { first_line } =
         e.problem
     {
@@ -634,30 +634,5 @@ fn dialect_name(dialect: Dialect) -> &'static str {
     match dialect {
         Dialect::AwsCli => "awscli",
         Dialect::Sdk => "sdk",
-    }
-}
-
-/// The stable name of each [`Problem`], the variant's name in camelCase. (An exhaustive match:
-/// a new variant in the core fails this build until it has a name here and in index.d.ts.)
-fn problem_name(problem: Problem) -> &'static str {
-    match problem {
-        Problem::NotUtf8 => "notUtf8",
-        Problem::NotText => "notText",
-        Problem::ByteOrderMark => "byteOrderMark",
-        Problem::TooLarge => "tooLarge",
-        Problem::MissingSectionHeader => "missingSectionHeader",
-        Problem::DuplicateSection { .. } => "duplicateSection",
-        Problem::DuplicateKey { .. } => "duplicateKey",
-        Problem::NotAProperty => "notAProperty",
-        Problem::EmptyKey => "emptyKey",
-        Problem::NestedWithoutEquals => "nestedWithoutEquals",
-        Problem::UnterminatedSection => "unterminatedSection",
-        Problem::OutsideProfile => "outsideProfile",
-        Problem::ContinuationOutsideProperty => "continuationOutsideProperty",
-        Problem::ExpectedEquals => "expectedEquals",
-        Problem::EmptyPropertyName => "emptyPropertyName",
-        Problem::SubPropertyWithoutEquals => "subPropertyWithoutEquals",
-        Problem::EmptySubPropertyName => "emptySubPropertyName",
-        Problem::CapacityExceeded { .. } => "capacityExceeded",
     }
 }
