@@ -18,7 +18,7 @@ fn list_profiles_config_first_then_credentials_only_each_once() {
 
 #[test]
 fn list_profiles_unquotes_names_and_ignores_the_active_profile() {
-    let home = Home::new("[profile \"with space\"]\n[profile plain]\n", "");
+    let home = Home::with_config("[profile \"with space\"]\n[profile plain]\n");
     home.run_with(&["configure", "list-profiles"], &[("AWS_PROFILE", "nope")])
         .assert_ok("with space\nplain\n");
 }
@@ -54,7 +54,7 @@ fn a_parse_error_exits_253_naming_file_and_line() {
 
 #[test]
 fn a_line_before_any_section_names_line_1() {
-    let home = Home::new("region = us-east-1\n[default]\n", "");
+    let home = Home::with_config("region = us-east-1\n[default]\n");
     let config = home.file(".aws/config");
     home.run(&["configure", "list-profiles"]).assert_error(
         253,
@@ -90,7 +90,7 @@ fn locate_and_load_errors_exit_253() {
 fn no_home_directory_is_not_an_error() {
     // As in the AWS CLI, a missing HOME only makes the default files absent (credchain then
     // asks the user database, so both files are named here to keep the real ~/.aws out).
-    let home = Home::new("[profile x]\nregion = ca-central-1\n", "");
+    let home = Home::with_config("[profile x]\nregion = ca-central-1\n");
     let mut command = home.command(
         &["configure", "get", "region", "--profile", "x"],
         &[
@@ -377,7 +377,7 @@ fn a_path_that_is_not_utf8_names_the_file_it_names() {
     // keeps the bytes): so does credchain, for every variable that names a file.
     use std::ffi::OsStr;
     use std::os::unix::ffi::OsStrExt;
-    let home = Home::new("[default]\nregion = us-east-1\n", "");
+    let home = Home::with_config("[default]\nregion = us-east-1\n");
     let dir = home.path().join(OsStr::from_bytes(b"odd\xffdir"));
     std::fs::create_dir_all(dir.join(".aws")).unwrap();
     std::fs::write(dir.join("config"), "[default]\nregion = intended-1\n").unwrap();

@@ -142,7 +142,7 @@ fn missing_profile_exits_255_and_lists_the_profiles() {
 
 #[test]
 fn a_file_that_does_not_parse_exits_255_for_get() {
-    let home = Home::new("[default]\nregion = a\nregion = b\n", "");
+    let home = Home::with_config("[default]\nregion = a\nregion = b\n");
     let config = home.file(".aws/config");
     home.run(&["configure", "get", "region"]).assert_error(
         255,
@@ -152,7 +152,7 @@ fn a_file_that_does_not_parse_exits_255_for_get() {
 
 #[test]
 fn dialect_decides_inline_comments() {
-    let home = Home::new("[default]\nregion = us-east-1 # c\n", "");
+    let home = Home::with_config("[default]\nregion = us-east-1 # c\n");
     home.run(&["configure", "get", "region"])
         .assert_ok("us-east-1 # c\n");
     home.run(&["--dialect", "awscli", "configure", "get", "region"])

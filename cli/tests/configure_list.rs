@@ -117,10 +117,8 @@ region     : sa-east-1                : env              : ['AWS_REGION', 'AWS_D
 
 #[test]
 fn every_other_setting_that_is_set_follows_with_its_source() {
-    let home = Home::new(
-        "[default]\noutput = text\nretry_mode = standard\nmax_attempts = 5\n",
-        "",
-    );
+    let home =
+        Home::with_config("[default]\noutput = text\nretry_mode = standard\nmax_attempts = 5\n");
     let run = home.run_with(
         &[
             "configure",
@@ -205,7 +203,7 @@ fn keys_from_the_config_file_when_the_credentials_file_has_none() {
 
 #[test]
 fn skipped_sections_are_warnings_with_file_and_line() {
-    let home = Home::new("[default]\nregion = us-east-1\n\n[dev]\nregion = x\n", "");
+    let home = Home::with_config("[default]\nregion = us-east-1\n\n[dev]\nregion = x\n");
     let run = home.run(&["configure", "list"]);
     let config = home.file(".aws/config");
     assert_eq!(run.code, 0, "{run:#?}");
@@ -223,7 +221,7 @@ fn skipped_sections_are_warnings_with_file_and_line() {
 #[test]
 fn an_invalid_region_is_shown_with_a_warning() {
     // The AWS CLI dialect keeps the inline comment: the region is not a host label.
-    let home = Home::new("[default]\nregion = us-east-1 # c\n", "");
+    let home = Home::with_config("[default]\nregion = us-east-1 # c\n");
     let config = home.file(".aws/config");
     let run = home.run(&["configure", "list"]);
     assert_eq!(run.code, 0, "{run:#?}");
@@ -304,18 +302,12 @@ fn keys_from_a_credential_process_run_it() {
 
 #[test]
 fn credentials_that_cannot_be_resolved_read_not_set_with_the_reason() {
-    let home = Home::empty();
-    let failing = home.script(
+    let home = Home::with_helper(
         "bin/failing",
         "echo 'helper: the vault is locked' >&2\nexit 3\n",
-    );
-    home.write(
-        ".aws/config",
-        &format!(
-            "[profile broken]\ncredential_process = {failing}\n\
-             [profile partial]\naws_access_key_id = AKIDPARTIAL0001\n\
-             [profile cycle]\nrole_arn = arn:aws:iam::123456789012:role/a\nsource_profile = cycle\n"
-        ),
+        "[profile broken]\ncredential_process = HELPER\n\
+         [profile partial]\naws_access_key_id = AKIDPARTIAL0001\n\
+         [profile cycle]\nrole_arn = arn:aws:iam::123456789012:role/a\nsource_profile = cycle\n",
     );
     let config = home.file(".aws/config");
     let not_set = || {

@@ -203,7 +203,7 @@ fn no_credentials_no_command() {
             "credchain: [ERROR]: Unable to retrieve credentials: the config profile (nope) could \
              not be found",
         );
-    let empty = Home::new("[default]\nregion = us-east-1\n", "");
+    let empty = Home::with_config("[default]\nregion = us-east-1\n");
     let touch = empty.script("bin/touch", &format!("touch '{marker}'\n"));
     empty.run(&["exec", "--", &touch]).assert_error(
         253,

@@ -141,10 +141,9 @@ fn a_missing_profile_is_explained() {
 
 #[test]
 fn a_configuration_that_cannot_work_names_the_place() {
-    let home = Home::new(
+    let home = Home::with_config(
         "[profile a]\nrole_arn = arn:aws:iam::123456789012:role/a\nsource_profile = b\n\
          [profile b]\nrole_arn = arn:aws:iam::123456789012:role/b\nsource_profile = a\n",
-        "",
     );
     let config = home.file(".aws/config");
     let run = home.run(&["explain", "--profile", "a"]);
@@ -222,9 +221,8 @@ How the credentials are obtained:
 
 #[test]
 fn credential_source_environment_and_a_container_token() {
-    let home = Home::new(
+    let home = Home::with_config(
         "[profile e]\nrole_arn = arn:aws:iam::123456789012:role/e\ncredential_source = Environment\n",
-        "",
     );
     let run = home.run_with(
         &["explain", "--profile", "e"],
@@ -268,7 +266,7 @@ fn credential_source_environment_and_a_container_token() {
 
 #[test]
 fn skipped_sections_are_listed_not_warned() {
-    let home = Home::new("[default]\nregion = us-east-1\n\n[dev]\nregion = x\n", "");
+    let home = Home::with_config("[default]\nregion = us-east-1\n\n[dev]\nregion = x\n");
     let run = home.run(&["explain"]);
     assert_eq!((run.code, run.stderr.as_str()), (253, ""), "{run:#?}");
     assert!(

@@ -240,7 +240,7 @@ fn a_credential_process_that_runs_export_for_its_own_profile_is_a_loop() {
 
 #[test]
 fn no_credentials_exits_253_in_the_aws_cli_s_words() {
-    let home = Home::new("[default]\nregion = us-east-1\n", "");
+    let home = Home::with_config("[default]\nregion = us-east-1\n");
     home.run(&["export-credentials"]).assert_error(
         253,
         "credchain: [ERROR]: An error occurred (Configuration): Unable to retrieve credentials: \
@@ -330,7 +330,7 @@ fn configuration_errors_exit_253_naming_the_place() {
         "credchain: [ERROR]: credential_process: the credentials expired at 2001-01-01T00:00:00+00:00",
     );
     // A file that does not parse.
-    let broken = Home::new("[default]\nregion = a\nregion = b\n", "");
+    let broken = Home::with_config("[default]\nregion = a\nregion = b\n");
     broken.run(&["export-credentials"]).assert_error(
         253,
         &format!(
@@ -436,10 +436,9 @@ fn a_failed_sts_call_exits_254() {
 fn an_unknown_cli_timestamp_format_fails_as_every_aws_cli_command_does() {
     // The AWS CLI v2.36.7: "Unknown cli_timestamp_format value: ISO8601, valid values are
     // "wire" or "iso8601"", exit 253, even for a profile with static keys.
-    let home = Home::new(
+    let home = Home::with_config(
         "[default]\ncli_timestamp_format = ISO8601\naws_access_key_id = AKIDSTATICEXAMPLE\n\
          aws_secret_access_key = staticSecretKey0001\n",
-        "",
     );
     let run = home.run(&["export-credentials"]);
     run.assert_error(

@@ -79,7 +79,7 @@ const ENV_KEYS: [(&str, &str); 2] = [
 fn dev_null_directories_and_fifos_as_the_shared_files_read_as_no_file() {
     // botocore 1.44.8 (and the AWS CLI v2.36.7) read a config or credentials file that is not
     // a regular file as no file: `AWS_SHARED_CREDENTIALS_FILE=/dev/null` is a CI idiom.
-    let home = Home::new("[default]\nregion = from-the-file\n", "");
+    let home = Home::with_config("[default]\nregion = from-the-file\n");
     let dir = home.file("a-directory");
     std::fs::create_dir(&dir).unwrap();
     let fifo = home.file("a-fifo");

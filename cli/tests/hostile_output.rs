@@ -20,10 +20,10 @@ fn assert_no_panic(run: &common::Run) {
 
 #[test]
 fn configure_list_prints_values_of_any_length() {
-    let home = Home::new(
-        &format!("[default]\nregion = us-east-1\nca_bundle = {}\n", huge('b')),
-        "",
-    );
+    let home = Home::with_config(&format!(
+        "[default]\nregion = us-east-1\nca_bundle = {}\n",
+        huge('b')
+    ));
     let run = home.run(&["configure", "list"]);
     assert_no_panic(&run);
     assert_eq!(run.code, 0, "{run:#?}");
@@ -42,10 +42,10 @@ fn configure_list_prints_values_of_any_length() {
 
 #[test]
 fn explain_and_configure_get_print_values_of_any_length() {
-    let home = Home::new(
-        &format!("[default]\nregion = us-east-1\nca_bundle = {}\n", huge('b')),
-        "",
-    );
+    let home = Home::with_config(&format!(
+        "[default]\nregion = us-east-1\nca_bundle = {}\n",
+        huge('b')
+    ));
     for args in [
         &["explain"][..],
         &["explain", "--output", "json"],
@@ -98,7 +98,7 @@ const WRITING_COMMANDS: [&[&str]; 4] = [
 
 /// A home with a region and static keys, so that every one of [`WRITING_COMMANDS`] succeeds.
 fn home_with_keys() -> Home {
-    let home = Home::new("[default]\nregion = us-east-1\n", "");
+    let home = Home::with_config("[default]\nregion = us-east-1\n");
     let creds =
         "[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = s3cr3tKEYs3cr3tKEY\n";
     home.write(".aws/credentials", creds);
@@ -145,7 +145,7 @@ fn a_missing_profile_lists_at_most_twenty_others() {
     for i in 0..100_000 {
         config.push_str(&format!("[profile p{i}]\n"));
     }
-    let home = Home::new(&config, "");
+    let home = Home::with_config(&config);
     let run = home.run(&["configure", "get", "region", "--profile", "nope"]);
     assert_eq!(run.code, 255, "{run:#?}");
     let listed: Vec<String> = (0..20).map(|i| format!("p{i}")).collect();
@@ -165,14 +165,10 @@ fn a_missing_profile_lists_at_most_twenty_others() {
 
 #[test]
 fn terminal_controls_from_outside_are_escaped() {
-    let home = Home::empty();
-    let helper = home.script(
+    let home = Home::with_helper(
         "helper.sh",
         "printf '\\033]0;PWNED-TITLE\\007\\033[2J\\302\\233 red' >&2; exit 3\n",
-    );
-    home.write(
-        ".aws/config",
-        &format!("[default]\ncredential_process = {helper}\n"),
+        "[default]\ncredential_process = HELPER\n",
     );
     let run = home.run(&["export-credentials"]);
     assert_ne!(run.code, 0, "{run:#?}");

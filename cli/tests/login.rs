@@ -21,10 +21,9 @@ const KEY_PARTS: [&str; 2] = [
 ];
 
 fn home(expires_at: &str) -> Home {
-    let home = Home::new(
-        &format!("[profile signin]\nlogin_session = {ARN}\nregion = us-east-1\n"),
-        "",
-    );
+    let home = Home::with_config(&format!(
+        "[profile signin]\nlogin_session = {ARN}\nregion = us-east-1\n"
+    ));
     let cache = json!({
         "accessToken": {"accessKeyId": "ASIAOLDEXAMPLE", "secretAccessKey": "oldSecretAccessKeyEXAMPLE",
                         "sessionToken": "oldSessionTokenEXAMPLE", "accountId": "012345678901",
@@ -166,10 +165,9 @@ fn a_refused_refresh_exits_255_and_keeps_the_cache() {
 
 #[test]
 fn no_session_exits_253_naming_the_cache_file() {
-    let home = Home::new(
-        &format!("[profile signin]\nlogin_session = {ARN}\nregion = us-east-1\n"),
-        "",
-    );
+    let home = Home::with_config(&format!(
+        "[profile signin]\nlogin_session = {ARN}\nregion = us-east-1\n"
+    ));
     let run = home.run(&["export-credentials", "--profile", "signin"]);
     assert_eq!(run.code, 253, "{run:#?}");
     assert!(run.stderr.contains(CACHE), "{run:#?}");

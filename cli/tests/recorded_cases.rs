@@ -19,8 +19,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::{credchain, MockServer};
-use credchain_test_support::conformance::assert_no_failures;
-use credchain_test_support::recorded::{self, named_file, path_of, phrase, Case, Expectations};
+use credchain_test_support::recorded::{self, named_file, path_of, phrase, Case};
 use serde_json::Value;
 
 const FAKE_TIME: &str = "2021-08-01 00:00:00";
@@ -157,18 +156,13 @@ fn run_case(case: &Case, fake_time: &str) -> (i32, String, String, Option<String
 
 #[test]
 fn recorded_cases_through_the_binary() {
-    let expectations = Expectations::load();
     // The conformance cases, then credchain's own (tests/cases), in the same format.
-    let cases = recorded::credential_cases();
-    let mut failures = Vec::new();
-    for case in &cases {
-        let name = case.name();
-        let expected = case.test_case();
-        let expected = &expected["result"];
+    recorded::check_credential_cases(|case, name, test_case, expectations| {
+        let expected = &test_case["result"];
         let (code, stdout, stderr, mismatch) = run_case(case, &fake_time_for(expected));
         let verdict = if let Some(mismatch) = mismatch {
             Err(mismatch)
-        } else if let Some(awscli) = phrase(&expectations.awscli_differs, &name) {
+        } else if let Some(awscli) = phrase(&expectations.awscli_differs, name) {
             if code == 253 && stderr.contains(awscli) {
                 Ok(())
             } else {
@@ -217,9 +211,6 @@ fn recorded_cases_through_the_binary() {
                 "expected an error ({expected}): exit {code}, {stdout}"
             ))
         };
-        if let Err(why) = verdict {
-            failures.push(format!("{name}: {why}"));
-        }
-    }
-    assert_no_failures(&failures, cases.len());
+        verdict.err().into_iter().collect()
+    });
 }

@@ -22,12 +22,22 @@ const UNAVAILABLE: &str = "<ErrorResponse><Error><Type>Receiver</Type>\
                            <Code>ServiceUnavailable</Code><Message>busy</Message></Error>\
                            </ErrorResponse>";
 
-/// [`export`] against a new STS mock answering every call with `status` and `body`: the run
-/// and how many calls the mock saw.
-fn exported(home: &Home, status: u16, body: &str, vars: &[(&str, &str)]) -> (common::Run, usize) {
+/// [`export`] against a new STS mock answering every call with `status` and `body`: asserts
+/// that the run fails with exit status 254 after `calls` calls, its stderr holding each of
+/// `stderr_has`.
+#[track_caller]
+fn assert_refused_after(
+    home: &Home,
+    (status, body): (u16, &str),
+    vars: &[(&str, &str)],
+    calls: usize,
+    stderr_has: &[&str],
+) {
     let sts = MockServer::start(status, body);
     let run = export(home, &sts, vars);
-    (run, sts.requests().len())
+    assert_eq!(run.code, 254, "{run:#?}");
+    run.assert_stderr_has(stderr_has);
+    assert_eq!(sts.requests().len(), calls, "{run:#?}");
 }
 
 fn export(home: &Home, sts: &MockServer, vars: &[(&str, &str)]) -> common::Run {
@@ -75,28 +85,20 @@ fn a_503_then_200_gives_the_credentials() {
 #[test]
 fn throttling_is_tried_three_times_then_reported() {
     let home = Home::new(ROLE, BASE_CREDENTIALS);
-    let (run, sent) = exported(&home, 400, THROTTLED, &[]);
-    assert_eq!(run.code, 254, "{run:#?}");
-    run.assert_stderr_has(&["Throttling"]);
-    assert_eq!(sent, 3);
+    assert_refused_after(&home, (400, THROTTLED), &[], 3, &["Throttling"]);
 }
 
 #[test]
 fn max_attempts_sets_the_attempts_and_access_denied_is_sent_once() {
     let home = Home::new(&format!("{ROLE}max_attempts = 2\n"), BASE_CREDENTIALS);
-    let (run, sent) = exported(&home, 503, UNAVAILABLE, &[]);
-    assert_eq!(run.code, 254, "{run:#?}");
-    assert_eq!(sent, 2);
+    assert_refused_after(&home, (503, UNAVAILABLE), &[], 2, &[]);
 
     // The environment outranks the profile.
-    let (run, sent) = exported(&home, 503, UNAVAILABLE, &[("AWS_MAX_ATTEMPTS", "1")]);
-    assert_eq!(run.code, 254, "{run:#?}");
-    assert_eq!(sent, 1);
+    let once = [("AWS_MAX_ATTEMPTS", "1")];
+    assert_refused_after(&home, (503, UNAVAILABLE), &once, 1, &[]);
 
-    let (run, sent) = exported(&home, 403, DENIED, &[("AWS_RETRY_MODE", "adaptive")]);
-    assert_eq!(run.code, 254, "{run:#?}");
-    run.assert_stderr_has(&["AccessDenied"]);
-    assert_eq!(sent, 1);
+    let adaptive = [("AWS_RETRY_MODE", "adaptive")];
+    assert_refused_after(&home, (403, DENIED), &adaptive, 1, &["AccessDenied"]);
 }
 
 #[test]

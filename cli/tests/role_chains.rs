@@ -9,6 +9,7 @@ use std::io::Write;
 use std::process::Stdio;
 
 use common::{assume_role_response, Home, MockServer, BASE_CREDENTIALS};
+use credchain_test_support::text::assert_contains;
 
 const CHAIN: &str = "\
 [profile middle]
@@ -185,13 +186,20 @@ fn cached_credentials_are_reused_and_written_as_the_aws_cli_writes_them() {
 
 #[test]
 fn a_cache_written_by_the_aws_cli_is_used() {
-    let home = home();
+    assert_served_from_the_aws_cli_cache(&home(), "middle", "");
+}
+
+/// Writes the AWS CLI's cache entry for role demo into `home` and asserts that `profile` is
+/// served from it: its credentials, no STS call (`context` leads a failure's message). The
+/// mock STS is returned for more runs.
+fn assert_served_from_the_aws_cli_cache(home: &Home, profile: &str, context: &str) -> MockServer {
     home.write(CACHED_DEMO_ROLE_FILE, CACHED_DEMO_ROLE);
     let sts = sts();
-    let run = export(&home, "middle", &sts, "");
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = export(home, profile, &sts, "");
+    assert_eq!(run.code, 0, "{context}\n{}", run.stderr);
     assert_access_key(&run, "ASIAFROMAWSCLI01");
     assert!(sts.requests().is_empty());
+    sts
 }
 
 /// A home whose config (`TOKEN` standing for the token file's path) names a web identity token
@@ -310,16 +318,8 @@ fn a_chain_naming_one_role_twice_calls_sts_twice_and_returns_the_outer_answer() 
     let requests = sts.requests();
     assert_eq!(requests.len(), 2, "{requests:#?}");
     // The second call is signed with the first call's credentials.
-    assert!(
-        requests[0].contains("Credential=AKIDBASEEXAMPLE/"),
-        "{}",
-        requests[0]
-    );
-    assert!(
-        requests[1].contains("Credential=ASIAFIRSTCALL001/"),
-        "{}",
-        requests[1]
-    );
+    assert_contains(&requests[0], &["Credential=AKIDBASEEXAMPLE/"]);
+    assert_contains(&requests[1], &["Credential=ASIAFIRSTCALL001/"]);
     // A second run is served by the outer role's cache entry: the second answer, no call.
     let again = export(&home, "outer", &sts, "");
     assert_access_key(&again, "ASIASECONDCALL01");
@@ -340,13 +340,8 @@ fn a_cached_outer_role_leaves_a_deferred_source_untouched() {
         let config = format!(
             "[profile top]\nrole_arn = arn:aws:iam::123456789012:role/demo\nsource_profile = src\n{source}"
         );
-        let home = Home::new(&config, "");
-        home.write(CACHED_DEMO_ROLE_FILE, CACHED_DEMO_ROLE);
-        let sts = sts();
-        let run = export(&home, "top", &sts, "");
-        assert_eq!(run.code, 0, "{source}\n{}", run.stderr);
-        assert_access_key(&run, "ASIAFROMAWSCLI01");
-        assert!(sts.requests().is_empty());
+        let home = Home::with_config(&config);
+        let sts = assert_served_from_the_aws_cli_cache(&home, "top", source);
         // Without the cache entry the source is needed, and its failure is the answer (a
         // deferred one: the AWS CLI v2.36.7 exits 255 for a missing token or token file).
         std::fs::remove_file(home.file(CACHED_DEMO_ROLE_FILE)).unwrap();
@@ -360,10 +355,9 @@ fn an_eager_source_runs_even_when_the_outer_role_is_cached() {
     // botocore resolves static keys and credential_process when it builds the role's provider,
     // so a failing process fails the lookup although the role is cached (checked with botocore
     // 1.44.8: CredentialRetrievalError).
-    let home = Home::new(
+    let home = Home::with_config(
         "[profile top]\nrole_arn = arn:aws:iam::123456789012:role/demo\nsource_profile = src\n\
          [profile src]\ncredential_process = false\n",
-        "",
     );
     home.write(CACHED_DEMO_ROLE_FILE, CACHED_DEMO_ROLE);
     let sts = sts();

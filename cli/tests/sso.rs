@@ -92,7 +92,7 @@ fn the_recorded_token_cases() {
 
 #[test]
 fn export_token_refreshes_a_near_expiry_token_and_writes_it_back() {
-    let home = Home::new(CONFIG, "");
+    let home = Home::with_config(CONFIG);
     home.write(&token_file(), &cached(now() + 300));
     home.secret(NEW_ACCESS);
     home.secret("refreshedRefresh-EXAMPLE-0002");
@@ -145,7 +145,7 @@ fn export_token_refreshes_a_near_expiry_token_and_writes_it_back() {
 
 #[test]
 fn export_token_errors_and_their_exit_statuses() {
-    let home = Home::new(CONFIG, "");
+    let home = Home::with_config(CONFIG);
     // A profile that does not exist.
     let run = home.run_export_token(&["--profile", "nope"], &[]);
     run.assert_error(253, "credchain: [ERROR]: Unable to retrieve a token: ");
@@ -207,7 +207,7 @@ fn export_token_errors_and_their_exit_statuses() {
 
 #[test]
 fn export_credentials_of_an_sso_profile() {
-    let home = Home::new(CONFIG, "");
+    let home = Home::with_config(CONFIG);
     home.write(&token_file(), &cached(now() + 7200));
     let server = MockServer::start(
         200,
@@ -258,7 +258,7 @@ fn export_credentials_of_an_sso_profile() {
 
 #[test]
 fn explain_shows_the_sso_inputs_but_never_the_token() {
-    let home = Home::new(CONFIG, "");
+    let home = Home::with_config(CONFIG);
     home.write(&token_file(), &cached(now() + 7200));
     let run = home.run_with(
         &["explain", "--profile", "dev"],
@@ -266,7 +266,7 @@ fn explain_shows_the_sso_inputs_but_never_the_token() {
     );
     // A portal that cannot be reached: botocore's EndpointConnectionError, exit 255.
     assert_eq!(run.code, 255, "{run:#?}");
-    for line in [
+    run.assert_stdout_has(&[
         "  1. get the role's credentials from IAM Identity Center (SSO), profile dev\n",
         "       sso_session = corp (~/.aws/config:2)\n",
         "       sso_start_url = https://d-abc123.awsapps.com/start (~/.aws/config:10)\n",
@@ -274,9 +274,7 @@ fn explain_shows_the_sso_inputs_but_never_the_token() {
         "       sso_account_id = 123456789012 (~/.aws/config:3)\n",
         "       sso_role_name = ReadOnly (~/.aws/config:4)\n",
         "       portal endpoint = http://127.0.0.1:9 (from AWS_ENDPOINT_URL_SSO)\n",
-    ] {
-        assert!(run.stdout.contains(line), "{line:?} in {run:#?}");
-    }
+    ]);
     assert!(
         run.stdout.contains(&format!(
             "       token cache file = {}\n",

@@ -1,6 +1,8 @@
 //! The AWS CLI's file rules beyond the shared vectors (../shared/spec/awscli-quirks.md, "The
 //! files"), each a test.
 
+mod common;
+
 use credchain_core::config::parse::{ConfigFiles, ParseError, Problem};
 use credchain_core::Dialect;
 
@@ -19,21 +21,40 @@ fn get(files: &ConfigFiles<'_>, profile: &str, key: &str) -> Option<String> {
         .map(|p| p.value.to_string())
 }
 
+/// Parses the two texts and asserts each `(profile, key, value)`: the key of that profile has
+/// that value. Returns the files.
+#[track_caller]
+fn assert_values<'a>(
+    config: &'a str,
+    creds: &'a str,
+    expected: &[(&str, &str, &str)],
+) -> ConfigFiles<'a> {
+    let files = parse(config, creds).unwrap();
+    for &(profile, key, value) in expected {
+        let got = get(&files, profile, key);
+        assert_eq!(got.as_deref(), Some(value), "[{profile}] {key}");
+    }
+    files
+}
+
+/// The profile names, in order.
+fn names(files: &ConfigFiles<'_>) -> Vec<String> {
+    files.profile_names().map(|n| n.to_string()).collect()
+}
+
 #[test]
 fn upper_case_default_section_is_inherited_not_a_profile() {
-    let f = parse(
+    let f = assert_values(
         "[DEFAULT]\nregion = r0\noutput = json\n[profile a]\nregion = r1\n",
         "[DEFAULT]\nx = 1\n[a]\n",
-    )
-    .unwrap();
-    assert_eq!(get(&f, "a", "region").as_deref(), Some("r1"));
-    assert_eq!(get(&f, "a", "output").as_deref(), Some("json"));
-    assert_eq!(get(&f, "a", "x").as_deref(), Some("1"));
-    assert!(f.profile("DEFAULT").is_none());
-    assert_eq!(
-        f.profile_names().map(|n| n.to_string()).collect::<Vec<_>>(),
-        ["a"]
+        &[
+            ("a", "region", "r1"),
+            ("a", "output", "json"),
+            ("a", "x", "1"),
+        ],
     );
+    assert!(f.profile("DEFAULT").is_none());
+    assert_eq!(names(&f), ["a"]);
 }
 
 #[test]
@@ -64,15 +85,12 @@ fn byte_order_mark_refuses_the_file() {
 
 #[test]
 fn quoted_profile_names() {
-    let f = parse(
+    let f = assert_values(
         "[profile \"dev\"]\nregion = r\n[profile 'my profile']\nregion = s\n",
         "",
-    )
-    .unwrap();
-    assert_eq!(get(&f, "dev", "region").as_deref(), Some("r"));
-    assert_eq!(get(&f, "my profile", "region").as_deref(), Some("s"));
-    let names: Vec<String> = f.profile_names().map(|n| n.to_string()).collect();
-    assert_eq!(names, ["dev", "my profile"]);
+        &[("dev", "region", "r"), ("my profile", "region", "s")],
+    );
+    assert_eq!(names(&f), ["dev", "my profile"]);
 }
 
 #[test]
@@ -112,25 +130,18 @@ fn many_keys_in_one_section_are_still_checked() {
 
 #[test]
 fn credentials_file_keys_win_over_config_for_every_key() {
-    let f = parse(
+    assert_values(
         "[profile a]\nregion = r1\noutput = text\n",
         "[a]\nregion = r2\n",
-    )
-    .unwrap();
-    assert_eq!(get(&f, "a", "region").as_deref(), Some("r2"));
-    assert_eq!(get(&f, "a", "output").as_deref(), Some("text"));
+        &[("a", "region", "r2"), ("a", "output", "text")],
+    );
 }
 
 #[test]
 fn non_text_files_are_errors_naming_the_file_and_line() {
-    let bad = ConfigFiles::from_texts(
-        ("/c", Some(b"[default]\nregion = \xff\n")),
-        ("/k", None),
-        Dialect::AwsCli,
-    );
-    let e = bad.unwrap_err();
+    let e = common::c_and_k(Some(b"[default]\nregion = \xff\n"), None).unwrap_err();
     assert_eq!((e.problem, e.line, e.path), (Problem::NotUtf8, 2, "/c"));
-    let bad = ConfigFiles::from_texts(("/c", None), ("/k", Some(b"[a]\n\0")), Dialect::AwsCli);
+    let bad = common::c_and_k(None, Some(b"[a]\n\0"));
     assert_eq!(bad.unwrap_err().problem, Problem::NotText);
 }
 
@@ -150,7 +161,7 @@ fn skipped_sections_are_reported() {
 
 #[test]
 fn missing_files_read_as_empty() {
-    let f = ConfigFiles::from_texts(("/c", None), ("/k", None), Dialect::AwsCli).unwrap();
+    let f = common::c_and_k(None, None).unwrap();
     assert!(f.profile("default").is_none());
     assert!(!f.config.is_present());
 }

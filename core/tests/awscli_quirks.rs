@@ -1,12 +1,15 @@
 //! The provider behaviours of ../shared/spec/awscli-quirks.md ("Profile selection and
 //! environment", "Providers"), each a test through the plan layer (no I/O).
 
+mod common;
+
 use credchain_core::chain::plan::{plan, BaseStep, Plan, SkipReason};
 use credchain_core::config::evaluate::{Evaluator, Options};
 use credchain_core::config::parse::ConfigFiles;
 use credchain_core::config::settings::Setting;
 use credchain_core::credentials::ProviderKind;
-use credchain_core::{Dialect, FileKind, Source};
+use credchain_core::{FileKind, Source};
+use credchain_test_support::text::assert_contains;
 
 fn planned<'a>(
     files: &'a ConfigFiles<'a>,
@@ -18,12 +21,13 @@ fn planned<'a>(
 }
 
 fn files<'a>(config: &'a str, creds: &'a str) -> ConfigFiles<'a> {
-    ConfigFiles::from_texts(
-        ("/c", Some(config.as_bytes())),
-        ("/k", Some(creds.as_bytes())),
-        Dialect::AwsCli,
-    )
-    .unwrap()
+    common::c_and_k(Some(config.as_bytes()), Some(creds.as_bytes())).unwrap()
+}
+
+/// The error planning `profile` (chosen by the option, no environment variables) gives.
+fn plan_error(files: &ConfigFiles<'_>, profile: &str) -> String {
+    let options = Options::default().with(Setting::Profile, profile);
+    planned(files, &[], &options).unwrap_err()
 }
 
 #[test]
@@ -41,11 +45,7 @@ fn a_missing_named_profile_is_an_error_even_with_environment_credentials() {
 #[test]
 fn a_file_that_fails_to_parse_fails_even_with_environment_credentials() {
     // Parsing happens before any provider runs: the error comes first.
-    let bad = ConfigFiles::from_texts(
-        ("/c", Some(b"[default]\nregion\n")),
-        ("/k", None),
-        Dialect::AwsCli,
-    );
+    let bad = common::c_and_k(Some(b"[default]\nregion\n"), None);
     assert!(bad.unwrap_err().to_string().contains("/c:2"));
 }
 
@@ -76,12 +76,8 @@ fn static_keys_come_from_one_file_s_section_as_a_whole() {
         "[profile p]\naws_secret_access_key = s\n",
         "[p]\naws_access_key_id = A\n",
     );
-    let options = Options::default().with(Setting::Profile, "p");
-    let e = planned(&f, &[], &options).unwrap_err();
-    assert!(
-        e.contains("profile p") && e.contains("aws_secret_access_key is missing"),
-        "{e}"
-    );
+    let e = plan_error(&f, "p");
+    assert_contains(&e, &["profile p", "aws_secret_access_key is missing"]);
 }
 
 #[test]
@@ -223,12 +219,8 @@ fn role_chains_of_64_hops_are_planned_and_longer_ones_named() {
     assert_eq!(planned_chain.roles.len(), 64);
     let text = chain(65);
     let f = files(&text, "");
-    let options = Options::default().with(Setting::Profile, "r65");
-    let e = planned(&f, &[], &options).unwrap_err();
-    assert!(
-        e.contains("longer than 64 profiles") && e.contains("MAX_ROLE_CHAIN"),
-        "{e}"
-    );
+    let e = plan_error(&f, "r65");
+    assert_contains(&e, &["longer than 64 profiles", "MAX_ROLE_CHAIN"]);
 }
 
 #[test]

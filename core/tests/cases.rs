@@ -26,9 +26,8 @@ use credchain_core::config::settings::Setting;
 use credchain_core::host::StdCommand;
 use credchain_core::io::{block_on, Http, HttpError, HttpErrorKind, HttpRequest, HttpResponse};
 use credchain_core::Dialect;
-use credchain_test_support::conformance::assert_no_failures;
 use credchain_test_support::recorded::{
-    self, borrowed, named_file, phrase, same_uri, Case, Exchange, Expectations, MATCHED_HEADERS,
+    self, borrowed, named_file, phrase, same_uri, Case, Exchange, MATCHED_HEADERS,
 };
 use serde_json::Value;
 
@@ -157,24 +156,20 @@ fn run_case(case: &Case, now: i64) -> (Result<Value, String>, usize, Vec<u32>) {
 
 #[test]
 fn recorded_cases() {
-    let expectations = Expectations::load();
     // The conformance cases, then credchain's own (tests/cases), in the same format.
-    let cases = recorded::credential_cases();
-    let mut failures = Vec::new();
-    for case in &cases {
-        let name = case.name();
-        let expected_all = case.test_case();
-        let expected = &expected_all["result"];
+    recorded::check_credential_cases(|case, name, test_case, expectations| {
+        let mut whys = Vec::new();
+        let expected = &test_case["result"];
         let (got, sent, sleeps) = run_case(case, case_now(expected));
         // credchain's own cases say how many requests are made (retries included).
-        let requests = expected_all["credchain"]["requests"].as_u64();
+        let requests = test_case["credchain"]["requests"].as_u64();
         if requests.is_some_and(|n| n != sent as u64) {
-            failures.push(format!(
-                "{name}: expected {} requests, {sent} were sent (waits {sleeps:?})",
+            whys.push(format!(
+                "expected {} requests, {sent} were sent (waits {sleeps:?})",
                 requests.unwrap_or(0)
             ));
         }
-        let verdict = if let Some(awscli) = phrase(&expectations.awscli_differs, &name) {
+        let verdict = if let Some(awscli) = phrase(&expectations.awscli_differs, name) {
             match &got {
                 Err(e) if e.contains(awscli) => Ok(()),
                 other => Err(format!("the AWS CLI answers \"{awscli}\"; got {other:?}")),
@@ -189,7 +184,7 @@ fn recorded_cases() {
             // a file the expectation names in backticks must be named too, and where the cause
             // is known, the error must name it.
             let named_file = named_file(expected);
-            let cause = phrase(&expectations.error_causes, &name);
+            let cause = phrase(&expectations.error_causes, name);
             match &got {
                 Err(e) if named_file.is_some_and(|p| !e.contains(p)) => Err(format!(
                     "the error should name {}: {e}",
@@ -203,11 +198,9 @@ fn recorded_cases() {
                 Ok(v) => Err(format!("expected an error ({}), got {v}", expected)),
             }
         };
-        if let Err(why) = verdict {
-            failures.push(format!("{name}: {why}"));
-        }
-    }
-    assert_no_failures(&failures, cases.len());
+        whys.extend(verdict.err());
+        whys
+    });
 }
 
 /// The bearer-token cases (../shared/conformance/cases/default-token-provider-chain) through

@@ -12,7 +12,7 @@ use std::cell::RefCell;
 
 use credchain_core::chain::providers::container::{self, ContainerError};
 use credchain_core::io::{block_on, Http, HttpError, HttpRequest, HttpResponse};
-use credchain_test_support::conformance::check_every;
+use credchain_test_support::conformance::check_suite;
 
 /// Cases where the AWS CLI refuses what the SDKs accept, with why.
 const AWSCLI_DIFFERS: &[(&str, &str)] = &[
@@ -113,10 +113,7 @@ fn check(case: &serde_json::Value) -> Result<(), String> {
 
 #[test]
 fn ecs_suite() {
-    let suite = common::conformance_json("suites/ecs-tests.json");
-    let tests = suite["tests"].as_array().unwrap();
-    assert!(tests.len() >= 11);
-    check_every(tests, |case| case["docs"].to_string(), check);
+    check_suite("suites/ecs-tests.json", 11, check);
 }
 
 #[test]
@@ -153,10 +150,7 @@ fn loopback_hosts_as_botocore_judges_them() {
         "http://169.254.170.23/c",
         "http://[fd00:ec2::23]/c",
     ];
-    for url in allowed {
-        let env: &[(&str, &str)] = &[("AWS_CONTAINER_CREDENTIALS_FULL_URI", url)];
-        assert!(matches!(container::endpoint(env), Ok(Some(_))), "{url}");
-    }
+    assert_full_uris(&allowed, |got| matches!(got, Ok(Some(_))));
     let refused = [
         "http://128.0.0.1/c",
         "http://127.0.0.01/c",
@@ -166,25 +160,25 @@ fn loopback_hosts_as_botocore_judges_them() {
         "https://example.com/c",
         "http://127.0.0.1.nip.io/c",
     ];
-    for url in refused {
+    assert_full_uris(&refused, |got| {
+        matches!(got, Err(ContainerError::ForbiddenHost { .. }))
+    });
+    let invalid = ["/credentials", "127.0.0.1/creds", "http:///c", "://x"];
+    assert_full_uris(&invalid, |got| {
+        matches!(got, Err(ContainerError::InvalidUri { .. }))
+    });
+}
+
+/// What [`container::endpoint`] makes of one `AWS_CONTAINER_CREDENTIALS_FULL_URI`.
+type Judged<'a> = Result<Option<container::ContainerEndpoint<'a>>, ContainerError<'a>>;
+
+/// Asserts that `expected` holds for what [`container::endpoint`] makes of each of `urls` as
+/// `AWS_CONTAINER_CREDENTIALS_FULL_URI`; a failure names the URL.
+#[track_caller]
+fn assert_full_uris(urls: &[&str], expected: impl Fn(&Judged<'_>) -> bool) {
+    for url in urls {
         let env: &[(&str, &str)] = &[("AWS_CONTAINER_CREDENTIALS_FULL_URI", url)];
-        assert!(
-            matches!(
-                container::endpoint(env),
-                Err(ContainerError::ForbiddenHost { .. })
-            ),
-            "{url}"
-        );
-    }
-    for url in ["/credentials", "127.0.0.1/creds", "http:///c", "://x"] {
-        let env: &[(&str, &str)] = &[("AWS_CONTAINER_CREDENTIALS_FULL_URI", url)];
-        assert!(
-            matches!(
-                container::endpoint(env),
-                Err(ContainerError::InvalidUri { .. })
-            ),
-            "{url}"
-        );
+        assert!(expected(&container::endpoint(env)), "{url}");
     }
 }
 

@@ -6,6 +6,8 @@
 
 #![cfg(all(feature = "std", unix))]
 
+mod common;
+
 use std::path::Path;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -168,10 +170,7 @@ fn a_token_file_may_be_a_fifo_a_pipe_or_a_device() {
         block_on(StdFs.read_token("/dev/null", 10)).unwrap(),
         Some(Vec::new())
     );
-    assert_eq!(
-        block_on(StdFs.read("/dev/null")).unwrap_err().kind,
-        FsErrorKind::NotAFile
-    );
+    common::assert_not_a_file(&StdFs, "/dev/null");
 }
 
 #[test]
@@ -330,6 +329,13 @@ impl BackgroundChild {
     fn pid(&self) -> String {
         std::fs::read_to_string(&self.pid_file).unwrap()
     }
+
+    /// Asserts that the child is no longer running (`what` names it in a failure).
+    #[track_caller]
+    fn assert_gone(&self, what: &str) {
+        let pid = self.pid();
+        assert!(gone(pid.trim()), "{what} {pid} is still running");
+    }
 }
 
 #[test]
@@ -343,11 +349,7 @@ fn the_timeout_covers_a_background_child_holding_the_output() {
     let took = started.elapsed();
     assert_eq!(result.unwrap_err().kind, CommandErrorKind::Timeout);
     assert!(took < Duration::from_secs(5), "{took:?}");
-    let pid = child.pid();
-    assert!(
-        gone(pid.trim()),
-        "the background child {pid} is still running"
-    );
+    child.assert_gone("the background child");
 }
 
 #[test]
@@ -356,11 +358,7 @@ fn a_timeout_kills_the_helper_s_children_too() {
     let helper = child.helper.clone();
     let result = bounded(20, move || run_command(&[&helper], 1000, 1024));
     assert_eq!(result.unwrap_err().kind, CommandErrorKind::Timeout);
-    let pid = child.pid();
-    assert!(
-        gone(pid.trim()),
-        "the helper's child {pid} is still running"
-    );
+    child.assert_gone("the helper's child");
 }
 
 #[test]

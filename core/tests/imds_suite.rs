@@ -20,7 +20,7 @@ use credchain_core::config::settings::Setting;
 use credchain_core::io::{block_on, Http, HttpError, HttpErrorKind, HttpRequest, HttpResponse};
 use credchain_core::Sourced;
 use credchain_core::{Dialect, Source};
-use credchain_test_support::conformance::check_every;
+use credchain_test_support::conformance::check_suite;
 
 /// Records each request and refuses the connection.
 #[derive(Default)]
@@ -136,10 +136,7 @@ fn check(case: &serde_json::Value) -> Result<(), String> {
 
 #[test]
 fn imds_endpoint_suite() {
-    let suite = common::conformance_json("suites/imds-endpoint-tests.json");
-    let tests = suite["tests"].as_array().unwrap();
-    assert!(tests.len() >= 14);
-    check_every(tests, |case| case["docs"].to_string(), check);
+    check_suite("suites/imds-endpoint-tests.json", 14, check);
 }
 
 fn config_error(env: &[(&str, &str)], config: &str) -> String {

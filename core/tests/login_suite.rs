@@ -363,6 +363,16 @@ fn cache_at(path: &str, cache: &Value) -> Vec<(String, Vec<u8>)> {
     vec![(path.to_string(), serde_json::to_vec(cache).unwrap())]
 }
 
+/// Runs the profile of [`CONFIG`] with `cache` as JSON at `path`, the only file.
+fn run_cached(env: &[(&str, &str)], path: &str, cache: &Value, http: ScriptedHttp) -> Run {
+    run(CONFIG, env, cache_at(path, cache), http)
+}
+
+/// The refresh request's body for the cache of [`cache_file`].
+fn refresh_request_body() -> Value {
+    json!({"clientId": "arn:aws:signin:::devtools/same-device", "grantType": "refresh_token", "refreshToken": "refresh-1"})
+}
+
 fn refreshed_body() -> String {
     json!({"accessToken": {"accessKeyId": "NEWKEY", "secretAccessKey": "newSecret", "sessionToken": "newToken"},
            "tokenType": "aws_sigv4", "expiresIn": 900, "refreshToken": "refresh-2"})
@@ -375,34 +385,20 @@ fn refreshes_within_five_minutes_of_expiry_not_before() {
     let path = format!("{CACHE_DIR}/{}", cache_name());
     // 301 seconds left: used as it is.
     let fresh = cache_file("2025-11-19T00:05:01Z", &key);
-    let r = run(
-        CONFIG,
-        &[],
-        cache_at(&path, &fresh),
-        ScriptedHttp::default(),
-    );
+    let r = run_cached(&[], &path, &fresh, ScriptedHttp::default());
     assert_eq!(r.result.unwrap().access_key_id(), "OLDKEY");
     assert!(r.seen.is_empty());
     // 300 seconds left: refreshed, from the profile's region's endpoint.
     let due = cache_file("2025-11-19T00:05:00Z", &key);
-    let r = run(
-        CONFIG,
-        &[],
-        cache_at(&path, &due),
-        ScriptedHttp::answering(vec![(200, Some("application/json"), refreshed_body())]),
-    );
+    let answer = (200, Some("application/json"), refreshed_body());
+    let r = run_cached(&[], &path, &due, ScriptedHttp::answering(vec![answer]));
     let c = r.result.unwrap();
     assert_eq!(
         (c.access_key_id(), c.account_id(), c.expiration()),
         ("NEWKEY", Some("012345678901"), Some(now() + 900))
     );
     let url = "https://eu-west-1.signin.aws.amazon.com/v1/token";
-    check_refresh_request(
-        &r.seen[0],
-        url,
-        &json!({"clientId": "arn:aws:signin:::devtools/same-device", "grantType": "refresh_token", "refreshToken": "refresh-1"}),
-        &key,
-    );
+    check_refresh_request(&r.seen[0], url, &refresh_request_body(), &key);
     let written: Value = serde_json::from_slice(&r.fs.files.borrow()[&path]).unwrap();
     let mut want = due.clone();
     want["accessToken"] = json!({"accessKeyId": "NEWKEY", "secretAccessKey": "newSecret", "sessionToken": "newToken",
@@ -416,21 +412,18 @@ fn cache_directory_and_endpoint_overrides() {
     let key = suite_key();
     let path = format!("/elsewhere/{}", cache_name());
     let due = cache_file("2020-01-01T00:00:00Z", &key);
-    let r = run(
-        CONFIG,
-        &[
-            ("AWS_LOGIN_CACHE_DIRECTORY", "/elsewhere"),
-            ("AWS_ENDPOINT_URL_SIGNIN", "http://127.0.0.1:9/base/"),
-        ],
-        cache_at(&path, &due),
-        ScriptedHttp::answering(vec![(200, None, refreshed_body())]),
-    );
+    let env = [
+        ("AWS_LOGIN_CACHE_DIRECTORY", "/elsewhere"),
+        ("AWS_ENDPOINT_URL_SIGNIN", "http://127.0.0.1:9/base/"),
+    ];
+    let answer = (200, None, refreshed_body());
+    let r = run_cached(&env, &path, &due, ScriptedHttp::answering(vec![answer]));
     assert_eq!(r.result.unwrap().access_key_id(), "NEWKEY");
     assert_eq!(r.seen[0].url, "http://127.0.0.1:9/base/v1/token");
     check_refresh_request(
         &r.seen[0],
         "http://127.0.0.1:9/base/v1/token",
-        &json!({"clientId": "arn:aws:signin:::devtools/same-device", "grantType": "refresh_token", "refreshToken": "refresh-1"}),
+        &refresh_request_body(),
         &key,
     );
     assert!(r.fs.files.borrow()[&path]

@@ -19,6 +19,7 @@ use credchain_core::Source;
 use credchain_core::Sourced;
 use credchain_test_support::mock_server::{closed_port_url, serve, Reply, Sequence, Unconnectable};
 use credchain_test_support::temp_home::TempHome;
+use credchain_test_support::text::{assert_contains, assert_starts_with};
 use credchain_test_support::timing::{assert_took, timed};
 
 /// A full response with status `status`.
@@ -43,6 +44,22 @@ fn fetch_container<'a>(
 }
 
 /// The heads (and bodies) of the requests `server` received, lower-cased.
+/// Runs `fail`, asserts it took at least `at_least_ms` and less than `less_than_ms`
+/// milliseconds, and returns the error's text.
+fn fails_within<E: std::fmt::Display>(
+    fail: impl FnOnce() -> E,
+    at_least_ms: u64,
+    less_than_ms: u64,
+) -> String {
+    let (e, elapsed) = timed(fail);
+    assert_took(
+        elapsed,
+        Duration::from_millis(at_least_ms),
+        Duration::from_millis(less_than_ms),
+    );
+    e.to_string()
+}
+
 fn heads(server: Sequence) -> Vec<String> {
     server
         .join()
@@ -140,16 +157,8 @@ fn imds_v2_flow() {
         credchain_core::credentials::parse_time("2030-01-01T06:00:00Z")
     );
     let heads = heads(server);
-    assert!(
-        heads[0].starts_with("put /latest/api/token http/1.1\r\n"),
-        "{}",
-        heads[0]
-    );
-    assert!(
-        heads[0].contains("x-aws-ec2-metadata-token-ttl-seconds: 21600"),
-        "{}",
-        heads[0]
-    );
+    assert_starts_with(&heads[0], "put /latest/api/token http/1.1\r\n");
+    assert_contains(&heads[0], &["x-aws-ec2-metadata-token-ttl-seconds: 21600"]);
     assert!(heads[1].starts_with("get /latest/meta-data/iam/security-credentials/ http/1.1"));
     assert!(heads[2]
         .starts_with("get /latest/meta-data/iam/security-credentials/my-instance-role http/1.1"));
@@ -212,20 +221,15 @@ fn imds_silent_server_is_bounded_by_the_timeout() {
         Reply::silence(Duration::from_secs(3)),
         Reply::silence(Duration::from_secs(3)),
     ]);
-    let (e, elapsed) = timed(|| fetch_imds(&url, 500).unwrap_err());
-    assert_took(
-        elapsed,
-        Duration::from_millis(900),
-        Duration::from_millis(2500),
-    );
-    let text = e.to_string();
-    assert!(
-        text.contains("EC2 instance metadata") && text.contains("did not answer within 500 ms"),
-        "{text}"
-    );
-    assert!(
-        text.contains(&format!("{url}/latest/meta-data/iam/security-credentials/")),
-        "{text}"
+    let text = fails_within(|| fetch_imds(&url, 500).unwrap_err(), 900, 2500);
+    let place = format!("{url}/latest/meta-data/iam/security-credentials/");
+    assert_contains(
+        &text,
+        &[
+            "EC2 instance metadata",
+            "did not answer within 500 ms",
+            &place,
+        ],
     );
 }
 
@@ -263,18 +267,16 @@ fn container_silent_server_is_bounded_by_three_attempts() {
     let silence = Reply::silence(Duration::from_secs(3));
     let (url, _server) = serve(vec![silence.clone(), silence.clone(), silence]);
     let endpoint = container_endpoint(&format!("{url}/creds"), None);
-    let (e, elapsed) = timed(|| fetch_container(&endpoint).unwrap_err());
-    assert_took(
-        elapsed,
-        Duration::from_millis(5900),
-        Duration::from_millis(7500),
+    let text = fails_within(|| fetch_container(&endpoint).unwrap_err(), 5900, 7500);
+    let place = format!("{url}/creds");
+    assert_contains(
+        &text,
+        &[
+            "container endpoint",
+            "did not answer within 2000 ms",
+            &place,
+        ],
     );
-    let text = e.to_string();
-    assert!(
-        text.contains("container endpoint") && text.contains("did not answer within 2000 ms"),
-        "{text}"
-    );
-    assert!(text.contains(&format!("{url}/creds")), "{text}");
 }
 
 /// A bad answer: what it is, the reply, the kind it must be reported as, a phrase of the

@@ -183,10 +183,7 @@ fn cached_credentials_are_reused_without_calling_sts_or_prompting() {
         "{entry}"
     );
     // A second run: no STS call, no MFA prompt.
-    let again = MockSts::default();
-    let c = run_config(CONFIG, "top", ENV, &fs, &again, &NoPrompt).unwrap();
-    assert_eq!(c.access_key_id(), "ASIA2");
-    assert!(again.calls.borrow().is_empty());
+    assert_served_from_the_cache(CONFIG, "top", ENV, &fs, "ASIA2");
 }
 
 #[test]
@@ -203,9 +200,22 @@ fn a_cache_written_by_the_aws_cli_is_used() {
         ("AWS_ACCESS_KEY_ID", "A"),
         ("AWS_SECRET_ACCESS_KEY", "S"),
     ];
+    assert_served_from_the_cache(config, "demo", env, &fs, "ASIAFROMCLI");
+}
+
+/// Asserts that `profile` resolves to the access key `access_key_id` from the cache in `fs`:
+/// no STS call, no prompt.
+#[track_caller]
+fn assert_served_from_the_cache(
+    config: &str,
+    profile: &str,
+    env: &[(&str, &str)],
+    fs: &MemoryFs,
+    access_key_id: &str,
+) {
     let sts = MockSts::default();
-    let c = run_config(config, "demo", env, &fs, &sts, &NoPrompt).unwrap();
-    assert_eq!(c.access_key_id(), "ASIAFROMCLI");
+    let c = run_config(config, profile, env, fs, &sts, &NoPrompt).unwrap();
+    assert_eq!(c.access_key_id(), access_key_id);
     assert!(sts.calls.borrow().is_empty());
 }
 

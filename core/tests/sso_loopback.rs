@@ -286,10 +286,18 @@ fn a_fresh_token_is_used_as_it_is() {
     let home = Home::new("corp", Some(&cached));
     let (url, mock) = mock(vec![portal_ok()]);
     credentials(&home, SESSION_CONFIG, &url).unwrap();
+    // Only GetRoleCredentials.
+    assert_portal_used_the_cached_token(&home, mock, 1, &cached);
+}
+
+/// Asserts that `mock` got `count` requests, the last (GetRoleCredentials) sent with the cached
+/// access token, and that the token file still holds `cached`.
+#[track_caller]
+fn assert_portal_used_the_cached_token(home: &Home, mock: Sequence, count: usize, cached: &str) {
     let requests = mock.join();
-    assert_eq!(requests.len(), 1, "only GetRoleCredentials: {requests:?}");
+    assert_eq!(requests.len(), count, "{requests:?}");
     assert_eq!(
-        requests[0].header("x-amz-sso_bearer_token"),
+        requests[count - 1].header("x-amz-sso_bearer_token"),
         Some(OLD_ACCESS)
     );
     assert_eq!(home.token_text(), cached);
@@ -357,13 +365,7 @@ fn a_refresh_the_service_refuses_keeps_a_token_that_is_still_valid() {
         portal_ok(),
     ]);
     credentials(&home, SESSION_CONFIG, &url).unwrap();
-    let requests = mock.join();
-    assert_eq!(requests.len(), 2);
-    assert_eq!(
-        requests[1].header("x-amz-sso_bearer_token"),
-        Some(OLD_ACCESS)
-    );
-    assert_eq!(home.token_text(), cached);
+    assert_portal_used_the_cached_token(&home, mock, 2, &cached);
 }
 
 #[test]

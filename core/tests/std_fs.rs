@@ -4,8 +4,10 @@
 
 #![cfg(feature = "std")]
 
+mod common;
+
 use credchain_core::host::{ConfigFileFs, StdFs, HUGE_PAGE_READ_MIN};
-use credchain_core::io::{block_on, Fs, FsErrorKind};
+use credchain_core::io::{block_on, Fs};
 use credchain_test_support::temp_home::TempHome;
 
 fn read_both(path: &str) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
@@ -53,14 +55,8 @@ fn missing_files_and_directories() {
     let through = file.join("config");
     assert_eq!(read_both(through.to_str().unwrap()), (None, None));
     let d = dir.to_str().unwrap();
-    assert_eq!(
-        block_on(StdFs.read(d)).unwrap_err().kind,
-        FsErrorKind::NotAFile
-    );
-    assert_eq!(
-        block_on(ConfigFileFs.read(d)).unwrap_err().kind,
-        FsErrorKind::NotAFile
-    );
+    common::assert_not_a_file(&StdFs, d);
+    common::assert_not_a_file(&ConfigFileFs, d);
 }
 
 #[test]

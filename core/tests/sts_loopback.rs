@@ -26,6 +26,7 @@ use credchain_core::services::sts::{
 use credchain_core::signing::sigv4::{self, SigningOptions, SigningParams, Timestamp};
 use credchain_core::Dialect;
 use credchain_test_support::mock_server::{response, Reply, Sequence};
+use credchain_test_support::text::assert_contains;
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/demo";
 const NOW: i64 = 1_700_000_000;
@@ -40,6 +41,14 @@ fn refused_once(reply: impl Into<Reply>) -> (StsErrorKind, String) {
     let err = assume(server.url(), one_attempt()).unwrap_err();
     server.join_one().expect("a request");
     err
+}
+
+/// Asserts that STS answering `reply` once is refused as `kind`, the message holding `phrase`.
+#[track_caller]
+fn assert_refused_once(reply: impl Into<Reply>, kind: StsErrorKind, phrase: &str) {
+    let (got, text) = refused_once(reply);
+    assert_eq!(got, kind);
+    assert_contains(&text, &[phrase]);
 }
 
 /// The defaults with one attempt: the mock answers one request.
@@ -248,23 +257,24 @@ fn access_denied_surfaces_code_and_message() {
         panic!("{message:?}")
     };
     assert!(message.starts_with("User: arn:aws:iam::123456789012:user/dev is not authorized"));
-    assert!(
-        text.contains(ROLE)
-            && text.contains(&url)
-            && text.contains("AWS_ENDPOINT_URL_STS")
-            && text.contains("HTTP 403 AccessDenied: User:")
-            && text.contains("trust policy"),
-        "{text}"
+    assert_contains(
+        &text,
+        &[
+            ROLE,
+            &url,
+            "AWS_ENDPOINT_URL_STS",
+            "HTTP 403 AccessDenied: User:",
+            "trust policy",
+        ],
     );
 }
 
 #[test]
 fn a_500_without_a_body() {
-    let (kind, text) = refused_once(response("500 Internal Server Error", None, ""));
-    assert_eq!(kind, StsErrorKind::EmptyBody { status: 500 });
-    assert!(
-        text.contains("HTTP 500 with an empty body; STS may be unavailable"),
-        "{text}"
+    assert_refused_once(
+        response("500 Internal Server Error", None, ""),
+        StsErrorKind::EmptyBody { status: 500 },
+        "HTTP 500 with an empty body; STS may be unavailable",
     );
 }
 
@@ -280,11 +290,10 @@ fn a_200_that_is_not_xml() {
         "{kind:?}"
     );
     // Without a content type, the body itself is judged.
-    let (kind, text) = refused_once(response("200 OK", None, "hello, world"));
-    assert_eq!(kind, StsErrorKind::NotXml { status: 200 });
-    assert!(
-        text.contains("not XML; check that the endpoint is an STS endpoint"),
-        "{text}"
+    assert_refused_once(
+        response("200 OK", None, "hello, world"),
+        StsErrorKind::NotXml { status: 200 },
+        "not XML; check that the endpoint is an STS endpoint",
     );
 }
 

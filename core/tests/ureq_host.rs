@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use credchain_core::host::UreqHttp;
-use credchain_core::io::{block_on, Http, HttpErrorKind, HttpRequest};
+use credchain_core::io::{block_on, Http, HttpError, HttpErrorKind, HttpRequest, HttpResponse};
 use credchain_test_support::mock_server::{closed_port_url, Reply, Sequence};
 
 /// Serves one connection: reads the request head, waits `delay`, writes `response`; the URL
@@ -26,21 +26,31 @@ fn request(url: &str, timeout_ms: u32, max_body_bytes: usize) -> HttpRequest<'_>
     }
 }
 
-/// Asserts that a request to `url` (timeout and body cap as given) fails with `kind` within
-/// `within`.
-#[track_caller]
-fn assert_fails_within(
+/// Sends [`request`] to `url` through a new ureq host.
+fn send(
     url: &str,
     timeout_ms: u32,
     max_body_bytes: usize,
+) -> Result<HttpResponse<Vec<u8>>, HttpError> {
+    block_on(UreqHttp::new().send(&request(url, timeout_ms, max_body_bytes)))
+}
+
+/// Asserts that a request to `server` at `url` (timeout and body cap as given) fails with
+/// `kind` in less than `within_ms` milliseconds, and that the server saw the request.
+#[track_caller]
+fn assert_fails_within(
+    server: Sequence,
+    url: &str,
+    (timeout_ms, max_body_bytes): (u32, usize),
     kind: HttpErrorKind,
-    within: Duration,
+    within_ms: u64,
 ) {
     let started = Instant::now();
-    let err =
-        block_on(UreqHttp::new().send(&request(url, timeout_ms, max_body_bytes))).unwrap_err();
+    let err = send(url, timeout_ms, max_body_bytes).unwrap_err();
     assert_eq!(err.kind, kind);
-    assert!(started.elapsed() < within, "{:?}", started.elapsed());
+    let took = started.elapsed();
+    assert!(took < Duration::from_millis(within_ms), "{took:?}");
+    server.join_one().expect("a request");
 }
 
 #[test]
@@ -49,7 +59,7 @@ fn returns_status_content_type_and_body() {
         b"HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}",
         Duration::ZERO,
     );
-    let response = block_on(UreqHttp::new().send(&request(&url, 2000, 1024))).unwrap();
+    let response = send(&url, 2000, 1024).unwrap();
     assert_eq!(response.status, 404);
     assert_eq!(response.content_type.as_deref(), Some("application/json"));
     assert_eq!(response.body, b"{}");
@@ -66,7 +76,7 @@ fn caps_the_body() {
         b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\n0123456789",
         Duration::ZERO,
     );
-    let err = block_on(UreqHttp::new().send(&request(&url, 2000, 4))).unwrap_err();
+    let err = send(&url, 2000, 4).unwrap_err();
     assert_eq!(err.kind, HttpErrorKind::TooLarge);
     server.join_one().expect("a request");
 }
@@ -81,13 +91,12 @@ fn refuses_a_body_announced_over_the_cap_without_waiting_for_it() {
     );
     let url = format!("{}/", server.url());
     assert_fails_within(
+        server,
         &url,
-        10_000,
-        65_536,
+        (10_000, 65_536),
         HttpErrorKind::TooLarge,
-        Duration::from_secs(2),
+        2000,
     );
-    server.join_one().expect("a request");
 }
 
 #[test]
@@ -96,19 +105,12 @@ fn times_out_on_a_slow_server() {
         b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n",
         Duration::from_millis(1500),
     );
-    assert_fails_within(
-        &url,
-        200,
-        1024,
-        HttpErrorKind::Timeout,
-        Duration::from_millis(1200),
-    );
-    server.join_one().expect("a request");
+    assert_fails_within(server, &url, (200, 1024), HttpErrorKind::Timeout, 1200);
 }
 
 #[test]
 fn refused_connection_is_a_connect_error() {
     let url = format!("{}/", closed_port_url());
-    let err = block_on(UreqHttp::new().send(&request(&url, 1000, 1024))).unwrap_err();
+    let err = send(&url, 1000, 1024).unwrap_err();
     assert_eq!(err.kind, HttpErrorKind::Connect);
 }

@@ -74,6 +74,20 @@ pub fn credchain() -> &'static str {
 }
 
 impl Home {
+    /// A home with `config` and an empty credentials file.
+    pub fn with_config(config: &str) -> Home {
+        Home::new(config, "")
+    }
+
+    /// An empty home with the executable script `relative` (`body`) and `config` as its
+    /// ~/.aws/config, `HELPER` in it standing for the script's path.
+    pub fn with_helper(relative: &str, body: &str, config: &str) -> Home {
+        let home = Home::empty();
+        let helper = home.script(relative, body);
+        home.write(".aws/config", &config.replace("HELPER", &helper));
+        home
+    }
+
     /// A home with both files (an empty text still creates the file).
     pub fn new(config: &str, credentials: &str) -> Home {
         let home = Home::empty();
@@ -313,6 +327,14 @@ impl Run {
             (0, stdout, ""),
             "{self:#?}"
         );
+    }
+
+    /// Asserts that stdout contains each of `parts`.
+    #[track_caller]
+    pub fn assert_stdout_has(&self, parts: &[&str]) {
+        for part in parts {
+            assert!(self.stdout.contains(part), "{part:?} in {self:#?}");
+        }
     }
 
     /// Asserts that stderr contains each of `parts`.

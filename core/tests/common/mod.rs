@@ -2,8 +2,28 @@
 //! support crate) where ../shared/conformance is.
 #![allow(dead_code)]
 
+use credchain_core::config::parse::{ConfigFiles, ParseError};
+use credchain_core::io::{block_on, Fs, FsErrorKind};
+use credchain_core::Dialect;
+
 pub mod dpop;
 pub mod memory;
 
 #[allow(unused_imports)] // Not every test binary reads the conformance data.
 pub use credchain_test_support::conformance::{conformance_dir, conformance_json};
+
+/// The files /c (config) and /k (credentials), `None` for a missing one, read as the AWS CLI
+/// reads them.
+pub fn c_and_k<'a>(
+    config: Option<&'a [u8]>,
+    credentials: Option<&'a [u8]>,
+) -> Result<ConfigFiles<'a>, ParseError<'a>> {
+    ConfigFiles::from_texts(("/c", config), ("/k", credentials), Dialect::AwsCli)
+}
+
+/// Asserts that `fs` refuses to read `path` because it is not a file.
+#[track_caller]
+pub fn assert_not_a_file(fs: &impl Fs, path: &str) {
+    let kind = block_on(fs.read(path)).err().map(|e| e.kind);
+    assert_eq!(kind, Some(FsErrorKind::NotAFile), "{path}");
+}

@@ -138,15 +138,20 @@ fn keys_per_section(n: usize) -> String {
     )
 }
 
-/// Parses `text` as the config file, resolves `region` of `default` and counts the profile
-/// names (what `configure get` and a ProfileNotFound message do); returns the region's length.
-pub fn work(text: &str, dialect: Dialect) -> usize {
-    let files = ConfigFiles::from_texts(
+/// `text` as the config file of the home /h (no credentials file), parsed.
+fn parse(text: &str, dialect: Dialect) -> ConfigFiles<'_> {
+    ConfigFiles::from_texts(
         ("/h/.aws/config", Some(text.as_bytes())),
         ("/h/.aws/credentials", None),
         dialect,
     )
-    .expect("the shape parses");
+    .expect("the shape parses")
+}
+
+/// Parses `text` as the config file, resolves `region` of `default` and counts the profile
+/// names (what `configure get` and a ProfileNotFound message do); returns the region's length.
+pub fn work(text: &str, dialect: Dialect) -> usize {
+    let files = parse(text, dialect);
     let region = files
         .profile("default")
         .and_then(|p| p.get("region"))
@@ -159,12 +164,7 @@ pub fn work(text: &str, dialect: Dialect) -> usize {
 /// [`work`], then every property of `default` listed and the keys it shares with the
 /// sso-session `s` (what the SSO consistency check reads); returns their count.
 pub fn list_work(text: &str, dialect: Dialect) -> usize {
-    let files = ConfigFiles::from_texts(
-        ("/h/.aws/config", Some(text.as_bytes())),
-        ("/h/.aws/credentials", None),
-        dialect,
-    )
-    .expect("the shape parses");
+    let files = parse(text, dialect);
     let default = files.profile("default").expect("default is defined");
     let listed = default.properties().count();
     let shared = files

@@ -53,3 +53,14 @@ pub fn check_every(
         .collect();
     assert_no_failures(&failures, tests.len());
 }
+
+/// Runs `check` on every case of the suite at `relative` in the conformance directory (its
+/// `tests`, each named by its `docs`), asserting that it has at least `at_least` cases and
+/// that none failed.
+#[track_caller]
+pub fn check_suite(relative: &str, at_least: usize, check: impl Fn(&Value) -> Result<(), String>) {
+    let suite = conformance_json(relative);
+    let tests = suite["tests"].as_array().unwrap();
+    assert!(tests.len() >= at_least, "{relative}: {} cases", tests.len());
+    check_every(tests, |case| case["docs"].to_string(), check);
+}

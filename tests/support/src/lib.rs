@@ -12,6 +12,7 @@
 //! - [`file_tree`]: every file under a directory, with its contents.
 //! - [`generated`]: large generated config and credentials files.
 //! - [`base64url`]: base64url decoding, for checking JWTs and DPoP proofs.
+//! - [`text`]: assertions on text that show it whole when they fail.
 //! - [`timing`]: how long a call took, and bounds on it.
 //! - [`random`]: a small deterministic PRNG for generated inputs.
 
@@ -23,6 +24,7 @@ pub mod mock_server;
 pub mod random;
 pub mod recorded;
 pub mod temp_home;
+pub mod text;
 pub mod timing;
 
 use std::path::PathBuf;

@@ -137,6 +137,23 @@ pub fn credential_cases() -> Vec<Case> {
     cases
 }
 
+/// Runs `check` on every credential case ([`credential_cases`]) and asserts that none failed,
+/// listing every failure as `name: why`. `check` is given the case, its name, its whole
+/// `test-case.json` and the expectations file, and returns why the case failed (nothing when
+/// it passed).
+#[track_caller]
+pub fn check_credential_cases(check: impl Fn(&Case, &str, &Value, &Expectations) -> Vec<String>) {
+    let expectations = Expectations::load();
+    let cases = credential_cases();
+    let mut failures = Vec::new();
+    for case in &cases {
+        let name = case.name();
+        let whys = check(case, &name, &case.test_case(), &expectations);
+        failures.extend(whys.into_iter().map(|why| format!("{name}: {why}")));
+    }
+    crate::conformance::assert_no_failures(&failures, cases.len());
+}
+
 /// One recorded connection: the request and the response.
 #[derive(Debug, Clone, Default)]
 pub struct Exchange {
