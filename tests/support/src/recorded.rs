@@ -110,7 +110,7 @@ pub fn conformance_cases(trees: &[&'static str]) -> Vec<Case> {
         .collect()
 }
 
-/// credchain's own credential cases (tests/cases/<tree>/<case>), tree by tree, each sorted.
+/// credchain's own credential cases (`tests/cases/<tree>/<case>`), tree by tree, each sorted.
 pub fn project_cases() -> Vec<Case> {
     let root = crate::repository_root().join("tests/cases");
     CREDENTIAL_TREES
