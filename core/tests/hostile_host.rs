@@ -291,10 +291,8 @@ fn gone(pid: &str) -> bool {
 }
 
 fn script(dir: &Path, name: &str, body: &str) -> String {
-    use std::os::unix::fs::PermissionsExt;
     let path = dir.join(name);
-    std::fs::write(&path, body).unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    credchain_test_support::temp_home::write_executable(&path, body);
     path.to_str().unwrap().to_owned()
 }
 

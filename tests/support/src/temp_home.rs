@@ -44,14 +44,10 @@ impl TempHome {
 
     /// Writes an executable shell script (`#!/bin/sh` and `body`) at `relative`; its path.
     pub fn script(&self, relative: &str, body: &str) -> String {
-        self.write(relative, format!("#!/bin/sh\n{body}"));
-        let path = self.file(relative);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-        }
-        path
+        let path = self.dir.path().join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        write_executable(&path, &format!("#!/bin/sh\n{body}"));
+        self.file(relative)
     }
 
     /// The text of the file at `relative`, if it exists.
@@ -69,4 +65,30 @@ impl Default for TempHome {
     fn default() -> TempHome {
         TempHome::new()
     }
+}
+
+/// Writes an executable file (mode 0755) at `path` from a child process, so that this test
+/// process never holds the file open for writing. A test binary runs its tests on many threads:
+/// a file this process had open for writing while another thread forked would be open in that
+/// child until it calls exec, and running the file then fails with "text file busy" (ETXTBSY).
+pub fn write_executable(path: &std::path::Path, contents: &str) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut writer = Command::new("/bin/sh")
+        .args(["-c", "cat > \"$1\" && chmod 755 \"$1\"", "sh"])
+        .arg(path)
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("/bin/sh runs");
+    writer
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(contents.as_bytes())
+        .unwrap();
+    assert!(
+        writer.wait().unwrap().success(),
+        "writing {}",
+        path.display()
+    );
 }
