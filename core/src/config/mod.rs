@@ -12,3 +12,4 @@ pub mod load;
 pub mod locate;
 pub mod parse;
 pub mod settings;
+pub mod write;
