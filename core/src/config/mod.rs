@@ -1,7 +1,8 @@
 //! The shared files and the settings read from them: where the files are ([`locate`]), reading
 //! them ([`load`], the one step here that does I/O, through the injected [`crate::io::Fs`]),
 //! parsing them in either dialect ([`parse`]), the table of settings ([`settings`]) and every
-//! setting resolved by precedence ([`evaluate`]).
+//! setting resolved by precedence ([`evaluate`]); and the writer of the files' edits
+//! ([`write`]).
 //!
 //! The bottom layer of the pipeline. It may use [`crate::io`], the shared value types at the
 //! crate root ([`crate::Source`], [`crate::Dialect`]) and nothing else of the crate: no
