@@ -2,7 +2,7 @@
 //! them ([`load`], the one step here that does I/O, through the injected [`crate::io::Fs`]),
 //! parsing them in either dialect ([`parse`]), the table of settings ([`settings`]) and every
 //! setting resolved by precedence ([`evaluate`]); and the writer of the files' edits
-//! ([`write`]).
+//! ([`write`](mod@write)).
 //!
 //! The bottom layer of the pipeline. It may use [`crate::io`], the shared value types at the
 //! crate root ([`crate::Source`], [`crate::Dialect`]) and nothing else of the crate: no
