@@ -52,7 +52,7 @@ pub struct Edit<'a> {
     /// The section's name as written between the brackets (`default`, `profile dev`,
     /// `sso-session corp`); the caller quotes a name with whitespace as the AWS CLI does.
     pub section: &'a str,
-    /// The keys and what to do with each.
+    /// The keys, each once, and what to do with each.
     pub changes: &'a [(&'a str, Change<'a>)],
 }
 
@@ -70,8 +70,10 @@ pub enum EditError<'a> {
     ValueNewline(&'a str),
     /// A nested change came with other changes (the AWS CLI would drop the others).
     NestedNotAlone,
-    /// More than [`MAX_CHANGES`] changes.
+    /// More than [`MAX_CHANGES`] changes, or sub-keys of one nested change.
     TooManyChanges,
+    /// A key named twice in one edit.
+    RepeatedKey(&'a str),
     /// The output is full: it was given less than [`max_len`].
     Full,
 }
@@ -99,6 +101,7 @@ impl fmt::Display for EditError<'_> {
                     "more than {MAX_CHANGES} values in one edit (MAX_CHANGES)"
                 )
             }
+            EditError::RepeatedKey(key) => write!(f, "the key {key} is set twice in one edit"),
             EditError::Full => f.write_str("the edited file is longer than the room given for it"),
         }
     }
@@ -263,8 +266,18 @@ fn check<'a>(edit: &Edit<'a>) -> Result<(), EditError<'a>> {
             _ => {}
         }
     }
-    if edit.changes.len() > MAX_CHANGES {
+    let too_many = edit.changes.len() > MAX_CHANGES
+        || edit
+            .changes
+            .iter()
+            .any(|(_, c)| matches!(c, Change::Nested(subs) if subs.len() > MAX_CHANGES));
+    if too_many {
         return Err(EditError::TooManyChanges);
+    }
+    for (i, (key, _)) in edit.changes.iter().enumerate() {
+        if edit.changes[..i].iter().any(|(k, _)| k == key) {
+            return Err(EditError::RepeatedKey(key));
+        }
     }
     let nested = edit
         .changes
@@ -763,6 +776,24 @@ mod tests {
         };
         let mut out = heapless::String::<8>::new();
         assert_eq!(write("[default]\n", &edit, &mut out), Err(EditError::Full));
+    }
+
+    #[test]
+    fn edits_beyond_the_limits_are_refused_not_cut() {
+        let subs = [("k", "v"); MAX_CHANGES + 1];
+        let mut out = String::new();
+        let nested = [("s3", Change::Nested(&subs))];
+        let edit = Edit {
+            section: "default",
+            changes: &nested,
+        };
+        assert_eq!(write("", &edit, &mut out), Err(EditError::TooManyChanges));
+        let twice = [set("a", "1"), set("a", "2")];
+        let edit = Edit {
+            section: "default",
+            changes: &twice,
+        };
+        assert_eq!(write("", &edit, &mut out), Err(EditError::RepeatedKey("a")));
     }
 
     /// Random files and edits: no panic, and the output within [`max_len`].
