@@ -31,7 +31,7 @@
 
 use core::fmt;
 
-use crate::text::{is_py_space, py_strip};
+use crate::text::{is_py_space, py_indent, py_strip};
 
 /// What an [`Edit`] does to one key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,7 +116,7 @@ fn write_py_repr(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
     } else {
         '\''
     };
-    f.write_fmt(format_args!("{quote}"))?;
+    write!(f, "{quote}")?;
     for c in s.chars() {
         match c {
             '\n' => f.write_str("\\n")?,
@@ -310,6 +310,8 @@ struct Plan {
     found: bool,
     /// Whether the last line gets the line end it lacks.
     end_last_line: bool,
+    /// How many lines the text has.
+    lines: usize,
 }
 
 fn plan(text: &str, body: usize, edit: &Edit<'_>) -> Plan {
@@ -319,8 +321,9 @@ fn plan(text: &str, body: usize, edit: &Edit<'_>) -> Plan {
         insert: None,
         found: false,
         end_last_line: false,
+        lines: lines(text, body).count(),
     };
-    let count = lines(text, body).count();
+    let count = plan.lines;
     let Some(start) = lines(text, body).position(|line| {
         let content = line.content(text);
         !py_strip(content).starts_with(['#', ';'])
@@ -351,8 +354,7 @@ fn plan(text: &str, body: usize, edit: &Edit<'_>) -> Plan {
         };
         plan.replaced[c] = Some(j);
         if let Change::Nested(subs) = edit.changes[c].1 {
-            let indent =
-                option.chars().count() - option.trim_start_matches(is_py_space).chars().count();
+            let indent = py_indent(option);
             plan.insert = Some((
                 sub_keys(text, body, j, subs, indent, &mut plan),
                 Insert::SubKeys,
@@ -390,8 +392,7 @@ fn sub_keys(
         last = i;
         let content = line.content(text);
         if let Some(option) = option_match(content) {
-            let width =
-                option.chars().count() - option.trim_start_matches(is_py_space).chars().count();
+            let width = py_indent(option);
             current = Some(width);
             let key = py_strip(option);
             if let Some(s) = subs
@@ -446,7 +447,7 @@ fn written(
             out.write_str(eol)?;
         }
         write!(out, "[{}]{eol}", edit.section)?;
-        return new_keys(edit, plan, "", eol, out);
+        return new_keys(edit, plan, eol, out);
     }
     let mut ended = true;
     let mut last_deleted = false;
@@ -489,7 +490,6 @@ fn written(
         out.write_str(&text[line.start..line.end])?;
         ended = line.is_ended();
     }
-    let count = lines(text, body).count();
     // The AWS CLI ends its last line when a value is left to write, and a deleted last line
     // leaves it an empty one to end: a blank line.
     if plan.end_last_line && (!ended || last_deleted) {
@@ -497,7 +497,7 @@ fn written(
         ended = true;
     }
     if let Some((at, what)) = plan.insert {
-        if at >= count {
+        if at >= plan.lines {
             insert(edit, plan, what, &mut ended, eol, out)?;
         }
     }
@@ -534,7 +534,7 @@ fn insert(
         *ended = true;
     }
     match what {
-        Insert::Keys => new_keys(edit, plan, "", eol, out),
+        Insert::Keys => new_keys(edit, plan, eol, out),
         Insert::SubKeys => {
             if let Some((_, Change::Nested(subs))) = edit.changes.first() {
                 for (s, (sub, value)) in subs.iter().enumerate() {
@@ -549,24 +549,18 @@ fn insert(
 }
 
 /// The changes not made in place, as `_insert_new_values` writes them.
-fn new_keys(
-    edit: &Edit<'_>,
-    plan: &Plan,
-    indent: &str,
-    eol: &str,
-    out: &mut impl fmt::Write,
-) -> fmt::Result {
+fn new_keys(edit: &Edit<'_>, plan: &Plan, eol: &str, out: &mut impl fmt::Write) -> fmt::Result {
     for (c, (key, change)) in edit.changes.iter().enumerate() {
         if plan.replaced[c].is_some() {
             continue;
         }
         match change {
-            Change::Set(value) => write!(out, "{indent}{key} = {value}{eol}")?,
+            Change::Set(value) => write!(out, "{key} = {value}{eol}")?,
             Change::Remove => {}
             Change::Nested(subs) => {
-                write!(out, "{indent}{key} ={eol}")?;
+                write!(out, "{key} ={eol}")?;
                 for (sub, value) in *subs {
-                    write!(out, "{indent}    {sub} = {value}{eol}")?;
+                    write!(out, "    {sub} = {value}{eol}")?;
                 }
             }
         }
