@@ -37,8 +37,8 @@ use crate::config::settings::Setting;
 use crate::credentials::ProviderKind;
 use crate::credentials::{write_isoformat, Credentials};
 use crate::io::{Env, Fs, FsError};
-use crate::services::endpoint::{self, EndpointError, MAX_ENDPOINT_URL_LEN};
-use crate::services::exchange::{FailedExchange, ServiceFailure};
+use crate::services::endpoint::{self, EndpointError};
+use crate::services::exchange::{self, FailedExchange, ServiceFailure};
 use crate::services::signin::{self, LOGIN_TIMEOUT_MS};
 use crate::signing::dpop::{DpopKey, KeyError};
 use crate::Sourced;
@@ -337,10 +337,10 @@ pub(crate) async fn credentials<'s, E: Env + ?Sized, I: Host + ?Sized>(
         });
     let endpoint = endpoint::resolve(eval, &endpoint::SIGNIN, region)
         .map_err(|error| fail(LoginError::Endpoint { profile, error }))?;
-    let mut url = heapless::String::<{ MAX_ENDPOINT_URL_LEN + 16 }>::new();
-    // The endpoint URL fits MAX_ENDPOINT_URL_LEN, and the path 16 bytes.
-    let _ = url.push_str(endpoint.url().trim_end_matches('/'));
-    let _ = url.push_str(signin::TOKEN_PATH);
+    // An endpoint URL (at most MAX_ENDPOINT_URL_LEN) and the path always fit a call's URL; an
+    // empty one would fail the refresh as an unusable URL.
+    let url = exchange::join_url(endpoint.url(), format_args!("{}", signin::TOKEN_PATH))
+        .unwrap_or_default();
 
     // botocore makes the Sign-In client, and so reads its retry settings, only to refresh.
     let retry = crate::chain::execute::retry_config(eval)?;
