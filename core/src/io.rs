@@ -102,6 +102,9 @@ pub enum FsErrorKind {
     TooLarge,
     /// The host cannot do this (a read-only or in-memory host asked to write).
     Unsupported,
+    /// The file is no longer what the caller read: another writer changed it in between
+    /// (see [`Fs::replace_shared`]). Read it again.
+    Changed,
     /// Any other failure the host reports.
     Other,
 }
@@ -167,6 +170,27 @@ pub trait Fs {
             os_code: None,
         })
     }
+
+    /// Replaces the shared file at `path` (the config or credentials file) with `contents`,
+    /// provided it still holds `expected` (`None`: no file there), which is what the caller
+    /// read before editing it; otherwise [`FsErrorKind::Changed`], and the caller reads and
+    /// edits again, so that no other writer's edit is lost. Atomic: a reader sees the old file
+    /// or the new one, and a failure at any point leaves the old file as it was. An existing
+    /// file keeps its mode and owner; a new one is created with mode 0600, missing parent
+    /// directories with 0700. Called by [`crate::config::store`]. Hosts that cannot write keep
+    /// the default, which reports [`FsErrorKind::Unsupported`].
+    async fn replace_shared(
+        &self,
+        path: &str,
+        expected: Option<&[u8]>,
+        contents: &[u8],
+    ) -> Result<(), FsError> {
+        let _ = (path, expected, contents);
+        Err(FsError {
+            kind: FsErrorKind::Unsupported,
+            os_code: None,
+        })
+    }
 }
 
 impl<F: Fs + ?Sized> Fs for &F {
@@ -190,6 +214,14 @@ impl<F: Fs + ?Sized> Fs for &F {
     }
     async fn write_private(&self, path: &str, contents: &[u8]) -> Result<(), FsError> {
         (**self).write_private(path, contents).await
+    }
+    async fn replace_shared(
+        &self,
+        path: &str,
+        expected: Option<&[u8]>,
+        contents: &[u8],
+    ) -> Result<(), FsError> {
+        (**self).replace_shared(path, expected, contents).await
     }
 }
 

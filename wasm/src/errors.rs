@@ -95,6 +95,7 @@ fn fs_reason(kind: FsErrorKind) -> &'static str {
         FsErrorKind::NotAFile => "not-a-file",
         FsErrorKind::TooLarge => "too-large",
         FsErrorKind::Unsupported => "unsupported",
+        FsErrorKind::Changed => "changed",
         FsErrorKind::Other => "other",
     }
 }

@@ -68,7 +68,8 @@ impl fmt::Display for LoadError<'_> {
             FsErrorKind::Unsupported => {
                 write!(f, "cannot read {path}: this host cannot read files")
             }
-            FsErrorKind::Other => match self.error.os_code {
+            // Reads never see another writer; Changed is a replacement's.
+            FsErrorKind::Changed | FsErrorKind::Other => match self.error.os_code {
                 Some(code) => {
                     f.write_str("cannot read ")?;
                     f.write_str(path)?;
@@ -113,7 +114,7 @@ fn system_errors_are_words() {
 
 /// The system's words for an error number: the operating system's own message where the core
 /// has the standard library (`Too many levels of symbolic links (os error 40)`), else the number.
-fn write_os_error(f: &mut fmt::Formatter<'_>, code: i32) -> fmt::Result {
+pub(crate) fn write_os_error(f: &mut fmt::Formatter<'_>, code: i32) -> fmt::Result {
     #[cfg(feature = "std")]
     {
         write!(f, "{}", std::io::Error::from_raw_os_error(code))

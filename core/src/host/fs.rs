@@ -31,6 +31,15 @@ impl Fs for StdFs {
     async fn write_private(&self, path: &str, contents: &[u8]) -> Result<(), FsError> {
         write_private(path, contents)
     }
+
+    async fn replace_shared(
+        &self,
+        path: &str,
+        expected: Option<&[u8]>,
+        contents: &[u8],
+    ) -> Result<(), FsError> {
+        replace_shared(path, expected, contents)
+    }
 }
 
 fn fs_error(e: &std::io::Error) -> FsError {
@@ -161,6 +170,19 @@ pub fn write_private(path: &str, contents: &[u8]) -> Result<(), FsError> {
         return Err(fs_error(&e));
     }
     Ok(())
+}
+
+/// Replaces the shared file at `path` with `contents` if it still holds `expected` (see
+/// [`Fs::replace_shared`]).
+pub fn replace_shared(path: &str, expected: Option<&[u8]>, contents: &[u8]) -> Result<(), FsError> {
+    let current = read_file(path)?;
+    if current.as_deref() != expected {
+        return Err(FsError {
+            kind: FsErrorKind::Changed,
+            os_code: None,
+        });
+    }
+    write_private(path, contents)
 }
 
 /// Reads a whole regular file: `Ok(None)` when nothing is there, [`FsErrorKind::NotAFile`]
@@ -382,6 +404,15 @@ impl Fs for ConfigFileFs {
 
     async fn write_private(&self, path: &str, contents: &[u8]) -> Result<(), FsError> {
         write_private(path, contents)
+    }
+
+    async fn replace_shared(
+        &self,
+        path: &str,
+        expected: Option<&[u8]>,
+        contents: &[u8],
+    ) -> Result<(), FsError> {
+        replace_shared(path, expected, contents)
     }
 }
 
