@@ -227,8 +227,8 @@ pub fn key_locations<E: Env + ?Sized>(chain: &Chain<'_>, env: &E) -> (String, St
             )
         }
         BaseStep::Process { command, .. } => configured_by(command.source, profile),
-        BaseStep::WebIdentity { token_file, .. } => configured_by(token_file.source, profile),
-        BaseStep::Sso { role_name, .. } => configured_by(role_name.source, profile),
+        BaseStep::WebIdentity(step) => configured_by(step.token_file.source, profile),
+        BaseStep::Sso(step) => configured_by(step.role_name.source, profile),
         BaseStep::Login { session, .. } => configured_by(session.source, profile),
         BaseStep::Container => CONTAINER_VARIABLES
             .into_iter()

@@ -66,29 +66,22 @@ fn chain_json(plan: &Plan<'_>) -> Value {
             CredentialSource::Ec2InstanceMetadata => "Ec2InstanceMetadata",
             CredentialSource::EcsContainer => "EcsContainer",
         }}),
-        BaseStep::WebIdentity {
-            role_arn,
-            token_file,
-            session_name,
-        } => {
-            put(&mut base, "role_arn", Some(role_arn.value));
-            put(&mut base, "web_identity_token_file", Some(token_file.value));
-            put(&mut base, "role_session_name", opt(session_name));
+        BaseStep::WebIdentity(step) => {
+            put(&mut base, "role_arn", Some(step.role_arn.value));
+            put(
+                &mut base,
+                "web_identity_token_file",
+                Some(step.token_file.value),
+            );
+            put(&mut base, "role_session_name", opt(step.session_name));
             json!({ "WebIdentityToken": base })
         }
-        BaseStep::Sso {
-            session,
-            start_url,
-            region,
-            account_id,
-            role_name,
-            ..
-        } => {
-            put(&mut base, "sso_session", opt(session));
-            put(&mut base, "sso_start_url", Some(start_url.value));
-            put(&mut base, "sso_region", Some(region.value));
-            put(&mut base, "sso_account_id", Some(account_id.value));
-            put(&mut base, "sso_role_name", Some(role_name.value));
+        BaseStep::Sso(step) => {
+            put(&mut base, "sso_session", opt(step.token.session));
+            put(&mut base, "sso_start_url", Some(step.token.start_url.value));
+            put(&mut base, "sso_region", Some(step.token.region.value));
+            put(&mut base, "sso_account_id", Some(step.account_id.value));
+            put(&mut base, "sso_role_name", Some(step.role_name.value));
             json!({ "Sso": base })
         }
         other => json!(format!("{other:?}")),

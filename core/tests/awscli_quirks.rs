@@ -3,7 +3,7 @@
 
 mod common;
 
-use credchain_core::chain::plan::{plan, BaseStep, Plan, SkipReason};
+use credchain_core::chain::plan::{plan, BaseStep, Plan, SkipReason, WebIdentityStep};
 use credchain_core::config::evaluate::{Evaluator, Options};
 use credchain_core::config::parse::ConfigFiles;
 use credchain_core::config::settings::Setting;
@@ -120,11 +120,11 @@ fn web_identity_from_the_environment_comes_before_files_and_overrides_the_profil
     let options = Options::default();
     let chain = planned(&f, env, &options).unwrap().chain.unwrap();
     assert_eq!(chain.provider, ProviderKind::WebIdentity);
-    let BaseStep::WebIdentity {
+    let BaseStep::WebIdentity(WebIdentityStep {
         token_file,
         role_arn,
         ..
-    } = chain.base
+    }) = chain.base
     else {
         panic!("{:?}", chain.base)
     };
@@ -180,11 +180,11 @@ fn a_profile_from_the_option_turns_the_environment_s_web_identity_off() {
         "",
     );
     let chain = planned(&own, env, &option).unwrap().chain.unwrap();
-    let BaseStep::WebIdentity {
+    let BaseStep::WebIdentity(WebIdentityStep {
         token_file,
         role_arn,
         session_name,
-    } = chain.base
+    }) = chain.base
     else {
         panic!("{:?}", chain.base)
     };

@@ -1,7 +1,7 @@
 //! Plain JS objects out: [`Obj`], the builder of plain objects, and the objects the bindings
 //! return: sources, credentials, the plan's steps and skipped providers, endpoints' origins.
 
-use credchain_core::chain::plan::{AssumeRoleStep, BaseStep, Secret, SkipReason, Skipped};
+use credchain_core::chain::plan::{AssumeRoleStep, BaseStep, Secret, SkipReason, Skipped, SsoStep};
 use credchain_core::config::parse::ConfigFiles;
 use credchain_core::credentials::Credentials;
 use credchain_core::services::endpoint::Origin;
@@ -144,28 +144,21 @@ pub(crate) fn base_step_object(step: &BaseStep<'_>, profile: Option<&str>) -> Js
             .set("profile", profile)
             // Where the command is, not the command: its arguments may hold a token.
             .set("command", Obj::new().set_source(command.source)),
-        BaseStep::WebIdentity {
-            role_arn,
-            token_file,
-            session_name,
-        } => {
+        BaseStep::WebIdentity(step) => {
             let obj = with_profile(Obj::new().set("kind", "web-identity"))
-                .set("roleArn", sourced_object(role_arn))
-                .set("tokenFile", sourced_object(token_file));
-            set_sourced(obj, "sessionName", session_name)
+                .set("roleArn", sourced_object(step.role_arn))
+                .set("tokenFile", sourced_object(step.token_file));
+            set_sourced(obj, "sessionName", step.session_name)
         }
-        BaseStep::Sso {
-            profile,
-            session,
-            start_url,
-            region,
+        BaseStep::Sso(SsoStep {
+            token,
             account_id,
             role_name,
-        } => {
-            let obj = Obj::new().set("kind", "sso").set("profile", profile);
-            set_sourced(obj, "session", session)
-                .set("startUrl", sourced_object(start_url))
-                .set("region", sourced_object(region))
+        }) => {
+            let obj = Obj::new().set("kind", "sso").set("profile", token.profile);
+            set_sourced(obj, "session", token.session)
+                .set("startUrl", sourced_object(token.start_url))
+                .set("region", sourced_object(token.region))
                 .set("accountId", sourced_object(account_id))
                 .set("roleName", sourced_object(role_name))
         }

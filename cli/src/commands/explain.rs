@@ -9,7 +9,8 @@
 use credchain_core::caches::login as login_cache;
 use credchain_core::caches::sso_token;
 use credchain_core::chain::plan::{
-    AssumeRoleStep, BaseStep, Chain, CredentialSource, Plan, SkipReason, StaticKeys,
+    AssumeRoleStep, BaseStep, Chain, CredentialSource, Plan, SkipReason, StaticKeys, TokenSource,
+    WebIdentityStep,
 };
 use credchain_core::config::evaluate::{EvaluateError, Evaluator, Options};
 use credchain_core::config::locate::Platform;
@@ -417,11 +418,11 @@ fn base_step<'s, E: Env + ?Sized>(
             )],
             Some("it prints the keys as JSON ({\"Version\": 1, \"AccessKeyId\": ...})"),
         ),
-        BaseStep::WebIdentity {
+        BaseStep::WebIdentity(WebIdentityStep {
             role_arn,
             token_file,
             session_name,
-        } => step(
+        }) => step(
             "web-identity",
             "exchange the web identity token in a file for a role's credentials \
              (AWS STS AssumeRoleWithWebIdentity)"
@@ -440,14 +441,13 @@ fn base_step<'s, E: Env + ?Sized>(
             ],
             Some("the token itself is read from the file when the call is made; it is not shown"),
         ),
-        BaseStep::Sso {
-            session,
-            start_url,
-            region,
-            account_id,
-            role_name,
-            ..
-        } => {
+        BaseStep::Sso(sso) => {
+            let TokenSource {
+                session,
+                start_url,
+                region,
+                ..
+            } = sso.token;
             let mut inputs = Vec::new();
             if let Some(session) = session {
                 inputs.push(plain("sso_session", session));
@@ -455,12 +455,12 @@ fn base_step<'s, E: Env + ?Sized>(
             inputs.extend([
                 plain("sso_start_url", start_url),
                 plain("sso_region", region),
-                plain("sso_account_id", account_id),
-                plain("sso_role_name", role_name),
+                plain("sso_account_id", sso.account_id),
+                plain("sso_role_name", sso.role_name),
             ]);
             // The file the token is read from (its name is the SHA-1 of the session name, or of
             // the start URL in the legacy form), never the token itself.
-            let name = session.map_or(start_url.value, |s| s.value);
+            let name = sso.token.cache_name();
             let cache = match sso_token::token_path(eval.env(), platform, name) {
                 Ok(path) => Shown::Plain(path.as_str().to_owned()),
                 Err(_) => Shown::NotSet("no home directory is known, so there is no token cache"),

@@ -307,39 +307,11 @@ async fn base<'s, E: Env + ?Sized, I: Host + ?Sized>(
         BaseStep::Named(CredentialSource::EcsContainer) | BaseStep::Container => {
             container::credentials(run).await?
         }
-        BaseStep::WebIdentity {
-            role_arn,
-            token_file,
-            session_name,
-        } => {
+        BaseStep::WebIdentity(step) => {
             let file_cache = chain.roles.is_empty();
-            let step = web_identity::WebIdentityStep {
-                role_arn,
-                token_file,
-                session_name,
-            };
             web_identity::credentials(run, &step, file_cache).await?
         }
-        BaseStep::Sso {
-            profile,
-            session,
-            start_url,
-            region,
-            account_id,
-            role_name,
-        } => {
-            let step = sso::SsoStep {
-                token: sso::TokenSource {
-                    profile,
-                    session,
-                    start_url,
-                    region,
-                },
-                account_id,
-                role_name,
-            };
-            sso::credentials(run, &step).await?
-        }
+        BaseStep::Sso(step) => sso::credentials(run, &step).await?,
         BaseStep::Login { profile, session } => login::credentials(run, profile, session).await?,
     };
     Ok(credentials)

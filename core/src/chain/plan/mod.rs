@@ -123,29 +123,9 @@ pub enum BaseStep<'a> {
         account_id: Option<Sourced<'a>>,
     },
     /// AssumeRoleWithWebIdentity.
-    WebIdentity {
-        /// The role.
-        role_arn: Sourced<'a>,
-        /// The token file.
-        token_file: Sourced<'a>,
-        /// The session name, if configured.
-        session_name: Option<Sourced<'a>>,
-    },
+    WebIdentity(WebIdentityStep<'a>),
     /// IAM Identity Center.
-    Sso {
-        /// The profile.
-        profile: &'a str,
-        /// The `[sso-session]` name, when the profile uses one.
-        session: Option<Sourced<'a>>,
-        /// The start URL.
-        start_url: Sourced<'a>,
-        /// The region of the portal.
-        region: Sourced<'a>,
-        /// The account.
-        account_id: Sourced<'a>,
-        /// The role name.
-        role_name: Sourced<'a>,
-    },
+    Sso(SsoStep<'a>),
     /// A console login session.
     Login {
         /// The profile.
@@ -159,6 +139,51 @@ pub enum BaseStep<'a> {
     Container,
     /// EC2 instance metadata.
     InstanceMetadata,
+}
+
+/// A web identity step's settings: AssumeRoleWithWebIdentity with the token read from a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WebIdentityStep<'a> {
+    /// The role.
+    pub role_arn: Sourced<'a>,
+    /// The token file's path.
+    pub token_file: Sourced<'a>,
+    /// A configured session name.
+    pub session_name: Option<Sourced<'a>>,
+}
+
+/// Where an IAM Identity Center token comes from: the profile, its session (or none: the
+/// legacy form), the start URL and the SSO region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenSource<'a> {
+    /// The profile (named in the `aws sso login` advice).
+    pub profile: &'a str,
+    /// The `[sso-session]` name; `None` for the legacy form.
+    pub session: Option<Sourced<'a>>,
+    /// The start URL.
+    pub start_url: Sourced<'a>,
+    /// The SSO region (of the portal and of SSO-OIDC).
+    pub region: Sourced<'a>,
+}
+
+impl<'a> TokenSource<'a> {
+    /// The name the token file is keyed by: the session's, else the start URL.
+    #[must_use]
+    pub fn cache_name(&self) -> &'a str {
+        self.session.map_or(self.start_url.value, |s| s.value)
+    }
+}
+
+/// The settings of an IAM Identity Center profile, as the plan found them: where its token
+/// comes from, and the account and role whose credentials it is traded for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SsoStep<'a> {
+    /// The token's profile, session, start URL and SSO region.
+    pub token: TokenSource<'a>,
+    /// The account.
+    pub account_id: Sourced<'a>,
+    /// The role name.
+    pub role_name: Sourced<'a>,
 }
 
 /// One AssumeRole call.

@@ -249,11 +249,11 @@ impl<'s, E: Env + ?Sized> Planner<'s, E> {
                     token_file,
                 })?;
             let session_name = env_or("AWS_ROLE_SESSION_NAME", "role_session_name")?;
-            let base = BaseStep::WebIdentity {
+            let base = BaseStep::WebIdentity(WebIdentityStep {
                 role_arn,
                 token_file,
                 session_name,
-            };
+            });
             return Ok(Some(chain(ProviderKind::WebIdentity, Some(name), base)));
         }
         let reason = if !with_env && self.var("AWS_WEB_IDENTITY_TOKEN_FILE").is_some() {
@@ -399,13 +399,15 @@ impl<'s, E: Env + ?Sized> Planner<'s, E> {
             profile: name,
             missing: "sso_account_id",
         })?;
-        Ok(Some(BaseStep::Sso {
-            profile: name,
-            session,
-            start_url,
-            region,
+        Ok(Some(BaseStep::Sso(SsoStep {
+            token: TokenSource {
+                profile: name,
+                session,
+                start_url,
+                region,
+            },
             account_id,
             role_name,
-        }))
+        })))
     }
 }

@@ -36,39 +36,7 @@ use crate::services::sso_oidc::{self, Token};
 use crate::services::sso_portal::{self, PortalError};
 use crate::Sourced;
 
-/// Where a token comes from: the profile, its session (or none: the legacy form), the start URL
-/// and the SSO region.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TokenSource<'a> {
-    /// The profile (named in the `aws sso login` advice).
-    pub profile: &'a str,
-    /// The `[sso-session]` name; `None` for the legacy form.
-    pub session: Option<Sourced<'a>>,
-    /// The start URL.
-    pub start_url: Sourced<'a>,
-    /// The SSO region (of the portal and of SSO-OIDC).
-    pub region: Sourced<'a>,
-}
-
-impl<'a> TokenSource<'a> {
-    /// The name the token file is keyed by: the session's, else the start URL.
-    #[must_use]
-    pub fn cache_name(&self) -> &'a str {
-        self.session.map_or(self.start_url.value, |s| s.value)
-    }
-}
-
-/// The settings of an IAM Identity Center profile, as the plan found them: where its token
-/// comes from, and the account and role whose credentials it is traded for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SsoStep<'a> {
-    /// The token's profile, session, start URL and SSO region.
-    pub token: TokenSource<'a>,
-    /// The account.
-    pub account_id: Sourced<'a>,
-    /// The role name.
-    pub role_name: Sourced<'a>,
-}
+pub use crate::chain::plan::{SsoStep, TokenSource};
 
 /// What a token file is named after.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,18 +7,8 @@ use crate::credentials::ProviderKind;
 use crate::io::{Env, Fs, FsError};
 use crate::services::endpoint;
 use crate::services::sts::{self, StsOptions, WebIdentityParams};
-use crate::Sourced;
 
-/// A web identity step's settings.
-#[derive(Clone, Copy)]
-pub(crate) struct WebIdentityStep<'s> {
-    /// The role.
-    pub role_arn: Sourced<'s>,
-    /// The token file's path.
-    pub token_file: Sourced<'s>,
-    /// A configured session name.
-    pub session_name: Option<Sourced<'s>>,
-}
+pub use crate::chain::plan::WebIdentityStep;
 
 /// AssumeRoleWithWebIdentity: with `file_cache`, the cache the AWS CLI shares first (it caches
 /// these results in ~/.aws/cli/cache like AssumeRole's, keyed by the role and a configured
