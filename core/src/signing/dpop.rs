@@ -257,63 +257,43 @@ fn pem_block(pem: &str) -> Result<(&str, &str), KeyError> {
     Ok((label, body))
 }
 
-/// Decodes standard base64 (with `=` padding, whitespace ignored) into `out`; `None` when it is
-/// not base64 or does not fit.
+/// The most base64 characters of a PEM body: [`MAX_KEY_DER_LEN`] bytes, padded.
+const MAX_PEM_BASE64_LEN: usize = MAX_KEY_DER_LEN.div_ceil(3) * 4;
+
+/// Decodes a PEM body (standard base64 with `=` padding, broken into lines) into `out`; `None`
+/// when it is not base64 or does not fit.
 fn decode_base64(text: &str, out: &mut [u8]) -> Option<usize> {
-    let mut acc: u32 = 0;
-    let mut bits = 0;
-    let mut n = 0;
-    let mut padding = 0;
-    for c in text.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            b'=' => {
-                padding += 1;
-                continue;
-            }
-            b' ' | b'\t' | b'\r' | b'\n' => continue,
-            _ => return None,
-        };
-        if padding > 0 {
-            return None; // data after padding
-        }
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            *out.get_mut(n)? = (acc >> bits) as u8;
-            n += 1;
-        }
+    use base64::Engine;
+    // The engine takes no line breaks: the body's characters without them, first.
+    let mut joined = [0u8; MAX_PEM_BASE64_LEN];
+    let mut len = 0;
+    for b in text
+        .bytes()
+        .filter(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+    {
+        *joined.get_mut(len)? = b;
+        len += 1;
     }
-    if padding > 2 || bits >= 6 {
-        return None;
-    }
-    Some(n)
+    // As lenient as the reader it replaced: padding optional, stray low bits ignored.
+    const PEM_BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent)
+            .with_decode_allow_trailing_bits(true),
+    );
+    PEM_BASE64.decode_slice(&joined[..len], out).ok()
 }
 
 /// Writes `bytes` as base64url without padding (RFC 7515).
 pub fn write_base64url(out: &mut impl fmt::Write, bytes: &[u8]) -> fmt::Result {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let digit = |v: u32| char::from(ALPHABET[(v & 63) as usize]);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let v = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        out.write_char(digit(v >> 18))?;
-        out.write_char(digit(v >> 12))?;
-        if chunk.len() > 1 {
-            out.write_char(digit(v >> 6))?;
-        }
-        if chunk.len() > 2 {
-            out.write_char(digit(v))?;
-        }
+    use base64::Engine;
+    // Whole 3-byte groups per chunk, so that no padding falls inside the text.
+    let mut text = [0u8; 64];
+    for chunk in bytes.chunks(48) {
+        let n = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode_slice(chunk, &mut text)
+            .map_err(|_| fmt::Error)?;
+        out.write_str(core::str::from_utf8(&text[..n]).map_err(|_| fmt::Error)?)?;
     }
     Ok(())
 }
@@ -431,21 +411,12 @@ mod tests {
     /// The key of the conformance suite's cache files.
     const SEC1: &str = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIPt/u8InPLpQeQLJTvVX+sNDzni8vMDMt3Liu+nMBigfoAoGCCqGSM49\nAwEHoUQDQgAEILkGG7rNOnxiIJlMgimY1UPP8eDMFP0DAY6WGjngP4bvTAiUCQ/I\nffut2379uP+OBCm2ovGpBOJRgrl1RspUOQ==\n-----END EC PRIVATE KEY-----\n";
 
-    /// Base64url's alphabet turned into standard base64's (no padding added).
-    fn std_alphabet(s: &str) -> String {
-        s.chars()
-            .map(|c| match c {
-                '-' => '+',
-                '_' => '/',
-                c => c,
-            })
-            .collect()
-    }
-
     fn b64url_decode(s: &str) -> Vec<u8> {
-        let std = std_alphabet(s);
+        use base64::Engine;
         let mut out = [0u8; 4096];
-        let n = decode_base64(&std, &mut out).unwrap();
+        let n = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode_slice(s, &mut out)
+            .unwrap();
         out[..n].to_vec()
     }
 
@@ -457,13 +428,12 @@ mod tests {
     }
 
     fn pem(label: &str, der: &[u8]) -> String {
-        let mut body = String::new();
-        // Standard base64 from the url-safe writer, padded.
-        write_base64url(&mut body, der).unwrap();
-        let mut body = std_alphabet(&body);
-        while body.len() % 4 != 0 {
-            body.push('=');
-        }
+        use base64::Engine;
+        let mut text = [0u8; 4096];
+        let n = base64::engine::general_purpose::STANDARD
+            .encode_slice(der, &mut text)
+            .unwrap();
+        let body = core::str::from_utf8(&text[..n]).unwrap();
         std::format!("-----BEGIN {label}-----\n{body}\n-----END {label}-----\n")
     }
 
