@@ -371,21 +371,17 @@ pub unsafe extern "C" fn credchain_config_resolve(
     value_out_len: *mut usize,
     source_out: *mut credchain_source,
 ) -> credchain_result {
-    // SAFETY: the caller guarantees cfg is NULL or a live handle.
-    let cfg = unsafe { cfg.as_ref() };
-    credchain_config::call(cfg, |cfg| {
-        // SAFETY: the caller guarantees setting_name is NULL or NUL-terminated.
-        let name = unsafe { req_str(setting_name, "setting_name") }?;
-        let out = ValueOut::check(value_buf, value_len, value_out_len, source_out)?;
-        let setting = Setting::from_name(name).ok_or_else(|| unknown_setting(name))?;
-        cfg.evaluate(|eval| {
+    let out = (value_buf, value_len, value_out_len, source_out);
+    // SAFETY: the caller guarantees the pointers as documented, which is what `look_up` needs.
+    unsafe {
+        look_up(cfg, (setting_name, "setting_name"), out, |eval, name| {
+            let setting = Setting::from_name(name).ok_or_else(|| unknown_setting(name))?;
             let Some(resolved) = eval.resolve(setting)? else {
                 return Err(not_set(setting, eval.active_profile().name));
             };
-            // SAFETY: the caller guarantees the outputs as documented.
-            unsafe { out.write(&resolved.value.to_string(), resolved.source, &cfg.paths()) }
+            Ok((resolved.value.to_string(), resolved.source))
         })
-    })
+    }
 }
 
 /// Reads a profile value as `aws configure get NAME` does: only the files, never the
@@ -406,13 +402,10 @@ pub unsafe extern "C" fn credchain_config_get(
     value_out_len: *mut usize,
     source_out: *mut credchain_source,
 ) -> credchain_result {
-    // SAFETY: the caller guarantees cfg is NULL or a live handle.
-    let cfg = unsafe { cfg.as_ref() };
-    credchain_config::call(cfg, |cfg| {
-        // SAFETY: the caller guarantees name is NULL or NUL-terminated.
-        let name = unsafe { req_str(name, "name") }?;
-        let out = ValueOut::check(value_buf, value_len, value_out_len, source_out)?;
-        cfg.evaluate(|eval| {
+    let out = (value_buf, value_len, value_out_len, source_out);
+    // SAFETY: the caller guarantees the pointers as documented, which is what `look_up` needs.
+    unsafe {
+        look_up(cfg, (name, "name"), out, |eval, name| {
             let Some(found) = configure_get(eval, name)? else {
                 return Err(Error::new(
                     credchain_result::NotSet,
@@ -422,8 +415,41 @@ pub unsafe extern "C" fn credchain_config_get(
                     ),
                 ));
             };
-            // SAFETY: as in credchain_config_resolve.
-            unsafe { out.write(&found.value.to_string(), found.source, &cfg.paths()) }
+            Ok((found.value.to_string(), found.source))
+        })
+    }
+}
+
+/// The value outputs of `credchain_config_resolve` and `credchain_config_get`: buffer, length,
+/// written length, source.
+type ValueOutputs = (*mut c_char, usize, *mut usize, *mut credchain_source);
+
+/// The body of `credchain_config_resolve` and `credchain_config_get`: checks the handle, the
+/// name and the outputs, then writes what `find` finds for the name (a value and its source).
+///
+/// # Safety
+///
+/// As `credchain_config_resolve`: `cfg` is NULL or a live handle, the name is NULL or
+/// NUL-terminated, and the outputs are as documented there.
+unsafe fn look_up(
+    cfg: *const credchain_config,
+    (name, label): (*const c_char, &'static str),
+    (buf, len, out_len, source_out): ValueOutputs,
+    find: impl for<'e> FnOnce(
+        &'e Evaluator<'_, '_, HandleEnv>,
+        &str,
+    ) -> Result<(String, Source<'e>), Error>,
+) -> credchain_result {
+    // SAFETY: the caller guarantees cfg is NULL or a live handle.
+    let cfg = unsafe { cfg.as_ref() };
+    credchain_config::call(cfg, |cfg| {
+        // SAFETY: the caller guarantees the name is NULL or NUL-terminated.
+        let name = unsafe { req_str(name, label) }?;
+        let out = ValueOut::check(buf, len, out_len, source_out)?;
+        cfg.evaluate(|eval| {
+            let (value, source) = find(eval, name)?;
+            // SAFETY: the caller guarantees the outputs as documented.
+            unsafe { out.write(&value, source, &cfg.paths()) }
         })
     })
 }
