@@ -33,7 +33,8 @@
  * ERROR MODEL
  *   Every function that can fail returns a credchain_result: CREDCHAIN_RESULT_OK (0) on success,
  *   otherwise a stable number grouped by layer (1 not set, 1xx arguments, 2xx locating and
- *   reading files, 3xx parsing, 4xx evaluating, 5xx the credential chain, 9xx bugs). Outputs
+ *   reading files, 3xx parsing, 4xx evaluating, 5xx the credential chain, 6xx writing files,
+ *   9xx bugs). Outputs
  *   (out-pointers, buffers, structs) are written only on success; the one exception is the length
  *   output of CREDCHAIN_RESULT_BUFFER_TOO_SMALL, which receives the size needed.
  *   credchain_result_message gives a code's generic text; the detailed message of a failure
@@ -91,6 +92,12 @@
  *   credchain_config_new_host captures the process environment when it runs: a later setenv
  *   does not change the handle (credential_process still inherits the process's environment
  *   when it runs). Make a new handle to see changes (it is cheap).
+ *
+ * WRITING THE FILES
+ *   credchain_config_edit sets or deletes one key of the config or credentials file, as
+ *   `aws configure set` edits it (every other line kept byte for byte). It writes the file on
+ *   disk (or through write_file), not the handle: the handle keeps the files as they were when
+ *   it was made, so make a new handle to read the edit.
  */
 
 #ifndef CREDCHAIN_H
@@ -130,7 +137,7 @@
  * AWS CLI's grammar, 32x the SDKs' grammar); 4xx evaluating settings; 5xx resolving
  * credentials (500 none found, 51x a configuration that cannot give credentials, 53x
  * `credential_process`, 54x the credentials themselves, 55x credential services such as STS,
- * 56x what this build cannot do); 9xx bugs in credchain.
+ * 56x what this build cannot do); 6xx writing the files; 9xx bugs in credchain.
  * New codes may be added within a group; existing ones never change their number.
  *
  * `credchain_result_message` writes the generic message of a code; the detailed message of the
@@ -441,6 +448,28 @@ enum credchain_result
    * log in again (`aws login`).
    */
   CREDCHAIN_RESULT_LOGIN_REQUIRED = 565,
+  /**
+   * An edit the writer refuses: a section name, key or value holding a line break.
+   */
+  CREDCHAIN_RESULT_INVALID_EDIT = 600,
+  /**
+   * The process may not write the file or its directory.
+   */
+  CREDCHAIN_RESULT_FILE_WRITE_PERMISSION_DENIED = 610,
+  /**
+   * The file could not be written for another reason (a full disk, a read-only file
+   * system); the old file is as it was.
+   */
+  CREDCHAIN_RESULT_FILE_WRITE_FAILED = 611,
+  /**
+   * Another program changed the file each time credchain edited it; nothing was written.
+   */
+  CREDCHAIN_RESULT_FILE_KEPT_CHANGING = 612,
+  /**
+   * The handle cannot write files: a `credchain_config_new_callbacks` handle whose
+   * `write_file` is NULL.
+   */
+  CREDCHAIN_RESULT_WRITE_UNSUPPORTED = 613,
   /**
    * credchain panicked (a bug); the call had no effect on its outputs.
    */
@@ -946,6 +975,13 @@ typedef struct credchain_callbacks {
 } credchain_callbacks;
 
 /**
+ * Which shared file to edit: a `CREDCHAIN_FILE_*` value. (A plain integer rather than a C
+ * enum, so that any value a caller stores is defined behaviour; others are refused with
+ * `CREDCHAIN_RESULT_INVALID_EDIT`.)
+ */
+typedef uint32_t credchain_file;
+
+/**
  * Read the files as the AWS CLI v2 does (the default).
  */
 #define CREDCHAIN_DIALECT_AWSCLI 0
@@ -1080,6 +1116,16 @@ typedef struct credchain_callbacks {
  * The person gave up.
  */
 #define CREDCHAIN_PROMPT_CANCELLED 2
+
+/**
+ * The config file (`~/.aws/config`, or `AWS_CONFIG_FILE`).
+ */
+#define CREDCHAIN_FILE_CONFIG 0
+
+/**
+ * The credentials file (`~/.aws/credentials`, or `AWS_SHARED_CREDENTIALS_FILE`).
+ */
+#define CREDCHAIN_FILE_CREDENTIALS 1
 
 #ifdef __cplusplus
 extern "C" {
@@ -1537,6 +1583,51 @@ uint64_t credchain_resolver_resolutions(const struct credchain_resolver *resolve
  * `resolver` is NULL or a resolver from `credchain_resolver_new` not yet freed and not in use.
  */
 void credchain_resolver_free(struct credchain_resolver *resolver);
+
+/**
+ * Sets `key` to `value` in the section `section` of one of the shared files the handle was
+ * made from (`file`: `CREDCHAIN_FILE_CONFIG` or `CREDCHAIN_FILE_CREDENTIALS`, at the paths
+ * located when the handle was made), as the AWS CLI's writer does for `aws configure set`; with
+ * `value` NULL, deletes the key's line instead. All strings are NUL-terminated UTF-8.
+ *
+ * `section` is the name as written between the brackets: `default`, `profile dev` or
+ * `sso-session corp` in the config file, the bare profile name in the credentials file. Quote
+ * a name holding whitespace as the AWS CLI does (`profile 'my profile'`). A section that is not
+ * there is added at the end of the file, and a missing file is created.
+ *
+ * What is written: the key's line is replaced by `key = value` where the section has it, and
+ * otherwise the line goes after the section's last key; every other line is kept byte for
+ * byte (comments, blank lines, line ends). The file is read when this is called, not taken
+ * from the handle; the handle's own copy is not updated: make a new handle to read the edit.
+ *
+ * How: with a `credchain_config_new_host` handle, the file is replaced atomically (a
+ * temporary file in the same directory, then a rename), keeping an existing file's mode and
+ * owner; a new file gets mode 0600 and missing directories 0700; other credchain processes
+ * writing the same file wait their turn, and an edit made by another program between the read
+ * and the replacement is kept (the file is read and edited again). With a
+ * `credchain_config_new_callbacks` handle, the file is read through `read_file` and written
+ * through `write_file`, which should then be as atomic and private as it is for caches; the
+ * file is read once more just before the write, and edited again if it changed, but nothing
+ * serialises writers beyond that.
+ *
+ * Returns `CREDCHAIN_RESULT_INVALID_EDIT` for a line break in `section`, `key` or `value`
+ * (the AWS CLI's rule) or an unknown `file`; 21x when the file cannot be read; 300 when it is
+ * not UTF-8; 61x when it cannot be written (the file is then as it was). The detailed message
+ * (`credchain_config_last_error`) names the file; it never holds the value, which may be a
+ * secret.
+ *
+ * Uses the handle as `credchain_config_resolve` does: one thread at a time.
+ *
+ * # Safety
+ *
+ * `cfg` is NULL or a live handle; `section` and `key` are NULL or NUL-terminated; `value` is
+ * NULL or NUL-terminated.
+ */
+credchain_result credchain_config_edit(const struct credchain_config *cfg,
+                                       credchain_file file,
+                                       const char *section,
+                                       const char *key,
+                                       const char *value);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -253,6 +253,14 @@ impl credchain_config {
         f(&eval)
     }
 
+    /// The located path of the config file (`FileKind::Config`) or the credentials file.
+    pub(crate) fn path_of(&self, kind: credchain_core::FileKind) -> &str {
+        match kind {
+            credchain_core::FileKind::Config => &self.config.path,
+            credchain_core::FileKind::Credentials => &self.credentials.path,
+        }
+    }
+
     fn paths(&self) -> Paths<'_> {
         Paths {
             config: &self.config.c_path,

@@ -4,6 +4,7 @@
 //!   C caller ──▶ credchain_config_new_host / _new_callbacks ──▶ locate ─▶ load ─▶ parse (check)
 //!            ──▶ credchain_config_resolve / _get / _profile_* ──▶ parse ─▶ evaluate ─▶ C buffers
 //!            ──▶ credchain_config_resolve_credentials ──▶ plan ─▶ execute ─▶ credchain_credentials
+//!            ──▶ credchain_config_edit ──▶ read ─▶ write (the edit) ─▶ store (atomic replace)
 //! ```
 //!
 //! - [`result`]: `credchain_result`, stable numbers grouped per layer, and their messages.
@@ -11,6 +12,7 @@
 //! - [`credentials`]: `credchain_credentials`, the credential chain's result, and its accessors.
 //! - [`callbacks`]: the same handle over I/O the caller supplies.
 //! - [`source`]: `credchain_source`, where a value came from.
+//! - [`edit`]: `credchain_config_edit`, which sets or deletes a key in one of the shared files.
 //!
 //! Every export runs behind a panic boundary, checks its pointers, and writes its outputs only
 //! on success. The header `include/credchain.h` is generated from these items' docs by cbindgen
@@ -32,11 +34,14 @@ pub mod callbacks;
 
 pub mod resolver;
 
+pub mod edit;
+
 mod error;
 
 pub use callbacks::*;
 pub use config::*;
 pub use credentials::*;
+pub use edit::*;
 pub use resolver::*;
 pub use result::*;
 pub use source::*;

@@ -12,7 +12,7 @@ use crate::error::{code_only, write_str};
 /// AWS CLI's grammar, 32x the SDKs' grammar); 4xx evaluating settings; 5xx resolving
 /// credentials (500 none found, 51x a configuration that cannot give credentials, 53x
 /// `credential_process`, 54x the credentials themselves, 55x credential services such as STS,
-/// 56x what this build cannot do); 9xx bugs in credchain.
+/// 56x what this build cannot do); 6xx writing the files; 9xx bugs in credchain.
 /// New codes may be added within a group; existing ones never change their number.
 ///
 /// `credchain_result_message` writes the generic message of a code; the detailed message of the
@@ -189,6 +189,19 @@ pub enum credchain_result {
     /// log in again (`aws login`).
     LoginRequired = 565,
 
+    /// An edit the writer refuses: a section name, key or value holding a line break.
+    InvalidEdit = 600,
+    /// The process may not write the file or its directory.
+    FileWritePermissionDenied = 610,
+    /// The file could not be written for another reason (a full disk, a read-only file
+    /// system); the old file is as it was.
+    FileWriteFailed = 611,
+    /// Another program changed the file each time credchain edited it; nothing was written.
+    FileKeptChanging = 612,
+    /// The handle cannot write files: a `credchain_config_new_callbacks` handle whose
+    /// `write_file` is NULL.
+    WriteUnsupported = 613,
+
     /// credchain panicked (a bug); the call had no effect on its outputs.
     Panic = 900,
     /// credchain reached a state it believed impossible (a bug).
@@ -266,6 +279,11 @@ pub(crate) const ALL_RESULTS: &[credchain_result] = &[
     credchain_result::InvalidInstanceMetadataConfig,
     credchain_result::SsoLoginRequired,
     credchain_result::LoginRequired,
+    credchain_result::InvalidEdit,
+    credchain_result::FileWritePermissionDenied,
+    credchain_result::FileWriteFailed,
+    credchain_result::FileKeptChanging,
+    credchain_result::WriteUnsupported,
     credchain_result::Panic,
     credchain_result::Internal,
 ];
@@ -448,6 +466,19 @@ impl credchain_result {
             }
             R::SsoLoginRequired => "SSO login required: run `aws sso login` for the profile",
             R::LoginRequired => "login required: run `aws login` for the profile",
+            R::InvalidEdit => {
+                "invalid edit: a section name, key or value holds a line break; remove it"
+            }
+            R::FileWritePermissionDenied => {
+                "permission denied: check the owner and mode of the file and its directory"
+            }
+            R::FileWriteFailed => "write failed: the file is unchanged; check the disk and the path",
+            R::FileKeptChanging => {
+                "file kept changing: another program kept writing it; try again when it is done"
+            }
+            R::WriteUnsupported => {
+                "writing unsupported: set credchain_callbacks.write_file to write files"
+            }
             R::Panic => "panic: credchain panicked; this is a bug, please report it",
             R::Internal => "internal error: credchain reached an impossible state; this is a bug",
         }

@@ -2022,6 +2022,206 @@ static void test_retries(void) {
 
 /* Values of any length pass through every output path: no crash, no truncation, and the
  * two-call pattern gives their whole length (the probe's F2, for the C frontend). */
+/* The whole text of the file at `path` into a static buffer ("" when it cannot be read). */
+static const char *file_text(const char *path) {
+    static char buf[4096];
+    buf[0] = '\0';
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        return buf;
+    }
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static unsigned mode_of(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 ? (unsigned)(st.st_mode & 07777) : 0;
+}
+
+static void test_edit_host(void) {
+    char dir[400], config[420], credentials[420];
+    snprintf(dir, sizeof dir, "%s/edit.d", home);
+    snprintf(config, sizeof config, "%s/config", dir);
+    snprintf(credentials, sizeof credentials, "%s/edit-credentials", home);
+    write_file(credentials, "[default]\n# old keys\naws_access_key_id = AKIDOLD\r\n\n[other]\nx = 1");
+    CHECK(chmod(credentials, 0640) == 0, "chmod");
+    setenv("AWS_CONFIG_FILE", config, 1);
+    setenv("AWS_SHARED_CREDENTIALS_FILE", credentials, 1);
+    credchain_config *cfg = NULL;
+    credchain_result r = credchain_config_new_host(NULL, &cfg);
+    CHECK(r == CREDCHAIN_RESULT_OK, "%u %s", (unsigned)r, thread_error());
+    if (cfg == NULL) {
+        goto done;
+    }
+
+    /* A missing file (and its directory) is created, private. */
+    r = credchain_config_edit(cfg, CREDCHAIN_FILE_CONFIG, "profile dev", "region", "eu-central-1");
+    CHECK(r == CREDCHAIN_RESULT_OK, "%u %s", (unsigned)r, last_error(cfg));
+    CHECK(strcmp(file_text(config), "[profile dev]\nregion = eu-central-1\n") == 0, "\"%s\"",
+          file_text(config));
+    CHECK(mode_of(config) == 0600 && mode_of(dir) == 0700, "file %o dir %o", mode_of(config),
+          mode_of(dir));
+    r = credchain_config_edit(cfg, CREDCHAIN_FILE_CONFIG, "default", "region", "ap-south-1");
+    CHECK(r == CREDCHAIN_RESULT_OK, "%u %s", (unsigned)r, last_error(cfg));
+    r = credchain_config_edit(cfg, CREDCHAIN_FILE_CONFIG, "profile dev", "output", "json");
+    CHECK(r == CREDCHAIN_RESULT_OK, "%u %s", (unsigned)r, last_error(cfg));
+    CHECK(strcmp(file_text(config), "[profile dev]\nregion = eu-central-1\noutput = json\n"
+                                    "[default]\nregion = ap-south-1\n") == 0,
+          "\"%s\"", file_text(config));
+
+    /* The handle keeps the files it was made from; a new one reads the edit, with its line. */
+    char value[64];
+    size_t n = 0;
+    credchain_source src;
+    CHECK(credchain_config_resolve(cfg, "region", value, sizeof value, &n, &src) ==
+              CREDCHAIN_RESULT_NOT_SET,
+          "stale handle: \"%s\"", value);
+    credchain_config *fresh = NULL;
+    r = credchain_config_new_host(NULL, &fresh);
+    CHECK(r == CREDCHAIN_RESULT_OK, "%u %s", (unsigned)r, thread_error());
+    if (fresh != NULL) {
+        EXPECT(fresh, "region", "ap-south-1", CREDCHAIN_SOURCE_KIND_CONFIG_FILE, NULL, config, 5);
+        credchain_config_free(fresh);
+    }
+
+    /* A value of NULL deletes the key's line. */
+    r = credchain_config_edit(cfg, CREDCHAIN_FILE_CONFIG, "profile dev", "region", NULL);
+    CHECK(r == CREDCHAIN_RESULT_OK, "%u %s", (unsigned)r, last_error(cfg));
+    CHECK(strcmp(file_text(config),
+                 "[profile dev]\noutput = json\n[default]\nregion = ap-south-1\n") == 0,
+          "\"%s\"", file_text(config));
+
+    /* The credentials file: the key's line replaced (its own line end kept), every other byte
+     * kept, and the file's mode. */
+    r = credchain_config_edit(cfg, CREDCHAIN_FILE_CREDENTIALS, "default", "aws_access_key_id",
+                              "AKIDNEW");
+    CHECK(r == CREDCHAIN_RESULT_OK, "%u %s", (unsigned)r, last_error(cfg));
+    r = credchain_config_edit(cfg, CREDCHAIN_FILE_CREDENTIALS, "other", "y", "2");
+    CHECK(r == CREDCHAIN_RESULT_OK, "%u %s", (unsigned)r, last_error(cfg));
+    CHECK(strcmp(file_text(credentials), "[default]\n# old keys\naws_access_key_id = AKIDNEW\r\n\n"
+                                         "[other]\nx = 1\ny = 2\n") == 0,
+          "\"%s\"", file_text(credentials));
+    CHECK(mode_of(credentials) == 0640, "mode %o", mode_of(credentials));
+
+    /* Refused edits leave the file alone; the message names the key, never the value. */
+    char before[4096];
+    snprintf(before, sizeof before, "%s", file_text(credentials));
+    r = credchain_config_edit(cfg, CREDCHAIN_FILE_CREDENTIALS, "default",
+                              "aws_secret_access_key", "line1\nsecret-part");
+    CHECK(r == CREDCHAIN_RESULT_INVALID_EDIT, "%u", (unsigned)r);
+    CHECK(strstr(last_error(cfg), "aws_secret_access_key") != NULL &&
+              strstr(last_error(cfg), credentials) != NULL &&
+              strstr(last_error(cfg), "secret-part") == NULL,
+          "\"%s\"", last_error(cfg));
+    CHECK(strcmp(file_text(credentials), before) == 0, "changed: \"%s\"", file_text(credentials));
+    r = credchain_config_edit(cfg, 7, "default", "region", "x");
+    CHECK(r == CREDCHAIN_RESULT_INVALID_EDIT && strstr(last_error(cfg), "7") != NULL, "%u %s",
+          (unsigned)r, last_error(cfg));
+    CHECK(credchain_config_edit(cfg, CREDCHAIN_FILE_CONFIG, NULL, "region", "x") ==
+              CREDCHAIN_RESULT_NULL_PARAMETER,
+          "NULL section");
+    CHECK(credchain_config_edit(NULL, CREDCHAIN_FILE_CONFIG, "default", "region", "x") ==
+              CREDCHAIN_RESULT_NULL_PARAMETER,
+          "NULL handle");
+    credchain_config_free(cfg);
+done:
+    unlink(config);
+    rmdir(dir);
+    unlink(credentials);
+    unsetenv("AWS_CONFIG_FILE");
+    unsetenv("AWS_SHARED_CREDENTIALS_FILE");
+}
+
+/* One file in memory, read and written through callbacks; `intrude` is written over it by the
+ * read that comes just before a write (another writer between credchain's read and write). */
+struct edit_host {
+    struct memory_host mem;
+    char text[1024];
+    int exists;
+    int reads;
+    int writes;
+    const char *intrude;
+};
+
+static credchain_read_status edit_read_file(void *userdata, const char *path,
+                                            credchain_file_buffer *file) {
+    struct edit_host *host = userdata;
+    if (strcmp(path, "/mem/.aws/config") != 0) {
+        return CREDCHAIN_READ_NOT_FOUND;
+    }
+    host->reads++;
+    if (host->reads == 3 && host->intrude != NULL) {
+        snprintf(host->text, sizeof host->text, "%s", host->intrude);
+        host->exists = 1;
+    }
+    if (!host->exists) {
+        return CREDCHAIN_READ_NOT_FOUND;
+    }
+    size_t len = strlen(host->text);
+    uint8_t *buf = credchain_file_buffer_alloc(file, len);
+    if (buf == NULL) {
+        return CREDCHAIN_READ_ERROR;
+    }
+    memcpy(buf, host->text, len);
+    return CREDCHAIN_READ_OK;
+}
+
+static credchain_write_status edit_write_file(void *userdata, const char *path,
+                                              const uint8_t *data, size_t len) {
+    struct edit_host *host = userdata;
+    host->writes++;
+    if (strcmp(path, "/mem/.aws/config") != 0 || len >= sizeof host->text) {
+        return CREDCHAIN_WRITE_ERROR;
+    }
+    memcpy(host->text, data, len);
+    host->text[len] = '\0';
+    host->exists = 1;
+    return CREDCHAIN_WRITE_OK;
+}
+
+static void test_edit_callbacks(void) {
+    struct edit_host host;
+    MEMORY_HOST_RESET(host, MEM_HOME_ENV, NULL);
+    credchain_callbacks cb = memory_callbacks(&host.mem);
+    cb.read_file = edit_read_file;
+    cb.write_file = edit_write_file;
+    credchain_config *cfg = NULL;
+    credchain_result r = credchain_config_new_callbacks(&cb, NULL, &cfg);
+    CHECK(r == CREDCHAIN_RESULT_OK, "%u %s", (unsigned)r, thread_error());
+    if (cfg == NULL) {
+        return;
+    }
+    /* Made: reads 1 (handle). The edit reads (2), compares before writing (3), writes. */
+    host.intrude = "[default]\n# another writer\n";
+    r = credchain_config_edit(cfg, CREDCHAIN_FILE_CONFIG, "default", "region", "us-east-2");
+    CHECK(r == CREDCHAIN_RESULT_OK, "%u %s", (unsigned)r, last_error(cfg));
+    /* The other writer's text was seen before the write: edited again over it, nothing lost. */
+    CHECK(strcmp(host.text, "[default]\n# another writer\nregion = us-east-2\n") == 0, "\"%s\"",
+          host.text);
+    CHECK(host.writes == 1, "writes %d", host.writes);
+    credchain_config_free(cfg);
+
+    /* No write_file: the edit is refused, saying which callback to set. */
+    MEMORY_HOST_RESET(host, MEM_HOME_ENV, NULL);
+    cb = memory_callbacks(&host.mem);
+    cb.read_file = edit_read_file;
+    cfg = NULL;
+    r = credchain_config_new_callbacks(&cb, NULL, &cfg);
+    CHECK(r == CREDCHAIN_RESULT_OK, "%u %s", (unsigned)r, thread_error());
+    if (cfg == NULL) {
+        return;
+    }
+    r = credchain_config_edit(cfg, CREDCHAIN_FILE_CONFIG, "default", "region", "us-east-2");
+    CHECK(r == CREDCHAIN_RESULT_WRITE_UNSUPPORTED &&
+              strstr(last_error(cfg), "write_file") != NULL,
+          "%u %s", (unsigned)r, last_error(cfg));
+    CHECK(!host.exists, "written without write_file");
+    credchain_config_free(cfg);
+}
+
 static void test_huge_values(void) {
     enum { HUGE = 200000 };
     char *region = malloc(HUGE + 1);
@@ -2115,6 +2315,8 @@ int main(void) {
     test_retries();
     test_resolver();
     test_huge_values();
+    test_edit_host();
+    test_edit_callbacks();
     remove_home();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

@@ -33,4 +33,21 @@ impl Fs for CallbackFs<'_> {
     async fn write_private(&self, path: &str, contents: &[u8]) -> Result<(), FsError> {
         self.cb.write(path, contents)
     }
+
+    /// `read_file`, compared with what the edit was made over, then `write_file`. The callbacks
+    /// hold no lock: another writer between the two calls is not seen (the header says so).
+    async fn replace_shared(
+        &self,
+        path: &str,
+        expected: Option<&[u8]>,
+        contents: &[u8],
+    ) -> Result<(), FsError> {
+        if self.read(path).await?.as_deref() != expected {
+            return Err(FsError {
+                kind: FsErrorKind::Changed,
+                os_code: None,
+            });
+        }
+        self.cb.write(path, contents)
+    }
 }
