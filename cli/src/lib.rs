@@ -10,7 +10,8 @@
 //!   run        (clap)      locate, load, parse, warn    evaluate, answer       table, masking, export
 //!                                                         └─▶ chain.rs          formats, explain, JSON
 //!                                                             plan, execute  └──▶ failure.rs: exit status
-//!   machine.rs: env, files, HTTP, processes, prompt, clock, exec (used by files, chain, commands)
+//!   machine.rs: env, files, HTTP, processes, prompt, stdin, clock, exec (used by files, chain,
+//!   commands, shared_write)
 //! ```
 //!
 //! - `machine`: [`Machine`], everything taken from outside; [`StdMachine`], the real one.
@@ -19,6 +20,8 @@
 //! - `chain`: the credential chain (the core's plan and execute) with the machine's I/O,
 //!   shared by every command that needs credentials.
 //! - `commands`: `configure`, `export-credentials`, `export-token`, `explain`, `exec`.
+//! - `shared_write`: writing the shared files (locate, store through the machine, the AWS
+//!   CLI's warning about a credentials file others may read), for the commands that write.
 //! - `output`: the table, masking of keys, the export formats, the explain report, warnings.
 //! - `failure`: errors and the AWS CLI's exit statuses (253, 254, 255; clap's 2 for usage;
 //!   `exec`'s 126, 127 and pass-through).
@@ -35,6 +38,10 @@ mod failure;
 mod files;
 mod machine;
 mod output;
+// Used by the writing commands (`configure set`, `configure`, `configure import`, `configure
+// mfa-login`), which land after this module.
+#[allow(dead_code)]
+mod shared_write;
 
 use std::ffi::OsString;
 use std::io::{BufWriter, Write};

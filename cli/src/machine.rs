@@ -111,6 +111,21 @@ pub trait Machine {
 
     /// Whether clap's messages (usage errors, `--help`) on `stream` are coloured.
     fn colours(&self, stream: Stream) -> bool;
+
+    /// Reads one line of standard input, without its line end (`\n` or `\r\n`): the answer to
+    /// a prompt the command has already written and flushed to its output, as the AWS CLI's
+    /// `input()` reads it, from a terminal or from a pipe alike. `None` once the input has
+    /// ended (nothing left, not even an unended last line).
+    ///
+    /// # Errors
+    /// The input cannot be read, or the line is not UTF-8 ([`io::ErrorKind::InvalidData`]).
+    fn read_line(&self) -> io::Result<Option<String>>;
+
+    /// The permission bits (`mode & 0o777`) of the regular file at `path`, `None` when there
+    /// is none, it cannot be examined, or the platform has no such bits (Windows). Asked after
+    /// a shared file is written, for the AWS CLI's warning about a credentials file that others
+    /// may read.
+    fn shared_file_mode(&self, path: &str) -> Option<u32>;
 }
 
 /// An environment that can tell, before any lookup, that a variable the core reads cannot be
@@ -226,6 +241,40 @@ impl Machine for StdMachine {
         };
         choice != anstream::ColorChoice::Never
     }
+
+    fn read_line(&self) -> io::Result<Option<String>> {
+        let mut line = String::new();
+        if io::stdin().read_line(&mut line)? == 0 {
+            return Ok(None);
+        }
+        if line.ends_with('\n') {
+            line.pop();
+            if line.ends_with('\r') {
+                line.pop();
+            }
+        }
+        Ok(Some(line))
+    }
+
+    fn shared_file_mode(&self, path: &str) -> Option<u32> {
+        file_mode(path)
+    }
+}
+
+/// The permission bits of the regular file at `path` (Unix).
+#[cfg(unix)]
+fn file_mode(path: &str) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    let metadata = std::fs::metadata(credchain_core::host::os_path::decode(path)).ok()?;
+    metadata
+        .is_file()
+        .then(|| metadata.permissions().mode() & 0o777)
+}
+
+/// Windows has no permission bits the AWS CLI looks at.
+#[cfg(not(unix))]
+fn file_mode(_: &str) -> Option<u32> {
+    None
 }
 
 /// On Unix, `execvp`: the process becomes the command, so its status and signals are the

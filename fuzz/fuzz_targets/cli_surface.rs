@@ -20,12 +20,15 @@
 //! colours; bits 3-7: what `exec`'s launcher does), then sections separated by 0xFF: the
 //! arguments (separated by 0x00, any bytes), the environment (`NAME=VALUE` entries separated by
 //! 0x00; values may be any bytes), the config file, the credentials file (a missing section is
-//! a missing file), other files, HTTP answers, process outputs and prompt answers (each list
-//! separated by 0xFE; the first byte of an entry may choose an error or a status).
+//! a missing file), other files, HTTP answers, process outputs, prompt answers and standard input's
+//! lines (each list separated by 0xFE; the first byte of an entry may choose an error or a
+//! status). The shared files may be written (`configure set`, `configure`, `configure import`):
+//! they are replaced in memory.
 //! `CLI_SURFACE_SHOW=1` prints each run's status, stdout and stderr.
 #![no_main]
 
 use std::cell::{Cell, RefCell};
+use std::sync::Mutex;
 use std::ffi::OsString;
 use std::io;
 use std::os::unix::ffi::OsStringExt;
@@ -246,6 +249,8 @@ struct FuzzMachine<'d> {
     http: MemoryHttp<'d>,
     command: MemoryCommand<'d>,
     prompt: MemoryPrompt<'d>,
+    /// Standard input's lines (prompts of `configure`), then its end.
+    stdin: Queue<'d>,
     clock: FixedClock,
     platform: Platform,
     flags: u8,
@@ -254,21 +259,47 @@ struct FuzzMachine<'d> {
 }
 
 /// The shared files at their default paths (`Sync`, as the trait asks; the machine reports no
-/// sizes, so the CLI never reads them on two threads).
+/// sizes, so the CLI never reads them on two threads). Writes replace them in memory (checking
+/// `expected` as a real host does); a write to another path is refused as permission denied.
 struct SharedFiles {
-    config: Option<Vec<u8>>,
-    credentials: Option<Vec<u8>>,
+    config: Mutex<Option<Vec<u8>>>,
+    credentials: Mutex<Option<Vec<u8>>>,
+}
+
+impl SharedFiles {
+    fn file(&self, path: &str) -> Option<&Mutex<Option<Vec<u8>>>> {
+        match path {
+            CONFIG => Some(&self.config),
+            CREDENTIALS => Some(&self.credentials),
+            _ => None,
+        }
+    }
 }
 
 impl Fs for SharedFiles {
     type File = Vec<u8>;
 
     async fn read(&self, path: &str) -> Result<Option<Vec<u8>>, FsError> {
-        Ok(match path {
-            CONFIG => self.config.clone(),
-            CREDENTIALS => self.credentials.clone(),
-            _ => None,
-        })
+        Ok(self
+            .file(path)
+            .and_then(|f| f.lock().unwrap_or_else(|e| e.into_inner()).clone()))
+    }
+
+    async fn replace_shared(
+        &self,
+        path: &str,
+        expected: Option<&[u8]>,
+        contents: &[u8],
+    ) -> Result<(), FsError> {
+        let file = self
+            .file(path)
+            .ok_or(fs_error(FsErrorKind::PermissionDenied))?;
+        let mut bytes = file.lock().unwrap_or_else(|e| e.into_inner());
+        if bytes.as_deref() != expected {
+            return Err(fs_error(FsErrorKind::Changed));
+        }
+        *bytes = Some(contents.to_vec());
+        Ok(())
     }
 }
 
@@ -327,6 +358,20 @@ impl<'d> Machine for FuzzMachine<'d> {
 
     fn colours(&self, _: Stream) -> bool {
         self.flags & 4 != 0
+    }
+
+    fn read_line(&self) -> io::Result<Option<String>> {
+        match self.stdin.next() {
+            None => Ok(None),
+            Some(line) => String::from_utf8(line.to_vec())
+                .map(Some)
+                .map_err(|_| io::Error::from(io::ErrorKind::InvalidData)),
+        }
+    }
+
+    fn shared_file_mode(&self, path: &str) -> Option<u32> {
+        // Group-readable, so the permission warning is reached.
+        self.shared.file(path).map(|_| 0o640)
     }
 }
 
@@ -418,6 +463,7 @@ fuzz_target!(|data: &[u8]| {
     let answers = list(&mut parts);
     let outputs = list(&mut parts);
     let prompts = list(&mut parts);
+    let stdin = list(&mut parts);
 
     let mut argv = vec![OsString::from("credchain")];
     if !argv_part.is_empty() {
@@ -460,8 +506,8 @@ fuzz_target!(|data: &[u8]| {
     let machine = FuzzMachine {
         env: StdEnv::from_parts(vars, unreadable),
         shared: SharedFiles {
-            config,
-            credentials,
+            config: Mutex::new(config),
+            credentials: Mutex::new(credentials),
         },
         fs: MemoryFs {
             others: Queue::new(&others),
@@ -476,6 +522,7 @@ fuzz_target!(|data: &[u8]| {
         prompt: MemoryPrompt {
             answers: Queue::new(&prompts),
         },
+        stdin: Queue::new(&stdin),
         clock: FixedClock {
             random: Cell::new(u32::from(flags)),
         },

@@ -1,5 +1,5 @@
 //! `credchain configure get | list | list-profiles`: the AWS CLI's `aws configure` read
-//! commands, over the core's evaluator.
+//! commands, over the core's evaluator. Nothing here writes.
 
 use std::io::Write;
 
@@ -9,7 +9,6 @@ use credchain_core::config::settings::{Setting, SETTINGS};
 use credchain_core::io::Env;
 use credchain_core::Source;
 
-use crate::args::ConfigureCommand;
 use crate::chain;
 use crate::commands::Context;
 use crate::failure::Failure;
@@ -19,22 +18,6 @@ use crate::output::secret::mask;
 use crate::output::table::{self, one_line, Row};
 use crate::output::Streams;
 
-/// Runs one `configure` subcommand.
-pub fn run<M: Machine + ?Sized>(
-    command: &ConfigureCommand,
-    ctx: &Context<'_, M>,
-    streams: &mut Streams<'_>,
-) -> Result<(), Failure> {
-    match command {
-        ConfigureCommand::Get(args) => get(&args.name, ctx, streams)
-            // `aws configure get` fails with 255 whatever the cause.
-            .map_err(Failure::configuration_as_other),
-        ConfigureCommand::List => list(ctx, streams),
-        ConfigureCommand::ListProfiles => list_profiles(ctx, streams),
-        ConfigureCommand::ExportCredentials(args) => super::export::run(args, ctx, streams),
-    }
-}
-
 /// A profile that neither file defines, as `configure get` and `configure list` report it: a
 /// plain failure (255).
 fn unknown_profile(error: EvaluateError<'_>) -> Failure {
@@ -42,7 +25,7 @@ fn unknown_profile(error: EvaluateError<'_>) -> Failure {
 }
 
 /// `configure get NAME`: the profile's value (never the environment's), or status 1 when unset.
-fn get<M: Machine + ?Sized>(
+pub fn get<M: Machine + ?Sized>(
     name: &str,
     ctx: &Context<'_, M>,
     streams: &mut Streams<'_>,
@@ -69,7 +52,7 @@ fn write_value(value: &Value<'_>, out: &mut dyn Write) -> std::io::Result<()> {
 }
 
 /// `configure list`: the AWS CLI's four rows, then every other setting that is set.
-fn list<M: Machine + ?Sized>(
+pub fn list<M: Machine + ?Sized>(
     ctx: &Context<'_, M>,
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
@@ -165,7 +148,7 @@ fn setting_row<E: Env + ?Sized>(
 }
 
 /// `configure list-profiles`: config-file profiles, then credentials-only ones, each once.
-fn list_profiles<M: Machine + ?Sized>(
+pub fn list_profiles<M: Machine + ?Sized>(
     ctx: &Context<'_, M>,
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
