@@ -13,7 +13,16 @@ import initWasm, * as wasm from './dist/credchain_wasm.js';
 
 const OPTION_NAMES = ['profile', 'region', 'output', 'dialect', 'platform'];
 /** The host's optional functions, passed through (called with the host as `this`). */
-const HOST_FUNCTIONS = ['writeFile', 'run', 'fetch', 'prompt', 'now', 'sleep', 'random'];
+const HOST_FUNCTIONS = [
+  'writeFile',
+  'writeSharedFile',
+  'run',
+  'fetch',
+  'prompt',
+  'now',
+  'sleep',
+  'random',
+];
 
 /** An error like the ones the module throws: named CredchainError, with a stable `code`. */
 export function credchainError(code, message, fields = {}, ErrorType = Error) {

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { chown, mkdir, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import process from 'node:process';
 import { createInterface } from 'node:readline/promises';
@@ -34,6 +34,8 @@ export const {
  *   the shared files as absent, as the AWS CLI does); any other failure (EACCES, ...) rejects,
  *   and the call fails with a ReadError whose `cause` is it;
  * - `writeFile`: atomic and private, see {@link writePrivate};
+ * - `writeSharedFile`: the shared files' edits, atomic and keeping the file's mode, see
+ *   {@link writeShared};
  * - `run`: child_process.spawn without a shell, see {@link runProgram};
  * - `fetch`: {@link webFetch} over Node's fetch;
  * - `sleep`: setTimeout (the waits between retried service calls);
@@ -46,6 +48,7 @@ export function nodeHost({ env = process.env, platform, prompt } = {}) {
     platform: platform ?? (process.platform === 'win32' ? 'windows' : 'unix'),
     readFile: readRegularFile,
     writeFile: writePrivate,
+    writeSharedFile: writeShared,
     run: (argv, limits) => runProgram(argv, { ...limits, env }),
     fetch: (request) => webFetch(request),
     sleep: timerSleep,
@@ -92,10 +95,42 @@ function notAFile(path, cause) {
 async function writePrivate(path, bytes) {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  await replaceThroughTemp(path, bytes, null);
+}
+
+/**
+ * Replaces a shared file (the config or credentials file) with `bytes` atomically, as
+ * {@link writePrivate} does, except that an existing file keeps its mode and owner, and a path
+ * that is a symbolic link is written through (the file it names is replaced, the link kept).
+ * A new file is private (0600, directories 0700).
+ */
+async function writeShared(path, bytes) {
+  let target = path;
+  let existing = null;
+  try {
+    target = await realpath(path);
+    existing = await stat(target);
+  } catch (error) {
+    if (error?.code !== 'ENOENT') throw error;
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  }
+  await replaceThroughTemp(target, bytes, existing);
+}
+
+/** Writes `bytes` to a new temporary file beside `path` (mode 0600, or `like`'s mode and
+ * owner), flushes it and renames it over `path`; removes it on any failure. */
+async function replaceThroughTemp(path, bytes, like) {
+  const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let file;
   try {
     file = await open(temp, 'wx', 0o600);
+    if (like !== null) {
+      await file.chmod(like.mode & 0o7777);
+      if (like.uid !== process.getuid?.() || like.gid !== process.getgid?.()) {
+        await chown(temp, like.uid, like.gid);
+      }
+    }
     await file.writeFile(bytes);
     await file.sync();
     await file.close();

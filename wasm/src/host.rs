@@ -76,6 +76,9 @@ pub(crate) struct JsFs {
     pub(crate) read_file: Function,
     /// `writeFile(path, bytes)`, when the host can write (caches).
     pub(crate) write_file: Option<Function>,
+    /// `writeSharedFile(path, bytes)`, when the host writes the shared files its own way
+    /// (keeping an existing file's mode); otherwise they go through `writeFile`.
+    pub(crate) write_shared_file: Option<Function>,
     /// Why the last read failed, in JS terms. The core's [`FsError`] is a small `Copy` value
     /// with no room for a JS value, so the binding keeps the rejection here and attaches it to
     /// the error it throws.
@@ -124,14 +127,46 @@ impl Fs for JsFs {
     }
 
     async fn write_private(&self, path: &str, contents: &[u8]) -> Result<(), FsError> {
-        let Some(write_file) = &self.write_file else {
+        self.write_with(self.write_file.as_ref(), path, contents)
+            .await
+    }
+
+    /// `readFile`, compared with what the edit was made over, then `writeSharedFile` (else
+    /// `writeFile`). JavaScript hosts hold no lock: another writer between the two calls is
+    /// not seen.
+    async fn replace_shared(
+        &self,
+        path: &str,
+        expected: Option<&[u8]>,
+        contents: &[u8],
+    ) -> Result<(), FsError> {
+        if self.read(path).await?.as_deref() != expected {
+            return Err(FsError {
+                kind: FsErrorKind::Changed,
+                os_code: None,
+            });
+        }
+        let write = self.write_shared_file.as_ref().or(self.write_file.as_ref());
+        self.write_with(write, path, contents).await
+    }
+}
+
+impl JsFs {
+    /// Calls the host's `write(path, bytes)`; `Unsupported` when it has none.
+    async fn write_with(
+        &self,
+        write: Option<&Function>,
+        path: &str,
+        contents: &[u8],
+    ) -> Result<(), FsError> {
+        let Some(write) = write else {
             return Err(FsError {
                 kind: FsErrorKind::Unsupported,
                 os_code: None,
             });
         };
         let args = Array::of2(&JsValue::from_str(path), &Uint8Array::from(contents));
-        call_host(write_file, &args)
+        call_host(write, &args)
             .await
             .map(|_| ())
             .map_err(|cause| self.rejected(cause))

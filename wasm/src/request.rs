@@ -56,6 +56,11 @@ impl Request {
                     "writeFile",
                     "(path, bytes) => Promise<void>",
                 )?,
+                write_shared_file: optional_function(
+                    options,
+                    "writeSharedFile",
+                    "(path, bytes) => Promise<void>",
+                )?,
                 failure: RefCell::new(None),
             },
             command: JsCommand {
