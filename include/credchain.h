@@ -1629,6 +1629,30 @@ credchain_result credchain_config_edit(const struct credchain_config *cfg,
                                        const char *key,
                                        const char *value);
 
+/**
+ * Sets `name` to `value` as `aws configure set NAME VALUE` does, for the handle's profile
+ * (its `credchain_options.profile`, else `AWS_PROFILE`, else `default`): `region` goes to the
+ * profile's section of the config file, `default.KEY` and `profile.NAME.KEY` to that profile,
+ * `plugins.KEY` to `[plugins]`, a nested `A.B` (`s3.max_concurrent_requests`) under `A =`,
+ * and `aws_access_key_id`, `aws_secret_access_key`, `aws_session_token` and
+ * `aws_security_token` to the credentials file under the bare profile name. A profile name
+ * with whitespace is quoted as the AWS CLI quotes it (`[profile 'my profile']`). Both strings
+ * are NUL-terminated UTF-8. For `[sso-session]` and `[services]` sections, and to delete a key,
+ * use `credchain_config_edit`.
+ *
+ * How the file is written, what the handle sees afterwards, threading and the results are as
+ * for `credchain_config_edit`; a name `aws configure set` refuses (`a.b.c`: "Deep nesting of
+ * properties is not supported") is `CREDCHAIN_RESULT_INVALID_EDIT`. Unlike the AWS CLI, no
+ * warning is printed for a credentials file others may read: the library prints nothing.
+ *
+ * # Safety
+ *
+ * `cfg` is NULL or a live handle; `name` and `value` are NULL or NUL-terminated.
+ */
+credchain_result credchain_config_set(const struct credchain_config *cfg,
+                                      const char *name,
+                                      const char *value);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -1,5 +1,7 @@
-//! Editing the shared files: `credchain_config_edit` sets or deletes one key of one section, as
-//! the AWS CLI's writer (that of `aws configure set`) edits the file, through the handle's I/O.
+//! Editing the shared files: `credchain_config_set` sets a value as `aws configure set NAME
+//! VALUE` does (the core's `config::set` chooses the file, section and key), and
+//! `credchain_config_edit` sets or deletes one key of a section the caller names; both edit the
+//! file as the AWS CLI's writer does, through the handle's I/O.
 //!
 //! The file is read again when the call is made (not the handle's copy), edited by the core's
 //! writer (`config::write`: every other line kept byte for byte), and stored through the core's
@@ -8,6 +10,8 @@
 
 use core::ffi::c_char;
 
+use credchain_core::config::evaluate::select_profile;
+use credchain_core::config::set::{self, SetError};
 use credchain_core::config::store::{store, StoreError};
 use credchain_core::config::write::{Change, Edit, EditError};
 use credchain_core::host::StdFs;
@@ -99,13 +103,72 @@ pub unsafe extern "C" fn credchain_config_edit(
         // SAFETY: as above.
         let value = unsafe { opt_str(value, "value") }?;
         let change = value.map_or(Change::Remove, Change::Set);
-        let changes = [(key, change)];
-        let edit = Edit {
-            section,
-            changes: &changes,
+        cfg.store_edit(kind, section, &[(key, change)])
+    })
+}
+
+/// Sets `name` to `value` as `aws configure set NAME VALUE` does, for the handle's profile
+/// (its `credchain_options.profile`, else `AWS_PROFILE`, else `default`): `region` goes to the
+/// profile's section of the config file, `default.KEY` and `profile.NAME.KEY` to that profile,
+/// `plugins.KEY` to `[plugins]`, a nested `A.B` (`s3.max_concurrent_requests`) under `A =`,
+/// and `aws_access_key_id`, `aws_secret_access_key`, `aws_session_token` and
+/// `aws_security_token` to the credentials file under the bare profile name. A profile name
+/// with whitespace is quoted as the AWS CLI quotes it (`[profile 'my profile']`). Both strings
+/// are NUL-terminated UTF-8. For `[sso-session]` and `[services]` sections, and to delete a key,
+/// use `credchain_config_edit`.
+///
+/// How the file is written, what the handle sees afterwards, threading and the results are as
+/// for `credchain_config_edit`; a name `aws configure set` refuses (`a.b.c`: "Deep nesting of
+/// properties is not supported") is `CREDCHAIN_RESULT_INVALID_EDIT`. Unlike the AWS CLI, no
+/// warning is printed for a credentials file others may read: the library prints nothing.
+///
+/// # Safety
+///
+/// `cfg` is NULL or a live handle; `name` and `value` are NULL or NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn credchain_config_set(
+    cfg: *const credchain_config,
+    name: *const c_char,
+    value: *const c_char,
+) -> credchain_result {
+    // SAFETY: the caller guarantees cfg is NULL or a live handle.
+    let cfg = unsafe { cfg.as_ref() };
+    credchain_config::call(cfg, |cfg| {
+        // SAFETY: the caller guarantees each string is NULL or NUL-terminated.
+        let name = unsafe { req_str(name, "name") }?;
+        // SAFETY: as above.
+        let value = unsafe { req_str(value, "value") }?;
+        let profile = cfg.profile_in_effect()?;
+        let target = set::target(name, Some(&profile), None).map_err(|e| set_error(&e))?;
+        let section = target.section.to_string();
+        let nested;
+        let change = match target.sub_key {
+            Some(sub) => {
+                nested = [(sub, value)];
+                Change::Nested(&nested)
+            }
+            None => Change::Set(value),
         };
-        let path = cfg.path_of(kind);
-        let stored = match (&cfg.env, &cfg.callbacks) {
+        cfg.store_edit(target.file, &section, &[(target.key, change)])
+    })
+}
+
+/// A name `configure set` refuses.
+fn set_error(e: &SetError<'_>) -> Error {
+    Error::new(credchain_result::InvalidEdit, format!("invalid name: {e}"))
+}
+
+impl credchain_config {
+    /// Makes one edit of `section` in the shared file `kind` through the handle's I/O.
+    fn store_edit(
+        &self,
+        kind: FileKind,
+        section: &str,
+        changes: &[(&str, Change<'_>)],
+    ) -> Result<(), Error> {
+        let edit = Edit { section, changes };
+        let path = self.path_of(kind);
+        let stored = match (&self.env, &self.callbacks) {
             (HandleEnv::Host(_), _) => block_on(store(&StdFs, path, &[edit])),
             (HandleEnv::Snapshot(_), Some(cb)) => {
                 let broken = Broken::default();
@@ -120,7 +183,14 @@ pub unsafe extern "C" fn credchain_config_edit(
             }
         };
         stored.map(|_| ()).map_err(|e| store_error(&e, path))
-    })
+    }
+
+    /// The profile in effect, by name (`default` when nothing names one); it need not exist
+    /// yet (`configure set` makes it).
+    fn profile_in_effect(&self) -> Result<String, Error> {
+        let options = self.options.core();
+        Ok(select_profile(&options, &self.env).0.to_owned())
+    }
 }
 
 /// The code and message of a failed store of an edit to the file at `path`.

@@ -2135,6 +2135,52 @@ done:
     unsetenv("AWS_SHARED_CREDENTIALS_FILE");
 }
 
+static void test_set_host(void) {
+    char config[420], credentials[420];
+    snprintf(config, sizeof config, "%s/set-config", home);
+    snprintf(credentials, sizeof credentials, "%s/set-credentials", home);
+    write_file(config, "[default]\nregion = us-east-1 # home\n\n[profile other]\noutput = json\n");
+    setenv("AWS_CONFIG_FILE", config, 1);
+    setenv("AWS_SHARED_CREDENTIALS_FILE", credentials, 1);
+    credchain_options opts = {0};
+    opts.profile = "my dev"; /* need not exist: set makes it */
+    credchain_config *cfg = NULL;
+    credchain_result r = credchain_config_new_host(&opts, &cfg);
+    CHECK(r == CREDCHAIN_RESULT_OK, "%u %s", (unsigned)r, thread_error());
+    if (cfg == NULL) {
+        goto done;
+    }
+    static const char *const sets[][2] = {
+        {"region", "eu-west-1"},
+        {"s3.max_concurrent_requests", "10"},
+        {"aws_access_key_id", "AKIDSET"},
+        {"default.region", "ap-south-1"},
+        {"profile.other.region", "sa-east-1"},
+    };
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
+        r = credchain_config_set(cfg, sets[i][0], sets[i][1]);
+        CHECK(r == CREDCHAIN_RESULT_OK, "%s: %u %s", sets[i][0], (unsigned)r, last_error(cfg));
+    }
+    CHECK(strcmp(file_text(config), "[default]\nregion = ap-south-1\n\n[profile other]\n"
+                                    "output = json\nregion = sa-east-1\n"
+                                    "[profile 'my dev']\nregion = eu-west-1\ns3 =\n"
+                                    "    max_concurrent_requests = 10\n") == 0,
+          "\"%s\"", file_text(config));
+    CHECK(strcmp(file_text(credentials), "[my dev]\naws_access_key_id = AKIDSET\n") == 0,
+          "\"%s\"", file_text(credentials));
+    r = credchain_config_set(cfg, "s3.a.b", "x");
+    CHECK(r == CREDCHAIN_RESULT_INVALID_EDIT && strstr(last_error(cfg), "Deep nesting") != NULL,
+          "%u %s", (unsigned)r, last_error(cfg));
+    CHECK(credchain_config_set(cfg, "region", NULL) == CREDCHAIN_RESULT_NULL_PARAMETER,
+          "NULL value");
+    credchain_config_free(cfg);
+done:
+    unlink(config);
+    unlink(credentials);
+    unsetenv("AWS_CONFIG_FILE");
+    unsetenv("AWS_SHARED_CREDENTIALS_FILE");
+}
+
 /* One file in memory, read and written through callbacks; `intrude` is written over it by the
  * read that comes just before a write (another writer between credchain's read and write). */
 struct edit_host {
@@ -2316,6 +2362,7 @@ int main(void) {
     test_resolver();
     test_huge_values();
     test_edit_host();
+    test_set_host();
     test_edit_callbacks();
     remove_home();
     printf("%d passed, %d failed\n", passed, failed);
