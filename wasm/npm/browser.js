@@ -13,6 +13,7 @@ export const {
   resolveSetting,
   listProfiles,
   configureGet,
+  configureSet,
   resolveCredentials,
   explainCredentials,
   createCredentialsResolver,

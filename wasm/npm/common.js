@@ -11,7 +11,7 @@
 
 import initWasm, * as wasm from './dist/credchain_wasm.js';
 
-const OPTION_NAMES = ['profile', 'region', 'output', 'dialect', 'platform'];
+const OPTION_NAMES = ['profile', 'region', 'output', 'dialect', 'platform', 'ssoSession', 'services'];
 /** The host's optional functions, passed through (called with the host as `this`). */
 const HOST_FUNCTIONS = [
   'writeFile',
@@ -128,6 +128,8 @@ export function createApi(defaultSource) {
     listProfiles: (options) => withRequest(options, wasm.listProfiles),
     configureGet: (name, options) =>
       withRequest(options, (request) => wasm.configureGet(name, request)),
+    configureSet: (name, value, options) =>
+      withRequest(options, (request) => wasm.configureSet(name, value, request)),
     resolveCredentials,
     explainCredentials: (options) => withRequest(options, wasm.explainCredentials),
     createCredentialsResolver,
@@ -178,8 +180,8 @@ function toRequest(options) {
 /**
  * A host with no file system: `env` is the environment, `files` maps paths to file contents
  * (strings or bytes). For browsers, tests and anything that has the files' text already.
- * Files written (caches) are kept in `written`, a Map the host's reads consult first; the given
- * `files` are never changed. `fetch`, `run`, `prompt`, `now`, `sleep` and `random`, when
+ * Files written (caches, and the shared files `configureSet` edits) are kept in `written`, a
+ * Map the host's reads consult first; the given `files` are never changed. `fetch`, `run`, `prompt`, `now`, `sleep` and `random`, when
  * given, are the host's; the waits between retried service calls are otherwise setTimeout's.
  */
 export function memoryHost({

@@ -64,6 +64,11 @@ export interface Host {
    * missing directories (mode 0700). Called when a cache is written (assume-role credentials
    * in ~/.aws/cli/cache, SSO tokens). Absent: nothing is cached. */
   writeFile?(path: string, bytes: Uint8Array): Promise<void> | void;
+  /** Replaces the shared config or credentials file at `path` with `bytes`, for
+   * {@link configureSet}: atomically, as `writeFile` does, but keeping an existing file's mode
+   * and owner (a new file is private, 0600). Absent: `writeFile` is used. Without either,
+   * `configureSet` fails with a {@link WriteError} of reason `'unsupported'`. */
+  writeSharedFile?(path: string, bytes: Uint8Array): Promise<void> | void;
   /** Runs `argv[0]` with the arguments `argv.slice(1)`, without a shell and with no standard
    * input; stops it (and rejects with code `'timeout'`) after `timeoutMs`, and (with code
    * `'too-large'`) when a stream passes `maxOutputBytes`; rejects with code `'not-found'` or
@@ -254,6 +259,48 @@ export function listProfiles(options: Options): Promise<string[]>;
  * {@link resolveSetting} does (there is no UnknownSetting: any key may be asked for).
  */
 export function configureGet(name: string, options: Options): Promise<string | null>;
+
+/** The options of {@link configureSet}: those of every call, and the section to write in when
+ * it is not a profile's. */
+export interface ConfigureSetOptions extends Options {
+  /** Write in `[sso-session NAME]` (as `--sso-session`): `name` is `KEY` or `KEY.SUBKEY`. */
+  ssoSession?: string;
+  /** Write in `[services NAME]` (as `--services`). Not with `ssoSession`. */
+  services?: string;
+}
+
+/** What {@link configureSet} wrote. */
+export interface ConfigureSetResult {
+  /** The file written. */
+  file: 'config' | 'credentials';
+  /** Its path, as located. */
+  path: string;
+  /** The section, as between the brackets (`profile dev`, `default`, `sso-session corp`). */
+  section: string;
+  /** There was no file: it was created. */
+  created: boolean;
+}
+
+/**
+ * What `aws configure set NAME VALUE` writes, written: for the profile of `options.profile`
+ * (else AWS_PROFILE, else `default`; unlike the other calls, it need not exist yet), `name` is
+ * a key (`region`), a nested key (`s3.max_concurrent_requests`), `default.KEY`,
+ * `profile.NAME.KEY` or `plugins.KEY`; `aws_access_key_id`, `aws_secret_access_key`,
+ * `aws_session_token` and `aws_security_token` go to the credentials file under the bare
+ * profile name, everything else to the config file (`[profile NAME]`, a name with whitespace
+ * quoted as the AWS CLI quotes it). The file is edited as the AWS CLI's writer edits it: the
+ * key's line replaced, or a new line after the section's last key, and every other line kept
+ * byte for byte. It is read through the host, read again just before the write (and edited
+ * again if another writer changed it), and written with `writeSharedFile` (else `writeFile`).
+ * Rejects with InvalidEdit (a name `aws configure set` refuses, such as `a.b.c`, or a line
+ * break in the value; the message never holds the value), ReadError, ParseError (a file that
+ * is not UTF-8), WriteError, PathTooLong or InvalidArgument.
+ */
+export function configureSet(
+  name: string,
+  value: string,
+  options: ConfigureSetOptions,
+): Promise<ConfigureSetResult>;
 
 /** The AWS CLI's names of the credential providers (the TYPE column of `aws configure
  * list`), in the order the AWS CLI tries them. */
@@ -592,6 +639,8 @@ export type CredchainError =
   | TokenFileUnreadableError
   | InvalidRetrySettingError
   | MfaFailedError
+  | InvalidEditError
+  | WriteError
   | UnsupportedError;
 
 /** The `code` of every {@link CredchainError}. */
@@ -967,6 +1016,28 @@ export interface MfaFailedError extends ErrorBase<'MfaFailed'> {
   serial: string;
   source: Source;
   reason: 'unavailable' | 'cancelled' | 'too-long';
+}
+
+/** {@link configureSet} refused the edit: a name `aws configure set` does not take, or a line
+ * break in the value. */
+export interface InvalidEditError extends ErrorBase<'InvalidEdit'> {
+  /** `'name'` or `'value'`. */
+  argument: 'name' | 'value';
+  file?: 'config' | 'credentials';
+  path?: string;
+}
+
+/** {@link configureSet} could not write the file; it is as it was. */
+export interface WriteError extends ErrorBase<'WriteError'> {
+  /** Which file. */
+  file: 'config' | 'credentials';
+  /** Its path. */
+  path: string;
+  /** Why: the host's failure, or `'kept-changing'` when another writer changed the file each
+   * time it was edited. */
+  reason: 'permission-denied' | 'not-a-file' | 'too-large' | 'unsupported' | 'changed' | 'other' | 'kept-changing';
+  /** What the host's write function threw or rejected with. */
+  cause?: unknown;
 }
 
 /** {@link nodeHost} was called in the browser build. */

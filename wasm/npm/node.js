@@ -21,6 +21,7 @@ export const {
   resolveSetting,
   listProfiles,
   configureGet,
+  configureSet,
   resolveCredentials,
   explainCredentials,
   createCredentialsResolver,

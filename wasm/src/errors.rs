@@ -12,6 +12,7 @@ use credchain_core::config::load::LoadError;
 use credchain_core::config::locate::LocateError;
 use credchain_core::config::parse::{ParseError, Problem};
 use credchain_core::config::settings::SETTINGS;
+use credchain_core::config::store::StoreError;
 use credchain_core::credentials::ProviderKind;
 use credchain_core::io::{CommandErrorKind, FsErrorKind, HttpErrorKind, PromptError};
 use credchain_core::services::endpoint::EndpointError;
@@ -19,7 +20,7 @@ use credchain_core::services::exchange::FailedExchange;
 use credchain_core::services::exchange::{ServiceFailure, ServiceFailureKind};
 use credchain_core::services::retry::RetrySettingError;
 use credchain_core::services::sts::{ErrorMessage, StsErrorKind};
-use credchain_core::Dialect;
+use credchain_core::{Dialect, FileKind};
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
@@ -114,6 +115,55 @@ pub(crate) fn load_error(e: &LoadError<'_>, cause: Option<JsValue>) -> JsValue {
         fields = fields.set("cause", cause);
     }
     error("ReadError", e, fields, false)
+}
+
+/// A failed `configureSet` store of an edit to the file `kind` at `path`; `cause` is what the
+/// host rejected with, if it did.
+pub(crate) fn store_error(
+    e: &StoreError<'_>,
+    kind: FileKind,
+    path: &str,
+    dialect: Dialect,
+    cause: Option<Failure>,
+) -> JsValue {
+    let mut fields = Obj::new().set("file", file_name(kind)).set("path", path);
+    if let Some(Failure::Rejected(cause)) = cause {
+        fields = fields.set("cause", cause);
+    }
+    let message = format!("cannot edit {path}: {e}");
+    match e {
+        StoreError::Edit(_) => error(
+            "InvalidEdit",
+            &message,
+            fields.set("argument", "value"),
+            false,
+        ),
+        StoreError::Read(fs) => error(
+            "ReadError",
+            &message,
+            fields.set("reason", fs_reason(fs.kind)),
+            false,
+        ),
+        StoreError::NotText { line, .. } => error(
+            "ParseError",
+            &message,
+            fields.set("line", *line as u32).set("problem", "notUtf8")
+                    .set("dialect", dialect_name(dialect)),
+            false,
+        ),
+        StoreError::Replace(fs) => error(
+            "WriteError",
+            &message,
+            fields.set("reason", fs_reason(fs.kind)),
+            false,
+        ),
+        StoreError::KeptChanging => error(
+            "WriteError",
+            &message,
+            fields.set("reason", "kept-changing"),
+            false,
+        ),
+    }
 }
 
 pub(crate) fn parse_error(e: ParseError<'_>) -> JsValue {

@@ -9,12 +9,13 @@
 //!   resolveSetting(name, options) -> { value, source: { kind, name?, path?, line? } } | null
 //!   listProfiles(options)         -> string[]
 //!   configureGet(name, options)   -> string | null
+//!   configureSet(name, value, options) -> { file, path, section, created }
 //!   resolveCredentials(options)   -> { accessKeyId, secretAccessKey, sessionToken?, expiration?,
 //!                                      accountId?, provider }
 //!   explainCredentials(options)   -> { profile, profileSource, skipped, chosen }
 //!
-//!   options = { env, readFile, writeFile?, run?, fetch?, prompt?, now?,
-//!               profile?, region?, output?, dialect?, platform? }
+//!   options = { env, readFile, writeFile?, writeSharedFile?, run?, fetch?, prompt?, now?,
+//!               profile?, region?, output?, dialect?, platform?, ssoSession?, services? }
 //! ```
 //!
 //! The host is JavaScript. `options.env` is a plain object, copied once into a [`JsEnv`] (the
@@ -26,6 +27,7 @@
 //! |-------------|-------------------------------------------------|---------------------------------|------------------|
 //! | [`Fs`]      | `readFile(path)`                                | `Uint8Array`, string or `null`  | (required)       |
 //! | [`Fs`]      | `writeFile(path, bytes)`                        | anything                        | no cache written |
+//! | [`Fs`]      | `writeSharedFile(path, bytes)`                  | anything                        | `writeFile`      |
 //! | [`Command`] | `run(argv, { timeoutMs, maxOutputBytes })`      | `{ status, stdout, stderr }`    | cannot run       |
 //! | [`Http`]    | `fetch({ method, url, headers, body, timeoutMs, maxBodyBytes })` | `{ status, contentType, body }` | no network |
 //! | [`Prompt`]  | `prompt(question)`                              | the answer, a string            | nobody to ask    |
@@ -63,6 +65,8 @@
 //! | `TokenFileUnreadable` | [`ExecuteError::TokenFile`]      | `path`, `source`, `reason`, `cause`?      |
 //! | `MfaFailed`        | [`ExecuteError::Mfa`]               | `profile`, `serial`, `source`, `reason`   |
 //! | `InvalidRetrySetting` | [`ExecuteError::RetrySetting`]   | `setting`, `value`, `source`              |
+//! | `InvalidEdit`      | `configureSet`: a name `configure set` refuses, a line break in a value | `argument` |
+//! | `WriteError`       | `configureSet`: the file cannot be written or kept changing | `file`, `path`, `reason`, `cause`? |
 //!
 //! The TypeScript types and the documentation JS callers read are hand-written in
 //! `npm/index.d.ts`; a change here changes them.
@@ -104,19 +108,24 @@ use credchain_core::chain::plan::plan;
 use credchain_core::config::evaluate::{self, Evaluator};
 use credchain_core::config::locate::locate;
 use credchain_core::config::parse::ConfigFiles;
+use credchain_core::config::set;
 use credchain_core::config::settings::Setting;
+use credchain_core::config::store::store;
+use credchain_core::config::write::{Change, Edit};
 use credchain_core::io::{Http, HttpRequest};
+use credchain_core::FileKind;
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 
 use crate::errors::{
     bad_host_result, error, evaluate_error, execute_error, http_reason, invalid_argument,
-    locate_error, parse_error, plan_error, unknown_setting, with_exit_status, CONFIGURATION_EXIT,
+    locate_error, parse_error, plan_error, store_error, unknown_setting, with_exit_status,
+    CONFIGURATION_EXIT,
 };
 use crate::host::{bytes_of, Failure, JsEnv};
 use crate::objects::{
-    base_step_object, credentials_object, profile_array, role_step_object, skipped_array,
-    source_object, Obj,
+    base_step_object, credentials_object, file_name, profile_array, role_step_object,
+    skipped_array, source_object, Obj,
 };
 use crate::request::{get, string_argument, string_field, Request};
 
@@ -158,6 +167,61 @@ pub async fn configure_get(name: JsValue, options: JsValue) -> Result<JsValue, J
         Ok(value.map_or(JsValue::NULL, |v| v.value.to_string().into()))
     })
     .await
+}
+
+/// `configureSet(name, value, options)`: what `aws configure set NAME VALUE` writes, for the
+/// profile of `options.profile` (else the environment's, else `default`; it need not exist), or
+/// in the `[sso-session NAME]` or `[services NAME]` section of `options.ssoSession` or
+/// `options.services`. The core chooses the file, section and key (`config::set`) and edits
+/// the file as the AWS CLI's writer does, through the host (`readFile`, then
+/// `writeSharedFile`, else `writeFile`; read again just before the write, and edited again if
+/// another writer changed it). Resolves to `{ file, path, section, created }`.
+#[wasm_bindgen(js_name = configureSet)]
+pub async fn configure_set(
+    name: JsValue,
+    value: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let name = string_argument(&name, "name")?;
+    let value = string_argument(&value, "value")?;
+    let req = Request::from_js(&options)?;
+    let subsection = request::subsection(&options)?;
+    let opts = req.options();
+    let (profile, _) = evaluate::select_profile(&opts, &req.env);
+    let target = set::target(
+        &name,
+        Some(profile),
+        subsection.as_ref().map(|(k, n)| (*k, n.as_str())),
+    )
+    .map_err(|e| error("InvalidEdit", &e, Obj::new().set("argument", "name"), false))?;
+    let paths = locate(&req.env, req.platform, req.dialect).map_err(locate_error)?;
+    let path = match target.file {
+        FileKind::Config => paths.config.path.as_str(),
+        FileKind::Credentials => paths.credentials.path.as_str(),
+    };
+    let section = target.section.to_string();
+    let nested;
+    let change = match target.sub_key {
+        Some(sub) => {
+            nested = [(sub, value.as_str())];
+            Change::Nested(&nested)
+        }
+        None => Change::Set(&value),
+    };
+    let changes = [(target.key, change)];
+    let edit = Edit {
+        section: &section,
+        changes: &changes,
+    };
+    let stored = store(&req.fs, path, &[edit])
+        .await
+        .map_err(|e| store_error(&e, target.file, path, req.dialect, req.fs.failure.take()))?;
+    Ok(Obj::new()
+        .set("file", file_name(target.file))
+        .set("path", path)
+        .set("section", section.as_str())
+        .set("created", stored.created)
+        .into())
 }
 
 /// `resolveCredentials(options)`: the credentials of the active profile, resolved through the

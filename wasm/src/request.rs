@@ -6,6 +6,7 @@ use core::cell::RefCell;
 use credchain_core::config::evaluate::Options;
 use credchain_core::config::load::{load, LoadedFiles};
 use credchain_core::config::locate::{FilePaths, Platform};
+use credchain_core::config::set::SubsectionKind;
 use credchain_core::config::settings::Setting;
 use credchain_core::Dialect;
 use js_sys::{Function, Reflect};
@@ -166,6 +167,23 @@ fn given_settings(options: &JsValue) -> Result<Vec<(Setting, String)>, JsValue> 
         }
     }
     Ok(given)
+}
+
+/// `options.ssoSession` or `options.services` (not both): the `[sso-session]` or `[services]`
+/// section `configureSet` writes in.
+pub(crate) fn subsection(options: &JsValue) -> Result<Option<(SubsectionKind, String)>, JsValue> {
+    match (
+        optional_string(options, "ssoSession")?,
+        optional_string(options, "services")?,
+    ) {
+        (Some(_), Some(_)) => Err(invalid_argument(
+            "options.services",
+            "options.ssoSession and options.services are both given; give one",
+        )),
+        (Some(name), None) => Ok(Some((SubsectionKind::SsoSession, name))),
+        (None, Some(name)) => Ok(Some((SubsectionKind::Services, name))),
+        (None, None) => Ok(None),
+    }
 }
 
 /// `object[key]`, or `undefined`.
