@@ -119,8 +119,8 @@ mod unix {
         if current_bytes.as_deref() != expected {
             return Err(changed());
         }
-        // Under the lock no other credchain writer has a temporary file for this directory in
-        // progress, so each one left here is from a writer that was killed.
+        // Temporary files of writers killed midway, here as they are for the caches (the lock
+        // does not cover `write_private`, so the same rule: dead writer or 10 minutes old).
         remove_stale_temp_files(dir);
         if current_bytes.as_deref() == Some(contents) {
             return Ok(());
