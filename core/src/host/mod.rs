@@ -18,7 +18,8 @@ pub use clock::{random_u32, SystemClock};
 pub use env::{StdEnv, UnreadableVariable, PATH_VARIABLES};
 pub use fs::{
     read_file, read_file_at_most, read_token_file, replace_shared, write_private, ConfigFileFs,
-    FileBytes, StdFs, HUGE_PAGE_READ_MIN, MAX_FILE_BYTES, STALE_TEMP_SECS, TOKEN_PIPE_TIMEOUT_MS,
+    FileBytes, StdFs, HUGE_PAGE_READ_MIN, MAX_FILE_BYTES, SHARED_LOCK_TIMEOUT_MS, STALE_TEMP_SECS,
+    TOKEN_PIPE_TIMEOUT_MS,
 };
 #[cfg(feature = "ureq")]
 pub use http::UreqHttp;

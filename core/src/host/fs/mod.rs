@@ -1,10 +1,19 @@
-//! Files: reading the shared files (huge-page memory for large ones), token files that may be
-//! pipes, and private atomic writes.
+//! Files: reading the shared files (huge-page memory for large ones) and token files that may
+//! be pipes, here; private atomic writes of the caches ([`write_private`], `private.rs`); and
+//! replacing the shared config and credentials files, locked against other credchain writers,
+//! keeping their mode and owner and writing through symbolic links ([`replace_shared`],
+//! `shared.rs`).
 
 use std::vec::Vec;
 
 use super::os_path;
 use crate::io::{Fs, FsError, FsErrorKind};
+
+mod private;
+mod shared;
+
+pub use private::{write_private, STALE_TEMP_SECS};
+pub use shared::{replace_shared, SHARED_LOCK_TIMEOUT_MS};
 
 /// The largest file the host reads (the shared files are a few kilobytes in practice).
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
@@ -52,137 +61,6 @@ fn fs_error(e: &std::io::Error) -> FsError {
         kind,
         os_code: e.raw_os_error(),
     }
-}
-
-/// A temporary file of [`write_private`] whose writer still runs is removed by a later write
-/// once it is this old (a write takes milliseconds; this covers a process id reused since).
-pub const STALE_TEMP_SECS: u64 = 600;
-
-/// The process id in the name of one of [`write_private`]'s temporary files,
-/// `.<target>.<pid>.<nanoseconds>.tmp`; `None` for any other name.
-fn temp_file_pid(name: &str) -> Option<u32> {
-    let stem = name.strip_prefix('.')?.strip_suffix(".tmp")?;
-    let mut parts = stem.rsplitn(3, '.');
-    let nanos = parts.next()?;
-    let pid = parts.next()?;
-    let target = parts.next()?;
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(nanos) || !digits(pid) || target.is_empty() {
-        return None;
-    }
-    pid.parse().ok()
-}
-
-/// Whether the process `pid` may still be running (on other systems than Unix: always).
-fn may_be_running(pid: u32) -> bool {
-    #[cfg(unix)]
-    {
-        let Some(pid) = i32::try_from(pid)
-            .ok()
-            .and_then(rustix::process::Pid::from_raw)
-        else {
-            return false;
-        };
-        // Permission denied means it runs, as another user.
-        !matches!(
-            rustix::process::test_kill_process(pid),
-            Err(rustix::io::Errno::SRCH)
-        )
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = pid;
-        true
-    }
-}
-
-/// Removes from `dir` the temporary files [`write_private`] left when its process was killed
-/// between creating one and renaming it (each holds a whole cache entry, credentials and all):
-/// those whose writer has exited, and any older than [`STALE_TEMP_SECS`]. Only regular files
-/// named as `write_private` names them are touched; failures are ignored (the write goes on).
-fn remove_stale_temp_files(dir: &std::path::Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(pid) = name.to_str().and_then(temp_file_pid) else {
-            continue;
-        };
-        // The entry itself, not what a symbolic link points at.
-        let Ok(meta) = entry.metadata() else {
-            continue;
-        };
-        if !meta.is_file() {
-            continue;
-        }
-        let old = meta
-            .modified()
-            .ok()
-            .and_then(|m| m.elapsed().ok())
-            .is_some_and(|age| age.as_secs() >= STALE_TEMP_SECS);
-        if old || (pid != std::process::id() && !may_be_running(pid)) {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
-}
-
-/// Writes `contents` to `path` atomically with mode 0600: a uniquely named temporary file in the
-/// same directory (`.<name>.<pid>.<nanoseconds>.tmp`, created with mode 0600, so that no other
-/// user can read it at any moment), flushed to disk, then renamed over the target. Missing
-/// parent directories are created with mode 0700. Readers see the old file or the new one, never
-/// a mix. Temporary files that killed writers left in the directory are removed first (see
-/// `remove_stale_temp_files`).
-pub fn write_private(path: &str, contents: &[u8]) -> Result<(), FsError> {
-    use std::io::Write;
-    let os = os_path::decode(path);
-    let target = std::path::Path::new(&os);
-    let dir = target
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir).map_err(|e| fs_error(&e))?;
-    remove_stale_temp_files(dir);
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let temp = dir.join(std::format!(".{name}.{}.{nanos}.tmp", std::process::id()));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let result = (|| {
-        let mut file = options.open(&temp)?;
-        file.write_all(contents)?;
-        file.sync_all()?;
-        std::fs::rename(&temp, target)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&temp);
-        return Err(fs_error(&e));
-    }
-    Ok(())
-}
-
-/// Replaces the shared file at `path` with `contents` if it still holds `expected` (see
-/// [`Fs::replace_shared`]).
-pub fn replace_shared(path: &str, expected: Option<&[u8]>, contents: &[u8]) -> Result<(), FsError> {
-    let current = read_file(path)?;
-    if current.as_deref() != expected {
-        return Err(FsError {
-            kind: FsErrorKind::Changed,
-            os_code: None,
-        });
-    }
-    write_private(path, contents)
 }
 
 /// Reads a whole regular file: `Ok(None)` when nothing is there, [`FsErrorKind::NotAFile`]
