@@ -105,6 +105,9 @@ pub enum FsErrorKind {
     /// The file is no longer what the caller read: another writer changed it in between
     /// (see [`Fs::replace_shared`]). Read it again.
     Changed,
+    /// Another writer kept the file locked for longer than the host waits (see
+    /// [`Fs::replace_shared`]). Try again.
+    Busy,
     /// Any other failure the host reports.
     Other,
 }

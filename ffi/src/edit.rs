@@ -211,6 +211,7 @@ fn store_error(e: &StoreError<'_>, path: &str) -> Error {
             FsErrorKind::PermissionDenied => R::FileWritePermissionDenied,
             FsErrorKind::Unsupported => R::WriteUnsupported,
             FsErrorKind::NotAFile => R::FileNotAFile,
+            FsErrorKind::Busy | FsErrorKind::Changed => R::FileKeptChanging,
             _ => R::FileWriteFailed,
         },
         StoreError::KeptChanging => R::FileKeptChanging,

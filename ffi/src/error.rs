@@ -97,9 +97,10 @@ impl From<LoadError<'_>> for Error {
             FsErrorKind::PermissionDenied => credchain_result::FilePermissionDenied,
             FsErrorKind::NotAFile => credchain_result::FileNotAFile,
             FsErrorKind::TooLarge => credchain_result::FileTooLarge,
-            FsErrorKind::Other | FsErrorKind::Unsupported | FsErrorKind::Changed => {
-                credchain_result::FileReadFailed
-            }
+            FsErrorKind::Other
+            | FsErrorKind::Unsupported
+            | FsErrorKind::Changed
+            | FsErrorKind::Busy => credchain_result::FileReadFailed,
         };
         Error::new(code, e.to_string())
     }

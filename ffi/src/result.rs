@@ -196,7 +196,8 @@ pub enum credchain_result {
     /// The file could not be written for another reason (a full disk, a read-only file
     /// system); the old file is as it was.
     FileWriteFailed = 611,
-    /// Another program changed the file each time credchain edited it; nothing was written.
+    /// Another program changed the file each time credchain edited it, or another credchain
+    /// process kept it locked; nothing was written.
     FileKeptChanging = 612,
     /// The handle cannot write files: a `credchain_config_new_callbacks` handle whose
     /// `write_file` is NULL.

@@ -1035,7 +1035,7 @@ export interface WriteError extends ErrorBase<'WriteError'> {
   path: string;
   /** Why: the host's failure, or `'kept-changing'` when another writer changed the file each
    * time it was edited. */
-  reason: 'permission-denied' | 'not-a-file' | 'too-large' | 'unsupported' | 'changed' | 'other' | 'kept-changing';
+  reason: 'permission-denied' | 'not-a-file' | 'too-large' | 'unsupported' | 'changed' | 'busy' | 'other' | 'kept-changing';
   /** What the host's write function threw or rejected with. */
   cause?: unknown;
 }

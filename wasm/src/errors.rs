@@ -97,6 +97,7 @@ fn fs_reason(kind: FsErrorKind) -> &'static str {
         FsErrorKind::TooLarge => "too-large",
         FsErrorKind::Unsupported => "unsupported",
         FsErrorKind::Changed => "changed",
+        FsErrorKind::Busy => "busy",
         FsErrorKind::Other => "other",
     }
 }
@@ -147,8 +148,10 @@ pub(crate) fn store_error(
         StoreError::NotText { line, .. } => error(
             "ParseError",
             &message,
-            fields.set("line", *line as u32).set("problem", "notUtf8")
-                    .set("dialect", dialect_name(dialect)),
+            fields
+                .set("line", *line as u32)
+                .set("problem", "notUtf8")
+                .set("dialect", dialect_name(dialect)),
             false,
         ),
         StoreError::Replace(fs) => error(

@@ -415,7 +415,7 @@ impl fmt::Display for ExecuteError<'_> {
                             "is too large (a token is at most {MAX_WEB_IDENTITY_TOKEN_LEN} bytes); check the path"
                         ),
                         FsErrorKind::Unsupported => f.write_str("could not be read: this host cannot read files"),
-                        FsErrorKind::Changed | FsErrorKind::Other => match e.os_code {
+                        FsErrorKind::Changed | FsErrorKind::Busy | FsErrorKind::Other => match e.os_code {
                             Some(code) => write!(f, "could not be read (error {code} from the system)"),
                             None => f.write_str(
                                 "could not be read (a pipe whose writer did not finish in time, or a failed read)",

@@ -69,15 +69,17 @@ impl fmt::Display for LoadError<'_> {
                 write!(f, "cannot read {path}: this host cannot read files")
             }
             // Reads never see another writer; Changed is a replacement's.
-            FsErrorKind::Changed | FsErrorKind::Other => match self.error.os_code {
-                Some(code) => {
-                    f.write_str("cannot read ")?;
-                    f.write_str(path)?;
-                    f.write_str(": ")?;
-                    write_os_error(f, code)
+            FsErrorKind::Changed | FsErrorKind::Busy | FsErrorKind::Other => {
+                match self.error.os_code {
+                    Some(code) => {
+                        f.write_str("cannot read ")?;
+                        f.write_str(path)?;
+                        f.write_str(": ")?;
+                        write_os_error(f, code)
+                    }
+                    None => write!(f, "cannot read {path}"),
                 }
-                None => write!(f, "cannot read {path}"),
-            },
+            }
         }
     }
 }

@@ -80,6 +80,9 @@ fn write_fs_error(f: &mut fmt::Formatter<'_>, e: &FsError) -> fmt::Result {
         (FsErrorKind::TooLarge, _) => f.write_str("it is larger than the host reads"),
         (FsErrorKind::Unsupported, _) => f.write_str("this host cannot write files"),
         (FsErrorKind::Changed, _) => f.write_str("another program changed it; try again"),
+        (FsErrorKind::Busy, _) => f.write_str(
+            "another credchain process kept it locked longer than a write takes; try again",
+        ),
         (FsErrorKind::Other, Some(code)) => super::load::write_os_error(f, code),
         (FsErrorKind::Other, None) => f.write_str("the host failed"),
     }

@@ -41,9 +41,9 @@ const LINKS_FOLLOWED: usize = 40;
 /// [`FsErrorKind::Changed`] when the file no longer holds `expected`; [`FsErrorKind::NotAFile`]
 /// for a directory, FIFO or device; [`FsErrorKind::PermissionDenied`] when the file or its
 /// directory may not be written or the file's owner cannot be kept; [`FsErrorKind::Other`] for
-/// any other failure, with the system's error number (`EWOULDBLOCK` when another writer held
-/// the directory for [`SHARED_LOCK_TIMEOUT_MS`], `EFBIG` or `ENOSPC` when the disk or a limit
-/// is full). The old file is then as it was.
+/// any other failure, with the system's error number (`EFBIG` or `ENOSPC` when the disk or a
+/// limit is full); [`FsErrorKind::Busy`] when another writer held the directory for
+/// [`SHARED_LOCK_TIMEOUT_MS`]. The old file is then as it was.
 pub fn replace_shared(path: &str, expected: Option<&[u8]>, contents: &[u8]) -> Result<(), FsError> {
     #[cfg(unix)]
     {
@@ -197,7 +197,7 @@ mod unix {
                     let now = Instant::now();
                     if now >= deadline {
                         return Err(FsError {
-                            kind: FsErrorKind::Other,
+                            kind: FsErrorKind::Busy,
                             os_code: Some(Errno::WOULDBLOCK.raw_os_error()),
                         });
                     }
@@ -377,7 +377,7 @@ mod tests {
         )
         .unwrap_err();
         let waited = start.elapsed();
-        assert_eq!(err.kind, FsErrorKind::Other);
+        assert_eq!(err.kind, FsErrorKind::Busy);
         assert_eq!(
             err.os_code,
             Some(rustix::io::Errno::WOULDBLOCK.raw_os_error())
