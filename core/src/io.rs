@@ -174,25 +174,46 @@ pub trait Fs {
         })
     }
 
-    /// Replaces the shared file at `path` (the config or credentials file) with `contents`,
-    /// provided it still holds `expected` (`None`: no file there), which is what the caller
-    /// read before editing it; otherwise [`FsErrorKind::Changed`], and the caller reads and
-    /// edits again, so that no other writer's edit is lost. Atomic: a reader sees the old file
-    /// or the new one, and a failure at any point leaves the old file as it was. An existing
-    /// file keeps its mode and owner; a new one is created with mode 0600, missing parent
-    /// directories with 0700. Called by [`crate::config::store`]. Hosts that cannot write keep
-    /// the default, which reports [`FsErrorKind::Unsupported`].
-    async fn replace_shared(
-        &self,
-        path: &str,
-        expected: Option<&[u8]>,
-        contents: &[u8],
-    ) -> Result<(), FsError> {
-        let _ = (path, expected, contents);
-        Err(FsError {
-            kind: FsErrorKind::Unsupported,
-            os_code: None,
-        })
+    /// Replaces the shared file at `path` (the config or credentials file) with
+    /// `with.contents`, provided it still holds `with.expected`, which is what the caller read
+    /// before editing it; otherwise [`FsErrorKind::Changed`], and the caller reads and edits
+    /// again, so that no other writer's edit is lost. Atomic: a reader sees the old file or the
+    /// new one, and a failure at any point leaves the old file as it was. An existing file
+    /// keeps its mode and owner; a new one is created with mode 0600, missing parent
+    /// directories with 0700. Called by [`crate::config::store`].
+    ///
+    /// The default reads the file, compares, and writes with [`Fs::write_private`]: no lock
+    /// (another writer in the moment between the comparison and the write is not seen) and
+    /// the new file private (mode 0600) whatever the old one's mode; a host without writes
+    /// reports [`FsErrorKind::Unsupported`] through it. The std host does all of the above.
+    async fn replace_shared(&self, path: &str, with: Replacement<'_>) -> Result<(), FsError> {
+        if self.read(path).await?.as_ref().map(AsRef::as_ref) != with.expected {
+            return Err(FsError {
+                kind: FsErrorKind::Changed,
+                os_code: None,
+            });
+        }
+        self.write_private(path, with.contents).await
+    }
+}
+
+/// One replacement of a shared file ([`Fs::replace_shared`]): what the caller read and edited,
+/// and what goes in its place. Two byte strings that must not be swapped, so they are named.
+/// Debug shows only their lengths: the credentials file holds secrets.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Replacement<'a> {
+    /// What the file must still hold: what the caller read (`None`: there was no file).
+    pub expected: Option<&'a [u8]>,
+    /// The new contents.
+    pub contents: &'a [u8],
+}
+
+impl core::fmt::Debug for Replacement<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Replacement")
+            .field("expected_len", &self.expected.map(<[u8]>::len))
+            .field("contents_len", &self.contents.len())
+            .finish()
     }
 }
 
@@ -218,13 +239,8 @@ impl<F: Fs + ?Sized> Fs for &F {
     async fn write_private(&self, path: &str, contents: &[u8]) -> Result<(), FsError> {
         (**self).write_private(path, contents).await
     }
-    async fn replace_shared(
-        &self,
-        path: &str,
-        expected: Option<&[u8]>,
-        contents: &[u8],
-    ) -> Result<(), FsError> {
-        (**self).replace_shared(path, expected, contents).await
+    async fn replace_shared(&self, path: &str, with: Replacement<'_>) -> Result<(), FsError> {
+        (**self).replace_shared(path, with).await
     }
 }
 

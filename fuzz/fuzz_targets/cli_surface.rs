@@ -28,19 +28,19 @@
 #![no_main]
 
 use std::cell::{Cell, RefCell};
-use std::sync::Mutex;
 use std::ffi::OsString;
 use std::io;
 use std::os::unix::ffi::OsStringExt;
+use std::sync::Mutex;
 
 use credchain_cli::{CommandLine, Launch, Machine, MachineIo, Stream};
 use credchain_core::chain::execute::Io;
+use credchain_core::config::locate::Platform;
 use credchain_core::host::StdEnv;
 use credchain_core::io::{
     Clock, Command, CommandError, CommandErrorKind, CommandOutput, Fs, FsError, FsErrorKind, Http,
-    HttpError, HttpErrorKind, HttpRequest, HttpResponse, Prompt, PromptError,
+    HttpError, HttpErrorKind, HttpRequest, HttpResponse, Prompt, PromptError, Replacement,
 };
-use credchain_core::config::locate::Platform;
 use libfuzzer_sys::fuzz_target;
 
 /// The fixed time: 2026-12-01T00:00:00Z.
@@ -285,20 +285,15 @@ impl Fs for SharedFiles {
             .and_then(|f| f.lock().unwrap_or_else(|e| e.into_inner()).clone()))
     }
 
-    async fn replace_shared(
-        &self,
-        path: &str,
-        expected: Option<&[u8]>,
-        contents: &[u8],
-    ) -> Result<(), FsError> {
+    async fn replace_shared(&self, path: &str, with: Replacement<'_>) -> Result<(), FsError> {
         let file = self
             .file(path)
             .ok_or(fs_error(FsErrorKind::PermissionDenied))?;
         let mut bytes = file.lock().unwrap_or_else(|e| e.into_inner());
-        if bytes.as_deref() != expected {
+        if bytes.as_deref() != with.expected {
             return Err(fs_error(FsErrorKind::Changed));
         }
-        *bytes = Some(contents.to_vec());
+        *bytes = Some(with.contents.to_vec());
         Ok(())
     }
 }

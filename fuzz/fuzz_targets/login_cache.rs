@@ -4,9 +4,9 @@
 //! result must parse again with the refreshed values.
 #![no_main]
 
-use credchain_core::signing::dpop::DpopKey;
 use credchain_core::caches::login as login_cache;
 use credchain_core::services::signin::{self, Refreshed};
+use credchain_core::signing::dpop::DpopKey;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -9,8 +9,8 @@ use credchain_core::chain::providers::{container, imds};
 use credchain_core::io::{
     block_on, Fs, FsError, Http, HttpError, HttpErrorKind, HttpRequest, HttpResponse,
 };
-use credchain_core::Sourced;
 use credchain_core::Source;
+use credchain_core::Sourced;
 use libfuzzer_sys::fuzz_target;
 
 const NOW: i64 = 1_700_000_000;

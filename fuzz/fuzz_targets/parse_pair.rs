@@ -23,27 +23,43 @@ fn same_as_reference(kind: FileKind, bytes: &[u8]) {
 
 fuzz_target!(|data: &[u8]| {
     // The first byte splits the rest into the two files.
-    let Some((&split, rest)) = data.split_first() else { return };
+    let Some((&split, rest)) = data.split_first() else {
+        return;
+    };
     let at = rest.len() * usize::from(split) / 255;
     let (config, creds) = rest.split_at(at);
     same_as_reference(FileKind::Config, config);
     same_as_reference(FileKind::Credentials, creds);
     for dialect in [Dialect::AwsCli, Dialect::Sdk] {
-        let Ok(files) = ConfigFiles::from_texts(("c", Some(config)), ("k", Some(creds)), dialect) else {
-            let _ = ConfigFiles::from_texts(("c", Some(config)), ("k", Some(creds)), dialect).map_err(|e| e.to_string());
+        let Ok(files) = ConfigFiles::from_texts(("c", Some(config)), ("k", Some(creds)), dialect)
+        else {
+            let _ = ConfigFiles::from_texts(("c", Some(config)), ("k", Some(creds)), dialect)
+                .map_err(|e| e.to_string());
             continue;
         };
         files.diagnostics(|d| drop(d.to_string()));
         let names: Vec<String> = files.profile_names().map(|n| n.to_string()).collect();
-        for name in names.iter().chain(core::iter::once(&String::from("default"))) {
+        for name in names
+            .iter()
+            .chain(core::iter::once(&String::from("default")))
+        {
             if let Some(profile) = files.profile(name) {
                 // The listing is what `get` gives: each key once, each the winner.
                 let mut keys = Vec::new();
                 for p in profile.properties() {
                     let _ = p.value.to_string();
                     let _ = p.value.sub_properties().count();
-                    assert_eq!(profile.get(p.key), Some(p), "{name}: listed but not the winner");
-                    keys.push(p.key.chars().flat_map(char::to_lowercase).collect::<String>());
+                    assert_eq!(
+                        profile.get(p.key),
+                        Some(p),
+                        "{name}: listed but not the winner"
+                    );
+                    keys.push(
+                        p.key
+                            .chars()
+                            .flat_map(char::to_lowercase)
+                            .collect::<String>(),
+                    );
                 }
                 let listed = keys.len();
                 keys.sort();
@@ -54,14 +70,25 @@ fuzz_target!(|data: &[u8]| {
             let options = Options::default();
             if let Ok(eval) = Evaluator::new(&files, env, &options) {
                 for spec in SETTINGS {
-                    let _ = eval.resolve(spec.setting).map(|r| r.map(|r| r.value.to_string()));
+                    let _ = eval
+                        .resolve(spec.setting)
+                        .map(|r| r.map(|r| r.value.to_string()));
                 }
-                for key in ["region", "s3.max_concurrent_requests", "profile.a.b", "a.b.c"] {
+                for key in [
+                    "region",
+                    "s3.max_concurrent_requests",
+                    "profile.a.b",
+                    "a.b.c",
+                ] {
                     let _ = configure_get(&eval, key);
                 }
             }
         }
-        for name in files.sso_session_names().map(|n| n.to_string()).collect::<Vec<_>>() {
+        for name in files
+            .sso_session_names()
+            .map(|n| n.to_string())
+            .collect::<Vec<_>>()
+        {
             if let Some(s) = files.sso_session(&name) {
                 for p in s.properties() {
                     assert_eq!(s.get(p.key), Some(p), "sso-session {name}: not the winner");
@@ -71,7 +98,10 @@ fuzz_target!(|data: &[u8]| {
                         assert_eq!(s.get(theirs.key), Some(theirs));
                         assert_eq!(profile.get(theirs.key), Some(mine));
                     }
-                    let both = s.properties().filter(|p| profile.get(p.key).is_some()).count();
+                    let both = s
+                        .properties()
+                        .filter(|p| profile.get(p.key).is_some())
+                        .count();
                     assert_eq!(s.shared_with(&profile).count(), both);
                 }
             }

@@ -4,9 +4,9 @@
 //! reads, is written as botocore writes it and must read back to the same token.
 #![no_main]
 
-use credchain_core::services::sso_portal::parse_role_credentials;
 use credchain_core::caches::sso_token::{parse_token, write_refreshed};
 use credchain_core::services::sso_oidc::parse_create_token;
+use credchain_core::services::sso_portal::parse_role_credentials;
 use libfuzzer_sys::fuzz_target;
 
 const NOW: i64 = 1_700_000_000;
@@ -22,8 +22,14 @@ fuzz_target!(|data: &[u8]| {
             continue;
         };
         let mut text = String::new();
-        if write_refreshed(&mut text, "https://x/start", "us-east-1", registration, refreshed)
-            .is_ok()
+        if write_refreshed(
+            &mut text,
+            "https://x/start",
+            "us-east-1",
+            registration,
+            refreshed,
+        )
+        .is_ok()
         {
             let back = parse_token(text.as_bytes(), false, NOW).expect("the written file reads");
             assert_eq!(&back.token, refreshed.token());

@@ -7,7 +7,7 @@ use core::cell::RefCell;
 use credchain_core::config::locate::Platform;
 use credchain_core::io::{
     Clock, Command, CommandError, CommandErrorKind, CommandOutput, Env, Fs, FsError, FsErrorKind,
-    Http, HttpError, HttpErrorKind, HttpRequest, HttpResponse, Prompt, PromptError,
+    Http, HttpError, HttpErrorKind, HttpRequest, HttpResponse, Prompt, PromptError, Replacement,
     MAX_CONTENT_TYPE_LEN,
 };
 use js_sys::{Array, Function, Object, Promise, Uint8Array};
@@ -134,20 +134,15 @@ impl Fs for JsFs {
     /// `readFile`, compared with what the edit was made over, then `writeSharedFile` (else
     /// `writeFile`). JavaScript hosts hold no lock: another writer between the two calls is
     /// not seen.
-    async fn replace_shared(
-        &self,
-        path: &str,
-        expected: Option<&[u8]>,
-        contents: &[u8],
-    ) -> Result<(), FsError> {
-        if self.read(path).await?.as_deref() != expected {
+    async fn replace_shared(&self, path: &str, with: Replacement<'_>) -> Result<(), FsError> {
+        if self.read(path).await?.as_deref() != with.expected {
             return Err(FsError {
                 kind: FsErrorKind::Changed,
                 os_code: None,
             });
         }
         let write = self.write_shared_file.as_ref().or(self.write_file.as_ref());
-        self.write_with(write, path, contents).await
+        self.write_with(write, path, with.contents).await
     }
 }
 

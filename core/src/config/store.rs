@@ -11,7 +11,7 @@ use alloc::string::String;
 use core::fmt;
 
 use super::write::{self, Edit, EditError};
-use crate::io::{Fs, FsError, FsErrorKind};
+use crate::io::{Fs, FsError, FsErrorKind, Replacement};
 
 /// The most times one store reads and edits the file again because another writer changed it
 /// between the read and the replacement.
@@ -102,7 +102,11 @@ pub async fn store<'a, F: Fs + ?Sized>(
         let old = fs.read(path).await.map_err(StoreError::Read)?;
         let old_bytes = old.as_ref().map(AsRef::as_ref);
         let new = edited(old_bytes.unwrap_or_default(), edits)?;
-        match fs.replace_shared(path, old_bytes, new.as_bytes()).await {
+        let with = Replacement {
+            expected: old_bytes,
+            contents: new.as_bytes(),
+        };
+        match fs.replace_shared(path, with).await {
             Ok(()) => {
                 return Ok(Stored {
                     created: old.is_none(),
@@ -157,12 +161,7 @@ mod tests {
         async fn read(&self, _: &str) -> Result<Option<Vec<u8>>, FsError> {
             Ok(self.bytes.borrow().clone())
         }
-        async fn replace_shared(
-            &self,
-            _: &str,
-            expected: Option<&[u8]>,
-            contents: &[u8],
-        ) -> Result<(), FsError> {
+        async fn replace_shared(&self, _: &str, with: Replacement<'_>) -> Result<(), FsError> {
             if self.intrusions.get() > 0 {
                 self.intrusions.set(self.intrusions.get() - 1);
                 let mut bytes = self.bytes.borrow_mut();
@@ -170,13 +169,13 @@ mod tests {
                 other.extend_from_slice(b"# another writer\n");
                 *bytes = Some(other);
             }
-            if self.bytes.borrow().as_deref() != expected {
+            if self.bytes.borrow().as_deref() != with.expected {
                 return Err(FsError {
                     kind: FsErrorKind::Changed,
                     os_code: None,
                 });
             }
-            *self.bytes.borrow_mut() = Some(contents.to_vec());
+            *self.bytes.borrow_mut() = Some(with.contents.to_vec());
             Ok(())
         }
     }

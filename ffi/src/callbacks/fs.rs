@@ -30,24 +30,9 @@ impl Fs for CallbackFs<'_> {
         })
     }
 
+    /// Also the shared files' writes: `Fs::replace_shared`'s default reads them through
+    /// `read_file`, compares, and writes through here (no lock; the header says so).
     async fn write_private(&self, path: &str, contents: &[u8]) -> Result<(), FsError> {
-        self.cb.write(path, contents)
-    }
-
-    /// `read_file`, compared with what the edit was made over, then `write_file`. The callbacks
-    /// hold no lock: another writer between the two calls is not seen (the header says so).
-    async fn replace_shared(
-        &self,
-        path: &str,
-        expected: Option<&[u8]>,
-        contents: &[u8],
-    ) -> Result<(), FsError> {
-        if self.read(path).await?.as_deref() != expected {
-            return Err(FsError {
-                kind: FsErrorKind::Changed,
-                os_code: None,
-            });
-        }
         self.cb.write(path, contents)
     }
 }

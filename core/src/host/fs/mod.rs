@@ -7,7 +7,7 @@
 use std::vec::Vec;
 
 use super::os_path;
-use crate::io::{Fs, FsError, FsErrorKind};
+use crate::io::{Fs, FsError, FsErrorKind, Replacement};
 
 mod private;
 mod shared;
@@ -41,13 +41,8 @@ impl Fs for StdFs {
         write_private(path, contents)
     }
 
-    async fn replace_shared(
-        &self,
-        path: &str,
-        expected: Option<&[u8]>,
-        contents: &[u8],
-    ) -> Result<(), FsError> {
-        replace_shared(path, expected, contents)
+    async fn replace_shared(&self, path: &str, with: Replacement<'_>) -> Result<(), FsError> {
+        replace_shared(path, with.expected, with.contents)
     }
 }
 
@@ -284,13 +279,8 @@ impl Fs for ConfigFileFs {
         write_private(path, contents)
     }
 
-    async fn replace_shared(
-        &self,
-        path: &str,
-        expected: Option<&[u8]>,
-        contents: &[u8],
-    ) -> Result<(), FsError> {
-        replace_shared(path, expected, contents)
+    async fn replace_shared(&self, path: &str, with: Replacement<'_>) -> Result<(), FsError> {
+        replace_shared(path, with.expected, with.contents)
     }
 }
 
