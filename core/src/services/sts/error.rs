@@ -82,7 +82,8 @@ pub enum StsErrorKind {
 pub struct StsError<'e> {
     /// The operation.
     pub operation: Operation,
-    /// The role asked for.
+    /// The role asked for; for [`Operation::GetSessionToken`], the MFA device's serial number
+    /// or ARN (empty without one).
     pub role_arn: &'e str,
     /// The endpoint's URL.
     pub endpoint: &'e str,
@@ -94,14 +95,25 @@ pub struct StsError<'e> {
 
 impl fmt::Display for StsError<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let with = match self.operation {
-            Operation::AssumeRole => "",
-            Operation::AssumeRoleWithWebIdentity => " with a web identity token",
-        };
+        match self.operation {
+            Operation::AssumeRole => write!(f, "assuming role {} failed", self.role_arn)?,
+            Operation::AssumeRoleWithWebIdentity => write!(
+                f,
+                "assuming role {} with a web identity token failed",
+                self.role_arn
+            )?,
+            Operation::GetSessionToken if self.role_arn.is_empty() => {
+                f.write_str("getting a session token failed")?;
+            }
+            Operation::GetSessionToken => write!(
+                f,
+                "getting a session token with the MFA device {} failed",
+                self.role_arn
+            )?,
+        }
         write!(
             f,
-            "assuming role {}{with} failed: STS {} at {} (from {}) ",
-            self.role_arn,
+            ": STS {} at {} (from {}) ",
             self.operation.name(),
             self.endpoint,
             self.origin
@@ -198,7 +210,12 @@ impl core::error::Error for StsError<'_> {}
 
 /// What to do about an STS error code.
 fn service_fix(code: &str, operation: Operation) -> &'static str {
+    let session_token = operation == Operation::GetSessionToken;
     match code {
+        "AccessDenied" if session_token => {
+            "check the MFA code (a current one from the device) and the device's serial number \
+             or ARN, and that the long-term keys belong to the device's IAM user"
+        }
         "AccessDenied" if operation == Operation::AssumeRoleWithWebIdentity => {
             "check the role's trust policy: it must trust the token's identity provider and \
              audience"
@@ -207,7 +224,9 @@ fn service_fix(code: &str, operation: Operation) -> &'static str {
             "check the role's trust policy and that the source credentials may call \
              sts:AssumeRole on it (and external_id, mfa_serial if the policy requires them)"
         }
-        "ExpiredToken" | "ExpiredTokenException" if operation == Operation::AssumeRole => {
+        "ExpiredToken" | "ExpiredTokenException"
+            if operation != Operation::AssumeRoleWithWebIdentity =>
+        {
             "the source credentials have expired: refresh them and try again"
         }
         "ExpiredToken" | "ExpiredTokenException" => {
@@ -224,6 +243,9 @@ fn service_fix(code: &str, operation: Operation) -> &'static str {
         }
         "RegionDisabledException" => {
             "activate STS for this region in the account's IAM settings, or use another region"
+        }
+        "ValidationError" if session_token => {
+            "check the duration (900 to 129600 seconds) and the MFA serial number and code"
         }
         "ValidationError" | "MalformedPolicyDocument" | "PackedPolicyTooLarge" => {
             "check the role's settings (role_arn, role_session_name, duration_seconds, \

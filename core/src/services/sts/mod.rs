@@ -1,6 +1,6 @@
-//! AWS STS over the Query protocol: AssumeRole (SigV4-signed with the caller's credentials) and
-//! AssumeRoleWithWebIdentity (unsigned), as the AWS CLI sends them, through the injected
-//! [`Http`](crate::io::Http), with a timeout and a cap on the response body.
+//! AWS STS over the Query protocol: AssumeRole and GetSessionToken (SigV4-signed with the
+//! caller's credentials) and AssumeRoleWithWebIdentity (unsigned), as the AWS CLI sends them,
+//! through the injected [`Http`](crate::io::Http), with a timeout and a cap on the response body.
 //!
 //! ```text
 //!   POST {endpoint path}                        content-type: application/x-www-form-urlencoded; charset=utf-8
@@ -9,10 +9,14 @@
 //!   ──▶ <AssumeRoleResponse><AssumeRoleResult><Credentials>
 //!         <AccessKeyId/><SecretAccessKey/><SessionToken/><Expiration/></Credentials>
 //!         <AssumedRoleUser><AssumedRoleId/><Arn/></AssumedRoleUser> ...
+//!
+//!   Action=GetSessionToken&Version=2011-06-15[&DurationSeconds=..][&SerialNumber=..&TokenCode=..]
+//!   ──▶ <GetSessionTokenResponse><GetSessionTokenResult><Credentials>
+//!         <AccessKeyId/><SecretAccessKey/><SessionToken/><Expiration/></Credentials> ...
 //! ```
 //!
 //! Form values are encoded with [`uri_encode`](crate::signing::sigv4::uri_encode) (every byte but the RFC 3986 unreserved set as
-//! `%XX`). AssumeRole's SignedHeaders are `content-type;host;x-amz-date` plus
+//! `%XX`), in the order of botocore's input shapes. The signed calls' SignedHeaders are `content-type;host;x-amz-date` plus
 //! `x-amz-security-token` when the caller's credentials carry a session token; the `Host` signed
 //! is [`Endpoint::host_header`](crate::services::endpoint::Endpoint::host_header), the one an HTTP client sends, so the host's own `Host` header
 //! matches what was signed.
@@ -41,8 +45,8 @@ mod response;
 mod xml;
 
 pub use error::{retry_class, ErrorMessage, StsError, StsErrorKind};
-pub use request::{assume_role, assume_role_with_web_identity};
-pub use response::parse_response;
+pub use request::{assume_role, assume_role_with_web_identity, get_session_token};
+pub use response::{parse_response, parse_session_token_response};
 pub use xml::XmlProblem;
 
 use core::fmt::{self, Write as _};
@@ -71,6 +75,9 @@ pub const MAX_ARN_LEN: usize = 2048;
 pub const MAX_ASSUMED_ROLE_ID_LEN: usize = 256;
 /// The deepest element nesting the XML reader follows (STS's answers nest 4 deep).
 pub const MAX_XML_DEPTH: usize = 16;
+/// The longest `Expiration` kept as STS wrote it, for [`SessionCredentials::expiration_text`]
+/// (an RFC 3339 time is 20 to 35 bytes).
+pub const MAX_EXPIRATION_TEXT_LEN: usize = 64;
 /// The capacity of a generated session name (`botocore-session-` and up to 20 digits).
 pub const MAX_GENERATED_SESSION_NAME_LEN: usize = 40;
 
@@ -125,13 +132,15 @@ pub fn parse_duration_seconds(text: &str) -> Option<i64> {
     Some(value)
 }
 
-/// The two STS operations credchain calls.
+/// The STS operations credchain calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operation {
     /// `AssumeRole`.
     AssumeRole,
     /// `AssumeRoleWithWebIdentity`.
     AssumeRoleWithWebIdentity,
+    /// `GetSessionToken` (`credchain configure mfa-login`; no provider of the chain calls it).
+    GetSessionToken,
 }
 
 impl Operation {
@@ -141,13 +150,17 @@ impl Operation {
         match self {
             Operation::AssumeRole => "AssumeRole",
             Operation::AssumeRoleWithWebIdentity => "AssumeRoleWithWebIdentity",
+            Operation::GetSessionToken => "GetSessionToken",
         }
     }
 
+    /// Who the answer's credentials are attributed to. GetSessionToken's go where
+    /// `configure mfa-login` writes them, the credentials file, and are read back from there.
     fn provider(self) -> ProviderKind {
         match self {
             Operation::AssumeRole => ProviderKind::AssumeRole,
             Operation::AssumeRoleWithWebIdentity => ProviderKind::WebIdentity,
+            Operation::GetSessionToken => ProviderKind::SharedCredentialsFile,
         }
     }
 }
@@ -204,6 +217,32 @@ impl fmt::Debug for WebIdentityParams<'_> {
             .field("web_identity_token", &"<redacted>")
             .finish()
     }
+}
+
+/// GetSessionToken's parameters, as `aws configure mfa-login` passes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionTokenParams<'p> {
+    /// `DurationSeconds` (the AWS CLI's default for `mfa-login` is 43200).
+    pub duration_seconds: Option<i64>,
+    /// `SerialNumber` and `TokenCode`.
+    pub mfa: Option<Mfa<'p>>,
+}
+
+impl<'p> SessionTokenParams<'p> {
+    /// What an error names the call by: the MFA device, or nothing without one.
+    fn subject(&self) -> &'p str {
+        self.mfa.map_or("", |mfa| mfa.serial_number)
+    }
+}
+
+/// What a successful GetSessionToken returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionCredentials {
+    /// The temporary credentials (attributed to the credentials file, where they are written).
+    pub credentials: Credentials,
+    /// `Expiration` exactly as STS wrote it (the AWS CLI prints it so with
+    /// `cli_timestamp_format = wire`).
+    pub expiration_text: heapless::String<MAX_EXPIRATION_TEXT_LEN>,
 }
 
 /// Limits of one call.

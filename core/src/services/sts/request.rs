@@ -6,13 +6,13 @@
 use core::fmt;
 
 use super::error::{retry_class, StsError, StsErrorKind};
-use super::response::parse_response;
+use super::response::{parse_response, parse_session_token_response};
 use super::{
-    AssumeRoleParams, AssumedRole, Operation, StsOptions, WebIdentityParams, API_VERSION,
-    FORM_CONTENT_TYPE, MAX_REQUEST_BODY_LEN,
+    AssumeRoleParams, AssumedRole, Operation, SessionCredentials, SessionTokenParams, StsOptions,
+    WebIdentityParams, API_VERSION, FORM_CONTENT_TYPE, MAX_REQUEST_BODY_LEN,
 };
 use crate::credentials::Credentials;
-use crate::io::{Clock, Http, HttpRequest};
+use crate::io::{Clock, Http, HttpRequest, HttpResponse};
 use crate::services::endpoint::Endpoint;
 use crate::signing::sigv4::{sign, uri_encode, Request, SigningOptions, SigningParams, Timestamp};
 
@@ -34,13 +34,43 @@ pub async fn assume_role<'e, H: Http + ?Sized, K: Clock + ?Sized>(
     write_assume_role_body(&mut body, params).map_err(|_| fail(StsErrorKind::RequestTooLong))?;
     let body = &body;
     crate::services::retry::run(clock, options.retry, retry_class, move || async move {
-        signed_assume_role(http, clock.now_unix(), endpoint, caller, body, options).await
+        let answer = signed_call(http, clock.now_unix(), endpoint, caller, body, options).await?;
+        read_answer(&answer, |status, content_type, body| {
+            parse_response(Operation::AssumeRole, status, content_type, body)
+        })
     })
     .await
     .map_err(fail)
 }
 
-/// The error of `operation` for `role_arn` at `endpoint`, from its cause.
+/// Calls GetSessionToken at `endpoint`, signed with `caller`'s (long-term) credentials,
+/// retried as `options.retry` says; each attempt is signed anew at `clock`'s time.
+///
+/// # Errors
+/// [`StsError`], naming the MFA device and the endpoint: the last attempt's.
+pub async fn get_session_token<'e, H: Http + ?Sized, K: Clock + ?Sized>(
+    http: &H,
+    clock: &K,
+    endpoint: &'e Endpoint<'e>,
+    caller: &Credentials,
+    params: &SessionTokenParams<'e>,
+    options: &StsOptions,
+) -> Result<SessionCredentials, StsError<'e>> {
+    let operation = Operation::GetSessionToken;
+    let fail = failure(operation, params.subject(), endpoint);
+    let mut body = heapless::String::<MAX_REQUEST_BODY_LEN>::new();
+    write_session_token_body(&mut body, params).map_err(|_| fail(StsErrorKind::RequestTooLong))?;
+    let body = &body;
+    crate::services::retry::run(clock, options.retry, retry_class, move || async move {
+        let answer = signed_call(http, clock.now_unix(), endpoint, caller, body, options).await?;
+        read_answer(&answer, parse_session_token_response)
+    })
+    .await
+    .map_err(fail)
+}
+
+/// The error of `operation` for `role_arn` (GetSessionToken: the MFA device) at `endpoint`,
+/// from its cause.
 fn failure<'e>(
     operation: Operation,
     role_arn: &'e str,
@@ -55,15 +85,15 @@ fn failure<'e>(
     }
 }
 
-/// One AssumeRole attempt, signed at `now_unix`.
-async fn signed_assume_role<H: Http + ?Sized>(
+/// One attempt of a signed operation, signed at `now_unix`: the answer, unread.
+async fn signed_call<H: Http + ?Sized>(
     http: &H,
     now_unix: i64,
     endpoint: &Endpoint<'_>,
     caller: &Credentials,
     body: &str,
     options: &StsOptions,
-) -> Result<AssumedRole, StsErrorKind> {
+) -> Result<HttpResponse<H::Body>, StsErrorKind> {
     let time = Timestamp::from_unix(now_unix).map_err(StsErrorKind::Sign)?;
     let signing = SigningParams {
         access_key_id: caller.access_key_id(),
@@ -93,15 +123,7 @@ async fn signed_assume_role<H: Http + ?Sized>(
         *slot = header;
         count += 1;
     }
-    call(
-        http,
-        endpoint,
-        &headers[..count],
-        body,
-        Operation::AssumeRole,
-        options,
-    )
-    .await
+    call(http, endpoint, &headers[..count], body, options).await
 }
 
 /// Calls AssumeRoleWithWebIdentity at `endpoint`, unsigned, retried as `options.retry` says.
@@ -121,8 +143,11 @@ pub async fn assume_role_with_web_identity<'e, H: Http + ?Sized, K: Clock + ?Siz
     write_web_identity_body(&mut body, params).map_err(|_| fail(StsErrorKind::RequestTooLong))?;
     let headers = [("content-type", FORM_CONTENT_TYPE)];
     let (headers, body) = (&headers, &body);
-    crate::services::retry::run(clock, options.retry, retry_class, move || {
-        call(http, endpoint, headers, body, operation, options)
+    crate::services::retry::run(clock, options.retry, retry_class, move || async move {
+        let answer = call(http, endpoint, headers, body, options).await?;
+        read_answer(&answer, |status, content_type, body| {
+            parse_response(operation, status, content_type, body)
+        })
     })
     .await
     .map_err(fail)
@@ -153,6 +178,24 @@ fn write_assume_role_body(out: &mut impl fmt::Write, p: &AssumeRoleParams<'_>) -
     Ok(())
 }
 
+/// Writes GetSessionToken's form body, its members in botocore's order (DurationSeconds,
+/// SerialNumber, TokenCode).
+fn write_session_token_body(out: &mut impl fmt::Write, p: &SessionTokenParams<'_>) -> fmt::Result {
+    write!(out, "Action=GetSessionToken&Version={API_VERSION}")?;
+    if let Some(seconds) = p.duration_seconds {
+        write!(out, "&DurationSeconds={seconds}")?;
+    }
+    if let Some(mfa) = p.mfa {
+        write!(
+            out,
+            "&SerialNumber={}&TokenCode={}",
+            uri_encode(mfa.serial_number),
+            uri_encode(mfa.token_code)
+        )?;
+    }
+    Ok(())
+}
+
 /// Writes AssumeRoleWithWebIdentity's form body.
 fn write_web_identity_body(out: &mut impl fmt::Write, p: &WebIdentityParams<'_>) -> fmt::Result {
     write!(
@@ -165,14 +208,26 @@ fn write_web_identity_body(out: &mut impl fmt::Write, p: &WebIdentityParams<'_>)
     )
 }
 
+/// Reads an answer with `parse`.
+fn read_answer<B: AsRef<[u8]>, T>(
+    answer: &HttpResponse<B>,
+    parse: impl FnOnce(u16, Option<&str>, &[u8]) -> Result<T, StsErrorKind>,
+) -> Result<T, StsErrorKind> {
+    parse(
+        answer.status,
+        answer.content_type.as_deref(),
+        answer.body.as_ref(),
+    )
+}
+
+/// Sends one request: the answer, whatever its status, or why none came.
 async fn call<H: Http + ?Sized>(
     http: &H,
     endpoint: &Endpoint<'_>,
     headers: &[(&str, &str)],
     body: &str,
-    operation: Operation,
     options: &StsOptions,
-) -> Result<AssumedRole, StsErrorKind> {
+) -> Result<HttpResponse<H::Body>, StsErrorKind> {
     let request = HttpRequest {
         method: "POST",
         url: endpoint.url(),
@@ -181,15 +236,9 @@ async fn call<H: Http + ?Sized>(
         timeout_ms: options.timeout_ms,
         max_body_bytes: options.max_body_bytes,
     };
-    let response = http.send(&request).await.map_err(|e| StsErrorKind::Http {
+    http.send(&request).await.map_err(|e| StsErrorKind::Http {
         kind: e.kind,
         timeout_ms: options.timeout_ms,
         max_body_bytes: options.max_body_bytes,
-    })?;
-    parse_response(
-        operation,
-        response.status,
-        response.content_type.as_deref(),
-        response.body.as_ref(),
-    )
+    })
 }

@@ -6,8 +6,8 @@
 use super::error::{ErrorMessage, StsErrorKind};
 use super::xml::{self, is_xml_space, unescape, XmlProblem};
 use super::{
-    account_id_of, AssumedRole, AssumedRoleUser, Operation, MAX_ERROR_CODE_LEN,
-    MAX_ERROR_MESSAGE_LEN,
+    account_id_of, AssumedRole, AssumedRoleUser, Operation, SessionCredentials, MAX_ERROR_CODE_LEN,
+    MAX_ERROR_MESSAGE_LEN, MAX_EXPIRATION_TEXT_LEN,
 };
 use crate::credentials::{parse_timestamp, Credentials};
 use crate::credentials::{MAX_ACCESS_KEY_ID_LEN, MAX_SECRET_ACCESS_KEY_LEN, MAX_SESSION_TOKEN_LEN};
@@ -24,6 +24,40 @@ pub fn parse_response(
     content_type: Option<&str>,
     body: &[u8],
 ) -> Result<AssumedRole, StsErrorKind> {
+    read(operation, status, content_type, body).map(|(role, _)| role)
+}
+
+/// Reads a GetSessionToken answer as [`parse_response`] reads the others: the credentials, and
+/// the `Expiration` as STS wrote it.
+///
+/// # Errors
+/// As [`parse_response`]'s; an `Expiration` longer than [`MAX_EXPIRATION_TEXT_LEN`] is
+/// malformed (it cannot be a time).
+pub fn parse_session_token_response(
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<SessionCredentials, StsErrorKind> {
+    let (role, expiration) = read(Operation::GetSessionToken, status, content_type, body)?;
+    let expiration_text = unescape::<MAX_EXPIRATION_TEXT_LEN>(
+        expiration,
+        "Credentials/Expiration",
+        "MAX_EXPIRATION_TEXT_LEN",
+    )
+    .map_err(|problem| StsErrorKind::Malformed { status, problem })?;
+    Ok(SessionCredentials {
+        credentials: role.credentials,
+        expiration_text,
+    })
+}
+
+/// Reads an answer of `operation`: its credentials and user, and its `Expiration` as written.
+fn read<'b>(
+    operation: Operation,
+    status: u16,
+    content_type: Option<&str>,
+    body: &'b [u8],
+) -> Result<(AssumedRole, &'b str), StsErrorKind> {
     let malformed = |problem| StsErrorKind::Malformed { status, problem };
     if body.iter().all(|b| is_xml_space(*b)) {
         return Err(StsErrorKind::EmptyBody { status });
@@ -48,6 +82,7 @@ pub fn parse_response(
     let response_root = match operation {
         Operation::AssumeRole => "AssumeRoleResponse",
         Operation::AssumeRoleWithWebIdentity => "AssumeRoleWithWebIdentityResponse",
+        Operation::GetSessionToken => "GetSessionTokenResponse",
     };
     if root == "ErrorResponse" {
         let code = r[ERROR_CODE].unwrap_or_default();
@@ -76,14 +111,15 @@ pub fn parse_response(
     if !(200..300).contains(&status) {
         return Err(malformed(XmlProblem::Missing("ErrorResponse")));
     }
-    // Fields are under `{Operation}Result`; the paths name AssumeRole's, so check the other's.
+    // Fields are under `{Operation}Result`: each operation has its own run of paths.
     let offset = match operation {
         Operation::AssumeRole => 0,
         Operation::AssumeRoleWithWebIdentity => Field::COUNT,
+        Operation::GetSessionToken => 2 * Field::COUNT,
     };
     let field =
         |f: Field, name: &'static str| r[f as usize + offset].ok_or(XmlProblem::Missing(name));
-    let read = || -> Result<AssumedRole, XmlProblem> {
+    let read = || -> Result<(AssumedRole, &'b str), XmlProblem> {
         let akid = unescape::<MAX_ACCESS_KEY_ID_LEN>(
             field(Field::AccessKey, "Credentials/AccessKeyId")?,
             "the access key id",
@@ -99,8 +135,8 @@ pub fn parse_response(
             "the session token",
             "MAX_SESSION_TOKEN_LEN",
         )?;
-        let expiration = field(Field::Expiration, "Credentials/Expiration")?;
-        let expiration = parse_timestamp(expiration).ok_or(XmlProblem::BadExpiration)?;
+        let expiration_text = field(Field::Expiration, "Credentials/Expiration")?;
+        let expiration = parse_timestamp(expiration_text).ok_or(XmlProblem::BadExpiration)?;
         let user = match (
             r[Field::RoleId as usize + offset],
             r[Field::Arn as usize + offset],
@@ -126,14 +162,15 @@ pub fn parse_response(
         )
         .map_err(XmlProblem::FieldTooLong)?
         .with_expiration_form(expiration.form);
-        Ok(AssumedRole { credentials, user })
+        Ok((AssumedRole { credentials, user }, expiration_text))
     };
     read().map_err(malformed)
 }
 
 /// A credential field of a result, by its place in [`result_paths!`]. [`PATHS`] holds
-/// AssumeRole's fields first, then the same for AssumeRoleWithWebIdentity ([`Field::COUNT`] on),
-/// then the error's code and message.
+/// AssumeRole's fields first, then the same for AssumeRoleWithWebIdentity ([`Field::COUNT`] on)
+/// and GetSessionToken (`2 * Field::COUNT` on; its answer has no `AssumedRoleUser`, so those two
+/// paths never match), then the error's code and message.
 #[derive(Clone, Copy)]
 enum Field {
     AccessKey,
@@ -149,8 +186,8 @@ impl Field {
     const COUNT: usize = 6;
 }
 
-/// `Error/Code` and `Error/Message` in [`PATHS`], after both operations' fields.
-const ERROR_CODE: usize = 2 * Field::COUNT;
+/// `Error/Code` and `Error/Message` in [`PATHS`], after the operations' fields.
+const ERROR_CODE: usize = 3 * Field::COUNT;
 const ERROR_MESSAGE: usize = ERROR_CODE + 1;
 
 macro_rules! result_paths {
@@ -172,6 +209,8 @@ const PATHS: [&[&str]; ERROR_MESSAGE + 1] = {
         "AssumeRoleWithWebIdentityResponse",
         "AssumeRoleWithWebIdentityResult"
     );
+    let s: [&[&str]; Field::COUNT] =
+        result_paths!("GetSessionTokenResponse", "GetSessionTokenResult");
     [
         a[0],
         a[1],
@@ -185,6 +224,12 @@ const PATHS: [&[&str]; ERROR_MESSAGE + 1] = {
         w[3],
         w[4],
         w[5],
+        s[0],
+        s[1],
+        s[2],
+        s[3],
+        s[4],
+        s[5],
         &["ErrorResponse", "Error", "Code"],
         &["ErrorResponse", "Error", "Message"],
     ]

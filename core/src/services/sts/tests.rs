@@ -744,3 +744,201 @@ fn errors_name_role_and_endpoint_and_hide_secrets() {
     assert_eq!(e.kind, StsErrorKind::RequestTooLong);
     assert!(std::format!("{e}").contains("MAX_REQUEST_BODY_LEN"));
 }
+
+/// A GetSessionToken answer (AWS's documented example, its expiry moved to 2099).
+const SESSION: &str = r#"<GetSessionTokenResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <GetSessionTokenResult>
+    <Credentials>
+      <SessionToken>AQoEXAMPLEH4aoAH0gNCAPyJxz4BlCFFxWNE1OPTgk5TthT+FvwqnKwRcOIfrRh3c/LTo6UDdyJwOOvEVPvLXCrrrUtdnniCEXAMPLE/IvU1dYUg2RVAJBanLiHb4IgRmpRV3zrkuWJOgQs8IZZaIv2BXIa2R4Olgk</SessionToken>
+      <SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY</SecretAccessKey>
+      <Expiration>2099-07-11T19:55:29.611Z</Expiration>
+      <AccessKeyId>ASIAIOSFODNN7EXAMPLE</AccessKeyId>
+    </Credentials>
+  </GetSessionTokenResult>
+  <ResponseMetadata>
+    <RequestId>58c5dbae-abef-11e0-8cfe-09039844ac7d</RequestId>
+  </ResponseMetadata>
+</GetSessionTokenResponse>"#;
+
+#[test]
+fn session_token_answers() {
+    let r = parse_session_token_response(200, Some("text/xml"), SESSION.as_bytes()).unwrap();
+    let c = &r.credentials;
+    assert_eq!(c.access_key_id(), "ASIAIOSFODNN7EXAMPLE");
+    assert_eq!(
+        c.secret_access_key(),
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"
+    );
+    assert!(c
+        .session_token()
+        .unwrap()
+        .starts_with("AQoEXAMPLEH4aoAH0gNCAPyJxz4B"));
+    assert_eq!(
+        c.expiration(),
+        crate::credentials::parse_time("2099-07-11T19:55:29Z")
+    );
+    assert_eq!(c.expiration_form().micros, 611_000);
+    // No AssumedRoleUser: no account. The credentials go to the credentials file.
+    assert_eq!(c.account_id(), None);
+    assert_eq!(c.provider(), ProviderKind::SharedCredentialsFile);
+    assert_eq!(r.expiration_text, "2099-07-11T19:55:29.611Z");
+    // The same through parse_response.
+    let role = parse_response(Operation::GetSessionToken, 200, None, SESSION.as_bytes()).unwrap();
+    assert_eq!((&role.credentials, role.user), (c, None));
+
+    // Another operation's answer is not GetSessionToken's, nor the other way round.
+    for (body, operation) in [
+        (OK, Operation::GetSessionToken),
+        (SESSION, Operation::AssumeRole),
+    ] {
+        assert!(matches!(
+            parse_response(operation, 200, None, body.as_bytes()),
+            Err(StsErrorKind::Malformed {
+                problem: XmlProblem::UnexpectedRoot,
+                ..
+            })
+        ));
+    }
+    // Each credential field is required.
+    let fields = [
+        ("AccessKeyId", "Credentials/AccessKeyId"),
+        ("SecretAccessKey", "Credentials/SecretAccessKey"),
+        ("SessionToken", "Credentials/SessionToken"),
+        ("Expiration", "Credentials/Expiration"),
+    ];
+    for (field, path) in fields {
+        let start = SESSION.find(&std::format!("<{field}>")).unwrap();
+        let end = SESSION.find(&std::format!("</{field}>")).unwrap() + field.len() + 3;
+        let body = std::format!("{}{}", &SESSION[..start], &SESSION[end..]);
+        assert_eq!(
+            parse_session_token_response(200, None, body.as_bytes()).unwrap_err(),
+            StsErrorKind::Malformed {
+                status: 200,
+                problem: XmlProblem::Missing(path)
+            },
+            "{field}"
+        );
+    }
+    // An expiry that is no time, and one too long to be one.
+    let bad = SESSION.replace("2099-07-11T19:55:29.611Z", "tomorrow");
+    assert!(matches!(
+        parse_session_token_response(200, None, bad.as_bytes()),
+        Err(StsErrorKind::Malformed {
+            problem: XmlProblem::BadExpiration,
+            ..
+        })
+    ));
+    // Errors are read as every operation's.
+    let denied = DENIED.replace("sts:AssumeRole", "sts:GetSessionToken");
+    assert!(matches!(
+        parse_session_token_response(403, Some("text/xml"), denied.as_bytes()),
+        Err(StsErrorKind::Service { status: 403, .. })
+    ));
+}
+
+#[test]
+fn session_token_request_is_form_encoded_and_signed() {
+    let http = canned(Ok((200, Some("text/xml"), SESSION)));
+    let endpoint = Endpoint::new("https://sts.amazonaws.com", "us-east-1", Origin::Global).unwrap();
+    let params = SessionTokenParams {
+        duration_seconds: Some(43200),
+        mfa: Some(Mfa {
+            serial_number: "arn:aws:iam::123456789012:mfa/my device",
+            token_code: "123456",
+        }),
+    };
+    let clock = TestClock::at(1_440_938_160);
+    let options = StsOptions::default();
+    let long_term = caller(None);
+    let r = block_on(get_session_token(
+        &http, &clock, &endpoint, &long_term, &params, &options,
+    ))
+    .unwrap();
+    assert_eq!(r.credentials.access_key_id(), "ASIAIOSFODNN7EXAMPLE");
+    let sent = http.sent.borrow();
+    let (method, url, headers, body, _) = &sent[0];
+    assert_eq!(
+        (method.as_str(), url.as_str()),
+        ("POST", "https://sts.amazonaws.com")
+    );
+    assert_eq!(
+        body,
+        "Action=GetSessionToken&Version=2011-06-15&DurationSeconds=43200\
+         &SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Fmy%20device&TokenCode=123456"
+    );
+    let names: Vec<&str> = headers.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(names, ["content-type", "x-amz-date", "authorization"]);
+    // botocore 1.44.8's SigV4Auth, given this body, host, time and keys, signs it so.
+    assert_eq!(
+        headers[2].1,
+        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/sts/aws4_request, \
+         SignedHeaders=content-type;host;x-amz-date, \
+         Signature=6cf8ddaa3a01bb1308feba256e22c33d4a060ae271bd116044d8c71ae31f32aa"
+    );
+    drop(sent);
+
+    // Without a duration or a device, only the action and version.
+    let http = canned(Ok((200, None, SESSION)));
+    let bare = SessionTokenParams {
+        duration_seconds: None,
+        mfa: None,
+    };
+    block_on(get_session_token(
+        &http, &clock, &endpoint, &long_term, &bare, &options,
+    ))
+    .unwrap();
+    assert_eq!(
+        http.sent.borrow()[0].3,
+        "Action=GetSessionToken&Version=2011-06-15"
+    );
+}
+
+#[test]
+fn session_token_errors_name_the_device_and_hide_the_code() {
+    let endpoint = Endpoint::new("https://sts.amazonaws.com", "us-east-1", Origin::Global).unwrap();
+    let params = SessionTokenParams {
+        duration_seconds: Some(900),
+        mfa: Some(Mfa {
+            serial_number: "arn:aws:iam::123456789012:mfa/me",
+            token_code: "987654",
+        }),
+    };
+    let denied = "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>\
+        <Message>MultiFactorAuthentication failed with invalid MFA one time pass code. \
+        </Message></Error></ErrorResponse>";
+    let http = canned(Ok((403, Some("text/xml"), denied)));
+    let clock = TestClock::at(1_440_938_160);
+    let long_term = caller(None);
+    let e = block_on(get_session_token(
+        &http,
+        &clock,
+        &endpoint,
+        &long_term,
+        &params,
+        &StsOptions::default(),
+    ))
+    .unwrap_err();
+    // Not retried.
+    assert_eq!(http.sent.borrow().len(), 1);
+    assert_eq!(e.operation, Operation::GetSessionToken);
+    assert_eq!(e.role_arn, "arn:aws:iam::123456789012:mfa/me");
+    let text = e.to_string();
+    assert_eq!(
+        text,
+        "getting a session token with the MFA device arn:aws:iam::123456789012:mfa/me failed: \
+         STS GetSessionToken at https://sts.amazonaws.com (from the global endpoint, as no region is configured) \
+         answered HTTP 403 AccessDenied: MultiFactorAuthentication failed with invalid MFA one \
+         time pass code.; check the MFA code (a current one from the device) and the device's \
+         serial number or ARN, and that the long-term keys belong to the device's IAM user"
+    );
+    for secret in ["987654", long_term.secret_access_key()] {
+        assert!(!text.contains(secret), "{text}");
+        assert!(!std::format!("{e:?}").contains(secret), "{e:?}");
+        assert!(!std::format!("{params:?}").contains(secret), "{params:?}");
+    }
+    // Without a device the error names none.
+    let e = StsError { role_arn: "", ..e };
+    assert!(e
+        .to_string()
+        .starts_with("getting a session token failed: STS GetSessionToken at "));
+}
