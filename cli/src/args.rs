@@ -369,6 +369,53 @@ Examples:
     /// Print the credentials, as `aws configure export-credentials` does.
     #[command(long_about = EXPORT_ABOUT, after_help = EXPORT_EXAMPLES)]
     ExportCredentials(ExportArgs),
+
+    /// Get temporary credentials with an MFA code and write them to a profile.
+    #[command(long_about = MFA_LOGIN_ABOUT, after_help = MFA_LOGIN_EXAMPLES)]
+    MfaLogin(MfaLoginArgs),
+}
+
+const MFA_LOGIN_ABOUT: &str = "\
+Get temporary credentials from AWS STS GetSessionToken, signed with the
+profile's long-term keys and a code from its MFA device (a virtual TOTP or
+hardware OTP device; passkeys and U2F keys cannot be used), and write them to a
+profile of the credentials file, as `aws configure mfa-login` does.
+
+The device is --serial-number, else the profile's mfa_serial, else asked for;
+the code is always asked for. The profile written is --update-profile, else
+asked for, offering ACCOUNT-DEVICE for a device ARN and session-SERIAL for a
+serial number. With no credentials configured at all, the access key id and
+secret key are asked for first. Answers are read from standard input, so they
+can be piped. Exits with 1 when an answer is missing or STS refuses the code,
+252 when botocore would refuse the parameters (a duration under 900 seconds, a
+serial number under 9 characters, a code under 6).";
+
+const MFA_LOGIN_EXAMPLES: &str = "\
+Examples:
+  credchain configure mfa-login
+  credchain configure mfa-login --profile dev --update-profile dev-mfa
+  credchain configure mfa-login --serial-number arn:aws:iam::123456789012:mfa/me --duration-seconds 3600
+  printf '123456\\n\\n' | credchain configure mfa-login --profile dev";
+
+/// The arguments of `configure mfa-login`.
+#[derive(Debug, Args)]
+pub struct MfaLoginArgs {
+    /// The profile to write the temporary credentials to (asked for when not given).
+    #[arg(long, value_name = "PROFILE")]
+    pub update_profile: Option<String>,
+
+    /// How long the credentials last, in seconds: 900 (15 minutes) to 129600 (36 hours).
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 43200,
+        allow_negative_numbers = true
+    )]
+    pub duration_seconds: i64,
+
+    /// The MFA device's ARN or serial number (else the profile's mfa_serial, else asked for).
+    #[arg(long, value_name = "SERIAL")]
+    pub serial_number: Option<String>,
 }
 
 /// The arguments of `configure get`.

@@ -1,10 +1,13 @@
 //! `credchain configure ...`: the AWS CLI's `aws configure` commands.
 //!
 //! - [`read`]: `get`, `list`, `list-profiles`, which only read.
+//! - [`mfa_login`]: `mfa-login`, temporary credentials from STS GetSessionToken written to a
+//!   profile.
 //!
 //! Commands that write the shared files go through [`crate::shared_write`]; `export-credentials`
 //! is the top-level command's own code.
 
+pub mod mfa_login;
 pub mod read;
 
 use crate::args::ConfigureCommand;
@@ -26,5 +29,6 @@ pub fn run<M: Machine + ?Sized>(
         ConfigureCommand::List => read::list(ctx, streams),
         ConfigureCommand::ListProfiles => read::list_profiles(ctx, streams),
         ConfigureCommand::ExportCredentials(args) => super::export::run(args, ctx, streams),
+        ConfigureCommand::MfaLogin(args) => mfa_login::run(args, ctx, streams),
     }
 }
