@@ -1,0 +1,639 @@
+//! `credchain configure mfa-login` end to end: the real binary in a temporary HOME, its prompts
+//! answered on a piped stdin, against a mock STS on 127.0.0.1 (AWS_ENDPOINT_URL_STS) whose
+//! requests are checked afterwards: the SigV4 signature recomputed with the keys that should
+//! have signed, and GetSessionToken's parameters. The credentials file is compared byte for
+//! byte, and stdout and stderr with what the AWS CLI v2.36.7 (run from its source against the
+//! same kind of mock) printed for the same input; no secret (the long-term secret key, the one
+//! typed, STS's secret key and session token) may appear on stdout or stderr of any run.
+
+mod common;
+
+use std::io::Write;
+use std::process::Stdio;
+
+use common::{Home, MockServer, Run};
+use credchain_core::signing::sigv4::{self, SigningOptions, SigningParams, Timestamp};
+
+const SERIAL: &str = "arn:aws:iam::123456789012:mfa/my-device";
+const KEY_ID: &str = "AKIDLONGTERMEXAMPLE";
+const SECRET: &str = "longTermSecretKey0001";
+const CREDENTIALS: &str =
+    "[dev]\naws_access_key_id = AKIDLONGTERMEXAMPLE\naws_secret_access_key = longTermSecretKey0001\n";
+const CONFIG: &str = "\
+[profile dev]
+region = eu-west-1
+mfa_serial = arn:aws:iam::123456789012:mfa/my-device
+";
+
+const NEW_KEY_ID: &str = "ASIASESSIONEXAMPLE";
+const NEW_SECRET: &str = "sessionSecretKey/EXAMPLE+01";
+const NEW_TOKEN: &str = "sessionToken//EXAMPLE+token==";
+
+/// STS's answer: the temporary credentials.
+fn answer() -> String {
+    format!(
+        "<GetSessionTokenResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+         <GetSessionTokenResult><Credentials>\
+         <SessionToken>{NEW_TOKEN}</SessionToken>\
+         <SecretAccessKey>{NEW_SECRET}</SecretAccessKey>\
+         <Expiration>2099-01-02T03:04:05Z</Expiration>\
+         <AccessKeyId>{NEW_KEY_ID}</AccessKeyId>\
+         </Credentials></GetSessionTokenResult>\
+         <ResponseMetadata><RequestId>58c5dbae-abef-11e0-8cfe-09039844ac7d</RequestId>\
+         </ResponseMetadata></GetSessionTokenResponse>"
+    )
+}
+
+/// The section the command writes for STS's answer.
+fn written_section(name: &str) -> String {
+    format!(
+        "[{name}]\naws_access_key_id = {NEW_KEY_ID}\naws_secret_access_key = {NEW_SECRET}\n\
+         aws_session_token = {NEW_TOKEN}\n"
+    )
+}
+
+/// The three lines after the write.
+fn written_lines(name: &str, expires: &str) -> String {
+    format!(
+        "Temporary credentials written to profile '{name}'\n\
+         Credentials will expire at {expires}\n\
+         To use these credentials, specify --profile {name} when running AWS CLI commands\n"
+    )
+}
+
+/// A home with `config` and `credentials` (mode 0600, so that no write warns about it),
+/// STS's secrets registered.
+fn home(config: &str, credentials: &str) -> Home {
+    let home = Home::new(config, credentials);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let private = std::fs::Permissions::from_mode(0o600);
+        std::fs::set_permissions(home.file(".aws/credentials"), private).unwrap();
+    }
+    home.secret(NEW_SECRET);
+    home.secret(NEW_TOKEN);
+    home
+}
+
+fn sts() -> MockServer {
+    MockServer::start(200, &answer())
+}
+
+/// Runs `credchain configure mfa-login ARGS` against `sts` with `stdin` piped in, the secrets
+/// check applied to both streams.
+fn mfa_login(home: &Home, sts: &MockServer, args: &[&str], stdin: &str) -> Run {
+    mfa_login_with(home, sts, args, &[], stdin)
+}
+
+fn mfa_login_with(
+    home: &Home,
+    sts: &MockServer,
+    args: &[&str],
+    vars: &[(&str, &str)],
+    stdin: &str,
+) -> Run {
+    let mut all = vec!["configure", "mfa-login"];
+    all.extend_from_slice(args);
+    let url = sts.url();
+    let mut vars = vars.to_vec();
+    vars.push(("AWS_ENDPOINT_URL_STS", &url));
+    let mut command = home.command(&all, &vars);
+    command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    let mut input = child.stdin.take().unwrap();
+    // The command may stop reading early (an empty answer): a closed pipe is fine.
+    let _ = input.write_all(stdin.as_bytes());
+    drop(input);
+    let out = child.wait_with_output().unwrap();
+    let run = Run {
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+        code: out.status.code().expect("exited, not killed"),
+    };
+    home.assert_no_secret(&run);
+    run
+}
+
+/// A request as the mock received it: its request line, its head's fields and its body.
+struct Received {
+    method: String,
+    path: String,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Received {
+    fn parse(raw: &str) -> Received {
+        let (head, body) = raw.split_once("\r\n\r\n").expect("a whole request");
+        let mut lines = head.split("\r\n");
+        let mut request_line = lines.next().unwrap().split(' ');
+        let method = request_line.next().unwrap().to_owned();
+        let path = request_line.next().unwrap().to_owned();
+        let headers = lines
+            .map(|l| {
+                let (k, v) = l.split_once(':').unwrap();
+                (k.trim().to_ascii_lowercase(), v.trim().to_owned())
+            })
+            .collect();
+        Received {
+            method,
+            path,
+            headers,
+            body: body.to_owned(),
+        }
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Asserts that the request is signed with `key_id` and `secret` (no session token) for
+    /// `region`: the signature recomputed from what arrived must be the one sent.
+    #[track_caller]
+    fn assert_signed_by(&self, key_id: &str, secret: &str, region: &str) {
+        let authorization = self.header("authorization").expect("signed");
+        let date = self.header("x-amz-date").unwrap();
+        let n = |r: std::ops::Range<usize>| date[r].parse::<u8>().unwrap();
+        let time = Timestamp::new(
+            date[0..4].parse().unwrap(),
+            n(4..6),
+            n(6..8),
+            n(9..11),
+            n(11..13),
+            n(13..15),
+        )
+        .unwrap();
+        let headers = [
+            ("content-type", self.header("content-type").unwrap()),
+            ("host", self.header("host").unwrap()),
+        ];
+        let request = sigv4::Request {
+            method: &self.method,
+            path: &self.path,
+            query: &[],
+            headers: &headers,
+            body: self.body.as_bytes(),
+        };
+        let signing = SigningParams {
+            access_key_id: key_id,
+            secret_access_key: secret,
+            session_token: None,
+            region,
+            service: "sts",
+            time,
+        };
+        let expected = sigv4::sign(&signing, &request, &SigningOptions::for_service("sts"))
+            .unwrap()
+            .authorization()
+            .to_owned();
+        assert_eq!(authorization, expected);
+        assert!(
+            authorization.contains(&format!("/{region}/sts/aws4_request, ")),
+            "{authorization}"
+        );
+        assert_eq!(self.header("x-amz-security-token"), None);
+    }
+}
+
+/// The one request STS got.
+#[track_caller]
+fn the_request(sts: &MockServer) -> Received {
+    let requests = sts.requests();
+    assert_eq!(requests.len(), 1, "{requests:#?}");
+    Received::parse(&requests[0])
+}
+
+/// GetSessionToken's form for `serial` and `code`, 12 hours.
+fn form(serial: &str, code: &str) -> String {
+    let encoded = serial.replace(':', "%3A").replace('/', "%2F");
+    format!(
+        "Action=GetSessionToken&Version=2011-06-15&DurationSeconds=43200\
+         &SerialNumber={encoded}&TokenCode={code}"
+    )
+}
+
+#[test]
+fn the_profile_s_device_its_keys_and_the_default_name() {
+    let home = home(CONFIG, CREDENTIALS);
+    let sts = sts();
+    let run = mfa_login(&home, &sts, &["--profile", "dev"], "123456\n\n");
+    let target = "123456789012-my-device";
+    run.assert_ok(&format!(
+        "MFA token code: Profile to update [{target}]: {}",
+        written_lines(target, "2099-01-02T03:04:05+00:00")
+    ));
+    assert_eq!(
+        home.read(".aws/credentials").unwrap(),
+        format!("{CREDENTIALS}{}", written_section(target))
+    );
+    let request = the_request(&sts);
+    assert_eq!(request.body, form(SERIAL, "123456"));
+    assert_eq!(
+        request.header("content-type"),
+        Some("application/x-www-form-urlencoded; charset=utf-8")
+    );
+    request.assert_signed_by(KEY_ID, SECRET, "eu-west-1");
+    // The new profile is read back with STS's keys.
+    let check = home.run(&["configure", "list", "--profile", target]);
+    assert!(
+        check
+            .row("access_key")
+            .is_some_and(|r| r.contains("****************MPLE")),
+        "{check:#?}"
+    );
+}
+
+#[test]
+fn serial_number_and_update_profile_options() {
+    let home = home(CONFIG, CREDENTIALS);
+    let sts = sts();
+    let other = "arn:aws:iam::210987654321:mfa/other";
+    // --serial-number wins over the profile's mfa_serial; --update-profile asks nothing.
+    let run = mfa_login(
+        &home,
+        &sts,
+        &[
+            "--profile",
+            "dev",
+            "--serial-number",
+            other,
+            "--update-profile",
+            "dev-mfa",
+            "--duration-seconds",
+            "900",
+        ],
+        "654321\n",
+    );
+    run.assert_ok(&format!(
+        "MFA token code: {}",
+        written_lines("dev-mfa", "2099-01-02T03:04:05+00:00")
+    ));
+    let request = the_request(&sts);
+    assert_eq!(
+        request.body,
+        form(other, "654321").replace("DurationSeconds=43200", "DurationSeconds=900")
+    );
+    request.assert_signed_by(KEY_ID, SECRET, "eu-west-1");
+    assert_eq!(
+        home.read(".aws/credentials").unwrap(),
+        format!("{CREDENTIALS}{}", written_section("dev-mfa"))
+    );
+}
+
+#[test]
+fn a_serial_number_asked_for_and_a_profile_name_typed() {
+    // The profile has keys but no mfa_serial: it is asked for. A serial number that is no
+    // ARN offers `session-<serial>`; a name typed is taken instead, as written.
+    let home = home("[profile dev]\nregion = eu-west-1\n", CREDENTIALS);
+    let sts = sts();
+    let run = mfa_login(
+        &home,
+        &sts,
+        &["--profile", "dev"],
+        "GAHT12345678\n123456\nmy temp\n",
+    );
+    run.assert_ok(&format!(
+        "MFA serial number or ARN: MFA token code: Profile to update [session-GAHT12345678]: {}",
+        written_lines("my temp", "2099-01-02T03:04:05+00:00")
+    ));
+    assert_eq!(the_request(&sts).body, form("GAHT12345678", "123456"));
+    // The section is the name as typed: no `profile ` prefix, no quoting.
+    assert_eq!(
+        home.read(".aws/credentials").unwrap(),
+        format!("{CREDENTIALS}{}", written_section("my temp"))
+    );
+
+    // Enter takes the default.
+    let home = self::home("[profile dev]\nregion = eu-west-1\n", CREDENTIALS);
+    let sts = self::sts();
+    let run = mfa_login(
+        &home,
+        &sts,
+        &["--profile", "dev"],
+        "GAHT12345678\n123456\n\n",
+    );
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(home
+        .read(".aws/credentials")
+        .unwrap()
+        .ends_with(&written_section("session-GAHT12345678")));
+}
+
+#[test]
+fn an_existing_target_is_updated_in_place() {
+    let credentials = format!(
+        "{CREDENTIALS}\n[dev-mfa]\naws_access_key_id = ASIAOLDEXAMPLE\n\
+         aws_secret_access_key = oldSessionSecret01\naws_session_token = oldSessionToken01\n\
+         region = us-west-2\n\n[later]\naws_access_key_id = AKIDLATER\n"
+    );
+    let home = home(CONFIG, &credentials);
+    let sts = sts();
+    let run = mfa_login(
+        &home,
+        &sts,
+        &["--profile", "dev", "--update-profile", "dev-mfa"],
+        "123456\n",
+    );
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!(
+        home.read(".aws/credentials").unwrap(),
+        format!(
+            "{CREDENTIALS}\n[dev-mfa]\naws_access_key_id = {NEW_KEY_ID}\n\
+             aws_secret_access_key = {NEW_SECRET}\naws_session_token = {NEW_TOKEN}\n\
+             region = us-west-2\n\n[later]\naws_access_key_id = AKIDLATER\n"
+        )
+    );
+}
+
+#[test]
+fn sts_access_denied_is_printed_as_the_aws_cli_prints_it() {
+    let denied = "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+        <Error><Type>Sender</Type><Code>AccessDenied</Code>\
+        <Message>MultiFactorAuthentication failed with invalid MFA one time pass code. </Message>\
+        </Error><RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId></ErrorResponse>";
+    let home = home(CONFIG, CREDENTIALS);
+    let sts = MockServer::start(403, denied);
+    let run = mfa_login(&home, &sts, &["--profile", "dev"], "000000\n\n");
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (
+            1,
+            "MFA token code: Profile to update [123456789012-my-device]: ",
+            "credchain: [ERROR]: An error occurred: An error occurred (AccessDenied) when calling \
+             the GetSessionToken operation: MultiFactorAuthentication failed with invalid MFA \
+             one time pass code.\n"
+        ),
+        "{run:#?}"
+    );
+    // Not retried, and nothing written.
+    assert_eq!(sts.requests().len(), 1);
+    assert_eq!(home.read(".aws/credentials").unwrap(), CREDENTIALS);
+}
+
+#[test]
+fn throttling_that_outlasts_the_retries_says_so() {
+    let throttled = "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>\
+        <Message>Rate exceeded</Message></Error></ErrorResponse>";
+    let home = home(CONFIG, CREDENTIALS);
+    let sts = MockServer::start(400, throttled);
+    let run = mfa_login_with(
+        &home,
+        &sts,
+        &["--profile", "dev", "--update-profile", "t"],
+        &[("AWS_MAX_ATTEMPTS", "2")],
+        "123456\n",
+    );
+    assert_eq!(run.code, 1, "{run:#?}");
+    assert_eq!(
+        run.stderr,
+        "credchain: [ERROR]: An error occurred: An error occurred (Throttling) when calling the \
+         GetSessionToken operation (reached max retries: 1): Rate exceeded\n"
+    );
+    assert_eq!(sts.requests().len(), 2);
+}
+
+#[test]
+fn empty_answers_are_refused_with_status_1() {
+    let home = home(CONFIG, CREDENTIALS);
+    let sts = sts();
+    let run = mfa_login(&home, &sts, &["--profile", "dev"], "\n");
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (
+            1,
+            "MFA token code: ",
+            "credchain: [ERROR]: MFA token code is required\n"
+        )
+    );
+    let no_device = self::home("[profile dev]\n", CREDENTIALS);
+    let run = mfa_login(&no_device, &sts, &["--profile", "dev"], "\n");
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (
+            1,
+            "MFA serial number or ARN: ",
+            "credchain: [ERROR]: MFA serial number or MFA device ARN is required\n"
+        )
+    );
+    // Input that ends before the answer: 255.
+    let run = mfa_login(&home, &sts, &["--profile", "dev"], "");
+    assert_eq!(run.code, 255, "{run:#?}");
+    assert!(run
+        .stderr
+        .contains("standard input ended before the answer to \"MFA token code\""));
+    // STS was never called, nothing was written.
+    assert!(sts.requests().is_empty());
+    assert_eq!(home.read(".aws/credentials").unwrap(), CREDENTIALS);
+}
+
+#[test]
+fn with_no_credentials_the_keys_are_asked_for() {
+    // No keys anywhere. The AWS CLI calls STS through a new botocore session, which does not
+    // know --profile: the signing region is the default profile's, not eu-west-1.
+    let home = Home::empty();
+    home.write(
+        ".aws/config",
+        "[default]\nregion = us-east-2\n[profile nokeys]\nregion = eu-west-1\n",
+    );
+    home.secret(NEW_SECRET);
+    home.secret(NEW_TOKEN);
+    home.secret("typedSecretKey0001");
+    let sts = sts();
+    let run = mfa_login(
+        &home,
+        &sts,
+        &["--profile", "nokeys"],
+        "AKIDTYPEDEXAMPLE\ntypedSecretKey0001\narn:aws:iam::123456789012:mfa/me\n123456\n\n",
+    );
+    let target = "123456789012-me";
+    run.assert_ok(&format!(
+        "Please provide your AWS credentials:\nAWS Access Key ID: AWS Secret Access Key: MFA \
+         serial number or ARN: MFA token code: Profile to update [{target}]: {}",
+        written_lines(target, "2099-01-02 03:04:05 UTC")
+    ));
+    let request = the_request(&sts);
+    assert_eq!(
+        request.body,
+        form("arn:aws:iam::123456789012:mfa/me", "123456")
+    );
+    request.assert_signed_by("AKIDTYPEDEXAMPLE", "typedSecretKey0001", "us-east-2");
+    // A new credentials file, private.
+    assert_eq!(
+        home.read(".aws/credentials").unwrap(),
+        written_section(target)
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(home.file(".aws/credentials"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
+#[test]
+fn with_no_credentials_each_answer_is_required() {
+    let home = Home::with_config("[default]\nregion = us-east-1\n");
+    let sts = sts();
+    let cases = [
+        ("\n", "AWS Access Key ID is required", 1),
+        ("None\n", "AWS Access Key ID is required", 1),
+        ("AKIDTYPED\n\n", "AWS Secret Access Key is required", 2),
+        (
+            "AKIDTYPED\ntypedSecret\n\n",
+            "MFA serial number or ARN is required",
+            3,
+        ),
+        (
+            "AKIDTYPED\ntypedSecret\nGAHT1\n\n",
+            "MFA token code is required",
+            4,
+        ),
+    ];
+    let prompts = [
+        "AWS Access Key ID: ",
+        "AWS Secret Access Key: ",
+        "MFA serial number or ARN: ",
+        "MFA token code: ",
+    ];
+    for (stdin, message, asked) in cases {
+        let run = mfa_login(&home, &sts, &[], stdin);
+        let stdout = format!(
+            "Please provide your AWS credentials:\n{}",
+            prompts[..asked].concat()
+        );
+        let stderr = format!("credchain: [ERROR]: {message}\n");
+        assert_eq!(
+            (run.code, run.stdout.as_str(), run.stderr.as_str()),
+            (1, stdout.as_str(), stderr.as_str()),
+            "{stdin:?}"
+        );
+    }
+    // --serial-number skips its prompt.
+    let run = mfa_login(
+        &home,
+        &sts,
+        &["--serial-number", "GAHT1"],
+        "AKIDTYPED\ntypedSecret\n\n",
+    );
+    assert_eq!(
+        run.stdout,
+        "Please provide your AWS credentials:\nAWS Access Key ID: AWS Secret Access Key: MFA \
+         token code: "
+    );
+    assert!(sts.requests().is_empty());
+    assert_eq!(home.read(".aws/credentials").unwrap(), "");
+}
+
+#[test]
+fn wire_timestamps_print_as_sts_sent_them() {
+    let config = format!("{CONFIG}cli_timestamp_format = wire\n");
+    let home = home(&config, CREDENTIALS);
+    let sts = sts();
+    let run = mfa_login(
+        &home,
+        &sts,
+        &["--profile", "dev", "--update-profile", "x"],
+        "123456\n",
+    );
+    run.assert_ok(&format!(
+        "MFA token code: {}",
+        written_lines("x", "2099-01-02T03:04:05Z")
+    ));
+}
+
+#[test]
+#[cfg(unix)]
+fn a_credentials_file_others_may_read_is_warned_about() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = home(CONFIG, CREDENTIALS);
+    let path = home.file(".aws/credentials");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let sts = sts();
+    let run = mfa_login(
+        &home,
+        &sts,
+        &["--profile", "dev", "--update-profile", "x"],
+        "123456\n",
+    );
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!(
+        run.stderr,
+        format!(
+            "credchain: [WARNING]: The file '{path}' is accessible by other users. Consider \
+             running 'chmod 600 {path}' to restrict access to only your user.\n"
+        )
+    );
+    assert!(run
+        .stdout
+        .ends_with(&written_lines("x", "2099-01-02T03:04:05+00:00")));
+}
+
+#[test]
+fn a_profile_that_does_not_exist_fails_before_any_prompt() {
+    let home = home(CONFIG, CREDENTIALS);
+    let sts = sts();
+    let run = mfa_login(&home, &sts, &["--profile", "nope"], "123456\n\n");
+    assert_eq!(run.code, 255, "{run:#?}");
+    assert_eq!(run.stdout, "");
+    assert!(
+        run.stderr
+            .starts_with("credchain: [ERROR]: the config profile (nope) could not be found"),
+        "{run:#?}"
+    );
+    assert!(sts.requests().is_empty());
+}
+
+#[test]
+fn parameters_botocore_refuses_are_never_sent() {
+    // As the AWS CLI v2.36.7 answers `--duration-seconds 100` with the serial GAHT1 and the
+    // code 1: status 252, every minimum that is not met, lengths rather than values.
+    let home = home("[profile dev]\n", CREDENTIALS);
+    let sts = sts();
+    let run = mfa_login(
+        &home,
+        &sts,
+        &[
+            "--profile",
+            "dev",
+            "--update-profile",
+            "x",
+            "--duration-seconds",
+            "100",
+        ],
+        "GAHT1\n1\n",
+    );
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (
+            252,
+            "MFA serial number or ARN: MFA token code: ",
+            "credchain: [ERROR]: An error occurred (ParamValidation): Parameter validation \
+             failed:\nInvalid value for parameter DurationSeconds, value: 100, valid min value: \
+             900\nInvalid length for parameter SerialNumber, value: 5, valid min length: 9\n\
+             Invalid length for parameter TokenCode, value: 1, valid min length: 6\n"
+        ),
+        "{run:#?}"
+    );
+    // With them right, the missing region (the endpoint is configured, the profile has no
+    // region) is found when the request would be signed: 253, as botocore's NoRegionError.
+    let run = mfa_login(
+        &home,
+        &sts,
+        &["--profile", "dev", "--update-profile", "x"],
+        "GAHT12345\n123456\n",
+    );
+    assert_eq!(run.code, 253, "{run:#?}");
+    assert!(run.stderr.contains("no region for STS"), "{run:#?}");
+    assert!(sts.requests().is_empty());
+    assert_eq!(home.read(".aws/credentials").unwrap(), CREDENTIALS);
+}
