@@ -158,6 +158,12 @@ impl Received {
     /// `region`: the signature recomputed from what arrived must be the one sent.
     #[track_caller]
     fn assert_signed_by(&self, key_id: &str, secret: &str, region: &str) {
+        self.assert_signed_with(key_id, secret, None, region);
+    }
+
+    /// [`Received::assert_signed_by`] with the caller's session token, sent and signed.
+    #[track_caller]
+    fn assert_signed_with(&self, key_id: &str, secret: &str, token: Option<&str>, region: &str) {
         let authorization = self.header("authorization").expect("signed");
         let date = self.header("x-amz-date").unwrap();
         let n = |r: std::ops::Range<usize>| date[r].parse::<u8>().unwrap();
@@ -174,6 +180,7 @@ impl Received {
             ("content-type", self.header("content-type").unwrap()),
             ("host", self.header("host").unwrap()),
         ];
+        assert_eq!(self.header("x-amz-security-token"), token);
         let request = sigv4::Request {
             method: &self.method,
             path: &self.path,
@@ -184,7 +191,7 @@ impl Received {
         let signing = SigningParams {
             access_key_id: key_id,
             secret_access_key: secret,
-            session_token: None,
+            session_token: token,
             region,
             service: "sts",
             time,
@@ -198,7 +205,6 @@ impl Received {
             authorization.contains(&format!("/{region}/sts/aws4_request, ")),
             "{authorization}"
         );
-        assert_eq!(self.header("x-amz-security-token"), None);
     }
 }
 
@@ -636,4 +642,41 @@ fn parameters_botocore_refuses_are_never_sent() {
     assert!(run.stderr.contains("no region for STS"), "{run:#?}");
     assert!(sts.requests().is_empty());
     assert_eq!(home.read(".aws/credentials").unwrap(), CREDENTIALS);
+}
+
+#[test]
+fn the_chain_s_credentials_sign_whatever_gives_them() {
+    // Environment keys with a session token, as `session.get_credentials()` would find them:
+    // the token is sent and signed (STS refuses session credentials for GetSessionToken, but
+    // that is STS's answer to give). The file named by AWS_SHARED_CREDENTIALS_FILE is written.
+    let home = home("[default]\nregion = eu-central-1\n", "");
+    let elsewhere = home.file("elsewhere/credentials");
+    let sts = sts();
+    let run = mfa_login_with(
+        &home,
+        &sts,
+        &["--serial-number", SERIAL, "--update-profile", "temp"],
+        &[
+            ("AWS_ACCESS_KEY_ID", "ASIAENVEXAMPLE"),
+            ("AWS_SECRET_ACCESS_KEY", "envSecretKey0001"),
+            ("AWS_SESSION_TOKEN", "envSessionToken0001"),
+            ("AWS_SHARED_CREDENTIALS_FILE", &elsewhere),
+        ],
+        "123456\n",
+    );
+    run.assert_ok(&format!(
+        "MFA token code: {}",
+        written_lines("temp", "2099-01-02T03:04:05+00:00")
+    ));
+    the_request(&sts).assert_signed_with(
+        "ASIAENVEXAMPLE",
+        "envSecretKey0001",
+        Some("envSessionToken0001"),
+        "eu-central-1",
+    );
+    assert_eq!(
+        home.read("elsewhere/credentials").unwrap(),
+        written_section("temp")
+    );
+    assert_eq!(home.read(".aws/credentials").unwrap(), "");
 }
