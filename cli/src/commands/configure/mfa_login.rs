@@ -166,22 +166,22 @@ fn with_credentials<M: Machine + ?Sized>(
     caller: &Credentials,
     streams: &mut Streams<'_>,
 ) -> Result<Login, Failure> {
+    // The profile's own value, as botocore's scoped config has it (both files, never the
+    // environment); an empty one counts as none, as Python's `or` takes it.
     let configured = configure_get(eval, "mfa_serial")
         .ok()
         .flatten()
-        .and_then(|v| v.value.as_str().map(str::to_owned));
-    let serial = match given(args.serial_number.as_deref()).map(str::to_owned) {
-        Some(serial) => serial,
-        None => match configured.filter(|s| !s.is_empty()) {
-            Some(serial) => serial,
-            None => {
-                let answer = ask(ctx.machine, streams, "MFA serial number or ARN")?;
-                if answer.is_empty() {
-                    return Err(required("MFA serial number or MFA device ARN"));
-                }
-                answer
+        .and_then(|v| v.value.as_str())
+        .filter(|s| !s.is_empty());
+    let serial = match given(args.serial_number.as_deref()).or(configured) {
+        Some(serial) => serial.to_owned(),
+        None => {
+            let answer = ask(ctx.machine, streams, "MFA serial number or ARN")?;
+            if answer.is_empty() {
+                return Err(required("MFA serial number or MFA device ARN"));
             }
-        },
+            answer
+        }
     };
     let code = ask(ctx.machine, streams, "MFA token code")?;
     if code.is_empty() {
