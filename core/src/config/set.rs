@@ -270,7 +270,13 @@ mod tests {
     #[test]
     fn names_go_where_the_aws_cli_puts_them() {
         use FileKind::{Config, Credentials};
-        let cases: &[(&str, Option<&str>, (FileKind, &str, &str, Option<&str>))] = &[
+        // (name, profile in effect, (file, section, key, sub-key))
+        type Case<'a> = (
+            &'a str,
+            Option<&'a str>,
+            (FileKind, &'a str, &'a str, Option<&'a str>),
+        );
+        let cases: &[Case<'_>] = &[
             ("region", None, (Config, "default", "region", None)),
             (
                 "region",
