@@ -52,10 +52,19 @@ pub fn store<M: Machine + ?Sized>(
 ) -> Result<Written, Failure> {
     let located = locate_file(ctx, kind)?;
     let path = located.path.as_str();
+    // The mode is read before the write: the file keeps it (the host's replacement keeps an
+    // existing file's mode), and so the answer is the same, but read first it does not depend
+    // on the host.
+    let mode_before = match kind {
+        FileKind::Credentials => ctx.machine.shared_file_mode(path),
+        FileKind::Config => None,
+    };
     let stored = block_on(store::store(ctx.machine.shared_files(), path, edits))
         .map_err(|error| store_failure(path, &error))?;
-    if kind == FileKind::Credentials && !stored.created {
-        warn_if_permissive(ctx, path, streams)?;
+    if !stored.created {
+        if let Some(mode) = mode_before {
+            warn_if_mode_permissive(ctx, path, mode, streams)?;
+        }
     }
     Ok(Written {
         path: path.to_owned(),
@@ -103,20 +112,28 @@ pub fn warn_if_permissive<M: Machine + ?Sized>(
     path: &str,
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
-    if ctx.machine.io().platform == Platform::Windows {
+    match ctx.machine.shared_file_mode(path) {
+        Some(mode) => warn_if_mode_permissive(ctx, path, mode, streams),
+        None => Ok(()),
+    }
+}
+
+/// The warning of [`warn_if_permissive`] for a file whose permission bits are `mode`.
+fn warn_if_mode_permissive<M: Machine + ?Sized>(
+    ctx: &Context<'_, M>,
+    path: &str,
+    mode: u32,
+    streams: &mut Streams<'_>,
+) -> Result<(), Failure> {
+    if ctx.machine.io().platform == Platform::Windows || mode & 0o077 == 0 {
         return Ok(());
     }
-    match ctx.machine.shared_file_mode(path) {
-        Some(mode) if mode & 0o077 != 0 => {
-            writeln!(
-                streams.err,
-                "credchain: [WARNING]: The file '{path}' is accessible by other users. Consider \
-                 running 'chmod 600 {path}' to restrict access to only your user."
-            )?;
-            Ok(())
-        }
-        _ => Ok(()),
-    }
+    writeln!(
+        streams.err,
+        "credchain: [WARNING]: The file '{path}' is accessible by other users. Consider \
+         running 'chmod 600 {path}' to restrict access to only your user."
+    )?;
+    Ok(())
 }
 
 /// The file's name in messages.
