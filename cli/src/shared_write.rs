@@ -50,22 +50,45 @@ pub fn store<M: Machine + ?Sized>(
     edits: &[Edit<'_>],
     streams: &mut Streams<'_>,
 ) -> Result<Written, Failure> {
-    let located = locate_file(ctx, kind)?;
-    let path = located.path.as_str();
+    let path = locate_file(ctx, kind)?.path;
     // The mode is read before the write: the file keeps it (the host's replacement keeps an
-    // existing file's mode), and so the answer is the same, but read first it does not depend
-    // on the host.
+    // existing file's mode), so the answer is the same, but read first it does not depend on
+    // the host.
     let mode_before = match kind {
-        FileKind::Credentials => ctx.machine.shared_file_mode(path),
+        FileKind::Credentials => ctx.machine.shared_file_mode(&path),
         FileKind::Config => None,
     };
-    let stored = block_on(store::store(ctx.machine.shared_files(), path, edits))
-        .map_err(|error| store_failure(path, &error))?;
-    if !stored.created {
+    let written = store_at(ctx, &path, edits)?;
+    if !written.created {
         if let Some(mode) = mode_before {
-            warn_if_mode_permissive(ctx, path, mode, streams)?;
+            warn_if_mode_permissive(ctx, &path, mode, streams)?;
         }
     }
+    Ok(written)
+}
+
+/// [`store`] without the permission warning, for a command that gave it already
+/// ([`warn_if_permissive`] before it wrote, as `configure import` does).
+///
+/// # Errors
+/// As [`store`].
+pub fn store_without_warning<M: Machine + ?Sized>(
+    ctx: &Context<'_, M>,
+    kind: FileKind,
+    edits: &[Edit<'_>],
+) -> Result<Written, Failure> {
+    let path = locate_file(ctx, kind)?.path;
+    store_at(ctx, &path, edits)
+}
+
+/// Stores `edits` in the shared file at `path`.
+fn store_at<M: Machine + ?Sized>(
+    ctx: &Context<'_, M>,
+    path: &str,
+    edits: &[Edit<'_>],
+) -> Result<Written, Failure> {
+    let stored = block_on(store::store(ctx.machine.shared_files(), path, edits))
+        .map_err(|error| store_failure(path, &error))?;
     Ok(Written {
         path: path.to_owned(),
         created: stored.created,

@@ -97,7 +97,7 @@ pub fn run<M: Machine + ?Sized>(
         .map(|(section, changes)| Edit { section, changes })
         .collect();
     if !edits.is_empty() {
-        shared_write::store(ctx, FileKind::Credentials, &edits, streams)?;
+        shared_write::store_without_warning(ctx, FileKind::Credentials, &edits)?;
     }
     writeln!(
         streams.out,
