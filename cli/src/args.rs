@@ -1,7 +1,7 @@
 //! The command line: what credchain accepts, as clap derive types.
 //!
-//! Names and shapes follow the AWS CLI v2 (`configure get`, `configure list`,
-//! `configure list-profiles`, the global `--profile`, `--region`, `--output`), so a command that
+//! Names and shapes follow the AWS CLI v2 (`configure` and its `get`, `list`, `list-profiles`,
+//! `set`, `import`, the global `--profile`, `--region`, `--output`), so a command that
 //! works with `aws` works with `credchain`. `--dialect` is credchain's own: which grammar reads the
 //! shared files. Global options may come before or after the subcommand.
 
@@ -35,6 +35,10 @@ Examples:
   credchain configure get region --profile dev  one value, as `aws configure get` prints it
   credchain configure list-profiles             the profiles both files define
   credchain --dialect sdk configure list        read the files as the AWS SDKs do
+  credchain configure                           set up a profile's keys, region, output
+  credchain configure set region eu-west-1      write one value, as `aws configure set`
+  credchain configure import --csv file://keys.csv
+                                                the IAM console's CSV as profiles
 
 Exit status:
   0    success
@@ -43,6 +47,9 @@ Exit status:
   126  `exec`: the command was found but cannot be run
   127  `exec`: the command was not found
        (otherwise `exec` exits with the command's own status)
+  252  an argument the AWS CLI refuses once parsed (`configure set
+       --sso-session`, `configure import --csv file://` of a file that cannot
+       be read)
   253  configuration error: a file that cannot be located, read or parsed, a
        profile that does not exist, no credentials, a credential_process that
        fails, expired credentials

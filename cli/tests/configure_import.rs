@@ -222,10 +222,12 @@ fn every_error_is_the_aws_clis() {
 }
 
 #[test]
-fn a_file_path_is_expanded_from_home() {
+fn a_file_path_is_expanded_as_the_aws_cli_expands_it() {
     let csv = format!("User name,Access key ID,Secret access key\nalice,AKIDALICE,{SECRET_A}\n");
     let (home, _) = home_with_csv(&csv);
     import(&home, &["--csv", "file://~/keys.csv"])
+        .assert_ok("Successfully imported 1 profile(s)\n");
+    import(&home, &["--csv", "fileb://$HOME/keys.csv"])
         .assert_ok("Successfully imported 1 profile(s)\n");
 }
 

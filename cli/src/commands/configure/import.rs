@@ -3,8 +3,8 @@
 //! (awscli/customizations/configure/importer.py) reads and writes them, its errors word for
 //! word.
 //!
-//! - `--csv file://PATH` reads the file (`~` and `$VAR` expanded, as the AWS CLI's parameter
-//!   files are); a file that cannot be read is the AWS CLI's parameter error (252). Any other
+//! - `--csv file://PATH` (or `fileb://PATH`) reads the file (`~` and `$VAR` expanded, as the
+//!   AWS CLI's parameter files are); a file that cannot be read is the AWS CLI's parameter error (252). Any other
 //!   value is the CSV itself, but a value with no line break that names an existing path is
 //!   refused: the `file://` was probably forgotten.
 //! - The first line is the header: split on `,` (no quoting), each cell with a leading UTF-8
@@ -110,7 +110,11 @@ pub fn run<M: Machine + ?Sized>(
 /// The CSV: the value itself, or the file a `file://` value names, read as the AWS CLI reads
 /// a parameter file (text, universal line ends).
 fn csv_text<M: Machine + ?Sized>(ctx: &Context<'_, M>, value: &str) -> Result<String, Failure> {
-    let Some(path) = value.strip_prefix(FILE_PREFIX) else {
+    // `fileb://` too: the AWS CLI reads it as bytes and then fails on them (a TypeError).
+    let Some(path) = value
+        .strip_prefix(FILE_PREFIX)
+        .or_else(|| value.strip_prefix("fileb://"))
+    else {
         return Ok(value.to_owned());
     };
     let path = expand(path, ctx.machine.env());
