@@ -1,7 +1,7 @@
 //! Writing the shared files: the one way a command changes `~/.aws/config` or
 //! `~/.aws/credentials`.
 //!
-//! [`store`] locates the file as reading does (`AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`,
+//! [`store()`] locates the file as reading does (`AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`,
 //! the home directory), makes the edits with the core's writer through the machine's shared-file
 //! host ([`credchain_core::config::store::store`]: atomic, the mode kept, another writer's edit
 //! never lost), and then, for the credentials file, warns as the AWS CLI does when the file was
@@ -25,7 +25,7 @@ use crate::failure::Failure;
 use crate::machine::Machine;
 use crate::output::Streams;
 
-/// What [`store`] did.
+/// What [`store()`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
     /// The file's path, as located.
@@ -67,11 +67,11 @@ pub fn store<M: Machine + ?Sized>(
     Ok(written)
 }
 
-/// [`store`] without the permission warning, for a command that gave it already
+/// [`store()`] without the permission warning, for a command that gave it already
 /// ([`warn_if_permissive`] before it wrote, as `configure import` does).
 ///
 /// # Errors
-/// As [`store`].
+/// As [`store()`].
 pub fn store_without_warning<M: Machine + ?Sized>(
     ctx: &Context<'_, M>,
     kind: FileKind,
