@@ -1,7 +1,7 @@
 //! The command line: what credchain accepts, as clap derive types.
 //!
-//! Names and shapes follow the AWS CLI v2 (`configure get`, `configure list`,
-//! `configure list-profiles`, the global `--profile`, `--region`, `--output`), so a command that
+//! Names and shapes follow the AWS CLI v2 (`configure` and its `get`, `list`, `list-profiles`,
+//! `set`, `import`, the global `--profile`, `--region`, `--output`), so a command that
 //! works with `aws` works with `credchain`. `--dialect` is credchain's own: which grammar reads the
 //! shared files. Global options may come before or after the subcommand.
 
@@ -35,6 +35,10 @@ Examples:
   credchain configure get region --profile dev  one value, as `aws configure get` prints it
   credchain configure list-profiles             the profiles both files define
   credchain --dialect sdk configure list        read the files as the AWS SDKs do
+  credchain configure                           set up a profile's keys, region, output
+  credchain configure set region eu-west-1      write one value, as `aws configure set`
+  credchain configure import --csv file://keys.csv
+                                                the IAM console's CSV as profiles
 
 Exit status:
   0    success
@@ -43,6 +47,9 @@ Exit status:
   126  `exec`: the command was found but cannot be run
   127  `exec`: the command was not found
        (otherwise `exec` exits with the command's own status)
+  252  an argument the AWS CLI refuses once parsed (`configure set
+       --sso-session`, `configure import --csv file://` of a file that cannot
+       be read)
   253  configuration error: a file that cannot be located, read or parsed, a
        profile that does not exist, no credentials, a credential_process that
        fails, expired credentials
@@ -146,17 +153,9 @@ impl From<DialectArg> for Dialect {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Read the configuration: one value, every value with its source, or the profiles.
-    #[command(
-        subcommand,
-        long_about = "\
-Read the AWS configuration as the AWS CLI v2 sees it: one value (`get`), a
-table of every setting in effect with where it came from (`list`), the names
-of the profiles (`list-profiles`), or the credentials themselves
-(`export-credentials`). Nothing is written.",
-        arg_required_else_help = true
-    )]
-    Configure(ConfigureCommand),
+    /// Read or write the configuration, as `aws configure` does.
+    #[command(long_about = CONFIGURE_ABOUT, after_help = CONFIGURE_EXAMPLES)]
+    Configure(ConfigureArgs),
 
     /// Print the credentials, as `aws configure export-credentials` does.
     #[command(long_about = EXPORT_ABOUT, after_help = EXPORT_EXAMPLES)]
@@ -307,6 +306,40 @@ pub struct ExecArgs {
     pub command: Vec<std::ffi::OsString>,
 }
 
+const CONFIGURE_ABOUT: &str = "\
+Read or write the AWS configuration as the AWS CLI v2 does.
+
+With no subcommand, ask for the four values a profile needs, as `aws configure`
+does: the access key id, the secret access key (and the session token, for a
+temporary ASIA... key), the region and the output format. Each prompt shows the
+current value in brackets (keys masked); Enter keeps it. Only what changed is
+written: the keys to the credentials file, the region and output to the config
+file. When standard input is not a terminal, the answers are read from it, one
+a line.
+
+The subcommands read one value (`get`), every setting with its source
+(`list`), the profiles (`list-profiles`) or the credentials
+(`export-credentials`), or write a value (`set`) or the keys of an IAM
+console CSV file (`import`).";
+
+const CONFIGURE_EXAMPLES: &str = "\
+Examples:
+  credchain configure                             set up the default profile
+  credchain configure --profile dev               set up (or change) the profile dev
+  printf '%s\\n' AKIA... SECRET us-east-1 json | credchain configure
+                                                  the same, the answers piped in
+  credchain configure set region eu-west-1 --profile dev
+  credchain configure import --csv file://credentials.csv";
+
+/// The arguments of `configure`: a subcommand, or none for the interactive set-up.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ConfigureArgs {
+    /// What to do; nothing: ask for the profile's keys, region and output format.
+    #[command(subcommand)]
+    pub command: Option<ConfigureCommand>,
+}
+
 /// The `configure` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum ConfigureCommand {
@@ -373,6 +406,14 @@ Examples:
     /// Get temporary credentials with an MFA code and write them to a profile.
     #[command(long_about = MFA_LOGIN_ABOUT, after_help = MFA_LOGIN_EXAMPLES)]
     MfaLogin(MfaLoginArgs),
+
+    /// Write one value to the shared files, as `aws configure set` does.
+    #[command(long_about = SET_ABOUT, after_help = SET_EXAMPLES)]
+    Set(SetArgs),
+
+    /// Import access keys from the CSV file the IAM console gives, as `aws configure import`.
+    #[command(long_about = IMPORT_ABOUT, after_help = IMPORT_EXAMPLES)]
+    Import(ImportArgs),
 }
 
 const MFA_LOGIN_ABOUT: &str = "\
@@ -416,6 +457,94 @@ pub struct MfaLoginArgs {
     /// The MFA device's ARN or serial number (else the profile's mfa_serial, else asked for).
     #[arg(long, value_name = "SERIAL")]
     pub serial_number: Option<String>,
+}
+
+const SET_ABOUT: &str = "\
+Write one value to the shared files, as `aws configure set` does, byte for
+byte. NAME is a key of the active profile (`region`), a nested key
+(`s3.max_concurrent_requests`, written as `s3 =` and an indented line), a key
+of another profile (`profile.dev.region`, `default.region`), or a key of the
+[plugins] section (`plugins.NAME`). aws_access_key_id, aws_secret_access_key,
+aws_session_token and aws_security_token go to the credentials file under
+[PROFILE]; every other key goes to the config file under [default] or
+[profile PROFILE] (a name with a space or tab is quoted, as the AWS CLI quotes
+it). With --sso-session or --services the value goes to that section of the
+config file instead, and `a.b` is the nested form.
+
+A line setting the key is replaced where it is (an inline comment goes with the
+old value); a new key goes at the end of its section; a missing section or file
+is created (a new file with mode 0600). Every other line is kept as it is. A
+credentials file that others may read is warned about (`chmod 600`), as the AWS
+CLI warns; its mode is not changed.
+
+Exit status: 0 written; 252 an invalid --sso-session or --services name, both
+given, or a nested key of more than two parts in such a section; 255 a value,
+key or section name with a line break, or a file that cannot be written.";
+
+const SET_EXAMPLES: &str = "\
+Examples:
+  credchain configure set region eu-west-1
+  credchain configure set region eu-west-1 --profile dev
+  credchain configure set aws_access_key_id AKIAIOSFODNN7EXAMPLE --profile dev
+  credchain configure set profile.dev.output json
+  credchain configure set s3.max_concurrent_requests 20
+  credchain configure set sso_region us-east-1 --sso-session corp
+  credchain configure set s3.endpoint_url http://localhost:9000 --services local";
+
+const IMPORT_ABOUT: &str = "\
+Import the access keys of an IAM user from the CSV file the IAM console offers
+for download, as `aws configure import` does: each row becomes a profile of the
+credentials file named after the user (with --profile-prefix before it), with
+its aws_access_key_id and aws_secret_access_key. Both of the console's layouts
+are read (`User name,Password,Access key ID,Secret access key,Console login
+link` and `User name,Access key ID,Secret access key`): the header must have
+the three columns `User name`, `Access key ID` and `Secret access key`, in any
+order and case; other columns are ignored. CSV is the text itself, or
+file://PATH to read a file.
+
+A row missing one of the three values fails the import (nothing is written),
+unless --skip-invalid leaves it out. Prints `Successfully imported N
+profile(s)`. A credentials file that others may read is warned about.
+
+Exit status: 0 imported; 252 the file cannot be read; 255 an empty CSV, a
+missing header, an invalid row, a path given without file://.";
+
+const IMPORT_EXAMPLES: &str = "\
+Examples:
+  credchain configure import --csv file://credentials.csv
+  credchain configure import --csv file://credentials.csv --skip-invalid
+  credchain configure import --csv file://credentials.csv --profile-prefix test-
+  credchain configure import --csv \"$(cat new_user_credentials.csv)\"";
+
+/// The arguments of `configure set`.
+#[derive(Debug, Args)]
+pub struct SetArgs {
+    /// The key: `region`, `s3.max_concurrent_requests`, `profile.NAME.region`, `plugins.NAME`.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// The value.
+    #[arg(value_name = "VALUE", allow_hyphen_values = true)]
+    pub value: String,
+    /// Write to the config file's [sso-session NAME] section.
+    #[arg(long, value_name = "NAME")]
+    pub sso_session: Option<String>,
+    /// Write to the config file's [services NAME] section.
+    #[arg(long, value_name = "NAME")]
+    pub services: Option<String>,
+}
+
+/// The arguments of `configure import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The CSV text, or file://PATH.
+    #[arg(long, value_name = "CSV", required = true, allow_hyphen_values = true)]
+    pub csv: String,
+    /// Leave out rows missing a value instead of failing.
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Put PREFIX before each profile name.
+    #[arg(long, value_name = "PREFIX", default_value = "")]
+    pub profile_prefix: String,
 }
 
 /// The arguments of `configure get`.

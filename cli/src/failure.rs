@@ -3,7 +3,9 @@
 //! The statuses are the AWS CLI v2's: 253 for a configuration error (the shared files cannot be
 //! located, read or parsed; a profile that does not exist; no credentials; a credential provider
 //! that is misconfigured or fails locally), 254 when a service call fails (STS), 255 for any
-//! other error, 2 for a usage error (clap's own status, which it reports itself).
+//! other error, 2 for a usage error (clap's own status, which it reports itself), 252 for an
+//! argument the AWS CLI refuses after parsing (`configure set --sso-session` with a name it
+//! does not take, `configure import --csv file://` of a file that cannot be read).
 //! `configure get` uses 255 for every error and 1 for an unset key, as `aws configure get`
 //! does. `exec` exits with its command's status, or 126/127 when the command cannot be run, as
 //! a shell does. Messages are printed as `credchain: [ERROR]: <message>`, the message being the
@@ -12,6 +14,8 @@
 use std::fmt::Display;
 use std::io::{self, Write};
 
+/// The status of an argument refused after parsing (the AWS CLI's parameter validation error).
+pub const PARAM_VALIDATION_ERROR: u8 = 252;
 /// The status of a configuration error.
 pub const CONFIGURATION_ERROR: u8 = 253;
 /// The status of a failed service call (STS).
@@ -49,6 +53,11 @@ impl Failure {
     /// Another error, from any error's Display.
     pub fn other(error: impl Display) -> Self {
         Failure::Other(error.to_string())
+    }
+
+    /// An argument refused after parsing (252), from any error's Display.
+    pub fn param_validation(error: impl Display) -> Self {
+        Failure::WithStatus(PARAM_VALIDATION_ERROR, error.to_string())
     }
 
     /// An error reported with `status`.

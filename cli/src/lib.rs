@@ -38,9 +38,6 @@ mod failure;
 mod files;
 mod machine;
 mod output;
-// Used by the writing commands (`configure set`, `configure`, `configure import`, `configure
-// mfa-login`), which land after this module.
-#[allow(dead_code)]
 mod shared_write;
 
 use std::ffi::OsString;

@@ -122,9 +122,9 @@ pub trait Machine {
     fn read_line(&self) -> io::Result<Option<String>>;
 
     /// The permission bits (`mode & 0o777`) of the regular file at `path`, `None` when there
-    /// is none, it cannot be examined, or the platform has no such bits (Windows). Asked after
-    /// a shared file is written, for the AWS CLI's warning about a credentials file that others
-    /// may read.
+    /// is none, it cannot be examined, or the platform has no such bits (Windows). Asked before
+    /// the credentials file is written (it keeps its mode), for the AWS CLI's warning about a
+    /// credentials file that others may read.
     fn shared_file_mode(&self, path: &str) -> Option<u32>;
 }
 

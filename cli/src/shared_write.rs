@@ -1,7 +1,7 @@
 //! Writing the shared files: the one way a command changes `~/.aws/config` or
 //! `~/.aws/credentials`.
 //!
-//! [`store`] locates the file as reading does (`AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`,
+//! [`store()`] locates the file as reading does (`AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`,
 //! the home directory), makes the edits with the core's writer through the machine's shared-file
 //! host ([`credchain_core::config::store::store`]: atomic, the mode kept, another writer's edit
 //! never lost), and then, for the credentials file, warns as the AWS CLI does when the file was
@@ -25,7 +25,7 @@ use crate::failure::Failure;
 use crate::machine::Machine;
 use crate::output::Streams;
 
-/// What [`store`] did.
+/// What [`store()`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
     /// The file's path, as located.
@@ -50,13 +50,45 @@ pub fn store<M: Machine + ?Sized>(
     edits: &[Edit<'_>],
     streams: &mut Streams<'_>,
 ) -> Result<Written, Failure> {
-    let located = locate_file(ctx, kind)?;
-    let path = located.path.as_str();
+    let path = locate_file(ctx, kind)?.path;
+    // The mode is read before the write: the file keeps it (the host's replacement keeps an
+    // existing file's mode), so the answer is the same, but read first it does not depend on
+    // the host.
+    let mode_before = match kind {
+        FileKind::Credentials => ctx.machine.shared_file_mode(&path),
+        FileKind::Config => None,
+    };
+    let written = store_at(ctx, &path, edits)?;
+    if !written.created {
+        if let Some(mode) = mode_before {
+            warn_if_mode_permissive(ctx, &path, mode, streams)?;
+        }
+    }
+    Ok(written)
+}
+
+/// [`store()`] without the permission warning, for a command that gave it already
+/// ([`warn_if_permissive`] before it wrote, as `configure import` does).
+///
+/// # Errors
+/// As [`store()`].
+pub fn store_without_warning<M: Machine + ?Sized>(
+    ctx: &Context<'_, M>,
+    kind: FileKind,
+    edits: &[Edit<'_>],
+) -> Result<Written, Failure> {
+    let path = locate_file(ctx, kind)?.path;
+    store_at(ctx, &path, edits)
+}
+
+/// Stores `edits` in the shared file at `path`.
+fn store_at<M: Machine + ?Sized>(
+    ctx: &Context<'_, M>,
+    path: &str,
+    edits: &[Edit<'_>],
+) -> Result<Written, Failure> {
     let stored = block_on(store::store(ctx.machine.shared_files(), path, edits))
         .map_err(|error| store_failure(path, &error))?;
-    if kind == FileKind::Credentials && !stored.created {
-        warn_if_permissive(ctx, path, streams)?;
-    }
     Ok(Written {
         path: path.to_owned(),
         created: stored.created,
@@ -103,20 +135,28 @@ pub fn warn_if_permissive<M: Machine + ?Sized>(
     path: &str,
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
-    if ctx.machine.io().platform == Platform::Windows {
+    match ctx.machine.shared_file_mode(path) {
+        Some(mode) => warn_if_mode_permissive(ctx, path, mode, streams),
+        None => Ok(()),
+    }
+}
+
+/// The warning of [`warn_if_permissive`] for a file whose permission bits are `mode`.
+fn warn_if_mode_permissive<M: Machine + ?Sized>(
+    ctx: &Context<'_, M>,
+    path: &str,
+    mode: u32,
+    streams: &mut Streams<'_>,
+) -> Result<(), Failure> {
+    if ctx.machine.io().platform == Platform::Windows || mode & 0o077 == 0 {
         return Ok(());
     }
-    match ctx.machine.shared_file_mode(path) {
-        Some(mode) if mode & 0o077 != 0 => {
-            writeln!(
-                streams.err,
-                "credchain: [WARNING]: The file '{path}' is accessible by other users. Consider \
-                 running 'chmod 600 {path}' to restrict access to only your user."
-            )?;
-            Ok(())
-        }
-        _ => Ok(()),
-    }
+    writeln!(
+        streams.err,
+        "credchain: [WARNING]: The file '{path}' is accessible by other users. Consider \
+         running 'chmod 600 {path}' to restrict access to only your user."
+    )?;
+    Ok(())
 }
 
 /// The file's name in messages.

@@ -5,7 +5,7 @@
 //! socket opened, `exec` is recorded, the clock is fixed).
 //!
 //! Any panic is a crash, and so is a broken invariant:
-//! - the exit status is one the CLI documents (0, 1, 2, 126, 127, 253, 254, 255), or the status
+//! - the exit status is one the CLI documents (0, 1, 2, 126, 127, 252, 253, 254, 255), or the status
 //!   the recorded `exec` launcher returned;
 //! - no secret planted by the target appears on stderr, nor on stdout except for the commands
 //!   that print credentials on purpose (`export-credentials`, `export-token`, `exec`, and
@@ -62,7 +62,7 @@ const SECRET_KEYS: [&str; 3] = [
 ];
 
 /// The statuses the CLI documents.
-const STATUSES: [u8; 8] = [0, 1, 2, 126, 127, 253, 254, 255];
+const STATUSES: [u8; 9] = [0, 1, 2, 126, 127, 252, 253, 254, 255];
 
 thread_local! {
     /// clap's command tree, built once (building it costs more than most runs).

@@ -4,7 +4,7 @@
 Each seed is the target's input format: a flags byte, then sections separated by 0xFF (argv
 entries separated by 0x00, `NAME=VALUE` environment entries separated by 0x00, the config
 file, the credentials file, then lists separated by 0xFE: other files, HTTP answers, process
-outputs, prompt answers). Run from fuzz/: python3 seeds/cli_surface.py
+outputs, prompt answers, standard input's lines). Run from fuzz/: python3 seeds/cli_surface.py
 """
 import os
 
@@ -51,13 +51,13 @@ SSO = (
 
 
 def seed(flags=0, argv=(), env=(), config=None, credentials=None, others=(), http=(),
-         outputs=(), prompts=()):
+         outputs=(), prompts=(), stdin=()):
     sections = [
         b"\0".join(a.encode() for a in argv),
         b"\0".join(e.encode() for e in env),
     ]
     files = [config, credentials]
-    lists = [others, http, outputs, prompts]
+    lists = [others, http, outputs, prompts, stdin]
     while lists and not lists[-1]:
         lists.pop()
     if lists or credentials is not None or config is not None:
@@ -115,6 +115,17 @@ SEEDS = [
                  '"dpopKey": "k"}']),
     seed(flags=1, argv=["configure", "list"], env=["USERPROFILE=C:\\Users\\fuzz"]),
     seed(argv=["--help"]),
+    seed(argv=["configure", "set", "s3.addressing_style", "path", "--profile", "p"],
+         config="# c\n[profile p]\ns3 =\n  max_concurrent_requests = 10\n", credentials=KEYS),
+    seed(argv=["configure", "set", "aws_session_token", "tok", "--profile", "my p"],
+         credentials=KEYS),
+    seed(argv=["configure", "set", "sso_region", "us-east-1", "--sso-session", "x"], config=SSO),
+    seed(argv=["configure"], credentials=KEYS,
+         stdin=["ASIAEXAMPLE0001", "", "token", "eu-west-1", "json"]),
+    seed(argv=["configure", "--profile", "new"], stdin=["AKIDNEW", "s", "", ""]),
+    seed(argv=["configure", "import", "--csv",
+               "\ufeffUser name,Password,Access key ID,Secret access key,Console login link\r\n"
+               "u,pw,AKIDU,s,https://x\r\n"], credentials=KEYS),
     seed(argv=["configure", "get"]),
 ]
 

@@ -2,7 +2,8 @@
 
     difftest.py --binary target/debug/credchain --seeds 1-10 --cases 500 --out DIR [--replay DIR...]
 
-For each case (generated from a seed, or read from a case directory): write its files into two
+For each case (generated from a seed, made by credchain's writing commands with written.py, or
+read from a case directory): write its files into two
 fresh homes, one per tool; run `credchain ... export-credentials --format process`,
 `configure get region` and `configure list` (its region row); run botocore in this process;
 compare success or failure, AccessKeyId, SecretAccessKey, SessionToken, the region that
@@ -29,6 +30,7 @@ sys.path.insert(0, HERE)
 import botodrive  # noqa: E402
 import classify  # noqa: E402
 import gen  # noqa: E402
+import written  # noqa: E402
 from mock import Mock  # noqa: E402
 
 TIMEOUT = 20  # seconds for each credchain run
@@ -187,6 +189,9 @@ def main():
     ap.add_argument("--binary", required=True)
     ap.add_argument("--seeds", default="")
     ap.add_argument("--cases", type=int, default=0, help="total generated cases, over the seeds")
+    ap.add_argument(
+        "--written", type=int, default=0, help="cases whose files credchain wrote (written.py)"
+    )
     ap.add_argument("--replay", nargs="*", default=[], help="case directories to run as well")
     ap.add_argument("--out", required=True, help="where disagreements are written")
     ap.add_argument("--quirks", required=True, help="docs/quirks.md")
@@ -209,6 +214,8 @@ def main():
                 work.append((f"s{seed}-{i}", lambda s=seed, i=i: gen.generate(s, i)))
 
     binary = os.path.abspath(args.binary)
+    for i in range(args.written):
+        work.append((f"w{i}", lambda i=i: written.make(binary, i)))
     mock = Mock(lifetime=args.deadline + 60)
     tmp_root = tempfile.mkdtemp(prefix="difftest.")
     os.makedirs(args.out, exist_ok=True)

@@ -73,7 +73,7 @@ pub fn run<M: Machine + ?Sized>(
         dialect: cli.global.dialect.into(),
     };
     match &cli.command {
-        Command::Configure(command) => configure::run(command, &ctx, streams),
+        Command::Configure(args) => configure::run(args.command.as_ref(), &ctx, streams),
         Command::ExportCredentials(args) => export::run(args, &ctx, streams),
         Command::ExportToken => export_token::run(&ctx, streams),
         Command::Explain(args) => explain::run(args, &ctx, streams),

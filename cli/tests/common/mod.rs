@@ -242,6 +242,32 @@ impl Home {
         run
     }
 
+    /// Runs `credchain ARGS` with `vars` and `stdin` piped in as its standard input (not a
+    /// terminal), and checks that no secret is printed.
+    #[track_caller]
+    pub fn run_stdin(&self, args: &[&str], vars: &[(&str, &str)], stdin: &str) -> Run {
+        use std::io::Write;
+        use std::process::Stdio;
+        let mut command = self.command(args, vars);
+        command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = command.spawn().expect("run credchain");
+        let mut input = child.stdin.take().expect("piped stdin");
+        // credchain may exit before reading it all (an error): a closed pipe is no failure.
+        let _ = input.write_all(stdin.as_bytes());
+        drop(input);
+        let output = child.wait_with_output().expect("wait for credchain");
+        let run = Run {
+            stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+            code: output.status.code().expect("exited, not killed"),
+        };
+        self.assert_no_secret(&run);
+        run
+    }
+
     /// Runs `credchain ARGS` without the secrets check, for a command whose purpose is to
     /// print a secret; the caller asserts the output exactly.
     pub fn run_revealing(&self, args: &[&str], vars: &[(&str, &str)]) -> Run {

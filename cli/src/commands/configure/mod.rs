@@ -3,12 +3,18 @@
 //! - [`read`]: `get`, `list`, `list-profiles`, which only read.
 //! - [`mfa_login`]: `mfa-login`, temporary credentials from STS GetSessionToken written to a
 //!   profile.
+//! - [`set`]: `configure set`, one value.
+//! - [`interactive`]: `configure` with no subcommand, the four prompts.
+//! - [`import`]: `configure import`, the IAM console's CSV.
 //!
 //! Commands that write the shared files go through [`crate::shared_write`]; `export-credentials`
 //! is the top-level command's own code.
 
+pub mod import;
+pub mod interactive;
 pub mod mfa_login;
 pub mod read;
+pub mod set;
 
 use crate::args::ConfigureCommand;
 use crate::commands::Context;
@@ -16,12 +22,15 @@ use crate::failure::Failure;
 use crate::machine::Machine;
 use crate::output::Streams;
 
-/// Runs one `configure` subcommand.
+/// Runs one `configure` subcommand, or the interactive set-up when there is none.
 pub fn run<M: Machine + ?Sized>(
-    command: &ConfigureCommand,
+    command: Option<&ConfigureCommand>,
     ctx: &Context<'_, M>,
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
+    let Some(command) = command else {
+        return interactive::run(ctx, streams);
+    };
     match command {
         ConfigureCommand::Get(args) => read::get(&args.name, ctx, streams)
             // `aws configure get` fails with 255 whatever the cause.
@@ -30,5 +39,44 @@ pub fn run<M: Machine + ?Sized>(
         ConfigureCommand::ListProfiles => read::list_profiles(ctx, streams),
         ConfigureCommand::ExportCredentials(args) => super::export::run(args, ctx, streams),
         ConfigureCommand::MfaLogin(args) => mfa_login::run(args, ctx, streams),
+        ConfigureCommand::Set(args) => set::run(args, ctx, streams),
+        ConfigureCommand::Import(args) => import::run(args, ctx, streams),
+    }
+}
+
+/// The config file's section header of `kind NAME` (`profile dev`, `sso-session corp`), the
+/// name quoted as the AWS CLI quotes it when it holds a space or a tab (Python's
+/// `shlex.quote`): `profile 'my profile'`.
+#[must_use]
+pub fn section_header(kind: &str, name: &str) -> String {
+    if name.contains([' ', '\t']) {
+        format!("{kind} '{}'", name.replace('\'', "'\"'\"'"))
+    } else {
+        format!("{kind} {name}")
+    }
+}
+
+/// The config file's section of the profile `name`: `default`, or `profile NAME` (quoted as
+/// [`section_header`] quotes it). The AWS CLI's `profile_to_section`.
+#[must_use]
+pub fn profile_section(name: &str) -> String {
+    if name == "default" {
+        name.to_owned()
+    } else {
+        section_header("profile", name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn section_names_are_quoted_as_shlex_quotes_them() {
+        assert_eq!(profile_section("default"), "default");
+        assert_eq!(profile_section("dev"), "profile dev");
+        assert_eq!(profile_section("my dev"), "profile 'my dev'");
+        assert_eq!(profile_section("it's\tmine"), "profile 'it'\"'\"'s\tmine'");
+        assert_eq!(section_header("sso-session", "a b"), "sso-session 'a b'");
     }
 }
