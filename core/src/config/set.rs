@@ -78,6 +78,22 @@ pub enum Section<'a> {
     },
 }
 
+impl<'a> Section<'a> {
+    /// The config-file section of the profile `name`: `default`, or `profile NAME` (the AWS
+    /// CLI's `profile_to_section`, used by `configure` and `configure sso` too).
+    #[must_use]
+    pub fn profile(name: &'a str) -> Self {
+        if name == "default" {
+            Section::Bare(name)
+        } else {
+            Section::Typed {
+                kind: "profile",
+                name,
+            }
+        }
+    }
+}
+
 impl fmt::Display for Section<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
@@ -146,9 +162,9 @@ pub enum SetError<'a> {
 impl fmt::Display for SetError<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            // The AWS CLI's message, its "aws: [ERROR]: " included (the CLI prefixes it again).
+            // The AWS CLI's message (which it prints with its "aws: [ERROR]: " prefix twice).
             SetError::InvalidSubsectionName(kind) => {
-                write!(f, "aws: [ERROR]: Invalid value for --{}.", kind.name())
+                write!(f, "Invalid value for --{}.", kind.name())
             }
             SetError::DeepNesting => f.write_str(
                 "Found more than two parts in the property to set. Deep nesting of properties \
@@ -222,16 +238,10 @@ pub fn target<'a>(
     };
     let (file, section) = if CREDENTIAL_KEYS.contains(&key) {
         (FileKind::Credentials, Section::Bare(profile))
-    } else if profile == "default" || (profile == PLUGINS && name.starts_with("plugins.")) {
+    } else if profile == PLUGINS && name.starts_with("plugins.") {
         (FileKind::Config, Section::Bare(profile))
     } else {
-        (
-            FileKind::Config,
-            Section::Typed {
-                kind: "profile",
-                name: profile,
-            },
-        )
+        (FileKind::Config, Section::profile(profile))
     };
     Ok(Target {
         file,
@@ -452,10 +462,7 @@ mod tests {
                 err,
                 SetError::InvalidSubsectionName(SubsectionKind::Services)
             );
-            assert_eq!(
-                err.to_string(),
-                "aws: [ERROR]: Invalid value for --services."
-            );
+            assert_eq!(err.to_string(), "Invalid value for --services.");
         }
         // Only the first character counts, as in the AWS CLI's unanchored-at-the-end match.
         for good in [

@@ -20,7 +20,6 @@ use credchain_core::config::evaluate::select_profile;
 use credchain_core::config::write::{Change, Edit};
 use credchain_core::{FileKind, Source};
 
-use super::profile_section;
 use crate::commands::Context;
 use crate::failure::Failure;
 use crate::files::Diagnostics;
@@ -28,6 +27,7 @@ use crate::machine::Machine;
 use crate::output::secret::mask;
 use crate::output::Streams;
 use crate::shared_write;
+use credchain_core::config::set::Section;
 
 /// The AWS CLI's Tip for a profile with no value yet (printed as it prints it: with a blank
 /// line before and after).
@@ -90,7 +90,7 @@ pub fn run<M: Machine + ?Sized>(
         };
         shared_write::store(ctx, FileKind::Credentials, &[edit], streams)?;
     }
-    let section = profile_section(profile);
+    let section = Section::profile(profile).to_string();
     let edit = Edit {
         section: &section,
         changes: &settings,
