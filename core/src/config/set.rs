@@ -318,6 +318,12 @@ mod tests {
                 None,
                 (Credentials, "default", "aws_security_token", None),
             ),
+            // Case counts, as in the AWS CLI.
+            (
+                "AWS_ACCESS_KEY_ID",
+                None,
+                (Config, "default", "AWS_ACCESS_KEY_ID", None),
+            ),
             (
                 "aws_session_token",
                 Some("my dev"),
