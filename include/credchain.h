@@ -462,7 +462,8 @@ enum credchain_result
    */
   CREDCHAIN_RESULT_FILE_WRITE_FAILED = 611,
   /**
-   * Another program changed the file each time credchain edited it; nothing was written.
+   * Another program changed the file each time credchain edited it, or another credchain
+   * process kept it locked; nothing was written.
    */
   CREDCHAIN_RESULT_FILE_KEPT_CHANGING = 612,
   /**
