@@ -126,6 +126,56 @@ pub trait Machine {
     /// a shared file is written, for the AWS CLI's warning about a credentials file that others
     /// may read.
     fn shared_file_mode(&self, path: &str) -> Option<u32>;
+
+    /// Fills `buf` from the operating system's random source (the PKCE verifier and `state`
+    /// of `sso login`). The default has none and fails, so a machine without one cannot sign
+    /// in rather than sign in with guessable values.
+    ///
+    /// # Errors
+    /// No random source.
+    fn fill_random(&self, buf: &mut [u8]) -> io::Result<()> {
+        let _ = buf;
+        Err(io::Error::from(io::ErrorKind::Unsupported))
+    }
+
+    /// Opens `url` in the person's browser (`$BROWSER`, else the platform's opener) without
+    /// waiting for it. Called by `sso login` unless `--no-browser`; a failure is not an error
+    /// (the URL is printed too). The default opens nothing.
+    ///
+    /// # Errors
+    /// No browser could be started.
+    fn open_browser(&self, url: &str) -> io::Result<()> {
+        let _ = url;
+        Err(io::Error::from(io::ErrorKind::Unsupported))
+    }
+
+    /// A TCP listener on 127.0.0.1, on a port the system picks: the loopback callback of
+    /// `sso login`'s authorization code flow. The default has no network.
+    ///
+    /// # Errors
+    /// The port cannot be bound.
+    fn listen_loopback(&self) -> io::Result<std::net::TcpListener> {
+        Err(io::Error::from(io::ErrorKind::Unsupported))
+    }
+
+    /// The names of the entries of the directory at `path` (`sso logout` sweeps the caches);
+    /// `Ok(None)` when there is no directory there. The default has none.
+    ///
+    /// # Errors
+    /// The directory cannot be read.
+    fn list_dir(&self, path: &str) -> io::Result<Option<Vec<String>>> {
+        let _ = path;
+        Ok(None)
+    }
+
+    /// Deletes the file at `path` (`sso logout`). The default cannot.
+    ///
+    /// # Errors
+    /// The file cannot be deleted.
+    fn remove_file(&self, path: &str) -> io::Result<()> {
+        let _ = path;
+        Err(io::Error::from(io::ErrorKind::Unsupported))
+    }
 }
 
 /// An environment that can tell, before any lookup, that a variable the core reads cannot be
@@ -258,6 +308,47 @@ impl Machine for StdMachine {
 
     fn shared_file_mode(&self, path: &str) -> Option<u32> {
         file_mode(path)
+    }
+
+    fn fill_random(&self, buf: &mut [u8]) -> io::Result<()> {
+        getrandom::getrandom(buf).map_err(|e| io::Error::other(e.to_string()))
+    }
+
+    fn open_browser(&self, url: &str) -> io::Result<()> {
+        crate::commands::sso::browser::open(std::env::var_os("BROWSER").as_deref(), url)
+    }
+
+    fn listen_loopback(&self) -> io::Result<std::net::TcpListener> {
+        // 127.0.0.1 only: the AWS CLI binds every interface (docs/quirks.md).
+        std::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0))
+    }
+
+    fn list_dir(&self, path: &str) -> io::Result<Option<Vec<String>>> {
+        let entries = match std::fs::read_dir(credchain_core::host::os_path::decode(path)) {
+            Ok(entries) => entries,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+                ) =>
+            {
+                return Ok(None)
+            }
+            Err(e) => return Err(e),
+        };
+        let mut names = Vec::new();
+        for entry in entries {
+            // Names that are not UTF-8 are not files the AWS CLI or credchain wrote.
+            if let Ok(name) = entry?.file_name().into_string() {
+                names.push(name);
+            }
+        }
+        names.sort();
+        Ok(Some(names))
+    }
+
+    fn remove_file(&self, path: &str) -> io::Result<()> {
+        std::fs::remove_file(credchain_core::host::os_path::decode(path))
     }
 }
 
