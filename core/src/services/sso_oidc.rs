@@ -246,8 +246,6 @@ pub fn parse_create_token(body: &[u8], now: i64) -> Option<Refreshed> {
 pub const MAX_SIGN_IN_BODY_LEN: usize = 24 * 1024;
 /// The longest device code, user code or verification URI kept from StartDeviceAuthorization.
 pub const MAX_DEVICE_FIELD_LEN: usize = 2048;
-/// The most registration scopes sent or kept.
-pub const MAX_SCOPES: usize = 32;
 /// The redirect URI registered for the authorization code flow (the port is added when the
 /// browser is sent to it).
 pub const REDIRECT_URI_WITHOUT_PORT: &str = "http://127.0.0.1/oauth/callback";
