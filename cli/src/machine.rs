@@ -176,6 +176,14 @@ pub trait Machine {
         let _ = path;
         Err(io::Error::from(io::ErrorKind::Unsupported))
     }
+
+    /// Whether Ctrl-C (SIGINT) ends the process at once with status 130, as the AWS CLI exits
+    /// on KeyboardInterrupt (`true`), or is held off (`false`). `sso login` arms it while it
+    /// waits for the person and the services, and holds it off while it writes its files, so
+    /// an interrupted sign-in leaves every file as it was. The default does nothing.
+    fn exit_on_interrupt(&self, exits: bool) {
+        let _ = exits;
+    }
 }
 
 /// An environment that can tell, before any lookup, that a variable the core reads cannot be
@@ -350,6 +358,29 @@ impl Machine for StdMachine {
     fn remove_file(&self, path: &str) -> io::Result<()> {
         std::fs::remove_file(credchain_core::host::os_path::decode(path))
     }
+
+    fn exit_on_interrupt(&self, exits: bool) {
+        interrupt_flag().store(exits, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// The flag of the SIGINT handler that exits with 130 while it is set, registered once.
+fn interrupt_flag() -> &'static std::sync::Arc<std::sync::atomic::AtomicBool> {
+    static FLAG: std::sync::OnceLock<std::sync::Arc<std::sync::atomic::AtomicBool>> =
+        std::sync::OnceLock::new();
+    FLAG.get_or_init(|| {
+        let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        #[cfg(unix)]
+        {
+            // Without a handler the default SIGINT stays (the process ends by the signal).
+            let _ = signal_hook::flag::register_conditional_shutdown(
+                signal_hook::consts::SIGINT,
+                130,
+                flag.clone(),
+            );
+        }
+        flag
+    })
 }
 
 /// The permission bits of the regular file at `path` (Unix).

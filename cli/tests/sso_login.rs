@@ -972,3 +972,37 @@ fn logout_stops_when_the_portal_cannot_be_reached() {
     assert!(run.stderr.contains("Logout"), "{run:#?}");
     assert_eq!(home.read(".aws/sso/cache/aaaa.json").unwrap(), token);
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_exits_130_and_leaves_every_file_as_it_was() {
+    let home = with_secrets(CONFIG);
+    let old_token = format!(
+        r#"{{"startUrl": "{START_URL}", "region": "us-east-1", "accessToken": "oldAccessToken-EXAMPLE", "expiresAt": "2020-01-01T00:00:00Z"}}"#
+    );
+    home.write(&token_file("corp"), &old_token);
+    let before = home_files(&home);
+    let mock = Mock::start(&[]);
+    let vars = vars_of(&mock);
+    let login = Running::start(
+        &home,
+        &["sso", "login", "--profile", "dev", "--no-browser"],
+        &refs(&vars),
+    );
+    login.line_starting("http://127.0.0.1");
+    // RegisterClient has answered: the registration is held, not yet written.
+    assert_eq!(mock.paths(), ["POST /client/register"]);
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &login.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let run = login.finish(&home);
+    assert_eq!(run.code, 130, "{run:#?}");
+    assert_eq!(home_files(&home), before);
+}
+
+/// Every file under the home, with its contents.
+fn home_files(home: &Home) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    credchain_test_support::file_tree::files_under(home.path())
+}

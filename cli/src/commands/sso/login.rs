@@ -108,10 +108,15 @@ impl<M: Machine + ?Sized> Login<'_, '_, M> {
             config.session.unwrap_or(config.start_url.value),
         )
         .map_err(Failure::configuration)?;
-        let (token, registered) = match self.flow {
-            Flow::AuthorizationCode => self.authorization_code(&registration_file, streams)?,
-            Flow::DeviceCode => self.device_code(&registration_file, streams)?,
+        // Ctrl-C exits with 130 at once while the sign-in runs: nothing has been written yet.
+        self.ctx.machine.exit_on_interrupt(true);
+        let signed_in = match self.flow {
+            Flow::AuthorizationCode => self.authorization_code(&registration_file, streams),
+            Flow::DeviceCode => self.device_code(&registration_file, streams),
         };
+        // From here on, the files are written as a whole or not at all.
+        self.ctx.machine.exit_on_interrupt(false);
+        let (token, registered) = signed_in?;
         // Everything is written only now, once the sign-in has succeeded.
         if registered.fresh {
             let mut text = String::new();
