@@ -1006,3 +1006,54 @@ fn ctrl_c_exits_130_and_leaves_every_file_as_it_was() {
 fn home_files(home: &Home) -> Vec<(std::path::PathBuf, Vec<u8>)> {
     credchain_test_support::file_tree::files_under(home.path())
 }
+
+/// The Python with botocore that checks credchain's token file: `CREDCHAIN_BOTOCORE_PYTHON`,
+/// else the difftest stage's venv (tests/difftest/run makes it under the target directory).
+fn botocore_python() -> Option<std::path::PathBuf> {
+    if let Some(python) = std::env::var_os("CREDCHAIN_BOTOCORE_PYTHON") {
+        return Some(python.into());
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let python = target.join("difftest-venv/bin/python");
+    python.exists().then_some(python)
+}
+
+/// botocore resolves role credentials from the token file `credchain sso login` wrote,
+/// against the same portal mock. Ignored by default: it needs botocore (run it with
+/// `-- --ignored` after tests/difftest/run has made its venv, or with
+/// CREDCHAIN_BOTOCORE_PYTHON); when run, a missing botocore is a failure.
+#[test]
+#[ignore = "needs botocore: the difftest venv or CREDCHAIN_BOTOCORE_PYTHON"]
+fn botocore_resolves_role_credentials_from_the_token_file_credchain_wrote() {
+    let python = botocore_python().expect("no Python with botocore: set CREDCHAIN_BOTOCORE_PYTHON");
+    let home = with_secrets(CONFIG);
+    let mock = Mock::start(&[]);
+    let login = Running::start(
+        &home,
+        &["sso", "login", "--profile", "dev", "--no-browser"],
+        &refs(&vars_of(&mock)),
+    );
+    browse(&login.line_starting("http://127.0.0.1"));
+    assert_eq!(login.finish(&home).code, 0);
+    let script = "import botocore.session\n\
+        c = botocore.session.Session(profile='dev').get_credentials().get_frozen_credentials()\n\
+        print(c.access_key, c.secret_key == 'qROLESECRETqq4', c.token == 'qROLESESSIONqq5')\n";
+    let output = std::process::Command::new(python)
+        .args(["-c", script])
+        .env_clear()
+        .env("HOME", home.path())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ENDPOINT_URL_SSO", &mock.url)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "ASIAEXAMPLEROLE01 True True\n"
+    );
+    let federation = mock.requests().last().cloned().unwrap();
+    assert_eq!(federation.header("x-amz-sso_bearer_token"), Some(ACCESS));
+}
