@@ -184,6 +184,22 @@ pub trait Machine {
     fn exit_on_interrupt(&self, exits: bool) {
         let _ = exits;
     }
+
+    /// One request to a vanity `sso_start_url` (`HEAD`, or `GET` when HEAD is refused), with
+    /// no redirect followed: the status and the `Location` header. `sso login` resolves such
+    /// a URL to the AWS-owned one it stands for. The default has no network.
+    ///
+    /// # Errors
+    /// No answer (the reason, for the AWS CLI's "Failed to resolve start URL: ...").
+    fn probe_url(
+        &self,
+        method: &str,
+        url: &str,
+        timeout_ms: u32,
+    ) -> io::Result<(u16, Option<String>)> {
+        let _ = (method, url, timeout_ms);
+        Err(io::Error::from(io::ErrorKind::Unsupported))
+    }
 }
 
 /// An environment that can tell, before any lookup, that a variable the core reads cannot be
@@ -361,6 +377,38 @@ impl Machine for StdMachine {
 
     fn exit_on_interrupt(&self, exits: bool) {
         interrupt_flag().store(exits, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn probe_url(
+        &self,
+        method: &str,
+        url: &str,
+        timeout_ms: u32,
+    ) -> io::Result<(u16, Option<String>)> {
+        // As the core's HTTP host: rustls, no proxy from the environment, no redirects.
+        let agent = ureq::Agent::config_builder()
+            .timeout_global(Some(std::time::Duration::from_millis(u64::from(
+                timeout_ms,
+            ))))
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .proxy(None)
+            .build()
+            .new_agent();
+        let request = ureq::http::Request::builder()
+            .method(method)
+            .uri(url)
+            .body(())
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))?;
+        let response = agent
+            .run(request)
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        Ok((response.status().as_u16(), location))
     }
 }
 

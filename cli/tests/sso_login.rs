@@ -1057,3 +1057,25 @@ fn botocore_resolves_role_credentials_from_the_token_file_credchain_wrote() {
     let federation = mock.requests().last().cloned().unwrap();
     assert_eq!(federation.header("x-amz-sso_bearer_token"), Some(ACCESS));
 }
+
+#[test]
+fn a_vanity_start_url_that_cannot_be_resolved_is_a_configuration_error() {
+    let closed = credchain_test_support::mock_server::closed_port_url();
+    let port = closed.rsplit(':').next().unwrap().trim_end_matches('/');
+    let config = format!(
+        "[profile v]\nsso_session = vanity\n\n[sso-session vanity]\n\
+         sso_start_url = https://127.0.0.1:{port}/start\nsso_region = us-east-1\n"
+    );
+    let home = Home::with_config(&config);
+    let run = home.run_with(
+        &["sso", "login", "--profile", "v", "--no-browser"],
+        &[("AWS_ENDPOINT_URL_SSO_OIDC", closed.as_str())],
+    );
+    assert_eq!((run.code, run.stdout.as_str()), (253, ""), "{run:#?}");
+    assert!(
+        run.stderr
+            .starts_with("credchain: [ERROR]: Failed to resolve start URL: "),
+        "{run:#?}"
+    );
+    assert!(home.read(".aws/sso/cache").is_none());
+}

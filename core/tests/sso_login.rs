@@ -21,12 +21,18 @@ use credchain_core::services::sso_oidc::{
 use credchain_core::services::sso_portal;
 use credchain_core::signin::sso::{login_config, Flow, LoginConfigError};
 
+/// A request as sent: method, URL, headers, body.
+type Seen = (String, String, Vec<(String, String)>, String);
+
+/// What `login_config` read: session, start URL, region, scopes, and the flow chosen.
+type Read = (Option<String>, String, String, Option<Vec<String>>, Flow);
+
 /// HTTP answering from a queue of (status, body), recording (method, URL, headers, body); an
 /// empty queue is a connection failure.
 #[derive(Default)]
 struct Scripted {
     answers: RefCell<VecDeque<(u16, &'static str)>>,
-    seen: RefCell<Vec<(String, String, Vec<(String, String)>, String)>>,
+    seen: RefCell<Vec<Seen>>,
 }
 
 impl Scripted {
@@ -327,10 +333,7 @@ const CONFIG: &str = "[default]\nsso_start_url = https://d-1.awsapps.com/start\n
     sso_registration_scopes = sso:account:access, ,x:y\n\n\
     [sso-session empty]\nsso_start_url = https://d-3.awsapps.com/start\nsso_region = us-east-1\nsso_registration_scopes =\n";
 
-fn config_of(
-    profile: Option<&str>,
-    session: Option<&'static str>,
-) -> Result<(Option<String>, String, String, Option<Vec<String>>, Flow), String> {
+fn config_of(profile: Option<&str>, session: Option<&'static str>) -> Result<Read, String> {
     let files = common::memory::config_in_home_h(CONFIG);
     let mut options = Options::default();
     if let Some(p) = profile {

@@ -372,6 +372,125 @@ pub fn region_from_host(host: &str) -> Option<String> {
     None
 }
 
+/// The next step of resolving a vanity start URL (resolve.py's `_follow_redirect`: one HEAD,
+/// a GET instead when HEAD is refused, exactly one redirect hop, whose target is not fetched).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProbeStep {
+    /// The URL the probing ends at (the one probed, or the redirect's target).
+    Done(String),
+    /// HEAD was refused (405, 501): ask again with GET.
+    RetryAsGet,
+    /// The AWS CLI's configuration error (253).
+    Failed(String),
+}
+
+/// What a probe of `url` (a HEAD, or the GET after it when `was_get`) answering `status`,
+/// with `location`, means.
+#[must_use]
+pub fn after_probe(url: &str, was_get: bool, status: u16, location: Option<&str>) -> ProbeStep {
+    match status {
+        200..=299 => ProbeStep::Done(String::from(url)),
+        405 | 501 if !was_get => ProbeStep::RetryAsGet,
+        301 | 302 | 303 | 307 | 308 => match location.filter(|l| !l.is_empty()) {
+            Some(location) => ProbeStep::Done(url_join(url, location)),
+            None => ProbeStep::Failed(String::from("Redirect response missing Location header.")),
+        },
+        _ => ProbeStep::Failed(alloc::format!("Failed to resolve start URL: HTTP {status}")),
+    }
+}
+
+/// `location` read against `base`, as `urllib.parse.urljoin` reads the common forms: an
+/// absolute URL, `//host/..`, `/path`, `?query`, or a path relative to the base's directory.
+#[must_use]
+pub fn url_join(base: &str, location: &str) -> String {
+    let (scheme, rest) = base.split_once("://").unwrap_or(("https", base));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let has_scheme = location.split_once("://").is_some_and(|(s, _)| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+    });
+    if has_scheme {
+        String::from(location)
+    } else if let Some(net) = location.strip_prefix("//") {
+        alloc::format!("{scheme}://{net}")
+    } else if location.starts_with('/') {
+        alloc::format!("{scheme}://{authority}{location}")
+    } else {
+        let path = &rest[authority.len()..];
+        let path = path.split(['?', '#']).next().unwrap_or_default();
+        if location.starts_with('?') {
+            return alloc::format!("{scheme}://{authority}{path}{location}");
+        }
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        alloc::format!("{scheme}://{authority}{dir}/{location}")
+    }
+}
+
+/// resolve.py's `_normalize_url`: the scheme, the host in lower case, a port other than the
+/// scheme's default, and the path without the `/`s that end it (no query, no fragment).
+#[must_use]
+pub fn normalize_url(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let scheme = scheme.to_ascii_lowercase();
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let path = rest[authority.len()..]
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default();
+    let host = url_host(url).unwrap_or_default().to_ascii_lowercase();
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let port = host_port
+        .rsplit_once(':')
+        .filter(|(h, _)| !h.ends_with(']') || host_port.starts_with('['))
+        .and_then(|(_, p)| p.parse::<u16>().ok());
+    let default = match scheme.as_str() {
+        "https" => Some(443),
+        "http" => Some(80),
+        _ => None,
+    };
+    let mut out = alloc::format!("{scheme}://{host}");
+    if let Some(port) = port.filter(|p| Some(*p) != default && *p != 0) {
+        let _ = write!(out, ":{port}");
+    }
+    out.push_str(path.trim_end_matches('/'));
+    out
+}
+
+/// A vanity start URL resolved: the URL the sign-in sends (`issuerUrl`,
+/// StartDeviceAuthorization's `startUrl`) and the region it signs in to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    /// The resolved start URL.
+    pub url: String,
+    /// The region: from the resolved host when it names one, else the configured one.
+    pub region: String,
+}
+
+/// The end of a vanity URL's resolution: `final_url` (where the probing ended) normalised,
+/// refused unless it is an AWS-owned https URL.
+///
+/// # Errors
+/// The AWS CLI's configuration error (253).
+pub fn resolved(
+    start_url: &str,
+    final_url: &str,
+    configured_region: &str,
+) -> Result<Resolved, String> {
+    let url = normalize_url(final_url);
+    let host = url_host(&url).unwrap_or_default();
+    if host.is_empty() || !is_aws_owned_host(host) {
+        return Err(alloc::format!(
+            "Could not resolve start URL '{start_url}' to an AWS-owned endpoint. Final URL: '{url}'"
+        ));
+    }
+    if !url.starts_with("https://") {
+        return Err(alloc::format!("Resolved URL must use https. Got: '{url}'"));
+    }
+    let region = region_from_host(host).unwrap_or_else(|| String::from(configured_region));
+    Ok(Resolved { url, region })
+}
+
 /// The browser URL of the authorization code flow: `<oidc scheme://host>/authorize?
 /// response_type=code&client_id=..&redirect_uri=..&state=..&code_challenge_method=S256&
 /// scopes=..&code_challenge=..`, the values percent-encoded with only `-._~` left as they are,
@@ -742,5 +861,68 @@ mod tests {
             br#"{"Credentials": {"AccessKeyId": "a"}, "AssumedRoleUser": {}}"#
         ));
         assert!(!is_sso_role_cache(b"[]"));
+    }
+
+    #[test]
+    fn vanity_resolution_steps() {
+        let u = "https://sso.example.com/start";
+        assert_eq!(after_probe(u, false, 200, None), ProbeStep::Done(u.into()));
+        assert_eq!(after_probe(u, false, 405, None), ProbeStep::RetryAsGet);
+        assert_eq!(
+            after_probe(u, true, 405, None),
+            ProbeStep::Failed("Failed to resolve start URL: HTTP 405".into())
+        );
+        assert_eq!(
+            after_probe(u, false, 404, None),
+            ProbeStep::Failed("Failed to resolve start URL: HTTP 404".into())
+        );
+        assert_eq!(
+            after_probe(u, false, 302, None),
+            ProbeStep::Failed("Redirect response missing Location header.".into())
+        );
+        assert_eq!(
+            after_probe(u, true, 307, Some("https://d-1.awsapps.com/start/")),
+            ProbeStep::Done("https://d-1.awsapps.com/start/".into())
+        );
+        assert_eq!(url_join(u, "/other"), "https://sso.example.com/other");
+        assert_eq!(url_join(u, "//h.example/x"), "https://h.example/x");
+        assert_eq!(url_join(u, "next"), "https://sso.example.com/next");
+        assert_eq!(
+            url_join("https://a.example/x/y?q", "z"),
+            "https://a.example/x/z"
+        );
+        assert_eq!(
+            normalize_url("HTTPS://D-1.AwsApps.com:443/start//?x=1#f"),
+            "https://d-1.awsapps.com/start"
+        );
+        assert_eq!(
+            normalize_url("https://x.portal.eu-west-1.app.aws:8443/"),
+            "https://x.portal.eu-west-1.app.aws:8443"
+        );
+        assert_eq!(
+            resolved(
+                u,
+                "https://ssoins-1.portal.eu-west-1.app.aws/start/",
+                "us-east-1"
+            ),
+            Ok(Resolved {
+                url: "https://ssoins-1.portal.eu-west-1.app.aws/start".into(),
+                region: "eu-west-1".into()
+            })
+        );
+        assert_eq!(
+            resolved(u, "https://d-1.awsapps.com/start", "us-east-1")
+                .unwrap()
+                .region,
+            "us-east-1"
+        );
+        assert_eq!(
+            resolved(u, "https://evil.example/start", "us-east-1"),
+            Err("Could not resolve start URL 'https://sso.example.com/start' to an AWS-owned endpoint. Final URL: 'https://evil.example/start'".into())
+        );
+        assert_eq!(
+            resolved(u, "http://d-1.awsapps.com/start", "us-east-1"),
+            Err("Resolved URL must use https. Got: 'http://d-1.awsapps.com/start'".into())
+        );
     }
 }

@@ -16,6 +16,7 @@ use credchain_core::caches::sso_registration::{
     MAX_REGISTRATION_FILE_LEN,
 };
 use credchain_core::caches::sso_token::token_path;
+use credchain_core::config::write::{Change, Edit};
 use credchain_core::io::{block_on, Clock, Fs};
 use credchain_core::services::endpoint::{self, Endpoint};
 use credchain_core::services::exchange::ServiceFailure;
@@ -25,10 +26,12 @@ use credchain_core::services::sso_oidc::{
     DEFAULT_SCOPE, REDIRECT_URI_WITHOUT_PORT,
 };
 use credchain_core::signin::sso::{
-    authorize_url, check_start_url, login_config, write_token_file, Flow, LoginConfig,
-    CALLBACK_WAIT_SECS, DEFAULT_INTERVAL_SECS, SLOW_DOWN_SECS,
+    after_probe, authorize_url, check_start_url, login_config, resolved, write_token_file, Flow,
+    LoginConfig, ProbeStep, Resolved, StartUrlKind, CALLBACK_WAIT_SECS, DEFAULT_INTERVAL_SECS,
+    SLOW_DOWN_SECS,
 };
 use credchain_core::signing::pkce::{uuid4, Verifier};
+use credchain_core::{FileKind, Sourced};
 
 use crate::commands::sso::callback::{self, NoCode};
 use crate::commands::sso::{profile_not_found, LoginArgs};
@@ -36,6 +39,7 @@ use crate::commands::Context;
 use crate::failure::{Failure, OTHER_ERROR, SERVICE_ERROR};
 use crate::machine::{Machine, MachineIo};
 use crate::output::Streams;
+use crate::shared_write;
 
 /// The variable that shortens the wait for the browser (whole seconds, at most the AWS CLI's
 /// 600): for tests and for people who know they will not be back.
@@ -54,16 +58,34 @@ pub fn run<M: Machine + ?Sized>(
     ctx.with_evaluator(streams, profile_not_found, |eval, streams| {
         let config =
             login_config(eval, args.sso_session.as_deref()).map_err(Failure::configuration)?;
-        // The URL is checked as the AWS CLI checks it; a vanity URL is used as it is
-        // (docs/quirks.md).
-        check_start_url(config.start_url.value).map_err(Failure::configuration)?;
-        let endpoint = endpoint::resolve(eval, &endpoint::SSO_OIDC, Some(config.region))
+        let resolution =
+            match check_start_url(config.start_url.value).map_err(Failure::configuration)? {
+                StartUrlKind::AwsOwned => None,
+                StartUrlKind::Vanity => Some(resolve_vanity(
+                    ctx.machine,
+                    config.start_url.value,
+                    config.region.value,
+                )?),
+            };
+        // The resolved URL and region serve every call and file; the configured URL names
+        // the files and the message.
+        let (issuer_url, region) = match &resolution {
+            Some(r) => (r.url.as_str(), r.region.as_str()),
+            None => (config.start_url.value, config.region.value),
+        };
+        let sourced_region = Sourced {
+            value: region,
+            source: config.region.source,
+        };
+        let endpoint = endpoint::resolve(eval, &endpoint::SSO_OIDC, Some(sourced_region))
             .map_err(Failure::configuration)?;
         let retry = retry::settings(eval).map_err(Failure::other)?.config;
         let login = Login {
             ctx,
             io: ctx.machine.io(),
             config: &config,
+            issuer_url,
+            region,
             endpoint: &endpoint,
             retry,
             flow: Flow::choose(&config, args.use_device_code),
@@ -78,6 +100,10 @@ struct Login<'r, 's, M: Machine + ?Sized> {
     ctx: &'r Context<'r, M>,
     io: MachineIo<'r, M>,
     config: &'r LoginConfig<'s>,
+    /// The start URL sent to SSO-OIDC: the configured one, or a vanity URL resolved.
+    issuer_url: &'r str,
+    /// The region signed in to: the configured one, or the resolved URL's.
+    region: &'r str,
     endpoint: &'r Endpoint<'s>,
     retry: RetryConfig,
     flow: Flow,
@@ -95,7 +121,7 @@ impl<M: Machine + ?Sized> Login<'_, '_, M> {
         let config = self.config;
         let registration_key = registration_cache_key(
             config.start_url.value,
-            config.region.value,
+            self.region,
             config.scopes.as_deref(),
             config.session,
         );
@@ -133,11 +159,15 @@ impl<M: Machine + ?Sized> Login<'_, '_, M> {
         let _ = write_token_file(
             &mut text,
             config.start_url.value,
-            config.region.value,
+            self.region,
             &token,
             &registered.client,
         );
         self.write(&token_file, &text, "token file")?;
+        if self.region != config.region.value {
+            self.write_region(streams)?;
+            writeln!(streams.out, "SSO region updated to {}", self.region)?;
+        }
         writeln!(
             streams.out,
             "Successfully logged into Start URL: {}",
@@ -155,6 +185,21 @@ impl<M: Machine + ?Sized> Login<'_, '_, M> {
             Flow::AuthorizationCode if configured.is_empty() => Some(vec![DEFAULT_SCOPE]),
             Flow::AuthorizationCode => Some(configured.to_vec()),
         }
+    }
+
+    /// `sso_region = <resolved>` into `[sso-session NAME]`, or for the legacy form into
+    /// `[profile NAME]` (the AWS CLI's section name even for `default`).
+    fn write_region(&self, streams: &mut Streams<'_>) -> Result<(), Failure> {
+        let section = match self.config.session {
+            Some(session) => format!("sso-session {session}"),
+            None => format!("profile {}", self.config.profile),
+        };
+        let changes = [("sso_region", Change::Set(self.region))];
+        let edit = Edit {
+            section: &section,
+            changes: &changes,
+        };
+        shared_write::store(self.ctx, FileKind::Config, &[edit], streams).map(|_| ())
     }
 
     fn write(&self, path: &str, text: &str, what: &str) -> Result<(), Failure> {
@@ -237,7 +282,7 @@ impl<M: Machine + ?Sized> Login<'_, '_, M> {
             registration_file,
             Some(AuthCodeRegistration {
                 redirect_uri: REDIRECT_URI_WITHOUT_PORT,
-                issuer_url: self.config.start_url.value,
+                issuer_url: self.issuer_url,
             }),
         )?;
         let url = authorize_url(
@@ -318,7 +363,7 @@ impl<M: Machine + ?Sized> Login<'_, '_, M> {
             self.retry,
             self.endpoint,
             client,
-            self.config.start_url.value,
+            self.issuer_url,
         ))
         .map_err(|e| service_failure(&e))?;
         let started = self.io.clock.now_unix();
@@ -415,6 +460,32 @@ enum Redeem {
     SlowDown,
     /// The sign-in failed.
     Failed(Failure),
+}
+
+/// The longest a vanity start URL's probe may take, in milliseconds (the AWS CLI's default
+/// `--cli-connect-timeout`).
+const PROBE_TIMEOUT_MS: u32 = 10_000;
+
+/// A vanity start URL resolved as the AWS CLI resolves it: one HEAD (a GET when HEAD is
+/// refused), at most one redirect hop, then the final URL checked.
+fn resolve_vanity<M: Machine + ?Sized>(
+    machine: &M,
+    start_url: &str,
+    configured_region: &str,
+) -> Result<Resolved, Failure> {
+    let mut was_get = false;
+    let final_url = loop {
+        let method = if was_get { "GET" } else { "HEAD" };
+        let (status, location) = machine
+            .probe_url(method, start_url, PROBE_TIMEOUT_MS)
+            .map_err(|e| Failure::configuration(format!("Failed to resolve start URL: {e}")))?;
+        match after_probe(start_url, was_get, status, location.as_deref()) {
+            ProbeStep::Done(url) => break url,
+            ProbeStep::RetryAsGet => was_get = true,
+            ProbeStep::Failed(message) => return Err(Failure::configuration(message)),
+        }
+    };
+    resolved(start_url, &final_url, configured_region).map_err(Failure::configuration)
 }
 
 /// A failed service call: 254 when the service answered with an error, 255 when the call did
