@@ -1079,3 +1079,68 @@ fn a_vanity_start_url_that_cannot_be_resolved_is_a_configuration_error() {
     );
     assert!(home.read(".aws/sso/cache").is_none());
 }
+
+#[test]
+fn the_callback_listens_on_127_0_0_1_only() {
+    let home = with_secrets(CONFIG);
+    let mock = Mock::start(&[]);
+    let vars = vars_of(&mock);
+    let login = Running::start(
+        &home,
+        &["sso", "login", "--profile", "dev", "--no-browser"],
+        &refs(&vars),
+    );
+    let url = login.line_starting("http://127.0.0.1");
+    let redirect = param(&query(&url), "redirect_uri").unwrap();
+    let port: u16 = redirect
+        .trim_start_matches("http://127.0.0.1:")
+        .trim_end_matches("/oauth/callback")
+        .parse()
+        .unwrap();
+    // Another address of the loopback range: a listener on every interface would accept it.
+    let other = std::net::SocketAddr::from(([127, 0, 0, 2], port));
+    assert!(TcpStream::connect_timeout(&other, Duration::from_secs(2)).is_err());
+    let (status, page) = browse(&url);
+    assert!(status.contains(" 200 "), "{status}");
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert_eq!(login.finish(&home).code, 0);
+}
+
+#[test]
+fn device_flow_with_the_browser_opens_the_complete_url() {
+    let home = with_secrets(CONFIG);
+    let mock = Mock::start(&["pending"]);
+    let opened = home.file("opened-url");
+    let browser = home.script(
+        "browser.sh",
+        &format!("#!/bin/sh\nprintf '%s' \"$1\" > '{opened}'\n"),
+    );
+    let mut vars = mock.vars();
+    vars.push(("BROWSER", browser));
+    let run = home.run_with(
+        &["sso", "login", "--profile", "dev", "--use-device-code"],
+        &refs(&vars),
+    );
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!(
+        run.stdout,
+        format!(
+            "Attempting to open your default browser.\nIf the browser does not open or you wish to use a \
+             different device to authorize this request, open the following URL:\n\n\
+             https://device.sso.us-east-1.amazonaws.com/\n\nThen enter the code:\n\nABCD-EFGH\n\
+             Successfully logged into Start URL: {START_URL}\n"
+        )
+    );
+    let until = Instant::now() + Duration::from_secs(10);
+    while std::fs::read_to_string(&opened)
+        .unwrap_or_default()
+        .is_empty()
+    {
+        assert!(Instant::now() < until, "the browser script was not run");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(
+        std::fs::read_to_string(&opened).unwrap(),
+        "https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH"
+    );
+}
