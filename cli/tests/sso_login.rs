@@ -1144,3 +1144,160 @@ fn device_flow_with_the_browser_opens_the_complete_url() {
         "https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH"
     );
 }
+
+/// The real machine with its own environment and a vanity start URL's answer: the HEAD probe
+/// is the one request the loopback mocks cannot serve (it must be https).
+struct VanityMachine {
+    env: credchain_core::host::StdEnv,
+    http: credchain_core::host::UreqHttp,
+    real: credchain_cli::StdMachine,
+    probes: RefCellVec,
+}
+
+type RefCellVec = std::cell::RefCell<Vec<(String, String)>>;
+
+impl credchain_cli::Machine for VanityMachine {
+    type Env = credchain_core::host::StdEnv;
+    type SharedFile = credchain_core::host::FileBytes;
+    type SharedFiles = credchain_core::host::ConfigFileFs;
+    type Fs = credchain_core::host::StdFs;
+    type Http = credchain_core::host::UreqHttp;
+    type Command = credchain_core::host::StdCommand;
+    type Prompt = credchain_core::host::TerminalPrompt;
+    type Clock = credchain_core::host::SystemClock;
+
+    fn env(&self) -> &Self::Env {
+        &self.env
+    }
+    fn shared_files(&self) -> &Self::SharedFiles {
+        &credchain_core::host::ConfigFileFs
+    }
+    fn shared_file_size(&self, _: &str) -> u64 {
+        0
+    }
+    fn io(&self) -> credchain_cli::MachineIo<'_, Self> {
+        credchain_core::chain::execute::Io {
+            fs: &credchain_core::host::StdFs,
+            http: &self.http,
+            command: &credchain_core::host::StdCommand,
+            prompt: &credchain_core::host::TerminalPrompt,
+            clock: &credchain_core::host::SystemClock,
+            platform: credchain_core::config::locate::Platform::current(),
+        }
+    }
+    fn set_for_children(&self, _: &str, _: &str) {}
+    fn launch(&self, _: &credchain_cli::Launch<'_>) -> std::io::Result<u8> {
+        Err(std::io::ErrorKind::Unsupported.into())
+    }
+    fn stdout_is_terminal(&self) -> bool {
+        false
+    }
+    fn colours(&self, _: credchain_cli::Stream) -> bool {
+        false
+    }
+    fn read_line(&self) -> std::io::Result<Option<String>> {
+        Ok(None)
+    }
+    fn shared_file_mode(&self, path: &str) -> Option<u32> {
+        self.real.shared_file_mode(path)
+    }
+    fn fill_random(&self, buf: &mut [u8]) -> std::io::Result<()> {
+        self.real.fill_random(buf)
+    }
+    fn probe_url(&self, method: &str, url: &str, _: u32) -> std::io::Result<(u16, Option<String>)> {
+        self.probes
+            .borrow_mut()
+            .push((method.to_owned(), url.to_owned()));
+        // HEAD is refused, the GET redirects once (the target is not fetched).
+        Ok(match method {
+            "HEAD" => (405, None),
+            _ => (
+                302,
+                Some("https://ssoins-1234.portal.eu-west-1.app.aws/start/".to_owned()),
+            ),
+        })
+    }
+}
+
+#[test]
+fn a_vanity_start_url_resolves_to_its_region_which_is_written_back() {
+    let config = "[profile v]\nsso_session = vanity\n\n[sso-session vanity]\n\
+        sso_start_url = https://sso.example.com/start\nsso_region = us-east-1\n";
+    let home = with_secrets(config);
+    let mock = Mock::start(&[]);
+    let mut vars: Vec<(String, String)> = mock
+        .vars()
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+    vars.push(("HOME".into(), home.path().to_str().unwrap().into()));
+    let machine = VanityMachine {
+        env: credchain_core::host::StdEnv::from_parts(vars, Vec::new()),
+        http: credchain_core::host::UreqHttp::new(),
+        real: credchain_cli::StdMachine::new(),
+        probes: RefCellVec::default(),
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let args = [
+        "credchain",
+        "sso",
+        "login",
+        "--profile",
+        "v",
+        "--use-device-code",
+        "--no-browser",
+    ];
+    let status = credchain_cli::run(
+        args.iter().map(std::ffi::OsString::from),
+        &machine,
+        &mut out,
+        &mut err,
+    );
+    let run = Run {
+        stdout: String::from_utf8(out).unwrap(),
+        stderr: String::from_utf8(err).unwrap(),
+        code: i32::from(status),
+    };
+    home.assert_no_secret(&run);
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{run:#?}");
+    assert_eq!(
+        *machine.probes.borrow(),
+        [
+            (
+                "HEAD".to_owned(),
+                "https://sso.example.com/start".to_owned()
+            ),
+            ("GET".to_owned(), "https://sso.example.com/start".to_owned())
+        ]
+    );
+    assert!(
+        run.stdout.ends_with(
+            "SSO region updated to eu-west-1\nSuccessfully logged into Start URL: https://sso.example.com/start\n"
+        ),
+        "{run:#?}"
+    );
+    // The resolved URL goes to StartDeviceAuthorization; the configured one names the files.
+    let device: serde_json::Value = serde_json::from_str(&mock.requests()[1].body).unwrap();
+    assert_eq!(
+        device["startUrl"],
+        "https://ssoins-1234.portal.eu-west-1.app.aws/start"
+    );
+    let token: serde_json::Value =
+        serde_json::from_str(&home.read(&token_file("vanity")).unwrap()).unwrap();
+    assert_eq!(
+        (token["startUrl"].as_str(), token["region"].as_str()),
+        (Some("https://sso.example.com/start"), Some("eu-west-1"))
+    );
+    let key = registration_cache_key(
+        "https://sso.example.com/start",
+        "eu-west-1",
+        None,
+        Some("vanity"),
+    );
+    assert!(home.read(&format!(".aws/sso/cache/{key}.json")).is_some());
+    assert_eq!(
+        home.read(".aws/config").unwrap(),
+        "[profile v]\nsso_session = vanity\n\n[sso-session vanity]\n\
+         sso_start_url = https://sso.example.com/start\nsso_region = eu-west-1\n"
+    );
+}
