@@ -992,8 +992,9 @@ fn ctrl_c_exits_130_and_leaves_every_file_as_it_was() {
     login.line_starting("http://127.0.0.1");
     // RegisterClient has answered: the registration is held, not yet written.
     assert_eq!(mock.paths(), ["POST /client/register"]);
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &login.child.id().to_string()])
+    // The shell's own `kill`, so no procps is needed.
+    let status = std::process::Command::new("sh")
+        .args(["-c", &format!("kill -INT {}", login.child.id())])
         .status()
         .unwrap();
     assert!(status.success());
