@@ -187,6 +187,10 @@ Examples:
     )]
     Explain(ExplainArgs),
 
+    /// Sign in to IAM Identity Center, or out, as `aws sso login` and `aws sso logout` do.
+    #[command(subcommand, arg_required_else_help = true)]
+    Sso(crate::commands::sso::SsoCommand),
+
     /// Run a command with the credentials and region in its environment.
     #[command(
         long_about = "\

@@ -126,6 +126,80 @@ pub trait Machine {
     /// the credentials file is written (it keeps its mode), for the AWS CLI's warning about a
     /// credentials file that others may read.
     fn shared_file_mode(&self, path: &str) -> Option<u32>;
+
+    /// Fills `buf` from the operating system's random source (the PKCE verifier and `state`
+    /// of `sso login`). The default has none and fails, so a machine without one cannot sign
+    /// in rather than sign in with guessable values.
+    ///
+    /// # Errors
+    /// No random source.
+    fn fill_random(&self, buf: &mut [u8]) -> io::Result<()> {
+        let _ = buf;
+        Err(io::Error::from(io::ErrorKind::Unsupported))
+    }
+
+    /// Opens `url` in the person's browser (`$BROWSER`, else the platform's opener) without
+    /// waiting for it. Called by `sso login` unless `--no-browser`; a failure is not an error
+    /// (the URL is printed too). The default opens nothing.
+    ///
+    /// # Errors
+    /// No browser could be started.
+    fn open_browser(&self, url: &str) -> io::Result<()> {
+        let _ = url;
+        Err(io::Error::from(io::ErrorKind::Unsupported))
+    }
+
+    /// A TCP listener on 127.0.0.1, on a port the system picks: the loopback callback of
+    /// `sso login`'s authorization code flow. The default has no network.
+    ///
+    /// # Errors
+    /// The port cannot be bound.
+    fn listen_loopback(&self) -> io::Result<std::net::TcpListener> {
+        Err(io::Error::from(io::ErrorKind::Unsupported))
+    }
+
+    /// The names of the entries of the directory at `path` (`sso logout` sweeps the caches);
+    /// `Ok(None)` when there is no directory there. The default has none.
+    ///
+    /// # Errors
+    /// The directory cannot be read.
+    fn list_dir(&self, path: &str) -> io::Result<Option<Vec<String>>> {
+        let _ = path;
+        Ok(None)
+    }
+
+    /// Deletes the file at `path` (`sso logout`). The default cannot.
+    ///
+    /// # Errors
+    /// The file cannot be deleted.
+    fn remove_file(&self, path: &str) -> io::Result<()> {
+        let _ = path;
+        Err(io::Error::from(io::ErrorKind::Unsupported))
+    }
+
+    /// Whether Ctrl-C (SIGINT) ends the process at once with status 130, as the AWS CLI exits
+    /// on KeyboardInterrupt (`true`), or is held off (`false`). `sso login` arms it while it
+    /// waits for the person and the services, and holds it off while it writes its files, so
+    /// an interrupted sign-in leaves every file as it was. The default does nothing.
+    fn exit_on_interrupt(&self, exits: bool) {
+        let _ = exits;
+    }
+
+    /// One request to a vanity `sso_start_url` (`HEAD`, or `GET` when HEAD is refused), with
+    /// no redirect followed: the status and the `Location` header. `sso login` resolves such
+    /// a URL to the AWS-owned one it stands for. The default has no network.
+    ///
+    /// # Errors
+    /// No answer (the reason, for the AWS CLI's "Failed to resolve start URL: ...").
+    fn probe_url(
+        &self,
+        method: &str,
+        url: &str,
+        timeout_ms: u32,
+    ) -> io::Result<(u16, Option<String>)> {
+        let _ = (method, url, timeout_ms);
+        Err(io::Error::from(io::ErrorKind::Unsupported))
+    }
 }
 
 /// An environment that can tell, before any lookup, that a variable the core reads cannot be
@@ -259,6 +333,102 @@ impl Machine for StdMachine {
     fn shared_file_mode(&self, path: &str) -> Option<u32> {
         file_mode(path)
     }
+
+    fn fill_random(&self, buf: &mut [u8]) -> io::Result<()> {
+        getrandom::getrandom(buf).map_err(|e| io::Error::other(e.to_string()))
+    }
+
+    fn open_browser(&self, url: &str) -> io::Result<()> {
+        crate::commands::sso::browser::open(std::env::var_os("BROWSER").as_deref(), url)
+    }
+
+    fn listen_loopback(&self) -> io::Result<std::net::TcpListener> {
+        // 127.0.0.1 only: the AWS CLI binds every interface (docs/quirks.md).
+        std::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0))
+    }
+
+    fn list_dir(&self, path: &str) -> io::Result<Option<Vec<String>>> {
+        let entries = match std::fs::read_dir(credchain_core::host::os_path::decode(path)) {
+            Ok(entries) => entries,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+                ) =>
+            {
+                return Ok(None)
+            }
+            Err(e) => return Err(e),
+        };
+        let mut names = Vec::new();
+        for entry in entries {
+            // Names that are not UTF-8 are not files the AWS CLI or credchain wrote.
+            if let Ok(name) = entry?.file_name().into_string() {
+                names.push(name);
+            }
+        }
+        names.sort();
+        Ok(Some(names))
+    }
+
+    fn remove_file(&self, path: &str) -> io::Result<()> {
+        std::fs::remove_file(credchain_core::host::os_path::decode(path))
+    }
+
+    fn exit_on_interrupt(&self, exits: bool) {
+        interrupt_flag().store(exits, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn probe_url(
+        &self,
+        method: &str,
+        url: &str,
+        timeout_ms: u32,
+    ) -> io::Result<(u16, Option<String>)> {
+        // As the core's HTTP host: rustls, no proxy from the environment, no redirects.
+        let agent = ureq::Agent::config_builder()
+            .timeout_global(Some(std::time::Duration::from_millis(u64::from(
+                timeout_ms,
+            ))))
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .proxy(None)
+            .build()
+            .new_agent();
+        let request = ureq::http::Request::builder()
+            .method(method)
+            .uri(url)
+            .body(())
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))?;
+        let response = agent
+            .run(request)
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        Ok((response.status().as_u16(), location))
+    }
+}
+
+/// The flag of the SIGINT handler that exits with 130 while it is set, registered once.
+fn interrupt_flag() -> &'static std::sync::Arc<std::sync::atomic::AtomicBool> {
+    static FLAG: std::sync::OnceLock<std::sync::Arc<std::sync::atomic::AtomicBool>> =
+        std::sync::OnceLock::new();
+    FLAG.get_or_init(|| {
+        let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        #[cfg(unix)]
+        {
+            // Without a handler the default SIGINT stays (the process ends by the signal).
+            let _ = signal_hook::flag::register_conditional_shutdown(
+                signal_hook::consts::SIGINT,
+                130,
+                flag.clone(),
+            );
+        }
+        flag
+    })
 }
 
 /// The permission bits of the regular file at `path` (Unix).

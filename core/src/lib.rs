@@ -13,9 +13,12 @@
 //!
 //! - [`chain`]: the plan, its execution and one file per provider ([`chain::providers`]), the
 //!   bearer-token chain and the refresh policy of long-lived resolvers.
-//! - [`caches`]: the files shared with the AWS CLI (assume-role, SSO token and login caches).
+//! - [`signin`] (the `alloc` feature): `sso login` and `sso logout` planned, beside the chain:
+//!   the flow, the callback's query, the files written at the end.
+//! - [`caches`]: the files shared with the AWS CLI (assume-role, SSO token and registration,
+//!   login caches).
 //! - [`services`]: the AWS service clients (STS, ...), their endpoints and retries.
-//! - [`signing`]: SigV4 and DPoP.
+//! - [`signing`]: SigV4, DPoP and PKCE.
 //! - [`config`]: locate, load, parse and evaluate the shared files and settings.
 //! - [`host`] (the `std` feature): the real machine's I/O, one file per kind.
 //! - At the root, the vocabulary every layer shares: [`io`] (the traits a host implements),
@@ -61,6 +64,8 @@ pub mod json;
 #[cfg(test)]
 mod random_input;
 pub mod services;
+#[cfg(feature = "alloc")]
+pub mod signin;
 pub mod signing;
 mod source;
 mod text;

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 /// The layers, each with the layers it may use besides itself and the shared root files.
 const LAYERS: &[(&str, &[&str])] = &[
     ("chain", &["caches", "services", "signing", "config"]),
+    ("signin", &["caches", "services", "signing", "config"]),
     ("caches", &["services", "signing", "config"]),
     ("services", &["signing", "config"]),
     ("signing", &[]),

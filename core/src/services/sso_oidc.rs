@@ -236,6 +236,510 @@ pub fn parse_create_token(body: &[u8], now: i64) -> Option<Refreshed> {
     })
 }
 
+// ---------------------------------------------------------------------------------------------
+// Signing in: RegisterClient, StartDeviceAuthorization and CreateToken with the authorization
+// code and device code grants, as `aws sso login` calls them (botocore's `SSOTokenFetcher` and
+// `SSOTokenFetcherAuth`). Bodies are JSON as Python's `json.dumps` writes them, members in the
+// order botocore's callers pass them.
+
+/// The longest RegisterClient, StartDeviceAuthorization or sign-in CreateToken body.
+pub const MAX_SIGN_IN_BODY_LEN: usize = 24 * 1024;
+/// The longest device code, user code or verification URI kept from StartDeviceAuthorization.
+pub const MAX_DEVICE_FIELD_LEN: usize = 2048;
+/// The redirect URI registered for the authorization code flow (the port is added when the
+/// browser is sent to it).
+pub const REDIRECT_URI_WITHOUT_PORT: &str = "http://127.0.0.1/oauth/callback";
+/// The scope the authorization code flow registers with when none is configured.
+pub const DEFAULT_SCOPE: &str = "sso:account:access";
+
+const REGISTER_CLIENT: &str = "RegisterClient";
+const START_DEVICE_AUTHORIZATION: &str = "StartDeviceAuthorization";
+const CREATE_TOKEN_SIGN_IN: &str = "CreateToken";
+
+/// The authorization code flow's part of a RegisterClient request.
+#[derive(Debug, Clone, Copy)]
+pub struct AuthCodeRegistration<'a> {
+    /// The redirect URI without its port ([`REDIRECT_URI_WITHOUT_PORT`]).
+    pub redirect_uri: &'a str,
+    /// The start URL as resolved (`issuerUrl`).
+    pub issuer_url: &'a str,
+}
+
+/// What RegisterClient is asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct RegisterRequest<'a> {
+    /// `botocore-client-<session>`, or `botocore-client-<unix seconds>` for the legacy form.
+    pub client_name: &'a str,
+    /// The configured registration scopes (may be empty).
+    pub scopes: &'a [&'a str],
+    /// `Some` for the authorization code flow.
+    pub auth_code: Option<AuthCodeRegistration<'a>>,
+}
+
+/// A registered OIDC client. Debug never shows the secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Client {
+    pub(crate) client_id: heapless::String<MAX_CLIENT_ID_LEN>,
+    pub(crate) client_secret: heapless::String<MAX_CLIENT_SECRET_LEN>,
+    pub(crate) expires_at: i64,
+}
+
+impl Client {
+    /// A client from its parts (a cached registration); `None` when a part is over its limit
+    /// or empty.
+    #[must_use]
+    pub fn new(client_id: &str, client_secret: &str, expires_at: i64) -> Option<Client> {
+        if client_id.is_empty() || client_secret.is_empty() {
+            return None;
+        }
+        Some(Client {
+            client_id: heapless::String::try_from(client_id).ok()?,
+            client_secret: heapless::String::try_from(client_secret).ok()?,
+            expires_at,
+        })
+    }
+
+    /// The client id.
+    #[must_use]
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
+    /// The client secret (a secret: it goes to SSO-OIDC and the cache files only).
+    #[must_use]
+    pub fn client_secret(&self) -> &str {
+        &self.client_secret
+    }
+
+    /// When the registration expires (`clientSecretExpiresAt`), in Unix seconds.
+    #[must_use]
+    pub fn expires_at(&self) -> i64 {
+        self.expires_at
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("client_id", &self.client_id)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+fn write_str_list(out: &mut impl fmt::Write, items: &[&str]) -> fmt::Result {
+    out.write_char('[')?;
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.write_str(", ")?;
+        }
+        write_python_str(out, item)?;
+    }
+    out.write_char(']')
+}
+
+/// Writes the RegisterClient body: `{clientName, clientType, scopes?}` for the device flow (the
+/// scopes only when configured), `{clientName, clientType, grantTypes, redirectUris, issuerUrl,
+/// scopes}` for the authorization code flow (the scopes defaulting to [`DEFAULT_SCOPE`]).
+///
+/// # Errors
+/// `fmt::Error` from `out`.
+pub fn write_register_body(
+    out: &mut impl fmt::Write,
+    request: &RegisterRequest<'_>,
+) -> fmt::Result {
+    out.write_str("{\"clientName\": ")?;
+    write_python_str(out, request.client_name)?;
+    out.write_str(", \"clientType\": \"public\"")?;
+    match request.auth_code {
+        None => {
+            if !request.scopes.is_empty() {
+                out.write_str(", \"scopes\": ")?;
+                write_str_list(out, request.scopes)?;
+            }
+        }
+        Some(auth) => {
+            out.write_str(
+                ", \"grantTypes\": [\"authorization_code\", \"refresh_token\"], \"redirectUris\": ",
+            )?;
+            write_str_list(out, &[auth.redirect_uri])?;
+            out.write_str(", \"issuerUrl\": ")?;
+            write_python_str(out, auth.issuer_url)?;
+            out.write_str(", \"scopes\": ")?;
+            if request.scopes.is_empty() {
+                write_str_list(out, &[DEFAULT_SCOPE])?;
+            } else {
+                write_str_list(out, request.scopes)?;
+            }
+        }
+    }
+    out.write_char('}')
+}
+
+#[derive(Deserialize)]
+struct RegisterJson<'a> {
+    #[serde(rename = "clientId", borrow)]
+    client_id: EscapedStr<'a>,
+    #[serde(rename = "clientSecret", borrow)]
+    client_secret: EscapedStr<'a>,
+    #[serde(rename = "clientSecretExpiresAt")]
+    client_secret_expires_at: i64,
+}
+
+/// Reads a RegisterClient answer (`{"clientId", "clientSecret", "clientSecretExpiresAt"
+/// (epoch seconds), ...}`); `None` when it is not one.
+#[must_use]
+pub fn parse_register_client(body: &[u8]) -> Option<Client> {
+    let (json, _) = serde_json_core::from_slice::<RegisterJson<'_>>(body).ok()?;
+    let client_id: heapless::String<MAX_CLIENT_ID_LEN> =
+        unescape(json.client_id, "clientId", "MAX_CLIENT_ID_LEN").ok()?;
+    let client_secret: heapless::String<MAX_CLIENT_SECRET_LEN> =
+        unescape(json.client_secret, "clientSecret", "MAX_CLIENT_SECRET_LEN").ok()?;
+    Client::new(&client_id, &client_secret, json.client_secret_expires_at)
+}
+
+/// A device authorization (StartDeviceAuthorization's answer). Debug never shows the device
+/// code.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DeviceAuthorization {
+    pub(crate) device_code: heapless::String<MAX_DEVICE_FIELD_LEN>,
+    /// The code the person types in.
+    pub user_code: heapless::String<MAX_DEVICE_FIELD_LEN>,
+    /// Where the person goes.
+    pub verification_uri: heapless::String<MAX_DEVICE_FIELD_LEN>,
+    /// The same with the code filled in.
+    pub verification_uri_complete: heapless::String<MAX_DEVICE_FIELD_LEN>,
+    /// How long the authorization lasts, in seconds (recorded; the AWS CLI never checks it).
+    pub expires_in: i64,
+    /// The polling interval the service asks for, in seconds.
+    pub interval: Option<i64>,
+}
+
+impl fmt::Debug for DeviceAuthorization {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DeviceAuthorization")
+            .field("user_code", &self.user_code)
+            .field("verification_uri", &self.verification_uri)
+            .field("expires_in", &self.expires_in)
+            .field("interval", &self.interval)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Deserialize)]
+struct DeviceJson<'a> {
+    #[serde(rename = "deviceCode", borrow)]
+    device_code: EscapedStr<'a>,
+    #[serde(rename = "userCode", borrow)]
+    user_code: EscapedStr<'a>,
+    #[serde(rename = "verificationUri", borrow)]
+    verification_uri: EscapedStr<'a>,
+    #[serde(rename = "verificationUriComplete", borrow)]
+    verification_uri_complete: EscapedStr<'a>,
+    #[serde(rename = "expiresIn")]
+    expires_in: i64,
+    #[serde(default)]
+    interval: Option<i64>,
+}
+
+/// Writes the StartDeviceAuthorization body `{clientId, clientSecret, startUrl}`.
+///
+/// # Errors
+/// `fmt::Error` from `out`.
+pub fn write_device_authorization_body(
+    out: &mut impl fmt::Write,
+    client: &Client,
+    start_url: &str,
+) -> fmt::Result {
+    out.write_str("{\"clientId\": ")?;
+    write_python_str(out, &client.client_id)?;
+    out.write_str(", \"clientSecret\": ")?;
+    write_python_str(out, &client.client_secret)?;
+    out.write_str(", \"startUrl\": ")?;
+    write_python_str(out, start_url)?;
+    out.write_char('}')
+}
+
+/// Reads a StartDeviceAuthorization answer; `None` when it is not one (a field missing, empty
+/// or over [`MAX_DEVICE_FIELD_LEN`], a negative interval).
+#[must_use]
+pub fn parse_device_authorization(body: &[u8]) -> Option<DeviceAuthorization> {
+    let (json, _) = serde_json_core::from_slice::<DeviceJson<'_>>(body).ok()?;
+    let field = |s| {
+        unescape::<MAX_DEVICE_FIELD_LEN>(s, "", "")
+            .ok()
+            .filter(|v| !v.is_empty())
+    };
+    let authorization = DeviceAuthorization {
+        device_code: field(json.device_code)?,
+        user_code: field(json.user_code)?,
+        verification_uri: field(json.verification_uri)?,
+        verification_uri_complete: field(json.verification_uri_complete)?,
+        expires_in: json.expires_in,
+        interval: json.interval,
+    };
+    if authorization
+        .interval
+        .is_some_and(|i| !(0..=3600).contains(&i))
+    {
+        return None;
+    }
+    Some(authorization)
+}
+
+/// The grant a sign-in CreateToken redeems.
+#[derive(Clone, Copy)]
+pub enum Grant<'a> {
+    /// The authorization code flow (PKCE).
+    AuthorizationCode {
+        /// The code the loopback callback received.
+        code: &'a str,
+        /// The redirect URI with its port, as the browser was sent to it.
+        redirect_uri: &'a str,
+        /// The PKCE code verifier.
+        code_verifier: &'a str,
+    },
+    /// The device code flow.
+    DeviceCode(&'a DeviceAuthorization),
+}
+
+impl fmt::Debug for Grant<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Grant::AuthorizationCode { .. } => "Grant::AuthorizationCode(<redacted>)",
+            Grant::DeviceCode(_) => "Grant::DeviceCode(<redacted>)",
+        })
+    }
+}
+
+/// Writes a sign-in CreateToken body: `{grantType: "authorization_code", clientId,
+/// clientSecret, redirectUri, codeVerifier, code}` or `{grantType:
+/// "urn:ietf:params:oauth:grant-type:device_code", clientId, clientSecret, deviceCode}`.
+///
+/// # Errors
+/// `fmt::Error` from `out`.
+pub fn write_grant_body(
+    out: &mut impl fmt::Write,
+    client: &Client,
+    grant: &Grant<'_>,
+) -> fmt::Result {
+    out.write_str("{\"grantType\": ")?;
+    write_python_str(
+        out,
+        match grant {
+            Grant::AuthorizationCode { .. } => "authorization_code",
+            Grant::DeviceCode(_) => "urn:ietf:params:oauth:grant-type:device_code",
+        },
+    )?;
+    out.write_str(", \"clientId\": ")?;
+    write_python_str(out, &client.client_id)?;
+    out.write_str(", \"clientSecret\": ")?;
+    write_python_str(out, &client.client_secret)?;
+    match grant {
+        Grant::AuthorizationCode {
+            code,
+            redirect_uri,
+            code_verifier,
+        } => {
+            out.write_str(", \"redirectUri\": ")?;
+            write_python_str(out, redirect_uri)?;
+            out.write_str(", \"codeVerifier\": ")?;
+            write_python_str(out, code_verifier)?;
+            out.write_str(", \"code\": ")?;
+            write_python_str(out, code)?;
+        }
+        Grant::DeviceCode(authorization) => {
+            out.write_str(", \"deviceCode\": ")?;
+            write_python_str(out, &authorization.device_code)?;
+        }
+    }
+    out.write_char('}')
+}
+
+/// How a failed sign-in CreateToken reads, by the service's error code (the exception name, or
+/// the OAuth error of the body).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrantFailure {
+    /// `AuthorizationPendingException`: the person has not approved yet; poll again.
+    Pending,
+    /// `SlowDownException`: poll again, 5 seconds more apart from now on.
+    SlowDown,
+    /// `ExpiredTokenException`: the authorization expired; sign in again.
+    Expired,
+    /// Anything else.
+    Other,
+}
+
+/// What a failed sign-in CreateToken means for the flow.
+#[must_use]
+pub fn grant_failure(failure: &ServiceFailure) -> GrantFailure {
+    match failure.code() {
+        Some("AuthorizationPendingException" | "authorization_pending") => GrantFailure::Pending,
+        Some("SlowDownException" | "slow_down") => GrantFailure::SlowDown,
+        Some("ExpiredTokenException" | "expired_token") => GrantFailure::Expired,
+        _ => GrantFailure::Other,
+    }
+}
+
+/// POSTs `body` (JSON) to `{endpoint}{path}` with the retries, for the sign-in calls.
+async fn post_json<H: Http + ?Sized, K: Clock + ?Sized>(
+    http: &H,
+    clock: &K,
+    retry: RetryConfig,
+    endpoint: &Endpoint<'_>,
+    path: &str,
+    operation: &'static str,
+    write_body: impl FnOnce(&mut heapless::String<MAX_SIGN_IN_BODY_LEN>) -> fmt::Result,
+) -> Result<
+    (
+        heapless::String<{ exchange::MAX_CALL_URL_LEN }>,
+        crate::io::HttpResponse<H::Body>,
+    ),
+    ServiceFailure,
+> {
+    let fail = |url: &str, kind| {
+        ServiceFailure::new(
+            ProviderKind::Sso,
+            operation,
+            url,
+            ServiceFailureKind::Http {
+                kind,
+                timeout_ms: OIDC_TIMEOUT_MS,
+                max_body_bytes: MAX_OIDC_RESPONSE_BYTES,
+            },
+        )
+    };
+    let url = exchange::join_url(endpoint.url(), format_args!("{path}"))
+        .map_err(|_| fail(endpoint.url(), crate::io::HttpErrorKind::InvalidUrl))?;
+    let mut body = heapless::String::<MAX_SIGN_IN_BODY_LEN>::new();
+    // Every value fits its limit and the limits fit the body; a failure is reported, not a panic.
+    write_body(&mut body).map_err(|_| fail(&url, crate::io::HttpErrorKind::Other))?;
+    let headers = [("content-type", "application/json")];
+    let request = HttpRequest {
+        method: "POST",
+        url: &url,
+        headers: &headers,
+        body: body.as_bytes(),
+        timeout_ms: OIDC_TIMEOUT_MS,
+        max_body_bytes: MAX_OIDC_RESPONSE_BYTES,
+    };
+    let response =
+        exchange::send_retrying(http, clock, retry, ProviderKind::Sso, operation, &request).await?;
+    Ok((url, response))
+}
+
+/// Calls RegisterClient (`POST {oidc}/client/register`).
+///
+/// # Errors
+/// A [`ServiceFailure`] naming the endpoint.
+pub async fn register_client<H: Http + ?Sized, K: Clock + ?Sized>(
+    http: &H,
+    clock: &K,
+    retry: RetryConfig,
+    endpoint: &Endpoint<'_>,
+    request: &RegisterRequest<'_>,
+) -> Result<Client, ServiceFailure> {
+    let (url, response) = post_json(
+        http,
+        clock,
+        retry,
+        endpoint,
+        "/client/register",
+        REGISTER_CLIENT,
+        |b| write_register_body(b, request),
+    )
+    .await?;
+    parse_register_client(response.body.as_ref()).ok_or_else(|| {
+        exchange::bad_json_failure(
+            ProviderKind::Sso,
+            REGISTER_CLIENT,
+            &url,
+            response.status,
+            response.content_type.as_deref(),
+            "JSON with clientId, clientSecret and clientSecretExpiresAt",
+        )
+    })
+}
+
+/// Calls StartDeviceAuthorization (`POST {oidc}/device_authorization`) for `start_url` (the
+/// resolved one).
+///
+/// # Errors
+/// A [`ServiceFailure`] naming the endpoint.
+pub async fn start_device_authorization<H: Http + ?Sized, K: Clock + ?Sized>(
+    http: &H,
+    clock: &K,
+    retry: RetryConfig,
+    endpoint: &Endpoint<'_>,
+    client: &Client,
+    start_url: &str,
+) -> Result<DeviceAuthorization, ServiceFailure> {
+    let (url, response) = post_json(
+        http,
+        clock,
+        retry,
+        endpoint,
+        "/device_authorization",
+        START_DEVICE_AUTHORIZATION,
+        |b| write_device_authorization_body(b, client, start_url),
+    )
+    .await?;
+    parse_device_authorization(response.body.as_ref()).ok_or_else(|| {
+        exchange::bad_json_failure(
+            ProviderKind::Sso,
+            START_DEVICE_AUTHORIZATION,
+            &url,
+            response.status,
+            response.content_type.as_deref(),
+            "JSON with deviceCode, userCode, verificationUri, verificationUriComplete and expiresIn",
+        )
+    })
+}
+
+/// Calls CreateToken (`POST {oidc}/token`) redeeming `grant`; `now` dates the token's expiry.
+/// [`grant_failure`] reads a failure.
+///
+/// # Errors
+/// A [`ServiceFailure`] naming the endpoint.
+pub async fn redeem<H: Http + ?Sized, K: Clock + ?Sized>(
+    http: &H,
+    clock: &K,
+    retry: RetryConfig,
+    endpoint: &Endpoint<'_>,
+    client: &Client,
+    grant: &Grant<'_>,
+    now: i64,
+) -> Result<Refreshed, ServiceFailure> {
+    let (url, response) = post_json(
+        http,
+        clock,
+        retry,
+        endpoint,
+        "/token",
+        CREATE_TOKEN_SIGN_IN,
+        |b| write_grant_body(b, client, grant),
+    )
+    .await?;
+    parse_create_token(response.body.as_ref(), now).ok_or_else(|| {
+        exchange::bad_json_failure(
+            ProviderKind::Sso,
+            CREATE_TOKEN_SIGN_IN,
+            &url,
+            response.status,
+            response.content_type.as_deref(),
+            CREATE_TOKEN_EXPECTED,
+        )
+    })
+}
+
+impl Refreshed {
+    /// The refresh token the answer carried, if any (a secret).
+    #[must_use]
+    pub fn refresh_token(&self) -> Option<&str> {
+        self.refresh_token.as_deref()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

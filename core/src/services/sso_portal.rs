@@ -1,6 +1,7 @@
 //! The IAM Identity Center portal (the `sso` service): GetRoleCredentials, which trades the
 //! bearer token of a signed-in user for an account role's credentials, as botocore's `SSO`
-//! client calls it (a GET with the token in `x-amz-sso_bearer_token`).
+//! client calls it (a GET with the token in `x-amz-sso_bearer_token`), and Logout, which
+//! `aws sso logout` calls for each cached token.
 
 use serde::Deserialize;
 use serde_json_core::str::EscapedStr;
@@ -145,6 +146,54 @@ pub async fn get_role_credentials<H: Http + ?Sized, K: Clock + ?Sized>(
             response.content_type.as_deref(),
             GET_ROLE_CREDENTIALS_EXPECTED,
         ))),
+    }
+}
+
+const LOGOUT: &str = "Logout";
+
+/// Calls the portal's Logout (`POST {portal}/logout` with the bearer token in
+/// `x-amz-sso_bearer_token`), as `aws sso logout` does for each cached token. The answer's body
+/// is not read: any 2xx is a success.
+///
+/// # Errors
+/// A [`ServiceFailure`] naming the endpoint; [`ServiceFailure::is_service_error`] tells the
+/// service's refusals (which `aws sso logout` ignores) from a call that did not get through.
+pub async fn logout<H: Http + ?Sized, K: Clock + ?Sized>(
+    http: &H,
+    clock: &K,
+    retry: RetryConfig,
+    endpoint: &Endpoint<'_>,
+    access_token: &str,
+) -> Result<(), ServiceFailure> {
+    let url = exchange::join_url(endpoint.url(), format_args!("/logout")).map_err(|_| {
+        ServiceFailure::new(
+            ProviderKind::Sso,
+            LOGOUT,
+            endpoint.url(),
+            ServiceFailureKind::Http {
+                kind: HttpErrorKind::InvalidUrl,
+                timeout_ms: PORTAL_TIMEOUT_MS,
+                max_body_bytes: MAX_PORTAL_RESPONSE_BYTES,
+            },
+        )
+    })?;
+    let headers = [("x-amz-sso_bearer_token", access_token)];
+    let request = HttpRequest {
+        method: "POST",
+        url: &url,
+        headers: &headers,
+        body: &[],
+        timeout_ms: PORTAL_TIMEOUT_MS,
+        max_body_bytes: MAX_PORTAL_RESPONSE_BYTES,
+    };
+    match exchange::send_retrying(http, clock, retry, ProviderKind::Sso, LOGOUT, &request).await {
+        // Logout answers with no body.
+        Ok(_)
+        | Err(ServiceFailure {
+            kind: ServiceFailureKind::EmptyBody { .. },
+            ..
+        }) => Ok(()),
+        Err(failure) => Err(failure),
     }
 }
 

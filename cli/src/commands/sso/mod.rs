@@ -1,0 +1,79 @@
+//! `credchain sso login` and `credchain sso logout`: signing in to IAM Identity Center and out,
+//! as `aws sso login` and `aws sso logout` do, with the same files, messages and exit
+//! statuses (docs/quirks.md, "sso login and logout", for where credchain differs on purpose).
+
+pub mod browser;
+pub mod callback;
+pub mod login;
+pub mod logout;
+
+use clap::{Args, Subcommand};
+use credchain_core::config::evaluate::EvaluateError;
+
+use crate::commands::Context;
+use crate::failure::Failure;
+use crate::machine::Machine;
+use crate::output::Streams;
+
+/// `credchain sso ...`.
+#[derive(Debug, Subcommand)]
+pub enum SsoCommand {
+    /// Sign in to IAM Identity Center and cache the token, as `aws sso login` does.
+    #[command(long_about = LOGIN_ABOUT)]
+    Login(LoginArgs),
+    /// Sign out: end every cached IAM Identity Center session and delete its files, as
+    /// `aws sso logout` does.
+    #[command(long_about = LOGOUT_ABOUT)]
+    Logout,
+}
+
+/// `sso login`'s options.
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Sign in to this `[sso-session NAME]` instead of the profile's `sso_session`.
+    #[arg(long, value_name = "NAME")]
+    pub sso_session: Option<String>,
+    /// Use the device code flow (a code typed in on any device) instead of the browser on
+    /// this machine.
+    #[arg(long)]
+    pub use_device_code: bool,
+    /// Do not open a browser: only print the URL.
+    #[arg(long)]
+    pub no_browser: bool,
+}
+
+const LOGIN_ABOUT: &str = "\
+Sign in to IAM Identity Center and write the token file that the AWS CLI, the
+SDKs and credchain read (~/.aws/sso/cache), as `aws sso login` does. A profile
+with `sso_session` signs in in the browser on this machine (the authorization
+code flow, with a callback on 127.0.0.1); `--use-device-code`, and profiles
+of the legacy form (`sso_start_url` in the profile), use the device code flow.
+The URL is always printed; the browser is `$BROWSER`, else the platform's
+opener. The wait for the browser is at most 600 seconds
+(CREDCHAIN_SSO_LOGIN_TIMEOUT shortens it). Nothing is written unless the
+sign-in succeeds.";
+
+const LOGOUT_ABOUT: &str = "\
+Sign out of every IAM Identity Center session, as `aws sso logout` does: each
+cached token in ~/.aws/sso/cache is ended at the portal (when the file names
+its region) and deleted, and every SSO role credential cached in
+~/.aws/cli/cache is deleted. Client registrations, assume-role cache entries
+and other files are kept. Prints nothing.";
+
+/// Runs `sso login` or `sso logout`.
+pub fn run<M: Machine + ?Sized>(
+    command: &SsoCommand,
+    ctx: &Context<'_, M>,
+    streams: &mut Streams<'_>,
+) -> Result<(), Failure> {
+    match command {
+        SsoCommand::Login(args) => login::run(args, ctx, streams),
+        SsoCommand::Logout => logout::run(ctx, streams),
+    }
+}
+
+/// A profile named by `--profile` or a variable that does not exist: the AWS CLI's
+/// ProfileNotFound, exit status 255.
+fn profile_not_found(error: EvaluateError<'_>) -> Failure {
+    Failure::other(error)
+}
