@@ -84,6 +84,12 @@ impl fmt::Display for ProofError {
     }
 }
 
+/// How many random draws [`DpopKey::generate`] makes before it gives up (an invalid draw has
+/// a chance below 2^-32, so this many in a row means the random source is broken).
+pub const MAX_KEY_DRAWS: usize = 8;
+/// The length of the SEC1 DER of a P-256 key with its curve and public key.
+const SEC1_DER_LEN: usize = 121;
+
 /// A P-256 private key for DPoP proofs. Debug shows no key material.
 #[derive(Clone)]
 pub struct DpopKey {
@@ -130,6 +136,55 @@ impl DpopKey {
         bytes[32 - scalar.len()..].copy_from_slice(scalar);
         let key = SigningKey::from_slice(&bytes).map_err(|_| KeyError::BadScalar)?;
         Ok(DpopKey { key })
+    }
+
+    /// A fresh key from the OS's random source: `fill` puts 32 random bytes in its argument,
+    /// called again on the rare draw that is not a valid scalar (zero, or not below the order);
+    /// `None` after [`MAX_KEY_DRAWS`] invalid draws (a broken random source, not bad luck).
+    pub fn generate(mut fill: impl FnMut(&mut [u8; 32])) -> Option<Self> {
+        for _ in 0..MAX_KEY_DRAWS {
+            let mut bytes = [0u8; 32];
+            fill(&mut bytes);
+            if let Ok(key) = SigningKey::from_slice(&bytes) {
+                return Some(DpopKey { key });
+            }
+        }
+        None
+    }
+
+    /// Writes the key as the AWS CLI saves `dpopKey`: PEM `EC PRIVATE KEY`, SEC1 DER with the
+    /// P-256 OID and the uncompressed public key (121 bytes), base64 lines of 64, a final newline.
+    /// The text is the secret key: it goes only into the 0600 login cache file.
+    ///
+    /// # Errors
+    /// `fmt::Error` when `out` is full.
+    pub fn write_sec1_pem(&self, out: &mut impl fmt::Write) -> fmt::Result {
+        use base64::Engine;
+        // SEQUENCE { INTEGER 1, OCTET STRING d, [0] OID prime256v1, [1] BIT STRING 04||x||y }.
+        const HEAD: [u8; 7] = [0x30, 0x77, 0x02, 0x01, 0x01, 0x04, 0x20];
+        const CURVE: [u8; 12] = [
+            0xa0, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07,
+        ];
+        const POINT: [u8; 5] = [0xa1, 0x44, 0x03, 0x42, 0x00];
+        let mut der = [0u8; SEC1_DER_LEN];
+        der[..7].copy_from_slice(&HEAD);
+        der[7..39].copy_from_slice(&self.key.to_bytes());
+        der[39..51].copy_from_slice(&CURVE);
+        der[51..56].copy_from_slice(&POINT);
+        der[56] = 0x04;
+        let (x, y) = self.public_coordinates();
+        der[57..89].copy_from_slice(&x);
+        der[89..121].copy_from_slice(&y);
+        let mut text = [0u8; 164];
+        let n = base64::engine::general_purpose::STANDARD
+            .encode_slice(der, &mut text)
+            .map_err(|_| fmt::Error)?;
+        out.write_str("-----BEGIN EC PRIVATE KEY-----\n")?;
+        for line in text[..n].chunks(64) {
+            out.write_str(core::str::from_utf8(line).map_err(|_| fmt::Error)?)?;
+            out.write_char('\n')?;
+        }
+        out.write_str("-----END EC PRIVATE KEY-----\n")
     }
 
     /// The public key's affine coordinates `(x, y)`, 32 bytes each.
@@ -602,5 +657,33 @@ mod tests {
             text[at] = next() as u8 & 0x7f;
             let _ = DpopKey::from_pem(core::str::from_utf8(&text).unwrap());
         }
+    }
+
+    #[test]
+    fn generated_key_round_trips_through_its_sec1_pem() {
+        let mut draws = 0u8;
+        let key = DpopKey::generate(|b| {
+            draws += 1;
+            // The first draw is the order-exceeding all-ones value: generate must retry.
+            *b = if draws == 1 { [0xff; 32] } else { [draws; 32] };
+        })
+        .unwrap();
+        assert_eq!(draws, 2);
+        let mut pem = heapless::String::<256>::new();
+        key.write_sec1_pem(&mut pem).unwrap();
+        assert!(
+            pem.starts_with("-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEI"),
+            "{pem}"
+        );
+        assert!(pem.ends_with("\n-----END EC PRIVATE KEY-----\n"));
+        assert_eq!(pem.lines().count(), 5);
+        assert_eq!(pem.lines().nth(1).map(str::len), Some(64));
+        let again = DpopKey::from_pem(&pem).unwrap();
+        assert_eq!(again.public_coordinates(), key.public_coordinates());
+    }
+
+    #[test]
+    fn generate_gives_up_on_a_broken_source() {
+        assert!(DpopKey::generate(|b| *b = [0; 32]).is_none());
     }
 }
