@@ -187,6 +187,10 @@ Examples:
     )]
     Explain(ExplainArgs),
 
+    /// Remove cached console login credentials, as `aws logout` does.
+    #[command(long_about = crate::commands::login::LOGOUT_ABOUT)]
+    Logout(crate::commands::login::LogoutArgs),
+
     /// Sign in to IAM Identity Center, or out, as `aws sso login` and `aws sso logout` do.
     #[command(subcommand, arg_required_else_help = true)]
     Sso(crate::commands::sso::SsoCommand),

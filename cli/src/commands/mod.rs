@@ -10,6 +10,7 @@ pub mod exec;
 pub mod explain;
 pub mod export;
 pub mod export_token;
+pub mod login;
 pub mod sso;
 
 use credchain_core::config::evaluate::{EvaluateError, Evaluator, Options};
@@ -79,6 +80,7 @@ pub fn run<M: Machine + ?Sized>(
         Command::ExportToken => export_token::run(&ctx, streams),
         Command::Explain(args) => explain::run(args, &ctx, streams),
         Command::Exec(args) => exec::run(args, &ctx, streams),
+        Command::Logout(args) => login::logout::run(args, &ctx, streams),
         Command::Sso(command) => sso::run(command, &ctx, streams),
     }
 }

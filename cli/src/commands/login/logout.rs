@@ -1,0 +1,97 @@
+//! `credchain logout [--all]`: the profile's `login_session` file of the login cache deleted
+//! (the message printed whether or not it was there), or with `--all` every `.json` file of
+//! the cache directory that is a login cache file. The config is not touched.
+
+use credchain_core::caches::login::cache_path;
+use credchain_core::io::{block_on, Fs};
+use credchain_core::signin::console::{
+    is_login_cache, logout_all_message, logout_message, no_session_warning,
+};
+
+use super::LogoutArgs;
+use crate::commands::Context;
+use crate::failure::Failure;
+use crate::machine::Machine;
+use crate::output::Streams;
+
+/// The largest file read by `--all`; a larger one is no login cache file.
+const MAX_CACHE_FILE: usize = 1024 * 1024;
+
+/// Runs `logout`.
+pub fn run<M: Machine + ?Sized>(
+    args: &LogoutArgs,
+    ctx: &Context<'_, M>,
+    streams: &mut Streams<'_>,
+) -> Result<(), Failure> {
+    if args.all {
+        return all(ctx, streams);
+    }
+    ctx.with_evaluator(
+        streams,
+        |e| Failure::other(e),
+        |eval, streams| {
+            let active = eval.active_profile();
+            let session = active
+                .profile
+                .and_then(|p| p.get("login_session"))
+                .and_then(|p| p.value.as_str())
+                .filter(|s| !s.is_empty());
+            let Some(session) = session else {
+                let _ = streams
+                    .err
+                    .write_all(no_session_warning(active.name).as_bytes());
+                return Ok(());
+            };
+            let path = cache_path(ctx.machine.env(), ctx.machine.io().platform, session)
+                .map_err(Failure::other)?;
+            remove_if_present(ctx, path.as_str())?;
+            let _ = streams
+                .out
+                .write_all(logout_message(active.name).as_bytes());
+            Ok(())
+        },
+    )
+}
+
+fn all<M: Machine + ?Sized>(
+    ctx: &Context<'_, M>,
+    streams: &mut Streams<'_>,
+) -> Result<(), Failure> {
+    let any =
+        cache_path(ctx.machine.env(), ctx.machine.io().platform, "").map_err(Failure::other)?;
+    let dir = any
+        .as_str()
+        .rsplit_once(['/', '\\'])
+        .map_or(String::new(), |(dir, _)| dir.to_owned());
+    let separator = any.as_str()[dir.len()..].chars().next().unwrap_or('/');
+    let names = ctx
+        .machine
+        .list_dir(&dir)
+        .map_err(|e| Failure::other(format!("could not list {dir}: {e}")))?
+        .unwrap_or_default();
+    let io = ctx.machine.io();
+    let mut removed = 0;
+    for name in names.iter().filter(|n| n.ends_with(".json")) {
+        let path = format!("{dir}{separator}{name}");
+        let Ok(Some(file)) = block_on(io.fs.read_at_most(&path, MAX_CACHE_FILE)) else {
+            continue;
+        };
+        if is_login_cache(file.as_ref()) {
+            remove_if_present(ctx, &path)?;
+            removed += 1;
+        }
+    }
+    let _ = streams
+        .out
+        .write_all(logout_all_message(removed).as_bytes());
+    Ok(())
+}
+
+fn remove_if_present<M: Machine + ?Sized>(ctx: &Context<'_, M>, path: &str) -> Result<(), Failure> {
+    match ctx.machine.remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(Failure::other(format!("could not delete {path}: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
