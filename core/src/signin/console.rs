@@ -387,15 +387,15 @@ pub const INVALID_ANSWER: &str = "Invalid response. Please enter \"y\" or \"n\"\
 #[must_use]
 pub fn updated_profile_message(profile: &str, session: &str) -> String {
     let mut text = String::new();
-    let _ = write!(
+    let _ = writeln!(
         text,
-        "\nUpdated profile {profile} to use {session} credentials.\n"
+        "\nUpdated profile {profile} to use {session} credentials."
     );
     if profile != "default" {
-        let _ = write!(
+        let _ = writeln!(
             text,
             "Use \"--profile {profile}\" to use the new credentials, such as \"aws sts \
-             get-caller-identity --profile {profile}\"\n"
+             get-caller-identity --profile {profile}\""
         );
     }
     text
@@ -405,11 +405,11 @@ pub fn updated_profile_message(profile: &str, session: &str) -> String {
 #[must_use]
 pub fn logout_message(profile: &str) -> String {
     let mut text = String::new();
-    let _ = write!(
+    let _ = writeln!(
         text,
         "Removed cached login credentials for profile '{profile}'. Note, any local developer \
          tools that have already loaded the access token may continue to use it until its \
-         expiration. Access tokens expire in 15 minutes.\n"
+         expiration. Access tokens expire in 15 minutes."
     );
     text
 }
@@ -418,9 +418,9 @@ pub fn logout_message(profile: &str) -> String {
 #[must_use]
 pub fn no_session_warning(profile: &str) -> String {
     let mut text = String::new();
-    let _ = write!(
+    let _ = writeln!(
         text,
-        "warning: no login session found for profile '{profile}'\n"
+        "warning: no login session found for profile '{profile}'"
     );
     text
 }
@@ -433,11 +433,11 @@ pub fn logout_all_message(removed: usize) -> String {
     }
     let mut text = String::new();
     let s = if removed == 1 { "" } else { "s" };
-    let _ = write!(
+    let _ = writeln!(
         text,
         "Removed {removed} cached login credential{s}. Note, any local developer tools that have \
          already loaded access tokens may continue to use them until their expiration. Access \
-         tokens expire in 15 minutes.\n"
+         tokens expire in 15 minutes."
     );
     text
 }
