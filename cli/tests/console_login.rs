@@ -12,7 +12,8 @@ const CACHE: &str =
     ".aws/login/cache/4b0ba8f99f075c0633e122fd73346ce203a3faf18ea0310eb2d29df1bab2e255.json";
 const OTHER: &str = ".aws/login/cache/other.json";
 const NOT_LOGIN: &str = ".aws/login/cache/notes.json";
-const NOT_JSON: &str = ".aws/login/cache/keep.txt";
+const NOT_JSON: &str = ".aws/login/cache/keep.json";
+const NOT_JSON_NAME: &str = ".aws/login/cache/login.txt";
 const CONFIG: &str = "[profile signin]\nlogin_session = arn:aws:sts::012345678910:assumed-role/Admin/admin\n\n[profile plain]\nregion = us-east-1\n";
 
 fn home() -> Home {
@@ -21,7 +22,8 @@ fn home() -> Home {
     home.write(CACHE, login);
     home.write(OTHER, login);
     home.write(NOT_LOGIN, r#"{"accessToken": "not an object"}"#);
-    home.write(NOT_JSON, login);
+    home.write(NOT_JSON, "not json");
+    home.write(NOT_JSON_NAME, login);
     home.secret("secretEXAMPLEsecret");
     home.secret("tokenEXAMPLEtoken");
     home
@@ -39,7 +41,7 @@ fn logout_removes_only_the_profiles_session_file() {
         format!("Removed cached login credentials for profile 'signin'. {NOTE}")
     );
     assert_eq!(home.read(CACHE), None);
-    for kept in [OTHER, NOT_LOGIN, NOT_JSON] {
+    for kept in [OTHER, NOT_LOGIN, NOT_JSON, NOT_JSON_NAME] {
         assert!(home.read(kept).is_some(), "{kept}");
     }
     assert_eq!(home.read(".aws/config").as_deref(), Some(CONFIG));
@@ -61,7 +63,7 @@ fn logout_without_a_session_warns_and_removes_nothing() {
         run.stderr,
         "warning: no login session found for profile 'plain'\n"
     );
-    for kept in [CACHE, OTHER, NOT_LOGIN, NOT_JSON] {
+    for kept in [CACHE, OTHER, NOT_LOGIN, NOT_JSON, NOT_JSON_NAME] {
         assert!(home.read(kept).is_some(), "{kept}");
     }
 }
@@ -73,10 +75,12 @@ fn logout_all_removes_exactly_the_login_cache_files() {
     assert_eq!(run.code, 0, "{run:#?}");
     assert_eq!(
         run.stdout,
-        "Removed 2 cached login credentials. Note, any local developer tools that have already loaded access tokens may continue to use them until their expiration. Access tokens expire in 15 minutes.\n"
+        "Removed 3 cached login credentials. Note, any local developer tools that have already loaded access tokens may continue to use them until their expiration. Access tokens expire in 15 minutes.\n"
     );
     assert_eq!(home.read(CACHE), None);
     assert_eq!(home.read(OTHER), None);
+    // Whatever its name: logout.py reads every file of the directory as JSON.
+    assert_eq!(home.read(NOT_JSON_NAME), None);
     assert!(home.read(NOT_LOGIN).is_some());
     assert!(home.read(NOT_JSON).is_some());
     assert_eq!(home.read(".aws/config").as_deref(), Some(CONFIG));
@@ -84,6 +88,18 @@ fn logout_all_removes_exactly_the_login_cache_files() {
     assert_eq!(again.code, 0, "{again:#?}");
     assert_eq!(again.stdout, "No cached login session tokens found.\n");
     home.assert_no_secret(&run);
+}
+
+#[test]
+fn logout_of_a_profile_neither_file_defines_warns() {
+    let home = home();
+    let run = home.run(&["logout", "--profile", "nowhere"]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!(
+        run.stderr,
+        "warning: no login session found for profile 'nowhere'\n"
+    );
+    assert!(home.read(CACHE).is_some());
 }
 
 #[test]

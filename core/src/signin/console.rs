@@ -13,7 +13,6 @@
 //! profile's `login_session`.
 
 use alloc::string::String;
-use alloc::vec::Vec;
 use core::fmt::{self, Write as _};
 
 use base64::Engine as _;
@@ -462,16 +461,6 @@ pub fn is_login_cache(contents: &[u8]) -> bool {
         .ok()
         .and_then(|(json, _)| json.access_token)
         .is_some_and(|a| a.access_key_id.is_some())
-}
-
-/// The names of `entries` that `logout --all` looks at: those ending in `.json`.
-#[must_use]
-pub fn json_names<'a>(entries: &[&'a str]) -> Vec<&'a str> {
-    entries
-        .iter()
-        .copied()
-        .filter(|n| n.ends_with(".json"))
-        .collect()
 }
 
 #[cfg(test)]

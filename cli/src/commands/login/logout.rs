@@ -1,8 +1,10 @@
 //! `credchain logout [--all]`: the profile's `login_session` file of the login cache deleted
-//! (the message printed whether or not it was there), or with `--all` every `.json` file of
-//! the cache directory that is a login cache file. The config is not touched.
+//! (the message printed whether or not it was there), or with `--all` every file of the
+//! cache directory that is a login cache file (JSON with `accessToken.accessKeyId`, whatever
+//! its name). The config is not touched.
 
 use credchain_core::caches::login::cache_path;
+use credchain_core::config::evaluate::select_profile;
 use credchain_core::io::{block_on, Fs};
 use credchain_core::signin::console::{
     is_login_cache, logout_all_message, logout_message, no_session_warning,
@@ -11,6 +13,7 @@ use credchain_core::signin::console::{
 use super::LogoutArgs;
 use crate::commands::Context;
 use crate::failure::Failure;
+use crate::files::Diagnostics;
 use crate::machine::Machine;
 use crate::output::Streams;
 
@@ -26,31 +29,25 @@ pub fn run<M: Machine + ?Sized>(
     if args.all {
         return all(ctx, streams);
     }
-    ctx.with_evaluator(
-        streams,
-        |e| Failure::other(e),
-        |eval, streams| {
-            let active = eval.active_profile();
-            let session = active
-                .profile
-                .and_then(|p| p.get("login_session"))
-                .and_then(|p| p.value.as_str())
-                .filter(|s| !s.is_empty());
-            let Some(session) = session else {
-                let _ = streams
-                    .err
-                    .write_all(no_session_warning(active.name).as_bytes());
-                return Ok(());
-            };
-            let path = cache_path(ctx.machine.env(), ctx.machine.io().platform, session)
-                .map_err(Failure::other)?;
-            remove_if_present(ctx, path.as_str())?;
-            let _ = streams
-                .out
-                .write_all(logout_message(active.name).as_bytes());
-            Ok(())
-        },
-    )
+    // As logout.py: the profile is looked up in the loaded files, so a profile neither file
+    // defines is one without a session (a warning), not ProfileNotFound.
+    ctx.with_files(Diagnostics::Warn, streams, |shared, streams| {
+        let (name, _) = select_profile(ctx.options, ctx.machine.env());
+        let session = shared
+            .files
+            .profile(name)
+            .and_then(|p| p.get("login_session"))
+            .and_then(|p| p.value.as_str());
+        let Some(session) = session else {
+            let _ = streams.err.write_all(no_session_warning(name).as_bytes());
+            return Ok(());
+        };
+        let path = cache_path(ctx.machine.env(), ctx.machine.io().platform, session)
+            .map_err(Failure::other)?;
+        remove_if_present(ctx, path.as_str())?;
+        let _ = streams.out.write_all(logout_message(name).as_bytes());
+        Ok(())
+    })
 }
 
 fn all<M: Machine + ?Sized>(
@@ -71,7 +68,7 @@ fn all<M: Machine + ?Sized>(
         .unwrap_or_default();
     let io = ctx.machine.io();
     let mut removed = 0;
-    for name in names.iter().filter(|n| n.ends_with(".json")) {
+    for name in &names {
         let path = format!("{dir}{separator}{name}");
         let Ok(Some(file)) = block_on(io.fs.read_at_most(&path, MAX_CACHE_FILE)) else {
             continue;
