@@ -5,7 +5,7 @@
 //! The host checks that the profile holds no other credentials ([`existing_credentials`]),
 //! makes a fresh DPoP key ([`DpopKey::generate`](crate::signing::dpop::DpopKey::generate)), a
 //! PKCE verifier and a `state`, sends the person to [`authorize_url`] and takes the code from
-//! the loopback callback (same device, [`read_callback`](super::sso::read_callback)) or from
+//! the loopback callback (same device, [`read_callback`]) or from
 //! the pasted verification code ([`read_pasted_code`], `--remote`); exchanges it with
 //! CreateOAuth2Token ([`write_token_request`], [`parse_token_response`]); names the session
 //! from the id token ([`session_of_id_token`]); asks before replacing another session
