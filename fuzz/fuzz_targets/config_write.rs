@@ -13,7 +13,9 @@
 //! - lines kept: every line of the input except the key lines of a key or sub-key the edit
 //!   names (a line whose text before its first `=`/`:`, stripped, is that key: the lines the
 //!   writer may replace or delete) appears in the output in order, byte for byte with its line
-//!   end (a last line without one: its text, then the end or a line end); a leading BOM stays;
+//!   end (a last line without one: its text, then the end or a line end), each where a line
+//!   starts for a reader (never right after a CR that it would make a CRLF of); a leading BOM
+//!   stays;
 //! - nothing else: every output line between the kept ones is a line the edit writes
 //!   (`key = value`, `key =`, `sub = value` after spaces, none when the writer replaces a
 //!   sub-key's line at the key's own indentation, `[section]`), an empty line, or a copy of
@@ -42,7 +44,9 @@
 //! beside an edited `[default]`, and the text has no lone CR (the SDK dialect splits lines at
 //! LF only). Every line that the writer reads as a key line of an edited key (compared as the
 //! parsers do, case-insensitively) must be that key written exactly at column 0, so that the
-//! line the writer replaces is the parsers' property; a nested change needs a key and sub-keys
+//! line the writer replaces is the parsers' property, and a removed key's line must not be
+//! followed (past blank and comment lines) by an indented line: its continuation, which the
+//! removal leaves under nothing, as the AWS CLI's removal does; a nested change needs a key and sub-keys
 //! no line names. In the SDK dialect, which takes the last of repeated keys, a key on more than
 //! one line of the file is not read back.
 #![no_main]
@@ -62,18 +66,53 @@ const SECTIONS: &[&str] = &[
     "DEFAULT",
 ];
 const KEYS: &[&str] = &[
-    "region", "output", "a", "b", "s3", "Region", "sso_region", "x", "# a", "a b", "", "[a]",
-    " a", "a=b", "k", "endpoint_url",
+    "region",
+    "output",
+    "a",
+    "b",
+    "s3",
+    "Region",
+    "sso_region",
+    "x",
+    "# a",
+    "a b",
+    "",
+    "[a]",
+    " a",
+    "a=b",
+    "k",
+    "endpoint_url",
 ];
-const SUBS: &[&str] = &["endpoint_url", "a", "max_concurrent_requests", "region", "b", "", " a"];
-const VALUES: &[&str] = &["v", "us-east-1", "json", "1", "", " x ", "a b", "#", "a = b", "x\ny"];
+const SUBS: &[&str] = &[
+    "endpoint_url",
+    "a",
+    "max_concurrent_requests",
+    "region",
+    "b",
+    "",
+    " a",
+];
+const VALUES: &[&str] = &[
+    "v",
+    "us-east-1",
+    "json",
+    "1",
+    "",
+    " x ",
+    "a b",
+    "#",
+    "a = b",
+    "x\ny",
+];
 
 /// The input, read front to back.
 struct Input<'d>(&'d [u8]);
 
 impl<'d> Input<'d> {
     fn byte(&mut self) -> u8 {
-        let Some((&b, rest)) = self.0.split_first() else { return 0 };
+        let Some((&b, rest)) = self.0.split_first() else {
+            return 0;
+        };
         self.0 = rest;
         b
     }
@@ -154,17 +193,23 @@ fn writer_key(content: &str) -> Option<&str> {
 }
 
 fn is_plain_key(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
 fn is_plain_value(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"_./+-".contains(&b))
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_./+-".contains(&b))
 }
 
 fn is_plain_header(inner: &str) -> bool {
     !inner.is_empty()
         && inner.split(' ').all(|w| {
-            !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
         })
 }
 
@@ -176,9 +221,11 @@ fn read_back_applies(text: &str, section: &str, changes: &[(&str, Change<'_>)]) 
     }
     let mut keys: Vec<&str> = Vec::new();
     let mut fresh_only: Vec<&str> = Vec::new();
+    let mut removed: Vec<&str> = Vec::new();
     for (key, change) in changes {
         keys.push(key);
         match change {
+            Change::Remove => removed.push(key),
             Change::Set(v) if !is_plain_value(v) => return None,
             Change::Nested(subs) => {
                 fresh_only.push(key);
@@ -196,18 +243,26 @@ fn read_back_applies(text: &str, section: &str, changes: &[(&str, Change<'_>)]) 
         return None;
     }
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if body.as_bytes().windows(2).any(|w| w[0] == b'\r' && w[1] != b'\n') || body.ends_with('\r') {
+    if body
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'\r' && w[1] != b'\n')
+        || body.ends_with('\r')
+    {
         return None;
     }
     let header = format!("[{section}]");
     let mut headers = 0;
     let mut repeated = false;
     let mut seen: Vec<String> = Vec::new();
-    for line in lines(body) {
+    let all = lines(body);
+    for (n, line) in all.iter().enumerate() {
         let content = content(line);
         let stripped = py_strip(content);
         if stripped.starts_with('[') {
-            let inner = content.strip_prefix('[').and_then(|c| c.strip_suffix(']'))?;
+            let inner = content
+                .strip_prefix('[')
+                .and_then(|c| c.strip_suffix(']'))?;
             let shadowed = section == "default" && inner == "profile default";
             if !is_plain_header(inner) || shadowed || inner == "DEFAULT" {
                 return None;
@@ -215,7 +270,9 @@ fn read_back_applies(text: &str, section: &str, changes: &[(&str, Change<'_>)]) 
             headers += usize::from(content == header);
             continue;
         }
-        let Some(found) = writer_key(content) else { continue };
+        let Some(found) = writer_key(content) else {
+            continue;
+        };
         let found_lower = lowercase(found);
         for key in &keys {
             if found_lower != *key {
@@ -224,7 +281,15 @@ fn read_back_applies(text: &str, section: &str, changes: &[(&str, Change<'_>)]) 
             let exact = content
                 .strip_prefix(*key)
                 .is_some_and(|rest| rest.trim_start_matches(is_py_space).starts_with(['=', ':']));
-            if !exact {
+            // A removed key's continuation lines would be left under the key before it.
+            let continued = || {
+                all[n + 1..]
+                    .iter()
+                    .map(|l| l.trim_end_matches(['\n', '\r']))
+                    .find(|c| !py_strip(c).is_empty() && !py_strip(c).starts_with(['#', ';']))
+                    .is_some_and(|c| c.starts_with(is_py_space))
+            };
+            if !exact || (removed.contains(key) && continued()) {
                 return None;
             }
             if seen.iter().any(|s| s == key) {
@@ -255,7 +320,11 @@ fn check_lines(text: &str, out: &str, edit: &Edit<'_>) {
     }
     let is_edited = |line: &str| writer_key(content(line)).is_some_and(|k| names.contains(&k));
     let input = lines(text);
-    let edited: Vec<&str> = input.iter().filter(|l| is_edited(l)).map(|l| content(l)).collect();
+    let edited: Vec<&str> = input
+        .iter()
+        .filter(|l| is_edited(l))
+        .map(|l| content(l))
+        .collect();
     let written_ok = |line: &str| {
         let c = content(line);
         if c.is_empty() || edited.contains(&c) || c == format!("[{}]", edit.section) {
@@ -274,7 +343,11 @@ fn check_lines(text: &str, out: &str, edit: &Edit<'_>) {
         })
     };
     let bytes = out.as_bytes();
-    let at_line_start = |p: usize| p == 0 || matches!(bytes[p - 1], b'\n' | b'\r');
+    // Where a line starts for every reader: not between the CR and the LF of a CRLF, so a
+    // kept empty LF line may not follow a CR-ended line (the two would read as one line end).
+    let at_line_start = |p: usize| {
+        p == 0 || bytes[p - 1] == b'\n' || (bytes[p - 1] == b'\r' && bytes.get(p) != Some(&b'\n'))
+    };
     let mut cursor = 0;
     let count = input.len();
     for (n, line) in input.iter().enumerate() {
@@ -288,18 +361,31 @@ fn check_lines(text: &str, out: &str, edit: &Edit<'_>) {
                 && (ended || matches!(bytes.get(p + line.len()), None | Some(b'\n' | b'\r')))
         });
         let Some(p) = found else {
-            panic!("input line {} of {count} ({line:?}) is not kept in order:\n{out:?}", n + 1);
+            panic!(
+                "input line {} of {count} ({line:?}) is not kept in order:\n{out:?}",
+                n + 1
+            );
         };
         for gap in lines(&out[cursor..p]) {
-            assert!(written_ok(gap), "an unexpected line {gap:?} before input line {}:\n{out:?}", n + 1);
+            assert!(
+                written_ok(gap),
+                "an unexpected line {gap:?} before input line {}:\n{out:?}",
+                n + 1
+            );
         }
         cursor = p + line.len();
     }
     for gap in lines(&out[cursor..]) {
-        assert!(written_ok(gap), "an unexpected line {gap:?} at the end:\n{out:?}");
+        assert!(
+            written_ok(gap),
+            "an unexpected line {gap:?} at the end:\n{out:?}"
+        );
     }
     if !text.contains('\r') {
-        assert!(!out.contains('\r'), "a CR in the output of a file without one");
+        assert!(
+            !out.contains('\r'),
+            "a CR in the output of a file without one"
+        );
     }
     if !text.contains('\n') && text.contains('\r') {
         assert!(!out.contains('\n'), "an LF in the output of a CR file");
@@ -316,11 +402,17 @@ fn check_read_back(out: &str, edit: &Edit<'_>, dialect: Dialect) {
                 e.problem,
                 Problem::NestedWithoutEquals | Problem::SubPropertyWithoutEquals
             );
-            assert!(nested && taken_in, "{dialect:?}: the output does not parse: {e}\n{out:?}");
+            assert!(
+                nested && taken_in,
+                "{dialect:?}: the output does not parse: {e}\n{out:?}"
+            );
             return;
         }
     };
-    let (kind, name) = edit.section.split_once(' ').unwrap_or(("profile", edit.section));
+    let (kind, name) = edit
+        .section
+        .split_once(' ')
+        .unwrap_or(("profile", edit.section));
     let get = |key: &str| match kind {
         "profile" => files.profile(name).and_then(|p| p.get(key)),
         "sso-session" => files.sso_session(name).and_then(|s| s.get(key)),
@@ -334,17 +426,28 @@ fn check_read_back(out: &str, edit: &Edit<'_>, dialect: Dialect) {
                 let Some(p) = found else {
                     panic!("{dialect:?}: {key} is not in [{}]:\n{out:?}", edit.section);
                 };
-                assert_eq!(p.value.lines().next(), Some(*v), "{dialect:?}: {key}:\n{out:?}");
+                assert_eq!(
+                    p.value.lines().next(),
+                    Some(*v),
+                    "{dialect:?}: {key}:\n{out:?}"
+                );
             }
             Change::Remove => {
-                assert!(found.is_none(), "{dialect:?}: {key} is still there:\n{out:?}");
+                assert!(
+                    found.is_none(),
+                    "{dialect:?}: {key} is still there:\n{out:?}"
+                );
             }
             Change::Nested(subs) => {
                 let Some(p) = found else {
                     panic!("{dialect:?}: {key} is not in [{}]:\n{out:?}", edit.section);
                 };
                 for (sub, v) in *subs {
-                    assert_eq!(p.value.sub_property(sub), Some(*v), "{dialect:?}: {key}.{sub}:\n{out:?}");
+                    assert_eq!(
+                        p.value.sub_property(sub),
+                        Some(*v),
+                        "{dialect:?}: {key}.{sub}:\n{out:?}"
+                    );
                 }
             }
         }
@@ -374,7 +477,10 @@ fuzz_target!(|data: &[u8]| {
         }
         // A nested change beside others: the writer refuses it.
         if shape & 0x80 != 0 {
-            planned.push(("s3".to_string(), Planned::Nested(vec![("a".into(), "1".into())])));
+            planned.push((
+                "s3".to_string(),
+                Planned::Nested(vec![("a".into(), "1".into())]),
+            ));
         }
     }
     let text = String::from_utf8_lossy(input.0).into_owned();
@@ -397,7 +503,10 @@ fuzz_target!(|data: &[u8]| {
             (key.as_str(), change)
         })
         .collect();
-    let edit = Edit { section: &section, changes: &changes };
+    let edit = Edit {
+        section: &section,
+        changes: &changes,
+    };
 
     let mut out = String::new();
     let result = write(&text, &edit, &mut out);
@@ -411,7 +520,10 @@ fuzz_target!(|data: &[u8]| {
                     Change::Nested(subs) => subs.iter().any(|(s, v)| newline(s) || newline(v)),
                 }
         })
-        || changes.iter().enumerate().any(|(i, (k, _))| changes[..i].iter().any(|(j, _)| j == k))
+        || changes
+            .iter()
+            .enumerate()
+            .any(|(i, (k, _))| changes[..i].iter().any(|(j, _)| j == k))
         || (changes.len() > 1 && changes.iter().any(|(_, c)| matches!(c, Change::Nested(_))));
     match result {
         Err(EditError::Full) => panic!("a String is never full"),
@@ -424,7 +536,9 @@ fuzz_target!(|data: &[u8]| {
     assert!(out.len() <= max_len(&text, &edit), "longer than max_len");
     check_lines(&text, &out, &edit);
 
-    let Some(repeated) = read_back_applies(&text, &section, &changes) else { return };
+    let Some(repeated) = read_back_applies(&text, &section, &changes) else {
+        return;
+    };
     for dialect in [Dialect::AwsCli, Dialect::Sdk] {
         if dialect == Dialect::Sdk && repeated {
             continue;
