@@ -14,9 +14,12 @@
 //!
 //! The AWS CLI's writer comes from the AWS CLI v1 package on PyPI (awscli 1.46.3, pinned in
 //! tests/writerdiff/requirements.txt), whose awscli/customizations/configure/writer.py is the v2
-//! branch's but for one thing: v1 has no removal (it writes `key = None` where v2 deletes the
-//! line). So removals are not compared here; the writer's removal was checked by hand against
-//! the v2 branch's writer.py (its unit tests in core/src/config/write.rs).
+//! branch's (compared line by line: formatting, and `_insert_new_values` inserting an empty
+//! string where v2 inserts nothing, which writes the same bytes) but for one thing: v1 has no
+//! removal (it writes `key = None` where v2 deletes the line). So removals are not compared
+//! here; the writer's removal was checked by hand against the v2 branch's writer.py (its unit
+//! tests in core/src/config/write.rs), and the fuzz target `config_write` checks that a removal
+//! keeps every other line and that the key no longer reads back.
 //!
 //! Ignored by a plain `cargo test`: it needs that Python package. tests/writerdiff/run (the
 //! `writerdiff` stage of tests/run) installs it and runs this test with

@@ -41,14 +41,14 @@
 //! its keys, and botocore reads its nested values only through another section, so a file
 //! holding just `[DEFAULT]` may parse and stop parsing once a section is added), the edited
 //! section's header appears at most once, `[profile default]` is not
-//! beside an edited `[default]`, and the text has no lone CR (the SDK dialect splits lines at
-//! LF only). Every line that the writer reads as a key line of an edited key (compared as the
+//! beside an edited `[default]`, and the text has no lone CR (a precaution: where a lone CR ends
+//! a line for each reader is the parsers' tests' business, not this target's). Every line that the writer reads as a key line of an edited key (compared as the
 //! parsers do, case-insensitively) must be that key written exactly at column 0, so that the
 //! line the writer replaces is the parsers' property, and a removed key's line must not be
 //! followed (past blank and comment lines) by an indented line: its continuation, which the
-//! removal leaves under nothing, as the AWS CLI's removal does; a nested change needs a key and sub-keys
-//! no line names. In the SDK dialect, which takes the last of repeated keys, a key on more than
-//! one line of the file is not read back.
+//! removal leaves under nothing, as the AWS CLI's removal does; a nested change needs a key and
+//! sub-keys no line names. In the SDK dialect, where repeated sections merge and the later key
+//! wins, a key on more than one line of the file is not read back.
 #![no_main]
 
 use credchain_core::config::parse::{ConfigFiles, Problem};
