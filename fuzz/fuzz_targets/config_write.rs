@@ -40,8 +40,9 @@
 //! sections), no section is `[DEFAULT]` (in the AWS CLI dialect every other section inherits
 //! its keys, and botocore reads its nested values only through another section, so a file
 //! holding just `[DEFAULT]` may parse and stop parsing once a section is added), the edited
-//! section's header appears at most once, `[profile default]` is not
-//! beside an edited `[default]`, and the text has no lone CR (a precaution: where a lone CR ends
+//! section's header appears at most once, no other header names the same profile, session or
+//! services section for botocore (`[profileX dev]` names `dev` as `[profile dev]` does, and
+//! `[profile default]` stands for `[default]`: see `shadows`), and the text has no lone CR (a precaution: where a lone CR ends
 //! a line for each reader is the parsers' tests' business, not this target's). Every line that the writer reads as a key line of an edited key (compared as the
 //! parsers do, case-insensitively) must be that key written exactly at column 0, so that the
 //! line the writer replaces is the parsers' property, and a removed key's line must not be
@@ -215,6 +216,17 @@ fn is_plain_header(inner: &str) -> bool {
 
 /// Whether the read-back checks apply (see the module documentation), and whether a key on
 /// several lines rules the SDK dialect out.
+/// Whether the header `[inner]` names the same profile, session or services section as the
+/// edited `section` for botocore without being its header: botocore maps every section whose
+/// name starts with `profile` (or `sso-session`, `services`) and splits into two words to the
+/// second word, so `[profileX dev]` after `[profile dev]` replaces it, and `[profile default]`
+/// or `[profileX default]` stands for `[default]`.
+fn shadows(inner: &str, section: &str) -> bool {
+    let (kind, name) = section.split_once(' ').unwrap_or(("profile", section));
+    let words: Vec<&str> = inner.split_whitespace().collect();
+    inner != section && words.len() == 2 && words[0].starts_with(kind) && words[1] == name
+}
+
 fn read_back_applies(text: &str, section: &str, changes: &[(&str, Change<'_>)]) -> Option<bool> {
     if !["default", "profile dev", "sso-session corp", "services svc"].contains(&section) {
         return None;
@@ -263,7 +275,7 @@ fn read_back_applies(text: &str, section: &str, changes: &[(&str, Change<'_>)]) 
             let inner = content
                 .strip_prefix('[')
                 .and_then(|c| c.strip_suffix(']'))?;
-            let shadowed = section == "default" && inner == "profile default";
+            let shadowed = shadows(inner, section);
             if !is_plain_header(inner) || shadowed || inner == "DEFAULT" {
                 return None;
             }
