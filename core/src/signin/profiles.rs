@@ -7,16 +7,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cmp::Ordering;
 
-/// One account the portal lists (ListAccounts' `accountList` member).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Account {
-    /// `accountId`.
-    pub account_id: String,
-    /// `accountName`, when the portal gives one.
-    pub account_name: Option<String>,
-    /// `emailAddress`, when the portal gives one.
-    pub email_address: Option<String>,
-}
+pub use crate::services::sso_portal::Account;
 
 /// Orders accounts as `configure sso`'s menu does: by lower-cased account name, else email
 /// address, else account id, the accounts with only an id last.
