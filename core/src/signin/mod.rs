@@ -11,4 +11,5 @@
 //! and the shared value types at the crate root; never [`crate::chain`] (a sign-in is not a
 //! credential resolution) or [`crate::host`].
 
+pub mod profiles;
 pub mod sso;
