@@ -407,6 +407,9 @@ Examples:
     )]
     ListProfiles,
 
+    /// Configure an `[sso-session NAME]` section, as `aws configure sso-session` does.
+    SsoSession,
+
     /// Print the credentials, as `aws configure export-credentials` does.
     #[command(long_about = EXPORT_ABOUT, after_help = EXPORT_EXAMPLES)]
     ExportCredentials(ExportArgs),

@@ -22,7 +22,9 @@
 //!
 //! Where credchain is deliberately better (docs/quirks.md, "Writing the shared files"): every
 //! line not edited comes out byte for byte, CRLF and CR line ends included, and new lines take
-//! the file's own line end (the AWS CLI rewrites every line end as LF); a UTF-8 BOM is kept and
+//! the file's own line end (the AWS CLI rewrites every line end as LF; a line ending in a lone
+//! CR that the edit puts right above an empty LF line gets an LF after it, so that the two
+//! do not read as one CRLF); a UTF-8 BOM is kept and
 //! the first header after it is found (the AWS CLI sees no header there and appends a second
 //! section of the same name); a line is ended before anything is written after it (the AWS CLI
 //! writes a new key onto the end of an unterminated last line); and a nested value whose key is
@@ -429,7 +431,37 @@ pub fn write<'a>(
     let eol = lines(text, body)
         .find(Line::is_ended)
         .map_or("\n", |l| &text[l.content_end..l.end]);
-    written(text, body, edit, &plan, eol, out).map_err(|_| EditError::Full)
+    let mut out = Output {
+        out,
+        after_cr: false,
+    };
+    written(text, body, edit, &plan, eol, &mut out).map_err(|_| EditError::Full)
+}
+
+/// The output, where a line ending in a lone CR never runs into an LF that follows it: a CR
+/// then an LF read as one line end (CRLF), so the empty line the LF ended would be lost to
+/// every reader. In the input no CR-ended line is followed by an LF, so this happens only
+/// where lines meet that were apart in the input: a new line ending in the file's CR written
+/// above an empty LF line, or a line deleted between the two. An LF is written between them,
+/// so the CR-ended line reads as CRLF-ended and the empty line stays.
+struct Output<'o, W> {
+    out: &'o mut W,
+    after_cr: bool,
+}
+
+impl<W: fmt::Write> fmt::Write for Output<'_, W> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        // A piece is a whole line of the input, or part of a new line (whose name and value
+        // hold no CR or LF), or a whole line end: a CRLF is never split across two.
+        if s.is_empty() {
+            return Ok(());
+        }
+        if self.after_cr && s.starts_with('\n') {
+            self.out.write_char('\n')?;
+        }
+        self.after_cr = s.ends_with('\r');
+        self.out.write_str(s)
+    }
 }
 
 fn written(
@@ -760,6 +792,30 @@ mod tests {
         let subs = [("endpoint_url", "x\ny")];
         assert!(refuse("s", &[("sts", Change::Nested(&subs))])
             .starts_with("Invalid value for key sts:"));
+    }
+
+    #[test]
+    fn a_cr_ended_line_never_runs_into_an_empty_lf_line_after_it() {
+        // The file's line end is CR (its first line's); the empty line after the new keys
+        // would read as the second half of a CRLF.
+        assert_eq!(
+            edited("[a]\rregion = x\r\n\n[b]\r", "a", &[set("output", "json")]),
+            "[a]\rregion = x\r\noutput = json\r\n\n[b]\r"
+        );
+        // A deleted line between a CR-ended line and an empty LF line.
+        assert_eq!(
+            edited(
+                "[a]\rregion = x\routput = y\n\n[b]\n",
+                "a",
+                &[("output", Change::Remove)]
+            ),
+            "[a]\rregion = x\r\n\n[b]\n"
+        );
+        // The input's CRLFs are written as they are.
+        assert_eq!(
+            edited("[a]\r\nc = 2\r\n\r\n[b]\r\n", "a", &[set("b", "1")]),
+            "[a]\r\nc = 2\r\nb = 1\r\n\r\n[b]\r\n"
+        );
     }
 
     #[test]

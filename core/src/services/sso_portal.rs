@@ -230,3 +230,314 @@ pub fn parse_role_credentials(
     )
     .map_err(Some)
 }
+
+/// The most accounts or roles one ListAccounts or ListAccountRoles page may hold.
+pub const MAX_PORTAL_PAGE_ITEMS: usize = 1000;
+/// The most pages ListAccounts or ListAccountRoles is followed for (a portal that never stops
+/// handing out a `nextToken` ends here with an error).
+pub const MAX_PORTAL_PAGES: usize = 1000;
+/// The longest account id, account name, email address, role name or `nextToken` read.
+pub const MAX_PORTAL_FIELD_LEN: usize = 2048;
+
+/// One account the portal lists (ListAccounts' `accountList` member).
+#[cfg(feature = "alloc")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// `accountId`.
+    pub account_id: alloc::string::String,
+    /// `accountName`, when the portal gives one.
+    pub account_name: Option<alloc::string::String>,
+    /// `emailAddress`, when the portal gives one.
+    pub email_address: Option<alloc::string::String>,
+}
+
+#[cfg(feature = "alloc")]
+#[derive(Deserialize)]
+struct AccountsPageJson<'a> {
+    #[serde(rename = "nextToken", borrow, default)]
+    next_token: Option<EscapedStr<'a>>,
+    #[serde(rename = "accountList", borrow, default)]
+    account_list: heapless::Vec<AccountJson<'a>, MAX_PORTAL_PAGE_ITEMS>,
+}
+
+#[cfg(feature = "alloc")]
+#[derive(Deserialize)]
+struct AccountJson<'a> {
+    #[serde(rename = "accountId", borrow)]
+    account_id: EscapedStr<'a>,
+    #[serde(rename = "accountName", borrow, default)]
+    account_name: Option<EscapedStr<'a>>,
+    #[serde(rename = "emailAddress", borrow, default)]
+    email_address: Option<EscapedStr<'a>>,
+}
+
+#[cfg(feature = "alloc")]
+#[derive(Deserialize)]
+struct RolesPageJson<'a> {
+    #[serde(rename = "nextToken", borrow, default)]
+    next_token: Option<EscapedStr<'a>>,
+    #[serde(rename = "roleList", borrow, default)]
+    role_list: heapless::Vec<RoleNameJson<'a>, MAX_PORTAL_PAGE_ITEMS>,
+}
+
+#[cfg(feature = "alloc")]
+#[derive(Deserialize)]
+struct RoleNameJson<'a> {
+    #[serde(rename = "roleName", borrow)]
+    role_name: EscapedStr<'a>,
+}
+
+#[cfg(feature = "alloc")]
+fn owned(s: EscapedStr<'_>) -> Option<alloc::string::String> {
+    unescape::<MAX_PORTAL_FIELD_LEN>(s, "", "")
+        .ok()
+        .map(|text| text.as_str().into())
+}
+
+/// One ListAccounts page: its accounts and the `nextToken` of the next page. `None` when it
+/// is not that JSON (or a value is longer than [`MAX_PORTAL_FIELD_LEN`]).
+#[cfg(feature = "alloc")]
+#[must_use]
+pub fn parse_accounts_page(
+    body: &[u8],
+) -> Option<(alloc::vec::Vec<Account>, Option<alloc::string::String>)> {
+    let (json, _) = serde_json_core::from_slice::<AccountsPageJson<'_>>(body).ok()?;
+    let mut accounts = alloc::vec::Vec::with_capacity(json.account_list.len());
+    for account in &json.account_list {
+        accounts.push(Account {
+            account_id: owned(account.account_id)?,
+            account_name: match account.account_name {
+                Some(name) => Some(owned(name)?),
+                None => None,
+            },
+            email_address: match account.email_address {
+                Some(email) => Some(owned(email)?),
+                None => None,
+            },
+        });
+    }
+    let next = match json.next_token {
+        Some(token) => Some(owned(token)?).filter(|t| !t.is_empty()),
+        None => None,
+    };
+    Some((accounts, next))
+}
+
+/// One ListAccountRoles page: its role names and the `nextToken` of the next page. `None` when
+/// it is not that JSON (or a value is longer than [`MAX_PORTAL_FIELD_LEN`]).
+#[cfg(feature = "alloc")]
+#[must_use]
+pub fn parse_roles_page(
+    body: &[u8],
+) -> Option<(
+    alloc::vec::Vec<alloc::string::String>,
+    Option<alloc::string::String>,
+)> {
+    let (json, _) = serde_json_core::from_slice::<RolesPageJson<'_>>(body).ok()?;
+    let mut roles = alloc::vec::Vec::with_capacity(json.role_list.len());
+    for role in &json.role_list {
+        roles.push(owned(role.role_name)?);
+    }
+    let next = match json.next_token {
+        Some(token) => Some(owned(token)?).filter(|t| !t.is_empty()),
+        None => None,
+    };
+    Some((roles, next))
+}
+
+#[cfg(feature = "alloc")]
+const LIST_ACCOUNTS: &str = "ListAccounts";
+#[cfg(feature = "alloc")]
+const LIST_ACCOUNT_ROLES: &str = "ListAccountRoles";
+
+/// One GET of a List call, with the bearer token; 401 or an `UnauthorizedException` is
+/// [`PortalError::Unauthorized`].
+#[cfg(feature = "alloc")]
+async fn list_page<H: Http + ?Sized, K: Clock + ?Sized>(
+    http: &H,
+    clock: &K,
+    retry: RetryConfig,
+    operation: &'static str,
+    url: &str,
+    access_token: &str,
+) -> Result<alloc::vec::Vec<u8>, PortalError> {
+    let headers = [("x-amz-sso_bearer_token", access_token)];
+    let request = HttpRequest {
+        method: "GET",
+        url,
+        headers: &headers,
+        body: &[],
+        timeout_ms: PORTAL_TIMEOUT_MS,
+        max_body_bytes: MAX_PORTAL_RESPONSE_BYTES,
+    };
+    let response =
+        exchange::send_retrying(http, clock, retry, ProviderKind::Sso, operation, &request)
+            .await
+            .map_err(|failure| {
+                let unauthorized =
+                    matches!(failure.kind, ServiceFailureKind::Status { status: 401, .. })
+                        || matches!(&failure.kind, ServiceFailureKind::Status { code: Some(c), .. }
+                            if c.ends_with("UnauthorizedException"));
+                if unauthorized {
+                    PortalError::Unauthorized(failure)
+                } else {
+                    PortalError::Failed(failure)
+                }
+            })?;
+    Ok(response.body.as_ref().to_vec())
+}
+
+#[cfg(feature = "alloc")]
+fn list_failure(operation: &'static str, url: &str, kind: ServiceFailureKind) -> PortalError {
+    PortalError::Failed(ServiceFailure::new(ProviderKind::Sso, operation, url, kind))
+}
+
+/// Calls ListAccounts (`GET {portal}/assignment/accounts`) and follows every `nextToken`, as
+/// `aws configure sso` does (no page size asked).
+///
+/// # Errors
+/// [`PortalError`]; more than [`MAX_PORTAL_PAGES`] pages is a failure.
+#[cfg(feature = "alloc")]
+pub async fn list_accounts<H: Http + ?Sized, K: Clock + ?Sized>(
+    http: &H,
+    clock: &K,
+    retry: RetryConfig,
+    endpoint: &Endpoint<'_>,
+    access_token: &str,
+) -> Result<alloc::vec::Vec<Account>, PortalError> {
+    let mut all = alloc::vec::Vec::new();
+    let mut next: Option<alloc::string::String> = None;
+    for _ in 0..MAX_PORTAL_PAGES {
+        let url = match &next {
+            Some(token) => exchange::join_url(
+                endpoint.url(),
+                format_args!("/assignment/accounts?next_token={}", uri_encode(token)),
+            ),
+            None => exchange::join_url(endpoint.url(), format_args!("/assignment/accounts")),
+        }
+        .map_err(|_| invalid_url(LIST_ACCOUNTS, endpoint.url()))?;
+        let body = list_page(http, clock, retry, LIST_ACCOUNTS, &url, access_token).await?;
+        let (accounts, token) =
+            parse_accounts_page(&body).ok_or_else(|| bad_page(LIST_ACCOUNTS, &url))?;
+        all.extend(accounts);
+        match token {
+            Some(token) => next = Some(token),
+            None => return Ok(all),
+        }
+    }
+    Err(too_many_pages(LIST_ACCOUNTS, endpoint.url()))
+}
+
+/// Calls ListAccountRoles (`GET {portal}/assignment/roles?account_id=...`) and follows every
+/// `nextToken`; the role names in the portal's order.
+///
+/// # Errors
+/// [`PortalError`]; more than [`MAX_PORTAL_PAGES`] pages is a failure.
+#[cfg(feature = "alloc")]
+pub async fn list_account_roles<H: Http + ?Sized, K: Clock + ?Sized>(
+    http: &H,
+    clock: &K,
+    retry: RetryConfig,
+    endpoint: &Endpoint<'_>,
+    access_token: &str,
+    account_id: &str,
+) -> Result<alloc::vec::Vec<alloc::string::String>, PortalError> {
+    let mut all = alloc::vec::Vec::new();
+    let mut next: Option<alloc::string::String> = None;
+    for _ in 0..MAX_PORTAL_PAGES {
+        // botocore writes the query in the order of the request's members: nextToken, then
+        // accountId.
+        let url = match &next {
+            Some(token) => exchange::join_url(
+                endpoint.url(),
+                format_args!(
+                    "/assignment/roles?next_token={}&account_id={}",
+                    uri_encode(token),
+                    uri_encode(account_id)
+                ),
+            ),
+            None => exchange::join_url(
+                endpoint.url(),
+                format_args!("/assignment/roles?account_id={}", uri_encode(account_id)),
+            ),
+        }
+        .map_err(|_| invalid_url(LIST_ACCOUNT_ROLES, endpoint.url()))?;
+        let body = list_page(http, clock, retry, LIST_ACCOUNT_ROLES, &url, access_token).await?;
+        let (roles, token) =
+            parse_roles_page(&body).ok_or_else(|| bad_page(LIST_ACCOUNT_ROLES, &url))?;
+        all.extend(roles);
+        match token {
+            Some(token) => next = Some(token),
+            None => return Ok(all),
+        }
+    }
+    Err(too_many_pages(LIST_ACCOUNT_ROLES, endpoint.url()))
+}
+
+#[cfg(feature = "alloc")]
+fn invalid_url(operation: &'static str, url: &str) -> PortalError {
+    list_failure(
+        operation,
+        url,
+        ServiceFailureKind::Http {
+            kind: HttpErrorKind::InvalidUrl,
+            timeout_ms: PORTAL_TIMEOUT_MS,
+            max_body_bytes: MAX_PORTAL_RESPONSE_BYTES,
+        },
+    )
+}
+
+#[cfg(feature = "alloc")]
+fn bad_page(operation: &'static str, url: &str) -> PortalError {
+    PortalError::Failed(exchange::bad_json_failure(
+        ProviderKind::Sso,
+        operation,
+        url,
+        200,
+        Some("application/json"),
+        "JSON with accountList [{accountId, accountName, emailAddress}] or roleList \
+         [{roleName}], and nextToken",
+    ))
+}
+
+#[cfg(feature = "alloc")]
+fn too_many_pages(operation: &'static str, url: &str) -> PortalError {
+    PortalError::Failed(exchange::bad_json_failure(
+        ProviderKind::Sso,
+        operation,
+        url,
+        200,
+        Some("application/json"),
+        "a last page (no nextToken) within MAX_PORTAL_PAGES pages",
+    ))
+}
+
+#[cfg(all(test, feature = "alloc"))]
+mod list_tests {
+    use super::*;
+
+    #[test]
+    fn accounts_pages_read_with_their_next_token() {
+        let body = br#"{"nextToken":"t\/2","accountList":[{"accountId":"111","accountName":"prod","emailAddress":"p@x.com"},{"accountId":"222"}]}"#;
+        let (accounts, next) = parse_accounts_page(body).unwrap();
+        assert_eq!(next.as_deref(), Some("t/2"));
+        assert_eq!(accounts.len(), 2);
+        assert_eq!(accounts[0].account_name.as_deref(), Some("prod"));
+        assert_eq!(accounts[1].account_id, "222");
+        assert_eq!(accounts[1].email_address, None);
+        let (accounts, next) =
+            parse_accounts_page(br#"{"nextToken":null,"accountList":[]}"#).unwrap();
+        assert!(accounts.is_empty());
+        assert_eq!(next, None);
+        assert!(parse_accounts_page(br#"{"accountList":[{"accountName":"x"}]}"#).is_none());
+        assert!(parse_accounts_page(b"not json").is_none());
+    }
+
+    #[test]
+    fn roles_pages_read_with_their_next_token() {
+        let body = br#"{"nextToken":"","roleList":[{"roleName":"Admin","accountId":"1"},{"roleName":"Read","accountId":"1"}]}"#;
+        let (roles, next) = parse_roles_page(body).unwrap();
+        assert_eq!(roles, ["Admin", "Read"]);
+        assert_eq!(next, None, "an empty nextToken ends the paging");
+    }
+}

@@ -12,4 +12,5 @@
 //! credential resolution) or [`crate::host`].
 
 pub mod console;
+pub mod profiles;
 pub mod sso;

@@ -15,6 +15,7 @@ pub mod interactive;
 pub mod mfa_login;
 pub mod read;
 pub mod set;
+pub mod sso;
 
 use crate::args::ConfigureCommand;
 use crate::commands::Context;
@@ -41,5 +42,6 @@ pub fn run<M: Machine + ?Sized>(
         ConfigureCommand::MfaLogin(args) => mfa_login::run(args, ctx, streams),
         ConfigureCommand::Set(args) => set::run(args, ctx, streams),
         ConfigureCommand::Import(args) => import::run(args, ctx, streams),
+        ConfigureCommand::SsoSession => sso::run_session(ctx, streams),
     }
 }
