@@ -405,27 +405,19 @@ pub async fn list_accounts<H: Http + ?Sized, K: Clock + ?Sized>(
     endpoint: &Endpoint<'_>,
     access_token: &str,
 ) -> Result<alloc::vec::Vec<Account>, PortalError> {
-    let mut all = alloc::vec::Vec::new();
-    let mut next: Option<alloc::string::String> = None;
-    for _ in 0..MAX_PORTAL_PAGES {
-        let url = match &next {
-            Some(token) => exchange::join_url(
-                endpoint.url(),
-                format_args!("/assignment/accounts?next_token={}", uri_encode(token)),
-            ),
-            None => exchange::join_url(endpoint.url(), format_args!("/assignment/accounts")),
-        }
-        .map_err(|_| invalid_url(LIST_ACCOUNTS, endpoint.url()))?;
-        let body = list_page(http, clock, retry, LIST_ACCOUNTS, &url, access_token).await?;
-        let (accounts, token) =
-            parse_accounts_page(&body).ok_or_else(|| bad_page(LIST_ACCOUNTS, &url))?;
-        all.extend(accounts);
-        match token {
-            Some(token) => next = Some(token),
-            None => return Ok(all),
-        }
-    }
-    Err(too_many_pages(LIST_ACCOUNTS, endpoint.url()))
+    let url = |next: Option<&str>| match next {
+        Some(token) => exchange::join_url(
+            endpoint.url(),
+            format_args!("/assignment/accounts?next_token={}", uri_encode(token)),
+        ),
+        None => exchange::join_url(endpoint.url(), format_args!("/assignment/accounts")),
+    };
+    let call = PagedCall {
+        operation: LIST_ACCOUNTS,
+        endpoint,
+        access_token,
+    };
+    every_page(http, clock, retry, &call, url, parse_accounts_page).await
 }
 
 /// Calls ListAccountRoles (`GET {portal}/assignment/roles?account_id=...`) and follows every
@@ -442,36 +434,72 @@ pub async fn list_account_roles<H: Http + ?Sized, K: Clock + ?Sized>(
     access_token: &str,
     account_id: &str,
 ) -> Result<alloc::vec::Vec<alloc::string::String>, PortalError> {
+    // botocore writes the query in the order of the request's members: nextToken, then
+    // accountId.
+    let url = |next: Option<&str>| match next {
+        Some(token) => exchange::join_url(
+            endpoint.url(),
+            format_args!(
+                "/assignment/roles?next_token={}&account_id={}",
+                uri_encode(token),
+                uri_encode(account_id)
+            ),
+        ),
+        None => exchange::join_url(
+            endpoint.url(),
+            format_args!("/assignment/roles?account_id={}", uri_encode(account_id)),
+        ),
+    };
+    let call = PagedCall {
+        operation: LIST_ACCOUNT_ROLES,
+        endpoint,
+        access_token,
+    };
+    every_page(http, clock, retry, &call, url, parse_roles_page).await
+}
+
+/// A URL of one call, as `exchange::join_url` builds it.
+#[cfg(feature = "alloc")]
+type CallUrl = heapless::String<{ exchange::MAX_CALL_URL_LEN }>;
+
+/// One paged portal call: which operation, where, with which token.
+#[cfg(feature = "alloc")]
+struct PagedCall<'a> {
+    operation: &'static str,
+    endpoint: &'a Endpoint<'a>,
+    access_token: &'a str,
+}
+
+/// Fetches the pages of `call` (each page's URL from `url`, given the previous page's
+/// `nextToken`) until a page has no token, reading each with `parse`; more than
+/// [`MAX_PORTAL_PAGES`] pages is a failure.
+#[cfg(feature = "alloc")]
+async fn every_page<H, K, T>(
+    http: &H,
+    clock: &K,
+    retry: RetryConfig,
+    call: &PagedCall<'_>,
+    url: impl Fn(Option<&str>) -> Result<CallUrl, core::fmt::Error>,
+    parse: impl Fn(&[u8]) -> Option<(alloc::vec::Vec<T>, Option<alloc::string::String>)>,
+) -> Result<alloc::vec::Vec<T>, PortalError>
+where
+    H: Http + ?Sized,
+    K: Clock + ?Sized,
+{
+    let (operation, base) = (call.operation, call.endpoint.url());
     let mut all = alloc::vec::Vec::new();
     let mut next: Option<alloc::string::String> = None;
     for _ in 0..MAX_PORTAL_PAGES {
-        // botocore writes the query in the order of the request's members: nextToken, then
-        // accountId.
-        let url = match &next {
-            Some(token) => exchange::join_url(
-                endpoint.url(),
-                format_args!(
-                    "/assignment/roles?next_token={}&account_id={}",
-                    uri_encode(token),
-                    uri_encode(account_id)
-                ),
-            ),
-            None => exchange::join_url(
-                endpoint.url(),
-                format_args!("/assignment/roles?account_id={}", uri_encode(account_id)),
-            ),
-        }
-        .map_err(|_| invalid_url(LIST_ACCOUNT_ROLES, endpoint.url()))?;
-        let body = list_page(http, clock, retry, LIST_ACCOUNT_ROLES, &url, access_token).await?;
-        let (roles, token) =
-            parse_roles_page(&body).ok_or_else(|| bad_page(LIST_ACCOUNT_ROLES, &url))?;
-        all.extend(roles);
+        let url = url(next.as_deref()).map_err(|_| invalid_url(operation, base))?;
+        let body = list_page(http, clock, retry, operation, &url, call.access_token).await?;
+        let (items, token) = parse(&body).ok_or_else(|| bad_page(operation, &url))?;
+        all.extend(items);
         match token {
             Some(token) => next = Some(token),
             None => return Ok(all),
         }
     }
-    Err(too_many_pages(LIST_ACCOUNT_ROLES, endpoint.url()))
+    Err(too_many_pages(operation, base))
 }
 
 #[cfg(feature = "alloc")]
