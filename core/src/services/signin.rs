@@ -38,10 +38,47 @@ pub fn write_refresh_request(
     client_id: &str,
     refresh_token: &str,
 ) -> fmt::Result {
+    write_token_input(
+        out,
+        client_id,
+        "refresh_token",
+        &[("refreshToken", refresh_token)],
+    )
+}
+
+/// Writes the body of the authorization-code exchange at the token endpoint (a console
+/// login's first CreateOAuth2Token): `{"clientId": ..., "grantType": "authorization_code",
+/// "code": ..., "codeVerifier": ..., "redirectUri": ...}`.
+pub fn write_code_request(
+    out: &mut impl fmt::Write,
+    client_id: &str,
+    code: &str,
+    verifier: &str,
+    redirect_uri: &str,
+) -> fmt::Result {
+    let members = [
+        ("code", code),
+        ("codeVerifier", verifier),
+        ("redirectUri", redirect_uri),
+    ];
+    write_token_input(out, client_id, "authorization_code", &members)
+}
+
+/// CreateOAuth2Token's `tokenInput`: the client, the grant, then the grant's members in order.
+fn write_token_input(
+    out: &mut impl fmt::Write,
+    client_id: &str,
+    grant_type: &str,
+    members: &[(&str, &str)],
+) -> fmt::Result {
     out.write_str("{\"clientId\":")?;
     write_json_str(out, client_id)?;
-    out.write_str(",\"grantType\":\"refresh_token\",\"refreshToken\":")?;
-    write_json_str(out, refresh_token)?;
+    out.write_str(",\"grantType\":")?;
+    write_json_str(out, grant_type)?;
+    for (name, value) in members {
+        write!(out, ",\"{name}\":")?;
+        write_json_str(out, value)?;
+    }
     out.write_char('}')
 }
 

@@ -7,7 +7,7 @@
 //! PKCE verifier and a `state`, sends the person to [`authorize_url`] and takes the code from
 //! the loopback callback (same device, [`read_callback`]) or from
 //! the pasted verification code ([`read_pasted_code`], `--remote`); exchanges it with
-//! CreateOAuth2Token ([`write_token_request`], [`parse_token_response`]); names the session
+//! CreateOAuth2Token ([`write_code_request`](crate::services::signin::write_code_request), [`parse_token_response`]); names the session
 //! from the id token ([`session_of_id_token`]); asks before replacing another session
 //! ([`read_overwrite_answer`]); and writes the login cache file ([`write_cache_file`]) and the
 //! profile's `login_session`.
@@ -21,7 +21,6 @@ use serde_json_core::str::EscapedStr;
 
 use crate::json::{unescape, write_python_str};
 use crate::services::signin::TOKEN_PATH;
-use crate::signing::dpop::write_json_str;
 use crate::signing::sigv4::uri_encode;
 
 use super::sso::{read_callback, Callback};
@@ -162,29 +161,6 @@ pub fn read_pasted_code(text: &str) -> Result<(String, String), PasteError> {
         Callback::Code { code, state } => Ok((code, state)),
         _ => Err(PasteError::Incomplete),
     }
-}
-
-/// Writes CreateOAuth2Token's authorization-code body: `{"clientId": .., "grantType":
-/// "authorization_code", "code": .., "codeVerifier": .., "redirectUri": ..}`.
-///
-/// # Errors
-/// `fmt::Error` when `out` is full.
-pub fn write_token_request(
-    out: &mut impl fmt::Write,
-    client_id: &str,
-    code: &str,
-    verifier: &str,
-    redirect_uri: &str,
-) -> fmt::Result {
-    out.write_str("{\"clientId\":")?;
-    write_json_str(out, client_id)?;
-    out.write_str(",\"grantType\":\"authorization_code\",\"code\":")?;
-    write_json_str(out, code)?;
-    out.write_str(",\"codeVerifier\":")?;
-    write_json_str(out, verifier)?;
-    out.write_str(",\"redirectUri\":")?;
-    write_json_str(out, redirect_uri)?;
-    out.write_char('}')
 }
 
 /// A new session from CreateOAuth2Token's `tokenOutput`. Debug shows no secret.
@@ -580,7 +556,7 @@ mod tests {
         assert!(!is_login_cache(b"{\"other\": 1}"));
         assert!(parse_token_response(b"{}").is_none());
         let mut request = String::new();
-        write_token_request(&mut request, "c", "k", "v", "r").unwrap();
+        crate::services::signin::write_code_request(&mut request, "c", "k", "v", "r").unwrap();
         assert_eq!(
             request,
             r#"{"clientId":"c","grantType":"authorization_code","code":"k","codeVerifier":"v","redirectUri":"r"}"#
