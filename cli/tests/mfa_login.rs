@@ -166,16 +166,7 @@ impl Received {
     fn assert_signed_with(&self, key_id: &str, secret: &str, token: Option<&str>, region: &str) {
         let authorization = self.header("authorization").expect("signed");
         let date = self.header("x-amz-date").unwrap();
-        let n = |r: std::ops::Range<usize>| date[r].parse::<u8>().unwrap();
-        let time = Timestamp::new(
-            date[0..4].parse().unwrap(),
-            n(4..6),
-            n(6..8),
-            n(9..11),
-            n(11..13),
-            n(13..15),
-        )
-        .unwrap();
+        let time = Timestamp::from_amz_date(date).expect("an x-amz-date");
         let headers = [
             ("content-type", self.header("content-type").unwrap()),
             ("host", self.header("host").unwrap()),

@@ -110,16 +110,7 @@ fn get_session_token(
 /// The signature recomputed from the request as it arrived, with the long-term keys.
 fn recomputed_authorization(got: &Request, session_token: Option<&str>) -> String {
     let date = got.header("x-amz-date").unwrap();
-    let n = |r: std::ops::Range<usize>| date[r].parse::<u8>().unwrap();
-    let time = Timestamp::new(
-        date[0..4].parse().unwrap(),
-        n(4..6),
-        n(6..8),
-        n(9..11),
-        n(11..13),
-        n(13..15),
-    )
-    .unwrap();
+    let time = Timestamp::from_amz_date(date).expect("an x-amz-date");
     let headers = [
         ("content-type", got.header("content-type").unwrap()),
         ("host", got.header("host").unwrap()),

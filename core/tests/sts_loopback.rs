@@ -197,16 +197,7 @@ fn assume_role_is_signed_and_its_answer_read() {
         "{authorization}"
     );
     let date = got.header("x-amz-date").unwrap();
-    let n = |r: std::ops::Range<usize>| date[r].parse::<u8>().unwrap();
-    let time = Timestamp::new(
-        date[0..4].parse().unwrap(),
-        n(4..6),
-        n(6..8),
-        n(9..11),
-        n(11..13),
-        n(13..15),
-    )
-    .unwrap();
+    let time = Timestamp::from_amz_date(date).expect("an x-amz-date");
     let headers = [
         ("content-type", got.header("content-type").unwrap()),
         ("host", got.header("host").unwrap()),

@@ -420,3 +420,22 @@ impl ConcatInto for [&[u8]; 2] {
         out
     }
 }
+
+#[test]
+fn an_amz_date_reads_back_as_the_time_it_was_written_from() {
+    let time = Timestamp::new(2015, 8, 30, 12, 36, 0).unwrap();
+    assert_eq!(Timestamp::from_amz_date("20150830T123600Z"), Some(time));
+    for bad in [
+        "",
+        "20150830T123600",
+        "20150830 123600Z",
+        "2015083OT123600Z",
+        "20151330T123600Z",
+        "20150230T123600Z",
+        "20150830T246000Z",
+        "+0150830T123600Z",
+        "20150830T123600Z0",
+    ] {
+        assert_eq!(Timestamp::from_amz_date(bad), None, "{bad}");
+    }
+}

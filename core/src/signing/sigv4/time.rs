@@ -93,6 +93,33 @@ impl Timestamp {
         })
     }
 
+    /// The time an `x-amz-date` header gives (`20150830T123600Z`, the form the signer writes):
+    /// for a server, or a test, recomputing a request's signature. `None` for any other text or
+    /// a time out of range.
+    #[must_use]
+    pub fn from_amz_date(text: &str) -> Option<Self> {
+        let b = text.as_bytes();
+        let digits = |r: core::ops::Range<usize>| -> Option<u16> {
+            let part = text.get(r)?;
+            part.bytes()
+                .all(|c| c.is_ascii_digit())
+                .then(|| part.parse().ok())?
+        };
+        if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
+            return None;
+        }
+        let byte = |r| digits(r).and_then(|v| u8::try_from(v).ok());
+        Self::new(
+            digits(0..4)?,
+            byte(4..6)?,
+            byte(6..8)?,
+            byte(9..11)?,
+            byte(11..13)?,
+            byte(13..15)?,
+        )
+        .ok()
+    }
+
     /// Seconds since the Unix epoch.
     #[must_use]
     pub fn unix(&self) -> i64 {
