@@ -187,6 +187,13 @@ Examples:
     )]
     Explain(ExplainArgs),
 
+    /// Print who the credentials belong to, as `aws sts get-caller-identity` does.
+    #[command(
+        long_about = crate::commands::whoami::ABOUT,
+        after_help = crate::commands::whoami::EXAMPLES
+    )]
+    Whoami(crate::commands::whoami::WhoamiArgs),
+
     /// Remove cached console login credentials, as `aws logout` does.
     #[command(long_about = crate::commands::login::LOGOUT_ABOUT)]
     Logout(crate::commands::login::LogoutArgs),

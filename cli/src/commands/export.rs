@@ -52,14 +52,17 @@ pub fn resolve_credentials<M: Machine + ?Sized, T>(
     streams: &mut Streams<'_>,
     first: impl FnOnce(&Evaluator<'_, '_, M::Env>) -> Result<T, Failure>,
 ) -> Result<(T, Credentials), Failure> {
-    let unknown_profile = |error: EvaluateError<'_>| {
-        Failure::configuration(format!("Unable to retrieve credentials: {error}"))
-    };
     ctx.with_evaluator(streams, unknown_profile, |eval, _| {
         let first = first(eval)?;
         let (_, credentials) = chain::resolve(ctx.machine, eval).map_err(|e| e.failure())?;
         Ok((first, credentials))
     })
+}
+
+/// A profile named by an option or a variable that neither file defines, as the AWS CLI's
+/// `export-credentials` words it (and every command that needs credentials, after it).
+pub fn unknown_profile(error: EvaluateError<'_>) -> Failure {
+    Failure::configuration(format!("Unable to retrieve credentials: {error}"))
 }
 
 /// Checks the recursion barrier for `profile` and returns the chain to pass on.

@@ -12,6 +12,7 @@ pub mod export;
 pub mod export_token;
 pub mod login;
 pub mod sso;
+pub mod whoami;
 
 use credchain_core::config::evaluate::{EvaluateError, Evaluator, Options};
 use credchain_core::Dialect;
@@ -82,5 +83,6 @@ pub fn run<M: Machine + ?Sized>(
         Command::Exec(args) => exec::run(args, &ctx, streams),
         Command::Logout(args) => login::logout::run(args, &ctx, streams),
         Command::Sso(command) => sso::run(command, &ctx, streams),
+        Command::Whoami(args) => whoami::run(args, &ctx, streams),
     }
 }

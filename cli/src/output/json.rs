@@ -39,19 +39,45 @@ impl<T: Into<Json>> From<Option<T>> for Json {
     }
 }
 
+/// How Python's `json.dumps` is called.
+#[derive(Debug, Clone, Copy)]
+struct Layout {
+    /// One level's indent.
+    indent: &'static str,
+    /// `ensure_ascii`: every character outside ' '..='~' escaped, not only the controls.
+    ensure_ascii: bool,
+}
+
 impl Json {
     /// The value as Python's `json.dumps(indent=2)` writes it, without a trailing newline.
     #[must_use]
     pub fn pretty(&self) -> String {
+        self.laid_out(Layout {
+            indent: "  ",
+            ensure_ascii: true,
+        })
+    }
+
+    /// The value as the AWS CLI's `json` output writes a response (`json.dumps(indent=4,
+    /// ensure_ascii=False)`), without a trailing newline.
+    #[must_use]
+    pub fn aws_output(&self) -> String {
+        self.laid_out(Layout {
+            indent: "    ",
+            ensure_ascii: false,
+        })
+    }
+
+    fn laid_out(&self, layout: Layout) -> String {
         let mut out = String::new();
-        self.write(&mut out, 0);
+        self.write(&mut out, 0, layout);
         out
     }
 
-    fn write(&self, out: &mut String, depth: usize) {
+    fn write(&self, out: &mut String, depth: usize, layout: Layout) {
         let indent = |out: &mut String, depth: usize| {
             out.push('\n');
-            out.extend(std::iter::repeat_n("  ", depth));
+            out.extend(std::iter::repeat_n(layout.indent, depth));
         };
         match self {
             Json::Null => out.push_str("null"),
@@ -59,7 +85,7 @@ impl Json {
             Json::Int(n) => {
                 let _ = write!(out, "{n}");
             }
-            Json::Str(s) => write_string(out, s),
+            Json::Str(s) => write_string(out, s, layout.ensure_ascii),
             Json::Array(items) if items.is_empty() => out.push_str("[]"),
             Json::Object(fields) if fields.is_empty() => out.push_str("{}"),
             Json::Array(items) => {
@@ -69,7 +95,7 @@ impl Json {
                         out.push(',');
                     }
                     indent(out, depth + 1);
-                    item.write(out, depth + 1);
+                    item.write(out, depth + 1, layout);
                 }
                 indent(out, depth);
                 out.push(']');
@@ -81,9 +107,9 @@ impl Json {
                         out.push(',');
                     }
                     indent(out, depth + 1);
-                    write_string(out, key);
+                    write_string(out, key, layout.ensure_ascii);
                     out.push_str(": ");
-                    value.write(out, depth + 1);
+                    value.write(out, depth + 1, layout);
                 }
                 indent(out, depth);
                 out.push('}');
@@ -92,9 +118,10 @@ impl Json {
     }
 }
 
-/// A JSON string as Python writes it with `ensure_ascii`: `"` and `\` escaped, `\n`, `\r`,
-/// `\t`, `\b`, `\f` by name, every other character outside ' '..='~' as `\uXXXX` (UTF-16).
-fn write_string(out: &mut String, s: &str) {
+/// A JSON string as Python writes it: `"` and `\` escaped, `\n`, `\r`, `\t`, `\b`, `\f` by
+/// name, and as `\uXXXX` (UTF-16) the other controls below U+0020 and, with `ensure_ascii`,
+/// every other character outside ' '..='~'.
+fn write_string(out: &mut String, s: &str, ensure_ascii: bool) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -106,6 +133,7 @@ fn write_string(out: &mut String, s: &str) {
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
             ' '..='~' => out.push(c),
+            _ if !ensure_ascii && c >= ' ' => out.push(c),
             _ => {
                 let mut units = [0u16; 2];
                 for unit in c.encode_utf16(&mut units) {

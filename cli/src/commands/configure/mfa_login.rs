@@ -49,17 +49,16 @@ use credchain_core::config::write::{Change, Edit};
 use credchain_core::credentials::{Credentials, ProviderKind};
 use credchain_core::io::{block_on, Env};
 use credchain_core::services::endpoint::{self, EndpointError};
-use credchain_core::services::retry::{self, Class, RetryConfig};
+use credchain_core::services::retry::{self, RetryConfig};
 use credchain_core::services::sts::{
-    self, ErrorMessage, Mfa, SessionCredentials, SessionTokenParams, StsError, StsErrorKind,
-    StsOptions,
+    self, Mfa, SessionCredentials, SessionTokenParams, StsError, StsOptions,
 };
 use credchain_core::FileKind;
 
 use crate::args::MfaLoginArgs;
 use crate::chain::{self, ChainError};
 use crate::commands::Context;
-use crate::failure::Failure;
+use crate::failure::{self, Failure};
 use crate::files::Diagnostics;
 use crate::machine::Machine;
 use crate::output::Streams;
@@ -399,31 +398,10 @@ fn check_parameters(duration_seconds: i64, serial: &str, code: &str) -> Result<(
 /// STS's error answer as the AWS CLI prints its ClientError, after `An error occurred: `
 /// (status 1); any other failure in credchain's words (255).
 fn sts_failure(error: &StsError<'_>, retry: RetryConfig) -> Failure {
-    let StsErrorKind::Service { code, message, .. } = &error.kind else {
-        return Failure::other(error);
-    };
-    // botocore notes "reached max retries" when the last attempt was the last allowed: a
-    // retryable error answered every attempt, or only one attempt was allowed.
-    let retry_info = if retry.max_attempts <= 1 || sts::retry_class(&error.kind) != Class::Fatal {
-        format!(
-            " (reached max retries: {})",
-            retry.max_attempts.saturating_sub(1)
-        )
-    } else {
-        String::new()
-    };
-    let message = match message {
-        ErrorMessage::None => "Unknown".to_owned(),
-        ErrorMessage::Text(text) => text.to_string(),
-        ErrorMessage::TooLong { len } => format!("(a message of {len} bytes, too long to keep)"),
-    };
-    Failure::WithStatus(
-        REFUSED,
-        format!(
-            "An error occurred: An error occurred ({code}) when calling the GetSessionToken \
-             operation{retry_info}: {message}"
-        ),
-    )
+    match failure::sts_client_error(error, retry) {
+        Some(text) => Failure::WithStatus(REFUSED, format!("An error occurred: {text}")),
+        None => Failure::other(error),
+    }
 }
 
 /// The expiry as the AWS CLI prints it in `format`.

@@ -83,7 +83,7 @@ pub struct StsError<'e> {
     /// The operation.
     pub operation: Operation,
     /// The role asked for; for [`Operation::GetSessionToken`], the MFA device's serial number
-    /// or ARN (empty without one).
+    /// or ARN (empty without one); empty for [`Operation::GetCallerIdentity`].
     pub role_arn: &'e str,
     /// The endpoint's URL.
     pub endpoint: &'e str,
@@ -110,6 +110,7 @@ impl fmt::Display for StsError<'_> {
                 "getting a session token with the MFA device {} failed",
                 self.role_arn
             )?,
+            Operation::GetCallerIdentity => f.write_str("asking who the credentials are failed")?,
         }
         write!(
             f,

@@ -1,5 +1,5 @@
-//! AWS STS over the Query protocol: AssumeRole and GetSessionToken (SigV4-signed with the
-//! caller's credentials) and AssumeRoleWithWebIdentity (unsigned), as the AWS CLI sends them,
+//! AWS STS over the Query protocol: AssumeRole, GetSessionToken and GetCallerIdentity
+//! (SigV4-signed with the caller's credentials) and AssumeRoleWithWebIdentity (unsigned), as the AWS CLI sends them,
 //! through the injected [`Http`](crate::io::Http), with a timeout and a cap on the response body.
 //!
 //! ```text
@@ -13,6 +13,9 @@
 //!   Action=GetSessionToken&Version=2011-06-15[&DurationSeconds=..][&SerialNumber=..&TokenCode=..]
 //!   ──▶ <GetSessionTokenResponse><GetSessionTokenResult><Credentials>
 //!         <AccessKeyId/><SecretAccessKey/><SessionToken/><Expiration/></Credentials> ...
+//!
+//!   Action=GetCallerIdentity&Version=2011-06-15
+//!   ──▶ <GetCallerIdentityResponse><GetCallerIdentityResult><UserId/><Account/><Arn/> ...
 //! ```
 //!
 //! Form values are encoded with [`uri_encode`](crate::signing::sigv4::uri_encode) (every byte but the RFC 3986 unreserved set as
@@ -45,13 +48,15 @@ mod response;
 mod xml;
 
 pub use error::{retry_class, ErrorMessage, StsError, StsErrorKind};
-pub use request::{assume_role, assume_role_with_web_identity, get_session_token};
-pub use response::{parse_response, parse_session_token_response};
+pub use request::{
+    assume_role, assume_role_with_web_identity, get_caller_identity, get_session_token,
+};
+pub use response::{parse_caller_identity_response, parse_response, parse_session_token_response};
 pub use xml::XmlProblem;
 
 use core::fmt::{self, Write as _};
 
-use crate::credentials::{Credentials, ProviderKind};
+use crate::credentials::{Credentials, ProviderKind, MAX_ACCOUNT_ID_LEN};
 use crate::services::retry::RetryConfig;
 
 /// How long one STS call may take, end to end, in milliseconds (the default of
@@ -70,6 +75,9 @@ pub const MAX_ERROR_CODE_LEN: usize = 128;
 pub const MAX_ERROR_MESSAGE_LEN: usize = 2048;
 /// The longest `AssumedRoleUser/Arn` kept (IAM's limit for ARNs).
 pub const MAX_ARN_LEN: usize = 2048;
+/// The longest GetCallerIdentity `UserId` kept (an assumed role's is a role id, `:` and a
+/// session name of up to 64 characters; a federated user's, an account and a name).
+pub const MAX_USER_ID_LEN: usize = 256;
 /// The longest `AssumedRoleUser/AssumedRoleId` kept (a role id, `:` and a 64-character session
 /// name).
 pub const MAX_ASSUMED_ROLE_ID_LEN: usize = 256;
@@ -141,6 +149,8 @@ pub enum Operation {
     AssumeRoleWithWebIdentity,
     /// `GetSessionToken` (`credchain configure mfa-login`; no provider of the chain calls it).
     GetSessionToken,
+    /// `GetCallerIdentity` (`credchain whoami`): who the signing credentials belong to.
+    GetCallerIdentity,
 }
 
 impl Operation {
@@ -151,16 +161,19 @@ impl Operation {
             Operation::AssumeRole => "AssumeRole",
             Operation::AssumeRoleWithWebIdentity => "AssumeRoleWithWebIdentity",
             Operation::GetSessionToken => "GetSessionToken",
+            Operation::GetCallerIdentity => "GetCallerIdentity",
         }
     }
 
     /// Who the answer's credentials are attributed to. GetSessionToken's go where
-    /// `configure mfa-login` writes them, the credentials file, and are read back from there.
-    fn provider(self) -> ProviderKind {
+    /// `configure mfa-login` writes them, the credentials file, and are read back from there;
+    /// GetCallerIdentity answers with none.
+    fn provider(self) -> Option<ProviderKind> {
         match self {
-            Operation::AssumeRole => ProviderKind::AssumeRole,
-            Operation::AssumeRoleWithWebIdentity => ProviderKind::WebIdentity,
-            Operation::GetSessionToken => ProviderKind::SharedCredentialsFile,
+            Operation::AssumeRole => Some(ProviderKind::AssumeRole),
+            Operation::AssumeRoleWithWebIdentity => Some(ProviderKind::WebIdentity),
+            Operation::GetSessionToken => Some(ProviderKind::SharedCredentialsFile),
+            Operation::GetCallerIdentity => None,
         }
     }
 }
@@ -265,6 +278,18 @@ impl Default for StsOptions {
             retry: RetryConfig::default(),
         }
     }
+}
+
+/// What GetCallerIdentity answers: who the signing credentials belong to, as `aws sts
+/// get-caller-identity` prints it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallerIdentity {
+    /// `UserId`: an IAM user's id (`AIDA...`), or an assumed role's `AROA...:session`.
+    pub user_id: heapless::String<MAX_USER_ID_LEN>,
+    /// `Account`: the account id.
+    pub account: heapless::String<MAX_ACCOUNT_ID_LEN>,
+    /// `Arn`: the user's, the assumed role session's or the federated user's ARN.
+    pub arn: heapless::String<MAX_ARN_LEN>,
 }
 
 /// `AssumedRoleUser`: who the credentials act as.

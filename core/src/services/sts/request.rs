@@ -6,10 +6,13 @@
 use core::fmt;
 
 use super::error::{retry_class, StsError, StsErrorKind};
-use super::response::{parse_response, parse_session_token_response};
+use super::response::{
+    parse_caller_identity_response, parse_response, parse_session_token_response,
+};
 use super::{
-    AssumeRoleParams, AssumedRole, Operation, SessionCredentials, SessionTokenParams, StsOptions,
-    WebIdentityParams, API_VERSION, FORM_CONTENT_TYPE, MAX_REQUEST_BODY_LEN,
+    AssumeRoleParams, AssumedRole, CallerIdentity, Operation, SessionCredentials,
+    SessionTokenParams, StsOptions, WebIdentityParams, API_VERSION, FORM_CONTENT_TYPE,
+    MAX_REQUEST_BODY_LEN,
 };
 use crate::credentials::Credentials;
 use crate::io::{Clock, Http, HttpRequest, HttpResponse};
@@ -68,6 +71,31 @@ pub async fn get_session_token<'e, H: Http + ?Sized, K: Clock + ?Sized>(
     .await
     .map_err(fail)
 }
+
+/// Calls GetCallerIdentity at `endpoint`, signed with `caller`'s credentials, retried as
+/// `options.retry` says; each attempt is signed anew at `clock`'s time.
+///
+/// # Errors
+/// [`StsError`], naming the endpoint: the last attempt's.
+pub async fn get_caller_identity<'e, H: Http + ?Sized, K: Clock + ?Sized>(
+    http: &H,
+    clock: &K,
+    endpoint: &'e Endpoint<'e>,
+    caller: &Credentials,
+    options: &StsOptions,
+) -> Result<CallerIdentity, StsError<'e>> {
+    let fail = failure(Operation::GetCallerIdentity, "", endpoint);
+    let body = CALLER_IDENTITY_BODY;
+    crate::services::retry::run(clock, options.retry, retry_class, move || async move {
+        let answer = signed_call(http, clock.now_unix(), endpoint, caller, body, options).await?;
+        read_answer(&answer, parse_caller_identity_response)
+    })
+    .await
+    .map_err(fail)
+}
+
+/// GetCallerIdentity's form body: it has no parameters.
+pub(super) const CALLER_IDENTITY_BODY: &str = "Action=GetCallerIdentity&Version=2011-06-15";
 
 /// The error of `operation` for `role_arn` (GetSessionToken: the MFA device) at `endpoint`,
 /// from its cause.

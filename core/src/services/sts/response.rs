@@ -6,9 +6,10 @@
 use super::error::{ErrorMessage, StsErrorKind};
 use super::xml::{self, is_xml_space, unescape, XmlProblem};
 use super::{
-    account_id_of, AssumedRole, AssumedRoleUser, Operation, SessionCredentials, MAX_ERROR_CODE_LEN,
-    MAX_ERROR_MESSAGE_LEN, MAX_EXPIRATION_TEXT_LEN,
+    account_id_of, AssumedRole, AssumedRoleUser, CallerIdentity, Operation, SessionCredentials,
+    MAX_ERROR_CODE_LEN, MAX_ERROR_MESSAGE_LEN, MAX_EXPIRATION_TEXT_LEN,
 };
+use crate::credentials::MAX_ACCOUNT_ID_LEN;
 use crate::credentials::{parse_timestamp, Credentials};
 use crate::credentials::{MAX_ACCESS_KEY_ID_LEN, MAX_SECRET_ACCESS_KEY_LEN, MAX_SESSION_TOKEN_LEN};
 
@@ -51,13 +52,39 @@ pub fn parse_session_token_response(
     })
 }
 
-/// Reads an answer of `operation`: its credentials and user, and its `Expiration` as written.
-fn read<'b>(
+/// Reads a GetCallerIdentity answer: who the signing credentials belong to.
+///
+/// # Errors
+/// As [`parse_response`]'s; each of `UserId`, `Account` and `Arn` must be there.
+pub fn parse_caller_identity_response(
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<CallerIdentity, StsErrorKind> {
+    let r = envelope(Operation::GetCallerIdentity, status, content_type, body)?;
+    let field = |at: usize, name: &'static str| r[at].ok_or(XmlProblem::Missing(name));
+    let read = || -> Result<CallerIdentity, XmlProblem> {
+        Ok(CallerIdentity {
+            user_id: unescape(field(IDENTITY, "UserId")?, "UserId", "MAX_USER_ID_LEN")?,
+            account: unescape::<MAX_ACCOUNT_ID_LEN>(
+                field(IDENTITY + 1, "Account")?,
+                "Account",
+                "MAX_ACCOUNT_ID_LEN",
+            )?,
+            arn: unescape(field(IDENTITY + 2, "Arn")?, "Arn", "MAX_ARN_LEN")?,
+        })
+    };
+    read().map_err(|problem| StsErrorKind::Malformed { status, problem })
+}
+
+/// Reads the envelope of an answer of `operation`: the fields of [`PATHS`] found in a `2xx`
+/// `<{Operation}Response>`, or the error the answer carries.
+fn envelope<'b>(
     operation: Operation,
     status: u16,
     content_type: Option<&str>,
     body: &'b [u8],
-) -> Result<(AssumedRole, &'b str), StsErrorKind> {
+) -> Result<[Option<&'b str>; PATHS.len()], StsErrorKind> {
     let malformed = |problem| StsErrorKind::Malformed { status, problem };
     if body.iter().all(|b| is_xml_space(*b)) {
         return Err(StsErrorKind::EmptyBody { status });
@@ -83,6 +110,7 @@ fn read<'b>(
         Operation::AssumeRole => "AssumeRoleResponse",
         Operation::AssumeRoleWithWebIdentity => "AssumeRoleWithWebIdentityResponse",
         Operation::GetSessionToken => "GetSessionTokenResponse",
+        Operation::GetCallerIdentity => "GetCallerIdentityResponse",
     };
     if root == "ErrorResponse" {
         let code = r[ERROR_CODE].unwrap_or_default();
@@ -111,12 +139,29 @@ fn read<'b>(
     if !(200..300).contains(&status) {
         return Err(malformed(XmlProblem::Missing("ErrorResponse")));
     }
+    Ok(r)
+}
+
+/// Reads an answer of `operation`: its credentials and user, and its `Expiration` as written.
+fn read<'b>(
+    operation: Operation,
+    status: u16,
+    content_type: Option<&str>,
+    body: &'b [u8],
+) -> Result<(AssumedRole, &'b str), StsErrorKind> {
+    let malformed = |problem| StsErrorKind::Malformed { status, problem };
+    let r = envelope(operation, status, content_type, body)?;
     // Fields are under `{Operation}Result`: each operation has its own run of paths.
     let offset = match operation {
         Operation::AssumeRole => 0,
         Operation::AssumeRoleWithWebIdentity => Field::COUNT,
         Operation::GetSessionToken => 2 * Field::COUNT,
+        // Its answer holds no credentials: it has a reader of its own.
+        Operation::GetCallerIdentity => return Err(malformed(XmlProblem::UnexpectedRoot)),
     };
+    let provider = operation
+        .provider()
+        .ok_or(malformed(XmlProblem::UnexpectedRoot))?;
     let field =
         |f: Field, name: &'static str| r[f as usize + offset].ok_or(XmlProblem::Missing(name));
     let read = || -> Result<(AssumedRole, &'b str), XmlProblem> {
@@ -153,7 +198,7 @@ fn read<'b>(
         };
         let account = user.as_ref().and_then(|u| account_id_of(&u.arn));
         let credentials = Credentials::new(
-            operation.provider(),
+            provider,
             &akid,
             &secret,
             Some(&token),
@@ -189,6 +234,8 @@ impl Field {
 /// `Error/Code` and `Error/Message` in [`PATHS`], after the operations' fields.
 const ERROR_CODE: usize = 3 * Field::COUNT;
 const ERROR_MESSAGE: usize = ERROR_CODE + 1;
+/// GetCallerIdentity's `UserId`, `Account` and `Arn` in [`PATHS`], after the error's.
+const IDENTITY: usize = ERROR_MESSAGE + 1;
 
 macro_rules! result_paths {
     ($root:literal, $result:literal) => {
@@ -203,7 +250,7 @@ macro_rules! result_paths {
     };
 }
 
-const PATHS: [&[&str]; ERROR_MESSAGE + 1] = {
+const PATHS: [&[&str]; IDENTITY + 3] = {
     let a: [&[&str]; Field::COUNT] = result_paths!("AssumeRoleResponse", "AssumeRoleResult");
     let w: [&[&str]; Field::COUNT] = result_paths!(
         "AssumeRoleWithWebIdentityResponse",
@@ -232,6 +279,21 @@ const PATHS: [&[&str]; ERROR_MESSAGE + 1] = {
         s[5],
         &["ErrorResponse", "Error", "Code"],
         &["ErrorResponse", "Error", "Message"],
+        &[
+            "GetCallerIdentityResponse",
+            "GetCallerIdentityResult",
+            "UserId",
+        ],
+        &[
+            "GetCallerIdentityResponse",
+            "GetCallerIdentityResult",
+            "Account",
+        ],
+        &[
+            "GetCallerIdentityResponse",
+            "GetCallerIdentityResult",
+            "Arn",
+        ],
     ]
 };
 
@@ -240,4 +302,93 @@ fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
         .as_bytes()
         .windows(needle.len())
         .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const IDENTITY_ANSWER: &str = "<GetCallerIdentityResponse \
+        xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult>\
+        <Arn>arn:aws:sts::123456789012:assumed-role/demo/s&amp;1</Arn>\
+        <UserId>AROAEXAMPLE:s&amp;1</UserId><Account>123456789012</Account>\
+        </GetCallerIdentityResult><ResponseMetadata><RequestId>r</RequestId>\
+        </ResponseMetadata></GetCallerIdentityResponse>";
+
+    #[test]
+    fn caller_identity_fields_unescaped() {
+        let who = parse_caller_identity_response(200, Some("text/xml"), IDENTITY_ANSWER.as_bytes())
+            .unwrap();
+        assert_eq!(who.user_id, "AROAEXAMPLE:s&1");
+        assert_eq!(who.account, "123456789012");
+        assert_eq!(who.arn, "arn:aws:sts::123456789012:assumed-role/demo/s&1");
+    }
+
+    #[test]
+    fn caller_identity_errors() {
+        let parse =
+            |status, body: &str| parse_caller_identity_response(status, None, body.as_bytes());
+        // Each member is required.
+        for name in ["UserId", "Account", "Arn"] {
+            let open = std::format!("<{name}>");
+            let start = IDENTITY_ANSWER.find(&open).unwrap();
+            let end = IDENTITY_ANSWER.find(&std::format!("</{name}>")).unwrap() + name.len() + 3;
+            let body = std::format!("{}{}", &IDENTITY_ANSWER[..start], &IDENTITY_ANSWER[end..]);
+            assert_eq!(
+                parse(200, &body),
+                Err(StsErrorKind::Malformed {
+                    status: 200,
+                    problem: XmlProblem::Missing(name)
+                }),
+                "{name}"
+            );
+        }
+        // STS's error answer, and another operation's answer.
+        let refusal = "<ErrorResponse><Error><Code>ExpiredToken</Code><Message>m</Message>\
+                       </Error></ErrorResponse>";
+        assert!(matches!(
+            parse(403, refusal),
+            Err(StsErrorKind::Service { status: 403, ref code, .. }) if code == "ExpiredToken"
+        ));
+        let session = "<GetSessionTokenResponse><GetSessionTokenResult></GetSessionTokenResult>\
+                       </GetSessionTokenResponse>";
+        assert_eq!(
+            parse(200, session),
+            Err(StsErrorKind::Malformed {
+                status: 200,
+                problem: XmlProblem::UnexpectedRoot
+            })
+        );
+        // Its answer holds no credentials for the credential readers.
+        assert!(matches!(
+            parse_response(
+                Operation::GetCallerIdentity,
+                200,
+                None,
+                IDENTITY_ANSWER.as_bytes()
+            ),
+            Err(StsErrorKind::Malformed {
+                problem: XmlProblem::UnexpectedRoot,
+                ..
+            })
+        ));
+        // An account id longer than any is refused, naming its limit.
+        let long = IDENTITY_ANSWER.replace(
+            "123456789012</Account>",
+            &std::format!("{}</Account>", "1".repeat(40)),
+        );
+        assert!(matches!(
+            parse(200, &long),
+            Err(StsErrorKind::Malformed {
+                problem: XmlProblem::FieldTooLong(_),
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn caller_identity_body_names_the_api_version() {
+        let body = super::super::request::CALLER_IDENTITY_BODY;
+        assert!(body.ends_with(super::super::API_VERSION), "{body}");
+    }
 }
