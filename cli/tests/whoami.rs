@@ -100,11 +100,13 @@ fn formats_whoami_does_not_write_are_printed_as_json_with_a_note() {
 fn explain_names_the_provider_on_stderr() {
     let home = home();
     let sts = MockServer::start(200, ANSWER);
-    let run = whoami(&home, &sts, &["--profile", "static", "--explain"], &[]);
-    assert_eq!(run.code, 0, "{run:#?}");
-    assert_eq!(run.stdout, JSON);
+    let explained = |home: &Home, sts: &MockServer, profile: &str| {
+        let run = whoami(home, sts, &["--profile", profile, "--explain"], &[]);
+        assert_eq!((run.code, run.stdout.as_str()), (0, JSON), "{run:#?}");
+        run.stderr
+    };
     assert_eq!(
-        run.stderr,
+        explained(&home, &sts, "static"),
         "The credentials came from the credentials file provider (profile static).\n"
     );
     // An assumed role's credentials are the role's.
@@ -120,11 +122,8 @@ fn explain_names_the_provider_on_stderr() {
         (200, common::assume_role_response(key, secret, token)),
         (200, ANSWER.to_owned()),
     ]);
-    let run = whoami(&home, &both, &["--profile", "role", "--explain"], &[]);
-    assert_eq!(run.code, 0, "{run:#?}");
-    assert_eq!(run.stdout, JSON);
     assert_eq!(
-        run.stderr,
+        explained(&home, &both, "role"),
         "The credentials came from the assume role (role_arn) provider (profile role).\n"
     );
     let requests = both.requests();
