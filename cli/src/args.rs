@@ -187,6 +187,13 @@ Examples:
     )]
     Explain(ExplainArgs),
 
+    /// Open the AWS Management Console signed in with the credentials.
+    #[command(
+        long_about = crate::commands::console::ABOUT,
+        after_help = crate::commands::console::EXAMPLES
+    )]
+    Console(crate::commands::console::ConsoleArgs),
+
     /// Print who the credentials belong to, as `aws sts get-caller-identity` does.
     #[command(
         long_about = crate::commands::whoami::ABOUT,

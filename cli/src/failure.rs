@@ -14,9 +14,6 @@
 use std::fmt::Display;
 use std::io::{self, Write};
 
-use credchain_core::services::retry::{Class, RetryConfig};
-use credchain_core::services::sts::{self, ErrorMessage, StsError, StsErrorKind};
-
 /// The status of an argument refused after parsing (the AWS CLI's parameter validation error).
 pub const PARAM_VALIDATION_ERROR: u8 = 252;
 /// The status of a configuration error.
@@ -109,35 +106,6 @@ impl From<io::Error> for Failure {
     fn from(e: io::Error) -> Self {
         Failure::Output(e)
     }
-}
-
-/// STS's error answer as botocore words its ClientError: `An error occurred (CODE) when calling
-/// the OPERATION operation[ (reached max retries: N)]: MESSAGE`; `None` when STS did not answer
-/// with an error (then the core's own words say what happened).
-#[must_use]
-pub fn sts_client_error(error: &StsError<'_>, retry: RetryConfig) -> Option<String> {
-    let StsErrorKind::Service { code, message, .. } = &error.kind else {
-        return None;
-    };
-    // botocore notes "reached max retries" when the last attempt was the last allowed: a
-    // retryable error answered every attempt, or only one attempt was allowed.
-    let retry_info = if retry.max_attempts <= 1 || sts::retry_class(&error.kind) != Class::Fatal {
-        format!(
-            " (reached max retries: {})",
-            retry.max_attempts.saturating_sub(1)
-        )
-    } else {
-        String::new()
-    };
-    let message = match message {
-        ErrorMessage::None => "Unknown".to_owned(),
-        ErrorMessage::Text(text) => text.to_string(),
-        ErrorMessage::TooLong { len } => format!("(a message of {len} bytes, too long to keep)"),
-    };
-    Some(format!(
-        "An error occurred ({code}) when calling the {} operation{retry_info}: {message}",
-        error.operation.name()
-    ))
 }
 
 #[cfg(test)]

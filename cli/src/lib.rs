@@ -39,6 +39,7 @@ mod files;
 mod machine;
 mod output;
 mod shared_write;
+mod sts_call;
 
 use std::ffi::OsString;
 use std::io::{BufWriter, Write};

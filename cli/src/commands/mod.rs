@@ -6,6 +6,7 @@
 //! prints.
 
 pub mod configure;
+pub mod console;
 pub mod exec;
 pub mod explain;
 pub mod export;
@@ -84,5 +85,6 @@ pub fn run<M: Machine + ?Sized>(
         Command::Logout(args) => login::logout::run(args, &ctx, streams),
         Command::Sso(command) => sso::run(command, &ctx, streams),
         Command::Whoami(args) => whoami::run(args, &ctx, streams),
+        Command::Console(args) => console::run(args, &ctx, streams),
     }
 }

@@ -19,17 +19,16 @@ use credchain_core::config::evaluate::Evaluator;
 use credchain_core::config::settings::Setting;
 use credchain_core::credentials::Credentials;
 use credchain_core::io::{block_on, Env};
-use credchain_core::services::endpoint;
-use credchain_core::services::retry;
-use credchain_core::services::sts::{self, CallerIdentity, StsOptions};
+use credchain_core::services::sts::{self, CallerIdentity};
 
 use crate::chain;
 use crate::commands::export::unknown_profile;
 use crate::commands::Context;
-use crate::failure::{self, Failure, SERVICE_ERROR};
+use crate::failure::Failure;
 use crate::machine::Machine;
 use crate::output::json::Json;
 use crate::output::Streams;
+use crate::sts_call::{self, StsCall};
 
 /// `whoami`'s options.
 #[derive(Debug, Args)]
@@ -103,13 +102,7 @@ fn caller_identity<E: Env + ?Sized>(
     eval: &Evaluator<'_, '_, E>,
     credentials: &Credentials,
 ) -> Result<CallerIdentity, Failure> {
-    let endpoint = endpoint::sts(eval).map_err(endpoint_failure)?;
-    let retry = retry::settings(eval).map_err(Failure::other)?.config;
-    let endpoint = endpoint.for_signing().map_err(endpoint_failure)?;
-    let options = StsOptions {
-        retry,
-        ..StsOptions::default()
-    };
+    let (endpoint, options) = StsCall::resolve(eval)?.signed()?;
     let io = machine.io();
     block_on(sts::get_caller_identity(
         io.http,
@@ -118,10 +111,7 @@ fn caller_identity<E: Env + ?Sized>(
         credentials,
         &options,
     ))
-    .map_err(|error| match failure::sts_client_error(&error, retry) {
-        Some(text) => Failure::WithStatus(SERVICE_ERROR, text),
-        None => Failure::with_status(SERVICE_ERROR, error),
-    })
+    .map_err(|error| sts_call::call_failure(&error, options.retry))
 }
 
 /// The `output` format the settings resolve.
@@ -134,12 +124,6 @@ fn format<E: Env + ?Sized>(eval: &Evaluator<'_, '_, E>) -> Result<Format, Failur
         Some("text") => Format::Text,
         Some(_) => Format::JsonInstead,
     })
-}
-
-/// botocore's NoRegionError is a configuration error (253); other endpoint errors are 255.
-fn endpoint_failure(error: endpoint::EndpointError<'_>) -> Failure {
-    let status = if error.is_no_region() { 253 } else { 255 };
-    Failure::with_status(status, error)
 }
 
 /// The AWS CLI's `json` output of the answer.

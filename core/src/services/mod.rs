@@ -1,5 +1,6 @@
 //! The AWS service clients the providers call: one file per service ([`sts`]; the IAM Identity
-//! Center portal, SSO-OIDC and AWS Sign-In as they move here), the one JSON exchange they share
+//! Center portal, SSO-OIDC and AWS Sign-In as they move here; the console's federation
+//! endpoint), the one JSON exchange they share
 //! ([`exchange`]), the endpoint each call goes to ([`endpoint`]) and the retries around it
 //! ([`retry`]).
 //!
@@ -10,6 +11,8 @@
 
 pub mod endpoint;
 pub mod exchange;
+#[cfg(feature = "alloc")]
+pub mod federation;
 pub mod retry;
 pub mod signin;
 pub mod sso_oidc;

@@ -48,21 +48,19 @@ use credchain_core::config::settings::Setting;
 use credchain_core::config::write::{Change, Edit};
 use credchain_core::credentials::{Credentials, ProviderKind};
 use credchain_core::io::{block_on, Env};
-use credchain_core::services::endpoint::{self, EndpointError};
-use credchain_core::services::retry::{self, RetryConfig};
-use credchain_core::services::sts::{
-    self, Mfa, SessionCredentials, SessionTokenParams, StsError, StsOptions,
-};
+use credchain_core::services::retry::RetryConfig;
+use credchain_core::services::sts::{self, Mfa, SessionCredentials, SessionTokenParams, StsError};
 use credchain_core::FileKind;
 
 use crate::args::MfaLoginArgs;
 use crate::chain::{self, ChainError};
 use crate::commands::Context;
-use crate::failure::{self, Failure};
+use crate::failure::Failure;
 use crate::files::Diagnostics;
 use crate::machine::Machine;
 use crate::output::Streams;
 use crate::shared_write;
+use crate::sts_call::{self, StsCall};
 
 /// The status of the command's own refusals and of STS's error answers: its `return 1`.
 const REFUSED: u8 = 1;
@@ -331,20 +329,10 @@ fn get_session_token<M: Machine + ?Sized, E: Env + ?Sized>(
     serial: &str,
     code: &str,
 ) -> Result<SessionCredentials, Failure> {
-    // botocore's NoRegionError is a configuration error (253); other endpoint errors are 255.
-    let endpoint_failure = |error: EndpointError<'_>| {
-        let status = if error.is_no_region() { 253 } else { 255 };
-        Failure::with_status(status, error)
-    };
-    let endpoint = endpoint::sts(eval).map_err(endpoint_failure)?;
-    let retry = retry::settings(eval).map_err(Failure::other)?.config;
+    let call = StsCall::resolve(eval)?;
     check_parameters(duration_seconds, serial, code)?;
     // botocore finds it has no region to sign with only when it signs, after the check.
-    let endpoint = endpoint.for_signing().map_err(endpoint_failure)?;
-    let options = StsOptions {
-        retry,
-        ..StsOptions::default()
-    };
+    let (endpoint, options) = call.signed()?;
     let params = SessionTokenParams {
         duration_seconds: Some(duration_seconds),
         mfa: Some(Mfa {
@@ -356,7 +344,7 @@ fn get_session_token<M: Machine + ?Sized, E: Env + ?Sized>(
     block_on(sts::get_session_token(
         io.http, io.clock, &endpoint, caller, &params, &options,
     ))
-    .map_err(|error| sts_failure(&error, retry))
+    .map_err(|error| sts_failure(&error, options.retry))
 }
 
 /// botocore's check of the parameters against STS's model, before anything is sent: each
@@ -398,7 +386,7 @@ fn check_parameters(duration_seconds: i64, serial: &str, code: &str) -> Result<(
 /// STS's error answer as the AWS CLI prints its ClientError, after `An error occurred: `
 /// (status 1); any other failure in credchain's words (255).
 fn sts_failure(error: &StsError<'_>, retry: RetryConfig) -> Failure {
-    match failure::sts_client_error(error, retry) {
+    match sts_call::client_error(error, retry) {
         Some(text) => Failure::WithStatus(REFUSED, format!("An error occurred: {text}")),
         None => Failure::other(error),
     }

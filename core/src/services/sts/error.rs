@@ -83,7 +83,8 @@ pub struct StsError<'e> {
     /// The operation.
     pub operation: Operation,
     /// The role asked for; for [`Operation::GetSessionToken`], the MFA device's serial number
-    /// or ARN (empty without one); empty for [`Operation::GetCallerIdentity`].
+    /// or ARN (empty without one); for [`Operation::GetFederationToken`], the federated user's
+    /// name; empty for [`Operation::GetCallerIdentity`].
     pub role_arn: &'e str,
     /// The endpoint's URL.
     pub endpoint: &'e str,
@@ -111,6 +112,11 @@ impl fmt::Display for StsError<'_> {
                 self.role_arn
             )?,
             Operation::GetCallerIdentity => f.write_str("asking who the credentials are failed")?,
+            Operation::GetFederationToken => write!(
+                f,
+                "getting console credentials for the federated user {} failed",
+                self.role_arn
+            )?,
         }
         write!(
             f,

@@ -1,5 +1,5 @@
-//! AWS STS over the Query protocol: AssumeRole, GetSessionToken and GetCallerIdentity
-//! (SigV4-signed with the caller's credentials) and AssumeRoleWithWebIdentity (unsigned), as the AWS CLI sends them,
+//! AWS STS over the Query protocol: AssumeRole, GetSessionToken, GetFederationToken and
+//! GetCallerIdentity (SigV4-signed with the caller's credentials) and AssumeRoleWithWebIdentity (unsigned), as the AWS CLI sends them,
 //! through the injected [`Http`](crate::io::Http), with a timeout and a cap on the response body.
 //!
 //! ```text
@@ -13,6 +13,10 @@
 //!   Action=GetSessionToken&Version=2011-06-15[&DurationSeconds=..][&SerialNumber=..&TokenCode=..]
 //!   ──▶ <GetSessionTokenResponse><GetSessionTokenResult><Credentials>
 //!         <AccessKeyId/><SecretAccessKey/><SessionToken/><Expiration/></Credentials> ...
+//!
+//!   Action=GetFederationToken&Version=2011-06-15&Name=..[&Policy=..][&DurationSeconds=..]
+//!   ──▶ <GetFederationTokenResponse><GetFederationTokenResult><Credentials>...</Credentials>
+//!         <FederatedUser><FederatedUserId/><Arn/></FederatedUser> ...
 //!
 //!   Action=GetCallerIdentity&Version=2011-06-15
 //!   ──▶ <GetCallerIdentityResponse><GetCallerIdentityResult><UserId/><Account/><Arn/> ...
@@ -49,7 +53,8 @@ mod xml;
 
 pub use error::{retry_class, ErrorMessage, StsError, StsErrorKind};
 pub use request::{
-    assume_role, assume_role_with_web_identity, get_caller_identity, get_session_token,
+    assume_role, assume_role_with_web_identity, get_caller_identity, get_federation_token,
+    get_session_token,
 };
 pub use response::{parse_caller_identity_response, parse_response, parse_session_token_response};
 pub use xml::XmlProblem;
@@ -151,6 +156,9 @@ pub enum Operation {
     GetSessionToken,
     /// `GetCallerIdentity` (`credchain whoami`): who the signing credentials belong to.
     GetCallerIdentity,
+    /// `GetFederationToken` (`credchain console` with an IAM user's long-term keys, which the
+    /// federation endpoint does not take).
+    GetFederationToken,
 }
 
 impl Operation {
@@ -162,6 +170,7 @@ impl Operation {
             Operation::AssumeRoleWithWebIdentity => "AssumeRoleWithWebIdentity",
             Operation::GetSessionToken => "GetSessionToken",
             Operation::GetCallerIdentity => "GetCallerIdentity",
+            Operation::GetFederationToken => "GetFederationToken",
         }
     }
 
@@ -174,6 +183,8 @@ impl Operation {
             Operation::AssumeRoleWithWebIdentity => Some(ProviderKind::WebIdentity),
             Operation::GetSessionToken => Some(ProviderKind::SharedCredentialsFile),
             Operation::GetCallerIdentity => None,
+            // Attributed to the caller's provider by `get_federation_token`.
+            Operation::GetFederationToken => Some(ProviderKind::SharedCredentialsFile),
         }
     }
 }
@@ -246,6 +257,18 @@ impl<'p> SessionTokenParams<'p> {
     fn subject(&self) -> &'p str {
         self.mfa.map_or("", |mfa| mfa.serial_number)
     }
+}
+
+/// GetFederationToken's parameters, as `credchain console` passes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FederationTokenParams<'p> {
+    /// `Name`: the federated user's name (2 to 32 characters of `[\w+=,.@-]`).
+    pub name: &'p str,
+    /// `Policy`: an inline session policy (JSON). The federated user's permissions are the
+    /// intersection of the IAM user's and this policy's; without one it has none.
+    pub policy: Option<&'p str>,
+    /// `DurationSeconds` (900 to 129,600; STS's default is 43,200).
+    pub duration_seconds: Option<i64>,
 }
 
 /// What a successful GetSessionToken returns.

@@ -3,16 +3,16 @@
 // An STS error keeps the service's message inline: the core has no allocator to box it.
 #![allow(clippy::large_enum_variant, clippy::result_large_err)]
 
-use core::fmt;
+use core::fmt::{self, Write as _};
 
 use super::error::{retry_class, StsError, StsErrorKind};
 use super::response::{
     parse_caller_identity_response, parse_response, parse_session_token_response,
 };
 use super::{
-    AssumeRoleParams, AssumedRole, CallerIdentity, Operation, SessionCredentials,
-    SessionTokenParams, StsOptions, WebIdentityParams, API_VERSION, FORM_CONTENT_TYPE,
-    MAX_REQUEST_BODY_LEN,
+    AssumeRoleParams, AssumedRole, CallerIdentity, FederationTokenParams, Operation,
+    SessionCredentials, SessionTokenParams, StsOptions, WebIdentityParams, API_VERSION,
+    FORM_CONTENT_TYPE, MAX_REQUEST_BODY_LEN,
 };
 use crate::credentials::Credentials;
 use crate::io::{Clock, Http, HttpRequest, HttpResponse};
@@ -32,18 +32,19 @@ pub async fn assume_role<'e, H: Http + ?Sized, K: Clock + ?Sized>(
     params: &AssumeRoleParams<'e>,
     options: &StsOptions,
 ) -> Result<AssumedRole, StsError<'e>> {
-    let fail = failure(Operation::AssumeRole, params.role_arn, endpoint);
-    let mut body = heapless::String::<MAX_REQUEST_BODY_LEN>::new();
-    write_assume_role_body(&mut body, params).map_err(|_| fail(StsErrorKind::RequestTooLong))?;
-    let body = &body;
-    crate::services::retry::run(clock, options.retry, retry_class, move || async move {
-        let answer = signed_call(http, clock.now_unix(), endpoint, caller, body, options).await?;
-        read_answer(&answer, |status, content_type, body| {
-            parse_response(Operation::AssumeRole, status, content_type, body)
-        })
-    })
+    let call = Signed::new(http, clock, endpoint, caller, options);
+    let operation = Operation::AssumeRole;
+    let parse = move |status, content_type: Option<&str>, body: &[u8]| {
+        parse_response(operation, status, content_type, body)
+    };
+    signed(
+        call,
+        operation,
+        params.role_arn,
+        |b| write_assume_role_body(b, params),
+        parse,
+    )
     .await
-    .map_err(fail)
 }
 
 /// Calls GetSessionToken at `endpoint`, signed with `caller`'s (long-term) credentials,
@@ -59,17 +60,17 @@ pub async fn get_session_token<'e, H: Http + ?Sized, K: Clock + ?Sized>(
     params: &SessionTokenParams<'e>,
     options: &StsOptions,
 ) -> Result<SessionCredentials, StsError<'e>> {
-    let operation = Operation::GetSessionToken;
-    let fail = failure(operation, params.subject(), endpoint);
-    let mut body = heapless::String::<MAX_REQUEST_BODY_LEN>::new();
-    write_session_token_body(&mut body, params).map_err(|_| fail(StsErrorKind::RequestTooLong))?;
-    let body = &body;
-    crate::services::retry::run(clock, options.retry, retry_class, move || async move {
-        let answer = signed_call(http, clock.now_unix(), endpoint, caller, body, options).await?;
-        read_answer(&answer, parse_session_token_response)
-    })
+    let call = Signed::new(http, clock, endpoint, caller, options);
+    let subject = params.subject();
+    let write = |b: &mut RequestBody| write_session_token_body(b, params);
+    signed(
+        call,
+        Operation::GetSessionToken,
+        subject,
+        write,
+        parse_session_token_response,
+    )
     .await
-    .map_err(fail)
 }
 
 /// Calls GetCallerIdentity at `endpoint`, signed with `caller`'s credentials, retried as
@@ -84,18 +85,124 @@ pub async fn get_caller_identity<'e, H: Http + ?Sized, K: Clock + ?Sized>(
     caller: &Credentials,
     options: &StsOptions,
 ) -> Result<CallerIdentity, StsError<'e>> {
-    let fail = failure(Operation::GetCallerIdentity, "", endpoint);
-    let body = CALLER_IDENTITY_BODY;
-    crate::services::retry::run(clock, options.retry, retry_class, move || async move {
-        let answer = signed_call(http, clock.now_unix(), endpoint, caller, body, options).await?;
-        read_answer(&answer, parse_caller_identity_response)
-    })
+    let call = Signed::new(http, clock, endpoint, caller, options);
+    let write = |b: &mut RequestBody| b.write_str(CALLER_IDENTITY_BODY);
+    signed(
+        call,
+        Operation::GetCallerIdentity,
+        "",
+        write,
+        parse_caller_identity_response,
+    )
     .await
-    .map_err(fail)
+}
+
+/// Calls GetFederationToken at `endpoint`, signed with `caller`'s long-term keys, retried as
+/// `options.retry` says; each attempt is signed anew at `clock`'s time. The credentials are
+/// attributed to `caller`'s provider, whose keys they stand for.
+///
+/// # Errors
+/// [`StsError`], naming the federated user and the endpoint: the last attempt's.
+pub async fn get_federation_token<'e, H: Http + ?Sized, K: Clock + ?Sized>(
+    http: &H,
+    clock: &K,
+    endpoint: &'e Endpoint<'e>,
+    caller: &Credentials,
+    params: &FederationTokenParams<'e>,
+    options: &StsOptions,
+) -> Result<AssumedRole, StsError<'e>> {
+    let call = Signed::new(http, clock, endpoint, caller, options);
+    let operation = Operation::GetFederationToken;
+    let parse = move |status, content_type: Option<&str>, body: &[u8]| {
+        parse_response(operation, status, content_type, body)
+    };
+    let write = |b: &mut RequestBody| write_federation_token_body(b, params);
+    let mut answer = signed(call, operation, params.name, write, parse).await?;
+    answer.credentials = answer.credentials.with_provider(caller.provider());
+    Ok(answer)
+}
+
+/// Writes GetFederationToken's form body, its members in botocore's order (Name, Policy,
+/// DurationSeconds).
+fn write_federation_token_body(
+    out: &mut impl fmt::Write,
+    p: &FederationTokenParams<'_>,
+) -> fmt::Result {
+    write!(
+        out,
+        "Action=GetFederationToken&Version={API_VERSION}&Name={}",
+        uri_encode(p.name)
+    )?;
+    if let Some(policy) = p.policy {
+        write!(out, "&Policy={}", uri_encode(policy))?;
+    }
+    if let Some(seconds) = p.duration_seconds {
+        write!(out, "&DurationSeconds={seconds}")?;
+    }
+    Ok(())
 }
 
 /// GetCallerIdentity's form body: it has no parameters.
 pub(super) const CALLER_IDENTITY_BODY: &str = "Action=GetCallerIdentity&Version=2011-06-15";
+
+/// A request body, form-encoded.
+type RequestBody = heapless::String<MAX_REQUEST_BODY_LEN>;
+
+/// What every signed call is sent with.
+struct Signed<'c, 'e, H: ?Sized, K: ?Sized> {
+    http: &'c H,
+    clock: &'c K,
+    endpoint: &'e Endpoint<'e>,
+    caller: &'c Credentials,
+    options: &'c StsOptions,
+}
+
+impl<'c, 'e, H: ?Sized, K: ?Sized> Signed<'c, 'e, H, K> {
+    fn new(
+        http: &'c H,
+        clock: &'c K,
+        endpoint: &'e Endpoint<'e>,
+        caller: &'c Credentials,
+        options: &'c StsOptions,
+    ) -> Self {
+        Signed {
+            http,
+            clock,
+            endpoint,
+            caller,
+            options,
+        }
+    }
+}
+
+/// One signed operation: its body written by `write_body`, each attempt signed anew at the
+/// clock's time and its answer read by `parse`, retried as the options say; an error names
+/// `operation`, `subject` and the endpoint.
+async fn signed<'e, H: Http + ?Sized, K: Clock + ?Sized, T>(
+    call: Signed<'_, 'e, H, K>,
+    operation: Operation,
+    subject: &'e str,
+    write_body: impl FnOnce(&mut RequestBody) -> fmt::Result,
+    parse: impl Fn(u16, Option<&str>, &[u8]) -> Result<T, StsErrorKind> + Copy,
+) -> Result<T, StsError<'e>> {
+    let Signed {
+        http,
+        clock,
+        endpoint,
+        caller,
+        options,
+    } = call;
+    let fail = failure(operation, subject, endpoint);
+    let mut body = RequestBody::new();
+    write_body(&mut body).map_err(|_| fail(StsErrorKind::RequestTooLong))?;
+    let body = &body;
+    crate::services::retry::run(clock, options.retry, retry_class, move || async move {
+        let answer = signed_call(http, clock.now_unix(), endpoint, caller, body, options).await?;
+        read_answer(&answer, parse)
+    })
+    .await
+    .map_err(fail)
+}
 
 /// The error of `operation` for `role_arn` (GetSessionToken: the MFA device) at `endpoint`,
 /// from its cause.

@@ -111,6 +111,7 @@ fn envelope<'b>(
         Operation::AssumeRoleWithWebIdentity => "AssumeRoleWithWebIdentityResponse",
         Operation::GetSessionToken => "GetSessionTokenResponse",
         Operation::GetCallerIdentity => "GetCallerIdentityResponse",
+        Operation::GetFederationToken => "GetFederationTokenResponse",
     };
     if root == "ErrorResponse" {
         let code = r[ERROR_CODE].unwrap_or_default();
@@ -156,6 +157,7 @@ fn read<'b>(
         Operation::AssumeRole => 0,
         Operation::AssumeRoleWithWebIdentity => Field::COUNT,
         Operation::GetSessionToken => 2 * Field::COUNT,
+        Operation::GetFederationToken => 3 * Field::COUNT,
         // Its answer holds no credentials: it has a reader of its own.
         Operation::GetCallerIdentity => return Err(malformed(XmlProblem::UnexpectedRoot)),
     };
@@ -213,9 +215,10 @@ fn read<'b>(
 }
 
 /// A credential field of a result, by its place in [`result_paths!`]. [`PATHS`] holds
-/// AssumeRole's fields first, then the same for AssumeRoleWithWebIdentity ([`Field::COUNT`] on)
-/// and GetSessionToken (`2 * Field::COUNT` on; its answer has no `AssumedRoleUser`, so those two
-/// paths never match), then the error's code and message.
+/// AssumeRole's fields first, then the same for AssumeRoleWithWebIdentity ([`Field::COUNT`] on),
+/// GetSessionToken (`2 * Field::COUNT` on; its answer has no `AssumedRoleUser`, so those two
+/// paths never match) and GetFederationToken (`3 * Field::COUNT` on; its user is
+/// `FederatedUser`), then the error's code and message.
 #[derive(Clone, Copy)]
 enum Field {
     AccessKey,
@@ -232,20 +235,23 @@ impl Field {
 }
 
 /// `Error/Code` and `Error/Message` in [`PATHS`], after the operations' fields.
-const ERROR_CODE: usize = 3 * Field::COUNT;
+const ERROR_CODE: usize = 4 * Field::COUNT;
 const ERROR_MESSAGE: usize = ERROR_CODE + 1;
 /// GetCallerIdentity's `UserId`, `Account` and `Arn` in [`PATHS`], after the error's.
 const IDENTITY: usize = ERROR_MESSAGE + 1;
 
 macro_rules! result_paths {
     ($root:literal, $result:literal) => {
+        result_paths!($root, $result, "AssumedRoleUser", "AssumedRoleId")
+    };
+    ($root:literal, $result:literal, $user:literal, $id:literal) => {
         [
             &[$root, $result, "Credentials", "AccessKeyId"],
             &[$root, $result, "Credentials", "SecretAccessKey"],
             &[$root, $result, "Credentials", "SessionToken"],
             &[$root, $result, "Credentials", "Expiration"],
-            &[$root, $result, "AssumedRoleUser", "AssumedRoleId"],
-            &[$root, $result, "AssumedRoleUser", "Arn"],
+            &[$root, $result, $user, $id],
+            &[$root, $result, $user, "Arn"],
         ]
     };
 }
@@ -258,6 +264,12 @@ const PATHS: [&[&str]; IDENTITY + 3] = {
     );
     let s: [&[&str]; Field::COUNT] =
         result_paths!("GetSessionTokenResponse", "GetSessionTokenResult");
+    let f: [&[&str]; Field::COUNT] = result_paths!(
+        "GetFederationTokenResponse",
+        "GetFederationTokenResult",
+        "FederatedUser",
+        "FederatedUserId"
+    );
     [
         a[0],
         a[1],
@@ -277,6 +289,12 @@ const PATHS: [&[&str]; IDENTITY + 3] = {
         s[3],
         s[4],
         s[5],
+        f[0],
+        f[1],
+        f[2],
+        f[3],
+        f[4],
+        f[5],
         &["ErrorResponse", "Error", "Code"],
         &["ErrorResponse", "Error", "Message"],
         &[
