@@ -187,6 +187,13 @@ Examples:
     )]
     Explain(ExplainArgs),
 
+    /// Print the completion script for a shell.
+    #[command(long_about = crate::commands::completions::ABOUT)]
+    Completions(crate::commands::completions::CompletionsArgs),
+
+    /// Print the manual page (roff), made from these definitions.
+    Man,
+
     /// Open the AWS Management Console signed in with the credentials.
     #[command(
         long_about = crate::commands::console::ABOUT,

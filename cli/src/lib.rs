@@ -45,6 +45,7 @@ use std::ffi::OsString;
 use std::io::{BufWriter, Write};
 
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
+use credchain_core::io::Env as _;
 
 pub use crate::machine::{CheckedEnv, Launch, Machine, MachineIo, StdMachine, Stream};
 
@@ -89,6 +90,16 @@ impl CommandLine {
         err: &mut dyn Write,
     ) -> u8 {
         self.matches = None;
+        let args: Vec<OsString> = args.into_iter().collect();
+        if let Some(shell) = machine.env().var(commands::completions::COMPLETE_VAR) {
+            if !shell.is_empty() && shell != "0" {
+                return commands::completions::complete(shell, &self.command, args, machine, out);
+            }
+        }
+        let program = args.first().map_or_else(
+            || "credchain".to_owned(),
+            |p| p.to_string_lossy().into_owned(),
+        );
         let cli = match self.parse(args) {
             Ok(cli) => cli,
             Err(error) => return usage(&error, machine, out, err),
@@ -105,6 +116,7 @@ impl CommandLine {
             .and_then(|()| {
                 commands::run(
                     &cli,
+                    &program,
                     machine,
                     &mut Streams {
                         out: &mut out,

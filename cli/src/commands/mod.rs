@@ -5,6 +5,7 @@
 //! ([`Context::with_evaluator`]). A command file holds only what that command decides and
 //! prints.
 
+pub mod completions;
 pub mod configure;
 pub mod console;
 pub mod exec;
@@ -32,6 +33,9 @@ pub struct Context<'c, M: Machine + ?Sized> {
     pub options: &'c Options<'c>,
     /// The dialect the shared files are read in.
     pub dialect: Dialect,
+    /// The path this run was started with (its first argument), for scripts that call
+    /// credchain back.
+    pub program: &'c str,
 }
 
 impl<M: Machine + ?Sized> Context<'_, M> {
@@ -67,6 +71,7 @@ impl<M: Machine + ?Sized> Context<'_, M> {
 /// Runs the command `cli` names, on `machine`.
 pub fn run<M: Machine + ?Sized>(
     cli: &Cli,
+    program: &str,
     machine: &M,
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
@@ -75,6 +80,7 @@ pub fn run<M: Machine + ?Sized>(
         machine,
         options: &options,
         dialect: cli.global.dialect.into(),
+        program,
     };
     match &cli.command {
         Command::Configure(args) => configure::run(args.command.as_ref(), &ctx, streams),
@@ -86,5 +92,7 @@ pub fn run<M: Machine + ?Sized>(
         Command::Sso(command) => sso::run(command, &ctx, streams),
         Command::Whoami(args) => whoami::run(args, &ctx, streams),
         Command::Console(args) => console::run(args, &ctx, streams),
+        Command::Completions(args) => completions::run(args, ctx.program, streams),
+        Command::Man => completions::man(&<Cli as clap::CommandFactory>::command(), streams),
     }
 }
