@@ -306,9 +306,10 @@ pub enum ExportFormat {
 /// The arguments of `explain`.
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// Plain text for people, or JSON for programs.
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t)]
-    pub format: ExplainFormat,
+    /// Plain text for people, or JSON for programs (default: text, or json with `--output
+    /// json`).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<ExplainFormat>,
 }
 
 /// `explain --format` values.

@@ -52,6 +52,7 @@ pub use crate::machine::{CheckedEnv, Launch, Machine, MachineIo, StdMachine, Str
 use crate::args::Cli;
 use crate::failure::Failure;
 use crate::output::escape::Escaping;
+use crate::output::style::Style;
 use crate::output::Streams;
 
 /// The command line's parser, built once and kept for any number of runs (building clap's
@@ -104,8 +105,11 @@ impl CommandLine {
             Ok(cli) => cli,
             Err(error) => return usage(&error, machine, out, err),
         };
+        let style = Style {
+            colour: machine.colours(Stream::Stdout),
+        };
         let mut out: Box<dyn Write + '_> = if machine.stdout_is_terminal() {
-            Box::new(BufWriter::new(Escaping::new(out)))
+            Box::new(BufWriter::new(Escaping::with_style(out, style)))
         } else {
             Box::new(BufWriter::new(out))
         };
@@ -121,6 +125,7 @@ impl CommandLine {
                     &mut Streams {
                         out: &mut out,
                         err: &mut err,
+                        style,
                     },
                 )
             });

@@ -135,6 +135,7 @@ fn profile_names(machine: &(impl Machine + ?Sized)) -> Vec<String> {
     let mut streams = Streams {
         out: &mut sink_out,
         err: &mut sink_err,
+        style: crate::output::style::Style::default(),
     };
     let dialect = credchain_core::Dialect::AwsCli;
     files::with_files(

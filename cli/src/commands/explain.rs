@@ -156,6 +156,12 @@ pub struct Obtained {
     pub account_id: Option<String>,
 }
 
+/// Whether `--output json` was given on the command line (the setting's other sources, the
+/// AWS CLI's default output format, do not turn a report for people into JSON).
+pub fn wants_json(options: &Options<'_>) -> bool {
+    options.get(Setting::Output) == Some("json")
+}
+
 /// Runs `explain`.
 pub fn run<M: Machine + ?Sized>(
     args: &ExplainArgs,
@@ -166,8 +172,12 @@ pub fn run<M: Machine + ?Sized>(
     ctx.with_files(Diagnostics::Keep, streams, |shared, streams| {
         let report = build(shared, ctx.machine, ctx.options);
         let home = ctx.machine.env().var("HOME").filter(|h| !h.is_empty());
-        match args.format {
-            ExplainFormat::Text => render::text(&report, home, streams.out)?,
+        match args.format.unwrap_or(if wants_json(ctx.options) {
+            ExplainFormat::Json
+        } else {
+            ExplainFormat::Text
+        }) {
+            ExplainFormat::Text => render::text(&report, home, streams.style, streams.out)?,
             ExplainFormat::Json => {
                 writeln!(streams.out, "{}", render::json(&report).pretty())?;
             }

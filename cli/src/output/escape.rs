@@ -7,16 +7,21 @@
 //! `\x1b`, CR `\x0d`), the C1 controls U+0080 to U+009F as `\u{NN}`, and the characters that
 //! stand for a path's bytes that are not UTF-8 (`credchain_core::host::os_path`) as those bytes'
 //! `\xNN`. Everything else, every other character and any byte that is not UTF-8, passes as it
-//! is. `CommandLine::run` writes stderr through it always, and stdout when the machine says
+//! is; on a terminal with colour on, so do the few style sequences credchain writes itself
+//! ([`super::style`]). `CommandLine::run` writes stderr through it always, and stdout when the machine says
 //! stdout is a terminal (a pipe or a file receives values exactly, as scripts need them).
 
 use std::io::{self, Write};
 
 use credchain_core::host::os_path;
 
+use super::style::{Style, STYLE_SEQUENCES};
+
 /// A writer that escapes terminal control characters (see the module documentation).
 pub struct Escaping<W: Write> {
     inner: W,
+    /// Colour is on: the sequences of [`STYLE_SEQUENCES`] pass as they are.
+    styled: bool,
     /// The start of a sequence that the next write may complete (a C1 control's 0xc2, or up to
     /// three bytes of a path byte's character), held back until it is decided.
     pending: Vec<u8>,
@@ -31,13 +36,28 @@ enum Seen {
     Byte { len: usize, byte: u8 },
     /// A C1 control (two bytes), written as `\u{NN}`.
     C1(u8),
+    /// One of [`STYLE_SEQUENCES`] (`len` bytes), written as it is when colour is on.
+    Style { len: usize },
     /// The buffer ends inside a sequence that may be one of the above.
     Undecided,
 }
 
-/// What starts at `buf[0]` (not empty).
-fn seen(buf: &[u8]) -> Seen {
+/// What starts at `buf[0]` (not empty); `styled` when colour is on.
+fn seen(buf: &[u8], styled: bool) -> Seen {
     match buf[0] {
+        0x1b if styled => {
+            for sequence in STYLE_SEQUENCES.map(str::as_bytes) {
+                if buf.starts_with(sequence) {
+                    return Seen::Style {
+                        len: sequence.len(),
+                    };
+                }
+                if sequence.starts_with(buf) {
+                    return Seen::Undecided;
+                }
+            }
+            Seen::Byte { len: 1, byte: 0x1b }
+        }
         b'\t' | b'\n' => Seen::Plain,
         b @ (0x00..=0x1f | 0x7f) => Seen::Byte { len: 1, byte: b },
         0xc2 => match buf.get(1) {
@@ -63,7 +83,17 @@ impl<W: Write> Escaping<W> {
     pub fn new(inner: W) -> Self {
         Escaping {
             inner,
+            styled: false,
             pending: Vec::new(),
+        }
+    }
+
+    /// Escapes what is written to `inner`, but for the style sequences credchain writes when
+    /// `style` has colour on.
+    pub fn with_style(inner: W, style: Style) -> Self {
+        Escaping {
+            styled: style.colour,
+            ..Escaping::new(inner)
         }
     }
 
@@ -81,8 +111,9 @@ impl<W: Write> Escaping<W> {
         let mut start = 0;
         let mut i = 0;
         while i < buf.len() {
-            match seen(&buf[i..]) {
+            match seen(&buf[i..], self.styled) {
                 Seen::Plain => i += 1,
+                Seen::Style { len } => i += len,
                 Seen::Undecided => {
                     // Decided by the next write (or by flush).
                     self.inner.write_all(&buf[start..i])?;
@@ -114,9 +145,16 @@ impl<W: Write> Write for Escaping<W> {
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        // An unfinished sequence is no control: it passes as it is.
+        // An unfinished sequence is no control: it passes as it is, but for the escape of an
+        // unfinished style, which is still an escape.
         let pending = std::mem::take(&mut self.pending);
-        self.inner.write_all(&pending)?;
+        match pending.split_first() {
+            Some((0x1b, rest)) => {
+                self.inner.write_all(b"\\x1b")?;
+                self.inner.write_all(rest)?;
+            }
+            _ => self.inner.write_all(&pending)?,
+        }
         self.inner.flush()
     }
 }
@@ -188,5 +226,27 @@ mod tests {
         out.write_all(&cent[..2]).unwrap();
         out.flush().unwrap();
         assert_eq!(out.inner, b"x\xc2");
+    }
+
+    #[test]
+    fn with_colour_on_only_credchain_s_own_styles_pass() {
+        let styled = |pieces: &[&[u8]]| {
+            let mut out = Escaping::with_style(Vec::new(), Style { colour: true });
+            for piece in pieces {
+                out.write_all(piece).unwrap();
+            }
+            out.flush().unwrap();
+            String::from_utf8(out.inner).unwrap()
+        };
+        assert_eq!(styled(&[b"\x1b[32mchosen\x1b[0m"]), "\x1b[32mchosen\x1b[0m");
+        // Split across writes, a style is still one.
+        assert_eq!(styled(&[b"a\x1b[3", b"3mb"]), "a\x1b[33mb");
+        // Any other sequence is escaped as without colour.
+        assert_eq!(styled(&[b"\x1b[31mred\x1b[2J"]), "\\x1b[31mred\\x1b[2J");
+        assert_eq!(styled(&[b"\x1b]0;t\x07"]), "\\x1b]0;t\\x07");
+        // An unfinished style at the end is escaped.
+        assert_eq!(styled(&[b"x\x1b[3"]), "x\\x1b[3");
+        // Without colour, the styles are escaped too.
+        assert_eq!(escaped(&[b"\x1b[32m"]), "\\x1b[32m");
     }
 }

@@ -43,12 +43,18 @@ use credchain_core::{FileKind, Source};
 
 use crate::commands::explain::{Outcome, ProviderStatus, Report, Shown};
 use crate::output::json::Json;
+use crate::output::style::{Paint, Style};
 
 /// The width of the provider column.
 const PROVIDER_WIDTH: usize = 28;
 
 /// Writes the report as text. `home` abbreviates paths under it to `~`.
-pub fn text(report: &Report<'_>, home: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
+pub fn text(
+    report: &Report<'_>,
+    home: Option<&str>,
+    style: Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let place = |source: Source<'_>| place(source, home);
 
     // The profile.
@@ -123,9 +129,11 @@ pub fn text(report: &Report<'_>, home: Option<&str>, out: &mut dyn Write) -> io:
         Ok(providers) => {
             for (i, p) in providers.iter().enumerate() {
                 let status = match p.status {
-                    ProviderStatus::Skipped(reason) => format!("skipped: {}", reason_text(reason)),
-                    ProviderStatus::Chosen => "chosen".to_owned(),
-                    ProviderStatus::NotTried => "not tried".to_owned(),
+                    ProviderStatus::Skipped(reason) => style
+                        .paint(Paint::Skipped, format!("skipped: {}", reason_text(reason)))
+                        .to_string(),
+                    ProviderStatus::Chosen => style.paint(Paint::Chosen, "chosen").to_string(),
+                    ProviderStatus::NotTried => style.paint(Paint::Quiet, "not tried").to_string(),
                 };
                 writeln!(
                     out,
@@ -257,7 +265,11 @@ pub fn text(report: &Report<'_>, home: Option<&str>, out: &mut dyn Write) -> io:
     Ok(())
 }
 
-/// The report as one JSON object. Paths are written in full.
+/// The version of the JSON report's schema (docs/json-output.md): raised when a member changes
+/// meaning or goes; members may be added without it.
+pub const EXPLAIN_SCHEMA: i64 = 1;
+
+/// The report as one JSON object (docs/json-output.md). Paths are written in full.
 #[must_use]
 pub fn json(report: &Report<'_>) -> Json {
     let source = |s: Option<Source<'_>>| Json::from(s.map(|s| s.to_string()));
@@ -294,16 +306,19 @@ pub fn json(report: &Report<'_>) -> Json {
             let list = providers
                 .iter()
                 .map(|p| {
-                    let (status, reason) = match p.status {
-                        ProviderStatus::Skipped(r) => ("skipped", Json::from(reason_text(r))),
-                        ProviderStatus::Chosen => ("chosen", Json::Null),
-                        ProviderStatus::NotTried => ("not-tried", Json::Null),
+                    let (status, reason, code) = match p.status {
+                        ProviderStatus::Skipped(r) => {
+                            ("skipped", Json::from(reason_text(r)), Json::from(r.code()))
+                        }
+                        ProviderStatus::Chosen => ("chosen", Json::Null, Json::Null),
+                        ProviderStatus::NotTried => ("not-tried", Json::Null, Json::Null),
                     };
                     Json::Object(vec![
                         ("provider", p.kind.awscli_name().into()),
                         ("description", p.kind.describe().into()),
                         ("status", status.into()),
                         ("reason", reason),
+                        ("reason_code", code),
                     ])
                 })
                 .collect();
@@ -396,6 +411,7 @@ pub fn json(report: &Report<'_>) -> Json {
         ]),
     };
     Json::Object(vec![
+        ("schema", Json::Int(EXPLAIN_SCHEMA)),
         (
             "profile",
             Json::Object(vec![

@@ -6,12 +6,14 @@
 //! - [`explain`]: `explain`'s report as text and JSON.
 //! - [`json`]: JSON written as Python's `json.dumps(indent=2)` writes it.
 //! - [`escape`]: terminal control characters escaped on stderr (and a terminal's stdout).
+//! - [`style`]: colour on a terminal that wants it (`NO_COLOR`).
 
 pub mod escape;
 pub mod explain;
 pub mod export;
 pub mod json;
 pub mod secret;
+pub mod style;
 pub mod table;
 
 use std::io::Write;
@@ -24,6 +26,8 @@ pub struct Streams<'w> {
     pub out: &'w mut dyn Write,
     /// Warnings and errors (stderr).
     pub err: &'w mut dyn Write,
+    /// Whether the output is coloured.
+    pub style: style::Style,
 }
 
 impl Streams<'_> {

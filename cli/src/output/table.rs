@@ -29,6 +29,8 @@ use std::io::{self, Write};
 use credchain_core::config::parse::Value;
 use credchain_core::Source;
 
+use super::json::Json;
+
 /// The AWS CLI's column widths: NAME, VALUE, TYPE.
 pub const MIN_WIDTHS: [usize; 3] = [10, 24, 16];
 
@@ -133,6 +135,30 @@ pub fn write(rows: &[Row], out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, " : {}", row.location)?;
     }
     Ok(())
+}
+
+/// The version of `configure list --output json`'s schema (docs/json-output.md).
+pub const LIST_SCHEMA: i64 = 1;
+
+/// The rows as `configure list --output json` writes them: the schema, then one member per
+/// row in the table's order, each `{"value", "type", "location"}` (all `null` for a value that
+/// nothing sets; keys masked as in the table).
+#[must_use]
+pub fn json(rows: &[Row]) -> Json {
+    let mut members = vec![("schema", Json::Int(LIST_SCHEMA))];
+    for row in rows {
+        let unset = row.value == NOT_SET && row.kind == "None";
+        let cell = |text: &str| if unset { Json::Null } else { text.into() };
+        members.push((
+            row.name,
+            Json::Object(vec![
+                ("value", cell(&row.value)),
+                ("type", cell(row.kind)),
+                ("location", cell(&row.location)),
+            ]),
+        ));
+    }
+    Json::Object(members)
 }
 
 /// Writes `cell` and spaces up to `width` characters (none when it is as wide or wider).

@@ -10,6 +10,7 @@ use credchain_core::io::Env;
 use credchain_core::Source;
 
 use crate::chain;
+use crate::commands::explain::wants_json;
 use crate::commands::Context;
 use crate::failure::Failure;
 use crate::files::Diagnostics;
@@ -75,7 +76,11 @@ pub fn list<M: Machine + ?Sized>(
             }
             rows.extend(setting_row(eval, spec.setting, streams)?);
         }
-        table::write(&rows, streams.out)?;
+        if wants_json(ctx.options) {
+            writeln!(streams.out, "{}", table::json(&rows).pretty())?;
+        } else {
+            table::write(&rows, streams.out)?;
+        }
         Ok(())
     })
 }

@@ -253,6 +253,28 @@ pub enum SkipReason {
 }
 
 impl SkipReason {
+    /// A stable code for programs (`explain`'s JSON `reason_code`), kebab-case.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            SkipReason::ProfileFromOption => "profile-from-option",
+            SkipReason::NoEnvironmentKeys => "no-environment-keys",
+            SkipReason::NoRoleArn => "no-role-arn",
+            SkipReason::RoleIsWebIdentity => "role-is-web-identity",
+            SkipReason::NoWebIdentityToken => "no-web-identity-token",
+            SkipReason::WebIdentityEnvFromOption => "web-identity-env-ignored",
+            SkipReason::NoSsoRole => "no-sso-role",
+            SkipReason::NotInCredentialsFile => "not-in-credentials-file",
+            SkipReason::NoAccessKey(FileKind::Credentials) => "no-access-key-in-credentials-file",
+            SkipReason::NoAccessKey(FileKind::Config) => "no-access-key-in-config-file",
+            SkipReason::NoLoginSession => "no-login-session",
+            SkipReason::NoCredentialProcess => "no-credential-process",
+            SkipReason::NotInConfigFile => "not-in-config-file",
+            SkipReason::NoContainerEndpoint => "no-container-endpoint",
+            SkipReason::InstanceMetadataDisabled => "instance-metadata-disabled",
+        }
+    }
+
     /// The reason in words.
     #[must_use]
     pub fn describe(self) -> &'static str {
