@@ -1,7 +1,7 @@
 //! Plain JS objects out: [`Obj`], the builder of plain objects, and the objects the bindings
 //! return: sources, credentials, the plan's steps and skipped providers, endpoints' origins.
 
-use credchain_core::chain::plan::{AssumeRoleStep, BaseStep, Secret, SkipReason, Skipped, SsoStep};
+use credchain_core::chain::plan::{AssumeRoleStep, BaseStep, Secret, Skipped, SsoStep};
 use credchain_core::config::parse::ConfigFiles;
 use credchain_core::credentials::Credentials;
 use credchain_core::services::endpoint::Origin;
@@ -198,33 +198,11 @@ pub(crate) fn skipped_array(skipped: &[Skipped]) -> Array {
             JsValue::from(
                 Obj::new()
                     .set("provider", s.provider.awscli_name())
-                    .set("reason", skip_reason_name(s.reason))
+                    .set("reason", s.reason.code())
                     .set("description", s.reason.describe()),
             )
         })
         .collect()
-}
-
-/// The stable name of each [`SkipReason`]. (An exhaustive match: a new variant fails this
-/// build until it has a name here and in index.d.ts.)
-fn skip_reason_name(reason: SkipReason) -> &'static str {
-    match reason {
-        SkipReason::ProfileFromOption => "profile-from-option",
-        SkipReason::NoEnvironmentKeys => "no-environment-keys",
-        SkipReason::NoRoleArn => "no-role-arn",
-        SkipReason::RoleIsWebIdentity => "role-is-web-identity",
-        SkipReason::NoWebIdentityToken => "no-web-identity-token",
-        SkipReason::WebIdentityEnvFromOption => "web-identity-env-ignored-for-option",
-        SkipReason::NoSsoRole => "no-sso-role",
-        SkipReason::NotInCredentialsFile => "not-in-credentials-file",
-        SkipReason::NoAccessKey(FileKind::Credentials) => "no-access-key-in-credentials-file",
-        SkipReason::NoAccessKey(FileKind::Config) => "no-access-key-in-config-file",
-        SkipReason::NoLoginSession => "no-login-session",
-        SkipReason::NoCredentialProcess => "no-credential-process",
-        SkipReason::NotInConfigFile => "not-in-config-file",
-        SkipReason::NoContainerEndpoint => "no-container-endpoint",
-        SkipReason::InstanceMetadataDisabled => "instance-metadata-disabled",
-    }
 }
 
 pub(crate) fn profile_array(files: &ConfigFiles<'_>) -> Array {

@@ -253,7 +253,8 @@ pub enum SkipReason {
 }
 
 impl SkipReason {
-    /// A stable code for programs (`explain`'s JSON `reason_code`), kebab-case.
+    /// A stable code for programs (`explain`'s JSON `reason_code`, the npm package's skip
+    /// reasons), kebab-case.
     #[must_use]
     pub fn code(self) -> &'static str {
         match self {
@@ -262,7 +263,7 @@ impl SkipReason {
             SkipReason::NoRoleArn => "no-role-arn",
             SkipReason::RoleIsWebIdentity => "role-is-web-identity",
             SkipReason::NoWebIdentityToken => "no-web-identity-token",
-            SkipReason::WebIdentityEnvFromOption => "web-identity-env-ignored",
+            SkipReason::WebIdentityEnvFromOption => "web-identity-env-ignored-for-option",
             SkipReason::NoSsoRole => "no-sso-role",
             SkipReason::NotInCredentialsFile => "not-in-credentials-file",
             SkipReason::NoAccessKey(FileKind::Credentials) => "no-access-key-in-credentials-file",
