@@ -13,6 +13,7 @@
 mod common;
 
 use common::memory::FixedClock;
+use common::sts_signature::sts_authorization;
 use credchain_core::config::evaluate::{Evaluator, Options};
 use credchain_core::config::parse::ConfigFiles;
 use credchain_core::credentials::{parse_time, Credentials, ProviderKind};
@@ -24,7 +25,6 @@ use credchain_core::services::sts::{
     self, ErrorMessage, Mfa, SessionCredentials, SessionTokenParams, StsErrorKind, StsOptions,
     FORM_CONTENT_TYPE,
 };
-use credchain_core::signing::sigv4::{self, SigningOptions, SigningParams, Timestamp};
 use credchain_core::Dialect;
 use credchain_test_support::mock_server::{response, Request, Sequence};
 use credchain_test_support::text::assert_contains;
@@ -109,31 +109,7 @@ fn get_session_token(
 
 /// The signature recomputed from the request as it arrived, with the long-term keys.
 fn recomputed_authorization(got: &Request, session_token: Option<&str>) -> String {
-    let date = got.header("x-amz-date").unwrap();
-    let time = Timestamp::from_amz_date(date).expect("an x-amz-date");
-    let headers = [
-        ("content-type", got.header("content-type").unwrap()),
-        ("host", got.header("host").unwrap()),
-    ];
-    let request = sigv4::Request {
-        method: &got.method,
-        path: &got.path,
-        query: &[],
-        headers: &headers,
-        body: got.body.as_bytes(),
-    };
-    let signing = SigningParams {
-        access_key_id: KEY_ID,
-        secret_access_key: SECRET,
-        session_token,
-        region: "eu-west-1",
-        service: "sts",
-        time,
-    };
-    sigv4::sign(&signing, &request, &SigningOptions::for_service("sts"))
-        .unwrap()
-        .authorization()
-        .to_owned()
+    sts_authorization(got, (KEY_ID, SECRET, session_token), "eu-west-1")
 }
 
 #[test]

@@ -11,6 +11,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::memory::FixedClock;
+use common::sts_signature::sts_authorization;
 use credchain_core::config::evaluate::{Evaluator, Options};
 use credchain_core::config::parse::ConfigFiles;
 use credchain_core::credentials::ProviderKind;
@@ -23,7 +24,6 @@ use credchain_core::services::sts::{
     self, AssumeRoleParams, ErrorMessage, Mfa, StsErrorKind, StsOptions, WebIdentityParams,
     FORM_CONTENT_TYPE,
 };
-use credchain_core::signing::sigv4::{self, SigningOptions, SigningParams, Timestamp};
 use credchain_core::Dialect;
 use credchain_test_support::mock_server::{response, Reply, Sequence};
 use credchain_test_support::text::assert_contains;
@@ -196,29 +196,10 @@ fn assume_role_is_signed_and_its_answer_read() {
         ),
         "{authorization}"
     );
-    let date = got.header("x-amz-date").unwrap();
-    let time = Timestamp::from_amz_date(date).expect("an x-amz-date");
-    let headers = [
-        ("content-type", got.header("content-type").unwrap()),
-        ("host", got.header("host").unwrap()),
-    ];
-    let request = sigv4::Request {
-        method: &got.method,
-        path: &got.path,
-        query: &[],
-        headers: &headers,
-        body: got.body.as_bytes(),
-    };
-    let signing = SigningParams {
-        access_key_id: "AKIDEXAMPLE",
-        secret_access_key: SECRET,
-        session_token: Some(TOKEN),
-        region: "eu-west-1",
-        service: "sts",
-        time,
-    };
-    let expected = sigv4::sign(&signing, &request, &SigningOptions::for_service("sts")).unwrap();
-    assert_eq!(authorization, expected.authorization());
+    assert_eq!(
+        authorization,
+        sts_authorization(&got, ("AKIDEXAMPLE", SECRET, Some(TOKEN)), "eu-west-1")
+    );
 }
 
 #[test]

@@ -21,6 +21,10 @@ use std::process::Command;
 
 #[allow(unused_imports)] // Not every test binary reads the conformance data.
 pub use credchain_test_support::conformance::conformance_dir;
+
+/// The STS signature check the core tests use.
+#[path = "../../../core/tests/common/sts_signature.rs"]
+pub mod sts_signature;
 use credchain_test_support::mock_server::{response, Repeating};
 use credchain_test_support::temp_home::TempHome;
 
@@ -200,6 +204,22 @@ impl Home {
     /// The text of the file at `relative`, if it exists.
     pub fn read(&self, relative: &str) -> Option<String> {
         self.dir.read(relative)
+    }
+
+    /// The permission bits (`0o777`) of the file at `relative`.
+    #[cfg(unix)]
+    pub fn mode(&self, relative: &str) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        let metadata = std::fs::metadata(self.path().join(relative)).unwrap();
+        metadata.permissions().mode() & 0o777
+    }
+
+    /// Sets the permission bits of the file at `relative` to `mode`.
+    #[cfg(unix)]
+    pub fn chmod(&self, relative: &str, mode: u32) {
+        use std::os::unix::fs::PermissionsExt;
+        let permissions = std::fs::Permissions::from_mode(mode);
+        std::fs::set_permissions(self.path().join(relative), permissions).unwrap();
     }
 
     /// `credchain ARGS` with HOME, PATH and AWS_EC2_METADATA_DISABLED only, plus `vars`.

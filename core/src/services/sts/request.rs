@@ -8,8 +8,8 @@ use core::fmt;
 use super::error::{retry_class, StsError, StsErrorKind};
 use super::response::{parse_response, parse_session_token_response};
 use super::{
-    AssumeRoleParams, AssumedRole, Operation, SessionCredentials, SessionTokenParams, StsOptions,
-    WebIdentityParams, API_VERSION, FORM_CONTENT_TYPE, MAX_REQUEST_BODY_LEN,
+    AssumeRoleParams, AssumedRole, Mfa, Operation, SessionCredentials, SessionTokenParams,
+    StsOptions, WebIdentityParams, API_VERSION, FORM_CONTENT_TYPE, MAX_REQUEST_BODY_LEN,
 };
 use crate::credentials::Credentials;
 use crate::io::{Clock, Http, HttpRequest, HttpResponse};
@@ -165,17 +165,22 @@ fn write_assume_role_body(out: &mut impl fmt::Write, p: &AssumeRoleParams<'_>) -
         write!(out, "&ExternalId={}", uri_encode(id))?;
     }
     if let Some(mfa) = p.mfa {
-        write!(
-            out,
-            "&SerialNumber={}&TokenCode={}",
-            uri_encode(mfa.serial_number),
-            uri_encode(mfa.token_code)
-        )?;
+        write_mfa(out, &mfa)?;
     }
     if let Some(seconds) = p.duration_seconds {
         write!(out, "&DurationSeconds={seconds}")?;
     }
     Ok(())
+}
+
+/// Writes the MFA device's members of a form body, SerialNumber then TokenCode.
+fn write_mfa(out: &mut impl fmt::Write, mfa: &Mfa<'_>) -> fmt::Result {
+    write!(
+        out,
+        "&SerialNumber={}&TokenCode={}",
+        uri_encode(mfa.serial_number),
+        uri_encode(mfa.token_code)
+    )
 }
 
 /// Writes GetSessionToken's form body, its members in botocore's order (DurationSeconds,
@@ -186,12 +191,7 @@ fn write_session_token_body(out: &mut impl fmt::Write, p: &SessionTokenParams<'_
         write!(out, "&DurationSeconds={seconds}")?;
     }
     if let Some(mfa) = p.mfa {
-        write!(
-            out,
-            "&SerialNumber={}&TokenCode={}",
-            uri_encode(mfa.serial_number),
-            uri_encode(mfa.token_code)
-        )?;
+        write_mfa(out, &mfa)?;
     }
     Ok(())
 }
