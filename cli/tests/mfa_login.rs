@@ -11,7 +11,7 @@ mod common;
 use std::io::Write;
 use std::process::Stdio;
 
-use common::sts_signature::{sts_authorization, Keys};
+use common::sts_checks::{sts_authorization, Keys};
 use common::{Home, MockServer, Run};
 use credchain_test_support::mock_server::Request;
 
@@ -76,6 +76,9 @@ fn home(config: &str, credentials: &str) -> Home {
 fn sts() -> MockServer {
     MockServer::start(200, &answer())
 }
+
+/// Arguments that name the profile and the one to write, so that nothing else is asked.
+const DEV_TO_X: &[&str] = &["--profile", "dev", "--update-profile", "x"];
 
 /// A [`home`] with `config` and `credentials`, a new [`sts`], and `credchain configure mfa-login
 /// ARGS` run against it with `stdin`.
@@ -459,12 +462,7 @@ fn with_no_credentials_each_answer_is_required() {
 #[test]
 fn wire_timestamps_print_as_sts_sent_them() {
     let config = format!("{CONFIG}cli_timestamp_format = wire\n");
-    let (_, _, run) = fresh(
-        &config,
-        CREDENTIALS,
-        &["--profile", "dev", "--update-profile", "x"],
-        "123456\n",
-    );
+    let (_, _, run) = fresh(&config, CREDENTIALS, DEV_TO_X, "123456\n");
     run.assert_ok(&format!(
         "MFA token code: {}",
         written_lines("x", "2099-01-02T03:04:05Z")
@@ -478,12 +476,7 @@ fn a_credentials_file_others_may_read_is_warned_about() {
     let path = home.file(".aws/credentials");
     home.chmod(".aws/credentials", 0o644);
     let sts = sts();
-    let run = mfa_login(
-        &home,
-        &sts,
-        &["--profile", "dev", "--update-profile", "x"],
-        "123456\n",
-    );
+    let run = mfa_login(&home, &sts, DEV_TO_X, "123456\n");
     assert_eq!(run.code, 0, "{run:#?}");
     assert_eq!(
         run.stderr,
@@ -541,12 +534,7 @@ fn parameters_botocore_refuses_are_never_sent() {
     );
     // With them right, the missing region (the endpoint is configured, the profile has no
     // region) is found when the request would be signed: 253, as botocore's NoRegionError.
-    let run = mfa_login(
-        &home,
-        &sts,
-        &["--profile", "dev", "--update-profile", "x"],
-        "GAHT12345\n123456\n",
-    );
+    let run = mfa_login(&home, &sts, DEV_TO_X, "GAHT12345\n123456\n");
     assert_eq!(run.code, 253, "{run:#?}");
     assert!(run.stderr.contains("no region for STS"), "{run:#?}");
     assert!(sts.requests().is_empty());

@@ -22,9 +22,9 @@ use std::process::Command;
 #[allow(unused_imports)] // Not every test binary reads the conformance data.
 pub use credchain_test_support::conformance::conformance_dir;
 
-/// The STS signature check the core tests use.
-#[path = "../../../core/tests/common/sts_signature.rs"]
-pub mod sts_signature;
+/// The STS checks the core tests use: the signature recomputed from what arrived.
+#[path = "../../../core/tests/common/sts_checks.rs"]
+pub mod sts_checks;
 use credchain_test_support::mock_server::{response, Repeating};
 use credchain_test_support::temp_home::TempHome;
 

@@ -9,7 +9,7 @@ use credchain_core::Dialect;
 
 pub mod dpop;
 pub mod memory;
-pub mod sts_signature;
+pub mod sts_checks;
 
 #[allow(unused_imports)] // Not every test binary reads the conformance data.
 pub use credchain_test_support::conformance::{conformance_dir, conformance_json};
