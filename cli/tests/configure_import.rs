@@ -195,15 +195,7 @@ fn every_error_is_the_aws_clis() {
     ];
     for (csv, code, message) in cases {
         let run = import(&home, &["--csv", &csv]);
-        assert_eq!(
-            (run.code, run.stdout.as_str(), run.stderr.as_str()),
-            (
-                code,
-                "",
-                format!("credchain: [ERROR]: {message}\n").as_str()
-            ),
-            "{csv}"
-        );
+        run.assert_failed(code, &message);
     }
     assert_eq!(home.read(".aws/credentials").unwrap(), "");
     // --csv is required: a usage error.

@@ -321,15 +321,7 @@ fn every_error_has_the_aws_clis_words_and_status_and_writes_nothing() {
     ];
     for (args, code, message) in cases {
         let run = set(&home, args);
-        assert_eq!(
-            (run.code, run.stdout.as_str(), run.stderr.as_str()),
-            (
-                code,
-                "",
-                format!("credchain: [ERROR]: {message}\n").as_str()
-            ),
-            "{args:?}"
-        );
+        run.assert_failed(code, message);
     }
     assert_eq!(home.read(".aws/config").unwrap(), CONFIG);
     assert_eq!(home.read(".aws/credentials").unwrap(), CREDENTIALS);

@@ -177,11 +177,16 @@ impl Drop for credchain_credentials {
 /// Files whose contents are wiped when the core drops them (token files, caches).
 struct Wiping<T>(T);
 
+/// A file read, held so that it is wiped when dropped.
+fn wiped(read: Result<Option<Vec<u8>>, FsError>) -> Result<Option<Zeroizing<Vec<u8>>>, FsError> {
+    Ok(read?.map(Zeroizing::new))
+}
+
 impl<F: Fs<File = Vec<u8>>> Fs for Wiping<F> {
     type File = Zeroizing<Vec<u8>>;
 
     async fn read(&self, path: &str) -> Result<Option<Self::File>, FsError> {
-        Ok(self.0.read(path).await?.map(Zeroizing::new))
+        wiped(self.0.read(path).await)
     }
 
     async fn read_at_most(
@@ -189,11 +194,7 @@ impl<F: Fs<File = Vec<u8>>> Fs for Wiping<F> {
         path: &str,
         max_bytes: usize,
     ) -> Result<Option<Self::File>, FsError> {
-        Ok(self
-            .0
-            .read_at_most(path, max_bytes)
-            .await?
-            .map(Zeroizing::new))
+        wiped(self.0.read_at_most(path, max_bytes).await)
     }
 
     async fn read_token(
@@ -201,11 +202,7 @@ impl<F: Fs<File = Vec<u8>>> Fs for Wiping<F> {
         path: &str,
         max_bytes: usize,
     ) -> Result<Option<Self::File>, FsError> {
-        Ok(self
-            .0
-            .read_token(path, max_bytes)
-            .await?
-            .map(Zeroizing::new))
+        wiped(self.0.read_token(path, max_bytes).await)
     }
 
     async fn write_private(&self, path: &str, contents: &[u8]) -> Result<(), FsError> {

@@ -391,6 +391,18 @@ impl Run {
         }
     }
 
+    /// Asserts exit status `code`, nothing on stdout, and on stderr only the error `message`
+    /// (`credchain: [ERROR]: MESSAGE`).
+    #[track_caller]
+    pub fn assert_failed(&self, code: i32, message: &str) {
+        let stderr = format!("credchain: [ERROR]: {message}\n");
+        assert_eq!(
+            (self.code, self.stdout.as_str(), self.stderr.as_str()),
+            (code, "", stderr.as_str()),
+            "{self:#?}"
+        );
+    }
+
     /// Asserts exit status `code`, nothing on stdout, and stderr starting with `stderr_start`.
     #[track_caller]
     pub fn assert_error(&self, code: i32, stderr_start: &str) {

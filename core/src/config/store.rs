@@ -180,6 +180,16 @@ mod tests {
         }
     }
 
+    impl OneFile {
+        /// The file's text now.
+        fn text(&self) -> Option<String> {
+            let bytes = self.bytes.borrow();
+            bytes
+                .as_deref()
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+        }
+    }
+
     fn file(text: Option<&str>, intrusions: usize) -> OneFile {
         OneFile {
             bytes: RefCell::new(text.map(|t| t.as_bytes().to_vec())),
@@ -198,8 +208,8 @@ mod tests {
         let stored = block_on(store(&fs, "config", &[REGION])).unwrap();
         assert!(stored.created);
         assert_eq!(
-            fs.bytes.borrow().as_deref(),
-            Some(&b"[default]\nregion = eu-west-1\n"[..])
+            fs.text().as_deref(),
+            Some("[default]\nregion = eu-west-1\n")
         );
     }
 
@@ -213,8 +223,8 @@ mod tests {
         let stored = block_on(store(&fs, "config", &[REGION, output])).unwrap();
         assert!(!stored.created);
         assert_eq!(
-            fs.bytes.borrow().as_deref(),
-            Some(&b"[default]\nregion = eu-west-1\n[profile dev]\noutput = json\n"[..])
+            fs.text().as_deref(),
+            Some("[default]\nregion = eu-west-1\n[profile dev]\noutput = json\n")
         );
     }
 
@@ -223,8 +233,8 @@ mod tests {
         let fs = file(Some("[default]\nregion = a\n"), 2);
         block_on(store(&fs, "config", &[REGION])).unwrap();
         assert_eq!(
-            fs.bytes.borrow().as_deref(),
-            Some(&b"[default]\nregion = eu-west-1\n# another writer\n# another writer\n"[..])
+            fs.text().as_deref(),
+            Some("[default]\nregion = eu-west-1\n# another writer\n# another writer\n")
         );
     }
 
@@ -233,9 +243,7 @@ mod tests {
         let fs = file(Some("[default]\n"), MAX_STORE_ATTEMPTS);
         let err = block_on(store(&fs, "config", &[REGION])).unwrap_err();
         assert_eq!(err, StoreError::KeptChanging);
-        assert!(
-            !String::from_utf8_lossy(fs.bytes.borrow().as_deref().unwrap()).contains("eu-west-1")
-        );
+        assert!(!fs.text().unwrap().contains("eu-west-1"));
     }
 
     #[test]
