@@ -188,6 +188,12 @@ mod tests {
                 .as_deref()
                 .map(|b| String::from_utf8_lossy(b).into_owned())
         }
+
+        /// Asserts that the file holds `want`.
+        #[track_caller]
+        fn assert_text(&self, want: &str) {
+            assert_eq!(self.text().as_deref(), Some(want));
+        }
     }
 
     fn file(text: Option<&str>, intrusions: usize) -> OneFile {
@@ -207,10 +213,7 @@ mod tests {
         let fs = file(None, 0);
         let stored = block_on(store(&fs, "config", &[REGION])).unwrap();
         assert!(stored.created);
-        assert_eq!(
-            fs.text().as_deref(),
-            Some("[default]\nregion = eu-west-1\n")
-        );
+        fs.assert_text("[default]\nregion = eu-west-1\n");
     }
 
     #[test]
@@ -222,20 +225,14 @@ mod tests {
         };
         let stored = block_on(store(&fs, "config", &[REGION, output])).unwrap();
         assert!(!stored.created);
-        assert_eq!(
-            fs.text().as_deref(),
-            Some("[default]\nregion = eu-west-1\n[profile dev]\noutput = json\n")
-        );
+        fs.assert_text("[default]\nregion = eu-west-1\n[profile dev]\noutput = json\n");
     }
 
     #[test]
     fn another_writers_edit_is_kept_and_ours_made_over_it() {
         let fs = file(Some("[default]\nregion = a\n"), 2);
         block_on(store(&fs, "config", &[REGION])).unwrap();
-        assert_eq!(
-            fs.text().as_deref(),
-            Some("[default]\nregion = eu-west-1\n# another writer\n# another writer\n")
-        );
+        fs.assert_text("[default]\nregion = eu-west-1\n# another writer\n# another writer\n");
     }
 
     #[test]
