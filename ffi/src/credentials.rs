@@ -31,7 +31,9 @@ use crate::callbacks::{
     HandleClock, PromptCallback, ResolveEnv,
 };
 use crate::config::{credchain_config, HandleEnv};
-use crate::error::{boundary, check_buffer, code_only, free_new, write_new, write_str, Error};
+use crate::error::{
+    boundary, check_buffer, code_only, free_new, write_new, write_out, write_str, Error,
+};
 use crate::result::credchain_result;
 
 /// A credential provider of the AWS CLI's chain, numbered in the chain's order. Each is named
@@ -590,15 +592,13 @@ pub unsafe extern "C" fn credchain_credentials_expiration(
     unix_seconds_out: *mut i64,
 ) -> credchain_result {
     access(creds, |c| {
-        if unix_seconds_out.is_null() {
-            return Err(Error::null("unix_seconds_out"));
+        let not_set = || Error::new(credchain_result::NotSet, String::new());
+        // SAFETY: the caller guarantees unix_seconds_out is NULL or writable.
+        unsafe {
+            write_out(unix_seconds_out, "unix_seconds_out", || {
+                c.expiration.ok_or_else(not_set)
+            })
         }
-        let expiration = c
-            .expiration
-            .ok_or_else(|| Error::new(credchain_result::NotSet, String::new()))?;
-        // SAFETY: not NULL (checked), and the caller guarantees it is writable.
-        unsafe { unix_seconds_out.write(expiration) };
-        Ok(())
     })
 }
 
@@ -615,12 +615,8 @@ pub unsafe extern "C" fn credchain_credentials_provider(
     provider_out: *mut credchain_provider,
 ) -> credchain_result {
     access(creds, |c| {
-        if provider_out.is_null() {
-            return Err(Error::null("provider_out"));
-        }
-        // SAFETY: not NULL (checked), and the caller guarantees it is writable.
-        unsafe { provider_out.write(c.provider) };
-        Ok(())
+        // SAFETY: the caller guarantees provider_out is NULL or writable.
+        unsafe { write_out(provider_out, "provider_out", || Ok(c.provider)) }
     })
 }
 
