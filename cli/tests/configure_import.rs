@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::os::unix::fs::PermissionsExt;
-
 use common::{Home, Run};
 
 const SECRET_A: &str = "aliceSecretAccessKeyEXAMPLE0000000000001";
@@ -22,8 +20,7 @@ fn home_with_csv(csv: &str) -> (Home, String) {
     let home = Home::new("", "");
     home.secret(SECRET_A);
     home.secret(SECRET_B);
-    let creds = home.file(".aws/credentials");
-    std::fs::set_permissions(&creds, std::fs::Permissions::from_mode(0o600)).unwrap();
+    home.chmod(".aws/credentials", 0o600);
     home.write("keys.csv", csv);
     let uri = format!("file://{}", home.file("keys.csv"));
     (home, uri)
@@ -62,11 +59,7 @@ fn the_three_column_layout_in_any_order_and_case_with_a_prefix() {
         ".aws/credentials",
         "[test-alice]\naws_access_key_id = OLD\nregion = x\n[other]\nk = v\n",
     );
-    std::fs::set_permissions(
-        home.file(".aws/credentials"),
-        std::fs::Permissions::from_mode(0o600),
-    )
-    .unwrap();
+    home.chmod(".aws/credentials", 0o600);
     import(&home, &["--csv", &uri, "--profile-prefix", "test-"])
         .assert_ok("Successfully imported 1 profile(s)\n");
     assert_eq!(
@@ -88,11 +81,7 @@ fn the_csv_may_be_given_as_text() {
         home.read(".aws/credentials").unwrap(),
         format!("[me]\naws_access_key_id = AKIDME\naws_secret_access_key = {SECRET_A}\n")
     );
-    let mode = std::fs::metadata(home.file(".aws/credentials"))
-        .unwrap()
-        .permissions()
-        .mode();
-    assert_eq!(mode & 0o777, 0o600);
+    assert_eq!(home.mode(".aws/credentials"), 0o600);
 }
 
 #[test]
@@ -206,15 +195,7 @@ fn every_error_is_the_aws_clis() {
     ];
     for (csv, code, message) in cases {
         let run = import(&home, &["--csv", &csv]);
-        assert_eq!(
-            (run.code, run.stdout.as_str(), run.stderr.as_str()),
-            (
-                code,
-                "",
-                format!("credchain: [ERROR]: {message}\n").as_str()
-            ),
-            "{csv}"
-        );
+        run.assert_failed(code, &message);
     }
     assert_eq!(home.read(".aws/credentials").unwrap(), "");
     // --csv is required: a usage error.
@@ -239,7 +220,7 @@ fn a_credentials_file_others_may_read_is_warned_about_once() {
     );
     let (home, uri) = home_with_csv(&csv);
     let creds = home.file(".aws/credentials");
-    std::fs::set_permissions(&creds, std::fs::Permissions::from_mode(0o604)).unwrap();
+    home.chmod(".aws/credentials", 0o604);
     let run = import(&home, &["--csv", &uri]);
     assert_eq!(
         (run.code, run.stdout.as_str(), run.stderr),

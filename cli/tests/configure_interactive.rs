@@ -6,7 +6,6 @@
 mod common;
 
 use std::os::unix::fs::MetadataExt;
-use std::os::unix::fs::PermissionsExt;
 
 use common::{Home, Run};
 
@@ -29,8 +28,7 @@ fn inode(home: &Home, relative: &str) -> u64 {
 
 fn private(home: &Home) {
     for file in [".aws/config", ".aws/credentials"] {
-        let path = home.path().join(file);
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        home.chmod(file, 0o600);
     }
 }
 
@@ -218,7 +216,7 @@ fn input_ending_early_fails_and_writes_nothing() {
 fn a_credentials_file_others_may_read_is_warned_about() {
     let home = Home::new("", "[default]\n");
     let path = home.file(".aws/credentials");
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    home.chmod(".aws/credentials", 0o644);
     let run = configure(&home, &[], &format!("{KEY_ID}\n\n\n\n"));
     assert_eq!(
         (run.code, run.stderr),

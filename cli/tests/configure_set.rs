@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::os::unix::fs::PermissionsExt;
-
 use common::{Home, Run};
 
 /// The files awscli-commands.md's observed `configure set` sequence starts from.
@@ -30,8 +28,8 @@ aws_secret_access_key = oldsecret-value
 /// A home with both files, private (mode 0600), as the AWS CLI leaves them.
 fn private_home(config: &str, credentials: &str) -> Home {
     let home = Home::new(config, credentials);
-    chmod(&home, ".aws/config", 0o600);
-    chmod(&home, ".aws/credentials", 0o600);
+    home.chmod(".aws/config", 0o600);
+    home.chmod(".aws/credentials", 0o600);
     home
 }
 
@@ -39,16 +37,6 @@ fn set(home: &Home, args: &[&str]) -> Run {
     let mut all = vec!["configure", "set"];
     all.extend_from_slice(args);
     home.run(&all)
-}
-
-fn mode(home: &Home, relative: &str) -> u32 {
-    let path = home.path().join(relative);
-    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
-}
-
-fn chmod(home: &Home, relative: &str, mode: u32) {
-    let path = home.path().join(relative);
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
 fn permission_warning(home: &Home) -> String {
@@ -64,7 +52,7 @@ fn the_observed_sequence_gives_the_aws_clis_files_byte_for_byte() {
     let home = private_home(CONFIG, CREDENTIALS);
     home.secret("newsecret-value");
     // Readable by others: each credentials write warns, and nothing else does.
-    chmod(&home, ".aws/credentials", 0o644);
+    home.chmod(".aws/credentials", 0o644);
     let sequence: [(&[&str], bool); 7] = [
         (&["region", "eu-west-1", "--profile", "dev"], false),
         (&["aws_access_key_id", "AKIDNEW", "--profile", "dev"], true),
@@ -77,7 +65,7 @@ fn the_observed_sequence_gives_the_aws_clis_files_byte_for_byte() {
     for (args, warns) in sequence {
         // Set again each time: keeping the mode is the host's replacement's business (and
         // tested with it), the warning is this command's.
-        chmod(&home, ".aws/credentials", 0o644);
+        home.chmod(".aws/credentials", 0o644);
         let run = set(&home, args);
         let stderr = if warns {
             permission_warning(&home)
@@ -127,13 +115,13 @@ fn a_private_credentials_file_is_not_warned_about() {
     let home = private_home("", CREDENTIALS);
     set(&home, &["aws_access_key_id", "AKIDNEW"]).assert_ok("");
     // An owner's execute bit is no other user's access.
-    chmod(&home, ".aws/credentials", 0o700);
+    home.chmod(".aws/credentials", 0o700);
     set(&home, &["aws_access_key_id", "AKIDNEW2"]).assert_ok("");
     // Only the credentials file is checked.
-    chmod(&home, ".aws/config", 0o666);
+    home.chmod(".aws/config", 0o666);
     set(&home, &["region", "eu-west-1"]).assert_ok("");
     // Group bits alone warn.
-    chmod(&home, ".aws/credentials", 0o640);
+    home.chmod(".aws/credentials", 0o640);
     let run = set(&home, &["aws_access_key_id", "AKIDNEW3"]);
     assert_eq!(run.stderr, permission_warning(&home), "{run:#?}");
 }
@@ -154,8 +142,8 @@ fn an_empty_home_gets_both_files_created_private() {
         home.read(".aws/config").unwrap(),
         "[default]\nregion = us-west-2\n"
     );
-    assert_eq!(mode(&home, ".aws/credentials"), 0o600);
-    assert_eq!(mode(&home, ".aws/config"), 0o600);
+    assert_eq!(home.mode(".aws/credentials"), 0o600);
+    assert_eq!(home.mode(".aws/config"), 0o600);
     let run = home.run_revealing(&["export-credentials", "--format", "env"], &[]);
     assert_eq!(
         run.stdout,
@@ -333,15 +321,7 @@ fn every_error_has_the_aws_clis_words_and_status_and_writes_nothing() {
     ];
     for (args, code, message) in cases {
         let run = set(&home, args);
-        assert_eq!(
-            (run.code, run.stdout.as_str(), run.stderr.as_str()),
-            (
-                code,
-                "",
-                format!("credchain: [ERROR]: {message}\n").as_str()
-            ),
-            "{args:?}"
-        );
+        run.assert_failed(code, message);
     }
     assert_eq!(home.read(".aws/config").unwrap(), CONFIG);
     assert_eq!(home.read(".aws/credentials").unwrap(), CREDENTIALS);

@@ -11,8 +11,9 @@ mod common;
 use std::io::Write;
 use std::process::Stdio;
 
+use common::sts_checks::{sts_authorization, Keys};
 use common::{Home, MockServer, Run};
-use credchain_core::signing::sigv4::{self, SigningOptions, SigningParams, Timestamp};
+use credchain_test_support::mock_server::Request;
 
 const SERIAL: &str = "arn:aws:iam::123456789012:mfa/my-device";
 const KEY_ID: &str = "AKIDLONGTERMEXAMPLE";
@@ -66,11 +67,7 @@ fn written_lines(name: &str, expires: &str) -> String {
 fn home(config: &str, credentials: &str) -> Home {
     let home = Home::new(config, credentials);
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let private = std::fs::Permissions::from_mode(0o600);
-        std::fs::set_permissions(home.file(".aws/credentials"), private).unwrap();
-    }
+    home.chmod(".aws/credentials", 0o600);
     home.secret(NEW_SECRET);
     home.secret(NEW_TOKEN);
     home
@@ -78,6 +75,18 @@ fn home(config: &str, credentials: &str) -> Home {
 
 fn sts() -> MockServer {
     MockServer::start(200, &answer())
+}
+
+/// Arguments that name the profile and the one to write, so that nothing else is asked.
+const DEV_TO_X: &[&str] = &["--profile", "dev", "--update-profile", "x"];
+
+/// A [`home`] with `config` and `credentials`, a new [`sts`], and `credchain configure mfa-login
+/// ARGS` run against it with `stdin`.
+fn fresh(config: &str, credentials: &str, args: &[&str], stdin: &str) -> (Home, MockServer, Run) {
+    let home = home(config, credentials);
+    let sts = sts();
+    let run = mfa_login(&home, &sts, args, stdin);
+    (home, sts, run)
 }
 
 /// Runs `credchain configure mfa-login ARGS` against `sts` with `stdin` piped in, the secrets
@@ -118,93 +127,25 @@ fn mfa_login_with(
     run
 }
 
-/// A request as the mock received it: its request line, its head's fields and its body.
-struct Received {
-    method: String,
-    path: String,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Received {
-    fn parse(raw: &str) -> Received {
-        let (head, body) = raw.split_once("\r\n\r\n").expect("a whole request");
-        let mut lines = head.split("\r\n");
-        let mut request_line = lines.next().unwrap().split(' ');
-        let method = request_line.next().unwrap().to_owned();
-        let path = request_line.next().unwrap().to_owned();
-        let headers = lines
-            .map(|l| {
-                let (k, v) = l.split_once(':').unwrap();
-                (k.trim().to_ascii_lowercase(), v.trim().to_owned())
-            })
-            .collect();
-        Received {
-            method,
-            path,
-            headers,
-            body: body.to_owned(),
-        }
-    }
-
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// Asserts that the request is signed with `key_id` and `secret` (no session token) for
-    /// `region`: the signature recomputed from what arrived must be the one sent.
-    #[track_caller]
-    fn assert_signed_by(&self, key_id: &str, secret: &str, region: &str) {
-        self.assert_signed_with(key_id, secret, None, region);
-    }
-
-    /// [`Received::assert_signed_by`] with the caller's session token, sent and signed.
-    #[track_caller]
-    fn assert_signed_with(&self, key_id: &str, secret: &str, token: Option<&str>, region: &str) {
-        let authorization = self.header("authorization").expect("signed");
-        let date = self.header("x-amz-date").unwrap();
-        let time = Timestamp::from_amz_date(date).expect("an x-amz-date");
-        let headers = [
-            ("content-type", self.header("content-type").unwrap()),
-            ("host", self.header("host").unwrap()),
-        ];
-        assert_eq!(self.header("x-amz-security-token"), token);
-        let request = sigv4::Request {
-            method: &self.method,
-            path: &self.path,
-            query: &[],
-            headers: &headers,
-            body: self.body.as_bytes(),
-        };
-        let signing = SigningParams {
-            access_key_id: key_id,
-            secret_access_key: secret,
-            session_token: token,
-            region,
-            service: "sts",
-            time,
-        };
-        let expected = sigv4::sign(&signing, &request, &SigningOptions::for_service("sts"))
-            .unwrap()
-            .authorization()
-            .to_owned();
-        assert_eq!(authorization, expected);
-        assert!(
-            authorization.contains(&format!("/{region}/sts/aws4_request, ")),
-            "{authorization}"
-        );
-    }
+/// Asserts that `got` is signed with `keys` for `region`: the signature recomputed from what
+/// arrived must be the one sent, and the session token sent must be the keys' own.
+#[track_caller]
+fn assert_signed(got: &Request, keys: Keys<'_>, region: &str) {
+    let authorization = got.header("authorization").expect("signed");
+    assert_eq!(got.header("x-amz-security-token"), keys.2);
+    assert_eq!(authorization, sts_authorization(got, keys, region));
+    assert!(
+        authorization.contains(&format!("/{region}/sts/aws4_request, ")),
+        "{authorization}"
+    );
 }
 
 /// The one request STS got.
 #[track_caller]
-fn the_request(sts: &MockServer) -> Received {
+fn the_request(sts: &MockServer) -> Request {
     let requests = sts.requests();
     assert_eq!(requests.len(), 1, "{requests:#?}");
-    Received::parse(&requests[0])
+    Request::parse(&requests[0])
 }
 
 /// GetSessionToken's form for `serial` and `code`, 12 hours.
@@ -218,9 +159,7 @@ fn form(serial: &str, code: &str) -> String {
 
 #[test]
 fn the_profile_s_device_its_keys_and_the_default_name() {
-    let home = home(CONFIG, CREDENTIALS);
-    let sts = sts();
-    let run = mfa_login(&home, &sts, &["--profile", "dev"], "123456\n\n");
+    let (home, sts, run) = fresh(CONFIG, CREDENTIALS, &["--profile", "dev"], "123456\n\n");
     let target = "123456789012-my-device";
     run.assert_ok(&format!(
         "MFA token code: Profile to update [{target}]: {}",
@@ -236,7 +175,7 @@ fn the_profile_s_device_its_keys_and_the_default_name() {
         request.header("content-type"),
         Some("application/x-www-form-urlencoded; charset=utf-8")
     );
-    request.assert_signed_by(KEY_ID, SECRET, "eu-west-1");
+    assert_signed(&request, (KEY_ID, SECRET, None), "eu-west-1");
     // The new profile is read back with STS's keys.
     let check = home.run(&["configure", "list", "--profile", target]);
     assert!(
@@ -277,7 +216,7 @@ fn serial_number_and_update_profile_options() {
         request.body,
         form(other, "654321").replace("DurationSeconds=43200", "DurationSeconds=900")
     );
-    request.assert_signed_by(KEY_ID, SECRET, "eu-west-1");
+    assert_signed(&request, (KEY_ID, SECRET, None), "eu-west-1");
     assert_eq!(
         home.read(".aws/credentials").unwrap(),
         format!("{CREDENTIALS}{}", written_section("dev-mfa"))
@@ -288,11 +227,9 @@ fn serial_number_and_update_profile_options() {
 fn a_serial_number_asked_for_and_a_profile_name_typed() {
     // The profile has keys but no mfa_serial: it is asked for. A serial number that is no
     // ARN offers `session-<serial>`; a name typed is taken instead, as written.
-    let home = home("[profile dev]\nregion = eu-west-1\n", CREDENTIALS);
-    let sts = sts();
-    let run = mfa_login(
-        &home,
-        &sts,
+    let (home, sts, run) = fresh(
+        "[profile dev]\nregion = eu-west-1\n",
+        CREDENTIALS,
         &["--profile", "dev"],
         "GAHT12345678\n123456\nmy temp\n",
     );
@@ -308,11 +245,9 @@ fn a_serial_number_asked_for_and_a_profile_name_typed() {
     );
 
     // Enter takes the default.
-    let home = self::home("[profile dev]\nregion = eu-west-1\n", CREDENTIALS);
-    let sts = self::sts();
-    let run = mfa_login(
-        &home,
-        &sts,
+    let (home, _, run) = fresh(
+        "[profile dev]\nregion = eu-west-1\n",
+        CREDENTIALS,
         &["--profile", "dev"],
         "GAHT12345678\n123456\n\n",
     );
@@ -330,11 +265,9 @@ fn an_existing_target_is_updated_in_place() {
          aws_secret_access_key = oldSessionSecret01\naws_session_token = oldSessionToken01\n\
          region = us-west-2\n\n[later]\naws_access_key_id = AKIDLATER\n"
     );
-    let home = home(CONFIG, &credentials);
-    let sts = sts();
-    let run = mfa_login(
-        &home,
-        &sts,
+    let (home, _, run) = fresh(
+        CONFIG,
+        &credentials,
         &["--profile", "dev", "--update-profile", "dev-mfa"],
         "123456\n",
     );
@@ -398,9 +331,7 @@ fn throttling_that_outlasts_the_retries_says_so() {
 
 #[test]
 fn empty_answers_are_refused_with_status_1() {
-    let home = home(CONFIG, CREDENTIALS);
-    let sts = sts();
-    let run = mfa_login(&home, &sts, &["--profile", "dev"], "\n");
+    let (home, sts, run) = fresh(CONFIG, CREDENTIALS, &["--profile", "dev"], "\n");
     assert_eq!(
         (run.code, run.stdout.as_str(), run.stderr.as_str()),
         (
@@ -460,21 +391,18 @@ fn with_no_credentials_the_keys_are_asked_for() {
         request.body,
         form("arn:aws:iam::123456789012:mfa/me", "123456")
     );
-    request.assert_signed_by("AKIDTYPEDEXAMPLE", "typedSecretKey0001", "us-east-2");
+    assert_signed(
+        &request,
+        ("AKIDTYPEDEXAMPLE", "typedSecretKey0001", None),
+        "us-east-2",
+    );
     // A new credentials file, private.
     assert_eq!(
         home.read(".aws/credentials").unwrap(),
         written_section(target)
     );
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(home.file(".aws/credentials"))
-            .unwrap()
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o600);
-    }
+    assert_eq!(home.mode(".aws/credentials"), 0o600);
 }
 
 #[test]
@@ -534,14 +462,7 @@ fn with_no_credentials_each_answer_is_required() {
 #[test]
 fn wire_timestamps_print_as_sts_sent_them() {
     let config = format!("{CONFIG}cli_timestamp_format = wire\n");
-    let home = home(&config, CREDENTIALS);
-    let sts = sts();
-    let run = mfa_login(
-        &home,
-        &sts,
-        &["--profile", "dev", "--update-profile", "x"],
-        "123456\n",
-    );
+    let (_, _, run) = fresh(&config, CREDENTIALS, DEV_TO_X, "123456\n");
     run.assert_ok(&format!(
         "MFA token code: {}",
         written_lines("x", "2099-01-02T03:04:05Z")
@@ -551,17 +472,11 @@ fn wire_timestamps_print_as_sts_sent_them() {
 #[test]
 #[cfg(unix)]
 fn a_credentials_file_others_may_read_is_warned_about() {
-    use std::os::unix::fs::PermissionsExt;
     let home = home(CONFIG, CREDENTIALS);
     let path = home.file(".aws/credentials");
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    home.chmod(".aws/credentials", 0o644);
     let sts = sts();
-    let run = mfa_login(
-        &home,
-        &sts,
-        &["--profile", "dev", "--update-profile", "x"],
-        "123456\n",
-    );
+    let run = mfa_login(&home, &sts, DEV_TO_X, "123456\n");
     assert_eq!(run.code, 0, "{run:#?}");
     assert_eq!(
         run.stderr,
@@ -577,9 +492,7 @@ fn a_credentials_file_others_may_read_is_warned_about() {
 
 #[test]
 fn a_profile_that_does_not_exist_fails_before_any_prompt() {
-    let home = home(CONFIG, CREDENTIALS);
-    let sts = sts();
-    let run = mfa_login(&home, &sts, &["--profile", "nope"], "123456\n\n");
+    let (_, sts, run) = fresh(CONFIG, CREDENTIALS, &["--profile", "nope"], "123456\n\n");
     assert_eq!(run.code, 255, "{run:#?}");
     assert_eq!(run.stdout, "");
     assert!(
@@ -594,11 +507,9 @@ fn a_profile_that_does_not_exist_fails_before_any_prompt() {
 fn parameters_botocore_refuses_are_never_sent() {
     // As the AWS CLI v2.36.7 answers `--duration-seconds 100` with the serial GAHT1 and the
     // code 1: status 252, every minimum that is not met, lengths rather than values.
-    let home = home("[profile dev]\n", CREDENTIALS);
-    let sts = sts();
-    let run = mfa_login(
-        &home,
-        &sts,
+    let (home, sts, run) = fresh(
+        "[profile dev]\n",
+        CREDENTIALS,
         &[
             "--profile",
             "dev",
@@ -623,12 +534,7 @@ fn parameters_botocore_refuses_are_never_sent() {
     );
     // With them right, the missing region (the endpoint is configured, the profile has no
     // region) is found when the request would be signed: 253, as botocore's NoRegionError.
-    let run = mfa_login(
-        &home,
-        &sts,
-        &["--profile", "dev", "--update-profile", "x"],
-        "GAHT12345\n123456\n",
-    );
+    let run = mfa_login(&home, &sts, DEV_TO_X, "GAHT12345\n123456\n");
     assert_eq!(run.code, 253, "{run:#?}");
     assert!(run.stderr.contains("no region for STS"), "{run:#?}");
     assert!(sts.requests().is_empty());
@@ -659,10 +565,13 @@ fn the_chain_s_credentials_sign_whatever_gives_them() {
         "MFA token code: {}",
         written_lines("temp", "2099-01-02T03:04:05+00:00")
     ));
-    the_request(&sts).assert_signed_with(
-        "ASIAENVEXAMPLE",
-        "envSecretKey0001",
-        Some("envSessionToken0001"),
+    assert_signed(
+        &the_request(&sts),
+        (
+            "ASIAENVEXAMPLE",
+            "envSecretKey0001",
+            Some("envSessionToken0001"),
+        ),
         "eu-central-1",
     );
     assert_eq!(

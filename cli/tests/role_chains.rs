@@ -169,14 +169,7 @@ fn cached_credentials_are_reused_and_written_as_the_aws_cli_writes_them() {
         "{entry}"
     );
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(home.file(cache))
-            .unwrap()
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o600);
-    }
+    assert_eq!(home.mode(cache), 0o600);
     // The second run takes the cached credentials: no second STS call.
     let run = export(&home, "middle", &sts, "");
     assert_eq!(run.code, 0, "{}", run.stderr);

@@ -8,10 +8,9 @@
 
 mod common;
 
-use std::cell::RefCell;
-
+use common::memory::RecordingHttp;
 use credchain_core::chain::providers::container::{self, ContainerError};
-use credchain_core::io::{block_on, Http, HttpError, HttpRequest, HttpResponse};
+use credchain_core::io::block_on;
 use credchain_test_support::conformance::check_suite;
 
 /// Cases where the AWS CLI refuses what the SDKs accept, with why.
@@ -26,33 +25,12 @@ const AWSCLI_DIFFERS: &[(&str, &str)] = &[
     ),
 ];
 
-/// A request as sent: method, URL, headers.
-type Sent = (String, String, Vec<(String, String)>);
+/// The credentials the mock endpoint hands out.
+const ANSWER: &str = r#"{"AccessKeyId":"AKID","SecretAccessKey":"secret","Token":"tok","Expiration":"2030-01-01T00:00:00Z"}"#;
 
-/// Answers every request with fixed credentials and records what was asked.
-#[derive(Default)]
-struct Recorder {
-    sent: RefCell<Vec<Sent>>,
-}
-
-impl Http for Recorder {
-    type Body = Vec<u8>;
-    async fn send(&self, request: &HttpRequest<'_>) -> Result<HttpResponse<Vec<u8>>, HttpError> {
-        self.sent.borrow_mut().push((
-            request.method.into(),
-            request.url.into(),
-            request
-                .headers
-                .iter()
-                .map(|(k, v)| ((*k).into(), (*v).into()))
-                .collect(),
-        ));
-        Ok(HttpResponse {
-            status: 200,
-            content_type: Some("application/json".try_into().unwrap()),
-            body: br#"{"AccessKeyId":"AKID","SecretAccessKey":"secret","Token":"tok","Expiration":"2030-01-01T00:00:00Z"}"#.to_vec(),
-        })
-    }
+/// HTTP answering every request with [`ANSWER`], recording what was asked.
+fn endpoint_mock() -> RecordingHttp {
+    RecordingHttp::answering(200, ANSWER)
 }
 
 fn check(case: &serde_json::Value) -> Result<(), String> {
@@ -82,21 +60,18 @@ fn check(case: &serde_json::Value) -> Result<(), String> {
         if endpoint.url != url {
             return Err(format!("expected {url}, got {}", endpoint.url));
         }
-        let http = Recorder::default();
+        let http = endpoint_mock();
         let fs = common::memory::MemoryFs::default();
         let credentials = block_on(container::fetch(&endpoint, &fs, &http))
             .map_err(|e| format!("fetching: {e}"))?;
         assert_eq!(credentials.access_key_id(), "AKID");
         let sent = http.sent.borrow();
-        let (method, sent_url, headers) = &sent[0];
-        if method != "GET" || sent_url != url || sent.len() != 1 {
+        let first = &sent[0];
+        if first.method != "GET" || first.url != url || sent.len() != 1 {
             return Err(format!("sent {sent:?}"));
         }
-        if !headers
-            .iter()
-            .any(|(k, v)| k == "Accept" && v == "application/json")
-        {
-            return Err(format!("no Accept header: {headers:?}"));
+        if !first.has_header("Accept", "application/json") {
+            return Err(format!("no Accept header: {:?}", first.headers));
         }
         return Ok(());
     }
@@ -193,14 +168,11 @@ fn token_variable_is_sent_and_never_shown() {
     ];
     let endpoint = container::endpoint(env).unwrap().unwrap();
     assert!(!format!("{endpoint:?}").contains("c2VjcmV0dG9rZW4"));
-    let http = Recorder::default();
+    let http = endpoint_mock();
     let fs = common::memory::MemoryFs::default();
     block_on(container::fetch(&endpoint, &fs, &http)).unwrap();
     let sent = http.sent.borrow();
-    assert!(sent[0]
-        .2
-        .iter()
-        .any(|(k, v)| k == "Authorization" && v == "Basic c2VjcmV0dG9rZW4="));
+    assert!(sent[0].has_header("Authorization", "Basic c2VjcmV0dG9rZW4="));
 
     let env: &[(&str, &str)] = &[
         ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/creds"),
@@ -229,13 +201,10 @@ fn token_file_wins_and_a_trailing_newline_is_refused() {
         ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "from-variable"),
     ];
     let endpoint = container::endpoint(env).unwrap().unwrap();
-    let http = Recorder::default();
+    let http = endpoint_mock();
     let fs = common::memory::MemoryFs::with([("/token".to_string(), b"from-file".to_vec())]);
     block_on(container::fetch(&endpoint, &fs, &http)).unwrap();
-    assert!(http.sent.borrow()[0]
-        .2
-        .iter()
-        .any(|(k, v)| k == "Authorization" && v == "from-file"));
+    assert!(http.sent.borrow()[0].has_header("Authorization", "from-file"));
     fs.files
         .borrow_mut()
         .insert("/token".into(), b"from-file\n".to_vec());

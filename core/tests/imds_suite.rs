@@ -8,37 +8,17 @@
 
 mod common;
 
-use std::cell::RefCell;
-
-use common::memory::MemoryFs;
+use common::memory::{MemoryFs, RecordingHttp};
 use credchain_core::chain::providers::imds::{self, ImdsError};
 use credchain_core::config::evaluate::{Evaluator, Options};
 use credchain_core::config::load::load;
 use credchain_core::config::locate::{locate, Platform};
 use credchain_core::config::parse::ConfigFiles;
 use credchain_core::config::settings::Setting;
-use credchain_core::io::{block_on, Http, HttpError, HttpErrorKind, HttpRequest, HttpResponse};
+use credchain_core::io::block_on;
 use credchain_core::Sourced;
 use credchain_core::{Dialect, Source};
 use credchain_test_support::conformance::check_suite;
-
-/// Records each request and refuses the connection.
-#[derive(Default)]
-struct Recorder {
-    sent: RefCell<Vec<(String, String)>>,
-}
-
-impl Http for Recorder {
-    type Body = Vec<u8>;
-    async fn send(&self, request: &HttpRequest<'_>) -> Result<HttpResponse<Vec<u8>>, HttpError> {
-        self.sent
-            .borrow_mut()
-            .push((request.method.into(), request.url.into()));
-        Err(HttpError {
-            kind: HttpErrorKind::Connect,
-        })
-    }
-}
 
 fn check(case: &serde_json::Value) -> Result<(), String> {
     let owned: Vec<(String, String)> = case["env"]
@@ -101,10 +81,11 @@ fn check(case: &serde_json::Value) -> Result<(), String> {
         }
         if !overridden {
             let config = imds::config(&eval).unwrap();
-            let http = Recorder::default();
+            let http = RecordingHttp::refusing();
             let _ = block_on(imds::fetch(&config, &http, 0));
             let sent = http.sent.borrow();
-            if sent.first() != Some(&("PUT".to_string(), url.to_string())) {
+            let first = sent.first().map(|s| (s.method.as_str(), s.url.as_str()));
+            if first != Some(("PUT", url)) {
                 return Err(format!("sent {sent:?}"));
             }
         }

@@ -13,20 +13,18 @@
 mod common;
 
 use common::memory::FixedClock;
-use credchain_core::config::evaluate::{Evaluator, Options};
-use credchain_core::config::parse::ConfigFiles;
-use credchain_core::credentials::{parse_time, Credentials, ProviderKind};
+use common::sts_checks::{
+    answer_once, answer_xml, assert_credentials, assert_form_post, credentials_xml, error_answer,
+    service_error, sts_authorization, with_endpoint, ISSUED_KEYS,
+};
+use credchain_core::credentials::{Credentials, ProviderKind};
 use credchain_core::host::UreqHttp;
 use credchain_core::io::block_on;
-use credchain_core::services::endpoint::{self, Origin};
 use credchain_core::services::retry::RetryConfig;
 use credchain_core::services::sts::{
-    self, ErrorMessage, Mfa, SessionCredentials, SessionTokenParams, StsErrorKind, StsOptions,
-    FORM_CONTENT_TYPE,
+    self, Mfa, SessionCredentials, SessionTokenParams, StsErrorKind, StsOptions,
 };
-use credchain_core::signing::sigv4::{self, SigningOptions, SigningParams, Timestamp};
-use credchain_core::Dialect;
-use credchain_test_support::mock_server::{response, Request, Sequence};
+use credchain_test_support::mock_server::Request;
 use credchain_test_support::text::assert_contains;
 
 /// 2023-11-14T22:13:20Z.
@@ -36,17 +34,11 @@ const SECRET: &str = "longTermSecretKey/EXAMPLE+0001";
 const SERIAL: &str = "arn:aws:iam::123456789012:mfa/my-device";
 const CODE: &str = "271828";
 
-const ANSWER: &str = r#"<GetSessionTokenResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-  <GetSessionTokenResult>
-    <Credentials>
-      <AccessKeyId>ASIASESSIONEXAMPLE</AccessKeyId>
-      <SecretAccessKey>sessionSecret/Key+EXAMPLE</SecretAccessKey>
-      <SessionToken>sessionToken//EXAMPLE==</SessionToken>
-      <Expiration>2099-01-02T03:04:05Z</Expiration>
-    </Credentials>
-  </GetSessionTokenResult>
-  <ResponseMetadata><RequestId>58c5dbae-abef-11e0-8cfe-09039844ac7d</RequestId></ResponseMetadata>
-</GetSessionTokenResponse>"#;
+/// STS's answer to GetSessionToken: [`ISSUED_KEYS`].
+fn answer() -> String {
+    let credentials = credentials_xml(ISSUED_KEYS, "2099-01-02T03:04:05Z");
+    answer_xml("GetSessionToken", &credentials)
+}
 
 fn long_term(session_token: Option<&str>) -> Credentials {
     Credentials::new(
@@ -76,88 +68,47 @@ fn get_session_token(
     url: &str,
     caller: &Credentials,
 ) -> Result<SessionCredentials, (StsErrorKind, String)> {
-    let config = b"[default]\nregion = eu-west-1\n";
-    let files =
-        ConfigFiles::from_texts(("/config", Some(config)), ("/creds", None), Dialect::AwsCli)
-            .unwrap();
-    let env: &[(&str, &str)] = &[("AWS_ENDPOINT_URL_STS", url)];
-    let options = Options::default();
-    let eval = Evaluator::new(&files, env, &options).unwrap();
-    let endpoint = endpoint::sts(&eval).unwrap().for_signing().unwrap();
-    assert_eq!(endpoint.origin(), Origin::EnvVar("AWS_ENDPOINT_URL_STS"));
     let options = StsOptions {
         retry: RetryConfig::ONE_ATTEMPT,
         ..StsOptions::default()
     };
-    block_on(sts::get_session_token(
-        &UreqHttp::new(),
-        &FixedClock(NOW),
-        &endpoint,
-        caller,
-        &params(),
-        &options,
-    ))
-    .map_err(|e| {
-        let text = e.to_string();
-        for secret in [SECRET, CODE] {
-            assert!(!text.contains(secret), "{text}");
-            assert!(!format!("{e:?}").contains(secret), "{e:?}");
-        }
-        (e.kind, text)
+    with_endpoint(url, |endpoint| {
+        block_on(sts::get_session_token(
+            &UreqHttp::new(),
+            &FixedClock(NOW),
+            endpoint,
+            caller,
+            &params(),
+            &options,
+        ))
+        .map_err(|e| {
+            let text = e.to_string();
+            for secret in [SECRET, CODE] {
+                assert!(!text.contains(secret), "{text}");
+                assert!(!format!("{e:?}").contains(secret), "{e:?}");
+            }
+            (e.kind, text)
+        })
     })
 }
 
 /// The signature recomputed from the request as it arrived, with the long-term keys.
 fn recomputed_authorization(got: &Request, session_token: Option<&str>) -> String {
-    let date = got.header("x-amz-date").unwrap();
-    let time = Timestamp::from_amz_date(date).expect("an x-amz-date");
-    let headers = [
-        ("content-type", got.header("content-type").unwrap()),
-        ("host", got.header("host").unwrap()),
-    ];
-    let request = sigv4::Request {
-        method: &got.method,
-        path: &got.path,
-        query: &[],
-        headers: &headers,
-        body: got.body.as_bytes(),
-    };
-    let signing = SigningParams {
-        access_key_id: KEY_ID,
-        secret_access_key: SECRET,
-        session_token,
-        region: "eu-west-1",
-        service: "sts",
-        time,
-    };
-    sigv4::sign(&signing, &request, &SigningOptions::for_service("sts"))
-        .unwrap()
-        .authorization()
-        .to_owned()
+    sts_authorization(got, (KEY_ID, SECRET, session_token), "eu-west-1")
 }
 
 #[test]
 fn get_session_token_sends_the_device_and_code_signed_with_the_long_term_keys() {
-    let server = Sequence::once(response("200 OK", Some("text/xml"), ANSWER));
-    let url = server.url().to_owned();
-    let session = get_session_token(&url, &long_term(None)).unwrap();
-    let got = server.join_one().expect("a request");
+    let (session, got, url) = answer_once("200 OK", &answer(), |url| {
+        get_session_token(url, &long_term(None)).unwrap()
+    });
 
     // The answer.
-    let c = &session.credentials;
-    assert_eq!(c.access_key_id(), "ASIASESSIONEXAMPLE");
-    assert_eq!(c.secret_access_key(), "sessionSecret/Key+EXAMPLE");
-    assert_eq!(c.session_token(), Some("sessionToken//EXAMPLE=="));
-    assert_eq!(c.expiration(), parse_time("2099-01-02T03:04:05Z"));
+    assert_credentials(&session.credentials, ISSUED_KEYS, "2099-01-02T03:04:05Z");
     assert_eq!(session.expiration_text, "2099-01-02T03:04:05Z");
 
     // The request: the parameters in botocore's order.
-    assert_eq!((got.method.as_str(), got.path.as_str()), ("POST", "/"));
-    let host = url.trim_start_matches("http://");
-    assert_eq!(got.header("host"), Some(host));
-    assert_eq!(got.header("content-type"), Some(FORM_CONTENT_TYPE));
-    assert_eq!(got.header("x-amz-date"), Some("20231114T221320Z"));
-    assert_eq!(got.header("x-amz-security-token"), None);
+    assert_form_post(&got, &url, "20231114T221320Z", None);
     let form = got.form();
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     assert_eq!(
@@ -194,10 +145,9 @@ fn get_session_token_sends_the_device_and_code_signed_with_the_long_term_keys() 
 
 #[test]
 fn a_caller_with_a_session_token_signs_it_too() {
-    let server = Sequence::once(response("200 OK", Some("text/xml"), ANSWER));
-    let url = server.url().to_owned();
-    get_session_token(&url, &long_term(Some("callerToken//EXAMPLE"))).unwrap();
-    let got = server.join_one().expect("a request");
+    let (_, got, _) = answer_once("200 OK", &answer(), |url| {
+        get_session_token(url, &long_term(Some("callerToken//EXAMPLE"))).unwrap()
+    });
     assert_eq!(
         got.header("x-amz-security-token"),
         Some("callerToken//EXAMPLE")
@@ -215,30 +165,20 @@ fn a_caller_with_a_session_token_signs_it_too() {
 
 #[test]
 fn a_wrong_code_is_sts_access_denied() {
-    let body = r#"<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-  <Error>
-    <Type>Sender</Type>
-    <Code>AccessDenied</Code>
-    <Message>MultiFactorAuthentication failed with invalid MFA one time pass code. </Message>
-  </Error>
-  <RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId>
-</ErrorResponse>"#;
-    let server = Sequence::once(response("403 Forbidden", Some("text/xml"), body));
-    let url = server.url().to_owned();
-    let (kind, text) = get_session_token(&url, &long_term(None)).unwrap_err();
-    server.join_one().expect("a request");
-    let StsErrorKind::Service {
-        status,
-        code,
-        message: ErrorMessage::Text(message),
-    } = kind
-    else {
-        panic!("{kind:?}")
-    };
-    assert_eq!((status, code.as_str()), (403, "AccessDenied"));
+    let body = error_answer(
+        "AccessDenied",
+        "MultiFactorAuthentication failed with invalid MFA one time pass code. ",
+    );
+    let ((kind, text), _, url) = answer_once("403 Forbidden", &body, |url| {
+        get_session_token(url, &long_term(None)).unwrap_err()
+    });
     assert_eq!(
-        message,
-        "MultiFactorAuthentication failed with invalid MFA one time pass code."
+        service_error(&kind),
+        (
+            403,
+            "AccessDenied",
+            "MultiFactorAuthentication failed with invalid MFA one time pass code."
+        )
     );
     assert_contains(
         &text,

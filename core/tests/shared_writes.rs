@@ -15,7 +15,7 @@
 #![cfg(all(feature = "std", unix))]
 
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -175,6 +175,21 @@ fn child_not_root(home: &TempHome, mode: &str, path: &str) -> Command {
         .arg(&copy);
     child_args(&mut command, mode, path);
     command
+}
+
+/// The text a failed write must leave.
+const OLD: &[u8] = b"[default]\nregion = old\n";
+
+/// A new home's `aws/config` holding [`OLD`], the file given `file_mode` and its directory
+/// `dir_mode`: the home, the directory and the file.
+fn old_config(file_mode: u32, dir_mode: u32) -> (TempHome, PathBuf, PathBuf) {
+    let home = TempHome::new();
+    home.write("aws/config", OLD);
+    let dir = home.path().join("aws");
+    let path = dir.join("config");
+    set_mode(&path, file_mode);
+    set_mode(&dir, dir_mode);
+    (home, dir, path)
 }
 
 fn set_mode(path: &Path, mode: u32) {
@@ -360,7 +375,7 @@ fn a_directory_or_fifo_is_not_a_file() {
 fn a_full_disk_leaves_the_old_file() {
     let home = TempHome::new();
     let path = home.path().join("config");
-    std::fs::write(&path, "[default]\nregion = old\n").unwrap();
+    std::fs::write(&path, OLD).unwrap();
     set_mode(&path, 0o644);
     // A limit of 1 MiB on the size of any file the child writes: its 2 MiB write fails with
     // EFBIG as a full disk fails with ENOSPC. SIGXFSZ, which would kill it, is ignored (and stays
@@ -374,24 +389,19 @@ fn a_full_disk_leaves_the_old_file() {
         .arg(this_binary());
     child_args(&mut command, "replace", path.to_str().unwrap());
     assert_eq!(outcome(&mut command), "Other Some(27)", "EFBIG");
-    assert_eq!(std::fs::read(&path).unwrap(), b"[default]\nregion = old\n");
+    assert_eq!(std::fs::read(&path).unwrap(), OLD);
     assert_eq!(mode_of(&path), 0o644);
     assert_eq!(names(home.path()), ["config"], "no temporary file is left");
 }
 
 #[test]
 fn a_directory_that_may_not_be_written_leaves_the_old_file() {
-    let home = TempHome::new();
-    let dir = home.path().join("aws");
-    home.write("aws/config", "[default]\nregion = old\n");
-    let path = dir.join("config");
-    set_mode(&path, 0o666);
-    set_mode(&dir, 0o555);
+    let (home, dir, path) = old_config(0o666, 0o555);
     let mut command = child_not_root(&home, "replace", path.to_str().unwrap());
     let result = outcome(&mut command);
     set_mode(&dir, 0o755);
     assert_eq!(result, "PermissionDenied Some(13)", "EACCES");
-    assert_eq!(std::fs::read(&path).unwrap(), b"[default]\nregion = old\n");
+    assert_eq!(std::fs::read(&path).unwrap(), OLD);
     assert_eq!(names(&dir), ["config"]);
 }
 
@@ -399,15 +409,10 @@ fn a_directory_that_may_not_be_written_leaves_the_old_file() {
 fn a_file_made_read_only_is_refused_and_left() {
     // The directory may be written, so a rename could replace the file; but the user made the
     // file itself read-only, and the AWS CLI's open for writing fails there too.
-    let home = TempHome::new();
-    let dir = home.path().join("aws");
-    home.write("aws/config", "[default]\nregion = old\n");
-    let path = dir.join("config");
-    set_mode(&path, 0o444);
-    set_mode(&dir, 0o777);
+    let (home, dir, path) = old_config(0o444, 0o777);
     let mut command = child_not_root(&home, "replace", path.to_str().unwrap());
     assert_eq!(outcome(&mut command), "PermissionDenied Some(13)", "EACCES");
-    assert_eq!(std::fs::read(&path).unwrap(), b"[default]\nregion = old\n");
+    assert_eq!(std::fs::read(&path).unwrap(), OLD);
     assert_eq!(mode_of(&path), 0o444);
     assert_eq!(names(&dir), ["config"]);
 }
@@ -420,15 +425,10 @@ fn an_owner_that_cannot_be_kept_fails_the_write() {
         is_root(),
         "a file of another owner needs root to make (the sandbox and CI run as root)"
     );
-    let home = TempHome::new();
-    let dir = home.path().join("aws");
-    home.write("aws/config", "[default]\nregion = old\n");
-    let path = dir.join("config");
-    set_mode(&path, 0o666);
-    set_mode(&dir, 0o777);
+    let (home, dir, path) = old_config(0o666, 0o777);
     let mut command = child_not_root(&home, "replace", path.to_str().unwrap());
     assert_eq!(outcome(&mut command), "PermissionDenied Some(1)", "EPERM");
-    assert_eq!(std::fs::read(&path).unwrap(), b"[default]\nregion = old\n");
+    assert_eq!(std::fs::read(&path).unwrap(), OLD);
     assert_eq!(std::fs::metadata(&path).unwrap().uid(), 0);
     assert_eq!(names(&dir), ["config"], "no temporary file is left");
 }

@@ -11,20 +11,18 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::memory::FixedClock;
-use credchain_core::config::evaluate::{Evaluator, Options};
-use credchain_core::config::parse::ConfigFiles;
+use common::sts_checks::{
+    answer_once, answer_xml, assert_credentials, assert_form_post, credentials_xml, error_answer,
+    service_error, sts_authorization, with_endpoint, ISSUED_KEYS,
+};
+use credchain_core::credentials::Credentials;
 use credchain_core::credentials::ProviderKind;
-use credchain_core::credentials::{parse_time, Credentials};
 use credchain_core::host::UreqHttp;
 use credchain_core::io::{block_on, HttpErrorKind};
-use credchain_core::services::endpoint::{self, Origin};
 use credchain_core::services::retry::RetryConfig;
 use credchain_core::services::sts::{
-    self, AssumeRoleParams, ErrorMessage, Mfa, StsErrorKind, StsOptions, WebIdentityParams,
-    FORM_CONTENT_TYPE,
+    self, AssumeRoleParams, Mfa, StsErrorKind, StsOptions, WebIdentityParams,
 };
-use credchain_core::signing::sigv4::{self, SigningOptions, SigningParams, Timestamp};
-use credchain_core::Dialect;
 use credchain_test_support::mock_server::{response, Reply, Sequence};
 use credchain_test_support::text::assert_contains;
 
@@ -61,21 +59,20 @@ fn one_attempt() -> StsOptions {
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 const TOKEN: &str = "FwoGZXIvYXdzEXAMPLETOKEN//+==";
 
-const ASSUMED: &str = r#"<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-  <AssumeRoleResult>
-    <AssumedRoleUser>
-      <AssumedRoleId>AROA3XFRBF23EXAMPLE:my-session</AssumedRoleId>
-      <Arn>arn:aws:sts::123456789012:assumed-role/demo/my-session</Arn>
-    </AssumedRoleUser>
-    <Credentials>
-      <AccessKeyId>ASIAROLEEXAMPLE</AccessKeyId>
-      <SecretAccessKey>roleSecret/Key+EXAMPLE</SecretAccessKey>
-      <SessionToken>roleSessionToken//EXAMPLE==</SessionToken>
-      <Expiration>2099-01-02T03:04:05Z</Expiration>
-    </Credentials>
-  </AssumeRoleResult>
-  <ResponseMetadata><RequestId>01234567-89ab-cdef-0123-456789abcdef</RequestId></ResponseMetadata>
-</AssumeRoleResponse>"#;
+/// STS's answer to `operation` (AssumeRole or AssumeRoleWithWebIdentity): [`ISSUED_KEYS`].
+fn assumed_by(operation: &str) -> String {
+    let user = "<AssumedRoleUser>\n      \
+                <AssumedRoleId>AROA3XFRBF23EXAMPLE:my-session</AssumedRoleId>\n      \
+                <Arn>arn:aws:sts::123456789012:assumed-role/demo/my-session</Arn>\n    \
+                </AssumedRoleUser>";
+    let credentials = credentials_xml(ISSUED_KEYS, "2099-01-02T03:04:05Z");
+    answer_xml(operation, &format!("{user}\n    {credentials}"))
+}
+
+/// STS's answer to AssumeRole.
+fn assumed() -> String {
+    assumed_by("AssumeRole")
+}
 
 fn caller() -> Credentials {
     Credentials::new(
@@ -100,21 +97,6 @@ fn params() -> AssumeRoleParams<'static> {
         }),
         duration_seconds: Some(1800),
     }
-}
-
-/// Runs `f` with the STS endpoint resolved for `url` through AWS_ENDPOINT_URL_STS.
-fn with_endpoint<R>(url: &str, f: impl FnOnce(&endpoint::Endpoint<'_>) -> R) -> R {
-    let config = b"[default]\nregion = eu-west-1\n";
-    let files =
-        ConfigFiles::from_texts(("/config", Some(config)), ("/creds", None), Dialect::AwsCli)
-            .unwrap();
-    let env: &[(&str, &str)] = &[("AWS_ENDPOINT_URL_STS", url)];
-    let options = Options::default();
-    let eval = Evaluator::new(&files, env, &options).unwrap();
-    let endpoint = endpoint::sts(&eval).unwrap();
-    assert_eq!(endpoint.origin(), Origin::EnvVar("AWS_ENDPOINT_URL_STS"));
-    assert_eq!(endpoint.signing_region(), "eu-west-1");
-    f(&endpoint)
 }
 
 fn assume(url: &str, options: StsOptions) -> Result<sts::AssumedRole, (StsErrorKind, String)> {
@@ -142,28 +124,18 @@ fn assume(url: &str, options: StsOptions) -> Result<sts::AssumedRole, (StsErrorK
 
 #[test]
 fn assume_role_is_signed_and_its_answer_read() {
-    let server = Sequence::once(response("200 OK", Some("text/xml"), ASSUMED));
-    let url = server.url().to_owned();
-    let role = assume(&url, one_attempt()).unwrap();
-    let got = server.join_one().expect("a request");
+    let (role, got, url) = answer_once("200 OK", &assumed(), |url| {
+        assume(url, one_attempt()).unwrap()
+    });
 
     // The answer.
-    let c = &role.credentials;
-    assert_eq!(c.access_key_id(), "ASIAROLEEXAMPLE");
-    assert_eq!(c.secret_access_key(), "roleSecret/Key+EXAMPLE");
-    assert_eq!(c.session_token(), Some("roleSessionToken//EXAMPLE=="));
-    assert_eq!(c.expiration(), parse_time("2099-01-02T03:04:05Z"));
-    assert_eq!(c.account_id(), Some("123456789012"));
+    assert_credentials(&role.credentials, ISSUED_KEYS, "2099-01-02T03:04:05Z");
+    assert_eq!(role.credentials.account_id(), Some("123456789012"));
     let user = role.user.unwrap();
     assert_eq!(user.assumed_role_id, "AROA3XFRBF23EXAMPLE:my-session");
 
     // The request.
-    assert_eq!((got.method.as_str(), got.path.as_str()), ("POST", "/"));
-    let host = url.trim_start_matches("http://");
-    assert_eq!(got.header("host"), Some(host));
-    assert_eq!(got.header("content-type"), Some(FORM_CONTENT_TYPE));
-    assert_eq!(got.header("x-amz-date"), Some("20231114T221320Z"));
-    assert_eq!(got.header("x-amz-security-token"), Some(TOKEN));
+    assert_form_post(&got, &url, "20231114T221320Z", Some(TOKEN));
     assert_eq!(
         got.header("content-length"),
         Some(got.body.len().to_string().as_str())
@@ -196,58 +168,21 @@ fn assume_role_is_signed_and_its_answer_read() {
         ),
         "{authorization}"
     );
-    let date = got.header("x-amz-date").unwrap();
-    let time = Timestamp::from_amz_date(date).expect("an x-amz-date");
-    let headers = [
-        ("content-type", got.header("content-type").unwrap()),
-        ("host", got.header("host").unwrap()),
-    ];
-    let request = sigv4::Request {
-        method: &got.method,
-        path: &got.path,
-        query: &[],
-        headers: &headers,
-        body: got.body.as_bytes(),
-    };
-    let signing = SigningParams {
-        access_key_id: "AKIDEXAMPLE",
-        secret_access_key: SECRET,
-        session_token: Some(TOKEN),
-        region: "eu-west-1",
-        service: "sts",
-        time,
-    };
-    let expected = sigv4::sign(&signing, &request, &SigningOptions::for_service("sts")).unwrap();
-    assert_eq!(authorization, expected.authorization());
+    assert_eq!(
+        authorization,
+        sts_authorization(&got, ("AKIDEXAMPLE", SECRET, Some(TOKEN)), "eu-west-1")
+    );
 }
 
 #[test]
 fn access_denied_surfaces_code_and_message() {
-    let body = r#"<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-  <Error>
-    <Type>Sender</Type>
-    <Code>AccessDenied</Code>
-    <Message>User: arn:aws:iam::123456789012:user/dev is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::123456789012:role/demo</Message>
-  </Error>
-  <RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId>
-</ErrorResponse>"#;
-    let server = Sequence::once(response("403 Forbidden", Some("text/xml"), body));
-    let url = server.url().to_owned();
-    let (kind, text) = assume(&url, one_attempt()).unwrap_err();
-    server.join_one().expect("a request");
-    let StsErrorKind::Service {
-        status,
-        code,
-        message,
-    } = kind
-    else {
-        panic!("{kind:?}")
-    };
-    assert_eq!((status, code.as_str()), (403, "AccessDenied"));
-    let ErrorMessage::Text(message) = message else {
-        panic!("{message:?}")
-    };
-    assert!(message.starts_with("User: arn:aws:iam::123456789012:user/dev is not authorized"));
+    let message = "User: arn:aws:iam::123456789012:user/dev is not authorized to perform: \
+                   sts:AssumeRole on resource: arn:aws:iam::123456789012:role/demo";
+    let body = error_answer("AccessDenied", message);
+    let ((kind, text), _, url) = answer_once("403 Forbidden", &body, |url| {
+        assume(url, one_attempt()).unwrap_err()
+    });
+    assert_eq!(service_error(&kind), (403, "AccessDenied", message));
     assert_contains(
         &text,
         &[
@@ -291,7 +226,7 @@ fn a_200_that_is_not_xml() {
 #[test]
 fn a_slow_server_hits_the_timeout() {
     let server = Sequence::once(
-        Reply::bytes(response("200 OK", Some("text/xml"), ASSUMED))
+        Reply::bytes(response("200 OK", Some("text/xml"), assumed()))
             .after(Duration::from_millis(1500)),
     );
     let url = server.url().to_owned();
@@ -323,30 +258,27 @@ fn a_slow_server_hits_the_timeout() {
 
 #[test]
 fn web_identity_is_unsigned() {
-    let body = ASSUMED
-        .replace("AssumeRoleResponse", "AssumeRoleWithWebIdentityResponse")
-        .replace("AssumeRoleResult", "AssumeRoleWithWebIdentityResult");
-    let server = Sequence::once(response("200 OK", Some("text/xml"), &body));
-    let url = server.url().to_owned();
-    let role = with_endpoint(&url, |endpoint| {
-        let params = WebIdentityParams {
-            role_arn: ROLE,
-            role_session_name: &sts::generated_session_name(NOW),
-            web_identity_token: "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln",
-        };
-        block_on(sts::assume_role_with_web_identity(
-            &UreqHttp::new(),
-            &STOPPED,
-            endpoint,
-            &params,
-            &StsOptions::default(),
-        ))
-        .map_err(|e| e.to_string())
-    })
-    .unwrap();
-    let got = server.join_one().expect("a request");
+    let body = assumed_by("AssumeRoleWithWebIdentity");
+    let (role, got, _) = answer_once("200 OK", &body, |url| {
+        with_endpoint(url, |endpoint| {
+            let params = WebIdentityParams {
+                role_arn: ROLE,
+                role_session_name: &sts::generated_session_name(NOW),
+                web_identity_token: "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln",
+            };
+            block_on(sts::assume_role_with_web_identity(
+                &UreqHttp::new(),
+                &STOPPED,
+                endpoint,
+                &params,
+                &StsOptions::default(),
+            ))
+            .map_err(|e| e.to_string())
+        })
+        .unwrap()
+    });
     assert_eq!(role.credentials.provider(), ProviderKind::WebIdentity);
-    assert_eq!(role.credentials.access_key_id(), "ASIAROLEEXAMPLE");
+    assert_eq!(role.credentials.access_key_id(), ISSUED_KEYS.0);
     assert_eq!((got.method.as_str(), got.path.as_str()), ("POST", "/"));
     for unsigned in ["authorization", "x-amz-date", "x-amz-security-token"] {
         assert_eq!(got.header(unsigned), None, "{unsigned}");
@@ -375,7 +307,7 @@ fn a_503_is_retried_on_a_new_connection_and_the_200_read() {
             "<ErrorResponse><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code>\
                  <Message>busy</Message></Error></ErrorResponse>",
         ),
-        Reply::response("200 OK", Some("text/xml"), ASSUMED),
+        Reply::response("200 OK", Some("text/xml"), assumed()),
     ]);
     let url = server.url().to_owned();
     let role = assume(&url, StsOptions::default()).unwrap();

@@ -20,7 +20,7 @@ use credchain_core::{Dialect, Source};
 use crate::callbacks::{Callbacks, PromptCallback, SnapshotEnv};
 use crate::error::{
     boundary, check_buffer, code_only, free_new, opt_str, req_str, run, thread_call,
-    with_thread_error, write_new, write_str, Error,
+    with_thread_error, write_new, write_out, write_str, Error,
 };
 use crate::result::credchain_result;
 use crate::source::{credchain_source, Paths};
@@ -527,12 +527,8 @@ pub unsafe extern "C" fn credchain_config_profile_count(
     // SAFETY: the caller guarantees cfg is NULL or a live handle.
     let cfg = unsafe { cfg.as_ref() };
     credchain_config::call(cfg, |cfg| {
-        if count_out.is_null() {
-            return Err(Error::null("count_out"));
-        }
-        // SAFETY: count_out is not NULL (checked) and the caller guarantees it is writable.
-        unsafe { count_out.write(cfg.profiles.len()) };
-        Ok(())
+        // SAFETY: the caller guarantees count_out is NULL or writable.
+        unsafe { write_out(count_out, "count_out", || Ok(cfg.profiles.len())) }
     })
 }
 

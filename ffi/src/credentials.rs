@@ -31,7 +31,9 @@ use crate::callbacks::{
     HandleClock, PromptCallback, ResolveEnv,
 };
 use crate::config::{credchain_config, HandleEnv};
-use crate::error::{boundary, check_buffer, code_only, free_new, write_new, write_str, Error};
+use crate::error::{
+    boundary, check_buffer, code_only, free_new, write_new, write_out, write_str, Error,
+};
 use crate::result::credchain_result;
 
 /// A credential provider of the AWS CLI's chain, numbered in the chain's order. Each is named
@@ -177,11 +179,16 @@ impl Drop for credchain_credentials {
 /// Files whose contents are wiped when the core drops them (token files, caches).
 struct Wiping<T>(T);
 
+/// A file read, held so that it is wiped when dropped.
+fn wiped(read: Result<Option<Vec<u8>>, FsError>) -> Result<Option<Zeroizing<Vec<u8>>>, FsError> {
+    Ok(read?.map(Zeroizing::new))
+}
+
 impl<F: Fs<File = Vec<u8>>> Fs for Wiping<F> {
     type File = Zeroizing<Vec<u8>>;
 
     async fn read(&self, path: &str) -> Result<Option<Self::File>, FsError> {
-        Ok(self.0.read(path).await?.map(Zeroizing::new))
+        wiped(self.0.read(path).await)
     }
 
     async fn read_at_most(
@@ -189,11 +196,7 @@ impl<F: Fs<File = Vec<u8>>> Fs for Wiping<F> {
         path: &str,
         max_bytes: usize,
     ) -> Result<Option<Self::File>, FsError> {
-        Ok(self
-            .0
-            .read_at_most(path, max_bytes)
-            .await?
-            .map(Zeroizing::new))
+        wiped(self.0.read_at_most(path, max_bytes).await)
     }
 
     async fn read_token(
@@ -201,11 +204,7 @@ impl<F: Fs<File = Vec<u8>>> Fs for Wiping<F> {
         path: &str,
         max_bytes: usize,
     ) -> Result<Option<Self::File>, FsError> {
-        Ok(self
-            .0
-            .read_token(path, max_bytes)
-            .await?
-            .map(Zeroizing::new))
+        wiped(self.0.read_token(path, max_bytes).await)
     }
 
     async fn write_private(&self, path: &str, contents: &[u8]) -> Result<(), FsError> {
@@ -593,15 +592,13 @@ pub unsafe extern "C" fn credchain_credentials_expiration(
     unix_seconds_out: *mut i64,
 ) -> credchain_result {
     access(creds, |c| {
-        if unix_seconds_out.is_null() {
-            return Err(Error::null("unix_seconds_out"));
+        let not_set = || Error::new(credchain_result::NotSet, String::new());
+        // SAFETY: the caller guarantees unix_seconds_out is NULL or writable.
+        unsafe {
+            write_out(unix_seconds_out, "unix_seconds_out", || {
+                c.expiration.ok_or_else(not_set)
+            })
         }
-        let expiration = c
-            .expiration
-            .ok_or_else(|| Error::new(credchain_result::NotSet, String::new()))?;
-        // SAFETY: not NULL (checked), and the caller guarantees it is writable.
-        unsafe { unix_seconds_out.write(expiration) };
-        Ok(())
     })
 }
 
@@ -618,12 +615,8 @@ pub unsafe extern "C" fn credchain_credentials_provider(
     provider_out: *mut credchain_provider,
 ) -> credchain_result {
     access(creds, |c| {
-        if provider_out.is_null() {
-            return Err(Error::null("provider_out"));
-        }
-        // SAFETY: not NULL (checked), and the caller guarantees it is writable.
-        unsafe { provider_out.write(c.provider) };
-        Ok(())
+        // SAFETY: the caller guarantees provider_out is NULL or writable.
+        unsafe { write_out(provider_out, "provider_out", || Ok(c.provider)) }
     })
 }
 

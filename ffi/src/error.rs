@@ -293,12 +293,27 @@ pub(crate) unsafe fn write_new<T>(
     out: *mut *mut T,
     make: impl FnOnce() -> Result<T, Error>,
 ) -> Result<(), Error> {
+    // SAFETY: the caller guarantees out is NULL or writable.
+    unsafe { write_out(out, "out", || Ok(Box::into_raw(Box::new(make()?)))) }
+}
+
+/// Makes a value with `make` and writes it to the out-pointer `out`, the argument `name`
+/// (checked for NULL first, before `make` runs); nothing is written when `make` fails.
+///
+/// # Safety
+///
+/// `out` is NULL or points to a writable `T`.
+pub(crate) unsafe fn write_out<T>(
+    out: *mut T,
+    name: &'static str,
+    make: impl FnOnce() -> Result<T, Error>,
+) -> Result<(), Error> {
     if out.is_null() {
-        return Err(Error::null("out"));
+        return Err(Error::null(name));
     }
-    let value = Box::new(make()?);
+    let value = make()?;
     // SAFETY: out is not NULL (checked) and the caller guarantees it is writable.
-    unsafe { out.write(Box::into_raw(value)) };
+    unsafe { out.write(value) };
     Ok(())
 }
 

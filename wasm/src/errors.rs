@@ -132,41 +132,20 @@ pub(crate) fn store_error(
         fields = fields.set("cause", cause);
     }
     let message = format!("cannot edit {path}: {e}");
-    match e {
-        StoreError::Edit(_) => error(
-            "InvalidEdit",
-            &message,
-            fields.set("argument", "value"),
-            false,
-        ),
-        StoreError::Read(fs) => error(
-            "ReadError",
-            &message,
-            fields.set("reason", fs_reason(fs.kind)),
-            false,
-        ),
-        StoreError::NotText { line, .. } => error(
+    let (code, fields) = match e {
+        StoreError::Edit(_) => ("InvalidEdit", fields.set("argument", "value")),
+        StoreError::Read(fs) => ("ReadError", fields.set("reason", fs_reason(fs.kind))),
+        StoreError::NotText { line, .. } => (
             "ParseError",
-            &message,
             fields
                 .set("line", *line as u32)
                 .set("problem", "notUtf8")
                 .set("dialect", dialect_name(dialect)),
-            false,
         ),
-        StoreError::Replace(fs) => error(
-            "WriteError",
-            &message,
-            fields.set("reason", fs_reason(fs.kind)),
-            false,
-        ),
-        StoreError::KeptChanging => error(
-            "WriteError",
-            &message,
-            fields.set("reason", "kept-changing"),
-            false,
-        ),
-    }
+        StoreError::Replace(fs) => ("WriteError", fields.set("reason", fs_reason(fs.kind))),
+        StoreError::KeptChanging => ("WriteError", fields.set("reason", "kept-changing")),
+    };
+    error(code, &message, fields, false)
 }
 
 pub(crate) fn parse_error(e: ParseError<'_>) -> JsValue {

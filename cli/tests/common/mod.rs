@@ -21,6 +21,10 @@ use std::process::Command;
 
 #[allow(unused_imports)] // Not every test binary reads the conformance data.
 pub use credchain_test_support::conformance::conformance_dir;
+
+/// The STS checks the core tests use: the signature recomputed from what arrived.
+#[path = "../../../core/tests/common/sts_checks.rs"]
+pub mod sts_checks;
 use credchain_test_support::mock_server::{response, Repeating};
 use credchain_test_support::temp_home::TempHome;
 
@@ -202,6 +206,22 @@ impl Home {
         self.dir.read(relative)
     }
 
+    /// The permission bits (`0o777`) of the file at `relative`.
+    #[cfg(unix)]
+    pub fn mode(&self, relative: &str) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        let metadata = std::fs::metadata(self.path().join(relative)).unwrap();
+        metadata.permissions().mode() & 0o777
+    }
+
+    /// Sets the permission bits of the file at `relative` to `mode`.
+    #[cfg(unix)]
+    pub fn chmod(&self, relative: &str, mode: u32) {
+        use std::os::unix::fs::PermissionsExt;
+        let permissions = std::fs::Permissions::from_mode(mode);
+        std::fs::set_permissions(self.path().join(relative), permissions).unwrap();
+    }
+
     /// `credchain ARGS` with HOME, PATH and AWS_EC2_METADATA_DISABLED only, plus `vars`.
     pub fn command(&self, args: &[&str], vars: &[(&str, &str)]) -> Command {
         for (name, value) in vars {
@@ -369,6 +389,18 @@ impl Run {
         for part in parts {
             assert!(self.stderr.contains(part), "{part:?} in {}", self.stderr);
         }
+    }
+
+    /// Asserts exit status `code`, nothing on stdout, and on stderr only the error `message`
+    /// (`credchain: [ERROR]: MESSAGE`).
+    #[track_caller]
+    pub fn assert_failed(&self, code: i32, message: &str) {
+        let stderr = format!("credchain: [ERROR]: {message}\n");
+        assert_eq!(
+            (self.code, self.stdout.as_str(), self.stderr.as_str()),
+            (code, "", stderr.as_str()),
+            "{self:#?}"
+        );
     }
 
     /// Asserts exit status `code`, nothing on stdout, and stderr starting with `stderr_start`.

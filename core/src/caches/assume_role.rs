@@ -303,32 +303,35 @@ pub enum Lookup {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
 struct EntryJson<'a> {
-    #[serde(rename = "Credentials", borrow)]
+    #[serde(borrow)]
     credentials: CredentialsJson<'a>,
     #[serde(rename = "AssumedRoleUser", borrow, default)]
     user: Option<UserJson<'a>>,
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
 struct CredentialsJson<'a> {
-    #[serde(rename = "AccessKeyId", borrow)]
+    #[serde(borrow)]
     access_key_id: EscapedStr<'a>,
-    #[serde(rename = "SecretAccessKey", borrow)]
+    #[serde(borrow)]
     secret_access_key: EscapedStr<'a>,
-    #[serde(rename = "SessionToken", borrow)]
+    #[serde(borrow)]
     session_token: EscapedStr<'a>,
-    #[serde(rename = "Expiration", borrow)]
+    #[serde(borrow)]
     expiration: EscapedStr<'a>,
-    #[serde(rename = "AccountId", borrow, default)]
+    #[serde(borrow, default)]
     account_id: Option<EscapedStr<'a>>,
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
 struct UserJson<'a> {
-    #[serde(rename = "AssumedRoleId", borrow, default)]
+    #[serde(borrow, default)]
     assumed_role_id: Option<EscapedStr<'a>>,
-    #[serde(rename = "Arn", borrow, default)]
+    #[serde(borrow, default)]
     arn: Option<EscapedStr<'a>>,
 }
 

@@ -227,28 +227,30 @@ impl CachedToken {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct FileJson<'a> {
-    #[serde(rename = "accessToken", borrow, default)]
+    #[serde(borrow, default)]
     access_token: Option<AccessTokenJson<'a>>,
-    #[serde(rename = "clientId", borrow, default)]
+    #[serde(borrow, default)]
     client_id: Option<EscapedStr<'a>>,
-    #[serde(rename = "refreshToken", borrow, default)]
+    #[serde(borrow, default)]
     refresh_token: Option<EscapedStr<'a>>,
-    #[serde(rename = "dpopKey", borrow, default)]
+    #[serde(borrow, default)]
     dpop_key: Option<EscapedStr<'a>>,
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct AccessTokenJson<'a> {
-    #[serde(rename = "accessKeyId", borrow, default)]
+    #[serde(borrow, default)]
     access_key_id: Option<EscapedStr<'a>>,
-    #[serde(rename = "secretAccessKey", borrow, default)]
+    #[serde(borrow, default)]
     secret_access_key: Option<EscapedStr<'a>>,
-    #[serde(rename = "sessionToken", borrow, default)]
+    #[serde(borrow, default)]
     session_token: Option<EscapedStr<'a>>,
-    #[serde(rename = "accountId", borrow, default)]
+    #[serde(borrow, default)]
     account_id: Option<EscapedStr<'a>>,
-    #[serde(rename = "expiresAt", borrow, default)]
+    #[serde(borrow, default)]
     expires_at: Option<EscapedStr<'a>>,
 }
 

@@ -120,14 +120,15 @@ impl CachedRegistration {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct RegistrationJson<'a> {
-    #[serde(rename = "clientId", borrow)]
+    #[serde(borrow)]
     client_id: EscapedStr<'a>,
-    #[serde(rename = "clientSecret", borrow)]
+    #[serde(borrow)]
     client_secret: EscapedStr<'a>,
-    #[serde(rename = "expiresAt", borrow)]
+    #[serde(borrow)]
     expires_at: EscapedStr<'a>,
-    #[serde(rename = "grantTypes", borrow, default)]
+    #[serde(borrow, default)]
     grant_types: Option<heapless::Vec<EscapedStr<'a>, 8>>,
 }
 

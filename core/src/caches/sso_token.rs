@@ -154,18 +154,19 @@ pub fn parse_token_time(text: &str) -> Option<i64> {
 pub use crate::credentials::write_utc_z;
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct TokenJson<'a> {
-    #[serde(rename = "accessToken", borrow)]
+    #[serde(borrow)]
     access_token: EscapedStr<'a>,
-    #[serde(rename = "expiresAt", borrow)]
+    #[serde(borrow)]
     expires_at: EscapedStr<'a>,
-    #[serde(rename = "refreshToken", borrow, default)]
+    #[serde(borrow, default)]
     refresh_token: Option<EscapedStr<'a>>,
-    #[serde(rename = "clientId", borrow, default)]
+    #[serde(borrow, default)]
     client_id: Option<EscapedStr<'a>>,
-    #[serde(rename = "clientSecret", borrow, default)]
+    #[serde(borrow, default)]
     client_secret: Option<EscapedStr<'a>>,
-    #[serde(rename = "registrationExpiresAt", borrow, default)]
+    #[serde(borrow, default)]
     registration_expires_at: Option<EscapedStr<'a>>,
 }
 

@@ -180,6 +180,22 @@ mod tests {
         }
     }
 
+    impl OneFile {
+        /// The file's text now.
+        fn text(&self) -> Option<String> {
+            let bytes = self.bytes.borrow();
+            bytes
+                .as_deref()
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+        }
+
+        /// Asserts that the file holds `want`.
+        #[track_caller]
+        fn assert_text(&self, want: &str) {
+            assert_eq!(self.text().as_deref(), Some(want));
+        }
+    }
+
     fn file(text: Option<&str>, intrusions: usize) -> OneFile {
         OneFile {
             bytes: RefCell::new(text.map(|t| t.as_bytes().to_vec())),
@@ -197,10 +213,7 @@ mod tests {
         let fs = file(None, 0);
         let stored = block_on(store(&fs, "config", &[REGION])).unwrap();
         assert!(stored.created);
-        assert_eq!(
-            fs.bytes.borrow().as_deref(),
-            Some(&b"[default]\nregion = eu-west-1\n"[..])
-        );
+        fs.assert_text("[default]\nregion = eu-west-1\n");
     }
 
     #[test]
@@ -212,20 +225,14 @@ mod tests {
         };
         let stored = block_on(store(&fs, "config", &[REGION, output])).unwrap();
         assert!(!stored.created);
-        assert_eq!(
-            fs.bytes.borrow().as_deref(),
-            Some(&b"[default]\nregion = eu-west-1\n[profile dev]\noutput = json\n"[..])
-        );
+        fs.assert_text("[default]\nregion = eu-west-1\n[profile dev]\noutput = json\n");
     }
 
     #[test]
     fn another_writers_edit_is_kept_and_ours_made_over_it() {
         let fs = file(Some("[default]\nregion = a\n"), 2);
         block_on(store(&fs, "config", &[REGION])).unwrap();
-        assert_eq!(
-            fs.bytes.borrow().as_deref(),
-            Some(&b"[default]\nregion = eu-west-1\n# another writer\n# another writer\n"[..])
-        );
+        fs.assert_text("[default]\nregion = eu-west-1\n# another writer\n# another writer\n");
     }
 
     #[test]
@@ -233,9 +240,7 @@ mod tests {
         let fs = file(Some("[default]\n"), MAX_STORE_ATTEMPTS);
         let err = block_on(store(&fs, "config", &[REGION])).unwrap_err();
         assert_eq!(err, StoreError::KeptChanging);
-        assert!(
-            !String::from_utf8_lossy(fs.bytes.borrow().as_deref().unwrap()).contains("eu-west-1")
-        );
+        assert!(!fs.text().unwrap().contains("eu-west-1"));
     }
 
     #[test]

@@ -86,6 +86,81 @@ impl Command for MemoryCommand {
     }
 }
 
+/// A request as [`RecordingHttp`] received it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    /// The method.
+    pub method: String,
+    /// The URL.
+    pub url: String,
+    /// The header fields, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body, as text (lossily).
+    pub body: String,
+}
+
+impl Sent {
+    /// `request`, kept.
+    pub fn of(request: &HttpRequest<'_>) -> Self {
+        Sent {
+            method: request.method.to_owned(),
+            url: request.url.to_owned(),
+            headers: request
+                .headers
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            body: String::from_utf8_lossy(request.body).into_owned(),
+        }
+    }
+
+    /// Whether a header field `name` has the value `value`.
+    pub fn has_header(&self, name: &str, value: &str) -> bool {
+        self.headers.iter().any(|(k, v)| k == name && v == value)
+    }
+}
+
+/// HTTP that records every request and answers each the same way: with a status and a JSON
+/// body, or by refusing the connection.
+pub struct RecordingHttp {
+    answer: Option<(u16, String)>,
+    /// The requests so far.
+    pub sent: RefCell<Vec<Sent>>,
+}
+
+impl RecordingHttp {
+    /// Answers every request with `status` and the JSON `body`.
+    pub fn answering(status: u16, body: &str) -> Self {
+        RecordingHttp {
+            answer: Some((status, body.to_owned())),
+            sent: RefCell::default(),
+        }
+    }
+
+    /// Refuses every connection.
+    pub fn refusing() -> Self {
+        RecordingHttp {
+            answer: None,
+            sent: RefCell::default(),
+        }
+    }
+}
+
+impl Http for RecordingHttp {
+    type Body = Vec<u8>;
+    async fn send(&self, request: &HttpRequest<'_>) -> Result<HttpResponse<Vec<u8>>, HttpError> {
+        self.sent.borrow_mut().push(Sent::of(request));
+        let (status, body) = self.answer.as_ref().ok_or(HttpError {
+            kind: HttpErrorKind::Connect,
+        })?;
+        Ok(HttpResponse {
+            status: *status,
+            content_type: Some("application/json".try_into().unwrap()),
+            body: body.as_bytes().to_vec(),
+        })
+    }
+}
+
 /// HTTP that fails every request (tests that must not reach the network).
 pub struct NoHttp;
 

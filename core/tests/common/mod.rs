@@ -1,4 +1,5 @@
-//! Shared by the core tests: the in-memory hosts, the DPoP proof check, and (from the test
+//! Shared by the core tests: the in-memory hosts, the DPoP proof check, the STS signature
+//! check, and (from the test
 //! support crate) where ../shared/conformance is.
 #![allow(dead_code)]
 
@@ -8,6 +9,7 @@ use credchain_core::Dialect;
 
 pub mod dpop;
 pub mod memory;
+pub mod sts_checks;
 
 #[allow(unused_imports)] // Not every test binary reads the conformance data.
 pub use credchain_test_support::conformance::{conformance_dir, conformance_json};

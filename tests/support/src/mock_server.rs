@@ -59,6 +59,36 @@ impl Request {
             .collect()
     }
 
+    /// A request read back from the text a server received, head and body (as
+    /// [`Repeating::requests`] gives it).
+    pub fn parse(raw: &str) -> Request {
+        let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((raw, ""));
+        Request {
+            body: body.to_owned(),
+            raw: raw.to_owned(),
+            ..Request::head(head)
+        }
+    }
+
+    /// The request line and header fields of `head`; no body.
+    fn head(head: &str) -> Request {
+        let mut lines = head.split("\r\n");
+        let mut request_line = lines.next().unwrap_or_default().split(' ');
+        let mut request = Request {
+            method: request_line.next().unwrap_or_default().into(),
+            path: request_line.next().unwrap_or_default().into(),
+            ..Request::default()
+        };
+        for line in lines.filter(|l| !l.is_empty()) {
+            if let Some((k, v)) = line.split_once(':') {
+                request
+                    .headers
+                    .push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+            }
+        }
+        request
+    }
+
     /// Reads one request from `stream`: the head, then the body its `content-length`
     /// announces. A client that closes early, or a read that times out, ends the reading with
     /// what has come.
@@ -79,21 +109,7 @@ impl Request {
                 }
             }
         };
-        let head = String::from_utf8_lossy(&data[..head_end]).into_owned();
-        let mut lines = head.split("\r\n");
-        let mut request_line = lines.next().unwrap_or_default().split(' ');
-        let mut request = Request {
-            method: request_line.next().unwrap_or_default().into(),
-            path: request_line.next().unwrap_or_default().into(),
-            ..Request::default()
-        };
-        for line in lines.filter(|l| !l.is_empty()) {
-            if let Some((k, v)) = line.split_once(':') {
-                request
-                    .headers
-                    .push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
-            }
-        }
+        let mut request = Request::head(&String::from_utf8_lossy(&data[..head_end]));
         let length: usize = request
             .header("content-length")
             .map_or(0, |v| v.parse().unwrap_or(0));

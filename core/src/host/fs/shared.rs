@@ -356,26 +356,31 @@ mod tests {
         dir
     }
 
-    fn hold_lock(dir: &std::path::Path) -> std::fs::File {
-        let file = std::fs::File::open(dir).unwrap();
-        rustix::fs::flock(&file, rustix::fs::FlockOperation::LockExclusive).unwrap();
-        file
+    /// A fresh directory holding `config` (`[default]\n`), and the directory's lock, held.
+    fn locked_config(tag: &str) -> (std::path::PathBuf, std::path::PathBuf, std::fs::File) {
+        let dir = temp_dir(tag);
+        let path = dir.join("config");
+        std::fs::write(&path, "[default]\n").unwrap();
+        let lock = std::fs::File::open(&dir).unwrap();
+        rustix::fs::flock(&lock, rustix::fs::FlockOperation::LockExclusive).unwrap();
+        (dir, path, lock)
+    }
+
+    /// Replaces the `[default]\n` at `path` with a region, waiting at most `wait` for the lock.
+    fn add_region(path: &std::path::Path, wait: Duration) -> Result<(), crate::io::FsError> {
+        replace(
+            path.to_str().unwrap(),
+            Some(b"[default]\n"),
+            b"[default]\nregion = x\n",
+            wait,
+        )
     }
 
     #[test]
     fn a_writer_gives_up_on_a_lock_held_too_long_and_leaves_the_file() {
-        let dir = temp_dir("held");
-        let path = dir.join("config");
-        std::fs::write(&path, "[default]\n").unwrap();
-        let _held = hold_lock(&dir);
+        let (dir, path, _held) = locked_config("held");
         let start = Instant::now();
-        let err = replace(
-            path.to_str().unwrap(),
-            Some(b"[default]\n"),
-            b"[default]\nregion = x\n",
-            Duration::from_millis(150),
-        )
-        .unwrap_err();
+        let err = add_region(&path, Duration::from_millis(150)).unwrap_err();
         let waited = start.elapsed();
         assert_eq!(err.kind, FsErrorKind::Busy);
         assert_eq!(
@@ -391,22 +396,13 @@ mod tests {
 
     #[test]
     fn a_writer_waits_for_the_lock_and_then_writes() {
-        let dir = temp_dir("wait");
-        let path = dir.join("config");
-        std::fs::write(&path, "[default]\n").unwrap();
-        let held = hold_lock(&dir);
+        let (dir, path, held) = locked_config("wait");
         let release = std::thread::spawn(move || {
             std::thread::sleep(Duration::from_millis(200));
             drop(held);
         });
         let start = Instant::now();
-        replace(
-            path.to_str().unwrap(),
-            Some(b"[default]\n"),
-            b"[default]\nregion = x\n",
-            Duration::from_secs(5),
-        )
-        .unwrap();
+        add_region(&path, Duration::from_secs(5)).unwrap();
         assert!(start.elapsed() >= Duration::from_millis(150));
         release.join().unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"[default]\nregion = x\n");

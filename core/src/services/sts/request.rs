@@ -10,7 +10,7 @@ use super::response::{
     parse_caller_identity_response, parse_response, parse_session_token_response,
 };
 use super::{
-    AssumeRoleParams, AssumedRole, CallerIdentity, FederationTokenParams, Operation,
+    AssumeRoleParams, AssumedRole, CallerIdentity, FederationTokenParams, Mfa, Operation,
     SessionCredentials, SessionTokenParams, StsOptions, WebIdentityParams, API_VERSION,
     FORM_CONTENT_TYPE, MAX_REQUEST_BODY_LEN,
 };
@@ -300,17 +300,22 @@ fn write_assume_role_body(out: &mut impl fmt::Write, p: &AssumeRoleParams<'_>) -
         write!(out, "&ExternalId={}", uri_encode(id))?;
     }
     if let Some(mfa) = p.mfa {
-        write!(
-            out,
-            "&SerialNumber={}&TokenCode={}",
-            uri_encode(mfa.serial_number),
-            uri_encode(mfa.token_code)
-        )?;
+        write_mfa(out, &mfa)?;
     }
     if let Some(seconds) = p.duration_seconds {
         write!(out, "&DurationSeconds={seconds}")?;
     }
     Ok(())
+}
+
+/// Writes the MFA device's members of a form body, SerialNumber then TokenCode.
+fn write_mfa(out: &mut impl fmt::Write, mfa: &Mfa<'_>) -> fmt::Result {
+    write!(
+        out,
+        "&SerialNumber={}&TokenCode={}",
+        uri_encode(mfa.serial_number),
+        uri_encode(mfa.token_code)
+    )
 }
 
 /// Writes GetSessionToken's form body, its members in botocore's order (DurationSeconds,
@@ -321,12 +326,7 @@ fn write_session_token_body(out: &mut impl fmt::Write, p: &SessionTokenParams<'_
         write!(out, "&DurationSeconds={seconds}")?;
     }
     if let Some(mfa) = p.mfa {
-        write!(
-            out,
-            "&SerialNumber={}&TokenCode={}",
-            uri_encode(mfa.serial_number),
-            uri_encode(mfa.token_code)
-        )?;
+        write_mfa(out, &mfa)?;
     }
     Ok(())
 }

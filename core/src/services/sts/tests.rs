@@ -400,7 +400,7 @@ const THROTTLED: &str = "<ErrorResponse><Error><Type>Sender</Type><Code>Throttli
 
 #[test]
 fn a_503_then_200_is_retried_and_each_attempt_signed_anew() {
-    let endpoint = Endpoint::new("https://sts.amazonaws.com", "us-east-1", Origin::Global).unwrap();
+    let endpoint = global_endpoint();
     let params = AssumeRoleParams {
         role_arn: "arn:aws:iam::123456789012:role/demo",
         role_session_name: "s",
@@ -492,6 +492,27 @@ fn canned(response: Result<(u16, Option<&'static str>, &'static str), HttpErrorK
     Canned {
         response,
         sent: RefCell::default(),
+    }
+}
+
+/// STS's global endpoint, us-east-1.
+fn global_endpoint() -> Endpoint<'static> {
+    Endpoint::new("https://sts.amazonaws.com", "us-east-1", Origin::Global).unwrap()
+}
+
+/// GetSessionToken's parameters for `duration_seconds` with the device `serial_number` and
+/// its `token_code`.
+fn with_device(
+    duration_seconds: i64,
+    serial_number: &'static str,
+    token_code: &'static str,
+) -> SessionTokenParams<'static> {
+    SessionTokenParams {
+        duration_seconds: Some(duration_seconds),
+        mfa: Some(Mfa {
+            serial_number,
+            token_code,
+        }),
     }
 }
 
@@ -839,14 +860,8 @@ fn session_token_answers() {
 #[test]
 fn session_token_request_is_form_encoded_and_signed() {
     let http = canned(Ok((200, Some("text/xml"), SESSION)));
-    let endpoint = Endpoint::new("https://sts.amazonaws.com", "us-east-1", Origin::Global).unwrap();
-    let params = SessionTokenParams {
-        duration_seconds: Some(43200),
-        mfa: Some(Mfa {
-            serial_number: "arn:aws:iam::123456789012:mfa/my device",
-            token_code: "123456",
-        }),
-    };
+    let endpoint = global_endpoint();
+    let params = with_device(43200, "arn:aws:iam::123456789012:mfa/my device", "123456");
     let clock = TestClock::at(1_440_938_160);
     let options = StsOptions::default();
     let long_term = caller(None);
@@ -895,14 +910,8 @@ fn session_token_request_is_form_encoded_and_signed() {
 
 #[test]
 fn session_token_errors_name_the_device_and_hide_the_code() {
-    let endpoint = Endpoint::new("https://sts.amazonaws.com", "us-east-1", Origin::Global).unwrap();
-    let params = SessionTokenParams {
-        duration_seconds: Some(900),
-        mfa: Some(Mfa {
-            serial_number: "arn:aws:iam::123456789012:mfa/me",
-            token_code: "987654",
-        }),
-    };
+    let endpoint = global_endpoint();
+    let params = with_device(900, "arn:aws:iam::123456789012:mfa/me", "987654");
     let denied = "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>\
         <Message>MultiFactorAuthentication failed with invalid MFA one time pass code. \
         </Message></Error></ErrorResponse>";
