@@ -12,6 +12,7 @@
 
 pub mod import;
 pub mod interactive;
+pub mod menu;
 pub mod mfa_login;
 pub mod read;
 pub mod set;
@@ -42,6 +43,7 @@ pub fn run<M: Machine + ?Sized>(
         ConfigureCommand::MfaLogin(args) => mfa_login::run(args, ctx, streams),
         ConfigureCommand::Set(args) => set::run(args, ctx, streams),
         ConfigureCommand::Import(args) => import::run(args, ctx, streams),
+        ConfigureCommand::Sso(args) => sso::run_sso(args, ctx, streams),
         ConfigureCommand::SsoSession => sso::run_session(ctx, streams),
     }
 }
