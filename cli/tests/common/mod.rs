@@ -24,6 +24,8 @@ pub use credchain_test_support::conformance::conformance_dir;
 use credchain_test_support::mock_server::{response, Repeating};
 use credchain_test_support::temp_home::TempHome;
 
+pub mod sso_mock;
+
 /// The shortest secret a test may register: a shorter one would match unrelated output.
 pub const MIN_SECRET_LEN: usize = 8;
 

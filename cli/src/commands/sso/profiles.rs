@@ -59,8 +59,8 @@ pub fn run<M: Machine + ?Sized>(
             region: config.region,
         };
         let io = ctx.machine.io();
-        let token = block_on(token(eval, io.fs, io.http, io.clock, &source, io.platform))
-            .map_err(|e| {
+        let token =
+            block_on(token(eval, io.fs, io.http, io.clock, &source, io.platform)).map_err(|e| {
                 Failure::with_status(
                     network_status(e.service_failure()),
                     format!("{e}\nTo sign in with credchain: {login_hint}"),
@@ -181,7 +181,10 @@ fn report(plan: &[PlannedProfile], wrote: bool, streams: &mut Streams<'_>) -> Re
             (PlanAction::Replace, true) => format!("replaced  {}  ({what})", p.name),
             (PlanAction::Replace, false) => format!("would replace {}  ({what})", p.name),
             (PlanAction::KeepExisting, _) => {
-                format!("kept      {}  ({what}): the profile exists; --force replaces it", p.name)
+                format!(
+                    "kept      {}  ({what}): the profile exists; --force replaces it",
+                    p.name
+                )
             }
             (PlanAction::NoName, _) => {
                 format!("skipped   ({what}): the name template gives no usable profile name")
@@ -205,7 +208,10 @@ fn report(plan: &[PlannedProfile], wrote: bool, streams: &mut Streams<'_>) -> Re
     if wrote {
         writeln!(streams.out)?;
     } else {
-        writeln!(streams.out, " Nothing was written: add --write to write them.")?;
+        writeln!(
+            streams.out,
+            " Nothing was written: add --write to write them."
+        )?;
     }
     Ok(())
 }
