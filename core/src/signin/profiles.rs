@@ -209,7 +209,7 @@ pub fn render_template(template: &str, fields: &NameFields<'_>) -> Result<String
 
 /// Makes a profile name that every reader of the config file takes as it is: ASCII letters,
 /// digits and `-_.@+` are kept, every run of anything else (spaces, brackets, `#`, `;`, `=`,
-/// quotes, non-ASCII) becomes one `-`, and `-` and `.` are trimmed from the ends (a template's
+/// quotes, non-ASCII) becomes one `-` (none next to a `.` or `-`), and `-` and `.` are trimmed from the ends (a template's
 /// separator between two empty parts is no name). `None` when nothing is left.
 #[must_use]
 pub fn normalise_profile_name(name: &str) -> Option<String> {
@@ -217,7 +217,9 @@ pub fn normalise_profile_name(name: &str) -> Option<String> {
     let mut replaced = false;
     for c in name.chars() {
         if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@' | '+') {
-            if replaced && !out.is_empty() && !out.ends_with('-') {
+            // A run next to a `.` or `-` is dropped rather than doubled: `a [b].c` is `a-b.c`.
+            if replaced && !out.is_empty() && !out.ends_with(['-', '.']) && !matches!(c, '.' | '-')
+            {
                 out.push('-');
             }
             replaced = false;
@@ -553,6 +555,11 @@ mod tests {
         assert_eq!(normalise_profile_name(" [] "), None);
         assert_eq!(normalise_profile_name("!.!"), None);
         assert_eq!(normalise_profile_name(".a."), Some("a".into()));
+        assert_eq!(
+            normalise_profile_name("My Team [dev].Power User").as_deref(),
+            Some("My-Team-dev.Power-User")
+        );
+        assert_eq!(normalise_profile_name("a ( - ) b").as_deref(), Some("a-b"));
     }
 
     #[test]
