@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::Home;
+use common::{Home, Run};
 
 const DONE: &str = "\nCompleted configuring SSO session: corp\nRun the following to login and \
                     refresh access token for this session:\n\naws sso login --sso-session corp\n";
@@ -79,9 +79,23 @@ fn input_ending_early_writes_nothing() {
 // ---- `configure sso`, against the loopback SSO-OIDC and portal mock.
 
 use common::sso_mock::{
-    browse, param, query, token_file, with_secrets, Mock, MockAccount, Running, ACCESS,
-    ROLE_SECRET, ROLE_SESSION, START_URL,
+    assert_exports_role_credentials, browse, param, query, refs, token_file, with_secrets, Mock,
+    MockAccount, Running, ACCESS, START_URL,
 };
+
+/// `credchain configure sso ARGS` in `home` against `mock` (and `more` variables), `input`
+/// piped in.
+fn configure_sso(
+    home: &Home,
+    mock: &Mock,
+    args: &[&str],
+    more: &[(&str, &str)],
+    input: &str,
+) -> Run {
+    let vars = vars(mock);
+    let vars = [&refs(&vars)[..], more].concat();
+    home.run_stdin(&[&["configure", "sso"][..], args].concat(), &vars, input)
+}
 
 /// The mock's variables, and a short wait for the browser.
 fn vars(mock: &Mock) -> Vec<(&'static str, String)> {
@@ -90,45 +104,15 @@ fn vars(mock: &Mock) -> Vec<(&'static str, String)> {
     vars
 }
 
-fn refs<'v>(vars: &'v [(&'static str, String)]) -> Vec<(&'static str, &'v str)> {
-    vars.iter().map(|(k, v)| (*k, v.as_str())).collect()
-}
-
-/// `export-credentials` of `profile` against the mock gives the portal's role credentials.
-#[track_caller]
-fn assert_exports_role_credentials(home: &Home, mock: &Mock, profile: &str) {
-    let export = home.run_revealing(
-        &[
-            "export-credentials",
-            "--profile",
-            profile,
-            "--format",
-            "env-no-export",
-        ],
-        &refs(&mock.vars()),
-    );
-    assert_eq!(
-        (export.code, export.stderr.as_str()),
-        (0, ""),
-        "{export:#?}"
-    );
-    assert!(
-        export.stdout.starts_with(&format!(
-            "AWS_ACCESS_KEY_ID=ASIAEXAMPLEROLE01\nAWS_SECRET_ACCESS_KEY={ROLE_SECRET}\n\
-             AWS_SESSION_TOKEN={ROLE_SESSION}\n"
-        )),
-        "{export:#?}"
-    );
-}
-
 #[test]
 fn configure_sso_from_an_empty_home_then_export_credentials_works() {
     let home = with_secrets("");
     let mock = Mock::start(&[]);
-    let vars = vars(&mock);
-    let run = home.run_stdin(
-        &["configure", "sso", "--use-device-code", "--no-browser"],
-        &refs(&vars),
+    let run = configure_sso(
+        &home,
+        &mock,
+        &["--use-device-code", "--no-browser"],
+        &[],
         &format!("corp\n{START_URL}\nus-east-1\n\neu-west-1\njson\n\n"),
     );
     run.assert_ok(&format!(
@@ -236,10 +220,11 @@ fn the_browser_flow_with_paging_and_numbered_choices() {
 fn the_legacy_form_without_a_session_name() {
     let home = with_secrets("[profile old]\nsso_region = eu-west-1\n");
     let mock = Mock::start(&[]);
-    let vars = vars(&mock);
-    let run = home.run_stdin(
-        &["configure", "sso", "--profile", "old", "--no-browser"],
-        &refs(&vars),
+    let run = configure_sso(
+        &home,
+        &mock,
+        &["--profile", "old", "--no-browser"],
+        &[],
         &format!("\nnot a url\n{START_URL}\n\n\n\n"),
     );
     assert_eq!(run.code, 0, "{run:#?}");
@@ -296,12 +281,7 @@ fn an_existing_session_reuses_its_cached_token_and_is_not_rewritten() {
     ));
     cached_token(&home, ACCESS);
     let mock = Mock::start(&[]);
-    let vars = vars(&mock);
-    let run = home.run_stdin(
-        &["configure", "sso"],
-        &[&refs(&vars)[..], &[("AWS_PROFILE", "dev")]].concat(),
-        "\n\n\n",
-    );
+    let run = configure_sso(&home, &mock, &[], &[("AWS_PROFILE", "dev")], "\n\n\n");
     assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{run:#?}");
     assert!(run
         .stdout
@@ -329,8 +309,7 @@ fn a_refused_listing_writes_the_profile_without_account_and_role() {
     home.secret("someOtherToken-EXAMPLE");
     cached_token(&home, "someOtherToken-EXAMPLE");
     let mock = Mock::start(&[]);
-    let vars = vars(&mock);
-    let run = home.run_stdin(&["configure", "sso"], &refs(&vars), "corp\n\n\n\nmine\n");
+    let run = configure_sso(&home, &mock, &[], &[], "corp\n\n\n\nmine\n");
     // No default name without account and role: the empty answer is asked again.
     assert_eq!(
         (run.code, run.stderr.as_str()),
@@ -357,8 +336,7 @@ fn no_accounts_is_an_error_and_writes_nothing() {
     let home = with_secrets(CORP);
     cached_token(&home, ACCESS);
     let mock = Mock::with_accounts(&[], &[], 10);
-    let vars = vars(&mock);
-    let run = home.run_stdin(&["configure", "sso"], &refs(&vars), "corp\n\n\n\nx\n");
+    let run = configure_sso(&home, &mock, &[], &[], "corp\n\n\n\nx\n");
     assert_eq!(run.code, 255, "{run:#?}");
     assert!(
         run.stderr.contains("No AWS accounts are available to you."),

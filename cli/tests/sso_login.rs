@@ -81,10 +81,6 @@ fn vars_of(mock: &Mock) -> Vec<(&'static str, String)> {
     vars
 }
 
-fn refs<'v>(vars: &'v [(&'static str, String)]) -> Vec<(&'static str, &'v str)> {
-    vars.iter().map(|(k, v)| (*k, v.as_str())).collect()
-}
-
 #[test]
 fn pkce_login_end_to_end_then_export_credentials_uses_the_token() {
     let home = with_secrets(CONFIG);
@@ -195,28 +191,7 @@ fn pkce_login_end_to_end_then_export_credentials_uses_the_token() {
         );
     }
     // credchain's own chain reads the token it wrote and gets role credentials from the portal.
-    let export = home.run_revealing(
-        &[
-            "export-credentials",
-            "--profile",
-            "dev",
-            "--format",
-            "env-no-export",
-        ],
-        &refs(&mock.vars()),
-    );
-    assert_eq!(
-        (export.code, export.stderr.as_str()),
-        (0, ""),
-        "{export:#?}"
-    );
-    assert!(
-        export.stdout.starts_with(&format!(
-            "AWS_ACCESS_KEY_ID=ASIAEXAMPLEROLE01\nAWS_SECRET_ACCESS_KEY={ROLE_SECRET}\n\
-             AWS_SESSION_TOKEN={ROLE_SESSION}\n"
-        )),
-        "{export:#?}"
-    );
+    assert_exports_role_credentials(&home, &mock, "dev");
     let federation = mock.requests().last().cloned().unwrap();
     assert_eq!(
         federation.path,

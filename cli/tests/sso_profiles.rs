@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::sso_mock::{now, token_file, with_secrets, Mock, MockAccount, ACCESS, START_URL};
+use common::sso_mock::{now, refs, token_file, with_secrets, Mock, MockAccount, ACCESS, START_URL};
 use common::Home;
 
 const CORP: &str = "[sso-session corp]\nsso_start_url = https://d-abc123.awsapps.com/start\n\
@@ -26,10 +26,6 @@ fn cached_token(home: &Home, in_secs: i64) {
 
 fn vars(mock: &Mock) -> Vec<(&'static str, String)> {
     mock.vars()
-}
-
-fn refs<'v>(vars: &'v [(&'static str, String)]) -> Vec<(&'static str, &'v str)> {
-    vars.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
 
 fn accounts(n: usize) -> Vec<MockAccount> {

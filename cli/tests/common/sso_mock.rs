@@ -8,7 +8,7 @@
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Stdio};
+use std::process::Child;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -332,6 +332,38 @@ pub fn answer(state: &mut State, request: &Request) -> Vec<u8> {
     }
 }
 
+/// `vars` borrowed as the `(name, value)` pairs [`Home::command`] takes.
+pub fn refs<'v>(vars: &'v [(&'static str, String)]) -> Vec<(&'static str, &'v str)> {
+    vars.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// `export-credentials` of `profile` against `mock` gives the portal's role credentials.
+#[track_caller]
+pub fn assert_exports_role_credentials(home: &Home, mock: &Mock, profile: &str) {
+    let export = home.run_revealing(
+        &[
+            "export-credentials",
+            "--profile",
+            profile,
+            "--format",
+            "env-no-export",
+        ],
+        &refs(&mock.vars()),
+    );
+    assert_eq!(
+        (export.code, export.stderr.as_str()),
+        (0, ""),
+        "{export:#?}"
+    );
+    assert!(
+        export.stdout.starts_with(&format!(
+            "AWS_ACCESS_KEY_ID=ASIAEXAMPLEROLE01\nAWS_SECRET_ACCESS_KEY={ROLE_SECRET}\n\
+             AWS_SESSION_TOKEN={ROLE_SESSION}\n"
+        )),
+        "{export:#?}"
+    );
+}
+
 /// An account as ListAccounts gives it.
 fn account_json(account: &MockAccount) -> serde_json::Value {
     let mut json = serde_json::json!({"accountId": account.id});
@@ -396,16 +428,7 @@ impl Running {
         vars: &[(&str, &str)],
         input: &str,
     ) -> Running {
-        let mut command = home.command(args, vars);
-        command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = command.spawn().unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        // credchain may exit before reading it all: a closed pipe is no failure.
-        let _ = stdin.write_all(input.as_bytes());
-        drop(stdin);
+        let mut child = super::spawn_with_input(home.command(args, vars), input);
         let out = child.stdout.take().unwrap();
         let (tx, lines) = std::sync::mpsc::channel();
         let stdout = Arc::new(Mutex::new(String::new()));

@@ -24,6 +24,27 @@ use crate::failure::Failure;
 use crate::machine::Machine;
 use crate::output::Streams;
 
+/// Writes `prompt`, flushes it, and reads the answer line (as typed, without its line end);
+/// `what` names the question in the failures: the input cannot be read, or it ended first
+/// (nothing is written then).
+fn answer(
+    machine: &(impl Machine + ?Sized),
+    streams: &mut Streams<'_>,
+    prompt: &str,
+    what: &str,
+) -> Result<String, Failure> {
+    streams.out.write_all(prompt.as_bytes())?;
+    streams.out.flush()?;
+    machine
+        .read_line()
+        .map_err(|e| Failure::Other(format!("cannot read the answer to \"{what}\": {e}")))?
+        .ok_or_else(|| {
+            Failure::Other(format!(
+                "standard input ended before the answer to \"{what}\"; nothing was written"
+            ))
+        })
+}
+
 /// Runs one `configure` subcommand, or the interactive set-up when there is none.
 pub fn run<M: Machine + ?Sized>(
     command: Option<&ConfigureCommand>,

@@ -228,18 +228,11 @@ fn read_answer(
     streams: &mut Streams<'_>,
     prompt: &str,
 ) -> Result<String, Failure> {
-    streams.out.write_all(prompt.as_bytes())?;
-    streams.out.flush()?;
-    let answer = machine
-        .read_line()
-        .map_err(|e| Failure::Other(format!("cannot read the answer to \"{prompt}\": {e}")))?
-        .ok_or_else(|| {
-            Failure::Other(format!(
-                "standard input ended before the answer to \"{}\"; nothing was written",
-                prompt.trim_end()
-            ))
-        })?;
-    Ok(answer.trim().to_owned())
+    let what = prompt.trim_end().trim_end_matches(':');
+    let what = what.split(" [").next().unwrap_or(what);
+    Ok(super::answer(machine, streams, prompt, what)?
+        .trim()
+        .to_owned())
 }
 
 /// Where `configure sso` signs in: the legacy keys, an existing session or a new one, with
@@ -263,14 +256,13 @@ pub fn run_sso<M: Machine + ?Sized>(
     ctx: &Context<'_, M>,
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
-    let (name, source) = select_profile(ctx.options, ctx.machine.env());
-    // The profile named by `--profile` or a variable is the one configured; without one,
-    // its name is asked for, and the current values are the `default` profile's.
-    let named = (source != Source::Default).then(|| name.to_owned());
-    let current_of = name.to_owned();
     ctx.with_files(Diagnostics::Warn, streams, |shared, streams| {
+        // The profile named by `--profile` or a variable is the one configured; without one,
+        // its name is asked for, and the current values are the `default` profile's.
+        let (name, source) = select_profile(ctx.options, ctx.machine.env());
+        let named = (source != Source::Default).then_some(name);
         let files = shared.files;
-        let profile = files.profile(&current_of);
+        let profile = files.profile(name);
         let current = |key: &str| {
             profile
                 .and_then(|p| p.get(key))
@@ -296,8 +288,8 @@ pub fn run_sso<M: Machine + ?Sized>(
             current("output"),
             Check::Optional,
         )?;
-        let profile_name = match &named {
-            Some(name) => name.clone(),
+        let profile_name = match named {
+            Some(name) => name.to_owned(),
             None => {
                 let default = chosen
                     .as_ref()
@@ -492,28 +484,16 @@ fn choose_account_and_role<M: Machine + ?Sized>(
         Err(e) => return Err(portal_failure(&e)),
     };
     sort_accounts(&mut accounts);
-    let account_id = match accounts.as_slice() {
-        [] => return Err(Failure::other("No AWS accounts are available to you.")),
-        [only] => {
-            writeln!(
-                streams.out,
-                "The only AWS account available to you is: {}",
-                only.account_id
-            )?;
-            only.account_id.clone()
-        }
-        several => {
-            writeln!(
-                streams.out,
-                "There are {} AWS accounts available to you.",
-                several.len()
-            )?;
-            let labels: Vec<String> = several.iter().map(account_label).collect();
-            several[choose(ctx.machine, streams, &labels)?]
-                .account_id
-                .clone()
-        }
+    let Some(first) = accounts.first() else {
+        return Err(Failure::other("No AWS accounts are available to you."));
     };
+    let only = format!(
+        "The only AWS account available to you is: {}",
+        first.account_id
+    );
+    let labels: Vec<String> = accounts.iter().map(account_label).collect();
+    let chosen = pick(ctx.machine, streams, &labels, &only, "AWS accounts")?;
+    let account_id = accounts[chosen].account_id.clone();
     writeln!(streams.out, "Using the account ID {account_id}")?;
     let roles = block_on(sso_portal::list_account_roles(
         io.http,
@@ -529,25 +509,13 @@ fn choose_account_and_role<M: Machine + ?Sized>(
         Err(e) => return Err(portal_failure(&e)),
     };
     sort_roles(&mut roles);
-    let role = match roles.as_slice() {
-        [] => {
-            return Err(Failure::other(format!(
-                "No roles are available for the account {account_id}"
-            )))
-        }
-        [only] => {
-            writeln!(streams.out, "The only role available to you is: {only}")?;
-            only.clone()
-        }
-        several => {
-            writeln!(
-                streams.out,
-                "There are {} roles available to you.",
-                several.len()
-            )?;
-            several[choose(ctx.machine, streams, several)?].clone()
-        }
+    let Some(first) = roles.first() else {
+        return Err(Failure::other(format!(
+            "No roles are available for the account {account_id}"
+        )));
     };
+    let only = format!("The only role available to you is: {first}");
+    let role = roles[pick(ctx.machine, streams, &roles, &only, "roles")?].clone();
     writeln!(streams.out, "Using the role name \"{role}\"")?;
     Ok(Some((account_id, role)))
 }
@@ -568,6 +536,27 @@ fn portal_failure(error: &PortalError) -> Failure {
         PortalError::Failed(f) | PortalError::Unauthorized(f) => service_failure(f),
         PortalError::TooLong(too_long) => Failure::other(too_long),
     }
+}
+
+/// One of `labels` (at least one): the only one without asking (`only` says so), else, after
+/// `There are N WHAT available to you.`, the one chosen from the list.
+fn pick(
+    machine: &(impl Machine + ?Sized),
+    streams: &mut Streams<'_>,
+    labels: &[String],
+    only: &str,
+    what: &str,
+) -> Result<usize, Failure> {
+    if labels.len() == 1 {
+        writeln!(streams.out, "{only}")?;
+        return Ok(0);
+    }
+    writeln!(
+        streams.out,
+        "There are {} {what} available to you.",
+        labels.len()
+    )?;
+    choose(machine, streams, labels)
 }
 
 /// One of `labels`, chosen with the arrow keys on a terminal, else by its number.

@@ -141,11 +141,8 @@ fn write_plan<M: Machine + ?Sized>(
     if written.is_empty() {
         return Ok(());
     }
-    let sections: Vec<String> = written
-        .iter()
-        .map(|p| Section::profile(&p.name).to_string())
-        .collect();
-    let changes: Vec<Vec<(&str, Change<'_>)>> = written
+    // Each profile's section and keys, then the edits borrowing them.
+    let keys: Vec<(String, Vec<(&str, Change<'_>)>)> = written
         .iter()
         .map(|p| {
             let profile = SsoProfile {
@@ -155,15 +152,15 @@ fn write_plan<M: Machine + ?Sized>(
                 region: None,
                 output: None,
             };
-            sso_profile_keys(&profile)
+            let changes = sso_profile_keys(&profile)
                 .into_iter()
                 .map(|(key, value)| (key, Change::Set(value)))
-                .collect()
+                .collect();
+            (Section::profile(&p.name).to_string(), changes)
         })
         .collect();
-    let edits: Vec<Edit<'_>> = sections
+    let edits: Vec<Edit<'_>> = keys
         .iter()
-        .zip(&changes)
         .map(|(section, changes)| Edit { section, changes })
         .collect();
     shared_write::store(ctx, FileKind::Config, &edits, streams)?;
