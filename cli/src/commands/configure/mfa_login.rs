@@ -271,15 +271,7 @@ fn read_answer(
     streams: &mut Streams<'_>,
     prompt: &str,
 ) -> Result<String, Failure> {
-    streams.out.flush()?;
-    machine
-        .read_line()
-        .map_err(|e| Failure::Other(format!("cannot read the answer to \"{prompt}\": {e}")))?
-        .ok_or_else(|| {
-            Failure::Other(format!(
-                "standard input ended before the answer to \"{prompt}\"; nothing was written"
-            ))
-        })
+    super::read_answer_line(machine, streams, prompt)
 }
 
 /// The profile to write: `--update-profile`, else the answer to `Profile to update

@@ -24,9 +24,7 @@ use crate::failure::Failure;
 use crate::machine::Machine;
 use crate::output::Streams;
 
-/// Writes `prompt`, flushes it, and reads the answer line (as typed, without its line end);
-/// `what` names the question in the failures: the input cannot be read, or it ended first
-/// (nothing is written then).
+/// Writes `prompt`, then [`read_answer_line`].
 fn answer(
     machine: &(impl Machine + ?Sized),
     streams: &mut Streams<'_>,
@@ -34,6 +32,17 @@ fn answer(
     what: &str,
 ) -> Result<String, Failure> {
     streams.out.write_all(prompt.as_bytes())?;
+    read_answer_line(machine, streams, what)
+}
+
+/// Flushes the prompt already written and reads the answer line (as typed, without its line
+/// end); `what` names the question in the failures: the input cannot be read, or it ended
+/// first (nothing is written then).
+fn read_answer_line(
+    machine: &(impl Machine + ?Sized),
+    streams: &mut Streams<'_>,
+    what: &str,
+) -> Result<String, Failure> {
     streams.out.flush()?;
     machine
         .read_line()

@@ -478,10 +478,8 @@ fn choose_account_and_role<M: Machine + ?Sized>(
         &endpoint,
         access_token,
     ));
-    let mut accounts = match listed {
-        Ok(accounts) => accounts,
-        Err(PortalError::Unauthorized(_)) => return skip_listing(streams),
-        Err(e) => return Err(portal_failure(&e)),
+    let Some(mut accounts) = listing(listed)? else {
+        return skip_listing(streams);
     };
     sort_accounts(&mut accounts);
     let Some(first) = accounts.first() else {
@@ -503,10 +501,8 @@ fn choose_account_and_role<M: Machine + ?Sized>(
         access_token,
         &account_id,
     ));
-    let mut roles = match roles {
-        Ok(roles) => roles,
-        Err(PortalError::Unauthorized(_)) => return skip_listing(streams),
-        Err(e) => return Err(portal_failure(&e)),
+    let Some(mut roles) = listing(roles)? else {
+        return skip_listing(streams);
     };
     sort_roles(&mut roles);
     let Some(first) = roles.first() else {
@@ -530,11 +526,14 @@ fn skip_listing(streams: &mut Streams<'_>) -> Result<Option<(String, String)>, F
     Ok(None)
 }
 
-/// A failed listing: 254 when the portal answered with an error, 255 otherwise.
-fn portal_failure(error: &PortalError) -> Failure {
-    match error {
-        PortalError::Failed(f) | PortalError::Unauthorized(f) => service_failure(f),
-        PortalError::TooLong(too_long) => Failure::other(too_long),
+/// A listing's result: `None` when the portal refused the token (the listing is skipped);
+/// a failure is 254 when the portal answered with an error, 255 otherwise.
+fn listing<T>(listed: Result<T, PortalError>) -> Result<Option<T>, Failure> {
+    match listed {
+        Ok(list) => Ok(Some(list)),
+        Err(PortalError::Unauthorized(_)) => Ok(None),
+        Err(PortalError::Failed(f)) => Err(service_failure(&f)),
+        Err(PortalError::TooLong(too_long)) => Err(Failure::other(too_long)),
     }
 }
 
