@@ -405,19 +405,14 @@ pub async fn list_accounts<H: Http + ?Sized, K: Clock + ?Sized>(
     endpoint: &Endpoint<'_>,
     access_token: &str,
 ) -> Result<alloc::vec::Vec<Account>, PortalError> {
-    let url = |next: Option<&str>| match next {
-        Some(token) => exchange::join_url(
-            endpoint.url(),
-            format_args!("/assignment/accounts?next_token={}", uri_encode(token)),
-        ),
-        None => exchange::join_url(endpoint.url(), format_args!("/assignment/accounts")),
-    };
     let call = PagedCall {
         operation: LIST_ACCOUNTS,
         endpoint,
         access_token,
+        path: "/assignment/accounts",
+        account_id: None,
     };
-    every_page(http, clock, retry, &call, url, parse_accounts_page).await
+    every_page(http, clock, retry, &call, parse_accounts_page).await
 }
 
 /// Calls ListAccountRoles (`GET {portal}/assignment/roles?account_id=...`) and follows every
@@ -434,28 +429,14 @@ pub async fn list_account_roles<H: Http + ?Sized, K: Clock + ?Sized>(
     access_token: &str,
     account_id: &str,
 ) -> Result<alloc::vec::Vec<alloc::string::String>, PortalError> {
-    // botocore writes the query in the order of the request's members: nextToken, then
-    // accountId.
-    let url = |next: Option<&str>| match next {
-        Some(token) => exchange::join_url(
-            endpoint.url(),
-            format_args!(
-                "/assignment/roles?next_token={}&account_id={}",
-                uri_encode(token),
-                uri_encode(account_id)
-            ),
-        ),
-        None => exchange::join_url(
-            endpoint.url(),
-            format_args!("/assignment/roles?account_id={}", uri_encode(account_id)),
-        ),
-    };
     let call = PagedCall {
         operation: LIST_ACCOUNT_ROLES,
         endpoint,
         access_token,
+        path: "/assignment/roles",
+        account_id: Some(account_id),
     };
-    every_page(http, clock, retry, &call, url, parse_roles_page).await
+    every_page(http, clock, retry, &call, parse_roles_page).await
 }
 
 /// A URL of one call, as `exchange::join_url` builds it.
@@ -468,18 +449,47 @@ struct PagedCall<'a> {
     operation: &'static str,
     endpoint: &'a Endpoint<'a>,
     access_token: &'a str,
+    /// The path under the portal's URL.
+    path: &'static str,
+    /// The `account_id` query parameter (ListAccountRoles).
+    account_id: Option<&'a str>,
 }
 
-/// Fetches the pages of `call` (each page's URL from `url`, given the previous page's
-/// `nextToken`) until a page has no token, reading each with `parse`; more than
-/// [`MAX_PORTAL_PAGES`] pages is a failure.
+#[cfg(feature = "alloc")]
+impl PagedCall<'_> {
+    /// The URL of the page after `next` (the first page without one). botocore writes the
+    /// query in the order of the request's members: `next_token`, then `account_id`.
+    fn url(&self, next: Option<&str>) -> Result<CallUrl, core::fmt::Error> {
+        let (base, path) = (self.endpoint.url(), self.path);
+        match (next, self.account_id) {
+            (None, None) => exchange::join_url(base, format_args!("{path}")),
+            (Some(token), None) => exchange::join_url(
+                base,
+                format_args!("{path}?next_token={}", uri_encode(token)),
+            ),
+            (None, Some(id)) => {
+                exchange::join_url(base, format_args!("{path}?account_id={}", uri_encode(id)))
+            }
+            (Some(token), Some(id)) => exchange::join_url(
+                base,
+                format_args!(
+                    "{path}?next_token={}&account_id={}",
+                    uri_encode(token),
+                    uri_encode(id)
+                ),
+            ),
+        }
+    }
+}
+
+/// Fetches the pages of `call` (each page after the previous page's `nextToken`) until a page
+/// has no token, reading each with `parse`; more than [`MAX_PORTAL_PAGES`] pages is a failure.
 #[cfg(feature = "alloc")]
 async fn every_page<H, K, T>(
     http: &H,
     clock: &K,
     retry: RetryConfig,
     call: &PagedCall<'_>,
-    url: impl Fn(Option<&str>) -> Result<CallUrl, core::fmt::Error>,
     parse: impl Fn(&[u8]) -> Option<(alloc::vec::Vec<T>, Option<alloc::string::String>)>,
 ) -> Result<alloc::vec::Vec<T>, PortalError>
 where
@@ -490,7 +500,9 @@ where
     let mut all = alloc::vec::Vec::new();
     let mut next: Option<alloc::string::String> = None;
     for _ in 0..MAX_PORTAL_PAGES {
-        let url = url(next.as_deref()).map_err(|_| invalid_url(operation, base))?;
+        let url = call
+            .url(next.as_deref())
+            .map_err(|_| invalid_url(operation, base))?;
         let body = list_page(http, clock, retry, operation, &url, call.access_token).await?;
         let (items, token) = parse(&body).ok_or_else(|| bad_page(operation, &url))?;
         all.extend(items);
