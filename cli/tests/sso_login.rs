@@ -81,6 +81,47 @@ fn vars_of(mock: &Mock) -> Vec<(&'static str, String)> {
     vars
 }
 
+/// A `dev` sign-in with `--no-browser` started against a fresh mock: the home, the mock, the
+/// running login and the authorize URL it printed.
+fn dev_login() -> (Home, Mock, Running, String) {
+    let home = with_secrets(CONFIG);
+    let mock = Mock::start(&[]);
+    let vars = vars_of(&mock);
+    let login = Running::start(
+        &home,
+        &["sso", "login", "--profile", "dev", "--no-browser"],
+        &refs(&vars),
+    );
+    let url = login.line_starting("http://127.0.0.1");
+    (home, mock, login, url)
+}
+
+/// A browser script (for `BROWSER`) that writes the URL it is given to a file: the file's path
+/// and the script's.
+fn browser_script(home: &Home) -> (String, String) {
+    let opened = home.file("opened-url");
+    let browser = home.script(
+        "browser.sh",
+        &format!(
+            "#!/bin/sh\nprintf '%s' \"$1\" > '{opened}.tmp' && mv '{opened}.tmp' '{opened}'\n"
+        ),
+    );
+    (opened, browser)
+}
+
+/// The URL the browser script wrote to `opened` (it renames the file into place), waiting
+/// at most 20 seconds for it.
+fn opened_url(opened: &str) -> String {
+    let until = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(url) = std::fs::read_to_string(opened) {
+            return url;
+        }
+        assert!(Instant::now() < until, "the browser script was not run");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 #[test]
 fn pkce_login_end_to_end_then_export_credentials_uses_the_token() {
     let home = with_secrets(CONFIG);
@@ -203,27 +244,14 @@ fn pkce_login_end_to_end_then_export_credentials_uses_the_token() {
 fn a_second_login_reuses_the_cached_registration_and_the_browser_script_gets_the_url() {
     let home = with_secrets(CONFIG);
     let mock = Mock::start(&[]);
-    let opened = home.file("opened-url");
-    let browser = home.script(
-        "browser.sh",
-        &format!(
-            "#!/bin/sh\nprintf '%s' \"$1\" > '{opened}.tmp' && mv '{opened}.tmp' '{opened}'\n"
-        ),
-    );
+    let (opened, browser) = browser_script(&home);
     let mut vars = vars_of(&mock);
     vars.push(("BROWSER", browser));
     for round in 0..2 {
         let _ = std::fs::remove_file(&opened);
         let login = Running::start(&home, &["sso", "login", "--profile", "dev"], &refs(&vars));
         let printed = login.line_starting("http://127.0.0.1");
-        let until = Instant::now() + Duration::from_secs(20);
-        let url = loop {
-            if let Ok(url) = std::fs::read_to_string(&opened) {
-                break url;
-            }
-            assert!(Instant::now() < until, "the browser script was not run");
-            std::thread::sleep(Duration::from_millis(20));
-        };
+        let url = opened_url(&opened);
         assert_eq!(url, printed);
         browse(&url);
         let run = login.finish(&home);
@@ -294,15 +322,7 @@ fn the_callback_waits_for_its_own_state_and_a_timeout_changes_no_file() {
 
 #[test]
 fn an_error_from_the_browser_ends_the_login() {
-    let home = with_secrets(CONFIG);
-    let mock = Mock::start(&[]);
-    let vars = vars_of(&mock);
-    let login = Running::start(
-        &home,
-        &["sso", "login", "--profile", "dev", "--no-browser"],
-        &refs(&vars),
-    );
-    let url = login.line_starting("http://127.0.0.1");
+    let (home, _mock, login, url) = dev_login();
     let q = query(&url);
     let redirect = param(&q, "redirect_uri").unwrap();
     let state = param(&q, "state").unwrap();
@@ -697,15 +717,7 @@ fn a_vanity_start_url_that_cannot_be_resolved_is_a_configuration_error() {
 
 #[test]
 fn the_callback_listens_on_127_0_0_1_only() {
-    let home = with_secrets(CONFIG);
-    let mock = Mock::start(&[]);
-    let vars = vars_of(&mock);
-    let login = Running::start(
-        &home,
-        &["sso", "login", "--profile", "dev", "--no-browser"],
-        &refs(&vars),
-    );
-    let url = login.line_starting("http://127.0.0.1");
+    let (home, _mock, login, url) = dev_login();
     let redirect = param(&query(&url), "redirect_uri").unwrap();
     let port: u16 = redirect
         .trim_start_matches("http://127.0.0.1:")
@@ -725,11 +737,7 @@ fn the_callback_listens_on_127_0_0_1_only() {
 fn device_flow_with_the_browser_opens_the_complete_url() {
     let home = with_secrets(CONFIG);
     let mock = Mock::start(&["pending"]);
-    let opened = home.file("opened-url");
-    let browser = home.script(
-        "browser.sh",
-        &format!("#!/bin/sh\nprintf '%s' \"$1\" > '{opened}'\n"),
-    );
+    let (opened, browser) = browser_script(&home);
     let mut vars = mock.vars();
     vars.push(("BROWSER", browser));
     let run = home.run_with(
@@ -746,16 +754,8 @@ fn device_flow_with_the_browser_opens_the_complete_url() {
              Successfully logged into Start URL: {START_URL}\n"
         )
     );
-    let until = Instant::now() + Duration::from_secs(10);
-    while std::fs::read_to_string(&opened)
-        .unwrap_or_default()
-        .is_empty()
-    {
-        assert!(Instant::now() < until, "the browser script was not run");
-        std::thread::sleep(Duration::from_millis(20));
-    }
     assert_eq!(
-        std::fs::read_to_string(&opened).unwrap(),
+        opened_url(&opened),
         "https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH"
     );
 }
