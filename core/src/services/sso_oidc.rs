@@ -588,17 +588,43 @@ struct SignInCall {
     expected: &'static str,
 }
 
+/// Where a sign-in call goes, and how.
+struct Target<'a, H: ?Sized, K: ?Sized> {
+    http: &'a H,
+    clock: &'a K,
+    retry: RetryConfig,
+    endpoint: &'a Endpoint<'a>,
+}
+
+/// REGISTER_CLIENT's call.
+const REGISTER_CALL: SignInCall = SignInCall {
+    path: "/client/register",
+    operation: REGISTER_CLIENT,
+    expected: "JSON with clientId, clientSecret and clientSecretExpiresAt",
+};
+/// START_DEVICE_AUTHORIZATION's call.
+const DEVICE_AUTHORIZATION_CALL: SignInCall = SignInCall {
+    path: "/device_authorization",
+    operation: START_DEVICE_AUTHORIZATION,
+    expected:
+        "JSON with deviceCode, userCode, verificationUri, verificationUriComplete and expiresIn",
+};
+/// CREATE_TOKEN_SIGN_IN's call.
+const CREATE_TOKEN_CALL: SignInCall = SignInCall {
+    path: "/token",
+    operation: CREATE_TOKEN_SIGN_IN,
+    expected: CREATE_TOKEN_EXPECTED,
+};
+
 /// POSTs the body `write_body` writes (JSON) to `{endpoint}{path}` with the retries, for the
 /// sign-in calls, and reads the answer with `parse` (`None`: not the JSON `call` expects).
 async fn post_json<H: Http + ?Sized, K: Clock + ?Sized, T>(
-    http: &H,
-    clock: &K,
-    retry: RetryConfig,
-    endpoint: &Endpoint<'_>,
+    to: &Target<'_, H, K>,
     call: &SignInCall,
     write_body: impl FnOnce(&mut heapless::String<MAX_SIGN_IN_BODY_LEN>) -> fmt::Result,
     parse: impl FnOnce(&[u8]) -> Option<T>,
 ) -> Result<T, ServiceFailure> {
+    let (http, clock, retry, endpoint) = (to.http, to.clock, to.retry, to.endpoint);
     let (path, operation) = (call.path, call.operation);
     let fail = |url: &str, kind| {
         ServiceFailure::new(
@@ -651,17 +677,15 @@ pub async fn register_client<H: Http + ?Sized, K: Clock + ?Sized>(
     endpoint: &Endpoint<'_>,
     request: &RegisterRequest<'_>,
 ) -> Result<Client, ServiceFailure> {
-    let call = SignInCall {
-        path: "/client/register",
-        operation: REGISTER_CLIENT,
-        expected: "JSON with clientId, clientSecret and clientSecretExpiresAt",
-    };
-    post_json(
+    let to = Target {
         http,
         clock,
         retry,
         endpoint,
-        &call,
+    };
+    post_json(
+        &to,
+        &REGISTER_CALL,
         |b| write_register_body(b, request),
         parse_register_client,
     )
@@ -681,18 +705,15 @@ pub async fn start_device_authorization<H: Http + ?Sized, K: Clock + ?Sized>(
     client: &Client,
     start_url: &str,
 ) -> Result<DeviceAuthorization, ServiceFailure> {
-    let call = SignInCall {
-        path: "/device_authorization",
-        operation: START_DEVICE_AUTHORIZATION,
-        expected:
-            "JSON with deviceCode, userCode, verificationUri, verificationUriComplete and expiresIn",
-    };
-    post_json(
+    let to = Target {
         http,
         clock,
         retry,
         endpoint,
-        &call,
+    };
+    post_json(
+        &to,
+        &DEVICE_AUTHORIZATION_CALL,
         |b| write_device_authorization_body(b, client, start_url),
         parse_device_authorization,
     )
@@ -713,17 +734,15 @@ pub async fn redeem<H: Http + ?Sized, K: Clock + ?Sized>(
     grant: &Grant<'_>,
     now: i64,
 ) -> Result<Refreshed, ServiceFailure> {
-    let call = SignInCall {
-        path: "/token",
-        operation: CREATE_TOKEN_SIGN_IN,
-        expected: CREATE_TOKEN_EXPECTED,
-    };
-    post_json(
+    let to = Target {
         http,
         clock,
         retry,
         endpoint,
-        &call,
+    };
+    post_json(
+        &to,
+        &CREATE_TOKEN_CALL,
         |b| write_grant_body(b, client, grant),
         |body| parse_create_token(body, now),
     )

@@ -251,13 +251,15 @@ pub struct Account {
     pub email_address: Option<alloc::string::String>,
 }
 
+/// One page of ListAccounts (`accountList`) or ListAccountRoles (`roleList`).
 #[cfg(feature = "alloc")]
 #[derive(Deserialize)]
-struct AccountsPageJson<'a> {
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+struct PageJson<'a, T> {
     #[serde(rename = "nextToken", borrow, default)]
     next_token: Option<EscapedStr<'a>>,
-    #[serde(rename = "accountList", borrow, default)]
-    account_list: heapless::Vec<AccountJson<'a>, MAX_PORTAL_PAGE_ITEMS>,
+    #[serde(alias = "accountList", alias = "roleList", default)]
+    items: heapless::Vec<T, MAX_PORTAL_PAGE_ITEMS>,
 }
 
 #[cfg(feature = "alloc")]
@@ -269,15 +271,6 @@ struct AccountJson<'a> {
     account_name: Option<EscapedStr<'a>>,
     #[serde(rename = "emailAddress", borrow, default)]
     email_address: Option<EscapedStr<'a>>,
-}
-
-#[cfg(feature = "alloc")]
-#[derive(Deserialize)]
-struct RolesPageJson<'a> {
-    #[serde(rename = "nextToken", borrow, default)]
-    next_token: Option<EscapedStr<'a>>,
-    #[serde(rename = "roleList", borrow, default)]
-    role_list: heapless::Vec<RoleNameJson<'a>, MAX_PORTAL_PAGE_ITEMS>,
 }
 
 #[cfg(feature = "alloc")]
@@ -294,6 +287,31 @@ fn owned(s: EscapedStr<'_>) -> Option<alloc::string::String> {
         .map(|text| text.as_str().into())
 }
 
+/// An optional value unescaped: `Some(None)` when absent, `None` when too long.
+#[cfg(feature = "alloc")]
+fn owned_option(s: Option<EscapedStr<'_>>) -> Option<Option<alloc::string::String>> {
+    match s {
+        Some(s) => Some(Some(owned(s)?)),
+        None => Some(None),
+    }
+}
+
+/// A page: its items, each read with `item`, and the `nextToken` of the next page (an empty
+/// one ends too).
+#[cfg(feature = "alloc")]
+type Page<T> = (alloc::vec::Vec<T>, Option<alloc::string::String>);
+
+#[cfg(feature = "alloc")]
+fn parse_page<'a, J: Deserialize<'a>, T>(
+    body: &'a [u8],
+    item: impl Fn(&J) -> Option<T>,
+) -> Option<Page<T>> {
+    let (json, _) = serde_json_core::from_slice::<PageJson<'a, J>>(body).ok()?;
+    let items = json.items.iter().map(item).collect::<Option<_>>()?;
+    let next = owned_option(json.next_token)?.filter(|t| !t.is_empty());
+    Some((items, next))
+}
+
 /// One ListAccounts page: its accounts and the `nextToken` of the next page. `None` when it
 /// is not that JSON (or a value is longer than [`MAX_PORTAL_FIELD_LEN`]).
 #[cfg(feature = "alloc")]
@@ -301,26 +319,13 @@ fn owned(s: EscapedStr<'_>) -> Option<alloc::string::String> {
 pub fn parse_accounts_page(
     body: &[u8],
 ) -> Option<(alloc::vec::Vec<Account>, Option<alloc::string::String>)> {
-    let (json, _) = serde_json_core::from_slice::<AccountsPageJson<'_>>(body).ok()?;
-    let mut accounts = alloc::vec::Vec::with_capacity(json.account_list.len());
-    for account in &json.account_list {
-        accounts.push(Account {
+    parse_page(body, |account: &AccountJson<'_>| {
+        Some(Account {
             account_id: owned(account.account_id)?,
-            account_name: match account.account_name {
-                Some(name) => Some(owned(name)?),
-                None => None,
-            },
-            email_address: match account.email_address {
-                Some(email) => Some(owned(email)?),
-                None => None,
-            },
-        });
-    }
-    let next = match json.next_token {
-        Some(token) => Some(owned(token)?).filter(|t| !t.is_empty()),
-        None => None,
-    };
-    Some((accounts, next))
+            account_name: owned_option(account.account_name)?,
+            email_address: owned_option(account.email_address)?,
+        })
+    })
 }
 
 /// One ListAccountRoles page: its role names and the `nextToken` of the next page. `None` when
@@ -333,16 +338,7 @@ pub fn parse_roles_page(
     alloc::vec::Vec<alloc::string::String>,
     Option<alloc::string::String>,
 )> {
-    let (json, _) = serde_json_core::from_slice::<RolesPageJson<'_>>(body).ok()?;
-    let mut roles = alloc::vec::Vec::with_capacity(json.role_list.len());
-    for role in &json.role_list {
-        roles.push(owned(role.role_name)?);
-    }
-    let next = match json.next_token {
-        Some(token) => Some(owned(token)?).filter(|t| !t.is_empty()),
-        None => None,
-    };
-    Some((roles, next))
+    parse_page(body, |role: &RoleNameJson<'_>| owned(role.role_name))
 }
 
 #[cfg(feature = "alloc")]
