@@ -81,6 +81,16 @@ fn vars_of(mock: &Mock) -> Vec<(&'static str, String)> {
     vars
 }
 
+/// `sso login` of `dev` with the device code flow, printing the code.
+const DEVICE_LOGIN: [&str; 6] = [
+    "sso",
+    "login",
+    "--profile",
+    "dev",
+    "--use-device-code",
+    "--no-browser",
+];
+
 /// A `dev` sign-in with `--no-browser` started against a fresh mock: the home, the mock, the
 /// running login and the authorize URL it printed.
 fn dev_login() -> (Home, Mock, Running, String) {
@@ -342,17 +352,7 @@ fn device_code_flow_polls_through_pending_and_slow_down() {
     // The first attempt (before the code is shown), then one right away, then slow down.
     let mock = Mock::start(&["pending", "pending", "slow_down"]);
     let before = now();
-    let run = home.run_with(
-        &[
-            "sso",
-            "login",
-            "--profile",
-            "dev",
-            "--use-device-code",
-            "--no-browser",
-        ],
-        &refs(&mock.vars()),
-    );
+    let run = home.run_with(&DEVICE_LOGIN, &refs(&mock.vars()));
     let after = now();
     assert_eq!(run.code, 0, "{run:#?}");
     assert_eq!(
@@ -476,17 +476,7 @@ fn device_flow_failures() {
     ] {
         let home = with_secrets(CONFIG);
         let mock = Mock::start(answers);
-        let run = home.run_with(
-            &[
-                "sso",
-                "login",
-                "--profile",
-                "dev",
-                "--use-device-code",
-                "--no-browser",
-            ],
-            &refs(&mock.vars()),
-        );
+        let run = home.run_with(&DEVICE_LOGIN, &refs(&mock.vars()));
         assert_eq!(run.code, code, "{run:#?}");
         assert!(run.stderr.contains(message), "{run:#?}");
         assert!(home.read(&token_file("corp")).is_none());

@@ -596,6 +596,17 @@ struct Target<'a, H: ?Sized, K: ?Sized> {
     endpoint: &'a Endpoint<'a>,
 }
 
+impl<'a, H: ?Sized, K: ?Sized> Target<'a, H, K> {
+    fn new(http: &'a H, clock: &'a K, retry: RetryConfig, endpoint: &'a Endpoint<'a>) -> Self {
+        Target {
+            http,
+            clock,
+            retry,
+            endpoint,
+        }
+    }
+}
+
 /// REGISTER_CLIENT's call.
 const REGISTER_CALL: SignInCall = SignInCall {
     path: "/client/register",
@@ -677,12 +688,7 @@ pub async fn register_client<H: Http + ?Sized, K: Clock + ?Sized>(
     endpoint: &Endpoint<'_>,
     request: &RegisterRequest<'_>,
 ) -> Result<Client, ServiceFailure> {
-    let to = Target {
-        http,
-        clock,
-        retry,
-        endpoint,
-    };
+    let to = Target::new(http, clock, retry, endpoint);
     post_json(
         &to,
         &REGISTER_CALL,
@@ -705,12 +711,7 @@ pub async fn start_device_authorization<H: Http + ?Sized, K: Clock + ?Sized>(
     client: &Client,
     start_url: &str,
 ) -> Result<DeviceAuthorization, ServiceFailure> {
-    let to = Target {
-        http,
-        clock,
-        retry,
-        endpoint,
-    };
+    let to = Target::new(http, clock, retry, endpoint);
     post_json(
         &to,
         &DEVICE_AUTHORIZATION_CALL,
@@ -734,12 +735,7 @@ pub async fn redeem<H: Http + ?Sized, K: Clock + ?Sized>(
     grant: &Grant<'_>,
     now: i64,
 ) -> Result<Refreshed, ServiceFailure> {
-    let to = Target {
-        http,
-        clock,
-        retry,
-        endpoint,
-    };
+    let to = Target::new(http, clock, retry, endpoint);
     post_json(
         &to,
         &CREATE_TOKEN_CALL,

@@ -125,16 +125,7 @@ pub async fn get_role_credentials<H: Http + ?Sized, K: Clock + ?Sized>(
         &request,
     )
     .await
-    .map_err(|failure| {
-        let unauthorized = matches!(failure.kind, ServiceFailureKind::Status { status: 401, .. })
-            || matches!(&failure.kind, ServiceFailureKind::Status { code: Some(c), .. }
-                    if c.ends_with("UnauthorizedException"));
-        if unauthorized {
-            PortalError::Unauthorized(failure)
-        } else {
-            PortalError::Failed(failure)
-        }
-    })?;
+    .map_err(portal_error)?;
     match parse_role_credentials(response.body.as_ref(), role.account_id) {
         Ok(credentials) => Ok(credentials),
         Err(Some(too_long)) => Err(PortalError::TooLong(too_long)),
@@ -150,6 +141,19 @@ pub async fn get_role_credentials<H: Http + ?Sized, K: Clock + ?Sized>(
 }
 
 const LOGOUT: &str = "Logout";
+
+/// A failed portal call: [`PortalError::Unauthorized`] for 401 or an
+/// `UnauthorizedException` (sign in again), else [`PortalError::Failed`].
+fn portal_error(failure: ServiceFailure) -> PortalError {
+    let unauthorized = matches!(failure.kind, ServiceFailureKind::Status { status: 401, .. })
+        || matches!(&failure.kind, ServiceFailureKind::Status { code: Some(c), .. }
+                if c.ends_with("UnauthorizedException"));
+    if unauthorized {
+        PortalError::Unauthorized(failure)
+    } else {
+        PortalError::Failed(failure)
+    }
+}
 
 /// Calls the portal's Logout (`POST {portal}/logout` with the bearer token in
 /// `x-amz-sso_bearer_token`), as `aws sso logout` does for each cached token. The answer's body
@@ -369,17 +373,7 @@ async fn list_page<H: Http + ?Sized, K: Clock + ?Sized>(
     let response =
         exchange::send_retrying(http, clock, retry, ProviderKind::Sso, operation, &request)
             .await
-            .map_err(|failure| {
-                let unauthorized =
-                    matches!(failure.kind, ServiceFailureKind::Status { status: 401, .. })
-                        || matches!(&failure.kind, ServiceFailureKind::Status { code: Some(c), .. }
-                            if c.ends_with("UnauthorizedException"));
-                if unauthorized {
-                    PortalError::Unauthorized(failure)
-                } else {
-                    PortalError::Failed(failure)
-                }
-            })?;
+            .map_err(portal_error)?;
     Ok(response.body.as_ref().to_vec())
 }
 
