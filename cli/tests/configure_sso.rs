@@ -79,8 +79,8 @@ fn input_ending_early_writes_nothing() {
 // ---- `configure sso`, against the loopback SSO-OIDC and portal mock.
 
 use common::sso_mock::{
-    assert_exports_role_credentials, browse, param, query, refs, token_file, with_secrets, Mock,
-    MockAccount, Running, ACCESS, START_URL,
+    assert_exports_role_credentials, browse, param, query, refs, token_file, with_secrets,
+    write_cached_token, Mock, MockAccount, Running, ACCESS, CORP, START_URL,
 };
 
 /// `credchain configure sso ARGS` in `home` against `mock` (and `more` variables), `input`
@@ -258,28 +258,12 @@ fn the_legacy_form_without_a_session_name() {
     assert_exports_role_credentials(&home, &mock, "old");
 }
 
-/// A token file for the session `corp` holding `access`, valid for an hour.
-fn cached_token(home: &Home, access: &str) {
-    let expires = common::sso_mock::now() + 3600;
-    let mut at = String::new();
-    credchain_core::caches::sso_token::write_utc_z(&mut at, expires).unwrap();
-    home.write(
-        &token_file("corp"),
-        &format!(
-            r#"{{"startUrl": "{START_URL}", "region": "us-east-1", "accessToken": "{access}", "expiresAt": "{at}"}}"#
-        ),
-    );
-}
-
-const CORP: &str = "[sso-session corp]\nsso_start_url = https://d-abc123.awsapps.com/start\n\
-                    sso_region = us-east-1\n";
-
 #[test]
 fn an_existing_session_reuses_its_cached_token_and_is_not_rewritten() {
     let home = with_secrets(&format!(
         "[profile dev]\nsso_session = corp\noutput = text\n\n{CORP}"
     ));
-    cached_token(&home, ACCESS);
+    write_cached_token(&home, ACCESS, 3600);
     let mock = Mock::start(&[]);
     let run = configure_sso(&home, &mock, &[], &[("AWS_PROFILE", "dev")], "\n\n\n");
     assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{run:#?}");
@@ -307,7 +291,7 @@ fn an_existing_session_reuses_its_cached_token_and_is_not_rewritten() {
 fn a_refused_listing_writes_the_profile_without_account_and_role() {
     let home = with_secrets(&format!("{CORP}"));
     home.secret("someOtherToken-EXAMPLE");
-    cached_token(&home, "someOtherToken-EXAMPLE");
+    write_cached_token(&home, "someOtherToken-EXAMPLE", 3600);
     let mock = Mock::start(&[]);
     let run = configure_sso(&home, &mock, &[], &[], "corp\n\n\n\nmine\n");
     // No default name without account and role: the empty answer is asked again.
@@ -334,7 +318,7 @@ fn a_refused_listing_writes_the_profile_without_account_and_role() {
 #[test]
 fn no_accounts_is_an_error_and_writes_nothing() {
     let home = with_secrets(CORP);
-    cached_token(&home, ACCESS);
+    write_cached_token(&home, ACCESS, 3600);
     let mock = Mock::with_accounts(&[], &[], 10);
     let run = configure_sso(&home, &mock, &[], &[], "corp\n\n\n\nx\n");
     assert_eq!(run.code, 255, "{run:#?}");
@@ -421,7 +405,7 @@ fn arrow_keys_choose_on_a_terminal() {
         return;
     }
     let home = with_secrets(CORP);
-    cached_token(&home, ACCESS);
+    write_cached_token(&home, ACCESS, 3600);
     let mock = Mock::with_accounts(&[], &three_accounts(), 2);
     let vars = vars(&mock);
     let down = "\x1b[B";

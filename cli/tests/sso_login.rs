@@ -285,9 +285,7 @@ fn a_second_login_reuses_the_cached_registration_and_the_browser_script_gets_the
 #[test]
 fn the_callback_waits_for_its_own_state_and_a_timeout_changes_no_file() {
     let home = with_secrets(CONFIG);
-    let old_token = format!(
-        r#"{{"startUrl": "{START_URL}", "region": "us-east-1", "accessToken": "oldAccessToken-EXAMPLE", "expiresAt": "2020-01-01T00:00:00Z"}}"#
-    );
+    let old_token = token_json("oldAccessToken-EXAMPLE", 1_577_836_800);
     home.write(&token_file("corp"), &old_token);
     let mock = Mock::start(&[]);
     let mut vars = mock.vars();
@@ -601,9 +599,7 @@ fn logout_stops_when_the_portal_cannot_be_reached() {
 #[test]
 fn ctrl_c_exits_130_and_leaves_every_file_as_it_was() {
     let home = with_secrets(CONFIG);
-    let old_token = format!(
-        r#"{{"startUrl": "{START_URL}", "region": "us-east-1", "accessToken": "oldAccessToken-EXAMPLE", "expiresAt": "2020-01-01T00:00:00Z"}}"#
-    );
+    let old_token = token_json("oldAccessToken-EXAMPLE", 1_577_836_800);
     home.write(&token_file("corp"), &old_token);
     let before = home_files(&home);
     let mock = Mock::start(&[]);

@@ -6,23 +6,7 @@
 
 mod common;
 
-use common::sso_mock::{now, refs, token_file, with_secrets, Mock, MockAccount, ACCESS, START_URL};
-use common::Home;
-
-const CORP: &str = "[sso-session corp]\nsso_start_url = https://d-abc123.awsapps.com/start\n\
-                    sso_region = us-east-1\n";
-
-/// The token file of the session `corp`, expiring `in_secs` from now.
-fn cached_token(home: &Home, in_secs: i64) {
-    let mut at = String::new();
-    credchain_core::caches::sso_token::write_utc_z(&mut at, now() + in_secs).unwrap();
-    home.write(
-        &token_file("corp"),
-        &format!(
-            r#"{{"startUrl": "{START_URL}", "region": "us-east-1", "accessToken": "{ACCESS}", "expiresAt": "{at}"}}"#
-        ),
-    );
-}
+use common::sso_mock::{refs, with_secrets, write_cached_token, Mock, MockAccount, ACCESS, CORP};
 
 fn vars(mock: &Mock) -> Vec<(&'static str, String)> {
     mock.vars()
@@ -43,7 +27,7 @@ fn accounts(n: usize) -> Vec<MockAccount> {
 #[test]
 fn three_hundred_accounts_written_in_one_go_and_listed() {
     let home = with_secrets(&format!("[profile keep]\nregion = eu-west-1\n\n{CORP}"));
-    cached_token(&home, 3600);
+    write_cached_token(&home, ACCESS, 3600);
     let mock = Mock::with_accounts(&[], &accounts(300), 50);
     let vars = vars(&mock);
     let args = ["sso", "profiles", "--sso-session", "corp"];
@@ -111,7 +95,7 @@ fn names_normalised_made_unique_and_kept_unless_forced() {
         "[profile prod.Admin]\nsso_session = other\nsso_account_id = 999999999999\n\
          sso_role_name = Admin\nregion = eu-west-1\n\n{CORP}"
     ));
-    cached_token(&home, 3600);
+    write_cached_token(&home, ACCESS, 3600);
     let list = vec![
         MockAccount::new("111111111111", "prod", &["Admin"]),
         MockAccount::new("222222222222", "My Team [dev]", &["Power User"]),
@@ -197,7 +181,7 @@ fn errors_without_a_usable_token_or_with_a_bad_template() {
             .contains("credchain sso login --sso-session corp"),
         "{run:#?}"
     );
-    cached_token(&home, -60);
+    write_cached_token(&home, ACCESS, -60);
     let run = home.run_with(&["sso", "profiles", "--profile", "dev"], &refs(&vars));
     assert_eq!(run.code, 253, "{run:#?}");
     assert!(run.stderr.contains("expired"), "{run:#?}");

@@ -364,6 +364,25 @@ pub fn assert_exports_role_credentials(home: &Home, mock: &Mock, profile: &str) 
     );
 }
 
+/// The session `corp` of [`START_URL`] in us-east-1, as a config file's section.
+pub const CORP: &str = "[sso-session corp]\nsso_start_url = https://d-abc123.awsapps.com/start\n\
+                        sso_region = us-east-1\n";
+
+/// A token file as `sso login` leaves it for the session `corp` (no registration):
+/// `access`, expiring at `expires_at` (Unix seconds).
+pub fn token_json(access: &str, expires_at: i64) -> String {
+    let mut at = String::new();
+    credchain_core::caches::sso_token::write_utc_z(&mut at, expires_at).unwrap();
+    format!(
+        r#"{{"startUrl": "{START_URL}", "region": "us-east-1", "accessToken": "{access}", "expiresAt": "{at}"}}"#
+    )
+}
+
+/// Writes `corp`'s token file holding `access`, expiring `in_secs` from now.
+pub fn write_cached_token(home: &Home, access: &str, in_secs: i64) {
+    home.write(&token_file("corp"), &token_json(access, now() + in_secs));
+}
+
 /// An account as ListAccounts gives it.
 fn account_json(account: &MockAccount) -> serde_json::Value {
     let mut json = serde_json::json!({"accountId": account.id});

@@ -517,29 +517,33 @@ fn invalid_url(operation: &'static str, url: &str) -> PortalError {
     )
 }
 
+/// A page whose answer is not the JSON of a page.
 #[cfg(feature = "alloc")]
 fn bad_page(operation: &'static str, url: &str) -> PortalError {
-    PortalError::Failed(exchange::bad_json_failure(
-        ProviderKind::Sso,
+    page_failure(
         operation,
         url,
-        200,
-        Some("application/json"),
         "JSON with accountList [{accountId, accountName, emailAddress}] or roleList \
          [{roleName}], and nextToken",
-    ))
+    )
+}
+
+/// A portal that never stops handing out a `nextToken`.
+#[cfg(feature = "alloc")]
+fn too_many_pages(operation: &'static str, url: &str) -> PortalError {
+    page_failure(
+        operation,
+        url,
+        "a last page (no nextToken) within MAX_PORTAL_PAGES pages",
+    )
 }
 
 #[cfg(feature = "alloc")]
-fn too_many_pages(operation: &'static str, url: &str) -> PortalError {
-    PortalError::Failed(exchange::bad_json_failure(
-        ProviderKind::Sso,
-        operation,
-        url,
-        200,
-        Some("application/json"),
-        "a last page (no nextToken) within MAX_PORTAL_PAGES pages",
-    ))
+fn page_failure(operation: &'static str, url: &str, expected: &'static str) -> PortalError {
+    let json = Some("application/json");
+    let failure =
+        exchange::bad_json_failure(ProviderKind::Sso, operation, url, 200, json, expected);
+    PortalError::Failed(failure)
 }
 
 #[cfg(all(test, feature = "alloc"))]
