@@ -96,14 +96,16 @@ const DEVICE_LOGIN: [&str; 6] = [
 fn dev_login() -> (Home, Mock, Running, String) {
     let home = with_secrets(CONFIG);
     let mock = Mock::start(&[]);
-    let vars = vars_of(&mock);
-    let login = Running::start(
-        &home,
-        &["sso", "login", "--profile", "dev", "--no-browser"],
-        &refs(&vars),
-    );
+    let login = start_dev_login(&home, &mock);
     let url = login.line_starting("http://127.0.0.1");
     (home, mock, login, url)
+}
+
+/// `sso login` of `dev` with `--no-browser`, started against `mock`.
+fn start_dev_login(home: &Home, mock: &Mock) -> Running {
+    let vars = vars_of(mock);
+    let args = ["sso", "login", "--profile", "dev", "--no-browser"];
+    Running::start(home, &args, &refs(&vars))
 }
 
 /// A browser script (for `BROWSER`) that writes the URL it is given to a file: the file's path
@@ -603,12 +605,7 @@ fn ctrl_c_exits_130_and_leaves_every_file_as_it_was() {
     home.write(&token_file("corp"), &old_token);
     let before = home_files(&home);
     let mock = Mock::start(&[]);
-    let vars = vars_of(&mock);
-    let login = Running::start(
-        &home,
-        &["sso", "login", "--profile", "dev", "--no-browser"],
-        &refs(&vars),
-    );
+    let login = start_dev_login(&home, &mock);
     login.line_starting("http://127.0.0.1");
     // RegisterClient has answered: the registration is held, not yet written.
     assert_eq!(mock.paths(), ["POST /client/register"]);

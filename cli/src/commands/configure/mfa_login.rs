@@ -261,17 +261,7 @@ fn ask(
     streams: &mut Streams<'_>,
     prompt: &str,
 ) -> Result<String, Failure> {
-    write!(streams.out, "{prompt}: ")?;
-    read_answer(machine, streams, prompt)
-}
-
-/// Flushes the prompt already written and reads its answer.
-fn read_answer(
-    machine: &(impl Machine + ?Sized),
-    streams: &mut Streams<'_>,
-    prompt: &str,
-) -> Result<String, Failure> {
-    super::read_answer_line(machine, streams, prompt)
+    super::answer(machine, streams, &format!("{prompt}: "), prompt)
 }
 
 /// The profile to write: `--update-profile`, else the answer to `Profile to update
@@ -287,7 +277,7 @@ fn target_profile(
     }
     let default = default_profile_name(serial)?;
     write!(streams.out, "Profile to update [{default}]: ")?;
-    let answer = read_answer(machine, streams, "Profile to update")?;
+    let answer = super::read_answer_line(machine, streams, "Profile to update")?;
     Ok(if answer.is_empty() { default } else { answer })
 }
 

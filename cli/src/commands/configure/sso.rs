@@ -273,7 +273,7 @@ pub fn run_sso<M: Machine + ?Sized>(
         let registration = ask_registration(ctx.machine, files, streams, &current)?;
         let eval = Evaluator::for_default_profile(files, ctx.machine.env(), ctx.options);
         let token = registration_token(ctx, &eval, &registration, args, streams)?;
-        let chosen = choose_account_and_role(ctx, &eval, &registration, &token, streams)?;
+        let chosen = choose_account_and_role(streams, ctx, &eval, &registration, &token)?;
         let region = ask_with_current(
             ctx.machine,
             streams,
@@ -456,11 +456,11 @@ fn cached_token<M: Machine + ?Sized>(
 
 /// Step 3: the account and the role, `None` when the portal refuses to list them.
 fn choose_account_and_role<M: Machine + ?Sized>(
+    streams: &mut Streams<'_>,
     ctx: &Context<'_, M>,
     eval: &Evaluator<'_, '_, M::Env>,
     registration: &Registration,
     token: &Token,
-    streams: &mut Streams<'_>,
 ) -> Result<Option<(String, String)>, Failure> {
     let region = Sourced {
         value: registration.region.as_str(),
