@@ -187,7 +187,7 @@ pub trait Machine {
 
     /// Lets the person choose one of `labels` with the arrow keys (up and down, Enter) when
     /// standard input and output are a terminal: the list is drawn on standard output as
-    /// [`crate::commands::configure::menu::Menu`] says and erased once a row is chosen; Ctrl-C
+    /// `commands::configure::menu::Menu` says and erased once a row is chosen; Ctrl-C
     /// exits with 130. `Ok(None)` without a terminal: the caller asks for a number instead.
     /// The default has no terminal.
     ///

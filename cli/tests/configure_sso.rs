@@ -115,7 +115,7 @@ fn configure_sso_from_an_empty_home_then_export_credentials_works() {
         &[],
         &format!("corp\n{START_URL}\nus-east-1\n\neu-west-1\njson\n\n"),
     );
-    run.assert_ok(&format!(
+    run.assert_ok(
         "SSO session name (Recommended): SSO start URL [None]: SSO region [None]: \
          SSO registration scopes [sso:account:access]: \
          The only AWS account available to you is: 123456789012\n\
@@ -125,8 +125,8 @@ fn configure_sso_from_an_empty_home_then_export_credentials_works() {
          Default client Region [None]: CLI default output format (json if not specified) \
          [None]: Profile name [ReadOnly-123456789012]: To use this profile, specify the \
          profile name using --profile, as shown:\n\n\
-         aws sts get-caller-identity --profile ReadOnly-123456789012\n"
-    ));
+         aws sts get-caller-identity --profile ReadOnly-123456789012\n",
+    );
     assert_eq!(
         home.read(".aws/config").unwrap(),
         format!(
@@ -289,7 +289,7 @@ fn an_existing_session_reuses_its_cached_token_and_is_not_rewritten() {
 
 #[test]
 fn a_refused_listing_writes_the_profile_without_account_and_role() {
-    let home = with_secrets(&format!("{CORP}"));
+    let home = with_secrets(CORP);
     home.secret("someOtherToken-EXAMPLE");
     write_cached_token(&home, "someOtherToken-EXAMPLE", 3600);
     let mock = Mock::start(&[]);
@@ -440,4 +440,56 @@ fn arrow_keys_choose_on_a_terminal() {
         .read(".aws/config")
         .unwrap()
         .contains("[profile Admin-333333333333]\nsso_session = corp\nsso_account_id = 333333333333\nsso_role_name = Admin\n"));
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_at_a_prompt_exits_130_and_writes_nothing() {
+    use std::io::Read;
+    let home = with_secrets(CORP);
+    write_cached_token(&home, ACCESS, 3600);
+    let mock = Mock::start(&[]);
+    let vars = vars(&mock);
+    let mut command = home.command(&["configure", "sso"], &refs(&vars));
+    command
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    let mut child = command.spawn().unwrap();
+    let stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    // Answer the session name, then wait at the region prompt (after the listing).
+    std::io::Write::write_all(&mut &stdin, b"corp\n").unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 256];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            seen.extend_from_slice(&buf[..n]);
+            if seen.ends_with(b"Default client Region [None]: ") {
+                let _ = tx.send(());
+            }
+        }
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the region prompt");
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(std::time::Instant::now() < until, "still running");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    drop(stdin);
+    assert_eq!(status.code(), Some(130), "{status}");
+    assert_eq!(home.read(".aws/config").unwrap(), CORP);
 }

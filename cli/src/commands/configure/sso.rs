@@ -256,6 +256,9 @@ pub fn run_sso<M: Machine + ?Sized>(
     ctx: &Context<'_, M>,
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
+    // Ctrl-C exits with 130 at any point before the config file is written (the sign-in
+    // holds it off only while it writes the token files).
+    ctx.machine.exit_on_interrupt(true);
     ctx.with_files(Diagnostics::Warn, streams, |shared, streams| {
         // The profile named by `--profile` or a variable is the one configured; without one,
         // its name is asked for, and the current values are the `default` profile's.
@@ -273,6 +276,7 @@ pub fn run_sso<M: Machine + ?Sized>(
         let registration = ask_registration(ctx.machine, files, streams, &current)?;
         let eval = Evaluator::for_default_profile(files, ctx.machine.env(), ctx.options);
         let token = registration_token(ctx, &eval, &registration, args, streams)?;
+        ctx.machine.exit_on_interrupt(true);
         let chosen = choose_account_and_role(streams, ctx, &eval, &registration, &token)?;
         let region = ask_with_current(
             ctx.machine,
@@ -317,6 +321,7 @@ pub fn run_sso<M: Machine + ?Sized>(
             region: Some(&region),
             output: Some(&output),
         };
+        ctx.machine.exit_on_interrupt(false);
         write_profile(ctx, &profile_name, &profile, &registration, streams)?;
         streams
             .out
