@@ -83,18 +83,14 @@ use common::sso_mock::{
     write_cached_token, Mock, MockAccount, Running, ACCESS, CORP, START_URL,
 };
 
-/// `credchain configure sso ARGS` in `home` against `mock` (and `more` variables), `input`
-/// piped in.
-fn configure_sso(
-    home: &Home,
-    mock: &Mock,
-    args: &[&str],
-    more: &[(&str, &str)],
-    input: &str,
-) -> Run {
+/// `credchain configure sso ARGS` in `home` against `mock`, `input` piped in.
+fn configure_sso(home: &Home, mock: &Mock, args: &[&str], input: &str) -> Run {
     let vars = vars(mock);
-    let vars = [&refs(&vars)[..], more].concat();
-    home.run_stdin(&[&["configure", "sso"][..], args].concat(), &vars, input)
+    home.run_stdin(
+        &[&["configure", "sso"][..], args].concat(),
+        &refs(&vars),
+        input,
+    )
 }
 
 /// The mock's variables, and a short wait for the browser.
@@ -108,13 +104,9 @@ fn vars(mock: &Mock) -> Vec<(&'static str, String)> {
 fn configure_sso_from_an_empty_home_then_export_credentials_works() {
     let home = with_secrets("");
     let mock = Mock::start(&[]);
-    let run = configure_sso(
-        &home,
-        &mock,
-        &["--use-device-code", "--no-browser"],
-        &[],
-        &format!("corp\n{START_URL}\nus-east-1\n\neu-west-1\njson\n\n"),
-    );
+    let input = format!("corp\n{START_URL}\nus-east-1\n\neu-west-1\njson\n\n");
+    let args = ["--use-device-code", "--no-browser"];
+    let run = configure_sso(&home, &mock, &args, &input);
     run.assert_ok(
         "SSO session name (Recommended): SSO start URL [None]: SSO region [None]: \
          SSO registration scopes [sso:account:access]: \
@@ -220,13 +212,9 @@ fn the_browser_flow_with_paging_and_numbered_choices() {
 fn the_legacy_form_without_a_session_name() {
     let home = with_secrets("[profile old]\nsso_region = eu-west-1\n");
     let mock = Mock::start(&[]);
-    let run = configure_sso(
-        &home,
-        &mock,
-        &["--profile", "old", "--no-browser"],
-        &[],
-        &format!("\nnot a url\n{START_URL}\n\n\n\n"),
-    );
+    // No session name, a start URL refused, then the legacy keys.
+    let input = format!("\nnot a url\n{START_URL}\n\n\n\n");
+    let run = configure_sso(&home, &mock, &["--profile", "old", "--no-browser"], &input);
     assert_eq!(run.code, 0, "{run:#?}");
     assert_eq!(run.stderr, "Not a valid Start URL\n");
     assert_eq!(
@@ -265,7 +253,9 @@ fn an_existing_session_reuses_its_cached_token_and_is_not_rewritten() {
     ));
     write_cached_token(&home, ACCESS, 3600);
     let mock = Mock::start(&[]);
-    let run = configure_sso(&home, &mock, &[], &[("AWS_PROFILE", "dev")], "\n\n\n");
+    let mut vars = vars(&mock);
+    vars.push(("AWS_PROFILE", "dev".into()));
+    let run = home.run_stdin(&["configure", "sso"], &refs(&vars), "\n\n\n");
     assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{run:#?}");
     assert!(run
         .stdout
@@ -293,7 +283,7 @@ fn a_refused_listing_writes_the_profile_without_account_and_role() {
     home.secret("someOtherToken-EXAMPLE");
     write_cached_token(&home, "someOtherToken-EXAMPLE", 3600);
     let mock = Mock::start(&[]);
-    let run = configure_sso(&home, &mock, &[], &[], "corp\n\n\n\nmine\n");
+    let run = configure_sso(&home, &mock, &[], "corp\n\n\n\nmine\n");
     // No default name without account and role: the empty answer is asked again.
     assert_eq!(
         (run.code, run.stderr.as_str()),
@@ -320,7 +310,7 @@ fn no_accounts_is_an_error_and_writes_nothing() {
     let home = with_secrets(CORP);
     write_cached_token(&home, ACCESS, 3600);
     let mock = Mock::with_accounts(&[], &[], 10);
-    let run = configure_sso(&home, &mock, &[], &[], "corp\n\n\n\nx\n");
+    let run = configure_sso(&home, &mock, &[], "corp\n\n\n\nx\n");
     assert_eq!(run.code, 255, "{run:#?}");
     assert!(
         run.stderr.contains("No AWS accounts are available to you."),
