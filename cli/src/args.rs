@@ -429,6 +429,11 @@ Examples:
     )]
     ListProfiles,
 
+    /// Configure a profile that signs in with IAM Identity Center, as `aws configure sso`
+    /// does: the session, the sign-in, the account and role, the profile written.
+    #[command(long_about = CONFIGURE_SSO_ABOUT)]
+    Sso(ConfigureSsoArgs),
+
     /// Configure an `[sso-session NAME]` section, as `aws configure sso-session` does.
     SsoSession,
 
@@ -472,6 +477,28 @@ Examples:
   printf '123456\\n\\n' | credchain configure mfa-login --profile dev";
 
 /// The arguments of `configure mfa-login`.
+/// `configure sso`'s options.
+#[derive(Debug, Args)]
+pub struct ConfigureSsoArgs {
+    /// Do not open a browser: only print the URL.
+    #[arg(long)]
+    pub no_browser: bool,
+    /// Use the device code flow instead of the browser on this machine.
+    #[arg(long)]
+    pub use_device_code: bool,
+}
+
+const CONFIGURE_SSO_ABOUT: &str = "\
+Configure a profile that gets its credentials from IAM Identity Center, as
+`aws configure sso` does. It asks for an SSO session name (none: the legacy
+form, start URL and region in the profile), the start URL, region and
+registration scopes of a new session, then signs in as `credchain sso login`
+does, lists the accounts and roles you can reach (one is taken without asking;
+several are a list: arrow keys and Enter on a terminal, a number otherwise),
+asks for the default region, output format and (without --profile or
+AWS_PROFILE) the profile name, and writes the profile and the session to the
+config file. Nothing is written unless every step succeeds.";
+
 #[derive(Debug, Args)]
 pub struct MfaLoginArgs {
     /// The profile to write the temporary credentials to (asked for when not given).

@@ -185,6 +185,19 @@ pub trait Machine {
         let _ = exits;
     }
 
+    /// Lets the person choose one of `labels` with the arrow keys (up and down, Enter) when
+    /// standard input and output are a terminal: the list is drawn on standard output as
+    /// `commands::configure::menu::Menu` says and erased once a row is chosen; Ctrl-C
+    /// exits with 130. `Ok(None)` without a terminal: the caller asks for a number instead.
+    /// The default has no terminal.
+    ///
+    /// # Errors
+    /// The terminal cannot be read or set.
+    fn choose_on_terminal(&self, labels: &[String]) -> io::Result<Option<usize>> {
+        let _ = labels;
+        Ok(None)
+    }
+
     /// One request to a vanity `sso_start_url` (`HEAD`, or `GET` when HEAD is refused), with
     /// no redirect followed: the status and the `Location` header. `sso login` resolves such
     /// a URL to the AWS-owned one it stands for. The default has no network.
@@ -379,6 +392,10 @@ impl Machine for StdMachine {
         interrupt_flag().store(exits, std::sync::atomic::Ordering::SeqCst);
     }
 
+    fn choose_on_terminal(&self, labels: &[String]) -> io::Result<Option<usize>> {
+        choose_on_terminal(labels)
+    }
+
     fn probe_url(
         &self,
         method: &str,
@@ -410,6 +427,68 @@ impl Machine for StdMachine {
             .map(str::to_owned);
         Ok((response.status().as_u16(), location))
     }
+}
+
+/// [`Machine::choose_on_terminal`] on Unix: the terminal in raw mode (no echo, one key at a
+/// time, Ctrl-C read as a key) for as long as the menu is up, and set back as it was after.
+#[cfg(unix)]
+fn choose_on_terminal(labels: &[String]) -> io::Result<Option<usize>> {
+    use crate::commands::configure::menu::{read_key, Key, Menu};
+    use io::{Read, Write};
+    use rustix::termios::{tcgetattr, tcsetattr, OptionalActions};
+
+    let stdin = io::stdin();
+    if !stdin.is_terminal() || !io::stdout().is_terminal() {
+        return Ok(None);
+    }
+    let saved = tcgetattr(&stdin)?;
+    let mut raw = saved.clone();
+    raw.make_raw();
+    tcsetattr(&stdin, OptionalActions::Now, &raw)?;
+    let restore = || tcsetattr(io::stdin(), OptionalActions::Now, &saved);
+    let mut out = io::stdout().lock();
+    let mut menu = Menu::new(labels.len());
+    let chosen = (|| -> io::Result<Option<usize>> {
+        // The cursor hidden while the menu is up.
+        write!(out, "\x1b[?25l{}", menu.render(labels))?;
+        out.flush()?;
+        let mut input = stdin.lock();
+        let mut buf = [0u8; 64];
+        loop {
+            let n = input.read(&mut buf)?;
+            if n == 0 {
+                return Ok(None);
+            }
+            let mut at = 0;
+            while at < n {
+                let (key, used) = read_key(&buf[at..n]);
+                at += used.max(1);
+                match key {
+                    Key::Enter => return Ok(Some(menu.cursor())),
+                    Key::Interrupt => return Err(io::Error::from(io::ErrorKind::Interrupted)),
+                    key => menu.key(key),
+                }
+            }
+            write!(out, "{}{}", menu.erase(), menu.render(labels))?;
+            out.flush()?;
+        }
+    })();
+    let _ = write!(out, "{}\x1b[?25h", menu.erase());
+    let _ = out.flush();
+    restore()?;
+    match chosen {
+        // Ctrl-C, as the AWS CLI's KeyboardInterrupt: exit 130, the terminal set back first.
+        Err(e) if e.kind() == io::ErrorKind::Interrupted => std::process::exit(130),
+        // The input ended: no choice.
+        Ok(None) => Err(io::Error::from(io::ErrorKind::UnexpectedEof)),
+        other => other,
+    }
+}
+
+/// Windows: no raw terminal here; the numbered list is used.
+#[cfg(not(unix))]
+fn choose_on_terminal(_: &[String]) -> io::Result<Option<usize>> {
+    Ok(None)
 }
 
 /// The flag of the SIGINT handler that exits with 130 while it is set, registered once.

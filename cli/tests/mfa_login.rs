@@ -8,9 +8,6 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::Stdio;
-
 use common::sts_checks::{sts_authorization, Keys};
 use common::{Home, MockServer, Run};
 use credchain_test_support::mock_server::Request;
@@ -107,16 +104,7 @@ fn mfa_login_with(
     let url = sts.url();
     let mut vars = vars.to_vec();
     vars.push(("AWS_ENDPOINT_URL_STS", &url));
-    let mut command = home.command(&all, &vars);
-    command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = command.spawn().unwrap();
-    let mut input = child.stdin.take().unwrap();
-    // The command may stop reading early (an empty answer): a closed pipe is fine.
-    let _ = input.write_all(stdin.as_bytes());
-    drop(input);
+    let child = common::spawn_with_input(home.command(&all, &vars), stdin);
     let out = child.wait_with_output().unwrap();
     let run = Run {
         stdout: String::from_utf8(out.stdout).unwrap(),

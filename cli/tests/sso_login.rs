@@ -9,379 +9,18 @@
 
 mod common;
 
-use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
 
+use common::sso_mock::*;
 use common::{Home, Run};
 use credchain_core::caches::sso_registration::registration_cache_key;
-use credchain_core::caches::sso_token::token_cache_key;
-use credchain_core::signing::pkce::challenge_of;
-use credchain_test_support::mock_server::{percent_decode, Request};
 
-const START_URL: &str = "https://d-abc123.awsapps.com/start";
 const CONFIG: &str = "[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\n\
     sso_role_name = ReadOnly\n\n[sso-session corp]\n\
     sso_start_url = https://d-abc123.awsapps.com/start\nsso_region = us-east-1\n\n\
     [profile legacy]\nsso_start_url = https://d-abc123.awsapps.com/start\nsso_region = eu-west-1\n\
     sso_account_id = 123456789012\nsso_role_name = ReadOnly\n";
-const CLIENT_ID: &str = "clientId-EXAMPLE-0001";
-const CLIENT_SECRET: &str = "qCLIENTSECRETqq9";
-const AUTH_CODE: &str = "qAUTHCODEqq9x7";
-const DEVICE_CODE: &str = "qDEVICECODEqq3";
-const ACCESS: &str = "qACCESSTOKENqq1";
-const REFRESH: &str = "qREFRESHTOKENqq2";
-const ROLE_SECRET: &str = "qROLESECRETqq4";
-const ROLE_SESSION: &str = "qROLESESSIONqq5";
-
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
-
-/// What the mock knows and answers.
-#[derive(Default)]
-struct State {
-    /// Every request, in order.
-    requests: Vec<Request>,
-    /// The authorize request's redirect URI and challenge.
-    redirect_uri: Option<String>,
-    challenge: Option<String>,
-    /// The device grant's answers, one a CreateToken call: "pending", "slow_down",
-    /// "expired", "denied"; then a token.
-    device_answers: VecDeque<&'static str>,
-}
-
-/// A loopback mock of SSO-OIDC and the portal, answering until dropped (at most a minute).
-struct Mock {
-    url: String,
-    state: Arc<Mutex<State>>,
-    stop: Arc<AtomicBool>,
-}
-
-impl Mock {
-    fn start(device_answers: &[&'static str]) -> Mock {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let state = Arc::new(Mutex::new(State {
-            device_answers: device_answers.iter().copied().collect(),
-            ..State::default()
-        }));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (s, st) = (state.clone(), stop.clone());
-        std::thread::spawn(move || {
-            let until = Instant::now() + Duration::from_secs(60);
-            while !st.load(Ordering::Relaxed) && Instant::now() < until {
-                match listener.accept() {
-                    Ok((mut stream, _)) => {
-                        stream.set_nonblocking(false).unwrap();
-                        stream
-                            .set_read_timeout(Some(Duration::from_secs(5)))
-                            .unwrap();
-                        let request = Request::read_from(&mut stream);
-                        let reply = answer(&mut s.lock().unwrap(), &request);
-                        s.lock().unwrap().requests.push(request);
-                        let _ = stream.write_all(&reply);
-                    }
-                    Err(_) => std::thread::sleep(Duration::from_millis(10)),
-                }
-            }
-        });
-        Mock { url, state, stop }
-    }
-
-    fn requests(&self) -> Vec<Request> {
-        self.state.lock().unwrap().requests.clone()
-    }
-
-    fn paths(&self) -> Vec<String> {
-        self.requests()
-            .iter()
-            .map(|r| format!("{} {}", r.method, r.path.split('?').next().unwrap()))
-            .collect()
-    }
-
-    fn vars(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("AWS_ENDPOINT_URL_SSO_OIDC", self.url.clone()),
-            ("AWS_ENDPOINT_URL_SSO", self.url.clone()),
-        ]
-    }
-}
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-    }
-}
-
-fn reply(status: &str, headers: &str, body: &str) -> Vec<u8> {
-    format!(
-        "HTTP/1.1 {status}\r\n{headers}content-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .into_bytes()
-}
-
-fn json_reply(status: &str, body: &str) -> Vec<u8> {
-    reply(status, "content-type: application/json\r\n", body)
-}
-
-fn oidc_error(code: &str, error: &str) -> Vec<u8> {
-    json_reply(
-        "400 Bad Request",
-        &format!(r#"{{"__type": "{code}", "error": "{error}"}}"#),
-    )
-}
-
-fn query(path: &str) -> Vec<(String, String)> {
-    path.split_once('?')
-        .map(|(_, q)| q)
-        .unwrap_or_default()
-        .split('&')
-        .filter_map(|p| p.split_once('='))
-        .map(|(k, v)| (k.to_owned(), percent_decode(v)))
-        .collect()
-}
-
-fn param(pairs: &[(String, String)], name: &str) -> Option<String> {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-}
-
-fn token_reply() -> Vec<u8> {
-    json_reply(
-        "200 OK",
-        &format!(
-            r#"{{"accessToken": "{ACCESS}", "tokenType": "Bearer", "expiresIn": 28800, "refreshToken": "{REFRESH}", "idToken": "idToken-EXAMPLE"}}"#
-        ),
-    )
-}
-
-/// The services' behaviour.
-fn answer(state: &mut State, request: &Request) -> Vec<u8> {
-    let path = request.path.split('?').next().unwrap_or_default();
-    let body: serde_json::Value = serde_json::from_str(&request.body).unwrap_or_default();
-    match (request.method.as_str(), path) {
-        ("POST", "/client/register") => json_reply(
-            "200 OK",
-            &format!(
-                r#"{{"clientId": "{CLIENT_ID}", "clientSecret": "{CLIENT_SECRET}", "clientIdIssuedAt": {}, "clientSecretExpiresAt": {}}}"#,
-                now(),
-                now() + 90 * 86400
-            ),
-        ),
-        ("GET", "/authorize") => {
-            let q = query(&request.path);
-            let redirect = param(&q, "redirect_uri").unwrap_or_default();
-            let state_param = param(&q, "state").unwrap_or_default();
-            state.redirect_uri = Some(redirect.clone());
-            state.challenge = param(&q, "code_challenge");
-            // The person signs in; the service sends the browser back with a code.
-            let location = format!("{redirect}?code={AUTH_CODE}&state={state_param}");
-            reply("302 Found", &format!("location: {location}\r\n"), "")
-        }
-        ("POST", "/device_authorization") => json_reply(
-            "200 OK",
-            &format!(
-                r#"{{"deviceCode": "{DEVICE_CODE}", "userCode": "ABCD-EFGH", "verificationUri": "https://device.sso.us-east-1.amazonaws.com/", "verificationUriComplete": "https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH", "expiresIn": 600, "interval": 0}}"#
-            ),
-        ),
-        ("POST", "/token") => {
-            if body["clientId"] != CLIENT_ID || body["clientSecret"] != CLIENT_SECRET {
-                return oidc_error("InvalidClientException", "invalid_client");
-            }
-            match body["grantType"].as_str() {
-                Some("authorization_code") => {
-                    let verifier = body["codeVerifier"].as_str().unwrap_or_default();
-                    let good = body["code"] == AUTH_CODE
-                        && state.redirect_uri.as_deref() == body["redirectUri"].as_str()
-                        && state.challenge.as_deref() == Some(challenge_of(verifier).as_str());
-                    if good {
-                        token_reply()
-                    } else {
-                        oidc_error("InvalidGrantException", "invalid_grant")
-                    }
-                }
-                Some("urn:ietf:params:oauth:grant-type:device_code")
-                    if body["deviceCode"] == DEVICE_CODE =>
-                {
-                    match state.device_answers.pop_front() {
-                        Some("pending") => {
-                            oidc_error("AuthorizationPendingException", "authorization_pending")
-                        }
-                        Some("slow_down") => oidc_error("SlowDownException", "slow_down"),
-                        Some("expired") => oidc_error("ExpiredTokenException", "expired_token"),
-                        Some(_) => json_reply(
-                            "400 Bad Request",
-                            r#"{"__type": "AccessDeniedException", "error": "access_denied", "error_description": "no"}"#,
-                        ),
-                        None => token_reply(),
-                    }
-                }
-                _ => oidc_error("InvalidGrantException", "invalid_grant"),
-            }
-        }
-        ("POST", "/logout") => {
-            if request.header("x-amz-sso_bearer_token") == Some(ACCESS) {
-                reply("200 OK", "", "")
-            } else {
-                json_reply(
-                    "401 Unauthorized",
-                    r#"{"message": "Session token not found or invalid"}"#,
-                )
-            }
-        }
-        ("GET", "/federation/credentials") => {
-            if request.header("x-amz-sso_bearer_token") != Some(ACCESS) {
-                return json_reply("401 Unauthorized", r#"{"message": "no"}"#);
-            }
-            json_reply(
-                "200 OK",
-                &format!(
-                    r#"{{"roleCredentials": {{"accessKeyId": "ASIAEXAMPLEROLE01", "secretAccessKey": "{ROLE_SECRET}", "sessionToken": "{ROLE_SESSION}", "expiration": {}}}}}"#,
-                    (now() + 3600) * 1000
-                ),
-            )
-        }
-        _ => json_reply("404 Not Found", r#"{"message": "no such operation"}"#),
-    }
-}
-
-/// One HTTP/1.0 GET to a loopback URL: the status line, the headers, the body.
-fn get(url: &str) -> (String, String, String) {
-    let rest = url.strip_prefix("http://").expect("a loopback http URL");
-    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    assert!(authority.starts_with("127.0.0.1:"), "{url}");
-    let mut stream = TcpStream::connect(authority).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: {authority}\r\n\r\n").unwrap();
-    let mut text = String::new();
-    stream.read_to_string(&mut text).unwrap();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let (status, headers) = head.split_once("\r\n").unwrap_or((head, ""));
-    (status.to_owned(), headers.to_owned(), body.to_owned())
-}
-
-/// The scripted browser: follows the authorize URL to the mock, then its redirect to the
-/// loopback callback, and returns the callback's answer.
-fn browse(authorize_url: &str) -> (String, String) {
-    let (status, headers, _) = get(authorize_url);
-    assert!(status.contains(" 302 "), "{status}");
-    let location = headers
-        .lines()
-        .find_map(|l| l.strip_prefix("location: "))
-        .expect("a redirect")
-        .to_owned();
-    let (status, _, body) = get(&location);
-    (status, body)
-}
-
-/// A login in progress: its stdout read line by line as it comes.
-struct Running {
-    child: Child,
-    lines: std::sync::mpsc::Receiver<String>,
-    stdout: Arc<Mutex<String>>,
-}
-
-impl Running {
-    fn start(home: &Home, args: &[&str], vars: &[(&str, &str)]) -> Running {
-        let mut command = home.command(args, vars);
-        command.stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mut child = command.spawn().unwrap();
-        let out = child.stdout.take().unwrap();
-        let (tx, lines) = std::sync::mpsc::channel();
-        let stdout = Arc::new(Mutex::new(String::new()));
-        let all = stdout.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                all.lock().unwrap().push_str(&line);
-                all.lock().unwrap().push('\n');
-                let _ = tx.send(line);
-            }
-        });
-        Running {
-            child,
-            lines,
-            stdout,
-        }
-    }
-
-    /// The first printed line starting with `prefix`.
-    fn line_starting(&self, prefix: &str) -> String {
-        let until = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < until {
-            if let Ok(line) = self.lines.recv_timeout(Duration::from_millis(200)) {
-                if line.starts_with(prefix) {
-                    return line;
-                }
-            }
-        }
-        panic!(
-            "no line starting with {prefix:?}: {}",
-            self.stdout.lock().unwrap()
-        );
-    }
-
-    fn finish(mut self, home: &Home) -> Run {
-        let until = Instant::now() + Duration::from_secs(30);
-        let status = loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                break status;
-            }
-            assert!(Instant::now() < until, "the login did not end");
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        let mut stderr = String::new();
-        self.child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut stderr)
-            .unwrap();
-        // Let the reader thread drain what is left.
-        std::thread::sleep(Duration::from_millis(100));
-        let run = Run {
-            stdout: self.stdout.lock().unwrap().clone(),
-            stderr,
-            code: status.code().expect("exited, not killed"),
-        };
-        home.assert_no_secret(&run);
-        run
-    }
-}
-
-fn with_secrets(config: &str) -> Home {
-    let home = Home::with_config(config);
-    for secret in [
-        CLIENT_SECRET,
-        AUTH_CODE,
-        DEVICE_CODE,
-        ACCESS,
-        REFRESH,
-        ROLE_SECRET,
-        ROLE_SESSION,
-    ] {
-        home.secret(secret);
-    }
-    home
-}
-
-fn token_file(name: &str) -> String {
-    format!(".aws/sso/cache/{}.json", token_cache_key(name))
-}
-
 fn registration_file(region: &str, session: Option<&str>) -> String {
     format!(
         ".aws/sso/cache/{}.json",
@@ -442,8 +81,57 @@ fn vars_of(mock: &Mock) -> Vec<(&'static str, String)> {
     vars
 }
 
-fn refs<'v>(vars: &'v [(&'static str, String)]) -> Vec<(&'static str, &'v str)> {
-    vars.iter().map(|(k, v)| (*k, v.as_str())).collect()
+/// `sso login` of `dev` with the device code flow, printing the code.
+const DEVICE_LOGIN: [&str; 6] = [
+    "sso",
+    "login",
+    "--profile",
+    "dev",
+    "--use-device-code",
+    "--no-browser",
+];
+
+/// A `dev` sign-in with `--no-browser` started against a fresh mock: the home, the mock, the
+/// running login and the authorize URL it printed.
+fn dev_login() -> (Home, Mock, Running, String) {
+    let home = with_secrets(CONFIG);
+    let mock = Mock::start(&[]);
+    let login = start_dev_login(&home, &mock);
+    let url = login.line_starting("http://127.0.0.1");
+    (home, mock, login, url)
+}
+
+/// `sso login` of `dev` with `--no-browser`, started against `mock`.
+fn start_dev_login(home: &Home, mock: &Mock) -> Running {
+    let vars = vars_of(mock);
+    let args = ["sso", "login", "--profile", "dev", "--no-browser"];
+    Running::start(home, &args, &refs(&vars))
+}
+
+/// A browser script (for `BROWSER`) that writes the URL it is given to a file: the file's path
+/// and the script's.
+fn browser_script(home: &Home) -> (String, String) {
+    let opened = home.file("opened-url");
+    let browser = home.script(
+        "browser.sh",
+        &format!(
+            "#!/bin/sh\nprintf '%s' \"$1\" > '{opened}.tmp' && mv '{opened}.tmp' '{opened}'\n"
+        ),
+    );
+    (opened, browser)
+}
+
+/// The URL the browser script wrote to `opened` (it renames the file into place), waiting
+/// at most 20 seconds for it.
+fn opened_url(opened: &str) -> String {
+    let until = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(url) = std::fs::read_to_string(opened) {
+            return url;
+        }
+        assert!(Instant::now() < until, "the browser script was not run");
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 #[test]
@@ -556,28 +244,7 @@ fn pkce_login_end_to_end_then_export_credentials_uses_the_token() {
         );
     }
     // credchain's own chain reads the token it wrote and gets role credentials from the portal.
-    let export = home.run_revealing(
-        &[
-            "export-credentials",
-            "--profile",
-            "dev",
-            "--format",
-            "env-no-export",
-        ],
-        &refs(&mock.vars()),
-    );
-    assert_eq!(
-        (export.code, export.stderr.as_str()),
-        (0, ""),
-        "{export:#?}"
-    );
-    assert!(
-        export.stdout.starts_with(&format!(
-            "AWS_ACCESS_KEY_ID=ASIAEXAMPLEROLE01\nAWS_SECRET_ACCESS_KEY={ROLE_SECRET}\n\
-             AWS_SESSION_TOKEN={ROLE_SESSION}\n"
-        )),
-        "{export:#?}"
-    );
+    assert_exports_role_credentials(&home, &mock, "dev");
     let federation = mock.requests().last().cloned().unwrap();
     assert_eq!(
         federation.path,
@@ -589,27 +256,14 @@ fn pkce_login_end_to_end_then_export_credentials_uses_the_token() {
 fn a_second_login_reuses_the_cached_registration_and_the_browser_script_gets_the_url() {
     let home = with_secrets(CONFIG);
     let mock = Mock::start(&[]);
-    let opened = home.file("opened-url");
-    let browser = home.script(
-        "browser.sh",
-        &format!(
-            "#!/bin/sh\nprintf '%s' \"$1\" > '{opened}.tmp' && mv '{opened}.tmp' '{opened}'\n"
-        ),
-    );
+    let (opened, browser) = browser_script(&home);
     let mut vars = vars_of(&mock);
     vars.push(("BROWSER", browser));
     for round in 0..2 {
         let _ = std::fs::remove_file(&opened);
         let login = Running::start(&home, &["sso", "login", "--profile", "dev"], &refs(&vars));
         let printed = login.line_starting("http://127.0.0.1");
-        let until = Instant::now() + Duration::from_secs(20);
-        let url = loop {
-            if let Ok(url) = std::fs::read_to_string(&opened) {
-                break url;
-            }
-            assert!(Instant::now() < until, "the browser script was not run");
-            std::thread::sleep(Duration::from_millis(20));
-        };
+        let url = opened_url(&opened);
         assert_eq!(url, printed);
         browse(&url);
         let run = login.finish(&home);
@@ -633,9 +287,7 @@ fn a_second_login_reuses_the_cached_registration_and_the_browser_script_gets_the
 #[test]
 fn the_callback_waits_for_its_own_state_and_a_timeout_changes_no_file() {
     let home = with_secrets(CONFIG);
-    let old_token = format!(
-        r#"{{"startUrl": "{START_URL}", "region": "us-east-1", "accessToken": "oldAccessToken-EXAMPLE", "expiresAt": "2020-01-01T00:00:00Z"}}"#
-    );
+    let old_token = token_json("oldAccessToken-EXAMPLE", 1_577_836_800);
     home.write(&token_file("corp"), &old_token);
     let mock = Mock::start(&[]);
     let mut vars = mock.vars();
@@ -680,15 +332,7 @@ fn the_callback_waits_for_its_own_state_and_a_timeout_changes_no_file() {
 
 #[test]
 fn an_error_from_the_browser_ends_the_login() {
-    let home = with_secrets(CONFIG);
-    let mock = Mock::start(&[]);
-    let vars = vars_of(&mock);
-    let login = Running::start(
-        &home,
-        &["sso", "login", "--profile", "dev", "--no-browser"],
-        &refs(&vars),
-    );
-    let url = login.line_starting("http://127.0.0.1");
+    let (home, _mock, login, url) = dev_login();
     let q = query(&url);
     let redirect = param(&q, "redirect_uri").unwrap();
     let state = param(&q, "state").unwrap();
@@ -708,17 +352,7 @@ fn device_code_flow_polls_through_pending_and_slow_down() {
     // The first attempt (before the code is shown), then one right away, then slow down.
     let mock = Mock::start(&["pending", "pending", "slow_down"]);
     let before = now();
-    let run = home.run_with(
-        &[
-            "sso",
-            "login",
-            "--profile",
-            "dev",
-            "--use-device-code",
-            "--no-browser",
-        ],
-        &refs(&mock.vars()),
-    );
+    let run = home.run_with(&DEVICE_LOGIN, &refs(&mock.vars()));
     let after = now();
     assert_eq!(run.code, 0, "{run:#?}");
     assert_eq!(
@@ -842,17 +476,7 @@ fn device_flow_failures() {
     ] {
         let home = with_secrets(CONFIG);
         let mock = Mock::start(answers);
-        let run = home.run_with(
-            &[
-                "sso",
-                "login",
-                "--profile",
-                "dev",
-                "--use-device-code",
-                "--no-browser",
-            ],
-            &refs(&mock.vars()),
-        );
+        let run = home.run_with(&DEVICE_LOGIN, &refs(&mock.vars()));
         assert_eq!(run.code, code, "{run:#?}");
         assert!(run.stderr.contains(message), "{run:#?}");
         assert!(home.read(&token_file("corp")).is_none());
@@ -977,18 +601,11 @@ fn logout_stops_when_the_portal_cannot_be_reached() {
 #[test]
 fn ctrl_c_exits_130_and_leaves_every_file_as_it_was() {
     let home = with_secrets(CONFIG);
-    let old_token = format!(
-        r#"{{"startUrl": "{START_URL}", "region": "us-east-1", "accessToken": "oldAccessToken-EXAMPLE", "expiresAt": "2020-01-01T00:00:00Z"}}"#
-    );
+    let old_token = token_json("oldAccessToken-EXAMPLE", 1_577_836_800);
     home.write(&token_file("corp"), &old_token);
     let before = home_files(&home);
     let mock = Mock::start(&[]);
-    let vars = vars_of(&mock);
-    let login = Running::start(
-        &home,
-        &["sso", "login", "--profile", "dev", "--no-browser"],
-        &refs(&vars),
-    );
+    let login = start_dev_login(&home, &mock);
     login.line_starting("http://127.0.0.1");
     // RegisterClient has answered: the registration is held, not yet written.
     assert_eq!(mock.paths(), ["POST /client/register"]);
@@ -1083,15 +700,7 @@ fn a_vanity_start_url_that_cannot_be_resolved_is_a_configuration_error() {
 
 #[test]
 fn the_callback_listens_on_127_0_0_1_only() {
-    let home = with_secrets(CONFIG);
-    let mock = Mock::start(&[]);
-    let vars = vars_of(&mock);
-    let login = Running::start(
-        &home,
-        &["sso", "login", "--profile", "dev", "--no-browser"],
-        &refs(&vars),
-    );
-    let url = login.line_starting("http://127.0.0.1");
+    let (home, _mock, login, url) = dev_login();
     let redirect = param(&query(&url), "redirect_uri").unwrap();
     let port: u16 = redirect
         .trim_start_matches("http://127.0.0.1:")
@@ -1111,11 +720,7 @@ fn the_callback_listens_on_127_0_0_1_only() {
 fn device_flow_with_the_browser_opens_the_complete_url() {
     let home = with_secrets(CONFIG);
     let mock = Mock::start(&["pending"]);
-    let opened = home.file("opened-url");
-    let browser = home.script(
-        "browser.sh",
-        &format!("#!/bin/sh\nprintf '%s' \"$1\" > '{opened}'\n"),
-    );
+    let (opened, browser) = browser_script(&home);
     let mut vars = mock.vars();
     vars.push(("BROWSER", browser));
     let run = home.run_with(
@@ -1132,16 +737,8 @@ fn device_flow_with_the_browser_opens_the_complete_url() {
              Successfully logged into Start URL: {START_URL}\n"
         )
     );
-    let until = Instant::now() + Duration::from_secs(10);
-    while std::fs::read_to_string(&opened)
-        .unwrap_or_default()
-        .is_empty()
-    {
-        assert!(Instant::now() < until, "the browser script was not run");
-        std::thread::sleep(Duration::from_millis(20));
-    }
     assert_eq!(
-        std::fs::read_to_string(&opened).unwrap(),
+        opened_url(&opened),
         "https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH"
     );
 }

@@ -28,6 +28,8 @@ pub mod sts_checks;
 use credchain_test_support::mock_server::{response, Repeating};
 use credchain_test_support::temp_home::TempHome;
 
+pub mod sso_mock;
+
 /// The shortest secret a test may register: a shorter one would match unrelated output.
 pub const MIN_SECRET_LEN: usize = 8;
 
@@ -266,18 +268,7 @@ impl Home {
     /// terminal), and checks that no secret is printed.
     #[track_caller]
     pub fn run_stdin(&self, args: &[&str], vars: &[(&str, &str)], stdin: &str) -> Run {
-        use std::io::Write;
-        use std::process::Stdio;
-        let mut command = self.command(args, vars);
-        command
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = command.spawn().expect("run credchain");
-        let mut input = child.stdin.take().expect("piped stdin");
-        // credchain may exit before reading it all (an error): a closed pipe is no failure.
-        let _ = input.write_all(stdin.as_bytes());
-        drop(input);
+        let child = spawn_with_input(self.command(args, vars), stdin);
         let output = child.wait_with_output().expect("wait for credchain");
         let run = Run {
             stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
@@ -336,6 +327,23 @@ impl Home {
             }
         }
     }
+}
+
+/// Starts `command` with its stdout and stderr piped and `input` written to its standard
+/// input, which is then closed.
+pub fn spawn_with_input(mut command: Command, input: &str) -> std::process::Child {
+    use std::io::Write;
+    use std::process::Stdio;
+    command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().expect("run credchain");
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    // credchain may exit before reading it all (an error): a closed pipe is no failure.
+    let _ = stdin.write_all(input.as_bytes());
+    drop(stdin);
+    child
 }
 
 /// Whether `text` shows `secret`, or any [`LEAK_WINDOW`] characters of it.

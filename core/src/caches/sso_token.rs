@@ -252,6 +252,39 @@ pub fn write_refreshed(
     registration: &Registration,
     refreshed: &Refreshed,
 ) -> fmt::Result {
+    let client = TokenClient {
+        client_id: &registration.client_id,
+        client_secret: &registration.client_secret,
+        expires_at: RegistrationExpiry::Text(&registration.expires_at_text),
+    };
+    write_token_json(out, start_url, region, refreshed, &client)
+}
+
+/// How a token file's `registrationExpiresAt` is written.
+pub(crate) enum RegistrationExpiry<'a> {
+    /// The text read from the file, written back as it was.
+    Text(&'a str),
+    /// A time, as `%Y-%m-%dT%H:%M:%SZ`.
+    Time(i64),
+}
+
+/// The client members of a token file.
+pub(crate) struct TokenClient<'a> {
+    pub(crate) client_id: &'a str,
+    pub(crate) client_secret: &'a str,
+    pub(crate) expires_at: RegistrationExpiry<'a>,
+}
+
+/// A token file's members in botocore's order: `startUrl`, `region`, `accessToken`,
+/// `expiresAt`, `clientId`, `clientSecret`, `registrationExpiresAt`, then `refreshToken` when
+/// there is one (after a refresh and after `sso login` alike).
+pub(crate) fn write_token_json(
+    out: &mut impl fmt::Write,
+    start_url: &str,
+    region: &str,
+    refreshed: &Refreshed,
+    client: &TokenClient<'_>,
+) -> fmt::Result {
     out.write_str("{\"startUrl\": ")?;
     write_python_str(out, start_url)?;
     out.write_str(", \"region\": ")?;
@@ -261,11 +294,18 @@ pub fn write_refreshed(
     out.write_str(", \"expiresAt\": \"")?;
     write_utc_z(out, refreshed.token.expires_at)?;
     out.write_str("\", \"clientId\": ")?;
-    write_python_str(out, &registration.client_id)?;
+    write_python_str(out, client.client_id)?;
     out.write_str(", \"clientSecret\": ")?;
-    write_python_str(out, &registration.client_secret)?;
+    write_python_str(out, client.client_secret)?;
     out.write_str(", \"registrationExpiresAt\": ")?;
-    write_python_str(out, &registration.expires_at_text)?;
+    match client.expires_at {
+        RegistrationExpiry::Text(text) => write_python_str(out, text)?,
+        RegistrationExpiry::Time(at) => {
+            out.write_char('"')?;
+            write_utc_z(out, at)?;
+            out.write_char('"')?;
+        }
+    }
     if let Some(refresh) = &refreshed.refresh_token {
         out.write_str(", \"refreshToken\": ")?;
         write_python_str(out, refresh)?;

@@ -27,18 +27,6 @@ use crate::config::parse::Property;
 use crate::io::{Clock, Env, Fs, Http};
 use crate::services::sso_oidc::Token;
 use crate::Source;
-use crate::Sourced;
-
-fn sourced(p: Property<'_>) -> Option<Sourced<'_>> {
-    Some(Sourced {
-        value: p.value.as_str()?,
-        source: Source::File {
-            kind: p.kind,
-            path: p.path,
-            line: p.line,
-        },
-    })
-}
 
 /// Where the active profile's bearer token comes from: its `sso_session` and that section's
 /// start URL and region.
@@ -55,7 +43,7 @@ pub fn token_source<'s, E: Env + ?Sized>(
         .profile
         .and_then(|p| p.get("sso_session"))
         .ok_or(SsoError::NoSession { profile })?;
-    let session = sourced(property).ok_or(SsoError::SessionMultiLine {
+    let session = property.sourced().ok_or(SsoError::SessionMultiLine {
         profile,
         source: Source::File {
             kind: property.kind,
@@ -70,7 +58,7 @@ pub fn token_source<'s, E: Env + ?Sized>(
     let key = |missing: &'static str| {
         section
             .get(missing)
-            .and_then(sourced)
+            .and_then(Property::sourced)
             .ok_or(SsoError::SessionIncomplete {
                 profile,
                 session: session.value,

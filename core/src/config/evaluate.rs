@@ -159,6 +159,27 @@ impl<'s, 'a: 's, E: Env + ?Sized> Evaluator<'s, 'a, E> {
         })
     }
 
+    /// The evaluator of the `default` profile (when there is one), whatever `--profile` and
+    /// the variables select: `configure sso` creates its clients so (the AWS CLI unsets the
+    /// session's profile first), since the profile it configures may not exist yet.
+    #[must_use]
+    pub fn for_default_profile(
+        files: &'s ConfigFiles<'a>,
+        env: &'s E,
+        options: &'s Options<'s>,
+    ) -> Self {
+        Evaluator {
+            files,
+            env,
+            options,
+            active: ActiveProfile {
+                name: "default",
+                source: Source::Default,
+                profile: files.profile("default"),
+            },
+        }
+    }
+
     /// The active profile.
     #[must_use]
     pub fn active_profile(&self) -> ActiveProfile<'s, 'a> {

@@ -581,22 +581,62 @@ pub fn grant_failure(failure: &ServiceFailure) -> GrantFailure {
     }
 }
 
-/// POSTs `body` (JSON) to `{endpoint}{path}` with the retries, for the sign-in calls.
-async fn post_json<H: Http + ?Sized, K: Clock + ?Sized>(
-    http: &H,
-    clock: &K,
-    retry: RetryConfig,
-    endpoint: &Endpoint<'_>,
-    path: &str,
+/// One sign-in call: its path, its name in failures, and what its answer must hold.
+struct SignInCall {
+    path: &'static str,
     operation: &'static str,
+    expected: &'static str,
+}
+
+/// Where a sign-in call goes, and how.
+struct Target<'a, H: ?Sized, K: ?Sized> {
+    http: &'a H,
+    clock: &'a K,
+    retry: RetryConfig,
+    endpoint: &'a Endpoint<'a>,
+}
+
+impl<'a, H: ?Sized, K: ?Sized> Target<'a, H, K> {
+    fn new(http: &'a H, clock: &'a K, retry: RetryConfig, endpoint: &'a Endpoint<'a>) -> Self {
+        Target {
+            http,
+            clock,
+            retry,
+            endpoint,
+        }
+    }
+}
+
+/// REGISTER_CLIENT's call.
+const REGISTER_CALL: SignInCall = SignInCall {
+    path: "/client/register",
+    operation: REGISTER_CLIENT,
+    expected: "JSON with clientId, clientSecret and clientSecretExpiresAt",
+};
+/// START_DEVICE_AUTHORIZATION's call.
+const DEVICE_AUTHORIZATION_CALL: SignInCall = SignInCall {
+    path: "/device_authorization",
+    operation: START_DEVICE_AUTHORIZATION,
+    expected:
+        "JSON with deviceCode, userCode, verificationUri, verificationUriComplete and expiresIn",
+};
+/// CREATE_TOKEN_SIGN_IN's call.
+const CREATE_TOKEN_CALL: SignInCall = SignInCall {
+    path: "/token",
+    operation: CREATE_TOKEN_SIGN_IN,
+    expected: CREATE_TOKEN_EXPECTED,
+};
+
+/// POSTs the body `write_body` writes (JSON) to `{endpoint}{path}` with the retries, for the
+/// sign-in calls, and reads the answer with `parse` (`None`: not the JSON `call` expects).
+async fn post_json<H: Http + ?Sized, K: Clock + ?Sized, T>(
+    to: &Target<'_, H, K>,
+    call: &SignInCall,
     write_body: impl FnOnce(&mut heapless::String<MAX_SIGN_IN_BODY_LEN>) -> fmt::Result,
-) -> Result<
-    (
-        heapless::String<{ exchange::MAX_CALL_URL_LEN }>,
-        crate::io::HttpResponse<H::Body>,
-    ),
-    ServiceFailure,
-> {
+    parse: impl FnOnce(&[u8]) -> Option<T>,
+) -> Result<T, ServiceFailure> {
+    let (http, clock, retry, endpoint) = (to.http, to.clock, to.retry, to.endpoint);
+    let (path, operation) = (call.path, call.operation);
     let fail = |url: &str, kind| {
         ServiceFailure::new(
             ProviderKind::Sso,
@@ -625,7 +665,16 @@ async fn post_json<H: Http + ?Sized, K: Clock + ?Sized>(
     };
     let response =
         exchange::send_retrying(http, clock, retry, ProviderKind::Sso, operation, &request).await?;
-    Ok((url, response))
+    parse(response.body.as_ref()).ok_or_else(|| {
+        exchange::bad_json_failure(
+            ProviderKind::Sso,
+            operation,
+            &url,
+            response.status,
+            response.content_type.as_deref(),
+            call.expected,
+        )
+    })
 }
 
 /// Calls RegisterClient (`POST {oidc}/client/register`).
@@ -639,26 +688,14 @@ pub async fn register_client<H: Http + ?Sized, K: Clock + ?Sized>(
     endpoint: &Endpoint<'_>,
     request: &RegisterRequest<'_>,
 ) -> Result<Client, ServiceFailure> {
-    let (url, response) = post_json(
-        http,
-        clock,
-        retry,
-        endpoint,
-        "/client/register",
-        REGISTER_CLIENT,
+    let to = Target::new(http, clock, retry, endpoint);
+    post_json(
+        &to,
+        &REGISTER_CALL,
         |b| write_register_body(b, request),
+        parse_register_client,
     )
-    .await?;
-    parse_register_client(response.body.as_ref()).ok_or_else(|| {
-        exchange::bad_json_failure(
-            ProviderKind::Sso,
-            REGISTER_CLIENT,
-            &url,
-            response.status,
-            response.content_type.as_deref(),
-            "JSON with clientId, clientSecret and clientSecretExpiresAt",
-        )
-    })
+    .await
 }
 
 /// Calls StartDeviceAuthorization (`POST {oidc}/device_authorization`) for `start_url` (the
@@ -674,26 +711,14 @@ pub async fn start_device_authorization<H: Http + ?Sized, K: Clock + ?Sized>(
     client: &Client,
     start_url: &str,
 ) -> Result<DeviceAuthorization, ServiceFailure> {
-    let (url, response) = post_json(
-        http,
-        clock,
-        retry,
-        endpoint,
-        "/device_authorization",
-        START_DEVICE_AUTHORIZATION,
+    let to = Target::new(http, clock, retry, endpoint);
+    post_json(
+        &to,
+        &DEVICE_AUTHORIZATION_CALL,
         |b| write_device_authorization_body(b, client, start_url),
+        parse_device_authorization,
     )
-    .await?;
-    parse_device_authorization(response.body.as_ref()).ok_or_else(|| {
-        exchange::bad_json_failure(
-            ProviderKind::Sso,
-            START_DEVICE_AUTHORIZATION,
-            &url,
-            response.status,
-            response.content_type.as_deref(),
-            "JSON with deviceCode, userCode, verificationUri, verificationUriComplete and expiresIn",
-        )
-    })
+    .await
 }
 
 /// Calls CreateToken (`POST {oidc}/token`) redeeming `grant`; `now` dates the token's expiry.
@@ -710,26 +735,14 @@ pub async fn redeem<H: Http + ?Sized, K: Clock + ?Sized>(
     grant: &Grant<'_>,
     now: i64,
 ) -> Result<Refreshed, ServiceFailure> {
-    let (url, response) = post_json(
-        http,
-        clock,
-        retry,
-        endpoint,
-        "/token",
-        CREATE_TOKEN_SIGN_IN,
+    let to = Target::new(http, clock, retry, endpoint);
+    post_json(
+        &to,
+        &CREATE_TOKEN_CALL,
         |b| write_grant_body(b, client, grant),
+        |body| parse_create_token(body, now),
     )
-    .await?;
-    parse_create_token(response.body.as_ref(), now).ok_or_else(|| {
-        exchange::bad_json_failure(
-            ProviderKind::Sso,
-            CREATE_TOKEN_SIGN_IN,
-            &url,
-            response.status,
-            response.content_type.as_deref(),
-            CREATE_TOKEN_EXPECTED,
-        )
-    })
+    .await
 }
 
 impl Refreshed {

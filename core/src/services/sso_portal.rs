@@ -125,16 +125,7 @@ pub async fn get_role_credentials<H: Http + ?Sized, K: Clock + ?Sized>(
         &request,
     )
     .await
-    .map_err(|failure| {
-        let unauthorized = matches!(failure.kind, ServiceFailureKind::Status { status: 401, .. })
-            || matches!(&failure.kind, ServiceFailureKind::Status { code: Some(c), .. }
-                    if c.ends_with("UnauthorizedException"));
-        if unauthorized {
-            PortalError::Unauthorized(failure)
-        } else {
-            PortalError::Failed(failure)
-        }
-    })?;
+    .map_err(portal_error)?;
     match parse_role_credentials(response.body.as_ref(), role.account_id) {
         Ok(credentials) => Ok(credentials),
         Err(Some(too_long)) => Err(PortalError::TooLong(too_long)),
@@ -150,6 +141,19 @@ pub async fn get_role_credentials<H: Http + ?Sized, K: Clock + ?Sized>(
 }
 
 const LOGOUT: &str = "Logout";
+
+/// A failed portal call: [`PortalError::Unauthorized`] for 401 or an
+/// `UnauthorizedException` (sign in again), else [`PortalError::Failed`].
+fn portal_error(failure: ServiceFailure) -> PortalError {
+    let unauthorized = matches!(failure.kind, ServiceFailureKind::Status { status: 401, .. })
+        || matches!(&failure.kind, ServiceFailureKind::Status { code: Some(c), .. }
+                if c.ends_with("UnauthorizedException"));
+    if unauthorized {
+        PortalError::Unauthorized(failure)
+    } else {
+        PortalError::Failed(failure)
+    }
+}
 
 /// Calls the portal's Logout (`POST {portal}/logout` with the bearer token in
 /// `x-amz-sso_bearer_token`), as `aws sso logout` does for each cached token. The answer's body
@@ -251,13 +255,15 @@ pub struct Account {
     pub email_address: Option<alloc::string::String>,
 }
 
+/// One page of ListAccounts (`accountList`) or ListAccountRoles (`roleList`).
 #[cfg(feature = "alloc")]
 #[derive(Deserialize)]
-struct AccountsPageJson<'a> {
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+struct PageJson<'a, T> {
     #[serde(rename = "nextToken", borrow, default)]
     next_token: Option<EscapedStr<'a>>,
-    #[serde(rename = "accountList", borrow, default)]
-    account_list: heapless::Vec<AccountJson<'a>, MAX_PORTAL_PAGE_ITEMS>,
+    #[serde(alias = "accountList", alias = "roleList", default)]
+    items: heapless::Vec<T, MAX_PORTAL_PAGE_ITEMS>,
 }
 
 #[cfg(feature = "alloc")]
@@ -269,15 +275,6 @@ struct AccountJson<'a> {
     account_name: Option<EscapedStr<'a>>,
     #[serde(rename = "emailAddress", borrow, default)]
     email_address: Option<EscapedStr<'a>>,
-}
-
-#[cfg(feature = "alloc")]
-#[derive(Deserialize)]
-struct RolesPageJson<'a> {
-    #[serde(rename = "nextToken", borrow, default)]
-    next_token: Option<EscapedStr<'a>>,
-    #[serde(rename = "roleList", borrow, default)]
-    role_list: heapless::Vec<RoleNameJson<'a>, MAX_PORTAL_PAGE_ITEMS>,
 }
 
 #[cfg(feature = "alloc")]
@@ -294,6 +291,31 @@ fn owned(s: EscapedStr<'_>) -> Option<alloc::string::String> {
         .map(|text| text.as_str().into())
 }
 
+/// An optional value unescaped: `Some(None)` when absent, `None` when too long.
+#[cfg(feature = "alloc")]
+fn owned_option(s: Option<EscapedStr<'_>>) -> Option<Option<alloc::string::String>> {
+    match s {
+        Some(s) => Some(Some(owned(s)?)),
+        None => Some(None),
+    }
+}
+
+/// A page: its items, each read with `item`, and the `nextToken` of the next page (an empty
+/// one ends too).
+#[cfg(feature = "alloc")]
+type Page<T> = (alloc::vec::Vec<T>, Option<alloc::string::String>);
+
+#[cfg(feature = "alloc")]
+fn parse_page<'a, J: Deserialize<'a>, T>(
+    body: &'a [u8],
+    item: impl Fn(&J) -> Option<T>,
+) -> Option<Page<T>> {
+    let (json, _) = serde_json_core::from_slice::<PageJson<'a, J>>(body).ok()?;
+    let items = json.items.iter().map(item).collect::<Option<_>>()?;
+    let next = owned_option(json.next_token)?.filter(|t| !t.is_empty());
+    Some((items, next))
+}
+
 /// One ListAccounts page: its accounts and the `nextToken` of the next page. `None` when it
 /// is not that JSON (or a value is longer than [`MAX_PORTAL_FIELD_LEN`]).
 #[cfg(feature = "alloc")]
@@ -301,26 +323,13 @@ fn owned(s: EscapedStr<'_>) -> Option<alloc::string::String> {
 pub fn parse_accounts_page(
     body: &[u8],
 ) -> Option<(alloc::vec::Vec<Account>, Option<alloc::string::String>)> {
-    let (json, _) = serde_json_core::from_slice::<AccountsPageJson<'_>>(body).ok()?;
-    let mut accounts = alloc::vec::Vec::with_capacity(json.account_list.len());
-    for account in &json.account_list {
-        accounts.push(Account {
+    parse_page(body, |account: &AccountJson<'_>| {
+        Some(Account {
             account_id: owned(account.account_id)?,
-            account_name: match account.account_name {
-                Some(name) => Some(owned(name)?),
-                None => None,
-            },
-            email_address: match account.email_address {
-                Some(email) => Some(owned(email)?),
-                None => None,
-            },
-        });
-    }
-    let next = match json.next_token {
-        Some(token) => Some(owned(token)?).filter(|t| !t.is_empty()),
-        None => None,
-    };
-    Some((accounts, next))
+            account_name: owned_option(account.account_name)?,
+            email_address: owned_option(account.email_address)?,
+        })
+    })
 }
 
 /// One ListAccountRoles page: its role names and the `nextToken` of the next page. `None` when
@@ -333,16 +342,7 @@ pub fn parse_roles_page(
     alloc::vec::Vec<alloc::string::String>,
     Option<alloc::string::String>,
 )> {
-    let (json, _) = serde_json_core::from_slice::<RolesPageJson<'_>>(body).ok()?;
-    let mut roles = alloc::vec::Vec::with_capacity(json.role_list.len());
-    for role in &json.role_list {
-        roles.push(owned(role.role_name)?);
-    }
-    let next = match json.next_token {
-        Some(token) => Some(owned(token)?).filter(|t| !t.is_empty()),
-        None => None,
-    };
-    Some((roles, next))
+    parse_page(body, |role: &RoleNameJson<'_>| owned(role.role_name))
 }
 
 #[cfg(feature = "alloc")]
@@ -373,17 +373,7 @@ async fn list_page<H: Http + ?Sized, K: Clock + ?Sized>(
     let response =
         exchange::send_retrying(http, clock, retry, ProviderKind::Sso, operation, &request)
             .await
-            .map_err(|failure| {
-                let unauthorized =
-                    matches!(failure.kind, ServiceFailureKind::Status { status: 401, .. })
-                        || matches!(&failure.kind, ServiceFailureKind::Status { code: Some(c), .. }
-                            if c.ends_with("UnauthorizedException"));
-                if unauthorized {
-                    PortalError::Unauthorized(failure)
-                } else {
-                    PortalError::Failed(failure)
-                }
-            })?;
+            .map_err(portal_error)?;
     Ok(response.body.as_ref().to_vec())
 }
 
@@ -405,19 +395,14 @@ pub async fn list_accounts<H: Http + ?Sized, K: Clock + ?Sized>(
     endpoint: &Endpoint<'_>,
     access_token: &str,
 ) -> Result<alloc::vec::Vec<Account>, PortalError> {
-    let url = |next: Option<&str>| match next {
-        Some(token) => exchange::join_url(
-            endpoint.url(),
-            format_args!("/assignment/accounts?next_token={}", uri_encode(token)),
-        ),
-        None => exchange::join_url(endpoint.url(), format_args!("/assignment/accounts")),
-    };
     let call = PagedCall {
         operation: LIST_ACCOUNTS,
         endpoint,
         access_token,
+        path: "/assignment/accounts",
+        account_id: None,
     };
-    every_page(http, clock, retry, &call, url, parse_accounts_page).await
+    every_page(http, clock, retry, &call, parse_accounts_page).await
 }
 
 /// Calls ListAccountRoles (`GET {portal}/assignment/roles?account_id=...`) and follows every
@@ -434,28 +419,14 @@ pub async fn list_account_roles<H: Http + ?Sized, K: Clock + ?Sized>(
     access_token: &str,
     account_id: &str,
 ) -> Result<alloc::vec::Vec<alloc::string::String>, PortalError> {
-    // botocore writes the query in the order of the request's members: nextToken, then
-    // accountId.
-    let url = |next: Option<&str>| match next {
-        Some(token) => exchange::join_url(
-            endpoint.url(),
-            format_args!(
-                "/assignment/roles?next_token={}&account_id={}",
-                uri_encode(token),
-                uri_encode(account_id)
-            ),
-        ),
-        None => exchange::join_url(
-            endpoint.url(),
-            format_args!("/assignment/roles?account_id={}", uri_encode(account_id)),
-        ),
-    };
     let call = PagedCall {
         operation: LIST_ACCOUNT_ROLES,
         endpoint,
         access_token,
+        path: "/assignment/roles",
+        account_id: Some(account_id),
     };
-    every_page(http, clock, retry, &call, url, parse_roles_page).await
+    every_page(http, clock, retry, &call, parse_roles_page).await
 }
 
 /// A URL of one call, as `exchange::join_url` builds it.
@@ -468,18 +439,47 @@ struct PagedCall<'a> {
     operation: &'static str,
     endpoint: &'a Endpoint<'a>,
     access_token: &'a str,
+    /// The path under the portal's URL.
+    path: &'static str,
+    /// The `account_id` query parameter (ListAccountRoles).
+    account_id: Option<&'a str>,
 }
 
-/// Fetches the pages of `call` (each page's URL from `url`, given the previous page's
-/// `nextToken`) until a page has no token, reading each with `parse`; more than
-/// [`MAX_PORTAL_PAGES`] pages is a failure.
+#[cfg(feature = "alloc")]
+impl PagedCall<'_> {
+    /// The URL of the page after `next` (the first page without one). botocore writes the
+    /// query in the order of the request's members: `next_token`, then `account_id`.
+    fn url(&self, next: Option<&str>) -> Result<CallUrl, core::fmt::Error> {
+        let (base, path) = (self.endpoint.url(), self.path);
+        match (next, self.account_id) {
+            (None, None) => exchange::join_url(base, format_args!("{path}")),
+            (Some(token), None) => exchange::join_url(
+                base,
+                format_args!("{path}?next_token={}", uri_encode(token)),
+            ),
+            (None, Some(id)) => {
+                exchange::join_url(base, format_args!("{path}?account_id={}", uri_encode(id)))
+            }
+            (Some(token), Some(id)) => exchange::join_url(
+                base,
+                format_args!(
+                    "{path}?next_token={}&account_id={}",
+                    uri_encode(token),
+                    uri_encode(id)
+                ),
+            ),
+        }
+    }
+}
+
+/// Fetches the pages of `call` (each page after the previous page's `nextToken`) until a page
+/// has no token, reading each with `parse`; more than [`MAX_PORTAL_PAGES`] pages is a failure.
 #[cfg(feature = "alloc")]
 async fn every_page<H, K, T>(
     http: &H,
     clock: &K,
     retry: RetryConfig,
     call: &PagedCall<'_>,
-    url: impl Fn(Option<&str>) -> Result<CallUrl, core::fmt::Error>,
     parse: impl Fn(&[u8]) -> Option<(alloc::vec::Vec<T>, Option<alloc::string::String>)>,
 ) -> Result<alloc::vec::Vec<T>, PortalError>
 where
@@ -490,7 +490,9 @@ where
     let mut all = alloc::vec::Vec::new();
     let mut next: Option<alloc::string::String> = None;
     for _ in 0..MAX_PORTAL_PAGES {
-        let url = url(next.as_deref()).map_err(|_| invalid_url(operation, base))?;
+        let url = call
+            .url(next.as_deref())
+            .map_err(|_| invalid_url(operation, base))?;
         let body = list_page(http, clock, retry, operation, &url, call.access_token).await?;
         let (items, token) = parse(&body).ok_or_else(|| bad_page(operation, &url))?;
         all.extend(items);
@@ -515,29 +517,33 @@ fn invalid_url(operation: &'static str, url: &str) -> PortalError {
     )
 }
 
+/// A page whose answer is not the JSON of a page.
 #[cfg(feature = "alloc")]
 fn bad_page(operation: &'static str, url: &str) -> PortalError {
-    PortalError::Failed(exchange::bad_json_failure(
-        ProviderKind::Sso,
+    page_failure(
         operation,
         url,
-        200,
-        Some("application/json"),
         "JSON with accountList [{accountId, accountName, emailAddress}] or roleList \
          [{roleName}], and nextToken",
-    ))
+    )
+}
+
+/// A portal that never stops handing out a `nextToken`.
+#[cfg(feature = "alloc")]
+fn too_many_pages(operation: &'static str, url: &str) -> PortalError {
+    page_failure(
+        operation,
+        url,
+        "a last page (no nextToken) within MAX_PORTAL_PAGES pages",
+    )
 }
 
 #[cfg(feature = "alloc")]
-fn too_many_pages(operation: &'static str, url: &str) -> PortalError {
-    PortalError::Failed(exchange::bad_json_failure(
-        ProviderKind::Sso,
-        operation,
-        url,
-        200,
-        Some("application/json"),
-        "a last page (no nextToken) within MAX_PORTAL_PAGES pages",
-    ))
+fn page_failure(operation: &'static str, url: &str, expected: &'static str) -> PortalError {
+    let json = Some("application/json");
+    let failure =
+        exchange::bad_json_failure(ProviderKind::Sso, operation, url, 200, json, expected);
+    PortalError::Failed(failure)
 }
 
 #[cfg(all(test, feature = "alloc"))]

@@ -209,7 +209,7 @@ pub fn render_template(template: &str, fields: &NameFields<'_>) -> Result<String
 
 /// Makes a profile name that every reader of the config file takes as it is: ASCII letters,
 /// digits and `-_.@+` are kept, every run of anything else (spaces, brackets, `#`, `;`, `=`,
-/// quotes, non-ASCII) becomes one `-`, and `-` and `.` are trimmed from the ends (a template's
+/// quotes, non-ASCII) becomes one `-` (none next to a `.` or `-`), and `-` and `.` are trimmed from the ends (a template's
 /// separator between two empty parts is no name). `None` when nothing is left.
 #[must_use]
 pub fn normalise_profile_name(name: &str) -> Option<String> {
@@ -217,7 +217,9 @@ pub fn normalise_profile_name(name: &str) -> Option<String> {
     let mut replaced = false;
     for c in name.chars() {
         if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@' | '+') {
-            if replaced && !out.is_empty() && !out.ends_with('-') {
+            // A run next to a `.` or `-` is dropped rather than doubled: `a [b].c` is `a-b.c`.
+            if replaced && !out.is_empty() && !out.ends_with(['-', '.']) && !matches!(c, '.' | '-')
+            {
                 out.push('-');
             }
             replaced = false;
@@ -243,8 +245,6 @@ pub enum PlanAction {
     Replace,
     /// The profile exists: left alone (no `--force`).
     KeepExisting,
-    /// An earlier account and role got the same name: this one is not written.
-    DuplicateName,
     /// The template gave a name with no valid character.
     NoName,
 }
@@ -264,7 +264,9 @@ pub struct PlannedProfile {
 
 /// Plans `sso profiles`: for each (account, role) in order, the normalised name from
 /// `template` and whether it is added, replaced (`force`), kept (it exists in `existing`) or
-/// skipped (a name already given to an earlier pair, or no name at all).
+/// skipped (no name at all). A name already given to an earlier pair gets the first free
+/// suffix `-2`, `-3`, ... (free in this plan: a profile an earlier run wrote under that name
+/// is then found again, so a second run plans the same names).
 ///
 /// # Errors
 /// [`TemplateError`].
@@ -287,8 +289,8 @@ pub fn plan_profiles<'a>(
         let rendered = render_template(template, &fields)?;
         let (name, action) = match normalise_profile_name(&rendered) {
             None => (String::new(), PlanAction::NoName),
-            Some(name) if taken.contains(&name) => (name, PlanAction::DuplicateName),
             Some(name) => {
+                let name = unique_name(name, &taken);
                 taken.insert(name.clone());
                 let action = match (existing(&name), force) {
                     (false, _) => PlanAction::Add,
@@ -306,6 +308,84 @@ pub fn plan_profiles<'a>(
         });
     }
     Ok(plan)
+}
+
+/// `name`, or when `taken` has it, `name-N` with the smallest N from 2 that it has not.
+fn unique_name(name: String, taken: &alloc::collections::BTreeSet<String>) -> String {
+    if !taken.contains(&name) {
+        return name;
+    }
+    let mut n: u64 = 2;
+    loop {
+        let candidate = alloc::format!("{name}-{n}");
+        if !taken.contains(&candidate) {
+            return candidate;
+        }
+        n += 1;
+    }
+}
+
+/// The prompt for the session name: `SSO session name [CURRENT]: ` when the profile names
+/// one, else `SSO session name (Recommended): ` (an empty answer then chooses the legacy form).
+#[must_use]
+pub fn session_name_prompt(current: Option<&str>) -> String {
+    match current {
+        Some(current) => alloc::format!("SSO session name [{current}]: "),
+        None => String::from("SSO session name (Recommended): "),
+    }
+}
+
+/// The AWS CLI's warning when no session name is given (bold on a terminal and off one alike,
+/// as the AWS CLI prints it).
+pub const LEGACY_WARNING: &str = "\x1b[1mWARNING: Configuring using legacy format (e.g. without \
+     an SSO session).\nConsider re-running \"configure sso\" command and providing a session \
+     name.\n\x1b[0m";
+
+/// The AWS CLI's check of a start URL answer (botocore's `is_valid_endpoint_url`, for the
+/// forms people type): `http` or `https`, `://`, and a host.
+#[must_use]
+pub fn is_valid_start_url(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    let Some(rest) = rest else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or("");
+    let host = host.split(':').next().unwrap_or("");
+    !host.is_empty()
+        && host.len() <= 255
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
+}
+
+/// The AWS CLI's check of a scopes answer: comma-separated, no whitespace inside a scope.
+#[must_use]
+pub fn is_valid_scopes(raw: &str) -> bool {
+    raw.split(',')
+        .all(|scope| !scope.trim().contains(char::is_whitespace))
+}
+
+/// What `configure sso` says once it has written the profile: how to use it with account and
+/// role (`configured`), else only that SSO is configured. `default` (in any case) needs no
+/// `--profile`. `tool` is the command people run (`aws` in the AWS CLI's words).
+#[must_use]
+pub fn conclusion(configured: bool, profile: &str, tool: &str) -> String {
+    if !configured {
+        alloc::format!("Successfully configured SSO for profile: {profile}\n")
+    } else if profile.eq_ignore_ascii_case("default") {
+        alloc::format!(
+            "The AWS CLI is now configured to use the default profile.\nRun the following \
+             command to verify your configuration:\n\n{tool} sts get-caller-identity\n"
+        )
+    } else {
+        alloc::format!(
+            "To use this profile, specify the profile name using --profile, as shown:\n\n\
+             {tool} sts get-caller-identity --profile {profile}\n"
+        )
+    }
 }
 
 #[cfg(test)]
@@ -397,6 +477,33 @@ mod tests {
     }
 
     #[test]
+    fn configure_sso_words_and_checks() {
+        assert_eq!(
+            session_name_prompt(Some("corp")),
+            "SSO session name [corp]: "
+        );
+        assert_eq!(
+            session_name_prompt(None),
+            "SSO session name (Recommended): "
+        );
+        assert!(is_valid_start_url("https://d-1.awsapps.com/start"));
+        assert!(is_valid_start_url("http://127.0.0.1:8080/start#x"));
+        assert!(!is_valid_start_url("d-1.awsapps.com/start"));
+        assert!(!is_valid_start_url("https:///start"));
+        assert!(!is_valid_start_url("https://a b/"));
+        assert!(is_valid_scopes(
+            "sso:account:access, codewhisperer:completions"
+        ));
+        assert!(!is_valid_scopes("a b"));
+        assert!(conclusion(true, "DEFAULT", "aws").contains("default profile"));
+        assert!(conclusion(true, "dev", "aws").ends_with("--profile dev\n"));
+        assert_eq!(
+            conclusion(false, "dev", "aws"),
+            "Successfully configured SSO for profile: dev\n"
+        );
+    }
+
+    #[test]
     fn default_name_is_role_dash_account() {
         assert_eq!(default_profile_name("Admin", "123"), "Admin-123");
     }
@@ -448,6 +555,11 @@ mod tests {
         assert_eq!(normalise_profile_name(" [] "), None);
         assert_eq!(normalise_profile_name("!.!"), None);
         assert_eq!(normalise_profile_name(".a."), Some("a".into()));
+        assert_eq!(
+            normalise_profile_name("My Team [dev].Power User").as_deref(),
+            Some("My-Team-dev.Power-User")
+        );
+        assert_eq!(normalise_profile_name("a ( - ) b").as_deref(), Some("a-b"));
     }
 
     #[test]
@@ -482,7 +594,7 @@ mod tests {
                 ("prod.Read", PlanAction::KeepExisting),
                 ("Prod.Admin", PlanAction::Add),
                 ("p-r-o-d.Admin", PlanAction::Add),
-                ("p-r-o-d.Admin", PlanAction::DuplicateName),
+                ("p-r-o-d.Admin-2", PlanAction::Add),
                 ("", PlanAction::NoName),
             ]
         );

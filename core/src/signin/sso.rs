@@ -27,15 +27,15 @@ use alloc::vec::Vec;
 use core::fmt::{self, Write as _};
 
 use crate::caches::assume_role::CacheKey;
-use crate::caches::sso_token::token_cache_key;
+use crate::caches::sso_token::{
+    token_cache_key, write_token_json, RegistrationExpiry, TokenClient,
+};
 use crate::config::evaluate::Evaluator;
 use crate::config::parse::Property;
-use crate::credentials::write_utc_z;
 use crate::io::Env;
-use crate::json::write_python_str;
 use crate::services::sso_oidc::{Client, Refreshed, DEFAULT_SCOPE};
 use crate::signing::sigv4::uri_encode;
-use crate::{Source, Sourced};
+use crate::Sourced;
 
 /// The longest the loopback callback waits for the browser, in seconds (the AWS CLI's 600).
 pub const CALLBACK_WAIT_SECS: u64 = 600;
@@ -128,17 +128,6 @@ impl fmt::Display for LoginConfigError<'_> {
     }
 }
 
-fn sourced(p: Property<'_>) -> Option<Sourced<'_>> {
-    Some(Sourced {
-        value: p.value.as_str()?,
-        source: Source::File {
-            kind: p.kind,
-            path: p.path,
-            line: p.line,
-        },
-    })
-}
-
 /// The configuration `sso login` signs in with: `--sso-session` (`session_option`), else the
 /// active profile's `sso_session`, else the profile's own `sso_start_url` and `sso_region`.
 /// A multi-line value counts as missing.
@@ -154,7 +143,7 @@ pub fn login_config<'s, E: Env + ?Sized>(
         active
             .profile
             .and_then(|p| p.get("sso_session"))
-            .and_then(sourced)
+            .and_then(Property::sourced)
             .map(|s| s.value)
     };
     // An empty `sso_session` is falsy in Python: the legacy form.
@@ -185,10 +174,11 @@ pub fn login_config<'s, E: Env + ?Sized>(
                 .files()
                 .sso_session(name)
                 .ok_or(LoginConfigError::SessionNotFound(name))?;
-            let (start_url, region) = required(&|key| section.get(key).and_then(sourced), false)?;
+            let (start_url, region) =
+                required(&|key| section.get(key).and_then(Property::sourced), false)?;
             let scopes = section
                 .get("sso_registration_scopes")
-                .and_then(sourced)
+                .and_then(Property::sourced)
                 .map(|raw| split_scopes(raw.value));
             Ok(LoginConfig {
                 profile: active.name,
@@ -200,7 +190,12 @@ pub fn login_config<'s, E: Env + ?Sized>(
         }
         None => {
             let (start_url, region) = required(
-                &|key| active.profile.and_then(|p| p.get(key)).and_then(sourced),
+                &|key| {
+                    active
+                        .profile
+                        .and_then(|p| p.get(key))
+                        .and_then(Property::sourced)
+                },
                 true,
             )?;
             Ok(LoginConfig {
@@ -627,26 +622,12 @@ pub fn write_token_file(
     token: &Refreshed,
     client: &Client,
 ) -> fmt::Result {
-    out.write_str("{\"startUrl\": ")?;
-    write_python_str(out, start_url)?;
-    out.write_str(", \"region\": ")?;
-    write_python_str(out, region)?;
-    out.write_str(", \"accessToken\": ")?;
-    write_python_str(out, token.token().access_token())?;
-    out.write_str(", \"expiresAt\": \"")?;
-    write_utc_z(out, token.token().expires_at())?;
-    out.write_str("\", \"clientId\": ")?;
-    write_python_str(out, client.client_id())?;
-    out.write_str(", \"clientSecret\": ")?;
-    write_python_str(out, client.client_secret())?;
-    out.write_str(", \"registrationExpiresAt\": \"")?;
-    write_utc_z(out, client.expires_at())?;
-    out.write_char('"')?;
-    if let Some(refresh) = token.refresh_token() {
-        out.write_str(", \"refreshToken\": ")?;
-        write_python_str(out, refresh)?;
-    }
-    out.write_char('}')
+    let client = TokenClient {
+        client_id: client.client_id(),
+        client_secret: client.client_secret(),
+        expires_at: RegistrationExpiry::Time(client.expires_at()),
+    };
+    write_token_json(out, start_url, region, token, &client)
 }
 
 /// The page the loopback callback answers every request with.

@@ -127,16 +127,8 @@ fn ask_all(
             (Some(v), ACCESS_KEY_ID | SECRET_ACCESS_KEY | SESSION_TOKEN) => mask(v),
             (Some(v), _) => v.clone(),
         };
-        write!(streams.out, "{text} [{shown}]: ")?;
-        streams.out.flush()?;
-        let answer = machine
-            .read_line()
-            .map_err(|e| Failure::Other(format!("cannot read the answer to \"{text}\": {e}")))?
-            .ok_or_else(|| {
-                Failure::Other(format!(
-                    "standard input ended before the answer to \"{text}\"; nothing was written"
-                ))
-            })?;
+        let prompt = format!("{text} [{shown}]: ");
+        let answer = super::answer(machine, streams, &prompt, text)?;
         if !answer.is_empty() && Some(&answer) != value.as_ref() {
             changes.push((key, Some(answer)));
         }

@@ -258,25 +258,7 @@ fn ask(
     streams: &mut Streams<'_>,
     prompt: &str,
 ) -> Result<String, Failure> {
-    write!(streams.out, "{prompt}: ")?;
-    read_answer(machine, streams, prompt)
-}
-
-/// Flushes the prompt already written and reads its answer.
-fn read_answer(
-    machine: &(impl Machine + ?Sized),
-    streams: &mut Streams<'_>,
-    prompt: &str,
-) -> Result<String, Failure> {
-    streams.out.flush()?;
-    machine
-        .read_line()
-        .map_err(|e| Failure::Other(format!("cannot read the answer to \"{prompt}\": {e}")))?
-        .ok_or_else(|| {
-            Failure::Other(format!(
-                "standard input ended before the answer to \"{prompt}\"; nothing was written"
-            ))
-        })
+    super::answer(machine, streams, &format!("{prompt}: "), prompt)
 }
 
 /// The profile to write: `--update-profile`, else the answer to `Profile to update
@@ -292,7 +274,7 @@ fn target_profile(
     }
     let default = default_profile_name(serial)?;
     write!(streams.out, "Profile to update [{default}]: ")?;
-    let answer = read_answer(machine, streams, "Profile to update")?;
+    let answer = super::read_answer_line(machine, streams, "Profile to update")?;
     Ok(if answer.is_empty() { default } else { answer })
 }
 

@@ -12,6 +12,7 @@
 
 pub mod import;
 pub mod interactive;
+pub mod menu;
 pub mod mfa_login;
 pub mod read;
 pub mod set;
@@ -22,6 +23,36 @@ use crate::commands::Context;
 use crate::failure::Failure;
 use crate::machine::Machine;
 use crate::output::Streams;
+
+/// Writes `prompt`, then [`read_answer_line`].
+fn answer(
+    machine: &(impl Machine + ?Sized),
+    streams: &mut Streams<'_>,
+    prompt: &str,
+    what: &str,
+) -> Result<String, Failure> {
+    streams.out.write_all(prompt.as_bytes())?;
+    read_answer_line(machine, streams, what)
+}
+
+/// Flushes the prompt already written and reads the answer line (as typed, without its line
+/// end); `what` names the question in the failures: the input cannot be read, or it ended
+/// first (nothing is written then).
+fn read_answer_line(
+    machine: &(impl Machine + ?Sized),
+    streams: &mut Streams<'_>,
+    what: &str,
+) -> Result<String, Failure> {
+    streams.out.flush()?;
+    machine
+        .read_line()
+        .map_err(|e| Failure::Other(format!("cannot read the answer to \"{what}\": {e}")))?
+        .ok_or_else(|| {
+            Failure::Other(format!(
+                "standard input ended before the answer to \"{what}\"; nothing was written"
+            ))
+        })
+}
 
 /// Runs one `configure` subcommand, or the interactive set-up when there is none.
 pub fn run<M: Machine + ?Sized>(
@@ -42,6 +73,7 @@ pub fn run<M: Machine + ?Sized>(
         ConfigureCommand::MfaLogin(args) => mfa_login::run(args, ctx, streams),
         ConfigureCommand::Set(args) => set::run(args, ctx, streams),
         ConfigureCommand::Import(args) => import::run(args, ctx, streams),
+        ConfigureCommand::Sso(args) => sso::run_sso(args, ctx, streams),
         ConfigureCommand::SsoSession => sso::run_session(ctx, streams),
     }
 }

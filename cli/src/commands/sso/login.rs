@@ -16,13 +16,14 @@ use credchain_core::caches::sso_registration::{
     MAX_REGISTRATION_FILE_LEN,
 };
 use credchain_core::caches::sso_token::token_path;
+use credchain_core::config::evaluate::Evaluator;
 use credchain_core::config::write::{Change, Edit};
 use credchain_core::io::{block_on, Clock, Fs};
 use credchain_core::services::endpoint::{self, Endpoint};
 use credchain_core::services::exchange::ServiceFailure;
 use credchain_core::services::retry::{self, RetryConfig};
 use credchain_core::services::sso_oidc::{
-    self, AuthCodeRegistration, Client, Grant, GrantFailure, Refreshed, RegisterRequest,
+    self, AuthCodeRegistration, Client, Grant, GrantFailure, Refreshed, RegisterRequest, Token,
     DEFAULT_SCOPE, REDIRECT_URI_WITHOUT_PORT,
 };
 use credchain_core::signin::sso::{
@@ -73,26 +74,92 @@ pub fn run<M: Machine + ?Sized>(
             Some(r) => (r.url.as_str(), r.region.as_str()),
             None => (config.start_url.value, config.region.value),
         };
-        let sourced_region = Sourced {
-            value: region,
-            source: config.region.source,
-        };
-        let endpoint = endpoint::resolve(eval, &endpoint::SSO_OIDC, Some(sourced_region))
-            .map_err(Failure::configuration)?;
-        let retry = retry::settings(eval).map_err(Failure::other)?.config;
-        let login = Login {
-            ctx,
-            io: ctx.machine.io(),
+        let sign = SignIn {
             config: &config,
             issuer_url,
             region,
-            endpoint: &endpoint,
-            retry,
             flow: Flow::choose(&config, args.use_device_code),
             no_browser: args.no_browser,
         };
-        login.run(streams)
+        sign_in(ctx, eval, &sign, streams)?;
+        if region != config.region.value {
+            write_region(ctx, &config, region, streams)?;
+            writeln!(streams.out, "SSO region updated to {region}")?;
+        }
+        writeln!(
+            streams.out,
+            "Successfully logged into Start URL: {}",
+            config.start_url.value
+        )?;
+        Ok(())
     })
+}
+
+/// What one sign-in signs in to, and how.
+pub(crate) struct SignIn<'a, 's> {
+    /// The session or legacy keys, as configured (they name the files).
+    pub config: &'a LoginConfig<'s>,
+    /// The start URL sent to SSO-OIDC: the configured one, or a vanity URL resolved.
+    pub issuer_url: &'a str,
+    /// The region signed in to: the configured one, or the resolved URL's.
+    pub region: &'a str,
+    /// The OAuth flow.
+    pub flow: Flow,
+    /// Only print the URL.
+    pub no_browser: bool,
+}
+
+/// Signs in as `sso login` does (the registration, the chosen flow, the files written at the
+/// end), without its closing message and region write-back: `sso login` and `configure sso`
+/// both call it. Returns the new token.
+///
+/// # Errors
+/// The AWS CLI's failures of the sign-in; nothing is written then.
+pub(crate) fn sign_in<M: Machine + ?Sized>(
+    ctx: &Context<'_, M>,
+    eval: &Evaluator<'_, '_, M::Env>,
+    sign: &SignIn<'_, '_>,
+    streams: &mut Streams<'_>,
+) -> Result<Token, Failure> {
+    let sourced_region = Sourced {
+        value: sign.region,
+        source: sign.config.region.source,
+    };
+    let endpoint = endpoint::resolve(eval, &endpoint::SSO_OIDC, Some(sourced_region))
+        .map_err(Failure::configuration)?;
+    let retry = retry::settings(eval).map_err(Failure::other)?.config;
+    let login = Login {
+        ctx,
+        io: ctx.machine.io(),
+        config: sign.config,
+        issuer_url: sign.issuer_url,
+        region: sign.region,
+        endpoint: &endpoint,
+        retry,
+        flow: sign.flow,
+        no_browser: sign.no_browser,
+    };
+    login.run(streams)
+}
+
+/// `sso_region = <resolved>` into `[sso-session NAME]`, or for the legacy form into
+/// `[profile NAME]` (the AWS CLI's section name even for `default`).
+fn write_region<M: Machine + ?Sized>(
+    ctx: &Context<'_, M>,
+    config: &LoginConfig<'_>,
+    region: &str,
+    streams: &mut Streams<'_>,
+) -> Result<(), Failure> {
+    let section = match config.session {
+        Some(session) => format!("sso-session {session}"),
+        None => format!("profile {}", config.profile),
+    };
+    let changes = [("sso_region", Change::Set(region))];
+    let edit = Edit {
+        section: &section,
+        changes: &changes,
+    };
+    shared_write::store(ctx, FileKind::Config, &[edit], streams).map(|_| ())
 }
 
 /// One sign-in in progress.
@@ -117,7 +184,7 @@ struct Registered {
 }
 
 impl<M: Machine + ?Sized> Login<'_, '_, M> {
-    fn run(&self, streams: &mut Streams<'_>) -> Result<(), Failure> {
+    fn run(&self, streams: &mut Streams<'_>) -> Result<Token, Failure> {
         let config = self.config;
         let registration_key = registration_cache_key(
             config.start_url.value,
@@ -164,16 +231,7 @@ impl<M: Machine + ?Sized> Login<'_, '_, M> {
             &registered.client,
         );
         self.write(&token_file, &text, "token file")?;
-        if self.region != config.region.value {
-            self.write_region(streams)?;
-            writeln!(streams.out, "SSO region updated to {}", self.region)?;
-        }
-        writeln!(
-            streams.out,
-            "Successfully logged into Start URL: {}",
-            config.start_url.value
-        )?;
-        Ok(())
+        Ok(token.token().clone())
     }
 
     /// The scopes the registration file records: the device flow's only when configured, the
@@ -185,21 +243,6 @@ impl<M: Machine + ?Sized> Login<'_, '_, M> {
             Flow::AuthorizationCode if configured.is_empty() => Some(vec![DEFAULT_SCOPE]),
             Flow::AuthorizationCode => Some(configured.to_vec()),
         }
-    }
-
-    /// `sso_region = <resolved>` into `[sso-session NAME]`, or for the legacy form into
-    /// `[profile NAME]` (the AWS CLI's section name even for `default`).
-    fn write_region(&self, streams: &mut Streams<'_>) -> Result<(), Failure> {
-        let section = match self.config.session {
-            Some(session) => format!("sso-session {session}"),
-            None => format!("profile {}", self.config.profile),
-        };
-        let changes = [("sso_region", Change::Set(self.region))];
-        let edit = Edit {
-            section: &section,
-            changes: &changes,
-        };
-        shared_write::store(self.ctx, FileKind::Config, &[edit], streams).map(|_| ())
     }
 
     fn write(&self, path: &str, text: &str, what: &str) -> Result<(), Failure> {
@@ -468,7 +511,7 @@ const PROBE_TIMEOUT_MS: u32 = 10_000;
 
 /// A vanity start URL resolved as the AWS CLI resolves it: one HEAD (a GET when HEAD is
 /// refused), at most one redirect hop, then the final URL checked.
-fn resolve_vanity<M: Machine + ?Sized>(
+pub(crate) fn resolve_vanity<M: Machine + ?Sized>(
     machine: &M,
     start_url: &str,
     configured_region: &str,

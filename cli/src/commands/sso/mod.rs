@@ -1,11 +1,13 @@
 //! `credchain sso login` and `credchain sso logout`: signing in to IAM Identity Center and out,
 //! as `aws sso login` and `aws sso logout` do, with the same files, messages and exit
-//! statuses (docs/quirks.md, "sso login and logout", for where credchain differs on purpose).
+//! statuses (docs/quirks.md, "sso login and logout", for where credchain differs on purpose);
+//! and `credchain sso profiles`, a profile for every account and role (not in the AWS CLI).
 
 pub mod browser;
 pub mod callback;
 pub mod login;
 pub mod logout;
+pub mod profiles;
 
 use clap::{Args, Subcommand};
 use credchain_core::config::evaluate::EvaluateError;
@@ -25,7 +27,47 @@ pub enum SsoCommand {
     /// `aws sso logout` does.
     #[command(long_about = LOGOUT_ABOUT)]
     Logout,
+    /// List every account and role the signed-in user can reach; with --write, add a
+    /// profile for each to the config file.
+    #[command(long_about = PROFILES_ABOUT, after_help = PROFILES_EXAMPLES)]
+    Profiles(ProfilesArgs),
 }
+
+/// `sso profiles`' options.
+#[derive(Debug, Args)]
+pub struct ProfilesArgs {
+    /// The `[sso-session NAME]` whose cached token is used, instead of the profile's
+    /// `sso_session`.
+    #[arg(long, value_name = "NAME")]
+    pub sso_session: Option<String>,
+    /// Add the profiles to the config file (without it, only print what would be added).
+    #[arg(long)]
+    pub write: bool,
+    /// The profile name template: {account_name}, {account_id}, {role_name} and
+    /// {sso_session} are replaced (default {account_name}.{role_name}).
+    #[arg(long, value_name = "TEMPLATE")]
+    pub name: Option<String>,
+    /// Replace the keys of profiles that already exist (they are left alone otherwise).
+    #[arg(long)]
+    pub force: bool,
+}
+
+const PROFILES_ABOUT: &str = "\
+List every AWS account and role the signed-in IAM Identity Center user can
+reach (ListAccounts and ListAccountRoles with the cached token of the
+profile's sso_session, or of --sso-session), and with --write add one profile
+per account and role to the config file (sso_session, sso_account_id,
+sso_role_name), all in one write. Without --write nothing is written: each
+line says what would be added. Names come from --name (default
+{account_name}.{role_name}), made into valid profile names (runs of other
+characters become `-`); a name given twice gets -2, -3, ... Profiles that
+exist are left alone unless --force. Not part of the AWS CLI.";
+
+const PROFILES_EXAMPLES: &str = "\
+Examples:
+  credchain sso profiles --sso-session corp
+  credchain sso profiles --sso-session corp --write
+  credchain sso profiles --profile dev --name '{account_id}-{role_name}' --write";
 
 /// `sso login`'s options.
 #[derive(Debug, Args)]
@@ -60,7 +102,7 @@ its region) and deleted, and every SSO role credential cached in
 ~/.aws/cli/cache is deleted. Client registrations, assume-role cache entries
 and other files are kept. Prints nothing.";
 
-/// Runs `sso login` or `sso logout`.
+/// Runs `sso login`, `sso logout` or `sso profiles`.
 pub fn run<M: Machine + ?Sized>(
     command: &SsoCommand,
     ctx: &Context<'_, M>,
@@ -69,6 +111,7 @@ pub fn run<M: Machine + ?Sized>(
     match command {
         SsoCommand::Login(args) => login::run(args, ctx, streams),
         SsoCommand::Logout => logout::run(ctx, streams),
+        SsoCommand::Profiles(args) => profiles::run(args, ctx, streams),
     }
 }
 

@@ -24,7 +24,21 @@ pub struct Property<'a> {
     pub line: u32,
 }
 
-impl Property<'_> {
+impl<'a> Property<'a> {
+    /// The value with where it is written, when it is on one line (`None` for a value
+    /// continued over lines).
+    #[must_use]
+    pub fn sourced(self) -> Option<crate::Sourced<'a>> {
+        Some(crate::Sourced {
+            value: self.value.as_str()?,
+            source: crate::Source::File {
+                kind: self.kind,
+                path: self.path,
+                line: self.line,
+            },
+        })
+    }
+
     /// Whether the dialect reads this property (the SDK dialect skips invalid names).
     pub(super) fn is_valid(&self) -> bool {
         self.value.dialect == Dialect::AwsCli || sdk::is_valid_name(self.key)
