@@ -159,6 +159,28 @@ impl<'s, 'a: 's, E: Env + ?Sized> Evaluator<'s, 'a, E> {
         })
     }
 
+    /// As [`Evaluator::new`], but a named profile neither file defines is taken as an empty
+    /// one instead of failing: `login` signs a new profile in (the AWS CLI adds it to the
+    /// session's profiles before it resolves anything).
+    #[must_use]
+    pub fn new_allowing_missing(
+        files: &'s ConfigFiles<'a>,
+        env: &'s E,
+        options: &'s Options<'s>,
+    ) -> Self {
+        let (name, source) = select_profile(options, env);
+        Evaluator {
+            files,
+            env,
+            options,
+            active: ActiveProfile {
+                name,
+                source,
+                profile: files.profile(name),
+            },
+        }
+    }
+
     /// The active profile.
     #[must_use]
     pub fn active_profile(&self) -> ActiveProfile<'s, 'a> {

@@ -168,26 +168,71 @@ pub async fn refresh<H: Http + ?Sized, K: Clock + ?Sized>(
     timeout_ms: u32,
 ) -> Result<Refreshed, ServiceFailure> {
     let failure = |kind| ServiceFailure::new(ProviderKind::Login, OPERATION, url, kind);
-    // Only an over-long URL makes a proof fail; say so as the HTTP client would.
-    let unusable_url = || {
-        failure(ServiceFailureKind::Http {
-            kind: HttpErrorKind::InvalidUrl,
-            timeout_ms,
-            max_body_bytes: MAX_LOGIN_RESPONSE_BYTES,
-        })
-    };
     let jti = dpop::derive_jti(key, now, refresh_token.as_bytes());
-    let claims = dpop::Claims {
-        jti: &jti,
-        htm: "POST",
-        htu: url,
-        iat: now,
-    };
-    let proof = dpop::proof(key, &claims).map_err(|_| unusable_url())?;
     // Room for both values escaped at worst (`\u00XX`, six bytes a byte) and the JSON around.
     let mut body =
         heapless::String::<{ (MAX_REFRESH_TOKEN_LEN + MAX_CLIENT_ID_LEN) * 6 + 64 }>::new();
-    write_refresh_request(&mut body, client_id, refresh_token).map_err(|_| unusable_url())?;
+    write_refresh_request(&mut body, client_id, refresh_token)
+        .map_err(|_| unusable_url(OPERATION, url, timeout_ms))?;
+    let call = TokenCall {
+        operation: OPERATION,
+        url,
+        body: &body,
+        key,
+        jti: &jti,
+        now,
+        timeout_ms,
+    };
+    let (status, response) = post_token(http, clock, retry, &call).await?;
+    parse_refresh_response(response.as_ref()).ok_or_else(|| {
+        failure(ServiceFailureKind::BadBody {
+            status,
+            expected: REFRESH_RESPONSE_SHAPE,
+        })
+    })
+}
+
+/// One call to the token endpoint: its operation's name, URL, body and DPoP proof inputs.
+struct TokenCall<'a> {
+    operation: &'static str,
+    url: &'a str,
+    body: &'a str,
+    key: &'a DpopKey,
+    jti: &'a str,
+    now: i64,
+    timeout_ms: u32,
+}
+
+/// Only an over-long URL makes a proof or a body fail; said as the HTTP client would.
+fn unusable_url(operation: &'static str, url: &str, timeout_ms: u32) -> ServiceFailure {
+    ServiceFailure::new(
+        ProviderKind::Login,
+        operation,
+        url,
+        ServiceFailureKind::Http {
+            kind: HttpErrorKind::InvalidUrl,
+            timeout_ms,
+            max_body_bytes: MAX_LOGIN_RESPONSE_BYTES,
+        },
+    )
+}
+
+/// POSTs `call.body` to the token endpoint with a DPoP proof and checks the answer is a JSON
+/// 2xx: its status and body.
+async fn post_token<H: Http + ?Sized, K: Clock + ?Sized>(
+    http: &H,
+    clock: &K,
+    retry: RetryConfig,
+    call: &TokenCall<'_>,
+) -> Result<(u16, H::Body), ServiceFailure> {
+    let claims = dpop::Claims {
+        jti: call.jti,
+        htm: "POST",
+        htu: call.url,
+        iat: call.now,
+    };
+    let proof = dpop::proof(call.key, &claims)
+        .map_err(|_| unusable_url(call.operation, call.url, call.timeout_ms))?;
     let headers = [
         ("Content-Type", "application/json"),
         ("Accept", "application/json"),
@@ -195,32 +240,116 @@ pub async fn refresh<H: Http + ?Sized, K: Clock + ?Sized>(
     ];
     let request = HttpRequest {
         method: "POST",
-        url,
+        url: call.url,
         headers: &headers,
-        body: body.as_bytes(),
-        timeout_ms,
+        body: call.body.as_bytes(),
+        timeout_ms: call.timeout_ms,
         max_body_bytes: MAX_LOGIN_RESPONSE_BYTES,
     };
     // One proof for every attempt: botocore adds the DPoP header once per call (a before-call
     // handler), and each retry resends that request.
-    let response =
-        exchange::send_retrying(http, clock, retry, ProviderKind::Login, OPERATION, &request)
-            .await?;
+    let response = exchange::send_retrying(
+        http,
+        clock,
+        retry,
+        ProviderKind::Login,
+        call.operation,
+        &request,
+    )
+    .await?;
     let status = response.status;
     let content_type = response.content_type.as_deref();
     if !exchange::is_json_content_type(content_type) {
         let mut ct = heapless::String::new();
         let _ = ct.push_str(content_type.unwrap_or_default());
-        return Err(failure(ServiceFailureKind::WrongContentType {
-            status,
-            content_type: ct,
-        }));
+        return Err(ServiceFailure::new(
+            ProviderKind::Login,
+            call.operation,
+            call.url,
+            ServiceFailureKind::WrongContentType {
+                status,
+                content_type: ct,
+            },
+        ));
     }
-    parse_refresh_response(response.body.as_ref()).ok_or_else(|| {
-        failure(ServiceFailureKind::BadBody {
+    Ok((status, response.body))
+}
+
+/// The operation of a login's code exchange, as failures name it.
+pub const CODE_OPERATION: &str = "CreateOAuth2Token";
+
+/// What [`exchange_code`] expects, in words, for error messages.
+pub const CODE_RESPONSE_SHAPE: &str = "JSON with accessToken {accessKeyId, secretAccessKey, \
+     sessionToken}, expiresIn, refreshToken and idToken";
+
+/// A login's authorization code, as it is redeemed.
+#[derive(Clone, Copy)]
+pub struct CodeExchange<'a> {
+    /// The flow's client id (same-device or cross-device).
+    pub client_id: &'a str,
+    /// The authorization code.
+    pub code: &'a str,
+    /// The PKCE verifier whose challenge the authorize URL carried.
+    pub verifier: &'a str,
+    /// The redirect URI the authorize URL carried.
+    pub redirect_uri: &'a str,
+}
+
+impl fmt::Debug for CodeExchange<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CodeExchange")
+            .field("client_id", &self.client_id)
+            .field("redirect_uri", &self.redirect_uri)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A console login's first CreateOAuth2Token at `url` (`.../v1/token`): the authorization
+/// code redeemed with its PKCE verifier and a DPoP proof signed with the login's new key,
+/// made at `now` with the random `jti`; the answer checked and read.
+///
+/// # Errors
+/// A [`ServiceFailure`] naming [`CODE_OPERATION`] and `url`; a service error keeps its
+/// `error` member as its code (`AUTHCODE_EXPIRED`, `INSUFFICIENT_PERMISSIONS`).
+#[cfg(feature = "alloc")]
+#[allow(clippy::too_many_arguments)] // The call's inputs, each needed.
+pub async fn exchange_code<H: Http + ?Sized, K: Clock + ?Sized>(
+    http: &H,
+    clock: &K,
+    retry: RetryConfig,
+    url: &str,
+    exchange: &CodeExchange<'_>,
+    key: &DpopKey,
+    jti: &str,
+    now: i64,
+) -> Result<crate::signin::console::NewSession, ServiceFailure> {
+    let mut body = alloc::string::String::new();
+    write_code_request(
+        &mut body,
+        exchange.client_id,
+        exchange.code,
+        exchange.verifier,
+        exchange.redirect_uri,
+    )
+    .map_err(|_| unusable_url(CODE_OPERATION, url, LOGIN_TIMEOUT_MS))?;
+    let call = TokenCall {
+        operation: CODE_OPERATION,
+        url,
+        body: &body,
+        key,
+        jti,
+        now,
+        timeout_ms: LOGIN_TIMEOUT_MS,
+    };
+    let (status, response) = post_token(http, clock, retry, &call).await?;
+    crate::signin::console::parse_token_response(response.as_ref()).ok_or_else(|| {
+        ServiceFailure::bad_body(
+            ProviderKind::Login,
+            CODE_OPERATION,
+            url,
             status,
-            expected: REFRESH_RESPONSE_SHAPE,
-        })
+            CODE_RESPONSE_SHAPE,
+        )
     })
 }
 
