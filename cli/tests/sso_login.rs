@@ -10,13 +10,13 @@
 mod common;
 
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use common::signin::{browse, get, home_files, python_of, refs, Running};
 use common::{Home, Run};
 use credchain_core::caches::sso_registration::registration_cache_key;
 use credchain_core::caches::sso_token::token_cache_key;
@@ -257,111 +257,6 @@ fn answer(state: &mut State, request: &Request) -> Vec<u8> {
     }
 }
 
-/// One HTTP/1.0 GET to a loopback URL: the status line, the headers, the body.
-fn get(url: &str) -> (String, String, String) {
-    let rest = url.strip_prefix("http://").expect("a loopback http URL");
-    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    assert!(authority.starts_with("127.0.0.1:"), "{url}");
-    let mut stream = TcpStream::connect(authority).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: {authority}\r\n\r\n").unwrap();
-    let mut text = String::new();
-    stream.read_to_string(&mut text).unwrap();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let (status, headers) = head.split_once("\r\n").unwrap_or((head, ""));
-    (status.to_owned(), headers.to_owned(), body.to_owned())
-}
-
-/// The scripted browser: follows the authorize URL to the mock, then its redirect to the
-/// loopback callback, and returns the callback's answer.
-fn browse(authorize_url: &str) -> (String, String) {
-    let (status, headers, _) = get(authorize_url);
-    assert!(status.contains(" 302 "), "{status}");
-    let location = headers
-        .lines()
-        .find_map(|l| l.strip_prefix("location: "))
-        .expect("a redirect")
-        .to_owned();
-    let (status, _, body) = get(&location);
-    (status, body)
-}
-
-/// A login in progress: its stdout read line by line as it comes.
-struct Running {
-    child: Child,
-    lines: std::sync::mpsc::Receiver<String>,
-    stdout: Arc<Mutex<String>>,
-}
-
-impl Running {
-    fn start(home: &Home, args: &[&str], vars: &[(&str, &str)]) -> Running {
-        let mut command = home.command(args, vars);
-        command.stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mut child = command.spawn().unwrap();
-        let out = child.stdout.take().unwrap();
-        let (tx, lines) = std::sync::mpsc::channel();
-        let stdout = Arc::new(Mutex::new(String::new()));
-        let all = stdout.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                all.lock().unwrap().push_str(&line);
-                all.lock().unwrap().push('\n');
-                let _ = tx.send(line);
-            }
-        });
-        Running {
-            child,
-            lines,
-            stdout,
-        }
-    }
-
-    /// The first printed line starting with `prefix`.
-    fn line_starting(&self, prefix: &str) -> String {
-        let until = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < until {
-            if let Ok(line) = self.lines.recv_timeout(Duration::from_millis(200)) {
-                if line.starts_with(prefix) {
-                    return line;
-                }
-            }
-        }
-        panic!(
-            "no line starting with {prefix:?}: {}",
-            self.stdout.lock().unwrap()
-        );
-    }
-
-    fn finish(mut self, home: &Home) -> Run {
-        let until = Instant::now() + Duration::from_secs(30);
-        let status = loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                break status;
-            }
-            assert!(Instant::now() < until, "the login did not end");
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        let mut stderr = String::new();
-        self.child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut stderr)
-            .unwrap();
-        // Let the reader thread drain what is left.
-        std::thread::sleep(Duration::from_millis(100));
-        let run = Run {
-            stdout: self.stdout.lock().unwrap().clone(),
-            stderr,
-            code: status.code().expect("exited, not killed"),
-        };
-        home.assert_no_secret(&run);
-        run
-    }
-}
-
 fn with_secrets(config: &str) -> Home {
     let home = Home::with_config(config);
     for secret in [
@@ -440,10 +335,6 @@ fn vars_of(mock: &Mock) -> Vec<(&'static str, String)> {
     let mut vars = mock.vars();
     vars.push(("CREDCHAIN_SSO_LOGIN_TIMEOUT", "20".into()));
     vars
-}
-
-fn refs<'v>(vars: &'v [(&'static str, String)]) -> Vec<(&'static str, &'v str)> {
-    vars.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
 
 #[test]
@@ -1003,24 +894,6 @@ fn ctrl_c_exits_130_and_leaves_every_file_as_it_was() {
     assert_eq!(home_files(&home), before);
 }
 
-/// Every file under the home, with its contents.
-fn home_files(home: &Home) -> Vec<(std::path::PathBuf, Vec<u8>)> {
-    credchain_test_support::file_tree::files_under(home.path())
-}
-
-/// The Python with botocore that checks credchain's token file: `CREDCHAIN_BOTOCORE_PYTHON`,
-/// else the difftest stage's venv (tests/difftest/run makes it under the target directory).
-fn botocore_python() -> Option<std::path::PathBuf> {
-    if let Some(python) = std::env::var_os("CREDCHAIN_BOTOCORE_PYTHON") {
-        return Some(python.into());
-    }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    let python = target.join("difftest-venv/bin/python");
-    python.exists().then_some(python)
-}
-
 /// botocore resolves role credentials from the token file `credchain sso login` wrote,
 /// against the same portal mock. Ignored by default: it needs botocore (run it with
 /// `-- --ignored` after tests/difftest/run has made its venv, or with
@@ -1028,7 +901,7 @@ fn botocore_python() -> Option<std::path::PathBuf> {
 #[test]
 #[ignore = "needs botocore: the difftest venv or CREDCHAIN_BOTOCORE_PYTHON"]
 fn botocore_resolves_role_credentials_from_the_token_file_credchain_wrote() {
-    let python = botocore_python().expect("no Python with botocore: set CREDCHAIN_BOTOCORE_PYTHON");
+    let python = python_of("CREDCHAIN_BOTOCORE_PYTHON", "difftest-venv").expect("no Python with botocore: set CREDCHAIN_BOTOCORE_PYTHON");
     let home = with_secrets(CONFIG);
     let mock = Mock::start(&[]);
     let login = Running::start(
