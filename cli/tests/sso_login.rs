@@ -901,7 +901,8 @@ fn ctrl_c_exits_130_and_leaves_every_file_as_it_was() {
 #[test]
 #[ignore = "needs botocore: the difftest venv or CREDCHAIN_BOTOCORE_PYTHON"]
 fn botocore_resolves_role_credentials_from_the_token_file_credchain_wrote() {
-    let python = python_of("CREDCHAIN_BOTOCORE_PYTHON", "difftest-venv").expect("no Python with botocore: set CREDCHAIN_BOTOCORE_PYTHON");
+    let python = python_of("CREDCHAIN_BOTOCORE_PYTHON", "difftest-venv")
+        .expect("no Python with botocore: set CREDCHAIN_BOTOCORE_PYTHON");
     let home = with_secrets(CONFIG);
     let mock = Mock::start(&[]);
     let login = Running::start(

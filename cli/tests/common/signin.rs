@@ -54,7 +54,10 @@ impl Running {
     /// Starts `credchain args` in `home` with `vars`, its stdout and stderr piped.
     pub fn start(home: &Home, args: &[&str], vars: &[(&str, &str)]) -> Running {
         let mut command = home.command(args, vars);
-        command.stdout(Stdio::piped()).stderr(Stdio::piped());
+        command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         let mut child = command.spawn().unwrap();
         let out = child.stdout.take().unwrap();
         let (tx, lines) = std::sync::mpsc::channel();
@@ -72,6 +75,13 @@ impl Running {
             lines,
             stdout,
         }
+    }
+
+    /// Writes `line` and a newline to the run's standard input (kept open until the run ends).
+    pub fn type_line(&mut self, line: &str) {
+        let stdin = self.child.stdin.as_mut().expect("stdin is piped");
+        writeln!(stdin, "{line}").unwrap();
+        stdin.flush().unwrap();
     }
 
     /// The first printed line starting with `prefix`.
@@ -92,6 +102,8 @@ impl Running {
 
     /// Waits for the end (at most 30 s); the run, checked for leaked secrets.
     pub fn finish(mut self, home: &Home) -> Run {
+        // End of input: a run still asking gets no answer instead of waiting for ever.
+        drop(self.child.stdin.take());
         let until = Instant::now() + Duration::from_secs(30);
         let status = loop {
             if let Some(status) = self.child.try_wait().unwrap() {
@@ -119,7 +131,6 @@ impl Running {
     }
 }
 
-
 /// Every file under the home, with its contents.
 pub fn home_files(home: &Home) -> Vec<(std::path::PathBuf, Vec<u8>)> {
     credchain_test_support::file_tree::files_under(home.path())
@@ -142,4 +153,3 @@ pub fn python_of(variable: &str, venv: &str) -> Option<std::path::PathBuf> {
 pub fn refs<'v>(vars: &'v [(&'static str, String)]) -> Vec<(&'static str, &'v str)> {
     vars.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
-

@@ -106,7 +106,11 @@ impl SigninMock {
             answer(&mut state, request).unwrap_or_else(|why| {
                 state.failures.push(why.clone());
                 let body = serde_json::json!({"error": "invalid_request", "message": why});
-                response("400 Bad Request", Some("application/json"), body.to_string())
+                response(
+                    "400 Bad Request",
+                    Some("application/json"),
+                    body.to_string(),
+                )
             })
         });
         state.lock().unwrap().url = server.url();
@@ -196,13 +200,16 @@ fn authorize(state: &mut State, q: &[(String, String)]) -> Result<Vec<u8>, Strin
     let confirmation = format!("{}/v1/sessions/confirmation", state.url);
     let redirect_ok = match client_id {
         SAME_DEVICE => {
-            redirect_uri.starts_with("http://127.0.0.1:") && redirect_uri.ends_with("/oauth/callback")
+            redirect_uri.starts_with("http://127.0.0.1:")
+                && redirect_uri.ends_with("/oauth/callback")
         }
         CROSS_DEVICE => redirect_uri == confirmation,
         other => return Err(format!("unknown client id {other}")),
     };
     if !redirect_ok {
-        return Err(format!("redirect_uri {redirect_uri} does not suit {client_id}"));
+        return Err(format!(
+            "redirect_uri {redirect_uri} does not suit {client_id}"
+        ));
     }
     let code = format!("qAuthCodeqq{}", state.codes.len() + 1);
     state.codes.push((
@@ -245,7 +252,10 @@ fn verify_proof(state: &mut State, request: &Request) -> Result<(Vec<u8>, Vec<u8
     check(header["typ"] == "dpop+jwt", "typ is not dpop+jwt")?;
     check(header["alg"] == "ES256", "alg is not ES256")?;
     let jwk = &header["jwk"];
-    check(jwk["kty"] == "EC" && jwk["crv"] == "P-256", "the jwk is not a P-256 key")?;
+    check(
+        jwk["kty"] == "EC" && jwk["crv"] == "P-256",
+        "the jwk is not a P-256 key",
+    )?;
     check(jwk.get("d").is_none(), "the jwk carries the private key")?;
     let coordinate = |name: &str| b64url(jwk[name].as_str().unwrap_or_default());
     let (x, y) = (coordinate("x")?, coordinate("y")?);
@@ -334,5 +344,9 @@ fn token(state: &mut State, request: &Request) -> Result<Vec<u8>, String> {
         "refreshToken": credentials[3],
         "idToken": id_token,
     });
-    Ok(response("200 OK", Some("application/json"), body.to_string()))
+    Ok(response(
+        "200 OK",
+        Some("application/json"),
+        body.to_string(),
+    ))
 }
