@@ -17,7 +17,9 @@ mod common;
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use common::signin::{browse, get, home_files, python_of, refs, Running};
+#[cfg(unix)]
+use common::signin::mode;
+use common::signin::{browse, get, home_files, python_of, refs, run_python, Running};
 use common::{Home, Run};
 use credchain_test_support::signin_mock::{
     Behaviour, SigninMock, LOGIN_CREDENTIALS, REFRESHED_CREDENTIALS, SESSION_ARN,
@@ -239,14 +241,14 @@ fn query_param(url: &str, name: &str) -> String {
     credchain_test_support::mock_server::percent_decode(value)
 }
 
-#[cfg(unix)]
-fn mode(home: &Home, relative: &str) -> u32 {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(home.path().join(relative))
-        .unwrap()
-        .permissions()
-        .mode()
-        & 0o777
+/// `export-credentials --profile dev`'s JSON, the Sign-In endpoint being the mock.
+fn export_credentials(home: &Home, mock: &SigninMock) -> serde_json::Value {
+    let export = home.run_revealing(
+        &["export-credentials", "--profile", "dev"],
+        &[("AWS_ENDPOINT_URL_SIGNIN", &mock.url())],
+    );
+    assert_eq!(export.code, 0, "{export:#?}");
+    serde_json::from_str(&export.stdout).unwrap()
 }
 
 #[test]
@@ -315,12 +317,7 @@ fn same_device_login_then_export_credentials_gives_the_mocks_credentials() {
     assert!(pem.starts_with("-----BEGIN EC PRIVATE KEY-----\n") && pem.ends_with("-----\n"));
     assert!(!file.ends_with('\n'));
 
-    let export = home.run_revealing(
-        &["export-credentials", "--profile", "dev"],
-        &[("AWS_ENDPOINT_URL_SIGNIN", &mock.url())],
-    );
-    assert_eq!(export.code, 0, "{export:#?}");
-    let creds: serde_json::Value = serde_json::from_str(&export.stdout).unwrap();
+    let creds = export_credentials(&home, &mock);
     assert_eq!(creds["AccessKeyId"], LOGIN_CREDENTIALS[0]);
     assert_eq!(creds["SecretAccessKey"], LOGIN_CREDENTIALS[1]);
     assert_eq!(creds["SessionToken"], LOGIN_CREDENTIALS[2]);
@@ -520,6 +517,22 @@ fn a_callback_with_another_state_is_refused_and_the_wait_is_bounded() {
     assert_eq!(mock.token_calls(), (0, 0));
 }
 
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_login_exits_130_and_leaves_every_file_as_it_was() {
+    let home = login_home("[profile dev]\nregion = us-east-1\n");
+    let before = home_files(&home);
+    let mock = SigninMock::start(Behaviour::default());
+    let login = Running::start(
+        &home,
+        &["login", "--profile", "dev"],
+        &refs(&login_vars(&mock)),
+    );
+    login.line_starting("http://127.0.0.1");
+    login.interrupt(&home);
+    assert_eq!(home_files(&home), before);
+}
+
 #[test]
 fn refused_codes_give_the_aws_cli_errors() {
     for (error, message) in [
@@ -547,28 +560,6 @@ fn refused_codes_give_the_aws_cli_errors() {
     }
 }
 
-#[cfg(unix)]
-#[test]
-fn ctrl_c_during_login_exits_130_and_leaves_every_file_as_it_was() {
-    let home = login_home("[profile dev]\nregion = us-east-1\n");
-    let before = home_files(&home);
-    let mock = SigninMock::start(Behaviour::default());
-    let login = Running::start(
-        &home,
-        &["login", "--profile", "dev"],
-        &refs(&login_vars(&mock)),
-    );
-    login.line_starting("http://127.0.0.1");
-    let status = std::process::Command::new("sh")
-        .args(["-c", &format!("kill -INT {}", login.child.id())])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let run = finish(&home, login);
-    assert_eq!(run.code, 130, "{run:#?}");
-    assert_eq!(home_files(&home), before);
-}
-
 /// botocore's login provider (PyPI botocore with awscrt, in a venv of its own) resolves the
 /// session `credchain login` wrote, and refreshes it at the same mock with the key credchain
 /// saved. Ignored by default: it needs botocore[crt] (tests/run's difftest stage makes the
@@ -591,28 +582,19 @@ fn botocore_login_provider_reads_and_refreshes_the_session_credchain_wrote() {
         print(c.method)\n\
         f = c.get_frozen_credentials()\n\
         print(f.access_key, f.secret_key == 'qRefreshedSecretKeyqq2', f.token == 'qRefreshedSessionTokqq2')\n";
-    let output = std::process::Command::new(python)
-        .args(["-c", script])
-        .env_clear()
-        .env("HOME", home.path())
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_ENDPOINT_URL_SIGNIN", mock.url())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
+    let stdout = run_python(
+        &python,
+        script,
+        &home,
+        &[("AWS_ENDPOINT_URL_SIGNIN", &mock.url())],
+    );
     assert_eq!(
-        String::from_utf8_lossy(&output.stdout),
+        stdout,
         format!("login\n{} True True\n", REFRESHED_CREDENTIALS[0])
     );
     assert_eq!(mock.failures(), Vec::<String>::new());
     assert_eq!(mock.token_calls(), (1, 1));
     // botocore wrote the refreshed session back; credchain reads it.
-    let export = home.run_revealing(
-        &["export-credentials", "--profile", "dev"],
-        &[("AWS_ENDPOINT_URL_SIGNIN", &mock.url())],
-    );
-    assert_eq!(export.code, 0, "{export:#?}");
-    let creds: serde_json::Value = serde_json::from_str(&export.stdout).unwrap();
+    let creds = export_credentials(&home, &mock);
     assert_eq!(creds["AccessKeyId"], REFRESHED_CREDENTIALS[0]);
 }

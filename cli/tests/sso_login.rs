@@ -16,7 +16,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use common::signin::{browse, get, home_files, python_of, refs, Running};
+#[cfg(unix)]
+use common::signin::mode;
+use common::signin::{browse, get, home_files, python_of, refs, run_python, Running};
 use common::{Home, Run};
 use credchain_core::caches::sso_registration::registration_cache_key;
 use credchain_core::caches::sso_token::token_cache_key;
@@ -282,16 +284,6 @@ fn registration_file(region: &str, session: Option<&str>) -> String {
         ".aws/sso/cache/{}.json",
         registration_cache_key(START_URL, region, None, session)
     )
-}
-
-#[cfg(unix)]
-fn mode(home: &Home, relative: &str) -> u32 {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(home.path().join(relative))
-        .unwrap()
-        .permissions()
-        .mode()
-        & 0o777
 }
 
 /// Checks a token file's members, in the AWS CLI's order, and its expiry.
@@ -883,14 +875,7 @@ fn ctrl_c_exits_130_and_leaves_every_file_as_it_was() {
     login.line_starting("http://127.0.0.1");
     // RegisterClient has answered: the registration is held, not yet written.
     assert_eq!(mock.paths(), ["POST /client/register"]);
-    // The shell's own `kill`, so no procps is needed.
-    let status = std::process::Command::new("sh")
-        .args(["-c", &format!("kill -INT {}", login.child.id())])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let run = login.finish(&home);
-    assert_eq!(run.code, 130, "{run:#?}");
+    login.interrupt(&home);
     assert_eq!(home_files(&home), before);
 }
 
@@ -915,20 +900,13 @@ fn botocore_resolves_role_credentials_from_the_token_file_credchain_wrote() {
     let script = "import botocore.session\n\
         c = botocore.session.Session(profile='dev').get_credentials().get_frozen_credentials()\n\
         print(c.access_key, c.secret_key == 'qROLESECRETqq4', c.token == 'qROLESESSIONqq5')\n";
-    let output = std::process::Command::new(python)
-        .args(["-c", script])
-        .env_clear()
-        .env("HOME", home.path())
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_ENDPOINT_URL_SSO", &mock.url)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
-    assert_eq!(
-        String::from_utf8_lossy(&output.stdout),
-        "ASIAEXAMPLEROLE01 True True\n"
+    let stdout = run_python(
+        &python,
+        script,
+        &home,
+        &[("AWS_ENDPOINT_URL_SSO", &mock.url)],
     );
+    assert_eq!(stdout, "ASIAEXAMPLEROLE01 True True\n");
     let federation = mock.requests().last().cloned().unwrap();
     assert_eq!(federation.header("x-amz-sso_bearer_token"), Some(ACCESS));
 }

@@ -84,6 +84,20 @@ impl Running {
         stdin.flush().unwrap();
     }
 
+    /// Sends SIGINT (Ctrl-C) with the shell's own `kill` (no procps needed) and waits for the
+    /// run, which must exit with 130.
+    #[cfg(unix)]
+    pub fn interrupt(self, home: &Home) -> Run {
+        let status = std::process::Command::new("sh")
+            .args(["-c", &format!("kill -INT {}", self.child.id())])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let run = self.finish(home);
+        assert_eq!(run.code, 130, "{run:#?}");
+        run
+    }
+
     /// The first printed line starting with `prefix`.
     pub fn line_starting(&self, prefix: &str) -> String {
         let until = Instant::now() + Duration::from_secs(20);
@@ -152,4 +166,36 @@ pub fn python_of(variable: &str, venv: &str) -> Option<std::path::PathBuf> {
 /// Borrowed variables, as [`Home::command`] takes them.
 pub fn refs<'v>(vars: &'v [(&'static str, String)]) -> Vec<(&'static str, &'v str)> {
     vars.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// Runs `script` with `python` in `home` with only `vars` (and metadata disabled) set; its
+/// stdout, after asserting it succeeded.
+pub fn run_python(
+    python: &std::path::Path,
+    script: &str,
+    home: &Home,
+    vars: &[(&str, &str)],
+) -> String {
+    let output = std::process::Command::new(python)
+        .args(["-c", script])
+        .env_clear()
+        .env("HOME", home.path())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .envs(vars.iter().copied())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The permission bits of the file at `relative` under the home.
+#[cfg(unix)]
+pub fn mode(home: &Home, relative: &str) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(home.path().join(relative))
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777
 }

@@ -138,8 +138,12 @@ impl<'s, 'a: 's, E: Env + ?Sized> Evaluator<'s, 'a, E> {
         env: &'s E,
         options: &'s Options<'s>,
     ) -> Result<Self, EvaluateError<'s>> {
-        let (name, source) = select_profile(options, env);
-        let profile = files.profile(name);
+        let evaluator = Self::new_allowing_missing(files, env, options);
+        let ActiveProfile {
+            name,
+            source,
+            profile,
+        } = evaluator.active;
         if profile.is_none() && source != Source::Default {
             return Err(EvaluateError::ProfileNotFound {
                 name,
@@ -147,16 +151,7 @@ impl<'s, 'a: 's, E: Env + ?Sized> Evaluator<'s, 'a, E> {
                 files,
             });
         }
-        Ok(Evaluator {
-            files,
-            env,
-            options,
-            active: ActiveProfile {
-                name,
-                source,
-                profile,
-            },
-        })
+        Ok(evaluator)
     }
 
     /// As [`Evaluator::new`], but a named profile neither file defines is taken as an empty

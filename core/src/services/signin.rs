@@ -174,15 +174,7 @@ pub async fn refresh<H: Http + ?Sized, K: Clock + ?Sized>(
         heapless::String::<{ (MAX_REFRESH_TOKEN_LEN + MAX_CLIENT_ID_LEN) * 6 + 64 }>::new();
     write_refresh_request(&mut body, client_id, refresh_token)
         .map_err(|_| unusable_url(OPERATION, url, timeout_ms))?;
-    let call = TokenCall {
-        operation: OPERATION,
-        url,
-        body: &body,
-        key,
-        jti: &jti,
-        now,
-        timeout_ms,
-    };
+    let call = TokenCall(OPERATION, url, &body, key, &jti, now, timeout_ms);
     let (status, response) = post_token(http, clock, retry, &call).await?;
     parse_refresh_response(response.as_ref()).ok_or_else(|| {
         failure(ServiceFailureKind::BadBody {
@@ -192,16 +184,17 @@ pub async fn refresh<H: Http + ?Sized, K: Clock + ?Sized>(
     })
 }
 
-/// One call to the token endpoint: its operation's name, URL, body and DPoP proof inputs.
-struct TokenCall<'a> {
-    operation: &'static str,
-    url: &'a str,
-    body: &'a str,
-    key: &'a DpopKey,
-    jti: &'a str,
-    now: i64,
-    timeout_ms: u32,
-}
+/// One call to the token endpoint: the operation's name (for failures), the URL, the body, the
+/// DPoP proof's key, `jti` and time, and the timeout in milliseconds.
+struct TokenCall<'a>(
+    &'static str,
+    &'a str,
+    &'a str,
+    &'a DpopKey,
+    &'a str,
+    i64,
+    u32,
+);
 
 /// Only an over-long URL makes a proof or a body fail; said as the HTTP client would.
 fn unusable_url(operation: &'static str, url: &str, timeout_ms: u32) -> ServiceFailure {
@@ -225,14 +218,14 @@ async fn post_token<H: Http + ?Sized, K: Clock + ?Sized>(
     retry: RetryConfig,
     call: &TokenCall<'_>,
 ) -> Result<(u16, H::Body), ServiceFailure> {
+    let &TokenCall(operation, url, body, key, jti, now, timeout_ms) = call;
     let claims = dpop::Claims {
-        jti: call.jti,
+        jti,
         htm: "POST",
-        htu: call.url,
-        iat: call.now,
+        htu: url,
+        iat: now,
     };
-    let proof = dpop::proof(call.key, &claims)
-        .map_err(|_| unusable_url(call.operation, call.url, call.timeout_ms))?;
+    let proof = dpop::proof(key, &claims).map_err(|_| unusable_url(operation, url, timeout_ms))?;
     let headers = [
         ("Content-Type", "application/json"),
         ("Accept", "application/json"),
@@ -240,23 +233,17 @@ async fn post_token<H: Http + ?Sized, K: Clock + ?Sized>(
     ];
     let request = HttpRequest {
         method: "POST",
-        url: call.url,
+        url: url,
         headers: &headers,
-        body: call.body.as_bytes(),
-        timeout_ms: call.timeout_ms,
+        body: body.as_bytes(),
+        timeout_ms: timeout_ms,
         max_body_bytes: MAX_LOGIN_RESPONSE_BYTES,
     };
     // One proof for every attempt: botocore adds the DPoP header once per call (a before-call
     // handler), and each retry resends that request.
-    let response = exchange::send_retrying(
-        http,
-        clock,
-        retry,
-        ProviderKind::Login,
-        call.operation,
-        &request,
-    )
-    .await?;
+    let response =
+        exchange::send_retrying(http, clock, retry, ProviderKind::Login, operation, &request)
+            .await?;
     let status = response.status;
     let content_type = response.content_type.as_deref();
     if !exchange::is_json_content_type(content_type) {
@@ -264,8 +251,8 @@ async fn post_token<H: Http + ?Sized, K: Clock + ?Sized>(
         let _ = ct.push_str(content_type.unwrap_or_default());
         return Err(ServiceFailure::new(
             ProviderKind::Login,
-            call.operation,
-            call.url,
+            operation,
+            url,
             ServiceFailureKind::WrongContentType {
                 status,
                 content_type: ct,
@@ -332,15 +319,7 @@ pub async fn exchange_code<H: Http + ?Sized, K: Clock + ?Sized>(
         exchange.redirect_uri,
     )
     .map_err(|_| unusable_url(CODE_OPERATION, url, LOGIN_TIMEOUT_MS))?;
-    let call = TokenCall {
-        operation: CODE_OPERATION,
-        url,
-        body: &body,
-        key,
-        jti,
-        now,
-        timeout_ms: LOGIN_TIMEOUT_MS,
-    };
+    let call = TokenCall(CODE_OPERATION, url, &body, key, jti, now, LOGIN_TIMEOUT_MS);
     let (status, response) = post_token(http, clock, retry, &call).await?;
     crate::signin::console::parse_token_response(response.as_ref()).ok_or_else(|| {
         ServiceFailure::bad_body(

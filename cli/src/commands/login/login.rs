@@ -131,19 +131,12 @@ fn ask_region<M: Machine + ?Sized>(
     machine: &M,
     streams: &mut Streams<'_>,
 ) -> Result<String, Failure> {
-    write!(
-        streams.out,
-        "{REGION_INTRODUCTION}AWS Region [{DEFAULT_REGION_FOR_PROMPT}]: "
-    )?;
-    streams.out.flush()?;
-    let line = machine
-        .read_line()
-        .map_err(|e| Failure::other(format!("could not read the region: {e}")))?
-        .ok_or_else(|| {
-            Failure::other(
-                "no region was given (standard input ended); pass --region or set AWS_REGION",
-            )
-        })?;
+    let prompt = format!("{REGION_INTRODUCTION}AWS Region [{DEFAULT_REGION_FOR_PROMPT}]: ");
+    let line = ask(machine, &prompt, "the region", streams)?.ok_or_else(|| {
+        Failure::other(
+            "no region was given (standard input ended); pass --region or set AWS_REGION",
+        )
+    })?;
     let answer = line.trim();
     if answer.is_empty() {
         return Ok(DEFAULT_REGION_FOR_PROMPT.to_owned());
@@ -156,6 +149,21 @@ fn ask_region<M: Machine + ?Sized>(
     Ok(answer.to_owned())
 }
 
+/// Writes `prompt` and reads the answer (`what` names it in the failure); `None` when the
+/// input has ended.
+fn ask<M: Machine + ?Sized>(
+    machine: &M,
+    prompt: &str,
+    what: &str,
+    streams: &mut Streams<'_>,
+) -> Result<Option<String>, Failure> {
+    streams.out.write_all(prompt.as_bytes())?;
+    streams.out.flush()?;
+    machine
+        .read_line()
+        .map_err(|e| Failure::other(format!("could not read {what}: {e}")))
+}
+
 /// The overwrite question, asked until it gets y/yes/n/no.
 fn ask_overwrite<M: Machine + ?Sized>(
     machine: &M,
@@ -165,19 +173,13 @@ fn ask_overwrite<M: Machine + ?Sized>(
     streams: &mut Streams<'_>,
 ) -> Result<bool, Failure> {
     loop {
-        streams
-            .out
-            .write_all(overwrite_question(profile, old, new).as_bytes())?;
-        streams.out.flush()?;
-        let line = machine
-            .read_line()
-            .map_err(|e| Failure::other(format!("could not read the answer: {e}")))?
-            .ok_or_else(|| {
-                Failure::other(
-                    "the overwrite question got no answer (standard input ended); nothing was \
+        let question = overwrite_question(profile, old, new);
+        let line = ask(machine, &question, "the answer", streams)?.ok_or_else(|| {
+            Failure::other(
+                "the overwrite question got no answer (standard input ended); nothing was \
                      changed",
-                )
-            })?;
+            )
+        })?;
         match read_overwrite_answer(&line) {
             Some(answer) => return Ok(answer),
             None => streams.out.write_all(INVALID_ANSWER.as_bytes())?,
@@ -215,16 +217,10 @@ impl<M: Machine + ?Sized> Login<'_, '_, M> {
             let client_id = CROSS_DEVICE_CLIENT_ID;
             let url = authorize_url(endpoint, client_id, &pkce.state, &redirect_uri, &challenge);
             signin_flow::print_url(&url, streams)?;
-            write!(
-                streams.out,
-                "\nEnter the authorization code displayed in your browser: "
-            )?;
-            streams.out.flush()?;
-            let pasted = machine
-                .read_line()
-                .map_err(|e| Failure::other(format!("could not read the code: {e}")))?
+            let prompt = "\nEnter the authorization code displayed in your browser: ";
+            let pasted = ask(machine, prompt, "the code", streams)?
                 .filter(|line| !line.trim().is_empty())
-                .ok_or_else(|| no_code())?;
+                .ok_or_else(no_code)?;
             let (code, state) = read_pasted_code(&pasted).map_err(Failure::other)?;
             if state != pkce.state {
                 return Err(Failure::other(format!(
