@@ -233,10 +233,10 @@ async fn post_token<H: Http + ?Sized, K: Clock + ?Sized>(
     ];
     let request = HttpRequest {
         method: "POST",
-        url: url,
+        url,
         headers: &headers,
         body: body.as_bytes(),
-        timeout_ms: timeout_ms,
+        timeout_ms,
         max_body_bytes: MAX_LOGIN_RESPONSE_BYTES,
     };
     // One proof for every attempt: botocore adds the DPoP header once per call (a before-call
