@@ -262,6 +262,117 @@ async fn post_token<H: Http + ?Sized, K: Clock + ?Sized>(
     Ok((status, response.body))
 }
 
+/// CreateOAuth2Token's answer to a code exchange, as a console login reads it.
+#[cfg(feature = "alloc")]
+mod token_output {
+    use alloc::string::String;
+    use core::fmt;
+
+    use serde::Deserialize;
+    use serde_json_core::str::EscapedStr;
+
+    use crate::json::unescape;
+
+    /// A new session from CreateOAuth2Token's `tokenOutput`. Debug shows no secret.
+    #[derive(Clone)]
+    pub struct NewSession {
+        /// `accessToken.accessKeyId`.
+        pub access_key_id: String,
+        /// `accessToken.secretAccessKey`.
+        pub secret_access_key: String,
+        /// `accessToken.sessionToken`.
+        pub session_token: String,
+        /// `tokenType`, when present.
+        pub token_type: Option<String>,
+        /// `expiresIn`, in seconds.
+        pub expires_in: i64,
+        /// `refreshToken`.
+        pub refresh_token: String,
+        /// `idToken` (its `sub` names the session).
+        pub id_token: String,
+    }
+
+    impl fmt::Debug for NewSession {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.debug_struct("NewSession")
+                .field("access_key_id", &self.access_key_id)
+                .field("expires_in", &self.expires_in)
+                .finish_non_exhaustive()
+        }
+    }
+
+    #[derive(Deserialize)]
+    struct TokenOutputJson<'a> {
+        #[serde(rename = "accessToken", borrow)]
+        access_token: AccessJson<'a>,
+        #[serde(rename = "tokenType", borrow, default)]
+        token_type: Option<EscapedStr<'a>>,
+        #[serde(rename = "expiresIn")]
+        expires_in: i64,
+        #[serde(rename = "refreshToken", borrow)]
+        refresh_token: EscapedStr<'a>,
+        #[serde(rename = "idToken", borrow)]
+        id_token: EscapedStr<'a>,
+    }
+
+    #[derive(Deserialize)]
+    struct AccessJson<'a> {
+        #[serde(rename = "accessKeyId", borrow)]
+        access_key_id: EscapedStr<'a>,
+        #[serde(rename = "secretAccessKey", borrow)]
+        secret_access_key: EscapedStr<'a>,
+        #[serde(rename = "sessionToken", borrow)]
+        session_token: EscapedStr<'a>,
+    }
+
+    #[derive(Deserialize)]
+    struct WrappedJson<'a> {
+        #[serde(rename = "tokenOutput", borrow)]
+        token_output: TokenOutputJson<'a>,
+    }
+
+    pub(crate) fn owned_text(s: EscapedStr<'_>) -> Option<String> {
+        let value: heapless::String<{ 16 * 1024 }> = unescape(s, "", "").ok()?;
+        Some(String::from(value.as_str()))
+    }
+
+    /// Reads CreateOAuth2Token's answer (its `tokenOutput`, bare or wrapped in a `tokenOutput`
+    /// member); `None` when it is not that shape or a value is empty or too long.
+    #[must_use]
+    pub fn parse_token_response(body: &[u8]) -> Option<NewSession> {
+        let json = match serde_json_core::from_slice::<WrappedJson<'_>>(body) {
+            Ok((wrapped, _)) => wrapped.token_output,
+            Err(_) => {
+                serde_json_core::from_slice::<TokenOutputJson<'_>>(body)
+                    .ok()?
+                    .0
+            }
+        };
+        let a = &json.access_token;
+        let session = NewSession {
+            access_key_id: owned_text(a.access_key_id)?,
+            secret_access_key: owned_text(a.secret_access_key)?,
+            session_token: owned_text(a.session_token)?,
+            token_type: match json.token_type {
+                Some(t) => Some(owned_text(t)?),
+                None => None,
+            },
+            expires_in: json.expires_in,
+            refresh_token: owned_text(json.refresh_token)?,
+            id_token: owned_text(json.id_token)?,
+        };
+        let empty = session.access_key_id.is_empty()
+            || session.secret_access_key.is_empty()
+            || session.refresh_token.is_empty();
+        (!empty).then_some(session)
+    }
+}
+
+#[cfg(feature = "alloc")]
+pub(crate) use token_output::owned_text;
+#[cfg(feature = "alloc")]
+pub use token_output::{parse_token_response, NewSession};
+
 /// The operation of a login's code exchange, as failures name it.
 pub const CODE_OPERATION: &str = "CreateOAuth2Token";
 
@@ -309,7 +420,7 @@ pub async fn exchange_code<H: Http + ?Sized, K: Clock + ?Sized>(
     key: &DpopKey,
     jti: &str,
     now: i64,
-) -> Result<crate::signin::console::NewSession, ServiceFailure> {
+) -> Result<NewSession, ServiceFailure> {
     let mut body = alloc::string::String::new();
     write_code_request(
         &mut body,
@@ -321,7 +432,7 @@ pub async fn exchange_code<H: Http + ?Sized, K: Clock + ?Sized>(
     .map_err(|_| unusable_url(CODE_OPERATION, url, LOGIN_TIMEOUT_MS))?;
     let call = TokenCall(CODE_OPERATION, url, &body, key, jti, now, LOGIN_TIMEOUT_MS);
     let (status, response) = post_token(http, clock, retry, &call).await?;
-    crate::signin::console::parse_token_response(response.as_ref()).ok_or_else(|| {
+    parse_token_response(response.as_ref()).ok_or_else(|| {
         ServiceFailure::bad_body(
             ProviderKind::Login,
             CODE_OPERATION,
