@@ -348,6 +348,24 @@ fn each_login_has_a_new_key_and_a_default_profile_gets_no_profile_hint() {
 }
 
 #[test]
+fn a_profile_neither_file_defines_is_created_and_a_given_region_is_not_saved() {
+    let home = login_home("[default]\nregion = us-east-1\n");
+    let mock = SigninMock::start(Behaviour::default());
+    let args = ["login", "--profile", "fresh", "--region", "eu-central-1"];
+    let run = same_device_login(&home, &mock, &args, &[]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(run
+        .stdout
+        .contains("Use \"--profile fresh\" to use the new credentials"));
+    assert_eq!(
+        home.read(".aws/config").unwrap(),
+        // The AWS CLI's writer appends a new section with no blank line before it.
+        format!("[default]\nregion = us-east-1\n[profile fresh]\nlogin_session = {SESSION_ARN}\n")
+    );
+    assert_eq!(mock.failures(), Vec::<String>::new());
+}
+
+#[test]
 fn remote_login_asks_the_region_reads_the_pasted_code_and_saves_the_region() {
     let home = login_home("");
     let mock = SigninMock::start(Behaviour::default());

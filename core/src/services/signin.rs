@@ -106,14 +106,22 @@ impl fmt::Debug for Refreshed {
     }
 }
 
+/// CreateOAuth2Token's `tokenOutput`, for a refresh and a code exchange alike (a refresh reads
+/// no `tokenType` or `idToken`).
 #[derive(Deserialize)]
 struct ResponseJson<'a> {
     #[serde(rename = "accessToken", borrow)]
     access_token: ResponseAccessJson<'a>,
+    #[cfg_attr(not(feature = "alloc"), allow(dead_code))]
+    #[serde(rename = "tokenType", borrow, default)]
+    token_type: Option<EscapedStr<'a>>,
     #[serde(rename = "expiresIn")]
     expires_in: i64,
     #[serde(rename = "refreshToken", borrow)]
     refresh_token: EscapedStr<'a>,
+    #[cfg_attr(not(feature = "alloc"), allow(dead_code))]
+    #[serde(rename = "idToken", borrow, default)]
+    id_token: Option<EscapedStr<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -271,6 +279,7 @@ mod token_output {
     use serde::Deserialize;
     use serde_json_core::str::EscapedStr;
 
+    use super::ResponseJson;
     use crate::json::unescape;
 
     /// A new session from CreateOAuth2Token's `tokenOutput`. Debug shows no secret.
@@ -302,33 +311,9 @@ mod token_output {
     }
 
     #[derive(Deserialize)]
-    struct TokenOutputJson<'a> {
-        #[serde(rename = "accessToken", borrow)]
-        access_token: AccessJson<'a>,
-        #[serde(rename = "tokenType", borrow, default)]
-        token_type: Option<EscapedStr<'a>>,
-        #[serde(rename = "expiresIn")]
-        expires_in: i64,
-        #[serde(rename = "refreshToken", borrow)]
-        refresh_token: EscapedStr<'a>,
-        #[serde(rename = "idToken", borrow)]
-        id_token: EscapedStr<'a>,
-    }
-
-    #[derive(Deserialize)]
-    struct AccessJson<'a> {
-        #[serde(rename = "accessKeyId", borrow)]
-        access_key_id: EscapedStr<'a>,
-        #[serde(rename = "secretAccessKey", borrow)]
-        secret_access_key: EscapedStr<'a>,
-        #[serde(rename = "sessionToken", borrow)]
-        session_token: EscapedStr<'a>,
-    }
-
-    #[derive(Deserialize)]
     struct WrappedJson<'a> {
         #[serde(rename = "tokenOutput", borrow)]
-        token_output: TokenOutputJson<'a>,
+        token_output: ResponseJson<'a>,
     }
 
     pub(crate) fn owned_text(s: EscapedStr<'_>) -> Option<String> {
@@ -343,7 +328,7 @@ mod token_output {
         let json = match serde_json_core::from_slice::<WrappedJson<'_>>(body) {
             Ok((wrapped, _)) => wrapped.token_output,
             Err(_) => {
-                serde_json_core::from_slice::<TokenOutputJson<'_>>(body)
+                serde_json_core::from_slice::<ResponseJson<'_>>(body)
                     .ok()?
                     .0
             }
@@ -359,7 +344,7 @@ mod token_output {
             },
             expires_in: json.expires_in,
             refresh_token: owned_text(json.refresh_token)?,
-            id_token: owned_text(json.id_token)?,
+            id_token: owned_text(json.id_token?)?,
         };
         let empty = session.access_key_id.is_empty()
             || session.secret_access_key.is_empty()
