@@ -208,6 +208,10 @@ Examples:
     )]
     Whoami(crate::commands::whoami::WhoamiArgs),
 
+    /// Sign in with console credentials, as `aws login` does.
+    #[command(long_about = crate::commands::login::LOGIN_ABOUT)]
+    Login(crate::commands::login::LoginArgs),
+
     /// Remove cached console login credentials, as `aws logout` does.
     #[command(long_about = crate::commands::login::LOGOUT_ABOUT)]
     Logout(crate::commands::login::LogoutArgs),

@@ -12,6 +12,7 @@ mod common;
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
+use common::signin::{home_files, python_of, run_python};
 use common::sso_mock::*;
 use common::{Home, Run};
 use credchain_core::caches::sso_registration::registration_cache_key;
@@ -26,16 +27,6 @@ fn registration_file(region: &str, session: Option<&str>) -> String {
         ".aws/sso/cache/{}.json",
         registration_cache_key(START_URL, region, None, session)
     )
-}
-
-#[cfg(unix)]
-fn mode(home: &Home, relative: &str) -> u32 {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(home.path().join(relative))
-        .unwrap()
-        .permissions()
-        .mode()
-        & 0o777
 }
 
 /// Checks a token file's members, in the AWS CLI's order, and its expiry.
@@ -237,9 +228,9 @@ fn pkce_login_end_to_end_then_export_credentials_uses_the_token() {
     assert!(registration.starts_with(&format!(r#"{{"clientId": "{CLIENT_ID}", "clientSecret": "#)));
     #[cfg(unix)]
     {
-        assert_eq!(mode(&home, &token_file("corp")), 0o600);
+        assert_eq!(home.mode(&token_file("corp")), 0o600);
         assert_eq!(
-            mode(&home, &registration_file("us-east-1", Some("corp"))),
+            home.mode(&registration_file("us-east-1", Some("corp"))),
             0o600
         );
     }
@@ -620,24 +611,6 @@ fn ctrl_c_exits_130_and_leaves_every_file_as_it_was() {
     assert_eq!(home_files(&home), before);
 }
 
-/// Every file under the home, with its contents.
-fn home_files(home: &Home) -> Vec<(std::path::PathBuf, Vec<u8>)> {
-    credchain_test_support::file_tree::files_under(home.path())
-}
-
-/// The Python with botocore that checks credchain's token file: `CREDCHAIN_BOTOCORE_PYTHON`,
-/// else the difftest stage's venv (tests/difftest/run makes it under the target directory).
-fn botocore_python() -> Option<std::path::PathBuf> {
-    if let Some(python) = std::env::var_os("CREDCHAIN_BOTOCORE_PYTHON") {
-        return Some(python.into());
-    }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    let python = target.join("difftest-venv/bin/python");
-    python.exists().then_some(python)
-}
-
 /// botocore resolves role credentials from the token file `credchain sso login` wrote,
 /// against the same portal mock. Ignored by default: it needs botocore (run it with
 /// `-- --ignored` after tests/difftest/run has made its venv, or with
@@ -645,7 +618,8 @@ fn botocore_python() -> Option<std::path::PathBuf> {
 #[test]
 #[ignore = "needs botocore: the difftest venv or CREDCHAIN_BOTOCORE_PYTHON"]
 fn botocore_resolves_role_credentials_from_the_token_file_credchain_wrote() {
-    let python = botocore_python().expect("no Python with botocore: set CREDCHAIN_BOTOCORE_PYTHON");
+    let python = python_of("CREDCHAIN_BOTOCORE_PYTHON", "difftest-venv")
+        .expect("no Python with botocore: set CREDCHAIN_BOTOCORE_PYTHON");
     let home = with_secrets(CONFIG);
     let mock = Mock::start(&[]);
     let login = Running::start(
@@ -658,20 +632,13 @@ fn botocore_resolves_role_credentials_from_the_token_file_credchain_wrote() {
     let script = "import botocore.session\n\
         c = botocore.session.Session(profile='dev').get_credentials().get_frozen_credentials()\n\
         print(c.access_key, c.secret_key == 'qROLESECRETqq4', c.token == 'qROLESESSIONqq5')\n";
-    let output = std::process::Command::new(python)
-        .args(["-c", script])
-        .env_clear()
-        .env("HOME", home.path())
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_ENDPOINT_URL_SSO", &mock.url)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
-    assert_eq!(
-        String::from_utf8_lossy(&output.stdout),
-        "ASIAEXAMPLEROLE01 True True\n"
+    let stdout = run_python(
+        &python,
+        script,
+        &home,
+        &[("AWS_ENDPOINT_URL_SSO", &mock.url)],
     );
+    assert_eq!(stdout, "ASIAEXAMPLEROLE01 True True\n");
     let federation = mock.requests().last().cloned().unwrap();
     assert_eq!(federation.header("x-amz-sso_bearer_token"), Some(ACCESS));
 }

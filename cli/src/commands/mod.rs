@@ -13,6 +13,7 @@ pub mod explain;
 pub mod export;
 pub mod export_token;
 pub mod login;
+pub mod signin_flow;
 pub mod sso;
 pub mod whoami;
 
@@ -88,6 +89,7 @@ pub fn run<M: Machine + ?Sized>(
         Command::ExportToken => export_token::run(&ctx, streams),
         Command::Explain(args) => explain::run(args, &ctx, streams),
         Command::Exec(args) => exec::run(args, &ctx, streams),
+        Command::Login(args) => login::login::run(args, &ctx, streams),
         Command::Logout(args) => login::logout::run(args, &ctx, streams),
         Command::Sso(command) => sso::run(command, &ctx, streams),
         Command::Whoami(args) => whoami::run(args, &ctx, streams),

@@ -15,6 +15,8 @@
 
 #![allow(dead_code)] // Each test binary uses its own part of the helpers.
 
+pub mod signin;
+
 use std::cell::RefCell;
 use std::path::Path;
 use std::process::Command;

@@ -6,9 +6,8 @@
 //! `sso login`, `configure sso` and `sso profiles`.
 
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::Child;
+use std::io::Write;
+use std::net::TcpListener;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -17,7 +16,7 @@ use credchain_core::caches::sso_token::token_cache_key;
 use credchain_core::signing::pkce::challenge_of;
 use credchain_test_support::mock_server::{percent_decode, Request};
 
-use super::{Home, Run};
+use super::Home;
 
 pub const START_URL: &str = "https://d-abc123.awsapps.com/start";
 pub const CLIENT_ID: &str = "clientId-EXAMPLE-0001";
@@ -332,11 +331,6 @@ pub fn answer(state: &mut State, request: &Request) -> Vec<u8> {
     }
 }
 
-/// `vars` borrowed as the `(name, value)` pairs [`Home::command`] takes.
-pub fn refs<'v>(vars: &'v [(&'static str, String)]) -> Vec<(&'static str, &'v str)> {
-    vars.iter().map(|(k, v)| (*k, v.as_str())).collect()
-}
-
 /// `export-credentials` of `profile` against `mock` gives the portal's role credentials.
 #[track_caller]
 pub fn assert_exports_role_credentials(home: &Home, mock: &Mock, profile: &str) {
@@ -395,121 +389,8 @@ fn account_json(account: &MockAccount) -> serde_json::Value {
     json
 }
 
-/// One HTTP/1.0 GET to a loopback URL: the status line, the headers, the body.
-pub fn get(url: &str) -> (String, String, String) {
-    let rest = url.strip_prefix("http://").expect("a loopback http URL");
-    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    assert!(authority.starts_with("127.0.0.1:"), "{url}");
-    let mut stream = TcpStream::connect(authority).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: {authority}\r\n\r\n").unwrap();
-    let mut text = String::new();
-    stream.read_to_string(&mut text).unwrap();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let (status, headers) = head.split_once("\r\n").unwrap_or((head, ""));
-    (status.to_owned(), headers.to_owned(), body.to_owned())
-}
-
-/// The scripted browser: follows the authorize URL to the mock, then its redirect to the
-/// loopback callback, and returns the callback's answer.
-pub fn browse(authorize_url: &str) -> (String, String) {
-    let (status, headers, _) = get(authorize_url);
-    assert!(status.contains(" 302 "), "{status}");
-    let location = headers
-        .lines()
-        .find_map(|l| l.strip_prefix("location: "))
-        .expect("a redirect")
-        .to_owned();
-    let (status, _, body) = get(&location);
-    (status, body)
-}
-
-/// A login in progress: its stdout read line by line as it comes.
-pub struct Running {
-    /// The process.
-    pub child: Child,
-    lines: std::sync::mpsc::Receiver<String>,
-    stdout: Arc<Mutex<String>>,
-}
-
-impl Running {
-    /// `credchain ARGS` started with `vars`, its standard input empty.
-    pub fn start(home: &Home, args: &[&str], vars: &[(&str, &str)]) -> Running {
-        Running::start_with_input(home, args, vars, "")
-    }
-
-    /// `credchain ARGS` started with `vars` and `input` piped in as its standard input.
-    pub fn start_with_input(
-        home: &Home,
-        args: &[&str],
-        vars: &[(&str, &str)],
-        input: &str,
-    ) -> Running {
-        let mut child = super::spawn_with_input(home.command(args, vars), input);
-        let out = child.stdout.take().unwrap();
-        let (tx, lines) = std::sync::mpsc::channel();
-        let stdout = Arc::new(Mutex::new(String::new()));
-        let all = stdout.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                all.lock().unwrap().push_str(&line);
-                all.lock().unwrap().push('\n');
-                let _ = tx.send(line);
-            }
-        });
-        Running {
-            child,
-            lines,
-            stdout,
-        }
-    }
-
-    /// The first printed line starting with `prefix`.
-    pub fn line_starting(&self, prefix: &str) -> String {
-        let until = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < until {
-            if let Ok(line) = self.lines.recv_timeout(Duration::from_millis(200)) {
-                if line.starts_with(prefix) {
-                    return line;
-                }
-            }
-        }
-        panic!(
-            "no line starting with {prefix:?}: {}",
-            self.stdout.lock().unwrap()
-        );
-    }
-
-    /// Waits (at most 30 seconds) for the end, and checks that no secret was printed.
-    pub fn finish(mut self, home: &Home) -> Run {
-        let until = Instant::now() + Duration::from_secs(30);
-        let status = loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                break status;
-            }
-            assert!(Instant::now() < until, "the login did not end");
-            std::thread::sleep(Duration::from_millis(20));
-        };
-        let mut stderr = String::new();
-        self.child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut stderr)
-            .unwrap();
-        // Let the reader thread drain what is left.
-        std::thread::sleep(Duration::from_millis(100));
-        let run = Run {
-            stdout: self.stdout.lock().unwrap().clone(),
-            stderr,
-            code: status.code().expect("exited, not killed"),
-        };
-        home.assert_no_secret(&run);
-        run
-    }
-}
+#[allow(unused_imports)] // The sign-in helpers, for the tests that glob-import this module.
+pub use super::signin::{browse, get, refs, Running};
 
 pub fn with_secrets(config: &str) -> Home {
     let home = Home::with_config(config);

@@ -138,8 +138,12 @@ impl<'s, 'a: 's, E: Env + ?Sized> Evaluator<'s, 'a, E> {
         env: &'s E,
         options: &'s Options<'s>,
     ) -> Result<Self, EvaluateError<'s>> {
-        let (name, source) = select_profile(options, env);
-        let profile = files.profile(name);
+        let evaluator = Self::new_allowing_missing(files, env, options);
+        let ActiveProfile {
+            name,
+            source,
+            profile,
+        } = evaluator.active;
         if profile.is_none() && source != Source::Default {
             return Err(EvaluateError::ProfileNotFound {
                 name,
@@ -147,16 +151,29 @@ impl<'s, 'a: 's, E: Env + ?Sized> Evaluator<'s, 'a, E> {
                 files,
             });
         }
-        Ok(Evaluator {
+        Ok(evaluator)
+    }
+
+    /// As [`Evaluator::new`], but a named profile neither file defines is taken as an empty
+    /// one instead of failing: `login` signs a new profile in (the AWS CLI adds it to the
+    /// session's profiles before it resolves anything).
+    #[must_use]
+    pub fn new_allowing_missing(
+        files: &'s ConfigFiles<'a>,
+        env: &'s E,
+        options: &'s Options<'s>,
+    ) -> Self {
+        let (name, source) = select_profile(options, env);
+        Evaluator {
             files,
             env,
             options,
             active: ActiveProfile {
                 name,
                 source,
-                profile,
+                profile: files.profile(name),
             },
-        })
+        }
     }
 
     /// The evaluator of the `default` profile (when there is one), whatever `--profile` and

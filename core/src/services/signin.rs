@@ -106,14 +106,22 @@ impl fmt::Debug for Refreshed {
     }
 }
 
+/// CreateOAuth2Token's `tokenOutput`, for a refresh and a code exchange alike (a refresh reads
+/// no `tokenType` or `idToken`).
 #[derive(Deserialize)]
 struct ResponseJson<'a> {
     #[serde(rename = "accessToken", borrow)]
     access_token: ResponseAccessJson<'a>,
+    #[cfg_attr(not(feature = "alloc"), allow(dead_code))]
+    #[serde(rename = "tokenType", borrow, default)]
+    token_type: Option<EscapedStr<'a>>,
     #[serde(rename = "expiresIn")]
     expires_in: i64,
     #[serde(rename = "refreshToken", borrow)]
     refresh_token: EscapedStr<'a>,
+    #[cfg_attr(not(feature = "alloc"), allow(dead_code))]
+    #[serde(rename = "idToken", borrow, default)]
+    id_token: Option<EscapedStr<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -168,26 +176,64 @@ pub async fn refresh<H: Http + ?Sized, K: Clock + ?Sized>(
     timeout_ms: u32,
 ) -> Result<Refreshed, ServiceFailure> {
     let failure = |kind| ServiceFailure::new(ProviderKind::Login, OPERATION, url, kind);
-    // Only an over-long URL makes a proof fail; say so as the HTTP client would.
-    let unusable_url = || {
-        failure(ServiceFailureKind::Http {
+    let jti = dpop::derive_jti(key, now, refresh_token.as_bytes());
+    // Room for both values escaped at worst (`\u00XX`, six bytes a byte) and the JSON around.
+    let mut body =
+        heapless::String::<{ (MAX_REFRESH_TOKEN_LEN + MAX_CLIENT_ID_LEN) * 6 + 64 }>::new();
+    write_refresh_request(&mut body, client_id, refresh_token)
+        .map_err(|_| unusable_url(OPERATION, url, timeout_ms))?;
+    let call = TokenCall(OPERATION, url, &body, key, &jti, now, timeout_ms);
+    let (status, response) = post_token(http, clock, retry, &call).await?;
+    parse_refresh_response(response.as_ref()).ok_or_else(|| {
+        failure(ServiceFailureKind::BadBody {
+            status,
+            expected: REFRESH_RESPONSE_SHAPE,
+        })
+    })
+}
+
+/// One call to the token endpoint: the operation's name (for failures), the URL, the body, the
+/// DPoP proof's key, `jti` and time, and the timeout in milliseconds.
+struct TokenCall<'a>(
+    &'static str,
+    &'a str,
+    &'a str,
+    &'a DpopKey,
+    &'a str,
+    i64,
+    u32,
+);
+
+/// Only an over-long URL makes a proof or a body fail; said as the HTTP client would.
+fn unusable_url(operation: &'static str, url: &str, timeout_ms: u32) -> ServiceFailure {
+    ServiceFailure::new(
+        ProviderKind::Login,
+        operation,
+        url,
+        ServiceFailureKind::Http {
             kind: HttpErrorKind::InvalidUrl,
             timeout_ms,
             max_body_bytes: MAX_LOGIN_RESPONSE_BYTES,
-        })
-    };
-    let jti = dpop::derive_jti(key, now, refresh_token.as_bytes());
+        },
+    )
+}
+
+/// POSTs `call.body` to the token endpoint with a DPoP proof and checks the answer is a JSON
+/// 2xx: its status and body.
+async fn post_token<H: Http + ?Sized, K: Clock + ?Sized>(
+    http: &H,
+    clock: &K,
+    retry: RetryConfig,
+    call: &TokenCall<'_>,
+) -> Result<(u16, H::Body), ServiceFailure> {
+    let &TokenCall(operation, url, body, key, jti, now, timeout_ms) = call;
     let claims = dpop::Claims {
-        jti: &jti,
+        jti,
         htm: "POST",
         htu: url,
         iat: now,
     };
-    let proof = dpop::proof(key, &claims).map_err(|_| unusable_url())?;
-    // Room for both values escaped at worst (`\u00XX`, six bytes a byte) and the JSON around.
-    let mut body =
-        heapless::String::<{ (MAX_REFRESH_TOKEN_LEN + MAX_CLIENT_ID_LEN) * 6 + 64 }>::new();
-    write_refresh_request(&mut body, client_id, refresh_token).map_err(|_| unusable_url())?;
+    let proof = dpop::proof(key, &claims).map_err(|_| unusable_url(operation, url, timeout_ms))?;
     let headers = [
         ("Content-Type", "application/json"),
         ("Accept", "application/json"),
@@ -204,23 +250,181 @@ pub async fn refresh<H: Http + ?Sized, K: Clock + ?Sized>(
     // One proof for every attempt: botocore adds the DPoP header once per call (a before-call
     // handler), and each retry resends that request.
     let response =
-        exchange::send_retrying(http, clock, retry, ProviderKind::Login, OPERATION, &request)
+        exchange::send_retrying(http, clock, retry, ProviderKind::Login, operation, &request)
             .await?;
     let status = response.status;
     let content_type = response.content_type.as_deref();
     if !exchange::is_json_content_type(content_type) {
         let mut ct = heapless::String::new();
         let _ = ct.push_str(content_type.unwrap_or_default());
-        return Err(failure(ServiceFailureKind::WrongContentType {
-            status,
-            content_type: ct,
-        }));
+        return Err(ServiceFailure::new(
+            ProviderKind::Login,
+            operation,
+            url,
+            ServiceFailureKind::WrongContentType {
+                status,
+                content_type: ct,
+            },
+        ));
     }
-    parse_refresh_response(response.body.as_ref()).ok_or_else(|| {
-        failure(ServiceFailureKind::BadBody {
+    Ok((status, response.body))
+}
+
+/// CreateOAuth2Token's answer to a code exchange, as a console login reads it.
+#[cfg(feature = "alloc")]
+mod token_output {
+    use alloc::string::String;
+    use core::fmt;
+
+    use serde::Deserialize;
+    use serde_json_core::str::EscapedStr;
+
+    use super::ResponseJson;
+    use crate::json::unescape;
+
+    /// A new session from CreateOAuth2Token's `tokenOutput`. Debug shows no secret.
+    #[derive(Clone)]
+    pub struct NewSession {
+        /// `accessToken.accessKeyId`.
+        pub access_key_id: String,
+        /// `accessToken.secretAccessKey`.
+        pub secret_access_key: String,
+        /// `accessToken.sessionToken`.
+        pub session_token: String,
+        /// `tokenType`, when present.
+        pub token_type: Option<String>,
+        /// `expiresIn`, in seconds.
+        pub expires_in: i64,
+        /// `refreshToken`.
+        pub refresh_token: String,
+        /// `idToken` (its `sub` names the session).
+        pub id_token: String,
+    }
+
+    impl fmt::Debug for NewSession {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.debug_struct("NewSession")
+                .field("access_key_id", &self.access_key_id)
+                .field("expires_in", &self.expires_in)
+                .finish_non_exhaustive()
+        }
+    }
+
+    #[derive(Deserialize)]
+    struct WrappedJson<'a> {
+        #[serde(rename = "tokenOutput", borrow)]
+        token_output: ResponseJson<'a>,
+    }
+
+    pub(crate) fn owned_text(s: EscapedStr<'_>) -> Option<String> {
+        let value: heapless::String<{ 16 * 1024 }> = unescape(s, "", "").ok()?;
+        Some(String::from(value.as_str()))
+    }
+
+    /// Reads CreateOAuth2Token's answer (its `tokenOutput`, bare or wrapped in a `tokenOutput`
+    /// member); `None` when it is not that shape or a value is empty or too long.
+    #[must_use]
+    pub fn parse_token_response(body: &[u8]) -> Option<NewSession> {
+        let json = match serde_json_core::from_slice::<WrappedJson<'_>>(body) {
+            Ok((wrapped, _)) => wrapped.token_output,
+            Err(_) => {
+                serde_json_core::from_slice::<ResponseJson<'_>>(body)
+                    .ok()?
+                    .0
+            }
+        };
+        let a = &json.access_token;
+        let session = NewSession {
+            access_key_id: owned_text(a.access_key_id)?,
+            secret_access_key: owned_text(a.secret_access_key)?,
+            session_token: owned_text(a.session_token)?,
+            token_type: match json.token_type {
+                Some(t) => Some(owned_text(t)?),
+                None => None,
+            },
+            expires_in: json.expires_in,
+            refresh_token: owned_text(json.refresh_token)?,
+            id_token: owned_text(json.id_token?)?,
+        };
+        let empty = session.access_key_id.is_empty()
+            || session.secret_access_key.is_empty()
+            || session.refresh_token.is_empty();
+        (!empty).then_some(session)
+    }
+}
+
+#[cfg(feature = "alloc")]
+pub(crate) use token_output::owned_text;
+#[cfg(feature = "alloc")]
+pub use token_output::{parse_token_response, NewSession};
+
+/// The operation of a login's code exchange, as failures name it.
+pub const CODE_OPERATION: &str = "CreateOAuth2Token";
+
+/// What [`exchange_code`] expects, in words, for error messages.
+pub const CODE_RESPONSE_SHAPE: &str = "JSON with accessToken {accessKeyId, secretAccessKey, \
+     sessionToken}, expiresIn, refreshToken and idToken";
+
+/// A login's authorization code, as it is redeemed.
+#[derive(Clone, Copy)]
+pub struct CodeExchange<'a> {
+    /// The flow's client id (same-device or cross-device).
+    pub client_id: &'a str,
+    /// The authorization code.
+    pub code: &'a str,
+    /// The PKCE verifier whose challenge the authorize URL carried.
+    pub verifier: &'a str,
+    /// The redirect URI the authorize URL carried.
+    pub redirect_uri: &'a str,
+}
+
+impl fmt::Debug for CodeExchange<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CodeExchange")
+            .field("client_id", &self.client_id)
+            .field("redirect_uri", &self.redirect_uri)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A console login's first CreateOAuth2Token at `url` (`.../v1/token`): the authorization
+/// code redeemed with its PKCE verifier and a DPoP proof signed with the login's new key,
+/// made at `now` with the random `jti`; the answer checked and read.
+///
+/// # Errors
+/// A [`ServiceFailure`] naming [`CODE_OPERATION`] and `url`; a service error keeps its
+/// `error` member as its code (`AUTHCODE_EXPIRED`, `INSUFFICIENT_PERMISSIONS`).
+#[cfg(feature = "alloc")]
+#[allow(clippy::too_many_arguments)] // The call's inputs, each needed.
+pub async fn exchange_code<H: Http + ?Sized, K: Clock + ?Sized>(
+    http: &H,
+    clock: &K,
+    retry: RetryConfig,
+    url: &str,
+    exchange: &CodeExchange<'_>,
+    key: &DpopKey,
+    jti: &str,
+    now: i64,
+) -> Result<NewSession, ServiceFailure> {
+    let mut body = alloc::string::String::new();
+    write_code_request(
+        &mut body,
+        exchange.client_id,
+        exchange.code,
+        exchange.verifier,
+        exchange.redirect_uri,
+    )
+    .map_err(|_| unusable_url(CODE_OPERATION, url, LOGIN_TIMEOUT_MS))?;
+    let call = TokenCall(CODE_OPERATION, url, &body, key, jti, now, LOGIN_TIMEOUT_MS);
+    let (status, response) = post_token(http, clock, retry, &call).await?;
+    parse_token_response(response.as_ref()).ok_or_else(|| {
+        ServiceFailure::bad_body(
+            ProviderKind::Login,
+            CODE_OPERATION,
+            url,
             status,
-            expected: REFRESH_RESPONSE_SHAPE,
-        })
+            CODE_RESPONSE_SHAPE,
+        )
     })
 }
 

@@ -7,7 +7,9 @@
 //! PKCE verifier and a `state`, sends the person to [`authorize_url`] and takes the code from
 //! the loopback callback (same device, [`read_callback`]) or from
 //! the pasted verification code ([`read_pasted_code`], `--remote`); exchanges it with
-//! CreateOAuth2Token ([`write_code_request`](crate::services::signin::write_code_request), [`parse_token_response`]); names the session
+//! CreateOAuth2Token and a DPoP proof
+//! ([`exchange_code`](crate::services::signin::exchange_code), whose answer [`parse_token_response`]
+//! reads); names the session
 //! from the id token ([`session_of_id_token`]); asks before replacing another session
 //! ([`read_overwrite_answer`]); and writes the login cache file ([`write_cache_file`]) and the
 //! profile's `login_session`.
@@ -19,8 +21,9 @@ use base64::Engine as _;
 use serde::Deserialize;
 use serde_json_core::str::EscapedStr;
 
-use crate::json::{unescape, write_python_str};
-use crate::services::signin::TOKEN_PATH;
+use crate::json::write_python_str;
+use crate::services::signin::{owned_text, TOKEN_PATH};
+pub use crate::services::signin::{parse_token_response, NewSession};
 use crate::signing::sigv4::uri_encode;
 
 use super::sso::{read_callback, Callback};
@@ -163,100 +166,6 @@ pub fn read_pasted_code(text: &str) -> Result<(String, String), PasteError> {
     }
 }
 
-/// A new session from CreateOAuth2Token's `tokenOutput`. Debug shows no secret.
-#[derive(Clone)]
-pub struct NewSession {
-    /// `accessToken.accessKeyId`.
-    pub access_key_id: String,
-    /// `accessToken.secretAccessKey`.
-    pub secret_access_key: String,
-    /// `accessToken.sessionToken`.
-    pub session_token: String,
-    /// `tokenType`, when present.
-    pub token_type: Option<String>,
-    /// `expiresIn`, in seconds.
-    pub expires_in: i64,
-    /// `refreshToken`.
-    pub refresh_token: String,
-    /// `idToken` (its `sub` names the session).
-    pub id_token: String,
-}
-
-impl fmt::Debug for NewSession {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("NewSession")
-            .field("access_key_id", &self.access_key_id)
-            .field("expires_in", &self.expires_in)
-            .finish_non_exhaustive()
-    }
-}
-
-#[derive(Deserialize)]
-struct TokenOutputJson<'a> {
-    #[serde(rename = "accessToken", borrow)]
-    access_token: AccessJson<'a>,
-    #[serde(rename = "tokenType", borrow, default)]
-    token_type: Option<EscapedStr<'a>>,
-    #[serde(rename = "expiresIn")]
-    expires_in: i64,
-    #[serde(rename = "refreshToken", borrow)]
-    refresh_token: EscapedStr<'a>,
-    #[serde(rename = "idToken", borrow)]
-    id_token: EscapedStr<'a>,
-}
-
-#[derive(Deserialize)]
-struct AccessJson<'a> {
-    #[serde(rename = "accessKeyId", borrow)]
-    access_key_id: EscapedStr<'a>,
-    #[serde(rename = "secretAccessKey", borrow)]
-    secret_access_key: EscapedStr<'a>,
-    #[serde(rename = "sessionToken", borrow)]
-    session_token: EscapedStr<'a>,
-}
-
-#[derive(Deserialize)]
-struct WrappedJson<'a> {
-    #[serde(rename = "tokenOutput", borrow)]
-    token_output: TokenOutputJson<'a>,
-}
-
-fn text(s: EscapedStr<'_>) -> Option<String> {
-    let value: heapless::String<{ 16 * 1024 }> = unescape(s, "", "").ok()?;
-    Some(String::from(value.as_str()))
-}
-
-/// Reads CreateOAuth2Token's answer (its `tokenOutput`, bare or wrapped in a `tokenOutput`
-/// member); `None` when it is not that shape or a value is empty or too long.
-#[must_use]
-pub fn parse_token_response(body: &[u8]) -> Option<NewSession> {
-    let json = match serde_json_core::from_slice::<WrappedJson<'_>>(body) {
-        Ok((wrapped, _)) => wrapped.token_output,
-        Err(_) => {
-            serde_json_core::from_slice::<TokenOutputJson<'_>>(body)
-                .ok()?
-                .0
-        }
-    };
-    let a = &json.access_token;
-    let session = NewSession {
-        access_key_id: text(a.access_key_id)?,
-        secret_access_key: text(a.secret_access_key)?,
-        session_token: text(a.session_token)?,
-        token_type: match json.token_type {
-            Some(t) => Some(text(t)?),
-            None => None,
-        },
-        expires_in: json.expires_in,
-        refresh_token: text(json.refresh_token)?,
-        id_token: text(json.id_token)?,
-    };
-    let empty = session.access_key_id.is_empty()
-        || session.secret_access_key.is_empty()
-        || session.refresh_token.is_empty();
-    (!empty).then_some(session)
-}
-
 #[derive(Deserialize)]
 struct ClaimsJson<'a> {
     #[serde(borrow)]
@@ -278,7 +187,7 @@ pub fn session_of_id_token(id_token: &str) -> Option<String> {
     .ok()?;
     bytes.truncate(len);
     let (claims, _) = serde_json_core::from_slice::<ClaimsJson<'_>>(&bytes).ok()?;
-    text(claims.sub).filter(|s| !s.is_empty())
+    owned_text(claims.sub).filter(|s| !s.is_empty())
 }
 
 /// The account of an ARN (its fifth `:`-separated field), when it has one.

@@ -10,6 +10,8 @@
 //! - [`conformance`]: the shared conformance directory and its JSON vectors, and a runner
 //!   reporting every failing vector at once.
 //! - [`file_tree`]: every file under a directory, with its contents.
+//! - [`signin_mock`]: a loopback mock of AWS Sign-In (authorize, CreateOAuth2Token verifying
+//!   DPoP proofs and PKCE) for console login.
 //! - [`generated`]: large generated config and credentials files.
 //! - [`base64url`]: base64url decoding, for checking JWTs and DPoP proofs.
 //! - [`text`]: assertions on text that show it whole when they fail.
@@ -23,6 +25,7 @@ pub mod generated;
 pub mod mock_server;
 pub mod random;
 pub mod recorded;
+pub mod signin_mock;
 pub mod temp_home;
 pub mod text;
 pub mod timing;

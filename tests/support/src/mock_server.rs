@@ -324,6 +324,15 @@ impl Repeating {
     /// Serves `responses` (whole responses, see [`response`]); at least one.
     pub fn start(responses: Vec<Vec<u8>>) -> Repeating {
         assert!(!responses.is_empty(), "a repeating server needs a response");
+        let mut served = 0;
+        Repeating::answering(move |_| {
+            served += 1;
+            responses[(served - 1).min(responses.len() - 1)].clone()
+        })
+    }
+
+    /// Serves what `answer` makes of each request (a whole response, see [`response`]).
+    pub fn answering(mut answer: impl FnMut(&Request) -> Vec<u8> + Send + 'static) -> Repeating {
         let (listener, addr) = bind();
         let requests = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
@@ -339,10 +348,9 @@ impl Repeating {
                     continue;
                 };
                 let request = Request::read_from(&mut stream);
-                let mut seen = seen.lock().unwrap();
-                seen.push(request.raw);
-                let response = &responses[(seen.len() - 1).min(responses.len() - 1)];
-                let _ = stream.write_all(response);
+                let response = answer(&request);
+                seen.lock().unwrap().push(request.raw);
+                let _ = stream.write_all(&response);
             }
         });
         Repeating {

@@ -52,7 +52,8 @@ use credchain_core::{FileKind, Source, Sourced};
 
 use crate::args::ConfigureSsoArgs;
 use crate::commands::configure::menu;
-use crate::commands::sso::login::{resolve_vanity, service_failure, sign_in, SignIn};
+use crate::commands::signin_flow::service_failure;
+use crate::commands::sso::login::{resolve_vanity, sign_in, SignIn};
 use crate::commands::Context;
 use crate::failure::Failure;
 use crate::files::Diagnostics;

@@ -9,8 +9,6 @@
 //! files written at the very end, each atomically with mode 0600: a sign-in that fails or is
 //! interrupted leaves every file as it was.
 
-use std::time::Duration;
-
 use credchain_core::caches::sso_registration::{
     parse_registration, registration_cache_key, registration_path, write_registration,
     MAX_REGISTRATION_FILE_LEN,
@@ -20,7 +18,6 @@ use credchain_core::config::evaluate::Evaluator;
 use credchain_core::config::write::{Change, Edit};
 use credchain_core::io::{block_on, Clock, Fs};
 use credchain_core::services::endpoint::{self, Endpoint};
-use credchain_core::services::exchange::ServiceFailure;
 use credchain_core::services::retry::{self, RetryConfig};
 use credchain_core::services::sso_oidc::{
     self, AuthCodeRegistration, Client, Grant, GrantFailure, Refreshed, RegisterRequest, Token,
@@ -28,16 +25,15 @@ use credchain_core::services::sso_oidc::{
 };
 use credchain_core::signin::sso::{
     after_probe, authorize_url, check_start_url, login_config, resolved, write_token_file, Flow,
-    LoginConfig, ProbeStep, Resolved, StartUrlKind, CALLBACK_WAIT_SECS, DEFAULT_INTERVAL_SECS,
-    SLOW_DOWN_SECS,
+    LoginConfig, ProbeStep, Resolved, StartUrlKind, DEFAULT_INTERVAL_SECS, SLOW_DOWN_SECS,
 };
-use credchain_core::signing::pkce::{uuid4, Verifier};
 use credchain_core::{FileKind, Sourced};
 
+use crate::commands::signin_flow::{self, service_failure, Pkce, PENDING_EXPIRED};
 use crate::commands::sso::callback::{self, NoCode};
 use crate::commands::sso::{profile_not_found, LoginArgs};
 use crate::commands::Context;
-use crate::failure::{Failure, OTHER_ERROR, SERVICE_ERROR};
+use crate::failure::Failure;
 use crate::machine::{Machine, MachineIo};
 use crate::output::Streams;
 use crate::shared_write;
@@ -45,10 +41,6 @@ use crate::shared_write;
 /// The variable that shortens the wait for the browser (whole seconds, at most the AWS CLI's
 /// 600): for tests and for people who know they will not be back.
 pub const CALLBACK_WAIT_VARIABLE: &str = "CREDCHAIN_SSO_LOGIN_TIMEOUT";
-
-/// The AWS CLI's message when the authorization expired or the wait ran out.
-const PENDING_EXPIRED: &str = "The pending authorization to retrieve an SSO token has expired. \
-     The login flow to retrieve an SSO token must be restarted.";
 
 /// Runs `sso login`.
 pub fn run<M: Machine + ?Sized>(
@@ -246,13 +238,7 @@ impl<M: Machine + ?Sized> Login<'_, '_, M> {
     }
 
     fn write(&self, path: &str, text: &str, what: &str) -> Result<(), Failure> {
-        block_on(self.io.fs.write_private(path, text.as_bytes())).map_err(|e| {
-            let why = match e.os_code {
-                Some(code) => std::io::Error::from_raw_os_error(code).to_string(),
-                None => format!("{:?}", e.kind),
-            };
-            Failure::other(format!("could not write the {what} {path}: {why}"))
-        })
+        signin_flow::write_private::<M>(&self.io, path, text, what)
     }
 
     /// The cached registration when it suits the flow, else a new one.
@@ -311,16 +297,7 @@ impl<M: Machine + ?Sized> Login<'_, '_, M> {
         })?;
         let port = listener.local_addr().map_err(Failure::other)?.port();
         let redirect_uri = format!("http://127.0.0.1:{port}/oauth/callback");
-        let mut random = [0u8; 16 + 256];
-        self.ctx
-            .machine
-            .fill_random(&mut random)
-            .map_err(|e| Failure::other(format!("no random source for the sign-in: {e}")))?;
-        let mut state_bytes = [0u8; 16];
-        state_bytes.copy_from_slice(&random[..16]);
-        let state = uuid4(state_bytes);
-        let verifier = Verifier::from_random(&random[16..])
-            .ok_or_else(|| Failure::other("the random source gave unusable bytes; try again"))?;
+        let Pkce { state, verifier } = Pkce::draw(self.ctx.machine)?;
         let registered = self.client(
             registration_file,
             Some(AuthCodeRegistration {
@@ -337,35 +314,26 @@ impl<M: Machine + ?Sized> Login<'_, '_, M> {
             &verifier.challenge(),
         );
         if self.no_browser {
-            write!(
-                streams.out,
-                "Browser will not be automatically opened.\nPlease visit the following URL:\n\n{url}\n"
-            )?;
+            signin_flow::print_url(&url, streams)?;
+            streams.out.flush()?;
         } else {
-            write!(
-                streams.out,
-                "Attempting to open your default browser. If the browser does not open, open the \
-                 following URL.\nIf you are unable to open the URL on this device, run this \
-                 command again with the '--use-device-code' option.\n\n{url}\n\n"
-            )?;
+            signin_flow::open_browser(self.ctx.machine, &url, "--use-device-code", streams)?;
         }
-        streams.out.flush()?;
-        if !self.no_browser {
-            // The URL is printed: a browser that does not start is not an error.
-            let _ = self.ctx.machine.open_browser(&url);
-        }
-        let code = callback::wait_for_code(&listener, &state, self.callback_wait()).map_err(
-            |no_code| match no_code {
-                NoCode::Error => Failure::other(
-                    "Error loading authorization code: Failed to retrieve an authorization code.",
-                ),
-                NoCode::TimedOut => Failure::other(PENDING_EXPIRED),
-                NoCode::Listener(kind) => Failure::other(format!(
-                    "Error loading authorization code: the callback handler failed: {}",
-                    std::io::Error::from(kind)
-                )),
-            },
-        )?;
+        let code = callback::wait_for_code(
+            &listener,
+            &state,
+            signin_flow::callback_wait(self.ctx.machine, CALLBACK_WAIT_VARIABLE),
+        )
+        .map_err(|no_code| match no_code {
+            NoCode::Error => Failure::other(
+                "Error loading authorization code: Failed to retrieve an authorization code.",
+            ),
+            NoCode::TimedOut => Failure::other(PENDING_EXPIRED),
+            NoCode::Listener(kind) => Failure::other(format!(
+                "Error loading authorization code: the callback handler failed: {}",
+                std::io::Error::from(kind)
+            )),
+        })?;
         drop(listener);
         let grant = Grant::AuthorizationCode {
             code: &code,
@@ -381,16 +349,6 @@ impl<M: Machine + ?Sized> Login<'_, '_, M> {
                 Redeem::Pending | Redeem::SlowDown => Failure::other(PENDING_EXPIRED),
             })?;
         Ok((token, registered))
-    }
-
-    /// The wait for the browser: [`CALLBACK_WAIT_VARIABLE`] when it is a number of seconds
-    /// up to 600, else 600.
-    fn callback_wait(&self) -> Duration {
-        let secs = credchain_core::io::Env::var(self.ctx.machine.env(), CALLBACK_WAIT_VARIABLE)
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .filter(|s| *s <= CALLBACK_WAIT_SECS)
-            .unwrap_or(CALLBACK_WAIT_SECS);
-        Duration::from_secs(secs)
     }
 
     fn device_code(
@@ -529,15 +487,4 @@ pub(crate) fn resolve_vanity<M: Machine + ?Sized>(
         }
     };
     resolved(start_url, &final_url, configured_region).map_err(Failure::configuration)
-}
-
-/// A failed service call: 254 when the service answered with an error, 255 when the call did
-/// not get through or its answer could not be read (the AWS CLI's statuses).
-pub(crate) fn service_failure(failure: &ServiceFailure) -> Failure {
-    let status = if failure.is_service_error() {
-        SERVICE_ERROR
-    } else {
-        OTHER_ERROR
-    };
-    Failure::with_status(status, failure)
 }

@@ -16,7 +16,7 @@ use credchain_core::services::sso_portal;
 use credchain_core::signin::sso::{is_sso_role_cache, read_logout_token};
 use credchain_core::{Source, Sourced};
 
-use crate::commands::sso::login::service_failure;
+use crate::commands::signin_flow::service_failure;
 use crate::commands::sso::profile_not_found;
 use crate::commands::Context;
 use crate::failure::Failure;

@@ -26,7 +26,7 @@ use credchain_core::signin::sso::login_config;
 use credchain_core::{FileKind, Source, Sourced};
 
 use crate::chain::network_status;
-use crate::commands::sso::login::service_failure;
+use crate::commands::signin_flow::service_failure;
 use crate::commands::sso::{profile_not_found, ProfilesArgs};
 use crate::commands::Context;
 use crate::failure::Failure;
