@@ -7,28 +7,68 @@
  * where every value came from (the option, the variable, the file and line, or the default), and
  * runs the AWS CLI's credential chain.
  *
- * A whole use:
+ * QUICK START
+ *   Build it (Rust 1.85 or newer) from a checkout of credchain:
  *
- *     credchain_config *cfg = NULL;
- *     credchain_options opts = {0};            // no options, the AWS CLI dialect
- *     if (credchain_config_new_host(&opts, &cfg) != CREDCHAIN_RESULT_OK) { ...error... }
- *     char region[64]; size_t n; credchain_source src;
- *     credchain_result r = credchain_config_resolve(cfg, "region", region, sizeof region, &n, &src);
- *     if (r == CREDCHAIN_RESULT_OK && src.kind == CREDCHAIN_SOURCE_KIND_CONFIG_FILE)
- *         printf("%s from %s:%u\n", region, src.path, src.line);
+ *       cargo build --release -p credchain-ffi
  *
- *     credchain_credentials *creds = NULL;
- *     r = credchain_config_resolve_credentials(cfg, &creds);
- *     if (r != CREDCHAIN_RESULT_OK) {          // such as CREDCHAIN_RESULT_CREDENTIALS_NOT_FOUND
- *         char why[1024];
- *         credchain_config_last_error(cfg, why, sizeof why, &n);   // every provider tried, and why
- *     } else {
- *         char key[256];
- *         credchain_credentials_secret_access_key(creds, key, sizeof key, &n);
- *         ...use it, then wipe it: memset_explicit / explicit_bzero (key, sizeof key)...
- *         credchain_credentials_free(creds);   // wipes its own copies
- *     }
- *     credchain_config_free(cfg);
+ *   which writes into target/release the static library libcredchain.a and the shared one,
+ *   libcredchain.so on Linux (soname libcredchain.so.0.1), libcredchain.dylib on macOS
+ *   (credchain.lib, credchain.dll and credchain.dll.lib on Windows with MSVC). Install both,
+ *   this header and a pkg-config file (credchain.pc) under a prefix, DESTDIR honoured:
+ *
+ *       ffi/install /usr/local
+ *
+ *   Then compile and link a program against the shared library, or the static one (whose
+ *   native libraries, Libs.private, are on Linux -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc):
+ *
+ *       cc app.c $(pkg-config --cflags --libs credchain) -o app
+ *       cc app.c $(pkg-config --cflags credchain) /usr/local/lib/libcredchain.a \
+ *           $(pkg-config --static --libs-only-l credchain | sed 's/-lcredchain//') -o app
+ *
+ *   (CMake: pkg_check_modules(CREDCHAIN REQUIRED IMPORTED_TARGET credchain), then link
+ *   PkgConfig::CREDCHAIN; tests/cpp is a whole project.) A program, app.c:
+ *
+ *       #include <credchain.h>
+ *       #include <stdio.h>
+ *
+ *       int main(void) {
+ *           credchain_options opts = {0};               // all NULL: the AWS CLI's defaults
+ *           opts.profile = "dev";                       // NULL: AWS_PROFILE, else "default"
+ *           credchain_config *cfg = NULL;
+ *           char msg[2048], region[64], key_id[128];
+ *           size_t n;
+ *           credchain_source src;
+ *           if (credchain_config_new_host(&opts, &cfg) != CREDCHAIN_RESULT_OK) {
+ *               credchain_thread_last_error(msg, sizeof msg, &n);   // the file, line, what to do
+ *               fprintf(stderr, "credchain: %s\n", msg);
+ *               return 1;
+ *           }
+ *           credchain_result r = credchain_config_resolve(cfg, "region", region, sizeof region,
+ *                                                         &n, &src);
+ *           if (r == CREDCHAIN_RESULT_OK && src.path != NULL)
+ *               printf("region %s from %s:%u\n", region, src.path, (unsigned)src.line);
+ *           credchain_credentials *creds = NULL;
+ *           r = credchain_config_resolve_credentials(cfg, &creds);
+ *           if (r != CREDCHAIN_RESULT_OK) {             // such as ..._CREDENTIALS_NOT_FOUND
+ *               credchain_config_last_error(cfg, msg, sizeof msg, &n);  // each provider, and why
+ *               fprintf(stderr, "credchain: error %u: %s\n", (unsigned)r, msg);
+ *           } else if (credchain_credentials_access_key_id(creds, key_id, sizeof key_id, &n)
+ *                      == CREDCHAIN_RESULT_OK) {
+ *               printf("access key %s\n", key_id);
+ *           }
+ *           credchain_credentials_free(creds);          // wipes its secrets; NULL is fine
+ *           credchain_config_free(cfg);
+ *           return r == CREDCHAIN_RESULT_OK ? 0 : 1;
+ *       }
+ *
+ *   In two sentences: you own every handle a credchain_*_new* function or a resolve call gives
+ *   you and free it with its credchain_*_free (strings come back in your own buffers, see the
+ *   two-call pattern below); a credchain_config serves one thread at a time, while a
+ *   credchain_resolver and a credchain_credentials may be shared by any number of threads.
+ *   The sections below give the rules in full; every declaration has its own comment; the
+ *   README of credchain describes the settings, the credential chain and where it differs
+ *   from the AWS CLI (docs/quirks.md).
  *
  * ERROR MODEL
  *   Every function that can fail returns a credchain_result: CREDCHAIN_RESULT_OK (0) on success,
@@ -72,8 +112,9 @@
  *   that made it. The handle made by credchain_config_new_callbacks keeps a copy of the
  *   credchain_callbacks (the struct itself may go), and calls back during that call and during
  *   credchain_config_resolve_credentials on it (or credchain_resolver_credentials on the resolver
- *   that took it over): its functions and userdata must stay valid as long as that may be called. So must a prompt given to credchain_config_set_prompt. A
- *   credchain_file_buffer or credchain_buffer is valid only during the callback it is passed to.
+ *   that took it over): its functions and userdata must stay valid as long as that may be
+ *   called. So must a prompt given to credchain_config_set_prompt. A credchain_file_buffer or
+ *   credchain_buffer is valid only during the callback it is passed to.
  *
  * THREADING
  *   A credchain_config may be used by one thread at a time (it records its last error): to share
