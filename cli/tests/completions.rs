@@ -53,7 +53,10 @@ fn home() -> Home {
 #[test]
 fn bash_completes_subcommands_options_and_profiles() {
     let home = home();
-    assert_eq!(bash_completes(&home, &["credchain", "con"]), ["configure", "console"]);
+    assert_eq!(
+        bash_completes(&home, &["credchain", "con"]),
+        ["configure", "console"]
+    );
     assert_eq!(
         bash_completes(&home, &["credchain", "configure", "list-p"]),
         ["list-profiles"]
@@ -92,7 +95,11 @@ fn every_shell_gets_a_script_that_calls_credchain_back() {
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
         let run = home.run(&["completions", shell]);
         assert_eq!(run.code, 0, "{shell}: {run:#?}");
-        assert!(run.stdout.contains("_CREDCHAIN_COMPLETE"), "{shell}: {}", run.stdout);
+        assert!(
+            run.stdout.contains("_CREDCHAIN_COMPLETE"),
+            "{shell}: {}",
+            run.stdout
+        );
         assert!(run.stdout.contains(credchain()), "{shell}: {}", run.stdout);
     }
     let run = home.run(&["completions", "tcsh"]);
@@ -107,7 +114,13 @@ fn the_manual_page_is_roff_from_the_same_definitions() {
     let run = home().run(&["man"]);
     assert_eq!(run.code, 0, "{run:#?}");
     assert!(run.stdout.contains(".TH credchain 1"), "{}", run.stdout);
-    for subcommand in ["configure", "export\\-credentials", "explain", "whoami", "completions"] {
+    for subcommand in [
+        "configure",
+        "export\\-credentials",
+        "explain",
+        "whoami",
+        "completions",
+    ] {
         assert!(run.stdout.contains(subcommand), "{subcommand} missing");
     }
 }
