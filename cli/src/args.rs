@@ -208,6 +208,13 @@ Examples:
     )]
     Whoami(crate::commands::whoami::WhoamiArgs),
 
+    /// Check the shared files for problems, with file, line and the fix.
+    #[command(
+        long_about = crate::commands::lint::ABOUT,
+        after_help = crate::commands::lint::EXAMPLES
+    )]
+    Lint(crate::commands::lint::LintArgs),
+
     /// Remove cached console login credentials, as `aws logout` does.
     #[command(long_about = crate::commands::login::LOGOUT_ABOUT)]
     Logout(crate::commands::login::LogoutArgs),

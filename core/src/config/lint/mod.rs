@@ -151,7 +151,7 @@ pub struct Finding {
 /// One file given to [`lint`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LintFile<'a> {
-    /// Its path (only named in the messages of the section index when a file cannot be read).
+    /// Its path (for the parser, which names it in what it reports).
     pub path: &'a str,
     /// Its bytes, or `None` when it does not exist.
     pub text: Option<&'a [u8]>,
@@ -186,6 +186,15 @@ fn file_order(kind: FileKind) -> u8 {
     match kind {
         FileKind::Config => 0,
         FileKind::Credentials => 1,
+    }
+}
+
+/// A file's name in findings: `config` or `credentials` (the CLI's JSON, C and npm).
+#[must_use]
+pub fn file_name(kind: FileKind) -> &'static str {
+    match kind {
+        FileKind::Config => "config",
+        FileKind::Credentials => "credentials",
     }
 }
 
