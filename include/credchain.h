@@ -585,35 +585,6 @@ typedef uint32_t credchain_provider;
 #endif // __cplusplus
 
 /**
- * How much a finding matters. The numbers are stable and ordered.
- */
-enum credchain_lint_severity
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  /**
-   * "info": worth knowing; nothing breaks.
-   */
-  CREDCHAIN_LINT_SEVERITY_INFO = 0,
-  /**
-   * "warning": likely a mistake, or read differently by some program.
-   */
-  CREDCHAIN_LINT_SEVERITY_WARNING = 1,
-  /**
-   * "error": the AWS CLI fails (or will fail) on it.
-   */
-  CREDCHAIN_LINT_SEVERITY_ERROR = 2,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum credchain_lint_severity credchain_lint_severity;
-#else
-typedef uint32_t credchain_lint_severity;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
  * A buffer credchain owns that a callback fills with bytes it delivers (a process's output, an
  * HTTP response's body or content type, an answer). Opaque; valid only during the callback it
  * is passed to. Each has a limit, documented with its callback.
@@ -1028,13 +999,10 @@ typedef struct credchain_lint_finding {
    */
   const char *code;
   /**
-   * "error", "warning" or "info".
+   * "error" (the AWS CLI fails on it), "warning" (likely a mistake, or read differently by
+   * the SDKs) or "info" (worth knowing).
    */
-  const char *severity_name;
-  /**
-   * The severity as a number.
-   */
-  credchain_lint_severity severity;
+  const char *severity;
   /**
    * "config" or "credentials".
    */

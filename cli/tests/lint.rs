@@ -45,8 +45,8 @@ credential_source = Ec2
 role_arn = arn:aws:iam::123456789012:role/l1
 source_profile = loop2
 [profile loop2]
-role_arn = arn:aws:iam::123456789012:role/l2
 source_profile = loop1
+role_arn = arn:aws:iam::123456789012:role/l2
 [profile split]
 credential_process = /bin/get-credentials
     --profile split
@@ -87,7 +87,7 @@ const EXPECTED: &[(&str, &str, u32)] = &[
     ("sso-session-not-found", "config", 29),
     ("invalid-credential-source", "config", 32),
     ("role-chain-cycle", "config", 35),
-    ("role-chain-cycle", "config", 38),
+    ("role-chain-cycle", "config", 37),
     ("multi-line-value", "config", 40),
     ("file-permissions", "credentials", 0),
     ("profile-prefix-in-credentials", "credentials", 5),
@@ -111,6 +111,11 @@ fn private(config: &str, credentials: &str) -> Home {
 
 fn chmod(home: &Home, relative: &str, mode: u32) {
     std::fs::set_permissions(home.file(relative), std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// The findings and exit status of `lint` on two private files.
+fn findings_of(config: &str, credentials: &str) -> (Vec<serde_json::Value>, i32) {
+    json_findings(&private(config, credentials), &[])
 }
 
 fn json_findings(home: &Home, args: &[&str]) -> (Vec<serde_json::Value>, i32) {
@@ -193,11 +198,10 @@ fn text_names_file_line_severity_and_code_then_the_fix() {
 #[test]
 fn lines_the_sdks_refuse_are_found_too() {
     // (Kept apart: when both dialects refuse the file, the references cannot be checked.)
-    let home = private(
+    let (findings, code) = findings_of(
         "[default]\nregion = eu-west-1\n[profile indented]\n  region = x\n",
         "",
     );
-    let (findings, code) = json_findings(&home, &[]);
     let got: Vec<_> = findings
         .iter()
         .map(|f| (f["code"].as_str().unwrap(), f["line"].as_u64()))
@@ -274,8 +278,7 @@ fn a_file_that_cannot_be_read_fails_as_every_command_does() {
         assert!(run.stderr.contains(".aws/config"), "{run:#?}");
     }
     // A file the AWS CLI cannot parse is a finding, not a failure.
-    let home = private("region = x\n", "");
-    let (findings, code) = json_findings(&home, &[]);
+    let (findings, code) = findings_of("region = x\n", "");
     assert_eq!(
         (findings[0]["code"].as_str(), code),
         (Some("awscli-unreadable"), 1)

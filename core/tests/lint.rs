@@ -4,7 +4,7 @@
 
 use credchain_core::chain::plan::{plan, PlanError};
 use credchain_core::config::evaluate::{Evaluator, Options};
-use credchain_core::config::lint::{lint, Code, LintFile};
+use credchain_core::config::lint::{lint, Code, Finding, LintFile};
 use credchain_core::config::parse::ConfigFiles;
 use credchain_core::config::settings::Setting;
 use credchain_core::Dialect;
@@ -50,6 +50,16 @@ fn generate(seed: &mut u64) -> (String, Vec<Option<u32>>) {
     (text, lines)
 }
 
+/// The findings on `text` as the config file, with no credentials file.
+fn lint_config(text: &str) -> Vec<Finding> {
+    let config = LintFile {
+        path: "config",
+        text: Some(text.as_bytes()),
+        mode: None,
+    };
+    lint(config, LintFile::default())
+}
+
 #[test]
 fn role_chain_loops_are_the_planners() {
     let mut seed = 7u64;
@@ -71,14 +81,7 @@ fn role_chain_loops_are_the_planners() {
                 matches!(planned, Err(PlanError::Cycle { .. }))
             })
             .collect();
-        let findings = lint(
-            LintFile {
-                path: "config",
-                text: Some(text.as_bytes()),
-                mode: None,
-            },
-            LintFile::default(),
-        );
+        let findings = lint_config(&text);
         let linted: BTreeSet<usize> = findings
             .iter()
             .filter(|f| f.code == Code::RoleChainCycle)
@@ -101,14 +104,7 @@ fn a_long_chain_and_many_profiles_stay_linear() {
         );
     }
     let start = std::time::Instant::now();
-    let findings = lint(
-        LintFile {
-            path: "config",
-            text: Some(text.as_bytes()),
-            mode: None,
-        },
-        LintFile::default(),
-    );
+    let findings = lint_config(&text);
     let loops = findings
         .iter()
         .filter(|f| f.code == Code::RoleChainCycle)

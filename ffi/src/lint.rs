@@ -13,23 +13,10 @@
 use core::ffi::c_char;
 use std::ffi::CString;
 
-use credchain_core::config::lint::{self, Finding, LintFile, Severity};
+use credchain_core::config::lint::{self, Finding, LintFile};
 
 use crate::error::{boundary, thread_call, write_new, Error};
 use crate::result::credchain_result;
-
-/// How much a finding matters. The numbers are stable and ordered.
-#[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(non_camel_case_types)]
-pub enum credchain_lint_severity {
-    /// "info": worth knowing; nothing breaks.
-    Info = 0,
-    /// "warning": likely a mistake, or read differently by some program.
-    Warning = 1,
-    /// "error": the AWS CLI fails (or will fail) on it.
-    Error = 2,
-}
 
 /// One finding, as `credchain_lint_findings_get` gives it. Every string is NUL-terminated and
 /// owned by the `credchain_lint_findings` it came from: valid until that object is freed.
@@ -39,10 +26,9 @@ pub enum credchain_lint_severity {
 pub struct credchain_lint_finding {
     /// The stable code, such as "unknown-key" (the CLI's JSON `code`).
     pub code: *const c_char,
-    /// "error", "warning" or "info".
-    pub severity_name: *const c_char,
-    /// The severity as a number.
-    pub severity: credchain_lint_severity,
+    /// "error" (the AWS CLI fails on it), "warning" (likely a mistake, or read differently by
+    /// the SDKs) or "info" (worth knowing).
+    pub severity: *const c_char,
     /// "config" or "credentials".
     pub file: *const c_char,
     /// The 1-based line; 0 for the file as a whole (its permissions).
@@ -56,8 +42,7 @@ pub struct credchain_lint_finding {
 /// One finding's strings, kept for the C structs to point into.
 struct Owned {
     code: CString,
-    severity_name: CString,
-    severity: credchain_lint_severity,
+    severity: CString,
     file: CString,
     line: u32,
     message: CString,
@@ -81,12 +66,7 @@ impl Owned {
     fn new(f: &Finding) -> Self {
         Owned {
             code: c_string(f.code.as_str()),
-            severity_name: c_string(f.severity.as_str()),
-            severity: match f.severity {
-                Severity::Info => credchain_lint_severity::Info,
-                Severity::Warning => credchain_lint_severity::Warning,
-                Severity::Error => credchain_lint_severity::Error,
-            },
+            severity: c_string(f.severity.as_str()),
             file: c_string(lint::file_name(f.file)),
             line: f.line,
             message: c_string(&f.message),
@@ -212,8 +192,7 @@ pub unsafe extern "C" fn credchain_lint_findings_get(
         };
         let finding = credchain_lint_finding {
             code: f.code.as_ptr(),
-            severity_name: f.severity_name.as_ptr(),
-            severity: f.severity,
+            severity: f.severity.as_ptr(),
             file: f.file.as_ptr(),
             line: f.line,
             message: f.message.as_ptr(),

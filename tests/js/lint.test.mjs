@@ -10,8 +10,8 @@ const CONFIG = `[default]
 region = eu-west-1 # prod
 regoin = x
 [profile loop]
-role_arn = arn:aws:iam::123456789012:role/r
 source_profile = loop
+role_arn = arn:aws:iam::123456789012:role/r
 [profile lost]
 sso_session = nowhere
 `;
@@ -29,7 +29,7 @@ test('finds each planted problem with its code, file and line', async () => {
     [
       ['inline-comment', 'warning', 'config', 2],
       ['unknown-key', 'warning', 'config', 3],
-      ['role-chain-cycle', 'error', 'config', 6],
+      ['role-chain-cycle', 'error', 'config', 5],
       ['sso-session-not-found', 'error', 'config', 8],
       ['file-permissions', 'warning', 'credentials', null],
       ['profile-prefix-in-credentials', 'warning', 'credentials', 1],

@@ -91,15 +91,16 @@ Examples:
   credchain lint --format json
   credchain lint --severity error    # in CI: fail only on what breaks the AWS CLI";
 
-/// Runs `lint`.
-///
-/// # Errors
-/// A file that cannot be located or read (253); writing the output; status 1 for findings.
-pub fn run<M: Machine + ?Sized>(
+/// Runs `lint`: fails with 253 when a file cannot be located or read, with
+/// [`Failure::Status`] 1 for findings at or above `--severity`.
+pub fn run<M>(
     args: &LintArgs,
     ctx: &Context<'_, M>,
     streams: &mut Streams<'_>,
-) -> Result<(), Failure> {
+) -> Result<(), Failure>
+where
+    M: Machine + ?Sized,
+{
     let machine = ctx.machine;
     files::with_loaded(machine, ctx.dialect, |_, loaded| {
         let file = |f| lint_file(machine, f);

@@ -3,15 +3,15 @@ use super::*;
 const CLEAN_CONFIG: &str = "\
 # a comment
 [default]
-region = eu-west-1
-output = json
+output = text
+region = us-west-2
 s3 =
-  max_concurrent_requests = 20
+  addressing_style = path
 
 [profile dev]
-role_arn = arn:aws:iam::123456789012:role/dev
 source_profile = base
-mfa_serial = arn:aws:iam::123456789012:mfa/me
+external_id = team
+role_arn = arn:aws:iam::123456789012:role/dev
 
 [profile ops]
 role_arn = arn:aws:iam::123456789012:role/ops
