@@ -33,18 +33,18 @@ cli_pager =
 [profile typo]
 regoin = x
 colour = blue
-[profile lost]
+[profile lost]   ; its source names nothing
 role_arn = arn:aws:iam::123456789012:role/lost
 source_profile = nowhere
-[profile nosession]
+[profile nosession] ; no such sso-session
 sso_session = none
-[profile badsource]
+[profile badsource]   ; not a credential source
 role_arn = arn:aws:iam::123456789012:role/b
 credential_source = Ec2
-[profile loop1]
+[profile loop1]  ; loop1 -> loop2 -> loop1
 role_arn = arn:aws:iam::123456789012:role/l1
 source_profile = loop2
-[profile loop2]
+[profile loop2]	; the other half of the loop
 source_profile = loop1
 role_arn = arn:aws:iam::123456789012:role/l2
 [profile split]

@@ -70,15 +70,7 @@ pub(super) fn lint_file(kind: FileKind, path: &str, bytes: &[u8], out: &mut Vec<
         sdk_refuses: false,
     };
     if text.starts_with('\u{feff}') {
-        walk.awscli_refuses = true;
-        let problem = Problem::ByteOrderMark;
-        walk.push(
-            Code::AwscliUnreadable,
-            Severity::Error,
-            1,
-            format!("the AWS CLI cannot read this file: {}", problem.what()),
-            problem.fix(),
-        );
+        walk.refuses(Dialect::AwsCli, 1, Problem::ByteOrderMark);
     }
     for l in compare_lines(kind, text) {
         walk.line(l.line, l.awscli, l.sdk);
@@ -145,18 +137,7 @@ impl<'a> Walk<'a, '_> {
             (Reading::Skip, Reading::Skip) => {}
             (Reading::Error(problem), _) => {
                 self.close_property();
-                // The AWS CLI stops at the first line it refuses; the lines after it often
-                // fail only because of it.
-                if core::mem::replace(&mut self.awscli_refuses, true) {
-                    return;
-                }
-                self.push(
-                    Code::AwscliUnreadable,
-                    Severity::Error,
-                    line,
-                    format!("the AWS CLI cannot read this file: {}", problem.what()),
-                    problem.fix(),
-                );
+                self.refuses(Dialect::AwsCli, line, problem);
             }
             (
                 Reading::Section {
@@ -207,7 +188,7 @@ impl<'a> Walk<'a, '_> {
             Reading::Error(Problem::ContinuationOutsideProperty) => {
                 return self.differ_on_continuation(line, false, other)
             }
-            Reading::Error(problem) => return self.sdk_refuses(line, problem),
+            Reading::Error(problem) => return self.refuses(Dialect::Sdk, line, problem),
             _ => {}
         }
         self.push(
@@ -222,21 +203,29 @@ impl<'a> Walk<'a, '_> {
         );
     }
 
-    fn sdk_refuses(&mut self, line: u32, problem: Problem) {
-        // As for the AWS CLI, the first line refused is the one to fix.
-        if core::mem::replace(&mut self.sdk_refuses, true) {
-            return;
-        }
-        self.push(
-            Code::SdkUnreadable,
-            Severity::Warning,
-            line,
-            format!(
-                "the AWS SDKs cannot read this file: {} (the AWS CLI can)",
-                problem.what()
+    /// A line `dialect` refuses. Only the first is reported: the reader stops there, and the
+    /// lines after it often fail only because of it.
+    fn refuses(&mut self, dialect: Dialect, line: u32, problem: Problem) {
+        let (flag, code, severity, message) = match dialect {
+            Dialect::AwsCli => (
+                &mut self.awscli_refuses,
+                Code::AwscliUnreadable,
+                Severity::Error,
+                format!("the AWS CLI cannot read this file: {}", problem.what()),
             ),
-            problem.fix(),
-        );
+            Dialect::Sdk => (
+                &mut self.sdk_refuses,
+                Code::SdkUnreadable,
+                Severity::Warning,
+                format!(
+                    "the AWS SDKs cannot read this file: {} (the AWS CLI can)",
+                    problem.what()
+                ),
+            ),
+        };
+        if !core::mem::replace(flag, true) {
+            self.push(code, severity, line, message, problem.fix());
+        }
     }
 
     fn section_header(

@@ -120,8 +120,15 @@ fn inline_comments() {
 fn quoting_and_other_section_differences() {
     let l = first_line();
     assert_eq!(
-        in_config("[profile \"my dev\"]\nregion = x\n[ profile b ]\nregion = y\n"),
-        [("quoting", C, l), ("dialect-difference", C, l + 2)]
+        in_config(
+            "[profile \"my dev\"]\nregion = x\n[ profile b ]\nregion = y\n[profile c] ; see [b]\n"
+        ),
+        // The AWS CLI takes a header up to its last `]`: `profile c] ; see [b` is no profile.
+        [
+            ("quoting", C, l),
+            ("dialect-difference", C, l + 2),
+            ("dialect-difference", C, l + 4)
+        ]
     );
 }
 
