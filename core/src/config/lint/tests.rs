@@ -84,6 +84,17 @@ fn in_config(planted: &str) -> Vec<(&'static str, FileKind, u32)> {
     found(&run(&config, CLEAN_CREDENTIALS))
 }
 
+/// Asserts that `planted`, appended to the clean config, gives exactly `expected`: each
+/// finding's code and line, counted from `planted`'s first line (0).
+fn expect(planted: &str, expected: &[(&str, u32)]) {
+    let l = first_line();
+    let want: Vec<_> = expected
+        .iter()
+        .map(|&(code, at)| (code, C, l + at))
+        .collect();
+    assert_eq!(in_config(planted), want, "{planted}");
+}
+
 /// The first line of `planted` once appended to the clean config.
 fn first_line() -> u32 {
     CLEAN_CONFIG.lines().count() as u32 + 1
@@ -109,10 +120,9 @@ fn clean_files_report_nothing() {
 
 #[test]
 fn inline_comments() {
-    let l = first_line();
-    assert_eq!(
-        in_config("[profile a]\nregion = us-east-1 # prod\noutput = json;x\n"),
-        [("inline-comment", C, l + 1)]
+    expect(
+        "[profile a]\nregion = us-east-1 # prod\noutput = json;x\n",
+        &[("inline-comment", 1)],
     );
 }
 
@@ -134,20 +144,15 @@ fn quoting_and_other_section_differences() {
 
 #[test]
 fn duplicate_sections_and_keys() {
-    let l = first_line();
-    assert_eq!(
-        in_config("[profile a]\nregion = x\nREGION = y\n[profile a]\noutput = text\n"),
-        [("duplicate-key", C, l + 2), ("duplicate-section", C, l + 3)]
+    expect(
+        "[profile a]\nregion = x\nREGION = y\n[profile a]\noutput = text\n",
+        &[("duplicate-key", 2), ("duplicate-section", 3)],
     );
 }
 
 #[test]
 fn default_section() {
-    let l = first_line();
-    assert_eq!(
-        in_config("[DEFAULT]\nregion = x\n"),
-        [("default-section", C, l)]
-    );
+    expect("[DEFAULT]\nregion = x\n", &[("default-section", 0)]);
     assert_eq!(
         found(&run("", "[DEFAULT]\nregion = x\n")),
         [("default-section", K, 1)]
@@ -156,32 +161,24 @@ fn default_section() {
 
 #[test]
 fn continuation_lines_read_differently() {
-    let l = first_line();
     // A line without `=` under an empty value: a continuation for configparser (botocore then
     // refuses the nested value), refused by the SDKs; an indented key under a header: a property for one, a stray continuation for the other.
-    assert_eq!(
-        in_config("[profile a]\nregion =\n  foo\n  output = json\n[profile b]\n  region = x\n"),
-        [
-            ("multi-line-value", C, l + 1),
-            ("awscli-unreadable", C, l + 2),
-            ("continuation", C, l + 2),
-            ("continuation", C, l + 5),
-        ]
+    expect(
+        "[profile a]\nregion =\n  foo\n  output = json\n[profile b]\n  region = x\n",
+        &[
+            ("multi-line-value", 1),
+            ("awscli-unreadable", 2),
+            ("continuation", 2),
+            ("continuation", 5),
+        ],
     );
 }
 
 #[test]
 fn lines_a_dialect_refuses() {
-    let l = first_line();
     // `key: value` is a property for the AWS CLI only.
-    assert_eq!(
-        in_config("[profile a]\nregion: x\n"),
-        [("sdk-unreadable", C, l + 1)]
-    );
-    assert_eq!(
-        in_config("[profile a]\nnot a property\n"),
-        [("awscli-unreadable", C, l + 1)]
-    );
+    expect("[profile a]\nregion: x\n", &[("sdk-unreadable", 1)]);
+    expect("[profile a]\nnot a property\n", &[("awscli-unreadable", 1)]);
     assert_eq!(
         found(&run("\u{feff}[default]\nregion = x\n", "")),
         [("awscli-unreadable", C, 1)]
@@ -207,15 +204,12 @@ fn unknown_keys() {
         (l + 2, Severity::Info)
     );
     // In an [sso-session], its own keys.
-    assert_eq!(
-        in_config("[sso-session x]\nsso_start_ur = https://x\nsso_region = us-east-1\n"),
-        [("unknown-key", C, l + 1)]
+    expect(
+        "[sso-session x]\nsso_start_ur = https://x\nsso_region = us-east-1\n",
+        &[("unknown-key", 1)],
     );
     // Nested sections and [services] keys are not flagged.
-    assert_eq!(
-        in_config("[profile a]\ndynamodb =\n  endpoint_url = http://x\n[services b]\nsqs =\n  endpoint_url = http://y\n"),
-        []
-    );
+    expect("[profile a]\ndynamodb =\n  endpoint_url = http://x\n[services b]\nsqs =\n  endpoint_url = http://y\n", &[]);
 }
 
 #[test]
@@ -229,42 +223,21 @@ fn profile_prefix_in_credentials() {
 
 #[test]
 fn references_that_name_nothing() {
-    let l = first_line();
-    assert_eq!(
-        in_config("[profile a]\nrole_arn = r\nsource_profile = nowhere\n[profile b]\nsso_session = none\n[profile c]\nrole_arn = r\ncredential_source = Ec2\n"),
-        [
-            ("source-profile-not-found", C, l + 2),
-            ("sso-session-not-found", C, l + 4),
-            ("invalid-credential-source", C, l + 7),
-        ]
-    );
+    expect("[profile a]\nrole_arn = r\nsource_profile = nowhere\n[profile b]\nsso_session = none\n[profile c]\nrole_arn = r\ncredential_source = Ec2\n", &[("source-profile-not-found", 2), ("sso-session-not-found", 4), ("invalid-credential-source", 7)]);
 }
 
 #[test]
 fn role_chain_cycles() {
-    let l = first_line();
-    assert_eq!(
-        in_config("[profile a]\nrole_arn = r\nsource_profile = b\n[profile b]\nrole_arn = r\nsource_profile = a\n[profile c]\nrole_arn = r\nsource_profile = c\n[profile d]\nrole_arn = r\nsource_profile = a\n"),
-        [
-            ("role-chain-cycle", C, l + 2),
-            ("role-chain-cycle", C, l + 5),
-            ("role-chain-cycle", C, l + 8),
-            ("role-chain-cycle", C, l + 11),
-        ]
-    );
+    expect("[profile a]\nrole_arn = r\nsource_profile = b\n[profile b]\nrole_arn = r\nsource_profile = a\n[profile c]\nrole_arn = r\nsource_profile = c\n[profile d]\nrole_arn = r\nsource_profile = a\n", &[("role-chain-cycle", 2), ("role-chain-cycle", 5), ("role-chain-cycle", 8), ("role-chain-cycle", 11)]);
     // A profile with static keys that names itself is valid; a chain ending at one is too.
-    assert_eq!(
-        in_config("[profile e]\nrole_arn = r\nsource_profile = self\n"),
-        []
-    );
+    expect("[profile e]\nrole_arn = r\nsource_profile = self\n", &[]);
 }
 
 #[test]
 fn values_over_several_lines() {
-    let l = first_line();
-    assert_eq!(
-        in_config("[profile a]\ncredential_process = /bin/get\n    --profile a\n"),
-        [("multi-line-value", C, l + 1)]
+    expect(
+        "[profile a]\ncredential_process = /bin/get\n    --profile a\n",
+        &[("multi-line-value", 1)],
     );
 }
 
