@@ -659,6 +659,13 @@ typedef struct credchain_credentials credchain_credentials;
 typedef struct credchain_file_buffer credchain_file_buffer;
 
 /**
+ * The findings of one `credchain_lint`. Opaque; freed by `credchain_lint_findings_free`.
+ *
+ * Immutable once made: any number of threads may read one at once.
+ */
+typedef struct credchain_lint_findings credchain_lint_findings;
+
+/**
  * A long-lived credentials source: made from a configuration handle (which it takes over) by
  * `credchain_resolver_new`, asked with `credchain_resolver_credentials`, freed with
  * `credchain_resolver_free`. Opaque.
@@ -1022,6 +1029,38 @@ typedef struct credchain_callbacks {
  * `CREDCHAIN_RESULT_INVALID_EDIT`.)
  */
 typedef uint32_t credchain_file;
+
+/**
+ * One finding, as `credchain_lint_findings_get` gives it. Every string is NUL-terminated and
+ * owned by the `credchain_lint_findings` it came from: valid until that object is freed.
+ */
+typedef struct credchain_lint_finding {
+  /**
+   * The stable code, such as "unknown-key" (the CLI's JSON `code`).
+   */
+  const char *code;
+  /**
+   * "error" (the AWS CLI fails on it), "warning" (likely a mistake, or read differently by
+   * the SDKs) or "info" (worth knowing).
+   */
+  const char *severity;
+  /**
+   * "config" or "credentials".
+   */
+  const char *file;
+  /**
+   * The 1-based line; 0 for the file as a whole (its permissions).
+   */
+  uint32_t line;
+  /**
+   * What is wrong.
+   */
+  const char *message;
+  /**
+   * What to do about it.
+   */
+  const char *fix;
+} credchain_lint_finding;
 
 /**
  * Read the files as the AWS CLI v2 does (the default).
@@ -1694,6 +1733,67 @@ credchain_result credchain_config_edit(const struct credchain_config *cfg,
 credchain_result credchain_config_set(const struct credchain_config *cfg,
                                       const char *name,
                                       const char *value);
+
+/**
+ * Checks the shared files' texts for problems the AWS CLI is silent about or reports late
+ * (`credchain lint`): lines the AWS CLI and the SDKs read differently, duplicate sections and
+ * keys, unknown keys, `[profile x]` in the credentials file, references that name nothing,
+ * role chains that loop, values over several lines, long-term keys in plain text, files
+ * readable by group or others. Pure: it reads no file and no variable.
+ *
+ * `config` and `credentials` are the files' bytes (`config_len`, `credentials_len` of them);
+ * NULL with length 0 means the file does not exist. `config_mode` and `credentials_mode` are
+ * their Unix permission bits (`st_mode`), or -1 when unknown (no permission finding then).
+ * On success writes a new `credchain_lint_findings` to `*out`, the caller's to free with
+ * `credchain_lint_findings_free`; the texts may be freed as soon as this returns. Thread-safe.
+ *
+ * Returns `CREDCHAIN_RESULT_NULL_PARAMETER` for a NULL `out` or a NULL text with a length
+ * (the message is kept for `credchain_thread_last_error`, as for the other calls without a handle).
+ *
+ * # Safety
+ *
+ * Each text pointer is NULL with length 0 or points to that many readable bytes; `out` is NULL
+ * or points to a writable `credchain_lint_findings *`.
+ */
+credchain_result credchain_lint(const uint8_t *config,
+                                size_t config_len,
+                                int64_t config_mode,
+                                const uint8_t *credentials,
+                                size_t credentials_len,
+                                int64_t credentials_mode,
+                                struct credchain_lint_findings **out);
+
+/**
+ * The number of findings; 0 for NULL.
+ *
+ * # Safety
+ *
+ * `findings` is NULL or a live `credchain_lint_findings`.
+ */
+size_t credchain_lint_findings_count(const struct credchain_lint_findings *findings);
+
+/**
+ * Writes finding `index` (from 0, in file then line order: config file first) to `*out`. Its
+ * strings belong to `findings` and stay valid until it is freed. Returns
+ * `CREDCHAIN_RESULT_INDEX_OUT_OF_RANGE` (output untouched) when `index` is not below the count.
+ *
+ * # Safety
+ *
+ * `findings` is NULL or a live `credchain_lint_findings`; `out` is NULL or points to a
+ * writable `credchain_lint_finding`.
+ */
+credchain_result credchain_lint_findings_get(const struct credchain_lint_findings *findings,
+                                             size_t index,
+                                             struct credchain_lint_finding *out);
+
+/**
+ * Frees the findings and every string they hold. NULL is accepted and ignored.
+ *
+ * # Safety
+ *
+ * `findings` is NULL or a `credchain_lint_findings` from `credchain_lint` not yet freed.
+ */
+void credchain_lint_findings_free(struct credchain_lint_findings *findings);
 
 #ifdef __cplusplus
 }  // extern "C"

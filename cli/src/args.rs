@@ -194,6 +194,13 @@ Examples:
     /// Print the manual page (roff), made from these definitions.
     Man,
 
+    /// Check the shared files for problems, with file, line and the fix.
+    #[command(
+        long_about = crate::commands::lint::ABOUT,
+        after_help = crate::commands::lint::EXAMPLES
+    )]
+    Lint(crate::commands::lint::LintArgs),
+
     /// Open the AWS Management Console signed in with the credentials.
     #[command(
         long_about = crate::commands::console::ABOUT,

@@ -155,3 +155,18 @@ pub fn with_files<T>(
     };
     then(&shared, streams)
 }
+
+/// Runs `then` over both files as located and read, before any parsing (what `lint` reads: it
+/// reports a file the parser refuses instead of failing on it). Failing to locate or read a
+/// file is a [`Failure::Configuration`].
+pub fn with_loaded<T, M: Machine + ?Sized>(
+    machine: &M,
+    dialect: Dialect,
+    then: impl FnOnce(&FilePaths, &LoadedFiles<'_, M::SharedFile>) -> Result<T, Failure>,
+) -> Result<T, Failure> {
+    let paths = locate::locate(machine.env(), machine.io().platform, dialect)
+        .map_err(Failure::configuration)?;
+    let loaded =
+        load_files(machine, &paths, at_once(machine, &paths)).map_err(Failure::configuration)?;
+    then(&paths, &loaded)
+}

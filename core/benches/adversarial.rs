@@ -21,7 +21,11 @@ const SIZES: [usize; 4] = [1_000, 10_000, 100_000, 1_000_000];
 fn main() {
     divan::main();
     println!("\ntime per byte (best of 5 runs):");
-    let works: [(&str, Work); 2] = [("", shapes::work), ("listing ", shapes::list_work)];
+    let works: [(&str, Work); 3] = [
+        ("", shapes::work),
+        ("listing ", shapes::list_work),
+        ("lint ", shapes::lint_work),
+    ];
     for (what, work) in works {
         for shape in shapes::SHAPES {
             print!("{:<32}", format!("{what}{}", shape.name));
@@ -45,7 +49,7 @@ fn main() {
     }
 }
 
-/// What is timed: [`shapes::work`] or [`shapes::list_work`].
+/// What is timed: [`shapes::work`], [`shapes::list_work`] or [`shapes::lint_work`].
 type Work = fn(&str, credchain_core::Dialect) -> usize;
 
 fn run(bencher: Bencher, shape: &str, n: usize, work: Work) {

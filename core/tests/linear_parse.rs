@@ -134,9 +134,10 @@ fn a_million_lines_of_any_shape_take_well_under_a_second() {
     for shape in shapes::SHAPES {
         // What a command does (parse, a lookup, the names) within the bound; listing every
         // property (explain, the SSO check) linear too, though it costs a hash per key.
-        let works: [(&str, Work, bool); 2] = [
+        let works: [(&str, Work, bool); 3] = [
             ("lookup", shapes::work, true),
             ("listing", shapes::list_work, false),
+            ("lint", shapes::lint_work, false),
         ];
         for (what, work, bounded) in works {
             let (big, elapsed) = time_per_byte(shape, work, 1_000_000, 3);

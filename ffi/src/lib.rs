@@ -13,6 +13,7 @@
 //! - [`callbacks`]: the same handle over I/O the caller supplies.
 //! - [`source`]: `credchain_source`, where a value came from.
 //! - [`edit`]: `credchain_config_edit`, which sets or deletes a key in one of the shared files.
+//! - [`lint`](mod@lint): `credchain_lint`, the pure lint of the shared files' texts, and its findings.
 //!
 //! Every export runs behind a panic boundary, checks its pointers, and writes its outputs only
 //! on success. The header `include/credchain.h` is generated from these items' docs by cbindgen
@@ -36,12 +37,15 @@ pub mod resolver;
 
 pub mod edit;
 
+pub mod lint;
+
 mod error;
 
 pub use callbacks::*;
 pub use config::*;
 pub use credentials::*;
 pub use edit::*;
+pub use lint::*;
 pub use resolver::*;
 pub use result::*;
 pub use source::*;

@@ -1,10 +1,12 @@
 //! The parser on a (config, credentials) pair, in both dialects, then every read the frontends
 //! make of the result: no input may panic, and listing a profile's or section's properties must
 //! give what looking each key up gives. The AWS CLI dialect's byte-level scanner must also
-//! agree with its reference pass on both files (see the `awscli_scan` target).
+//! agree with its reference pass on both files (see the `awscli_scan` target). The lint reads
+//! the same pair (with a mode taken from the split byte) without panicking.
 #![no_main]
 
 use credchain_core::config::evaluate::{configure_get, Evaluator, Options};
+use credchain_core::config::lint::{lint, LintFile};
 use credchain_core::config::parse::{ConfigFiles, ProfileFile};
 use credchain_core::config::settings::SETTINGS;
 use credchain_core::{Dialect, FileKind};
@@ -30,6 +32,14 @@ fuzz_target!(|data: &[u8]| {
     let (config, creds) = rest.split_at(at);
     same_as_reference(FileKind::Config, config);
     same_as_reference(FileKind::Credentials, creds);
+    let file = |text| LintFile {
+        path: "f",
+        text: Some(text),
+        mode: Some(u32::from(split) * 0o101),
+    };
+    for finding in lint(file(config), file(creds)) {
+        assert!(finding.line <= u32::try_from(data.len() + 1).unwrap_or(u32::MAX));
+    }
     for dialect in [Dialect::AwsCli, Dialect::Sdk] {
         let Ok(files) = ConfigFiles::from_texts(("c", Some(config)), ("k", Some(creds)), dialect)
         else {

@@ -2342,6 +2342,69 @@ static void test_huge_values(void) {
     free(text);
 }
 
+/* credchain_lint: the same findings and codes as `credchain lint --format json`, owned by the
+ * result object, NULL-tolerant, no file read. */
+static void test_lint(void) {
+    static const char config[] =
+        "[default]\n"
+        "region = eu-west-1 # prod\n"
+        "regoin = x\n"
+        "[profile loop]\n"
+        "role_arn = arn:aws:iam::123456789012:role/r\n"
+        "source_profile = loop\n";
+    static const char credentials[] = "[profile x]\naws_access_key_id = ASIA\n"
+                                      "aws_secret_access_key = s\naws_session_token = t\n";
+    credchain_lint_findings *findings = NULL;
+    credchain_result r = credchain_lint((const uint8_t *)config, strlen(config), 0600,
+                                        (const uint8_t *)credentials, strlen(credentials), 0644,
+                                        &findings);
+    CHECK(r == CREDCHAIN_RESULT_OK, "%s", code_name(r));
+    static const struct {
+        const char *code, *file;
+        uint32_t line;
+        const char *severity;
+    } want[] = {
+        {"inline-comment", "config", 2, "warning"},
+        {"unknown-key", "config", 3, "warning"},
+        {"role-chain-cycle", "config", 6, "error"},
+        {"file-permissions", "credentials", 0, "warning"},
+        {"profile-prefix-in-credentials", "credentials", 1, "warning"},
+    };
+    size_t n = credchain_lint_findings_count(findings);
+    CHECK(n == sizeof want / sizeof want[0], "%zu findings", n);
+    for (size_t i = 0; i < n && i < sizeof want / sizeof want[0]; i++) {
+        credchain_lint_finding f;
+        r = credchain_lint_findings_get(findings, i, &f);
+        CHECK(r == CREDCHAIN_RESULT_OK, "%s", code_name(r));
+        CHECK(strcmp(f.code, want[i].code) == 0, "%zu: %s", i, f.code);
+        CHECK(strcmp(f.file, want[i].file) == 0, "%zu: %s", i, f.file);
+        CHECK(f.line == want[i].line, "%zu: line %u", i, (unsigned)f.line);
+        CHECK(strcmp(f.severity, want[i].severity) == 0, "%zu: %s", i, f.severity);
+        CHECK(strlen(f.message) > 0 && strlen(f.fix) > 0, "%zu", i);
+    }
+    credchain_lint_finding f;
+    memset(&f, 0, sizeof f);
+    CHECK(credchain_lint_findings_get(findings, n, &f) == CREDCHAIN_RESULT_INDEX_OUT_OF_RANGE, "");
+    CHECK(f.code == NULL, "output untouched");
+    CHECK(credchain_lint_findings_get(findings, 0, NULL) == CREDCHAIN_RESULT_NULL_PARAMETER, "");
+    CHECK(credchain_lint_findings_get(NULL, 0, &f) == CREDCHAIN_RESULT_NULL_PARAMETER, "");
+    CHECK(credchain_lint_findings_count(NULL) == 0, "");
+    credchain_lint_findings_free(findings);
+    credchain_lint_findings_free(NULL);
+
+    /* No files, unknown modes: nothing to say. A NULL text with a length is refused. */
+    findings = NULL;
+    r = credchain_lint(NULL, 0, -1, NULL, 0, -1, &findings);
+    CHECK(r == CREDCHAIN_RESULT_OK && credchain_lint_findings_count(findings) == 0, "%s",
+          code_name(r));
+    credchain_lint_findings_free(findings);
+    findings = NULL;
+    r = credchain_lint(NULL, 3, -1, NULL, 0, -1, &findings);
+    CHECK(r == CREDCHAIN_RESULT_NULL_PARAMETER && findings == NULL, "%s", code_name(r));
+    CHECK(strstr(thread_error(), "config") != NULL, "%s", thread_error());
+    CHECK(credchain_lint(NULL, 0, -1, NULL, 0, -1, NULL) == CREDCHAIN_RESULT_NULL_PARAMETER, "");
+}
+
 int main(void) {
     make_home();
     test_messages_and_version();
@@ -2364,6 +2427,7 @@ int main(void) {
     test_edit_host();
     test_set_host();
     test_edit_callbacks();
+    test_lint();
     remove_home();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

@@ -16,6 +16,7 @@ export const {
   configureSet,
   resolveCredentials,
   explainCredentials,
+  lint,
   createCredentialsResolver,
 } = createApi(() => undefined);
 

@@ -132,6 +132,10 @@ export function createApi(defaultSource) {
       withRequest(options, (request) => wasm.configureSet(name, value, request)),
     resolveCredentials,
     explainCredentials: (options) => withRequest(options, wasm.explainCredentials),
+    lint: async (files) => {
+      await initialize();
+      return wasm.lint(files);
+    },
     createCredentialsResolver,
   };
 }

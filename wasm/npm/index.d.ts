@@ -509,6 +509,65 @@ export interface CredentialsExplanation {
  */
 export function explainCredentials(options: Options): Promise<CredentialsExplanation>;
 
+/** The stable codes of {@link lint}'s findings: the same strings as `credchain lint --format
+ * json` and the C library's `credchain_lint`. */
+export type LintCode =
+  | 'awscli-unreadable'
+  | 'sdk-unreadable'
+  | 'duplicate-section'
+  | 'duplicate-key'
+  | 'inline-comment'
+  | 'quoting'
+  | 'default-section'
+  | 'continuation'
+  | 'dialect-difference'
+  | 'unknown-key'
+  | 'profile-prefix-in-credentials'
+  | 'source-profile-not-found'
+  | 'sso-session-not-found'
+  | 'invalid-credential-source'
+  | 'role-chain-cycle'
+  | 'multi-line-value'
+  | 'long-term-key'
+  | 'file-permissions';
+
+/** The files {@link lint} reads: their texts (absent or `null`: no such file) and, when known,
+ * their Unix permission bits (`(await stat(path)).mode`). */
+export interface LintFiles {
+  config?: string | Uint8Array | null;
+  credentials?: string | Uint8Array | null;
+  configMode?: number | null;
+  credentialsMode?: number | null;
+}
+
+/** One problem {@link lint} found. */
+export interface LintFinding {
+  /** What it is about (stable). */
+  code: LintCode;
+  /** `error`: the AWS CLI fails on it; `warning`: likely a mistake, or read differently by
+   * the SDKs; `info`: worth knowing. */
+  severity: 'error' | 'warning' | 'info';
+  /** Which file. */
+  file: 'config' | 'credentials';
+  /** The 1-based line; `null` for the file as a whole (its permissions). */
+  line: number | null;
+  /** What is wrong (never a secret's value). */
+  message: string;
+  /** What to do about it. */
+  fix: string;
+}
+
+/**
+ * `credchain lint` on the given texts, pure (no host: nothing is read): lines the AWS CLI and
+ * the SDKs read differently, duplicate sections and keys, unknown keys (with a "did you mean"),
+ * `[profile x]` in the credentials file, a `source_profile`, `sso_session` or
+ * `credential_source` that names nothing, role chains that loop, values over several lines,
+ * long-term keys in plain text and files readable by group or others. Resolves to the findings,
+ * config file first, each in line order (`[]` for clean files). Rejects with InvalidArgument
+ * for a text that is not a string or Uint8Array, or a mode that is not a whole number.
+ */
+export function lint(files: LintFiles): Promise<LintFinding[]>;
+
 /**
  * The host of a Node.js process:
  * - `env`: `env` (default `process.env`, read anew at each call), also the environment of the

@@ -24,6 +24,7 @@ export const {
   configureSet,
   resolveCredentials,
   explainCredentials,
+  lint,
   createCredentialsResolver,
 } = createApi(() => readFile(WASM));
 

@@ -13,6 +13,7 @@
 //!   resolveCredentials(options)   -> { accessKeyId, secretAccessKey, sessionToken?, expiration?,
 //!                                      accountId?, provider }
 //!   explainCredentials(options)   -> { profile, profileSource, skipped, chosen }
+//!   lint(files)                   -> [{ code, severity, file, line, message, fix }] (sync, pure: lint.rs)
 //!
 //!   options = { env, readFile, writeFile?, writeSharedFile?, run?, fetch?, prompt?, now?,
 //!               profile?, region?, output?, dialect?, platform?, ssoSession?, services? }
@@ -100,6 +101,7 @@
 
 mod errors;
 mod host;
+mod lint;
 mod objects;
 mod request;
 

@@ -12,6 +12,7 @@ pub mod exec;
 pub mod explain;
 pub mod export;
 pub mod export_token;
+pub mod lint;
 pub mod login;
 pub mod signin_flow;
 pub mod sso;
@@ -94,6 +95,7 @@ pub fn run<M: Machine + ?Sized>(
         Command::Sso(command) => sso::run(command, &ctx, streams),
         Command::Whoami(args) => whoami::run(args, &ctx, streams),
         Command::Console(args) => console::run(args, &ctx, streams),
+        Command::Lint(args) => lint::run(args, &ctx, streams),
         Command::Completions(args) => completions::run(args, ctx.program, streams),
         Command::Man => completions::man(&<Cli as clap::CommandFactory>::command(), streams),
     }

@@ -172,3 +172,15 @@ pub fn list_work(text: &str, dialect: Dialect) -> usize {
         .map_or(0, |session| session.shared_with(&default).count());
     listed + shared
 }
+
+/// `credchain lint` on the file (as the config file; the dialect is the lint's own choice);
+/// returns the number of findings.
+pub fn lint_work(text: &str, _dialect: Dialect) -> usize {
+    use credchain_core::config::lint::{lint, LintFile};
+    let config = LintFile {
+        path: "/h/.aws/config",
+        text: Some(text.as_bytes()),
+        mode: Some(0o600),
+    };
+    lint(config, LintFile::default()).len()
+}

@@ -12,6 +12,7 @@
 //! ../shared/spec/profile-dialects.md for where they part.
 
 mod awscli;
+mod compare;
 mod file;
 mod header;
 mod keys;
@@ -25,6 +26,7 @@ mod shlex;
 use core::fmt;
 
 pub use crate::Dialect;
+pub use compare::{compare_lines, LineReadings, Reading};
 pub use file::{ProfileFile, SectionClass, SkipReason, MAX_DEFAULT_KEYS, MAX_SECTIONS};
 pub use keys::MAX_SECTION_KEYS;
 pub use problem::{ParseError, Problem};

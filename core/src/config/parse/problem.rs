@@ -85,7 +85,8 @@ impl Problem {
     }
 
     /// What is wrong, in words (the SDK problems use the SDK spec's wording).
-    fn what(&self) -> &'static str {
+    #[must_use]
+    pub fn what(&self) -> &'static str {
         match self {
             Problem::NotUtf8 => "the file is not UTF-8 text",
             Problem::NotText => "the file holds NUL bytes and is not a text file",
@@ -111,7 +112,8 @@ impl Problem {
     }
 
     /// What to do about it.
-    fn fix(&self) -> &'static str {
+    #[must_use]
+    pub fn fix(&self) -> &'static str {
         match self {
             Problem::NotUtf8 | Problem::NotText => "save it as UTF-8 text",
             Problem::ByteOrderMark => "save it as UTF-8 without a byte-order mark (BOM)",
