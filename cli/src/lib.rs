@@ -45,7 +45,7 @@ use std::io::{BufWriter, Write};
 
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
 
-pub use crate::machine::{CheckedEnv, Launch, Machine, MachineIo, StdMachine, Stream};
+pub use crate::machine::{CheckedEnv, Child, Launch, Machine, MachineIo, StdMachine, Stream};
 
 use crate::args::Cli;
 use crate::failure::Failure;

@@ -11,6 +11,7 @@ pub mod explain;
 pub mod export;
 pub mod export_token;
 pub mod login;
+pub mod serve;
 pub mod sso;
 pub mod whoami;
 
@@ -82,6 +83,7 @@ pub fn run<M: Machine + ?Sized>(
         Command::Explain(args) => explain::run(args, &ctx, streams),
         Command::Exec(args) => exec::run(args, &ctx, streams),
         Command::Logout(args) => login::logout::run(args, &ctx, streams),
+        Command::Serve(args) => serve::run(args, &ctx, streams),
         Command::Sso(command) => sso::run(command, &ctx, streams),
         Command::Whoami(args) => whoami::run(args, &ctx, streams),
     }
