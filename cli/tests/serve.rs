@@ -20,12 +20,24 @@ const CONFIG: &str = "[profile served]\nrole_arn = arn:aws:iam::123456789012:rol
                       source_profile = base\nregion = us-east-1\n";
 
 /// The first credentials (short-lived) and the refreshed ones.
-const FIRST: (&str, &str, &str) = ("ASIAFIRSTEXAMPLE", "firstSecretKey0001", "firstSessionToken01");
-const SECOND: (&str, &str, &str) = ("ASIASECONDEXAMPLE", "secondSecretKey001", "secondSessionToken1");
+const FIRST: (&str, &str, &str) = (
+    "ASIAFIRSTEXAMPLE",
+    "firstSecretKey0001",
+    "firstSessionToken01",
+);
+const SECOND: (&str, &str, &str) = (
+    "ASIASECONDEXAMPLE",
+    "secondSecretKey001",
+    "secondSessionToken1",
+);
 
 /// `secs` from now as STS writes a time.
 fn in_secs(secs: u64) -> String {
-    let t = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs() + secs;
+    let t = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + secs;
     let (days, rest) = ((t / 86_400) as i64, t % 86_400);
     // Howard Hinnant's civil-from-days.
     let z = days + 719_468;
@@ -90,7 +102,12 @@ impl Served {
         else {
             let _ = child.kill();
             let mut err = String::new();
-            child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut err)
+                .unwrap();
             panic!("serve printed nothing: {err}");
         };
         let url = url
@@ -147,7 +164,12 @@ impl Served {
             std::thread::sleep(Duration::from_millis(20));
         };
         let mut err = String::new();
-        self.child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+        self.child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
         (status.code().expect("exited, not killed"), err)
     }
 }
@@ -162,8 +184,12 @@ impl Drop for Served {
 /// Sends `request` on a new connection and reads until the server closes it (5 s at most).
 fn exchange(addr: SocketAddr, request: &[u8]) -> String {
     let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(2)).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    stream.set_write_timeout(Some(Duration::from_secs(5))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    stream
+        .set_write_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
     // The server may answer and close before reading a huge request whole.
     let _ = stream.write_all(request);
     let mut response = Vec::new();
@@ -203,12 +229,15 @@ fn the_token_is_required_and_nothing_leaks() {
     let prefix = served.get(Some(&served.token[..63]));
     assert_eq!(status(&prefix), "403", "{prefix}");
     for refused in [&missing, &wrong, &prefix] {
-        assert!(!refused.contains(FIRST.0) && !refused.contains(FIRST.1), "{refused}");
+        assert!(
+            !refused.contains(FIRST.0) && !refused.contains(FIRST.1),
+            "{refused}"
+        );
     }
     let ok = served.get(Some(&served.token));
     assert_eq!(status(&ok), "200", "{ok}");
-    let body: serde_json::Value = serde_json::from_str(&ok[ok.find("\r\n\r\n").unwrap() + 4..])
-        .expect("JSON");
+    let body: serde_json::Value =
+        serde_json::from_str(&ok[ok.find("\r\n\r\n").unwrap() + 4..]).expect("JSON");
     assert_eq!(body["AccessKeyId"], FIRST.0);
     assert_eq!(body["SecretAccessKey"], FIRST.1);
     assert_eq!(body["Token"], FIRST.2);
@@ -241,7 +270,11 @@ fn huge_requests_and_too_many_headers_are_refused() {
     let many: String = (0..40).map(|i| format!("X-{i}: y\r\n")).collect();
     let response = exchange(
         served.addr,
-        format!("GET / HTTP/1.1\r\n{many}Authorization: {}\r\n\r\n", served.token).as_bytes(),
+        format!(
+            "GET / HTTP/1.1\r\n{many}Authorization: {}\r\n\r\n",
+            served.token
+        )
+        .as_bytes(),
     );
     assert_eq!(status(&response), "431", "{response}");
     assert!(!response.contains(FIRST.0), "{response}");
@@ -267,7 +300,8 @@ fn a_slow_client_blocks_no_one_and_is_cut_off() {
     assert_eq!(status(&ok), "200", "{ok}");
     assert!(started.elapsed() < Duration::from_secs(2));
     // The slow client's head never arrives whole: closed after READ_TIMEOUT (5 s), not held.
-    slow.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
     let mut rest = Vec::new();
     let _ = slow.write_all(b"T");
     let _ = slow.read_to_end(&mut rest);
@@ -282,7 +316,9 @@ fn a_slow_client_blocks_no_one_and_is_cut_off() {
 fn connections_past_the_cap_get_503_and_the_cap_frees() {
     let (_home, _sts, served) = long_lived();
     // 64 idle connections hold every connection thread.
-    let idle: Vec<TcpStream> = (0..64).map(|_| TcpStream::connect(served.addr).unwrap()).collect();
+    let idle: Vec<TcpStream> = (0..64)
+        .map(|_| TcpStream::connect(served.addr).unwrap())
+        .collect();
     std::thread::sleep(Duration::from_millis(300));
     // Answered at once, before anything is sent (nothing is read from such a connection).
     let busy = exchange(served.addr, b"");
@@ -362,7 +398,10 @@ fn a_failed_refresh_keeps_unexpired_credentials_and_then_answers_503() {
         assert!(!common::leaks(&gone, &secret), "{gone}");
     }
     let (_, stderr) = served.terminate();
-    assert!(stderr.contains("refreshing the credentials failed"), "{stderr}");
+    assert!(
+        stderr.contains("refreshing the credentials failed"),
+        "{stderr}"
+    );
     assert!(stderr.contains("AccessDenied"), "{stderr}");
     for secret in home.secrets() {
         assert!(!common::leaks(&stderr, &secret), "{stderr}");
@@ -393,7 +432,15 @@ fn exec_server_gives_the_command_an_endpoint_and_its_status() {
         ),
     );
     let run = home.run_with(
-        &["exec", "--server", "--profile", "served", "--", &child, common::credchain()],
+        &[
+            "exec",
+            "--server",
+            "--profile",
+            "served",
+            "--",
+            &child,
+            common::credchain(),
+        ],
         &[
             ("AWS_ENDPOINT_URL_STS", &sts.url()),
             ("AWS_ACCESS_KEY_ID", "AKIDSTALEEXAMPLE"),
@@ -402,12 +449,21 @@ fn exec_server_gives_the_command_an_endpoint_and_its_status() {
     );
     assert_eq!(run.code, 7, "{run:?}");
     let seen = home.read("seen").unwrap();
-    assert!(seen.contains("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:"), "{seen}");
-    assert!(seen.contains("AWS_CONTAINER_AUTHORIZATION_TOKEN="), "{seen}");
+    assert!(
+        seen.contains("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:"),
+        "{seen}"
+    );
+    assert!(
+        seen.contains("AWS_CONTAINER_AUTHORIZATION_TOKEN="),
+        "{seen}"
+    );
     assert!(seen.contains("AWS_REGION=us-east-1"), "{seen}");
     assert!(!seen.contains("AWS_ACCESS_KEY_ID"), "{seen}");
     assert!(!seen.contains("RELATIVE_URI"), "{seen}");
-    assert_eq!(home.read("got").unwrap().trim(), format!("AWS_ACCESS_KEY_ID={}", FIRST.0));
+    assert_eq!(
+        home.read("got").unwrap().trim(),
+        format!("AWS_ACCESS_KEY_ID={}", FIRST.0)
+    );
     // The server stopped with the command: the port is closed.
     let url = seen
         .lines()
@@ -426,7 +482,10 @@ fn botocore_python() -> std::path::PathBuf {
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
     let python = target.join("difftest-venv/bin/python");
-    assert!(python.exists(), "no botocore: run tests/difftest/run first, or set CREDCHAIN_BOTOCORE_PYTHON");
+    assert!(
+        python.exists(),
+        "no botocore: run tests/difftest/run first, or set CREDCHAIN_BOTOCORE_PYTHON"
+    );
     python
 }
 
@@ -489,7 +548,8 @@ fn botocore_reads_the_server_across_a_refresh() {
 #[test]
 #[ignore = "needs node and tests/serve-js's npm install (tests/run wasm)"]
 fn the_javascript_sdk_reads_the_server_across_a_refresh() {
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/serve-js/refresh.mjs");
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/serve-js/refresh.mjs");
     assert!(
         script.with_file_name("node_modules").exists(),
         "run `npm ci` in tests/serve-js first (tests/run wasm does)"
