@@ -224,52 +224,65 @@ mod tests {
         }
     }
 
-    #[test]
-    fn many_callers_one_refresh_and_a_failure_keeps_what_is_valid() {
-        // Expired: every caller waits for the one refresh.
-        let shared = Arc::new(Shared::new(held("old", Some(now_unix() - 1))));
-        let refreshes = AtomicU32::new(0);
+    /// Runs `body` while a refresher with `resolve` and `failed` runs on another thread.
+    fn with_refresher<E: Send>(
+        shared: &Shared,
+        resolve: impl FnMut() -> Result<Held, E> + Send,
+        failed: impl FnMut(E) + Send,
+        body: impl FnOnce(),
+    ) {
+        let done = AtomicBool::new(false);
         std::thread::scope(|s| {
-            let callers: Vec<_> = (0..8).map(|_| s.spawn(|| shared.credentials())).collect();
-            let done = AtomicBool::new(false);
-            s.spawn(|| {
-                shared.refresh_until(
-                    || {
-                        refreshes.fetch_add(1, Ordering::SeqCst);
-                        std::thread::sleep(Duration::from_millis(200));
-                        Ok::<_, ()>(held("new", None))
-                    },
-                    || done.load(Ordering::SeqCst),
-                    |()| {},
-                );
-            });
-            for c in callers {
-                assert_eq!(&*c.join().unwrap().unwrap(), b"new");
-            }
+            s.spawn(|| shared.refresh_until(resolve, || done.load(Ordering::SeqCst), failed));
+            body();
             done.store(true, Ordering::SeqCst);
         });
-        assert_eq!(refreshes.load(Ordering::SeqCst), 1);
+    }
 
-        // In the window, a failed refresh keeps the held credentials.
+    #[test]
+    fn many_callers_wait_for_one_refresh() {
+        let shared = Shared::new(held("old", Some(now_unix() - 1)));
+        let refreshes = AtomicU32::new(0);
+        let resolve = || {
+            refreshes.fetch_add(1, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(200));
+            Ok::<_, ()>(held("new", None))
+        };
+        with_refresher(
+            &shared,
+            resolve,
+            |()| {},
+            || {
+                std::thread::scope(|s| {
+                    let callers: Vec<_> =
+                        (0..8).map(|_| s.spawn(|| shared.credentials())).collect();
+                    for c in callers {
+                        assert_eq!(&*c.join().unwrap().unwrap(), b"new");
+                    }
+                });
+            },
+        );
+        assert_eq!(refreshes.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn a_failed_refresh_keeps_what_is_unexpired() {
         let shared = Shared::new(held("held", Some(now_unix() + 60)));
         let failures = AtomicU32::new(0);
-        std::thread::scope(|s| {
-            let done = AtomicBool::new(false);
-            s.spawn(|| {
-                shared.refresh_until(
-                    || Err::<Held, _>("no"),
-                    || done.load(Ordering::SeqCst),
-                    |_| {
-                        failures.fetch_add(1, Ordering::SeqCst);
-                    },
-                );
-            });
-            while failures.load(Ordering::SeqCst) == 0 {
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            assert_eq!(&*shared.credentials().unwrap(), b"held");
-            done.store(true, Ordering::SeqCst);
-        });
+        let failed = |_| {
+            failures.fetch_add(1, Ordering::SeqCst);
+        };
+        with_refresher(
+            &shared,
+            || Err::<Held, _>("no"),
+            failed,
+            || {
+                while failures.load(Ordering::SeqCst) == 0 {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                assert_eq!(&*shared.credentials().unwrap(), b"held");
+            },
+        );
         // Only one attempt within RETRY_AFTER_FAILURE.
         assert_eq!(failures.load(Ordering::SeqCst), 1);
     }
@@ -277,19 +290,15 @@ mod tests {
     #[test]
     fn nothing_valid_and_a_failed_refresh_is_unavailable() {
         let shared = Shared::new(held("gone", Some(now_unix() - 5)));
-        std::thread::scope(|s| {
-            let done = AtomicBool::new(false);
-            s.spawn(|| {
-                shared.refresh_until(
-                    || Err::<Held, _>(()),
-                    || done.load(Ordering::SeqCst),
-                    |()| {},
-                );
-            });
-            assert_eq!(shared.credentials(), Err(Unavailable));
-            // Within the back-off, at once.
-            assert_eq!(shared.credentials(), Err(Unavailable));
-            done.store(true, Ordering::SeqCst);
-        });
+        with_refresher(
+            &shared,
+            || Err::<Held, _>(()),
+            |()| {},
+            || {
+                assert_eq!(shared.credentials(), Err(Unavailable));
+                // Within the back-off, at once.
+                assert_eq!(shared.credentials(), Err(Unavailable));
+            },
+        );
     }
 }
