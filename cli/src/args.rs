@@ -223,6 +223,13 @@ Examples:
     #[command(long_about = crate::commands::login::LOGOUT_ABOUT)]
     Logout(crate::commands::login::LogoutArgs),
 
+    /// Serve the credentials on 127.0.0.1 in the container credentials format.
+    #[command(
+        long_about = crate::commands::serve::ABOUT,
+        after_help = crate::commands::serve::EXAMPLES
+    )]
+    Serve(crate::commands::serve::ServeArgs),
+
     /// Sign in to IAM Identity Center, or out, as `aws sso login` and `aws sso logout` do.
     #[command(subcommand, arg_required_else_help = true)]
     Sso(crate::commands::sso::SsoCommand),
@@ -241,12 +248,21 @@ The exit status is CMD's own. On Unix credchain replaces itself with CMD, so
 signals reach CMD directly and a CMD killed by a signal is reported by the
 shell as 128+N, as if it had been run directly. A CMD that cannot be found
 exits with 127, one that cannot be run with 126; credentials that cannot be
-resolved exit as `export-credentials` does (253, 254), without running CMD.",
+resolved exit as `export-credentials` does (253, 254), without running CMD.
+
+With --server, CMD gets no keys: credchain serves the credentials on 127.0.0.1
+(as `credchain serve` does, refreshed before they expire) and sets
+AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN (the
+key variables, AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and
+AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE removed), so a CMD that runs for hours
+keeps valid credentials. credchain then runs CMD as a child and stays until it
+exits, passing a SIGTERM on to it, and exits with CMD's status.",
         after_help = "\
 Examples:
   credchain exec --profile dev -- aws s3 ls
   credchain exec -- terraform plan
-  credchain exec --profile prod --region eu-west-1 -- ./deploy.sh --dry-run"
+  credchain exec --profile prod --region eu-west-1 -- ./deploy.sh --dry-run
+  credchain exec --server --profile dev -- ./long-running-job"
     )]
     Exec(ExecArgs),
 }
@@ -336,6 +352,10 @@ pub enum ExplainFormat {
 /// The arguments of `exec`.
 #[derive(Debug, Args)]
 pub struct ExecArgs {
+    /// Give CMD a local credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI and
+    /// AWS_CONTAINER_AUTHORIZATION_TOKEN) that refreshes them, instead of static keys.
+    #[arg(long)]
+    pub server: bool,
     /// The command to run and its arguments (after `--`).
     #[arg(
         value_name = "CMD",

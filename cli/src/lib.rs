@@ -19,7 +19,8 @@
 //! - `files`: the shared files through the core's locate, load and parse, read by the machine.
 //! - `chain`: the credential chain (the core's plan and execute) with the machine's I/O,
 //!   shared by every command that needs credentials.
-//! - `commands`: `configure`, `export-credentials`, `export-token`, `explain`, `exec`.
+//! - `commands`: `configure`, `export-credentials`, `export-token`, `explain`, `exec`,
+//!   `serve` (the local credentials endpoint; its threads are the only ones besides `files`').
 //! - `shared_write`: writing the shared files (locate, store through the machine, the AWS
 //!   CLI's warning about a credentials file others may read), for the commands that write.
 //! - `output`: the table, masking of keys, the export formats, the explain report, warnings.
@@ -27,7 +28,8 @@
 //!   `exec`'s 126, 127 and pass-through).
 //!
 //! No module but `machine` may use `std::fs`, `std::env`, `std::process`, the standard streams
-//! or the core's `host` module; threads only in `files` (two large files at once).
+//! or the core's `host` module; threads only in `files` (two large files at once) and
+//! `commands/serve` (the server's acceptor and connection threads).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -47,7 +49,11 @@ use std::io::{BufWriter, Write};
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
 use credchain_core::io::Env as _;
 
-pub use crate::machine::{CheckedEnv, Launch, Machine, MachineIo, StdMachine, Stream};
+pub use crate::machine::{CheckedEnv, Child, Launch, Machine, MachineIo, StdMachine, Stream};
+
+/// `credchain serve`'s HTTP reading and answering, pure (for the `serve_request` fuzz target).
+#[doc(hidden)]
+pub use crate::commands::serve::http as serve_http;
 
 use crate::args::Cli;
 use crate::failure::Failure;

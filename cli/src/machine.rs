@@ -198,6 +198,32 @@ pub trait Machine {
         Ok(None)
     }
 
+    /// A TCP listener on 127.0.0.1 port `port` (0: one the system picks), for `serve`. The
+    /// default has no network.
+    ///
+    /// # Errors
+    /// The port cannot be bound.
+    fn listen_loopback_on(&self, port: u16) -> io::Result<std::net::TcpListener> {
+        let _ = port;
+        Err(io::Error::from(io::ErrorKind::Unsupported))
+    }
+
+    /// A flag that SIGINT and SIGTERM set to their signal number (instead of ending the
+    /// process) from now on: `serve` stops cleanly on either. The default never sets it.
+    fn stop_signals(&self) -> std::sync::Arc<std::sync::atomic::AtomicUsize> {
+        std::sync::Arc::default()
+    }
+
+    /// Starts `exec --server`'s command as a child (not replacing credchain, which serves it
+    /// credentials while it runs). The default cannot.
+    ///
+    /// # Errors
+    /// Why the command could not be started (as [`Machine::launch`]).
+    fn spawn(&self, launch: &Launch<'_>) -> io::Result<Box<dyn Child>> {
+        let _ = launch;
+        Err(io::Error::from(io::ErrorKind::Unsupported))
+    }
+
     /// One request to a vanity `sso_start_url` (`HEAD`, or `GET` when HEAD is refused), with
     /// no redirect followed: the status and the `Location` header. `sso login` resolves such
     /// a URL to the AWS-owned one it stands for. The default has no network.
@@ -213,6 +239,18 @@ pub trait Machine {
         let _ = (method, url, timeout_ms);
         Err(io::Error::from(io::ErrorKind::Unsupported))
     }
+}
+
+/// A command started by [`Machine::spawn`].
+pub trait Child {
+    /// Its exit status once it has exited (128+N when a signal N ended it), without waiting.
+    ///
+    /// # Errors
+    /// Its status cannot be read.
+    fn try_status(&mut self) -> io::Result<Option<u8>>;
+
+    /// Sends it SIGTERM (a supervisor's stop, passed on); elsewhere, ends it.
+    fn terminate(&mut self);
 }
 
 /// An environment that can tell, before any lookup, that a variable the core reads cannot be
@@ -396,6 +434,31 @@ impl Machine for StdMachine {
         choose_on_terminal(labels)
     }
 
+    fn listen_loopback_on(&self, port: u16) -> io::Result<std::net::TcpListener> {
+        std::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, port))
+    }
+
+    fn stop_signals(&self) -> std::sync::Arc<std::sync::atomic::AtomicUsize> {
+        let flag = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        #[cfg(unix)]
+        for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+            // usize::try_from: signal numbers are small and positive.
+            let value = usize::try_from(signal).unwrap_or(usize::MAX);
+            let _ = signal_hook::flag::register_usize(signal, flag.clone(), value);
+        }
+        flag
+    }
+
+    fn spawn(&self, launch: &Launch<'_>) -> io::Result<Box<dyn Child>> {
+        let mut command = std::process::Command::new(launch.program);
+        command.args(launch.args);
+        for var in launch.unset {
+            command.env_remove(var);
+        }
+        command.envs(launch.set.iter().map(|(name, value)| (name, value)));
+        Ok(Box::new(StdChild(command.spawn()?)))
+    }
+
     fn probe_url(
         &self,
         method: &str,
@@ -489,6 +552,45 @@ fn choose_on_terminal(labels: &[String]) -> io::Result<Option<usize>> {
 #[cfg(not(unix))]
 fn choose_on_terminal(_: &[String]) -> io::Result<Option<usize>> {
     Ok(None)
+}
+
+/// A child process of `std::process`.
+struct StdChild(std::process::Child);
+
+impl Child for StdChild {
+    fn try_status(&mut self) -> io::Result<Option<u8>> {
+        Ok(self.0.try_wait()?.map(exit_status))
+    }
+
+    fn terminate(&mut self) {
+        #[cfg(unix)]
+        {
+            if let Some(pid) = i32::try_from(self.0.id())
+                .ok()
+                .and_then(rustix::process::Pid::from_raw)
+            {
+                let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = self.0.kill();
+        }
+    }
+}
+
+/// An exit status as a shell reports it: the code, or 128+N for a signal N.
+fn exit_status(status: std::process::ExitStatus) -> u8 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(signal) = status.signal() {
+            return u8::try_from(128 + signal).unwrap_or(u8::MAX);
+        }
+    }
+    status
+        .code()
+        .map_or(1, |code| u8::try_from(code).unwrap_or(1))
 }
 
 /// The flag of the SIGINT handler that exits with 130 while it is set, registered once.

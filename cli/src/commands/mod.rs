@@ -14,6 +14,7 @@ pub mod export;
 pub mod export_token;
 pub mod lint;
 pub mod login;
+pub mod serve;
 pub mod signin_flow;
 pub mod sso;
 pub mod whoami;
@@ -92,6 +93,7 @@ pub fn run<M: Machine + ?Sized>(
         Command::Exec(args) => exec::run(args, &ctx, streams),
         Command::Login(args) => login::login::run(args, &ctx, streams),
         Command::Logout(args) => login::logout::run(args, &ctx, streams),
+        Command::Serve(args) => serve::run(args, &ctx, streams),
         Command::Sso(command) => sso::run(command, &ctx, streams),
         Command::Whoami(args) => whoami::run(args, &ctx, streams),
         Command::Console(args) => console::run(args, &ctx, streams),
