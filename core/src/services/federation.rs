@@ -294,20 +294,7 @@ mod tests {
         let raw = query
             .split('&')
             .find_map(|p| p.strip_prefix(name)?.strip_prefix('='))?;
-        let mut out = alloc::vec::Vec::new();
-        let bytes = raw.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] == b'%' {
-                let hex = core::str::from_utf8(&bytes[i + 1..i + 3]).ok()?;
-                out.push(u8::from_str_radix(hex, 16).ok()?);
-                i += 3;
-            } else {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-        String::from_utf8(out).ok()
+        Some(credchain_test_support::mock_server::percent_decode(raw))
     }
 
     #[test]

@@ -61,7 +61,7 @@ pub use xml::XmlProblem;
 
 use core::fmt::{self, Write as _};
 
-use crate::credentials::{Credentials, ProviderKind, MAX_ACCOUNT_ID_LEN};
+use crate::credentials::{Credentials, MAX_ACCOUNT_ID_LEN};
 use crate::services::retry::RetryConfig;
 
 /// How long one STS call may take, end to end, in milliseconds (the default of
@@ -171,20 +171,6 @@ impl Operation {
             Operation::GetSessionToken => "GetSessionToken",
             Operation::GetCallerIdentity => "GetCallerIdentity",
             Operation::GetFederationToken => "GetFederationToken",
-        }
-    }
-
-    /// Who the answer's credentials are attributed to. GetSessionToken's go where
-    /// `configure mfa-login` writes them, the credentials file, and are read back from there;
-    /// GetCallerIdentity answers with none.
-    fn provider(self) -> Option<ProviderKind> {
-        match self {
-            Operation::AssumeRole => Some(ProviderKind::AssumeRole),
-            Operation::AssumeRoleWithWebIdentity => Some(ProviderKind::WebIdentity),
-            Operation::GetSessionToken => Some(ProviderKind::SharedCredentialsFile),
-            Operation::GetCallerIdentity => None,
-            // Attributed to the caller's provider by `get_federation_token`.
-            Operation::GetFederationToken => Some(ProviderKind::SharedCredentialsFile),
         }
     }
 }

@@ -10,7 +10,7 @@ use super::{
     MAX_ERROR_CODE_LEN, MAX_ERROR_MESSAGE_LEN, MAX_EXPIRATION_TEXT_LEN,
 };
 use crate::credentials::MAX_ACCOUNT_ID_LEN;
-use crate::credentials::{parse_timestamp, Credentials};
+use crate::credentials::{parse_timestamp, Credentials, ProviderKind};
 use crate::credentials::{MAX_ACCESS_KEY_ID_LEN, MAX_SECRET_ACCESS_KEY_LEN, MAX_SESSION_TOKEN_LEN};
 
 /// Reads an STS answer: the credentials of a `2xx` `<{Operation}Response>`, or the error it
@@ -152,18 +152,18 @@ fn read<'b>(
 ) -> Result<(AssumedRole, &'b str), StsErrorKind> {
     let malformed = |problem| StsErrorKind::Malformed { status, problem };
     let r = envelope(operation, status, content_type, body)?;
-    // Fields are under `{Operation}Result`: each operation has its own run of paths.
-    let offset = match operation {
-        Operation::AssumeRole => 0,
-        Operation::AssumeRoleWithWebIdentity => Field::COUNT,
-        Operation::GetSessionToken => 2 * Field::COUNT,
-        Operation::GetFederationToken => 3 * Field::COUNT,
+    // Fields are under `{Operation}Result`: each operation has its own run of paths. Who the
+    // credentials are attributed to: GetSessionToken's go where `configure mfa-login` writes
+    // them, the credentials file; GetFederationToken's are given the caller's provider by
+    // `get_federation_token`.
+    let (offset, provider) = match operation {
+        Operation::AssumeRole => (0, ProviderKind::AssumeRole),
+        Operation::AssumeRoleWithWebIdentity => (Field::COUNT, ProviderKind::WebIdentity),
+        Operation::GetSessionToken => (2 * Field::COUNT, ProviderKind::SharedCredentialsFile),
+        Operation::GetFederationToken => (3 * Field::COUNT, ProviderKind::SharedCredentialsFile),
         // Its answer holds no credentials: it has a reader of its own.
         Operation::GetCallerIdentity => return Err(malformed(XmlProblem::UnexpectedRoot)),
     };
-    let provider = operation
-        .provider()
-        .ok_or(malformed(XmlProblem::UnexpectedRoot))?;
     let field =
         |f: Field, name: &'static str| r[f as usize + offset].ok_or(XmlProblem::Missing(name));
     let read = || -> Result<(AssumedRole, &'b str), XmlProblem> {

@@ -1,5 +1,6 @@
 use super::xml::unescape;
 use super::*;
+use crate::credentials::ProviderKind;
 use crate::credentials::{MAX_ACCESS_KEY_ID_LEN, MAX_SESSION_TOKEN_LEN};
 use crate::io::{block_on, HttpError, HttpResponse};
 use crate::io::{Http, HttpErrorKind, HttpRequest};
