@@ -76,9 +76,16 @@ pub struct Run {
     pub code: i32,
 }
 
-/// The built binary.
+/// The binary under test: the one cargo built beside these tests, or the one
+/// `CREDCHAIN_TEST_BINARY` names (tests/run's release stage points it at the static release
+/// build, so the same tests check the binary as released without building every test in
+/// release mode).
 pub fn credchain() -> &'static str {
-    env!("CARGO_BIN_EXE_credchain")
+    static BINARY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BINARY.get_or_init(|| match std::env::var("CREDCHAIN_TEST_BINARY") {
+        Ok(path) if !path.is_empty() => path,
+        _ => env!("CARGO_BIN_EXE_credchain").to_owned(),
+    })
 }
 
 impl Home {
