@@ -8,9 +8,8 @@
 
 mod common;
 
-use common::sts_checks::{sts_authorization, Keys};
-use common::{Home, MockServer, Run};
-use credchain_test_support::mock_server::Request;
+use common::sts_checks::Keys;
+use common::{assert_sts_signed, the_one_request, Home, MockServer, Run};
 
 const SERIAL: &str = "arn:aws:iam::123456789012:mfa/my-device";
 const KEY_ID: &str = "AKIDLONGTERMEXAMPLE";
@@ -115,27 +114,6 @@ fn mfa_login_with(
     run
 }
 
-/// Asserts that `got` is signed with `keys` for `region`: the signature recomputed from what
-/// arrived must be the one sent, and the session token sent must be the keys' own.
-#[track_caller]
-fn assert_signed(got: &Request, keys: Keys<'_>, region: &str) {
-    let authorization = got.header("authorization").expect("signed");
-    assert_eq!(got.header("x-amz-security-token"), keys.2);
-    assert_eq!(authorization, sts_authorization(got, keys, region));
-    assert!(
-        authorization.contains(&format!("/{region}/sts/aws4_request, ")),
-        "{authorization}"
-    );
-}
-
-/// The one request STS got.
-#[track_caller]
-fn the_request(sts: &MockServer) -> Request {
-    let requests = sts.requests();
-    assert_eq!(requests.len(), 1, "{requests:#?}");
-    Request::parse(&requests[0])
-}
-
 /// GetSessionToken's form for `serial` and `code`, 12 hours.
 fn form(serial: &str, code: &str) -> String {
     let encoded = serial.replace(':', "%3A").replace('/', "%2F");
@@ -157,13 +135,13 @@ fn the_profile_s_device_its_keys_and_the_default_name() {
         home.read(".aws/credentials").unwrap(),
         format!("{CREDENTIALS}{}", written_section(target))
     );
-    let request = the_request(&sts);
+    let request = the_one_request(&sts);
     assert_eq!(request.body, form(SERIAL, "123456"));
     assert_eq!(
         request.header("content-type"),
         Some("application/x-www-form-urlencoded; charset=utf-8")
     );
-    assert_signed(&request, (KEY_ID, SECRET, None), "eu-west-1");
+    assert_sts_signed(&request, (KEY_ID, SECRET, None), "eu-west-1");
     // The new profile is read back with STS's keys.
     let check = home.run(&["configure", "list", "--profile", target]);
     assert!(
@@ -199,12 +177,12 @@ fn serial_number_and_update_profile_options() {
         "MFA token code: {}",
         written_lines("dev-mfa", "2099-01-02T03:04:05+00:00")
     ));
-    let request = the_request(&sts);
+    let request = the_one_request(&sts);
     assert_eq!(
         request.body,
         form(other, "654321").replace("DurationSeconds=43200", "DurationSeconds=900")
     );
-    assert_signed(&request, (KEY_ID, SECRET, None), "eu-west-1");
+    assert_sts_signed(&request, (KEY_ID, SECRET, None), "eu-west-1");
     assert_eq!(
         home.read(".aws/credentials").unwrap(),
         format!("{CREDENTIALS}{}", written_section("dev-mfa"))
@@ -225,7 +203,7 @@ fn a_serial_number_asked_for_and_a_profile_name_typed() {
         "MFA serial number or ARN: MFA token code: Profile to update [session-GAHT12345678]: {}",
         written_lines("my temp", "2099-01-02T03:04:05+00:00")
     ));
-    assert_eq!(the_request(&sts).body, form("GAHT12345678", "123456"));
+    assert_eq!(the_one_request(&sts).body, form("GAHT12345678", "123456"));
     // The section is the name as typed: no `profile ` prefix, no quoting.
     assert_eq!(
         home.read(".aws/credentials").unwrap(),
@@ -374,12 +352,12 @@ fn with_no_credentials_the_keys_are_asked_for() {
          serial number or ARN: MFA token code: Profile to update [{target}]: {}",
         written_lines(target, "2099-01-02 03:04:05 UTC")
     ));
-    let request = the_request(&sts);
+    let request = the_one_request(&sts);
     assert_eq!(
         request.body,
         form("arn:aws:iam::123456789012:mfa/me", "123456")
     );
-    assert_signed(
+    assert_sts_signed(
         &request,
         ("AKIDTYPEDEXAMPLE", "typedSecretKey0001", None),
         "us-east-2",
@@ -553,8 +531,8 @@ fn the_chain_s_credentials_sign_whatever_gives_them() {
         "MFA token code: {}",
         written_lines("temp", "2099-01-02T03:04:05+00:00")
     ));
-    assert_signed(
-        &the_request(&sts),
+    assert_sts_signed(
+        &the_one_request(&sts),
         (
             "ASIAENVEXAMPLE",
             "envSecretKey0001",

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Home, MockServer, Run, CREDENTIALS};
+use common::{assert_sts_signed, the_one_request, Home, MockServer, Run, CREDENTIALS};
 
 /// STS's answer, its members in another order than the model's (the output follows the
 /// model: UserId, Account, Arn), with an escaped character and a non-ASCII one.
@@ -40,29 +40,24 @@ fn the_answer_as_json_signed_with_the_profile_s_keys() {
     let sts = MockServer::start(200, ANSWER);
     let run = whoami(&home, &sts, &["--profile", "static"], &[]);
     run.assert_ok(JSON);
-    let requests = sts.requests();
-    assert_eq!(requests.len(), 1, "{requests:#?}");
-    let request = &requests[0];
-    assert!(request.starts_with("POST / "), "{request}");
-    assert!(
-        request.ends_with("\r\n\r\nAction=GetCallerIdentity&Version=2011-06-15"),
-        "{request}"
+    let request = the_one_request(&sts);
+    assert_eq!(
+        (request.method.as_str(), request.path.as_str()),
+        ("POST", "/")
     );
-    let lower = request.to_ascii_lowercase();
-    assert!(
-        lower.contains("authorization: aws4-hmac-sha256 credential=akidexamplestatic/"),
-        "{request}"
+    assert_eq!(request.body, "Action=GetCallerIdentity&Version=2011-06-15");
+    // Signed with the profile's keys and session token for the profile's region: the
+    // signature recomputed from what arrived is the one sent.
+    let keys = (
+        "AKIDEXAMPLESTATIC",
+        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        Some("IQoJb3JpZ2luX2VjEXAMPLETOKEN/+="),
     );
-    // Signed for the profile's region, with the session token sent and signed.
-    assert!(lower.contains("/eu-west-1/sts/aws4_request"), "{request}");
+    assert_sts_signed(&request, keys, "eu-west-1");
+    let authorization = request.header("authorization").unwrap();
     assert!(
-        lower.contains("signedheaders=content-type;host;x-amz-date;x-amz-security-token"),
-        "{request}"
-    );
-    assert!(
-        request.contains("X-Amz-Security-Token: IQoJb3JpZ2luX2VjEXAMPLETOKEN/+=")
-            || request.contains("x-amz-security-token: IQoJb3JpZ2luX2VjEXAMPLETOKEN/+="),
-        "{request}"
+        authorization.contains("SignedHeaders=content-type;host;x-amz-date;x-amz-security-token"),
+        "{authorization}"
     );
 }
 

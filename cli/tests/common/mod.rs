@@ -27,7 +27,7 @@ pub use credchain_test_support::conformance::conformance_dir;
 /// The STS checks the core tests use: the signature recomputed from what arrived.
 #[path = "../../../core/tests/common/sts_checks.rs"]
 pub mod sts_checks;
-use credchain_test_support::mock_server::{response, Repeating};
+use credchain_test_support::mock_server::{response, Repeating, Request};
 use credchain_test_support::temp_home::TempHome;
 
 pub mod sso_mock;
@@ -427,6 +427,30 @@ impl Run {
         assert_eq!(self.stdout, "", "{self:#?}");
         assert!(self.stderr.starts_with(stderr_start), "{self:#?}");
     }
+}
+
+/// Asserts that `got` is signed with `keys` for `region`: the signature recomputed from what
+/// arrived must be the one sent, and the session token sent must be the keys' own.
+#[track_caller]
+pub fn assert_sts_signed(got: &Request, keys: sts_checks::Keys<'_>, region: &str) {
+    let authorization = got.header("authorization").expect("signed");
+    assert_eq!(got.header("x-amz-security-token"), keys.2);
+    assert_eq!(
+        authorization,
+        sts_checks::sts_authorization(got, keys, region)
+    );
+    assert!(
+        authorization.contains(&format!("/{region}/sts/aws4_request, ")),
+        "{authorization}"
+    );
+}
+
+/// The one request `mock` got, parsed.
+#[track_caller]
+pub fn the_one_request(mock: &MockServer) -> Request {
+    let requests = mock.requests();
+    assert_eq!(requests.len(), 1, "{requests:#?}");
+    Request::parse(&requests[0])
 }
 
 /// A loopback HTTP server standing in for AWS STS (or any endpoint): it answers every request
