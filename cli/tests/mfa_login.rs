@@ -8,7 +8,6 @@
 
 mod common;
 
-use common::sts_checks::Keys;
 use common::{assert_sts_signed, the_one_request, Home, MockServer, Run};
 
 const SERIAL: &str = "arn:aws:iam::123456789012:mfa/my-device";
