@@ -1,19 +1,20 @@
-//! The server's connections: an acceptor thread and a fixed pool of [`MAX_CONNECTIONS`]
-//! connection threads, std only.
+//! The server's connections: a fixed pool of [`MAX_CONNECTIONS`] + 1 threads, std only, each
+//! accepting on the listener for itself and serving what it accepted (no hand-over from an
+//! acceptor thread: a new connection costs one wake-up, not two, which is most of a short
+//! connection's time on loopback).
 //!
-//! Every bound is here or in [`super::http`]: a connection past the cap is answered 503 at
-//! once (without blocking the acceptor) and closed; a request head must arrive whole within
-//! [`READ_TIMEOUT`] of its first byte being awaited (a client sending a byte a second is cut
-//! off, not waited for forever), an idle keep-alive connection is closed after the same time,
-//! and an answer that cannot be written within [`WRITE_TIMEOUT`] closes the connection. One
-//! slow or hostile client holds one connection thread, never the others.
+//! Every bound is here or in [`super::http`]: a connection past the cap (it finds all but the
+//! spare thread busy) is answered 503 at once and closed, so the spare thread is always free to
+//! do that; a request head must arrive whole within [`READ_TIMEOUT`] of its first byte being
+//! awaited (a client sending a byte a second is cut off, not waited for forever), an idle
+//! keep-alive connection is closed after the same time, and an answer that cannot be written
+//! within [`WRITE_TIMEOUT`] closes the connection. One slow or hostile client holds one
+//! connection thread, never the others.
 
 use std::io::{self, Read as _, Write as _};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{self, Receiver};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::http::{self, Answer, Read, MAX_REQUEST_BYTES};
@@ -27,28 +28,28 @@ pub const READ_TIMEOUT: Duration = Duration::from_secs(5);
 pub const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 /// The stack of a connection thread (it holds one request buffer).
 const STACK_BYTES: usize = 64 * 1024;
+/// The connection threads: one per connection served at once, and the spare that answers 503.
+const THREADS: usize = MAX_CONNECTIONS + 1;
 
 /// A running server: stopped by [`Running::stop`].
 #[derive(Debug)]
 pub struct Running {
     addr: SocketAddr,
     shared: Arc<Shared>,
-    acceptor: Option<JoinHandle<()>>,
 }
 
 /// Starts serving `shared`'s credentials on `listener` to callers holding `token`.
 ///
 /// # Errors
-/// A thread cannot be started.
+/// The listener cannot be shared between threads, or a thread cannot be started.
 pub fn start(listener: TcpListener, shared: Arc<Shared>, token: String) -> io::Result<Running> {
     let addr = listener.local_addr()?;
+    let listener = Arc::new(listener);
     let token: Arc<[u8]> = Arc::from(token.into_bytes());
     let active = Arc::new(AtomicUsize::new(0));
-    let (send, receive) = mpsc::channel::<TcpStream>();
-    let receive = Arc::new(Mutex::new(receive));
-    for _ in 0..MAX_CONNECTIONS {
-        let (receive, shared, token, active) = (
-            receive.clone(),
+    for _ in 0..THREADS {
+        let (listener, shared, token, active) = (
+            listener.clone(),
             shared.clone(),
             token.clone(),
             active.clone(),
@@ -56,32 +57,9 @@ pub fn start(listener: TcpListener, shared: Arc<Shared>, token: String) -> io::R
         std::thread::Builder::new()
             .name("credchain-serve".into())
             .stack_size(STACK_BYTES)
-            .spawn(move || worker(&receive, &shared, &token, &active))?;
+            .spawn(move || worker(&listener, &shared, &token, &active))?;
     }
-    let stopping = shared.clone();
-    let acceptor = std::thread::Builder::new()
-        .name("credchain-accept".into())
-        .spawn(move || {
-            for stream in listener.incoming() {
-                if stopping.stopping.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(stream) = stream else { continue };
-                if active.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
-                    active.fetch_sub(1, Ordering::SeqCst);
-                    refuse_busy(stream);
-                    continue;
-                }
-                if send.send(stream).is_err() {
-                    break;
-                }
-            }
-        })?;
-    Ok(Running {
-        addr,
-        shared,
-        acceptor: Some(acceptor),
-    })
+    Ok(Running { addr, shared })
 }
 
 impl Running {
@@ -91,14 +69,16 @@ impl Running {
         self.addr
     }
 
-    /// Stops accepting connections; the ones open close after their current answer or when
-    /// their read times out.
-    pub fn stop(mut self) {
+    /// Stops accepting connections: a connection accepted from now on is closed unanswered,
+    /// and the ones open close after their current answer or when their read times out.
+    pub fn stop(self) {
         self.shared.stopping.store(true, Ordering::SeqCst);
-        // Wakes the acceptor, blocked in accept.
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
-        if let Some(acceptor) = self.acceptor.take() {
-            let _ = acceptor.join();
+        // Wakes the threads blocked in accept, one connection each; a thread busy now sees
+        // the flag before it accepts again.
+        for _ in 0..THREADS {
+            if TcpStream::connect_timeout(&self.addr, Duration::from_millis(200)).is_err() {
+                break;
+            }
         }
     }
 }
@@ -117,18 +97,23 @@ fn refuse_busy(stream: TcpStream) {
     }
 }
 
-fn worker(
-    receive: &Mutex<Receiver<TcpStream>>,
-    shared: &Shared,
-    token: &[u8],
-    active: &AtomicUsize,
-) {
+fn worker(listener: &TcpListener, shared: &Shared, token: &[u8], active: &AtomicUsize) {
     let mut buf = vec![0u8; MAX_REQUEST_BYTES];
     let mut out = Vec::with_capacity(4096);
-    loop {
-        let next = receive.lock().unwrap_or_else(|p| p.into_inner()).recv();
-        let Ok(stream) = next else { return };
-        let _ = serve_connection(stream, shared, token, &mut buf, &mut out);
+    while !shared.stopping.load(Ordering::SeqCst) {
+        let Ok((stream, _)) = listener.accept() else {
+            // Out of descriptors, say: try again shortly rather than spin.
+            std::thread::sleep(Duration::from_millis(10));
+            continue;
+        };
+        if shared.stopping.load(Ordering::SeqCst) {
+            return;
+        }
+        if active.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            refuse_busy(stream);
+        } else {
+            let _ = serve_connection(stream, shared, token, &mut buf, &mut out);
+        }
         active.fetch_sub(1, Ordering::SeqCst);
     }
 }
