@@ -165,10 +165,12 @@ function toRequest(options) {
     );
   }
   const request = {
-    env: host.env,
     readFile: (path) => host.readFile(path),
     platform: host.platform,
   };
+  const packed = packedEnv(host.env);
+  if (packed === null) request.env = host.env;
+  else request.packedEnv = packed;
   for (const name of HOST_FUNCTIONS) {
     const fn = host[name];
     // Anything else that is set reaches the module, which refuses it with InvalidArgument.
@@ -179,6 +181,25 @@ function toRequest(options) {
     if (options[name] !== undefined) request[name] = options[name];
   }
   return request;
+}
+
+/**
+ * The environment as the module reads it fastest: one string of `name\0value\0` for each
+ * variable, which crosses into the module at once (an array and two strings a variable, for
+ * the few dozen of `process.env`, were a large part of a small call). `null` when `env` is
+ * not an object of plain strings without NUL (unset variables, `undefined` or `null`, are
+ * left out); the module then reads the object itself and says what is wrong with it.
+ */
+function packedEnv(env) {
+  if (env === null || typeof env !== 'object') return null;
+  let packed = '';
+  for (const name of Object.keys(env)) {
+    const value = env[name];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string' || name.includes('\0') || value.includes('\0')) return null;
+    packed += `${name}\0${value}\0`;
+  }
+  return packed;
 }
 
 /**
@@ -209,7 +230,8 @@ export function memoryHost({
     env,
     platform,
     written,
-    async readFile(path) {
+    // Sync: the module goes on at once with a value that is not a promise.
+    readFile(path) {
       const contents = written.has(path) ? written.get(path) : lookup(path);
       if (contents === undefined || contents === null) return null;
       return typeof contents === 'string' ? encoder.encode(contents) : contents;

@@ -572,9 +572,10 @@ export function lint(files: LintFiles): Promise<LintFinding[]>;
  * The host of a Node.js process:
  * - `env`: `env` (default `process.env`, read anew at each call), also the environment of the
  *   programs it runs;
- * - `readFile`: regular files through `fs/promises`, opened without waiting (ENOENT and
- *   ENOTDIR: no file; a directory, FIFO, device or socket: rejects with code `'not-a-file'`
- *   unread, and the shared files then read as absent, as the AWS CLI reads them);
+ * - `readFile`: regular files, read with the sync calls of `node:fs` (small local files, read
+ *   once a call: no promise round trips), opened without waiting (ENOENT and ENOTDIR: no file;
+ *   a directory, FIFO, device or socket: throws with code `'not-a-file'` unread, and the
+ *   shared files then read as absent, as the AWS CLI reads them);
  * - `writeFile`: atomic, mode 0600, directories made with mode 0700;
  * - `run`: `child_process.spawn` without a shell, stdin ignored, SIGKILL at the timeout or the
  *   output limit;

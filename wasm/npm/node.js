@@ -4,7 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { chown, mkdir, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import process from 'node:process';
@@ -61,15 +61,17 @@ export function nodeHost({ env = process.env, platform, prompt } = {}) {
 }
 
 /**
- * Reads the regular file at `path`: opened without waiting (O_NONBLOCK, so that a FIFO with no
- * writer cannot hold the read, and a libuv thread, for ever), then checked on the open file;
- * a directory, FIFO, device or socket rejects with code 'not-a-file' unread. `null` when nothing
- * is there.
+ * Reads the regular file at `path`, with the sync calls: opened without waiting (O_NONBLOCK, so
+ * that a FIFO with no writer cannot hold the read), then checked on the open file; a
+ * directory, FIFO, device or socket throws with code 'not-a-file' unread. `null` when nothing
+ * is there. Sync because the shared files are small local files read once a call: four
+ * promise round trips through libuv's thread pool for each of them were most of a small
+ * resolution's time, and a sync value lets the module go on without giving up its turn.
  */
-async function readRegularFile(path) {
-  let file;
+function readRegularFile(path) {
+  let fd;
   try {
-    file = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
     if (error?.code === 'ENOENT' || error?.code === 'ENOTDIR') return null;
     // A socket, or a device with no driver: open(2) cannot open it.
@@ -77,10 +79,10 @@ async function readRegularFile(path) {
     throw error;
   }
   try {
-    if (!(await file.stat()).isFile()) throw notAFile(path);
-    return await file.readFile();
+    if (!fstatSync(fd).isFile()) throw notAFile(path);
+    return readFileSync(fd);
   } finally {
-    await file.close();
+    closeSync(fd);
   }
 }
 

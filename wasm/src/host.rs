@@ -29,6 +29,22 @@ pub(crate) struct JsEnv {
 }
 
 impl JsEnv {
+    /// The environment the package's JS packed into one string (`packedEnv`: `name\0value\0`
+    /// for each variable; see `packedEnv` in npm/common.js): one string crosses into the
+    /// module instead of an array and two strings per variable. It packs only an environment
+    /// of plain string values without NUL, so this reading and [`JsEnv::from_js`]'s agree.
+    pub(crate) fn from_packed(packed: &str, platform: Platform) -> Self {
+        let mut vars = Vec::new();
+        let mut fields = packed.split('\0');
+        while let (Some(name), Some(value)) = (fields.next(), fields.next()) {
+            vars.push((name.to_owned(), value.to_owned()));
+        }
+        JsEnv {
+            vars,
+            fold_case: platform == Platform::Windows,
+        }
+    }
+
     pub(crate) fn from_js(env: &JsValue, platform: Platform) -> Result<Self, JsValue> {
         // Any object, including one without a prototype (`Object.create(null)`), which
         // `instanceof Object` would refuse.
@@ -102,9 +118,8 @@ impl Fs for JsFs {
         let returned = self
             .read_file
             .call1(&JsValue::UNDEFINED, &JsValue::from_str(path));
-        // A sync function's value is as good as a promise's.
         let settled = match returned {
-            Ok(value) => JsFuture::from(Promise::resolve(&value)).await,
+            Ok(value) => settle(value).await,
             Err(thrown) => Err(thrown),
         };
         let value = settled.map_err(|cause| self.rejected(cause))?;
@@ -234,7 +249,7 @@ impl Command for JsCommand {
                 }
             }
         };
-        let stream = |name: &str| {
+        let stream = |name: &'static str| {
             let value = get(&out, name);
             if value.is_undefined() || value.is_null() {
                 return Ok(Vec::new());
@@ -523,8 +538,21 @@ pub(crate) fn os_code(cause: &JsValue) -> Option<i32> {
 /// Calls a host function and awaits what it returns (a plain value counts as resolved).
 async fn call_host(function: &Function, args: &Array) -> Result<JsValue, JsValue> {
     match function.apply(&JsValue::UNDEFINED, args) {
-        Ok(value) => JsFuture::from(Promise::resolve(&value)).await,
+        Ok(value) => settle(value).await,
         Err(thrown) => Err(thrown),
+    }
+}
+
+/// What a host function returned, settled: a promise (or any thenable) is awaited; any other
+/// value is the result at once. A sync host function (Node's `readFile` reads with the sync
+/// calls) so costs no turn of the event loop: awaiting it would suspend the whole call and
+/// poll it again from the top, which was most of a small resolution's time.
+async fn settle(value: JsValue) -> Result<JsValue, JsValue> {
+    let thenable = value.is_object() && get(&value, "then").is_function();
+    if thenable {
+        JsFuture::from(Promise::resolve(&value)).await
+    } else {
+        Ok(value)
     }
 }
 

@@ -20,7 +20,9 @@
 //! ```
 //!
 //! The host is JavaScript. `options.env` is a plain object, copied once into a [`JsEnv`] (the
-//! core's [`Env`] is sync: reading the environment never waits). The other host functions return
+//! core's [`Env`] is sync: reading the environment never waits); the package's JS passes it
+//! packed into one string instead (`options.packedEnv`, see [`JsEnv::from_packed`]), which is
+//! cheaper to bring across. The other host functions return
 //! a value or a promise of one, awaited through `wasm_bindgen_futures::JsFuture` on the core's
 //! async I/O path:
 //!
@@ -73,6 +75,7 @@
 //! `npm/index.d.ts`; a change here changes them.
 //!
 //! [`JsEnv`]: host::JsEnv
+//! [`JsEnv::from_packed`]: host::JsEnv::from_packed
 //! [`HostReason`]: host::HostReason
 //! [`Env`]: credchain_core::io::Env
 //! [`Fs`]: credchain_core::io::Fs
@@ -375,7 +378,7 @@ pub async fn send_http(request: JsValue, options: JsValue) -> Result<JsValue, Js
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let number = |key: &str, default: f64| get(&request, key).as_f64().unwrap_or(default);
+    let number = |key: &'static str, default: f64| get(&request, key).as_f64().unwrap_or(default);
     let request = HttpRequest {
         method: &method,
         url: &url,

@@ -20,7 +20,7 @@ use crate::objects::Obj;
 use crate::request::get;
 
 /// The bytes of `files[key]`: `None` for `null` or absent.
-fn text(files: &JsValue, key: &str) -> Result<Option<Vec<u8>>, JsValue> {
+fn text(files: &JsValue, key: &'static str) -> Result<Option<Vec<u8>>, JsValue> {
     let value = get(files, key);
     if value.is_null() || value.is_undefined() {
         return Ok(None);
@@ -34,7 +34,7 @@ fn text(files: &JsValue, key: &str) -> Result<Option<Vec<u8>>, JsValue> {
 }
 
 /// `files[key]` as permission bits: `None` when absent.
-fn mode(files: &JsValue, key: &str) -> Result<Option<u32>, JsValue> {
+fn mode(files: &JsValue, key: &'static str) -> Result<Option<u32>, JsValue> {
     let value = get(files, key);
     if value.is_null() || value.is_undefined() {
         return Ok(None);

@@ -10,6 +10,8 @@ use credchain_core::{FileKind, Source};
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
+use crate::request::property;
+
 /// A plain JS object under construction.
 pub(crate) struct Obj(pub(crate) Object);
 
@@ -18,9 +20,9 @@ impl Obj {
         Obj(Object::new())
     }
 
-    pub(crate) fn set(self, key: &str, value: impl Into<JsValue>) -> Self {
+    pub(crate) fn set(self, key: &'static str, value: impl Into<JsValue>) -> Self {
         // Defining a property of a fresh, ordinary, extensible object cannot fail.
-        let _ = Reflect::set(&self.0, &JsValue::from_str(key), &value.into());
+        let _ = Reflect::set(&self.0, &property(key), &value.into());
         self
     }
 
@@ -36,7 +38,7 @@ impl Obj {
     }
 
     /// Sets `key` to a value and `source` to where it came from.
-    pub(crate) fn set_with_source(self, key: &str, sourced: Sourced<'_>) -> Self {
+    pub(crate) fn set_with_source(self, key: &'static str, sourced: Sourced<'_>) -> Self {
         self.set(key, sourced.value).set_source(sourced.source)
     }
 }
@@ -109,7 +111,7 @@ fn secret_object(s: &Secret<'_>) -> JsValue {
     Obj::new().set_source(s.source).into()
 }
 
-fn set_sourced(obj: Obj, key: &str, value: Option<Sourced<'_>>) -> Obj {
+fn set_sourced(obj: Obj, key: &'static str, value: Option<Sourced<'_>>) -> Obj {
     match value {
         Some(v) => obj.set(key, sourced_object(v)),
         None => obj,

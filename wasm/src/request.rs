@@ -49,7 +49,10 @@ impl Request {
                 )
             })?;
         Ok(Request {
-            env: JsEnv::from_js(&get(options, "env"), platform)?,
+            env: match get(options, "packedEnv").as_string() {
+                Some(packed) => JsEnv::from_packed(&packed, platform),
+                None => JsEnv::from_js(&get(options, "env"), platform)?,
+            },
             fs: JsFs {
                 read_file,
                 write_file: optional_function(
@@ -135,7 +138,11 @@ const PLATFORMS: &[(&str, Platform)] = &[("unix", Platform::Unix), ("windows", P
 const DIALECTS: &[(&str, Dialect)] = &[("awscli", Dialect::AwsCli), ("sdk", Dialect::Sdk)];
 
 /// `options[key]`, one of the names of `choices` (the first when not given), as its value.
-fn choice<T: Copy>(options: &JsValue, key: &str, choices: &[(&str, T)]) -> Result<T, JsValue> {
+fn choice<T: Copy>(
+    options: &JsValue,
+    key: &'static str,
+    choices: &[(&str, T)],
+) -> Result<T, JsValue> {
     let Some(given) = optional_string(options, key)? else {
         return Ok(choices[0].1);
     };
@@ -187,15 +194,22 @@ pub(crate) fn subsection(options: &JsValue) -> Result<Option<(SubsectionKind, St
 }
 
 /// `object[key]`, or `undefined`.
-pub(crate) fn get(object: &JsValue, key: &str) -> JsValue {
+pub(crate) fn get(object: &JsValue, key: &'static str) -> JsValue {
     if !object.is_object() {
         return JsValue::UNDEFINED;
     }
-    Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    Reflect::get(object, &property(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A property name as a JS string, made once per name: each call reads and sets a few dozen
+/// properties, and decoding each name from the module's memory again was a tenth of a small
+/// resolution's time. Only the bindings' own names (`'static`) are kept.
+pub(crate) fn property(key: &'static str) -> JsValue {
+    JsValue::from_str(wasm_bindgen::intern(key))
 }
 
 /// `options[key]` as a string; `undefined` and `null` are not given.
-fn optional_string(options: &JsValue, key: &str) -> Result<Option<String>, JsValue> {
+fn optional_string(options: &JsValue, key: &'static str) -> Result<Option<String>, JsValue> {
     let value = get(options, key);
     if value.is_undefined() || value.is_null() {
         return Ok(None);
@@ -211,7 +225,7 @@ fn optional_string(options: &JsValue, key: &str) -> Result<Option<String>, JsVal
 /// `options[key]` as a function; `undefined` and `null` are not given.
 fn optional_function(
     options: &JsValue,
-    key: &str,
+    key: &'static str,
     shape: &str,
 ) -> Result<Option<Function>, JsValue> {
     let value = get(options, key);
@@ -227,7 +241,11 @@ fn optional_function(
 }
 
 /// `object[key]` as a string, for the argument named `argument`.
-pub(crate) fn string_field(object: &JsValue, key: &str, argument: &str) -> Result<String, JsValue> {
+pub(crate) fn string_field(
+    object: &JsValue,
+    key: &'static str,
+    argument: &str,
+) -> Result<String, JsValue> {
     get(object, key).as_string().ok_or_else(|| {
         invalid_argument(
             &format!("{argument}.{key}"),
