@@ -103,7 +103,9 @@ mod errors;
 mod host;
 mod lint;
 mod objects;
+mod refresh;
 mod request;
+mod token;
 
 use credchain_core::chain::execute::{execute, Io};
 use credchain_core::chain::plan::plan;
@@ -243,15 +245,7 @@ pub async fn resolve_credentials(options: JsValue) -> Result<JsValue, JsValue> {
             platform: req.platform,
         };
         let result = execute(eval, &plan, &io).await;
-        // A clock that failed gave the core a fallback time: the call still fails, saying so.
-        if let Some(what) = req.clock.failure.take() {
-            return Err(invalid_argument(
-                "options.now",
-                &format!(
-                    "options.now() returned {what}; it must return the Unix time in seconds, a number"
-                ),
-            ));
-        }
+        check_clock(req)?;
         match result {
             Ok(credentials) => Ok(credentials_object(&credentials)),
             Err(e) => {
@@ -311,6 +305,19 @@ pub async fn explain_credentials(options: JsValue) -> Result<JsValue, JsValue> {
     .await
 }
 
+/// A clock that failed gave the core a fallback time: the call still fails, saying so.
+pub(crate) fn check_clock(req: &Request) -> Result<(), JsValue> {
+    match req.clock.failure.take() {
+        None => Ok(()),
+        Some(what) => Err(invalid_argument(
+            "options.now",
+            &format!(
+                "options.now() returned {what}; it must return the Unix time in seconds, a number"
+            ),
+        )),
+    }
+}
+
 /// The start of every call but `sendHttp`: reads the options, then locates, loads and parses
 /// the two files, and hands the call's request and the parsed files to `then`.
 async fn with_files<T>(
@@ -325,7 +332,7 @@ async fn with_files<T>(
 }
 
 /// [`with_files`], then the active profile chosen: `then` gets the call's evaluator.
-async fn with_evaluator<T>(
+pub(crate) async fn with_evaluator<T>(
     options: &JsValue,
     then: impl AsyncFnOnce(&Request, &Evaluator<'_, '_, JsEnv>) -> Result<T, JsValue>,
 ) -> Result<T, JsValue> {
