@@ -277,7 +277,9 @@ export function timerSleep(ms) {
  * and later): no redirects followed, the whole exchange bounded by `request.timeoutMs`
  * (AbortSignal.timeout), the body read from its stream and refused past `request.maxBodyBytes`.
  * Rejects with an error whose `code` is 'timeout', 'connect', 'too-large' or 'invalid-url'
- * (else what fetch rejected with), the original error as `cause`.
+ * (else what fetch rejected with), the original error as `cause`. In a page, an answer the
+ * browser withholds for want of CORS headers is 'connect' too: fetch rejects with the same
+ * TypeError as for no connection.
  */
 export async function webFetch(request, fetchImpl = globalThis.fetch) {
   const { method, url, headers = [], body, timeoutMs, maxBodyBytes } = request;
@@ -307,9 +309,17 @@ export async function webFetch(request, fetchImpl = globalThis.fetch) {
       signal,
     });
   } catch (cause) {
-    // Network failures are TypeErrors (Node's has the socket's error as its `cause`).
-    const code = cause instanceof TypeError ? 'connect' : 'other';
-    throw timedOut(cause) ?? hostError(code, `${method} ${target.origin}: ${cause?.message}`, cause);
+    // Network failures are TypeErrors (Node's has the socket's error as its `cause`). A
+    // browser gives the same bare TypeError for an answer its CORS check withholds from the
+    // page, and tells the two apart only in its console: both are 'connect'.
+    const isNetwork = cause instanceof TypeError;
+    const inPage = globalThis.document !== undefined;
+    const hint =
+      isNetwork && inPage ? " (no connection, or an answer whose CORS headers do not allow this page's origin)" : '';
+    throw (
+      timedOut(cause) ??
+      hostError(isNetwork ? 'connect' : 'other', `${method} ${target.origin}: ${cause?.message}${hint}`, cause)
+    );
   }
   if (response.type === 'opaqueredirect') {
     // A browser hides a redirect's status and headers; credchain follows no redirects.

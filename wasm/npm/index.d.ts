@@ -702,7 +702,10 @@ export function memoryHost(options?: {
  * stream and refused past `request.maxBodyBytes`. Rejects with an error whose `code` is
  * `'timeout'`, `'connect'`, `'too-large'`, `'invalid-url'`, `'unsupported'` (no `fetch`) or
  * `'other'`, with what `fetch` rejected with as `cause`. `fetchImpl` defaults to
- * `globalThis.fetch`.
+ * `globalThis.fetch`. In a browser page, an answer withheld by the browser's CORS check (the
+ * server sent no `Access-Control-Allow-Origin` for the page, or refused the preflight) is
+ * `'connect'` as no connection is: fetch rejects with the same bare `TypeError` for both, and
+ * the resolution fails with {@link CredchainError} code `'HttpFailed'`, reason `'connect'`.
  */
 export function webFetch(
   request: HttpRequest,

@@ -258,6 +258,7 @@ export async function runPortableChecks(credchain, services, { enforcesCors }) {
       assertCredchainError(credchain, refused, 'HttpFailed', 'the container endpoint');
       equal(refused.reason, 'connect', 'container reason');
       ok(refused.cause?.code === 'connect' && refused.cause?.cause instanceof TypeError, `cause: ${refused.cause}`);
+      ok(/CORS/.test(refused.cause.message), `the cause names CORS: ${refused.cause.message}`);
       const preflight = await rejection(sts(), 'STS');
       assertCredchainError(credchain, preflight, 'HttpFailed', 'STS');
       equal([preflight.reason, preflight.operation], ['connect', 'AssumeRole'], 'STS failure');
