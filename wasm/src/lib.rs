@@ -2,7 +2,8 @@
 //!
 //! The exports are in this file; the rest is by concern: `request.rs` reads the options
 //! object, `host.rs` is the host over JavaScript, `objects.rs` builds the plain objects
-//! returned, `errors.rs` the errors thrown. Five async functions, each a promise on the JS
+//! returned, `errors.rs` the errors thrown, `token.rs` the bearer token, `refresh.rs` the
+//! core's refresh policy for the JS resolvers. The async functions, each a promise on the JS
 //! side, take a plain options object and return plain objects (or `null`, or a string array):
 //!
 //! ```text
@@ -13,7 +14,10 @@
 //!   resolveCredentials(options)   -> { accessKeyId, secretAccessKey, sessionToken?, expiration?,
 //!                                      accountId?, provider }
 //!   explainCredentials(options)   -> { profile, profileSource, skipped, chosen }
+//!   exportToken(options)          -> { token, expiration } (token.rs)
 //!   lint(files)                   -> [{ code, severity, file, line, message, fix }] (sync, pure: lint.rs)
+//!   freshness(expiration, now, kind)  -> 'fresh' | 'refresh' | 'expired' (sync, pure: refresh.rs)
+//!   refreshWindowSeconds(kind)        -> 300 | 900 (sync, pure: refresh.rs)
 //!
 //!   options = { env, readFile, writeFile?, writeSharedFile?, run?, fetch?, prompt?, now?,
 //!               profile?, region?, output?, dialect?, platform?, ssoSession?, services? }
@@ -66,6 +70,7 @@
 //! | `TokenFileUnreadable` | [`ExecuteError::TokenFile`]      | `path`, `source`, `reason`, `cause`?      |
 //! | `MfaFailed`        | [`ExecuteError::Mfa`]               | `profile`, `serial`, `source`, `reason`   |
 //! | `InvalidRetrySetting` | [`ExecuteError::RetrySetting`]   | `setting`, `value`, `source`              |
+//! | `NoSsoSession`     | `exportToken`: [`SsoError::NoSession`] (and the session's other configuration errors as the plan's codes) | `profile` |
 //! | `InvalidEdit`      | `configureSet`: a name `configure set` refuses, a line break in a value | `argument` |
 //! | `WriteError`       | `configureSet`: the file cannot be written or kept changing | `file`, `path`, `reason`, `cause`? |
 //!
@@ -98,6 +103,7 @@
 //! [`ExecuteError::TokenFile`]: credchain_core::chain::execute::ExecuteError::TokenFile
 //! [`ExecuteError::Mfa`]: credchain_core::chain::execute::ExecuteError::Mfa
 //! [`ExecuteError::RetrySetting`]: credchain_core::chain::execute::ExecuteError::RetrySetting
+//! [`SsoError::NoSession`]: credchain_core::chain::providers::sso::SsoError::NoSession
 
 mod errors;
 mod host;
