@@ -10,8 +10,8 @@
 // lists the cases where the AWS CLI's answer differs from the SDKs' expectation
 // (`awscli_differs`) and the error cases whose error must name its cause (`error_causes`).
 //
-// The default-token-provider-chain cases are not run: the package has no token resolution (the
-// core's `resolve_token`, `credchain export-token`), so they are listed as skipped.
+// The default-token-provider-chain cases run through exportToken (the core's `resolve_token`,
+// as `credchain export-token`): the token and its expiry.
 
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -19,7 +19,14 @@ import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { before, describe, test } from 'node:test';
 
-import { initialize, isCredchainError, memoryHost, nodeHost, resolveCredentials } from './helpers.mjs';
+import {
+  exportToken,
+  initialize,
+  isCredchainError,
+  memoryHost,
+  nodeHost,
+  resolveCredentials,
+} from './helpers.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CONFORMANCE = process.env.CREDCHAIN_CONFORMANCE ?? join(ROOT, '..', 'shared', 'conformance');
@@ -251,7 +258,19 @@ test('the recorded cases are there', () => {
 });
 
 describe('default-token-provider-chain', () => {
-  for (const name of caseDirs('default-token-provider-chain')) {
-    test(name, { skip: 'the npm package does not expose token resolution' }, () => {});
+  const names = caseDirs('default-token-provider-chain');
+  test('the recorded token cases are there', () => {
+    assert.ok(names.length >= 2, `expected the token cases under ${CASES}`);
+  });
+  for (const name of names) {
+    test(name, async () => {
+      const dir = join(CASES, 'default-token-provider-chain', name);
+      const { result: expected } = readJson(join(dir, 'test-case.json'));
+      const { fetch, sent } = replay(readJson(join(dir, 'http-traffic.json')));
+      const host = memoryHost({ env: readJson(join(dir, 'env.json')), files: filesUnder(join(dir, 'fs')), fetch, now: () => NOW });
+      const token = await exportToken({ host });
+      assert.deepEqual(token, { token: expected.Ok.token, expiration: new Date(expected.Ok.expiration) });
+      assert.equal(sent.length, 0, 'a token far from expiry is not refreshed');
+    });
   }
 });

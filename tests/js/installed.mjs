@@ -9,12 +9,21 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 
+import { createHash } from 'node:crypto';
+
 import {
   configureGet,
+  createCredentialsResolver,
+  createTokenResolver,
   explainCredentials,
+  exportToken,
+  freshness,
+  isCredchainError,
   listProfiles,
   memoryHost,
   nodeHost,
+  REFRESH_WINDOW_SECONDS,
+  refreshWindowSeconds,
   resolveCredentials,
   resolveSetting,
   webFetch,
@@ -70,6 +79,35 @@ test('installed package: credentials from the environment and a credential_proce
   } finally {
     await rm(home, { recursive: true, force: true });
   }
+});
+
+test('installed package: the bearer token, the resolvers and the refresh policy', async () => {
+  const now = 1_800_000_000;
+  const cache = `/home/me/.aws/sso/cache/${createHash('sha1').update('corp').digest('hex')}.json`;
+  const host = memoryHost({
+    env: { HOME: '/home/me', AWS_EC2_METADATA_DISABLED: 'true', AWS_ACCESS_KEY_ID: 'AKIDENV', AWS_SECRET_ACCESS_KEY: 's' },
+    files: {
+      '/home/me/.aws/config':
+        '[default]\nsso_session = corp\n\n[sso-session corp]\n' +
+        'sso_start_url = https://d-abc123.awsapps.com/start\nsso_region = us-east-1\n',
+      [cache]: JSON.stringify({ accessToken: 'installedAccessToken', expiresAt: '2027-01-15T09:00:00Z' }),
+    },
+    now: () => now,
+  });
+  const expected = { token: 'installedAccessToken', expiration: new Date('2027-01-15T09:00:00Z') };
+  assert.deepEqual(await exportToken({ host }), expected);
+  const tokens = createTokenResolver({ host });
+  assert.deepEqual(await tokens.token(), expected);
+  assert.deepEqual(await tokens.token(), expected);
+  assert.equal(tokens.resolutions, 1);
+  const credentials = createCredentialsResolver({ host });
+  assert.equal((await credentials.credentials()).accessKeyId, 'AKIDENV');
+  assert.equal(freshness(expected.expiration, now, 'token'), 'fresh');
+  assert.equal(freshness(expected.expiration, now + 3600 - 899, 'token'), 'refresh');
+  assert.equal(refreshWindowSeconds('token'), 900);
+  assert.equal(refreshWindowSeconds(), REFRESH_WINDOW_SECONDS);
+  const error = await exportToken({ host: memoryHost({ env: { HOME: '/home/me' } }) }).catch((e) => e);
+  assert.ok(isCredchainError(error) && error.code === 'NoSsoSession', String(error));
 });
 
 test('installed package: its manifest, types and files', () => {

@@ -18,6 +18,10 @@ export const {
   explainCredentials,
   lint,
   createCredentialsResolver,
+  exportToken,
+  createTokenResolver,
+  freshness,
+  refreshWindowSeconds,
 } = createApi(() => undefined);
 
 /** Not available outside Node.js: throws an error with code 'Unsupported'. */

@@ -39,12 +39,15 @@ export function credchainError(code, message, fields = {}, ErrorType = Error) {
  */
 export function createApi(defaultSource) {
   let ready;
+  let isLoaded = false;
 
   function initialize(source) {
     if (ready === undefined) {
       ready = Promise.resolve(source ?? defaultSource())
         .then((moduleOrPath) => initWasm({ module_or_path: moduleOrPath }))
-        .then(() => undefined);
+        .then(() => {
+          isLoaded = true;
+        });
       // A failed load may be retried (with another source, say).
       ready.catch(() => {
         ready = undefined;
@@ -61,16 +64,33 @@ export function createApi(defaultSource) {
   }
 
   const resolveCredentials = (options) => withRequest(options, wasm.resolveCredentials);
+  const exportToken = (options) => withRequest(options, wasm.exportToken);
+
+  /** The core's refresh policy; the module must be loaded (any call, or initialize()). */
+  function loaded(name) {
+    if (!isLoaded) {
+      throw credchainError(
+        'NotInitialized',
+        `${name}() needs the WebAssembly module: await initialize() (or any other call) first`,
+      );
+    }
+  }
+  function freshness(expiration, now = Date.now() / 1000, kind = 'credentials') {
+    loaded('freshness');
+    return wasm.freshness(expiration, now, kind);
+  }
+  function refreshWindowSeconds(kind = 'credentials') {
+    loaded('refreshWindowSeconds');
+    return wasm.refreshWindowSeconds(kind);
+  }
 
   /**
-   * A long-lived credentials source over `options` (see credchain-core's refresh.rs for the
-   * policy, which this follows): it hands out the credentials it holds while they are more
-   * than REFRESH_WINDOW_SECONDS from expiry; after that the next call resolves again. Calls
-   * made while a resolution is in flight share it (one refresh, not many), or, while the held
-   * credentials have not yet expired, get those at once. A failed refresh leaves unexpired
-   * credentials in use.
+   * A long-lived source over `options`: `get()` hands out the value it holds while the core's
+   * freshness (of `kind`) says 'fresh'; after that the next call resolves again. Calls made
+   * while a resolution is in flight share it (one refresh, not many), or, while the held value
+   * has not yet expired, get that at once. A failed refresh leaves an unexpired value in use.
    */
-  function createCredentialsResolver(options) {
+  function longLived(options, kind, resolve) {
     // Check the options now, so that a mistake surfaces where the resolver is made.
     toRequest(options);
     const now = () => {
@@ -79,17 +99,12 @@ export function createApi(defaultSource) {
     };
     let held = null;
     let inflight = null;
-    const standing = (credentials) => {
-      if (credentials.expiration === undefined) return 'fresh';
-      const left = credentials.expiration.getTime() / 1000 - now();
-      if (left <= 0) return 'expired';
-      return left <= REFRESH_WINDOW_SECONDS ? 'refresh' : 'fresh';
-    };
     let resolutions = 0;
+    const standing = (value) => wasm.freshness(value.expiration, now(), kind);
     function refresh() {
       if (inflight === null) {
         resolutions += 1;
-        inflight = resolveCredentials(options)
+        inflight = resolve(options)
           .then(
             (fresh) => {
               held = fresh;
@@ -107,7 +122,8 @@ export function createApi(defaultSource) {
       return inflight;
     }
     return {
-      async credentials() {
+      async get() {
+        // Held values exist only once the module is loaded, so freshness() can be asked.
         if (held !== null) {
           const state = standing(held);
           if (state === 'fresh') return held;
@@ -117,6 +133,28 @@ export function createApi(defaultSource) {
       },
       get resolutions() {
         return resolutions;
+      },
+    };
+  }
+
+  /** createCredentialsResolver(options): see index.d.ts. */
+  function createCredentialsResolver(options) {
+    const source = longLived(options, 'credentials', resolveCredentials);
+    return {
+      credentials: source.get,
+      get resolutions() {
+        return source.resolutions;
+      },
+    };
+  }
+
+  /** createTokenResolver(options): see index.d.ts. */
+  function createTokenResolver(options) {
+    const source = longLived(options, 'token', exportToken);
+    return {
+      token: source.get,
+      get resolutions() {
+        return source.resolutions;
       },
     };
   }
@@ -137,11 +175,16 @@ export function createApi(defaultSource) {
       return wasm.lint(files);
     },
     createCredentialsResolver,
+    exportToken,
+    createTokenResolver,
+    freshness,
+    refreshWindowSeconds,
   };
 }
 
-/** How close to their expiry held credentials are refreshed, in seconds (the core's
- * REFRESH_WINDOW_SECS). */
+/** How close to their expiry held credentials are refreshed, in seconds: what
+ * `refreshWindowSeconds('credentials')` answers once the module is loaded (the core's
+ * REFRESH_WINDOW_SECS; the tests hold the two equal). The resolvers ask the module. */
 export const REFRESH_WINDOW_SECONDS = 5 * 60;
 
 /** `{ host, ...options }` to the module's `{ env, readFile, ...options }`. */
@@ -256,7 +299,9 @@ export function timerSleep(ms) {
  * and later): no redirects followed, the whole exchange bounded by `request.timeoutMs`
  * (AbortSignal.timeout), the body read from its stream and refused past `request.maxBodyBytes`.
  * Rejects with an error whose `code` is 'timeout', 'connect', 'too-large' or 'invalid-url'
- * (else what fetch rejected with), the original error as `cause`.
+ * (else what fetch rejected with), the original error as `cause`. In a page, an answer the
+ * browser withholds for want of CORS headers is 'connect' too: fetch rejects with the same
+ * TypeError as for no connection.
  */
 export async function webFetch(request, fetchImpl = globalThis.fetch) {
   const { method, url, headers = [], body, timeoutMs, maxBodyBytes } = request;
@@ -286,9 +331,17 @@ export async function webFetch(request, fetchImpl = globalThis.fetch) {
       signal,
     });
   } catch (cause) {
-    // Network failures are TypeErrors (Node's has the socket's error as its `cause`).
-    const code = cause instanceof TypeError ? 'connect' : 'other';
-    throw timedOut(cause) ?? hostError(code, `${method} ${target.origin}: ${cause?.message}`, cause);
+    // Network failures are TypeErrors (Node's has the socket's error as its `cause`). A
+    // browser gives the same bare TypeError for an answer its CORS check withholds from the
+    // page, and tells the two apart only in its console: both are 'connect'.
+    const isNetwork = cause instanceof TypeError;
+    const inPage = globalThis.document !== undefined;
+    const hint =
+      isNetwork && inPage ? " (no connection, or an answer whose CORS headers do not allow this page's origin)" : '';
+    throw (
+      timedOut(cause) ??
+      hostError(isNetwork ? 'connect' : 'other', `${method} ${target.origin}: ${cause?.message}${hint}`, cause)
+    );
   }
   if (response.type === 'opaqueredirect') {
     // A browser hides a redirect's status and headers; credchain follows no redirects.

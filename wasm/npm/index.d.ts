@@ -352,7 +352,9 @@ export interface Credentials {
  */
 export function resolveCredentials(options: Options): Promise<Credentials>;
 
-/** How close to their expiry a {@link CredentialsResolver} refreshes what it holds: 300 s. */
+/** How close to their expiry a {@link CredentialsResolver} refreshes what it holds: 300 s, what
+ * {@link refreshWindowSeconds}`('credentials')` answers (the resolvers ask the module, not this
+ * constant). */
 export const REFRESH_WINDOW_SECONDS: number;
 
 /** A long-lived credentials source made by {@link createCredentialsResolver}. */
@@ -372,8 +374,82 @@ export interface CredentialsResolver {
 /**
  * Makes a long-lived resolver over `options` (checked now: an invalid `options` throws
  * InvalidArgument here). The time is the host's `now()` when it has one, else `Date.now()`.
+ * When to refresh is the core's decision ({@link freshness} of kind `'credentials'`).
  */
 export function createCredentialsResolver(options: Options): CredentialsResolver;
+
+/** An IAM Identity Center bearer token: a secret, as {@link Credentials} are. */
+export interface BearerToken {
+  /** The access token, for services that take a bearer token (CodeCatalyst, Amazon Q). */
+  token: string;
+  /** When it expires. */
+  expiration: Date;
+}
+
+/**
+ * The active profile's IAM Identity Center bearer token, as `credchain export-token` prints it
+ * (the AWS CLI's token provider chain, botocore's `SSOTokenProvider`): the profile's
+ * `sso_session` names an `[sso-session NAME]` section with `sso_start_url` and `sso_region`;
+ * the token is the one `aws sso login` cached in `~/.aws/sso/cache/<SHA-1 of NAME>.json` (read
+ * through the host's `readFile`), refreshed through SSO-OIDC CreateToken (the host's `fetch`)
+ * when fewer than 15 minutes remain and the file allows it, the refreshed file written back
+ * through `writeFile`. The profile needs no account or role.
+ *
+ * Rejects with a {@link CredchainError}: NoSsoSession (the profile has no `sso_session`),
+ * SsoSessionNotFound, SsoIncomplete, MultiLineValue (the session is misconfigured),
+ * SsoLoginRequired (no cached token, an expired one that could not be refreshed: run
+ * `aws sso login`), the SSO-OIDC call's {@link ProviderServiceError}s (HttpFailed, ...),
+ * InvalidRetrySetting, {@link EndpointError}s, and those of {@link resolveSetting}
+ * (ProfileNotFound, ParseError, ReadError, ...). No message or field holds the token.
+ */
+export function exportToken(options: Options): Promise<BearerToken>;
+
+/** A long-lived bearer-token source made by {@link createTokenResolver}. */
+export interface TokenResolver {
+  /**
+   * The token: the one held while more than {@link refreshWindowSeconds}`('token')` (15
+   * minutes, when the AWS CLI refreshes it) remain; else newly resolved through
+   * {@link exportToken} (which refreshes it through SSO-OIDC). Calls made while a resolution
+   * is in flight share it; while the held token has not yet expired they get it at once. A
+   * failed refresh leaves an unexpired token in use; once it has expired the failure rejects.
+   */
+  token(): Promise<BearerToken>;
+  /** How many resolutions have started (diagnostics, tests). */
+  readonly resolutions: number;
+}
+
+/**
+ * Makes a long-lived token resolver over `options`, as {@link createCredentialsResolver} does
+ * for credentials (the same helper, the core's {@link freshness} of kind `'token'`).
+ */
+export function createTokenResolver(options: Options): TokenResolver;
+
+/** What a long-lived resolver does with what it holds: serve it (`'fresh'`), fetch anew while
+ * it may still be served (`'refresh'`), or fetch anew and not serve it (`'expired'`). */
+export type Freshness = 'fresh' | 'refresh' | 'expired';
+
+/** What is held: AWS credentials (refreshed 5 minutes or less before expiry, as the C
+ * library's and `credchain serve`'s resolvers do) or an IAM Identity Center bearer token
+ * (refreshed when fewer than 15 minutes remain, as the AWS CLI does). */
+export type RefreshKind = 'credentials' | 'token';
+
+/**
+ * The core's refresh policy, the one the resolvers follow: how a value expiring at
+ * `expiration` (a `Date` or Unix seconds; `null` or `undefined`: never) stands at `now` (a
+ * `Date` or Unix seconds, default the current time), for `kind` (default `'credentials'`).
+ * `'expired'` from the expiry itself on. Synchronous: the module must be loaded (after
+ * {@link initialize} or any other call), else it throws NotInitialized; a bad argument throws
+ * InvalidArgument.
+ */
+export function freshness(
+  expiration: Date | number | null | undefined,
+  now?: Date | number,
+  kind?: RefreshKind,
+): Freshness;
+
+/** How many seconds before its expiry a value of `kind` (default `'credentials'`) is
+ * refreshed: 300 for credentials, 900 for a token. Synchronous, as {@link freshness}. */
+export function refreshWindowSeconds(kind?: RefreshKind): number;
 
 /** Why a provider was passed over. */
 export type SkipReason =
@@ -627,7 +703,10 @@ export function memoryHost(options?: {
  * stream and refused past `request.maxBodyBytes`. Rejects with an error whose `code` is
  * `'timeout'`, `'connect'`, `'too-large'`, `'invalid-url'`, `'unsupported'` (no `fetch`) or
  * `'other'`, with what `fetch` rejected with as `cause`. `fetchImpl` defaults to
- * `globalThis.fetch`.
+ * `globalThis.fetch`. In a browser page, an answer withheld by the browser's CORS check (the
+ * server sent no `Access-Control-Allow-Origin` for the page, or refused the preflight) is
+ * `'connect'` as no connection is: fetch rejects with the same bare `TypeError` for both, and
+ * the resolution fails with {@link CredchainError} code `'HttpFailed'`, reason `'connect'`.
  */
 export function webFetch(
   request: HttpRequest,
@@ -701,6 +780,8 @@ export type CredchainError =
   | MfaFailedError
   | InvalidEditError
   | WriteError
+  | NoSsoSessionError
+  | NotInitializedError
   | UnsupportedError;
 
 /** The `code` of every {@link CredchainError}. */
@@ -844,8 +925,9 @@ export type PlanError =
   | (ErrorBase<'SourceProfileWithoutCredentials'> & { profile: string; sourceProfile: string })
   /** A web identity token file without a role ARN. */
   | (ErrorBase<'WebIdentityWithoutRole'> & { profile: string; tokenFile: string; source: Source })
-  /** An SSO profile without one of its settings. */
-  | (ErrorBase<'SsoIncomplete'> & { profile: string; missing: string })
+  /** An SSO profile without one of its settings (from {@link exportToken}: the
+   * `[sso-session]` section `session` without `sso_start_url` or `sso_region`). */
+  | (ErrorBase<'SsoIncomplete'> & { profile: string; missing: string; session?: string })
   /** `sso_session` names a section that does not exist. */
   | (ErrorBase<'SsoSessionNotFound'> & { profile: string; session: string; source: Source })
   /** A key set differently in the profile and its `[sso-session]`. */
@@ -1099,6 +1181,14 @@ export interface WriteError extends ErrorBase<'WriteError'> {
   /** What the host's write function threw or rejected with. */
   cause?: unknown;
 }
+
+/** {@link exportToken} for a profile without `sso_session`: it has no bearer token. */
+export interface NoSsoSessionError extends ErrorBase<'NoSsoSession'> {
+  profile: string;
+}
+
+/** {@link freshness} or {@link refreshWindowSeconds} before the module was loaded. */
+export interface NotInitializedError extends ErrorBase<'NotInitialized'> {}
 
 /** {@link nodeHost} was called in the browser build. */
 export interface UnsupportedError extends ErrorBase<'Unsupported'> {}

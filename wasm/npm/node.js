@@ -26,6 +26,10 @@ export const {
   explainCredentials,
   lint,
   createCredentialsResolver,
+  exportToken,
+  createTokenResolver,
+  freshness,
+  refreshWindowSeconds,
 } = createApi(() => readFile(WASM));
 
 /**

@@ -380,20 +380,8 @@ pub(crate) fn execute_error(e: ExecuteError<'_>, plan: &Plan<'_>, req: &Request)
             &e,
             req,
         ),
-        ExecuteError::RetrySetting(r) | ExecuteError::Sso(SsoError::RetrySetting(r)) => {
-            retry_setting_error(r, &e)
-        }
-        ExecuteError::Sso(s) => provider_error(
-            ProviderKind::Sso,
-            "SsoLoginRequired",
-            // The portal refusing the token means the session is over: log in again.
-            match s {
-                SsoError::Unauthorized { .. } => None,
-                _ => s.service_failure(),
-            },
-            &e,
-            req,
-        ),
+        ExecuteError::RetrySetting(r) => retry_setting_error(r, &e),
+        ExecuteError::Sso(s) => sso_error(s, &e, req),
         ExecuteError::Login(l) => provider_error(
             ProviderKind::Login,
             "LoginRequired",
@@ -434,6 +422,27 @@ pub(crate) fn execute_error(e: ExecuteError<'_>, plan: &Plan<'_>, req: &Request)
             false,
         ),
     }
+}
+
+/// An [`SsoError`] of the credential chain or the token chain, `whole` its message: a bad retry
+/// setting is `InvalidRetrySetting`; a failed call of the portal or SSO-OIDC has the codes of
+/// [`provider_error`]; anything else (no token, an expired one, the portal refusing it) is
+/// `SsoLoginRequired`.
+pub(crate) fn sso_error(s: &SsoError<'_>, whole: &dyn Display, req: &Request) -> JsValue {
+    if let SsoError::RetrySetting(r) = s {
+        return retry_setting_error(r, whole);
+    }
+    provider_error(
+        ProviderKind::Sso,
+        "SsoLoginRequired",
+        // The portal refusing the token means the session is over: log in again.
+        match s {
+            SsoError::Unauthorized { .. } => None,
+            _ => s.service_failure(),
+        },
+        whole,
+        req,
+    )
 }
 
 /// A failed STS call. STS's own error answer is a `ServiceError` with its code and message; no
@@ -485,7 +494,7 @@ fn sts_error(failure: &StsFailure<'_>, e: &dyn Display, req: &Request) -> JsValu
 }
 
 /// An endpoint that cannot be resolved.
-fn endpoint_error(e: &EndpointError<'_>) -> JsValue {
+pub(crate) fn endpoint_error(e: &EndpointError<'_>) -> JsValue {
     let (code, fields) = match *e {
         EndpointError::InvalidUrl {
             url,

@@ -2,7 +2,8 @@
 //!
 //! The exports are in this file; the rest is by concern: `request.rs` reads the options
 //! object, `host.rs` is the host over JavaScript, `objects.rs` builds the plain objects
-//! returned, `errors.rs` the errors thrown. Five async functions, each a promise on the JS
+//! returned, `errors.rs` the errors thrown, `token.rs` the bearer token, `refresh.rs` the
+//! core's refresh policy for the JS resolvers. The async functions, each a promise on the JS
 //! side, take a plain options object and return plain objects (or `null`, or a string array):
 //!
 //! ```text
@@ -13,7 +14,10 @@
 //!   resolveCredentials(options)   -> { accessKeyId, secretAccessKey, sessionToken?, expiration?,
 //!                                      accountId?, provider }
 //!   explainCredentials(options)   -> { profile, profileSource, skipped, chosen }
+//!   exportToken(options)          -> { token, expiration } (token.rs)
 //!   lint(files)                   -> [{ code, severity, file, line, message, fix }] (sync, pure: lint.rs)
+//!   freshness(expiration, now, kind)  -> 'fresh' | 'refresh' | 'expired' (sync, pure: refresh.rs)
+//!   refreshWindowSeconds(kind)        -> 300 | 900 (sync, pure: refresh.rs)
 //!
 //!   options = { env, readFile, writeFile?, writeSharedFile?, run?, fetch?, prompt?, now?,
 //!               profile?, region?, output?, dialect?, platform?, ssoSession?, services? }
@@ -68,6 +72,7 @@
 //! | `TokenFileUnreadable` | [`ExecuteError::TokenFile`]      | `path`, `source`, `reason`, `cause`?      |
 //! | `MfaFailed`        | [`ExecuteError::Mfa`]               | `profile`, `serial`, `source`, `reason`   |
 //! | `InvalidRetrySetting` | [`ExecuteError::RetrySetting`]   | `setting`, `value`, `source`              |
+//! | `NoSsoSession`     | `exportToken`: [`SsoError::NoSession`] (and the session's other configuration errors as the plan's codes) | `profile` |
 //! | `InvalidEdit`      | `configureSet`: a name `configure set` refuses, a line break in a value | `argument` |
 //! | `WriteError`       | `configureSet`: the file cannot be written or kept changing | `file`, `path`, `reason`, `cause`? |
 //!
@@ -101,12 +106,15 @@
 //! [`ExecuteError::TokenFile`]: credchain_core::chain::execute::ExecuteError::TokenFile
 //! [`ExecuteError::Mfa`]: credchain_core::chain::execute::ExecuteError::Mfa
 //! [`ExecuteError::RetrySetting`]: credchain_core::chain::execute::ExecuteError::RetrySetting
+//! [`SsoError::NoSession`]: credchain_core::chain::providers::sso::SsoError::NoSession
 
 mod errors;
 mod host;
 mod lint;
 mod objects;
+mod refresh;
 mod request;
+mod token;
 
 use credchain_core::chain::execute::{execute, Io};
 use credchain_core::chain::plan::plan;
@@ -246,15 +254,7 @@ pub async fn resolve_credentials(options: JsValue) -> Result<JsValue, JsValue> {
             platform: req.platform,
         };
         let result = execute(eval, &plan, &io).await;
-        // A clock that failed gave the core a fallback time: the call still fails, saying so.
-        if let Some(what) = req.clock.failure.take() {
-            return Err(invalid_argument(
-                "options.now",
-                &format!(
-                    "options.now() returned {what}; it must return the Unix time in seconds, a number"
-                ),
-            ));
-        }
+        check_clock(req)?;
         match result {
             Ok(credentials) => Ok(credentials_object(&credentials)),
             Err(e) => {
@@ -314,6 +314,19 @@ pub async fn explain_credentials(options: JsValue) -> Result<JsValue, JsValue> {
     .await
 }
 
+/// A clock that failed gave the core a fallback time: the call still fails, saying so.
+pub(crate) fn check_clock(req: &Request) -> Result<(), JsValue> {
+    match req.clock.failure.take() {
+        None => Ok(()),
+        Some(what) => Err(invalid_argument(
+            "options.now",
+            &format!(
+                "options.now() returned {what}; it must return the Unix time in seconds, a number"
+            ),
+        )),
+    }
+}
+
 /// The start of every call but `sendHttp`: reads the options, then locates, loads and parses
 /// the two files, and hands the call's request and the parsed files to `then`.
 async fn with_files<T>(
@@ -328,7 +341,7 @@ async fn with_files<T>(
 }
 
 /// [`with_files`], then the active profile chosen: `then` gets the call's evaluator.
-async fn with_evaluator<T>(
+pub(crate) async fn with_evaluator<T>(
     options: &JsValue,
     then: impl AsyncFnOnce(&Request, &Evaluator<'_, '_, JsEnv>) -> Result<T, JsValue>,
 ) -> Result<T, JsValue> {
