@@ -38,6 +38,22 @@ pub const MAX_WEB_IDENTITY_TOKEN_LEN: usize = 16 * 1024;
 /// The longest MFA code accepted at the prompt.
 pub const MAX_MFA_CODE_LEN: usize = 64;
 
+/// A provider's future, on the heap when the core has an allocator. The providers' futures hold
+/// their fixed-size buffers (tokens, answers, signing state), and an `async fn` holds the largest
+/// of the futures it awaits: inline, every resolution's future was over 300 KB, copied whole
+/// each time it moved (most of a static profile's resolution in the npm package) and a risk to
+/// small thread stacks. Boxed, each one costs an allocation only when its provider runs.
+#[cfg(feature = "alloc")]
+pub(crate) fn outlined<F: core::future::Future>(future: F) -> core::pin::Pin<alloc::boxed::Box<F>> {
+    alloc::boxed::Box::pin(future)
+}
+
+/// Without an allocator the futures stay inline (see the `alloc` version).
+#[cfg(not(feature = "alloc"))]
+pub(crate) fn outlined<F: core::future::Future>(future: F) -> F {
+    future
+}
+
 /// The host I/O that execution uses.
 pub struct Io<'i, F: ?Sized, H: ?Sized, C: ?Sized, P: ?Sized, K: ?Sized> {
     /// Files: token files and caches.
@@ -165,7 +181,7 @@ async fn run_chain<'s, E: Env + ?Sized, I: Host + ?Sized>(
         BaseStep::Static(_) | BaseStep::Named(_) | BaseStep::Process { .. }
     );
     if let (BaseStep::Login { profile, session }, false) = (chain.base, roles.is_empty()) {
-        login::check(eval, io, profile, session).await?;
+        outlined(login::check(eval, io, profile, session)).await?;
     }
     let mut codes = MfaCodes::new();
     // One call site for the base step: its future is the largest of all.
@@ -207,7 +223,15 @@ async fn run_chain<'s, E: Env + ?Sized, I: Host + ?Sized>(
     for (i, step) in roles.iter().enumerate().skip(first) {
         let args = assume_role::cache_args(step);
         let code = codes.get(roles.len() - 1 - i).map_or("", |c| c.as_str());
-        credentials = assume_role::call(run, &endpoint, &credentials, step, &args, code).await?;
+        credentials = outlined(assume_role::call(
+            run,
+            &endpoint,
+            &credentials,
+            step,
+            &args,
+            code,
+        ))
+        .await?;
         refuse_expired(&credentials, now)?;
     }
     Ok(credentials)
@@ -240,7 +264,7 @@ async fn outermost_cached<'s, E: Env + ?Sized, I: Host + ?Sized>(
     let io = run.io;
     for (i, step) in roles.iter().enumerate().rev() {
         let args = assume_role::cache_args(step);
-        if let Some(cached) = assume_role::cached(run, &args).await {
+        if let Some(cached) = outlined(assume_role::cached(run, &args)).await {
             return Ok(Some((i + 1, cached)));
         }
         // `codes` has room for every role of a chain.
@@ -262,9 +286,9 @@ async fn refetch<'s, E: Env + ?Sized, I: Host + ?Sized>(
             profile,
             command,
             account_id,
-        } => Some(process::run(io.command(), profile, command, account_id).await),
+        } => Some(outlined(process::run(io.command(), profile, command, account_id)).await),
         BaseStep::Named(CredentialSource::EcsContainer) | BaseStep::Container => {
-            Some(container::credentials(run).await)
+            Some(outlined(container::credentials(run)).await)
         }
         _ => None,
     }
@@ -293,26 +317,30 @@ async fn base<'s, E: Env + ?Sized, I: Host + ?Sized>(
             profile,
             command,
             account_id,
-        } => process::run(io.command(), profile, command, account_id).await?,
-        BaseStep::Named(CredentialSource::Ec2InstanceMetadata) => imds::credentials(run).await?,
+        } => outlined(process::run(io.command(), profile, command, account_id)).await?,
+        BaseStep::Named(CredentialSource::Ec2InstanceMetadata) => {
+            outlined(imds::credentials(run)).await?
+        }
         // The metadata service is the default chain's last resort: when it has nothing to give
         // (not there, no role, an unusable answer), the AWS CLI says it found no credentials,
         // not that a service failed.
-        BaseStep::InstanceMetadata => match imds::credentials(run).await {
+        BaseStep::InstanceMetadata => match outlined(imds::credentials(run)).await {
             Err(ExecuteError::InstanceMetadata(e)) if e.is_no_credentials() => {
                 return Err(ExecuteError::NoneFromMetadata(e))
             }
             other => other?,
         },
         BaseStep::Named(CredentialSource::EcsContainer) | BaseStep::Container => {
-            container::credentials(run).await?
+            outlined(container::credentials(run)).await?
         }
         BaseStep::WebIdentity(step) => {
             let file_cache = chain.roles.is_empty();
-            web_identity::credentials(run, &step, file_cache).await?
+            outlined(web_identity::credentials(run, &step, file_cache)).await?
         }
-        BaseStep::Sso(step) => sso::credentials(run, &step).await?,
-        BaseStep::Login { profile, session } => login::credentials(run, profile, session).await?,
+        BaseStep::Sso(step) => outlined(sso::credentials(run, &step)).await?,
+        BaseStep::Login { profile, session } => {
+            outlined(login::credentials(run, profile, session)).await?
+        }
     };
     Ok(credentials)
 }
