@@ -106,6 +106,34 @@ test('nodeHost() reads process.env by default, at each call', async () => {
   }
 });
 
+test('nodeHost() over process.env: a variable a path names ($VAR) is read when asked for', async () => {
+  // The package copies only AWS_* and the home variables out of the live process.env; any
+  // other is read the moment the core asks for it, here through AWS_CONFIG_FILE's $TEAM.
+  const h = await tempHome({});
+  made.push(h);
+  await mkdir(join(h.home, 'team-7'));
+  await writeFile(join(h.home, 'team-7', 'config'), CONFIG);
+  const saved = { ...process.env };
+  try {
+    process.env.CREDCHAIN_TEST_TEAM = 'team-7';
+    process.env.AWS_CONFIG_FILE = join(h.home, '$CREDCHAIN_TEST_TEAM', 'config');
+    process.env.AWS_SHARED_CREDENTIALS_FILE = join(h.home, 'no-credentials');
+    delete process.env.AWS_REGION;
+    delete process.env.AWS_DEFAULT_REGION;
+    delete process.env.AWS_PROFILE;
+    const found = await resolveSetting('region', { host: nodeHost(), profile: 'prod' });
+    assert.deepEqual(found.source, { kind: 'config-file', path: join(h.home, 'team-7', 'config'), line: 14 });
+    delete process.env.CREDCHAIN_TEST_TEAM;
+    // Unset, $VAR stays as written (os.path.expandvars): no such directory, no such file.
+    await assert.rejects(resolveSetting('region', { host: nodeHost(), profile: 'prod' }), {
+      code: 'ProfileNotFound',
+    });
+  } finally {
+    for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+    Object.assign(process.env, saved);
+  }
+});
+
 test('the memory host: strings, bytes, a Map, and an empty path naming no file', async () => {
   const text = '[default]\nregion = af-south-1\n';
   for (const files of [

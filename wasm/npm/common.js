@@ -211,9 +211,12 @@ function toRequest(options) {
     readFile: (path) => host.readFile(path),
     platform: host.platform,
   };
+  request.env = host.env;
   const packed = packedEnv(host.env);
-  if (packed === null) request.env = host.env;
-  else request.packedEnv = packed;
+  if (packed !== null) {
+    request.packedEnv = packed.packed;
+    request.unreadEnv = packed.unread;
+  }
   for (const name of HOST_FUNCTIONS) {
     const fn = host[name];
     // Anything else that is set reaches the module, which refuses it with InvalidArgument.
@@ -226,23 +229,38 @@ function toRequest(options) {
   return request;
 }
 
+/** Variables the core reads by name beside the AWS_* ones: the home directory's. */
+const HOME_VARIABLES = new Set(['HOME', 'USERPROFILE', 'HOMEDRIVE', 'HOMEPATH']);
+
 /**
- * The environment as the module reads it fastest: one string of `name\0value\0` for each
- * variable, which crosses into the module at once (an array and two strings a variable, for
- * the few dozen of `process.env`, were a large part of a small call). `null` when `env` is
- * not an object of plain strings without NUL (unset variables, `undefined` or `null`, are
- * left out); the module then reads the object itself and says what is wrong with it.
+ * The environment as the module reads it fastest: `packed`, one string of `name\0value\0` for
+ * each variable, which crosses into the module at once (an array and two strings a variable
+ * were a large part of a small call), and `unread`, the names (`name\0` each) whose values the
+ * module reads from `env` only if it asks for them. Only the live `process.env`, each of whose
+ * reads asks the operating system, leaves names unread: those that are neither AWS_* nor a
+ * home variable (the core reads others only when a path such as AWS_CONFIG_FILE names them as
+ * `$VAR`). `null` when `env` is not an object of plain strings without NUL (unset variables,
+ * `undefined` or `null`, are left out); the module then reads the object itself and says what
+ * is wrong with it.
  */
 function packedEnv(env) {
   if (env === null || typeof env !== 'object') return null;
+  const live = env === globalThis.process?.env;
   let packed = '';
+  let unread = '';
   for (const name of Object.keys(env)) {
+    if (name.includes('\0')) return null;
+    const upper = name.toUpperCase();
+    if (live && !upper.startsWith('AWS_') && !HOME_VARIABLES.has(upper)) {
+      unread += `${name}\0`;
+      continue;
+    }
     const value = env[name];
     if (value === undefined || value === null) continue;
-    if (typeof value !== 'string' || name.includes('\0') || value.includes('\0')) return null;
+    if (typeof value !== 'string' || value.includes('\0')) return null;
     packed += `${name}\0${value}\0`;
   }
-  return packed;
+  return { packed, unread };
 }
 
 /**

@@ -2,7 +2,7 @@
 //! [`Prompt`], [`Clock`]) implemented by calling the host functions of the options object, and
 //! the reading of why a host function rejected ([`HostReason`]).
 
-use core::cell::RefCell;
+use core::cell::{OnceCell, RefCell};
 
 use credchain_core::config::locate::Platform;
 use credchain_core::io::{
@@ -10,7 +10,7 @@ use credchain_core::io::{
     Http, HttpError, HttpErrorKind, HttpRequest, HttpResponse, Prompt, PromptError, Replacement,
     MAX_CONTENT_TYPE_LEN,
 };
-use js_sys::{Array, Function, Object, Promise, Uint8Array};
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -20,27 +20,46 @@ use crate::objects::Obj;
 use crate::request::get;
 
 /// The environment: a snapshot of a plain JS object's string-valued properties (`undefined`
-/// and `null` values are unset variables, as in `process.env`).
+/// and `null` values are unset variables, as in `process.env`), and, for names the package's
+/// JS left unread, the object itself, read when the core asks for one of them.
 pub(crate) struct JsEnv {
-    pub(crate) vars: Vec<(String, String)>,
+    vars: Vec<(String, String)>,
+    /// Variables that are set but whose values were not copied (see [`JsEnv::from_packed`]):
+    /// each is read from `object` the first time the core asks for it, then kept.
+    unread: Vec<(String, OnceCell<Option<String>>)>,
+    object: JsValue,
     /// Windows variable names are case-insensitive (Python's `os.environ` on Windows, and
     /// Node's `process.env`, look them up so).
-    pub(crate) fold_case: bool,
+    fold_case: bool,
 }
 
 impl JsEnv {
-    /// The environment the package's JS packed into one string (`packedEnv`: `name\0value\0`
-    /// for each variable; see `packedEnv` in npm/common.js): one string crosses into the
-    /// module instead of an array and two strings per variable. It packs only an environment
-    /// of plain string values without NUL, so this reading and [`JsEnv::from_js`]'s agree.
-    pub(crate) fn from_packed(packed: &str, platform: Platform) -> Self {
+    /// The environment the package's JS packed (`packedEnv` in npm/common.js): `packed` holds
+    /// `name\0value\0` for each variable copied, `unread` `name\0` for each variable set in
+    /// `object` whose value was not (only the live `process.env`'s, each read of which asks the
+    /// operating system). One string crosses into the module instead of an array and two
+    /// strings per variable. It packs only plain string values without NUL, so this reading
+    /// and [`JsEnv::from_js`]'s agree.
+    pub(crate) fn from_packed(
+        packed: &str,
+        unread: &str,
+        object: JsValue,
+        platform: Platform,
+    ) -> Self {
         let mut vars = Vec::new();
         let mut fields = packed.split('\0');
         while let (Some(name), Some(value)) = (fields.next(), fields.next()) {
             vars.push((name.to_owned(), value.to_owned()));
         }
+        let unread = unread
+            .split('\0')
+            .filter(|name| !name.is_empty())
+            .map(|name| (name.to_owned(), OnceCell::new()))
+            .collect();
         JsEnv {
             vars,
+            unread,
+            object,
             fold_case: platform == Platform::Windows,
         }
     }
@@ -73,17 +92,30 @@ impl JsEnv {
         }
         Ok(JsEnv {
             vars,
+            unread: Vec::new(),
+            object: JsValue::UNDEFINED,
             fold_case: platform == Platform::Windows,
         })
+    }
+
+    fn names(&self, name: &str, wanted: &str) -> bool {
+        name == wanted || (self.fold_case && name.eq_ignore_ascii_case(wanted))
     }
 }
 
 impl Env for JsEnv {
     fn var(&self, name: &str) -> Option<&str> {
-        self.vars
-            .iter()
-            .find(|(k, _)| k == name || (self.fold_case && k.eq_ignore_ascii_case(name)))
-            .map(|(_, v)| v.as_str())
+        if let Some((_, value)) = self.vars.iter().find(|(k, _)| self.names(k, name)) {
+            return Some(value);
+        }
+        let (key, value) = self.unread.iter().find(|(k, _)| self.names(k, name))?;
+        value
+            .get_or_init(|| {
+                Reflect::get(&self.object, &JsValue::from_str(key))
+                    .ok()
+                    .and_then(|v| v.as_string())
+            })
+            .as_deref()
     }
 }
 

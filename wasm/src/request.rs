@@ -50,7 +50,12 @@ impl Request {
             })?;
         Ok(Request {
             env: match get(options, "packedEnv").as_string() {
-                Some(packed) => JsEnv::from_packed(&packed, platform),
+                Some(packed) => JsEnv::from_packed(
+                    &packed,
+                    &get(options, "unreadEnv").as_string().unwrap_or_default(),
+                    get(options, "env"),
+                    platform,
+                ),
                 None => JsEnv::from_js(&get(options, "env"), platform)?,
             },
             fs: JsFs {
