@@ -159,7 +159,7 @@ pub async fn execute<'s, E: Env + ?Sized, I: Host + ?Sized>(
     imds::check_before_the_chain(eval).map_err(ExecuteError::InstanceMetadata)?;
     let now = io.clock().now_unix();
     let run = Run { eval, io, now };
-    let credentials = run_chain(run, chain).await?;
+    let credentials = outlined(run_chain(run, chain)).await?;
     Ok(credentials.with_provider(chain.provider))
 }
 
