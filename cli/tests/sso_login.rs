@@ -769,12 +769,15 @@ impl credchain_cli::Machine for VanityMachine {
     fn fill_random(&self, buf: &mut [u8]) -> std::io::Result<()> {
         self.real.fill_random(buf)
     }
-    fn probe_url(&self, method: &str, url: &str, _: u32) -> std::io::Result<(u16, Option<String>)> {
+    fn probe_url(
+        &self,
+        probe: &credchain_cli::UrlProbe<'_>,
+    ) -> std::io::Result<(u16, Option<String>)> {
         self.probes
             .borrow_mut()
-            .push((method.to_owned(), url.to_owned()));
+            .push((probe.method.to_owned(), probe.url.to_owned()));
         // HEAD is refused, the GET redirects once (the target is not fetched).
-        Ok(match method {
+        Ok(match probe.method {
             "HEAD" => (405, None),
             _ => (
                 302,
