@@ -429,6 +429,32 @@ impl Run {
     }
 }
 
+/// The names of a JSON object's members in the order `text` writes them (the AWS CLI's files
+/// keep botocore's order, which a parsed `serde_json::Value` does not show).
+pub fn member_names(text: &str) -> Vec<&str> {
+    text.split(", \"")
+        .map(|m| m.trim_start_matches("{\"").split('"').next().unwrap())
+        .collect()
+}
+
+/// The time `expires_at` (an RFC 3339 time, a JSON string) names, in seconds since the epoch,
+/// asserted to lie `lifetime` seconds after a moment between `before` and `after` (the clock
+/// read around the run that wrote it); `context` is shown when it does not.
+#[track_caller]
+pub fn checked_expiry(
+    expires_at: &serde_json::Value,
+    lifetime: i64,
+    (before, after): (i64, i64),
+    context: &str,
+) -> i64 {
+    let expires = credchain_core::credentials::parse_time(expires_at.as_str().unwrap()).unwrap();
+    assert!(
+        (before + lifetime..=after + lifetime).contains(&expires),
+        "{context}"
+    );
+    expires
+}
+
 /// Asserts that `got` is signed with `keys` for `region`: the signature recomputed from what
 /// arrived must be the one sent, and the session token sent must be the keys' own.
 #[track_caller]
