@@ -429,6 +429,26 @@ impl Run {
     }
 }
 
+/// `vars` and one more variable, `name` set to `value`: the environment of a command pointed
+/// at a mock (`AWS_ENDPOINT_URL_STS`, `CREDCHAIN_FEDERATION_ENDPOINT`).
+pub fn vars_with<'v>(
+    vars: &[(&'v str, &'v str)],
+    name: &'v str,
+    value: &'v str,
+) -> Vec<(&'v str, &'v str)> {
+    let mut all = vars.to_vec();
+    all.push((name, value));
+    all
+}
+
+/// Asserts that `text` contains each of `parts`, showing `text` when one is missing.
+#[track_caller]
+pub fn assert_contains_all(text: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(text.contains(part), "{part:?} in {text}");
+    }
+}
+
 /// The names of a JSON object's members in the order `text` writes them (the AWS CLI's files
 /// keep botocore's order, which a parsed `serde_json::Value` does not show).
 pub fn member_names(text: &str) -> Vec<&str> {
