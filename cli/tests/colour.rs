@@ -9,7 +9,7 @@ use common::Home;
 const GREEN_CHOSEN: &str = "\x1b[32mchosen\x1b[0m";
 
 fn home() -> Home {
-    Home::new(common::CONFIG, common::CREDENTIALS)
+    Home::with_common_files()
 }
 
 #[test]

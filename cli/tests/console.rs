@@ -42,7 +42,7 @@ fn console(home: &Home, fed: &MockServer, args: &[&str], vars: &[(&str, &str)]) 
 }
 
 fn home() -> Home {
-    Home::new(common::CONFIG, common::CREDENTIALS)
+    Home::with_common_files()
 }
 
 #[test]

@@ -103,6 +103,11 @@ impl Home {
         home
     }
 
+    /// A home with the common [`CONFIG`] and [`CREDENTIALS`].
+    pub fn with_common_files() -> Home {
+        Home::new(CONFIG, CREDENTIALS)
+    }
+
     /// A home with both files (an empty text still creates the file).
     pub fn new(config: &str, credentials: &str) -> Home {
         let home = Home::empty();
