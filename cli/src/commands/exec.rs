@@ -36,7 +36,7 @@ use crate::chain::CONTAINER_VARIABLES;
 use crate::commands::export::{resolve_credentials, unknown_profile};
 use crate::commands::serve;
 use crate::commands::{Context, Run};
-use crate::failure::{Failure, CANNOT_EXECUTE, COMMAND_NOT_FOUND};
+use crate::failure::Failure;
 use crate::machine::{Launch, Machine};
 use crate::output::export::variables;
 use crate::output::Streams;
@@ -64,6 +64,11 @@ const CONTAINER_OVERRIDES: [&str; 2] = [
 
 /// How often `exec --server` looks whether its command has exited.
 const CHILD_POLL: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// The command was found but cannot be run (a shell's status for it).
+pub const CANNOT_EXECUTE: u8 = 126;
+/// The command was not found (a shell's status for it).
+pub const COMMAND_NOT_FOUND: u8 = 127;
 
 /// The region variables, set together.
 const REGION_VARIABLES: [&str; 2] = ["AWS_REGION", "AWS_DEFAULT_REGION"];
