@@ -8,8 +8,9 @@
 //! does not take, `configure import --csv file://` of a file that cannot be read).
 //! `configure get` uses 255 for every error and 1 for an unset key, as `aws configure get`
 //! does. `exec` exits with its command's status, or 126/127 when the command cannot be run, as
-//! a shell does. Messages are printed as `credchain: [ERROR]: <message>`, the message being the
-//! core error's Display, which names the file and line and the fix.
+//! a shell does (those two are `exec`'s own, in [`crate::commands::exec`]). Messages are
+//! printed as `credchain: [ERROR]: <message>`, the message being the core error's Display,
+//! which names the file and line and the fix.
 
 use std::fmt::Display;
 use std::io::{self, Write};
@@ -22,10 +23,6 @@ pub const CONFIGURATION_ERROR: u8 = 253;
 pub const SERVICE_ERROR: u8 = 254;
 /// The status of any other error.
 pub const OTHER_ERROR: u8 = 255;
-/// `exec`: the command was found but cannot be run (a shell's status for it).
-pub const CANNOT_EXECUTE: u8 = 126;
-/// `exec`: the command was not found (a shell's status for it).
-pub const COMMAND_NOT_FOUND: u8 = 127;
 
 /// Why a command did not succeed.
 #[derive(Debug)]

@@ -49,7 +49,9 @@ use std::io::{BufWriter, Write};
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
 use credchain_core::io::Env as _;
 
-pub use crate::machine::{CheckedEnv, Child, Launch, Machine, MachineIo, StdMachine, Stream};
+pub use crate::machine::{
+    CheckedEnv, Child, Launch, Machine, MachineIo, StdMachine, Stream, UrlProbe,
+};
 
 /// `credchain serve`'s HTTP reading and answering, pure (for the `serve_request` fuzz target).
 #[doc(hidden)]

@@ -45,6 +45,17 @@ pub struct Launch<'a> {
     pub unset: &'a [&'static str],
 }
 
+/// One request of a vanity `sso_start_url`'s resolution ([`Machine::probe_url`]).
+#[derive(Debug, Clone, Copy)]
+pub struct UrlProbe<'a> {
+    /// `HEAD`, or `GET` when HEAD was refused.
+    pub method: &'a str,
+    /// The start URL.
+    pub url: &'a str,
+    /// The longest the exchange may take, in milliseconds.
+    pub timeout_ms: u32,
+}
+
 /// Everything a command uses from the outside world. The associated types are the core's I/O
 /// traits (each host chooses its own buffers, and the core's traits are not object-safe, so the
 /// machine is a trait rather than a struct of trait objects).
@@ -230,13 +241,8 @@ pub trait Machine {
     ///
     /// # Errors
     /// No answer (the reason, for the AWS CLI's "Failed to resolve start URL: ...").
-    fn probe_url(
-        &self,
-        method: &str,
-        url: &str,
-        timeout_ms: u32,
-    ) -> io::Result<(u16, Option<String>)> {
-        let _ = (method, url, timeout_ms);
+    fn probe_url(&self, probe: &UrlProbe<'_>) -> io::Result<(u16, Option<String>)> {
+        let _ = probe;
         Err(io::Error::from(io::ErrorKind::Unsupported))
     }
 }
@@ -459,16 +465,11 @@ impl Machine for StdMachine {
         Ok(Box::new(StdChild(command.spawn()?)))
     }
 
-    fn probe_url(
-        &self,
-        method: &str,
-        url: &str,
-        timeout_ms: u32,
-    ) -> io::Result<(u16, Option<String>)> {
+    fn probe_url(&self, probe: &UrlProbe<'_>) -> io::Result<(u16, Option<String>)> {
         // As the core's HTTP host: rustls, no proxy from the environment, no redirects.
         let agent = ureq::Agent::config_builder()
             .timeout_global(Some(std::time::Duration::from_millis(u64::from(
-                timeout_ms,
+                probe.timeout_ms,
             ))))
             .http_status_as_error(false)
             .max_redirects(0)
@@ -476,8 +477,8 @@ impl Machine for StdMachine {
             .build()
             .new_agent();
         let request = ureq::http::Request::builder()
-            .method(method)
-            .uri(url)
+            .method(probe.method)
+            .uri(probe.url)
             .body(())
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))?;
         let response = agent

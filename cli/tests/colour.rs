@@ -9,7 +9,7 @@ use common::Home;
 const GREEN_CHOSEN: &str = "\x1b[32mchosen\x1b[0m";
 
 fn home() -> Home {
-    Home::new(common::CONFIG, common::CREDENTIALS)
+    Home::with_common_files()
 }
 
 #[test]
@@ -19,13 +19,7 @@ fn forced_colour_marks_the_chosen_and_skipped_providers() {
         &[("CLICOLOR_FORCE", "1")],
     );
     assert_eq!(run.code, 0, "{run:#?}");
-    assert!(run.stdout.contains(GREEN_CHOSEN), "{}", run.stdout);
-    assert!(run.stdout.contains("\x1b[33mskipped: "), "{}", run.stdout);
-    assert!(
-        run.stdout.contains("\x1b[2mnot tried\x1b[0m"),
-        "{}",
-        run.stdout
-    );
+    run.assert_stdout_has(&[GREEN_CHOSEN, "\x1b[33mskipped: ", "\x1b[2mnot tried\x1b[0m"]);
 }
 
 #[test]

@@ -15,10 +15,14 @@ const TIP: &str = "\nTip: You can deliver temporary credentials to the AWS CLI u
 const KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
-fn configure(home: &Home, args: &[&str], answers: &str) -> Run {
-    let mut all = vec!["configure"];
-    all.extend_from_slice(args);
-    home.run_stdin(&all, &[], answers)
+/// `configure` of the default profile, `answers` piped in.
+fn configure(home: &Home, answers: &str) -> Run {
+    home.run_stdin(&["configure"], &[], answers)
+}
+
+/// `configure --profile PROFILE`, `answers` piped in.
+fn configure_profile(home: &Home, profile: &str, answers: &str) -> Run {
+    home.run_stdin(&["configure", "--profile", profile], &[], answers)
 }
 
 /// The file's inode: a replacement (any write) gives it a new one.
@@ -36,11 +40,7 @@ fn private(home: &Home) {
 fn an_empty_home_is_set_up_to_working_credentials() {
     let home = Home::empty();
     home.secret(SECRET);
-    let run = configure(
-        &home,
-        &[],
-        &format!("{KEY_ID}\n{SECRET}\nus-west-2\njson\n"),
-    );
+    let run = configure(&home, &format!("{KEY_ID}\n{SECRET}\nus-west-2\njson\n"));
     run.assert_ok(&format!(
         "{TIP}AWS Access Key ID [None]: AWS Secret Access Key [None]: \
          Default region name [None]: Default output format [None]: "
@@ -71,13 +71,13 @@ fn an_empty_home_is_set_up_to_working_credentials() {
         inode(&home, ".aws/config"),
         inode(&home, ".aws/credentials"),
     );
-    let run = configure(&home, &[], "\n\n\n\n");
+    let run = configure(&home, "\n\n\n\n");
     run.assert_ok(
         "AWS Access Key ID [****************MPLE]: AWS Secret Access Key [****************EKEY]: \
          Default region name [us-west-2]: Default output format [json]: ",
     );
     // An answer equal to the current value changes nothing either.
-    configure(&home, &[], &format!("{KEY_ID}\n\nus-west-2\njson\n"));
+    configure(&home, &format!("{KEY_ID}\n\nus-west-2\njson\n"));
     assert_eq!(inode(&home, ".aws/config"), config);
     assert_eq!(inode(&home, ".aws/credentials"), credentials);
 }
@@ -90,7 +90,7 @@ fn only_what_changed_is_written_where_it_belongs() {
     let home = Home::new(config, &credentials);
     private(&home);
     let before = inode(&home, ".aws/credentials");
-    let run = configure(&home, &[], "\n\neu-west-1\n\n");
+    let run = configure(&home, "\n\neu-west-1\n\n");
     assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{run:#?}");
     assert!(
         run.stdout
@@ -112,7 +112,6 @@ fn a_temporary_key_asks_for_its_token_and_a_long_term_key_deletes_it() {
     home.secret(token);
     let run = configure(
         &home,
-        &[],
         &format!("ASIAEXAMPLETEMPKEY01\n{SECRET}\n{token}\n\n\n"),
     );
     run.assert_ok(&format!(
@@ -131,7 +130,7 @@ fn a_temporary_key_asks_for_its_token_and_a_long_term_key_deletes_it() {
     assert_eq!(home.read(".aws/config").unwrap(), "[default]\n");
 
     // No new key: the token there is asked about (masked).
-    let run = configure(&home, &[], "\n\n\n\n\n");
+    let run = configure(&home, "\n\n\n\n\n");
     run.assert_ok(
         "AWS Access Key ID [****************EY01]: AWS Secret Access Key [****************EKEY]: \
          AWS Session Token [****************OKEN]: Default region name [None]: \
@@ -139,7 +138,7 @@ fn a_temporary_key_asks_for_its_token_and_a_long_term_key_deletes_it() {
     );
 
     // A new long-term key: no token prompt, and the token goes.
-    let run = configure(&home, &[], &format!("{KEY_ID}\n\n\n\n"));
+    let run = configure(&home, &format!("{KEY_ID}\n\n\n\n"));
     run.assert_ok(
         "AWS Access Key ID [****************EY01]: AWS Secret Access Key [****************EKEY]: \
          Default region name [None]: Default output format [None]: ",
@@ -155,9 +154,9 @@ fn a_named_profile_gets_quoted_sections() {
     let home = Home::new("[default]\nregion = us-east-1\n", "");
     private(&home);
     home.secret(SECRET);
-    let run = configure(
+    let run = configure_profile(
         &home,
-        &["--profile", "my dev"],
+        "my dev",
         &format!("{KEY_ID}\n{SECRET}\nap-south-1\ntext\n"),
     );
     assert_eq!(run.code, 0, "{run:#?}");
@@ -179,7 +178,7 @@ fn a_named_profile_gets_quoted_sections() {
     );
     assert_eq!(run.code, 0, "{run:#?}");
     assert!(run.stdout.starts_with(TIP), "envp is new: {run:#?}");
-    let run = configure(&home, &[], "\n\n\n\n");
+    let run = configure(&home, "\n\n\n\n");
     assert!(
         run.stdout.starts_with("AWS Access Key ID [None]: "),
         "{run:#?}"
@@ -194,7 +193,7 @@ fn a_named_profile_gets_quoted_sections() {
 fn input_ending_early_fails_and_writes_nothing() {
     let home = Home::empty();
     home.secret(SECRET);
-    let run = configure(&home, &[], &format!("{KEY_ID}\n{SECRET}\n"));
+    let run = configure(&home, &format!("{KEY_ID}\n{SECRET}\n"));
     assert_eq!(run.code, 255, "{run:#?}");
     assert_eq!(
         run.stderr,
@@ -204,7 +203,7 @@ fn input_ending_early_fails_and_writes_nothing() {
     assert!(home.read(".aws/credentials").is_none());
     assert!(home.read(".aws/config").is_none());
     // An unended last line is an answer.
-    let run = configure(&home, &[], "\n\n\njson");
+    let run = configure(&home, "\n\n\njson");
     assert_eq!(run.code, 0, "{run:#?}");
     assert_eq!(
         home.read(".aws/config").unwrap(),
@@ -217,7 +216,7 @@ fn a_credentials_file_others_may_read_is_warned_about() {
     let home = Home::new("", "[default]\n");
     let path = home.file(".aws/credentials");
     home.chmod(".aws/credentials", 0o644);
-    let run = configure(&home, &[], &format!("{KEY_ID}\n\n\n\n"));
+    let run = configure(&home, &format!("{KEY_ID}\n\n\n\n"));
     assert_eq!(
         (run.code, run.stderr),
         (

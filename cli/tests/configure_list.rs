@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{role_sts, Home, Run, BASE_CREDENTIALS, CONFIG, CREDENTIALS};
+use common::{role_sts, Home, Run, BASE_CREDENTIALS};
 
 /// The warning when no provider is configured for the profile `default`.
 const NO_CREDENTIALS: &str = "credchain: warning: no credentials found: no credential provider \
@@ -37,7 +37,7 @@ fn assert_rows(run: &Run, expected: &str, locations: &[&str]) {
 
 #[test]
 fn aws_cli_example_with_profile_option() {
-    let home = Home::new(CONFIG, CREDENTIALS);
+    let home = Home::with_common_files();
     let run = home.run(&["configure", "list", "--profile", "static"]);
     // Observed from `aws configure list --profile static` (awscli-commands.md).
     let aws = "\
@@ -66,7 +66,7 @@ region     : eu-west-1                : config-file      : ~/.aws/config
 
 #[test]
 fn aws_cli_example_with_region_variable_and_no_default_profile() {
-    let home = Home::new(CONFIG, CREDENTIALS);
+    let home = Home::with_common_files();
     let run = home.run_with(&["configure", "list"], &[("AWS_REGION", "us-east-2")]);
     let aws = "\
 NAME       : VALUE                    : TYPE             : LOCATION
@@ -87,7 +87,7 @@ region     : us-east-2                : env              : ['AWS_REGION', 'AWS_D
 
 #[test]
 fn profile_row_names_the_variable_that_was_set() {
-    let home = Home::new(CONFIG, CREDENTIALS);
+    let home = Home::with_common_files();
     let run = home.run_with(
         &["configure", "list"],
         &[
@@ -153,7 +153,7 @@ max_attempts      : 7                        : env              : AWS_MAX_ATTEMP
 
 #[test]
 fn keys_come_from_the_environment_unless_profile_is_given() {
-    let home = Home::new(CONFIG, CREDENTIALS);
+    let home = Home::with_common_files();
     let vars = [
         ("AWS_PROFILE", "static"),
         ("AWS_ACCESS_KEY_ID", "AKIDFROMENVIRONMENT1"),
@@ -250,7 +250,7 @@ fn an_invalid_region_is_shown_with_a_warning() {
 
 #[test]
 fn missing_profile_exits_255() {
-    let home = Home::new(CONFIG, CREDENTIALS);
+    let home = Home::with_common_files();
     home.run(&["configure", "list", "--profile", "nope"])
         .assert_error(
             255,
@@ -289,7 +289,7 @@ fn cells(value: &str, kind: &str, location: &str) -> [String; 3] {
 
 #[test]
 fn keys_from_a_credential_process_run_it() {
-    let home = Home::new(CONFIG, CREDENTIALS);
+    let home = Home::with_common_files();
     let run = home.run(&["configure", "list", "--profile", "proc"]);
     assert_keys(
         &run,

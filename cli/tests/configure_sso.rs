@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{Home, Run};
+use common::{assert_contains_all, Home, Run};
 
 const DONE: &str = "\nCompleted configuring SSO session: corp\nRun the following to login and \
                     refresh access token for this session:\n\naws sso login --sso-session corp\n";
@@ -416,13 +416,12 @@ fn arrow_keys_choose_on_a_terminal() {
         ],
     );
     assert_eq!(code, 0, "{screen}");
-    assert!(
-        screen.contains("Using the account ID 333333333333"),
-        "{screen}"
-    );
-    assert!(
-        screen.contains("The only role available to you is: Admin"),
-        "{screen}"
+    assert_contains_all(
+        &screen,
+        &[
+            "Using the account ID 333333333333",
+            "The only role available to you is: Admin",
+        ],
     );
     // The menu was erased once chosen.
     assert!(screen.contains("\x1b[3A\r\x1b[J"), "{screen:?}");

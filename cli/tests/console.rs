@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Home, MockServer, Run};
+use common::{vars_with, Home, MockServer, Run};
 
 /// The federation endpoint's answer.
 const TOKEN: &str = "SIGNINtoken/EXAMPLE+1==";
@@ -36,16 +36,13 @@ fn param(request: &str, name: &str) -> String {
 }
 
 fn console(home: &Home, fed: &MockServer, args: &[&str], vars: &[(&str, &str)]) -> Run {
-    let mut all = vec!["console"];
-    all.extend_from_slice(args);
     let url = fed.url();
-    let mut vars = vars.to_vec();
-    vars.push(("CREDCHAIN_FEDERATION_ENDPOINT", &url));
-    home.run_revealing(&all, &vars)
+    let vars = vars_with(vars, "CREDCHAIN_FEDERATION_ENDPOINT", &url);
+    home.run_revealing(&[&["console"], args].concat(), &vars)
 }
 
 fn home() -> Home {
-    Home::new(common::CONFIG, common::CREDENTIALS)
+    Home::with_common_files()
 }
 
 #[test]

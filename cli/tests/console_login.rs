@@ -18,7 +18,7 @@ mod common;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use common::signin::{browse, get, home_files, python_of, refs, run_python, Running};
-use common::{Home, Run};
+use common::{checked_expiry, member_names, Home, Run};
 use credchain_test_support::signin_mock::{
     Behaviour, SigninMock, LOGIN_CREDENTIALS, REFRESHED_CREDENTIALS, SESSION_ARN,
 };
@@ -48,11 +48,31 @@ fn home() -> Home {
 
 const NOTE: &str = "Note, any local developer tools that have already loaded the access token may continue to use it until its expiration. Access tokens expire in 15 minutes.\n";
 
+/// `logout` with `args`, which must succeed.
+#[track_caller]
+fn logout(home: &Home, args: &[&str]) -> Run {
+    let run = home.run(&[&["logout"], args].concat());
+    assert_eq!(run.code, 0, "{run:#?}");
+    run
+}
+
+/// `logout --profile PROFILE` of a profile without a login session: it succeeds, printing
+/// only the AWS CLI's warning.
+#[track_caller]
+fn assert_logout_finds_no_session(home: &Home, profile: &str) {
+    let run = logout(home, &["--profile", profile]);
+    let warning = format!("warning: no login session found for profile '{profile}'\n");
+    assert_eq!(
+        (run.stdout.as_str(), run.stderr.as_str()),
+        ("", warning.as_str()),
+        "{run:#?}"
+    );
+}
+
 #[test]
 fn logout_removes_only_the_profiles_session_file() {
     let home = home();
-    let run = home.run(&["logout", "--profile", "signin"]);
-    assert_eq!(run.code, 0, "{run:#?}");
+    let run = logout(&home, &["--profile", "signin"]);
     assert_eq!(
         run.stdout,
         format!("Removed cached login credentials for profile 'signin'. {NOTE}")
@@ -73,13 +93,7 @@ fn logout_removes_only_the_profiles_session_file() {
 #[test]
 fn logout_without_a_session_warns_and_removes_nothing() {
     let home = home();
-    let run = home.run(&["logout", "--profile", "plain"]);
-    assert_eq!(run.code, 0, "{run:#?}");
-    assert_eq!(run.stdout, "");
-    assert_eq!(
-        run.stderr,
-        "warning: no login session found for profile 'plain'\n"
-    );
+    assert_logout_finds_no_session(&home, "plain");
     for kept in [CACHE, OTHER, NOT_LOGIN, NOT_JSON, NOT_JSON_NAME] {
         assert!(home.read(kept).is_some(), "{kept}");
     }
@@ -88,8 +102,7 @@ fn logout_without_a_session_warns_and_removes_nothing() {
 #[test]
 fn logout_all_removes_exactly_the_login_cache_files() {
     let home = home();
-    let run = home.run(&["logout", "--all"]);
-    assert_eq!(run.code, 0, "{run:#?}");
+    let run = logout(&home, &["--all"]);
     assert_eq!(
         run.stdout,
         "Removed 3 cached login credentials. Note, any local developer tools that have already loaded access tokens may continue to use them until their expiration. Access tokens expire in 15 minutes.\n"
@@ -101,8 +114,7 @@ fn logout_all_removes_exactly_the_login_cache_files() {
     assert!(home.read(NOT_LOGIN).is_some());
     assert!(home.read(NOT_JSON).is_some());
     assert_eq!(home.read(".aws/config").as_deref(), Some(CONFIG));
-    let again = home.run(&["logout", "--all"]);
-    assert_eq!(again.code, 0, "{again:#?}");
+    let again = logout(&home, &["--all"]);
     assert_eq!(again.stdout, "No cached login session tokens found.\n");
     home.assert_no_secret(&run);
 }
@@ -110,12 +122,7 @@ fn logout_all_removes_exactly_the_login_cache_files() {
 #[test]
 fn logout_of_a_profile_neither_file_defines_warns() {
     let home = home();
-    let run = home.run(&["logout", "--profile", "nowhere"]);
-    assert_eq!(run.code, 0, "{run:#?}");
-    assert_eq!(
-        run.stderr,
-        "warning: no login session found for profile 'nowhere'\n"
-    );
+    assert_logout_finds_no_session(&home, "nowhere");
     assert!(home.read(CACHE).is_some());
 }
 
@@ -282,12 +289,8 @@ fn same_device_login_then_export_credentials_gives_the_mocks_credentials() {
     let file = home.read(&session_cache()).expect("the login cache file");
     #[cfg(unix)]
     assert_eq!(home.mode(&session_cache()), 0o600);
-    let members: Vec<&str> = file
-        .split(", \"")
-        .map(|m| m.trim_start_matches("{\"").split('"').next().unwrap())
-        .collect();
     assert_eq!(
-        members,
+        member_names(&file),
         [
             "accessToken",
             "secretAccessKey",
@@ -307,10 +310,12 @@ fn same_device_login_then_export_credentials_gives_the_mocks_credentials() {
     assert_eq!(json["accessToken"]["accountId"], "012345678901");
     assert_eq!(json["clientId"], "arn:aws:signin:::devtools/same-device");
     assert_eq!(json["refreshToken"], LOGIN_CREDENTIALS[3]);
-    let expires =
-        credchain_core::credentials::parse_time(json["accessToken"]["expiresAt"].as_str().unwrap())
-            .unwrap();
-    assert!((before + 900..=after + 900).contains(&expires), "{file}");
+    checked_expiry(
+        &json["accessToken"]["expiresAt"],
+        900,
+        (before, after),
+        &file,
+    );
     let pem = json["dpopKey"].as_str().unwrap();
     assert!(pem.starts_with("-----BEGIN EC PRIVATE KEY-----\n") && pem.ends_with("-----\n"));
     assert!(!file.ends_with('\n'));

@@ -4,11 +4,11 @@
 
 mod common;
 
-use common::{role_sts, Home, MockServer, BASE_CREDENTIALS, CONFIG, CREDENTIALS};
+use common::{role_sts, Home, MockServer, BASE_CREDENTIALS};
 
 #[test]
 fn the_whole_story_of_a_static_profile() {
-    let home = Home::new(CONFIG, CREDENTIALS);
+    let home = Home::with_common_files();
     let run = home.run(&["explain", "--profile", "static"]);
     assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{run:#?}");
     assert_eq!(
@@ -57,7 +57,7 @@ Result: credentials obtained
 
 #[test]
 fn a_credential_process_is_shown_without_its_arguments() {
-    let home = Home::new(CONFIG, CREDENTIALS);
+    let home = Home::with_common_files();
     let run = home.run(&["explain", "--profile", "proc"]);
     assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{run:#?}");
     for want in [
@@ -76,7 +76,7 @@ fn a_credential_process_is_shown_without_its_arguments() {
 
 #[test]
 fn environment_keys_and_what_chose_the_profile() {
-    let home = Home::new(CONFIG, CREDENTIALS);
+    let home = Home::with_common_files();
     let run = home.run_with(
         &["explain"],
         &[
@@ -105,7 +105,7 @@ fn environment_keys_and_what_chose_the_profile() {
 
 #[test]
 fn nothing_configured_exits_253_and_says_what_to_do() {
-    let home = Home::new(CONFIG, CREDENTIALS);
+    let home = Home::with_common_files();
     let run = home.run(&["explain"]);
     assert_eq!((run.code, run.stderr.as_str()), (253, ""), "{run:#?}");
     for want in [
@@ -125,7 +125,7 @@ fn nothing_configured_exits_253_and_says_what_to_do() {
 
 #[test]
 fn a_missing_profile_is_explained() {
-    let home = Home::new(CONFIG, CREDENTIALS);
+    let home = Home::with_common_files();
     let run = home.run_with(&["explain"], &[("AWS_DEFAULT_PROFILE", "nope")]);
     assert_eq!((run.code, run.stderr.as_str()), (253, ""), "{run:#?}");
     for want in [
@@ -285,7 +285,7 @@ fn skipped_sections_are_listed_not_warned() {
 
 #[test]
 fn json_for_programs() {
-    let home = Home::new(CONFIG, CREDENTIALS);
+    let home = Home::with_common_files();
     let run = home.run(&["explain", "--profile", "static", "--format", "json"]);
     assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{run:#?}");
     let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
@@ -324,7 +324,7 @@ fn json_for_programs() {
 
 #[test]
 fn the_environment_s_web_identity_is_ignored_for_a_profile_from_the_option() {
-    let home = Home::new(CONFIG, CREDENTIALS);
+    let home = Home::with_common_files();
     let env = [
         ("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/env"),
         ("AWS_WEB_IDENTITY_TOKEN_FILE", "/nonexistent/token"),

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{assert_sts_signed, the_one_request, Home, MockServer, Run};
+use common::{assert_sts_signed, the_one_request, vars_with, Home, MockServer, Run};
 
 const SERIAL: &str = "arn:aws:iam::123456789012:mfa/my-device";
 const KEY_ID: &str = "AKIDLONGTERMEXAMPLE";
@@ -97,20 +97,9 @@ fn mfa_login_with(
     vars: &[(&str, &str)],
     stdin: &str,
 ) -> Run {
-    let mut all = vec!["configure", "mfa-login"];
-    all.extend_from_slice(args);
     let url = sts.url();
-    let mut vars = vars.to_vec();
-    vars.push(("AWS_ENDPOINT_URL_STS", &url));
-    let child = common::spawn_with_input(home.command(&all, &vars), stdin);
-    let out = child.wait_with_output().unwrap();
-    let run = Run {
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-        code: out.status.code().expect("exited, not killed"),
-    };
-    home.assert_no_secret(&run);
-    run
+    let vars = vars_with(vars, "AWS_ENDPOINT_URL_STS", &url);
+    home.run_stdin(&[&["configure", "mfa-login"], args].concat(), &vars, stdin)
 }
 
 /// GetSessionToken's form for `serial` and `code`, 12 hours.

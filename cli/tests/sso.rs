@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use common::{conformance_dir, Home, MockServer};
+use common::{checked_expiry, conformance_dir, Home, MockServer};
 use credchain_core::caches::sso_token::{token_cache_key, write_utc_z};
 
 const CONFIG: &str = "[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\n\
@@ -111,11 +111,11 @@ fn export_token_refreshes_a_near_expiry_token_and_writes_it_back() {
     assert_eq!((run.code, run.stderr.as_str()), (0, ""), "{run:#?}");
     let printed: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(printed["accessToken"], NEW_ACCESS);
-    let expires =
-        credchain_core::credentials::parse_time(printed["expiresAt"].as_str().unwrap()).unwrap();
-    assert!(
-        (before + 28800..=after + 28800).contains(&expires),
-        "{run:#?}"
+    let expires = checked_expiry(
+        &printed["expiresAt"],
+        28800,
+        (before, after),
+        &format!("{run:#?}"),
     );
     let requests = server.requests();
     assert_eq!(requests.len(), 1);

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use common::signin::{home_files, python_of, run_python};
 use common::sso_mock::*;
-use common::{Home, Run};
+use common::{checked_expiry, member_names, Home, Run};
 use credchain_core::caches::sso_registration::registration_cache_key;
 
 const CONFIG: &str = "[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\n\
@@ -31,12 +31,8 @@ fn registration_file(region: &str, session: Option<&str>) -> String {
 
 /// Checks a token file's members, in the AWS CLI's order, and its expiry.
 fn assert_token_file(text: &str, region: &str, before: i64, after: i64) {
-    let members: Vec<&str> = text
-        .split(", \"")
-        .map(|m| m.trim_start_matches("{\"").split('"').next().unwrap())
-        .collect();
     assert_eq!(
-        members,
+        member_names(text),
         [
             "startUrl",
             "region",
@@ -56,12 +52,7 @@ fn assert_token_file(text: &str, region: &str, before: i64, after: i64) {
     assert_eq!(json["clientId"], CLIENT_ID);
     assert_eq!(json["clientSecret"], CLIENT_SECRET);
     assert_eq!(json["refreshToken"], REFRESH);
-    let expires =
-        credchain_core::credentials::parse_time(json["expiresAt"].as_str().unwrap()).unwrap();
-    assert!(
-        (before + 28800..=after + 28800).contains(&expires),
-        "{text}"
-    );
+    checked_expiry(&json["expiresAt"], 28800, (before, after), text);
     assert!(json["expiresAt"].as_str().unwrap().ends_with('Z'));
     assert!(!text.contains(": \"\"") && !text.ends_with('\n'));
 }
@@ -97,6 +88,15 @@ fn start_dev_login(home: &Home, mock: &Mock) -> Running {
     let vars = vars_of(mock);
     let args = ["sso", "login", "--profile", "dev", "--no-browser"];
     Running::start(home, &args, &refs(&vars))
+}
+
+/// `sso login` of `dev` through the browser against `mock`, the authorize URL followed as a
+/// browser would: it must succeed.
+#[track_caller]
+fn log_in_dev(home: &Home, mock: &Mock) {
+    let login = start_dev_login(home, mock);
+    browse(&login.line_starting("http://127.0.0.1"));
+    assert_eq!(login.finish(home).code, 0);
 }
 
 /// A browser script (for `BROWSER`) that writes the URL it is given to a file: the file's path
@@ -189,13 +189,8 @@ fn pkce_login_end_to_end_then_export_credentials_uses_the_token() {
     );
     assert_eq!(requests[0].header("content-type"), Some("application/json"));
     let create: serde_json::Value = serde_json::from_str(&requests[2].body).unwrap();
-    let keys: Vec<&str> = requests[2]
-        .body
-        .split(", \"")
-        .map(|m| m.trim_start_matches("{\"").split('"').next().unwrap())
-        .collect();
     assert_eq!(
-        keys,
+        member_names(&requests[2].body),
         [
             "grantType",
             "clientId",
@@ -400,13 +395,7 @@ fn device_code_flow_polls_through_pending_and_slow_down() {
         "{registration}"
     );
     // A device registration does not suit the authorization code flow: it registers again.
-    let pkce = Running::start(
-        &home,
-        &["sso", "login", "--profile", "dev", "--no-browser"],
-        &refs(&vars_of(&mock)),
-    );
-    browse(&pkce.line_starting("http://127.0.0.1"));
-    assert_eq!(pkce.finish(&home).code, 0);
+    log_in_dev(&home, &mock);
     let registers = mock
         .paths()
         .iter()
@@ -622,13 +611,7 @@ fn botocore_resolves_role_credentials_from_the_token_file_credchain_wrote() {
         .expect("no Python with botocore: set CREDCHAIN_BOTOCORE_PYTHON");
     let home = with_secrets(CONFIG);
     let mock = Mock::start(&[]);
-    let login = Running::start(
-        &home,
-        &["sso", "login", "--profile", "dev", "--no-browser"],
-        &refs(&vars_of(&mock)),
-    );
-    browse(&login.line_starting("http://127.0.0.1"));
-    assert_eq!(login.finish(&home).code, 0);
+    log_in_dev(&home, &mock);
     let script = "import botocore.session\n\
         c = botocore.session.Session(profile='dev').get_credentials().get_frozen_credentials()\n\
         print(c.access_key, c.secret_key == 'qROLESECRETqq4', c.token == 'qROLESESSIONqq5')\n";
@@ -769,12 +752,15 @@ impl credchain_cli::Machine for VanityMachine {
     fn fill_random(&self, buf: &mut [u8]) -> std::io::Result<()> {
         self.real.fill_random(buf)
     }
-    fn probe_url(&self, method: &str, url: &str, _: u32) -> std::io::Result<(u16, Option<String>)> {
+    fn probe_url(
+        &self,
+        probe: &credchain_cli::UrlProbe<'_>,
+    ) -> std::io::Result<(u16, Option<String>)> {
         self.probes
             .borrow_mut()
-            .push((method.to_owned(), url.to_owned()));
+            .push((probe.method.to_owned(), probe.url.to_owned()));
         // HEAD is refused, the GET redirects once (the target is not fetched).
-        Ok(match method {
+        Ok(match probe.method {
             "HEAD" => (405, None),
             _ => (
                 302,

@@ -5,7 +5,10 @@
 
 mod common;
 
-use common::{assert_sts_signed, the_one_request, Home, MockServer, Run, CREDENTIALS};
+use common::{
+    assert_contains_all, assert_sts_signed, the_one_request, vars_with, Home, MockServer, Run,
+    CREDENTIALS,
+};
 
 /// STS's answer, its members in another order than the model's (the output follows the
 /// model: UserId, Account, Arn), with an escaped character and a non-ASCII one.
@@ -26,12 +29,9 @@ fn home() -> Home {
 }
 
 fn whoami(home: &Home, sts: &MockServer, args: &[&str], vars: &[(&str, &str)]) -> Run {
-    let mut all = vec!["whoami"];
-    all.extend_from_slice(args);
     let url = sts.url();
-    let mut vars = vars.to_vec();
-    vars.push(("AWS_ENDPOINT_URL_STS", &url));
-    home.run_with(&all, &vars)
+    let vars = vars_with(vars, "AWS_ENDPOINT_URL_STS", &url);
+    home.run_with(&[&["whoami"], args].concat(), &vars)
 }
 
 #[test]
@@ -55,9 +55,9 @@ fn the_answer_as_json_signed_with_the_profile_s_keys() {
     );
     assert_sts_signed(&request, keys, "eu-west-1");
     let authorization = request.header("authorization").unwrap();
-    assert!(
-        authorization.contains("SignedHeaders=content-type;host;x-amz-date;x-amz-security-token"),
-        "{authorization}"
+    assert_contains_all(
+        authorization,
+        &["SignedHeaders=content-type;host;x-amz-date;x-amz-security-token"],
     );
 }
 

@@ -449,8 +449,7 @@ unsafe fn look_up(
     ) -> Result<(String, Source<'e>), Error>,
 ) -> credchain_result {
     // SAFETY: the caller guarantees cfg is NULL or a live handle.
-    let cfg = unsafe { cfg.as_ref() };
-    credchain_config::call(cfg, |cfg| {
+    credchain_config::call(unsafe { cfg.as_ref() }, |cfg| {
         // SAFETY: the caller guarantees the name is NULL or NUL-terminated.
         let name = unsafe { req_str(name, label) }?;
         let out = ValueOut::check(buf, len, out_len, source_out)?;
@@ -525,8 +524,7 @@ pub unsafe extern "C" fn credchain_config_profile_count(
     count_out: *mut usize,
 ) -> credchain_result {
     // SAFETY: the caller guarantees cfg is NULL or a live handle.
-    let cfg = unsafe { cfg.as_ref() };
-    credchain_config::call(cfg, |cfg| {
+    credchain_config::call(unsafe { cfg.as_ref() }, |cfg| {
         // SAFETY: the caller guarantees count_out is NULL or writable.
         unsafe { write_out(count_out, "count_out", || Ok(cfg.profiles.len())) }
     })
@@ -550,8 +548,7 @@ pub unsafe extern "C" fn credchain_config_profile_name(
     out_len: *mut usize,
 ) -> credchain_result {
     // SAFETY: the caller guarantees cfg is NULL or a live handle.
-    let cfg = unsafe { cfg.as_ref() };
-    credchain_config::call(cfg, |cfg| {
+    credchain_config::call(unsafe { cfg.as_ref() }, |cfg| {
         check_buffer(buf, len, out_len, ("buf", "out_len"))?;
         let count = cfg.profiles.len();
         let name = cfg.profiles.get(index).ok_or_else(|| {

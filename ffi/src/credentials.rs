@@ -179,31 +179,26 @@ impl Drop for credchain_credentials {
 /// Files whose contents are wiped when the core drops them (token files, caches).
 struct Wiping<T>(T);
 
+/// What a [`Wiping`] host hands the core: bytes wiped when dropped.
+type Wiped = Zeroizing<Vec<u8>>;
+
 /// A file read, held so that it is wiped when dropped.
-fn wiped(read: Result<Option<Vec<u8>>, FsError>) -> Result<Option<Zeroizing<Vec<u8>>>, FsError> {
+fn wiped(read: Result<Option<Vec<u8>>, FsError>) -> Result<Option<Wiped>, FsError> {
     Ok(read?.map(Zeroizing::new))
 }
 
 impl<F: Fs<File = Vec<u8>>> Fs for Wiping<F> {
-    type File = Zeroizing<Vec<u8>>;
+    type File = Wiped;
 
-    async fn read(&self, path: &str) -> Result<Option<Self::File>, FsError> {
+    async fn read(&self, path: &str) -> Result<Option<Wiped>, FsError> {
         wiped(self.0.read(path).await)
     }
 
-    async fn read_at_most(
-        &self,
-        path: &str,
-        max_bytes: usize,
-    ) -> Result<Option<Self::File>, FsError> {
+    async fn read_at_most(&self, path: &str, max_bytes: usize) -> Result<Option<Wiped>, FsError> {
         wiped(self.0.read_at_most(path, max_bytes).await)
     }
 
-    async fn read_token(
-        &self,
-        path: &str,
-        max_bytes: usize,
-    ) -> Result<Option<Self::File>, FsError> {
+    async fn read_token(&self, path: &str, max_bytes: usize) -> Result<Option<Wiped>, FsError> {
         wiped(self.0.read_token(path, max_bytes).await)
     }
 
@@ -213,14 +208,14 @@ impl<F: Fs<File = Vec<u8>>> Fs for Wiping<F> {
 }
 
 impl<C: Command<Output = Vec<u8>>> Command for Wiping<C> {
-    type Output = Zeroizing<Vec<u8>>;
+    type Output = Wiped;
 
     async fn run(
         &self,
         argv: &[&str],
         timeout_ms: u32,
         max_output_bytes: usize,
-    ) -> Result<CommandOutput<Self::Output>, CommandError> {
+    ) -> Result<CommandOutput<Wiped>, CommandError> {
         let out = self.0.run(argv, timeout_ms, max_output_bytes).await?;
         Ok(CommandOutput {
             status: out.status,
@@ -231,9 +226,9 @@ impl<C: Command<Output = Vec<u8>>> Command for Wiping<C> {
 }
 
 impl<H: Http<Body = Vec<u8>>> Http for Wiping<H> {
-    type Body = Zeroizing<Vec<u8>>;
+    type Body = Wiped;
 
-    async fn send(&self, request: &HttpRequest<'_>) -> Result<HttpResponse<Self::Body>, HttpError> {
+    async fn send(&self, request: &HttpRequest<'_>) -> Result<HttpResponse<Wiped>, HttpError> {
         let response = self.0.send(request).await?;
         Ok(HttpResponse {
             status: response.status,
@@ -419,8 +414,7 @@ pub unsafe extern "C" fn credchain_config_resolve_credentials(
     out: *mut *mut credchain_credentials,
 ) -> credchain_result {
     // SAFETY: the caller guarantees cfg is NULL or a live handle.
-    let cfg = unsafe { cfg.as_ref() };
-    credchain_config::call(cfg, |cfg| {
+    credchain_config::call(unsafe { cfg.as_ref() }, |cfg| {
         // SAFETY: the caller guarantees out is NULL or points to a writable
         // `credchain_credentials *`.
         unsafe { write_new(out, || cfg.resolve_credentials()) }

@@ -81,8 +81,7 @@ pub unsafe extern "C" fn credchain_config_edit(
     value: *const c_char,
 ) -> credchain_result {
     // SAFETY: the caller guarantees cfg is NULL or a live handle.
-    let cfg = unsafe { cfg.as_ref() };
-    credchain_config::call(cfg, |cfg| {
+    credchain_config::call(unsafe { cfg.as_ref() }, |cfg| {
         let kind = match file {
             CREDCHAIN_FILE_CONFIG => FileKind::Config,
             CREDCHAIN_FILE_CREDENTIALS => FileKind::Credentials,
@@ -132,8 +131,7 @@ pub unsafe extern "C" fn credchain_config_set(
     value: *const c_char,
 ) -> credchain_result {
     // SAFETY: the caller guarantees cfg is NULL or a live handle.
-    let cfg = unsafe { cfg.as_ref() };
-    credchain_config::call(cfg, |cfg| {
+    credchain_config::call(unsafe { cfg.as_ref() }, |cfg| {
         // SAFETY: the caller guarantees each string is NULL or NUL-terminated.
         let name = unsafe { req_str(name, "name") }?;
         // SAFETY: as above.

@@ -82,18 +82,30 @@ impl Error {
     }
 }
 
-impl From<LocateError> for Error {
-    fn from(e: LocateError) -> Self {
-        let code = match e {
-            LocateError::PathTooLong { .. } => credchain_result::PathTooLong,
-        };
-        Error::new(code, e.to_string())
+/// A core error's stable code: the variants of each layer's error mapped onto
+/// `credchain_result`. Every such error becomes an [`Error`] with its code and its Display.
+trait ResultCode: core::fmt::Display {
+    /// The code returned to C for this error.
+    fn result_code(&self) -> credchain_result;
+}
+
+impl<E: ResultCode> From<E> for Error {
+    fn from(e: E) -> Self {
+        Error::new(e.result_code(), e.to_string())
     }
 }
 
-impl From<LoadError<'_>> for Error {
-    fn from(e: LoadError<'_>) -> Self {
-        let code = match e.error.kind {
+impl ResultCode for LocateError {
+    fn result_code(&self) -> credchain_result {
+        match self {
+            LocateError::PathTooLong { .. } => credchain_result::PathTooLong,
+        }
+    }
+}
+
+impl ResultCode for LoadError<'_> {
+    fn result_code(&self) -> credchain_result {
+        match self.error.kind {
             FsErrorKind::PermissionDenied => credchain_result::FilePermissionDenied,
             FsErrorKind::NotAFile => credchain_result::FileNotAFile,
             FsErrorKind::TooLarge => credchain_result::FileTooLarge,
@@ -101,15 +113,14 @@ impl From<LoadError<'_>> for Error {
             | FsErrorKind::Unsupported
             | FsErrorKind::Changed
             | FsErrorKind::Busy => credchain_result::FileReadFailed,
-        };
-        Error::new(code, e.to_string())
+        }
     }
 }
 
-impl From<ParseError<'_>> for Error {
-    fn from(e: ParseError<'_>) -> Self {
+impl ResultCode for ParseError<'_> {
+    fn result_code(&self) -> credchain_result {
         use credchain_result as R;
-        let code = match e.problem {
+        match self.problem {
             Problem::NotUtf8 => R::ParseNotUtf8,
             Problem::NotText => R::ParseNotText,
             Problem::ByteOrderMark => R::ParseByteOrderMark,
@@ -128,25 +139,23 @@ impl From<ParseError<'_>> for Error {
             Problem::EmptyPropertyName => R::ParseEmptyPropertyName,
             Problem::SubPropertyWithoutEquals => R::ParseSubPropertyWithoutEquals,
             Problem::EmptySubPropertyName => R::ParseEmptySubPropertyName,
-        };
-        Error::new(code, e.to_string())
+        }
     }
 }
 
-impl From<EvaluateError<'_>> for Error {
-    fn from(e: EvaluateError<'_>) -> Self {
-        let code = match e {
+impl ResultCode for EvaluateError<'_> {
+    fn result_code(&self) -> credchain_result {
+        match self {
             EvaluateError::ProfileNotFound { .. } => credchain_result::ProfileNotFound,
             EvaluateError::InvalidRegion { .. } => credchain_result::InvalidRegion,
-        };
-        Error::new(code, e.to_string())
+        }
     }
 }
 
-impl From<PlanError<'_>> for Error {
-    fn from(e: PlanError<'_>) -> Self {
+impl ResultCode for PlanError<'_> {
+    fn result_code(&self) -> credchain_result {
         use credchain_result as R;
-        let code = match e {
+        match self {
             PlanError::SourceProfileNotFound { .. } => R::SourceProfileNotFound,
             PlanError::Cycle { .. } => R::SourceProfileCycle,
             PlanError::RoleWithoutSource { .. } => R::RoleWithoutSource,
@@ -160,8 +169,7 @@ impl From<PlanError<'_>> for Error {
             | PlanError::SsoInconsistent { .. } => R::InvalidSsoConfig,
             PlanError::MultiLineValue { .. } => R::MultiLineCredentialValue,
             PlanError::ChainTooLong { .. } => R::RoleChainTooLong,
-        };
-        Error::new(code, e.to_string())
+        }
     }
 }
 
@@ -176,10 +184,10 @@ fn service_code(failure: &ServiceFailure) -> credchain_result {
     }
 }
 
-impl From<ExecuteError<'_>> for Error {
-    fn from(e: ExecuteError<'_>) -> Self {
+impl ResultCode for ExecuteError<'_> {
+    fn result_code(&self) -> credchain_result {
         use credchain_result as R;
-        let code = match &e {
+        match self {
             ExecuteError::NoCredentials | ExecuteError::NoneFromMetadata(_) => {
                 R::CredentialsNotFound
             }
@@ -203,7 +211,7 @@ impl From<ExecuteError<'_>> for Error {
             ExecuteError::TooLong(_) => R::InvalidCredential,
             ExecuteError::Endpoint(endpoint) => match endpoint {
                 EndpointError::InvalidRegion { .. } => R::InvalidRegion,
-                EndpointError::Evaluate(e) => Error::from(*e).code,
+                EndpointError::Evaluate(e) => e.result_code(),
                 EndpointError::InvalidUrl { .. }
                 | EndpointError::UrlTooLong { .. }
                 | EndpointError::ServicesSectionNotFound { .. }
@@ -236,8 +244,7 @@ impl From<ExecuteError<'_>> for Error {
                 .service_failure()
                 .map_or(R::SsoLoginRequired, service_code),
             ExecuteError::Login(e) => e.service_failure().map_or(R::LoginRequired, service_code),
-        };
-        Error::new(code, e.to_string())
+        }
     }
 }
 

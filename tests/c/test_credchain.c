@@ -601,14 +601,21 @@ struct memory_host {
     int closed; /* set after credchain_config_new_callbacks returns: no call may come then */
 };
 
+/* Counts a call of `callback` (on `arg`) in `calls`, and a failure when it comes after
+ * credchain_config_new_callbacks returned. */
+static void memory_host_called(const struct memory_host *host, int *calls, const char *callback,
+                               const char *arg) {
+    (*calls)++;
+    if (host->closed) {
+        fprintf(stderr, "FAIL: %s(%s) called after new_callbacks returned\n", callback, arg);
+        failed++;
+    }
+}
+
 static bool memory_get_env(void *userdata, const char *name, const char **value_out,
                            size_t *value_len_out) {
     struct memory_host *host = userdata;
-    host->env_calls++;
-    if (host->closed) {
-        fprintf(stderr, "FAIL: get_env(%s) called after new_callbacks returned\n", name);
-        failed++;
-    }
+    memory_host_called(host, &host->env_calls, "get_env", name);
     for (const char *const *e = host->env; *e != NULL; e += 2) {
         if (strcmp(e[0], name) == 0) {
             *value_out = e[1];
@@ -622,11 +629,7 @@ static bool memory_get_env(void *userdata, const char *name, const char **value_
 static credchain_read_status memory_read_file(void *userdata, const char *path,
                                               credchain_file_buffer *file) {
     struct memory_host *host = userdata;
-    host->file_calls++;
-    if (host->closed) {
-        fprintf(stderr, "FAIL: read_file(%s) called after new_callbacks returned\n", path);
-        failed++;
-    }
+    memory_host_called(host, &host->file_calls, "read_file", path);
     if (host->read_status_override >= 0) {
         return host->read_status_override;
     }
@@ -2050,9 +2053,8 @@ static void test_edit_host(void) {
     CHECK(chmod(credentials, 0640) == 0, "chmod");
     setenv("AWS_CONFIG_FILE", config, 1);
     setenv("AWS_SHARED_CREDENTIALS_FILE", credentials, 1);
-    credchain_config *cfg = NULL;
-    credchain_result r = credchain_config_new_host(NULL, &cfg);
-    CHECK(r == CREDCHAIN_RESULT_OK, "%u %s", (unsigned)r, thread_error());
+    credchain_config *cfg = host_config(NULL);
+    credchain_result r;
     if (cfg == NULL) {
         goto done;
     }
@@ -2287,9 +2289,8 @@ static void test_huge_values(void) {
     snprintf(path, sizeof path, "%s/huge-config", home);
     write_file(path, text);
     setenv("AWS_CONFIG_FILE", path, 1);
-    credchain_config *cfg = NULL;
-    credchain_result r = credchain_config_new_host(NULL, &cfg);
-    CHECK(r == CREDCHAIN_RESULT_OK, "%u %s", (unsigned)r, thread_error());
+    credchain_config *cfg = host_config(NULL);
+    credchain_result r;
     if (cfg != NULL) {
         size_t n = 0;
         credchain_source src;
@@ -2316,9 +2317,7 @@ static void test_huge_values(void) {
     /* A missing profile of a huge name: the error says so and fits the caller's buffer or
      * says how much it needs. */
     setenv("AWS_PROFILE", name, 1);
-    cfg = NULL;
-    r = credchain_config_new_host(NULL, &cfg);
-    CHECK(r == CREDCHAIN_RESULT_OK, "%u %s", (unsigned)r, thread_error());
+    cfg = host_config(NULL);
     if (cfg != NULL) {
         size_t n = 0;
         credchain_source src;

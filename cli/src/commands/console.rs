@@ -29,7 +29,7 @@ use credchain_core::services::sts::{self, FederationTokenParams};
 
 use crate::chain;
 use crate::commands::export::unknown_profile;
-use crate::commands::Context;
+use crate::commands::{Context, Run};
 use crate::failure::{Failure, SERVICE_ERROR};
 use crate::machine::Machine;
 use crate::output::Streams;
@@ -76,64 +76,62 @@ Examples:
   credchain console --profile dev --print --duration 3600";
 
 /// Runs `console`.
-pub fn run<M: Machine + ?Sized>(
-    args: &ConsoleArgs,
-    ctx: &Context<'_, M>,
-    streams: &mut Streams<'_>,
-) -> Result<(), Failure> {
-    let url = ctx.with_evaluator(streams, unknown_profile, |eval, _| {
-        let (_, credentials) = chain::resolve(ctx.machine, eval).map_err(|e| e.failure())?;
-        let region = eval
-            .resolve(Setting::Region)
-            .map_err(Failure::configuration)?
-            .and_then(|r| r.value.as_str().map(str::to_owned));
-        let region = region.as_deref().filter(|r| !r.is_empty());
-        let (credentials, session_duration) = match credentials.session_token() {
-            Some(_) => (credentials, args.duration),
-            None => (
-                federated(ctx.machine, eval, &credentials, args.duration)?,
-                None,
-            ),
-        };
-        let endpoint = match ctx.machine.env().var(FEDERATION_ENDPOINT_VAR) {
-            Some(url) if !url.is_empty() => url.to_owned(),
-            _ => federation::partition(region).federation.to_owned(),
-        };
-        let retry = retry::settings(eval).map_err(Failure::other)?.config;
-        let io = ctx.machine.io();
-        let token: SigninToken = block_on(federation::signin_token(
-            io.http,
-            io.clock,
-            retry,
-            &endpoint,
-            &credentials,
-            session_duration,
-        ))
-        .map_err(|e| match e {
-            FederationError::BadSessionDuration(_) => Failure::param_validation(e),
-            e => Failure::with_status(SERVICE_ERROR, e),
+impl<M: Machine + ?Sized> Run<M> for ConsoleArgs {
+    fn run(&self, ctx: &Context<'_, M>, streams: &mut Streams<'_>) -> Result<(), Failure> {
+        let url = ctx.with_evaluator(streams, unknown_profile, |eval, _| {
+            let (_, credentials) = chain::resolve(ctx.machine, eval).map_err(|e| e.failure())?;
+            let region = eval
+                .resolve(Setting::Region)
+                .map_err(Failure::configuration)?
+                .and_then(|r| r.value.as_str().map(str::to_owned));
+            let region = region.as_deref().filter(|r| !r.is_empty());
+            let (credentials, session_duration) = match credentials.session_token() {
+                Some(_) => (credentials, self.duration),
+                None => (
+                    federated(ctx.machine, eval, &credentials, self.duration)?,
+                    None,
+                ),
+            };
+            let endpoint = match ctx.machine.env().var(FEDERATION_ENDPOINT_VAR) {
+                Some(url) if !url.is_empty() => url.to_owned(),
+                _ => federation::partition(region).federation.to_owned(),
+            };
+            let retry = retry::settings(eval).map_err(Failure::other)?.config;
+            let io = ctx.machine.io();
+            let token: SigninToken = block_on(federation::signin_token(
+                io.http,
+                io.clock,
+                retry,
+                &endpoint,
+                &credentials,
+                session_duration,
+            ))
+            .map_err(|e| match e {
+                FederationError::BadSessionDuration(_) => Failure::param_validation(e),
+                e => Failure::with_status(SERVICE_ERROR, e),
+            })?;
+            let destination = self
+                .destination
+                .clone()
+                .unwrap_or_else(|| federation::default_destination(region));
+            Ok(federation::login_url(&endpoint, &destination, &token))
         })?;
-        let destination = args
-            .destination
-            .clone()
-            .unwrap_or_else(|| federation::default_destination(region));
-        Ok(federation::login_url(&endpoint, &destination, &token))
-    })?;
-    if args.print {
-        writeln!(streams.out, "{url}")?;
-        return Ok(());
-    }
-    ctx.machine.open_browser(&url).map_err(|e| {
-        Failure::other(format!(
+        if self.print {
+            writeln!(streams.out, "{url}")?;
+            return Ok(());
+        }
+        ctx.machine.open_browser(&url).map_err(|e| {
+            Failure::other(format!(
             "could not open a browser ({e}); run `credchain console --print` to get the sign-in \
              URL, or set BROWSER"
         ))
-    })?;
-    writeln!(
-        streams.err,
-        "Opened the AWS Management Console in your browser."
-    )?;
-    Ok(())
+        })?;
+        writeln!(
+            streams.err,
+            "Opened the AWS Management Console in your browser."
+        )?;
+        Ok(())
+    }
 }
 
 /// An IAM user's long-term keys exchanged for a federated user's temporary credentials, with

@@ -35,8 +35,8 @@ use crate::args::ExecArgs;
 use crate::chain::CONTAINER_VARIABLES;
 use crate::commands::export::{resolve_credentials, unknown_profile};
 use crate::commands::serve;
-use crate::commands::Context;
-use crate::failure::{Failure, CANNOT_EXECUTE, COMMAND_NOT_FOUND};
+use crate::commands::{Context, Run};
+use crate::failure::Failure;
 use crate::machine::{Launch, Machine};
 use crate::output::export::variables;
 use crate::output::Streams;
@@ -65,42 +65,45 @@ const CONTAINER_OVERRIDES: [&str; 2] = [
 /// How often `exec --server` looks whether its command has exited.
 const CHILD_POLL: std::time::Duration = std::time::Duration::from_millis(50);
 
+/// The command was found but cannot be run (a shell's status for it).
+pub const CANNOT_EXECUTE: u8 = 126;
+/// The command was not found (a shell's status for it).
+pub const COMMAND_NOT_FOUND: u8 = 127;
+
 /// The region variables, set together.
 const REGION_VARIABLES: [&str; 2] = ["AWS_REGION", "AWS_DEFAULT_REGION"];
 
 /// Runs `exec`. The real machine on Unix returns only when the command could not be started.
-pub fn run<M: Machine + ?Sized>(
-    args: &ExecArgs,
-    ctx: &Context<'_, M>,
-    streams: &mut Streams<'_>,
-) -> Result<(), Failure> {
-    if args.server {
-        return run_served(args, ctx, streams);
-    }
-    let (region, credentials) = resolve_credentials(ctx, streams, region)?;
-    let mut vars = variables(&credentials);
-    if let Some(region) = region {
-        vars.extend(REGION_VARIABLES.map(|var| (var, region.clone())));
-    }
-    streams.out.flush()?;
-    let (program, rest) = args
-        .command
-        .split_first()
-        .ok_or_else(|| Failure::other("no command to run"))?;
-    let unset: Vec<&'static str> = MANAGED
-        .into_iter()
-        .filter(|var| !vars.iter().any(|(name, _)| name == var))
-        .collect();
-    let launch = Launch {
-        program,
-        args: rest,
-        set: &vars,
-        unset: &unset,
-    };
-    match ctx.machine.launch(&launch) {
-        Ok(0) => Ok(()),
-        Ok(status) => Err(Failure::Status(status)),
-        Err(error) => Err(cannot_run(program, &error)),
+impl<M: Machine + ?Sized> Run<M> for ExecArgs {
+    fn run(&self, ctx: &Context<'_, M>, streams: &mut Streams<'_>) -> Result<(), Failure> {
+        if self.server {
+            return run_served(self, ctx, streams);
+        }
+        let (region, credentials) = resolve_credentials(ctx, streams, region)?;
+        let mut vars = variables(&credentials);
+        if let Some(region) = region {
+            vars.extend(REGION_VARIABLES.map(|var| (var, region.clone())));
+        }
+        streams.out.flush()?;
+        let (program, rest) = self
+            .command
+            .split_first()
+            .ok_or_else(|| Failure::other("no command to run"))?;
+        let unset: Vec<&'static str> = MANAGED
+            .into_iter()
+            .filter(|var| !vars.iter().any(|(name, _)| name == var))
+            .collect();
+        let launch = Launch {
+            program,
+            args: rest,
+            set: &vars,
+            unset: &unset,
+        };
+        match ctx.machine.launch(&launch) {
+            Ok(0) => Ok(()),
+            Ok(status) => Err(Failure::Status(status)),
+            Err(error) => Err(cannot_run(program, &error)),
+        }
     }
 }
 

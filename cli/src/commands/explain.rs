@@ -24,7 +24,7 @@ use credchain_core::{FileKind, Source};
 
 use crate::args::{ExplainArgs, ExplainFormat};
 use crate::chain::{self, ChainError, CONTAINER_VARIABLES};
-use crate::commands::Context;
+use crate::commands::{Context, Run};
 use crate::failure::{Failure, CONFIGURATION_ERROR};
 use crate::files::{Diagnostics, FileInfo, Shared};
 use crate::machine::Machine;
@@ -163,30 +163,28 @@ pub fn wants_json(options: &Options<'_>) -> bool {
 }
 
 /// Runs `explain`.
-pub fn run<M: Machine + ?Sized>(
-    args: &ExplainArgs,
-    ctx: &Context<'_, M>,
-    streams: &mut Streams<'_>,
-) -> Result<(), Failure> {
-    // The skipped sections are part of the report, not warnings.
-    ctx.with_files(Diagnostics::Keep, streams, |shared, streams| {
-        let report = build(shared, ctx.machine, ctx.options);
-        let home = ctx.machine.env().var("HOME").filter(|h| !h.is_empty());
-        match args.format.unwrap_or(if wants_json(ctx.options) {
-            ExplainFormat::Json
-        } else {
-            ExplainFormat::Text
-        }) {
-            ExplainFormat::Text => render::text(&report, home, streams.style, streams.out)?,
-            ExplainFormat::Json => {
-                writeln!(streams.out, "{}", render::json(&report).pretty())?;
+impl<M: Machine + ?Sized> Run<M> for ExplainArgs {
+    fn run(&self, ctx: &Context<'_, M>, streams: &mut Streams<'_>) -> Result<(), Failure> {
+        // The skipped sections are part of the report, not warnings.
+        ctx.with_files(Diagnostics::Keep, streams, |shared, streams| {
+            let report = build(shared, ctx.machine, ctx.options);
+            let home = ctx.machine.env().var("HOME").filter(|h| !h.is_empty());
+            match self.format.unwrap_or(if wants_json(ctx.options) {
+                ExplainFormat::Json
+            } else {
+                ExplainFormat::Text
+            }) {
+                ExplainFormat::Text => render::text(&report, home, streams.style, streams.out)?,
+                ExplainFormat::Json => {
+                    writeln!(streams.out, "{}", render::json(&report).pretty())?;
+                }
             }
-        }
-        match report.outcome {
-            Outcome::Obtained(_) => Ok(()),
-            Outcome::Failed { status, .. } => Err(Failure::Status(status)),
-        }
-    })
+            match report.outcome {
+                Outcome::Obtained(_) => Ok(()),
+                Outcome::Failed { status, .. } => Err(Failure::Status(status)),
+            }
+        })
+    }
 }
 
 /// Builds the report: evaluates, plans and runs the chain.

@@ -13,7 +13,7 @@ use credchain_core::io::Env;
 
 use crate::args::ExportArgs;
 use crate::chain;
-use crate::commands::Context;
+use crate::commands::{Context, Run};
 use crate::failure::Failure;
 use crate::machine::Machine;
 use crate::output::export::render;
@@ -26,21 +26,19 @@ pub const RECURSION_VAR: &str = "_AWS_CLI_PROFILE_CHAIN";
 pub const MAX_RECURSION: usize = 4;
 
 /// Runs `export-credentials`.
-pub fn run<M: Machine + ?Sized>(
-    args: &ExportArgs,
-    ctx: &Context<'_, M>,
-    streams: &mut Streams<'_>,
-) -> Result<(), Failure> {
-    let machine = ctx.machine;
-    let ((), credentials) = resolve_credentials(ctx, streams, |eval| {
-        let chain = enter(eval.active_profile().name, machine.env().var(RECURSION_VAR))?;
-        // The credential_process of this run inherits the chain.
-        machine.set_for_children(RECURSION_VAR, &chain);
+impl<M: Machine + ?Sized> Run<M> for ExportArgs {
+    fn run(&self, ctx: &Context<'_, M>, streams: &mut Streams<'_>) -> Result<(), Failure> {
+        let machine = ctx.machine;
+        let ((), credentials) = resolve_credentials(ctx, streams, |eval| {
+            let chain = enter(eval.active_profile().name, machine.env().var(RECURSION_VAR))?;
+            // The credential_process of this run inherits the chain.
+            machine.set_for_children(RECURSION_VAR, &chain);
+            Ok(())
+        })?;
+        let text = render(self.format, &credentials).map_err(Failure::other)?;
+        streams.out.write_all(text.as_bytes())?;
         Ok(())
-    })?;
-    let text = render(args.format, &credentials).map_err(Failure::other)?;
-    streams.out.write_all(text.as_bytes())?;
-    Ok(())
+    }
 }
 
 /// The active profile's credentials from the chain, as `export-credentials` and `exec` get

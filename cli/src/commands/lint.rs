@@ -21,7 +21,7 @@ use credchain_core::config::lint::{self, Finding, LintFile, Severity};
 use credchain_core::config::load::LoadedFile;
 use credchain_core::FileKind;
 
-use crate::commands::Context;
+use crate::commands::{Context, Run};
 use crate::failure::Failure;
 use crate::files;
 use crate::machine::Machine;
@@ -93,37 +93,32 @@ Examples:
 
 /// Runs `lint`: fails with 253 when a file cannot be located or read, with
 /// [`Failure::Status`] 1 for findings at or above `--severity`.
-pub fn run<M>(
-    args: &LintArgs,
-    ctx: &Context<'_, M>,
-    streams: &mut Streams<'_>,
-) -> Result<(), Failure>
-where
-    M: Machine + ?Sized,
-{
-    let machine = ctx.machine;
-    files::with_loaded(machine, ctx.dialect, |_, loaded| {
-        let file = |f| lint_file(machine, f);
-        let findings = lint::lint(file(&loaded.config), file(&loaded.credentials));
-        let path = |kind| match kind {
-            FileKind::Config => loaded.config.path,
-            FileKind::Credentials => loaded.credentials.path,
-        };
-        let written = match args.format {
-            LintFormat::Text => findings
-                .iter()
-                .try_for_each(|f| write_text(streams, path(f.file), f)),
-            LintFormat::Json => {
-                let all = findings.iter().map(|f| to_json(path(f.file), f)).collect();
-                writeln!(streams.out, "{}", Json::Array(all).pretty())
+impl<M: Machine + ?Sized> Run<M> for LintArgs {
+    fn run(&self, ctx: &Context<'_, M>, streams: &mut Streams<'_>) -> Result<(), Failure> {
+        let machine = ctx.machine;
+        files::with_loaded(machine, ctx.dialect, |_, loaded| {
+            let file = |f| lint_file(machine, f);
+            let findings = lint::lint(file(&loaded.config), file(&loaded.credentials));
+            let path = |kind| match kind {
+                FileKind::Config => loaded.config.path,
+                FileKind::Credentials => loaded.credentials.path,
+            };
+            let written = match self.format {
+                LintFormat::Text => findings
+                    .iter()
+                    .try_for_each(|f| write_text(streams, path(f.file), f)),
+                LintFormat::Json => {
+                    let all = findings.iter().map(|f| to_json(path(f.file), f)).collect();
+                    writeln!(streams.out, "{}", Json::Array(all).pretty())
+                }
+            };
+            written.map_err(Failure::Output)?;
+            if lint::any_at_or_above(&findings, self.severity.into()) {
+                return Err(Failure::Status(1));
             }
-        };
-        written.map_err(Failure::Output)?;
-        if lint::any_at_or_above(&findings, args.severity.into()) {
-            return Err(Failure::Status(1));
-        }
-        Ok(())
-    })
+            Ok(())
+        })
+    }
 }
 
 /// One loaded file for the core, with its permission bits when it exists.

@@ -71,11 +71,21 @@ impl<M: Machine + ?Sized> Context<'_, M> {
     }
 }
 
+/// A command's parsed arguments, which run it: the one way every command with arguments comes
+/// in (those without, such as `export-token`, are a plain function of the context).
+pub trait Run<M: Machine + ?Sized> {
+    /// Runs the command on `ctx`'s machine, writing its answer and warnings to `streams`.
+    ///
+    /// # Errors
+    /// The command's [`Failure`], which sets the exit status.
+    fn run(&self, ctx: &Context<'_, M>, streams: &mut Streams<'_>) -> Result<(), Failure>;
+}
+
 /// Runs the command `cli` names, on `machine`.
-pub fn run<M: Machine + ?Sized>(
+pub fn run(
     cli: &Cli,
     program: &str,
-    machine: &M,
+    machine: &(impl Machine + ?Sized),
     streams: &mut Streams<'_>,
 ) -> Result<(), Failure> {
     let options = cli.global.options();
@@ -86,18 +96,18 @@ pub fn run<M: Machine + ?Sized>(
         program,
     };
     match &cli.command {
-        Command::Configure(args) => configure::run(args.command.as_ref(), &ctx, streams),
-        Command::ExportCredentials(args) => export::run(args, &ctx, streams),
+        Command::Configure(args) => args.run(&ctx, streams),
+        Command::ExportCredentials(args) => args.run(&ctx, streams),
         Command::ExportToken => export_token::run(&ctx, streams),
-        Command::Explain(args) => explain::run(args, &ctx, streams),
-        Command::Exec(args) => exec::run(args, &ctx, streams),
-        Command::Login(args) => login::login::run(args, &ctx, streams),
-        Command::Logout(args) => login::logout::run(args, &ctx, streams),
-        Command::Serve(args) => serve::run(args, &ctx, streams),
-        Command::Sso(command) => sso::run(command, &ctx, streams),
-        Command::Whoami(args) => whoami::run(args, &ctx, streams),
-        Command::Console(args) => console::run(args, &ctx, streams),
-        Command::Lint(args) => lint::run(args, &ctx, streams),
+        Command::Explain(args) => args.run(&ctx, streams),
+        Command::Exec(args) => args.run(&ctx, streams),
+        Command::Login(args) => args.run(&ctx, streams),
+        Command::Logout(args) => args.run(&ctx, streams),
+        Command::Serve(args) => args.run(&ctx, streams),
+        Command::Sso(command) => command.run(&ctx, streams),
+        Command::Whoami(args) => args.run(&ctx, streams),
+        Command::Console(args) => args.run(&ctx, streams),
+        Command::Lint(args) => args.run(&ctx, streams),
         Command::Completions(args) => completions::run(args, ctx.program, streams),
         Command::Man => completions::man(&<Cli as clap::CommandFactory>::command(), streams),
     }

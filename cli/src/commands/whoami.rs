@@ -23,7 +23,7 @@ use credchain_core::services::sts::{self, CallerIdentity};
 
 use crate::chain;
 use crate::commands::export::unknown_profile;
-use crate::commands::Context;
+use crate::commands::{Context, Run};
 use crate::failure::Failure;
 use crate::machine::Machine;
 use crate::output::json::Json;
@@ -64,35 +64,33 @@ enum Format {
 }
 
 /// Runs `whoami`.
-pub fn run<M: Machine + ?Sized>(
-    args: &WhoamiArgs,
-    ctx: &Context<'_, M>,
-    streams: &mut Streams<'_>,
-) -> Result<(), Failure> {
-    ctx.with_evaluator(streams, unknown_profile, |eval, streams| {
-        let format = format(eval)?;
-        let (_, credentials) = chain::resolve(ctx.machine, eval).map_err(|e| e.failure())?;
-        let identity = caller_identity(ctx.machine, eval, &credentials)?;
-        if format == Format::JsonInstead {
-            streams.warn(
-                "whoami prints json or text; the configured output format is printed as json",
-            )?;
-        }
-        let text = match format {
-            Format::Text => text(&identity),
-            Format::Json | Format::JsonInstead => json(&identity),
-        };
-        streams.out.write_all(text.as_bytes())?;
-        if args.explain {
-            writeln!(
-                streams.err,
-                "The credentials came from the {} provider (profile {}).",
-                credentials.provider().describe(),
-                eval.active_profile().name
-            )?;
-        }
-        Ok(())
-    })
+impl<M: Machine + ?Sized> Run<M> for WhoamiArgs {
+    fn run(&self, ctx: &Context<'_, M>, streams: &mut Streams<'_>) -> Result<(), Failure> {
+        ctx.with_evaluator(streams, unknown_profile, |eval, streams| {
+            let format = format(eval)?;
+            let (_, credentials) = chain::resolve(ctx.machine, eval).map_err(|e| e.failure())?;
+            let identity = caller_identity(ctx.machine, eval, &credentials)?;
+            if format == Format::JsonInstead {
+                streams.warn(
+                    "whoami prints json or text; the configured output format is printed as json",
+                )?;
+            }
+            let text = match format {
+                Format::Text => text(&identity),
+                Format::Json | Format::JsonInstead => json(&identity),
+            };
+            streams.out.write_all(text.as_bytes())?;
+            if self.explain {
+                writeln!(
+                    streams.err,
+                    "The credentials came from the {} provider (profile {}).",
+                    credentials.provider().describe(),
+                    eval.active_profile().name
+                )?;
+            }
+            Ok(())
+        })
+    }
 }
 
 /// STS GetCallerIdentity at the endpoint `eval`'s settings resolve, retried as they say,

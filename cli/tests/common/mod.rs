@@ -103,6 +103,11 @@ impl Home {
         home
     }
 
+    /// A home with the common [`CONFIG`] and [`CREDENTIALS`].
+    pub fn with_common_files() -> Home {
+        Home::new(CONFIG, CREDENTIALS)
+    }
+
     /// A home with both files (an empty text still creates the file).
     pub fn new(config: &str, credentials: &str) -> Home {
         let home = Home::empty();
@@ -427,6 +432,52 @@ impl Run {
         assert_eq!(self.stdout, "", "{self:#?}");
         assert!(self.stderr.starts_with(stderr_start), "{self:#?}");
     }
+}
+
+/// `vars` and one more variable, `name` set to `value`: the environment of a command pointed
+/// at a mock (`AWS_ENDPOINT_URL_STS`, `CREDCHAIN_FEDERATION_ENDPOINT`).
+pub fn vars_with<'v>(
+    vars: &[(&'v str, &'v str)],
+    name: &'v str,
+    value: &'v str,
+) -> Vec<(&'v str, &'v str)> {
+    let mut all = vars.to_vec();
+    all.push((name, value));
+    all
+}
+
+/// Asserts that `text` contains each of `parts`, showing `text` when one is missing.
+#[track_caller]
+pub fn assert_contains_all(text: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(text.contains(part), "{part:?} in {text}");
+    }
+}
+
+/// The names of a JSON object's members in the order `text` writes them (the AWS CLI's files
+/// keep botocore's order, which a parsed `serde_json::Value` does not show).
+pub fn member_names(text: &str) -> Vec<&str> {
+    text.split(", \"")
+        .map(|m| m.trim_start_matches("{\"").split('"').next().unwrap())
+        .collect()
+}
+
+/// The time `expires_at` (an RFC 3339 time, a JSON string) names, in seconds since the epoch,
+/// asserted to lie `lifetime` seconds after a moment between `before` and `after` (the clock
+/// read around the run that wrote it); `context` is shown when it does not.
+#[track_caller]
+pub fn checked_expiry(
+    expires_at: &serde_json::Value,
+    lifetime: i64,
+    (before, after): (i64, i64),
+    context: &str,
+) -> i64 {
+    let expires = credchain_core::credentials::parse_time(expires_at.as_str().unwrap()).unwrap();
+    assert!(
+        (before + lifetime..=after + lifetime).contains(&expires),
+        "{context}"
+    );
+    expires
 }
 
 /// Asserts that `got` is signed with `keys` for `region`: the signature recomputed from what

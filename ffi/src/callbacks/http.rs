@@ -84,17 +84,12 @@ impl Http for CallbackHttp<'_> {
                 &mut body,
             )
         };
-        match result {
-            CREDCHAIN_HTTP_OK => {}
-            CREDCHAIN_HTTP_TIMEOUT => return fail(HttpErrorKind::Timeout),
-            CREDCHAIN_HTTP_CONNECT => return fail(HttpErrorKind::Connect),
-            CREDCHAIN_HTTP_TOO_LARGE => return fail(HttpErrorKind::TooLarge),
-            CREDCHAIN_HTTP_INVALID_URL => return fail(HttpErrorKind::InvalidUrl),
-            CREDCHAIN_HTTP_ERROR => return fail(HttpErrorKind::Other),
-            other => {
-                self.broken.unknown_status("http", other, "HTTP");
-                return fail(HttpErrorKind::Other);
-            }
+        if result != CREDCHAIN_HTTP_OK {
+            let kind = failure_kind(result).unwrap_or_else(|| {
+                self.broken.unknown_status("http", result, "HTTP");
+                HttpErrorKind::Other
+            });
+            return fail(kind);
         }
         if !(100..=999).contains(&status) {
             self.broken.set(Error::callback(format!(
@@ -120,4 +115,17 @@ impl Http for CallbackHttp<'_> {
             body: body.take(),
         })
     }
+}
+
+/// The failure a `CREDCHAIN_HTTP_*` status other than `CREDCHAIN_HTTP_OK` reports; `None` for
+/// a value that is none of them.
+fn failure_kind(status: credchain_http_status) -> Option<HttpErrorKind> {
+    Some(match status {
+        CREDCHAIN_HTTP_TIMEOUT => HttpErrorKind::Timeout,
+        CREDCHAIN_HTTP_CONNECT => HttpErrorKind::Connect,
+        CREDCHAIN_HTTP_TOO_LARGE => HttpErrorKind::TooLarge,
+        CREDCHAIN_HTTP_INVALID_URL => HttpErrorKind::InvalidUrl,
+        CREDCHAIN_HTTP_ERROR => HttpErrorKind::Other,
+        _ => return None,
+    })
 }

@@ -23,7 +23,7 @@ use credchain_core::io::{block_on, Env, Fs, FsError, FsErrorKind};
 use credchain_core::FileKind;
 
 use crate::args::ImportArgs;
-use crate::commands::Context;
+use crate::commands::{Context, Run};
 use crate::failure::Failure;
 use crate::machine::Machine;
 use crate::output::Streams;
@@ -63,48 +63,46 @@ impl std::fmt::Display for ParseError {
 }
 
 /// Runs `configure import`.
-pub fn run<M: Machine + ?Sized>(
-    args: &ImportArgs,
-    ctx: &Context<'_, M>,
-    streams: &mut Streams<'_>,
-) -> Result<(), Failure> {
-    let text = csv_text(ctx, &args.csv)?;
-    if !text.contains('\n') && !text.starts_with(FILE_PREFIX) && path_exists(ctx, &text) {
-        return Err(Failure::other(
+impl<M: Machine + ?Sized> Run<M> for ImportArgs {
+    fn run(&self, ctx: &Context<'_, M>, streams: &mut Streams<'_>) -> Result<(), Failure> {
+        let text = csv_text(ctx, &self.csv)?;
+        if !text.contains('\n') && !text.starts_with(FILE_PREFIX) && path_exists(ctx, &text) {
+            return Err(Failure::other(
             "You may be passing a file to import without the 'file://' prefix. To import a CSV \
              file, use --csv file://path/to/file.csv",
         ));
+        }
+        let credentials = shared_write::locate_file(ctx, FileKind::Credentials)?;
+        shared_write::warn_if_permissive(ctx, &credentials.path, streams)?;
+        let rows = parse(&text, !self.skip_invalid).map_err(Failure::other)?;
+        let sections: Vec<String> = rows
+            .iter()
+            .map(|[name, ..]| format!("{}{name}", self.profile_prefix))
+            .collect();
+        let changes: Vec<[(&str, Change<'_>); 2]> = rows
+            .iter()
+            .map(|[_, id, secret]| {
+                [
+                    ("aws_access_key_id", Change::Set(id)),
+                    ("aws_secret_access_key", Change::Set(secret)),
+                ]
+            })
+            .collect();
+        let edits: Vec<Edit<'_>> = sections
+            .iter()
+            .zip(&changes)
+            .map(|(section, changes)| Edit { section, changes })
+            .collect();
+        if !edits.is_empty() {
+            shared_write::store_without_warning(ctx, FileKind::Credentials, &edits)?;
+        }
+        writeln!(
+            streams.out,
+            "Successfully imported {} profile(s)",
+            rows.len()
+        )?;
+        Ok(())
     }
-    let credentials = shared_write::locate_file(ctx, FileKind::Credentials)?;
-    shared_write::warn_if_permissive(ctx, &credentials.path, streams)?;
-    let rows = parse(&text, !args.skip_invalid).map_err(Failure::other)?;
-    let sections: Vec<String> = rows
-        .iter()
-        .map(|[name, ..]| format!("{}{name}", args.profile_prefix))
-        .collect();
-    let changes: Vec<[(&str, Change<'_>); 2]> = rows
-        .iter()
-        .map(|[_, id, secret]| {
-            [
-                ("aws_access_key_id", Change::Set(id)),
-                ("aws_secret_access_key", Change::Set(secret)),
-            ]
-        })
-        .collect();
-    let edits: Vec<Edit<'_>> = sections
-        .iter()
-        .zip(&changes)
-        .map(|(section, changes)| Edit { section, changes })
-        .collect();
-    if !edits.is_empty() {
-        shared_write::store_without_warning(ctx, FileKind::Credentials, &edits)?;
-    }
-    writeln!(
-        streams.out,
-        "Successfully imported {} profile(s)",
-        rows.len()
-    )?;
-    Ok(())
 }
 
 /// The CSV: the value itself, or the file a `file://` value names, read as the AWS CLI reads

@@ -54,7 +54,7 @@ use credchain_core::FileKind;
 
 use crate::args::MfaLoginArgs;
 use crate::chain::{self, ChainError};
-use crate::commands::Context;
+use crate::commands::{Context, Run};
 use crate::failure::Failure;
 use crate::files::Diagnostics;
 use crate::machine::Machine;
@@ -101,57 +101,55 @@ enum TimeFormat {
 }
 
 /// Runs `configure mfa-login`.
-pub fn run<M: Machine + ?Sized>(
-    args: &MfaLoginArgs,
-    ctx: &Context<'_, M>,
-    streams: &mut Streams<'_>,
-) -> Result<(), Failure> {
-    let login = ctx.with_files(Diagnostics::Warn, streams, |shared, streams| {
-        // A profile that does not exist is botocore's ProfileNotFound: 255.
-        let eval =
-            Evaluator::new(shared.files, ctx.machine.env(), ctx.options).map_err(Failure::other)?;
-        match chain::resolve(ctx.machine, &eval) {
-            Ok((_, caller)) => with_credentials(args, ctx, &eval, &caller, streams),
-            Err(ChainError::NoProvider { .. } | ChainError::NoneFound { .. }) => {
-                // The AWS CLI's `botocore.session.Session()`: the environment and the files,
-                // without the command line's `--profile` and `--region`.
-                let options = Options::default();
-                let fresh = Evaluator::new(shared.files, ctx.machine.env(), &options)
-                    .map_err(Failure::other)?;
-                without_credentials(args, ctx, &fresh, streams)
+impl<M: Machine + ?Sized> Run<M> for MfaLoginArgs {
+    fn run(&self, ctx: &Context<'_, M>, streams: &mut Streams<'_>) -> Result<(), Failure> {
+        let login = ctx.with_files(Diagnostics::Warn, streams, |shared, streams| {
+            // A profile that does not exist is botocore's ProfileNotFound: 255.
+            let eval = Evaluator::new(shared.files, ctx.machine.env(), ctx.options)
+                .map_err(Failure::other)?;
+            match chain::resolve(ctx.machine, &eval) {
+                Ok((_, caller)) => with_credentials(self, ctx, &eval, &caller, streams),
+                Err(ChainError::NoProvider { .. } | ChainError::NoneFound { .. }) => {
+                    // The AWS CLI's `botocore.session.Session()`: the environment and the files,
+                    // without the command line's `--profile` and `--region`.
+                    let options = Options::default();
+                    let fresh = Evaluator::new(shared.files, ctx.machine.env(), &options)
+                        .map_err(Failure::other)?;
+                    without_credentials(self, ctx, &fresh, streams)
+                }
+                Err(error) => Err(error.failure()),
             }
-            Err(error) => Err(error.failure()),
-        }
-    })?;
-    let (id, secret, token) = {
-        let c = &login.session.credentials;
-        (
-            c.access_key_id(),
-            c.secret_access_key(),
-            c.session_token().unwrap_or_default(),
-        )
-    };
-    let changes = [
-        ("aws_access_key_id", Change::Set(id)),
-        ("aws_secret_access_key", Change::Set(secret)),
-        ("aws_session_token", Change::Set(token)),
-    ];
-    let edit = Edit {
-        section: &login.target,
-        changes: &changes,
-    };
-    shared_write::store(ctx, FileKind::Credentials, &[edit], streams)?;
-    let target = &login.target;
-    writeln!(
-        streams.out,
-        "Temporary credentials written to profile '{target}'"
-    )?;
-    writeln!(streams.out, "Credentials will expire at {}", login.expires)?;
-    writeln!(
-        streams.out,
-        "To use these credentials, specify --profile {target} when running AWS CLI commands"
-    )?;
-    Ok(())
+        })?;
+        let (id, secret, token) = {
+            let c = &login.session.credentials;
+            (
+                c.access_key_id(),
+                c.secret_access_key(),
+                c.session_token().unwrap_or_default(),
+            )
+        };
+        let changes = [
+            ("aws_access_key_id", Change::Set(id)),
+            ("aws_secret_access_key", Change::Set(secret)),
+            ("aws_session_token", Change::Set(token)),
+        ];
+        let edit = Edit {
+            section: &login.target,
+            changes: &changes,
+        };
+        shared_write::store(ctx, FileKind::Credentials, &[edit], streams)?;
+        let target = &login.target;
+        writeln!(
+            streams.out,
+            "Temporary credentials written to profile '{target}'"
+        )?;
+        writeln!(streams.out, "Credentials will expire at {}", login.expires)?;
+        writeln!(
+            streams.out,
+            "To use these credentials, specify --profile {target} when running AWS CLI commands"
+        )?;
+        Ok(())
+    }
 }
 
 /// The path with credentials: the device from the option or the profile (or asked for), the

@@ -18,8 +18,8 @@ pub mod read;
 pub mod set;
 pub mod sso;
 
-use crate::args::ConfigureCommand;
-use crate::commands::Context;
+use crate::args::{ConfigureArgs, ConfigureCommand};
+use crate::commands::{Context, Run};
 use crate::failure::Failure;
 use crate::machine::Machine;
 use crate::output::Streams;
@@ -55,25 +55,24 @@ fn read_answer_line(
 }
 
 /// Runs one `configure` subcommand, or the interactive set-up when there is none.
-pub fn run<M: Machine + ?Sized>(
-    command: Option<&ConfigureCommand>,
-    ctx: &Context<'_, M>,
-    streams: &mut Streams<'_>,
-) -> Result<(), Failure> {
-    let Some(command) = command else {
-        return interactive::run(ctx, streams);
-    };
-    match command {
-        ConfigureCommand::Get(args) => read::get(&args.name, ctx, streams)
-            // `aws configure get` fails with 255 whatever the cause.
-            .map_err(Failure::configuration_as_other),
-        ConfigureCommand::List => read::list(ctx, streams),
-        ConfigureCommand::ListProfiles => read::list_profiles(ctx, streams),
-        ConfigureCommand::ExportCredentials(args) => super::export::run(args, ctx, streams),
-        ConfigureCommand::MfaLogin(args) => mfa_login::run(args, ctx, streams),
-        ConfigureCommand::Set(args) => set::run(args, ctx, streams),
-        ConfigureCommand::Import(args) => import::run(args, ctx, streams),
-        ConfigureCommand::Sso(args) => sso::run_sso(args, ctx, streams),
-        ConfigureCommand::SsoSession => sso::run_session(ctx, streams),
+impl<M: Machine + ?Sized> Run<M> for ConfigureArgs {
+    fn run(&self, ctx: &Context<'_, M>, streams: &mut Streams<'_>) -> Result<(), Failure> {
+        let Some(command) = &self.command else {
+            return interactive::run(ctx, streams);
+        };
+        match command {
+            ConfigureCommand::Get(args) => args
+                .run(ctx, streams)
+                // `aws configure get` fails with 255 whatever the cause.
+                .map_err(Failure::configuration_as_other),
+            ConfigureCommand::List => read::list(ctx, streams),
+            ConfigureCommand::ListProfiles => read::list_profiles(ctx, streams),
+            ConfigureCommand::ExportCredentials(args) => args.run(ctx, streams),
+            ConfigureCommand::MfaLogin(args) => args.run(ctx, streams),
+            ConfigureCommand::Set(args) => args.run(ctx, streams),
+            ConfigureCommand::Import(args) => args.run(ctx, streams),
+            ConfigureCommand::Sso(args) => args.run(ctx, streams),
+            ConfigureCommand::SsoSession => sso::run_session(ctx, streams),
+        }
     }
 }

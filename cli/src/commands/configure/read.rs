@@ -9,9 +9,10 @@ use credchain_core::config::settings::{Setting, SETTINGS};
 use credchain_core::io::Env;
 use credchain_core::Source;
 
+use crate::args::GetArgs;
 use crate::chain;
 use crate::commands::explain::wants_json;
-use crate::commands::Context;
+use crate::commands::{Context, Run};
 use crate::failure::Failure;
 use crate::files::Diagnostics;
 use crate::machine::Machine;
@@ -26,18 +27,16 @@ fn unknown_profile(error: EvaluateError<'_>) -> Failure {
 }
 
 /// `configure get NAME`: the profile's value (never the environment's), or status 1 when unset.
-pub fn get<M: Machine + ?Sized>(
-    name: &str,
-    ctx: &Context<'_, M>,
-    streams: &mut Streams<'_>,
-) -> Result<(), Failure> {
-    ctx.with_evaluator(streams, unknown_profile, |eval, streams| {
-        let value = configure_get(eval, name)
-            .map_err(Failure::other)?
-            .ok_or(Failure::Status(1))?;
-        write_value(&value.value, streams.out)?;
-        Ok(())
-    })
+impl<M: Machine + ?Sized> Run<M> for GetArgs {
+    fn run(&self, ctx: &Context<'_, M>, streams: &mut Streams<'_>) -> Result<(), Failure> {
+        ctx.with_evaluator(streams, unknown_profile, |eval, streams| {
+            let value = configure_get(eval, &self.name)
+                .map_err(Failure::other)?
+                .ok_or(Failure::Status(1))?;
+            write_value(&value.value, streams.out)?;
+            Ok(())
+        })
+    }
 }
 
 /// Writes a value as `configure get` prints it: a nested value as its `name = value` lines,

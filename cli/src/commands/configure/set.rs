@@ -13,34 +13,32 @@ use credchain_core::config::write::{Change, Edit};
 use credchain_core::Source;
 
 use crate::args::SetArgs;
-use crate::commands::Context;
+use crate::commands::{Context, Run};
 use crate::failure::Failure;
 use crate::machine::Machine;
 use crate::output::Streams;
 use crate::shared_write;
 
 /// Runs `configure set`.
-pub fn run<M: Machine + ?Sized>(
-    args: &SetArgs,
-    ctx: &Context<'_, M>,
-    streams: &mut Streams<'_>,
-) -> Result<(), Failure> {
-    let (active, source) = select_profile(ctx.options, ctx.machine.env());
-    let session_profile = (source != Source::Default).then_some(active);
-    let target =
-        set::target(&args.name, session_profile, subsection(args)?).map_err(|e| set_failure(&e))?;
-    let section = target.section.to_string();
-    let nested = target.sub_key.map(|sub| [(sub, args.value.as_str())]);
-    let change = match &nested {
-        Some(nested) => Change::Nested(nested),
-        None => Change::Set(&args.value),
-    };
-    let edit = Edit {
-        section: &section,
-        changes: &[(target.key, change)],
-    };
-    shared_write::store(ctx, target.file, &[edit], streams)?;
-    Ok(())
+impl<M: Machine + ?Sized> Run<M> for SetArgs {
+    fn run(&self, ctx: &Context<'_, M>, streams: &mut Streams<'_>) -> Result<(), Failure> {
+        let (active, source) = select_profile(ctx.options, ctx.machine.env());
+        let session_profile = (source != Source::Default).then_some(active);
+        let target = set::target(&self.name, session_profile, subsection(self)?)
+            .map_err(|e| set_failure(&e))?;
+        let section = target.section.to_string();
+        let nested = target.sub_key.map(|sub| [(sub, self.value.as_str())]);
+        let change = match &nested {
+            Some(nested) => Change::Nested(nested),
+            None => Change::Set(&self.value),
+        };
+        let edit = Edit {
+            section: &section,
+            changes: &[(target.key, change)],
+        };
+        shared_write::store(ctx, target.file, &[edit], streams)?;
+        Ok(())
+    }
 }
 
 /// The `--sso-session` or `--services` section named (the two exclude each other, in the AWS

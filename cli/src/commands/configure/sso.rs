@@ -54,7 +54,7 @@ use crate::args::ConfigureSsoArgs;
 use crate::commands::configure::menu;
 use crate::commands::signin_flow::service_failure;
 use crate::commands::sso::login::{resolve_vanity, sign_in, SignIn};
-use crate::commands::Context;
+use crate::commands::{Context, Run};
 use crate::failure::Failure;
 use crate::files::Diagnostics;
 use crate::machine::Machine;
@@ -63,6 +63,10 @@ use crate::shared_write;
 
 /// The scopes asked for when the session has none.
 const DEFAULT_SCOPES: &str = "sso:account:access";
+
+/// The keys of an `[sso-session]` section that `configure sso-session` asks for, in the order
+/// it asks.
+const SESSION_KEYS: [&str; 3] = ["sso_start_url", "sso_region", "sso_registration_scopes"];
 
 /// Runs `configure sso-session`.
 pub fn run_session<M: Machine + ?Sized>(
@@ -76,21 +80,13 @@ pub fn run_session<M: Machine + ?Sized>(
         None,
         Check::Required,
     )?;
-    let current = ctx.with_files(Diagnostics::Warn, streams, |shared, _| {
+    let [url, region, scopes] = ctx.with_files(Diagnostics::Warn, streams, |shared, _| {
         let session = shared.files.sso_session(&name);
-        let value = |key: &str| {
-            session
-                .and_then(|s| s.get(key))
-                .map(|p| p.value.to_string())
-                .filter(|v| !v.is_empty())
-        };
-        Ok([
-            value("sso_start_url"),
-            value("sso_region"),
-            value("sso_registration_scopes"),
-        ])
+        Ok(SESSION_KEYS.map(|key| {
+            let property = session.and_then(|s| s.get(key));
+            Some(property?.value.to_string()).filter(|v| !v.is_empty())
+        }))
     })?;
-    let [url, region, scopes] = current;
     let url = ask_start_url(ctx.machine, streams, url)?;
     let region = match resolve_region(ctx.machine, &url, region.as_deref()) {
         Some((_, region)) => region,
@@ -156,7 +152,7 @@ fn ask_with_current(
     check: Check,
 ) -> Result<String, Failure> {
     let prompt = format!("{text} [{}]: ", current.as_deref().unwrap_or("None"));
-    ask(machine, streams, &prompt, current, check)
+    ask(machine, streams, &prompt, current.as_deref(), check)
 }
 
 /// `SSO start URL [CURRENT]: `.
@@ -207,13 +203,13 @@ fn ask(
     machine: &(impl Machine + ?Sized),
     streams: &mut Streams<'_>,
     prompt: &str,
-    current: Option<String>,
+    current: Option<&str>,
     check: Check,
 ) -> Result<String, Failure> {
     loop {
         let answer = read_answer(machine, streams, prompt)?;
-        let answer = match (answer.is_empty(), &current) {
-            (true, Some(current)) => current.clone(),
+        let answer = match (answer.is_empty(), current) {
+            (true, Some(current)) => current.to_owned(),
             _ => answer,
         };
         match check.refuse(&answer) {
@@ -252,83 +248,81 @@ struct Registration {
 }
 
 /// Runs `configure sso`.
-pub fn run_sso<M: Machine + ?Sized>(
-    args: &ConfigureSsoArgs,
-    ctx: &Context<'_, M>,
-    streams: &mut Streams<'_>,
-) -> Result<(), Failure> {
-    // Ctrl-C exits with 130 at any point before the config file is written (the sign-in
-    // holds it off only while it writes the token files).
-    ctx.machine.exit_on_interrupt(true);
-    ctx.with_files(Diagnostics::Warn, streams, |shared, streams| {
-        // The profile named by `--profile` or a variable is the one configured; without one,
-        // its name is asked for, and the current values are the `default` profile's.
-        let (name, source) = select_profile(ctx.options, ctx.machine.env());
-        let named = (source != Source::Default).then_some(name);
-        let files = shared.files;
-        let profile = files.profile(name);
-        let current = |key: &str| {
-            profile
-                .and_then(|p| p.get(key))
-                .and_then(|p| p.value.as_str())
-                .filter(|v| !v.is_empty())
-                .map(str::to_owned)
-        };
-        let registration = ask_registration(ctx.machine, files, streams, &current)?;
-        let eval = Evaluator::for_default_profile(files, ctx.machine.env(), ctx.options);
-        let token = registration_token(ctx, &eval, &registration, args, streams)?;
+impl<M: Machine + ?Sized> Run<M> for ConfigureSsoArgs {
+    fn run(&self, ctx: &Context<'_, M>, streams: &mut Streams<'_>) -> Result<(), Failure> {
+        // Ctrl-C exits with 130 at any point before the config file is written (the sign-in
+        // holds it off only while it writes the token files).
         ctx.machine.exit_on_interrupt(true);
-        let chosen = choose_account_and_role(streams, ctx, &eval, &registration, &token)?;
-        let region = ask_with_current(
-            ctx.machine,
-            streams,
-            "Default client Region",
-            current("region"),
-            Check::Optional,
-        )?;
-        let output = ask_with_current(
-            ctx.machine,
-            streams,
-            "CLI default output format (json if not specified)",
-            current("output"),
-            Check::Optional,
-        )?;
-        let profile_name = match named {
-            Some(name) => name.to_owned(),
-            None => {
-                let default = chosen
-                    .as_ref()
-                    .map(|(account, role)| default_profile_name(role, account));
-                ask_with_current(
-                    ctx.machine,
-                    streams,
-                    "Profile name",
-                    default,
-                    Check::Required,
-                )?
-            }
-        };
-        let source = match &registration.session {
-            Some(name) => SsoSource::Session(name),
-            None => SsoSource::Legacy {
-                start_url: &registration.start_url,
-                sso_region: &registration.region,
-            },
-        };
-        let profile = SsoProfile {
-            source,
-            account_id: chosen.as_ref().map(|(a, _)| a.as_str()),
-            role_name: chosen.as_ref().map(|(_, r)| r.as_str()),
-            region: Some(&region),
-            output: Some(&output),
-        };
-        ctx.machine.exit_on_interrupt(false);
-        write_profile(ctx, &profile_name, &profile, &registration, streams)?;
-        streams
-            .out
-            .write_all(conclusion(chosen.is_some(), &profile_name, "aws").as_bytes())?;
-        Ok(())
-    })
+        ctx.with_files(Diagnostics::Warn, streams, |shared, streams| {
+            // The profile named by `--profile` or a variable is the one configured; without one,
+            // its name is asked for, and the current values are the `default` profile's.
+            let (name, source) = select_profile(ctx.options, ctx.machine.env());
+            let named = (source != Source::Default).then_some(name);
+            let files = shared.files;
+            let profile = files.profile(name);
+            let current = |key: &str| {
+                profile
+                    .and_then(|p| p.get(key))
+                    .and_then(|p| p.value.as_str())
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_owned)
+            };
+            let registration = ask_registration(ctx.machine, files, streams, &current)?;
+            let eval = Evaluator::for_default_profile(files, ctx.machine.env(), ctx.options);
+            let token = registration_token(ctx, &eval, &registration, self, streams)?;
+            ctx.machine.exit_on_interrupt(true);
+            let chosen = choose_account_and_role(streams, ctx, &eval, &registration, &token)?;
+            let region = ask_with_current(
+                ctx.machine,
+                streams,
+                "Default client Region",
+                current("region"),
+                Check::Optional,
+            )?;
+            let output = ask_with_current(
+                ctx.machine,
+                streams,
+                "CLI default output format (json if not specified)",
+                current("output"),
+                Check::Optional,
+            )?;
+            let profile_name = match named {
+                Some(name) => name.to_owned(),
+                None => {
+                    let default = chosen
+                        .as_ref()
+                        .map(|(account, role)| default_profile_name(role, account));
+                    ask_with_current(
+                        ctx.machine,
+                        streams,
+                        "Profile name",
+                        default,
+                        Check::Required,
+                    )?
+                }
+            };
+            let source = match &registration.session {
+                Some(name) => SsoSource::Session(name),
+                None => SsoSource::Legacy {
+                    start_url: &registration.start_url,
+                    sso_region: &registration.region,
+                },
+            };
+            let profile = SsoProfile {
+                source,
+                account_id: chosen.as_ref().map(|(a, _)| a.as_str()),
+                role_name: chosen.as_ref().map(|(_, r)| r.as_str()),
+                region: Some(&region),
+                output: Some(&output),
+            };
+            ctx.machine.exit_on_interrupt(false);
+            write_profile(ctx, &profile_name, &profile, &registration, streams)?;
+            streams
+                .out
+                .write_all(conclusion(chosen.is_some(), &profile_name, "aws").as_bytes())?;
+            Ok(())
+        })
+    }
 }
 
 /// Step 1: the session name and, as the answer says, the legacy keys, an existing session's

@@ -32,7 +32,7 @@ use credchain_core::{FileKind, Source, Sourced};
 use super::LoginArgs;
 use crate::commands::signin_flow::{self, service_failure, Pkce, PENDING_EXPIRED};
 use crate::commands::sso::callback::{self, NoCode};
-use crate::commands::Context;
+use crate::commands::{Context, Run};
 use crate::failure::Failure;
 use crate::files::Diagnostics;
 use crate::machine::Machine;
@@ -59,71 +59,70 @@ const REGION_INTRODUCTION: &str = "No AWS region has been configured. The AWS re
 const CODE_ERROR: &str = "Error loading or redeeming a login authorization code: ";
 
 /// Runs `login`.
-pub fn run<M: Machine + ?Sized>(
-    args: &LoginArgs,
-    ctx: &Context<'_, M>,
-    streams: &mut Streams<'_>,
-) -> Result<(), Failure> {
-    ctx.with_files(Diagnostics::Warn, streams, |shared, streams| {
-        // A profile neither file defines is a new one (the AWS CLI adds it before resolving).
-        let eval = Evaluator::new_allowing_missing(shared.files, ctx.machine.env(), ctx.options);
-        let configured = eval
-            .resolve(Setting::Region)
-            .map_err(Failure::configuration)?
-            .and_then(|r| {
-                Some(Sourced {
-                    value: r.value.as_str()?,
-                    source: r.source,
+impl<M: Machine + ?Sized> Run<M> for LoginArgs {
+    fn run(&self, ctx: &Context<'_, M>, streams: &mut Streams<'_>) -> Result<(), Failure> {
+        ctx.with_files(Diagnostics::Warn, streams, |shared, streams| {
+            // A profile neither file defines is a new one (the AWS CLI adds it before resolving).
+            let eval =
+                Evaluator::new_allowing_missing(shared.files, ctx.machine.env(), ctx.options);
+            let configured = eval
+                .resolve(Setting::Region)
+                .map_err(Failure::configuration)?
+                .and_then(|r| {
+                    Some(Sourced {
+                        value: r.value.as_str()?,
+                        source: r.source,
+                    })
                 })
-            })
-            .filter(|r| !r.value.is_empty());
-        // Exit 130 on Ctrl-C while the person and the services are waited for: nothing is
-        // written before the very end.
-        ctx.machine.exit_on_interrupt(true);
-        let prompted = match configured {
-            Some(_) => None,
-            None => Some(ask_region(ctx.machine, streams)?),
-        };
-        let region = configured.unwrap_or_else(|| Sourced {
-            value: prompted.as_deref().unwrap_or(DEFAULT_REGION_FOR_PROMPT),
-            source: Source::Default,
-        });
-        let profile = eval.active_profile();
-        let holds = |key: &str| profile.profile.is_some_and(|p| p.get(key).is_some());
-        if let Some(style) = existing_credentials(holds) {
-            return Err(Failure::configuration(already_configured_message(
-                profile.name,
-                style,
-            )));
-        }
-        let endpoint = endpoint::resolve(&eval, &endpoint::SIGNIN, Some(region))
-            .map_err(Failure::configuration)?;
-        let login = Login {
-            ctx,
-            eval: &eval,
-            endpoint: &endpoint,
-            remote: args.remote,
-        };
-        let signed_in = login.sign_in(streams)?;
-        let old = profile
-            .profile
-            .and_then(|p| p.get("login_session"))
-            .and_then(|p| p.value.as_str().map(str::to_owned));
-        if let Some(old) = old.filter(|old| *old != signed_in.session_arn) {
-            if !ask_overwrite(
-                ctx.machine,
-                profile.name,
-                &old,
-                &signed_in.session_arn,
-                streams,
-            )? {
-                return Ok(());
+                .filter(|r| !r.value.is_empty());
+            // Exit 130 on Ctrl-C while the person and the services are waited for: nothing is
+            // written before the very end.
+            ctx.machine.exit_on_interrupt(true);
+            let prompted = match configured {
+                Some(_) => None,
+                None => Some(ask_region(ctx.machine, streams)?),
+            };
+            let region = configured.unwrap_or_else(|| Sourced {
+                value: prompted.as_deref().unwrap_or(DEFAULT_REGION_FOR_PROMPT),
+                source: Source::Default,
+            });
+            let profile = eval.active_profile();
+            let holds = |key: &str| profile.profile.is_some_and(|p| p.get(key).is_some());
+            if let Some(style) = existing_credentials(holds) {
+                return Err(Failure::configuration(already_configured_message(
+                    profile.name,
+                    style,
+                )));
             }
-        }
-        // From here on, the files are written as a whole or not at all.
-        ctx.machine.exit_on_interrupt(false);
-        login.save(profile.name, &signed_in, prompted.as_deref(), streams)
-    })
+            let endpoint = endpoint::resolve(&eval, &endpoint::SIGNIN, Some(region))
+                .map_err(Failure::configuration)?;
+            let login = Login {
+                ctx,
+                eval: &eval,
+                endpoint: &endpoint,
+                remote: self.remote,
+            };
+            let signed_in = login.sign_in(streams)?;
+            let old = profile
+                .profile
+                .and_then(|p| p.get("login_session"))
+                .and_then(|p| p.value.as_str().map(str::to_owned));
+            if let Some(old) = old.filter(|old| *old != signed_in.session_arn) {
+                if !ask_overwrite(
+                    ctx.machine,
+                    profile.name,
+                    &old,
+                    &signed_in.session_arn,
+                    streams,
+                )? {
+                    return Ok(());
+                }
+            }
+            // From here on, the files are written as a whole or not at all.
+            ctx.machine.exit_on_interrupt(false);
+            login.save(profile.name, &signed_in, prompted.as_deref(), streams)
+        })
+    }
 }
 
 /// The region asked for as the AWS CLI asks (empty means us-east-1).

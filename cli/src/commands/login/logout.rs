@@ -11,7 +11,7 @@ use credchain_core::signin::console::{
 };
 
 use super::LogoutArgs;
-use crate::commands::Context;
+use crate::commands::{Context, Run};
 use crate::failure::Failure;
 use crate::files::Diagnostics;
 use crate::machine::Machine;
@@ -21,33 +21,31 @@ use crate::output::Streams;
 const MAX_CACHE_FILE: usize = 1024 * 1024;
 
 /// Runs `logout`.
-pub fn run<M: Machine + ?Sized>(
-    args: &LogoutArgs,
-    ctx: &Context<'_, M>,
-    streams: &mut Streams<'_>,
-) -> Result<(), Failure> {
-    if args.all {
-        return all(ctx, streams);
+impl<M: Machine + ?Sized> Run<M> for LogoutArgs {
+    fn run(&self, ctx: &Context<'_, M>, streams: &mut Streams<'_>) -> Result<(), Failure> {
+        if self.all {
+            return all(ctx, streams);
+        }
+        // As logout.py: the profile is looked up in the loaded files, so a profile neither file
+        // defines is one without a session (a warning), not ProfileNotFound.
+        ctx.with_files(Diagnostics::Warn, streams, |shared, streams| {
+            let (name, _) = select_profile(ctx.options, ctx.machine.env());
+            let session = shared
+                .files
+                .profile(name)
+                .and_then(|p| p.get("login_session"))
+                .and_then(|p| p.value.as_str());
+            let Some(session) = session else {
+                let _ = streams.err.write_all(no_session_warning(name).as_bytes());
+                return Ok(());
+            };
+            let path = cache_path(ctx.machine.env(), ctx.machine.io().platform, session)
+                .map_err(Failure::other)?;
+            remove_if_present(ctx, path.as_str())?;
+            let _ = streams.out.write_all(logout_message(name).as_bytes());
+            Ok(())
+        })
     }
-    // As logout.py: the profile is looked up in the loaded files, so a profile neither file
-    // defines is one without a session (a warning), not ProfileNotFound.
-    ctx.with_files(Diagnostics::Warn, streams, |shared, streams| {
-        let (name, _) = select_profile(ctx.options, ctx.machine.env());
-        let session = shared
-            .files
-            .profile(name)
-            .and_then(|p| p.get("login_session"))
-            .and_then(|p| p.value.as_str());
-        let Some(session) = session else {
-            let _ = streams.err.write_all(no_session_warning(name).as_bytes());
-            return Ok(());
-        };
-        let path = cache_path(ctx.machine.env(), ctx.machine.io().platform, session)
-            .map_err(Failure::other)?;
-        remove_if_present(ctx, path.as_str())?;
-        let _ = streams.out.write_all(logout_message(name).as_bytes());
-        Ok(())
-    })
 }
 
 fn all<M: Machine + ?Sized>(

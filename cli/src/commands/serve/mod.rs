@@ -37,7 +37,7 @@ use clap::Args;
 use credchain_core::credentials::{write_utc_z, Credentials};
 
 use crate::commands::export::resolve_credentials;
-use crate::commands::Context;
+use crate::commands::{Context, Run};
 use crate::failure::Failure;
 use crate::machine::Machine;
 use crate::output::json::Json;
@@ -94,30 +94,28 @@ pub struct Started {
 }
 
 /// Runs `serve`.
-pub fn run<M: Machine + ?Sized>(
-    args: &ServeArgs,
-    ctx: &Context<'_, M>,
-    streams: &mut Streams<'_>,
-) -> Result<(), Failure> {
-    let signals = ctx.machine.stop_signals();
-    let started = start(ctx, streams, args.port.unwrap_or(0))?;
-    writeln!(
+impl<M: Machine + ?Sized> Run<M> for ServeArgs {
+    fn run(&self, ctx: &Context<'_, M>, streams: &mut Streams<'_>) -> Result<(), Failure> {
+        let signals = ctx.machine.stop_signals();
+        let started = start(ctx, streams, self.port.unwrap_or(0))?;
+        writeln!(
         streams.out,
         "export AWS_CONTAINER_CREDENTIALS_FULL_URI={}\nexport AWS_CONTAINER_AUTHORIZATION_TOKEN={}",
         started.url, started.token
     )?;
-    streams.out.flush()?;
-    writeln!(
-        streams.err,
-        "credchain: serving credentials on {} until Ctrl-C or SIGTERM",
-        started.url
-    )?;
-    refresh(ctx, streams, &started.shared, || {
-        signals.load(Ordering::SeqCst) != 0
-    });
-    started.running.stop();
-    writeln!(streams.err, "credchain: stopped serving credentials")?;
-    Ok(())
+        streams.out.flush()?;
+        writeln!(
+            streams.err,
+            "credchain: serving credentials on {} until Ctrl-C or SIGTERM",
+            started.url
+        )?;
+        refresh(ctx, streams, &started.shared, || {
+            signals.load(Ordering::SeqCst) != 0
+        });
+        started.running.stop();
+        writeln!(streams.err, "credchain: stopped serving credentials")?;
+        Ok(())
+    }
 }
 
 /// Makes the token, resolves the first credentials, binds 127.0.0.1:`port` and starts the

@@ -32,9 +32,9 @@ use credchain_core::{FileKind, Sourced};
 use crate::commands::signin_flow::{self, service_failure, Pkce, PENDING_EXPIRED};
 use crate::commands::sso::callback::{self, NoCode};
 use crate::commands::sso::{profile_not_found, LoginArgs};
-use crate::commands::Context;
+use crate::commands::{Context, Run};
 use crate::failure::Failure;
-use crate::machine::{Machine, MachineIo};
+use crate::machine::{Machine, MachineIo, UrlProbe};
 use crate::output::Streams;
 use crate::shared_write;
 
@@ -43,48 +43,46 @@ use crate::shared_write;
 pub const CALLBACK_WAIT_VARIABLE: &str = "CREDCHAIN_SSO_LOGIN_TIMEOUT";
 
 /// Runs `sso login`.
-pub fn run<M: Machine + ?Sized>(
-    args: &LoginArgs,
-    ctx: &Context<'_, M>,
-    streams: &mut Streams<'_>,
-) -> Result<(), Failure> {
-    ctx.with_evaluator(streams, profile_not_found, |eval, streams| {
-        let config =
-            login_config(eval, args.sso_session.as_deref()).map_err(Failure::configuration)?;
-        let resolution =
-            match check_start_url(config.start_url.value).map_err(Failure::configuration)? {
-                StartUrlKind::AwsOwned => None,
-                StartUrlKind::Vanity => Some(resolve_vanity(
-                    ctx.machine,
-                    config.start_url.value,
-                    config.region.value,
-                )?),
+impl<M: Machine + ?Sized> Run<M> for LoginArgs {
+    fn run(&self, ctx: &Context<'_, M>, streams: &mut Streams<'_>) -> Result<(), Failure> {
+        ctx.with_evaluator(streams, profile_not_found, |eval, streams| {
+            let config =
+                login_config(eval, self.sso_session.as_deref()).map_err(Failure::configuration)?;
+            let resolution =
+                match check_start_url(config.start_url.value).map_err(Failure::configuration)? {
+                    StartUrlKind::AwsOwned => None,
+                    StartUrlKind::Vanity => Some(resolve_vanity(
+                        ctx.machine,
+                        config.start_url.value,
+                        config.region.value,
+                    )?),
+                };
+            // The resolved URL and region serve every call and file; the configured URL names
+            // the files and the message.
+            let (issuer_url, region) = match &resolution {
+                Some(r) => (r.url.as_str(), r.region.as_str()),
+                None => (config.start_url.value, config.region.value),
             };
-        // The resolved URL and region serve every call and file; the configured URL names
-        // the files and the message.
-        let (issuer_url, region) = match &resolution {
-            Some(r) => (r.url.as_str(), r.region.as_str()),
-            None => (config.start_url.value, config.region.value),
-        };
-        let sign = SignIn {
-            config: &config,
-            issuer_url,
-            region,
-            flow: Flow::choose(&config, args.use_device_code),
-            no_browser: args.no_browser,
-        };
-        sign_in(ctx, eval, &sign, streams)?;
-        if region != config.region.value {
-            write_region(ctx, &config, region, streams)?;
-            writeln!(streams.out, "SSO region updated to {region}")?;
-        }
-        writeln!(
-            streams.out,
-            "Successfully logged into Start URL: {}",
-            config.start_url.value
-        )?;
-        Ok(())
-    })
+            let sign = SignIn {
+                config: &config,
+                issuer_url,
+                region,
+                flow: Flow::choose(&config, self.use_device_code),
+                no_browser: self.no_browser,
+            };
+            sign_in(ctx, eval, &sign, streams)?;
+            if region != config.region.value {
+                write_region(ctx, &config, region, streams)?;
+                writeln!(streams.out, "SSO region updated to {region}")?;
+            }
+            writeln!(
+                streams.out,
+                "Successfully logged into Start URL: {}",
+                config.start_url.value
+            )?;
+            Ok(())
+        })
+    }
 }
 
 /// What one sign-in signs in to, and how.
@@ -478,7 +476,11 @@ pub(crate) fn resolve_vanity<M: Machine + ?Sized>(
     let final_url = loop {
         let method = if was_get { "GET" } else { "HEAD" };
         let (status, location) = machine
-            .probe_url(method, start_url, PROBE_TIMEOUT_MS)
+            .probe_url(&UrlProbe {
+                method,
+                url: start_url,
+                timeout_ms: PROBE_TIMEOUT_MS,
+            })
             .map_err(|e| Failure::configuration(format!("Failed to resolve start URL: {e}")))?;
         match after_probe(start_url, was_get, status, location.as_deref()) {
             ProbeStep::Done(url) => break url,

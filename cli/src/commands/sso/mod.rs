@@ -12,7 +12,7 @@ pub mod profiles;
 use clap::{Args, Subcommand};
 use credchain_core::config::evaluate::EvaluateError;
 
-use crate::commands::Context;
+use crate::commands::{Context, Run};
 use crate::failure::Failure;
 use crate::machine::Machine;
 use crate::output::Streams;
@@ -103,15 +103,13 @@ its region) and deleted, and every SSO role credential cached in
 and other files are kept. Prints nothing.";
 
 /// Runs `sso login`, `sso logout` or `sso profiles`.
-pub fn run<M: Machine + ?Sized>(
-    command: &SsoCommand,
-    ctx: &Context<'_, M>,
-    streams: &mut Streams<'_>,
-) -> Result<(), Failure> {
-    match command {
-        SsoCommand::Login(args) => login::run(args, ctx, streams),
-        SsoCommand::Logout => logout::run(ctx, streams),
-        SsoCommand::Profiles(args) => profiles::run(args, ctx, streams),
+impl<M: Machine + ?Sized> Run<M> for SsoCommand {
+    fn run(&self, ctx: &Context<'_, M>, streams: &mut Streams<'_>) -> Result<(), Failure> {
+        match self {
+            SsoCommand::Login(args) => args.run(ctx, streams),
+            SsoCommand::Logout => logout::run(ctx, streams),
+            SsoCommand::Profiles(args) => args.run(ctx, streams),
+        }
     }
 }
 

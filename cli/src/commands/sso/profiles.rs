@@ -28,103 +28,101 @@ use credchain_core::{FileKind, Source, Sourced};
 use crate::chain::network_status;
 use crate::commands::signin_flow::service_failure;
 use crate::commands::sso::{profile_not_found, ProfilesArgs};
-use crate::commands::Context;
+use crate::commands::{Context, Run};
 use crate::failure::Failure;
 use crate::machine::Machine;
 use crate::output::Streams;
 use crate::shared_write;
 
 /// Runs `sso profiles`.
-pub fn run<M: Machine + ?Sized>(
-    args: &ProfilesArgs,
-    ctx: &Context<'_, M>,
-    streams: &mut Streams<'_>,
-) -> Result<(), Failure> {
-    let template = args.name.as_deref().unwrap_or(DEFAULT_NAME_TEMPLATE);
-    check_template(template).map_err(|e| Failure::param_validation(format!("--name: {e}")))?;
-    ctx.with_evaluator(streams, profile_not_found, |eval, streams| {
-        let config =
-            login_config(eval, args.sso_session.as_deref()).map_err(Failure::configuration)?;
-        let login_hint = match config.session {
-            Some(session) => format!("credchain sso login --sso-session {session}"),
-            None => format!("credchain sso login --profile {}", config.profile),
-        };
-        let source = TokenSource {
-            profile: config.profile,
-            session: config.session.map(|value| Sourced {
-                value,
-                source: Source::Default,
-            }),
-            start_url: config.start_url,
-            region: config.region,
-        };
-        let io = ctx.machine.io();
-        let token =
-            block_on(token(eval, io.fs, io.http, io.clock, &source, io.platform)).map_err(|e| {
-                Failure::with_status(
-                    network_status(e.service_failure()),
-                    format!("{e}\nTo sign in with credchain: {login_hint}"),
-                )
-            })?;
-        let endpoint = endpoint::resolve(eval, &endpoint::SSO, Some(config.region))
-            .map_err(Failure::configuration)?;
-        let retry = retry::settings(eval).map_err(Failure::other)?.config;
-        let portal = |e: PortalError| match e {
-            PortalError::Unauthorized(f) => Failure::with_status(
-                crate::failure::SERVICE_ERROR,
-                format!("{f}; the session has expired or was ended: {login_hint}"),
-            ),
-            PortalError::Failed(f) => service_failure(&f),
-            PortalError::TooLong(too_long) => Failure::other(too_long),
-        };
-        let mut accounts = block_on(sso_portal::list_accounts(
-            io.http,
-            io.clock,
-            retry,
-            &endpoint,
-            token.access_token(),
-        ))
-        .map_err(portal)?;
-        sort_accounts(&mut accounts);
-        let mut roles: Vec<(Account, Vec<String>)> = Vec::with_capacity(accounts.len());
-        for account in accounts {
-            let mut names = block_on(sso_portal::list_account_roles(
+impl<M: Machine + ?Sized> Run<M> for ProfilesArgs {
+    fn run(&self, ctx: &Context<'_, M>, streams: &mut Streams<'_>) -> Result<(), Failure> {
+        let template = self.name.as_deref().unwrap_or(DEFAULT_NAME_TEMPLATE);
+        check_template(template).map_err(|e| Failure::param_validation(format!("--name: {e}")))?;
+        ctx.with_evaluator(streams, profile_not_found, |eval, streams| {
+            let config =
+                login_config(eval, self.sso_session.as_deref()).map_err(Failure::configuration)?;
+            let login_hint = match config.session {
+                Some(session) => format!("credchain sso login --sso-session {session}"),
+                None => format!("credchain sso login --profile {}", config.profile),
+            };
+            let source = TokenSource {
+                profile: config.profile,
+                session: config.session.map(|value| Sourced {
+                    value,
+                    source: Source::Default,
+                }),
+                start_url: config.start_url,
+                region: config.region,
+            };
+            let io = ctx.machine.io();
+            let token = block_on(token(eval, io.fs, io.http, io.clock, &source, io.platform))
+                .map_err(|e| {
+                    Failure::with_status(
+                        network_status(e.service_failure()),
+                        format!("{e}\nTo sign in with credchain: {login_hint}"),
+                    )
+                })?;
+            let endpoint = endpoint::resolve(eval, &endpoint::SSO, Some(config.region))
+                .map_err(Failure::configuration)?;
+            let retry = retry::settings(eval).map_err(Failure::other)?.config;
+            let portal = |e: PortalError| match e {
+                PortalError::Unauthorized(f) => Failure::with_status(
+                    crate::failure::SERVICE_ERROR,
+                    format!("{f}; the session has expired or was ended: {login_hint}"),
+                ),
+                PortalError::Failed(f) => service_failure(&f),
+                PortalError::TooLong(too_long) => Failure::other(too_long),
+            };
+            let mut accounts = block_on(sso_portal::list_accounts(
                 io.http,
                 io.clock,
                 retry,
                 &endpoint,
                 token.access_token(),
-                &account.account_id,
             ))
             .map_err(portal)?;
-            sort_roles(&mut names);
-            roles.push((account, names));
-        }
-        let pairs = roles
-            .iter()
-            .flat_map(|(account, names)| names.iter().map(move |r| (account, r.as_str())));
-        let files = eval.files();
-        let existing = |name: &str| files.profile(name).is_some();
-        let plan = plan_profiles(
-            pairs,
-            config.session.unwrap_or(""),
-            template,
-            &existing,
-            args.force,
-        )
-        .map_err(|e| Failure::param_validation(format!("--name: {e}")))?;
-        let sso_source = match config.session {
-            Some(session) => SsoSource::Session(session),
-            None => SsoSource::Legacy {
-                start_url: config.start_url.value,
-                sso_region: config.region.value,
-            },
-        };
-        if args.write {
-            write_plan(ctx, &plan, sso_source, streams)?;
-        }
-        report(&plan, args.write, streams)
-    })
+            sort_accounts(&mut accounts);
+            let mut roles: Vec<(Account, Vec<String>)> = Vec::with_capacity(accounts.len());
+            for account in accounts {
+                let mut names = block_on(sso_portal::list_account_roles(
+                    io.http,
+                    io.clock,
+                    retry,
+                    &endpoint,
+                    token.access_token(),
+                    &account.account_id,
+                ))
+                .map_err(portal)?;
+                sort_roles(&mut names);
+                roles.push((account, names));
+            }
+            let pairs = roles
+                .iter()
+                .flat_map(|(account, names)| names.iter().map(move |r| (account, r.as_str())));
+            let files = eval.files();
+            let existing = |name: &str| files.profile(name).is_some();
+            let plan = plan_profiles(
+                pairs,
+                config.session.unwrap_or(""),
+                template,
+                &existing,
+                self.force,
+            )
+            .map_err(|e| Failure::param_validation(format!("--name: {e}")))?;
+            let sso_source = match config.session {
+                Some(session) => SsoSource::Session(session),
+                None => SsoSource::Legacy {
+                    start_url: config.start_url.value,
+                    sso_region: config.region.value,
+                },
+            };
+            if self.write {
+                write_plan(ctx, &plan, sso_source, streams)?;
+            }
+            report(&plan, self.write, streams)
+        })
+    }
 }
 
 /// Writes every added or replaced profile of `plan` in one replacement of the config file.
