@@ -95,7 +95,7 @@ pub const MAX_ACCOUNT_ID_LEN: usize = 32;
 pub struct Credentials {
     access_key_id: heapless::String<MAX_ACCESS_KEY_ID_LEN>,
     secret_access_key: heapless::String<MAX_SECRET_ACCESS_KEY_LEN>,
-    session_token: Option<heapless::String<MAX_SESSION_TOKEN_LEN>>,
+    session_token: Option<SessionTokenText>,
     expiration: Option<i64>,
     /// How the source wrote the expiry (its fraction and offset), for `isoformat` output.
     expiration_form: TimeForm,
@@ -145,6 +145,30 @@ impl fmt::Display for TooLong {
     }
 }
 
+/// Where a session token is kept: on the heap when the core has an allocator, inline (up to
+/// [`MAX_SESSION_TOKEN_LEN`]) without. Credentials move from provider to chain to caller, and a
+/// 16 KB token buffer inline made each move a 16 KB copy: over a third of a static profile's
+/// resolution. The same limit holds either way.
+#[cfg(feature = "alloc")]
+type SessionTokenText = alloc::string::String;
+#[cfg(not(feature = "alloc"))]
+type SessionTokenText = heapless::String<MAX_SESSION_TOKEN_LEN>;
+
+/// `token` as a [`SessionTokenText`], refused past [`MAX_SESSION_TOKEN_LEN`].
+fn session_token_text(token: &str) -> Result<SessionTokenText, TooLong> {
+    let too_long = TooLong {
+        field: "the session token",
+        limit: "MAX_SESSION_TOKEN_LEN",
+        max: MAX_SESSION_TOKEN_LEN,
+    };
+    #[cfg(feature = "alloc")]
+    return (token.len() <= MAX_SESSION_TOKEN_LEN)
+        .then(|| alloc::string::String::from(token))
+        .ok_or(too_long);
+    #[cfg(not(feature = "alloc"))]
+    return heapless::String::try_from(token).map_err(|_| too_long);
+}
+
 fn fill<const N: usize>(
     value: &str,
     field: &'static str,
@@ -174,9 +198,7 @@ impl Credentials {
                 "the secret access key",
                 "MAX_SECRET_ACCESS_KEY_LEN",
             )?,
-            session_token: session_token
-                .map(|t| fill(t, "the session token", "MAX_SESSION_TOKEN_LEN"))
-                .transpose()?,
+            session_token: session_token.map(session_token_text).transpose()?,
             expiration,
             expiration_form: TimeForm::default(),
             account_id: account_id
