@@ -96,3 +96,15 @@ export function removedAfter() {
   after(() => Promise.all(made.map((h) => h.remove?.())));
   return made;
 }
+
+/**
+ * Holds what a test host does from now on (its `run` or `fetch` awaits `state.release`) until
+ * the function returned is called: a resolution in flight, for the resolvers' tests.
+ */
+export function holdUntilReleased(state) {
+  let release;
+  state.release = new Promise((resolve) => {
+    release = resolve;
+  });
+  return release;
+}

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 
 import {
   createCredentialsResolver,
+  holdUntilReleased,
   isCredchainError,
   memoryHost,
   REFRESH_WINDOW_SECONDS,
@@ -54,15 +55,6 @@ async function resolvedOnce() {
   return { resolver, state };
 }
 
-/** Holds every credential_process run from now on until the function returned is called. */
-function holdRuns(state) {
-  let release;
-  state.release = new Promise((resolve) => {
-    release = resolve;
-  });
-  return release;
-}
-
 test('the window is five minutes', () => {
   assert.equal(REFRESH_WINDOW_SECONDS, 300);
 });
@@ -83,7 +75,7 @@ test('held credentials are served until five minutes before expiry, then refresh
 test('concurrent callers share one refresh', async () => {
   const { resolver, state } = await resolvedOnce();
   state.now += 3601; // expired: everyone must wait for the new credentials
-  const release = holdRuns(state);
+  const release = holdUntilReleased(state);
   const pending = Array.from({ length: 8 }, () => resolver.credentials());
   release();
   const keys = (await Promise.all(pending)).map((c) => c.accessKeyId);
@@ -95,7 +87,7 @@ test('concurrent callers share one refresh', async () => {
 test('while a refresh is in flight, unexpired held credentials are served at once', async () => {
   const { resolver, state } = await resolvedOnce();
   state.now += 3600 - 60;
-  const release = holdRuns(state);
+  const release = holdUntilReleased(state);
   const refreshing = resolver.credentials();
   assert.equal((await resolver.credentials()).accessKeyId, 'AKIDRUN1');
   release();

@@ -12,6 +12,7 @@ import {
   createTokenResolver,
   exportToken,
   freshness,
+  holdUntilReleased,
   initialize,
   isCredchainError,
   memoryHost,
@@ -91,15 +92,6 @@ function tokenHost({ expiresAt = T0 + 3600 } = {}) {
     },
   });
   return { host, state };
-}
-
-/** Holds every SSO-OIDC call from now on until the function returned is called. */
-function holdCalls(state) {
-  let release;
-  state.release = new Promise((resolve) => {
-    release = resolve;
-  });
-  return release;
 }
 
 /** Every string in an error (message and fields), to look for secrets in. */
@@ -201,7 +193,7 @@ test('the token resolver: concurrent callers share one refresh', async () => {
   const resolver = createTokenResolver({ host });
   await resolver.token();
   state.now = T0 + 3601; // expired: everyone waits for the refreshed token
-  const release = holdCalls(state);
+  const release = holdUntilReleased(state);
   const pending = Array.from({ length: 8 }, () => resolver.token());
   release();
   const tokens = (await Promise.all(pending)).map((t) => t.token);
@@ -215,7 +207,7 @@ test('the token resolver: while a refresh is in flight the unexpired token is se
   const resolver = createTokenResolver({ host });
   await resolver.token();
   state.now = T0 + 3600 - 120;
-  const release = holdCalls(state);
+  const release = holdUntilReleased(state);
   const refreshing = resolver.token();
   assert.equal((await resolver.token()).token, CACHED);
   release();

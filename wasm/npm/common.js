@@ -137,25 +137,17 @@ export function createApi(defaultSource) {
     };
   }
 
-  /** createCredentialsResolver(options): see index.d.ts. */
-  function createCredentialsResolver(options) {
-    const source = longLived(options, 'credentials', resolveCredentials);
-    return {
-      credentials: source.get,
-      get resolutions() {
-        return source.resolutions;
-      },
-    };
-  }
-
-  /** createTokenResolver(options): see index.d.ts. */
-  function createTokenResolver(options) {
-    const source = longLived(options, 'token', exportToken);
-    return {
-      token: source.get,
-      get resolutions() {
-        return source.resolutions;
-      },
+  /** A resolver over {@link longLived} whose getter is named `method`: what
+   * createCredentialsResolver and createTokenResolver make (see index.d.ts). */
+  function resolverOver(kind, resolve, method) {
+    return (options) => {
+      const source = longLived(options, kind, resolve);
+      return {
+        [method]: source.get,
+        get resolutions() {
+          return source.resolutions;
+        },
+      };
     };
   }
 
@@ -174,9 +166,9 @@ export function createApi(defaultSource) {
       await initialize();
       return wasm.lint(files);
     },
-    createCredentialsResolver,
+    createCredentialsResolver: resolverOver('credentials', resolveCredentials, 'credentials'),
     exportToken,
-    createTokenResolver,
+    createTokenResolver: resolverOver('token', exportToken, 'token'),
     freshness,
     refreshWindowSeconds,
   };
