@@ -21,7 +21,8 @@ use base64::Engine as _;
 use serde::Deserialize;
 use serde_json_core::str::EscapedStr;
 
-use crate::json::write_python_str;
+use crate::caches::login::{write_access_token, AccessToken};
+use crate::json::{write_later_members, write_python_str};
 use crate::services::signin::{owned_text, TOKEN_PATH};
 pub use crate::services::signin::{parse_token_response, NewSession};
 use crate::signing::sigv4::uri_encode;
@@ -210,31 +211,23 @@ pub fn write_cache_file(
     client_id: &str,
     dpop_pem: &str,
 ) -> fmt::Result {
-    out.write_str("{\"accessToken\": {\"accessKeyId\": ")?;
-    write_python_str(out, &session.access_key_id)?;
-    out.write_str(", \"secretAccessKey\": ")?;
-    write_python_str(out, &session.secret_access_key)?;
-    out.write_str(", \"sessionToken\": ")?;
-    write_python_str(out, &session.session_token)?;
-    if let Some(account) = account_id {
-        out.write_str(", \"accountId\": ")?;
-        write_python_str(out, account)?;
-    }
-    out.write_str(", \"expiresAt\": \"")?;
-    crate::credentials::write_utc_z(out, expires_at)?;
-    out.write_str("\"}")?;
-    if let Some(token_type) = &session.token_type {
-        out.write_str(", \"tokenType\": ")?;
-        write_python_str(out, token_type)?;
-    }
-    out.write_str(", \"clientId\": ")?;
-    write_python_str(out, client_id)?;
-    out.write_str(", \"refreshToken\": ")?;
-    write_python_str(out, &session.refresh_token)?;
-    out.write_str(", \"idToken\": ")?;
-    write_python_str(out, &session.id_token)?;
-    out.write_str(", \"dpopKey\": ")?;
-    write_python_str(out, dpop_pem)?;
+    out.write_str("{\"accessToken\": ")?;
+    let keys = AccessToken {
+        access_key_id: &session.access_key_id,
+        secret_access_key: &session.secret_access_key,
+        session_token: &session.session_token,
+        account_id,
+        expires_at,
+    };
+    write_access_token(out, &keys, write_python_str)?;
+    let token_type = session.token_type.as_deref().map(|t| ("tokenType", t));
+    let members = [
+        ("clientId", client_id),
+        ("refreshToken", &*session.refresh_token),
+        ("idToken", &*session.id_token),
+        ("dpopKey", dpop_pem),
+    ];
+    write_later_members(out, token_type.into_iter().chain(members), write_python_str)?;
     out.write_char('}')
 }
 

@@ -730,35 +730,22 @@ mod tests {
         ] {
             assert!(!is_aws_owned_host(host), "{host}");
         }
-        assert_eq!(
-            region_from_host("ssoins-1.portal.eu-west-1.app.aws").as_deref(),
-            Some("eu-west-1")
-        );
-        assert_eq!(
-            region_from_host("x.us-west-2.portal.amazonaws.com").as_deref(),
-            Some("us-west-2")
-        );
-        assert_eq!(
-            region_from_host("x.cn-north-1.portal.amazonaws.com.cn").as_deref(),
-            Some("cn-north-1")
-        );
-        assert_eq!(region_from_host("d-123.awsapps.com"), None);
-        assert_eq!(
-            check_start_url("http://d-1.awsapps.com/start"),
-            Err(StartUrlError::NotHttps)
-        );
-        assert_eq!(
-            check_start_url("https://d-1.awsapps.com/start"),
-            Ok(StartUrlKind::AwsOwned)
-        );
-        assert_eq!(
-            check_start_url("HTTPS://sso.example.com/"),
-            Ok(StartUrlKind::Vanity)
-        );
-        assert_eq!(
-            check_start_url("https:///x"),
-            Err(StartUrlError::Invalid("https:///x"))
-        );
+        for (host, region) in [
+            ("ssoins-1.portal.eu-west-1.app.aws", Some("eu-west-1")),
+            ("x.us-west-2.portal.amazonaws.com", Some("us-west-2")),
+            ("x.cn-north-1.portal.amazonaws.com.cn", Some("cn-north-1")),
+            ("d-123.awsapps.com", None),
+        ] {
+            assert_eq!(region_from_host(host).as_deref(), region, "{host}");
+        }
+        for (url, want) in [
+            ("http://d-1.awsapps.com/start", Err(StartUrlError::NotHttps)),
+            ("https://d-1.awsapps.com/start", Ok(StartUrlKind::AwsOwned)),
+            ("HTTPS://sso.example.com/", Ok(StartUrlKind::Vanity)),
+            ("https:///x", Err(StartUrlError::Invalid("https:///x"))),
+        ] {
+            assert_eq!(check_start_url(url), want, "{url}");
+        }
     }
 
     #[test]
