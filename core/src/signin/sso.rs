@@ -37,6 +37,8 @@ use crate::services::sso_oidc::{Client, Refreshed, DEFAULT_SCOPE};
 use crate::signing::sigv4::uri_encode;
 use crate::Sourced;
 
+use super::console::origin_url;
+
 /// The longest the loopback callback waits for the browser, in seconds (the AWS CLI's 600).
 pub const CALLBACK_WAIT_SECS: u64 = 600;
 /// The device flow's polling interval when the service names none, in seconds.
@@ -500,19 +502,16 @@ pub fn authorize_url(
     scopes: &[&str],
     challenge: &str,
 ) -> String {
-    let (scheme, rest) = oidc_endpoint
-        .split_once("://")
-        .unwrap_or(("https", oidc_endpoint));
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
     let joined = if scopes.is_empty() {
         String::from(DEFAULT_SCOPE)
     } else {
         scopes.join(" ")
     };
-    let mut url = String::new();
+    let mut url = origin_url(oidc_endpoint, "/authorize");
     let _ = write!(
         url,
-        "{scheme}://{authority}/authorize?response_type=code&client_id={}&redirect_uri={}&state={}&code_challenge_method=S256&scopes={}&code_challenge={challenge}",
+        "?response_type=code&client_id={}&redirect_uri={}&state={}&code_challenge_method=S256\
+         &scopes={}&code_challenge={challenge}",
         uri_encode(client_id),
         uri_encode(redirect_uri),
         uri_encode(state),
