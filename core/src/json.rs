@@ -25,11 +25,7 @@ pub(crate) fn unescape<const N: usize>(
     field: &'static str,
     limit: &'static str,
 ) -> Result<heapless::String<N>, StringError> {
-    let full = StringError::TooLong(TooLong {
-        field,
-        limit,
-        max: N,
-    });
+    let full = StringError::TooLong(TooLong::over::<N>(field, limit));
     let mut out = heapless::String::new();
     for fragment in s.fragments() {
         match fragment.map_err(|_| StringError::BadEscape)? {
