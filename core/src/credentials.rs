@@ -145,6 +145,17 @@ impl fmt::Display for TooLong {
     }
 }
 
+impl TooLong {
+    /// `field`, bounded by the constant named `limit`, did not fit the `N` bytes of its string.
+    pub(crate) const fn over<const N: usize>(field: &'static str, limit: &'static str) -> Self {
+        TooLong {
+            field,
+            limit,
+            max: N,
+        }
+    }
+}
+
 /// Where a session token is kept: on the heap when the core has an allocator, inline (up to
 /// [`MAX_SESSION_TOKEN_LEN`]) without. Credentials move from provider to chain to caller, and a
 /// 16 KB token buffer inline made each move a 16 KB copy: over a third of a static profile's
@@ -156,11 +167,8 @@ type SessionTokenText = heapless::String<MAX_SESSION_TOKEN_LEN>;
 
 /// `token` as a [`SessionTokenText`], refused past [`MAX_SESSION_TOKEN_LEN`].
 fn session_token_text(token: &str) -> Result<SessionTokenText, TooLong> {
-    let too_long = TooLong {
-        field: "the session token",
-        limit: "MAX_SESSION_TOKEN_LEN",
-        max: MAX_SESSION_TOKEN_LEN,
-    };
+    let too_long =
+        TooLong::over::<MAX_SESSION_TOKEN_LEN>("the session token", "MAX_SESSION_TOKEN_LEN");
     #[cfg(feature = "alloc")]
     return (token.len() <= MAX_SESSION_TOKEN_LEN)
         .then(|| alloc::string::String::from(token))
@@ -174,11 +182,7 @@ fn fill<const N: usize>(
     field: &'static str,
     limit: &'static str,
 ) -> Result<heapless::String<N>, TooLong> {
-    heapless::String::try_from(value).map_err(|_| TooLong {
-        field,
-        limit,
-        max: N,
-    })
+    heapless::String::try_from(value).map_err(|_| TooLong::over::<N>(field, limit))
 }
 
 impl Credentials {

@@ -25,11 +25,7 @@ pub(crate) fn unescape<const N: usize>(
     field: &'static str,
     limit: &'static str,
 ) -> Result<heapless::String<N>, StringError> {
-    let full = StringError::TooLong(TooLong {
-        field,
-        limit,
-        max: N,
-    });
+    let full = StringError::TooLong(TooLong::over::<N>(field, limit));
     let mut out = heapless::String::new();
     for fragment in s.fragments() {
         match fragment.map_err(|_| StringError::BadEscape)? {
@@ -86,6 +82,21 @@ pub fn write_python_json(
         }
     }
     out.write_char('}')
+}
+
+/// Writes each of `members` as `, "name": value`: the members after an object's first one,
+/// with Python's default separators, each value written by `write_value` (the escaping the
+/// file asks for). The names are written as they are: they are the callers' own constants.
+pub(crate) fn write_later_members<'m, W: fmt::Write>(
+    out: &mut W,
+    members: impl IntoIterator<Item = (&'m str, &'m str)>,
+    write_value: fn(&mut W, &str) -> fmt::Result,
+) -> fmt::Result {
+    for (name, value) in members {
+        write!(out, ", \"{name}\": ")?;
+        write_value(out, value)?;
+    }
+    Ok(())
 }
 
 /// Writes `s` as a JSON string as Python's `json.dumps` does with `ensure_ascii=True`: `"` and

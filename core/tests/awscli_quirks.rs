@@ -24,6 +24,14 @@ fn files<'a>(config: &'a str, creds: &'a str) -> ConfigFiles<'a> {
     common::c_and_k(Some(config.as_bytes()), Some(creds.as_bytes())).unwrap()
 }
 
+/// The step of a chain whose base is web identity (a panic for any other base).
+fn web_identity_step(base: BaseStep<'_>) -> WebIdentityStep<'_> {
+    match base {
+        BaseStep::WebIdentity(step) => step,
+        other => panic!("{other:?}"),
+    }
+}
+
 /// The error planning `profile` (chosen by the option, no environment variables) gives.
 fn plan_error(files: &ConfigFiles<'_>, profile: &str) -> String {
     let options = Options::default().with(Setting::Profile, profile);
@@ -120,14 +128,11 @@ fn web_identity_from_the_environment_comes_before_files_and_overrides_the_profil
     let options = Options::default();
     let chain = planned(&f, env, &options).unwrap().chain.unwrap();
     assert_eq!(chain.provider, ProviderKind::WebIdentity);
-    let BaseStep::WebIdentity(WebIdentityStep {
+    let WebIdentityStep {
         token_file,
         role_arn,
         ..
-    }) = chain.base
-    else {
-        panic!("{:?}", chain.base)
-    };
+    } = web_identity_step(chain.base);
     assert_eq!(
         (token_file.value, token_file.source),
         ("/env.jwt", Source::EnvVar("AWS_WEB_IDENTITY_TOKEN_FILE"))
@@ -180,14 +185,11 @@ fn a_profile_from_the_option_turns_the_environment_s_web_identity_off() {
         "",
     );
     let chain = planned(&own, env, &option).unwrap().chain.unwrap();
-    let BaseStep::WebIdentity(WebIdentityStep {
+    let WebIdentityStep {
         token_file,
         role_arn,
         session_name,
-    }) = chain.base
-    else {
-        panic!("{:?}", chain.base)
-    };
+    } = web_identity_step(chain.base);
     assert_eq!(
         (token_file.value, role_arn.value, session_name),
         ("/profile.jwt", "arn:aws:iam::1:role/profile", None)

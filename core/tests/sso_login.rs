@@ -6,14 +6,10 @@
 
 mod common;
 
-use std::cell::RefCell;
-use std::collections::VecDeque;
-
-use common::memory::FixedClock;
+use common::memory::{FixedClock, ScriptedHttp};
+use common::{oidc_endpoint, portal_endpoint, ONE_ATTEMPT};
 use credchain_core::config::evaluate::{Evaluator, Options};
-use credchain_core::io::{block_on, Http, HttpError, HttpErrorKind, HttpRequest, HttpResponse};
-use credchain_core::services::endpoint::{Endpoint, Origin};
-use credchain_core::services::retry::RetryConfig;
+use credchain_core::io::block_on;
 use credchain_core::services::sso_oidc::{
     self, AuthCodeRegistration, Client, Grant, GrantFailure, RegisterRequest,
     REDIRECT_URI_WITHOUT_PORT,
@@ -21,72 +17,12 @@ use credchain_core::services::sso_oidc::{
 use credchain_core::services::sso_portal;
 use credchain_core::signin::sso::{login_config, Flow, LoginConfigError};
 
-/// A request as sent: method, URL, headers, body.
-type Seen = (String, String, Vec<(String, String)>, String);
-
 /// What `login_config` read: session, start URL, region, scopes, and the flow chosen.
 type Read = (Option<String>, String, String, Option<Vec<String>>, Flow);
 
-/// HTTP answering from a queue of (status, body), recording (method, URL, headers, body); an
-/// empty queue is a connection failure.
-#[derive(Default)]
-struct Scripted {
-    answers: RefCell<VecDeque<(u16, &'static str)>>,
-    seen: RefCell<Vec<Seen>>,
-}
-
-impl Scripted {
-    fn answering(answers: &[(u16, &'static str)]) -> Self {
-        Scripted {
-            answers: RefCell::new(answers.iter().copied().collect()),
-            seen: RefCell::default(),
-        }
-    }
-}
-
-impl Http for Scripted {
-    type Body = Vec<u8>;
-    async fn send(&self, request: &HttpRequest<'_>) -> Result<HttpResponse<Vec<u8>>, HttpError> {
-        self.seen.borrow_mut().push((
-            request.method.to_owned(),
-            request.url.to_owned(),
-            request
-                .headers
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-            String::from_utf8(request.body.to_vec()).unwrap(),
-        ));
-        let Some((status, body)) = self.answers.borrow_mut().pop_front() else {
-            return Err(HttpError {
-                kind: HttpErrorKind::Connect,
-            });
-        };
-        Ok(HttpResponse {
-            status,
-            content_type: Some("application/json".try_into().unwrap()),
-            body: body.as_bytes().to_vec(),
-        })
-    }
-}
-
-fn endpoint() -> Endpoint<'static> {
-    Endpoint::new(
-        "https://oidc.us-east-1.amazonaws.com",
-        "us-east-1",
-        Origin::EnvVar("AWS_ENDPOINT_URL_SSO_OIDC"),
-    )
-    .unwrap()
-}
-
-const ONCE: RetryConfig = RetryConfig {
-    mode: credchain_core::services::retry::RetryMode::Standard,
-    max_attempts: 1,
-};
-
 #[test]
 fn register_client_for_both_flows() {
-    let http = Scripted::answering(&[
+    let http = ScriptedHttp::answering(&[
         (
             200,
             r#"{"clientId":"cid","clientSecret":"csecret","clientIdIssuedAt":1,"clientSecretExpiresAt":2000000000}"#,
@@ -105,8 +41,8 @@ fn register_client_for_both_flows() {
     let client = block_on(sso_oidc::register_client(
         &http,
         &FixedClock(0),
-        ONCE,
-        &endpoint(),
+        ONE_ATTEMPT,
+        &oidc_endpoint(),
         &device,
     ))
     .unwrap();
@@ -130,42 +66,42 @@ fn register_client_for_both_flows() {
     block_on(sso_oidc::register_client(
         &http,
         &FixedClock(0),
-        ONCE,
-        &endpoint(),
+        ONE_ATTEMPT,
+        &oidc_endpoint(),
         &pkce,
     ))
     .unwrap();
     let failure = block_on(sso_oidc::register_client(
         &http,
         &FixedClock(0),
-        ONCE,
-        &endpoint(),
+        ONE_ATTEMPT,
+        &oidc_endpoint(),
         &pkce,
     ))
     .unwrap_err();
     assert!(!failure.is_service_error(), "{failure}");
-    let seen = http.seen.borrow();
-    assert_eq!(seen[0].0, "POST");
+    let seen = http.sent.borrow();
+    assert_eq!(seen[0].method, "POST");
     assert_eq!(
-        seen[0].1,
+        seen[0].url,
         "https://oidc.us-east-1.amazonaws.com/client/register"
     );
     assert_eq!(
-        seen[0].3,
+        seen[0].body,
         r#"{"clientName": "botocore-client-corp", "clientType": "public", "scopes": ["sso:account:access", "x:y"]}"#
     );
     assert_eq!(
-        seen[1].3,
+        seen[1].body,
         r#"{"clientName": "botocore-client-corp", "clientType": "public", "grantTypes": ["authorization_code", "refresh_token"], "redirectUris": ["http://127.0.0.1/oauth/callback"], "issuerUrl": "https://d-1.awsapps.com/start", "scopes": ["sso:account:access"]}"#
     );
     assert!(seen[0]
-        .2
+        .headers
         .contains(&("content-type".to_owned(), "application/json".to_owned())));
 }
 
 #[test]
 fn device_authorization_and_the_grants() {
-    let http = Scripted::answering(&[
+    let http = ScriptedHttp::answering(&[
         (
             200,
             r#"{"deviceCode":"dc","userCode":"UC-1","verificationUri":"https://v/","verificationUriComplete":"https://v/?c=UC-1","expiresIn":600,"interval":1}"#,
@@ -184,11 +120,11 @@ fn device_authorization_and_the_grants() {
         (200, r#"{"accessToken":"at2","expiresIn":60}"#),
     ]);
     let client = Client::new("cid", "csecret", 2_000_000_000).unwrap();
-    let (clock, ep) = (FixedClock(100), endpoint());
+    let (clock, ep) = (FixedClock(100), oidc_endpoint());
     let authorization = block_on(sso_oidc::start_device_authorization(
         &http,
         &clock,
-        ONCE,
+        ONE_ATTEMPT,
         &ep,
         &client,
         "https://d-1.awsapps.com/start",
@@ -204,12 +140,22 @@ fn device_authorization_and_the_grants() {
     );
     assert!(!format!("{authorization:?}").contains("\"dc\""));
     let grant = Grant::DeviceCode(&authorization);
+    // The failure boxed: it is large.
+    let redeem = |grant: &Grant<'_>| {
+        block_on(sso_oidc::redeem(
+            &http,
+            &clock,
+            ONE_ATTEMPT,
+            &ep,
+            &client,
+            grant,
+            100,
+        ))
+        .map_err(Box::new)
+    };
     let mut kinds = Vec::new();
     for _ in 0..4 {
-        let failure = block_on(sso_oidc::redeem(
-            &http, &clock, ONCE, &ep, &client, &grant, 100,
-        ))
-        .unwrap_err();
+        let failure = redeem(&grant).unwrap_err();
         assert!(failure.is_service_error());
         kinds.push(sso_oidc::grant_failure(&failure));
     }
@@ -222,10 +168,7 @@ fn device_authorization_and_the_grants() {
             GrantFailure::Other
         ]
     );
-    let token = block_on(sso_oidc::redeem(
-        &http, &clock, ONCE, &ep, &client, &grant, 100,
-    ))
-    .unwrap();
+    let token = redeem(&grant).unwrap();
     assert_eq!(
         (
             token.token().access_token(),
@@ -239,27 +182,24 @@ fn device_authorization_and_the_grants() {
         redirect_uri: "http://127.0.0.1:5555/oauth/callback",
         code_verifier: "v".repeat(64).leak(),
     };
-    let token = block_on(sso_oidc::redeem(
-        &http, &clock, ONCE, &ep, &client, &code, 100,
-    ))
-    .unwrap();
+    let token = redeem(&code).unwrap();
     assert_eq!(token.refresh_token(), None);
-    let seen = http.seen.borrow();
+    let seen = http.sent.borrow();
     assert_eq!(
-        seen[0].1,
+        seen[0].url,
         "https://oidc.us-east-1.amazonaws.com/device_authorization"
     );
     assert_eq!(
-        seen[0].3,
+        seen[0].body,
         r#"{"clientId": "cid", "clientSecret": "csecret", "startUrl": "https://d-1.awsapps.com/start"}"#
     );
-    assert_eq!(seen[1].1, "https://oidc.us-east-1.amazonaws.com/token");
+    assert_eq!(seen[1].url, "https://oidc.us-east-1.amazonaws.com/token");
     assert_eq!(
-        seen[1].3,
+        seen[1].body,
         r#"{"grantType": "urn:ietf:params:oauth:grant-type:device_code", "clientId": "cid", "clientSecret": "csecret", "deviceCode": "dc"}"#
     );
     assert_eq!(
-        seen[6].3,
+        seen[6].body,
         format!(
             r#"{{"grantType": "authorization_code", "clientId": "cid", "clientSecret": "csecret", "redirectUri": "http://127.0.0.1:5555/oauth/callback", "codeVerifier": "{}", "code": "the-code"}}"#,
             "v".repeat(64)
@@ -267,10 +207,7 @@ fn device_authorization_and_the_grants() {
     );
     // Failures name the operation and endpoint, never the secrets.
     drop(seen);
-    let failure = block_on(sso_oidc::redeem(
-        &http, &clock, ONCE, &ep, &client, &grant, 100,
-    ))
-    .unwrap_err();
+    let failure = redeem(&grant).unwrap_err();
     let text = failure.to_string();
     assert!(
         text.contains("CreateToken") && !text.contains("csecret") && !text.contains("dc\""),
@@ -280,49 +217,33 @@ fn device_authorization_and_the_grants() {
 
 #[test]
 fn portal_logout() {
-    let http = Scripted::answering(&[
+    let http = ScriptedHttp::answering(&[
         (200, ""),
         (401, r#"{"message":"Session token not found or invalid"}"#),
     ]);
-    let ep = Endpoint::new(
-        "https://portal.sso.us-east-1.amazonaws.com",
-        "us-east-1",
-        Origin::EnvVar("AWS_ENDPOINT_URL_SSO"),
-    )
-    .unwrap();
-    block_on(sso_portal::logout(
-        &http,
-        &FixedClock(0),
-        ONCE,
-        &ep,
-        "the-token",
-    ))
-    .unwrap();
-    let refused = block_on(sso_portal::logout(
-        &http,
-        &FixedClock(0),
-        ONCE,
-        &ep,
-        "the-token",
-    ))
-    .unwrap_err();
+    let ep = portal_endpoint();
+    let logout = || {
+        block_on(sso_portal::logout(
+            &http,
+            &FixedClock(0),
+            ONE_ATTEMPT,
+            &ep,
+            "the-token",
+        ))
+        .map_err(Box::new)
+    };
+    logout().unwrap();
+    let refused = logout().unwrap_err();
     assert!(refused.is_service_error());
-    let unreachable = block_on(sso_portal::logout(
-        &http,
-        &FixedClock(0),
-        ONCE,
-        &ep,
-        "the-token",
-    ))
-    .unwrap_err();
+    let unreachable = logout().unwrap_err();
     assert!(!unreachable.is_service_error());
-    let seen = http.seen.borrow();
+    let seen = http.sent.borrow();
     assert_eq!(
-        (seen[0].0.as_str(), seen[0].1.as_str()),
+        (seen[0].method.as_str(), seen[0].url.as_str()),
         ("POST", "https://portal.sso.us-east-1.amazonaws.com/logout")
     );
     assert_eq!(
-        seen[0].2,
+        seen[0].headers,
         [("x-amz-sso_bearer_token".to_owned(), "the-token".to_owned())]
     );
 }

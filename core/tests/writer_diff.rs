@@ -98,16 +98,40 @@ fn header(rng: &mut Rng, name: &str) -> String {
             Some((first, rest)) => format!("[{first} \"{rest}\"]"),
             None => format!("[{name}]"),
         },
-        1 => format!("  [{name}]"),
-        2 => format!("\t[{name}]"),
-        3 => format!("# [{name}]"),
-        4 => format!("; [{name}]"),
-        5 => format!("[{name}] ; a comment"),
-        6 => format!("[ {name} ]"),
-        7 => format!("[{name}]  "),
+        form @ 1..=7 => {
+            let (before, after) = HEADER_FORMS[form - 1];
+            format!("{before}{name}{after}")
+        }
         _ => format!("[{name}]"),
     }
 }
+
+/// What stands before and after a header's name in the other forms of [`header`]: indented,
+/// commented out, with a comment after, with spaces inside or after the brackets.
+const HEADER_FORMS: [(&str, &str); 7] = [
+    ("  [", "]"),
+    ("\t[", "]"),
+    ("# [", "]"),
+    ("; [", "]"),
+    ("[", "] ; a comment"),
+    ("[ ", " ]"),
+    ("[", "]  "),
+];
+
+/// What stands before the key and between it and the value in the other forms of a property
+/// line of [`body_lines`]: unspaced, a colon, indented, commented out.
+const PROPERTY_FORMS: [(&str, &str); 6] = [
+    ("", "="),
+    ("", ": "),
+    ("", " ="),
+    ("  ", " = "),
+    ("# ", " = "),
+    (";", "="),
+];
+
+/// The lines of [`body_lines`] that are no property: comments, blank and stray continuation
+/// lines.
+const OTHER_LINES: [&str; 5] = ["# a comment", "; another", "", "   ", "  continued"];
 
 /// One to three body lines of a section.
 fn body_lines(rng: &mut Rng, lines: &mut Vec<String>) {
@@ -115,17 +139,11 @@ fn body_lines(rng: &mut Rng, lines: &mut Vec<String>) {
     let value = rng.pick(VALUES);
     let line = match rng.below(20) {
         0..=4 => format!("{key} = {value}"),
-        5 => format!("{key}={value}"),
-        6 => format!("{key}: {value}"),
-        7 => format!("{key} ={value}"),
-        8 => format!("  {key} = {value}"),
-        9 => format!("# {key} = {value}"),
-        10 => format!(";{key}={value}"),
-        11 => "# a comment".to_string(),
-        12 => "; another".to_string(),
-        13 => String::new(),
-        14 => "   ".to_string(),
-        15 => "  continued".to_string(),
+        form @ 5..=10 => {
+            let (before, between) = PROPERTY_FORMS[form - 5];
+            format!("{before}{key}{between}{value}")
+        }
+        other @ 11..=15 => OTHER_LINES[other - 11].to_string(),
         16 | 17 => {
             // A nested block: `key =` and its indented lines.
             lines.push(format!("{} =", rng.pick(NESTED_KEYS)));

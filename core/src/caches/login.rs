@@ -31,7 +31,7 @@ use crate::credentials::{
     MAX_SECRET_ACCESS_KEY_LEN, MAX_SESSION_TOKEN_LEN,
 };
 use crate::io::Env;
-use crate::json::{unescape, StringError};
+use crate::json::{unescape, write_later_members, StringError};
 use crate::services::signin::{Refreshed, MAX_CLIENT_ID_LEN, MAX_REFRESH_TOKEN_LEN};
 use crate::signing::dpop::write_json_str;
 use crate::Dialect;
@@ -330,6 +330,37 @@ pub fn parse(contents: &[u8]) -> Result<CachedToken, Malformed> {
     })
 }
 
+/// The login cache's `accessToken` member: the session's keys, its account when known, and
+/// when it expires (Unix seconds).
+pub(crate) struct AccessToken<'a> {
+    pub(crate) access_key_id: &'a str,
+    pub(crate) secret_access_key: &'a str,
+    pub(crate) session_token: &'a str,
+    pub(crate) account_id: Option<&'a str>,
+    pub(crate) expires_at: i64,
+}
+
+/// Writes the `accessToken` object as the AWS CLI does: `accessKeyId`, `secretAccessKey`,
+/// `sessionToken`, `accountId` (when known), `expiresAt` (`YYYY-MM-DDTHH:MM:SSZ`), each string
+/// written by `write_value` (a new file escapes as Python does, a refresh as plain JSON).
+pub(crate) fn write_access_token<W: fmt::Write>(
+    out: &mut W,
+    keys: &AccessToken<'_>,
+    write_value: fn(&mut W, &str) -> fmt::Result,
+) -> fmt::Result {
+    out.write_str("{\"accessKeyId\": ")?;
+    write_value(out, keys.access_key_id)?;
+    let members = [
+        ("secretAccessKey", keys.secret_access_key),
+        ("sessionToken", keys.session_token),
+    ];
+    let account = keys.account_id.map(|account| ("accountId", account));
+    write_later_members(out, members.into_iter().chain(account), write_value)?;
+    out.write_str(", \"expiresAt\": \"")?;
+    crate::credentials::write_utc_z(out, keys.expires_at)?;
+    out.write_str("\"}")
+}
+
 /// Writes the cache file after a refresh: `original`'s members in order, with `accessToken`
 /// replaced by the refreshed keys (keeping `account_id`) and an `expiresAt` of `expires_at`,
 /// and `refreshToken` by the new one; every other member is copied as it was written. Python's
@@ -357,19 +388,14 @@ pub fn write_refreshed(
         out.write_str(": ")?;
         match key {
             k if key_is(k, "accessToken") => {
-                out.write_str("{\"accessKeyId\": ")?;
-                write_json_str(out, &refreshed.access_key_id)?;
-                out.write_str(", \"secretAccessKey\": ")?;
-                write_json_str(out, &refreshed.secret_access_key)?;
-                out.write_str(", \"sessionToken\": ")?;
-                write_json_str(out, &refreshed.session_token)?;
-                if let Some(account) = account_id {
-                    out.write_str(", \"accountId\": ")?;
-                    write_json_str(out, account)?;
-                }
-                out.write_str(", \"expiresAt\": \"")?;
-                crate::credentials::write_utc_z(out, expires_at)?;
-                out.write_str("\"}")?;
+                let keys = AccessToken {
+                    access_key_id: &refreshed.access_key_id,
+                    secret_access_key: &refreshed.secret_access_key,
+                    session_token: &refreshed.session_token,
+                    account_id,
+                    expires_at,
+                };
+                write_access_token(out, &keys, write_json_str)?;
             }
             k if key_is(k, "refreshToken") => write_json_str(out, &refreshed.refresh_token)?,
             _ => out.write_str(value)?,

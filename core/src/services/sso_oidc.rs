@@ -11,7 +11,7 @@ use serde_json_core::str::EscapedStr;
 use crate::credentials::ProviderKind;
 use crate::io::{Clock, Http, HttpRequest};
 use crate::json::unescape;
-use crate::json::write_python_str;
+use crate::json::{write_later_members, write_python_str};
 use crate::services::endpoint::Endpoint;
 use crate::services::exchange::{self, ServiceFailure, ServiceFailureKind};
 use crate::services::retry::RetryConfig;
@@ -453,10 +453,11 @@ pub fn write_device_authorization_body(
 ) -> fmt::Result {
     out.write_str("{\"clientId\": ")?;
     write_python_str(out, &client.client_id)?;
-    out.write_str(", \"clientSecret\": ")?;
-    write_python_str(out, &client.client_secret)?;
-    out.write_str(", \"startUrl\": ")?;
-    write_python_str(out, start_url)?;
+    let members = [
+        ("clientSecret", &*client.client_secret),
+        ("startUrl", start_url),
+    ];
+    write_later_members(out, members, write_python_str)?;
     out.write_char('}')
 }
 

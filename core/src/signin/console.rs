@@ -21,7 +21,8 @@ use base64::Engine as _;
 use serde::Deserialize;
 use serde_json_core::str::EscapedStr;
 
-use crate::json::write_python_str;
+use crate::caches::login::{write_access_token, AccessToken};
+use crate::json::{write_later_members, write_python_str};
 use crate::services::signin::{owned_text, TOKEN_PATH};
 pub use crate::services::signin::{parse_token_response, NewSession};
 use crate::signing::sigv4::uri_encode;
@@ -62,14 +63,11 @@ pub fn existing_credentials(is_set: impl Fn(&str) -> bool) -> Option<&'static st
 /// The refusal of a profile with other credentials (exit 253).
 #[must_use]
 pub fn already_configured_message(profile: &str, style: &str) -> String {
-    let mut text = String::new();
-    let _ = write!(
-        text,
+    alloc::format!(
         "Profile '{profile}' is already configured with {style} credentials.\n\nYou may run \
          'aws login --profile new-profile-name' to create a new profile with the specified name. \
          Otherwise you must first manually remove the existing credentials from '{profile}'."
-    );
-    text
+    )
 }
 
 /// `scheme://authority` of a Sign-In endpoint (path, query and fragment dropped).
@@ -83,19 +81,19 @@ pub fn origin(endpoint: &str) -> (&str, &str) {
 /// The cross-device flow's `redirect_uri`: the endpoint's confirmation page.
 #[must_use]
 pub fn remote_redirect_uri(endpoint: &str) -> String {
-    let (scheme, authority) = origin(endpoint);
-    let mut uri = String::new();
-    let _ = write!(uri, "{scheme}://{authority}{CONFIRMATION_PATH}");
-    uri
+    origin_url(endpoint, CONFIRMATION_PATH)
 }
 
 /// The token endpoint's URL (the DPoP proof's `htu`).
 #[must_use]
 pub fn token_url(endpoint: &str) -> String {
+    origin_url(endpoint, TOKEN_PATH)
+}
+
+/// `path` at the [`origin`] of `endpoint` (a Sign-In or SSO-OIDC one).
+pub(crate) fn origin_url(endpoint: &str, path: &str) -> String {
     let (scheme, authority) = origin(endpoint);
-    let mut uri = String::new();
-    let _ = write!(uri, "{scheme}://{authority}{TOKEN_PATH}");
-    uri
+    alloc::format!("{scheme}://{authority}{path}")
 }
 
 /// The authorize URL: `<origin>/v1/authorize?response_type=code&client_id=..&state=..&
@@ -109,12 +107,11 @@ pub fn authorize_url(
     redirect_uri: &str,
     challenge: &str,
 ) -> String {
-    let (scheme, authority) = origin(endpoint);
-    let mut url = String::new();
+    let mut url = origin_url(endpoint, AUTHORIZE_PATH);
     let _ = write!(
         url,
-        "{scheme}://{authority}{AUTHORIZE_PATH}?response_type=code&client_id={}&state={}\
-         &code_challenge_method=SHA-256&scope=openid&redirect_uri={}&code_challenge={challenge}",
+        "?response_type=code&client_id={}&state={}&code_challenge_method=SHA-256&scope=openid\
+         &redirect_uri={}&code_challenge={challenge}",
         uri_encode(client_id),
         uri_encode(state),
         uri_encode(redirect_uri),
@@ -210,44 +207,33 @@ pub fn write_cache_file(
     client_id: &str,
     dpop_pem: &str,
 ) -> fmt::Result {
-    out.write_str("{\"accessToken\": {\"accessKeyId\": ")?;
-    write_python_str(out, &session.access_key_id)?;
-    out.write_str(", \"secretAccessKey\": ")?;
-    write_python_str(out, &session.secret_access_key)?;
-    out.write_str(", \"sessionToken\": ")?;
-    write_python_str(out, &session.session_token)?;
-    if let Some(account) = account_id {
-        out.write_str(", \"accountId\": ")?;
-        write_python_str(out, account)?;
-    }
-    out.write_str(", \"expiresAt\": \"")?;
-    crate::credentials::write_utc_z(out, expires_at)?;
-    out.write_str("\"}")?;
-    if let Some(token_type) = &session.token_type {
-        out.write_str(", \"tokenType\": ")?;
-        write_python_str(out, token_type)?;
-    }
-    out.write_str(", \"clientId\": ")?;
-    write_python_str(out, client_id)?;
-    out.write_str(", \"refreshToken\": ")?;
-    write_python_str(out, &session.refresh_token)?;
-    out.write_str(", \"idToken\": ")?;
-    write_python_str(out, &session.id_token)?;
-    out.write_str(", \"dpopKey\": ")?;
-    write_python_str(out, dpop_pem)?;
+    out.write_str("{\"accessToken\": ")?;
+    let keys = AccessToken {
+        access_key_id: &session.access_key_id,
+        secret_access_key: &session.secret_access_key,
+        session_token: &session.session_token,
+        account_id,
+        expires_at,
+    };
+    write_access_token(out, &keys, write_python_str)?;
+    let token_type = session.token_type.as_deref().map(|t| ("tokenType", t));
+    let members = [
+        ("clientId", client_id),
+        ("refreshToken", &*session.refresh_token),
+        ("idToken", &*session.id_token),
+        ("dpopKey", dpop_pem),
+    ];
+    write_later_members(out, token_type.into_iter().chain(members), write_python_str)?;
     out.write_char('}')
 }
 
 /// The overwrite question, asked when the profile has another `login_session`.
 #[must_use]
 pub fn overwrite_question(profile: &str, old: &str, new: &str) -> String {
-    let mut text = String::new();
-    let _ = write!(
-        text,
+    alloc::format!(
         "\nProfile {profile} is already configured to use session {old}. Do you want to \
          overwrite it to use {new} instead? (y/n): "
-    );
-    text
+    )
 }
 
 /// What the overwrite question was answered: y/yes/n/no in any case (around whitespace
@@ -288,25 +274,17 @@ pub fn updated_profile_message(profile: &str, session: &str) -> String {
 /// `logout`'s message for one profile (printed whether or not the file was there).
 #[must_use]
 pub fn logout_message(profile: &str) -> String {
-    let mut text = String::new();
-    let _ = writeln!(
-        text,
+    alloc::format!(
         "Removed cached login credentials for profile '{profile}'. Note, any local developer \
          tools that have already loaded the access token may continue to use it until its \
-         expiration. Access tokens expire in 15 minutes."
-    );
-    text
+         expiration. Access tokens expire in 15 minutes.\n"
+    )
 }
 
 /// `logout`'s warning (stderr) for a profile without `login_session`.
 #[must_use]
 pub fn no_session_warning(profile: &str) -> String {
-    let mut text = String::new();
-    let _ = writeln!(
-        text,
-        "warning: no login session found for profile '{profile}'"
-    );
-    text
+    alloc::format!("warning: no login session found for profile '{profile}'\n")
 }
 
 /// `logout --all`'s message after removing `removed` files.
@@ -315,15 +293,12 @@ pub fn logout_all_message(removed: usize) -> String {
     if removed == 0 {
         return String::from("No cached login session tokens found.\n");
     }
-    let mut text = String::new();
     let s = if removed == 1 { "" } else { "s" };
-    let _ = writeln!(
-        text,
+    alloc::format!(
         "Removed {removed} cached login credential{s}. Note, any local developer tools that have \
          already loaded access tokens may continue to use them until their expiration. Access \
-         tokens expire in 15 minutes."
-    );
-    text
+         tokens expire in 15 minutes.\n"
+    )
 }
 
 #[derive(Deserialize)]

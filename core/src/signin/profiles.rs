@@ -539,27 +539,19 @@ mod tests {
 
     #[test]
     fn names_are_normalised_to_safe_profile_names() {
-        assert_eq!(
-            normalise_profile_name("My Prod.Admin").as_deref(),
-            Some("My-Prod.Admin")
-        );
-        assert_eq!(
-            normalise_profile_name("  [a]  b;#=c  ").as_deref(),
-            Some("a-b-c")
-        );
-        assert_eq!(normalise_profile_name("é-x").as_deref(), Some("x"));
-        assert_eq!(
-            normalise_profile_name("dev@corp+1_x").as_deref(),
-            Some("dev@corp+1_x")
-        );
-        assert_eq!(normalise_profile_name(" [] "), None);
-        assert_eq!(normalise_profile_name("!.!"), None);
-        assert_eq!(normalise_profile_name(".a."), Some("a".into()));
-        assert_eq!(
-            normalise_profile_name("My Team [dev].Power User").as_deref(),
-            Some("My-Team-dev.Power-User")
-        );
-        assert_eq!(normalise_profile_name("a ( - ) b").as_deref(), Some("a-b"));
+        for (name, want) in [
+            ("My Prod.Admin", Some("My-Prod.Admin")),
+            ("  [a]  b;#=c  ", Some("a-b-c")),
+            ("é-x", Some("x")),
+            ("dev@corp+1_x", Some("dev@corp+1_x")),
+            (" [] ", None),
+            ("!.!", None),
+            (".a.", Some("a")),
+            ("My Team [dev].Power User", Some("My-Team-dev.Power-User")),
+            ("a ( - ) b", Some("a-b")),
+        ] {
+            assert_eq!(normalise_profile_name(name).as_deref(), want, "{name:?}");
+        }
     }
 
     #[test]

@@ -37,6 +37,8 @@ use crate::services::sso_oidc::{Client, Refreshed, DEFAULT_SCOPE};
 use crate::signing::sigv4::uri_encode;
 use crate::Sourced;
 
+use super::console::origin_url;
+
 /// The longest the loopback callback waits for the browser, in seconds (the AWS CLI's 600).
 pub const CALLBACK_WAIT_SECS: u64 = 600;
 /// The device flow's polling interval when the service names none, in seconds.
@@ -500,19 +502,16 @@ pub fn authorize_url(
     scopes: &[&str],
     challenge: &str,
 ) -> String {
-    let (scheme, rest) = oidc_endpoint
-        .split_once("://")
-        .unwrap_or(("https", oidc_endpoint));
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
     let joined = if scopes.is_empty() {
         String::from(DEFAULT_SCOPE)
     } else {
         scopes.join(" ")
     };
-    let mut url = String::new();
+    let mut url = origin_url(oidc_endpoint, "/authorize");
     let _ = write!(
         url,
-        "{scheme}://{authority}/authorize?response_type=code&client_id={}&redirect_uri={}&state={}&code_challenge_method=S256&scopes={}&code_challenge={challenge}",
+        "?response_type=code&client_id={}&redirect_uri={}&state={}&code_challenge_method=S256\
+         &scopes={}&code_challenge={challenge}",
         uri_encode(client_id),
         uri_encode(redirect_uri),
         uri_encode(state),
@@ -730,35 +729,22 @@ mod tests {
         ] {
             assert!(!is_aws_owned_host(host), "{host}");
         }
-        assert_eq!(
-            region_from_host("ssoins-1.portal.eu-west-1.app.aws").as_deref(),
-            Some("eu-west-1")
-        );
-        assert_eq!(
-            region_from_host("x.us-west-2.portal.amazonaws.com").as_deref(),
-            Some("us-west-2")
-        );
-        assert_eq!(
-            region_from_host("x.cn-north-1.portal.amazonaws.com.cn").as_deref(),
-            Some("cn-north-1")
-        );
-        assert_eq!(region_from_host("d-123.awsapps.com"), None);
-        assert_eq!(
-            check_start_url("http://d-1.awsapps.com/start"),
-            Err(StartUrlError::NotHttps)
-        );
-        assert_eq!(
-            check_start_url("https://d-1.awsapps.com/start"),
-            Ok(StartUrlKind::AwsOwned)
-        );
-        assert_eq!(
-            check_start_url("HTTPS://sso.example.com/"),
-            Ok(StartUrlKind::Vanity)
-        );
-        assert_eq!(
-            check_start_url("https:///x"),
-            Err(StartUrlError::Invalid("https:///x"))
-        );
+        for (host, region) in [
+            ("ssoins-1.portal.eu-west-1.app.aws", Some("eu-west-1")),
+            ("x.us-west-2.portal.amazonaws.com", Some("us-west-2")),
+            ("x.cn-north-1.portal.amazonaws.com.cn", Some("cn-north-1")),
+            ("d-123.awsapps.com", None),
+        ] {
+            assert_eq!(region_from_host(host).as_deref(), region, "{host}");
+        }
+        for (url, want) in [
+            ("http://d-1.awsapps.com/start", Err(StartUrlError::NotHttps)),
+            ("https://d-1.awsapps.com/start", Ok(StartUrlKind::AwsOwned)),
+            ("HTTPS://sso.example.com/", Ok(StartUrlKind::Vanity)),
+            ("https:///x", Err(StartUrlError::Invalid("https:///x"))),
+        ] {
+            assert_eq!(check_start_url(url), want, "{url}");
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 use credchain_core::io::{
     Clock, Command, CommandError, CommandErrorKind, CommandOutput, Fs, FsError, Http, HttpError,
@@ -150,15 +150,56 @@ impl Http for RecordingHttp {
     type Body = Vec<u8>;
     async fn send(&self, request: &HttpRequest<'_>) -> Result<HttpResponse<Vec<u8>>, HttpError> {
         self.sent.borrow_mut().push(Sent::of(request));
-        let (status, body) = self.answer.as_ref().ok_or(HttpError {
-            kind: HttpErrorKind::Connect,
-        })?;
-        Ok(HttpResponse {
-            status: *status,
-            content_type: Some("application/json".try_into().unwrap()),
-            body: body.as_bytes().to_vec(),
-        })
+        json_answer(
+            self.answer
+                .as_ref()
+                .map(|(status, body)| (*status, body.as_str())),
+        )
     }
+}
+
+/// HTTP that answers from a queue of (status, JSON body), one answer a request, recording every
+/// request; an empty queue refuses the connection.
+#[derive(Default)]
+pub struct ScriptedHttp {
+    answers: RefCell<VecDeque<(u16, String)>>,
+    /// The requests so far.
+    pub sent: RefCell<Vec<Sent>>,
+}
+
+impl ScriptedHttp {
+    /// Answers the requests with `answers`, in order, then refuses the connection.
+    pub fn answering(answers: &[(u16, &str)]) -> Self {
+        ScriptedHttp {
+            answers: RefCell::new(answers.iter().map(|(s, b)| (*s, (*b).to_owned())).collect()),
+            sent: RefCell::default(),
+        }
+    }
+}
+
+impl Http for ScriptedHttp {
+    type Body = Vec<u8>;
+    async fn send(&self, request: &HttpRequest<'_>) -> Result<HttpResponse<Vec<u8>>, HttpError> {
+        self.sent.borrow_mut().push(Sent::of(request));
+        let answer = self.answers.borrow_mut().pop_front();
+        json_answer(
+            answer
+                .as_ref()
+                .map(|(status, body)| (*status, body.as_str())),
+        )
+    }
+}
+
+/// The response with `status` and the JSON body, or (`None`) a refused connection.
+fn json_answer(answer: Option<(u16, &str)>) -> Result<HttpResponse<Vec<u8>>, HttpError> {
+    let (status, body) = answer.ok_or(HttpError {
+        kind: HttpErrorKind::Connect,
+    })?;
+    Ok(HttpResponse {
+        status,
+        content_type: Some("application/json".try_into().unwrap()),
+        body: body.as_bytes().to_vec(),
+    })
 }
 
 /// HTTP that fails every request (tests that must not reach the network).

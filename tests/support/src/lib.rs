@@ -14,12 +14,14 @@
 //!   DPoP proofs and PKCE) for console login.
 //! - [`generated`]: large generated config and credentials files.
 //! - [`base64url`]: base64url decoding, for checking JWTs and DPoP proofs.
+//! - [`dpop`]: a DPoP proof checked as a server checks it.
 //! - [`text`]: assertions on text that show it whole when they fail.
 //! - [`timing`]: how long a call took, and bounds on it.
 //! - [`random`]: a small deterministic PRNG for generated inputs.
 
 pub mod base64url;
 pub mod conformance;
+pub mod dpop;
 pub mod file_tree;
 pub mod generated;
 pub mod mock_server;

@@ -123,6 +123,12 @@ impl<'a> Walk<'a, '_> {
         });
     }
 
+    /// Reports `message`, something the AWS CLI refuses the whole file for, as an error.
+    fn awscli_refused(&mut self, code: Code, line: u32, message: String, fix: &str) {
+        self.awscli_refuses = true;
+        self.push(code, Severity::Error, line, message, fix);
+    }
+
     fn line(&mut self, line: u32, awscli: Reading<'a>, sdk: Reading<'a>) {
         match (awscli, sdk) {
             (Reading::Continuation(c), sdk) => {
@@ -243,13 +249,11 @@ impl<'a> Walk<'a, '_> {
             ..Section::default()
         };
         if let Some(first) = self.headers.get(header) {
-            self.awscli_refuses = true;
             let message = format!(
                 "[{header}] repeats the section at line {first}: the AWS CLI refuses the whole file, the SDKs merge the two"
             );
-            self.push(
+            self.awscli_refused(
                 Code::DuplicateSection,
-                Severity::Error,
                 line,
                 message,
                 "merge the two sections into one",
@@ -328,17 +332,10 @@ impl<'a> Walk<'a, '_> {
     fn property(&mut self, line: u32, key: &'a str, value: &'a str, sdk: Reading<'_>) {
         let lower = key.to_lowercase();
         if let Some(&first) = self.section.keys.get(&lower) {
-            self.awscli_refuses = true;
             let message = format!(
                 "`{lower}` repeats the key at line {first} in this section: the AWS CLI refuses the whole file, the SDKs take the later value"
             );
-            self.push(
-                Code::DuplicateKey,
-                Severity::Error,
-                line,
-                message,
-                "keep one of the two",
-            );
+            self.awscli_refused(Code::DuplicateKey, line, message, "keep one of the two");
         } else {
             self.section.keys.insert(lower.clone(), line);
         }

@@ -95,6 +95,13 @@ fn expect(planted: &str, expected: &[(&str, u32)]) {
     assert_eq!(in_config(planted), want, "{planted}");
 }
 
+/// Asserts that the config and credentials files as they are (nothing added) give exactly
+/// `expected`: each finding's code, file and line.
+#[track_caller]
+fn expect_files(config: &str, credentials: &str, expected: &[(&str, FileKind, u32)]) {
+    assert_eq!(found(&run(config, credentials)), expected);
+}
+
 /// The first line of `planted` once appended to the clean config.
 fn first_line() -> u32 {
     CLEAN_CONFIG.lines().count() as u32 + 1
@@ -105,7 +112,7 @@ const K: FileKind = FileKind::Credentials;
 
 #[test]
 fn clean_files_report_nothing() {
-    assert_eq!(found(&run(CLEAN_CONFIG, CLEAN_CREDENTIALS)), []);
+    expect_files(CLEAN_CONFIG, CLEAN_CREDENTIALS, &[]);
     assert_eq!(
         found(&run_modes(
             CLEAN_CONFIG,
@@ -115,7 +122,7 @@ fn clean_files_report_nothing() {
         )),
         []
     );
-    assert_eq!(found(&run("", "")), []);
+    expect_files("", "", &[]);
 }
 
 #[test]
@@ -153,10 +160,7 @@ fn duplicate_sections_and_keys() {
 #[test]
 fn default_section() {
     expect("[DEFAULT]\nregion = x\n", &[("default-section", 0)]);
-    assert_eq!(
-        found(&run("", "[DEFAULT]\nregion = x\n")),
-        [("default-section", K, 1)]
-    );
+    expect_files("", "[DEFAULT]\nregion = x\n", &[("default-section", K, 1)]);
 }
 
 #[test]
@@ -179,9 +183,10 @@ fn lines_a_dialect_refuses() {
     // `key: value` is a property for the AWS CLI only.
     expect("[profile a]\nregion: x\n", &[("sdk-unreadable", 1)]);
     expect("[profile a]\nnot a property\n", &[("awscli-unreadable", 1)]);
-    assert_eq!(
-        found(&run("\u{feff}[default]\nregion = x\n", "")),
-        [("awscli-unreadable", C, 1)]
+    expect_files(
+        "\u{feff}[default]\nregion = x\n",
+        "",
+        &[("awscli-unreadable", C, 1)],
     );
 }
 
@@ -215,9 +220,10 @@ fn unknown_keys() {
 #[test]
 fn profile_prefix_in_credentials() {
     let creds = alloc::format!("{CLEAN_CREDENTIALS}[profile x]\naws_access_key_id = ASIA\naws_secret_access_key = s\naws_session_token = t\n");
-    assert_eq!(
-        found(&run(CLEAN_CONFIG, &creds)),
-        [("profile-prefix-in-credentials", K, 5)]
+    expect_files(
+        CLEAN_CONFIG,
+        &creds,
+        &[("profile-prefix-in-credentials", K, 5)],
     );
 }
 

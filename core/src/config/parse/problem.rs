@@ -62,52 +62,90 @@ impl Problem {
     /// without its fields, as the JavaScript API reports it.
     #[must_use]
     pub fn name(&self) -> &'static str {
-        match self {
-            Problem::NotUtf8 => "notUtf8",
-            Problem::NotText => "notText",
-            Problem::ByteOrderMark => "byteOrderMark",
-            Problem::TooLarge => "tooLarge",
-            Problem::MissingSectionHeader => "missingSectionHeader",
-            Problem::DuplicateSection { .. } => "duplicateSection",
-            Problem::DuplicateKey { .. } => "duplicateKey",
-            Problem::NotAProperty => "notAProperty",
-            Problem::EmptyKey => "emptyKey",
-            Problem::NestedWithoutEquals => "nestedWithoutEquals",
-            Problem::UnterminatedSection => "unterminatedSection",
-            Problem::OutsideProfile => "outsideProfile",
-            Problem::ContinuationOutsideProperty => "continuationOutsideProperty",
-            Problem::ExpectedEquals => "expectedEquals",
-            Problem::EmptyPropertyName => "emptyPropertyName",
-            Problem::SubPropertyWithoutEquals => "subPropertyWithoutEquals",
-            Problem::EmptySubPropertyName => "emptySubPropertyName",
-            Problem::CapacityExceeded { .. } => "capacityExceeded",
-        }
+        self.name_and_what().0
     }
 
     /// What is wrong, in words (the SDK problems use the SDK spec's wording).
     #[must_use]
     pub fn what(&self) -> &'static str {
+        self.name_and_what().1
+    }
+
+    /// [`Problem::name`] and [`Problem::what`], side by side so that a new variant gets both.
+    fn name_and_what(&self) -> (&'static str, &'static str) {
         match self {
-            Problem::NotUtf8 => "the file is not UTF-8 text",
-            Problem::NotText => "the file holds NUL bytes and is not a text file",
-            Problem::ByteOrderMark => "the file starts with a UTF-8 byte-order mark",
-            Problem::TooLarge => "the file is larger than 4 GiB",
-            Problem::MissingSectionHeader => "a line comes before the first [section] header",
-            Problem::DuplicateSection { .. } => "this section header repeats one above it",
-            Problem::DuplicateKey { .. } => "this key repeats one above it in the same section",
-            Problem::NotAProperty => {
-                "the line is not a [section], a `key = value` property, a comment or an indented continuation"
-            }
-            Problem::EmptyKey => "the property has no name before its `=`",
-            Problem::NestedWithoutEquals => "a nested setting has no `=`",
-            Problem::UnterminatedSection => "Profile definition must end with ']'",
-            Problem::OutsideProfile => "Expected a profile definition",
-            Problem::ContinuationOutsideProperty => "Expected a property definition, found continuation",
-            Problem::ExpectedEquals => "Expected an '=' sign defining a property",
-            Problem::EmptyPropertyName => "Property did not have a name",
-            Problem::SubPropertyWithoutEquals => "Expected an '=' sign defining a sub-property",
-            Problem::EmptySubPropertyName => "Sub-property did not have a name",
-            Problem::CapacityExceeded { .. } => "a fixed capacity was exceeded",
+            Problem::NotUtf8 => (
+                "notUtf8",
+                "the file is not UTF-8 text",
+            ),
+            Problem::NotText => (
+                "notText",
+                "the file holds NUL bytes and is not a text file",
+            ),
+            Problem::ByteOrderMark => (
+                "byteOrderMark",
+                "the file starts with a UTF-8 byte-order mark",
+            ),
+            Problem::TooLarge => (
+                "tooLarge",
+                "the file is larger than 4 GiB",
+            ),
+            Problem::MissingSectionHeader => (
+                "missingSectionHeader",
+                "a line comes before the first [section] header",
+            ),
+            Problem::DuplicateSection { .. } => (
+                "duplicateSection",
+                "this section header repeats one above it",
+            ),
+            Problem::DuplicateKey { .. } => (
+                "duplicateKey",
+                "this key repeats one above it in the same section",
+            ),
+            Problem::NotAProperty => (
+                "notAProperty",
+                "the line is not a [section], a `key = value` property, a comment or an indented continuation",
+            ),
+            Problem::EmptyKey => (
+                "emptyKey",
+                "the property has no name before its `=`",
+            ),
+            Problem::NestedWithoutEquals => (
+                "nestedWithoutEquals",
+                "a nested setting has no `=`",
+            ),
+            Problem::UnterminatedSection => (
+                "unterminatedSection",
+                "Profile definition must end with ']'",
+            ),
+            Problem::OutsideProfile => (
+                "outsideProfile",
+                "Expected a profile definition",
+            ),
+            Problem::ContinuationOutsideProperty => (
+                "continuationOutsideProperty",
+                "Expected a property definition, found continuation",
+            ),
+            Problem::ExpectedEquals => (
+                "expectedEquals",
+                "Expected an '=' sign defining a property",
+            ),
+            Problem::EmptyPropertyName => (
+                "emptyPropertyName",
+                "Property did not have a name",
+            ),
+            Problem::SubPropertyWithoutEquals => (
+                "subPropertyWithoutEquals",
+                "Expected an '=' sign defining a sub-property",
+            ),
+            Problem::EmptySubPropertyName => (
+                "emptySubPropertyName",
+                "Sub-property did not have a name",
+            ),
+            Problem::CapacityExceeded { .. } => (
+                "capacityExceeded",
+                "a fixed capacity was exceeded",
+            ),
         }
     }
 

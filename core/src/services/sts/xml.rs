@@ -72,11 +72,7 @@ pub(super) fn unescape<const N: usize>(
     field: &'static str,
     limit: &'static str,
 ) -> Result<heapless::String<N>, XmlProblem> {
-    let full = XmlProblem::FieldTooLong(TooLong {
-        field,
-        limit,
-        max: N,
-    });
+    let full = XmlProblem::FieldTooLong(TooLong::over::<N>(field, limit));
     let mut out = heapless::String::new();
     let mut rest = raw;
     while let Some(amp) = rest.find('&') {

@@ -196,14 +196,39 @@ fn setting<'s, E: Env + ?Sized>(
     }
 }
 
-/// A whole number setting (Python's `int()`: surrounding whitespace allowed) within `range`.
-fn number<'s, E: Env + ?Sized>(
-    eval: &Evaluator<'s, 's, E>,
+/// A whole number setting of the provider: which, the range the provider takes, and what it
+/// must be, in words.
+struct NumberSetting {
     which: Setting,
     range: core::ops::RangeInclusive<u32>,
     expected: &'static str,
+}
+
+/// `metadata_service_timeout`.
+const TIMEOUT: NumberSetting = NumberSetting {
+    which: Setting::MetadataServiceTimeout,
+    range: 1..=MAX_TIMEOUT_SECONDS,
+    expected: "a whole number of seconds from 1 to 3600",
+};
+
+/// `metadata_service_num_attempts`.
+const ATTEMPTS: NumberSetting = NumberSetting {
+    which: Setting::MetadataServiceNumAttempts,
+    range: 1..=MAX_METADATA_ATTEMPTS,
+    expected: "a whole number of attempts from 1 to 100",
+};
+
+/// A whole number setting (Python's `int()`: surrounding whitespace allowed) within its range.
+fn number<'s, E: Env + ?Sized>(
+    eval: &Evaluator<'s, 's, E>,
+    number: &NumberSetting,
 ) -> Result<(u32, Source<'s>), ImdsError<'s>> {
-    match setting(eval, which, expected)? {
+    let NumberSetting {
+        which,
+        range,
+        expected,
+    } = number;
+    match setting(eval, *which, expected)? {
         None => Ok((*range.start(), Source::Default)),
         Some(value) => value
             .value
@@ -222,31 +247,28 @@ fn number<'s, E: Env + ?Sized>(
     }
 }
 
-/// The provider's settings, checked: endpoint, endpoint mode, timeout, attempts, IMDSv1.
-pub fn config<'s, E: Env + ?Sized>(
+/// The endpoint the settings give: the endpoint mode (its table default counting as unset, so
+/// that the source reads "default") and the endpoint URL.
+fn endpoint<'s, E: Env + ?Sized>(
     eval: &Evaluator<'s, 's, E>,
-) -> Result<ImdsConfig<'s>, ImdsError<'s>> {
+) -> Result<ImdsEndpoint<'s>, ImdsError<'s>> {
     let mode = setting(
         eval,
         Setting::Ec2MetadataServiceEndpointMode,
         "IPv4 or IPv6",
-    )?;
-    // The table's default (`IPv4`) counts as unset: the source then reads "default".
-    let mode = mode.filter(|m| m.source != Source::Default);
+    )?
+    .filter(|m| m.source != Source::Default);
     let endpoint = setting(eval, Setting::Ec2MetadataServiceEndpoint, "a URL")?;
-    let endpoint = resolve_endpoint(endpoint, mode)?;
-    let (timeout, timeout_source) = number(
-        eval,
-        Setting::MetadataServiceTimeout,
-        1..=MAX_TIMEOUT_SECONDS,
-        "a whole number of seconds from 1 to 3600",
-    )?;
-    let (attempts, attempts_source) = number(
-        eval,
-        Setting::MetadataServiceNumAttempts,
-        1..=MAX_METADATA_ATTEMPTS,
-        "a whole number of attempts from 1 to 100",
-    )?;
+    resolve_endpoint(endpoint, mode)
+}
+
+/// The provider's settings, checked: endpoint, endpoint mode, timeout, attempts, IMDSv1.
+pub fn config<'s, E: Env + ?Sized>(
+    eval: &Evaluator<'s, 's, E>,
+) -> Result<ImdsConfig<'s>, ImdsError<'s>> {
+    let endpoint = endpoint(eval)?;
+    let (timeout, timeout_source) = number(eval, &TIMEOUT)?;
+    let (attempts, attempts_source) = number(eval, &ATTEMPTS)?;
     let v1_disabled = setting(eval, Setting::Ec2MetadataV1Disabled, "true or false")?
         .filter(|v| v.value.eq_ignore_ascii_case("true"))
         .map(|v| v.source);
@@ -267,30 +289,20 @@ pub fn config<'s, E: Env + ?Sized>(
 pub fn check_before_the_chain<'s, E: Env + ?Sized>(
     eval: &Evaluator<'s, 's, E>,
 ) -> Result<(), ImdsError<'s>> {
-    let mode = setting(
-        eval,
-        Setting::Ec2MetadataServiceEndpointMode,
-        "IPv4 or IPv6",
-    )?
-    .filter(|m| m.source != Source::Default);
-    let endpoint = setting(eval, Setting::Ec2MetadataServiceEndpoint, "a URL")?;
-    resolve_endpoint(endpoint, mode)?;
-    let integer = |which: Setting, expected| -> Result<(), ImdsError<'s>> {
-        match setting(eval, which, expected)? {
-            Some(v) if v.value.trim().parse::<i64>().is_err() => Err(ImdsError::BadSetting {
-                name: which.spec().name,
-                value: v,
+    endpoint(eval)?;
+    for NumberSetting {
+        which, expected, ..
+    } in [TIMEOUT, ATTEMPTS]
+    {
+        let value = setting(eval, which, expected)?;
+        if let Some(value) = value.filter(|v| v.value.trim().parse::<i64>().is_err()) {
+            let name = which.spec().name;
+            return Err(ImdsError::BadSetting {
+                name,
+                value,
                 expected,
-            }),
-            _ => Ok(()),
+            });
         }
-    };
-    integer(
-        Setting::MetadataServiceTimeout,
-        "a whole number of seconds from 1 to 3600",
-    )?;
-    integer(
-        Setting::MetadataServiceNumAttempts,
-        "a whole number of attempts from 1 to 100",
-    )
+    }
+    Ok(())
 }
