@@ -36,8 +36,8 @@ export const {
  * The host of a Node.js process:
  * - `env`: `process.env` (or `env`), also the environment of the programs it runs;
  * - `readFile`: see {@link readRegularFile}; a path with nothing there (ENOENT, ENOTDIR) is no
- *   file; anything there but a regular file rejects with code 'not-a-file' (the core then reads
- *   the shared files as absent, as the AWS CLI does); any other failure (EACCES, ...) rejects,
+ *   file; anything there but a regular file throws with code 'not-a-file' (the core then reads
+ *   the shared files as absent, as the AWS CLI does); any other failure (EACCES, ...) throws,
  *   and the call fails with a ReadError whose `cause` is it;
  * - `writeFile`: atomic and private, see {@link writePrivate};
  * - `writeSharedFile`: the shared files' edits, atomic and keeping the file's mode, see
