@@ -6,7 +6,8 @@
 // of a call of each and the ratio.
 //
 // Run (after wasm/build): cd bench && npm ci && node npm-vs-sdk.mjs [PROFILES...]
-// BENCH_SECONDS sets the time spent on each side at each size (default 2).
+// BENCH_SECONDS sets the time spent on each side at each size (default 2);
+// CREDCHAIN_NPM_ENTRY, a file: URL or path of another build's node.js, measures that build.
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,9 @@ import process from 'node:process';
 
 import { fromIni } from '@aws-sdk/credential-providers';
 
-import { initialize, nodeHost, resolveCredentials } from '../wasm/npm/node.js';
+// CREDCHAIN_NPM_ENTRY: another build of the package's Node entry (an older one, to compare).
+const entry = process.env.CREDCHAIN_NPM_ENTRY ?? new URL('../wasm/npm/node.js', import.meta.url).href;
+const { initialize, nodeHost, resolveCredentials } = await import(entry);
 
 const sizes = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [10, 1000, 10000, 100000];
 const secondsPerSide = Number(process.env.BENCH_SECONDS ?? 2);
@@ -66,7 +69,7 @@ for (const name of Object.keys(process.env)) if (name.startsWith('AWS_')) delete
 process.env.HOME = home;
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 
-console.log(`node ${process.version}, ${secondsPerSide} s a side at each size, ${ROUNDS} alternated rounds`);
+console.log(`node ${process.version}, ${entry}, ${secondsPerSide} s a side at each size, ${ROUNDS} alternated rounds`);
 console.log('| profiles | files (both) | credchain npm | SDK fromIni | SDK / credchain |');
 console.log('|---:|---:|---:|---:|---:|');
 try {
