@@ -200,10 +200,10 @@ function toRequest(options) {
     );
   }
   const request = {
+    env: host.env,
     readFile: (path) => host.readFile(path),
     platform: host.platform,
   };
-  request.env = host.env;
   const packed = packedEnv(host.env);
   if (packed !== null) {
     request.packedEnv = packed.packed;

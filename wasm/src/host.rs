@@ -98,17 +98,18 @@ impl JsEnv {
         })
     }
 
-    fn names(&self, name: &str, wanted: &str) -> bool {
+    /// Whether the variable `name` is the one asked for as `wanted`.
+    fn same_name(&self, name: &str, wanted: &str) -> bool {
         name == wanted || (self.fold_case && name.eq_ignore_ascii_case(wanted))
     }
 }
 
 impl Env for JsEnv {
     fn var(&self, name: &str) -> Option<&str> {
-        if let Some((_, value)) = self.vars.iter().find(|(k, _)| self.names(k, name)) {
+        if let Some((_, value)) = self.vars.iter().find(|(k, _)| self.same_name(k, name)) {
             return Some(value);
         }
-        let (key, value) = self.unread.iter().find(|(k, _)| self.names(k, name))?;
+        let (key, value) = self.unread.iter().find(|(k, _)| self.same_name(k, name))?;
         value
             .get_or_init(|| {
                 Reflect::get(&self.object, &JsValue::from_str(key))
@@ -580,8 +581,7 @@ async fn call_host(function: &Function, args: &Array) -> Result<JsValue, JsValue
 /// calls) so costs no turn of the event loop: awaiting it would suspend the whole call and
 /// poll it again from the top, which was most of a small resolution's time.
 async fn settle(value: JsValue) -> Result<JsValue, JsValue> {
-    let thenable = value.is_object() && get(&value, "then").is_function();
-    if thenable {
+    if get(&value, "then").is_function() {
         JsFuture::from(Promise::resolve(&value)).await
     } else {
         Ok(value)

@@ -38,11 +38,12 @@ pub const MAX_WEB_IDENTITY_TOKEN_LEN: usize = 16 * 1024;
 /// The longest MFA code accepted at the prompt.
 pub const MAX_MFA_CODE_LEN: usize = 64;
 
-/// A provider's future, on the heap when the core has an allocator. The providers' futures hold
-/// their fixed-size buffers (tokens, answers, signing state), and an `async fn` holds the largest
-/// of the futures it awaits: inline, every resolution's future was over 300 KB, copied whole
-/// each time it moved (most of a static profile's resolution in the npm package) and a risk to
-/// small thread stacks. Boxed, each one costs an allocation only when its provider runs.
+/// A provider's future (or the chain's walk, which holds them), on the heap when the core has
+/// an allocator. The providers' futures hold their fixed-size buffers (tokens, answers, signing
+/// state), and an `async fn` holds the largest of the futures it awaits: inline, every
+/// resolution's future was over 300 KB, copied whole each time it moved (most of a static
+/// profile's resolution in the npm package) and a risk to small thread stacks. Boxed, each one
+/// costs an allocation only when it runs.
 #[cfg(feature = "alloc")]
 pub(crate) fn outlined<F: core::future::Future>(future: F) -> core::pin::Pin<alloc::boxed::Box<F>> {
     alloc::boxed::Box::pin(future)
