@@ -6,24 +6,24 @@ mod common;
 
 use common::{Home, Run};
 
-/// The files awscli-commands.md's observed `configure set` sequence starts from.
-const CONFIG: &str = "\
-# my config
-[default]
-region = us-east-1 # home
+/// The files awscli-commands.md's observed `configure set` sequence starts from (shared with
+/// the npm package's tests, tests/js/configure-set.test.mjs).
+const CONFIG: &str = include_str!("../../tests/fixtures/configure-set/config");
+const CREDENTIALS: &str = include_str!("../../tests/fixtures/configure-set/credentials");
 
-[profile dev]
-; dev account
-output = json
-s3 =
-  max_concurrent_requests = 10
-";
-
-const CREDENTIALS: &str = "\
-[default]
-aws_access_key_id = AKIDOLD
-aws_secret_access_key = oldsecret-value
-";
+/// The sequence's commands: name, value and profile (tests/fixtures/README.md).
+fn observed_steps() -> Vec<(&'static str, &'static str, Option<&'static str>)> {
+    include_str!("../../tests/fixtures/configure-set/steps.tsv")
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .map(|line| {
+            let mut fields = line.split('\t');
+            let mut next = || fields.next().unwrap_or_default();
+            let (name, value, profile) = (next(), next(), next());
+            (name, value, Some(profile).filter(|p| !p.is_empty()))
+        })
+        .collect()
+}
 
 /// A home with both files, private (mode 0600), as the AWS CLI leaves them.
 fn private_home(config: &str, credentials: &str) -> Home {
@@ -51,23 +51,17 @@ fn permission_warning(home: &Home) -> String {
 fn the_observed_sequence_gives_the_aws_clis_files_byte_for_byte() {
     let home = private_home(CONFIG, CREDENTIALS);
     home.secret("newsecret-value");
-    // Readable by others: each credentials write warns, and nothing else does.
-    home.chmod(".aws/credentials", 0o644);
-    let sequence: [(&[&str], bool); 7] = [
-        (&["region", "eu-west-1", "--profile", "dev"], false),
-        (&["aws_access_key_id", "AKIDNEW", "--profile", "dev"], true),
-        (&["s3.addressing_style", "path", "--profile", "dev"], false),
-        (&["region", "ap-south-1"], false),
-        (&["output", "text", "--profile", "newp"], false),
-        (&["aws_secret_access_key", "newsecret-value"], true),
-        (&["profile.other.region", "sa-east-1"], false),
-    ];
-    for (args, warns) in sequence {
-        // Set again each time: keeping the mode is the host's replacement's business (and
-        // tested with it), the warning is this command's.
+    let steps = observed_steps();
+    assert_eq!(steps.len(), 7, "{steps:?}");
+    for (name, value, profile) in steps {
+        let mut args = vec![name, value];
+        args.extend(profile.iter().flat_map(|p| ["--profile", p]));
+        // Readable by others: each write to the credentials file (its keys) warns, and nothing
+        // else does. Set again each time: keeping the mode is the host's replacement's
+        // business (and tested with it), the warning is this command's.
         home.chmod(".aws/credentials", 0o644);
-        let run = set(&home, args);
-        let stderr = if warns {
+        let run = set(&home, &args);
+        let stderr = if name.starts_with("aws_") {
             permission_warning(&home)
         } else {
             String::new()
@@ -80,33 +74,11 @@ fn the_observed_sequence_gives_the_aws_clis_files_byte_for_byte() {
     }
     assert_eq!(
         home.read(".aws/config").unwrap(),
-        "\
-# my config
-[default]
-region = ap-south-1
-
-[profile dev]
-; dev account
-output = json
-s3 =
-  max_concurrent_requests = 10
-    addressing_style = path
-region = eu-west-1
-[profile newp]
-output = text
-[profile other]
-region = sa-east-1
-"
+        include_str!("../../tests/fixtures/configure-set/config.expected")
     );
     assert_eq!(
         home.read(".aws/credentials").unwrap(),
-        "\
-[default]
-aws_access_key_id = AKIDOLD
-aws_secret_access_key = newsecret-value
-[dev]
-aws_access_key_id = AKIDNEW
-"
+        include_str!("../../tests/fixtures/configure-set/credentials.expected")
     );
 }
 

@@ -16,27 +16,9 @@ use credchain_core::Dialect;
 
 const NOW: i64 = 1_700_000_000; // 2023-11-14T22:13:20Z
 
-const CONFIG: &str = "\
-[profile ok]
-sso_session = corp
-
-[profile legacy]
-sso_start_url = https://d-abc123.awsapps.com/start
-sso_region = us-east-1
-
-[profile ghost]
-sso_session = nowhere
-
-[profile half]
-sso_session = half
-
-[sso-session corp]
-sso_start_url = https://d-abc123.awsapps.com/start
-sso_region = us-east-1
-
-[sso-session half]
-sso_region = us-east-1
-";
+/// Profiles with and without a usable sso-session (shared with the npm package's tests,
+/// tests/js/token.test.mjs; see tests/fixtures/README.md).
+const CONFIG: &str = include_str!("../../tests/fixtures/sso-token/config");
 
 fn path(name: &str) -> String {
     format!("/home/u/.aws/sso/cache/{}.json", token_cache_key(name))
@@ -93,7 +75,7 @@ fn profiles_without_a_usable_session() {
     );
     let e = token("ghost", vec![]).unwrap_err();
     assert!(
-        e.contains("sso_session \"nowhere\" (/home/u/.aws/config:9) does not exist"),
+        e.contains("sso_session \"nowhere\" (/home/u/.aws/config:15) does not exist"),
         "{e}"
     );
     let e = token("half", vec![]).unwrap_err();

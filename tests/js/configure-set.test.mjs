@@ -3,6 +3,7 @@
 // (atomic, the mode kept, a missing file created private).
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { chmod, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -33,6 +34,19 @@ region = a
 
 const CREDENTIALS = '[default]\naws_access_key_id = AKIDOLD\naws_secret_access_key = old\n';
 
+/** A file of the `aws configure set` sequence shared with the CLI's tests (tests/fixtures). */
+const observed = (name) =>
+  readFileSync(new URL(`../fixtures/configure-set/${name}`, import.meta.url), 'utf8');
+
+/** The sequence's commands: [name, value, options] (tests/fixtures/README.md). */
+const OBSERVED_STEPS = observed('steps.tsv')
+  .split('\n')
+  .filter((line) => line !== '' && !line.startsWith('#'))
+  .map((line) => {
+    const [name, value, profile] = line.split('\t');
+    return [name, value, profile ? { profile } : {}];
+  });
+
 /** The text of the file at `path` through the host (memory or disk). */
 async function text(host, path) {
   const bytes = await host.readFile(path);
@@ -42,53 +56,21 @@ async function text(host, path) {
 for (const [hostName, makeHost] of Object.entries(HOSTS)) {
   describe(`${hostName} host`, () => {
     const made = removedAfter();
-    const setup = async (env = {}) => {
-      const h = await makeHost(env, { config: CONFIG, credentials: CREDENTIALS });
+    const setup = async (env = {}, files = { config: CONFIG, credentials: CREDENTIALS }) => {
+      const h = await makeHost(env, files);
       made.push(h);
       return h;
     };
 
     test('the AWS CLI configure set sequence, byte for byte', async () => {
-      const { host, config, credentials } = await setup();
-      const sets = [
-        ['region', 'eu-west-1', { profile: 'dev' }],
-        ['aws_access_key_id', 'AKIDNEW', { profile: 'dev' }],
-        ['s3.addressing_style', 'path', { profile: 'dev' }],
-        ['region', 'ap-south-1', {}],
-        ['output', 'text', { profile: 'newp' }],
-        ['aws_secret_access_key', 'newsecret', {}],
-        ['profile.other.region', 'sa-east-1', {}],
-      ];
-      for (const [name, value, options] of sets) {
+      const start = { config: observed('config'), credentials: observed('credentials') };
+      const { host, config, credentials } = await setup({}, start);
+      assert.equal(OBSERVED_STEPS.length, 7);
+      for (const [name, value, options] of OBSERVED_STEPS) {
         await configureSet(name, value, { host, ...options });
       }
-      assert.equal(
-        await text(host, config),
-        `# my config
-[default]
-region = ap-south-1
-
-[profile dev]
-; dev account
-output = json
-s3 =
-  max_concurrent_requests = 10
-    addressing_style = path
-region = eu-west-1
-
-[profile last]
-region = a
-[profile newp]
-output = text
-[profile other]
-region = sa-east-1
-`,
-      );
-      assert.equal(
-        await text(host, credentials),
-        '[default]\naws_access_key_id = AKIDOLD\naws_secret_access_key = newsecret\n' +
-          '[dev]\naws_access_key_id = AKIDNEW\n',
-      );
+      assert.equal(await text(host, config), observed('config.expected'));
+      assert.equal(await text(host, credentials), observed('credentials.expected'));
     });
 
     test('what it wrote, and where, is what a read then finds', async () => {

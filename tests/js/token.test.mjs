@@ -5,9 +5,9 @@
 
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
-import * as browser from '../../wasm/npm/browser.js';
 import {
   createTokenResolver,
   exportToken,
@@ -23,25 +23,8 @@ import {
 
 const T0 = 1_800_000_000; // 2027-01-15T08:00:00Z
 const CACHED = 'cachedAccessToken-EXAMPLE-0001';
-const CONFIG = `[default]
-sso_session = corp
-
-[profile plain]
-region = us-east-1
-
-[profile lost]
-sso_session = nowhere
-
-[profile half]
-sso_session = half
-
-[sso-session corp]
-sso_start_url = https://d-abc123.awsapps.com/start
-sso_region = us-east-1
-
-[sso-session half]
-sso_region = us-east-1
-`;
+// Profiles with and without a usable sso-session, shared with core/tests/sso_token.rs.
+const CONFIG = readFileSync(new URL('../fixtures/sso-token/config', import.meta.url), 'utf8');
 const CACHE_FILE = `/h/.aws/sso/cache/${createHash('sha1').update('corp').digest('hex')}.json`;
 const OIDC = 'http://127.0.0.1:9/oidc';
 
@@ -135,7 +118,7 @@ test('exportToken: the errors of a profile or session that cannot have a token',
   const { host } = tokenHost();
   const cases = [
     ['plain', 'NoSsoSession', { profile: 'plain' }],
-    ['lost', 'SsoSessionNotFound', { profile: 'lost', session: 'nowhere' }],
+    ['ghost', 'SsoSessionNotFound', { profile: 'ghost', session: 'nowhere' }],
     ['half', 'SsoIncomplete', { profile: 'half', session: 'half', missing: 'sso_start_url' }],
     ['nope', 'ProfileNotFound', { profile: 'nope' }],
   ];
@@ -145,8 +128,8 @@ test('exportToken: the errors of a profile or session that cannot have a token',
     assert.equal(error.code, code, error.message);
     for (const [key, value] of Object.entries(fields)) assert.equal(error[key], value, `${code}.${key}`);
   }
-  const lost = await rejection(exportToken({ host, profile: 'lost' }));
-  assert.deepEqual(lost.source, { kind: 'config-file', path: '/h/.aws/config', line: 8 });
+  const ghost = await rejection(exportToken({ host, profile: 'ghost' }));
+  assert.deepEqual(ghost.source, { kind: 'config-file', path: '/h/.aws/config', line: 15 });
 });
 
 test('exportToken: no cached token, an expired one, a refresh that cannot connect', async () => {
@@ -273,9 +256,11 @@ test("freshness: the core's two windows, their edges, and what it takes", async 
   }
 });
 
-test('freshness before the module is loaded: NotInitialized', () => {
-  // The browser entry's functions under Node, never initialised through that entry.
-  for (const call of [() => browser.freshness(T0, T0), () => browser.refreshWindowSeconds()]) {
+test('freshness before the module is loaded: NotInitialized', async () => {
+  // An instance of the package's API of its own (another URL), never initialised: the entries
+  // share theirs, which the other tests have loaded.
+  const fresh = await import('../../wasm/npm/common.js?never-initialised');
+  for (const call of [() => fresh.freshness(T0, T0), () => fresh.refreshWindowSeconds()]) {
     assert.throws(call, (e) => isCredchainError(e) && e.code === 'NotInitialized');
   }
 });

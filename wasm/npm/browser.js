@@ -4,25 +4,9 @@
 // elsewhere. There is no file system here: use memoryHost(), with `fetch: webFetch` for the
 // providers that call services.
 
-import { createApi, credchainError } from './common.js';
+import { credchainError } from './internal.js';
 
-export { isCredchainError, memoryHost, REFRESH_WINDOW_SECONDS, webFetch } from './common.js';
-
-export const {
-  initialize,
-  resolveSetting,
-  listProfiles,
-  configureGet,
-  configureSet,
-  resolveCredentials,
-  explainCredentials,
-  lint,
-  createCredentialsResolver,
-  exportToken,
-  createTokenResolver,
-  freshness,
-  refreshWindowSeconds,
-} = createApi(() => undefined);
+export * from './common.js';
 
 /** Not available outside Node.js: throws an error with code 'Unsupported'. */
 export function nodeHost() {

@@ -10,27 +10,13 @@ import { basename, dirname, join } from 'node:path';
 import process from 'node:process';
 import { createInterface } from 'node:readline/promises';
 
-import { createApi, timerSleep, webFetch } from './common.js';
+import { webFetch } from './common.js';
+import { setModuleSource, timerSleep } from './internal.js';
 
-export { isCredchainError, memoryHost, REFRESH_WINDOW_SECONDS, webFetch } from './common.js';
+export * from './common.js';
 
 const WASM = new URL('./dist/credchain_wasm_bg.wasm', import.meta.url);
-
-export const {
-  initialize,
-  resolveSetting,
-  listProfiles,
-  configureGet,
-  configureSet,
-  resolveCredentials,
-  explainCredentials,
-  lint,
-  createCredentialsResolver,
-  exportToken,
-  createTokenResolver,
-  freshness,
-  refreshWindowSeconds,
-} = createApi(() => readFile(WASM));
+setModuleSource(() => readFile(WASM));
 
 /**
  * The host of a Node.js process:
