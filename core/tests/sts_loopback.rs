@@ -196,16 +196,7 @@ fn access_denied_surfaces_code_and_message() {
 }
 
 #[test]
-fn a_500_without_a_body() {
-    assert_refused_once(
-        response("500 Internal Server Error", None, ""),
-        StsErrorKind::EmptyBody { status: 500 },
-        "HTTP 500 with an empty body; STS may be unavailable",
-    );
-}
-
-#[test]
-fn a_200_that_is_not_xml() {
+fn answers_that_are_not_sts_answers() {
     let (kind, _) = refused_once(response(
         "200 OK",
         Some("application/json"),
@@ -215,12 +206,22 @@ fn a_200_that_is_not_xml() {
         matches!(kind, StsErrorKind::WrongContentType { status: 200, ref content_type } if content_type == "application/json"),
         "{kind:?}"
     );
-    // Without a content type, the body itself is judged.
-    assert_refused_once(
-        response("200 OK", None, "hello, world"),
-        StsErrorKind::NotXml { status: 200 },
-        "not XML; check that the endpoint is an STS endpoint",
-    );
+    let refusals = [
+        (
+            response("500 Internal Server Error", None, ""),
+            StsErrorKind::EmptyBody { status: 500 },
+            "HTTP 500 with an empty body; STS may be unavailable",
+        ),
+        // Without a content type, the body itself is judged.
+        (
+            response("200 OK", None, "hello, world"),
+            StsErrorKind::NotXml { status: 200 },
+            "not XML; check that the endpoint is an STS endpoint",
+        ),
+    ];
+    for (answer, kind, phrase) in refusals {
+        assert_refused_once(answer, kind, phrase);
+    }
 }
 
 #[test]
