@@ -231,41 +231,32 @@ mod tests {
     #[test]
     fn names_are_the_variants_in_lower_camel_case() {
         let all = [
-            (Problem::NotUtf8, "NotUtf8"),
-            (Problem::NotText, "NotText"),
-            (Problem::ByteOrderMark, "ByteOrderMark"),
-            (Problem::TooLarge, "TooLarge"),
-            (Problem::MissingSectionHeader, "MissingSectionHeader"),
-            (
-                Problem::DuplicateSection { first_line: 1 },
-                "DuplicateSection",
-            ),
-            (Problem::DuplicateKey { first_line: 2 }, "DuplicateKey"),
-            (Problem::NotAProperty, "NotAProperty"),
-            (Problem::EmptyKey, "EmptyKey"),
-            (Problem::NestedWithoutEquals, "NestedWithoutEquals"),
-            (Problem::UnterminatedSection, "UnterminatedSection"),
-            (Problem::OutsideProfile, "OutsideProfile"),
-            (
-                Problem::ContinuationOutsideProperty,
-                "ContinuationOutsideProperty",
-            ),
-            (Problem::ExpectedEquals, "ExpectedEquals"),
-            (Problem::EmptyPropertyName, "EmptyPropertyName"),
-            (
-                Problem::SubPropertyWithoutEquals,
-                "SubPropertyWithoutEquals",
-            ),
-            (Problem::EmptySubPropertyName, "EmptySubPropertyName"),
-            (
-                Problem::CapacityExceeded {
-                    limit: "MAX_SECTIONS",
-                    value: 1,
-                },
-                "CapacityExceeded",
-            ),
+            Problem::NotUtf8,
+            Problem::NotText,
+            Problem::ByteOrderMark,
+            Problem::TooLarge,
+            Problem::MissingSectionHeader,
+            Problem::DuplicateSection { first_line: 1 },
+            Problem::DuplicateKey { first_line: 2 },
+            Problem::NotAProperty,
+            Problem::EmptyKey,
+            Problem::NestedWithoutEquals,
+            Problem::UnterminatedSection,
+            Problem::OutsideProfile,
+            Problem::ContinuationOutsideProperty,
+            Problem::ExpectedEquals,
+            Problem::EmptyPropertyName,
+            Problem::SubPropertyWithoutEquals,
+            Problem::EmptySubPropertyName,
+            Problem::CapacityExceeded {
+                limit: "MAX_SECTIONS",
+                value: 1,
+            },
         ];
-        for (problem, variant) in all {
+        for problem in all {
+            // The variant's name, as Debug spells it.
+            let debug = std::format!("{problem:?}");
+            let variant = debug.split([' ', '(', '{']).next().unwrap_or_default();
             let name = problem.name();
             let first = variant.as_bytes()[0].to_ascii_lowercase();
             assert_eq!(name.as_bytes()[0], first, "{variant}");
