@@ -282,20 +282,51 @@ pub struct CommandError {
     pub os_code: Option<i32>,
 }
 
+impl CommandError {
+    /// A failure of `kind` with no operating system error number.
+    pub const fn new(kind: CommandErrorKind) -> Self {
+        CommandError {
+            kind,
+            os_code: None,
+        }
+    }
+}
+
+/// One program to run ([`Command::run`]): what to run and the bounds of the run. Debug shows
+/// only the number of arguments: a `credential_process` line may hold secrets.
+#[derive(Clone, Copy)]
+pub struct CommandRequest<'a> {
+    /// The program (`argv[0]`) and its arguments (`argv[1..]`), passed as they are (no shell).
+    pub argv: &'a [&'a str],
+    /// How long the whole run may take, in milliseconds, before the process is killed.
+    pub timeout_ms: u32,
+    /// The most bytes each output stream may hold before the process is killed.
+    pub max_output_bytes: usize,
+}
+
+impl core::fmt::Debug for CommandRequest<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("CommandRequest")
+            .field("argc", &self.argv.len())
+            .field("timeout_ms", &self.timeout_ms)
+            .field("max_output_bytes", &self.max_output_bytes)
+            .finish()
+    }
+}
+
 /// Running programs (`credential_process`).
 #[allow(async_fn_in_trait)] // Hosts choose their own futures; the core never needs `Send`.
 pub trait Command {
     /// The host's buffer holding an output stream.
     type Output: AsRef<[u8]>;
 
-    /// Runs `argv[0]` with the arguments `argv[1..]` (no shell), with the host's environment
-    /// and working directory and no standard input; waits at most `timeout_ms` and reads at
-    /// most `max_output_bytes` of each stream. Called once per `credential_process` run.
+    /// Runs `request.argv[0]` with the arguments `request.argv[1..]` (no shell), with the
+    /// host's environment and working directory and no standard input; waits at most
+    /// `request.timeout_ms` and reads at most `request.max_output_bytes` of each stream.
+    /// Called once per `credential_process` run.
     async fn run(
         &self,
-        argv: &[&str],
-        timeout_ms: u32,
-        max_output_bytes: usize,
+        request: &CommandRequest<'_>,
     ) -> Result<CommandOutput<Self::Output>, CommandError>;
 }
 

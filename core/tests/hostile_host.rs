@@ -16,7 +16,9 @@ use credchain_core::config::load::load_one;
 use credchain_core::host::{
     read_file, read_file_at_most, read_token_file, run_command, write_private, ConfigFileFs, StdFs,
 };
-use credchain_core::io::{block_on, CommandErrorKind, Fs, FsErrorKind};
+use credchain_core::io::{
+    block_on, CommandError, CommandErrorKind, CommandOutput, CommandRequest, Fs, FsErrorKind,
+};
 use credchain_core::FileKind;
 use credchain_test_support::temp_home::TempHome;
 
@@ -336,6 +338,16 @@ impl BackgroundChild {
     }
 }
 
+/// Runs the program at `path` (no arguments) with the std host, waiting at most `timeout_ms`
+/// and keeping at most 1024 bytes of each stream.
+fn run_helper(path: &str, timeout_ms: u32) -> Result<CommandOutput<Vec<u8>>, CommandError> {
+    run_command(&CommandRequest {
+        argv: &[path],
+        timeout_ms,
+        max_output_bytes: 1024,
+    })
+}
+
 #[test]
 fn the_timeout_covers_a_background_child_holding_the_output() {
     // The helper answers and exits at once, but leaves a child holding its stdout: the
@@ -343,7 +355,7 @@ fn the_timeout_covers_a_background_child_holding_the_output() {
     let child = BackgroundChild::new("bg.sh", "echo '{\"Version\": 1}'\n", "sleep 1000", "exit 0");
     let helper = child.helper.clone();
     let started = Instant::now();
-    let result = bounded(20, move || run_command(&[&helper], 1500, 1024));
+    let result = bounded(20, move || run_helper(&helper, 1500));
     let took = started.elapsed();
     assert_eq!(result.unwrap_err().kind, CommandErrorKind::Timeout);
     assert!(took < Duration::from_secs(5), "{took:?}");
@@ -354,7 +366,7 @@ fn the_timeout_covers_a_background_child_holding_the_output() {
 fn a_timeout_kills_the_helper_s_children_too() {
     let child = BackgroundChild::new("child.sh", "", "sleep 1000", "wait");
     let helper = child.helper.clone();
-    let result = bounded(20, move || run_command(&[&helper], 1000, 1024));
+    let result = bounded(20, move || run_helper(&helper, 1000));
     assert_eq!(result.unwrap_err().kind, CommandErrorKind::Timeout);
     child.assert_gone("the helper's child");
 }
@@ -371,7 +383,7 @@ fn a_helper_that_finishes_is_answered_at_once() {
     );
     let helper = child.helper.clone();
     let started = Instant::now();
-    let out = bounded(20, move || run_command(&[&helper], 10_000, 1024)).unwrap();
+    let out = bounded(20, move || run_helper(&helper, 10_000)).unwrap();
     assert!(started.elapsed() < Duration::from_secs(2));
     assert_eq!(
         (out.status, out.stdout.as_slice(), out.stderr.as_slice()),
@@ -386,7 +398,7 @@ fn a_helper_that_finishes_is_answered_at_once() {
         "#!/bin/sh\nexec cat /dev/zero\n",
     );
     let started = Instant::now();
-    let result = bounded(20, move || run_command(&[&loud], 10_000, 1024));
+    let result = bounded(20, move || run_helper(&loud, 10_000));
     assert_eq!(result.unwrap_err().kind, CommandErrorKind::TooLarge);
     assert!(started.elapsed() < Duration::from_secs(5));
 }

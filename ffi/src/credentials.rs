@@ -21,8 +21,8 @@ use credchain_core::credentials::Credentials;
 use credchain_core::credentials::ProviderKind;
 use credchain_core::host::{StdCommand, StdFs, UreqHttp};
 use credchain_core::io::{
-    block_on, Clock, Command, CommandError, CommandOutput, Env, Fs, FsError, Http, HttpError,
-    HttpRequest, HttpResponse, Prompt,
+    block_on, Clock, Command, CommandError, CommandOutput, CommandRequest, Env, Fs, FsError, Http,
+    HttpError, HttpRequest, HttpResponse, Prompt,
 };
 use zeroize::{Zeroize, Zeroizing};
 
@@ -212,11 +212,9 @@ impl<C: Command<Output = Vec<u8>>> Command for Wiping<C> {
 
     async fn run(
         &self,
-        argv: &[&str],
-        timeout_ms: u32,
-        max_output_bytes: usize,
+        request: &CommandRequest<'_>,
     ) -> Result<CommandOutput<Wiped>, CommandError> {
-        let out = self.0.run(argv, timeout_ms, max_output_bytes).await?;
+        let out = self.0.run(request).await?;
         Ok(CommandOutput {
             status: out.status,
             stdout: Zeroizing::new(out.stdout),
@@ -726,10 +724,7 @@ mod tests {
                 value: "x",
                 source: credchain_core::Source::Default,
             },
-            failure: ProcessFailure::Run(CommandError {
-                kind: CommandErrorKind::Timeout,
-                os_code: None,
-            }),
+            failure: ProcessFailure::Run(CommandError::new(CommandErrorKind::Timeout)),
         });
         assert_eq!(e.code, credchain_result::ProcessTimeout);
     }

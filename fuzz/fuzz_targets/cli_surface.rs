@@ -38,7 +38,7 @@ use credchain_core::chain::execute::Io;
 use credchain_core::config::locate::Platform;
 use credchain_core::host::StdEnv;
 use credchain_core::io::{
-    Clock, Command, CommandError, CommandErrorKind, CommandOutput, Fs, FsError, FsErrorKind, Http,
+    Clock, Command, CommandError, CommandErrorKind, CommandOutput, CommandRequest, Fs, FsError, FsErrorKind, Http,
     HttpError, HttpErrorKind, HttpRequest, HttpResponse, Prompt, PromptError, Replacement,
 };
 use libfuzzer_sys::fuzz_target;
@@ -172,16 +172,9 @@ impl Command for MemoryCommand<'_> {
 
     async fn run(
         &self,
-        _: &[&str],
-        _: u32,
-        max_output_bytes: usize,
+        request: &CommandRequest<'_>,
     ) -> Result<CommandOutput<Vec<u8>>, CommandError> {
-        let error = |kind| {
-            Err(CommandError {
-                kind,
-                os_code: None,
-            })
-        };
+        let error = |kind| Err(CommandError::new(kind));
         let (status, stdout, stderr) = match self.outputs.next() {
             None | Some([0, ..]) => return error(CommandErrorKind::NotFound),
             Some([1, ..]) => return error(CommandErrorKind::PermissionDenied),
@@ -190,7 +183,7 @@ impl Command for MemoryCommand<'_> {
             Some([b @ 4..=15, rest @ ..]) => (Some(i32::from(*b) - 4), &[][..], rest),
             Some(all) => (Some(0), all, &[][..]),
         };
-        if stdout.len() > max_output_bytes || stderr.len() > max_output_bytes {
+        if stdout.len() > request.max_output_bytes || stderr.len() > request.max_output_bytes {
             return error(CommandErrorKind::TooLarge);
         }
         Ok(CommandOutput {

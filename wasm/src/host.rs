@@ -6,9 +6,9 @@ use core::cell::{OnceCell, RefCell};
 
 use credchain_core::config::locate::Platform;
 use credchain_core::io::{
-    Clock, Command, CommandError, CommandErrorKind, CommandOutput, Env, Fs, FsError, FsErrorKind,
-    Http, HttpError, HttpErrorKind, HttpRequest, HttpResponse, Prompt, PromptError, Replacement,
-    MAX_CONTENT_TYPE_LEN,
+    Clock, Command, CommandError, CommandErrorKind, CommandOutput, CommandRequest, Env, Fs,
+    FsError, FsErrorKind, Http, HttpError, HttpErrorKind, HttpRequest, HttpResponse, Prompt,
+    PromptError, Replacement, MAX_CONTENT_TYPE_LEN,
 };
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -238,21 +238,16 @@ impl Command for JsCommand {
 
     async fn run(
         &self,
-        argv: &[&str],
-        timeout_ms: u32,
-        max_output_bytes: usize,
+        request: &CommandRequest<'_>,
     ) -> Result<CommandOutput<Vec<u8>>, CommandError> {
-        let fail = |kind| CommandError {
-            kind,
-            os_code: None,
-        };
+        let fail = CommandError::new;
         let Some(run) = &self.run else {
             return Err(fail(CommandErrorKind::Unsupported));
         };
-        let words: Array = argv.iter().map(|w| JsValue::from_str(w)).collect();
+        let words: Array = request.argv.iter().map(|w| JsValue::from_str(w)).collect();
         let limits = Obj::new()
-            .set("timeoutMs", timeout_ms)
-            .set("maxOutputBytes", max_output_bytes as f64);
+            .set("timeoutMs", request.timeout_ms)
+            .set("maxOutputBytes", request.max_output_bytes as f64);
         let out = call_host(run, &Array::of2(&words, &limits.into()))
             .await
             .map_err(|cause| {
@@ -292,7 +287,7 @@ impl Command for JsCommand {
         };
         let stdout = stream("stdout").map_err(bad)?;
         let stderr = stream("stderr").map_err(bad)?;
-        if stdout.len() > max_output_bytes || stderr.len() > max_output_bytes {
+        if stdout.len() > request.max_output_bytes || stderr.len() > request.max_output_bytes {
             return Err(fail(CommandErrorKind::TooLarge));
         }
         Ok(CommandOutput {

@@ -16,11 +16,9 @@ impl crate::io::Command for StdCommand {
 
     async fn run(
         &self,
-        argv: &[&str],
-        timeout_ms: u32,
-        max_output_bytes: usize,
+        request: &crate::io::CommandRequest<'_>,
     ) -> Result<crate::io::CommandOutput<Vec<u8>>, crate::io::CommandError> {
-        run_command(argv, timeout_ms, max_output_bytes)
+        run_command(request)
     }
 }
 
@@ -41,9 +39,7 @@ fn kill_group(child: &mut std::process::Child) {
 
 /// See [`StdCommand`].
 pub fn run_command(
-    argv: &[&str],
-    timeout_ms: u32,
-    max_output_bytes: usize,
+    request: &crate::io::CommandRequest<'_>,
 ) -> Result<crate::io::CommandOutput<Vec<u8>>, crate::io::CommandError> {
     use crate::io::{CommandError, CommandErrorKind, CommandOutput};
     use std::io::Read;
@@ -51,12 +47,12 @@ pub fn run_command(
     use std::sync::mpsc;
     use std::time::{Duration, Instant};
 
-    let fail = |kind| CommandError {
-        kind,
-        os_code: None,
-    };
-    let (program, args) = argv.split_first().ok_or(fail(CommandErrorKind::NotFound))?;
-    let deadline = Instant::now() + Duration::from_millis(u64::from(timeout_ms));
+    let fail = CommandError::new;
+    let (program, args) = request
+        .argv
+        .split_first()
+        .ok_or(fail(CommandErrorKind::NotFound))?;
+    let deadline = Instant::now() + Duration::from_millis(u64::from(request.timeout_ms));
     let mut command = std::process::Command::new(program);
     command
         .args(args)
@@ -80,7 +76,7 @@ pub fn run_command(
     // Each stream is drained on its own thread so that neither pipe can fill and block the
     // child. A drain sends its bytes when its stream ends or passes the limit; one that never
     // ends (a process outside the group holds the pipe) is left behind at the deadline.
-    let limit = max_output_bytes as u64;
+    let limit = request.max_output_bytes as u64;
     let (sender, received) = mpsc::channel::<(bool, Vec<u8>)>();
     let drain = |is_stdout: bool, stream: Option<Box<dyn Read + Send>>| {
         let sender = sender.clone();
@@ -124,7 +120,7 @@ pub fn run_command(
         }
         match received.recv_timeout(Duration::from_millis(2)) {
             Ok((is_stdout, bytes)) => {
-                if bytes.len() > max_output_bytes {
+                if bytes.len() > request.max_output_bytes {
                     kill_group(&mut child);
                     return Err(fail(CommandErrorKind::TooLarge));
                 }

@@ -5,8 +5,8 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, VecDeque};
 
 use credchain_core::io::{
-    Clock, Command, CommandError, CommandErrorKind, CommandOutput, Fs, FsError, Http, HttpError,
-    HttpErrorKind, HttpRequest, HttpResponse, Prompt, PromptError,
+    Clock, Command, CommandError, CommandErrorKind, CommandOutput, CommandRequest, Fs, FsError,
+    Http, HttpError, HttpErrorKind, HttpRequest, HttpResponse, Prompt, PromptError,
 };
 
 /// Files by path; writes land in the same map.
@@ -66,17 +66,12 @@ impl Command for MemoryCommand {
     type Output = Vec<u8>;
     async fn run(
         &self,
-        argv: &[&str],
-        _timeout_ms: u32,
-        _max: usize,
+        request: &CommandRequest<'_>,
     ) -> Result<CommandOutput<Vec<u8>>, CommandError> {
-        *self.argv.borrow_mut() = argv.iter().map(|s| s.to_string()).collect();
+        *self.argv.borrow_mut() = request.argv.iter().map(|s| s.to_string()).collect();
         *self.runs.borrow_mut() += 1;
         if self.stdout.is_empty() && self.stderr.is_empty() && self.status == 0 {
-            return Err(CommandError {
-                kind: CommandErrorKind::NotFound,
-                os_code: None,
-            });
+            return Err(CommandError::new(CommandErrorKind::NotFound));
         }
         Ok(CommandOutput {
             status: Some(self.status),

@@ -3,7 +3,7 @@
 use core::ffi::c_char;
 use std::ffi::CString;
 
-use credchain_core::io::{Command, CommandError, CommandErrorKind, CommandOutput};
+use credchain_core::io::{Command, CommandError, CommandErrorKind, CommandOutput, CommandRequest};
 use zeroize::Zeroizing;
 
 use super::buffer::credchain_buffer;
@@ -33,16 +33,14 @@ impl Command for CallbackCommand<'_> {
 
     async fn run(
         &self,
-        argv: &[&str],
-        timeout_ms: u32,
-        max_output_bytes: usize,
+        request: &CommandRequest<'_>,
     ) -> Result<CommandOutput<Self::Output>, CommandError> {
-        let fail = |kind| {
-            Err(CommandError {
-                kind,
-                os_code: None,
-            })
-        };
+        let fail = |kind| Err(CommandError::new(kind));
+        let CommandRequest {
+            argv,
+            timeout_ms,
+            max_output_bytes,
+        } = *request;
         let Some(run) = self.cb.run_process else {
             return fail(CommandErrorKind::Unsupported);
         };

@@ -5,7 +5,7 @@ use core::mem::{offset_of, size_of};
 use std::cell::RefCell;
 
 use credchain_core::io::{
-    block_on, Command, CommandErrorKind, Env, FsErrorKind, Prompt, PromptError,
+    block_on, Command, CommandErrorKind, CommandRequest, Env, FsErrorKind, Prompt, PromptError,
 };
 
 use super::table::MIN_STRUCT_SIZE;
@@ -178,12 +178,17 @@ fn processes_run_through_the_callback() {
     let cb = unsafe { Callbacks::from_raw(&full) }.unwrap();
     let broken = Broken::default();
     let command = CallbackCommand::new(&cb, &broken);
-    let out = block_on(command.run(&["/bin/helper", "x"], 1000, 64)).unwrap();
+    let request = |argv: &'static [&'static str], max_output_bytes| CommandRequest {
+        argv,
+        timeout_ms: 1000,
+        max_output_bytes,
+    };
+    let out = block_on(command.run(&request(&["/bin/helper", "x"], 64))).unwrap();
     assert_eq!(out.status, Some(7));
     assert_eq!(&**out.stdout, b"/bin/helper");
     assert!(out.stderr.is_empty());
     // Output over the limit is TooLarge.
-    let e = block_on(command.run(&["/bin/helper"], 1000, 3)).unwrap_err();
+    let e = block_on(command.run(&request(&["/bin/helper"], 3))).unwrap_err();
     assert_eq!(e.kind, CommandErrorKind::TooLarge);
     assert!(broken.take().is_none());
 }

@@ -8,7 +8,7 @@ use crate::chain::execute::{
 };
 use crate::credentials::ProviderKind;
 use crate::credentials::{parse_timestamp, Credentials, MAX_ACCOUNT_ID_LEN, MAX_SESSION_TOKEN_LEN};
-use crate::io::Command;
+use crate::io::{Command, CommandRequest};
 use crate::Sourced;
 
 /// `credential_process`'s output, Version 1.
@@ -62,7 +62,11 @@ pub(crate) async fn run<'a, C: Command + ?Sized>(
         start = end;
     }
     let output = command
-        .run(&argv, PROCESS_TIMEOUT_MS, MAX_PROCESS_OUTPUT)
+        .run(&CommandRequest {
+            argv: &argv,
+            timeout_ms: PROCESS_TIMEOUT_MS,
+            max_output_bytes: MAX_PROCESS_OUTPUT,
+        })
         .await
         .map_err(|e| fail(ProcessFailure::Run(e)))?;
     if output.status != Some(0) {
