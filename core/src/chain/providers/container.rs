@@ -366,8 +366,6 @@ struct ContainerJson {
 }
 
 const OPERATION: &str = "the credentials request";
-const EXPECTED: &str = "JSON with AccessKeyId, SecretAccessKey, Token and an ISO 8601 Expiration";
-
 /// The container endpoint's credentials.
 pub(crate) async fn credentials<'s, E: Env + ?Sized, I: Host + ?Sized>(
     run: Run<'_, 's, E, I>,
@@ -488,25 +486,23 @@ fn parse(
         }
         return Err(bad(ServiceFailureKind::BadBody {
             status,
-            expected: EXPECTED,
+            expected: super::ENDPOINT_CREDENTIALS_JSON,
         }));
     };
     let bad_body = || {
         bad(ServiceFailureKind::BadBody {
             status,
-            expected: EXPECTED,
+            expected: super::ENDPOINT_CREDENTIALS_JSON,
         })
     };
-    let (Some(id), Some(secret), Some(token), Some(expiration)) = (
-        &json.AccessKeyId,
-        &json.SecretAccessKey,
-        &json.Token,
-        &json.Expiration,
-    ) else {
-        return Err(bad_body());
-    };
+    let (keys, expiration) = super::all_four(
+        json.AccessKeyId.as_deref(),
+        json.SecretAccessKey.as_deref(),
+        json.Token.as_deref(),
+        json.Expiration.as_deref(),
+    )
+    .ok_or_else(bad_body)?;
     let expiration = parse_timestamp(expiration).ok_or_else(bad_body)?;
-    let keys = (id.as_str(), secret.as_str(), token.as_str());
     super::answered(
         ProviderKind::Container,
         keys,

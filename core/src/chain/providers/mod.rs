@@ -21,6 +21,23 @@ pub(crate) mod web_identity;
 
 use crate::credentials::{Credentials, ProviderKind, Timestamp, TooLong};
 
+/// What an endpoint's JSON answer (the container endpoint, instance metadata) must hold, as an
+/// error names it: the fields [`all_four`] requires.
+const ENDPOINT_CREDENTIALS_JSON: &str =
+    "JSON with AccessKeyId, SecretAccessKey, Token and an ISO 8601 Expiration";
+
+/// The keys (access key id, secret, token) and the expiration's text of an endpoint's JSON
+/// answer, when all four of its `AccessKeyId`, `SecretAccessKey`, `Token` and `Expiration`
+/// are there; `None` when one is missing.
+fn all_four<'j>(
+    access_key_id: Option<&'j str>,
+    secret_access_key: Option<&'j str>,
+    token: Option<&'j str>,
+    expiration: Option<&'j str>,
+) -> Option<((&'j str, &'j str, &'j str), &'j str)> {
+    Some(((access_key_id?, secret_access_key?, token?), expiration?))
+}
+
 /// Temporary credentials read from an endpoint's JSON answer (the container endpoint, instance
 /// metadata), their expiry kept in the form the answer wrote it, as botocore echoes it.
 fn answered(

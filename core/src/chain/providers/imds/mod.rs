@@ -499,7 +499,7 @@ fn parse_json<B: AsRef<[u8]>>(
                 }
                 _ => ServiceFailureKind::BadBody {
                     status: response.status,
-                    expected: CREDENTIALS_JSON,
+                    expected: super::ENDPOINT_CREDENTIALS_JSON,
                 },
             };
             Err(ServiceFailure::new(
@@ -512,9 +512,6 @@ fn parse_json<B: AsRef<[u8]>>(
     }
 }
 
-const CREDENTIALS_JSON: &str =
-    "JSON with AccessKeyId, SecretAccessKey, Token and an ISO 8601 Expiration";
-
 /// Credentials from the JSON, with the static-stability expiry.
 fn credentials_of<'a>(json: &ImdsJson, url: &str, now: i64) -> Result<Credentials, ImdsError<'a>> {
     let bad = || {
@@ -523,14 +520,14 @@ fn credentials_of<'a>(json: &ImdsJson, url: &str, now: i64) -> Result<Credential
             CREDENTIALS_OPERATION,
             url,
             200,
-            CREDENTIALS_JSON,
+            super::ENDPOINT_CREDENTIALS_JSON,
         ))
     };
-    let (Some(id), Some(secret), Some(token), Some(expiration)) = (
-        &json.AccessKeyId,
-        &json.SecretAccessKey,
-        &json.Token,
-        &json.Expiration,
+    let Some((keys, expiration)) = super::all_four(
+        json.AccessKeyId.as_deref(),
+        json.SecretAccessKey.as_deref(),
+        json.Token.as_deref(),
+        json.Expiration.as_deref(),
     ) else {
         return Err(match &json.Code {
             Some(code) if code.as_str() != "Success" => ImdsError::Refused {
@@ -548,7 +545,6 @@ fn credentials_of<'a>(json: &ImdsJson, url: &str, now: i64) -> Result<Credential
         expiration.unix = now.saturating_add(STATIC_STABILITY_SECONDS);
         expiration.form = TimeForm::default();
     }
-    let keys = (id.as_str(), secret.as_str(), token.as_str());
     super::answered(ProviderKind::InstanceMetadata, keys, expiration, None).map_err(|_| bad())
 }
 
