@@ -63,6 +63,12 @@ pub mod io;
 pub mod json;
 #[cfg(test)]
 mod random_input;
+// The unit tests share the integration tests' in-memory hosts, whose paths name the crate.
+#[cfg(test)]
+extern crate self as credchain_core;
+#[cfg(test)]
+#[path = "../tests/common/memory.rs"]
+mod memory;
 pub mod services;
 #[cfg(feature = "alloc")]
 pub mod signin;

@@ -18,13 +18,14 @@ const LAYERS: &[(&str, &[&str])] = &[
 ];
 
 /// The root modules every layer shares: the I/O traits, the values every layer passes, the
-/// JSON forms, text rules and the test inputs.
+/// JSON forms, text rules, the test inputs and the tests' in-memory hosts.
 const SHARED: &[&str] = &[
     "io",
     "credentials",
     "json",
     "text",
     "random_input",
+    "memory",
     "Source",
     "Sourced",
     "FileKind",

@@ -12,7 +12,7 @@ mod common;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 
-use common::memory::{config_in_home_h, unix_io, FixedClock, MemoryCommand, MemoryFs};
+use common::memory::{config_in_home_h, unix_io, FailingFs, FixedClock, MemoryCommand, MemoryFs};
 use credchain_core::caches::login::FileName;
 use credchain_core::chain::execute::{execute, ExecuteError};
 use credchain_core::chain::plan::plan;
@@ -97,19 +97,6 @@ impl Http for ScriptedHttp {
             status,
             content_type: content_type.map(|c| c.try_into().unwrap()),
             body: body.into_bytes(),
-        })
-    }
-}
-
-/// A file system whose reads all fail (permissions).
-struct DeniedFs;
-
-impl Fs for DeniedFs {
-    type File = Vec<u8>;
-    async fn read(&self, _path: &str) -> Result<Option<Vec<u8>>, FsError> {
-        Err(FsError {
-            kind: FsErrorKind::PermissionDenied,
-            os_code: Some(13),
         })
     }
 }
@@ -503,7 +490,16 @@ fn unusable_cache_files_name_the_file_and_the_fix() {
         assert!(r.seen.is_empty(), "no request without a key");
     }
     // A file that cannot be read.
-    let (result, debug, _, _, _) = run_with(CONFIG, &[], DeniedFs, ScriptedHttp::default(), now());
+    let (result, debug, _, _, _) = run_with(
+        CONFIG,
+        &[],
+        FailingFs(FsError {
+            kind: FsErrorKind::PermissionDenied,
+            os_code: Some(13),
+        }),
+        ScriptedHttp::default(),
+        now(),
+    );
     let e = result.unwrap_err();
     assert!(
         e.contains("could not be read (PermissionDenied)") && e.contains(&path),

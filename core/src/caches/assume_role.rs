@@ -549,8 +549,7 @@ pub async fn store<F: Fs + ?Sized>(
 mod tests {
     use super::*;
     use crate::io::{block_on, FsErrorKind};
-    use core::cell::RefCell;
-    use std::collections::BTreeMap;
+    use crate::memory::{FailingFs, MemoryFs};
     use std::string::String;
     use std::vec::Vec;
 
@@ -746,34 +745,9 @@ mod tests {
         }
     }
 
-    #[derive(Default)]
-    struct Files {
-        files: RefCell<BTreeMap<String, Vec<u8>>>,
-        fail: Option<FsErrorKind>,
-    }
-
-    impl Fs for Files {
-        type File = Vec<u8>;
-        async fn read(&self, path: &str) -> Result<Option<Vec<u8>>, FsError> {
-            if let Some(kind) = self.fail {
-                return Err(FsError {
-                    kind,
-                    os_code: None,
-                });
-            }
-            Ok(self.files.borrow().get(path).cloned())
-        }
-        async fn write_private(&self, path: &str, contents: &[u8]) -> Result<(), FsError> {
-            self.files
-                .borrow_mut()
-                .insert(path.into(), contents.to_vec());
-            Ok(())
-        }
-    }
-
     #[test]
     fn store_then_load() {
-        let fs = Files::default();
+        let fs = MemoryFs::default();
         let env: &[(&str, &str)] = &[("HOME", "/h")];
         let args = CacheArgs {
             role_arn: ROLE,
@@ -809,10 +783,10 @@ mod tests {
             )),
             Lookup::Miss(Miss::NoPath(CachePathError::NoHome))
         );
-        let failing = Files {
-            fail: Some(FsErrorKind::PermissionDenied),
-            ..Files::default()
-        };
+        let failing = FailingFs(FsError {
+            kind: FsErrorKind::PermissionDenied,
+            os_code: None,
+        });
         let miss = block_on(read(&failing, "/x", now, ProviderKind::AssumeRole));
         assert!(matches!(miss, Lookup::Miss(Miss::Unreadable(_))));
         // A host that cannot write: the error says so, and nothing else happens.

@@ -1,8 +1,11 @@
-//! In-memory hosts for tests: files, processes, HTTP replay, prompts, a fixed clock.
+//! In-memory hosts for tests: files, processes, HTTP replay, prompts, a fixed clock. The core's
+//! unit tests include this file too (see `core/src/lib.rs`), where the crate is `no_std`: hence
+//! the std prelude's import.
 #![allow(dead_code)]
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, VecDeque};
+use std::prelude::rust_2021::*;
 
 use credchain_core::io::{
     Clock, Command, CommandError, CommandErrorKind, CommandOutput, CommandRequest, Fs, FsError,
@@ -33,6 +36,16 @@ impl Fs for MemoryFs {
             .borrow_mut()
             .insert(path.to_string(), contents.to_vec());
         Ok(())
+    }
+}
+
+/// A file system whose every read fails with this error.
+pub struct FailingFs(pub FsError);
+
+impl Fs for FailingFs {
+    type File = Vec<u8>;
+    async fn read(&self, _path: &str) -> Result<Option<Vec<u8>>, FsError> {
+        Err(self.0)
     }
 }
 

@@ -4,6 +4,7 @@ use crate::credentials::ProviderKind;
 use crate::credentials::{MAX_ACCESS_KEY_ID_LEN, MAX_SESSION_TOKEN_LEN};
 use crate::io::{block_on, HttpError, HttpResponse};
 use crate::io::{Http, HttpErrorKind, HttpRequest};
+use crate::memory::SteppingClock;
 use crate::services::endpoint::{Endpoint, Origin};
 use crate::services::retry::Class;
 use core::cell::RefCell;
@@ -341,34 +342,8 @@ impl Http for Canned {
 
 /// A clock that moves only when slept on, recording the sleeps; its random numbers are
 /// always one half (2^31).
-struct TestClock {
-    now_ms: core::cell::Cell<i64>,
-    sleeps: RefCell<Vec<u32>>,
-}
-
-impl TestClock {
-    fn at(unix: i64) -> Self {
-        TestClock {
-            now_ms: core::cell::Cell::new(unix * 1000),
-            sleeps: RefCell::default(),
-        }
-    }
-}
-
-impl crate::io::Clock for TestClock {
-    fn now_unix(&self) -> i64 {
-        self.now_ms.get().div_euclid(1000)
-    }
-    fn now_millis(&self) -> i64 {
-        self.now_ms.get()
-    }
-    async fn sleep_ms(&self, ms: u32) {
-        self.sleeps.borrow_mut().push(ms);
-        self.now_ms.set(self.now_ms.get() + i64::from(ms));
-    }
-    fn random_u32(&self) -> u32 {
-        1 << 31
-    }
+fn test_clock(unix: i64) -> SteppingClock {
+    SteppingClock::new(unix, 1 << 31)
 }
 
 /// Answers with each response in turn (the last one again when they run out).
@@ -415,7 +390,7 @@ fn a_503_then_200_is_retried_and_each_attempt_signed_anew() {
             responses,
             sent: RefCell::default(),
         };
-        let clock = TestClock::at(1_440_938_160);
+        let clock = test_clock(1_440_938_160);
         let result = block_on(assume_role(
             &http,
             &clock,
@@ -537,7 +512,7 @@ fn assume<'e>(
     caller: &Credentials,
     params: &AssumeRoleParams<'e>,
 ) -> Result<AssumedRole, StsError<'e>> {
-    let clock = TestClock::at(now_unix);
+    let clock = test_clock(now_unix);
     block_on(assume_role(
         http,
         &clock,
@@ -635,7 +610,7 @@ fn web_identity_is_unsigned() {
     assert!(!debug.contains("eyJ"), "{debug}");
     let r = block_on(assume_role_with_web_identity(
         &http,
-        &TestClock::at(0),
+        &test_clock(0),
         &endpoint,
         &params,
         &StsOptions::default(),
@@ -703,7 +678,7 @@ fn errors_name_role_and_endpoint_and_hide_secrets() {
     let run = |http: &Canned| {
         let e = block_on(assume_role(
             http,
-            &TestClock::at(1_440_938_160),
+            &test_clock(1_440_938_160),
             &endpoint,
             &creds,
             &params,
@@ -863,7 +838,7 @@ fn session_token_request_is_form_encoded_and_signed() {
     let http = canned(Ok((200, Some("text/xml"), SESSION)));
     let endpoint = global_endpoint();
     let params = with_device(43200, "arn:aws:iam::123456789012:mfa/my device", "123456");
-    let clock = TestClock::at(1_440_938_160);
+    let clock = test_clock(1_440_938_160);
     let options = StsOptions::default();
     let long_term = caller(None);
     let r = block_on(get_session_token(
@@ -917,7 +892,7 @@ fn session_token_errors_name_the_device_and_hide_the_code() {
         <Message>MultiFactorAuthentication failed with invalid MFA one time pass code. \
         </Message></Error></ErrorResponse>";
     let http = canned(Ok((403, Some("text/xml"), denied)));
-    let clock = TestClock::at(1_440_938_160);
+    let clock = test_clock(1_440_938_160);
     let long_term = caller(None);
     let e = block_on(get_session_token(
         &http,
