@@ -2,7 +2,7 @@
 //! names of the providers that give them ([`ProviderKind`]): the values every layer passes.
 //!
 //! Debug never shows the secret access key or the session token; there is no Display. The
-//! other types that hold secrets write their Debug with [`redact`]'s macro.
+//! other types that hold secrets write their Debug with `redact`'s macro.
 
 use core::fmt;
 

@@ -56,7 +56,7 @@ pub enum PortalError {
     TooLong(TooLong),
 }
 
-/// Calls GetRoleCredentials at `endpoint`, retried as `retry` says.
+/// Calls GetRoleCredentials at `to`'s endpoint, with its retries.
 ///
 /// # Errors
 /// [`PortalError`], its failures naming the endpoint.
