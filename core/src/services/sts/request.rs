@@ -28,15 +28,13 @@ pub async fn assume_role<'e, H: Http + ?Sized, K: Clock + ?Sized>(
     params: &AssumeRoleParams<'e>,
 ) -> Result<AssumedRole, StsError<'e>> {
     let operation = Operation::AssumeRole;
-    let parse = move |status, content_type: Option<&str>, body: &[u8]| {
-        parse_response(operation, status, content_type, body)
-    };
+    let write = |b: &mut RequestBody| write_assume_role_body(b, params);
     signed(
         to,
         operation,
         params.role_arn,
-        |b| write_assume_role_body(b, params),
-        parse,
+        write,
+        role_answer(operation),
     )
     .await
 }
@@ -92,11 +90,8 @@ pub async fn get_federation_token<'e, H: Http + ?Sized, K: Clock + ?Sized>(
     params: &FederationTokenParams<'e>,
 ) -> Result<AssumedRole, StsError<'e>> {
     let operation = Operation::GetFederationToken;
-    let parse = move |status, content_type: Option<&str>, body: &[u8]| {
-        parse_response(operation, status, content_type, body)
-    };
     let write = |b: &mut RequestBody| write_federation_token_body(b, params);
-    let mut answer = signed(to, operation, params.name, write, parse).await?;
+    let mut answer = signed(to, operation, params.name, write, role_answer(operation)).await?;
     answer.credentials = answer.credentials.with_provider(to.caller.provider());
     Ok(answer)
 }
@@ -227,9 +222,7 @@ pub async fn assume_role_with_web_identity<'e, H: Http + ?Sized, K: Clock + ?Siz
     let (headers, body) = (&headers, &body);
     crate::services::retry::run(clock, options.retry, retry_class, move || async move {
         let answer = call(http, endpoint, headers, body, options).await?;
-        read_answer(&answer, |status, content_type, body| {
-            parse_response(operation, status, content_type, body)
-        })
+        read_answer(&answer, role_answer(operation))
     })
     .await
     .map_err(fail)
@@ -288,6 +281,14 @@ fn write_web_identity_body(out: &mut impl fmt::Write, p: &WebIdentityParams<'_>)
         uri_encode(p.role_session_name),
         uri_encode(p.web_identity_token)
     )
+}
+
+/// The reader of an answer that carries a role's credentials (AssumeRole,
+/// AssumeRoleWithWebIdentity, GetFederationToken), for `operation`.
+fn role_answer(
+    operation: Operation,
+) -> impl Fn(u16, Option<&str>, &[u8]) -> Result<AssumedRole, StsErrorKind> + Copy {
+    move |status, content_type, body| parse_response(operation, status, content_type, body)
 }
 
 /// Reads an answer with `parse`.
