@@ -3,12 +3,16 @@
 //! the AWS CLI reports them.
 
 use credchain_core::config::evaluate::Evaluator;
+use credchain_core::credentials::Credentials;
 use credchain_core::io::Env;
 use credchain_core::services::endpoint::{self, Endpoint, EndpointError};
 use credchain_core::services::retry::{self, Class, RetryConfig};
-use credchain_core::services::sts::{self, ErrorMessage, StsError, StsErrorKind, StsOptions};
+use credchain_core::services::sts::{
+    self, ErrorMessage, StsError, StsErrorKind, StsOptions, StsTarget,
+};
 
 use crate::failure::{Failure, CONFIGURATION_ERROR, OTHER_ERROR, SERVICE_ERROR};
+use crate::machine::Machine;
 
 /// Where a command's STS call goes and how it is retried.
 #[derive(Debug)]
@@ -30,17 +34,43 @@ impl<'e> StsCall<'e> {
         Ok(StsCall { endpoint, retry })
     }
 
-    /// The endpoint to sign for, and the call's options.
+    /// The call with its endpoint checked for signing, and its options.
     ///
     /// # Errors
     /// No region to sign with (botocore's NoRegionError, 253).
-    pub fn signed(self) -> Result<(Endpoint<'e>, StsOptions), Failure> {
+    pub fn signed(self) -> Result<SignedCall<'e>, Failure> {
         let endpoint = self.endpoint.for_signing().map_err(endpoint_failure)?;
         let options = StsOptions {
             retry: self.retry,
             ..StsOptions::default()
         };
-        Ok((endpoint, options))
+        Ok(SignedCall { endpoint, options })
+    }
+}
+
+/// A command's signed STS call: the endpoint to sign for and the call's options.
+#[derive(Debug)]
+pub struct SignedCall<'e> {
+    endpoint: Endpoint<'e>,
+    /// The call's limits and the active profile's retries.
+    pub options: StsOptions,
+}
+
+impl SignedCall<'_> {
+    /// Where the call goes, through `machine`'s HTTP client and clock, signed with `caller`.
+    pub fn target<'a, M: Machine + ?Sized>(
+        &'a self,
+        machine: &'a M,
+        caller: &'a Credentials,
+    ) -> StsTarget<'a, 'a, M::Http, M::Clock> {
+        let io = machine.io();
+        StsTarget {
+            http: io.http,
+            clock: io.clock,
+            endpoint: &self.endpoint,
+            caller,
+            options: self.options,
+        }
     }
 }
 

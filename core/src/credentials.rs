@@ -1,9 +1,92 @@
 //! Credentials, owned in fixed-capacity strings (no allocation), the times they carry, and the
 //! names of the providers that give them ([`ProviderKind`]): the values every layer passes.
 //!
-//! Debug never shows the secret access key or the session token; there is no Display.
+//! Debug never shows the secret access key or the session token; there is no Display. The
+//! other types that hold secrets write their Debug with `redact`'s macro.
 
 use core::fmt;
+
+pub(crate) mod redact {
+    //! Debug for the values that hold secrets (secret keys, session tokens, refresh tokens, client
+    //! secrets, MFA codes): written by [`redacted_debug!`], which lists the fields that may be
+    //! shown and never prints the others.
+    //!
+    //! ```text
+    //!   redacted_debug!(Client { client_id, expires_at });
+    //!     Client { client_id: "cid", expires_at: 1700000000, .. }
+    //!   redacted_debug!(Mfa<'_> { serial_number } redacted { token_code });
+    //!     Mfa { serial_number: "arn:...", token_code: "<redacted>" }
+    //! ```
+
+    /// Writes `impl core::fmt::Debug` for a struct that shows only the fields named in braces.
+    ///
+    /// `Type { a, b }` shows `a` and `b` and ends with `..`, so a field added later stays hidden
+    /// until someone lists it; `Type { a } redacted { s }` shows `a`, then `s` as `"<redacted>"`
+    /// (for a type whose every field is accounted for). A type with a lifetime is written
+    /// `Type<'_>`.
+    macro_rules! redacted_debug {
+        ($ty:ident $(<$lt:lifetime>)? { $($shown:ident),* $(,)? }) => {
+            impl core::fmt::Debug for $ty $(<$lt>)? {
+                fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                    f.debug_struct(stringify!($ty))
+                        $(.field(stringify!($shown), &self.$shown))*
+                        .finish_non_exhaustive()
+                }
+            }
+        };
+        ($ty:ident $(<$lt:lifetime>)? { $($shown:ident),* $(,)? }
+            redacted { $($secret:ident),+ $(,)? }) => {
+            impl core::fmt::Debug for $ty $(<$lt>)? {
+                fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                    // Named so that the compiler checks the fields exist.
+                    $(let _ = &self.$secret;)+
+                    f.debug_struct(stringify!($ty))
+                        $(.field(stringify!($shown), &self.$shown))*
+                        $(.field(stringify!($secret), &"<redacted>"))+
+                        .finish()
+                }
+            }
+        };
+    }
+
+    pub(crate) use redacted_debug;
+
+    #[cfg(test)]
+    mod tests {
+        use std::format;
+
+        struct Keys<'a> {
+            id: &'a str,
+            secret: &'a str,
+        }
+        redacted_debug!(Keys<'_> { id });
+
+        struct Code {
+            serial: u32,
+            code: u32,
+        }
+        redacted_debug!(Code { serial } redacted { code });
+
+        #[test]
+        fn only_the_listed_fields_are_shown() {
+            let keys = Keys {
+                id: "AKID",
+                secret: "SECRET",
+            };
+            assert_eq!(keys.secret, "SECRET");
+            assert_eq!(format!("{keys:?}"), r#"Keys { id: "AKID", .. }"#);
+            let code = Code {
+                serial: 7,
+                code: 123_456,
+            };
+            assert_eq!(code.code, 123_456);
+            assert_eq!(
+                format!("{code:?}"),
+                r#"Code { serial: 7, code: "<redacted>" }"#
+            );
+        }
+    }
+}
 
 /// The credential providers, in the AWS CLI's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -22,7 +22,7 @@ use credchain_core::host::UreqHttp;
 use credchain_core::io::block_on;
 use credchain_core::services::retry::RetryConfig;
 use credchain_core::services::sts::{
-    self, Mfa, SessionCredentials, SessionTokenParams, StsErrorKind, StsOptions,
+    self, Mfa, SessionCredentials, SessionTokenParams, StsErrorKind, StsOptions, StsTarget,
 };
 use credchain_test_support::mock_server::Request;
 use credchain_test_support::text::assert_contains;
@@ -74,12 +74,14 @@ fn get_session_token(
     };
     with_endpoint(url, |endpoint| {
         block_on(sts::get_session_token(
-            &UreqHttp::new(),
-            &FixedClock(NOW),
-            endpoint,
-            caller,
+            &StsTarget {
+                http: &UreqHttp::new(),
+                clock: &FixedClock(NOW),
+                endpoint,
+                caller,
+                options,
+            },
             &params(),
-            &options,
         ))
         .map_err(|e| {
             let text = e.to_string();

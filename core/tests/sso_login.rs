@@ -10,6 +10,7 @@ use common::memory::{FixedClock, ScriptedHttp};
 use common::{oidc_endpoint, portal_endpoint, ONE_ATTEMPT};
 use credchain_core::config::evaluate::{Evaluator, Options};
 use credchain_core::io::block_on;
+use credchain_core::services::exchange::ServiceTarget;
 use credchain_core::services::sso_oidc::{
     self, AuthCodeRegistration, Client, Grant, GrantFailure, RegisterRequest,
     REDIRECT_URI_WITHOUT_PORT,
@@ -39,10 +40,12 @@ fn register_client_for_both_flows() {
         auth_code: None,
     };
     let client = block_on(sso_oidc::register_client(
-        &http,
-        &FixedClock(0),
-        ONE_ATTEMPT,
-        &oidc_endpoint(),
+        &ServiceTarget {
+            http: &http,
+            clock: &FixedClock(0),
+            retry: ONE_ATTEMPT,
+            endpoint: &oidc_endpoint(),
+        },
         &device,
     ))
     .unwrap();
@@ -64,18 +67,22 @@ fn register_client_for_both_flows() {
         }),
     };
     block_on(sso_oidc::register_client(
-        &http,
-        &FixedClock(0),
-        ONE_ATTEMPT,
-        &oidc_endpoint(),
+        &ServiceTarget {
+            http: &http,
+            clock: &FixedClock(0),
+            retry: ONE_ATTEMPT,
+            endpoint: &oidc_endpoint(),
+        },
         &pkce,
     ))
     .unwrap();
     let failure = block_on(sso_oidc::register_client(
-        &http,
-        &FixedClock(0),
-        ONE_ATTEMPT,
-        &oidc_endpoint(),
+        &ServiceTarget {
+            http: &http,
+            clock: &FixedClock(0),
+            retry: ONE_ATTEMPT,
+            endpoint: &oidc_endpoint(),
+        },
         &pkce,
     ))
     .unwrap_err();
@@ -122,10 +129,12 @@ fn device_authorization_and_the_grants() {
     let client = Client::new("cid", "csecret", 2_000_000_000).unwrap();
     let (clock, ep) = (FixedClock(100), oidc_endpoint());
     let authorization = block_on(sso_oidc::start_device_authorization(
-        &http,
-        &clock,
-        ONE_ATTEMPT,
-        &ep,
+        &ServiceTarget {
+            http: &http,
+            clock: &clock,
+            retry: ONE_ATTEMPT,
+            endpoint: &ep,
+        },
         &client,
         "https://d-1.awsapps.com/start",
     ))
@@ -143,10 +152,12 @@ fn device_authorization_and_the_grants() {
     // The failure boxed: it is large.
     let redeem = |grant: &Grant<'_>| {
         block_on(sso_oidc::redeem(
-            &http,
-            &clock,
-            ONE_ATTEMPT,
-            &ep,
+            &ServiceTarget {
+                http: &http,
+                clock: &clock,
+                retry: ONE_ATTEMPT,
+                endpoint: &ep,
+            },
             &client,
             grant,
             100,
@@ -224,10 +235,12 @@ fn portal_logout() {
     let ep = portal_endpoint();
     let logout = || {
         block_on(sso_portal::logout(
-            &http,
-            &FixedClock(0),
-            ONE_ATTEMPT,
-            &ep,
+            &ServiceTarget {
+                http: &http,
+                clock: &FixedClock(0),
+                retry: ONE_ATTEMPT,
+                endpoint: &ep,
+            },
             "the-token",
         ))
         .map_err(Box::new)

@@ -7,16 +7,19 @@ mod common;
 use common::memory::{FixedClock, ScriptedHttp};
 use common::{portal_endpoint, ONE_ATTEMPT};
 use credchain_core::io::block_on;
+use credchain_core::services::exchange::ServiceTarget;
 use credchain_core::services::sso_portal::{self, Account, PortalError};
 
 /// ListAccounts with the token `tok` through `http`, every page a GET (the error boxed: it is
 /// large).
 fn list_accounts(http: &ScriptedHttp) -> Result<Vec<Account>, Box<PortalError>> {
     let accounts = block_on(sso_portal::list_accounts(
-        http,
-        &FixedClock(0),
-        ONE_ATTEMPT,
-        &portal_endpoint(),
+        &ServiceTarget {
+            http,
+            clock: &FixedClock(0),
+            retry: ONE_ATTEMPT,
+            endpoint: &portal_endpoint(),
+        },
         "tok",
     ));
     assert!(http.sent.borrow().iter().all(|sent| sent.method == "GET"));
@@ -67,10 +70,12 @@ fn list_account_roles_follows_every_page_with_the_account() {
         ),
     ]);
     let roles = block_on(sso_portal::list_account_roles(
-        &http,
-        &FixedClock(0),
-        ONE_ATTEMPT,
-        &portal_endpoint(),
+        &ServiceTarget {
+            http: &http,
+            clock: &FixedClock(0),
+            retry: ONE_ATTEMPT,
+            endpoint: &portal_endpoint(),
+        },
         "tok",
         "111",
     ))

@@ -21,7 +21,7 @@ use credchain_core::host::UreqHttp;
 use credchain_core::io::{block_on, HttpErrorKind};
 use credchain_core::services::retry::RetryConfig;
 use credchain_core::services::sts::{
-    self, AssumeRoleParams, Mfa, StsErrorKind, StsOptions, WebIdentityParams,
+    self, AssumeRoleParams, Mfa, StsErrorKind, StsOptions, StsTarget, WebIdentityParams,
 };
 use credchain_test_support::mock_server::{response, Reply, Sequence};
 use credchain_test_support::text::assert_contains;
@@ -104,12 +104,14 @@ fn assume(url: &str, options: StsOptions) -> Result<sts::AssumedRole, (StsErrorK
         let caller = caller();
         let params = params();
         block_on(sts::assume_role(
-            &UreqHttp::new(),
-            &STOPPED,
-            endpoint,
-            &caller,
+            &StsTarget {
+                http: &UreqHttp::new(),
+                clock: &STOPPED,
+                endpoint,
+                caller: &caller,
+                options,
+            },
             &params,
-            &options,
         ))
         .map_err(|e| {
             let text = e.to_string();

@@ -142,18 +142,18 @@ fn federated<E: Env + ?Sized>(
     keys: &Credentials,
     duration: Option<i64>,
 ) -> Result<Credentials, Failure> {
-    let (endpoint, options) = StsCall::resolve(eval)?.signed()?;
+    let call = StsCall::resolve(eval)?.signed()?;
     let name = federated_name(eval.active_profile().name);
     let params = FederationTokenParams {
         name: &name,
         policy: Some(ALLOW_ALL_POLICY),
         duration_seconds: duration,
     };
-    let io = machine.io();
     let answer = block_on(sts::get_federation_token(
-        io.http, io.clock, &endpoint, keys, &params, &options,
+        &call.target(machine, keys),
+        &params,
     ))
-    .map_err(|error| sts_call::call_failure(&error, options.retry))?;
+    .map_err(|error| sts_call::call_failure(&error, call.options.retry))?;
     Ok(answer.credentials)
 }
 

@@ -17,7 +17,6 @@
 use clap::Args;
 use credchain_core::config::evaluate::Evaluator;
 use credchain_core::config::settings::Setting;
-use credchain_core::credentials::Credentials;
 use credchain_core::io::{block_on, Env};
 use credchain_core::services::sts::{self, CallerIdentity};
 
@@ -69,7 +68,12 @@ impl<M: Machine + ?Sized> Run<M> for WhoamiArgs {
         ctx.with_evaluator(streams, unknown_profile, |eval, streams| {
             let format = format(eval)?;
             let (_, credentials) = chain::resolve(ctx.machine, eval).map_err(|e| e.failure())?;
-            let identity = caller_identity(ctx.machine, eval, &credentials)?;
+            // GetCallerIdentity at the endpoint the settings resolve, retried as they say.
+            let call = StsCall::resolve(eval)?.signed()?;
+            let identity = block_on(sts::get_caller_identity(
+                &call.target(ctx.machine, &credentials),
+            ))
+            .map_err(|error| sts_call::call_failure(&error, call.options.retry))?;
             if format == Format::JsonInstead {
                 streams.warn(
                     "whoami prints json or text; the configured output format is printed as json",
@@ -91,25 +95,6 @@ impl<M: Machine + ?Sized> Run<M> for WhoamiArgs {
             Ok(())
         })
     }
-}
-
-/// STS GetCallerIdentity at the endpoint `eval`'s settings resolve, retried as they say,
-/// signed with `credentials`.
-fn caller_identity<E: Env + ?Sized>(
-    machine: &(impl Machine + ?Sized),
-    eval: &Evaluator<'_, '_, E>,
-    credentials: &Credentials,
-) -> Result<CallerIdentity, Failure> {
-    let (endpoint, options) = StsCall::resolve(eval)?.signed()?;
-    let io = machine.io();
-    block_on(sts::get_caller_identity(
-        io.http,
-        io.clock,
-        &endpoint,
-        credentials,
-        &options,
-    ))
-    .map_err(|error| sts_call::call_failure(&error, options.retry))
 }
 
 /// The `output` format the settings resolve.

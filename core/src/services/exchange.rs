@@ -8,9 +8,15 @@
 
 use core::fmt::{self, Write as _};
 
-use crate::credentials::ProviderKind;
+use serde::Deserialize;
+use serde_json_core::str::EscapedStr;
+
+use crate::credentials::{
+    ProviderKind, MAX_ACCESS_KEY_ID_LEN, MAX_SECRET_ACCESS_KEY_LEN, MAX_SESSION_TOKEN_LEN,
+};
 use crate::io::{Clock, Http, HttpErrorKind, HttpRequest, HttpResponse, MAX_CONTENT_TYPE_LEN};
-use crate::services::endpoint::MAX_ENDPOINT_URL_LEN;
+use crate::json::unescape;
+use crate::services::endpoint::{Endpoint, MAX_ENDPOINT_URL_LEN};
 use crate::services::retry::{classify, Class, Failure, RetryConfig, Service};
 
 /// The longest error code kept from a service's error body.
@@ -268,6 +274,37 @@ pub async fn send_retrying<H: Http + ?Sized, K: Clock + ?Sized>(
     .await
 }
 
+/// Where a call to one of the AWS JSON services (the IAM Identity Center portal, SSO-OIDC)
+/// goes, and how it is sent: the caller builds it once and passes it to each call.
+pub struct ServiceTarget<'a, H: ?Sized, K: ?Sized> {
+    /// The HTTP client the calls go through.
+    pub http: &'a H,
+    /// The clock the retries wait on.
+    pub clock: &'a K,
+    /// How each call is retried.
+    pub retry: RetryConfig,
+    /// The service's endpoint.
+    pub endpoint: &'a Endpoint<'a>,
+}
+
+impl<'a, H: Http + ?Sized, K: Clock + ?Sized> ServiceTarget<'a, H, K> {
+    /// Sends `request` to this target's service with its retries ([`send_retrying`]).
+    ///
+    /// # Errors
+    /// The last attempt's [`ServiceFailure`].
+    pub async fn send(
+        &self,
+        provider: ProviderKind,
+        operation: &'static str,
+        request: &HttpRequest<'_>,
+    ) -> Result<HttpResponse<H::Body>, ServiceFailure> {
+        send_retrying(
+            self.http, self.clock, self.retry, provider, operation, request,
+        )
+        .await
+    }
+}
+
 /// How the retry rules see a failed exchange.
 #[must_use]
 pub fn retry_class(failure: &ServiceFailure) -> Class {
@@ -388,6 +425,40 @@ fn clipped<const N: usize>(s: &str) -> heapless::String<N> {
         }
     }
     out
+}
+
+/// The credentials of a JSON answer, as the IAM Identity Center portal (GetRoleCredentials'
+/// `roleCredentials`) and AWS Sign-In (CreateOAuth2Token's `accessToken`) both write them:
+/// `accessKeyId`, `secretAccessKey`, `sessionToken`, and the portal's `expiration` (epoch
+/// milliseconds; Sign-In gives `expiresIn` beside the object instead).
+#[derive(Deserialize)]
+pub(crate) struct CredentialsJson<'a> {
+    #[serde(rename = "accessKeyId", borrow)]
+    pub(crate) access_key_id: EscapedStr<'a>,
+    #[serde(rename = "secretAccessKey", borrow)]
+    pub(crate) secret_access_key: EscapedStr<'a>,
+    #[serde(rename = "sessionToken", borrow)]
+    pub(crate) session_token: EscapedStr<'a>,
+    #[serde(default)]
+    pub(crate) expiration: Option<i64>,
+}
+
+/// The access key id, secret access key and session token, unescaped.
+pub(crate) type UnescapedKeys = (
+    heapless::String<MAX_ACCESS_KEY_ID_LEN>,
+    heapless::String<MAX_SECRET_ACCESS_KEY_LEN>,
+    heapless::String<MAX_SESSION_TOKEN_LEN>,
+);
+
+impl CredentialsJson<'_> {
+    /// The three keys unescaped; `None` when one is longer than credchain keeps, or the access
+    /// key id or the secret access key is empty.
+    pub(crate) fn keys(&self) -> Option<UnescapedKeys> {
+        let akid = unescape(self.access_key_id, "", "").ok()?;
+        let secret = unescape(self.secret_access_key, "", "").ok()?;
+        let session = unescape(self.session_token, "", "").ok()?;
+        (!akid.is_empty() && !secret.is_empty()).then_some((akid, secret, session))
+    }
 }
 
 /// The longest URL built for a call (`{endpoint}/token`, GetRoleCredentials with its query).

@@ -7,12 +7,13 @@ use core::fmt;
 use serde::Deserialize;
 use serde_json_core::str::EscapedStr;
 
+use crate::credentials::redact::redacted_debug;
 use crate::credentials::{
     ProviderKind, MAX_ACCESS_KEY_ID_LEN, MAX_SECRET_ACCESS_KEY_LEN, MAX_SESSION_TOKEN_LEN,
 };
 use crate::io::{Clock, Http, HttpErrorKind, HttpRequest};
 use crate::json::unescape;
-use crate::services::exchange::{self, ServiceFailure, ServiceFailureKind};
+use crate::services::exchange::{self, CredentialsJson, ServiceFailure, ServiceFailureKind};
 use crate::services::retry::RetryConfig;
 use crate::signing::dpop::{self, write_json_str, DpopKey};
 
@@ -97,21 +98,17 @@ pub struct Refreshed {
     pub refresh_token: heapless::String<MAX_REFRESH_TOKEN_LEN>,
 }
 
-impl fmt::Debug for Refreshed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Refreshed")
-            .field("access_key_id", &self.access_key_id.as_str())
-            .field("expires_in", &self.expires_in)
-            .finish_non_exhaustive()
-    }
-}
+redacted_debug!(Refreshed {
+    access_key_id,
+    expires_in
+});
 
 /// CreateOAuth2Token's `tokenOutput`, for a refresh and a code exchange alike (a refresh reads
 /// no `tokenType` or `idToken`).
 #[derive(Deserialize)]
 struct ResponseJson<'a> {
     #[serde(rename = "accessToken", borrow)]
-    access_token: ResponseAccessJson<'a>,
+    access_token: CredentialsJson<'a>,
     #[cfg_attr(not(feature = "alloc"), allow(dead_code))]
     #[serde(rename = "tokenType", borrow, default)]
     token_type: Option<EscapedStr<'a>>,
@@ -124,16 +121,6 @@ struct ResponseJson<'a> {
     id_token: Option<EscapedStr<'a>>,
 }
 
-#[derive(Deserialize)]
-struct ResponseAccessJson<'a> {
-    #[serde(rename = "accessKeyId", borrow)]
-    access_key_id: EscapedStr<'a>,
-    #[serde(rename = "secretAccessKey", borrow)]
-    secret_access_key: EscapedStr<'a>,
-    #[serde(rename = "sessionToken", borrow)]
-    session_token: EscapedStr<'a>,
-}
-
 /// What [`parse_refresh_response`] expects, in words, for error messages.
 pub const REFRESH_RESPONSE_SHAPE: &str = "JSON with accessToken {accessKeyId, secretAccessKey, \
      sessionToken}, expiresIn and refreshToken";
@@ -143,18 +130,16 @@ pub const REFRESH_RESPONSE_SHAPE: &str = "JSON with accessToken {accessKeyId, se
 #[must_use]
 pub fn parse_refresh_response(body: &[u8]) -> Option<Refreshed> {
     let (r, _) = serde_json_core::from_slice::<ResponseJson<'_>>(body).ok()?;
-    let a = &r.access_token;
-    let refreshed = Refreshed {
-        access_key_id: unescape(a.access_key_id, "", "").ok()?,
-        secret_access_key: unescape(a.secret_access_key, "", "").ok()?,
-        session_token: unescape(a.session_token, "", "").ok()?,
+    let (access_key_id, secret_access_key, session_token) = r.access_token.keys()?;
+    let refresh_token: heapless::String<MAX_REFRESH_TOKEN_LEN> =
+        unescape(r.refresh_token, "", "").ok()?;
+    (!refresh_token.is_empty()).then_some(Refreshed {
+        access_key_id,
+        secret_access_key,
+        session_token,
         expires_in: r.expires_in,
-        refresh_token: unescape(r.refresh_token, "", "").ok()?,
-    };
-    let empty = refreshed.access_key_id.is_empty()
-        || refreshed.secret_access_key.is_empty()
-        || refreshed.refresh_token.is_empty();
-    (!empty).then_some(refreshed)
+        refresh_token,
+    })
 }
 
 /// One refresh through the Sign-In token endpoint at `url` (`.../v1/token`): the request with
@@ -274,12 +259,12 @@ async fn post_token<H: Http + ?Sized, K: Clock + ?Sized>(
 #[cfg(feature = "alloc")]
 mod token_output {
     use alloc::string::String;
-    use core::fmt;
 
     use serde::Deserialize;
     use serde_json_core::str::EscapedStr;
 
     use super::ResponseJson;
+    use crate::credentials::redact::redacted_debug;
     use crate::json::unescape;
 
     /// A new session from CreateOAuth2Token's `tokenOutput`. Debug shows no secret.
@@ -301,14 +286,10 @@ mod token_output {
         pub id_token: String,
     }
 
-    impl fmt::Debug for NewSession {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.debug_struct("NewSession")
-                .field("access_key_id", &self.access_key_id)
-                .field("expires_in", &self.expires_in)
-                .finish_non_exhaustive()
-        }
-    }
+    redacted_debug!(NewSession {
+        access_key_id,
+        expires_in
+    });
 
     #[derive(Deserialize)]
     struct WrappedJson<'a> {
@@ -378,14 +359,7 @@ pub struct CodeExchange<'a> {
     pub redirect_uri: &'a str,
 }
 
-impl fmt::Debug for CodeExchange<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CodeExchange")
-            .field("client_id", &self.client_id)
-            .field("redirect_uri", &self.redirect_uri)
-            .finish_non_exhaustive()
-    }
-}
+redacted_debug!(CodeExchange<'_> { client_id, redirect_uri });
 
 /// A console login's first CreateOAuth2Token at `url` (`.../v1/token`): the authorization
 /// code redeemed with its PKCE verifier and a DPoP proof signed with the login's new key,
@@ -432,6 +406,25 @@ pub async fn exchange_code<H: Http + ?Sized, K: Clock + ?Sized>(
 mod tests {
     use super::*;
     use std::string::String;
+
+    #[test]
+    #[cfg(feature = "alloc")]
+    fn code_exchange_and_new_session_debug_show_no_secret() {
+        let exchange = CodeExchange {
+            client_id: "client",
+            code: "code-secret",
+            verifier: "verifier-secret",
+            redirect_uri: "http://127.0.0.1/cb",
+        };
+        let text = std::format!("{exchange:?}");
+        assert!(text.contains("client"), "{text}");
+        assert!(!text.contains("code-secret") && !text.contains("verifier-secret"));
+        let session = parse_token_response(br#"{"accessToken": {"accessKeyId": "A", "secretAccessKey": "key-secret", "sessionToken": "token-secret"}, "expiresIn": 900, "refreshToken": "refresh-secret", "idToken": "id-secret"}"#).unwrap();
+        let text = std::format!("{session:?}");
+        for secret in ["key-secret", "token-secret", "refresh-secret", "id-secret"] {
+            assert!(!text.contains(secret), "{text}");
+        }
+    }
 
     #[test]
     fn refresh_requests_and_responses() {

@@ -8,13 +8,12 @@ use core::fmt::{self, Write as _};
 use serde::Deserialize;
 use serde_json_core::str::EscapedStr;
 
+use crate::credentials::redact::redacted_debug;
 use crate::credentials::ProviderKind;
 use crate::io::{Clock, Http, HttpRequest};
 use crate::json::unescape;
 use crate::json::{write_later_members, write_python_str};
-use crate::services::endpoint::Endpoint;
-use crate::services::exchange::{self, ServiceFailure, ServiceFailureKind};
-use crate::services::retry::RetryConfig;
+use crate::services::exchange::{self, ServiceFailure, ServiceFailureKind, ServiceTarget};
 
 /// The longest access token kept.
 pub const MAX_ACCESS_TOKEN_LEN: usize = 8 * 1024;
@@ -26,8 +25,6 @@ pub const MAX_CLIENT_ID_LEN: usize = 1024;
 pub const MAX_CLIENT_SECRET_LEN: usize = 8 * 1024;
 /// The longest time text (`expiresAt`, `registrationExpiresAt`) kept.
 pub const MAX_TOKEN_TIME_LEN: usize = 64;
-/// The longest CreateToken request body.
-pub const MAX_CREATE_TOKEN_BODY_LEN: usize = 20 * 1024;
 /// How long CreateToken may take, in milliseconds.
 pub const OIDC_TIMEOUT_MS: u32 = 10_000;
 /// The largest CreateToken answer read.
@@ -81,14 +78,10 @@ impl Registration {
     }
 }
 
-impl fmt::Debug for Registration {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Registration")
-            .field("client_id", &self.client_id)
-            .field("expires_at", &self.expires_at)
-            .finish_non_exhaustive()
-    }
-}
+redacted_debug!(Registration {
+    client_id,
+    expires_at
+});
 
 /// What CreateToken gave.
 #[derive(Clone, PartialEq, Eq)]
@@ -97,13 +90,7 @@ pub struct Refreshed {
     pub(crate) refresh_token: Option<heapless::String<MAX_REFRESH_TOKEN_LEN>>,
 }
 
-impl fmt::Debug for Refreshed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Refreshed")
-            .field("token", &self.token)
-            .finish_non_exhaustive()
-    }
-}
+redacted_debug!(Refreshed { token });
 
 impl Refreshed {
     /// The new token.
@@ -127,84 +114,38 @@ const CREATE_TOKEN: &str = "CreateToken (refreshing the token)";
 const CREATE_TOKEN_EXPECTED: &str =
     "JSON with accessToken (a string) and expiresIn (whole seconds)";
 
-/// Calls SSO-OIDC CreateToken with the registration's refresh token, retried as `retry` says.
+/// Calls SSO-OIDC CreateToken with the registration's refresh token at `to`, with its retries.
 /// `now` dates the new token's expiry.
 ///
 /// # Errors
 /// A [`ServiceFailure`] of provider SSO naming the endpoint.
 pub async fn create_token<H: Http + ?Sized, K: Clock + ?Sized>(
-    http: &H,
-    clock: &K,
-    retry: RetryConfig,
-    endpoint: &Endpoint<'_>,
+    to: &ServiceTarget<'_, H, K>,
     registration: &Registration,
     now: i64,
 ) -> Result<Refreshed, ServiceFailure> {
-    let fail_at = |url: &str, kind| ServiceFailure::new(ProviderKind::Sso, CREATE_TOKEN, url, kind);
-    let url = exchange::join_url(endpoint.url(), format_args!("/token")).map_err(|_| {
-        fail_at(
-            endpoint.url(),
-            ServiceFailureKind::Http {
-                kind: crate::io::HttpErrorKind::InvalidUrl,
-                timeout_ms: OIDC_TIMEOUT_MS,
-                max_body_bytes: MAX_OIDC_RESPONSE_BYTES,
-            },
-        )
-    })?;
-    let mut body = heapless::String::<MAX_CREATE_TOKEN_BODY_LEN>::new();
     // The members in the order of the CreateToken shape, as botocore's serializer writes them.
-    let written = (|| -> fmt::Result {
+    let write_body = |body: &mut heapless::String<MAX_SIGN_IN_BODY_LEN>| {
         body.write_str("{\"clientId\": ")?;
-        write_python_str(&mut body, &registration.client_id)?;
+        write_python_str(body, &registration.client_id)?;
         body.write_str(", \"clientSecret\": ")?;
-        write_python_str(&mut body, &registration.client_secret)?;
+        write_python_str(body, &registration.client_secret)?;
         body.write_str(", \"grantType\": \"refresh_token\", \"refreshToken\": ")?;
-        write_python_str(&mut body, &registration.refresh_token)?;
+        write_python_str(body, &registration.refresh_token)?;
         body.write_char('}')
-    })();
-    if written.is_err() {
-        // The three values fit their limits, and the limits fit the body: unreachable, but
-        // reported as a failure rather than a panic.
-        return Err(fail_at(
-            &url,
-            ServiceFailureKind::Http {
-                kind: crate::io::HttpErrorKind::Other,
-                timeout_ms: OIDC_TIMEOUT_MS,
-                max_body_bytes: MAX_OIDC_RESPONSE_BYTES,
-            },
-        ));
-    }
-    let headers = [("content-type", "application/json")];
-    let request = HttpRequest {
-        method: "POST",
-        url: &url,
-        headers: &headers,
-        body: body.as_bytes(),
-        timeout_ms: OIDC_TIMEOUT_MS,
-        max_body_bytes: MAX_OIDC_RESPONSE_BYTES,
     };
-    let response = exchange::send_retrying(
-        http,
-        clock,
-        retry,
-        ProviderKind::Sso,
-        CREATE_TOKEN,
-        &request,
-    )
-    .await?;
-    let status = response.status;
-    let bad = || {
-        exchange::bad_json_failure(
-            ProviderKind::Sso,
-            CREATE_TOKEN,
-            &url,
-            status,
-            response.content_type.as_deref(),
-            CREATE_TOKEN_EXPECTED,
-        )
-    };
-    parse_create_token(response.body.as_ref(), now).ok_or_else(bad)
+    post_json(to, &REFRESH_CALL, write_body, |body| {
+        parse_create_token(body, now)
+    })
+    .await
 }
+
+/// CREATE_TOKEN's call.
+const REFRESH_CALL: SignInCall = SignInCall {
+    path: "/token",
+    operation: CREATE_TOKEN,
+    expected: CREATE_TOKEN_EXPECTED,
+};
 
 /// The longest `expiresIn` taken from CreateToken (a year; real tokens last hours), so that
 /// the expiry written back is always a time.
@@ -242,7 +183,7 @@ pub fn parse_create_token(body: &[u8], now: i64) -> Option<Refreshed> {
 // `SSOTokenFetcherAuth`). Bodies are JSON as Python's `json.dumps` writes them, members in the
 // order botocore's callers pass them.
 
-/// The longest RegisterClient, StartDeviceAuthorization or sign-in CreateToken body.
+/// The longest RegisterClient, StartDeviceAuthorization or CreateToken body.
 pub const MAX_SIGN_IN_BODY_LEN: usize = 24 * 1024;
 /// The longest device code, user code or verification URI kept from StartDeviceAuthorization.
 pub const MAX_DEVICE_FIELD_LEN: usize = 2048;
@@ -318,14 +259,10 @@ impl Client {
     }
 }
 
-impl fmt::Debug for Client {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("client_id", &self.client_id)
-            .field("expires_at", &self.expires_at)
-            .finish_non_exhaustive()
-    }
-}
+redacted_debug!(Client {
+    client_id,
+    expires_at
+});
 
 fn write_str_list(out: &mut impl fmt::Write, items: &[&str]) -> fmt::Result {
     out.write_char('[')?;
@@ -415,16 +352,12 @@ pub struct DeviceAuthorization {
     pub interval: Option<i64>,
 }
 
-impl fmt::Debug for DeviceAuthorization {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DeviceAuthorization")
-            .field("user_code", &self.user_code)
-            .field("verification_uri", &self.verification_uri)
-            .field("expires_in", &self.expires_in)
-            .field("interval", &self.interval)
-            .finish_non_exhaustive()
-    }
-}
+redacted_debug!(DeviceAuthorization {
+    user_code,
+    verification_uri,
+    expires_in,
+    interval
+});
 
 #[derive(Deserialize)]
 struct DeviceJson<'a> {
@@ -582,30 +515,11 @@ pub fn grant_failure(failure: &ServiceFailure) -> GrantFailure {
     }
 }
 
-/// One sign-in call: its path, its name in failures, and what its answer must hold.
+/// One SSO-OIDC call: its path, its name in failures, and what its answer must hold.
 struct SignInCall {
     path: &'static str,
     operation: &'static str,
     expected: &'static str,
-}
-
-/// Where a sign-in call goes, and how.
-struct Target<'a, H: ?Sized, K: ?Sized> {
-    http: &'a H,
-    clock: &'a K,
-    retry: RetryConfig,
-    endpoint: &'a Endpoint<'a>,
-}
-
-impl<'a, H: ?Sized, K: ?Sized> Target<'a, H, K> {
-    fn new(http: &'a H, clock: &'a K, retry: RetryConfig, endpoint: &'a Endpoint<'a>) -> Self {
-        Target {
-            http,
-            clock,
-            retry,
-            endpoint,
-        }
-    }
 }
 
 /// REGISTER_CLIENT's call.
@@ -628,15 +542,15 @@ const CREATE_TOKEN_CALL: SignInCall = SignInCall {
     expected: CREATE_TOKEN_EXPECTED,
 };
 
-/// POSTs the body `write_body` writes (JSON) to `{endpoint}{path}` with the retries, for the
-/// sign-in calls, and reads the answer with `parse` (`None`: not the JSON `call` expects).
+/// POSTs the body `write_body` writes (JSON) to `{endpoint}{path}` with the retries, for every
+/// SSO-OIDC call, and reads the answer with `parse` (`None`: not the JSON `call` expects).
 async fn post_json<H: Http + ?Sized, K: Clock + ?Sized, T>(
-    to: &Target<'_, H, K>,
+    to: &ServiceTarget<'_, H, K>,
     call: &SignInCall,
     write_body: impl FnOnce(&mut heapless::String<MAX_SIGN_IN_BODY_LEN>) -> fmt::Result,
     parse: impl FnOnce(&[u8]) -> Option<T>,
 ) -> Result<T, ServiceFailure> {
-    let (http, clock, retry, endpoint) = (to.http, to.clock, to.retry, to.endpoint);
+    let endpoint = to.endpoint;
     let (path, operation) = (call.path, call.operation);
     let fail = |url: &str, kind| {
         ServiceFailure::new(
@@ -664,8 +578,7 @@ async fn post_json<H: Http + ?Sized, K: Clock + ?Sized, T>(
         timeout_ms: OIDC_TIMEOUT_MS,
         max_body_bytes: MAX_OIDC_RESPONSE_BYTES,
     };
-    let response =
-        exchange::send_retrying(http, clock, retry, ProviderKind::Sso, operation, &request).await?;
+    let response = to.send(ProviderKind::Sso, operation, &request).await?;
     parse(response.body.as_ref()).ok_or_else(|| {
         exchange::bad_json_failure(
             ProviderKind::Sso,
@@ -683,15 +596,11 @@ async fn post_json<H: Http + ?Sized, K: Clock + ?Sized, T>(
 /// # Errors
 /// A [`ServiceFailure`] naming the endpoint.
 pub async fn register_client<H: Http + ?Sized, K: Clock + ?Sized>(
-    http: &H,
-    clock: &K,
-    retry: RetryConfig,
-    endpoint: &Endpoint<'_>,
+    to: &ServiceTarget<'_, H, K>,
     request: &RegisterRequest<'_>,
 ) -> Result<Client, ServiceFailure> {
-    let to = Target::new(http, clock, retry, endpoint);
     post_json(
-        &to,
+        to,
         &REGISTER_CALL,
         |b| write_register_body(b, request),
         parse_register_client,
@@ -705,16 +614,12 @@ pub async fn register_client<H: Http + ?Sized, K: Clock + ?Sized>(
 /// # Errors
 /// A [`ServiceFailure`] naming the endpoint.
 pub async fn start_device_authorization<H: Http + ?Sized, K: Clock + ?Sized>(
-    http: &H,
-    clock: &K,
-    retry: RetryConfig,
-    endpoint: &Endpoint<'_>,
+    to: &ServiceTarget<'_, H, K>,
     client: &Client,
     start_url: &str,
 ) -> Result<DeviceAuthorization, ServiceFailure> {
-    let to = Target::new(http, clock, retry, endpoint);
     post_json(
-        &to,
+        to,
         &DEVICE_AUTHORIZATION_CALL,
         |b| write_device_authorization_body(b, client, start_url),
         parse_device_authorization,
@@ -728,17 +633,13 @@ pub async fn start_device_authorization<H: Http + ?Sized, K: Clock + ?Sized>(
 /// # Errors
 /// A [`ServiceFailure`] naming the endpoint.
 pub async fn redeem<H: Http + ?Sized, K: Clock + ?Sized>(
-    http: &H,
-    clock: &K,
-    retry: RetryConfig,
-    endpoint: &Endpoint<'_>,
+    to: &ServiceTarget<'_, H, K>,
     client: &Client,
     grant: &Grant<'_>,
     now: i64,
 ) -> Result<Refreshed, ServiceFailure> {
-    let to = Target::new(http, clock, retry, endpoint);
     post_json(
-        &to,
+        to,
         &CREATE_TOKEN_CALL,
         |b| write_grant_body(b, client, grant),
         |body| parse_create_token(body, now),
@@ -757,6 +658,27 @@ impl Refreshed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_shows_no_token_or_secret() {
+        let refreshed = parse_create_token(
+            br#"{"accessToken":"access-secret","expiresIn":60,"refreshToken":"refresh-secret"}"#,
+            0,
+        )
+        .unwrap();
+        let registration = Registration {
+            client_id: heapless::String::try_from("cid").unwrap(),
+            client_secret: heapless::String::try_from("client-secret").unwrap(),
+            refresh_token: heapless::String::try_from("refresh-secret").unwrap(),
+            expires_at_text: heapless::String::new(),
+            expires_at: None,
+        };
+        let text = std::format!("{refreshed:?} {registration:?}");
+        assert!(text.contains("cid"), "{text}");
+        for secret in ["access-secret", "refresh-secret", "client-secret"] {
+            assert!(!text.contains(secret), "{text}");
+        }
+    }
 
     #[test]
     fn create_token_answers() {

@@ -4,17 +4,17 @@
 //! `aws sso logout` calls for each cached token.
 
 use serde::Deserialize;
+#[cfg(feature = "alloc")]
 use serde_json_core::str::EscapedStr;
 
-use crate::credentials::{
-    Credentials, ProviderKind, TooLong, MAX_ACCESS_KEY_ID_LEN, MAX_SECRET_ACCESS_KEY_LEN,
-    MAX_SESSION_TOKEN_LEN,
-};
+use crate::credentials::redact::redacted_debug;
+use crate::credentials::{Credentials, ProviderKind, TooLong};
 use crate::io::{Clock, Http, HttpErrorKind, HttpRequest};
+#[cfg(feature = "alloc")]
 use crate::json::unescape;
-use crate::services::endpoint::Endpoint;
-use crate::services::exchange::{self, ServiceFailure, ServiceFailureKind};
-use crate::services::retry::RetryConfig;
+use crate::services::exchange::{
+    self, CredentialsJson, ServiceFailure, ServiceFailureKind, ServiceTarget,
+};
 use crate::signing::sigv4::uri_encode;
 
 /// How long GetRoleCredentials may take, in milliseconds.
@@ -25,18 +25,7 @@ pub const MAX_PORTAL_RESPONSE_BYTES: usize = 64 * 1024;
 #[derive(Deserialize)]
 struct RoleCredentialsJson<'a> {
     #[serde(rename = "roleCredentials", borrow)]
-    role_credentials: RoleJson<'a>,
-}
-
-#[derive(Deserialize)]
-struct RoleJson<'a> {
-    #[serde(rename = "accessKeyId", borrow)]
-    access_key_id: EscapedStr<'a>,
-    #[serde(rename = "secretAccessKey", borrow)]
-    secret_access_key: EscapedStr<'a>,
-    #[serde(rename = "sessionToken", borrow)]
-    session_token: EscapedStr<'a>,
-    expiration: i64,
+    role_credentials: CredentialsJson<'a>,
 }
 
 const GET_ROLE_CREDENTIALS: &str = "GetRoleCredentials";
@@ -54,14 +43,7 @@ pub struct RoleRequest<'a> {
     pub access_token: &'a str,
 }
 
-impl core::fmt::Debug for RoleRequest<'_> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("RoleRequest")
-            .field("role_name", &self.role_name)
-            .field("account_id", &self.account_id)
-            .finish_non_exhaustive()
-    }
-}
+redacted_debug!(RoleRequest<'_> { role_name, account_id });
 
 /// Why GetRoleCredentials gave no credentials.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,15 +56,12 @@ pub enum PortalError {
     TooLong(TooLong),
 }
 
-/// Calls GetRoleCredentials at `endpoint`, retried as `retry` says.
+/// Calls GetRoleCredentials at `to`'s endpoint, with its retries.
 ///
 /// # Errors
 /// [`PortalError`], its failures naming the endpoint.
 pub async fn get_role_credentials<H: Http + ?Sized, K: Clock + ?Sized>(
-    http: &H,
-    clock: &K,
-    retry: RetryConfig,
-    endpoint: &Endpoint<'_>,
+    to: &ServiceTarget<'_, H, K>,
     role: &RoleRequest<'_>,
 ) -> Result<Credentials, PortalError> {
     let http_failure = |url: &str, kind| {
@@ -99,33 +78,17 @@ pub async fn get_role_credentials<H: Http + ?Sized, K: Clock + ?Sized>(
     };
     // botocore writes the query in the order of the operation's members: role name, account.
     let url = exchange::join_url(
-        endpoint.url(),
+        to.endpoint.url(),
         format_args!(
             "/federation/credentials?role_name={}&account_id={}",
             uri_encode(role.role_name),
             uri_encode(role.account_id)
         ),
     )
-    .map_err(|_| http_failure(endpoint.url(), HttpErrorKind::InvalidUrl))?;
-    let headers = [("x-amz-sso_bearer_token", role.access_token)];
-    let request = HttpRequest {
-        method: "GET",
-        url: &url,
-        headers: &headers,
-        body: &[],
-        timeout_ms: PORTAL_TIMEOUT_MS,
-        max_body_bytes: MAX_PORTAL_RESPONSE_BYTES,
-    };
-    let response = exchange::send_retrying(
-        http,
-        clock,
-        retry,
-        ProviderKind::Sso,
-        GET_ROLE_CREDENTIALS,
-        &request,
-    )
-    .await
-    .map_err(portal_error)?;
+    .map_err(|_| http_failure(to.endpoint.url(), HttpErrorKind::InvalidUrl))?;
+    let response = with_token(to, "GET", GET_ROLE_CREDENTIALS, &url, role.access_token)
+        .await
+        .map_err(portal_error)?;
     match parse_role_credentials(response.body.as_ref(), role.account_id) {
         Ok(credentials) => Ok(credentials),
         Err(Some(too_long)) => Err(PortalError::TooLong(too_long)),
@@ -141,6 +104,27 @@ pub async fn get_role_credentials<H: Http + ?Sized, K: Clock + ?Sized>(
 }
 
 const LOGOUT: &str = "Logout";
+
+/// Sends one portal request, `method` at `url` with no body and the bearer token in
+/// `x-amz-sso_bearer_token`, with `to`'s retries.
+async fn with_token<H: Http + ?Sized, K: Clock + ?Sized>(
+    to: &ServiceTarget<'_, H, K>,
+    method: &'static str,
+    operation: &'static str,
+    url: &str,
+    access_token: &str,
+) -> Result<crate::io::HttpResponse<H::Body>, ServiceFailure> {
+    let headers = [("x-amz-sso_bearer_token", access_token)];
+    let request = HttpRequest {
+        method,
+        url,
+        headers: &headers,
+        body: &[],
+        timeout_ms: PORTAL_TIMEOUT_MS,
+        max_body_bytes: MAX_PORTAL_RESPONSE_BYTES,
+    };
+    to.send(ProviderKind::Sso, operation, &request).await
+}
 
 /// A failed portal call: [`PortalError::Unauthorized`] for 401 or an
 /// `UnauthorizedException` (sign in again), else [`PortalError::Failed`].
@@ -163,17 +147,14 @@ fn portal_error(failure: ServiceFailure) -> PortalError {
 /// A [`ServiceFailure`] naming the endpoint; [`ServiceFailure::is_service_error`] tells the
 /// service's refusals (which `aws sso logout` ignores) from a call that did not get through.
 pub async fn logout<H: Http + ?Sized, K: Clock + ?Sized>(
-    http: &H,
-    clock: &K,
-    retry: RetryConfig,
-    endpoint: &Endpoint<'_>,
+    to: &ServiceTarget<'_, H, K>,
     access_token: &str,
 ) -> Result<(), ServiceFailure> {
-    let url = exchange::join_url(endpoint.url(), format_args!("/logout")).map_err(|_| {
+    let url = exchange::join_url(to.endpoint.url(), format_args!("/logout")).map_err(|_| {
         ServiceFailure::new(
             ProviderKind::Sso,
             LOGOUT,
-            endpoint.url(),
+            to.endpoint.url(),
             ServiceFailureKind::Http {
                 kind: HttpErrorKind::InvalidUrl,
                 timeout_ms: PORTAL_TIMEOUT_MS,
@@ -181,16 +162,7 @@ pub async fn logout<H: Http + ?Sized, K: Clock + ?Sized>(
             },
         )
     })?;
-    let headers = [("x-amz-sso_bearer_token", access_token)];
-    let request = HttpRequest {
-        method: "POST",
-        url: &url,
-        headers: &headers,
-        body: &[],
-        timeout_ms: PORTAL_TIMEOUT_MS,
-        max_body_bytes: MAX_PORTAL_RESPONSE_BYTES,
-    };
-    match exchange::send_retrying(http, clock, retry, ProviderKind::Sso, LOGOUT, &request).await {
+    match with_token(to, "POST", LOGOUT, &url, access_token).await {
         // Logout answers with no body.
         Ok(_)
         | Err(ServiceFailure {
@@ -214,16 +186,10 @@ pub fn parse_role_credentials(
     let (json, _) =
         serde_json_core::from_slice::<RoleCredentialsJson<'_>>(body).map_err(|_| None)?;
     let role = &json.role_credentials;
-    let akid = unescape::<MAX_ACCESS_KEY_ID_LEN>(role.access_key_id, "", "").map_err(|_| None)?;
-    let secret =
-        unescape::<MAX_SECRET_ACCESS_KEY_LEN>(role.secret_access_key, "", "").map_err(|_| None)?;
-    let session =
-        unescape::<MAX_SESSION_TOKEN_LEN>(role.session_token, "", "").map_err(|_| None)?;
-    if akid.is_empty() || secret.is_empty() {
-        return Err(None);
-    }
+    let expiration = role.expiration.ok_or(None)?;
+    let (akid, secret, session) = role.keys().ok_or(None)?;
     // botocore divides by 1000 and drops the fraction when it formats the time.
-    let expiration = role.expiration.div_euclid(1000);
+    let expiration = expiration.div_euclid(1000);
     Credentials::new(
         ProviderKind::Sso,
         &akid,
@@ -350,33 +316,6 @@ const LIST_ACCOUNTS: &str = "ListAccounts";
 #[cfg(feature = "alloc")]
 const LIST_ACCOUNT_ROLES: &str = "ListAccountRoles";
 
-/// One GET of a List call, with the bearer token; 401 or an `UnauthorizedException` is
-/// [`PortalError::Unauthorized`].
-#[cfg(feature = "alloc")]
-async fn list_page<H: Http + ?Sized, K: Clock + ?Sized>(
-    http: &H,
-    clock: &K,
-    retry: RetryConfig,
-    operation: &'static str,
-    url: &str,
-    access_token: &str,
-) -> Result<alloc::vec::Vec<u8>, PortalError> {
-    let headers = [("x-amz-sso_bearer_token", access_token)];
-    let request = HttpRequest {
-        method: "GET",
-        url,
-        headers: &headers,
-        body: &[],
-        timeout_ms: PORTAL_TIMEOUT_MS,
-        max_body_bytes: MAX_PORTAL_RESPONSE_BYTES,
-    };
-    let response =
-        exchange::send_retrying(http, clock, retry, ProviderKind::Sso, operation, &request)
-            .await
-            .map_err(portal_error)?;
-    Ok(response.body.as_ref().to_vec())
-}
-
 #[cfg(feature = "alloc")]
 fn list_failure(operation: &'static str, url: &str, kind: ServiceFailureKind) -> PortalError {
     PortalError::Failed(ServiceFailure::new(ProviderKind::Sso, operation, url, kind))
@@ -389,20 +328,16 @@ fn list_failure(operation: &'static str, url: &str, kind: ServiceFailureKind) ->
 /// [`PortalError`]; more than [`MAX_PORTAL_PAGES`] pages is a failure.
 #[cfg(feature = "alloc")]
 pub async fn list_accounts<H: Http + ?Sized, K: Clock + ?Sized>(
-    http: &H,
-    clock: &K,
-    retry: RetryConfig,
-    endpoint: &Endpoint<'_>,
+    to: &ServiceTarget<'_, H, K>,
     access_token: &str,
 ) -> Result<alloc::vec::Vec<Account>, PortalError> {
     let call = PagedCall {
         operation: LIST_ACCOUNTS,
-        endpoint,
         access_token,
         path: "/assignment/accounts",
         account_id: None,
     };
-    every_page(http, clock, retry, &call, parse_accounts_page).await
+    every_page(to, &call, parse_accounts_page).await
 }
 
 /// Calls ListAccountRoles (`GET {portal}/assignment/roles?account_id=...`) and follows every
@@ -412,32 +347,27 @@ pub async fn list_accounts<H: Http + ?Sized, K: Clock + ?Sized>(
 /// [`PortalError`]; more than [`MAX_PORTAL_PAGES`] pages is a failure.
 #[cfg(feature = "alloc")]
 pub async fn list_account_roles<H: Http + ?Sized, K: Clock + ?Sized>(
-    http: &H,
-    clock: &K,
-    retry: RetryConfig,
-    endpoint: &Endpoint<'_>,
+    to: &ServiceTarget<'_, H, K>,
     access_token: &str,
     account_id: &str,
 ) -> Result<alloc::vec::Vec<alloc::string::String>, PortalError> {
     let call = PagedCall {
         operation: LIST_ACCOUNT_ROLES,
-        endpoint,
         access_token,
         path: "/assignment/roles",
         account_id: Some(account_id),
     };
-    every_page(http, clock, retry, &call, parse_roles_page).await
+    every_page(to, &call, parse_roles_page).await
 }
 
 /// A URL of one call, as `exchange::join_url` builds it.
 #[cfg(feature = "alloc")]
 type CallUrl = heapless::String<{ exchange::MAX_CALL_URL_LEN }>;
 
-/// One paged portal call: which operation, where, with which token.
+/// One paged portal call: which operation, with which token.
 #[cfg(feature = "alloc")]
 struct PagedCall<'a> {
     operation: &'static str,
-    endpoint: &'a Endpoint<'a>,
     access_token: &'a str,
     /// The path under the portal's URL.
     path: &'static str,
@@ -447,10 +377,10 @@ struct PagedCall<'a> {
 
 #[cfg(feature = "alloc")]
 impl PagedCall<'_> {
-    /// The URL of the page after `next` (the first page without one). botocore writes the
-    /// query in the order of the request's members: `next_token`, then `account_id`.
-    fn url(&self, next: Option<&str>) -> Result<CallUrl, core::fmt::Error> {
-        let (base, path) = (self.endpoint.url(), self.path);
+    /// The URL at `base` of the page after `next` (the first page without one). botocore
+    /// writes the query in the order of the request's members: `next_token`, then `account_id`.
+    fn url(&self, base: &str, next: Option<&str>) -> Result<CallUrl, core::fmt::Error> {
+        let path = self.path;
         match (next, self.account_id) {
             (None, None) => exchange::join_url(base, format_args!("{path}")),
             (Some(token), None) => exchange::join_url(
@@ -476,9 +406,7 @@ impl PagedCall<'_> {
 /// has no token, reading each with `parse`; more than [`MAX_PORTAL_PAGES`] pages is a failure.
 #[cfg(feature = "alloc")]
 async fn every_page<H, K, T>(
-    http: &H,
-    clock: &K,
-    retry: RetryConfig,
+    to: &ServiceTarget<'_, H, K>,
     call: &PagedCall<'_>,
     parse: impl Fn(&[u8]) -> Option<(alloc::vec::Vec<T>, Option<alloc::string::String>)>,
 ) -> Result<alloc::vec::Vec<T>, PortalError>
@@ -486,15 +414,18 @@ where
     H: Http + ?Sized,
     K: Clock + ?Sized,
 {
-    let (operation, base) = (call.operation, call.endpoint.url());
+    let (operation, base) = (call.operation, to.endpoint.url());
     let mut all = alloc::vec::Vec::new();
     let mut next: Option<alloc::string::String> = None;
     for _ in 0..MAX_PORTAL_PAGES {
         let url = call
-            .url(next.as_deref())
+            .url(base, next.as_deref())
             .map_err(|_| invalid_url(operation, base))?;
-        let body = list_page(http, clock, retry, operation, &url, call.access_token).await?;
-        let (items, token) = parse(&body).ok_or_else(|| bad_page(operation, &url))?;
+        let response = with_token(to, "GET", operation, &url, call.access_token)
+            .await
+            .map_err(portal_error)?;
+        let (items, token) =
+            parse(response.body.as_ref()).ok_or_else(|| bad_page(operation, &url))?;
         all.extend(items);
         match token {
             Some(token) => next = Some(token),
@@ -549,6 +480,18 @@ fn page_failure(operation: &'static str, url: &str, expected: &'static str) -> P
 #[cfg(all(test, feature = "alloc"))]
 mod list_tests {
     use super::*;
+
+    #[test]
+    fn role_request_debug_shows_no_token() {
+        let role = RoleRequest {
+            role_name: "Admin",
+            account_id: "111",
+            access_token: "bearer-secret",
+        };
+        let text = std::format!("{role:?}");
+        assert!(text.contains("Admin") && text.contains("111"), "{text}");
+        assert!(!text.contains("bearer-secret"), "{text}");
+    }
 
     #[test]
     fn accounts_pages_read_with_their_next_token() {

@@ -32,6 +32,7 @@ use crate::caches::sso_token::{
 };
 use crate::config::evaluate::Evaluator;
 use crate::config::parse::Property;
+use crate::credentials::redact::redacted_debug;
 use crate::io::Env;
 use crate::services::sso_oidc::{Client, Refreshed, DEFAULT_SCOPE};
 use crate::signing::sigv4::uri_encode;
@@ -644,13 +645,7 @@ pub struct LogoutToken {
     pub region: Option<String>,
 }
 
-impl fmt::Debug for LogoutToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LogoutToken")
-            .field("region", &self.region)
-            .finish_non_exhaustive()
-    }
-}
+redacted_debug!(LogoutToken { region });
 
 /// Whether the members are there, whatever their values.
 #[derive(serde::Deserialize)]

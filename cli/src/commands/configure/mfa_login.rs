@@ -312,7 +312,7 @@ fn get_session_token<M: Machine + ?Sized, E: Env + ?Sized>(
     let call = StsCall::resolve(eval)?;
     check_parameters(duration_seconds, serial, code)?;
     // botocore finds it has no region to sign with only when it signs, after the check.
-    let (endpoint, options) = call.signed()?;
+    let call = call.signed()?;
     let params = SessionTokenParams {
         duration_seconds: Some(duration_seconds),
         mfa: Some(Mfa {
@@ -320,11 +320,11 @@ fn get_session_token<M: Machine + ?Sized, E: Env + ?Sized>(
             token_code: code,
         }),
     };
-    let io = ctx.machine.io();
     block_on(sts::get_session_token(
-        io.http, io.clock, &endpoint, caller, &params, &options,
+        &call.target(ctx.machine, caller),
+        &params,
     ))
-    .map_err(|error| sts_failure(&error, options.retry))
+    .map_err(|error| sts_failure(&error, call.options.retry))
 }
 
 /// botocore's check of the parameters against STS's model, before anything is sent: each

@@ -37,6 +37,7 @@ use credchain_core::config::set::Section;
 use credchain_core::config::write::{Change, Edit};
 use credchain_core::io::{block_on, Clock, Fs};
 use credchain_core::services::endpoint;
+use credchain_core::services::exchange::ServiceTarget;
 use credchain_core::services::retry;
 use credchain_core::services::sso_oidc::Token;
 use credchain_core::services::sso_portal::{self, PortalError};
@@ -468,16 +469,15 @@ fn choose_account_and_role<M: Machine + ?Sized>(
     };
     let endpoint =
         endpoint::resolve(eval, &endpoint::SSO, Some(region)).map_err(Failure::configuration)?;
-    let retry = retry::settings(eval).map_err(Failure::other)?.config;
     let io = ctx.machine.io();
+    let portal = ServiceTarget {
+        http: io.http,
+        clock: io.clock,
+        retry: retry::settings(eval).map_err(Failure::other)?.config,
+        endpoint: &endpoint,
+    };
     let access_token = token.access_token();
-    let listed = block_on(sso_portal::list_accounts(
-        io.http,
-        io.clock,
-        retry,
-        &endpoint,
-        access_token,
-    ));
+    let listed = block_on(sso_portal::list_accounts(&portal, access_token));
     let Some(mut accounts) = listing(listed)? else {
         return skip_listing(streams);
     };
@@ -494,10 +494,7 @@ fn choose_account_and_role<M: Machine + ?Sized>(
     let account_id = accounts[chosen].account_id.clone();
     writeln!(streams.out, "Using the account ID {account_id}")?;
     let roles = block_on(sso_portal::list_account_roles(
-        io.http,
-        io.clock,
-        retry,
-        &endpoint,
+        &portal,
         access_token,
         &account_id,
     ));

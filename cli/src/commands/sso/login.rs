@@ -17,8 +17,9 @@ use credchain_core::caches::sso_token::token_path;
 use credchain_core::config::evaluate::Evaluator;
 use credchain_core::config::write::{Change, Edit};
 use credchain_core::io::{block_on, Clock, Fs};
-use credchain_core::services::endpoint::{self, Endpoint};
-use credchain_core::services::retry::{self, RetryConfig};
+use credchain_core::services::endpoint;
+use credchain_core::services::exchange::ServiceTarget;
+use credchain_core::services::retry;
 use credchain_core::services::sso_oidc::{
     self, AuthCodeRegistration, Client, Grant, GrantFailure, Refreshed, RegisterRequest, Token,
     DEFAULT_SCOPE, REDIRECT_URI_WITHOUT_PORT,
@@ -118,14 +119,19 @@ pub(crate) fn sign_in<M: Machine + ?Sized>(
     let endpoint = endpoint::resolve(eval, &endpoint::SSO_OIDC, Some(sourced_region))
         .map_err(Failure::configuration)?;
     let retry = retry::settings(eval).map_err(Failure::other)?.config;
+    let io = ctx.machine.io();
     let login = Login {
         ctx,
-        io: ctx.machine.io(),
+        oidc: ServiceTarget {
+            http: io.http,
+            clock: io.clock,
+            retry,
+            endpoint: &endpoint,
+        },
+        io,
         config: sign.config,
         issuer_url: sign.issuer_url,
         region: sign.region,
-        endpoint: &endpoint,
-        retry,
         flow: sign.flow,
         no_browser: sign.no_browser,
     };
@@ -161,8 +167,8 @@ struct Login<'r, 's, M: Machine + ?Sized> {
     issuer_url: &'r str,
     /// The region signed in to: the configured one, or the resolved URL's.
     region: &'r str,
-    endpoint: &'r Endpoint<'s>,
-    retry: RetryConfig,
+    /// Where the SSO-OIDC calls go.
+    oidc: ServiceTarget<'r, M::Http, M::Clock>,
     flow: Flow,
     no_browser: bool,
 }
@@ -267,14 +273,8 @@ impl<M: Machine + ?Sized> Login<'_, '_, M> {
             scopes: self.config.scope_list(),
             auth_code,
         };
-        let client = block_on(sso_oidc::register_client(
-            self.io.http,
-            self.io.clock,
-            self.retry,
-            self.endpoint,
-            &request,
-        ))
-        .map_err(|e| service_failure(&e))?;
+        let client = block_on(sso_oidc::register_client(&self.oidc, &request))
+            .map_err(|e| service_failure(&e))?;
         Ok(Registered {
             client,
             fresh: true,
@@ -304,7 +304,7 @@ impl<M: Machine + ?Sized> Login<'_, '_, M> {
             }),
         )?;
         let url = authorize_url(
-            self.endpoint.url(),
+            self.oidc.endpoint.url(),
             registered.client.client_id(),
             &redirect_uri,
             &state,
@@ -357,10 +357,7 @@ impl<M: Machine + ?Sized> Login<'_, '_, M> {
         let registered = self.client(registration_file, None)?;
         let client = &registered.client;
         let authorization = block_on(sso_oidc::start_device_authorization(
-            self.io.http,
-            self.io.clock,
-            self.retry,
-            self.endpoint,
+            &self.oidc,
             client,
             self.issuer_url,
         ))
@@ -431,15 +428,7 @@ impl<M: Machine + ?Sized> Login<'_, '_, M> {
     /// One CreateToken attempt: the token, a reason to poll again, or the failure.
     fn redeem(&self, client: &Client, grant: &Grant<'_>) -> Result<Refreshed, Redeem> {
         let now = self.io.clock.now_unix();
-        match block_on(sso_oidc::redeem(
-            self.io.http,
-            self.io.clock,
-            self.retry,
-            self.endpoint,
-            client,
-            grant,
-            now,
-        )) {
+        match block_on(sso_oidc::redeem(&self.oidc, client, grant, now)) {
             Ok(token) => Ok(token),
             Err(failure) => Err(match sso_oidc::grant_failure(&failure) {
                 GrantFailure::Pending => Redeem::Pending,

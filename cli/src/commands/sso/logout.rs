@@ -11,6 +11,7 @@ use credchain_core::caches::sso_token::SSO_CACHE_DIR;
 use credchain_core::config::evaluate::Evaluator;
 use credchain_core::io::{block_on, Fs};
 use credchain_core::services::endpoint;
+use credchain_core::services::exchange::ServiceTarget;
 use credchain_core::services::retry;
 use credchain_core::services::sso_portal;
 use credchain_core::signin::sso::{is_sso_role_cache, read_logout_token};
@@ -67,14 +68,13 @@ fn logout<M: Machine + ?Sized>(
         source: Source::Default,
     };
     let endpoint = endpoint::resolve(eval, &endpoint::SSO, Some(region)).map_err(Failure::other)?;
-    let retry = retry::settings(eval).map_err(Failure::other)?.config;
-    match block_on(sso_portal::logout(
-        io.http,
-        io.clock,
-        retry,
-        &endpoint,
-        access_token,
-    )) {
+    let portal = ServiceTarget {
+        http: io.http,
+        clock: io.clock,
+        retry: retry::settings(eval).map_err(Failure::other)?.config,
+        endpoint: &endpoint,
+    };
+    match block_on(sso_portal::logout(&portal, access_token)) {
         Ok(()) => Ok(()),
         // The token may have expired or been ended already.
         Err(failure) if failure.is_service_error() => Ok(()),

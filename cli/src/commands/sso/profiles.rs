@@ -15,7 +15,7 @@ use credchain_core::config::set::Section;
 use credchain_core::config::write::{Change, Edit};
 use credchain_core::io::block_on;
 use credchain_core::services::endpoint;
-use credchain_core::services::exchange::FailedExchange;
+use credchain_core::services::exchange::{FailedExchange, ServiceTarget};
 use credchain_core::services::retry;
 use credchain_core::services::sso_portal::{self, Account, PortalError};
 use credchain_core::signin::profiles::{
@@ -65,7 +65,12 @@ impl<M: Machine + ?Sized> Run<M> for ProfilesArgs {
                 })?;
             let endpoint = endpoint::resolve(eval, &endpoint::SSO, Some(config.region))
                 .map_err(Failure::configuration)?;
-            let retry = retry::settings(eval).map_err(Failure::other)?.config;
+            let to = ServiceTarget {
+                http: io.http,
+                clock: io.clock,
+                retry: retry::settings(eval).map_err(Failure::other)?.config,
+                endpoint: &endpoint,
+            };
             let portal = |e: PortalError| match e {
                 PortalError::Unauthorized(f) => Failure::with_status(
                     crate::failure::SERVICE_ERROR,
@@ -74,22 +79,13 @@ impl<M: Machine + ?Sized> Run<M> for ProfilesArgs {
                 PortalError::Failed(f) => service_failure(&f),
                 PortalError::TooLong(too_long) => Failure::other(too_long),
             };
-            let mut accounts = block_on(sso_portal::list_accounts(
-                io.http,
-                io.clock,
-                retry,
-                &endpoint,
-                token.access_token(),
-            ))
-            .map_err(portal)?;
+            let mut accounts =
+                block_on(sso_portal::list_accounts(&to, token.access_token())).map_err(portal)?;
             sort_accounts(&mut accounts);
             let mut roles: Vec<(Account, Vec<String>)> = Vec::with_capacity(accounts.len());
             for account in accounts {
                 let mut names = block_on(sso_portal::list_account_roles(
-                    io.http,
-                    io.clock,
-                    retry,
-                    &endpoint,
+                    &to,
                     token.access_token(),
                     &account.account_id,
                 ))

@@ -11,7 +11,7 @@ use crate::credentials::Credentials;
 use crate::credentials::ProviderKind;
 use crate::io::{Env, Prompt, PromptError};
 use crate::services::endpoint::{Endpoint, MAX_ENDPOINT_URL_LEN};
-use crate::services::sts::{self, AssumeRoleParams, Mfa, StsOptions};
+use crate::services::sts::{self, AssumeRoleParams, Mfa, StsOptions, StsTarget};
 
 /// An MFA code as typed (empty when the role needs none).
 pub(crate) type MfaCode = heapless::String<MAX_MFA_CODE_LEN>;
@@ -121,15 +121,20 @@ pub(crate) async fn call<'s, E: Env + ?Sized, I: Host + ?Sized>(
         retry: crate::chain::execute::retry_config(eval)?,
         ..StsOptions::default()
     };
-    let role = sts::assume_role(io.http(), io.clock(), endpoint, caller, &params, &options)
-        .await
-        .map_err(|e| {
-            ExecuteError::Sts(StsFailure::from_error(
-                e,
-                step.role_arn.value,
-                endpoint.origin(),
-            ))
-        })?;
+    let to = StsTarget {
+        http: io.http(),
+        clock: io.clock(),
+        endpoint,
+        caller,
+        options,
+    };
+    let role = sts::assume_role(&to, &params).await.map_err(|e| {
+        ExecuteError::Sts(StsFailure::from_error(
+            e,
+            step.role_arn.value,
+            endpoint.origin(),
+        ))
+    })?;
     // A cache that cannot be written costs a call next time, nothing more.
     let _ = cache::store(io.fs(), eval.env(), io.platform(), args, &role).await;
     Ok(role.credentials)

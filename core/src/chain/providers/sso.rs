@@ -30,7 +30,7 @@ use crate::config::locate::{PathBuf, Platform};
 use crate::credentials::Credentials;
 use crate::io::{Clock, Env, Fs, FsError, Http};
 use crate::services::endpoint::{self, EndpointError};
-use crate::services::exchange::{FailedExchange, ServiceFailure};
+use crate::services::exchange::{FailedExchange, ServiceFailure, ServiceTarget};
 use crate::services::retry::RetrySettingError;
 use crate::services::sso_oidc::{self, Token};
 use crate::services::sso_portal::{self, PortalError};
@@ -341,16 +341,13 @@ where
                 // refresh.
                 let retry =
                     crate::services::retry::settings(eval).map_err(SsoError::RetrySetting)?;
-                match sso_oidc::create_token(
+                let to = ServiceTarget {
                     http,
                     clock,
-                    retry.config,
-                    &endpoint,
-                    registration,
-                    now,
-                )
-                .await
-                {
+                    retry: retry.config,
+                    endpoint: &endpoint,
+                };
+                match sso_oidc::create_token(&to, registration, now).await {
                     Ok(refreshed) => {
                         let mut text = heapless::String::<MAX_TOKEN_FILE_LEN>::new();
                         if sso_token::write_refreshed(
@@ -410,7 +407,13 @@ where
         account_id: step.account_id.value,
         access_token: token.access_token(),
     };
-    sso_portal::get_role_credentials(http, clock, retry, &endpoint, &role)
+    let to = ServiceTarget {
+        http,
+        clock,
+        retry,
+        endpoint: &endpoint,
+    };
+    sso_portal::get_role_credentials(&to, &role)
         .await
         .map_err(|e| match e {
             PortalError::Failed(failure) => ExecuteError::Sso(SsoError::Service(failure)),

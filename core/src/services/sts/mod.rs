@@ -59,8 +59,9 @@ pub use request::{
 pub use response::{parse_caller_identity_response, parse_response, parse_session_token_response};
 pub use xml::XmlProblem;
 
-use core::fmt::{self, Write as _};
+use core::fmt::Write as _;
 
+use crate::credentials::redact::redacted_debug;
 use crate::credentials::{Credentials, MAX_ACCOUNT_ID_LEN};
 use crate::services::retry::RetryConfig;
 
@@ -184,14 +185,7 @@ pub struct Mfa<'p> {
     pub token_code: &'p str,
 }
 
-impl fmt::Debug for Mfa<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Mfa")
-            .field("serial_number", &self.serial_number)
-            .field("token_code", &"<redacted>")
-            .finish()
-    }
-}
+redacted_debug!(Mfa<'_> { serial_number } redacted { token_code });
 
 /// AssumeRole's parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,15 +213,7 @@ pub struct WebIdentityParams<'p> {
     pub web_identity_token: &'p str,
 }
 
-impl fmt::Debug for WebIdentityParams<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WebIdentityParams")
-            .field("role_arn", &self.role_arn)
-            .field("role_session_name", &self.role_session_name)
-            .field("web_identity_token", &"<redacted>")
-            .finish()
-    }
-}
+redacted_debug!(WebIdentityParams<'_> { role_arn, role_session_name } redacted { web_identity_token });
 
 /// GetSessionToken's parameters, as `aws configure mfa-login` passes them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -287,6 +273,23 @@ impl Default for StsOptions {
             retry: RetryConfig::default(),
         }
     }
+}
+
+/// Where a signed STS call goes and what it is sent with: the HTTP client, the clock the
+/// requests are signed at and the retries wait on, the endpoint, the caller whose credentials
+/// sign it, and the call's limits. The caller builds it once and passes it to each call.
+pub struct StsTarget<'c, 'e, H: ?Sized, K: ?Sized> {
+    /// The HTTP client the call goes through.
+    pub http: &'c H,
+    /// The clock each attempt is signed at.
+    pub clock: &'c K,
+    /// The STS endpoint (one for signing: see
+    /// [`Endpoint::for_signing`](crate::services::endpoint::Endpoint::for_signing)).
+    pub endpoint: &'e crate::services::endpoint::Endpoint<'e>,
+    /// The credentials that sign the call.
+    pub caller: &'c Credentials,
+    /// The call's limits and retries.
+    pub options: StsOptions,
 }
 
 /// What GetCallerIdentity answers: who the signing credentials belong to, as `aws sts

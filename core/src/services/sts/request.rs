@@ -11,60 +11,47 @@ use super::response::{
 };
 use super::{
     AssumeRoleParams, AssumedRole, CallerIdentity, FederationTokenParams, Mfa, Operation,
-    SessionCredentials, SessionTokenParams, StsOptions, WebIdentityParams, API_VERSION,
+    SessionCredentials, SessionTokenParams, StsOptions, StsTarget, WebIdentityParams, API_VERSION,
     FORM_CONTENT_TYPE, MAX_REQUEST_BODY_LEN,
 };
-use crate::credentials::Credentials;
 use crate::io::{Clock, Http, HttpRequest, HttpResponse};
 use crate::services::endpoint::Endpoint;
 use crate::signing::sigv4::{sign, uri_encode, Request, SigningOptions, SigningParams, Timestamp};
 
-/// Calls AssumeRole at `endpoint`, signed with `caller`'s credentials, retried as
-/// `options.retry` says; each attempt is signed anew at `clock`'s time, as botocore signs each.
+/// Calls AssumeRole at `to`'s endpoint, signed with its caller's credentials, retried as its
+/// options say; each attempt is signed anew at its clock's time, as botocore signs each.
 ///
 /// # Errors
 /// [`StsError`], naming the role and the endpoint: the last attempt's.
 pub async fn assume_role<'e, H: Http + ?Sized, K: Clock + ?Sized>(
-    http: &H,
-    clock: &K,
-    endpoint: &'e Endpoint<'e>,
-    caller: &Credentials,
+    to: &StsTarget<'_, 'e, H, K>,
     params: &AssumeRoleParams<'e>,
-    options: &StsOptions,
 ) -> Result<AssumedRole, StsError<'e>> {
-    let call = Signed::new(http, clock, endpoint, caller, options);
     let operation = Operation::AssumeRole;
-    let parse = move |status, content_type: Option<&str>, body: &[u8]| {
-        parse_response(operation, status, content_type, body)
-    };
+    let write = |b: &mut RequestBody| write_assume_role_body(b, params);
     signed(
-        call,
+        to,
         operation,
         params.role_arn,
-        |b| write_assume_role_body(b, params),
-        parse,
+        write,
+        role_answer(operation),
     )
     .await
 }
 
-/// Calls GetSessionToken at `endpoint`, signed with `caller`'s (long-term) credentials,
-/// retried as `options.retry` says; each attempt is signed anew at `clock`'s time.
+/// Calls GetSessionToken at `to`'s endpoint, signed with its caller's (long-term)
+/// credentials, retried as its options say; each attempt is signed anew at its clock's time.
 ///
 /// # Errors
 /// [`StsError`], naming the MFA device and the endpoint: the last attempt's.
 pub async fn get_session_token<'e, H: Http + ?Sized, K: Clock + ?Sized>(
-    http: &H,
-    clock: &K,
-    endpoint: &'e Endpoint<'e>,
-    caller: &Credentials,
+    to: &StsTarget<'_, 'e, H, K>,
     params: &SessionTokenParams<'e>,
-    options: &StsOptions,
 ) -> Result<SessionCredentials, StsError<'e>> {
-    let call = Signed::new(http, clock, endpoint, caller, options);
     let subject = params.subject();
     let write = |b: &mut RequestBody| write_session_token_body(b, params);
     signed(
-        call,
+        to,
         Operation::GetSessionToken,
         subject,
         write,
@@ -73,22 +60,17 @@ pub async fn get_session_token<'e, H: Http + ?Sized, K: Clock + ?Sized>(
     .await
 }
 
-/// Calls GetCallerIdentity at `endpoint`, signed with `caller`'s credentials, retried as
-/// `options.retry` says; each attempt is signed anew at `clock`'s time.
+/// Calls GetCallerIdentity at `to`'s endpoint, signed with its caller's credentials, retried
+/// as its options say; each attempt is signed anew at its clock's time.
 ///
 /// # Errors
 /// [`StsError`], naming the endpoint: the last attempt's.
 pub async fn get_caller_identity<'e, H: Http + ?Sized, K: Clock + ?Sized>(
-    http: &H,
-    clock: &K,
-    endpoint: &'e Endpoint<'e>,
-    caller: &Credentials,
-    options: &StsOptions,
+    to: &StsTarget<'_, 'e, H, K>,
 ) -> Result<CallerIdentity, StsError<'e>> {
-    let call = Signed::new(http, clock, endpoint, caller, options);
     let write = |b: &mut RequestBody| b.write_str(CALLER_IDENTITY_BODY);
     signed(
-        call,
+        to,
         Operation::GetCallerIdentity,
         "",
         write,
@@ -97,28 +79,20 @@ pub async fn get_caller_identity<'e, H: Http + ?Sized, K: Clock + ?Sized>(
     .await
 }
 
-/// Calls GetFederationToken at `endpoint`, signed with `caller`'s long-term keys, retried as
-/// `options.retry` says; each attempt is signed anew at `clock`'s time. The credentials are
-/// attributed to `caller`'s provider, whose keys they stand for.
+/// Calls GetFederationToken at `to`'s endpoint, signed with its caller's long-term keys,
+/// retried as its options say; each attempt is signed anew at its clock's time. The
+/// credentials are attributed to the caller's provider, whose keys they stand for.
 ///
 /// # Errors
 /// [`StsError`], naming the federated user and the endpoint: the last attempt's.
 pub async fn get_federation_token<'e, H: Http + ?Sized, K: Clock + ?Sized>(
-    http: &H,
-    clock: &K,
-    endpoint: &'e Endpoint<'e>,
-    caller: &Credentials,
+    to: &StsTarget<'_, 'e, H, K>,
     params: &FederationTokenParams<'e>,
-    options: &StsOptions,
 ) -> Result<AssumedRole, StsError<'e>> {
-    let call = Signed::new(http, clock, endpoint, caller, options);
     let operation = Operation::GetFederationToken;
-    let parse = move |status, content_type: Option<&str>, body: &[u8]| {
-        parse_response(operation, status, content_type, body)
-    };
     let write = |b: &mut RequestBody| write_federation_token_body(b, params);
-    let mut answer = signed(call, operation, params.name, write, parse).await?;
-    answer.credentials = answer.credentials.with_provider(caller.provider());
+    let mut answer = signed(to, operation, params.name, write, role_answer(operation)).await?;
+    answer.credentials = answer.credentials.with_provider(to.caller.provider());
     Ok(answer)
 }
 
@@ -148,58 +122,29 @@ pub(super) const CALLER_IDENTITY_BODY: &str = "Action=GetCallerIdentity&Version=
 /// A request body, form-encoded.
 type RequestBody = heapless::String<MAX_REQUEST_BODY_LEN>;
 
-/// What every signed call is sent with.
-struct Signed<'c, 'e, H: ?Sized, K: ?Sized> {
-    http: &'c H,
-    clock: &'c K,
-    endpoint: &'e Endpoint<'e>,
-    caller: &'c Credentials,
-    options: &'c StsOptions,
-}
-
-impl<'c, 'e, H: ?Sized, K: ?Sized> Signed<'c, 'e, H, K> {
-    fn new(
-        http: &'c H,
-        clock: &'c K,
-        endpoint: &'e Endpoint<'e>,
-        caller: &'c Credentials,
-        options: &'c StsOptions,
-    ) -> Self {
-        Signed {
-            http,
-            clock,
-            endpoint,
-            caller,
-            options,
-        }
-    }
-}
-
 /// One signed operation: its body written by `write_body`, each attempt signed anew at the
 /// clock's time and its answer read by `parse`, retried as the options say; an error names
 /// `operation`, `subject` and the endpoint.
 async fn signed<'e, H: Http + ?Sized, K: Clock + ?Sized, T>(
-    call: Signed<'_, 'e, H, K>,
+    to: &StsTarget<'_, 'e, H, K>,
     operation: Operation,
     subject: &'e str,
     write_body: impl FnOnce(&mut RequestBody) -> fmt::Result,
     parse: impl Fn(u16, Option<&str>, &[u8]) -> Result<T, StsErrorKind> + Copy,
 ) -> Result<T, StsError<'e>> {
-    let Signed {
-        http,
-        clock,
-        endpoint,
-        caller,
-        options,
-    } = call;
-    let fail = failure(operation, subject, endpoint);
+    let fail = failure(operation, subject, to.endpoint);
     let mut body = RequestBody::new();
     write_body(&mut body).map_err(|_| fail(StsErrorKind::RequestTooLong))?;
     let body = &body;
-    crate::services::retry::run(clock, options.retry, retry_class, move || async move {
-        let answer = signed_call(http, clock.now_unix(), endpoint, caller, body, options).await?;
-        read_answer(&answer, parse)
-    })
+    crate::services::retry::run(
+        to.clock,
+        to.options.retry,
+        retry_class,
+        move || async move {
+            let answer = signed_call(to, body).await?;
+            read_answer(&answer, parse)
+        },
+    )
     .await
     .map_err(fail)
 }
@@ -220,16 +165,13 @@ fn failure<'e>(
     }
 }
 
-/// One attempt of a signed operation, signed at `now_unix`: the answer, unread.
-async fn signed_call<H: Http + ?Sized>(
-    http: &H,
-    now_unix: i64,
-    endpoint: &Endpoint<'_>,
-    caller: &Credentials,
+/// One attempt of a signed operation, signed at the clock's time now: the answer, unread.
+async fn signed_call<H: Http + ?Sized, K: Clock + ?Sized>(
+    to: &StsTarget<'_, '_, H, K>,
     body: &str,
-    options: &StsOptions,
 ) -> Result<HttpResponse<H::Body>, StsErrorKind> {
-    let time = Timestamp::from_unix(now_unix).map_err(StsErrorKind::Sign)?;
+    let (endpoint, caller) = (to.endpoint, to.caller);
+    let time = Timestamp::from_unix(to.clock.now_unix()).map_err(StsErrorKind::Sign)?;
     let signing = SigningParams {
         access_key_id: caller.access_key_id(),
         secret_access_key: caller.secret_access_key(),
@@ -258,7 +200,7 @@ async fn signed_call<H: Http + ?Sized>(
         *slot = header;
         count += 1;
     }
-    call(http, endpoint, &headers[..count], body, options).await
+    call(to.http, endpoint, &headers[..count], body, &to.options).await
 }
 
 /// Calls AssumeRoleWithWebIdentity at `endpoint`, unsigned, retried as `options.retry` says.
@@ -280,9 +222,7 @@ pub async fn assume_role_with_web_identity<'e, H: Http + ?Sized, K: Clock + ?Siz
     let (headers, body) = (&headers, &body);
     crate::services::retry::run(clock, options.retry, retry_class, move || async move {
         let answer = call(http, endpoint, headers, body, options).await?;
-        read_answer(&answer, |status, content_type, body| {
-            parse_response(operation, status, content_type, body)
-        })
+        read_answer(&answer, role_answer(operation))
     })
     .await
     .map_err(fail)
@@ -341,6 +281,14 @@ fn write_web_identity_body(out: &mut impl fmt::Write, p: &WebIdentityParams<'_>)
         uri_encode(p.role_session_name),
         uri_encode(p.web_identity_token)
     )
+}
+
+/// The reader of an answer that carries a role's credentials (AssumeRole,
+/// AssumeRoleWithWebIdentity, GetFederationToken), for `operation`.
+fn role_answer(
+    operation: Operation,
+) -> impl Fn(u16, Option<&str>, &[u8]) -> Result<AssumedRole, StsErrorKind> + Copy {
+    move |status, content_type, body| parse_response(operation, status, content_type, body)
 }
 
 /// Reads an answer with `parse`.

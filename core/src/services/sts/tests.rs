@@ -340,6 +340,22 @@ impl Http for Canned {
     }
 }
 
+/// A signed call's target with the default options.
+fn target<'c, 'e, H: ?Sized>(
+    http: &'c H,
+    clock: &'c SteppingClock,
+    endpoint: &'e Endpoint<'e>,
+    caller: &'c Credentials,
+) -> StsTarget<'c, 'e, H, SteppingClock> {
+    StsTarget {
+        http,
+        clock,
+        endpoint,
+        caller,
+        options: StsOptions::default(),
+    }
+}
+
 /// A clock that moves only when slept on, recording the sleeps; its random numbers are
 /// always one half (2^31).
 fn test_clock(unix: i64) -> SteppingClock {
@@ -392,12 +408,8 @@ fn a_503_then_200_is_retried_and_each_attempt_signed_anew() {
         };
         let clock = test_clock(1_440_938_160);
         let result = block_on(assume_role(
-            &http,
-            &clock,
-            &endpoint,
-            &caller(None),
+            &target(&http, &clock, &endpoint, &caller(None)),
             &params,
-            &StsOptions::default(),
         ));
         (result, http, clock)
     };
@@ -513,14 +525,7 @@ fn assume<'e>(
     params: &AssumeRoleParams<'e>,
 ) -> Result<AssumedRole, StsError<'e>> {
     let clock = test_clock(now_unix);
-    block_on(assume_role(
-        http,
-        &clock,
-        endpoint,
-        caller,
-        params,
-        &StsOptions::default(),
-    ))
+    block_on(assume_role(&target(http, &clock, endpoint, caller), params))
 }
 
 #[test]
@@ -677,16 +682,18 @@ fn errors_name_role_and_endpoint_and_hide_secrets() {
     let creds = caller(Some("SESSIONTOKEN"));
     let run = |http: &Canned| {
         let e = block_on(assume_role(
-            http,
-            &test_clock(1_440_938_160),
-            &endpoint,
-            &creds,
-            &params,
-            &StsOptions {
-                timeout_ms: 250,
-                max_body_bytes: 100,
-                retry: RetryConfig::ONE_ATTEMPT,
+            &StsTarget {
+                http,
+                clock: &test_clock(1_440_938_160),
+                endpoint: &endpoint,
+                caller: &creds,
+                options: StsOptions {
+                    timeout_ms: 250,
+                    max_body_bytes: 100,
+                    retry: RetryConfig::ONE_ATTEMPT,
+                },
             },
+            &params,
         ))
         .unwrap_err();
         let text = std::format!("{e}");
@@ -839,10 +846,10 @@ fn session_token_request_is_form_encoded_and_signed() {
     let endpoint = global_endpoint();
     let params = with_device(43200, "arn:aws:iam::123456789012:mfa/my device", "123456");
     let clock = test_clock(1_440_938_160);
-    let options = StsOptions::default();
     let long_term = caller(None);
     let r = block_on(get_session_token(
-        &http, &clock, &endpoint, &long_term, &params, &options,
+        &target(&http, &clock, &endpoint, &long_term),
+        &params,
     ))
     .unwrap();
     assert_eq!(r.credentials.access_key_id(), "ASIAIOSFODNN7EXAMPLE");
@@ -875,7 +882,8 @@ fn session_token_request_is_form_encoded_and_signed() {
         mfa: None,
     };
     block_on(get_session_token(
-        &http, &clock, &endpoint, &long_term, &bare, &options,
+        &target(&http, &clock, &endpoint, &long_term),
+        &bare,
     ))
     .unwrap();
     assert_eq!(
@@ -895,12 +903,8 @@ fn session_token_errors_name_the_device_and_hide_the_code() {
     let clock = test_clock(1_440_938_160);
     let long_term = caller(None);
     let e = block_on(get_session_token(
-        &http,
-        &clock,
-        &endpoint,
-        &long_term,
+        &target(&http, &clock, &endpoint, &long_term),
         &params,
-        &StsOptions::default(),
     ))
     .unwrap_err();
     // Not retried.

@@ -88,6 +88,8 @@ use core::fmt::{self, Write};
 use hmac::Hmac;
 use sha2::Sha256;
 
+use crate::credentials::redact::redacted_debug;
+
 /// The most headers signed in one request: the caller's (less those left out) plus the up to
 /// three the signer adds (`x-amz-date`, `x-amz-security-token`, `x-amz-content-sha256`).
 pub const MAX_HEADERS: usize = 64;
@@ -291,13 +293,7 @@ pub struct Trace<'t> {
     pub redact_session_token: bool,
 }
 
-impl fmt::Debug for Trace<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Trace")
-            .field("redact_session_token", &self.redact_session_token)
-            .finish_non_exhaustive()
-    }
-}
+redacted_debug!(Trace<'_> { redact_session_token });
 
 // ---------------------------------------------------------------------------------------------
 // Outputs
