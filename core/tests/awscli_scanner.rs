@@ -1,8 +1,8 @@
 //! The AWS CLI dialect's byte-level scanner against its reference: on every input, the fast
 //! pass (`ProfileFile::parse`) and the reference pass (ini_core lines read one by one by
-//! configparser's rules, `ProfileFile::parse_reference`, with and without ini_core's hints) must
-//! agree exactly: the same error (line and problem) or the same section index (class, name,
-//! header, body ranges, line numbers, hashes).
+//! configparser's rules, `ProfileFile::parse_with` with `Scan::Reference`, with and without
+//! ini_core's hints) must agree exactly: the same error (line and problem) or the same section
+//! index (class, name, header, body ranges, line numbers, hashes).
 //!
 //! Inputs: every file of the shared profile-parser suites, hand-written edge cases, and a few
 //! thousand random line soups (indentation, tabs, `\r`, `\r\n`, lone `\r`, U+00A0, U+3000 and
@@ -10,7 +10,7 @@
 
 mod common;
 
-use credchain_core::config::parse::ProfileFile;
+use credchain_core::config::parse::{ProfileFile, Scan};
 use credchain_core::{Dialect, FileKind};
 use credchain_test_support::random::Rng;
 
@@ -27,12 +27,12 @@ fn check(bytes: &[u8]) {
     for kind in [FileKind::Config, FileKind::Credentials] {
         let fast = outcome(ProfileFile::parse(kind, "f", Some(bytes), Dialect::AwsCli));
         for hints in [true, false] {
-            let reference = outcome(ProfileFile::parse_reference(
+            let reference = outcome(ProfileFile::parse_with(
                 kind,
                 "f",
                 Some(bytes),
                 Dialect::AwsCli,
-                hints,
+                Scan::Reference { hints },
             ));
             assert_eq!(
                 fast,

@@ -5,7 +5,7 @@
 //! inputs.
 #![no_main]
 
-use credchain_core::config::parse::ProfileFile;
+use credchain_core::config::parse::{ProfileFile, Scan};
 use credchain_core::{Dialect, FileKind};
 use libfuzzer_sys::fuzz_target;
 
@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
         let fast = ProfileFile::parse(kind, "f", Some(data), Dialect::AwsCli);
         for hints in [true, false] {
             let reference =
-                ProfileFile::parse_reference(kind, "f", Some(data), Dialect::AwsCli, hints);
+                ProfileFile::parse_with(kind, "f", Some(data), Dialect::AwsCli, Scan::Reference { hints });
             match (&fast, &reference) {
                 (Ok(a), Ok(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}"), "{kind:?}"),
                 (Err(a), Err(b)) => assert_eq!(a, b, "{kind:?}"),

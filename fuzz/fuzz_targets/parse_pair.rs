@@ -7,7 +7,7 @@
 
 use credchain_core::config::evaluate::{configure_get, Evaluator, Options};
 use credchain_core::config::lint::{lint, LintFile};
-use credchain_core::config::parse::{ConfigFiles, ProfileFile};
+use credchain_core::config::parse::{ConfigFiles, ProfileFile, Scan};
 use credchain_core::config::settings::SETTINGS;
 use credchain_core::{Dialect, FileKind};
 use libfuzzer_sys::fuzz_target;
@@ -15,7 +15,7 @@ use libfuzzer_sys::fuzz_target;
 /// The scanner and the reference pass give the same error or the same index.
 fn same_as_reference(kind: FileKind, bytes: &[u8]) {
     let fast = ProfileFile::parse(kind, "f", Some(bytes), Dialect::AwsCli);
-    let reference = ProfileFile::parse_reference(kind, "f", Some(bytes), Dialect::AwsCli, true);
+    let reference = ProfileFile::parse_with(kind, "f", Some(bytes), Dialect::AwsCli, Scan::Reference { hints: true });
     match (&fast, &reference) {
         (Ok(a), Ok(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}")),
         (Err(a), Err(b)) => assert_eq!(a, b),

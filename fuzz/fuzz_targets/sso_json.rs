@@ -4,7 +4,7 @@
 //! reads, is written as botocore writes it and must read back to the same token.
 #![no_main]
 
-use credchain_core::caches::sso_token::{parse_token, write_refreshed};
+use credchain_core::caches::sso_token::{parse_token, write_token_file};
 use credchain_core::services::sso_oidc::parse_create_token;
 use credchain_core::services::sso_portal::parse_role_credentials;
 use libfuzzer_sys::fuzz_target;
@@ -22,12 +22,12 @@ fuzz_target!(|data: &[u8]| {
             continue;
         };
         let mut text = String::new();
-        if write_refreshed(
+        if write_token_file(
             &mut text,
             "https://x/start",
             "us-east-1",
-            registration,
             refreshed,
+            registration,
         )
         .is_ok()
         {

@@ -43,6 +43,7 @@ use serde::Deserialize;
 use serde_json_core::str::EscapedStr;
 use sha1::{Digest, Sha1};
 
+use crate::caches::DigestName;
 use crate::config::locate::{home_path, PathBuf, Platform};
 use crate::credentials::ProviderKind;
 use crate::credentials::{parse_timestamp, write_isoformat, Credentials, TooLong};
@@ -92,8 +93,7 @@ pub struct CacheArgs<'a> {
 }
 
 /// A cache file's name without `.json`: 40 lower-case hex digits.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct CacheKey([u8; 40]);
+pub type CacheKey = DigestName<40>;
 
 impl CacheKey {
     /// The SHA-1 hex of `json`'s bytes (what botocore names a cache file by).
@@ -102,29 +102,7 @@ impl CacheKey {
         let mut hasher = Sha1Writer(Sha1::new());
         // Writing into a hasher never fails.
         let _ = write_json(&mut hasher);
-        let digest = hasher.0.finalize();
-        let mut hex = [b'0'; 40];
-        crate::text::write_lower_hex(&digest, &mut hex);
-        CacheKey(hex)
-    }
-
-    /// The 40 hex digits.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        // Only ASCII hex digits are ever stored.
-        core::str::from_utf8(&self.0).unwrap_or_default()
-    }
-}
-
-impl fmt::Display for CacheKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl fmt::Debug for CacheKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "CacheKey({})", self.as_str())
+        DigestName::new(&hasher.0.finalize(), b"")
     }
 }
 

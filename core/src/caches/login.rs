@@ -24,6 +24,7 @@ use serde::Deserialize;
 use serde_json_core::str::{EscapedStr, EscapedStringFragment};
 use sha2::{Digest, Sha256};
 
+use crate::caches::DigestName;
 use crate::config::locate::{home_path, PathBuf, Platform};
 use crate::credentials::ProviderKind;
 use crate::credentials::{
@@ -51,31 +52,13 @@ pub const MAX_DPOP_KEY_LEN: usize = 2048;
 pub const MAX_EXPIRES_AT_LEN: usize = 64;
 
 /// A cache file's name: 64 lower-case hex digits and `.json`.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct FileName([u8; 69]);
+pub type FileName = DigestName<69>;
 
 impl FileName {
     /// The name for `session_arn` (trimmed of surrounding whitespace first, as the AWS CLI does).
     #[must_use]
     pub fn of(session_arn: &str) -> Self {
-        let digest = Sha256::digest(session_arn.trim().as_bytes());
-        let mut name = [0u8; 69];
-        crate::text::write_lower_hex(&digest, &mut name[..64]);
-        name[64..].copy_from_slice(b".json");
-        FileName(name)
-    }
-
-    /// The name.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        // Only ASCII is ever stored.
-        core::str::from_utf8(&self.0).unwrap_or_default()
-    }
-}
-
-impl fmt::Debug for FileName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        DigestName::new(&Sha256::digest(session_arn.trim().as_bytes()), b".json")
     }
 }
 

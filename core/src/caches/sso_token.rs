@@ -39,7 +39,7 @@ use crate::io::Env;
 use crate::json::write_python_str;
 use crate::json::{unescape, StringError};
 use crate::services::sso_oidc::{
-    Refreshed, Registration, Token, MAX_ACCESS_TOKEN_LEN, MAX_TOKEN_TIME_LEN,
+    Client, Refreshed, Registration, Token, MAX_ACCESS_TOKEN_LEN, MAX_TOKEN_TIME_LEN,
 };
 
 /// The token cache directory under the home directory: `~/.aws/sso/cache`.
@@ -239,52 +239,57 @@ pub fn wants_refresh(expires_at: i64, now: i64) -> bool {
     expires_at.saturating_sub(now) < REFRESH_WINDOW_SECS
 }
 
-/// Writes the token file botocore writes after a refresh: `startUrl`, `region`, `accessToken`,
-/// `expiresAt`, `clientId`, `clientSecret`, `registrationExpiresAt`, then `refreshToken` when
-/// the answer had one, as Python's `json.dumps` writes them.
-///
-/// # Errors
-/// `fmt::Error` from `out` (the file is longer than it takes).
-pub fn write_refreshed(
-    out: &mut impl fmt::Write,
-    start_url: &str,
-    region: &str,
-    registration: &Registration,
-    refreshed: &Refreshed,
-) -> fmt::Result {
-    let client = TokenClient {
-        client_id: &registration.client_id,
-        client_secret: &registration.client_secret,
-        expires_at: RegistrationExpiry::Text(&registration.expires_at_text),
-    };
-    write_token_json(out, start_url, region, refreshed, &client)
-}
-
 /// How a token file's `registrationExpiresAt` is written.
-pub(crate) enum RegistrationExpiry<'a> {
+enum RegistrationExpiry<'a> {
     /// The text read from the file, written back as it was.
     Text(&'a str),
     /// A time, as `%Y-%m-%dT%H:%M:%SZ`.
     Time(i64),
 }
 
-/// The client members of a token file.
-pub(crate) struct TokenClient<'a> {
-    pub(crate) client_id: &'a str,
-    pub(crate) client_secret: &'a str,
-    pub(crate) expires_at: RegistrationExpiry<'a>,
+/// The client members of a token file: from the registration a refresh used (its
+/// `registrationExpiresAt` written back as read), or from the client `sso login` registered.
+pub struct TokenClient<'a> {
+    client_id: &'a str,
+    client_secret: &'a str,
+    expires_at: RegistrationExpiry<'a>,
 }
 
-/// A token file's members in botocore's order: `startUrl`, `region`, `accessToken`,
-/// `expiresAt`, `clientId`, `clientSecret`, `registrationExpiresAt`, then `refreshToken` when
-/// there is one (after a refresh and after `sso login` alike).
-pub(crate) fn write_token_json(
+impl<'a> From<&'a Registration> for TokenClient<'a> {
+    fn from(registration: &'a Registration) -> Self {
+        TokenClient {
+            client_id: &registration.client_id,
+            client_secret: &registration.client_secret,
+            expires_at: RegistrationExpiry::Text(&registration.expires_at_text),
+        }
+    }
+}
+
+impl<'a> From<&'a Client> for TokenClient<'a> {
+    fn from(client: &'a Client) -> Self {
+        TokenClient {
+            client_id: client.client_id(),
+            client_secret: client.client_secret(),
+            expires_at: RegistrationExpiry::Time(client.expires_at()),
+        }
+    }
+}
+
+/// Writes the token file, after a refresh (botocore) and after `sso login` (the AWS CLI) alike:
+/// `startUrl`, `region`, `accessToken`, `expiresAt`, `clientId`, `clientSecret`,
+/// `registrationExpiresAt`, then `refreshToken` when the answer had one, as Python's
+/// `json.dumps` writes them.
+///
+/// # Errors
+/// `fmt::Error` from `out` (the file is longer than it takes).
+pub fn write_token_file<'a>(
     out: &mut impl fmt::Write,
     start_url: &str,
     region: &str,
     refreshed: &Refreshed,
-    client: &TokenClient<'_>,
+    client: impl Into<TokenClient<'a>>,
 ) -> fmt::Result {
+    let client = client.into();
     out.write_str("{\"startUrl\": ")?;
     write_python_str(out, start_url)?;
     out.write_str(", \"region\": ")?;
@@ -418,12 +423,12 @@ mod tests {
             refresh_token: Some(heapless::String::try_from("rt2").unwrap()),
         };
         let mut s = String::new();
-        write_refreshed(
+        write_token_file(
             &mut s,
             "https://x/start",
             "us-east-1",
-            &registration,
             &refreshed,
+            &registration,
         )
         .unwrap();
         assert_eq!(

@@ -27,14 +27,15 @@ use alloc::vec::Vec;
 use core::fmt::{self, Write as _};
 
 use crate::caches::assume_role::CacheKey;
-use crate::caches::sso_token::{
-    token_cache_key, write_token_json, RegistrationExpiry, TokenClient,
-};
+use crate::caches::sso_token::token_cache_key;
+/// The token file `sso login` writes at the end: the one a refresh writes, with the client
+/// registered (`expiresAt` and `registrationExpiresAt` as `%Y-%m-%dT%H:%M:%SZ`).
+pub use crate::caches::sso_token::write_token_file;
 use crate::config::evaluate::Evaluator;
 use crate::config::parse::Property;
 use crate::credentials::redact::redacted_debug;
 use crate::io::Env;
-use crate::services::sso_oidc::{Client, Refreshed, DEFAULT_SCOPE};
+use crate::services::sso_oidc::DEFAULT_SCOPE;
 use crate::signing::sigv4::uri_encode;
 use crate::Sourced;
 
@@ -607,27 +608,6 @@ fn form_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Writes the token file as `aws sso login` writes it: `startUrl` (configured), `region`,
-/// `accessToken`, `expiresAt`, `clientId`, `clientSecret`, `registrationExpiresAt`, then
-/// `refreshToken` when CreateToken gave one; times as `%Y-%m-%dT%H:%M:%SZ`.
-///
-/// # Errors
-/// `fmt::Error` from `out`.
-pub fn write_token_file(
-    out: &mut impl fmt::Write,
-    start_url: &str,
-    region: &str,
-    token: &Refreshed,
-    client: &Client,
-) -> fmt::Result {
-    let client = TokenClient {
-        client_id: client.client_id(),
-        client_secret: client.client_secret(),
-        expires_at: RegistrationExpiry::Time(client.expires_at()),
-    };
-    write_token_json(out, start_url, region, token, &client)
 }
 
 /// The page the loopback callback answers every request with.

@@ -350,12 +350,12 @@ where
                 match sso_oidc::create_token(&to, registration, now).await {
                     Ok(refreshed) => {
                         let mut text = heapless::String::<MAX_TOKEN_FILE_LEN>::new();
-                        if sso_token::write_refreshed(
+                        if sso_token::write_token_file(
                             &mut text,
                             source.start_url.value,
                             source.region.value,
-                            registration,
                             &refreshed,
+                            registration,
                         )
                         .is_ok()
                         {

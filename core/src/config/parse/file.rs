@@ -43,13 +43,18 @@ fn table_size(sections: usize) -> usize {
     size
 }
 
-/// Which pass validates an AWS CLI dialect file.
+/// Which pass validates an AWS CLI dialect file (see [`ProfileFile::parse_with`]).
+#[doc(hidden)]
 #[derive(Debug, Clone, Copy)]
-enum Scan {
+pub enum Scan {
     /// The byte-level scanner (scan.rs), used by [`ProfileFile::parse`].
     Fast,
-    /// The reference pass, for tests: see [`ProfileFile::parse_reference`].
-    Reference { hints: bool },
+    /// The reference pass (ini_core lines read one by one by configparser's rules); `hints`
+    /// lets the reader take ini_core's reading of column-0 lines.
+    Reference {
+        /// Whether ini_core's hints are taken.
+        hints: bool,
+    },
 }
 
 /// What a section is.
@@ -156,23 +161,12 @@ impl<'a> ProfileFile<'a> {
         Self::parse_with(kind, path, bytes, dialect, Scan::Fast)
     }
 
-    /// Parses as [`ProfileFile::parse`] does, but validates an AWS CLI dialect file with the
-    /// reference pass (ini_core lines read one by one by configparser's rules) instead of the
-    /// byte-level scanner; `hints` lets the reader take ini_core's reading of column-0 lines.
-    /// Not part of the API: it exists so that tests and the fuzz target can check that both
-    /// passes give the same result (same error, same section index).
+    /// Parses as [`ProfileFile::parse`] does, an AWS CLI dialect file validated by the pass
+    /// `scan`. Not part of the API: it exists so that tests and the fuzz target can check that
+    /// the byte-level scanner and the reference pass give the same result (same error, same
+    /// section index).
     #[doc(hidden)]
-    pub fn parse_reference(
-        kind: FileKind,
-        path: &'a str,
-        bytes: Option<&'a [u8]>,
-        dialect: Dialect,
-        hints: bool,
-    ) -> Result<Self, ParseError<'a>> {
-        Self::parse_with(kind, path, bytes, dialect, Scan::Reference { hints })
-    }
-
-    fn parse_with(
+    pub fn parse_with(
         kind: FileKind,
         path: &'a str,
         bytes: Option<&'a [u8]>,
@@ -843,7 +837,13 @@ mod tests {
                 (FileKind::Config, Dialect::Sdk),
             ] {
                 let bytes = Some(text.as_bytes());
-                let Ok(file) = ProfileFile::parse_reference(kind, "f", bytes, dialect, true) else {
+                let Ok(file) = ProfileFile::parse_with(
+                    kind,
+                    "f",
+                    bytes,
+                    dialect,
+                    Scan::Reference { hints: true },
+                ) else {
                     continue;
                 };
                 let lines: std::vec::Vec<Line<'_>> = Lines::new(&text, 0, 1).collect();

@@ -27,7 +27,7 @@ use core::fmt;
 
 pub use crate::Dialect;
 pub use compare::{compare_lines, LineReadings, Reading};
-pub use file::{ProfileFile, SectionClass, SkipReason, MAX_DEFAULT_KEYS, MAX_SECTIONS};
+pub use file::{ProfileFile, Scan, SectionClass, SkipReason, MAX_DEFAULT_KEYS, MAX_SECTIONS};
 pub use keys::MAX_SECTION_KEYS;
 pub use problem::{ParseError, Problem};
 pub use property::{Property, Value};
