@@ -179,7 +179,7 @@ pub fn obtain<'s, E: Env + ?Sized>(
             profile: plan.profile,
         });
     };
-    block_on(execute(eval, plan, &machine.io())).map_err(|error| match (error, chain) {
+    block_on(execute(eval, plan, machine)).map_err(|error| match (error, chain) {
         (
             ExecuteError::NoCredentials,
             Chain {

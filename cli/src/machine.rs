@@ -13,13 +13,13 @@
 use std::ffi::{OsStr, OsString};
 use std::io::{self, IsTerminal};
 
-use credchain_core::chain::execute::Io;
+use credchain_core::chain::execute::{Host, Io};
 use credchain_core::config::locate::Platform;
 use credchain_core::host::{
     ConfigFileFs, FileBytes, StdCommand, StdEnv, StdFs, SystemClock, TerminalPrompt,
     UnreadableVariable, UreqHttp,
 };
-use credchain_core::io::{Clock, Command, Env, Fs, Http, Prompt};
+use credchain_core::io::{Env, Fs};
 
 /// One of the two output streams.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,10 +56,11 @@ pub struct UrlProbe<'a> {
     pub timeout_ms: u32,
 }
 
-/// Everything a command uses from the outside world. The associated types are the core's I/O
-/// traits (each host chooses its own buffers, and the core's traits are not object-safe, so the
-/// machine is a trait rather than a struct of trait objects).
-pub trait Machine {
+/// Everything a command uses from the outside world: the core's execute I/O (the [`Host`] the
+/// chain runs on) and the rest. The associated types are the core's I/O traits (each host
+/// chooses its own buffers, and the core's traits are not object-safe, so the machine is a trait
+/// rather than a struct of trait objects).
+pub trait Machine: Host {
     /// The process environment.
     type Env: CheckedEnv + ?Sized;
     /// The buffer of one shared file, as [`Machine::SharedFiles`] reads it.
@@ -67,17 +68,6 @@ pub trait Machine {
     /// The reader of the shared config and credentials files (located from [`Machine::env`]).
     /// `Sync`: the files may be read on two threads (see [`Machine::shared_file_size`]).
     type SharedFiles: Fs<File = Self::SharedFile> + Sync + ?Sized;
-    /// The files the credential chain reads and writes (token files, caches).
-    type Fs: Fs + ?Sized;
-    /// HTTP(S): STS, IAM Identity Center, SSO-OIDC, AWS Sign-In, the container endpoint,
-    /// instance metadata.
-    type Http: Http + ?Sized;
-    /// Processes: `credential_process`.
-    type Command: Command + ?Sized;
-    /// The person at the terminal: MFA codes.
-    type Prompt: Prompt + ?Sized;
-    /// The time, the waits between retries, the retries' jitter.
-    type Clock: Clock + ?Sized;
 
     /// The environment. Called for every lookup (file paths, settings, the profile).
     fn env(&self) -> &Self::Env;
@@ -101,8 +91,18 @@ pub trait Machine {
     /// everything on the calling thread.
     fn shared_file_size(&self, path: &str) -> u64;
 
-    /// The core's execute I/O. Called each time the chain or the token provider runs.
-    fn io(&self) -> MachineIo<'_, Self>;
+    /// The machine's [`Host`] parts as one struct of borrows, for the code that takes the core's
+    /// [`Io`] (the token provider, the sign-in flows) or reads one part (the platform).
+    fn io(&self) -> MachineIo<'_, Self> {
+        Io {
+            fs: self.fs(),
+            http: self.http(),
+            command: self.command(),
+            prompt: self.prompt(),
+            clock: self.clock(),
+            platform: self.platform(),
+        }
+    }
 
     /// Sets `name` to `value` in the environment of the processes credchain starts later (a
     /// `credential_process`), not in [`Machine::env`]. Called by `export-credentials` for the
@@ -278,11 +278,11 @@ impl CheckedEnv for StdEnv {
 /// The core's execute I/O of the machine `M`, borrowed for `'m`.
 pub type MachineIo<'m, M> = Io<
     'm,
-    <M as Machine>::Fs,
-    <M as Machine>::Http,
-    <M as Machine>::Command,
-    <M as Machine>::Prompt,
-    <M as Machine>::Clock,
+    <M as Host>::Fs,
+    <M as Host>::Http,
+    <M as Host>::Command,
+    <M as Host>::Prompt,
+    <M as Host>::Clock,
 >;
 
 /// The real machine: the process environment (captured once), `std::fs` and the CLI's reader
@@ -310,15 +310,42 @@ impl Default for StdMachine {
     }
 }
 
-impl Machine for StdMachine {
-    type Env = StdEnv;
-    type SharedFile = FileBytes;
-    type SharedFiles = ConfigFileFs;
+impl Host for StdMachine {
     type Fs = StdFs;
     type Http = UreqHttp;
     type Command = StdCommand;
     type Prompt = TerminalPrompt;
     type Clock = SystemClock;
+
+    fn fs(&self) -> &StdFs {
+        &StdFs
+    }
+
+    fn http(&self) -> &UreqHttp {
+        &self.http
+    }
+
+    fn command(&self) -> &StdCommand {
+        &StdCommand
+    }
+
+    fn prompt(&self) -> &TerminalPrompt {
+        &TerminalPrompt
+    }
+
+    fn clock(&self) -> &SystemClock {
+        &SystemClock
+    }
+
+    fn platform(&self) -> Platform {
+        Platform::current()
+    }
+}
+
+impl Machine for StdMachine {
+    type Env = StdEnv;
+    type SharedFile = FileBytes;
+    type SharedFiles = ConfigFileFs;
 
     fn env(&self) -> &StdEnv {
         &self.env
@@ -330,17 +357,6 @@ impl Machine for StdMachine {
 
     fn shared_file_size(&self, path: &str) -> u64 {
         std::fs::metadata(credchain_core::host::os_path::decode(path)).map_or(0, |m| m.len())
-    }
-
-    fn io(&self) -> MachineIo<'_, Self> {
-        Io {
-            fs: &StdFs,
-            http: &self.http,
-            command: &StdCommand,
-            prompt: &TerminalPrompt,
-            clock: &SystemClock,
-            platform: Platform::current(),
-        }
     }
 
     fn set_for_children(&self, name: &str, value: &str) {

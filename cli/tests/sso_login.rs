@@ -704,15 +704,37 @@ struct VanityMachine {
 
 type RefCellVec = std::cell::RefCell<Vec<(String, String)>>;
 
-impl credchain_cli::Machine for VanityMachine {
-    type Env = credchain_core::host::StdEnv;
-    type SharedFile = credchain_core::host::FileBytes;
-    type SharedFiles = credchain_core::host::ConfigFileFs;
+/// The real machine's host, but for its own HTTP.
+impl credchain_core::chain::execute::Host for VanityMachine {
     type Fs = credchain_core::host::StdFs;
     type Http = credchain_core::host::UreqHttp;
     type Command = credchain_core::host::StdCommand;
     type Prompt = credchain_core::host::TerminalPrompt;
     type Clock = credchain_core::host::SystemClock;
+    fn fs(&self) -> &Self::Fs {
+        self.real.fs()
+    }
+    fn http(&self) -> &Self::Http {
+        &self.http
+    }
+    fn command(&self) -> &Self::Command {
+        self.real.command()
+    }
+    fn prompt(&self) -> &Self::Prompt {
+        self.real.prompt()
+    }
+    fn clock(&self) -> &Self::Clock {
+        self.real.clock()
+    }
+    fn platform(&self) -> credchain_core::config::locate::Platform {
+        self.real.platform()
+    }
+}
+
+impl credchain_cli::Machine for VanityMachine {
+    type Env = credchain_core::host::StdEnv;
+    type SharedFile = credchain_core::host::FileBytes;
+    type SharedFiles = credchain_core::host::ConfigFileFs;
 
     fn env(&self) -> &Self::Env {
         &self.env
@@ -722,16 +744,6 @@ impl credchain_cli::Machine for VanityMachine {
     }
     fn shared_file_size(&self, _: &str) -> u64 {
         0
-    }
-    fn io(&self) -> credchain_cli::MachineIo<'_, Self> {
-        credchain_core::chain::execute::Io {
-            fs: &credchain_core::host::StdFs,
-            http: &self.http,
-            command: &credchain_core::host::StdCommand,
-            prompt: &credchain_core::host::TerminalPrompt,
-            clock: &credchain_core::host::SystemClock,
-            platform: credchain_core::config::locate::Platform::current(),
-        }
     }
     fn set_for_children(&self, _: &str, _: &str) {}
     fn launch(&self, _: &credchain_cli::Launch<'_>) -> std::io::Result<u8> {

@@ -28,7 +28,6 @@ use crate::source::{credchain_source, Paths};
 /// How to read the shared files: a `CREDCHAIN_DIALECT_*` value. (A plain integer rather than a
 /// C enum, so that any value a caller stores is defined behaviour; others are refused with
 /// `CREDCHAIN_RESULT_INVALID_DIALECT`.)
-#[allow(non_camel_case_types)]
 pub type credchain_dialect = u32;
 
 /// Read the files as the AWS CLI v2 does (the default).
@@ -44,7 +43,6 @@ pub const CREDCHAIN_DIALECT_SDK: credchain_dialect = 1;
 /// The strings are read and copied while `credchain_config_new_*` runs; they need not outlive it.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
-#[allow(non_camel_case_types)]
 pub struct credchain_options {
     /// The profile, as `--profile`: NULL (or "") for none. NUL-terminated UTF-8.
     pub profile: *const c_char,
@@ -175,7 +173,6 @@ impl Drop for OwnedFile {
 ///
 /// One thread at a time may use a handle (it records its last error); distinct handles are
 /// independent and may be used from different threads at once.
-#[allow(non_camel_case_types)]
 pub struct credchain_config {
     pub(crate) env: HandleEnv,
     pub(crate) options: OwnedOptions,

@@ -41,7 +41,6 @@ use crate::result::credchain_result;
 /// `credchain_provider_name` gives as a string. The numbers are stable.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(non_camel_case_types)]
 pub enum credchain_provider {
     /// "env": `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`.
     Env = 1,
@@ -118,7 +117,6 @@ impl credchain_provider {
 ///
 /// Immutable once made: any number of threads may read one at once; it does not depend on the
 /// `credchain_config` that made it, which may be freed first.
-#[allow(non_camel_case_types)]
 #[derive(Clone)]
 pub struct credchain_credentials {
     access_key_id: String,

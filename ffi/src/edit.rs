@@ -26,7 +26,6 @@ use crate::result::credchain_result;
 /// Which shared file to edit: a `CREDCHAIN_FILE_*` value. (A plain integer rather than a C
 /// enum, so that any value a caller stores is defined behaviour; others are refused with
 /// `CREDCHAIN_RESULT_INVALID_EDIT`.)
-#[allow(non_camel_case_types)]
 pub type credchain_file = u32;
 
 /// The config file (`~/.aws/config`, or `AWS_CONFIG_FILE`).

@@ -21,6 +21,9 @@
 #![deny(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
+// The exported types keep their C names (`credchain_config`, `credchain_result`, ...), so the
+// header reads as C.
+#![allow(non_camel_case_types)]
 
 // The order of these modules is the order of the header's declarations.
 pub mod result;

@@ -22,7 +22,6 @@ use crate::result::credchain_result;
 /// owned by the `credchain_lint_findings` it came from: valid until that object is freed.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
-#[allow(non_camel_case_types)]
 pub struct credchain_lint_finding {
     /// The stable code, such as "unknown-key" (the CLI's JSON `code`).
     pub code: *const c_char,
@@ -52,7 +51,6 @@ struct Owned {
 /// The findings of one `credchain_lint`. Opaque; freed by `credchain_lint_findings_free`.
 ///
 /// Immutable once made: any number of threads may read one at once.
-#[allow(non_camel_case_types)]
 pub struct credchain_lint_findings {
     findings: Vec<Owned>,
 }

@@ -21,7 +21,6 @@ use crate::result::credchain_result;
 /// minutes of their expiry the first caller resolves again while the others keep getting the
 /// held, still unexpired, credentials; once they have expired the others wait for that one
 /// resolution instead of starting their own.
-#[allow(non_camel_case_types)]
 pub struct credchain_resolver {
     /// The configuration; used by one resolution at a time (the `resolving` flag guards it).
     config: Box<credchain_config>,

@@ -21,7 +21,6 @@ use crate::error::{code_only, write_str};
 /// calling thread (`credchain_thread_last_error`).
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(non_camel_case_types)]
 pub enum credchain_result {
     /// Success. Outputs are written only when a function returns this.
     Ok = 0,

@@ -9,7 +9,6 @@ use credchain_core::{FileKind, Source};
 /// Where a resolved value came from.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(non_camel_case_types)]
 pub enum credchain_source_kind {
     /// A command-line option of the options struct; `name` is the option, such as "--region".
     Option = 1,
@@ -29,7 +28,6 @@ pub enum credchain_source_kind {
 /// No member ever needs freeing, and no string member is ever NULL.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
-#[allow(non_camel_case_types)]
 pub struct credchain_source {
     /// The kind of source.
     pub kind: credchain_source_kind,

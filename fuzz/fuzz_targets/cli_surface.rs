@@ -33,8 +33,8 @@ use std::io;
 use std::os::unix::ffi::OsStringExt;
 use std::sync::Mutex;
 
-use credchain_cli::{CommandLine, Launch, Machine, MachineIo, Stream};
-use credchain_core::chain::execute::Io;
+use credchain_cli::{CommandLine, Launch, Machine, Stream};
+use credchain_core::chain::execute::Host;
 use credchain_core::config::locate::Platform;
 use credchain_core::host::StdEnv;
 use credchain_core::io::{
@@ -291,15 +291,42 @@ impl Fs for SharedFiles {
     }
 }
 
-impl<'d> Machine for FuzzMachine<'d> {
-    type Env = StdEnv;
-    type SharedFile = Vec<u8>;
-    type SharedFiles = SharedFiles;
+impl<'d> Host for FuzzMachine<'d> {
     type Fs = MemoryFs<'d>;
     type Http = MemoryHttp<'d>;
     type Command = MemoryCommand<'d>;
     type Prompt = MemoryPrompt<'d>;
     type Clock = FixedClock;
+
+    fn fs(&self) -> &MemoryFs<'d> {
+        &self.fs
+    }
+
+    fn http(&self) -> &MemoryHttp<'d> {
+        &self.http
+    }
+
+    fn command(&self) -> &MemoryCommand<'d> {
+        &self.command
+    }
+
+    fn prompt(&self) -> &MemoryPrompt<'d> {
+        &self.prompt
+    }
+
+    fn clock(&self) -> &FixedClock {
+        &self.clock
+    }
+
+    fn platform(&self) -> Platform {
+        self.platform
+    }
+}
+
+impl<'d> Machine for FuzzMachine<'d> {
+    type Env = StdEnv;
+    type SharedFile = Vec<u8>;
+    type SharedFiles = SharedFiles;
 
     fn env(&self) -> &StdEnv {
         &self.env
@@ -311,17 +338,6 @@ impl<'d> Machine for FuzzMachine<'d> {
 
     fn shared_file_size(&self, _: &str) -> u64 {
         0
-    }
-
-    fn io(&self) -> MachineIo<'_, Self> {
-        Io {
-            fs: &self.fs,
-            http: &self.http,
-            command: &self.command,
-            prompt: &self.prompt,
-            clock: &self.clock,
-            platform: self.platform,
-        }
     }
 
     fn set_for_children(&self, _: &str, _: &str) {}

@@ -677,6 +677,16 @@ static void memory_host_reset(void *host, size_t size, const char *const *env,
 }
 #define MEMORY_HOST_RESET(host, env, files) memory_host_reset(&(host), sizeof(host), env, files)
 
+/* Creates a handle over `host` (with `opts`, NULL for none) in `*cfg`, then closes the host:
+ * a callback that comes after credchain_config_new_callbacks returned fails the test. */
+static credchain_result memory_config_new(struct memory_host *host, const credchain_options *opts,
+                                          credchain_config **cfg) {
+    credchain_callbacks cb = memory_callbacks(host);
+    credchain_result r = credchain_config_new_callbacks(&cb, opts, cfg);
+    host->closed = 1;
+    return r;
+}
+
 static void test_callbacks(void) {
     static const char *const env[] = {
         "HOME", "/mem",
@@ -690,10 +700,8 @@ static void test_callbacks(void) {
         NULL,
     };
     struct memory_host host = {env, files, -1, 0, 0, 0};
-    credchain_callbacks cb = memory_callbacks(&host);
     credchain_config *cfg = NULL;
-    credchain_result r = credchain_config_new_callbacks(&cb, NULL, &cfg);
-    host.closed = 1;
+    credchain_result r = memory_config_new(&host, NULL, &cfg);
     CHECK(r == CREDCHAIN_RESULT_OK && cfg != NULL, "%u %s", (unsigned)r, thread_error());
     CHECK(host.env_calls > 0 && host.file_calls == 2, "env %d files %d", host.env_calls,
           host.file_calls);
@@ -728,12 +736,10 @@ static void test_callbacks(void) {
         NULL,
     };
     struct memory_host host2 = {env2, files2, -1, 0, 0, 0};
-    cb = memory_callbacks(&host2);
     credchain_options opts = {0};
     opts.dialect = CREDCHAIN_DIALECT_SDK;
     cfg = NULL;
-    r = credchain_config_new_callbacks(&cb, &opts, &cfg);
-    host2.closed = 1;
+    r = memory_config_new(&host2, &opts, &cfg);
     CHECK(r == CREDCHAIN_RESULT_OK, "%u %s", (unsigned)r, thread_error());
     if (cfg != NULL) {
         /* The credentials file wins over the config file; an empty variable counts as unset. */
@@ -745,10 +751,9 @@ static void test_callbacks(void) {
     /* Failures reported by the callbacks. */
     static const char *const denied[] = {"/mem/.aws/config", NULL, NULL};
     struct memory_host host3 = {env, denied, -1, 0, 0, 0};
-    cb = memory_callbacks(&host3);
     credchain_config *sentinel = (credchain_config *)&host3;
     cfg = sentinel;
-    r = credchain_config_new_callbacks(&cb, NULL, &cfg);
+    r = memory_config_new(&host3, NULL, &cfg);
     CHECK(r == CREDCHAIN_RESULT_FILE_PERMISSION_DENIED && cfg == sentinel, "%u %s", (unsigned)r,
           thread_error());
     CHECK(strstr(thread_error(), "/mem/.aws/config") != NULL &&
@@ -756,17 +761,15 @@ static void test_callbacks(void) {
           "\"%s\"", thread_error());
 
     struct memory_host host4 = {env, files, 42, 0, 0, 0};
-    cb = memory_callbacks(&host4);
-    r = credchain_config_new_callbacks(&cb, NULL, &cfg);
+    r = memory_config_new(&host4, NULL, &cfg);
     CHECK(r == CREDCHAIN_RESULT_INVALID_CALLBACK_RESULT && cfg == sentinel, "%u", (unsigned)r);
     CHECK(strstr(thread_error(), "42") != NULL, "\"%s\"", thread_error());
 
     static const char *const no_home[] = {"AWS_REGION", "us-east-1", NULL};
     struct memory_host host5 = {no_home, files, -1, 0, 0, 0};
-    cb = memory_callbacks(&host5);
     /* No home directory: no file is read (as in the AWS CLI), the environment still answers. */
     cfg = NULL;
-    r = credchain_config_new_callbacks(&cb, NULL, &cfg);
+    r = memory_config_new(&host5, NULL, &cfg);
     CHECK(r == CREDCHAIN_RESULT_OK && cfg != NULL, "%u %s", (unsigned)r, thread_error());
     {
         char value[64];
@@ -783,14 +786,13 @@ static void test_callbacks(void) {
     /* A parse error through the callbacks names the in-memory path and line. */
     static const char *const bad[] = {"/mem/.aws/config", "[default]\nregion\n", NULL};
     struct memory_host host6 = {env, bad, -1, 0, 0, 0};
-    cb = memory_callbacks(&host6);
-    r = credchain_config_new_callbacks(&cb, NULL, &cfg);
+    r = memory_config_new(&host6, NULL, &cfg);
     CHECK(r == CREDCHAIN_RESULT_PARSE_NOT_A_PROPERTY && cfg == sentinel, "%u %s", (unsigned)r,
           code_name(r));
     CHECK(strstr(thread_error(), "/mem/.aws/config:2:") != NULL, "\"%s\"", thread_error());
 
     /* A missing callback. */
-    cb = memory_callbacks(&host);
+    credchain_callbacks cb = memory_callbacks(&host);
     cb.read_file = NULL;
     r = credchain_config_new_callbacks(&cb, NULL, &cfg);
     CHECK(r == CREDCHAIN_RESULT_NULL_PARAMETER && cfg == sentinel, "%u", (unsigned)r);

@@ -11,7 +11,6 @@ use super::types::CREDCHAIN_MAX_FILE_BYTES;
 /// A buffer credchain owns that a callback fills with bytes it delivers (a process's output, an
 /// HTTP response's body or content type, an answer). Opaque; valid only during the callback it
 /// is passed to. Each has a limit, documented with its callback.
-#[allow(non_camel_case_types)]
 pub struct credchain_buffer {
     pub(super) data: Vec<u8>,
     limit: usize,
@@ -83,7 +82,6 @@ pub unsafe extern "C" fn credchain_buffer_alloc(buf: *mut credchain_buffer, len:
 
 /// The buffer a `credchain_read_file_callback` fills with a file's bytes. Opaque; owned by
 /// credchain and valid only during the callback it is passed to.
-#[allow(non_camel_case_types)]
 pub struct credchain_file_buffer {
     pub(super) data: Vec<u8>,
     pub(super) failure: Option<FsErrorKind>,

@@ -10,7 +10,6 @@ use super::buffer::{credchain_buffer, credchain_file_buffer};
 /// What a `credchain_read_file_callback` reports: a `CREDCHAIN_READ_*` value. (A plain integer,
 /// so that any value a callback returns is defined behaviour; an unknown one fails the call with
 /// `CREDCHAIN_RESULT_INVALID_CALLBACK_RESULT`.)
-#[allow(non_camel_case_types)]
 pub type credchain_read_status = i32;
 
 /// The file was read: its bytes are in the buffer (empty if it never called
@@ -29,7 +28,6 @@ pub const CREDCHAIN_READ_ERROR: credchain_read_status = 5;
 
 /// What a `credchain_write_file_callback` reports: a `CREDCHAIN_WRITE_*` value (a plain integer;
 /// an unknown one counts as `CREDCHAIN_WRITE_ERROR`).
-#[allow(non_camel_case_types)]
 pub type credchain_write_status = i32;
 
 /// The file was written.
@@ -47,7 +45,6 @@ pub const CREDCHAIN_WRITE_ERROR: credchain_write_status = 2;
 /// directories (mode 0700), so that no reader ever sees half a file. The bytes hold secrets:
 /// wipe any copy. A failure is not fatal: the credentials are still given, and the next
 /// resolution calls the service again.
-#[allow(non_camel_case_types)]
 pub type credchain_write_file_callback = Option<
     unsafe extern "C" fn(
         userdata: *mut c_void,
@@ -73,7 +70,6 @@ const _: () = assert!(CREDCHAIN_MAX_FILE_BYTES == credchain_core::host::MAX_FILE
 ///
 /// A value that is not UTF-8 counts as unset (as the host environment skips such variables); a
 /// value holding a NUL byte fails with `CREDCHAIN_RESULT_INVALID_CALLBACK_RESULT`.
-#[allow(non_camel_case_types)]
 pub type credchain_get_env_callback = Option<
     unsafe extern "C" fn(
         userdata: *mut c_void,
@@ -89,7 +85,6 @@ pub type credchain_get_env_callback = Option<
 /// bytes it returns (the library owns them), then return `CREDCHAIN_READ_OK`. When nothing is
 /// at `path`, return `CREDCHAIN_READ_NOT_FOUND`; on failure, the matching `CREDCHAIN_READ_*`.
 /// `file` is valid only until the callback returns; do not keep it.
-#[allow(non_camel_case_types)]
 pub type credchain_read_file_callback = Option<
     unsafe extern "C" fn(
         userdata: *mut c_void,
@@ -100,7 +95,6 @@ pub type credchain_read_file_callback = Option<
 
 /// What a `credchain_run_process_callback` reports: a `CREDCHAIN_RUN_*` value (a plain integer;
 /// an unknown one fails the call with `CREDCHAIN_RESULT_INVALID_CALLBACK_RESULT`).
-#[allow(non_camel_case_types)]
 pub type credchain_run_status = i32;
 
 /// The process ran to its end: its exit code is in `*exit_code_out`, its output in the buffers.
@@ -129,7 +123,6 @@ pub const CREDCHAIN_RUN_ERROR: credchain_run_status = 6;
 /// `CREDCHAIN_RUN_EXITED`; otherwise return the matching `CREDCHAIN_RUN_*`. `argv` and the
 /// buffers are valid only until the callback returns. Standard output holds credentials: wipe
 /// any copy the callback made.
-#[allow(non_camel_case_types)]
 pub type credchain_run_process_callback = Option<
     unsafe extern "C" fn(
         userdata: *mut c_void,
@@ -146,7 +139,6 @@ pub type credchain_run_process_callback = Option<
 /// One request header: both strings NUL-terminated ASCII.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
-#[allow(non_camel_case_types)]
 pub struct credchain_http_header {
     /// The name, such as "Content-Type".
     pub name: *const c_char,
@@ -158,7 +150,6 @@ pub struct credchain_http_header {
 /// callback returns. Headers and body may carry signatures and tokens: do not log them.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
-#[allow(non_camel_case_types)]
 pub struct credchain_http_request {
     /// "GET", "PUT" or "POST", NUL-terminated.
     pub method: *const c_char,
@@ -181,7 +172,6 @@ pub struct credchain_http_request {
 
 /// What a `credchain_http_callback` reports: a `CREDCHAIN_HTTP_*` value (a plain integer; an
 /// unknown one fails the call with `CREDCHAIN_RESULT_INVALID_CALLBACK_RESULT`).
-#[allow(non_camel_case_types)]
 pub type credchain_http_status = i32;
 
 /// A response arrived, whatever its status (4xx and 5xx are responses, not failures).
@@ -205,7 +195,6 @@ pub const CREDCHAIN_HTTP_ERROR: credchain_http_status = 5;
 /// return `CREDCHAIN_HTTP_OK`; on failure return the matching `CREDCHAIN_HTTP_*`. The buffers
 /// are valid only until the callback returns. Response bodies hold credentials: wipe any copy
 /// the callback made.
-#[allow(non_camel_case_types)]
 pub type credchain_http_callback = Option<
     unsafe extern "C" fn(
         userdata: *mut c_void,
@@ -219,7 +208,6 @@ pub type credchain_http_callback = Option<
 /// The current time, in seconds since the Unix epoch (1970-01-01T00:00:00Z). credchain calls it
 /// to judge expiries: of cached and fetched credentials, and of what a `credchain_resolver`
 /// holds. For tests and programs with their own notion of time; NULL means the system clock.
-#[allow(non_camel_case_types)]
 pub type credchain_now_callback = Option<unsafe extern "C" fn(userdata: *mut c_void) -> i64>;
 
 /// Waits `ms` milliseconds, then returns. credchain calls it between the attempts of a retried
@@ -227,13 +215,11 @@ pub type credchain_now_callback = Option<unsafe extern "C" fn(userdata: *mut c_v
 /// `retry_mode` and `max_attempts`), on the thread of `credchain_config_resolve_credentials`;
 /// never when a call succeeds at once. For tests and programs that schedule their own waiting;
 /// NULL means the library sleeps the calling thread itself.
-#[allow(non_camel_case_types)]
 pub type credchain_sleep_callback = Option<unsafe extern "C" fn(userdata: *mut c_void, ms: u32)>;
 
 /// A uniformly distributed random 32-bit number, for the jitter of the waits between retried
 /// attempts (nothing secret depends on it). Called once per retry. NULL means the library's own
 /// source (the standard library's randomly keyed hash).
-#[allow(non_camel_case_types)]
 pub type credchain_random_callback = Option<unsafe extern "C" fn(userdata: *mut c_void) -> u32>;
 
 /// The longest `Content-Type` a `credchain_http_callback` may deliver, in bytes.
@@ -243,7 +229,6 @@ const _: () = assert!(CREDCHAIN_MAX_CONTENT_TYPE_LEN == MAX_CONTENT_TYPE_LEN);
 
 /// What a `credchain_prompt_callback` reports: a `CREDCHAIN_PROMPT_*` value (a plain integer; an
 /// unknown one fails the call with `CREDCHAIN_RESULT_INVALID_CALLBACK_RESULT`).
-#[allow(non_camel_case_types)]
 pub type credchain_prompt_status = i32;
 
 /// The person answered: the answer is in the buffer.
@@ -264,7 +249,6 @@ pub const CREDCHAIN_MAX_ANSWER_LEN: usize = 1024;
 /// `credchain_config_resolve_credentials`, on its thread, for the MFA code of a role with
 /// `mfa_serial` when no cached credentials serve. The buffer is valid only until the callback
 /// returns. Set with `credchain_config_set_prompt`.
-#[allow(non_camel_case_types)]
 pub type credchain_prompt_callback = Option<
     unsafe extern "C" fn(
         userdata: *mut c_void,
@@ -299,7 +283,6 @@ pub type credchain_prompt_callback = Option<
 /// on it. Callbacks must return normally (no `longjmp` or C++ exception across credchain).
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
-#[allow(non_camel_case_types)]
 pub struct credchain_callbacks {
     /// `sizeof(credchain_callbacks)`, as the caller compiled it (see above).
     pub struct_size: usize,
