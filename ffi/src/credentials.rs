@@ -729,7 +729,8 @@ mod tests {
             failure: ProcessFailure::Run(CommandError {
                 kind: CommandErrorKind::Timeout,
                 os_code: None,
-            }),
+            })
+            .into(),
         });
         assert_eq!(e.code, credchain_result::ProcessTimeout);
     }
