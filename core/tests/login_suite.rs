@@ -132,8 +132,10 @@ fn run_with<F: Fs>(
         Ok(c) => (Ok(c), String::new(), false),
         Err(e) => {
             let service = e.is_service_error();
-            if let ExecuteError::Login(LoginError::Refresh { failure, .. }) = &e {
-                assert_eq!(failure.provider, ProviderKind::Login);
+            if let ExecuteError::Login(login) = &e {
+                if let LoginError::Refresh { failure, .. } = &**login {
+                    assert_eq!(failure.provider, ProviderKind::Login);
+                }
             }
             (Err(e.to_string()), format!("{e:?}"), service)
         }

@@ -722,7 +722,7 @@ mod tests {
                 value: "x",
                 source: credchain_core::Source::Default,
             },
-            failure: ProcessFailure::Run(CommandError::new(CommandErrorKind::Timeout)),
+            failure: ProcessFailure::Run(CommandError::new(CommandErrorKind::Timeout)).into(),
         });
         assert_eq!(e.code, credchain_result::ProcessTimeout);
     }

@@ -191,7 +191,7 @@ impl ResultCode for ExecuteError<'_> {
             ExecuteError::NoCredentials | ExecuteError::NoneFromMetadata(_) => {
                 R::CredentialsNotFound
             }
-            ExecuteError::Process { failure, .. } => match failure {
+            ExecuteError::Process { failure, .. } => match &**failure {
                 ProcessFailure::BadCommand | ProcessFailure::CommandTooLong => R::ProcessNotStarted,
                 ProcessFailure::Run(run) => match run.kind {
                     CommandErrorKind::Timeout => R::ProcessTimeout,
@@ -229,20 +229,21 @@ impl ResultCode for ExecuteError<'_> {
             },
             ExecuteError::TokenFile { .. } => R::TokenFileUnreadable,
             ExecuteError::Mfa { .. } => R::MfaCodeUnavailable,
-            ExecuteError::RetrySetting(_) | ExecuteError::Sso(SsoError::RetrySetting(_)) => {
-                R::InvalidRetryConfig
-            }
+            ExecuteError::RetrySetting(_) => R::InvalidRetryConfig,
             ExecuteError::Container(e) => e
                 .service_failure()
                 .map_or(R::InvalidContainerEndpoint, service_code),
             ExecuteError::InstanceMetadata(e) => e
                 .service_failure()
                 .map_or(R::InvalidInstanceMetadataConfig, service_code),
-            // The portal refusing the token means the session is over: log in again.
-            ExecuteError::Sso(SsoError::Unauthorized { .. }) => R::SsoLoginRequired,
-            ExecuteError::Sso(e) => e
-                .service_failure()
-                .map_or(R::SsoLoginRequired, service_code),
+            ExecuteError::Sso(e) => match &**e {
+                SsoError::RetrySetting(_) => R::InvalidRetryConfig,
+                // The portal refusing the token means the session is over: log in again.
+                SsoError::Unauthorized { .. } => R::SsoLoginRequired,
+                e => e
+                    .service_failure()
+                    .map_or(R::SsoLoginRequired, service_code),
+            },
             ExecuteError::Login(e) => e.service_failure().map_or(R::LoginRequired, service_code),
         }
     }

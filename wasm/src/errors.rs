@@ -314,6 +314,7 @@ pub(crate) fn execute_error(e: ExecuteError<'_>, plan: &Plan<'_>, req: &Request)
             command,
             failure,
         } => {
+            let failure = &**failure;
             let cause = req.command.failure.take();
             if let Some(Failure::BadResult(what)) = &cause {
                 return bad_host_result("options.run", "run(argv, limits)", what);

@@ -19,7 +19,9 @@ use crate::io::{Clock, Command, Env, Fs, Http, Prompt};
 use crate::services::endpoint::{self};
 use crate::services::retry::RetryConfig;
 
-pub use super::failure::{exit_status, ExecuteError, ProcessFailure, StsFailure, VersionNumber};
+pub use super::failure::{
+    exit_status, Detail, ExecuteError, ProcessFailure, StsFailure, VersionNumber,
+};
 use super::providers::{assume_role, container, imds, login, process, sso, web_identity};
 
 /// How long `credential_process` may run (the AWS CLI waits forever; a hung helper should not
@@ -157,7 +159,8 @@ pub async fn execute<'s, E: Env + ?Sized, I: Host + ?Sized>(
     let chain = plan.chain.as_ref().ok_or(ExecuteError::NoCredentials)?;
     // botocore reads the metadata settings when it builds the chain, so a bad one fails every
     // lookup, whichever provider would answer.
-    imds::check_before_the_chain(eval).map_err(ExecuteError::InstanceMetadata)?;
+    imds::check_before_the_chain(eval)
+        .map_err(|e| ExecuteError::InstanceMetadata(Detail::new(e)))?;
     let now = io.clock().now_unix();
     let run = Run { eval, io, now };
     let credentials = outlined(run_chain(run, chain)).await?;
@@ -248,7 +251,7 @@ pub(crate) fn before_a_client<'s, E: Env + ?Sized>(
 ) -> Result<(), ExecuteError<'s>> {
     match crate::chain::token::token_source(eval) {
         Ok(_) | Err(sso::SsoError::NoSession { .. }) => Ok(()),
-        Err(e) => Err(ExecuteError::Sso(e)),
+        Err(e) => Err(ExecuteError::Sso(Detail::new(e))),
     }
 }
 

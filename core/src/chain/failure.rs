@@ -73,6 +73,61 @@ impl fmt::Display for VersionNumber {
     }
 }
 
+/// A large part of an [`ExecuteError`] (a provider's error, an STS failure), boxed where the
+/// core has an allocator: every `Result` that may carry the error, and every future holding
+/// one, is then the size of the small variants instead of the largest (kilobytes of URLs and
+/// messages), which the npm package and small thread stacks pay for on every call. Without
+/// an allocator it is held inline. It reads as the `T` it holds (Deref, Debug, Display).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Detail<T>(
+    #[cfg(feature = "alloc")] alloc::boxed::Box<T>,
+    #[cfg(not(feature = "alloc"))] T,
+);
+
+impl<T> Detail<T> {
+    /// Holds `value`.
+    pub fn new(value: T) -> Self {
+        #[cfg(feature = "alloc")]
+        return Detail(alloc::boxed::Box::new(value));
+        #[cfg(not(feature = "alloc"))]
+        return Detail(value);
+    }
+
+    /// The value held.
+    pub fn into_inner(self) -> T {
+        #[cfg(feature = "alloc")]
+        return *self.0;
+        #[cfg(not(feature = "alloc"))]
+        return self.0;
+    }
+}
+
+impl<T> From<T> for Detail<T> {
+    fn from(value: T) -> Self {
+        Detail::new(value)
+    }
+}
+
+impl<T> core::ops::Deref for Detail<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Detail<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
+impl<T: fmt::Display> fmt::Display for Detail<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
 /// Why execution failed. Each names the provider and what to do; none carries a secret.
 #[derive(Debug, Clone)]
 pub enum ExecuteError<'a> {
@@ -80,7 +135,7 @@ pub enum ExecuteError<'a> {
     NoCredentials,
     /// No provider but EC2 instance metadata is configured, and it had no credentials to give
     /// (not reachable, no role, an unusable answer): "no credentials", with its reason.
-    NoneFromMetadata(imds::ImdsError<'a>),
+    NoneFromMetadata(Detail<imds::ImdsError<'a>>),
     /// `credential_process` failed.
     Process {
         /// The profile that names the command.
@@ -88,7 +143,7 @@ pub enum ExecuteError<'a> {
         /// The command, as configured.
         command: Sourced<'a>,
         /// What went wrong.
-        failure: ProcessFailure,
+        failure: Detail<ProcessFailure>,
     },
     /// The credentials had expired when they arrived.
     Expired {
@@ -107,7 +162,7 @@ pub enum ExecuteError<'a> {
     /// The STS endpoint could not be resolved.
     Endpoint(EndpointError<'a>),
     /// An STS call failed.
-    Sts(StsFailure<'a>),
+    Sts(Detail<StsFailure<'a>>),
     /// The web identity token file could not be read.
     TokenFile {
         /// Where the path is configured.
@@ -116,13 +171,13 @@ pub enum ExecuteError<'a> {
         error: Option<FsError>,
     },
     /// The container endpoint gave no credentials.
-    Container(container::ContainerError<'a>),
+    Container(Detail<container::ContainerError<'a>>),
     /// EC2 instance metadata gave no credentials.
-    InstanceMetadata(imds::ImdsError<'a>),
+    InstanceMetadata(Detail<imds::ImdsError<'a>>),
     /// IAM Identity Center gave no credentials.
-    Sso(sso::SsoError<'a>),
+    Sso(Detail<sso::SsoError<'a>>),
     /// A console login session gave no credentials.
-    Login(login::LoginError<'a>),
+    Login(Detail<login::LoginError<'a>>),
     /// `retry_mode` or `max_attempts` has a value the AWS CLI v2 refuses (checked when a
     /// retried service call is about to be made, as botocore checks it when it makes the client).
     RetrySetting(RetrySettingError<'a>),
@@ -265,13 +320,13 @@ impl ExecuteError<'_> {
                     }
                 }
             },
-            ExecuteError::Sso(e) => match e {
+            ExecuteError::Sso(e) => match &**e {
                 sso::SsoError::Service(failure) => call_status(failure),
                 sso::SsoError::Endpoint(e) => endpoint_status(e),
                 // UnauthorizedSSOTokenError, SSOTokenLoadError, TokenRetrievalError: SSOError.
                 _ => GENERAL,
             },
-            ExecuteError::Login(e) => match e {
+            ExecuteError::Login(e) => match &**e {
                 // The cache file is read when the chain is built: LoginTokenLoadError there.
                 login::LoginError::NoCachePath { .. }
                 | login::LoginError::NoSession { .. }
@@ -337,7 +392,7 @@ impl fmt::Display for ExecuteError<'_> {
             ),
             ExecuteError::Process { profile, command, failure } => {
                 write!(f, "profile {profile}: credential_process ({}) ", command.source)?;
-                match failure {
+                match &**failure {
                     ProcessFailure::BadCommand => f.write_str("is empty or has an unclosed quote; fix the command"),
                     ProcessFailure::CommandTooLong => write!(
                         f,

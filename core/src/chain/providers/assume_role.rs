@@ -5,7 +5,7 @@
 use core::fmt;
 
 use crate::caches::assume_role::{self as cache, CacheArgs, Lookup};
-use crate::chain::execute::{ExecuteError, Host, Run, StsFailure, MAX_MFA_CODE_LEN};
+use crate::chain::execute::{Detail, ExecuteError, Host, Run, StsFailure, MAX_MFA_CODE_LEN};
 use crate::chain::plan::AssumeRoleStep;
 use crate::credentials::Credentials;
 use crate::credentials::ProviderKind;
@@ -129,11 +129,11 @@ pub(crate) async fn call<'s, E: Env + ?Sized, I: Host + ?Sized>(
         options,
     };
     let role = sts::assume_role(&to, &params).await.map_err(|e| {
-        ExecuteError::Sts(StsFailure::from_error(
+        ExecuteError::Sts(Detail::new(StsFailure::from_error(
             e,
             step.role_arn.value,
             endpoint.origin(),
-        ))
+        )))
     })?;
     // A cache that cannot be written costs a call next time, nothing more.
     let _ = cache::store(io.fs(), eval.env(), io.platform(), args, &role).await;

@@ -22,7 +22,7 @@ use core::fmt;
 
 use serde::Deserialize;
 
-use crate::chain::execute::{ExecuteError, Host, Run};
+use crate::chain::execute::{Detail, ExecuteError, Host, Run};
 use crate::chain::plan::Secret;
 use crate::credentials::ProviderKind;
 use crate::credentials::{
@@ -373,11 +373,13 @@ pub(crate) async fn credentials<'s, E: Env + ?Sized, I: Host + ?Sized>(
     let Run { eval, io, now } = run;
     let _ = now; // Expired answers are refused by the caller, as for every provider.
     let endpoint = endpoint(eval.env())
-        .map_err(ExecuteError::Container)?
-        .ok_or(ExecuteError::Container(ContainerError::NotConfigured))?;
+        .map_err(|e| ExecuteError::Container(Detail::new(e)))?
+        .ok_or(ExecuteError::Container(Detail::new(
+            ContainerError::NotConfigured,
+        )))?;
     fetch(&endpoint, io.fs(), io.http())
         .await
-        .map_err(ExecuteError::Container)
+        .map_err(|e| ExecuteError::Container(Detail::new(e)))
 }
 
 /// Fetches credentials from `endpoint`: the token read (each time), then up to

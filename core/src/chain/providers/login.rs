@@ -30,7 +30,7 @@ use core::fmt;
 use crate::caches::login::{
     self as login_cache, CachedToken, Malformed, PathError, MAX_LOGIN_CACHE_LEN,
 };
-use crate::chain::execute::{ExecuteError, Host, Run};
+use crate::chain::execute::{Detail, ExecuteError, Host, Run};
 use crate::config::evaluate::Evaluator;
 use crate::config::locate::PathBuf;
 use crate::config::settings::Setting;
@@ -235,7 +235,7 @@ async fn read<'s, E: Env + ?Sized, I: Host + ?Sized>(
     profile: &'s str,
     session: Sourced<'s>,
 ) -> Result<(PathBuf, <I::Fs as Fs>::File), ExecuteError<'s>> {
-    let fail = |e| ExecuteError::Login(e);
+    let fail = |e| ExecuteError::Login(Detail::new(e));
     let path = login_cache::cache_path(eval.env(), io.platform(), session.value)
         .map_err(|error| fail(LoginError::NoCachePath { profile, error }))?;
     match io
@@ -264,11 +264,11 @@ fn checked<'s>(
     profile: &'s str,
 ) -> Result<CachedToken, ExecuteError<'s>> {
     let malformed = |problem| {
-        ExecuteError::Login(LoginError::Malformed {
+        ExecuteError::Login(Detail::new(LoginError::Malformed {
             profile,
             path: path.clone(),
             problem,
-        })
+        }))
     };
     let token = login_cache::parse(file).map_err(malformed)?;
     refresh_material(&token).map_err(malformed)?;
@@ -294,7 +294,7 @@ pub(crate) async fn credentials<'s, E: Env + ?Sized, I: Host + ?Sized>(
     session: Sourced<'s>,
 ) -> Result<Credentials, ExecuteError<'s>> {
     let Run { eval, io, now } = run;
-    let fail = |e| ExecuteError::Login(e);
+    let fail = |e| ExecuteError::Login(Detail::new(e));
     let (path, file) = read(eval, io, profile, session).await?;
     let malformed = |path: &PathBuf, problem| {
         fail(LoginError::Malformed {

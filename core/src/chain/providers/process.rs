@@ -3,7 +3,7 @@
 use serde::Deserialize;
 
 use crate::chain::execute::{
-    ExecuteError, ProcessFailure, VersionNumber, MAX_COMMAND_ARGS, MAX_COMMAND_LEN,
+    Detail, ExecuteError, ProcessFailure, VersionNumber, MAX_COMMAND_ARGS, MAX_COMMAND_LEN,
     MAX_PROCESS_OUTPUT, PROCESS_TIMEOUT_MS,
 };
 use crate::credentials::ProviderKind;
@@ -35,7 +35,7 @@ pub(crate) async fn run<'a, C: Command + ?Sized>(
     let fail = |failure| ExecuteError::Process {
         profile,
         command: line,
-        failure,
+        failure: Detail::new(failure),
     };
     let mut unquoted = heapless::String::<MAX_COMMAND_LEN>::new();
     let mut ends = heapless::Vec::<usize, MAX_COMMAND_ARGS>::new();

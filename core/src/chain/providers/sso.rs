@@ -24,7 +24,7 @@ use core::fmt;
 
 use crate::caches::assume_role::CachePathError;
 use crate::caches::sso_token::{self, NoRefresh, TokenProblem, MAX_TOKEN_FILE_LEN};
-use crate::chain::execute::{ExecuteError, Host, Run};
+use crate::chain::execute::{Detail, ExecuteError, Host, Run};
 use crate::config::evaluate::Evaluator;
 use crate::config::locate::{PathBuf, Platform};
 use crate::credentials::Credentials;
@@ -398,9 +398,9 @@ where
     K: Clock + ?Sized,
 {
     let endpoint = endpoint::resolve(eval, &endpoint::SSO, Some(step.token.region))
-        .map_err(|e| ExecuteError::Sso(SsoError::Endpoint(e)))?;
+        .map_err(|e| ExecuteError::Sso(Detail::new(SsoError::Endpoint(e))))?;
     let retry = crate::services::retry::settings(eval)
-        .map_err(|e| ExecuteError::Sso(SsoError::RetrySetting(e)))?
+        .map_err(|e| ExecuteError::Sso(Detail::new(SsoError::RetrySetting(e))))?
         .config;
     let role = sso_portal::RoleRequest {
         role_name: step.role_name.value,
@@ -416,11 +416,15 @@ where
     sso_portal::get_role_credentials(&to, &role)
         .await
         .map_err(|e| match e {
-            PortalError::Failed(failure) => ExecuteError::Sso(SsoError::Service(failure)),
-            PortalError::Unauthorized(failure) => ExecuteError::Sso(SsoError::Unauthorized {
-                profile: step.token.profile,
-                failure,
-            }),
+            PortalError::Failed(failure) => {
+                ExecuteError::Sso(Detail::new(SsoError::Service(failure)))
+            }
+            PortalError::Unauthorized(failure) => {
+                ExecuteError::Sso(Detail::new(SsoError::Unauthorized {
+                    profile: step.token.profile,
+                    failure,
+                }))
+            }
             PortalError::TooLong(too_long) => ExecuteError::TooLong(too_long),
         })
 }
@@ -441,6 +445,6 @@ pub(crate) async fn credentials<'s, E: Env + ?Sized, I: Host + ?Sized>(
         io.platform(),
     )
     .await
-    .map_err(ExecuteError::Sso)?;
+    .map_err(|e| ExecuteError::Sso(Detail::new(e)))?;
     role_credentials(eval, io.http(), io.clock(), step, &token).await
 }

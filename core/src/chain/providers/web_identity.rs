@@ -1,7 +1,9 @@
 //! Web identity: AssumeRoleWithWebIdentity with a token read from its file.
 
 use crate::caches::assume_role::{self as cache, CacheArgs, Lookup};
-use crate::chain::execute::{ExecuteError, Host, Run, StsFailure, MAX_WEB_IDENTITY_TOKEN_LEN};
+use crate::chain::execute::{
+    Detail, ExecuteError, Host, Run, StsFailure, MAX_WEB_IDENTITY_TOKEN_LEN,
+};
 use crate::credentials::Credentials;
 use crate::credentials::ProviderKind;
 use crate::io::{Env, Fs, FsError};
@@ -79,7 +81,11 @@ pub(crate) async fn credentials<'s, E: Env + ?Sized, I: Host + ?Sized>(
         sts::assume_role_with_web_identity(io.http(), io.clock(), &endpoint, &params, &options)
             .await
             .map_err(|e| {
-                ExecuteError::Sts(StsFailure::from_error(e, role_arn.value, endpoint.origin()))
+                ExecuteError::Sts(Detail::new(StsFailure::from_error(
+                    e,
+                    role_arn.value,
+                    endpoint.origin(),
+                )))
             })?;
     if file_cache {
         // A cache that cannot be written costs a call next time, nothing more.

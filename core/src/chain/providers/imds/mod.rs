@@ -30,7 +30,7 @@ use core::fmt;
 
 use serde::Deserialize;
 
-use crate::chain::execute::{ExecuteError, Host, Run};
+use crate::chain::execute::{Detail, ExecuteError, Host, Run};
 use crate::credentials::ProviderKind;
 use crate::credentials::{
     parse_timestamp, Credentials, TimeForm, MAX_ACCESS_KEY_ID_LEN, MAX_SECRET_ACCESS_KEY_LEN,
@@ -212,12 +212,14 @@ pub(crate) async fn credentials<'s, E: Env + ?Sized, I: Host + ?Sized>(
         .var("AWS_EC2_METADATA_DISABLED")
         .is_some_and(|v| v.eq_ignore_ascii_case("true"));
     if disabled {
-        return Err(ExecuteError::InstanceMetadata(ImdsError::Disabled));
+        return Err(ExecuteError::InstanceMetadata(Detail::new(
+            ImdsError::Disabled,
+        )));
     }
-    let config = config(eval).map_err(ExecuteError::InstanceMetadata)?;
+    let config = config(eval).map_err(|e| ExecuteError::InstanceMetadata(Detail::new(e)))?;
     fetch(&config, io.http(), now)
         .await
-        .map_err(ExecuteError::InstanceMetadata)
+        .map_err(|e| ExecuteError::InstanceMetadata(Detail::new(e)))
 }
 
 /// A URL under the endpoint; the endpoint's length was checked with room for the paths, so
