@@ -40,6 +40,36 @@ test('the node host reads both files, config first, as bytes, asynchronously', a
   assert.deepEqual(calls, [h.config, h.credentials]);
 });
 
+test('the node host: files larger than its read buffer, then smaller ones, read whole each call', async () => {
+  // The module's reads go through one buffer kept from call to call (node.js readForModule):
+  // a file past its first size makes it grow, and a shorter file read after must not carry
+  // the longer one's tail.
+  const h = await node({}, {});
+  made.push(h);
+  const profiles = (n, region) =>
+    Array.from({ length: n }, (_, i) => `[profile p${i}]\nregion = ${region}-${i}\n`).join('');
+  for (const [n, region] of [[6000, 'big'], [3, 'small'], [20000, 'bigger'], [1, 'tiny']]) {
+    await writeFile(h.config, `[default]\nregion = ${region}\n${profiles(n, region)}`);
+    await writeFile(h.credentials, `[p${n - 1}]\naws_access_key_id = AKID${n}\n`);
+    const names = await listProfiles({ host: h.host });
+    assert.equal(names.length, n + 1, `${n} profiles`);
+    assert.equal(names.at(-1), `p${n - 1}`);
+    assert.equal((await resolveSetting('region', { host: h.host })).value, region);
+    assert.equal((await resolveSetting('region', { host: h.host, profile: `p${n - 1}` })).value, `${region}-${n - 1}`);
+  }
+});
+
+test("the node host's readFile gives each caller bytes of its own", async () => {
+  const h = await node({}, { config: '[default]\nregion = from-config\n', credentials: '[ci]\nregion = x\n' });
+  made.push(h);
+  const first = h.host.readFile(h.config);
+  const second = h.host.readFile(h.credentials);
+  // The module's own reads (through the kept buffer) in between change neither.
+  assert.equal((await resolveSetting('region', { host: h.host })).value, 'from-config');
+  assert.equal(new TextDecoder().decode(first), '[default]\nregion = from-config\n');
+  assert.equal(new TextDecoder().decode(second), '[ci]\nregion = x\n');
+});
+
 test('the node host: missing files read as empty (ENOENT, ENOTDIR)', async () => {
   const h = await node({}, {});
   made.push(h);

@@ -11,7 +11,7 @@
 // bytes come from (setModuleSource); the browser's are at the URL next to the generated JS.
 
 import initWasm, * as wasm from './dist/credchain_wasm.js';
-import { credchainError, moduleSource, timerSleep } from './internal.js';
+import { credchainError, moduleReaders, moduleSource, timerSleep } from './internal.js';
 
 const OPTION_NAMES = ['profile', 'region', 'output', 'dialect', 'platform', 'ssoSession', 'services'];
 /** The host's optional functions, passed through (called with the host as `this`). */
@@ -188,7 +188,7 @@ function toRequest(options) {
   }
   const request = {
     env: host.env,
-    readFile: (path) => host.readFile(path),
+    readFile: moduleReaders.get(host.readFile) ?? ((path) => host.readFile(path)),
     platform: host.platform,
   };
   const packed = packedEnv(host.env);

@@ -651,7 +651,8 @@ export function lint(files: LintFiles): Promise<LintFinding[]>;
  * - `readFile`: regular files, read with the sync calls of `node:fs` (small local files, read
  *   once a call: no promise round trips), opened without waiting (ENOENT and ENOTDIR: no file;
  *   a directory, FIFO, device or socket: throws with code `'not-a-file'` unread, and the
- *   shared files then read as absent, as the AWS CLI reads them);
+ *   shared files then read as absent, as the AWS CLI reads them); each call returns bytes of
+ *   its own (the package's own reads through this host go into one buffer it keeps);
  * - `writeFile`: atomic, mode 0600, directories made with mode 0700;
  * - `run`: `child_process.spawn` without a shell, stdin ignored, SIGKILL at the timeout or the
  *   output limit;

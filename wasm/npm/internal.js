@@ -24,6 +24,12 @@ export function moduleSource() {
   return source();
 }
 
+/** Faster readers the module may use in place of a host's `readFile`, keyed by that function:
+ * a reader here may return a view that its next read overwrites (the module copies what a read
+ * returns before anything else runs), which a caller of the host's own `readFile` must never
+ * see. node.js sets nodeHost's. */
+export const moduleReaders = new WeakMap();
+
 /** The host `sleep(ms)` of Node and browsers: a promise resolved by setTimeout. */
 export function timerSleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
