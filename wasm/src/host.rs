@@ -161,6 +161,8 @@ impl Fs for JsFs {
         }
         if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
             // The bytes move from JS memory into the module's once; the core borrows them.
+            // At once, before anything else runs: nodeHost's reader for the module hands a
+            // view of one buffer it reuses (`moduleReaders` in npm/internal.js).
             return Ok(Some(bytes.to_vec()));
         }
         if let Some(text) = value.as_string() {
