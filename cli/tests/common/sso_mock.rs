@@ -266,6 +266,9 @@ pub fn answer(state: &mut State, request: &Request) -> Vec<u8> {
                         None => token_reply(),
                     }
                 }
+                // A refresh with the refresh token the mock issued: a new access token (the
+                // same one, so the portal takes either); any other refresh token is refused.
+                Some("refresh_token") if body["refreshToken"] == REFRESH => token_reply(),
                 _ => oidc_error("InvalidGrantException", "invalid_grant"),
             }
         }
