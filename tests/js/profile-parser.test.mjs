@@ -1,6 +1,7 @@
-// The shared profile-parser suite through the package, as core/tests/profile_parser.rs runs it
-// through the core: each case of suites/profile-parser-tests.awscli.json (the AWS CLI's reading
-// of the cross-SDK inputs) a named test over a memoryHost holding its texts. The package has no
+// The shared profile-parser suites through the package, as core/tests/profile_parser.rs runs
+// them through the core: each case a named test over a memoryHost holding its texts, the AWS
+// CLI's reading of the cross-SDK inputs (suites/profile-parser-tests.awscli.json) in the default
+// dialect and the SDKs' own (profile-parser-tests.json) with `dialect: 'sdk'`. The package has no
 // call that lists a profile's properties, so a case checks what `aws configure list-profiles`
 // and `aws configure get` would show: the profile names, in order, and every property and
 // sub-property the AWS CLI read, by `configureGet`. An input the AWS CLI refuses as a whole is a
@@ -16,9 +17,7 @@ import { configureGet, initialize, isCredchainError, listProfiles, memoryHost } 
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CONFORMANCE = process.env.CREDCHAIN_CONFORMANCE ?? join(ROOT, '..', 'shared', 'conformance');
-const SUITE = JSON.parse(
-  readFileSync(join(CONFORMANCE, 'suites', 'profile-parser-tests.awscli.json'), 'utf8'),
-);
+const suite = (name) => JSON.parse(readFileSync(join(CONFORMANCE, 'suites', name), 'utf8'));
 
 const CONFIG = '/home/me/.aws/config';
 const CREDENTIALS = '/home/me/.aws/credentials';
@@ -53,30 +52,43 @@ function expectedGets(properties, profileNames) {
   return gets;
 }
 
-describe('profile-parser-tests.awscli.json through the package', () => {
-  before(() => initialize());
-  assert.ok(SUITE.tests.length >= 60, `only ${SUITE.tests.length} cases in the suite`);
-  let checked = 0;
-  for (const testCase of SUITE.tests) {
-    test(testCase.name, async () => {
-      const host = hostOf(testCase.input);
-      const { output } = testCase;
-      if (output.errorContaining !== undefined) {
-        await assert.rejects(listProfiles({ host }), (e) => isCredchainError(e) && e.code === 'ParseError');
-        return;
-      }
-      const profiles = output.config.profiles ?? {};
-      const names = Object.keys(profiles);
-      assert.deepEqual(await listProfiles({ host }), names);
-      for (const name of names) {
-        for (const [key, value] of expectedGets(profiles[name], names)) {
-          assert.equal(await configureGet(key, { host, profile: name }), value, `[${name}] ${key}`);
-          checked += 1;
+for (const [file, dialect] of [
+  ['profile-parser-tests.awscli.json', 'awscli'],
+  ['profile-parser-tests.json', 'sdk'],
+]) {
+  describe(`${file} through the package (dialect ${dialect})`, () => {
+    before(() => initialize());
+    const { tests } = suite(file);
+    assert.ok(tests.length >= 60, `only ${tests.length} cases in ${file}`);
+    let checked = 0;
+    for (const testCase of tests) {
+      test(testCase.name, async () => {
+        const host = hostOf(testCase.input);
+        const { output } = testCase;
+        if (output.errorContaining !== undefined) {
+          await assert.rejects(
+            listProfiles({ host, dialect }),
+            (e) => isCredchainError(e) && e.code === 'ParseError',
+          );
+          return;
         }
-      }
+        const profiles = output.config.profiles ?? {};
+        const names = Object.keys(profiles);
+        const listed = await listProfiles({ host, dialect });
+        // The AWS CLI's reading keeps list-profiles' order; the SDKs' suite's maps have none.
+        if (dialect === 'awscli') assert.deepEqual(listed, names);
+        else assert.deepEqual([...listed].sort(), [...names].sort());
+        for (const name of names) {
+          for (const [key, value] of expectedGets(profiles[name], names)) {
+            const got = await configureGet(key, { host, profile: name, dialect });
+            assert.equal(got, value, `[${name}] ${key}`);
+            checked += 1;
+          }
+        }
+      });
+    }
+    test('the suite checked properties, not only profile names', () => {
+      assert.ok(checked >= 40, `only ${checked} properties checked`);
     });
-  }
-  test('the suite checked properties, not only profile names', () => {
-    assert.ok(checked >= 40, `only ${checked} properties checked`);
   });
-});
+}
