@@ -40,6 +40,17 @@ RULES = [
         and answers["botocore"]["credentials"]["ok"]
         and "no region for STS" in answers["credchain"]["credentials"].get("error", ""),
     ),
+    (
+        # The same variable over a region of the profile that is not a region: botocore stops
+        # at "" and never reads it; credchain takes it, the next source, and refuses it.
+        "differs:empty-region-variable",
+        {"credentials"},
+        lambda tags, answers: "env:empty-region" in tags
+        and answers["botocore"]["region"].get("value") == ""
+        and answers["botocore"]["credentials"]["ok"]
+        and "invalid region" in answers["credchain"]["credentials"].get("error", "")
+        and answers["credchain"]["region"].get("value") not in (None, ""),
+    ),
 ]
 
 
