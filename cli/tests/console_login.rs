@@ -17,11 +17,12 @@ mod common;
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use common::signin::{browse, get, home_files, python_of, refs, run_python, Running};
+use common::signin::{browse, get, home_files, refs, run_python, Running};
 use common::{checked_expiry, member_names, Home, Run};
 use credchain_test_support::signin_mock::{
     Behaviour, SigninMock, LOGIN_CREDENTIALS, REFRESHED_CREDENTIALS, SESSION_ARN,
 };
+use credchain_test_support::venv_python as python_of;
 
 const ARN: &str = "arn:aws:sts::012345678910:assumed-role/Admin/admin";
 /// sha256 of the ARN, the name `aws login` gives its cache file.

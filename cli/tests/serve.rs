@@ -470,18 +470,8 @@ fn exec_server_gives_the_command_an_endpoint_and_its_status() {
 
 /// The Python of the difftest venv (botocore, pinned), or CREDCHAIN_BOTOCORE_PYTHON.
 fn botocore_python() -> std::path::PathBuf {
-    if let Some(python) = std::env::var_os("CREDCHAIN_BOTOCORE_PYTHON") {
-        return python.into();
-    }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    let python = target.join("difftest-venv/bin/python");
-    assert!(
-        python.exists(),
-        "no botocore: run tests/difftest/run first, or set CREDCHAIN_BOTOCORE_PYTHON"
-    );
-    python
+    credchain_test_support::venv_python("CREDCHAIN_BOTOCORE_PYTHON", "difftest-venv")
+        .expect("no botocore: run tests/difftest/run first, or set CREDCHAIN_BOTOCORE_PYTHON")
 }
 
 /// Runs a real client (`program` `args`) against a refreshing server: it prints the access key

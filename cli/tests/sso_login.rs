@@ -12,10 +12,11 @@ mod common;
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use common::signin::{home_files, python_of, run_python};
+use common::signin::{home_files, run_python};
 use common::sso_mock::*;
 use common::{checked_expiry, member_names, Home, Run};
 use credchain_core::caches::sso_registration::registration_cache_key;
+use credchain_test_support::venv_python as python_of;
 
 const CONFIG: &str = "[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\n\
     sso_role_name = ReadOnly\n\n[sso-session corp]\n\

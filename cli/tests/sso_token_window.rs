@@ -11,9 +11,9 @@
 
 mod common;
 
-use common::signin::python_of;
 use common::sso_mock::*;
 use common::Home;
+use credchain_test_support::venv_python as python_of;
 
 const CONFIG: &str = "[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\n\
     sso_role_name = ReadOnly\n\n[sso-session corp]\n\

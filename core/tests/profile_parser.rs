@@ -4,9 +4,12 @@
 
 mod common;
 
+use common::soup::soup;
 use credchain_core::config::parse::{ConfigFiles, Value};
 use credchain_core::Dialect;
 use credchain_test_support::conformance::assert_no_failures;
+use credchain_test_support::random::Rng;
+use credchain_test_support::temp_home::TempHome;
 use serde_json::{json, Map, Value as Json};
 
 fn value_json(value: &Value<'_>, dialect: Dialect) -> Json {
@@ -94,4 +97,83 @@ fn profile_parser_suite_awscli_dialect() {
 #[test]
 fn profile_parser_suite_sdk_dialect() {
     run_suite("profile-parser-tests.json", Dialect::Sdk);
+}
+
+/// Random pairs of files (line soups of headers, properties, comments and odd lines, the
+/// scanner's test inputs) read by credchain in the AWS CLI dialect and by botocore as the AWS
+/// CLI reads them (tests/difftest/botoparse.py, `session.full_config`, all pairs in one Python
+/// process): both refuse the pair, or both read the same profiles and sessions with the same
+/// properties and sub-properties. Ignored by a plain `cargo test`: it needs botocore (the
+/// difftest stage of tests/run runs it); CREDCHAIN_PARSERDIFF_CASES and
+/// CREDCHAIN_PARSERDIFF_SEED change the number of pairs and the seed for runs by hand.
+#[test]
+#[ignore = "needs botocore: the difftest venv or CREDCHAIN_BOTOCORE_PYTHON"]
+fn random_files_read_as_botocore_reads_them() {
+    let number = |name: &str, default: u64| {
+        std::env::var(name)
+            .ok()
+            .map_or(default, |v| v.parse().expect("a number"))
+    };
+    let cases = number("CREDCHAIN_PARSERDIFF_CASES", 2000) as usize;
+    let mut rng = Rng(number("CREDCHAIN_PARSERDIFF_SEED", 0x9a75_e7d1_ff00_0014));
+    let dir = TempHome::new();
+    let mut inputs = Vec::new();
+    let mut pairs = Vec::new();
+    for i in 0..cases {
+        // Short files, so that most pairs are read (a long soup nearly always holds a line
+        // that both refuse).
+        let (config_lines, credentials_lines) = (rng.below(7), rng.below(3));
+        let config = soup(&mut rng, config_lines);
+        let credentials = soup(&mut rng, credentials_lines);
+        let (c, k) = (format!("{i}/config"), format!("{i}/credentials"));
+        dir.write(&c, &config);
+        dir.write(&k, &credentials);
+        pairs.push(json!([dir.file(&c), dir.file(&k)]));
+        inputs.push(json!({"configFile": config, "credentialsFile": credentials}));
+    }
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/difftest/botoparse.py");
+    let python = credchain_test_support::venv_python("CREDCHAIN_BOTOCORE_PYTHON", "difftest-venv")
+        .expect("no botocore: run tests/difftest/run first, or set CREDCHAIN_BOTOCORE_PYTHON");
+    let mut child = std::process::Command::new(python)
+        .arg(&script)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("cannot run botocore's Python");
+    let stdin = child.stdin.take().unwrap();
+    let pairs = Json::Array(pairs);
+    let writer = std::thread::spawn(move || serde_json::to_writer(stdin, &pairs).unwrap());
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert!(output.status.success(), "botoparse.py failed");
+    let theirs: Vec<Json> = serde_json::from_slice(&output.stdout).expect("botoparse.py's JSON");
+    assert_eq!(theirs.len(), cases);
+    let mut failures = Vec::new();
+    let mut refused = 0;
+    for (input, theirs) in inputs.iter().zip(&theirs) {
+        let ours = read(input, Dialect::AwsCli);
+        let agree = match (&ours, theirs.get("error")) {
+            (Err(_), Some(_)) => {
+                refused += 1;
+                true
+            }
+            (Ok(ours), None) => *ours == *theirs,
+            _ => false,
+        };
+        if !agree {
+            failures.push(format!(
+                "config:      {:?}\ncredentials: {:?}\ncredchain: {ours:?}\nbotocore:  {theirs}",
+                input["configFile"].as_str().unwrap(),
+                input["credentialsFile"].as_str().unwrap()
+            ));
+        }
+    }
+    assert_no_failures(&failures, cases);
+    // Both sides of the parser are reached: a tenth of the pairs or more refused, and read.
+    assert!(
+        (cases / 10..cases - cases / 10).contains(&refused),
+        "{refused} of {cases} refused"
+    );
 }

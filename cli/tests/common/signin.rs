@@ -164,19 +164,6 @@ pub fn home_files(home: &Home) -> Vec<(std::path::PathBuf, Vec<u8>)> {
     credchain_test_support::file_tree::files_under(home.path())
 }
 
-/// A Python with botocore: the variable `variable` when set, else `venv`'s under the target
-/// directory (tests/run makes them), when it exists.
-pub fn python_of(variable: &str, venv: &str) -> Option<std::path::PathBuf> {
-    if let Some(python) = std::env::var_os(variable) {
-        return Some(python.into());
-    }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    let python = target.join(venv).join("bin/python");
-    python.exists().then_some(python)
-}
-
 /// Borrowed variables, as [`Home::command`] takes them.
 pub fn refs<'v>(vars: &'v [(&'static str, String)]) -> Vec<(&'static str, &'v str)> {
     vars.iter().map(|(k, v)| (*k, v.as_str())).collect()

@@ -11,6 +11,7 @@ use credchain_core::Dialect;
 
 pub mod dpop;
 pub mod memory;
+pub mod soup;
 pub mod sts_checks;
 
 #[allow(unused_imports)] // Not every test binary reads the conformance data.

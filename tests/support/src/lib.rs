@@ -38,3 +38,17 @@ use std::path::PathBuf;
 pub fn repository_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
+
+/// A Python of the interop venvs: the variable `variable` when set, else `venv`'s under the
+/// target directory (CARGO_TARGET_DIR, else target/; tests/run's stages make them:
+/// `difftest-venv` with botocore, `login-interop-venv` with botocore[crt]), when it exists.
+pub fn venv_python(variable: &str, venv: &str) -> Option<PathBuf> {
+    if let Some(python) = std::env::var_os(variable) {
+        return Some(python.into());
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repository_root().join("target"));
+    let python = target.join(venv).join("bin/python");
+    python.exists().then_some(python)
+}
