@@ -41,7 +41,7 @@ pub fn repository_root() -> PathBuf {
 
 /// A Python of the interop venvs: the variable `variable` when set, else `venv`'s under the
 /// target directory (CARGO_TARGET_DIR, else target/; tests/run's stages make them:
-/// `difftest-venv` with botocore, `login-interop-venv` with botocore[crt]), when it exists.
+/// `difftest-venv` with botocore, `login-interop-venv` with `botocore[crt]`), when it exists.
 pub fn venv_python(variable: &str, venv: &str) -> Option<PathBuf> {
     if let Some(python) = std::env::var_os(variable) {
         return Some(python.into());
