@@ -422,9 +422,7 @@ fn a_failed_sts_call_exits_254() {
     );
     run.assert_error(254, "credchain: [ERROR]: assuming role ");
     assert!(run.stderr.contains("AccessDenied"), "{run:#?}");
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", closed.local_addr().unwrap());
-    drop(closed);
+    let url = credchain_test_support::mock_server::closed_port_url();
     let run = home.run_with(
         &["export-credentials", "--profile", "dev"],
         &[("AWS_ENDPOINT_URL_STS", &url), ("AWS_REGION", "us-east-1")],

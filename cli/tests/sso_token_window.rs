@@ -11,8 +11,10 @@
 
 mod common;
 
+use common::signin::run_python;
 use common::sso_mock::*;
 use common::Home;
+use credchain_test_support::mock_server::closed_port_url;
 use credchain_test_support::venv_python as python_of;
 
 const CONFIG: &str = "[profile dev]\nsso_session = corp\nsso_account_id = 123456789012\n\
@@ -35,28 +37,21 @@ enum Refresh {
     Unreachable,
 }
 
-/// The token file `sso login` leaves for `corp`, expiring `in_secs` from now.
+/// The token file `sso login` leaves for `corp`, expiring `in_secs` from now: [`token_json`],
+/// with the registration and refresh token after `expiresAt` unless the case has none.
 fn token_file_text(in_secs: i64, refresh: Refresh) -> String {
-    let utc = |at: i64| {
-        let mut text = String::new();
-        credchain_core::caches::sso_token::write_utc_z(&mut text, at).unwrap();
-        text
-    };
+    let token = token_json(ACCESS, now() + in_secs);
     let (registration, refresh_token) = match refresh {
         Refresh::Granted | Refresh::Unreachable => (now() + 86400, REFRESH),
         Refresh::Refused => (now() + 86400, "qSTALEREFRESHqq7"),
         Refresh::RegistrationExpired => (now() - 86400, REFRESH),
-        Refresh::Absent => {
-            return format!(
-                r#"{{"startUrl": "{START_URL}", "region": "us-east-1", "accessToken": "{ACCESS}", "expiresAt": "{}"}}"#,
-                utc(now() + in_secs)
-            )
-        }
+        Refresh::Absent => return token,
     };
+    let mut registration_at = String::new();
+    credchain_core::caches::sso_token::write_utc_z(&mut registration_at, registration).unwrap();
     format!(
-        r#"{{"startUrl": "{START_URL}", "region": "us-east-1", "accessToken": "{ACCESS}", "expiresAt": "{}", "clientId": "{CLIENT_ID}", "clientSecret": "{CLIENT_SECRET}", "registrationExpiresAt": "{}", "refreshToken": "{refresh_token}"}}"#,
-        utc(now() + in_secs),
-        utc(registration)
+        r#"{}, "clientId": "{CLIENT_ID}", "clientSecret": "{CLIENT_SECRET}", "registrationExpiresAt": "{registration_at}", "refreshToken": "{refresh_token}"}}"#,
+        token.strip_suffix('}').unwrap()
     )
 }
 
@@ -100,12 +95,6 @@ fn endpoints(mock: &Mock, refresh: Refresh) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// `http://127.0.0.1:PORT` of a port that was just free (bound, then let go).
-fn closed_port_url() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    format!("http://{}", listener.local_addr().unwrap())
-}
-
 fn credchain_outcome(in_secs: i64, refresh: Refresh) -> Outcome {
     let (home, mock, before) = case_home(in_secs, refresh);
     let vars = endpoints(&mock, refresh);
@@ -132,19 +121,11 @@ fn botocore_outcome(python: &std::path::Path, in_secs: i64, refresh: Refresh) ->
             print('resolved' if c.access_key == 'ASIAEXAMPLEROLE01' else 'other key')\n\
         except Exception as e:\n    \
             print('failed', type(e).__name__)\n";
-    let output = std::process::Command::new(python)
-        .args(["-c", script])
-        .env_clear()
-        .env("HOME", home.path())
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .envs(endpoints(&mock, refresh))
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let vars = endpoints(&mock, refresh);
+    let stdout = run_python(python, script, &home, &refs(&vars));
     assert!(
-        output.status.success() && (stdout == "resolved\n" || stdout.starts_with("failed ")),
-        "botocore: {stdout}{}",
-        String::from_utf8_lossy(&output.stderr)
+        stdout == "resolved\n" || stdout.starts_with("failed "),
+        "botocore: {stdout}"
     );
     outcome_of(stdout == "resolved\n", &home, &mock, &before)
 }
