@@ -8,6 +8,7 @@ use common::soup::soup;
 use credchain_core::config::parse::{ConfigFiles, Value};
 use credchain_core::Dialect;
 use credchain_test_support::conformance::assert_no_failures;
+use credchain_test_support::env_number;
 use credchain_test_support::random::Rng;
 use credchain_test_support::temp_home::TempHome;
 use serde_json::{json, Map, Value as Json};
@@ -109,13 +110,8 @@ fn profile_parser_suite_sdk_dialect() {
 #[test]
 #[ignore = "needs botocore: the difftest venv or CREDCHAIN_BOTOCORE_PYTHON"]
 fn random_files_read_as_botocore_reads_them() {
-    let number = |name: &str, default: u64| {
-        std::env::var(name)
-            .ok()
-            .map_or(default, |v| v.parse().expect("a number"))
-    };
-    let cases = number("CREDCHAIN_PARSERDIFF_CASES", 2000) as usize;
-    let mut rng = Rng(number("CREDCHAIN_PARSERDIFF_SEED", 0x9a75_e7d1_ff00_0014));
+    let cases = env_number("CREDCHAIN_PARSERDIFF_CASES").map_or(2000, |n| n as usize);
+    let mut rng = Rng(env_number("CREDCHAIN_PARSERDIFF_SEED").unwrap_or(0x9a75_e7d1_ff00_0014));
     let dir = TempHome::new();
     let mut inputs = Vec::new();
     let mut pairs = Vec::new();

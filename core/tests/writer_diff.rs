@@ -32,6 +32,7 @@ use std::path::Path;
 use std::process::Command;
 
 use credchain_core::config::write::{write, Change, Edit, EditError};
+use credchain_test_support::env_number;
 use credchain_test_support::random::Rng;
 use serde_json::{json, Value};
 
@@ -480,15 +481,6 @@ fn documented_ids(quirks: &str) -> Vec<String> {
         .filter(|s| s.starts_with("differs:"))
         .map(str::to_string)
         .collect()
-}
-
-fn env_number(name: &str) -> Option<u64> {
-    let value = std::env::var(name).ok()?;
-    let parsed = match value.strip_prefix("0x") {
-        Some(hex) => u64::from_str_radix(hex, 16),
-        None => value.parse(),
-    };
-    Some(parsed.unwrap_or_else(|_| panic!("{name}={value:?} is not a number")))
 }
 
 fn case_json(case: &Case) -> Value {

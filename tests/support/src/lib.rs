@@ -52,3 +52,14 @@ pub fn venv_python(variable: &str, venv: &str) -> Option<PathBuf> {
     let python = target.join(venv).join("bin/python");
     python.exists().then_some(python)
 }
+
+/// The number a variable holds (decimal, or hex after `0x`), for the seeds and case counts of
+/// runs by hand; `None` when it is unset. Panics, naming it, when it is not a number.
+pub fn env_number(name: &str) -> Option<u64> {
+    let value = std::env::var(name).ok()?;
+    let parsed = match value.strip_prefix("0x") {
+        Some(hex) => u64::from_str_radix(hex, 16),
+        None => value.parse(),
+    };
+    Some(parsed.unwrap_or_else(|_| panic!("{name}={value:?} is not a number")))
+}
