@@ -15,21 +15,20 @@
 
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative, sep } from 'node:path';
 import { before, describe, test } from 'node:test';
 
 import {
+  CONFORMANCE,
   exportToken,
   initialize,
   isCredchainError,
   memoryHost,
   nodeHost,
   resolveCredentials,
+  ROOT,
 } from './helpers.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CONFORMANCE = process.env.CREDCHAIN_CONFORMANCE ?? join(ROOT, '..', 'shared', 'conformance');
 const CASES = join(CONFORMANCE, 'cases');
 /** credchain's own recorded cases, in the same format (tests/cases). */
 const OWN_CASES = join(ROOT, 'tests', 'cases');

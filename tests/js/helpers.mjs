@@ -1,14 +1,21 @@
-// Shared by the tests: the package under test, the sample files, and the two hosts over them.
+// Shared by the tests: the package under test, the sample files, the two hosts over them, and
+// where the repository and the shared conformance data are.
 
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
 // The package as Node loads it (its "node" export), straight from the source tree.
 export * from '../../wasm/npm/node.js';
 import { memoryHost, nodeHost } from '../../wasm/npm/node.js';
+
+/** The repository's root directory. */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The shared conformance data (../shared/conformance), or CREDCHAIN_CONFORMANCE. */
+export const CONFORMANCE = process.env.CREDCHAIN_CONFORMANCE ?? join(ROOT, '..', 'shared', 'conformance');
 
 // Line numbers matter: the tests check them.
 export const CONFIG = `# sample config

@@ -9,14 +9,18 @@
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 
-import { configureGet, initialize, isCredchainError, listProfiles, memoryHost } from './helpers.mjs';
+import {
+  CONFORMANCE,
+  configureGet,
+  initialize,
+  isCredchainError,
+  listProfiles,
+  memoryHost,
+} from './helpers.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CONFORMANCE = process.env.CREDCHAIN_CONFORMANCE ?? join(ROOT, '..', 'shared', 'conformance');
 const suite = (name) => JSON.parse(readFileSync(join(CONFORMANCE, 'suites', name), 'utf8'));
 
 const CONFIG = '/home/me/.aws/config';
